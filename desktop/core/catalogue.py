@@ -1,0 +1,275 @@
+"""The tariff catalogue as data: products, price tables, bands, rates, rules and terms.
+
+A ``Tariff`` is one issuer's grid for one period (iMio 2024, Somme Numérique 2025...). Nothing
+here knows about a particular product: how a product is priced is a list of ``Component``
+rules (kind + parameters) that ``desktop.core.pricing`` evaluates.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from desktop.core.categories import CategoryRules
+from desktop.core.errors import Ambiguous, NotFound
+
+
+class PriceState(StrEnum):
+    PRICED = "priced"
+    SUR_DEVIS = "sur_devis"  # the grid says "Sur devis": priced on request
+    NOT_OFFERED = "not_offered"  # no row for this category: not offered / not priced
+
+    @property
+    def label(self) -> str:
+        return {
+            PriceState.PRICED: "Tarifé",
+            PriceState.SUR_DEVIS: "Sur devis",
+            PriceState.NOT_OFFERED: "Non proposé",
+        }[self]
+
+
+class Bucket(StrEnum):
+    ONE_TIME = "one_time"
+    ANNUAL = "annual"
+
+
+class Family(StrEnum):
+    GOUVERNANCE = "gouvernance"
+    RELATION_CITOYENNE = "relation_citoyenne"
+    OPTIONS = "options"
+    SERVICES = "services"
+
+    @property
+    def label(self) -> str:
+        return {
+            Family.GOUVERNANCE: "Gouvernance et dématérialisation",
+            Family.RELATION_CITOYENNE: "Relation citoyenne et numérisation des services",
+            Family.OPTIONS: "Options",
+            Family.SERVICES: "Services et prestations",
+        }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a price table: an amount, or why there is none."""
+
+    state: PriceState
+    amount: Decimal | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRow:
+    key: str  # a category name ("Cat 3", "Provinces") or a status ("membre")
+    cells: Mapping[str, Cell]
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTable:
+    code: str  # "T1"
+    columns: tuple[str, ...]  # "annual", "one_time", "setup_days", "users_included", ...
+    rows: Mapping[str, PriceRow]
+    key_kind: str = "category"  # or "status"
+    title: str = ""
+    source: str = ""
+
+    def cell(self, key: str, column: str) -> Cell:
+        row = self.rows.get(key)
+        if row is None:
+            return Cell(PriceState.NOT_OFFERED, None, self.source)
+        return row.cells.get(column, Cell(PriceState.NOT_OFFERED, None, row.source))
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    low: int
+    high: int | None  # inclusive; None = open
+    values: Mapping[str, Decimal]
+    label: str = ""
+    source: str = ""
+
+    def contains(self, n: int) -> bool:
+        return n >= self.low and (self.high is None or n <= self.high)
+
+
+@dataclass(frozen=True, slots=True)
+class BandTable:
+    code: str
+    bands: tuple[Band, ...]
+    source: str = ""
+
+    def lookup(self, n: int) -> Band | None:
+        for b in self.bands:
+            if b.contains(n):
+                return b
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    code: str
+    name: str
+    amount: Decimal
+    unit: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """An input a product needs (schools, plans, readers, gb, days, users, quantity...)."""
+
+    key: str
+    label: str
+    integer: bool = True
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    default: Decimal | None = None
+    required: bool = False
+    unit: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One pricing rule of a product: ``kind`` names an engine rule, ``params`` its data."""
+
+    kind: str
+    bucket: Bucket | None
+    params: Mapping[str, str]
+    label: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    code: str
+    name: str
+    family: Family
+    kind: str = "product"  # product | option | service
+    parent: str | None = None  # options: the product they need
+    libre: bool = False
+    aliases: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
+    description: str = ""
+    confidence: str = ""  # mapping confidence of its table, as the analysis gives it
+    to_confirm: str = ""  # printable note when the mapping awaits confirmation
+    parameters: tuple[Parameter, ...] = ()
+    components: tuple[Component, ...] = ()
+    notes: tuple[str, ...] = ()  # shown on the line (e.g. "selon devis" items)
+    tax_mode: str = ""  # "" = the tariff's; "TTC" for exceptions
+    order: int = 0
+    source: str = ""
+
+    def parameter(self, key: str) -> Parameter | None:
+        for p in self.parameters:
+            if p.key == key:
+                return p
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    code: str
+    kind: str  # "requires" | "excludes"
+    product: str
+    other: str
+    message: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    code: str
+    member_kinds: tuple[str, ...]
+    bucket: Bucket
+    pct: Decimal
+    condition: str  # "commune_has_in_production"
+    flag: str  # product flag the discount applies to ("libre")
+    label: str
+    term: str = ""  # code of the printed term explaining it
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    code: str
+    title: str
+    text: str
+    when: str = "always"  # "always" | a discount code | ...
+    source: str = ""
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: 'iA.Délib' -> 'ia.delib'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().replace("’", "'").split())
+
+
+def _loose(text: str) -> str:
+    """Looser key for product names: drops the 'ia.' prefix and punctuation."""
+    f = fold(text)
+    for prefix in ("package ", "option "):
+        if f.startswith(prefix):
+            f = f[len(prefix) :]
+    if f.startswith("ia.") or f.startswith("ia-") or f.startswith("ia "):
+        f = f[3:]
+    return "".join(c for c in f if c.isalnum())
+
+
+@dataclass(frozen=True, slots=True)
+class Tariff:
+    code: str  # "imio-2024"
+    issuer: str  # "iMio"
+    title: str
+    year: int
+    valid_from: date
+    locale: str  # "fr_BE"
+    currency: str  # "EUR"
+    tax_label: str  # "HTVA" / "HT"
+    categories: CategoryRules
+    products: Mapping[str, Product]  # code -> product, in catalogue order
+    tables: Mapping[str, PriceTable] = field(default_factory=dict)
+    bands: Mapping[str, BandTable] = field(default_factory=dict)
+    rates: Mapping[str, Rate] = field(default_factory=dict)
+    constraints: tuple[Constraint, ...] = ()
+    discounts: tuple[Discount, ...] = ()
+    terms: tuple[Term, ...] = ()
+    meta: Mapping[str, str] = field(default_factory=dict)  # approvals, letterhead defaults...
+
+    def resolve_product(self, name: str) -> Product:
+        """Find a product by code, name, alias or former name, ignoring case and accents."""
+        wanted_exact = fold(name)
+        wanted_loose = _loose(name)
+        exact: list[Product] = []
+        loose: list[Product] = []
+        for p in self.products.values():
+            keys = (p.code, p.name, *p.aliases, *p.former_names)
+            if any(fold(k) == wanted_exact for k in keys):
+                exact.append(p)
+            elif wanted_loose and any(_loose(k) == wanted_loose for k in keys):
+                loose.append(p)
+        hits = exact or loose
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise Ambiguous(
+                f"Le produit « {name} » désigne plusieurs produits : précisez.",
+                [f"{p.code} ({p.name})" for p in hits],
+            )
+        raise NotFound(
+            f"Produit inconnu : « {name} ». Produits disponibles : "
+            + ", ".join(p.code for p in self.products.values())
+            + "."
+        )
+
+    def term(self, code: str) -> Term | None:
+        for t in self.terms:
+            if t.code == code:
+                return t
+        return None

@@ -1,0 +1,263 @@
+"""Price categories: thresholds per tariff year, and the derivation with its readable trace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from desktop.core.errors import InvalidInput
+from desktop.core.format import group_int
+from desktop.core.members import Headcount, Member, MemberKind
+
+
+class Method(StrEnum):
+    INHABITANTS = "inhabitants"  # the member's own population (commune, zone de secours)
+    COMMUNE_POPULATION = "commune_population"  # CPAS: the population of its commune
+    LARGEST_COMMUNE = "largest_commune"  # police zone: category of its most populous commune
+    AGENTS = "agents"  # intercommunale, RCA: headcount
+    FIXED = "fixed"  # province: a category of its own
+    MANUAL = "manual"  # other bodies: the user picks, with a reason
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    category: str
+    low: int
+    high: int | None  # inclusive; None = no upper bound
+    source: str = ""
+
+    def contains(self, n: int) -> bool:
+        return n >= self.low and (self.high is None or n <= self.high)
+
+    def describe(self, unit: str) -> str:
+        if self.high is None:
+            return f"{group_int(self.low)} {unit} et plus"
+        return f"de {group_int(self.low)} à {group_int(self.high)} {unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """One column of the category grid (communes/CPAS inhabitants, agents, rescue zones)."""
+
+    code: str
+    label: str
+    unit: str  # "habitants" / "agents"
+    thresholds: tuple[Threshold, ...]
+
+    def classify(self, n: int) -> Threshold | None:
+        for t in self.thresholds:
+            if t.contains(n):
+                return t
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class KindRule:
+    kind: MemberKind
+    method: Method
+    scale: str | None = None
+    fixed_category: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRules:
+    """The category grid of one tariff year, as data."""
+
+    tariff: str
+    categories: tuple[str, ...]  # every category name in grid order ("Cat 1" ... "Provinces")
+    scales: dict[str, Scale]
+    rules: dict[MemberKind, KindRule]
+    source: str = ""
+
+    def rule_for(self, kind: MemberKind) -> KindRule:
+        try:
+            return self.rules[kind]
+        except KeyError:
+            return KindRule(kind, Method.MANUAL)
+
+    def check_category(self, name: str) -> str:
+        for c in self.categories:
+            if c.lower() == name.strip().lower():
+                return c
+        raise InvalidInput(
+            f"Catégorie inconnue : « {name} ». Catégories possibles : "
+            + ", ".join(self.categories)
+            + ".",
+            field="category",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryDecision:
+    """The category used for pricing, how it was found, and any override."""
+
+    category: str | None  # None only when a manual category is still to be chosen
+    derived: str | None  # what the rules gave (None for manual kinds or missing data)
+    trace: tuple[str, ...]
+    override_reason: str | None = None
+    deciding_member: str | None = None  # id of the commune that decided (CPAS, police zone)
+
+    @property
+    def overridden(self) -> bool:
+        return self.override_reason is not None
+
+    @property
+    def decided(self) -> bool:
+        return self.category is not None
+
+
+MemberLookup = Callable[[str], Member | None]
+
+
+def _size_text(h: Headcount, unit: str) -> str:
+    bits = [f"{group_int(h.value)} {unit}"]
+    origin = h.source
+    if h.as_of:
+        origin = f"{origin} {h.as_of.day}/{h.as_of.month}/{h.as_of.year}".strip()
+    if origin:
+        bits.append(f"({origin})")
+    return " ".join(bits)
+
+
+def _classify(rules: CategoryRules, scale_code: str | None, n: int) -> tuple[str | None, str]:
+    scale = rules.scales.get(scale_code or "")
+    if scale is None:
+        return None, f"aucune échelle « {scale_code} » dans la grille {rules.tariff}"
+    t = scale.classify(n)
+    if t is None:
+        return None, f"{group_int(n)} {scale.unit} : hors de l'échelle {scale.label}"
+    return t.category, f"{scale.label} {t.describe(scale.unit)}"
+
+
+def derive_category(
+    member: Member, rules: CategoryRules, lookup: MemberLookup
+) -> CategoryDecision:
+    """Derive the category of ``member`` and explain it in French, step by step."""
+    derived, trace, decider = _derive(member, rules, lookup)
+    if member.category_override is not None:
+        chosen = rules.check_category(member.category_override.category)
+        reason = member.category_override.reason
+        if derived is None:
+            trace.append(f"Catégorie choisie : {chosen} (motif : {reason})")
+        elif chosen != derived:
+            trace.append(
+                f"Catégorie dérivée {derived} remplacée par {chosen} (motif : {reason})"
+            )
+        else:
+            trace.append(f"Catégorie {chosen} confirmée à la main (motif : {reason})")
+        return CategoryDecision(chosen, derived, tuple(trace), reason, decider)
+    return CategoryDecision(derived, derived, tuple(trace), None, decider)
+
+
+def _derive(
+    member: Member, rules: CategoryRules, lookup: MemberLookup
+) -> tuple[str | None, list[str], str | None]:
+    rule = rules.rule_for(member.kind)
+    head = _head(member)
+    if rule.method is Method.FIXED:
+        cat = rule.fixed_category
+        return cat, [f"{head} : catégorie propre -> {cat}"], None
+    if rule.method is Method.MANUAL:
+        return None, [f"{head} : pas de règle automatique, catégorie à choisir avec un motif"], None
+    if rule.method in (Method.INHABITANTS, Method.AGENTS):
+        unit = "agents" if rule.method is Method.AGENTS else "habitants"
+        size = member.size
+        if size is None:
+            what = "nombre d'agents" if unit == "agents" else "nombre d'habitants"
+            return None, [f"{head} : {what} inconnu, catégorie à choisir avec un motif"], None
+        cat, why = _classify(rules, rule.scale, size.value)
+        arrow = f" -> catégorie {_short(cat)}" if cat else ""
+        line = f"{head} : {_size_text(size, unit)}{arrow}"
+        trace = [line, f"Règle : {why}"]
+        if member.size_correction is not None and member.reference_size is not None:
+            trace.append(
+                "Chiffre corrigé ; valeur de référence : "
+                + _size_text(member.reference_size, unit)
+            )
+        return cat, trace, None
+    if rule.method is Method.COMMUNE_POPULATION:
+        commune = lookup(member.commune_id) if member.commune_id else None
+        if commune is None or commune.size is None:
+            return None, [f"{head} : commune inconnue, catégorie à choisir avec un motif"], None
+        cat, why = _classify(rules, rule.scale, commune.size.value)
+        arrow = f" -> catégorie {_short(cat)}" if cat else ""
+        return (
+            cat,
+            [
+                f"{head} : population de la commune {commune.name}, "
+                f"{_size_text(commune.size, 'habitants')}{arrow}",
+                f"Règle : {why}",
+            ],
+            commune.id,
+        )
+    # LARGEST_COMMUNE
+    communes = [c for c in (lookup(i) for i in member.commune_ids) if c is not None]
+    sized = [c for c in communes if c.size is not None]
+    if not sized:
+        return None, [f"{head} : communes de la zone inconnues, catégorie à choisir avec un motif"], None
+    largest = max(sized, key=lambda c: (c.size.value if c.size else 0, c.name))
+    assert largest.size is not None
+    cat, why = _classify(rules, rule.scale, largest.size.value)
+    arrow = f" -> catégorie {_short(cat)}" if cat else ""
+    if len(communes) == 1:
+        first = f"{head} : zone d'une seule commune, {largest.name}, {_size_text(largest.size, 'habitants')}{arrow}"
+    else:
+        first = (
+            f"{head} : commune la plus peuplée {largest.name}, "
+            f"{_size_text(largest.size, 'habitants')}{arrow}"
+        )
+    return cat, [first, f"Règle : {why}"], largest.id
+
+
+def _head(member: Member) -> str:
+    """'Zone de police 5267 Nivelles/Genappe', 'CPAS de Nivelles', 'Commune Nivelles'."""
+    if member.kind is MemberKind.CPAS:
+        return f"CPAS de {member.name}".strip()
+    if member.kind is MemberKind.ZONE_DE_POLICE and member.zone_number:
+        return f"{member.kind.label} {member.zone_number} {member.name}".strip()
+    return f"{member.kind.label} {member.name}".strip()
+
+
+def _short(category: str | None) -> str:
+    """'Cat 5' -> '5' so traces read 'catégorie 5'; other names unchanged."""
+    if category and category.startswith("Cat "):
+        return category[4:]
+    return category or "?"
+
+
+def category_for_size(
+    kind: MemberKind, rules: CategoryRules, *, inhabitants: int | None = None, agents: int | None = None
+) -> CategoryDecision:
+    """Category of a hypothetical member of ``kind`` with the given size (CLI ``--kind``)."""
+    rule = rules.rule_for(kind)
+    n = agents if rule.method is Method.AGENTS else inhabitants
+    if rule.method in (Method.INHABITANTS, Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE, Method.AGENTS):
+        if n is None:
+            need = "--agents" if rule.method is Method.AGENTS else "--inhabitants"
+            raise InvalidInput(
+                f"Pour un membre de type {kind.value}, indiquez {need} (nombre entier positif).",
+                field=need.lstrip("-"),
+            )
+        if n < 0:
+            raise InvalidInput("Le nombre d'habitants ou d'agents ne peut pas être négatif.")
+    label = "agents" if rule.method is Method.AGENTS else "habitants"
+    synthetic = Member(
+        id="tmp",
+        kind=MemberKind.COMMUNE if rule.method in (Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE) else kind,
+        name="",
+        reference_size=Headcount(n, None, "valeur saisie") if n is not None else None,
+    )
+    if rule.method in (Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE):
+        assert n is not None
+        cat, why = _classify(rules, rule.scale, n)
+        arrow = f" -> catégorie {_short(cat)}" if cat else ""
+        basis = "population de la commune" if rule.method is Method.COMMUNE_POPULATION else "commune la plus peuplée"
+        return CategoryDecision(
+            cat, cat, (f"{kind.label} : {basis}, {group_int(n)} {label} (valeur saisie){arrow}", f"Règle : {why}")
+        )
+    synthetic = Member(id="tmp", kind=kind, name="", reference_size=synthetic.reference_size)
+    derived, trace, _ = _derive(synthetic, rules, lambda _id: None)
+    trace = [t.replace(f"{kind.label}  :", f"{kind.label} :") for t in trace]
+    return CategoryDecision(derived, derived, tuple(trace))

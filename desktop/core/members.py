@@ -1,0 +1,181 @@
+"""Members: the public bodies Comptoir quotes for, and what is known about them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+
+class MemberKind(StrEnum):
+    COMMUNE = "commune"
+    CPAS = "cpas"
+    ZONE_DE_POLICE = "zone_de_police"
+    ZONE_DE_SECOURS = "zone_de_secours"
+    INTERCOMMUNALE = "intercommunale"
+    RCA = "rca"
+    PROVINCE = "province"
+    AUTRE = "autre"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+    @property
+    def counts_agents(self) -> bool:
+        """True when the size of this kind is a number of agents, not of inhabitants."""
+        return self in (MemberKind.INTERCOMMUNALE, MemberKind.RCA)
+
+    @property
+    def user_creatable(self) -> bool:
+        """Kinds a user may create; the others come from the reference directory."""
+        return self in (MemberKind.INTERCOMMUNALE, MemberKind.RCA, MemberKind.AUTRE)
+
+    @classmethod
+    def parse(cls, text: str) -> MemberKind:
+        from desktop.core.errors import InvalidInput
+
+        key = text.strip().lower().replace("-", "_").replace(" ", "_")
+        try:
+            return cls(key)
+        except ValueError:
+            choices = ", ".join(k.value for k in cls)
+            raise InvalidInput(
+                f"Type de membre inconnu : « {text} ». Types acceptés : {choices}.", field="kind"
+            ) from None
+
+
+_KIND_LABELS = {
+    MemberKind.COMMUNE: "Commune",
+    MemberKind.CPAS: "CPAS",
+    MemberKind.ZONE_DE_POLICE: "Zone de police",
+    MemberKind.ZONE_DE_SECOURS: "Zone de secours",
+    MemberKind.INTERCOMMUNALE: "Intercommunale",
+    MemberKind.RCA: "Régie communale autonome",
+    MemberKind.PROVINCE: "Province",
+    MemberKind.AUTRE: "Autre organisme",
+}
+
+
+class MembershipStatus(StrEnum):
+    ASSOCIE = "associe"
+    ADHESION_EN_COURS = "adhesion_en_cours"
+    ANCIEN_MEMBRE = "ancien_membre"
+    NON_MEMBRE = "non_membre"
+
+    @property
+    def label(self) -> str:
+        return {
+            MembershipStatus.ASSOCIE: "Associé",
+            MembershipStatus.ADHESION_EN_COURS: "Adhésion en cours",
+            MembershipStatus.ANCIEN_MEMBRE: "Ancien membre",
+            MembershipStatus.NON_MEMBRE: "Non membre",
+        }[self]
+
+
+class InstallState(StrEnum):
+    PRODUCTION = "production"
+    COMMANDE = "commande"
+
+    @property
+    def label(self) -> str:
+        return "En production" if self is InstallState.PRODUCTION else "Commandé"
+
+
+@dataclass(frozen=True, slots=True)
+class Headcount:
+    """A number of inhabitants or agents, with when and where it comes from."""
+
+    value: int
+    as_of: date | None
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            from desktop.core.errors import InvalidInput
+
+            raise InvalidInput("Un nombre d'habitants ou d'agents ne peut pas être négatif.")
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    status: MembershipStatus = MembershipStatus.ASSOCIE
+    since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledProduct:
+    product: str  # catalogue product code
+    state: InstallState
+    since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryOverride:
+    category: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member of any kind.
+
+    ``id`` is stable and readable: ``commune:25072``, ``cpas:25072``, ``zp:5267``,
+    ``zs:brabant-wallon``, ``province:hainaut``, ``u:<uuid>`` for user-created members.
+    ``reference_size`` is the directory's figure (population or agents); ``size_correction``
+    is a user's newer figure, which wins but never erases the reference.
+    """
+
+    id: str
+    kind: MemberKind
+    name: str
+    nis: str | None = None
+    zone_number: str | None = None
+    postcodes: tuple[str, ...] = ()
+    province: str | None = None
+    address: str = ""
+    reference_size: Headcount | None = None
+    size_correction: Headcount | None = None
+    commune_id: str | None = None  # a CPAS's commune
+    commune_ids: tuple[str, ...] = ()  # a zone's communes
+    membership: Membership = field(default_factory=Membership)
+    installed: tuple[InstalledProduct, ...] = ()
+    category_override: CategoryOverride | None = None
+    user_created: bool = False
+
+    @property
+    def size(self) -> Headcount | None:
+        """The figure in force: the user's correction if any, else the reference."""
+        return self.size_correction or self.reference_size
+
+    @property
+    def display_name(self) -> str:
+        if self.kind is MemberKind.ZONE_DE_POLICE and self.zone_number:
+            return f"ZP {self.zone_number} {self.name}"
+        if self.kind is MemberKind.CPAS:
+            return f"CPAS de {self.name}"
+        return self.name
+
+    def has_in_production(self, product: str) -> bool:
+        return any(
+            p.product == product and p.state is InstallState.PRODUCTION for p in self.installed
+        )
+
+    def with_size_correction(self, value: int, as_of: date, source: str) -> Member:
+        from desktop.core.errors import InvalidInput
+
+        if not source.strip():
+            raise InvalidInput("Indiquez la source du chiffre corrigé.", field="source")
+        return replace(self, size_correction=Headcount(value, as_of, source.strip()))
+
+    def with_override(self, category: str | None, reason: str = "") -> Member:
+        from desktop.core.errors import InvalidInput
+
+        if category is None:
+            return replace(self, category_override=None)
+        if not reason.strip():
+            raise InvalidInput(
+                "Une catégorie choisie à la main doit être justifiée : indiquez la raison.",
+                field="reason",
+            )
+        return replace(self, category_override=CategoryOverride(category, reason.strip()))
