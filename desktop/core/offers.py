@@ -1,0 +1,681 @@
+"""Offers: the lifecycle of a quote once it is saved, numbered and sent.
+
+An offer starts as a *brouillon* (draft) that the editor saves on every change. Finalising
+freezes it: it gets a number ``OFF-{year}-{device}-{seq:04d}``, a snapshot of the member,
+category decision, tariff and every price, and the PDF bytes with their SHA-256. From then on
+only its state moves, along the table below, and every move is written to the audit log.
+
+States and decisions
+--------------------
+- ``finalisee`` is reached only by finalising a draft (the store assigns the number in the
+  same transaction); ``remplacee`` only when a revision (``-v2``...) of the offer is
+  finalised. Neither can be set by hand.
+- ``expiree`` is **derived on read**, never stored: an offer that is *finalisée* or *envoyée*
+  and whose validity date has passed (``today > valid_until``) reads as *expirée*. Nothing has
+  to run at midnight, a laptop that was switched off for a month shows the truth, and a
+  validity date is never rewritten. The audit log records the transitions people make, and the
+  expiry date is on the offer itself.
+- An expired offer can still be *refusée* (with a reason, as always) or revised (a new
+  version with a new validity date). It can be *acceptée* only with a reason, e.g. "délibération
+  du Collège du 12/03, antérieure à l'échéance": public bodies often decide in time and answer
+  late, and the reason is kept in the audit log. It can no longer be *envoyée*.
+- *refusée* always needs a non-empty reason.
+- Revising is possible from *finalisée*, *envoyée* (expired or not) and *refusée*; an accepted
+  offer is a commitment (the contract follows), a converted, superseded or draft one has
+  nothing to revise.
+
+Everything here is pure: dates come in as arguments, nothing reads the clock or a file.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from desktop.core.categories import CategoryDecision
+from desktop.core.errors import InvalidInput, RuleViolation
+from desktop.core.format import NNBSP
+from desktop.core.members import Member
+from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest
+
+DEFAULT_VALIDITY_DAYS = 90
+
+
+class OfferState(StrEnum):
+    BROUILLON = "brouillon"
+    FINALISEE = "finalisee"
+    ENVOYEE = "envoyee"
+    ACCEPTEE = "acceptee"
+    REFUSEE = "refusee"
+    EXPIREE = "expiree"
+    CONVERTIE = "convertie"
+    REMPLACEE = "remplacee"
+
+    @property
+    def label(self) -> str:
+        return _STATE_LABELS[self]
+
+    @property
+    def stored(self) -> bool:
+        """False for ``expiree``, which is derived from the validity date."""
+        return self is not OfferState.EXPIREE
+
+    @classmethod
+    def parse(cls, text: str) -> OfferState:
+        """Accepts the code or the French label, with or without accents: 'Acceptée'."""
+        from desktop.core.catalogue import fold
+
+        key = fold(text).replace(" ", "")
+        for s in cls:
+            if key in (s.value, fold(s.label).replace(" ", "")):
+                return s
+        raise InvalidInput(
+            f"État d'offre inconnu : « {text} ». États possibles : "
+            + ", ".join(s.value for s in cls)
+            + ".",
+            field="state",
+        )
+
+
+_STATE_LABELS = {
+    OfferState.BROUILLON: "Brouillon",
+    OfferState.FINALISEE: "Finalisée",
+    OfferState.ENVOYEE: "Envoyée",
+    OfferState.ACCEPTEE: "Acceptée",
+    OfferState.REFUSEE: "Refusée",
+    OfferState.EXPIREE: "Expirée",
+    OfferState.CONVERTIE: "Convertie",
+    OfferState.REMPLACEE: "Remplacée",
+}
+
+S = OfferState
+
+# Transitions people make with "changer l'état" (set_state), from the *effective* state.
+MANUAL_TRANSITIONS: Mapping[OfferState, frozenset[OfferState]] = {
+    S.BROUILLON: frozenset(),
+    S.FINALISEE: frozenset({S.ENVOYEE}),
+    S.ENVOYEE: frozenset({S.ACCEPTEE, S.REFUSEE}),
+    S.EXPIREE: frozenset({S.ACCEPTEE, S.REFUSEE}),
+    S.ACCEPTEE: frozenset({S.CONVERTIE}),
+    S.REFUSEE: frozenset(),
+    S.CONVERTIE: frozenset(),
+    S.REMPLACEE: frozenset(),
+}
+
+# Transitions the store makes as part of an action (finalise, finalise a revision).
+SYSTEM_TRANSITIONS: Mapping[OfferState, frozenset[OfferState]] = {
+    S.BROUILLON: frozenset({S.FINALISEE}),
+    S.FINALISEE: frozenset({S.REMPLACEE}),
+    S.ENVOYEE: frozenset({S.REMPLACEE}),
+    S.EXPIREE: frozenset({S.REMPLACEE}),
+    S.REFUSEE: frozenset({S.REMPLACEE}),
+}
+
+REVISABLE = frozenset({S.FINALISEE, S.ENVOYEE, S.EXPIREE, S.REFUSEE})
+
+# The full table (for documentation and tests): from -> every target, manual or system.
+TRANSITIONS: Mapping[OfferState, frozenset[OfferState]] = {
+    s: MANUAL_TRANSITIONS.get(s, frozenset()) | SYSTEM_TRANSITIONS.get(s, frozenset())
+    for s in OfferState
+}
+
+
+def effective_state(stored: OfferState, valid_until: date | None, today: date) -> OfferState:
+    """The state as users see it: *finalisée*/*envoyée* past their validity read *expirée*."""
+    if stored in (S.FINALISEE, S.ENVOYEE) and valid_until is not None and today > valid_until:
+        return S.EXPIREE
+    return stored
+
+
+def check_transition(
+    stored: OfferState,
+    target: OfferState,
+    *,
+    valid_until: date | None,
+    today: date,
+    reason: str = "",
+    system: bool = False,
+) -> OfferState:
+    """Refuse a transition the rules do not allow; return the effective *from* state.
+
+    ``system`` is True for the moves the store makes itself (finalise, supersede); people's
+    moves (``system=False``) are limited to ``MANUAL_TRANSITIONS``. Raises ``RuleViolation``
+    (French) for refused moves and ``InvalidInput`` for a missing reason.
+    """
+    current = effective_state(stored, valid_until, today)
+    table = SYSTEM_TRANSITIONS if system else MANUAL_TRANSITIONS
+    if target is S.EXPIREE:
+        raise RuleViolation(
+            "L'état « Expirée » ne se choisit pas : il découle de la date de validité de "
+            "l'offre (dépassée = expirée)."
+        )
+    if not system and target is S.FINALISEE:
+        raise RuleViolation(
+            "Une offre devient « Finalisée » en la finalisant (numéro, PDF figé), "
+            "pas en changeant son état."
+        )
+    if not system and target is S.REMPLACEE:
+        raise RuleViolation(
+            "Une offre devient « Remplacée » quand sa révision est finalisée : "
+            "utilisez « Réviser »."
+        )
+    if target not in table.get(current, frozenset()):
+        allowed = sorted(MANUAL_TRANSITIONS.get(current, frozenset()), key=_order)
+        hint = (
+            "États possibles depuis cet état : " + ", ".join(a.label for a in allowed) + "."
+            if allowed
+            else "Aucun changement d'état n'est possible depuis cet état."
+        )
+        if current is S.EXPIREE and target is S.ENVOYEE:
+            hint = (
+                f"La validité a pris fin le {_date_fr(valid_until)} : révisez l'offre pour "
+                "en émettre une nouvelle version."
+            )
+        raise RuleViolation(f"Passage de « {current.label} » à « {target.label} » refusé. {hint}")
+    if target is S.REFUSEE and not reason.strip():
+        raise InvalidInput(
+            "Indiquez le motif du refus (par exemple : budget, autre fournisseur).",
+            field="reason",
+        )
+    if target is S.ACCEPTEE and current is S.EXPIREE and not reason.strip():
+        raise InvalidInput(
+            f"Cette offre a expiré le {_date_fr(valid_until)}. Pour l'accepter quand même, "
+            "indiquez un motif (par exemple la date de la décision du Collège), ou révisez-la.",
+            field="reason",
+        )
+    return current
+
+
+def check_revisable(stored: OfferState, valid_until: date | None, today: date) -> None:
+    current = effective_state(stored, valid_until, today)
+    if current in REVISABLE:
+        return
+    why = {
+        S.BROUILLON: "un brouillon se modifie directement",
+        S.ACCEPTEE: "elle est acceptée ; une autre proposition fait l'objet d'une nouvelle offre",
+        S.CONVERTIE: "elle est déjà convertie en bon de commande",
+        S.REMPLACEE: "elle est déjà remplacée par une version plus récente ; révisez la dernière",
+    }.get(current, "son état ne le permet pas")
+    raise RuleViolation(f"Impossible de réviser une offre « {current.label} » : {why}.")
+
+
+def _order(s: OfferState) -> int:
+    return list(OfferState).index(s)
+
+
+def _date_fr(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else "?"
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+DEVICE_CODE_RE = re.compile(r"^[A-Z0-9]{1,12}$")
+_NUMBER_RE = re.compile(
+    r"^\s*OFF-(?P<year>\d{4})-(?P<device>[A-Z0-9]{1,12})-(?P<seq>\d{4,})(?:-V(?P<version>\d+))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def check_device_code(code: str) -> str:
+    c = code.strip().upper()
+    if not DEVICE_CODE_RE.match(c):
+        raise InvalidInput(
+            f"Code d'appareil invalide : « {code} ». Utilisez 1 à 12 lettres ou chiffres sans "
+            "espace ni tiret (par exemple LAP1).",
+            field="device_code",
+        )
+    return c
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class OfferNumber:
+    """``OFF-2026-LAP1-0001``; revisions ``OFF-2026-LAP1-0001-v2``, ``-v3``..."""
+
+    year: int
+    device: str
+    seq: int
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        check_device_code(self.device)
+        if self.seq < 1 or self.version < 1 or not 1000 <= self.year <= 9999:
+            raise InvalidInput("Numéro d'offre invalide (année, séquence ou version).")
+
+    def __str__(self) -> str:
+        base = self.base
+        return base if self.version == 1 else f"{base}-v{self.version}"
+
+    @property
+    def base(self) -> str:
+        return f"OFF-{self.year}-{self.device}-{self.seq:04d}"
+
+    def revision(self, version: int) -> OfferNumber:
+        return replace(self, version=version)
+
+    @classmethod
+    def parse(cls, text: str) -> OfferNumber:
+        m = _NUMBER_RE.match(text)
+        if not m:
+            raise InvalidInput(
+                f"Numéro d'offre invalide : « {text} ». Format attendu : "
+                "OFF-2026-LAP1-0001 (ou OFF-2026-LAP1-0001-v2 pour une révision).",
+                field="number",
+            )
+        version = int(m["version"]) if m["version"] else 1
+        if m["version"] is not None and version < 2:
+            raise InvalidInput(
+                f"Numéro d'offre invalide : « {text} ». Les révisions commencent à -v2.",
+                field="number",
+            )
+        return cls(int(m["year"]), m["device"].upper(), int(m["seq"]), version)
+
+    @classmethod
+    def looks_like(cls, text: str) -> bool:
+        return bool(_NUMBER_RE.match(text))
+
+
+# --- values ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A saved offer: a draft, or a finalised (frozen) one.
+
+    ``member`` and ``decision`` are snapshots: what the offer was made for, kept even when the
+    directory changes. ``quote`` is the last computed quote of a draft, and the frozen quote of
+    a finalised offer. ``predecessor`` is the number of the version it revises.
+    """
+
+    id: str
+    request: QuoteRequest
+    member: Member | None
+    decision: CategoryDecision
+    quote: Quote | None = None
+    state: OfferState = OfferState.BROUILLON
+    number: str | None = None
+    version: int = 1
+    predecessor: str | None = None
+    tariff: str = ""
+    pdf_sha256: str | None = None
+    created: datetime | None = None
+    updated: datetime | None = None
+    finalised: datetime | None = None
+    valid_until: date | None = None
+    seller: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.tariff:
+            object.__setattr__(self, "tariff", self.request.tariff)
+
+    @classmethod
+    def new_draft(
+        cls,
+        request: QuoteRequest,
+        member: Member | None,
+        decision: CategoryDecision,
+        quote: Quote | None = None,
+        *,
+        seller: str = "",
+        now: datetime | None = None,
+        note: str = "",
+    ) -> Offer:
+        return cls(
+            id=new_offer_id(),
+            request=request,
+            member=member,
+            decision=decision,
+            quote=quote,
+            seller=seller,
+            created=now,
+            updated=now,
+            note=note,
+        )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state is OfferState.BROUILLON
+
+    @property
+    def frozen(self) -> bool:
+        return self.state is not OfferState.BROUILLON
+
+    @property
+    def parsed_number(self) -> OfferNumber | None:
+        return OfferNumber.parse(self.number) if self.number else None
+
+    def state_on(self, today: date) -> OfferState:
+        return effective_state(self.state, self.valid_until, today)
+
+    @property
+    def member_id(self) -> str | None:
+        return self.member.id if self.member else None
+
+    @property
+    def member_name(self) -> str:
+        return self.member.display_name if self.member else ""
+
+    @property
+    def label(self) -> str:
+        """'OFF-2026-LAP1-0001-v2' or 'Brouillon du 22/11/2026'."""
+        if self.number:
+            return self.number
+        when = self.updated or self.created
+        return f"Brouillon du {when.strftime('%d/%m/%Y')}" if when else "Brouillon"
+
+    def check_finalisable(self) -> Quote:
+        """The frozen quote must exist, be for a decided category and have no blocking notice."""
+        if not self.is_draft:
+            raise RuleViolation(
+                f"L'offre {self.number or self.id} est déjà finalisée : elle ne change plus. "
+                "Révisez-la pour en faire une nouvelle version."
+            )
+        if self.member is None:
+            raise RuleViolation("Choisissez un membre avant de finaliser l'offre.")
+        if not self.decision.decided:
+            raise RuleViolation(
+                "La catégorie du membre n'est pas déterminée : choisissez-la (avec un motif) "
+                "avant de finaliser."
+            )
+        if self.quote is None:
+            raise RuleViolation("Le devis n'est pas calculé : ouvrez l'offre et recalculez-la.")
+        if not self.request.lines:
+            raise RuleViolation(
+                "L'offre ne contient aucun produit : ajoutez-en avant de finaliser."
+            )
+        blocking = self.quote.blocking
+        if blocking:
+            raise RuleViolation(
+                "Points bloquants à lever avant de finaliser : "
+                + " ; ".join(n.message for n in blocking)
+            )
+        return self.quote
+
+
+def new_offer_id() -> str:
+    return uuid.uuid4().hex
+
+
+def validity_end(finalised_on: date, days: int = DEFAULT_VALIDITY_DAYS) -> date:
+    """Last day the offer is valid (inclusive)."""
+    if days < 1:
+        raise InvalidInput(
+            "La durée de validité doit être d'au moins un jour.", field="validity_days"
+        )
+    return finalised_on + timedelta(days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of an offer's history. The log is append-only: entries are never changed."""
+
+    when: datetime
+    who: str
+    action: str  # creation, finalisation, etat, revision, remplacement, duplication, ...
+    from_state: OfferState | None
+    to_state: OfferState | None
+    why: str = ""
+    offer_id: str = ""
+    number: str | None = None
+    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def description(self) -> str:
+        what = ACTION_LABELS.get(self.action, self.action)
+        bits = [what]
+        if self.from_state and self.to_state and self.from_state is not self.to_state:
+            bits.append(f"{self.from_state.label} → {self.to_state.label}")
+        elif self.to_state and not self.from_state:
+            bits.append(self.to_state.label)
+        if self.why:
+            bits.append(f"motif : {self.why}")
+        return " — ".join(bits)
+
+
+ACTION_LABELS = {
+    "creation": "Création du brouillon",
+    "finalisation": "Finalisation",
+    "etat": "Changement d'état",
+    "revision": "Révision créée",
+    "remplacement": "Remplacée par une révision",
+    "duplication": "Copie d'une autre offre",
+    "suppression": "Brouillon supprimé",
+    "reprix": "Nouveau calcul sur un autre tarif",
+    "import": "Importée",
+}
+
+
+# --- diff ------------------------------------------------------------------------------
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+    @property
+    def label(self) -> str:
+        return {"added": "Ajouté", "removed": "Retiré", "changed": "Modifié"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class AmountChange:
+    field: str  # one_time | annual | setup_days | year1 | year2...
+    label: str
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.old is None or self.new is None:
+            return None
+        return self.new - self.old
+
+    def describe(self, money: bool = True) -> str:
+        fmt = money_fr if money else _num_fr
+        text = f"{self.label} : {_or_devis(self.old, fmt)} → {_or_devis(self.new, fmt)}"
+        d = self.delta
+        if d is not None and d != 0:
+            sign = "+" if d > 0 else "−"
+            text += f" ({sign}{fmt(abs(d))})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class LineDiff:
+    kind: ChangeKind
+    product: str
+    name: str
+    old: QuoteLine | None
+    new: QuoteLine | None
+    amounts: tuple[AmountChange, ...] = ()
+    params: tuple[tuple[str, Decimal | None, Decimal | None], ...] = ()
+    status: tuple[LineStatus, LineStatus] | None = None
+
+    @property
+    def description(self) -> str:
+        if self.kind is ChangeKind.ADDED:
+            assert self.new is not None
+            return f"Ajouté : {self.name} ({_line_amounts(self.new)})"
+        if self.kind is ChangeKind.REMOVED:
+            assert self.old is not None
+            return f"Retiré : {self.name} ({_line_amounts(self.old)})"
+        bits: list[str] = []
+        for key, old, new in self.params:
+            bits.append(f"{key} {_or_dash(old)} → {_or_dash(new)}")
+        if self.status:
+            bits.append(f"{self.status[0].label} → {self.status[1].label}")
+        for a in self.amounts:
+            bits.append(a.describe(money=a.field != "setup_days"))
+        return f"Modifié : {self.name} — " + " ; ".join(bits)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDiff:
+    """What changed from ``old`` to ``new`` (two versions, or a draft before/after re-pricing)."""
+
+    old_label: str
+    new_label: str
+    lines: tuple[LineDiff, ...]
+    category: tuple[str | None, str | None] | None = None
+    tariff: tuple[str, str] | None = None
+    member: tuple[str, str] | None = None
+    totals: tuple[AmountChange, ...] = ()
+    partial: tuple[bool, bool] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.lines or self.category or self.tariff or self.member or self.totals or self.partial
+        )
+
+    def descriptions(self) -> list[str]:
+        """French sentences, most important first."""
+        out: list[str] = []
+        if self.member:
+            out.append(f"Membre : {self.member[0]} → {self.member[1]}")
+        if self.category:
+            out.append(f"Catégorie : {self.category[0] or '?'} → {self.category[1] or '?'}")
+        if self.tariff:
+            out.append(f"Tarif : {self.tariff[0]} → {self.tariff[1]}")
+        out.extend(line.description for line in self.lines)
+        out.extend(a.describe() for a in self.totals)
+        if self.partial:
+            out.append(
+                "Les totaux sont désormais partiels (ligne sur devis)"
+                if self.partial[1]
+                else "Les totaux ne sont plus partiels"
+            )
+        if not out:
+            out.append("Aucune différence.")
+        return out
+
+
+_LINE_AMOUNTS = (
+    ("one_time", "Unique"),
+    ("annual", "Annuel"),
+    ("setup_days", "Jours de mise en place"),
+)
+
+
+def _keyed(lines: Sequence[QuoteLine]) -> dict[tuple[str, int], QuoteLine]:
+    seen: Counter[str] = Counter()
+    out: dict[tuple[str, int], QuoteLine] = {}
+    for line in lines:
+        out[(line.product, seen[line.product])] = line
+        seen[line.product] += 1
+    return out
+
+
+def _line_diff(old: QuoteLine, new: QuoteLine) -> LineDiff | None:
+    amounts = tuple(
+        AmountChange(f, label, getattr(old, f), getattr(new, f))
+        for f, label in _LINE_AMOUNTS
+        if getattr(old, f) != getattr(new, f)
+    )
+    keys = sorted(set(old.params) | set(new.params))
+    params = tuple(
+        (k, old.params.get(k), new.params.get(k))
+        for k in keys
+        if old.params.get(k) != new.params.get(k)
+    )
+    status = (old.status, new.status) if old.status is not new.status else None
+    if not (amounts or params or status):
+        return None
+    return LineDiff(ChangeKind.CHANGED, new.product, new.name, old, new, amounts, params, status)
+
+
+def diff_quotes(
+    old: Quote | None, new: Quote | None
+) -> tuple[tuple[LineDiff, ...], tuple[AmountChange, ...], tuple[bool, bool] | None]:
+    old_lines = _keyed(old.lines if old else ())
+    new_lines = _keyed(new.lines if new else ())
+    diffs: list[LineDiff] = []
+    for key, line in old_lines.items():
+        if key not in new_lines:
+            diffs.append(LineDiff(ChangeKind.REMOVED, line.product, line.name, line, None))
+    for key, line in new_lines.items():
+        if key not in old_lines:
+            diffs.append(LineDiff(ChangeKind.ADDED, line.product, line.name, None, line))
+        else:
+            d = _line_diff(old_lines[key], line)
+            if d is not None:
+                diffs.append(d)
+    totals: list[AmountChange] = []
+    partial = None
+    ot, nt = (old.totals if old else None), (new.totals if new else None)
+    pairs = [("one_time", "Total unique"), ("annual", "Total annuel"), ("year1", "Budget année 1")]
+    for f, label in pairs:
+        a = getattr(ot, f) if ot else None
+        b = getattr(nt, f) if nt else None
+        if a != b:
+            totals.append(AmountChange(f, label, a, b))
+    oy, ny = (ot.years if ot else ()), (nt.years if nt else ())
+    for i in range(1, max(len(oy), len(ny))):  # year 1 is already above
+        a = oy[i] if i < len(oy) else None
+        b = ny[i] if i < len(ny) else None
+        if a != b:
+            totals.append(AmountChange(f"year{i + 1}", f"Budget année {i + 1}", a, b))
+    if ot and nt and ot.partial != nt.partial:
+        partial = (ot.partial, nt.partial)
+    return tuple(diffs), tuple(totals), partial
+
+
+def diff_offers(old: Offer, new: Offer) -> OfferDiff:
+    lines, totals, partial = diff_quotes(old.quote, new.quote)
+    old_cat = old.decision.category
+    new_cat = new.decision.category
+    old_member = old.member_name
+    new_member = new.member_name
+    return OfferDiff(
+        old_label=old.label,
+        new_label=new.label,
+        lines=lines,
+        category=(old_cat, new_cat) if old_cat != new_cat else None,
+        tariff=(old.tariff, new.tariff) if old.tariff != new.tariff else None,
+        member=(old_member, new_member) if old.member_id != new.member_id else None,
+        totals=totals,
+        partial=partial,
+    )
+
+
+# --- plain French money text (core has no locale library; documents use babel) -----------
+
+
+def money_fr(amount: Decimal) -> str:
+    """Decimal('8062') -> '8 062,00 €' (narrow no-break space, comma), like babel's fr_BE."""
+    q = amount.quantize(Decimal("0.01"))
+    sign = "-" if q < 0 else ""
+    units, cents = f"{abs(q):.2f}".split(".")
+    grouped = f"{int(units):,}".replace(",", NNBSP)
+    return f"{sign}{grouped},{cents}\u00a0€"
+
+
+def _num_fr(n: Decimal) -> str:
+    text = format(n.normalize(), "f") if n == n.to_integral_value() else str(n)
+    return text.replace(".", ",")
+
+
+def _or_devis(v: Decimal | None, fmt: Callable[[Decimal], str]) -> str:
+    return "sur devis" if v is None else fmt(v)
+
+
+def _or_dash(v: Decimal | None) -> str:
+    return "—" if v is None else _num_fr(v)
+
+
+def _line_amounts(line: QuoteLine) -> str:
+    if line.status is not LineStatus.PRICED:
+        return line.status.label.lower()
+    parts = []
+    if line.one_time is not None:
+        parts.append(f"unique {money_fr(line.one_time)}")
+    if line.annual is not None:
+        parts.append(f"annuel {money_fr(line.annual)}")
+    return ", ".join(parts) or "sans montant"

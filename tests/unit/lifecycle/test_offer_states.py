@@ -1,0 +1,172 @@
+"""Every transition of the offer lifecycle, allowed and refused, plus derived expiry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core.errors import InvalidInput, RuleViolation
+from desktop.core.offers import (
+    MANUAL_TRANSITIONS,
+    SYSTEM_TRANSITIONS,
+    TRANSITIONS,
+    OfferState,
+    check_revisable,
+    check_transition,
+    effective_state,
+)
+
+S = OfferState
+TODAY = date(2026, 6, 1)
+VALID = date(2026, 6, 30)  # still valid on TODAY
+PAST = date(2026, 5, 31)  # expired on TODAY
+
+EXPECTED_MANUAL = {
+    (S.FINALISEE, S.ENVOYEE),
+    (S.ENVOYEE, S.ACCEPTEE),
+    (S.ENVOYEE, S.REFUSEE),
+    (S.EXPIREE, S.ACCEPTEE),
+    (S.EXPIREE, S.REFUSEE),
+    (S.ACCEPTEE, S.CONVERTIE),
+}
+EXPECTED_SYSTEM = {
+    (S.BROUILLON, S.FINALISEE),
+    (S.FINALISEE, S.REMPLACEE),
+    (S.ENVOYEE, S.REMPLACEE),
+    (S.EXPIREE, S.REMPLACEE),
+    (S.REFUSEE, S.REMPLACEE),
+}
+
+
+def _stored_and_validity(effective: OfferState) -> tuple[OfferState, date]:
+    """An expired offer is stored as envoyee with a past validity date."""
+    if effective is S.EXPIREE:
+        return S.ENVOYEE, PAST
+    return effective, VALID
+
+
+def test_the_tables_are_exactly_the_documented_ones() -> None:
+    manual = {(a, b) for a, bs in MANUAL_TRANSITIONS.items() for b in bs}
+    system = {(a, b) for a, bs in SYSTEM_TRANSITIONS.items() for b in bs}
+    assert manual == EXPECTED_MANUAL
+    assert system == EXPECTED_SYSTEM
+    assert {(a, b) for a, bs in TRANSITIONS.items() for b in bs} == manual | system
+
+
+@pytest.mark.parametrize("source,target", sorted(EXPECTED_MANUAL))
+def test_allowed_manual_transitions(source: OfferState, target: OfferState) -> None:
+    stored, valid = _stored_and_validity(source)
+    got = check_transition(stored, target, valid_until=valid, today=TODAY, reason="budget voté")
+    assert got is source
+
+
+@pytest.mark.parametrize("source,target", sorted(EXPECTED_SYSTEM))
+def test_allowed_system_transitions(source: OfferState, target: OfferState) -> None:
+    stored, valid = _stored_and_validity(source)
+    assert check_transition(stored, target, valid_until=valid, today=TODAY, system=True) is source
+
+
+REFUSED_MANUAL = sorted(
+    (a, b) for a in OfferState for b in OfferState if (a, b) not in EXPECTED_MANUAL
+)
+
+
+@pytest.mark.parametrize("source,target", REFUSED_MANUAL)
+def test_every_other_manual_transition_is_refused_in_french(
+    source: OfferState, target: OfferState
+) -> None:
+    stored, valid = _stored_and_validity(source)
+    with pytest.raises(RuleViolation) as err:
+        check_transition(stored, target, valid_until=valid, today=TODAY, reason="motif")
+    msg = str(err.value)
+    assert any(w in msg for w in ("refusé", "ne se choisit pas", "en la finalisant", "Réviser"))
+
+
+REFUSED_SYSTEM = sorted(
+    (a, b)
+    for a in OfferState
+    for b in OfferState
+    if (a, b) not in EXPECTED_SYSTEM and b is not S.EXPIREE
+)
+
+
+@pytest.mark.parametrize("source,target", REFUSED_SYSTEM)
+def test_every_other_system_transition_is_refused(source: OfferState, target: OfferState) -> None:
+    stored, valid = _stored_and_validity(source)
+    with pytest.raises(RuleViolation):
+        check_transition(stored, target, valid_until=valid, today=TODAY, system=True)
+
+
+@pytest.mark.parametrize("source", [S.ENVOYEE, S.EXPIREE])
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_refusal_needs_a_reason(source: OfferState, reason: str) -> None:
+    stored, valid = _stored_and_validity(source)
+    with pytest.raises(InvalidInput, match="motif du refus"):
+        check_transition(stored, S.REFUSEE, valid_until=valid, today=TODAY, reason=reason)
+
+
+def test_accepting_an_expired_offer_needs_a_reason_but_a_valid_one_does_not() -> None:
+    with pytest.raises(InvalidInput, match="a expiré le 31/05/2026"):
+        check_transition(S.ENVOYEE, S.ACCEPTEE, valid_until=PAST, today=TODAY)
+    assert (
+        check_transition(
+            S.ENVOYEE, S.ACCEPTEE, valid_until=PAST, today=TODAY, reason="Collège du 20/05"
+        )
+        is S.EXPIREE
+    )
+    assert check_transition(S.ENVOYEE, S.ACCEPTEE, valid_until=VALID, today=TODAY) is S.ENVOYEE
+
+
+def test_an_expired_offer_cannot_be_sent_and_the_message_says_to_revise() -> None:
+    with pytest.raises(RuleViolation, match="révisez"):
+        check_transition(S.FINALISEE, S.ENVOYEE, valid_until=PAST, today=TODAY)
+
+
+def test_expiry_is_derived_from_the_validity_date_inclusive() -> None:
+    assert effective_state(S.ENVOYEE, date(2026, 6, 1), TODAY) is S.ENVOYEE  # last valid day
+    assert effective_state(S.ENVOYEE, date(2026, 5, 31), TODAY) is S.EXPIREE
+    assert effective_state(S.FINALISEE, date(2026, 5, 31), TODAY) is S.EXPIREE
+    for s in (S.ACCEPTEE, S.REFUSEE, S.CONVERTIE, S.REMPLACEE, S.BROUILLON):
+        assert effective_state(s, date(2000, 1, 1), TODAY) is s
+    assert effective_state(S.ENVOYEE, None, TODAY) is S.ENVOYEE
+
+
+@given(st.sampled_from(list(OfferState)), st.dates(), st.dates())
+def test_effective_state_never_invents_a_stored_state(
+    stored: OfferState, valid: date, today: date
+) -> None:
+    got = effective_state(stored, valid, today)
+    assert got is stored or (got is S.EXPIREE and stored in (S.FINALISEE, S.ENVOYEE))
+
+
+@pytest.mark.parametrize("source", [S.FINALISEE, S.ENVOYEE, S.EXPIREE, S.REFUSEE])
+def test_revisable_states(source: OfferState) -> None:
+    stored, valid = _stored_and_validity(source)
+    check_revisable(stored, valid, TODAY)
+
+
+@pytest.mark.parametrize("source", [S.BROUILLON, S.ACCEPTEE, S.CONVERTIE, S.REMPLACEE])
+def test_not_revisable_states(source: OfferState) -> None:
+    with pytest.raises(RuleViolation, match="Impossible de réviser"):
+        check_revisable(source, VALID, TODAY)
+
+
+@pytest.mark.parametrize(
+    "text,state",
+    [
+        ("acceptee", S.ACCEPTEE),
+        ("Acceptée", S.ACCEPTEE),
+        ("ENVOYÉE", S.ENVOYEE),
+        ("refusee", S.REFUSEE),
+    ],
+)
+def test_state_parsing_accepts_codes_and_french_labels(text: str, state: OfferState) -> None:
+    assert OfferState.parse(text) is state
+
+
+def test_unknown_state_lists_the_choices() -> None:
+    with pytest.raises(InvalidInput, match="États possibles : brouillon"):
+        OfferState.parse("signée")
