@@ -1,0 +1,160 @@
+"""Unexpected errors: logged with their traceback, then shown with what to send.
+
+``CrashHandler.install()`` replaces ``sys.excepthook`` (errors raised in Qt slots reach it
+too) and ``threading.excepthook``. The report holds the version, the platform, the traceback
+and the tail of the log file; the dialog has a "Copier" button.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+
+LOG_TAIL_LINES = 40
+
+
+def log_file_path() -> Path | None:
+    """The file the root logger writes to, if any (configured by the application)."""
+    for handler in logging.getLogger().handlers:
+        name = getattr(handler, "baseFilename", None)
+        if name:
+            return Path(name)
+    return None
+
+
+def log_tail(lines: int = LOG_TAIL_LINES) -> str:
+    path = log_file_path()
+    if path is None:
+        return "(pas de fichier journal)"
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError as exc:
+        return f"(journal illisible : {exc})"
+
+
+def build_report(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> str:
+    from desktop import __version__
+
+    path = log_file_path()
+    parts = [
+        f"Comptoir {__version__}",
+        f"Date : {datetime.now().isoformat(timespec='seconds')}",
+        f"Système : {platform.platform()}",
+        f"Python {platform.python_version()}, Qt {qVersion()}",
+        f"Journal : {path if path else '(aucun)'}",
+        "",
+        "".join(traceback.format_exception(exc_type, exc, tb)).rstrip(),
+        "",
+        "Fin du journal :",
+        log_tail().rstrip(),
+    ]
+    return "\n".join(parts)
+
+
+class CrashDialog(QDialog):
+    def __init__(self, report: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Erreur inattendue — Comptoir")
+        self.report = report
+        intro = QLabel(
+            "<b>Comptoir a rencontré une erreur inattendue.</b><br>"
+            "Votre offre en cours est enregistrée comme brouillon. Copiez le rapport "
+            "ci-dessous et envoyez-le au support iMio avec une phrase sur ce que vous "
+            "faisiez. Vous pouvez continuer à travailler ; si l'application se comporte "
+            "mal, fermez-la et rouvrez-la."
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.text = QPlainTextEdit(report)
+        self.text.setReadOnly(True)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.copy_button = QPushButton("Copier le rapport")
+        self.copy_button.clicked.connect(self.copy)
+        close = QPushButton("Fermer")
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(buttons)
+        self.resize(760, 480)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.report)
+        self.copy_button.setText("Rapport copié")
+
+
+class CrashHandler:
+    """Installs the hooks; ``show`` is how a report reaches the user (injectable)."""
+
+    def __init__(self, show: Callable[[str], None]) -> None:
+        self._show = show
+        self._showing = False
+        self.count = 0
+        self._previous_hook = sys.excepthook
+        self._previous_thread_hook = threading.excepthook
+
+    def install(self) -> None:
+        sys.excepthook = self.handle
+        threading.excepthook = self._thread_hook
+
+    def uninstall(self) -> None:
+        sys.excepthook = self._previous_hook
+        threading.excepthook = self._previous_thread_hook
+
+    def handle(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            self._previous_hook(exc_type, exc, tb)
+            return
+        self.count += 1
+        log.critical("Erreur inattendue", exc_info=(exc_type, exc, tb))
+        if self._showing:  # an error while the dialog is up: logged only
+            return
+        self._showing = True
+        try:
+            self._show(build_report(exc_type, exc, tb))
+        except Exception:
+            log.exception("Impossible d'afficher le rapport d'erreur")
+        finally:
+            self._showing = False
+
+    def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None:
+            return
+        log.critical(
+            "Erreur inattendue dans le fil %s",
+            args.thread.name if args.thread else "?",
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )
+        self.count += 1

@@ -1,0 +1,75 @@
+"""Every modal question goes through ``Dialogs``, so tests inject answers and never block.
+
+Forms of our own (member, settings...) are shown with ``open()`` (window-modal, non-blocking)
+and report through their ``accepted`` signal; only these small questions and the system file
+dialogs block, and only in the real application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Dialogs:
+    """Real dialogs, French button texts set explicitly (not left to the platform theme)."""
+
+    def confirm(
+        self, parent: QWidget | None, title: str, text: str, *, yes: str = "Oui", no: str = "Non"
+    ) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(no_button)
+        box.setEscapeButton(no_button)
+        box.exec()
+        return box.clickedButton() is yes_button
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, *, text: str = "", ok: str = "Valider"
+    ) -> str | None:
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        dialog.setOkButtonText(ok)
+        dialog.setCancelButtonText("Annuler")
+        if dialog.exec():
+            return dialog.textValue()
+        return None
+
+    def choose(
+        self, parent: QWidget | None, title: str, label: str, items: Sequence[str]
+    ) -> str | None:
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setComboBoxItems(list(items))
+        dialog.setComboBoxEditable(False)
+        dialog.setOkButtonText("Valider")
+        dialog.setCancelButtonText("Annuler")
+        if dialog.exec():
+            return dialog.textValue()
+        return None
+
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: str, filters: str
+    ) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return path or None
+
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent)
+        box.addButton("Fermer", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+
+    def crash(self, parent: QWidget | None, report: str) -> None:
+        from desktop.ui.crash import CrashDialog
+
+        CrashDialog(report, parent).exec()
+

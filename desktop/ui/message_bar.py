@@ -1,0 +1,120 @@
+"""A non-blocking message bar: errors a user can fix, offers ("Rouvrir le brouillon ?")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+
+class Level(StrEnum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+_STYLE = {
+    Level.INFO: ("#e8f1fb", "#1d4f91", "#9cc0ec"),
+    Level.SUCCESS: ("#e9f6ec", "#1e6b34", "#9fd3ad"),
+    Level.WARNING: ("#fff6df", "#7a5200", "#f0cf7a"),
+    Level.ERROR: ("#fdecea", "#9b1c1c", "#f1a9a5"),
+}
+
+
+class MessageBar(QFrame):
+    """Shows one message at a time, with optional action buttons; never steals focus."""
+
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.level = Level.INFO
+        self._label = QLabel()
+        self._label.setWordWrap(True)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._actions = QHBoxLayout()
+        self._actions.setSpacing(6)
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Fermer ce message")
+        close.setAutoRaise(True)
+        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        close.clicked.connect(self.dismiss)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self._label, 1)
+        layout.addLayout(self._actions)
+        layout.addWidget(close)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.dismiss)
+        self.hide()
+
+    @property
+    def text(self) -> str:
+        return self._label.text()
+
+    def show_message(
+        self,
+        text: str,
+        level: Level = Level.INFO,
+        *,
+        actions: tuple[tuple[str, Callable[[], None]], ...] = (),
+        timeout_ms: int = 0,
+    ) -> None:
+        self._clear_actions()
+        self.level = level
+        bg, fg, border = _STYLE[level]
+        self.setStyleSheet(
+            f"#messageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+            f"#messageBar QLabel {{ color: {fg}; }}"
+        )
+        self._label.setText(text)
+        for label, callback in actions:
+            button = QPushButton(label)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.clicked.connect(lambda _=False, cb=callback: self._run(cb))
+            self._actions.addWidget(button)
+        self._timer.stop()
+        if timeout_ms:
+            self._timer.start(timeout_ms)
+        self.show()
+
+    def info(self, text: str, timeout_ms: int = 6000) -> None:
+        self.show_message(text, Level.INFO, timeout_ms=timeout_ms)
+
+    def success(self, text: str, timeout_ms: int = 4000) -> None:
+        self.show_message(text, Level.SUCCESS, timeout_ms=timeout_ms)
+
+    def warning(self, text: str) -> None:
+        self.show_message(text, Level.WARNING)
+
+    def error(self, text: str) -> None:
+        self.show_message(text, Level.ERROR)
+
+    def action_buttons(self) -> list[QPushButton]:
+        return [
+            w
+            for i in range(self._actions.count())
+            if isinstance(w := self._actions.itemAt(i).widget(), QPushButton)
+        ]
+
+    def dismiss(self) -> None:
+        self._timer.stop()
+        self._clear_actions()
+        self.hide()
+        self.closed.emit()
+
+    def _run(self, callback: Callable[[], None]) -> None:
+        self.dismiss()
+        callback()
+
+    def _clear_actions(self) -> None:
+        while self._actions.count():
+            item = self._actions.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()

@@ -1,0 +1,160 @@
+"""The one way to run work off the GUI thread.
+
+``TaskRunner.run(fn, *args, on_result=..., on_error=...)`` calls ``fn`` on a pool thread and
+delivers its result (or exception) back on the GUI thread, through a queued signal. The work
+function must not touch a widget or a Qt object of the GUI thread: it receives plain values and
+returns plain values (Anki's ``QueryOp``).
+
+A task can be cancelled: its result is then dropped, the callbacks are not called. ``latest``
+keeps only the newest task of a named stream (search-as-you-type: an old search that finishes
+late never overwrites a newer result).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+ResultCallback = Callable[[Any], None]
+ErrorCallback = Callable[[BaseException], None]
+
+
+class Task(QObject):
+    """A unit of background work. Lives on the GUI thread; only its runnable runs elsewhere."""
+
+    succeeded = Signal(object)  # result, on the GUI thread
+    failed = Signal(object)  # exception, on the GUI thread
+    finished = Signal()  # after succeeded/failed, unless cancelled
+    ended = Signal()  # always, last (the runner forgets the task)
+
+    _done = Signal(object, object)  # (result, error): emitted from the worker thread
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._cancelled = threading.Event()
+        self.done = False
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    @Slot(object, object)
+    def _deliver(self, result: object, error: object) -> None:
+        self.done = True
+        try:
+            if not self.cancelled:
+                if error is not None:
+                    self.failed.emit(error)
+                else:
+                    self.succeeded.emit(result)
+                self.finished.emit()
+        finally:
+            self.ended.emit()
+            self.deleteLater()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._task = task
+        self._fn = fn
+        self._args = args
+        self._kwargs = kwargs
+
+    def run(self) -> None:  # pool thread: no widget access here
+        task = self._task
+        if task.cancelled:
+            task._done.emit(None, None)
+            return
+        try:
+            result = self._fn(*self._args, **self._kwargs)
+        except BaseException as exc:  # delivered to the GUI thread, never lost
+            log.debug("tâche %s en erreur", task.name, exc_info=True)
+            task._done.emit(None, exc)
+        else:
+            task._done.emit(result, None)
+
+
+class TaskRunner(QObject):
+    """Runs functions on a thread pool and calls back on the GUI thread."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._running: set[Task] = set()
+        self._latest: dict[str, Task] = {}
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: ResultCallback | None = None,
+        on_error: ErrorCallback | None = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> Task:
+        """Run ``fn(*args, **kwargs)`` off the GUI thread.
+
+        ``on_result(result)`` / ``on_error(exception)`` are called on the GUI thread. Without
+        ``on_error`` an exception is re-raised on the GUI thread, so it reaches the crash
+        handler instead of vanishing.
+        """
+        task = Task(name or getattr(fn, "__name__", "tâche"), self)
+        if on_result is not None:
+            task.succeeded.connect(on_result)
+        task.failed.connect(on_error if on_error is not None else _reraise)
+        was_idle = not self._running
+        self._running.add(task)
+        task.ended.connect(self._on_task_ended)
+        if was_idle:
+            self.busy_changed.emit(True)
+        self._pool.start(_Runnable(task, fn, args, kwargs))
+        return task
+
+    def latest(self, stream: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        """Like ``run``, cancelling the previous task of ``stream`` if it is still running."""
+        previous = self._latest.get(stream)
+        if previous is not None and not previous.done:
+            previous.cancel()
+        task = self.run(fn, *args, name=stream, **kwargs)
+        self._latest[stream] = task
+        return task
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait_idle(self, msecs: int = 5000) -> bool:
+        """Block until every queued function has run (shutdown and tests)."""
+        return self._pool.waitForDone(msecs)
+
+    @Slot()
+    def _on_task_ended(self) -> None:
+        task = self.sender()
+        if isinstance(task, Task):
+            self._forget(task)
+
+    def _forget(self, task: Task) -> None:
+        self._running.discard(task)
+        if self._latest.get(task.name) is task:
+            del self._latest[task.name]
+        if not self._running:
+            self.busy_changed.emit(False)
+
+
+def _reraise(error: BaseException) -> None:
+    raise error
