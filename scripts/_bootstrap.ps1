@@ -1,0 +1,54 @@
+# Dot-sourced by scripts\run.ps1 and scripts\test.ps1: make this checkout runnable on Windows.
+#   Invoke-ComptoirBootstrap -Mode app|test
+# Creates .venv with Python >= 3.11 (py launcher or python on PATH) and pip-installs the
+# project (editable; with the test extra for "test"), skipped when a stamp keyed on
+# pyproject.toml's hash says it is already done. Sets $Root and $Py.
+
+$ErrorActionPreference = "Stop"
+$Root = Split-Path -Parent $PSScriptRoot
+$Venv = Join-Path $Root ".venv"
+$Py = Join-Path $Venv "Scripts\python.exe"
+
+function Find-Python {
+    $candidates = @()
+    if ($env:PYTHON) { $candidates += ,@($env:PYTHON) }
+    if (Get-Command py -ErrorAction SilentlyContinue) {
+        foreach ($v in "3.13", "3.12", "3.11") { $candidates += ,@("py", "-$v") }
+    }
+    if (Get-Command python -ErrorAction SilentlyContinue) { $candidates += ,@("python") }
+    foreach ($c in $candidates) {
+        $exe = $c[0]
+        $rest = @($c | Select-Object -Skip 1)
+        & $exe @rest -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>$null
+        if ($LASTEXITCODE -eq 0) { return ,$c }
+    }
+    return $null
+}
+
+function Invoke-ComptoirBootstrap([string]$Mode = "app") {
+    if (-not (Test-Path $Py)) {
+        $python = Find-Python
+        if (-not $python) {
+            throw "Python 3.11 or newer is required: install it from python.org (with the py launcher)."
+        }
+        $exe = $python[0]
+        $rest = @($python | Select-Object -Skip 1)
+        Write-Host "comptoir: creating .venv"
+        & $exe @rest -m venv $Venv
+        if ($LASTEXITCODE -ne 0) { throw "cannot create $Venv" }
+    }
+    $digest = (Get-FileHash (Join-Path $Root "pyproject.toml") -Algorithm SHA256).Hash.ToLower()
+    $stamp = Join-Path $Venv ".comptoir-installed-$Mode"
+    $testStamp = Join-Path $Venv ".comptoir-installed-test"
+    if ((Test-Path $stamp) -and ((Get-Content $stamp -Raw).Trim() -eq $digest)) { return }
+    if ($Mode -eq "app" -and (Test-Path $testStamp) -and
+        ((Get-Content $testStamp -Raw).Trim() -eq $digest)) { return }
+    $spec = if ($Mode -eq "test") { ".[test]" } else { "." }
+    Write-Host "comptoir: installing Python dependencies into .venv (first run, or pyproject.toml changed)"
+    Push-Location $Root
+    try {
+        & $Py -m pip install --quiet --disable-pip-version-check -e $spec
+        if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
+    } finally { Pop-Location }
+    Set-Content -Path $stamp -Value $digest -Encoding ascii
+}
