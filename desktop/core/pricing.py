@@ -1,0 +1,1269 @@
+"""The pricing engine: one evaluator for every product, driven by catalogue data.
+
+A product's price is a list of ``Component`` rules (``kind`` + ``params``). Each kind is a
+function in ``RULES``; none of them knows a product. The engine evaluates the components of
+a line against a ``PricingContext`` (member kind, category, membership status, size, what
+the CPAS's commune already has) and folds the results into a ``QuoteLine``:
+
+- an amount is ``None`` when it is not priced ("sur devis", or no row for the category): it is
+  never turned into 0, it is left out of the totals, and the totals say they are partial;
+- a line may be partly priced (iA.Citizen Cat 6: annual 19 293, set-up sur devis);
+- amounts are rounded half-up to the cent at line level.
+
+``build_quote`` adds what concerns the quote as a whole: options without their parent,
+exclusive products, the CPAS discount, the printed terms and the multi-year totals.
+
+Parameter reference for catalogue authors (``Component.params``, all strings):
+
+Values: a number (``906``, ``0.10`` or ``0,10``); a rate code (``prestations`` or
+``rate:prestations``); a table cell ``T6/per_school`` (row = the member's category, or
+``membre``/``non_membre`` for tables keyed by status); a parameter key (``schools``);
+``inhabitants``/``agents``/``size`` (the member's size).
+
+Kinds: ``matrix`` (table, column, [quantity]); ``setup_days`` (table, [column]);
+``base_plus_rate`` (base, table+column or rate, quantity); ``band_days`` (bands, quantity,
+value, rate, [sur_devis_if]); ``days_x_rate`` (days or table+column, rate); ``per_block``
+(quantity, block, rate, [included]); ``unit_x_qty`` (quantity, unit); ``sur_devis`` ([note],
+[label]); ``sur_devis_if`` (condition, [note], [indicative, quantity]); ``note`` (text,
+[table, column]); ``band`` (bands, on, value); ``tiers`` (bands, quantity, [value]);
+``formula`` (expr); ``cost_plus`` (supplier, markup_pct, [quantity]); ``eligibility``
+(condition, [note]); ``fixed`` (amount). Every amount kind also takes ``when`` (a
+condition), ``multiplier``, ``minimum``, ``maximum`` (or ``cap``) and ``discount_pct``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
+
+from desktop.core import expr
+from desktop.core.catalogue import (
+    Band,
+    BandTable,
+    Bucket,
+    Component,
+    Constraint,
+    Discount,
+    Parameter,
+    PriceState,
+    Product,
+    Tariff,
+)
+from desktop.core.categories import CategoryDecision
+from desktop.core.errors import CatalogueError, InvalidInput, NotFound
+from desktop.core.format import group_int
+from desktop.core.members import Member, MemberKind, MembershipStatus
+from desktop.core.quote import (
+    DEFAULT_INDEXATION,
+    DEFAULT_YEARS,
+    MAX_YEARS,
+    LineRequest,
+    LineStatus,
+    Notice,
+    Quote,
+    QuoteLine,
+    QuoteRequest,
+    Severity,
+    Totals,
+    round_cents,
+)
+
+log = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+# --------------------------------------------------------------------------- context
+
+
+def status_key(status: MembershipStatus) -> str:
+    """Row key of a price table keyed by membership status: 'membre' or 'non_membre'."""
+    if status in (MembershipStatus.ASSOCIE, MembershipStatus.ADHESION_EN_COURS):
+        return "membre"
+    return "non_membre"
+
+
+@dataclass(frozen=True, slots=True)
+class PricingContext:
+    """What the price of a line may depend on, besides its own parameters."""
+
+    member_kind: MemberKind
+    category: str | None
+    membership: MembershipStatus = MembershipStatus.ASSOCIE
+    size: int | None = None  # inhabitants, or agents for intercommunales/RCA
+    commune_has: frozenset[str] = frozenset()  # products the CPAS's commune has in production
+
+    @property
+    def status(self) -> str:
+        return status_key(self.membership)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def _to_decimal(text: str) -> Decimal | None:
+    cleaned = text.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    cleaned = cleaned.replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return value
+
+
+def _num(d: Decimal) -> str:
+    """A parameter value or amount for a French message: 3, 2,5, 12 500."""
+    if d == d.to_integral_value():
+        return group_int(int(d))
+    sign = "-" if d < 0 else ""
+    whole, _, frac = format(abs(d).normalize(), "f").partition(".")
+    return f"{sign}{group_int(int(whole))},{frac}"
+
+
+def eur(d: Decimal) -> str:
+    """Plain-text euro amount for notes built in core: '5 973 €', '1 200,12 €'."""
+    if d == d.to_integral_value():
+        return f"{group_int(int(d))} €"
+    q = round_cents(d)
+    sign = "-" if q < 0 else ""
+    whole, _, cents = format(abs(q), "f").partition(".")
+    return f"{sign}{group_int(int(whole))},{cents} €"
+
+
+def _describe_params(product: Product) -> str:
+    if not product.parameters:
+        return f"{product.name} n'accepte aucun paramètre"
+    return (
+        "paramètres acceptés pour "
+        + product.name
+        + " : "
+        + ", ".join(f"{p.key} ({p.label})" if p.label else p.key for p in product.parameters)
+    )
+
+
+def _check_value(product: Product, p: Parameter, value: Decimal, shown: str) -> Decimal:
+    what = f"« {p.key} » ({p.label})" if p.label else f"« {p.key} »"
+    if value < 0:
+        raise InvalidInput(
+            f"{product.name} : {what} ne peut pas être négatif (valeur reçue : {shown}).",
+            field=p.key,
+        )
+    if p.integer and value != value.to_integral_value():
+        raise InvalidInput(
+            f"{product.name} : {what} doit être un nombre entier (valeur reçue : {shown}).",
+            field=p.key,
+        )
+    if p.minimum is not None and value < p.minimum:
+        raise InvalidInput(
+            f"{product.name} : {what} doit valoir au moins {_num(p.minimum)} "
+            f"(valeur reçue : {shown}).",
+            field=p.key,
+        )
+    if p.maximum is not None and value > p.maximum:
+        raise InvalidInput(
+            f"{product.name} : {what} doit valoir au plus {_num(p.maximum)} "
+            f"(valeur reçue : {shown}).",
+            field=p.key,
+        )
+    return value.to_integral_value() if p.integer else value
+
+
+def _complete(product: Product, values: dict[str, Decimal]) -> dict[str, Decimal]:
+    for p in product.parameters:
+        if p.key in values:
+            continue
+        if p.default is not None:
+            values[p.key] = p.default
+        elif p.required:
+            what = f"« {p.key} » ({p.label})" if p.label else f"« {p.key} »"
+            raise InvalidInput(
+                f"{product.name} : le paramètre {what} est obligatoire ; indiquez sa valeur.",
+                field=p.key,
+            )
+    ordered = {p.key: values[p.key] for p in product.parameters if p.key in values}
+    return ordered
+
+
+def _find_param(product: Product, key: str) -> Parameter:
+    wanted = key.strip().lower()
+    for p in product.parameters:
+        if p.key.lower() == wanted:
+            return p
+    raise InvalidInput(
+        f"Paramètre inconnu « {key.strip()} » pour {product.name} ; {_describe_params(product)}.",
+        field=key.strip(),
+    )
+
+
+def parse_params(product: Product, raw: Mapping[str, str]) -> dict[str, Decimal]:
+    """Read text parameters (CLI, form fields) into validated Decimals, defaults filled in.
+
+    Raises ``InvalidInput`` with a French message for an unknown key, a value that is not a
+    number, negative, not whole where a whole number is needed, out of bounds, or a missing
+    required parameter.
+    """
+    values: dict[str, Decimal] = {}
+    for key, text in raw.items():
+        p = _find_param(product, key)
+        value = _to_decimal(str(text))
+        if value is None:
+            raise InvalidInput(
+                f"{product.name} : la valeur « {text} » de « {p.key} » n'est pas un nombre.",
+                field=p.key,
+            )
+        values[p.key] = _check_value(product, p, value, str(text).strip())
+    return _complete(product, values)
+
+
+def validate_params(product: Product, params: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Same checks as ``parse_params`` on values that are already Decimal."""
+    values: dict[str, Decimal] = {}
+    for key, value in params.items():
+        p = _find_param(product, key)
+        if not isinstance(value, Decimal):
+            try:
+                value = Decimal(str(value))
+            except InvalidOperation:
+                raise InvalidInput(
+                    f"{product.name} : la valeur « {value} » de « {p.key} » n'est pas un nombre.",
+                    field=p.key,
+                ) from None
+        if not value.is_finite():
+            raise InvalidInput(
+                f"{product.name} : la valeur de « {p.key} » n'est pas un nombre.", field=p.key
+            )
+        values[p.key] = _check_value(product, p, value, _num(value))
+    return _complete(product, values)
+
+
+# --------------------------------------------------------------------------- rule results
+
+
+@dataclass(slots=True)
+class Part:
+    """What one component contributes to a line."""
+
+    bucket: Bucket | None  # None: applies to both buckets (whole-line sur devis)
+    amount: Decimal | None = None
+    state: PriceState = PriceState.PRICED
+    days: Decimal | None = None  # one-time days it accounts for
+    notes: tuple[str, ...] = ()
+    no_amount: bool = False  # a setup_days or note component: no amount
+    auto: bool = False  # its note was made up by the engine (a bare "sur devis" cell)
+
+
+class Unpriced(Exception):
+    """Raised inside a rule when a value it needs is not priced (sur devis / no row)."""
+
+    def __init__(self, state: PriceState, note: str = "") -> None:
+        super().__init__(note)
+        self.state = state
+        self.note = note
+
+
+Rule = Callable[["Evaluation", Component], Part | Sequence[Part] | None]
+RULES: dict[str, Rule] = {}
+
+
+def rule(kind: str) -> Callable[[Rule], Rule]:
+    """Register a rule function for a component kind."""
+
+    def deco(fn: Rule) -> Rule:
+        RULES[kind] = fn
+        return fn
+
+    return deco
+
+
+def rule_kinds() -> frozenset[str]:
+    return frozenset(RULES)
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Helpers a rule uses to read its parameters against the tariff, the line and the context."""
+
+    tariff: Tariff
+    product: Product
+    params: Mapping[str, Decimal]
+    ctx: PricingContext
+    _vars: dict[str, expr.Value] | None = field(default=None)
+
+    # -- errors
+    def bad(self, comp: Component, why: str) -> CatalogueError:
+        return CatalogueError(
+            f"{self.product.name}, règle « {comp.kind} » : {why}", location=comp.source or None
+        )
+
+    def need(self, comp: Component, key: str, *aliases: str) -> str:
+        for k in (key, *aliases):
+            v = comp.params.get(k)
+            if v is not None and str(v).strip() != "":
+                return str(v).strip()
+        raise self.bad(comp, f"le paramètre « {key} » manque")
+
+    def opt(self, comp: Component, key: str, *aliases: str) -> str | None:
+        for k in (key, *aliases):
+            v = comp.params.get(k)
+            if v is not None and str(v).strip() != "":
+                return str(v).strip()
+        return None
+
+    # -- rows and cells
+    def row_key(self, table_code: str) -> str:
+        table = self.tariff.tables[table_code]
+        if table.key_kind == "status":
+            return self.ctx.status
+        if self.ctx.category is None:
+            raise Unpriced(PriceState.NOT_OFFERED, "catégorie non déterminée")
+        return self.ctx.category
+
+    def cell(self, comp: Component, table_code: str, column: str) -> Decimal:
+        table = self.tariff.tables.get(table_code)
+        if table is None:
+            raise self.bad(comp, f"table « {table_code} » inconnue")
+        if column not in table.columns:
+            raise self.bad(comp, f"colonne « {column} » absente de la table {table_code}")
+        key = self.row_key(table_code)
+        c = table.cell(key, column)
+        if c.state is not PriceState.PRICED and table.key_kind == "status":
+            # a single-value line (same price for every status) may be stored under one key
+            for alt in (self.ctx.membership.value, "tous", "*"):
+                alt_cell = table.cell(alt, column)
+                if alt_cell.state is PriceState.PRICED:
+                    c = alt_cell
+                    break
+        if c.state is not PriceState.PRICED or c.amount is None:
+            state = c.state if c.state is not PriceState.PRICED else PriceState.NOT_OFFERED
+            raise Unpriced(state)
+        return c.amount
+
+    def bands(self, comp: Component, code: str) -> BandTable:
+        bt = self.tariff.bands.get(code)
+        if bt is None:
+            raise self.bad(comp, f"barème « {code} » inconnu")
+        return bt
+
+    # -- values
+    def size(self, comp: Component) -> Decimal:
+        if "inhabitants" in self.params:
+            return self.params["inhabitants"]
+        if self.ctx.size is None:
+            raise InvalidInput(
+                f"{self.product.name} : le prix dépend du nombre d'habitants ou d'agents du "
+                "membre, qui est inconnu ; indiquez-le.",
+                field="size",
+            )
+        return Decimal(self.ctx.size)
+
+    def quantity(self, comp: Component, name: str) -> Decimal:
+        if name in self.params:
+            return self.params[name]
+        if name in ("inhabitants", "agents", "size"):
+            return self.size(comp)
+        p = self.product.parameter(name)
+        if p is None:
+            raise self.bad(comp, f"quantité « {name} » : paramètre non déclaré pour ce produit")
+        raise InvalidInput(
+            f"{self.product.name} : indiquez « {p.key} » ({p.label}).".replace(" ()", ""),
+            field=p.key,
+        )
+
+    def value(self, comp: Component, ref: str) -> Decimal:
+        """Resolve a value reference: number, rate, table cell, parameter or member size."""
+        ref = ref.strip()
+        number = _to_decimal(ref)
+        if number is not None:
+            return number
+        if ref.startswith("rate:"):
+            code = ref[5:]
+            if code not in self.tariff.rates:
+                raise self.bad(comp, f"taux « {code} » inconnu")
+            return self.tariff.rates[code].amount
+        if ref.startswith("table:"):
+            ref = ref[6:]
+        if "/" in ref:
+            table_code, _, column = ref.partition("/")
+            return self.cell(comp, table_code.strip(), column.strip())
+        if ref.startswith("param:"):
+            return self.quantity(comp, ref[6:])
+        if ref in self.tariff.rates:
+            return self.tariff.rates[ref].amount
+        if ref in self.params or self.product.parameter(ref) is not None:
+            return self.quantity(comp, ref)
+        if ref in ("inhabitants", "agents", "size"):
+            return self.size(comp)
+        raise self.bad(comp, f"valeur « {ref} » illisible (ni nombre, ni taux, ni table)")
+
+    def variables(self) -> dict[str, expr.Value]:
+        if self._vars is None:
+            v: dict[str, expr.Value] = {}
+            for p in self.product.parameters:
+                v[p.key] = ZERO
+            v.update(self.params)
+            if self.ctx.size is not None:
+                size = Decimal(self.ctx.size)
+                v.setdefault("inhabitants", size)
+                v.setdefault("agents", size)
+                v.setdefault("size", size)
+            v["kind"] = self.ctx.member_kind.value
+            v["status"] = self.ctx.status
+            v["category"] = self.ctx.category or ""
+            self._vars = v
+        return self._vars
+
+    def condition(self, comp: Component, source: str) -> bool:
+        variables = self._with_size(comp, source)
+        try:
+            return expr.evaluate_condition(source, variables)
+        except expr.FormulaError as e:
+            raise self.bad(comp, e.reason) from None
+
+    def _with_size(self, comp: Component, source: str) -> Mapping[str, expr.Value]:
+        variables = self.variables()
+        try:
+            used = expr.names(expr.normalise_condition(source))
+        except expr.FormulaError as e:
+            raise self.bad(comp, e.reason) from None
+        if used & {"inhabitants", "agents", "size"}:
+            size = self.size(comp)  # a French error when the member's size is unknown
+            variables = {**variables, "inhabitants": size, "agents": size, "size": size}
+        return variables
+
+    def formula(self, comp: Component, source: str) -> Decimal:
+        variables = self._with_size(comp, source)
+        try:
+            return expr.evaluate_number(source, variables)
+        except expr.FormulaError as e:
+            raise self.bad(comp, e.reason) from None
+
+
+# --------------------------------------------------------------------------- modifiers
+
+
+def _modify(ev: Evaluation, comp: Component, amount: Decimal) -> Decimal:
+    """Apply the common modifiers: multiplier, minimum, maximum/cap, discount_pct."""
+    mult = ev.opt(comp, "multiplier")
+    if mult is not None:
+        amount = amount * ev.value(comp, mult)
+    ref = ev.opt(comp, "minimum")
+    if ref is not None:
+        with suppress(Unpriced):  # an unpriced bound cell = no minimum for this row
+            amount = max(amount, ev.value(comp, ref))
+    ref = ev.opt(comp, "maximum", "cap")
+    if ref is not None:
+        with suppress(Unpriced):  # no cap for this row
+            amount = min(amount, ev.value(comp, ref))
+    pct = ev.opt(comp, "discount_pct")
+    if pct is not None:
+        amount = amount * (HUNDRED - ev.value(comp, pct)) / HUNDRED
+    return amount
+
+
+def _priced(
+    ev: Evaluation, comp: Component, amount: Decimal, *notes: str, days: Decimal | None = None
+) -> Part:
+    if comp.bucket is None:
+        raise ev.bad(comp, "cette règle produit un montant : indiquez s'il est unique ou annuel")
+    amount = _modify(ev, comp, amount)
+    if amount < 0:
+        raise ev.bad(comp, f"montant négatif ({_num(amount)})")
+    return Part(comp.bucket, amount, PriceState.PRICED, days, tuple(n for n in notes if n))
+
+
+def _note_param(ev: Evaluation, comp: Component) -> str:
+    return ev.opt(comp, "note", "text") or ""
+
+
+# --------------------------------------------------------------------------- iMio kinds
+
+
+@rule("matrix")
+def _matrix(ev: Evaluation, comp: Component) -> Part:
+    table = ev.need(comp, "table")
+    column = ev.need(comp, "column")
+    amount = ev.cell(comp, table, column)
+    qname = ev.opt(comp, "quantity")
+    if qname is None:
+        return _priced(ev, comp, amount, _note_param(ev, comp))
+    q = ev.quantity(comp, qname)
+    note = f"{_num(q)} × {eur(amount)}" if q != 1 else ""
+    return _priced(ev, comp, amount * q, note, _note_param(ev, comp))
+
+
+@rule("fixed")
+def _fixed(ev: Evaluation, comp: Component) -> Part:
+    return _priced(
+        ev, comp, ev.value(comp, ev.need(comp, "amount", "value")), _note_param(ev, comp)
+    )
+
+
+@rule("setup_days")
+def _setup_days(ev: Evaluation, comp: Component) -> Part:
+    table = ev.need(comp, "table")
+    column = ev.opt(comp, "column") or "setup_days"
+    try:
+        days: Decimal | None = ev.cell(comp, table, column)
+    except Unpriced:
+        days = None
+    return Part(Bucket.ONE_TIME, None, PriceState.PRICED, days, no_amount=True)
+
+
+@rule("base_plus_rate")
+def _base_plus_rate(ev: Evaluation, comp: Component) -> Part:
+    base = ev.value(comp, ev.need(comp, "base"))
+    table = ev.opt(comp, "table")
+    if table is not None:
+        rate = ev.cell(comp, table, ev.need(comp, "column"))
+    else:
+        rate = ev.value(comp, ev.need(comp, "rate", "unit"))
+    qname = ev.need(comp, "quantity")
+    q = ev.quantity(comp, qname)
+    note = f"{_num(q)} {_unit(ev, qname)} × {eur(rate)}"
+    if comp.label:
+        note = f"{comp.label} : {eur(base)} + {note}"
+    else:
+        note = f"{eur(base)} + {note}"
+    return _priced(ev, comp, base + q * rate, note, _note_param(ev, comp))
+
+
+def _band_lookup(bt: BandTable, n: Decimal) -> Band | None:
+    """Find the band of ``n``; where bands leave a gap, the lower band's upper bound is inclusive."""
+    for b in bt.bands:
+        if n >= b.low and (b.high is None or n <= b.high):
+            return b
+    below = [b for b in bt.bands if b.high is not None and b.high < n]
+    above = [b for b in bt.bands if b.low > n]
+    if below and above:
+        return max(below, key=lambda b: b.high or 0)
+    return None
+
+
+def _band_label(b: Band, unit: str = "") -> str:
+    if b.label:
+        return b.label
+    tail = f" {unit}" if unit else ""
+    if b.high is None:
+        return f"{group_int(b.low)}{tail} et plus"
+    return f"{group_int(b.low)} à {group_int(b.high)}{tail}"
+
+
+@rule("band_days")
+def _band_days(ev: Evaluation, comp: Component) -> Part:
+    cond = ev.opt(comp, "sur_devis_if")
+    if cond is not None and ev.condition(comp, cond):
+        note = ev.opt(comp, "sur_devis_note", "note") or _default_sur_devis(ev, comp, cond)
+        return Part(comp.bucket, None, PriceState.SUR_DEVIS, None, (note,))
+    # with sur_devis_if, `note` explains the sur devis case (unless sur_devis_note does)
+    note = _note_param(ev, comp) if cond is None or ev.opt(comp, "sur_devis_note") else ""
+    bt = ev.bands(comp, ev.need(comp, "bands", "band"))
+    qname = ev.need(comp, "quantity")
+    q = ev.quantity(comp, qname)
+    band = _band_lookup(bt, q)
+    key = ev.need(comp, "value", "column")
+    if band is None or key not in band.values:
+        raise Unpriced(PriceState.NOT_OFFERED, f"{_num(q)} : hors des tranches du barème {bt.code}")
+    days = band.values[key]
+    rate = ev.value(comp, ev.need(comp, "rate"))
+    what = "par an" if comp.bucket is Bucket.ANNUAL else "unique"
+    plural = "s" if days > 1 else ""
+    detail = (
+        f"{comp.label or 'Prestations'} ({what}) : {_num(days)} jour{plural} × {eur(rate)} "
+        f"(tranche {_band_label(band, _unit(ev, qname))})"
+    )
+    return _priced(
+        ev,
+        comp,
+        days * rate,
+        detail,
+        note,
+        days=days if comp.bucket is Bucket.ONE_TIME else None,
+    )
+
+
+def _unit(ev: Evaluation, qname: str) -> str:
+    p = ev.product.parameter(qname)
+    if p is None:
+        return qname
+    return p.unit or p.label.lower()
+
+
+def _default_sur_devis(ev: Evaluation, comp: Component, cond: str) -> str:
+    label = comp.label or "Cette partie"
+    return f"{label} : sur devis ({cond})"
+
+
+@rule("days_x_rate")
+def _days_x_rate(ev: Evaluation, comp: Component) -> Part:
+    table = ev.opt(comp, "table")
+    if table is not None:
+        days = ev.cell(comp, table, ev.opt(comp, "column") or "setup_days")
+    else:
+        days = ev.value(comp, ev.need(comp, "days", "quantity"))
+    rate = ev.value(comp, ev.need(comp, "rate"))
+    detail = f"{_num(days)} jour{'s' if days > 1 else ''} × {eur(rate)}"
+    return _priced(
+        ev,
+        comp,
+        days * rate,
+        detail,
+        _note_param(ev, comp),
+        days=days if comp.bucket is Bucket.ONE_TIME else None,
+    )
+
+
+@rule("per_block")
+def _per_block(ev: Evaluation, comp: Component) -> Part:
+    q = ev.quantity(comp, ev.need(comp, "quantity"))
+    block = ev.value(comp, ev.need(comp, "block", "size"))
+    if block <= 0:
+        raise ev.bad(comp, "la taille d'un palier doit être positive")
+    included = ev.value(comp, ev.opt(comp, "included") or "0")
+    rate = ev.value(comp, ev.need(comp, "rate", "unit"))
+    over = max(ZERO, q - included)
+    blocks = (over / block).to_integral_value(rounding=ROUND_CEILING)
+    plural = "s" if blocks > 1 else ""
+    unit = _unit(ev, ev.need(comp, "quantity"))
+    detail = (
+        f"{_num(blocks)} palier{plural} de {_num(block)} {unit} × {eur(rate)}" if blocks else ""
+    )
+    return _priced(ev, comp, blocks * rate, detail, _note_param(ev, comp))
+
+
+@rule("unit_x_qty")
+def _unit_x_qty(ev: Evaluation, comp: Component) -> Part:
+    q = ev.quantity(comp, ev.need(comp, "quantity"))
+    unit = ev.value(comp, ev.need(comp, "unit", "rate", "amount"))
+    detail = f"{_num(q)} × {eur(unit)}" if q != 1 else ""
+    return _priced(ev, comp, q * unit, detail, _note_param(ev, comp))
+
+
+@rule("sur_devis")
+def _sur_devis(ev: Evaluation, comp: Component) -> Part:
+    label = ev.opt(comp, "label") or "Sur devis"
+    note = _note_param(ev, comp) or (f"{comp.label} : {label.lower()}" if comp.label else label)
+    return Part(comp.bucket, None, PriceState.SUR_DEVIS, None, (note,))
+
+
+def _indicative(ev: Evaluation, comp: Component) -> str:
+    ref = ev.opt(comp, "indicative")
+    if ref is None:
+        return ""
+    unit = ev.value(comp, ref)
+    qname = ev.opt(comp, "quantity")
+    if qname is None:
+        return f"montant indicatif : {eur(unit)}"
+    q = ev.quantity(comp, qname)
+    return f"montant indicatif : {_num(q)} × {eur(unit)} = {eur(q * unit)}"
+
+
+@rule("sur_devis_if")
+def _sur_devis_if(ev: Evaluation, comp: Component) -> Part | None:
+    cond = ev.need(comp, "condition", "if")
+    if not ev.condition(comp, cond):
+        return None
+    note = _note_param(ev, comp) or _default_sur_devis(ev, comp, cond)
+    extra = _indicative(ev, comp)
+    notes = (note, extra) if extra else (note,)
+    return Part(comp.bucket, None, PriceState.SUR_DEVIS, None, notes)
+
+
+@rule("note")
+def _note(ev: Evaluation, comp: Component) -> Part | None:
+    text = ev.need(comp, "text", "note")
+    table = ev.opt(comp, "table")
+    if table is not None and "{value}" in text:
+        try:
+            value = ev.cell(comp, table, ev.need(comp, "column"))
+        except Unpriced:
+            return None
+        text = text.replace("{value}", _num(value))
+    return Part(None, None, PriceState.PRICED, None, (text,), no_amount=True)
+
+
+@rule("eligibility")
+def _eligibility(ev: Evaluation, comp: Component) -> Part | None:
+    cond = ev.need(comp, "condition", "if")
+    if ev.condition(comp, cond):
+        return None
+    note = _note_param(ev, comp) or f"Non proposé : condition « {cond} » non remplie"
+    return Part(None, None, PriceState.NOT_OFFERED, None, (note,))
+
+
+# --------------------------------------------------------------------------- SN kinds
+
+
+@rule("band")
+def _band(ev: Evaluation, comp: Component) -> Part:
+    """A flat amount looked up in a band table on a quantity (e.g. a population band)."""
+    bt = ev.bands(comp, ev.need(comp, "bands", "band"))
+    qname = ev.opt(comp, "on", "quantity") or "inhabitants"
+    n = ev.quantity(comp, qname)
+    band = _band_lookup(bt, n)
+    key = ev.opt(comp, "value") or "@status"
+    if key == "@status":
+        key = ev.ctx.status
+    if band is None or key not in band.values:
+        raise Unpriced(PriceState.NOT_OFFERED, f"{_num(n)} : hors des tranches du barème {bt.code}")
+    return _priced(ev, comp, band.values[key], _note_param(ev, comp))
+
+
+@rule("tiers")
+def _tiers(ev: Evaluation, comp: Component) -> Part:
+    """Graduated tiers by unit rank: each unit is priced by the band its rank falls in."""
+    bt = ev.bands(comp, ev.need(comp, "bands", "band"))
+    q = ev.quantity(comp, ev.need(comp, "quantity"))
+    if q != q.to_integral_value():
+        raise ev.bad(comp, "un barème progressif compte des unités entières")
+    key = ev.opt(comp, "value") or "unit"
+    if key == "@status":
+        key = ev.ctx.status
+    total = ZERO
+    parts: list[str] = []
+    for b in sorted(bt.bands, key=lambda b: b.low):
+        top = q if b.high is None else min(q, Decimal(b.high))
+        count = top - Decimal(b.low) + 1
+        if count <= 0:
+            continue
+        if key not in b.values:
+            raise Unpriced(PriceState.NOT_OFFERED)
+        total += count * b.values[key]
+        parts.append(f"{_num(count)} × {eur(b.values[key])}")
+    covered = (
+        max((Decimal(b.high) if b.high is not None else q) for b in bt.bands) if bt.bands else ZERO
+    )
+    if q > covered:
+        raise Unpriced(PriceState.NOT_OFFERED, f"{_num(q)} : au-delà du barème {bt.code}")
+    return _priced(
+        ev, comp, total, " + ".join(parts) if len(parts) > 1 else "", _note_param(ev, comp)
+    )
+
+
+@rule("formula")
+def _formula(ev: Evaluation, comp: Component) -> Part:
+    source = ev.need(comp, "expr", "formula")
+    return _priced(ev, comp, ev.formula(comp, source), _note_param(ev, comp))
+
+
+@rule("cost_plus")
+def _cost_plus(ev: Evaluation, comp: Component) -> Part:
+    """A supplier price entered on the line plus a percentage (which may depend on status)."""
+    supplier = ev.quantity(comp, ev.need(comp, "supplier"))
+    pct = ev.value(comp, ev.need(comp, "markup_pct", "markup"))
+    qname = ev.opt(comp, "quantity")
+    q = ev.quantity(comp, qname) if qname else Decimal(1)
+    amount = supplier * (HUNDRED + pct) / HUNDRED * q
+    detail = f"prix fournisseur {eur(supplier)} + {_num(pct)} %"
+    if q != 1:
+        detail += f", × {_num(q)}"
+    return _priced(ev, comp, amount, detail, _note_param(ev, comp))
+
+
+# --------------------------------------------------------------------------- one line
+
+
+def _product(tariff: Tariff, code: str) -> Product:
+    p = tariff.products.get(code)
+    if p is None:
+        try:
+            return tariff.resolve_product(code)
+        except NotFound:
+            raise NotFound(f"Produit inconnu dans le tarif {tariff.code} : « {code} ».") from None
+    return p
+
+
+_BUCKET_LABELS = {Bucket.ONE_TIME: "Mise en place", Bucket.ANNUAL: "Maintenance annuelle"}
+
+
+def _evaluate(ev: Evaluation, comp: Component) -> list[Part]:
+    fn = RULES.get(comp.kind)
+    if fn is None:
+        raise CatalogueError(
+            f"{ev.product.name} : règle de prix inconnue « {comp.kind} » "
+            f"(règles connues : {', '.join(sorted(RULES))}).",
+            location=comp.source or None,
+        )
+    when = comp.params.get("when")
+    if when and not ev.condition(comp, str(when)):
+        return []
+    try:
+        result = fn(ev, comp)
+    except Unpriced as u:
+        note = u.note
+        auto = not note
+        if not note and u.state is PriceState.SUR_DEVIS:
+            what = comp.label or (_BUCKET_LABELS[comp.bucket] if comp.bucket else "")
+            note = f"{what} : sur devis" if what else "Sur devis"
+        if not note and u.state is PriceState.NOT_OFFERED:
+            note = (
+                f"Non proposé pour la catégorie {ev.ctx.category} dans la grille {ev.tariff.year}"
+                if ev.ctx.category
+                else "Non proposé : catégorie non déterminée"
+            )
+        return [Part(comp.bucket, None, u.state, None, (note,), auto=auto)]
+    if result is None:
+        return []
+    if isinstance(result, Part):
+        return [result]
+    return list(result)
+
+
+def price_line(tariff: Tariff, req: LineRequest, ctx: PricingContext) -> QuoteLine:
+    """Price one line: evaluate every component of the product and fold the results."""
+    product = _product(tariff, req.product)
+    params = validate_params(product, req.params)
+    ev = Evaluation(tariff, product, params, ctx)
+    parts: list[Part] = []
+    for comp in product.components:
+        parts.extend(_evaluate(ev, comp))
+    return _fold(tariff, product, params, parts, ctx, req.note)
+
+
+def _fold(
+    tariff: Tariff,
+    product: Product,
+    params: Mapping[str, Decimal],
+    parts: Sequence[Part],
+    ctx: PricingContext,
+    req_note: str = "",
+) -> QuoteLine:
+    sums: dict[Bucket, Decimal] = {}
+    unpriced: dict[Bucket, PriceState] = {}
+    for part in parts:
+        if part.no_amount:
+            continue
+        buckets = (part.bucket,) if part.bucket is not None else (Bucket.ONE_TIME, Bucket.ANNUAL)
+        for b in buckets:
+            if part.state is PriceState.PRICED and part.amount is not None:
+                sums[b] = sums.get(b, ZERO) + part.amount
+            elif unpriced.get(b) is not PriceState.NOT_OFFERED:
+                unpriced[b] = part.state
+    states = set(unpriced.values())
+    if PriceState.NOT_OFFERED in states:
+        status = LineStatus.NOT_OFFERED
+    elif PriceState.SUR_DEVIS in states:
+        status = LineStatus.SUR_DEVIS
+    else:
+        status = LineStatus.PRICED
+
+    notes: list[str] = []
+    if status is LineStatus.NOT_OFFERED:
+        shown = [p for p in parts if p.state is PriceState.NOT_OFFERED]
+    else:
+        notes.extend(product.notes)
+        shown = list(parts)
+        nothing_priced = not sums and set(unpriced) == {Bucket.ONE_TIME, Bucket.ANNUAL}
+        if nothing_priced and all(p.auto for p in parts if p.state is PriceState.SUR_DEVIS):
+            shown = [p for p in parts if p.state is PriceState.PRICED]
+            notes.append("Sur devis")
+    if req_note:
+        notes.append(req_note)
+    for part in shown:
+        for n in part.notes:
+            if n and n not in notes:
+                notes.append(n)
+
+    def bucket_amount(b: Bucket) -> Decimal | None:
+        if status is LineStatus.NOT_OFFERED:
+            return None
+        if b in sums:
+            return round_cents(sums[b])
+        if b in unpriced:
+            return None
+        return round_cents(ZERO)
+
+    one_time = bucket_amount(Bucket.ONE_TIME)
+    annual = bucket_amount(Bucket.ANNUAL)
+
+    # days: an explicit setup_days component wins; otherwise one-time days of other rules
+    explicit = [p for p in parts if p.no_amount and p.bucket is Bucket.ONE_TIME]
+    days: Decimal | None
+    if explicit:
+        days = (
+            None
+            if any(p.days is None for p in explicit)
+            else sum((p.days for p in explicit if p.days is not None), ZERO)
+        )
+    else:
+        counted = [p.days for p in parts if p.days is not None and p.state is PriceState.PRICED]
+        days = sum(counted, ZERO) if counted else None
+    if status is LineStatus.NOT_OFFERED:
+        days = None
+
+    notices: list[Notice] = []
+    if product.to_confirm:
+        notices.append(Notice(f"to_confirm:{product.code}", Severity.WARNING, product.to_confirm))
+    return QuoteLine(
+        product=product.code,
+        name=product.name,
+        family=product.family.value,
+        params=dict(params),
+        one_time=one_time,
+        annual=annual,
+        setup_days=days,
+        status=status,
+        notes=tuple(notes),
+        notices=tuple(notices),
+        discount=None,
+        tax_mode=product.tax_mode,
+    )
+
+
+# --------------------------------------------------------------------------- totals
+
+
+def compute_totals(
+    lines: Iterable[QuoteLine],
+    years: int = DEFAULT_YEARS,
+    indexation: Decimal = DEFAULT_INDEXATION,
+    *,
+    tax_mode: str = "",
+) -> Totals:
+    """Totals of the priced amounts; ``partial`` when any line is not (fully) priced.
+
+    Year 1 = annual + one-time; year k = annual x (1 + indexation)^(k-1), each rounded to the
+    cent. Lines whose ``tax_mode`` differs from ``tax_mode`` (e.g. TTC lines in an HT grid)
+    are kept out of the sums so that HT and TTC amounts never mix; they still make the
+    totals partial.
+    """
+    check_years(years)
+    check_indexation(indexation)
+    one_time = ZERO
+    annual = ZERO
+    partial = False
+    for line in lines:
+        if line.status is not LineStatus.PRICED:
+            partial = True
+        if (line.tax_mode or "") != (tax_mode or ""):
+            partial = True
+            continue
+        if line.one_time is not None:
+            one_time += line.one_time
+        if line.annual is not None:
+            annual += line.annual
+    one_time = round_cents(one_time)
+    annual = round_cents(annual)
+    factor = Decimal(1) + indexation
+    series = []
+    for k in range(1, years + 1):
+        amount = round_cents(annual * factor ** (k - 1))
+        if k == 1:
+            amount += one_time
+        series.append(amount)
+    return Totals(
+        one_time=one_time,
+        annual=annual,
+        year1=annual + one_time,
+        years=tuple(series),
+        partial=partial,
+        indexation=indexation,
+    )
+
+
+def check_years(years: int) -> int:
+    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= MAX_YEARS:
+        raise InvalidInput(
+            f"Le nombre d'années doit être un entier de 1 à {MAX_YEARS} (valeur reçue : {years}).",
+            field="years",
+        )
+    return years
+
+
+def check_indexation(indexation: Decimal) -> Decimal:
+    if (
+        not isinstance(indexation, Decimal)
+        or not indexation.is_finite()
+        or not (Decimal("-0.5") <= indexation <= Decimal(1))
+    ):
+        raise InvalidInput(
+            "L'indexation doit être un pourcentage entre -50 % et 100 % "
+            f"(valeur reçue : {indexation}).",
+            field="indexation",
+        )
+    return indexation
+
+
+# --------------------------------------------------------------------------- the quote
+
+
+def _discount_applies(d: Discount, product: Product, ctx: PricingContext) -> bool:
+    if d.member_kinds and ctx.member_kind.value not in d.member_kinds:
+        return False
+    if d.flag and not getattr(product, d.flag, False):
+        return False
+    if d.condition == "commune_has_in_production":
+        return product.code in ctx.commune_has
+    if d.condition in ("", "always"):
+        return True
+    log.warning("condition de remise inconnue %r (%s)", d.condition, d.code)
+    return False
+
+
+def apply_discounts(
+    tariff: Tariff, line: QuoteLine, ctx: PricingContext
+) -> tuple[QuoteLine, list[str]]:
+    """Apply the tariff's conditional discounts to a priced line; return the codes applied."""
+    product = tariff.products.get(line.product)
+    if product is None:
+        return line, []
+    applied: list[str] = []
+    for d in tariff.discounts:
+        if not _discount_applies(d, product, ctx):
+            continue
+        field_name = "annual" if d.bucket is Bucket.ANNUAL else "one_time"
+        base = getattr(line, field_name)
+        if base is None:
+            continue
+        off = round_cents(base * d.pct / HUNDRED)
+        if off <= 0:
+            continue
+        what = "maintenance annuelle" if d.bucket is Bucket.ANNUAL else "mise en place"
+        label = d.label or "Remise"
+        note = f"{label} : {_num(d.pct)} % sur la {what} (-{eur(off)})"
+        message = f"{label} : {_num(d.pct)} % sur la {what} de {product.name} (-{eur(off)})"
+        if d.condition == "commune_has_in_production":
+            message += f", car la commune utilise déjà {product.name} en production"
+        line = _replace_line(
+            line,
+            **{field_name: base - off},
+            discount=(line.discount or ZERO) + off,
+            notices=(*line.notices, Notice(f"discount:{d.code}", Severity.INFO, message + ".")),
+            notes=(*line.notes, note),
+        )
+        applied.append(d.code)
+    return line, applied
+
+
+def _replace_line(line: QuoteLine, **changes: object) -> QuoteLine:
+    return replace(line, **changes)  # type: ignore[arg-type]
+
+
+def _constraint_code(c: Constraint) -> str:
+    return c.code if ":" in c.code else f"{c.kind}:{c.code}"
+
+
+def _check_constraints(
+    tariff: Tariff,
+    codes: Sequence[str],
+    member: Member | None,
+    overrides: Mapping[str, str],
+) -> list[Notice]:
+    present = set(codes)
+    installed = {p.product for p in member.installed} if member else set()
+    notices: list[Notice] = []
+    seen: set[str] = set()
+
+    def blocking(code: str, message: str) -> None:
+        if code in seen:
+            return
+        seen.add(code)
+        reason = overrides.get(code)
+        if reason:
+            notices.append(Notice(code, Severity.INFO, f"{message} Dérogation : {reason}"))
+        else:
+            notices.append(Notice(code, Severity.BLOCKING, message))
+
+    def name(code: str) -> str:
+        p = tariff.products.get(code)
+        return p.name if p else code
+
+    explicit_requires = {(c.product, c.other) for c in tariff.constraints if c.kind == "requires"}
+    for code in dict.fromkeys(codes):
+        p = tariff.products.get(code)
+        if p is None or not p.parent or (code, p.parent) in explicit_requires:
+            continue
+        if p.parent in present:
+            continue
+        if p.parent in installed:
+            notices.append(
+                Notice(
+                    f"requires:{code}",
+                    Severity.INFO,
+                    f"{p.name} : le produit parent {name(p.parent)} est déjà installé chez le membre.",
+                )
+            )
+            continue
+        blocking(
+            f"requires:{code}",
+            f"{p.name} est une option de {name(p.parent)} : ajoutez {name(p.parent)} à l'offre.",
+        )
+    for c in tariff.constraints:
+        code = _constraint_code(c)
+        if c.kind == "requires" and c.other == "*" and c.product in present:
+            # "any product": satisfied by another product of the quote or of the installed base
+            others = {
+                x
+                for x in present | installed
+                if x != c.product
+                and (tariff.products[x].kind == "product" if x in tariff.products else True)
+            }
+            if not others:
+                notices.append(
+                    Notice(
+                        code,
+                        Severity.WARNING,
+                        c.message
+                        or f"{name(c.product)} complète un produit : ajoutez le produit concerné.",
+                    )
+                )
+        elif c.kind == "requires" and c.product in present and c.other not in present:
+            if c.other in installed:
+                notices.append(
+                    Notice(
+                        code,
+                        Severity.INFO,
+                        f"{name(c.product)} : {name(c.other)} est déjà installé chez le membre.",
+                    )
+                )
+            else:
+                blocking(
+                    code, c.message or f"{name(c.product)} nécessite {name(c.other)} dans l'offre."
+                )
+        elif c.kind == "excludes":
+            if c.product in present and c.other in present:
+                blocking(
+                    code,
+                    c.message
+                    or f"{name(c.product)} et {name(c.other)} ne peuvent pas figurer ensemble dans l'offre.",
+                )
+            for a, b in ((c.product, c.other), (c.other, c.product)):
+                if a in present and b in installed:
+                    notices.append(
+                        Notice(
+                            f"{code}:installe",
+                            Severity.WARNING,
+                            f"Le membre a déjà {name(b)} ; {name(a)} "
+                            f"{'le contient' if a == c.product else 'est contenu dans ' + name(b)} : "
+                            "vérifiez que l'offre ne fait pas double emploi.",
+                        )
+                    )
+        elif c.kind not in ("requires", "excludes"):
+            log.warning("contrainte de type inconnu %r (%s)", c.kind, c.code)
+    return notices
+
+
+def _terms(
+    tariff: Tariff, codes: Sequence[str], discounts: set[str], partial: bool, ctx: PricingContext
+) -> tuple[str, ...]:
+    present = set(codes)
+    out: list[str] = []
+    for t in tariff.terms:
+        when = (t.when or "always").strip()
+        ok = False
+        for cond in (w.strip() for w in when.split("|")):
+            if cond in ("always", "") or cond in discounts:
+                ok = True
+            elif cond == "partial":
+                ok = partial
+            elif cond.startswith("kind:"):
+                ok = ctx.member_kind.value == cond[5:]
+            elif cond.startswith("product:"):
+                ok = cond[8:] in present
+            elif cond in present:
+                ok = True
+            if ok:
+                break
+        if ok:
+            out.append(t.code)
+    return tuple(out)
+
+
+def context_for(
+    member: Member | None,
+    decision: CategoryDecision,
+    *,
+    kind: MemberKind | None = None,
+    membership: MembershipStatus | None = None,
+    size: int | None = None,
+    commune_has: Iterable[str] = (),
+) -> PricingContext:
+    """The pricing context of a member (or of a hypothetical member of ``kind``)."""
+    if member is None and kind is None:
+        raise InvalidInput("Choisissez un membre ou un type de membre.", field="member")
+    member_kind = member.kind if member is not None else kind
+    assert member_kind is not None
+    if membership is None:
+        membership = member.membership.status if member is not None else MembershipStatus.ASSOCIE
+    if size is None and member is not None and member.size is not None:
+        size = member.size.value
+    return PricingContext(
+        member_kind=member_kind,
+        category=decision.category,
+        membership=membership,
+        size=size,
+        commune_has=frozenset(commune_has),
+    )
+
+
+def build_quote(
+    tariff: Tariff,
+    req: QuoteRequest,
+    member: Member | None,
+    decision: CategoryDecision,
+    membership: MembershipStatus | None = None,
+    *,
+    kind: MemberKind | None = None,
+    size: int | None = None,
+) -> Quote:
+    """Price every line of ``req`` for ``member`` (or a hypothetical member of ``kind``).
+
+    ``membership`` defaults to the member's own status (associé for a hypothetical member).
+    """
+    check_years(req.years)
+    check_indexation(req.indexation)
+    for code, reason in req.overrides.items():
+        if not str(reason).strip():
+            raise InvalidInput(
+                f"La dérogation « {code} » doit être justifiée : indiquez un motif.",
+                field="overrides",
+            )
+    ctx = context_for(
+        member, decision, kind=kind, membership=membership, size=size, commune_has=req.commune_has
+    )
+    lines: list[QuoteLine] = []
+    applied: set[str] = set()
+    for lr in req.lines:
+        line = price_line(tariff, lr, ctx)
+        line, codes = apply_discounts(tariff, line, ctx)
+        applied.update(codes)
+        lines.append(line)
+    codes_in_quote = [line.product for line in lines]
+    notices: list[Notice] = []
+    if decision.category is None:
+        notices.append(
+            Notice(
+                "category:undecided",
+                Severity.BLOCKING,
+                "Catégorie non déterminée : choisissez une catégorie et indiquez le motif.",
+            )
+        )
+    dupes = sorted({c for c in codes_in_quote if codes_in_quote.count(c) > 1})
+    for code in dupes:
+        notices.append(
+            Notice(
+                f"duplicate:{code}",
+                Severity.WARNING,
+                f"{tariff.products[code].name} figure plusieurs fois dans l'offre.",
+            )
+        )
+    notices.extend(_check_constraints(tariff, codes_in_quote, member, req.overrides))
+    totals = compute_totals(lines, req.years, req.indexation)
+    terms = _terms(tariff, codes_in_quote, applied, totals.partial, ctx)
+    return Quote(
+        tariff=tariff.code,
+        member=member,
+        decision=decision,
+        lines=tuple(lines),
+        totals=totals,
+        notices=tuple(notices),
+        overrides=dict(req.overrides),
+        terms=terms,
+    )
