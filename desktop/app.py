@@ -7,6 +7,7 @@ and reportlab and babel only when a document is rendered.
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import sys
 from collections.abc import Sequence
@@ -16,12 +17,21 @@ log = logging.getLogger(__name__)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``comptoir`` console script and of ``python -m desktop``."""
+    _ensure_streams()
     from desktop import cli
 
     arguments = list(sys.argv[1:] if argv is None else argv)
     if cli.wants_cli(arguments):
         return cli.run(arguments)
     return _start_gui(arguments)
+
+
+def _ensure_streams() -> None:
+    """A windowed build on Windows has no stdout/stderr; error messages must not crash on it."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
 def _start_gui(arguments: list[str]) -> int:

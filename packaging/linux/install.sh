@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install a PyInstaller build (dist/comptoir/) for the current user:
+# ~/.local/opt/comptoir, the `comptoir` and `comptoir-cli` commands, and the menu entry.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build="${1:-$here/../../dist/comptoir}"
+[ -x "$build/comptoir" ] || { echo "no build in $build: run pyinstaller packaging/comptoir.spec" >&2; exit 1; }
+prefix="${XDG_DATA_HOME:-$HOME/.local/share}"
+target="$HOME/.local/opt/comptoir"
+rm -rf "$target"
+mkdir -p "$target" "$HOME/.local/bin" "$prefix/applications"
+cp -a "$build/." "$target/"
+ln -sf "$target/comptoir" "$HOME/.local/bin/comptoir"
+ln -sf "$target/comptoir-cli" "$HOME/.local/bin/comptoir-cli"
+sed "s|^Exec=comptoir$|Exec=$target/comptoir|" "$here/comptoir.desktop" \
+    >"$prefix/applications/comptoir.desktop"
+if [ -f "$target/resources/icons/comptoir.png" ]; then
+    mkdir -p "$prefix/icons/hicolor/256x256/apps"
+    cp "$target/resources/icons/comptoir.png" "$prefix/icons/hicolor/256x256/apps/comptoir.png"
+fi
+command -v update-desktop-database >/dev/null && update-desktop-database "$prefix/applications" || true
+echo "Comptoir installed in $target"

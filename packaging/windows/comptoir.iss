@@ -1,0 +1,46 @@
+; Inno Setup 6.3+ script: turns the PyInstaller folder dist\comptoir into an installer.
+;   pyinstaller packaging\comptoir.spec --noconfirm
+;   iscc /DAppVersion=0.1.0 packaging\windows\comptoir.iss
+; Installs per user by default (no administrator rights needed). The database and the log
+; stay in %LOCALAPPDATA%\iMio\Comptoir and are kept on uninstall.
+
+#ifndef AppVersion
+  #define AppVersion "0.1.0"
+#endif
+#define BuildDir "..\..\dist\comptoir"
+
+[Setup]
+AppId={{6E2B51C4-8F0A-4C5B-9B5E-2D7A4C1E9F30}
+AppName=Comptoir
+AppVersion={#AppVersion}
+AppPublisher=iMio
+AppComments=Offres et budgets iMio, hors ligne
+DefaultDirName={autopf}\Comptoir
+DefaultGroupName=Comptoir
+DisableProgramGroupPage=yes
+PrivilegesRequired=lowest
+PrivilegesRequiredOverridesAllowed=dialog
+ArchitecturesAllowed=x64compatible
+ArchitecturesInstallIn64BitMode=x64compatible
+OutputDir=..\..\dist
+OutputBaseFilename=Comptoir-{#AppVersion}-installation
+Compression=lzma2
+SolidCompression=yes
+WizardStyle=modern
+UninstallDisplayIcon={app}\comptoir.exe
+
+[Languages]
+Name: "french"; MessagesFile: "compiler:Languages\French.isl"
+
+[Tasks]
+Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[Files]
+Source: "{#BuildDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+
+[Icons]
+Name: "{autoprograms}\Comptoir"; Filename: "{app}\comptoir.exe"
+Name: "{autodesktop}\Comptoir"; Filename: "{app}\comptoir.exe"; Tasks: desktopicon
+
+[Run]
+Filename: "{app}\comptoir.exe"; Description: "{cm:LaunchProgram,Comptoir}"; Flags: nowait postinstall skipifsilent
