@@ -398,6 +398,36 @@ class Offer:
         return self.quote
 
 
+@dataclass(frozen=True, slots=True)
+class OfferSummary:
+    """One row of the offers list: what the list shows, without decoding the whole offer."""
+
+    id: str
+    number: str | None
+    version: int
+    state: OfferState  # effective (expiry derived)
+    stored_state: OfferState
+    member_id: str | None
+    member_name: str
+    category: str | None
+    tariff: str
+    one_time: Decimal | None
+    annual: Decimal | None
+    year1: Decimal | None
+    partial: bool
+    created: datetime
+    updated: datetime
+    finalised: datetime | None
+    valid_until: date | None
+    seller: str
+    predecessor: str | None = None
+    lines: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.number or f"Brouillon du {self.updated.astimezone().strftime('%d/%m/%Y %H:%M')}"
+
+
 def new_offer_id() -> str:
     return uuid.uuid4().hex
 

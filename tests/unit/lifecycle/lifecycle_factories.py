@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from desktop.core.categories import CategoryDecision
 from desktop.core.members import Headcount, Member, MemberKind
@@ -111,3 +116,98 @@ def draft(
 
 
 BLOCKING = Notice("excludes:citizen-smartweb", Severity.BLOCKING, "iA.Citizen contient SmartWeb.")
+
+
+# --- a database with only the lifecycle migrations, and fakes for settings and pricing -----
+
+
+MIGRATIONS = Path(__file__).resolve().parents[3] / "desktop" / "store" / "migrations"
+
+
+class MiniDatabase:
+    """The Database interface (path, conn, transaction, close) over the 0010-0019 migrations."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        has = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'offers'").fetchone()
+        if not has:
+            for f in sorted(MIGRATIONS.glob("001[0-9]_*.sql")):
+                self.conn.executescript(f.read_text(encoding="utf-8"))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@dataclass
+class FakeSettings:
+    device_code: str = "LAP1"
+    validity_days: int = 90
+    seller_name: str = "Anne Dupont"
+    seller_initials: str = "AD"
+
+
+@dataclass
+class FakePricer:
+    """Tariffs 'imio-2024' (valid from 2024-01-01) and 'imio-2026' (from 2026-01-01): the 2026
+    grid is 10 % dearer; categories come from a member -> category map."""
+
+    categories: dict[str, str] = field(default_factory=lambda: {"commune:25072": "Cat 5"})
+    valid_from: dict[str, date] = field(
+        default_factory=lambda: {"imio-2024": date(2024, 1, 1), "imio-2026": date(2026, 1, 1)}
+    )
+    members: dict[str, Member] = field(default_factory=dict)
+
+    def active_tariff(self, tariff: str, today: date) -> str:
+        live = [(vf, c) for c, vf in self.valid_from.items() if vf <= today]
+        return max(live)[1] if live else tariff
+
+    def tariff_info(self, tariff: str) -> dict[str, object]:
+        return {"code": tariff, "issuer": "iMio", "valid_from": self.valid_from[tariff].isoformat()}
+
+    def current_member(self, m: Member) -> Member:
+        return self.members.get(m.id, m)
+
+    def lookup(self, member_id: str) -> Member | None:
+        return self.members.get(member_id)
+
+    def price(self, request: QuoteRequest, m: Member) -> tuple[CategoryDecision, Quote]:
+        cat = self.categories.get(m.id, "Cat 1")
+        factor = D("1.1") if request.tariff == "imio-2026" else D(1)
+        base = {
+            "delib": ("4530", "2112", "5"),
+            "aes": ("5436", "1872", "6"),
+            "tech": ("9000", "3000", "8"),
+        }
+        bump = D(int(cat.split()[-1])) * 100 if cat.startswith("Cat ") else D(0)
+        lines = []
+        for lr in request.lines:
+            one, ann, days = base.get(lr.product, ("100", "10", "1"))
+            lines.append(
+                line(
+                    lr.product,
+                    str((D(one) * factor + bump).quantize(D("0.01"))),
+                    str((D(ann) * factor).quantize(D("0.01"))),
+                    days,
+                    params={k: str(v) for k, v in lr.params.items()},
+                )
+            )
+        q = quote(tuple(lines), category=cat, tariff=request.tariff, m=m)
+        return decision(cat), q
+
+
+def fake_pdf(offer: Offer) -> bytes:
+    return f"%PDF-1.4\n% {offer.number} {offer.member_name} {offer.valid_until}\n%%EOF\n".encode()

@@ -1,0 +1,154 @@
+"""Storage faults: SQLite and file-system errors mapped once to typed, French errors.
+
+Every store module that talks to SQLite or writes files wraps the work in
+``with storage_errors("enregistrer l'offre", path):``; the caller then only sees
+``StorageError`` subclasses (or ``RuleViolation`` for a refusal by a trigger), whose ``str()`` is
+a message a user can act on. Nothing sorts errors by matching strings elsewhere.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from desktop.core.errors import ComptoirError, RuleViolation, StorageError
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseReadOnly(StorageError):
+    """The database file or its folder cannot be written."""
+
+
+class DatabaseLocked(StorageError):
+    """Another process holds the write lock longer than the busy timeout."""
+
+
+class DiskFull(StorageError):
+    """No space left for the database, its journal, a backup or a bundle."""
+
+
+class DatabaseCorrupt(StorageError):
+    """The file is damaged or is not a Comptoir/SQLite database."""
+
+
+class BundleError(StorageError):
+    """A bundle file is corrupt, foreign, of an unknown format, or fails its checksums."""
+
+
+class BackupError(StorageError):
+    """A backup file cannot be used to restore (damaged, wrong schema, not a database)."""
+
+
+class AlreadyRunning(StorageError):
+    """Another Comptoir window already uses this database."""
+
+
+_TRIGGER_MESSAGES = {
+    "comptoir: offre finalisee en lecture seule": (
+        "Cette offre est finalisée : elle ne peut plus être modifiée. Révisez-la pour en faire "
+        "une nouvelle version."
+    ),
+    "comptoir: offre finalisee non supprimable": (
+        "Une offre finalisée ne peut pas être supprimée ; seuls les brouillons peuvent l'être."
+    ),
+    "comptoir: journal en ajout seul": (
+        "Le journal des offres ne peut être que complété, jamais modifié ni effacé."
+    ),
+}
+
+
+def _where(path: Path | str | None) -> str:
+    return f" ({path})" if path else ""
+
+
+def map_error(exc: BaseException, doing: str, path: Path | str | None = None) -> ComptoirError:
+    """The one place where sqlite3 and OS errors become French, typed errors.
+
+    ``doing`` completes "Impossible de ..." (e.g. "enregistrer le brouillon").
+    """
+    if isinstance(exc, ComptoirError):
+        return exc
+    what = f"Impossible de {doing}{_where(path)}"
+    if isinstance(exc, sqlite3.Error):
+        text = str(exc)
+        for marker, message in _TRIGGER_MESSAGES.items():
+            if marker in text:
+                return RuleViolation(message)
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        low = text.lower()
+        if primary == sqlite3.SQLITE_READONLY or "readonly" in low or "read-only" in low:
+            return DatabaseReadOnly(
+                f"{what} : la base de données est en lecture seule. Vérifiez que le fichier et "
+                "son dossier sont accessibles en écriture (droits, clé USB protégée, dossier "
+                "réseau), ou ouvrez une copie placée dans un dossier personnel."
+            )
+        if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in low:
+            return DatabaseLocked(
+                f"{what} : la base de données est occupée par un autre programme (une autre "
+                "fenêtre de Comptoir ou une commande en cours). Rien n'a été modifié ; "
+                "réessayez dans un instant ou fermez l'autre programme."
+            )
+        if (
+            primary == sqlite3.SQLITE_FULL
+            or "disk is full" in low
+            or "database or disk is full" in low
+        ):
+            return DiskFull(
+                f"{what} : le disque est plein. Rien n'a été enregistré de cette opération ; "
+                "libérez de la place puis recommencez."
+            )
+        if (
+            primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+            or "malformed" in low
+            or "not a database" in low
+        ):
+            return DatabaseCorrupt(
+                f"{what} : le fichier est endommagé ou n'est pas une base Comptoir. Restaurez "
+                "une sauvegarde (menu Fichier > Restaurer...)."
+            )
+        if primary == sqlite3.SQLITE_CANTOPEN or "unable to open" in low:
+            return StorageError(
+                f"{what} : le fichier ne peut pas être ouvert. Vérifiez que le dossier existe "
+                "et qu'il est accessible."
+            )
+        if primary == sqlite3.SQLITE_IOERR or "disk i/o" in low:
+            return StorageError(
+                f"{what} : erreur de lecture ou d'écriture sur le disque. Vérifiez le support "
+                "(clé retirée, disque réseau coupé) puis réessayez."
+            )
+        log.error("sqlite error while trying to %s: %s", doing, exc, exc_info=exc)
+        return StorageError(f"{what} : erreur de la base de données ({text}).")
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
+            return DiskFull(
+                f"{what} : le disque est plein. Libérez de la place puis recommencez ; le "
+                "fichier incomplet a été supprimé."
+            )
+        if exc.errno in (errno.EROFS,):
+            return DatabaseReadOnly(f"{what} : le support est en lecture seule.")
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return StorageError(
+                f"{what} : accès refusé. Vérifiez les droits sur le fichier ou le dossier."
+            )
+        if exc.errno == errno.ENOENT:
+            return StorageError(f"{what} : fichier ou dossier introuvable.")
+        if exc.errno == errno.EISDIR:
+            return StorageError(f"{what} : c'est un dossier, indiquez un fichier.")
+        log.error("OS error while trying to %s: %s", doing, exc, exc_info=exc)
+        return StorageError(f"{what} : {exc.strerror or exc}.")
+    raise TypeError(f"not a storage error: {exc!r}")
+
+
+@contextmanager
+def storage_errors(doing: str, path: Path | str | None = None) -> Iterator[None]:
+    """Turn sqlite3.Error and OSError raised inside the block into typed French errors."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as e:
+        raise map_error(e, doing, path) from e

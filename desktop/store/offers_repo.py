@@ -1,0 +1,1061 @@
+"""Offers in SQLite: drafts saved as you type, finalisation, revisions, states and the audit log.
+
+Decisions this module implements (see also ``desktop.core.offers``):
+
+- **Numbering.** ``finalise`` runs in one ``BEGIN IMMEDIATE`` transaction: it takes the next
+  sequence of the device and year as ``MAX(seq) + 1`` over the offers themselves (there is no
+  separate counter), renders the PDF, and writes the number, the snapshot and the PDF bytes in
+  the same row before committing. Two processes finalising at once are serialised by SQLite's
+  write lock, so they get different numbers; a finalise that fails (renderer error, disk full,
+  crash) rolls back and leaves neither a half-written offer nor a gap. A unique index on
+  (device, year, seq, version) backs this up.
+- **Frozen.** A finalised offer is read-only: the store refuses to save it as a draft, and SQLite
+  triggers refuse any change other than its state (and ``updated``) and refuse its deletion.
+  Reprints return the stored PDF bytes, checked against their SHA-256.
+- **Revisions.** ``revise(number)`` creates (or returns the pending) draft ``-vN`` linked to its
+  predecessor. The predecessor stays valid, and becomes *remplacée* only when the revision is
+  finalised, in the same transaction: until then the member may still accept what it has.
+- **Audit.** Every creation, finalisation, state change, revision, copy, re-pricing and draft
+  deletion appends one entry to ``audit_log`` (append-only: triggers refuse UPDATE/DELETE).
+  Autosaves of a draft are not logged: a draft is not a commitment.
+- **Tariff years.** A draft whose tariff is not the one in force today (same issuer, latest
+  ``valid_from`` not after today) is *outdated*; ``reprice_preview`` computes the new drafts
+  and their differences without writing, ``reprice_apply`` writes them all in one transaction,
+  refusing if a draft changed since the preview.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from desktop.core.catalogue import fold
+from desktop.core.categories import CategoryDecision, derive_category
+from desktop.core.errors import InvalidInput, NotFound, RuleViolation, StorageError
+from desktop.core.members import InstallState, Member
+from desktop.core.offers import (
+    DEFAULT_VALIDITY_DAYS,
+    AuditEntry,
+    Offer,
+    OfferDiff,
+    OfferNumber,
+    OfferState,
+    OfferSummary,
+    check_device_code,
+    check_revisable,
+    check_transition,
+    diff_offers,
+    effective_state,
+    new_offer_id,
+    validity_end,
+)
+from desktop.core.quote import Quote, QuoteRequest
+from desktop.store import offer_codec as codec
+from desktop.store.faults import storage_errors
+
+log = logging.getLogger(__name__)
+
+Renderer = Callable[[Offer], bytes]
+Clock = Callable[[], datetime]
+
+SNAPSHOT_FORMAT = 1
+
+
+class Pricer(Protocol):
+    """What the store needs from the catalogue and the engine to re-price a draft."""
+
+    def active_tariff(self, tariff: str, today: date) -> str:
+        """Code of the tariff in force on ``today`` for the issuer of ``tariff``."""
+        ...
+
+    def tariff_info(self, tariff: str) -> dict[str, Any]:
+        """Code, issuer, title, year, valid_from (ISO) of a tariff, for the snapshot."""
+        ...
+
+    def current_member(self, member: Member) -> Member:
+        """The directory's current version of ``member`` (or ``member`` if it is gone)."""
+        ...
+
+    def price(self, request: QuoteRequest, member: Member) -> tuple[CategoryDecision, Quote]:
+        """Category decision and quote of ``request`` for ``member`` (request.tariff is used)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFilter:
+    state: OfferState | None = None  # effective state (``expiree`` is derived)
+    text: str = ""  # words to find in number, member, seller, products (accents ignored)
+    member_id: str | None = None
+    since: date | None = None  # last change on or after this day
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutdatedDraft:
+    summary: OfferSummary
+    tariff: str
+    active: str
+
+
+@dataclass(frozen=True, slots=True)
+class RepricePreview:
+    """A draft before and after re-pricing on the tariff in force; nothing written yet."""
+
+    offer_id: str
+    seen_updated: datetime  # the draft's ``updated`` when previewed
+    before: Offer
+    after: Offer
+    diff: OfferDiff
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.astimezone()
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+def default_who() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name (service account, odd platform)
+        return "inconnu"
+
+
+_COLUMNS = (
+    "id, number, version, predecessor, state, tariff, member_id, member_name, category, "
+    "seller, one_time, annual, year1, partial, line_count, created, updated, finalised, "
+    "valid_until"
+)
+
+
+class OfferRepository:
+    """Drafts, finalised offers and their history, in one SQLite database.
+
+    ``db`` is a ``desktop.store.database.Database`` (``.conn`` and ``.transaction()``).
+    ``settings`` returns the current settings (device code, validity, seller); ``pricer``
+    re-prices drafts (duplicate, tariff years); both default to the store's repositories and
+    the engine. ``who`` names the person in the audit log (default: the settings' seller, else
+    the OS user).
+    """
+
+    def __init__(
+        self,
+        db: Any,
+        *,
+        settings: Callable[[], Any] | None = None,
+        pricer: Pricer | None = None,
+        clock: Clock | None = None,
+        who: str | None = None,
+    ) -> None:
+        self.db = db
+        self._settings = settings
+        self._pricer = pricer
+        self.clock = clock or _now
+        self._who = who
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection = self.db.conn
+        return conn
+
+    @contextmanager
+    def _tx(self, doing: str) -> Iterator[sqlite3.Connection]:
+        with storage_errors(doing, getattr(self.db, "path", None)), self.db.transaction():
+            yield self.conn
+
+    def settings(self) -> Any:
+        if self._settings is not None:
+            return self._settings()
+        from desktop.store.settings_repo import SettingsRepository
+
+        return SettingsRepository(self.db).load()
+
+    @property
+    def pricer(self) -> Pricer:
+        if self._pricer is None:
+            self._pricer = EnginePricer(self.db)
+        return self._pricer
+
+    def who(self) -> str:
+        if self._who:
+            return self._who
+        try:
+            s = self.settings()
+            name = (getattr(s, "seller_initials", "") or getattr(s, "seller_name", "")).strip()
+        except StorageError:
+            name = ""
+        return name or default_who()
+
+    def today(self) -> date:
+        return self.clock().astimezone().date()
+
+    def _audit(
+        self,
+        conn: sqlite3.Connection,
+        offer: Offer,
+        action: str,
+        from_state: OfferState | None,
+        to_state: OfferState | None,
+        why: str = "",
+        who: str | None = None,
+    ) -> AuditEntry:
+        entry = AuditEntry(
+            when=self.clock(),
+            who=who or self.who(),
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            why=why,
+            offer_id=offer.id,
+            number=offer.number,
+        )
+        insert_audit(conn, entry)
+        return entry
+
+    # -- drafts -----------------------------------------------------------------------------
+    def save_draft(self, offer: Offer) -> Offer:
+        """Insert or update a draft (the editor calls this on every change). Returns it saved.
+
+        Refused (``RuleViolation``) when the offer is finalised, here or in the database.
+        """
+        if not offer.is_draft:
+            raise RuleViolation(
+                "Cette offre est finalisée : elle ne peut plus être modifiée. Révisez-la pour en "
+                "faire une nouvelle version."
+            )
+        now = self.clock()
+        saved = replace(
+            offer, updated=now, created=offer.created or now, tariff=offer.request.tariff
+        )
+        row = _draft_row(saved)
+        with self._tx("enregistrer le brouillon") as conn:
+            cur = conn.execute(
+                "SELECT state FROM offers WHERE id = ?",
+                (saved.id,),
+            ).fetchone()
+            if cur is None:
+                conn.execute(
+                    f"INSERT INTO offers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                    tuple(row.values()),
+                )
+                self._audit(conn, saved, "creation", None, OfferState.BROUILLON, saved.note)
+            elif cur[0] != OfferState.BROUILLON.value:
+                raise RuleViolation(
+                    "Cette offre est finalisée : elle ne peut plus être modifiée. Révisez-la "
+                    "pour en faire une nouvelle version."
+                )
+            else:
+                row.pop("id")
+                row.pop("created")
+                conn.execute(
+                    f"UPDATE offers SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                    (*row.values(), saved.id),
+                )
+        return saved
+
+    def delete_draft(self, ref: str, *, who: str | None = None) -> None:
+        with self._tx("supprimer le brouillon") as conn:
+            offer = self._load(conn, ref)
+            if not offer.is_draft:
+                raise RuleViolation(
+                    f"L'offre {offer.number} est finalisée : seuls les brouillons peuvent être "
+                    "supprimés."
+                )
+            conn.execute("DELETE FROM offers WHERE id = ? AND state = 'brouillon'", (offer.id,))
+            self._audit(conn, offer, "suppression", OfferState.BROUILLON, None, who=who)
+
+    # -- reading ----------------------------------------------------------------------------
+    def get(self, ref: str) -> Offer:
+        """By id, unique id prefix (at least 4 characters) or number. ``NotFound`` in French."""
+        with storage_errors("lire l'offre"):
+            return self._load(self.conn, ref)
+
+    def find(self, ref: str) -> Offer | None:
+        try:
+            return self.get(ref)
+        except NotFound:
+            return None
+
+    def _resolve_id(self, conn: sqlite3.Connection, ref: str) -> str:
+        ref = ref.strip()
+        if not ref:
+            raise InvalidInput("Indiquez un numéro d'offre ou l'identifiant d'un brouillon.")
+        if OfferNumber.looks_like(ref):
+            number = str(OfferNumber.parse(ref))
+            row = conn.execute("SELECT id FROM offers WHERE number = ?", (number,)).fetchone()
+            if row is None:
+                raise NotFound(f"Aucune offre ne porte le numéro {number}.")
+            return str(row[0])
+        if not re.fullmatch(r"[0-9a-fA-F]{4,32}", ref):
+            raise InvalidInput(
+                f"« {ref} » n'est ni un numéro d'offre (OFF-2026-LAP1-0001) ni un identifiant de "
+                "brouillon (au moins 4 caractères hexadécimaux)."
+            )
+        rows = conn.execute(
+            "SELECT id FROM offers WHERE id >= ? AND id < ? LIMIT 3",
+            (ref.lower(), ref.lower() + "g"),
+        ).fetchall()
+        if not rows:
+            raise NotFound(f"Aucune offre n'a l'identifiant {ref}.")
+        if len(rows) > 1:
+            raise InvalidInput(
+                f"L'identifiant {ref} désigne plusieurs offres : tapez-en plus de caractères."
+            )
+        return str(rows[0][0])
+
+    def _load(self, conn: sqlite3.Connection, ref: str) -> Offer:
+        offer_id = self._resolve_id(conn, ref)
+        row = conn.execute(
+            "SELECT id, number, version, predecessor, state, tariff, seller, note, request_json, "
+            "quote_json, member_json, decision_json, pdf_sha256, created, updated, finalised, "
+            "valid_until FROM offers WHERE id = ?",
+            (offer_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"Aucune offre n'a l'identifiant {ref}.")
+        return _offer_from_row(row)
+
+    def list_offers(self, flt: OfferFilter | None = None) -> list[OfferSummary]:
+        """Offers for the list screen, most recently changed first."""
+        flt = flt or OfferFilter()
+        today = self.today()
+        where: list[str] = []
+        args: list[Any] = []
+        if flt.state is not None:
+            t = today.isoformat()
+            if flt.state is OfferState.EXPIREE:
+                where.append("state IN ('finalisee', 'envoyee') AND valid_until < ?")
+                args.append(t)
+            elif flt.state in (OfferState.FINALISEE, OfferState.ENVOYEE):
+                where.append("state = ? AND (valid_until IS NULL OR valid_until >= ?)")
+                args += [flt.state.value, t]
+            else:
+                where.append("state = ?")
+                args.append(flt.state.value)
+        for word in fold(flt.text).split():
+            where.append("search LIKE ? ESCAPE '\\'")
+            args.append(
+                "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+        if flt.member_id:
+            where.append("member_id = ?")
+            args.append(flt.member_id)
+        if flt.since is not None:
+            start = datetime.combine(flt.since, datetime.min.time()).astimezone()
+            where.append("updated >= ?")
+            args.append(_iso(start))
+        sql = f"SELECT {_COLUMNS} FROM offers"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY updated DESC, id"
+        if flt.limit:
+            sql += f" LIMIT {int(flt.limit)}"
+        with storage_errors("lister les offres"):
+            rows = self.conn.execute(sql, args).fetchall()
+        return [_summary(r, today) for r in rows]
+
+    def last_draft(self) -> OfferSummary | None:
+        """The draft edited last (the app offers to reopen it after a crash)."""
+        found = self.list_offers(OfferFilter(state=OfferState.BROUILLON, limit=1))
+        return found[0] if found else None
+
+    def pdf(self, ref: str) -> bytes:
+        """The frozen PDF bytes of a finalised offer, verified against their SHA-256."""
+        with storage_errors("lire le PDF de l'offre"):
+            offer_id = self._resolve_id(self.conn, ref)
+            row = self.conn.execute(
+                "SELECT number, pdf, pdf_sha256 FROM offers WHERE id = ?", (offer_id,)
+            ).fetchone()
+        number, pdf, digest = row
+        if pdf is None:
+            raise RuleViolation(
+                "Un brouillon n'a pas encore de PDF figé : finalisez l'offre, ou imprimez un aperçu."
+            )
+        if codec.sha256_hex(bytes(pdf)) != digest:
+            raise StorageError(
+                f"Le PDF enregistré de l'offre {number} ne correspond plus à son empreinte "
+                "SHA-256 : la base est endommagée. Restaurez une sauvegarde."
+            )
+        return bytes(pdf)
+
+    def snapshot(self, ref: str) -> dict[str, Any]:
+        """What was frozen at finalisation: tariff version, member, decision, prices, seller."""
+        with storage_errors("lire l'instantané de l'offre"):
+            offer_id = self._resolve_id(self.conn, ref)
+            row = self.conn.execute(
+                "SELECT snapshot_json FROM offers WHERE id = ?", (offer_id,)
+            ).fetchone()
+        if row is None or row[0] is None:
+            raise RuleViolation(
+                "Un brouillon n'a pas d'instantané : il est figé à la finalisation."
+            )
+        data: dict[str, Any] = codec.loads(row[0])
+        return data
+
+    def audit(self, ref: str) -> list[AuditEntry]:
+        """The history of an offer, oldest first (also for a deleted draft's id)."""
+        with storage_errors("lire le journal de l'offre"):
+            try:
+                offer_id = self._resolve_id(self.conn, ref)
+            except NotFound:
+                offer_id = ref.strip().lower()
+            rows = self.conn.execute(
+                "SELECT uid, offer_id, number, at, who, action, from_state, to_state, why "
+                "FROM audit_log WHERE offer_id = ? ORDER BY at, seq",
+                (offer_id,),
+            ).fetchall()
+        if not rows:
+            raise NotFound(f"Aucun historique pour « {ref} ».")
+        return [_audit_from_row(r) for r in rows]
+
+    def versions(self, ref: str) -> list[OfferSummary]:
+        """Every version of the offer (v1, v2...) and a pending revision draft, oldest first."""
+        offer = self.get(ref)
+        parsed = offer.parsed_number
+        base = parsed.base if parsed is not None else None
+        if base is None and offer.predecessor:
+            base = OfferNumber.parse(offer.predecessor).base
+        if base is None:
+            return [s for s in self.list_offers() if s.id == offer.id]
+        with storage_errors("lire les versions de l'offre"):
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM offers WHERE base_number = ? "
+                "OR (number IS NULL AND (predecessor = ? OR predecessor LIKE ?)) "
+                "ORDER BY version, created",
+                (base, base, base + "-v%"),
+            ).fetchall()
+        today = self.today()
+        return [_summary(r, today) for r in rows]
+
+    def diff(self, old_ref: str, new_ref: str) -> OfferDiff:
+        return diff_offers(self.get(old_ref), self.get(new_ref))
+
+    # -- finalising -------------------------------------------------------------------------
+    def finalise(self, ref: str, renderer: Renderer, *, who: str | None = None) -> Offer:
+        """Number, freeze and render the draft in one transaction; returns the frozen offer.
+
+        ``renderer`` turns the frozen offer (with its number and dates) into PDF bytes; if it
+        raises, nothing is written and no number is used.
+        """
+        settings = self.settings()
+        device_text = str(getattr(settings, "device_code", "") or "")
+        if not device_text.strip():
+            raise RuleViolation(
+                "Indiquez le code de cet appareil dans les réglages (par exemple LAP1) avant de "
+                "finaliser : il fait partie du numéro d'offre."
+            )
+        device = check_device_code(device_text)
+        validity = int(
+            getattr(settings, "validity_days", DEFAULT_VALIDITY_DAYS) or DEFAULT_VALIDITY_DAYS
+        )
+        seller = str(getattr(settings, "seller_name", "") or "")
+        with self._tx("finaliser l'offre") as conn:
+            draft = self._load(conn, ref)
+            quote = draft.check_finalisable()
+            now = self.clock()
+            today = now.astimezone().date()
+            pred: Offer | None = None
+            if draft.predecessor:
+                pred = self._load(conn, draft.predecessor)
+                check_revisable(pred.state, pred.valid_until, today)
+                check_transition(
+                    pred.state,
+                    OfferState.REMPLACEE,
+                    valid_until=pred.valid_until,
+                    today=today,
+                    system=True,
+                )
+                assert pred.number is not None
+                number = OfferNumber.parse(pred.number).revision(draft.version)
+                taken = conn.execute(
+                    "SELECT 1 FROM offers WHERE number = ?", (str(number),)
+                ).fetchone()
+                if taken:
+                    raise RuleViolation(
+                        f"Le numéro {number} existe déjà : une autre révision de "
+                        f"{pred.number} a été finalisée. Révisez la dernière version."
+                    )
+            else:
+                (seq,) = conn.execute(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM offers WHERE device = ? AND year = ?",
+                    (device, today.year),
+                ).fetchone()
+                number = OfferNumber(today.year, device, int(seq))
+            frozen = replace(
+                draft,
+                state=OfferState.FINALISEE,
+                number=str(number),
+                finalised=now,
+                updated=now,
+                valid_until=validity_end(today, validity),
+                seller=draft.seller or seller,
+                tariff=draft.request.tariff,
+            )
+            pdf = renderer(frozen)
+            if not isinstance(pdf, bytes | bytearray) or not bytes(pdf).startswith(b"%PDF"):
+                raise StorageError(
+                    "Le document PDF de l'offre n'a pas pu être produit (contenu vide ou invalide)."
+                )
+            pdf = bytes(pdf)
+            frozen = replace(frozen, pdf_sha256=codec.sha256_hex(pdf))
+            snapshot = self._snapshot(frozen, quote, settings, device)
+            row = _draft_row(frozen)
+            row.update(
+                number=str(number),
+                base_number=number.base,
+                device=number.device,
+                year=number.year,
+                seq=number.seq,
+                snapshot_json=codec.canonical_json(snapshot),
+                content_sha256=content_sha256(frozen),
+                pdf=pdf,
+                pdf_sha256=frozen.pdf_sha256,
+                finalised=_iso(now),
+                valid_until=frozen.valid_until.isoformat() if frozen.valid_until else None,
+            )
+            row.pop("id")
+            row.pop("created")
+            cur = conn.execute(
+                f"UPDATE offers SET {', '.join(f'{k} = ?' for k in row)} "
+                "WHERE id = ? AND state = 'brouillon'",
+                (*row.values(), draft.id),
+            )
+            if cur.rowcount != 1:
+                raise RuleViolation("Ce brouillon vient d'être finalisé ou supprimé ailleurs.")
+            self._audit(
+                conn,
+                frozen,
+                "finalisation",
+                OfferState.BROUILLON,
+                OfferState.FINALISEE,
+                who=who,
+                why=f"validité jusqu'au {frozen.valid_until:%d/%m/%Y}"
+                if frozen.valid_until
+                else "",
+            )
+            if pred is not None:
+                conn.execute(
+                    "UPDATE offers SET state = 'remplacee', updated = ? WHERE id = ?",
+                    (_iso(now), pred.id),
+                )
+                self._audit(
+                    conn,
+                    pred,
+                    "remplacement",
+                    pred.state_on(today),
+                    OfferState.REMPLACEE,
+                    f"remplacée par {number}",
+                    who=who,
+                )
+        log.info("Offre %s finalisée (%d octets de PDF)", number, len(pdf))
+        return frozen
+
+    def _snapshot(self, offer: Offer, quote: Quote, settings: Any, device: str) -> dict[str, Any]:
+        try:
+            tariff = self.pricer.tariff_info(offer.request.tariff)
+        except (StorageError, NotFound) as e:
+            log.warning("tariff info unavailable for the snapshot: %s", e)
+            tariff = {"code": offer.request.tariff}
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "number": offer.number,
+            "device": device,
+            "tariff": tariff,
+            "member": codec.to_data(offer.member),
+            "decision": codec.to_data(offer.decision),
+            "request": codec.to_data(offer.request),
+            "quote": codec.to_data(quote),
+            "seller": offer.seller,
+            "settings": _settings_data(settings),
+            "finalised": _iso(offer.finalised),
+            "valid_until": offer.valid_until.isoformat() if offer.valid_until else None,
+            "pdf_sha256": offer.pdf_sha256,
+        }
+
+    # -- states -----------------------------------------------------------------------------
+    def set_state(
+        self, ref: str, state: OfferState, reason: str = "", *, who: str | None = None
+    ) -> Offer:
+        """Move a finalised offer along the lifecycle (envoyée, acceptée, refusée, convertie)."""
+        reason = reason.strip()
+        with self._tx("changer l'état de l'offre") as conn:
+            offer = self._load(conn, ref)
+            today = self.today()
+            current = check_transition(
+                offer.state, state, valid_until=offer.valid_until, today=today, reason=reason
+            )
+            now = self.clock()
+            conn.execute(
+                "UPDATE offers SET state = ?, updated = ? WHERE id = ?",
+                (state.value, _iso(now), offer.id),
+            )
+            self._audit(conn, offer, "etat", current, state, reason, who=who)
+        return replace(offer, state=state, updated=now)
+
+    # -- revisions and copies ---------------------------------------------------------------
+    def revise(self, ref: str, *, who: str | None = None) -> Offer:
+        """A new draft ``-vN`` of a finalised offer (or the pending one, if it exists)."""
+        with self._tx("réviser l'offre") as conn:
+            pred = self._load(conn, ref)
+            check_revisable(pred.state, pred.valid_until, self.today())
+            assert pred.number is not None
+            pending = conn.execute(
+                "SELECT id FROM offers WHERE predecessor = ? AND state = 'brouillon' "
+                "ORDER BY created LIMIT 1",
+                (pred.number,),
+            ).fetchone()
+            if pending:
+                return self._load(conn, pending[0])
+            now = self.clock()
+            draft = Offer(
+                id=new_offer_id(),
+                request=pred.request,
+                member=pred.member,
+                decision=pred.decision,
+                quote=pred.quote,
+                version=pred.version + 1,
+                predecessor=pred.number,
+                seller=pred.seller,
+                created=now,
+                updated=now,
+                note=pred.note,
+            )
+            row = _draft_row(draft)
+            conn.execute(
+                f"INSERT INTO offers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+            self._audit(
+                conn,
+                draft,
+                "revision",
+                None,
+                OfferState.BROUILLON,
+                f"révision de {pred.number}",
+                who=who,
+            )
+            self._audit(
+                conn,
+                pred,
+                "revision",
+                None,
+                None,
+                f"version {draft.version} en préparation",
+                who=who,
+            )
+        return draft
+
+    def duplicate(self, ref: str, member: Member | None = None, *, who: str | None = None) -> Offer:
+        """A new draft with the same lines, for the same or another member, re-priced for its
+        category on the tariff in force today."""
+        source = self.get(ref)
+        target = member or source.member
+        if target is None:
+            raise RuleViolation("Cette offre n'a pas de membre : choisissez-en un pour la copier.")
+        target = self.pricer.current_member(target)
+        active = self.pricer.active_tariff(source.request.tariff, self.today())
+        request = replace(
+            source.request,
+            tariff=active,
+            commune_has=EnginePricer.commune_has_of(target, self.pricer),
+        )
+        if target.id != source.member_id:
+            # Overrides justified for the former member do not carry over to another one.
+            request = replace(request, overrides={})
+        decision, quote = self.pricer.price(request, target)
+        now = self.clock()
+        draft = Offer(
+            id=new_offer_id(),
+            request=request,
+            member=target,
+            decision=decision,
+            quote=quote,
+            seller=source.seller,
+            created=now,
+            updated=now,
+        )
+        row = _draft_row(draft)
+        with self._tx("copier l'offre") as conn:
+            conn.execute(
+                f"INSERT INTO offers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+            self._audit(
+                conn,
+                draft,
+                "duplication",
+                None,
+                OfferState.BROUILLON,
+                f"copie de {source.label}",
+                who=who,
+            )
+        return draft
+
+    # -- tariff years -----------------------------------------------------------------------
+    def outdated_drafts(self) -> list[OutdatedDraft]:
+        today = self.today()
+        out = []
+        cache: dict[str, str] = {}
+        for s in self.list_offers(OfferFilter(state=OfferState.BROUILLON)):
+            if s.tariff not in cache:
+                cache[s.tariff] = self.pricer.active_tariff(s.tariff, today)
+            if cache[s.tariff] != s.tariff:
+                out.append(OutdatedDraft(s, s.tariff, cache[s.tariff]))
+        return out
+
+    def reprice_preview(self, ids: Sequence[str] | None = None) -> list[RepricePreview]:
+        """New quotes of outdated drafts on the tariff in force, with their differences.
+
+        Nothing is written. ``ids`` limits the preview to some drafts (default: all outdated).
+        """
+        wanted = None if ids is None else set(ids)
+        previews = []
+        for item in self.outdated_drafts():
+            if wanted is not None and item.summary.id not in wanted:
+                continue
+            before = self.get(item.summary.id)
+            if before.member is None:
+                continue
+            member = self.pricer.current_member(before.member)
+            request = replace(
+                before.request,
+                tariff=item.active,
+                commune_has=EnginePricer.commune_has_of(member, self.pricer),
+            )
+            decision, quote = self.pricer.price(request, member)
+            after = replace(
+                before,
+                request=request,
+                member=member,
+                decision=decision,
+                quote=quote,
+                tariff=item.active,
+            )
+            assert before.updated is not None
+            previews.append(
+                RepricePreview(before.id, before.updated, before, after, diff_offers(before, after))
+            )
+        return previews
+
+    def reprice_apply(
+        self, previews: Sequence[RepricePreview], *, who: str | None = None
+    ) -> list[Offer]:
+        """Write the previewed drafts in one transaction; refused if one changed meanwhile."""
+        now = self.clock()
+        done = []
+        with self._tx("recalculer les brouillons") as conn:
+            for p in previews:
+                row = conn.execute(
+                    "SELECT state, updated FROM offers WHERE id = ?", (p.offer_id,)
+                ).fetchone()
+                if row is None or row[0] != "brouillon" or row[1] != _iso(p.seen_updated):
+                    raise RuleViolation(
+                        f"Le brouillon {p.before.label} a changé depuis l'aperçu : relancez "
+                        "l'aperçu du nouveau calcul. Rien n'a été modifié."
+                    )
+                saved = replace(p.after, updated=now)
+                data = _draft_row(saved)
+                data.pop("id")
+                data.pop("created")
+                conn.execute(
+                    f"UPDATE offers SET {', '.join(f'{k} = ?' for k in data)} WHERE id = ?",
+                    (*data.values(), saved.id),
+                )
+                self._audit(
+                    conn,
+                    saved,
+                    "reprix",
+                    OfferState.BROUILLON,
+                    OfferState.BROUILLON,
+                    f"{p.before.tariff} → {p.after.tariff}",
+                    who=who,
+                )
+                done.append(saved)
+        return done
+
+    list = list_offers  # the offers list screen calls repo.list(filter)
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+def _search_text(o: Offer) -> str:
+    bits = [o.number or "", o.predecessor or "", o.seller, o.note, o.tariff]
+    if o.member is not None:
+        m = o.member
+        bits += [m.display_name, m.name, m.id, m.nis or "", m.zone_number or "", *m.postcodes]
+    if o.decision.category:
+        bits.append(o.decision.category)
+    if o.quote is not None:
+        bits += [f"{line.product} {line.name}" for line in o.quote.lines]
+    else:
+        bits += [line.product for line in o.request.lines]
+    return fold(" ".join(b for b in bits if b))
+
+
+def _draft_row(o: Offer) -> dict[str, Any]:
+    totals = o.quote.totals if o.quote else None
+    return {
+        "id": o.id,
+        "version": o.version,
+        "predecessor": o.predecessor,
+        "state": o.state.value,
+        "tariff": o.request.tariff,
+        "member_id": o.member_id,
+        "member_name": o.member_name,
+        "category": o.decision.category,
+        "seller": o.seller,
+        "note": o.note,
+        "search": _search_text(o),
+        "one_time": str(totals.one_time) if totals else None,
+        "annual": str(totals.annual) if totals else None,
+        "year1": str(totals.year1) if totals else None,
+        "partial": int(totals.partial) if totals else 0,
+        "line_count": len(o.request.lines),
+        "request_json": codec.request_json(o.request),
+        "quote_json": codec.quote_json(o.quote),
+        "member_json": codec.member_json(o.member),
+        "decision_json": codec.decision_json(o.decision),
+        "created": _iso(o.created),
+        "updated": _iso(o.updated),
+    }
+
+
+def _offer_from_row(row: Sequence[Any]) -> Offer:
+    (
+        oid, number, version, predecessor, state, tariff, seller, note, request_json,
+        quote_json, member_json, decision_json, pdf_sha256, created, updated, finalised,
+        valid_until,
+    ) = row  # fmt: skip
+    return Offer(
+        id=oid,
+        request=codec.decode(QuoteRequest, request_json, "demande"),
+        member=codec.decode_opt(Member, member_json, "membre"),
+        decision=codec.decode(CategoryDecision, decision_json, "catégorie"),
+        quote=codec.decode_opt(Quote, quote_json, "devis"),
+        state=OfferState(state),
+        number=number,
+        version=version,
+        predecessor=predecessor,
+        tariff=tariff,
+        pdf_sha256=pdf_sha256,
+        created=_dt(created),
+        updated=_dt(updated),
+        finalised=_dt(finalised),
+        valid_until=date.fromisoformat(valid_until) if valid_until else None,
+        seller=seller,
+        note=note,
+    )
+
+
+def _summary(r: Sequence[Any], today: date) -> OfferSummary:
+    (
+        oid, number, version, predecessor, state, tariff, member_id, member_name, category,
+        seller, one_time, annual, year1, partial, line_count, created, updated, finalised,
+        valid_until,
+    ) = r  # fmt: skip
+    stored = OfferState(state)
+    valid = date.fromisoformat(valid_until) if valid_until else None
+    created_dt = _dt(created)
+    updated_dt = _dt(updated)
+    assert created_dt is not None and updated_dt is not None
+    return OfferSummary(
+        id=oid,
+        number=number,
+        version=version,
+        state=effective_state(stored, valid, today),
+        stored_state=stored,
+        member_id=member_id,
+        member_name=member_name,
+        category=category,
+        tariff=tariff,
+        one_time=_dec(one_time),
+        annual=_dec(annual),
+        year1=_dec(year1),
+        partial=bool(partial),
+        created=created_dt,
+        updated=updated_dt,
+        finalised=_dt(finalised),
+        valid_until=valid,
+        seller=seller,
+        predecessor=predecessor,
+        lines=line_count,
+    )
+
+
+def insert_audit(conn: sqlite3.Connection, e: AuditEntry) -> bool:
+    """Append one entry; an entry already present (same uid) is left as it is."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO audit_log (uid, offer_id, number, at, who, action, from_state, "
+        "to_state, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            e.uid,
+            e.offer_id,
+            e.number,
+            _iso(e.when),
+            e.who,
+            e.action,
+            e.from_state.value if e.from_state else None,
+            e.to_state.value if e.to_state else None,
+            e.why,
+        ),
+    )
+    return cur.rowcount == 1
+
+
+def _audit_from_row(r: Sequence[Any]) -> AuditEntry:
+    uid, offer_id, number, at, who, action, from_state, to_state, why = r
+    when = _dt(at)
+    assert when is not None
+    return AuditEntry(
+        when=when,
+        who=who,
+        action=action,
+        from_state=OfferState(from_state) if from_state else None,
+        to_state=OfferState(to_state) if to_state else None,
+        why=why,
+        offer_id=offer_id,
+        number=number,
+        uid=uid,
+    )
+
+
+def content_sha256(o: Offer) -> str:
+    """Fingerprint of what a finalised offer froze (not its state): equal = same offer."""
+    frozen = {
+        "number": o.number,
+        "request": o.request,
+        "quote": o.quote,
+        "member": o.member,
+        "decision": o.decision,
+        "pdf_sha256": o.pdf_sha256,
+        "valid_until": o.valid_until,
+        "finalised": _iso(o.finalised),
+        "predecessor": o.predecessor,
+    }
+    return codec.sha256_hex(codec.canonical_json(frozen))
+
+
+def _settings_data(settings: Any) -> dict[str, Any]:
+    try:
+        data = codec.to_data(settings)
+    except TypeError:
+        data = (
+            {k: str(v) for k, v in vars(settings).items()} if hasattr(settings, "__dict__") else {}
+        )
+    return data if isinstance(data, dict) else {}
+
+
+# --- the default pricer: the store's catalogue and directory, and the engine ---------------
+
+
+class EnginePricer:
+    """Re-prices drafts with the tariffs and members of the database and ``build_quote``."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self._tariffs: dict[str, Any] = {}
+
+    def tariff(self, code: str) -> Any:
+        if code not in self._tariffs:
+            from desktop.store.catalogue_repo import load_tariff
+
+            self._tariffs[code] = load_tariff(self.db, code)
+        return self._tariffs[code]
+
+    def _catalogue(self) -> list[tuple[str, str, date]]:
+        """(code, issuer, valid_from) of every tariff in the database."""
+        from desktop.store import catalogue_repo
+
+        lister = getattr(catalogue_repo, "list_tariffs", None)
+        if lister is not None:
+            out = []
+            for t in lister(self.db):
+                code = getattr(t, "code", None) or t["code"]
+                issuer = getattr(t, "issuer", None) or t["issuer"]
+                vf = getattr(t, "valid_from", None) or t["valid_from"]
+                out.append(
+                    (code, issuer, vf if isinstance(vf, date) else date.fromisoformat(str(vf)))
+                )
+            return out
+        current = catalogue_repo.load_tariff(self.db, None)
+        return [(current.code, current.issuer, current.valid_from)]
+
+    def active_tariff(self, tariff: str, today: date) -> str:
+        rows = self._catalogue()
+        issuer = next((i for c, i, _ in rows if c == tariff), None)
+        if issuer is None:
+            issuer = self.tariff(tariff).issuer
+        candidates = [(vf, c) for c, i, vf in rows if i == issuer and vf <= today]
+        if not candidates:
+            return tariff
+        return max(candidates)[1]
+
+    def tariff_info(self, tariff: str) -> dict[str, Any]:
+        t = self.tariff(tariff)
+        return {
+            "code": t.code,
+            "issuer": t.issuer,
+            "title": t.title,
+            "year": t.year,
+            "valid_from": t.valid_from.isoformat(),
+            "meta": dict(t.meta),
+        }
+
+    def _members(self) -> Any:
+        from desktop.store.members_repo import MemberRepository
+
+        return MemberRepository(self.db)
+
+    def lookup(self, member_id: str) -> Member | None:
+        repo = self._members()
+        finder = getattr(repo, "lookup", None) or repo.get
+        try:
+            found: Member | None = finder(member_id)
+        except NotFound:
+            return None
+        return found
+
+    def current_member(self, member: Member) -> Member:
+        return self.lookup(member.id) or member
+
+    @staticmethod
+    def commune_has_of(member: Member, pricer: Any) -> frozenset[str]:
+        lookup = getattr(pricer, "lookup", None)
+        if not member.commune_id or lookup is None:
+            return frozenset()
+        commune = lookup(member.commune_id)
+        if commune is None:
+            return frozenset()
+        return frozenset(p.product for p in commune.installed if p.state is InstallState.PRODUCTION)
+
+    def price(self, request: QuoteRequest, member: Member) -> tuple[CategoryDecision, Quote]:
+        from desktop.core.pricing import build_quote
+
+        tariff = self.tariff(request.tariff)
+        decision = derive_category(member, tariff.categories, self.lookup)
+        quote = build_quote(tariff, request, member, decision, member.membership.status)
+        return decision, quote

@@ -1,0 +1,370 @@
+"""The offers store: drafts, finalisation, frozen offers, states, revisions, copies, tariff years."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lifecycle_factories import (
+    BLOCKING,
+    FakePricer,
+    FakeSettings,
+    MiniDatabase,
+    draft,
+    fake_pdf,
+    line,
+    member,
+)
+
+from desktop.core.errors import InvalidInput, NotFound, RuleViolation, StorageError
+from desktop.core.offers import ChangeKind, Offer, OfferState
+from desktop.store.offers_repo import OfferFilter, OfferRepository
+
+D = Decimal
+S = OfferState
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings() -> FakeSettings:
+    return FakeSettings()
+
+
+@pytest.fixture
+def db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    d = MiniDatabase(tmp_path / "c.db")
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def repo(db: MiniDatabase, clock: Clock, settings: FakeSettings) -> OfferRepository:
+    return OfferRepository(db, settings=lambda: settings, pricer=FakePricer(), clock=clock)
+
+
+def _finalised(repo: OfferRepository, **kw) -> Offer:  # type: ignore[no-untyped-def]
+    d = repo.save_draft(draft(**kw))
+    return repo.finalise(d.id, fake_pdf)
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+def test_a_draft_round_trips_exactly(repo: OfferRepository) -> None:
+    d = repo.save_draft(draft())
+    got = repo.get(d.id)
+    assert got == d
+    assert got.quote is not None and got.quote.totals.one_time == D(9966)
+
+
+def test_saving_again_updates_the_same_row_and_logs_creation_once(repo: OfferRepository) -> None:
+    d = repo.save_draft(draft())
+    d2 = repo.save_draft(replace(d, note="salon"))
+    assert repo.get(d.id).note == "salon"
+    assert d2.updated is not None and d.updated is not None and d2.updated > d.updated
+    assert [e.action for e in repo.audit(d.id)] == ["creation"]
+    assert len(repo.list()) == 1
+
+
+def test_autosave_is_fast(repo: OfferRepository) -> None:
+    """The editor saves on every edit: a save must stay well under 5 ms."""
+    lines = tuple(line(f"p{i}", "906", "100", "1", name=f"Produit {i}") for i in range(25))
+    d = repo.save_draft(draft(lines))
+    timings = []
+    for i in range(200):
+        t = time.perf_counter()
+        repo.save_draft(replace(d, note=str(i)))
+        timings.append(time.perf_counter() - t)
+    timings.sort()
+    assert timings[len(timings) // 2] < 0.005, f"médiane {timings[len(timings) // 2] * 1000:.2f} ms"
+
+
+def test_delete_only_drafts(repo: OfferRepository) -> None:
+    d = repo.save_draft(draft())
+    repo.delete_draft(d.id)
+    with pytest.raises(NotFound):
+        repo.get(d.id)
+    assert [e.action for e in repo.audit(d.id)] == ["creation", "suppression"]
+    f = _finalised(repo)
+    with pytest.raises(RuleViolation, match="seuls les brouillons"):
+        repo.delete_draft(f.number or "")
+
+
+def test_get_by_prefix_number_and_errors(repo: OfferRepository) -> None:
+    d = repo.save_draft(draft())
+    assert repo.get(d.id[:6]).id == d.id
+    with pytest.raises(NotFound, match="OFF-2026-LAP1-0009"):
+        repo.get("OFF-2026-LAP1-0009")
+    with pytest.raises(InvalidInput, match="ni un numéro d'offre"):
+        repo.get("n'importe quoi")
+
+
+def test_list_filters_by_state_text_member_and_date(repo: OfferRepository, clock: Clock) -> None:
+    a = repo.save_draft(draft())
+    other = member("Genappe", "25031", 15_000)
+    b = repo.save_draft(draft(m=other, category="Cat 4"))
+    f = repo.finalise(b.id, fake_pdf)
+    assert {s.id for s in repo.list(OfferFilter(state=S.BROUILLON))} == {a.id}
+    assert {s.id for s in repo.list(OfferFilter(state=S.FINALISEE))} == {f.id}
+    assert {s.id for s in repo.list(OfferFilter(text="genappe"))} == {f.id}
+    assert {s.id for s in repo.list(OfferFilter(text="DÉLIB niv"))} == {a.id}
+    assert {s.id for s in repo.list(OfferFilter(text="off-2026-lap1"))} == {f.id}
+    assert {s.id for s in repo.list(OfferFilter(member_id="commune:25072"))} == {a.id}
+    assert repo.list(OfferFilter(since=date(2026, 3, 3))) == []
+    assert len(repo.list(OfferFilter(since=date(2026, 3, 2)))) == 2
+    s = repo.list(OfferFilter(state=S.FINALISEE))[0]
+    assert (s.member_name, s.one_time, s.annual, s.partial) == ("Genappe", D(9966), D(3984), False)
+    assert repo.list(OfferFilter(text="100%_")) == []
+
+
+# --- finalising ----------------------------------------------------------------------------
+
+
+def test_finalise_numbers_freezes_and_stores_the_pdf(repo: OfferRepository) -> None:
+    d = repo.save_draft(draft())
+    f = repo.finalise(d.id, fake_pdf)
+    assert f.number == "OFF-2026-LAP1-0001"
+    assert f.state is S.FINALISEE
+    assert f.valid_until == date(2026, 5, 31)  # 2 March + 90 days
+    assert repo.pdf(f.number) == fake_pdf(f)
+    snap = repo.snapshot(f.number)
+    assert snap["tariff"]["code"] == "imio-2024"
+    assert snap["member"]["name"] == "Nivelles"
+    assert snap["quote"]["lines"][0]["one_time"] == "4530"
+    assert snap["decision"]["category"] == "Cat 5"
+    assert repo.get(f.number) == replace(f, updated=repo.get(f.number).updated)
+    assert [e.action for e in repo.audit(f.number)] == ["creation", "finalisation"]
+    assert _finalised(repo).number == "OFF-2026-LAP1-0002"
+
+
+def test_the_sequence_is_per_device_and_year(
+    repo: OfferRepository, settings: FakeSettings, clock: Clock
+) -> None:
+    assert _finalised(repo).number == "OFF-2026-LAP1-0001"
+    settings.device_code = "hq"
+    assert _finalised(repo).number == "OFF-2026-HQ-0001"
+    clock.now = datetime(2027, 1, 5, 10, tzinfo=UTC)
+    assert _finalised(repo).number == "OFF-2027-HQ-0001"
+    settings.device_code = "LAP1"
+    assert _finalised(repo).number == "OFF-2027-LAP1-0001"
+
+
+def test_a_failing_renderer_leaves_no_gap_and_no_half_offer(repo: OfferRepository) -> None:
+    d = repo.save_draft(draft())
+
+    def broken(_: Offer) -> bytes:
+        raise RuntimeError("police introuvable")
+
+    with pytest.raises(RuntimeError):
+        repo.finalise(d.id, broken)
+    after = repo.get(d.id)
+    assert after.state is S.BROUILLON and after.number is None
+    assert [e.action for e in repo.audit(d.id)] == ["creation"]
+    with pytest.raises(StorageError, match="PDF"):
+        repo.finalise(d.id, lambda _o: b"")
+    assert repo.finalise(d.id, fake_pdf).number == "OFF-2026-LAP1-0001"
+
+
+def test_finalise_refuses_without_device_code_or_with_blocking_notices(
+    repo: OfferRepository, settings: FakeSettings
+) -> None:
+    d = repo.save_draft(draft(notices=(BLOCKING,)))
+    with pytest.raises(RuleViolation, match="Points bloquants"):
+        repo.finalise(d.id, fake_pdf)
+    settings.device_code = ""
+    with pytest.raises(RuleViolation, match="code de cet appareil"):
+        repo.finalise(d.id, fake_pdf)
+    settings.device_code = "LAP-1"
+    with pytest.raises(InvalidInput, match="Code d'appareil invalide"):
+        repo.finalise(d.id, fake_pdf)
+
+
+def test_a_finalised_offer_is_read_only_in_the_store_and_in_sqlite(
+    repo: OfferRepository, db: MiniDatabase
+) -> None:
+    f = _finalised(repo)
+    with pytest.raises(RuleViolation, match="finalisée"):
+        repo.save_draft(replace(f, state=S.BROUILLON, note="modifiée"))
+    with pytest.raises(RuleViolation, match="déjà finalisée"):
+        repo.finalise(f.id, fake_pdf)
+    for sql in (
+        "UPDATE offers SET quote_json = '{}' WHERE id = ?",
+        "UPDATE offers SET pdf = x'00' WHERE id = ?",
+        "UPDATE offers SET state = 'brouillon', number = NULL WHERE id = ?",
+        "DELETE FROM offers WHERE id = ?",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="comptoir"):
+            db.conn.execute(sql, (f.id,))
+    with pytest.raises(sqlite3.IntegrityError, match="journal"):
+        db.conn.execute("UPDATE audit_log SET why = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="journal"):
+        db.conn.execute("DELETE FROM audit_log")
+    assert repo.pdf(f.id) == fake_pdf(f)
+
+
+def test_a_tampered_pdf_is_detected(repo: OfferRepository, db: MiniDatabase) -> None:
+    f = _finalised(repo)
+    db.conn.execute("DROP TRIGGER offers_frozen")
+    db.conn.execute("UPDATE offers SET pdf = ? WHERE id = ?", (b"%PDF-1.4 autre", f.id))
+    with pytest.raises(StorageError, match="SHA-256"):
+        repo.pdf(f.id)
+
+
+# --- states --------------------------------------------------------------------------------
+
+
+def test_state_changes_follow_the_rules_and_are_audited(repo: OfferRepository) -> None:
+    f = _finalised(repo)
+    n = f.number or ""
+    with pytest.raises(RuleViolation):
+        repo.set_state(n, S.ACCEPTEE)
+    repo.set_state(n, S.ENVOYEE, who="AD")
+    with pytest.raises(InvalidInput, match="motif du refus"):
+        repo.set_state(n, S.REFUSEE, "  ")
+    repo.set_state(n, S.ACCEPTEE, who="AD")
+    repo.set_state(n, S.CONVERTIE, who="AD")
+    log = repo.audit(n)
+    assert [(e.action, e.from_state, e.to_state) for e in log] == [
+        ("creation", None, S.BROUILLON),
+        ("finalisation", S.BROUILLON, S.FINALISEE),
+        ("etat", S.FINALISEE, S.ENVOYEE),
+        ("etat", S.ENVOYEE, S.ACCEPTEE),
+        ("etat", S.ACCEPTEE, S.CONVERTIE),
+    ]
+    assert repo.get(n).state is S.CONVERTIE
+
+
+def test_refusal_keeps_its_reason(repo: OfferRepository) -> None:
+    n = _finalised(repo).number or ""
+    repo.set_state(n, S.ENVOYEE)
+    repo.set_state(n, S.REFUSEE, "budget 2026 non voté")
+    assert repo.audit(n)[-1].why == "budget 2026 non voté"
+
+
+def test_expiry_is_read_from_the_validity_date(repo: OfferRepository, clock: Clock) -> None:
+    n = _finalised(repo).number or ""
+    repo.set_state(n, S.ENVOYEE)
+    clock.now = datetime(2026, 6, 2, 9, tzinfo=UTC)  # validity ended on 31/05
+    assert repo.list(OfferFilter(state=S.EXPIREE))[0].number == n
+    assert repo.list(OfferFilter(state=S.ENVOYEE)) == []
+    with pytest.raises(InvalidInput, match="a expiré le 31/05/2026"):
+        repo.set_state(n, S.ACCEPTEE)
+    repo.set_state(n, S.ACCEPTEE, "Collège du 28/05")
+    assert repo.audit(n)[-1].from_state is S.EXPIREE
+
+
+# --- revisions -----------------------------------------------------------------------------
+
+
+def test_revise_creates_v2_and_finalising_it_supersedes_v1(repo: OfferRepository) -> None:
+    v1 = _finalised(repo)
+    n1 = v1.number or ""
+    repo.set_state(n1, S.ENVOYEE)
+    r = repo.revise(n1)
+    assert (r.version, r.predecessor, r.state, r.number) == (2, n1, S.BROUILLON, None)
+    assert repo.revise(n1).id == r.id  # the pending revision, not a second one
+    assert repo.get(n1).state is S.ENVOYEE  # still valid until v2 is finalised
+    edited = repo.save_draft(
+        replace(r, quote=draft((line("delib", "4530", "2112", "5", name="iA.Délib"),)).quote)
+    )
+    v2 = repo.finalise(edited.id, fake_pdf)
+    assert v2.number == f"{n1}-v2"
+    assert repo.get(n1).state is S.REMPLACEE
+    assert repo.audit(n1)[-1].why == f"remplacée par {n1}-v2"
+    diff = repo.diff(n1, v2.number or "")
+    assert [(d.kind, d.product) for d in diff.lines] == [(ChangeKind.REMOVED, "aes")]
+    assert "Retiré : iA.AES" in diff.descriptions()[0]
+    with pytest.raises(RuleViolation, match="déjà remplacée"):
+        repo.revise(n1)
+    v3 = repo.finalise(repo.revise(v2.number or "").id, fake_pdf)
+    assert v3.number == f"{n1}-v3"
+    assert [s.number for s in repo.versions(n1)] == [n1, f"{n1}-v2", f"{n1}-v3"]
+    assert repo.get(v2.number or "").state is S.REMPLACEE
+
+
+def test_accepted_or_draft_offers_cannot_be_revised(repo: OfferRepository) -> None:
+    d = repo.save_draft(draft())
+    with pytest.raises(RuleViolation, match="Impossible de réviser"):
+        repo.revise(d.id)
+    n = _finalised(repo).number or ""
+    repo.set_state(n, S.ENVOYEE)
+    repo.set_state(n, S.ACCEPTEE)
+    with pytest.raises(RuleViolation, match="acceptée"):
+        repo.revise(n)
+
+
+# --- copies and tariff years ---------------------------------------------------------------
+
+
+def test_duplicate_for_another_member_reprices_for_its_category(repo: OfferRepository) -> None:
+    f = _finalised(repo)
+    other = member("Genappe", "25031", 15_000)
+    repo.pricer.categories[other.id] = "Cat 4"  # type: ignore[attr-defined]
+    copy = repo.duplicate(f.number or "", other)
+    assert copy.state is S.BROUILLON and copy.member_id == other.id
+    assert copy.decision.category == "Cat 4"
+    assert copy.request.tariff == "imio-2026"  # the grid in force today
+    assert copy.quote is not None
+    assert copy.quote.lines[0].one_time == D("5383.00")  # 4530 x 1.1 + 4 x 100
+    assert repo.audit(copy.id)[0].why == f"copie de {f.number}"
+    assert repo.get(f.number or "").state is S.FINALISEE
+
+
+def test_outdated_drafts_are_previewed_then_repriced(repo: OfferRepository) -> None:
+    old = repo.save_draft(draft(tariff="imio-2024"))
+    current = repo.save_draft(draft(tariff="imio-2026"))
+    outdated = repo.outdated_drafts()
+    assert [(o.summary.id, o.tariff, o.active) for o in outdated] == [
+        (old.id, "imio-2024", "imio-2026")
+    ]
+    previews = repo.reprice_preview()
+    assert len(previews) == 1
+    p = previews[0]
+    assert p.diff.tariff == ("imio-2024", "imio-2026")
+    assert any("Total annuel" in t for t in p.diff.descriptions())
+    assert repo.get(old.id).request.tariff == "imio-2024"  # preview writes nothing
+    done = repo.reprice_apply(previews)
+    assert [d.id for d in done] == [old.id]
+    assert repo.get(old.id).request.tariff == "imio-2026"
+    assert repo.outdated_drafts() == []
+    assert repo.get(current.id).request.tariff == "imio-2026"
+    assert repo.audit(old.id)[-1].why == "imio-2024 → imio-2026"
+
+
+def test_reprice_apply_refuses_if_the_draft_changed_since_the_preview(
+    repo: OfferRepository,
+) -> None:
+    old = repo.save_draft(draft(tariff="imio-2024"))
+    previews = repo.reprice_preview()
+    repo.save_draft(replace(repo.get(old.id), note="modifié"))
+    with pytest.raises(RuleViolation, match="a changé depuis l'aperçu"):
+        repo.reprice_apply(previews)
+    assert repo.get(old.id).request.tariff == "imio-2024"
+
+
+def test_last_draft_is_the_one_edited_last(repo: OfferRepository) -> None:
+    assert repo.last_draft() is None
+    a = repo.save_draft(draft())
+    b = repo.save_draft(draft())
+    repo.save_draft(repo.get(a.id))
+    last = repo.last_draft()
+    assert last is not None and last.id == a.id
+    assert b.id != a.id
