@@ -1,0 +1,170 @@
+"""Every category boundary of PRODUCT.md, on every scale, with the 2024 rules as data."""
+
+from __future__ import annotations
+
+import pytest
+from core_fixtures import category_rules, commune, cpas_of
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core.categories import category_for_size, derive_category
+from desktop.core.errors import InvalidInput
+from desktop.core.members import Headcount, Member, MemberKind
+
+RULES = category_rules()
+K = MemberKind
+
+
+def cat(kind: MemberKind, n: int) -> str | None:
+    if kind.counts_agents:
+        return category_for_size(kind, RULES, agents=n).category
+    return category_for_size(kind, RULES, inhabitants=n).category
+
+
+COMMUNE_BOUNDARIES = [
+    (0, "Cat 1"),
+    (5000, "Cat 1"),
+    (5001, "Cat 2"),
+    (10000, "Cat 2"),
+    (10001, "Cat 3"),
+    (12500, "Cat 3"),
+    (15000, "Cat 3"),
+    (15001, "Cat 4"),
+    (20000, "Cat 4"),
+    (20001, "Cat 5"),
+    (40000, "Cat 5"),
+    (40001, "Cat 6"),
+    (100000, "Cat 6"),
+    (100001, "Cat 7"),
+    (10_000_000, "Cat 7"),
+]
+
+
+@pytest.mark.parametrize(("n", "expected"), COMMUNE_BOUNDARIES)
+def test_commune_scale(n: int, expected: str) -> None:
+    assert cat(K.COMMUNE, n) == expected
+
+
+@pytest.mark.parametrize(("n", "expected"), COMMUNE_BOUNDARIES)
+def test_cpas_uses_its_commune_population(n: int, expected: str) -> None:
+    assert cat(K.CPAS, n) == expected
+    c = commune("99999", "Testville", n)
+    decision = derive_category(cpas_of(c), RULES, {c.id: c}.get)
+    assert decision.category == expected
+    assert decision.deciding_member == c.id
+    assert "Testville" in decision.trace[0]
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "Cat 3"),
+        (99999, "Cat 3"),
+        (100000, "Cat 3"),
+        (100001, "Cat 4"),
+        (400000, "Cat 4"),
+        (400001, "Cat 5"),
+    ],
+)
+def test_rescue_zone_scale(n: int, expected: str) -> None:
+    assert cat(K.ZONE_DE_SECOURS, n) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "Cat 1"),
+        (25, "Cat 1"),
+        (26, "Cat 2"),
+        (50, "Cat 2"),
+        (51, "Cat 3"),
+        (75, "Cat 3"),
+        (76, "Cat 4"),
+        (100, "Cat 4"),
+        (101, "Cat 5"),
+        (120, "Cat 5"),
+    ],
+)
+@pytest.mark.parametrize("kind", [K.INTERCOMMUNALE, K.RCA])
+def test_agents_scale(kind: MemberKind, n: int, expected: str) -> None:
+    assert cat(kind, n) == expected
+
+
+def test_province_has_its_own_category() -> None:
+    assert category_for_size(K.PROVINCE, RULES).category == "Provinces"
+
+
+def test_other_bodies_need_a_manual_category_with_a_reason() -> None:
+    m = Member(id="u:1", kind=K.AUTRE, name="ASBL Exemple")
+    assert derive_category(m, RULES, lambda _i: None).category is None
+    with pytest.raises(InvalidInput):
+        m.with_override("Cat 2", "  ")
+    chosen = derive_category(
+        m.with_override("Cat 2", "ASBL para-communale"), RULES, lambda _i: None
+    )
+    assert chosen.category == "Cat 2"
+    assert chosen.override_reason == "ASBL para-communale"
+
+
+def test_override_keeps_derived_and_chosen() -> None:
+    c = commune("25072", "Nivelles", 28883).with_override("Cat 4", "accord de la direction")
+    d = derive_category(c, RULES, lambda _i: None)
+    assert (d.derived, d.category) == ("Cat 5", "Cat 4")
+    assert any("Cat 5" in t and "Cat 4" in t for t in d.trace)
+
+
+def test_police_zone_takes_its_most_populous_commune() -> None:
+    nivelles = commune("25072", "Nivelles", 28883)
+    genappe = commune("25031", "Genappe", 15000)
+    zone = Member(
+        id="zp:5267",
+        kind=K.ZONE_DE_POLICE,
+        name="Nivelles/Genappe",
+        zone_number="5267",
+        commune_ids=(nivelles.id, genappe.id),
+    )
+    d = derive_category(zone, RULES, {c.id: c for c in (nivelles, genappe)}.get)
+    assert d.category == "Cat 5"
+    assert d.deciding_member == nivelles.id
+    assert "Nivelles" in d.trace[0] and "28" in d.trace[0]
+
+
+def test_one_commune_police_zone_takes_that_commune() -> None:
+    c = commune("62063", "Liège", 197355)
+    zone = Member(
+        id="zp:5277", kind=K.ZONE_DE_POLICE, name="Liège", zone_number="5277", commune_ids=(c.id,)
+    )
+    d = derive_category(zone, RULES, {c.id: c}.get)
+    assert d.category == "Cat 7"
+
+
+def test_rescue_zone_uses_its_own_population_not_the_commune_scale() -> None:
+    big = Member(
+        id="zs:x",
+        kind=K.ZONE_DE_SECOURS,
+        name="Zone X",
+        reference_size=Headcount(150000, None, "t"),
+    )
+    assert (
+        derive_category(big, RULES, lambda _i: None).category == "Cat 4"
+    )  # commune scale says Cat 7
+    small = Member(
+        id="zs:y", kind=K.ZONE_DE_SECOURS, name="Zone Y", reference_size=Headcount(3000, None, "t")
+    )
+    assert (
+        derive_category(small, RULES, lambda _i: None).category == "Cat 3"
+    )  # commune scale says Cat 1
+
+
+ORDER = {c: i for i, c in enumerate(RULES.categories)}
+
+
+@pytest.mark.parametrize(
+    "kind", [K.COMMUNE, K.CPAS, K.ZONE_DE_POLICE, K.ZONE_DE_SECOURS, K.INTERCOMMUNALE, K.RCA]
+)
+@given(a=st.integers(0, 2_000_000), b=st.integers(0, 2_000_000))
+def test_category_is_total_and_monotonic_on_each_scale(kind: MemberKind, a: int, b: int) -> None:
+    lo, hi = sorted((a, b))
+    ca, cb = cat(kind, lo), cat(kind, hi)
+    assert ca is not None and cb is not None  # total: every size has a category
+    assert ORDER[ca] <= ORDER[cb]  # monotonic: more people never means a lower category
