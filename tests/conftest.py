@@ -1,0 +1,124 @@
+"""Fixtures shared by every test.
+
+- Every test runs with its own ``COMPTOIR_DB`` (a file that does not exist yet) and
+  ``COMPTOIR_LOG_DIR``, so nothing touches the user's real database or log, and with Qt on the
+  offscreen platform.
+- ``seeded_db_path``: one database created and seeded by the real store, once per session.
+  Never write to it; use ``db_path``.
+- ``db_path``: a private copy of the seeded database for one test (a file copy, fast);
+  ``COMPTOIR_DB`` points at it.
+- ``run_comptoir``: runs ``python -m desktop ARGS...`` in a real process with this test's
+  environment and returns the ``CompletedProcess`` (text, UTF-8).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Before anything creates a QApplication (pytest-qt's qapp is session-wide).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+_SQLITE_SIDE_FILES = ("-wal", "-shm")
+
+
+@dataclass(frozen=True)
+class ComptoirEnv:
+    """The isolated locations a test runs with."""
+
+    db: Path
+    log_dir: Path
+
+
+@pytest.fixture(autouse=True)
+def comptoir_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> ComptoirEnv:
+    """Point the database and the log at fresh temporary places for each test."""
+    base = tmp_path_factory.mktemp("env")
+    env = ComptoirEnv(db=base / "comptoir.db", log_dir=base / "log")
+    monkeypatch.setenv("COMPTOIR_DB", str(env.db))
+    monkeypatch.setenv("COMPTOIR_LOG_DIR", str(env.log_dir))
+    monkeypatch.setenv("QT_QPA_PLATFORM", os.environ.get("QT_QPA_PLATFORM") or "offscreen")
+    return env
+
+
+def _open_database() -> Callable[..., object]:
+    try:
+        from desktop.store.database import open_database
+    except ModuleNotFoundError as error:
+        if error.name in ("desktop.store", "desktop.store.database"):
+            pytest.skip("desktop.store.database n'existe pas encore")
+        raise
+    return open_database
+
+
+@pytest.fixture(scope="session")
+def seeded_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database created and seeded once for the whole session. Read-only by convention."""
+    open_database = _open_database()
+    path = tmp_path_factory.mktemp("seeded") / "comptoir.db"
+    database = open_database(path)
+    database.close()  # type: ignore[attr-defined]
+    return path
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy an SQLite file with its WAL side files, if any."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    for suffix in _SQLITE_SIDE_FILES:
+        side = source.with_name(source.name + suffix)
+        if side.exists():
+            shutil.copyfile(side, target.with_name(target.name + suffix))
+    return target
+
+
+@pytest.fixture
+def db_path(
+    seeded_db_path: Path,
+    comptoir_env: ComptoirEnv,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """A private, already seeded database for this test; ``COMPTOIR_DB`` points at it."""
+    path = copy_database(seeded_db_path, tmp_path_factory.mktemp("db") / "comptoir.db")
+    monkeypatch.setenv("COMPTOIR_DB", str(path))
+    return path
+
+
+RunComptoir = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def run_comptoir(comptoir_env: ComptoirEnv) -> RunComptoir:
+    """``run_comptoir("members", "search", "liege", input=None, timeout=60, env={})``."""
+
+    def run(
+        *args: object,
+        input: str | None = None,
+        timeout: float = 60,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "desktop", *(str(a) for a in args)],
+            input=input,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=ROOT,
+            env=environment,
+            timeout=timeout,
+            check=False,
+        )
+
+    return run
