@@ -34,6 +34,7 @@ condition), ``multiplier``, ``minimum``, ``maximum`` (or ``cap``) and ``discount
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -529,7 +530,7 @@ def _base_plus_rate(ev: Evaluation, comp: Component) -> Part:
     q = ev.quantity(comp, qname)
     note = f"{_num(q)} {_unit(ev, qname)} × {eur(rate)}"
     if comp.label:
-        note = f"{comp.label} : {eur(base)} + {note}"
+        note = f"{_short_label(comp)} : {eur(base)} + {note}"
     else:
         note = f"{eur(base)} + {note}"
     return _priced(ev, comp, base + q * rate, note, _note_param(ev, comp))
@@ -576,7 +577,7 @@ def _band_days(ev: Evaluation, comp: Component) -> Part:
     what = "par an" if comp.bucket is Bucket.ANNUAL else "unique"
     plural = "s" if days > 1 else ""
     detail = (
-        f"{comp.label or 'Prestations'} ({what}) : {_num(days)} jour{plural} × {eur(rate)} "
+        f"{_short_label(comp, 'Prestations')} ({what}) : {_num(days)} jour{plural} × {eur(rate)} "
         f"(tranche {_band_label(band, _unit(ev, qname))})"
     )
     return _priced(
@@ -596,9 +597,38 @@ def _unit(ev: Evaluation, qname: str) -> str:
     return p.unit or p.label.lower()
 
 
+def _short_label(comp: Component, default: str = "") -> str:
+    """'Mise en œuvre (jours selon le nombre d'écoles)' -> 'Mise en œuvre'."""
+    label = comp.label.split(" : ")[0].split(" (")[0].strip()
+    return label or default
+
+
+_OPS_FR = {
+    ">": "supérieur à",
+    ">=": "d'au moins",
+    "<": "inférieur à",
+    "<=": "d'au plus",
+    "==": "égal à",
+    "=": "égal à",
+    "!=": "différent de",
+}
+_SIMPLE_CONDITION = re.compile(r"^\s*([A-Za-z_]\w*)\s*(>=|<=|==|!=|>|<|=)\s*(-?[\d.,]+)\s*$")
+
+
+def describe_condition(product: Product, cond: str) -> str:
+    """'plans>3' -> 'nombre de plans tarifaires supérieur à 3' (else the condition as written)."""
+    m = _SIMPLE_CONDITION.match(cond)
+    if m is None:
+        return cond
+    key, op, value = m.groups()
+    p = product.parameter(key)
+    what = p.label[:1].lower() + p.label[1:] if p and p.label else key
+    return f"{what} {_OPS_FR[op]} {value}"
+
+
 def _default_sur_devis(ev: Evaluation, comp: Component, cond: str) -> str:
-    label = comp.label or "Cette partie"
-    return f"{label} : sur devis ({cond})"
+    label = _short_label(comp, "Cette partie")
+    return f"{label} : sur devis ({describe_condition(ev.product, cond)})"
 
 
 @rule("days_x_rate")
@@ -1237,7 +1267,7 @@ def build_quote(
         lines.append(line)
     codes_in_quote = [line.product for line in lines]
     notices: list[Notice] = []
-    if decision.category is None:
+    if decision.category is None and tariff.categories.categories:
         notices.append(
             Notice(
                 "category:undecided",

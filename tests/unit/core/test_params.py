@@ -1,0 +1,75 @@
+"""parse_params: every bad value is refused with a French message that says what to fix."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from core_fixtures import imio_tariff, sn_tariff
+
+from desktop.core.errors import InvalidInput
+from desktop.core.pricing import parse_params, validate_params
+
+D = Decimal
+T = imio_tariff()
+AES = T.products["aes"]
+
+
+def test_reads_numbers_and_fills_defaults() -> None:
+    assert parse_params(AES, {"schools": "9"}) == {"schools": D(9), "plans": D(1)}
+    assert parse_params(AES, {"SCHOOLS": " 9 ", "plans": "3"}) == {"schools": D(9), "plans": D(3)}
+
+
+def test_decimal_comma_and_grouped_thousands() -> None:
+    other = sn_tariff().products["domaines-autres"]
+    assert parse_params(other, {"supplier": "12,50"})["supplier"] == D("12.50")
+    assert parse_params(T.products["stockage"], {"gb": "1 000"})["gb"] == D(1000)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment", "field"),
+    [
+        ({"schools": "9", "colour": "red"}, "Paramètre inconnu « colour »", "colour"),
+        ({"schools": "neuf"}, "n'est pas un nombre", "schools"),
+        ({"schools": ""}, "n'est pas un nombre", "schools"),
+        ({"schools": "nan"}, "n'est pas un nombre", "schools"),
+        ({"schools": "Infinity"}, "n'est pas un nombre", "schools"),
+        ({"schools": "-2"}, "négatif", "schools"),
+        ({"schools": "2.5"}, "entier", "schools"),
+        ({"schools": "0"}, "au moins 1", "schools"),
+        ({"plans": "2"}, "obligatoire", "schools"),
+        ({"schools": "9", "plans": "0"}, "au moins 1", "plans"),
+    ],
+)
+def test_refusals(raw: dict[str, str], fragment: str, field: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_params(AES, raw)
+    assert fragment in str(info.value)
+    assert info.value.field == field
+    assert "iA.AES" in str(info.value)
+
+
+def test_unknown_key_lists_the_accepted_ones() -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_params(AES, {"ecoles": "3"})
+    assert "schools" in str(info.value) and "plans" in str(info.value)
+
+
+def test_product_without_parameters() -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_params(T.products["delib"], {"quantity": "2"})
+    assert "n'accepte aucun paramètre" in str(info.value)
+
+
+def test_maximum() -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_params(T.products["deliberations"], {"days": "4"})
+    assert "au plus 3" in str(info.value)
+
+
+def test_validate_params_on_decimals() -> None:
+    assert validate_params(AES, {"schools": D(3)}) == {"schools": D(3), "plans": D(1)}
+    with pytest.raises(InvalidInput):
+        validate_params(AES, {"schools": D("-1")})
+    with pytest.raises(InvalidInput):
+        validate_params(AES, {"schools": D("NaN")})
