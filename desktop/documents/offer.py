@@ -1,0 +1,472 @@
+"""The offer document: what the printed offer says, as plain data, and its PDF.
+
+``build_offer_document`` gathers everything the page shows from a core ``Quote``, its
+``Tariff``, the letterhead settings and the offer metadata (number, dates). The result is an
+``OfferDocument``: plain values, no formatting done yet, no reportlab. ``render_offer`` turns
+it into PDF bytes (reportlab imported on first use); the same document gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from desktop.core.catalogue import Family, Tariff
+from desktop.core.members import Member, MemberKind
+from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals
+from desktop.documents.formatting import Formatter
+
+DEFAULT_VALIDITY_DAYS = 90
+
+# Visible marker for a letterhead setting nobody filled in: never invent a value.
+MISSING = "[à compléter : {what}]"
+
+# Seed 000, remark 5 (000:L668-L671): printed next to the totals of an iMio offer when the
+# tariff data does not carry its own wording.
+IMIO_VAT_STATEMENT = (
+    "Tous les prix s'entendent hors TVA et à l'exclusion des redevances, taxes et autres "
+    "impôts. Sauf avis contraire de l'administration de la TVA, la TVA n'est pas applicable "
+    "aux montants dus à iMio."
+)
+
+SUR_DEVIS_SENTENCE = (
+    "Les lignes marquées « Sur devis » ne sont pas chiffrées dans cette offre : leur montant "
+    "fera l'objet d'un devis séparé. Elles ne sont pas comprises dans les totaux, qui sont "
+    "donc partiels."
+)
+
+NOT_OFFERED_SENTENCE = (
+    "Les lignes marquées « Non proposé » n'ont pas de prix pour la catégorie du membre dans "
+    "la grille tarifaire : elles seront chiffrées sur demande et ne sont pas comprises dans "
+    "les totaux."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Letterhead:
+    """The issuer block printed at the top of every document.
+
+    Empty ``enterprise_number``, ``iban`` or ``legal_form`` print as a visible
+    "[à compléter : ...]" marker: these come from the settings, never from a guess.
+    """
+
+    name: str = "iMio"
+    legal_form: str = ""
+    address_lines: tuple[str, ...] = ("Rue Léon Morel 1", "5032 Isnes")
+    phone: str = "+32 81 58 61 00"
+    email: str = "contact@imio.be"
+    web: str = "www.imio.be"
+    enterprise_number: str = ""
+    iban: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Letterhead:
+        """Read the letterhead fields of a ``Settings`` (or any object with those names)."""
+        if settings is None:
+            return cls()
+        if isinstance(settings, Letterhead):
+            return settings
+
+        def pick(*names: str, default: Any = "") -> Any:
+            for n in names:
+                value = getattr(settings, n, None)
+                if value is None and isinstance(settings, Mapping):
+                    value = settings.get(n)
+                if value is not None:
+                    return value
+            return default
+
+        lines = pick("letterhead_address_lines", "address_lines", default=None)
+        if lines is None:
+            address = pick("letterhead_address", "address", default=None)
+            lines = _split_lines(address) if address is not None else cls.address_lines
+        elif isinstance(lines, str):
+            lines = _split_lines(lines)
+        return cls(
+            name=str(pick("letterhead_name", "issuer_name", "name", default=cls.name)).strip(),
+            legal_form=str(pick("legal_form", "letterhead_legal_form")).strip(),
+            address_lines=tuple(str(x).strip() for x in lines if str(x).strip()),
+            phone=str(pick("phone", "letterhead_phone")).strip(),
+            email=str(pick("email", "letterhead_email")).strip(),
+            web=str(pick("web", "website", "letterhead_web")).strip(),
+            enterprise_number=str(pick("enterprise_number", "letterhead_enterprise_number")).strip(),
+            iban=str(pick("iban", "letterhead_iban")).strip(),
+        )
+
+    @property
+    def display_name(self) -> str:
+        """'iMio SCRL' when the legal form is known, else the bare name."""
+        if self.legal_form and not self.name.endswith(self.legal_form):
+            return f"{self.name} {self.legal_form}"
+        return self.name
+
+    def value_or_marker(self, attr: str) -> tuple[str, bool]:
+        """(text, missing): the setting, or the visible marker when it is empty."""
+        value = getattr(self, attr)
+        if value:
+            return value, False
+        return MISSING.format(what=_SETTING_LABELS[attr]), True
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(_SETTING_LABELS[a] for a in _SETTING_LABELS if not getattr(self, a))
+
+
+_SETTING_LABELS = {
+    "legal_form": "forme juridique",
+    "enterprise_number": "numéro d'entreprise",
+    "iban": "IBAN",
+}
+
+
+def _split_lines(text: Any) -> tuple[str, ...]:
+    if isinstance(text, list | tuple):
+        return tuple(str(x) for x in text)
+    raw = str(text or "")
+    parts = raw.splitlines() if "\n" in raw else raw.split(",")
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class MemberBlock:
+    """Who the offer is for, as printed: name, kind, address, identifiers."""
+
+    name: str
+    kind: str = ""
+    address_lines: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()  # "NIS 25072", "Zone 5267"
+    known: bool = True  # False for an offer priced for a kind only (CLI --kind)
+
+    @classmethod
+    def from_member(cls, member: Member | None, kind: MemberKind | None = None) -> MemberBlock:
+        if member is None:
+            label = kind.label if kind is not None else ""
+            return cls(name=MISSING.format(what="destinataire"), kind=label, known=False)
+        ids = []
+        if member.nis:
+            ids.append(f"NIS {member.nis}")
+        if member.zone_number and member.kind is MemberKind.ZONE_DE_POLICE:
+            ids.append(f"Zone {member.zone_number}")
+        lines = _split_lines(member.address) if member.address else ()
+        if not lines and member.postcodes:
+            lines = (f"{member.postcodes[0]} {member.name}",)
+        return cls(
+            name=member.display_name,
+            kind=member.kind.label,
+            address_lines=lines,
+            identifiers=tuple(ids),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParamValue:
+    label: str
+    value: Decimal
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OfferLine:
+    """One product line as printed. ``None`` amounts are not priced (never shown as 0)."""
+
+    code: str
+    name: str
+    status: LineStatus
+    one_time: Decimal | None
+    annual: Decimal | None
+    setup_days: Decimal | None
+    params: tuple[ParamValue, ...] = ()
+    notes: tuple[str, ...] = ()
+    discount: Decimal | None = None
+    tax_mode: str = ""
+
+    @property
+    def priced(self) -> bool:
+        return self.status is LineStatus.PRICED
+
+
+@dataclass(frozen=True, slots=True)
+class LineGroup:
+    family: str
+    label: str
+    lines: tuple[OfferLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermText:
+    code: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    """A 'Pour accord' box: the capacity is a suggestion printed under the blank name."""
+
+    capacity: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDocument:
+    letterhead: Letterhead
+    number: str | None  # None: a draft (PROJET watermark, no number)
+    issued: date
+    valid_until: date
+    member: MemberBlock
+    category: str | None
+    category_trace: tuple[str, ...]
+    category_overridden: bool
+    groups: tuple[LineGroup, ...]
+    totals: Totals
+    tariff_code: str
+    tariff_title: str
+    tariff_year: int
+    tax_label: str  # "HTVA" (iMio), "HT" (Somme Numérique)
+    vat_statement: str
+    terms: tuple[TermText, ...]
+    approval: str  # "La tarification pour l'année 2024 a été approuvée par ..."
+    signatories: tuple[Signatory, ...]
+    locale: str = "fr_BE"
+    currency: str = "EUR"
+    issuer: str = "iMio"
+    seller: str = ""
+    remarks: tuple[str, ...] = ()  # overrides with their reasons, printed as "Remarques"
+    open_points: tuple[str, ...] = ()  # blocking notices (drafts only)
+
+    @property
+    def draft(self) -> bool:
+        return self.number is None
+
+    @property
+    def lines(self) -> tuple[OfferLine, ...]:
+        return tuple(line for g in self.groups for line in g.lines)
+
+    @property
+    def partial(self) -> bool:
+        return self.totals.partial or any(not line.priced for line in self.lines)
+
+    @property
+    def priced_count(self) -> int:
+        return sum(1 for line in self.lines if line.priced)
+
+    @property
+    def has_sur_devis(self) -> bool:
+        return any(line.status is LineStatus.SUR_DEVIS for line in self.lines)
+
+    @property
+    def has_not_offered(self) -> bool:
+        return any(line.status is LineStatus.NOT_OFFERED for line in self.lines)
+
+    @property
+    def title(self) -> str:
+        return f"Offre n° {self.number}" if self.number else "Projet d'offre"
+
+    @property
+    def running_label(self) -> str:
+        """The page footer's left part: 'Offre n° OFF-2026-LAP1-0001'."""
+        return f"Offre n° {self.number}" if self.number else "Offre n° (projet, non numéroté)"
+
+
+# --------------------------------------------------------------------------- building
+
+_FAMILY_ORDER = {f.value: i for i, f in enumerate(Family)}
+
+
+def family_label(family: str) -> str:
+    try:
+        return Family(family).label
+    except ValueError:
+        return family or "Autres"
+
+
+def _line(tariff: Tariff, line: QuoteLine) -> OfferLine:
+    product = tariff.products.get(line.product)
+    params: list[ParamValue] = []
+    for key, value in line.params.items():
+        p = product.parameter(key) if product is not None else None
+        label = p.label if p is not None and p.label else key
+        unit = p.unit if p is not None else ""
+        params.append(ParamValue(label, value, unit))
+    notes = list(line.notes)
+    if product is not None and product.to_confirm and product.to_confirm not in notes:
+        notes.append(product.to_confirm)
+    for n in line.notices:
+        if n.severity is not Severity.BLOCKING and n.message not in notes:
+            notes.append(n.message)
+    return OfferLine(
+        code=line.product,
+        name=line.name,
+        status=line.status,
+        one_time=line.one_time,
+        annual=line.annual,
+        setup_days=line.setup_days,
+        params=tuple(params),
+        notes=tuple(notes),
+        discount=line.discount,
+        tax_mode=line.tax_mode or (product.tax_mode if product is not None else ""),
+    )
+
+
+def group_lines(tariff: Tariff, lines: Iterable[QuoteLine]) -> tuple[LineGroup, ...]:
+    """Lines grouped by family, families in catalogue order, lines in quote order."""
+    groups: dict[str, list[OfferLine]] = {}
+    for line in lines:
+        groups.setdefault(line.family, []).append(_line(tariff, line))
+    ordered = sorted(groups, key=lambda f: (_FAMILY_ORDER.get(f, len(_FAMILY_ORDER)), f))
+    return tuple(LineGroup(f, family_label(f), tuple(groups[f])) for f in ordered)
+
+
+def select_terms(tariff: Tariff, quote: Quote) -> tuple[TermText, ...]:
+    """The tariff's printed terms that apply: 'always' ones, and those the quote triggered."""
+    wanted = set(quote.terms)
+    out = []
+    for t in tariff.terms:
+        if t.when in ("", "always") or t.code in wanted or t.when in wanted:
+            out.append(TermText(t.code, t.title, t.text))
+    return tuple(out)
+
+
+_VAT_CODES = ("tva", "vat", "remarque-5", "remarque_5", "r5", "remark-5", "remark5")
+
+
+def vat_statement(tariff: Tariff, terms: tuple[TermText, ...]) -> str:
+    """The VAT wording of the tariff's terms; iMio's remark 5 when the data has none."""
+    for t in terms:
+        key = t.code.casefold()
+        if key in _VAT_CODES or key.endswith("tva") or "tva" in t.title.casefold():
+            return t.text
+    meta = tariff.meta.get("vat_statement", "")
+    if meta:
+        return meta
+    if tariff.issuer.casefold() == "imio":
+        return IMIO_VAT_STATEMENT
+    return ""
+
+
+def approval_text(tariff: Tariff) -> str:
+    """'La tarification pour l'année 2024 a été approuvée par le Conseil ...' from the data."""
+    meta = tariff.meta
+    for key in ("approval", "approval_text", "approbation"):
+        if meta.get(key):
+            return meta[key]
+    ca = meta.get("approved_ca") or meta.get("approval_ca") or meta.get("ca_approval")
+    ag = meta.get("approved_ag") or meta.get("approval_ag") or meta.get("ag_approval")
+    bits = []
+    if ca:
+        bits.append(f"le Conseil d'administration du {ca}")
+    if ag:
+        bits.append(f"l'Assemblée générale du {ag}")
+    if not bits:
+        return f"Tarification {tariff.year} ({tariff.title or tariff.code})."
+    return f"La tarification pour l'année {tariff.year} a été approuvée par " + " et ".join(bits) + "."
+
+
+def default_signatories(member: Member | None, kind: MemberKind | None = None) -> tuple[Signatory, ...]:
+    """Two 'Pour accord' boxes, with the usual capacities for the member's kind."""
+    k = member.kind if member is not None else kind
+    pairs = {
+        MemberKind.COMMUNE: ("Directeur général", "Bourgmestre"),
+        MemberKind.CPAS: ("Directeur général", "Président du CPAS"),
+        MemberKind.ZONE_DE_POLICE: ("Secrétaire de zone", "Président du Collège de police"),
+        MemberKind.ZONE_DE_SECOURS: ("Secrétaire de zone", "Président du Collège de zone"),
+        MemberKind.PROVINCE: ("Directeur général", "Président du Collège provincial"),
+    }
+    first, second = pairs.get(k, ("", "")) if k is not None else ("", "")
+    return (Signatory(first), Signatory(second))
+
+
+def _remarks(quote: Quote) -> tuple[str, ...]:
+    out = []
+    notices = {n.code: n for n in (*quote.notices, *(x for li in quote.lines for x in li.notices))}
+    for code, reason in quote.overrides.items():
+        n = notices.get(code)
+        what = n.message if n is not None else code
+        out.append(f"{what} — dérogation acceptée, motif : {reason}")
+    return tuple(out)
+
+
+def build_offer_document(
+    quote: Quote,
+    tariff: Tariff,
+    letterhead: Any = None,
+    *,
+    number: str | None,
+    issued: date,
+    valid_until: date | None = None,
+    validity_days: int | None = None,
+    seller: str = "",
+    member_kind: MemberKind | None = None,
+    signatories: tuple[Signatory, ...] | None = None,
+) -> OfferDocument:
+    """Everything the printed offer shows, from a quote and its tariff.
+
+    ``letterhead`` is a ``Letterhead``, a ``Settings`` (its letterhead fields) or None for the
+    built-in iMio letterhead. ``valid_until`` wins over ``validity_days`` (default: the
+    settings' validity, else 90 days). ``number`` None makes a draft.
+    """
+    head = Letterhead.from_settings(letterhead)
+    if valid_until is None:
+        days = validity_days
+        if days is None:
+            days = int(getattr(letterhead, "validity_days", 0) or DEFAULT_VALIDITY_DAYS)
+        valid_until = issued + timedelta(days=days)
+    if valid_until < issued:
+        from desktop.core.errors import InvalidInput
+
+        raise InvalidInput("La date de validité précède la date de l'offre.", field="valid_until")
+    terms = select_terms(tariff, quote)
+    vat = vat_statement(tariff, terms)
+    decision = quote.decision
+    return OfferDocument(
+        letterhead=head,
+        number=number,
+        issued=issued,
+        valid_until=valid_until,
+        member=MemberBlock.from_member(quote.member, member_kind),
+        category=decision.category,
+        category_trace=tuple(decision.trace),
+        category_overridden=decision.overridden,
+        groups=group_lines(tariff, quote.lines),
+        totals=quote.totals,
+        tariff_code=tariff.code,
+        tariff_title=tariff.title,
+        tariff_year=tariff.year,
+        tax_label=tariff.tax_label or "HTVA",
+        vat_statement=vat,
+        terms=tuple(t for t in terms if t.text != vat),
+        approval=approval_text(tariff),
+        signatories=signatories or default_signatories(quote.member, member_kind),
+        locale=Formatter.for_tariff(tariff).locale,
+        currency=tariff.currency or "EUR",
+        issuer=tariff.issuer,
+        seller=seller,
+        remarks=_remarks(quote),
+        open_points=tuple(n.message for n in quote.blocking) if number is None else (),
+    )
+
+
+def render_offer(doc: OfferDocument, formatter: Any = None) -> bytes:
+    """The offer as PDF bytes. Deterministic: the same document gives the same bytes."""
+    from desktop.documents.offer_layout import render
+
+    return render(doc, formatter)
+
+
+__all__ = [
+    "DEFAULT_VALIDITY_DAYS",
+    "MISSING",
+    "Letterhead",
+    "LineGroup",
+    "MemberBlock",
+    "OfferDocument",
+    "OfferLine",
+    "ParamValue",
+    "Signatory",
+    "TermText",
+    "build_offer_document",
+    "default_signatories",
+    "render_offer",
+]

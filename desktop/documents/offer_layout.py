@@ -1,0 +1,456 @@
+"""Page layout of the offer (reportlab platypus). Imported by ``render_offer`` on first use.
+
+Reading order of the page: letterhead; title with the number (or PROJET); member block and
+offer dates; category and its trace; the product table grouped by family (header repeated on
+every page it crosses); the "Sur devis" sentence; totals and the VAT statement (never split);
+the years budget (table and bar chart, labelled as an estimate); remarks; the printed terms
+and the tariff approval; "Pour accord" with two signatories.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+
+from desktop.documents import fonts
+from desktop.documents.formatting import Formatter
+from desktop.documents.layout import (
+    BRAND,
+    BRAND_LIGHT,
+    CONTENT_WIDTH,
+    GROUP_BG,
+    MUTED,
+    RENDER_LOCK,
+    RULE,
+    build_pdf,
+    esc,
+    letterhead,
+    missing_markup,
+    para,
+    signature_boxes,
+    styles,
+    table_style,
+    text,
+)
+from desktop.documents.offer import (
+    NOT_OFFERED_SENTENCE,
+    SUR_DEVIS_SENTENCE,
+    OfferDocument,
+    OfferLine,
+)
+
+log = logging.getLogger(__name__)
+
+# Product | setup days | one-time | annual
+COL_WIDTHS = (CONTENT_WIDTH - 58 - 2 * 96, 58, 96, 96)
+
+
+def render(doc: OfferDocument, formatter: Formatter | None = None) -> bytes:
+    fmt = formatter or Formatter(doc.locale, doc.currency)
+    with RENDER_LOCK:
+        story = _story(doc, fmt)
+        head = doc.letterhead
+        return build_pdf(
+            story,
+            title=doc.title,
+            author=head.display_name,
+            subject=f"Offre {doc.issuer} — {doc.member.name}",
+            running_label=doc.running_label,
+            left_label=" · ".join(x for x in (head.display_name, head.web) if x),
+            watermark="PROJET" if doc.draft else None,
+        )
+
+
+def _story(doc: OfferDocument, fmt: Formatter) -> list[Flowable]:
+    st = styles()
+    story: list[Flowable] = []
+    story += letterhead(doc.letterhead)
+    story += _title(doc)
+    story.append(_parties(doc, fmt))
+    story += _category(doc)
+    story.append(para(esc("Produits et services"), st.heading))
+    story.append(
+        para(
+            esc(f"Montants en euros, {doc.tax_label}. Offre établie sur la grille "
+                f"« {doc.tariff_title or doc.tariff_code} »."),
+            st.small,
+        )
+    )
+    story.append(_lines_table(doc, fmt))
+    if doc.has_sur_devis:
+        story.append(Spacer(0, 2 * mm))
+        story.append(para(esc(SUR_DEVIS_SENTENCE), st.small))
+    if doc.has_not_offered:
+        story.append(Spacer(0, 1 * mm if doc.has_sur_devis else 2 * mm))
+        story.append(para(esc(NOT_OFFERED_SENTENCE), st.small))
+    story.append(_totals(doc, fmt))
+    story.append(_budget(doc, fmt))
+    story += _remarks(doc)
+    story += _terms(doc)
+    story.append(_agreement(doc))
+    return story
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _title(doc: OfferDocument) -> list[Flowable]:
+    st = styles()
+    if doc.draft:
+        sub = (
+            "Document de travail non numéroté : ce projet ne vaut pas offre tant qu'il n'est "
+            "pas finalisé."
+        )
+    else:
+        sub = f"Offre de services {doc.issuer} — tarif {doc.tariff_year}"
+    return [para(esc(doc.title), st.title), para(esc(sub), st.subtitle)]
+
+
+def _parties(doc: OfferDocument, fmt: Formatter) -> Flowable:
+    st = styles()
+    m = doc.member
+    left: list[Flowable] = [para("<b>Destinataire</b>", st.small)]
+    if m.known:
+        left.append(para(f"<b>{esc(m.name)}</b>", st.body))
+    else:
+        left.append(para(missing_markup(m.name), st.body))
+    if m.kind:
+        left.append(text(m.kind, st.small))
+    for line in m.address_lines:
+        left.append(text(line, st.small))
+    if m.identifiers:
+        left.append(text(" · ".join(m.identifiers), st.small))
+
+    rows = [
+        ("Date de l'offre", fmt.date(doc.issued)),
+        ("Valable jusqu'au", f"{fmt.date(doc.valid_until)} inclus"),
+        ("Catégorie tarifaire", doc.category or "à déterminer"),
+        ("Tarif", doc.tariff_title or doc.tariff_code),
+    ]
+    if doc.seller:
+        rows.append(("Établie par", doc.seller))
+    right: list[Flowable] = [para("<b>Références</b>", st.small)]
+    for label, value in rows:
+        right.append(para(f"{esc(label)} : <b>{esc(value)}</b>", st.small))
+    return Table(
+        [[left, right]],
+        colWidths=[CONTENT_WIDTH * 0.55 - 3 * mm, CONTENT_WIDTH * 0.45 - 3 * mm],
+        spaceAfter=2 * mm,
+        style=table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (0, 0), 0.6, RULE),
+                ("BOX", (1, 0), (1, 0), 0.6, RULE),
+                ("BACKGROUND", (1, 0), (1, 0), BRAND_LIGHT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+
+
+def _category(doc: OfferDocument) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para(esc("Catégorie tarifaire"), st.heading)]
+    if doc.category:
+        how = " (choisie à la main, motif ci-dessous)" if doc.category_overridden else ""
+        out.append(para(f"Catégorie retenue : <b>{esc(doc.category)}</b>{esc(how)}", st.body))
+    else:
+        out.append(para(missing_markup("[à compléter : catégorie tarifaire]"), st.body))
+    for line in doc.category_trace:
+        out.append(_bullet(line))
+    return out
+
+
+def _bullet(line: str) -> Flowable:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(esc(line), styles().bullet, bulletText="•")
+
+
+def _amount(fmt: Formatter, value: Decimal | None, line: OfferLine, doc: OfferDocument) -> tuple[str, bool]:
+    """(cell text, italic): the amount, or why there is none (never 0 for a missing price)."""
+    if value is None:
+        if line.priced:
+            return "—", False
+        return line.status.label, True
+    shown = fmt.money(value)
+    if line.tax_mode and line.tax_mode != doc.tax_label:
+        shown = f"{shown} {line.tax_mode}"
+    return shown, False
+
+
+def _product_cell(line: OfferLine, fmt: Formatter) -> list[Flowable]:
+    st = styles()
+    cell: list[Flowable] = [para(f"<b>{esc(line.name)}</b>", st.cell)]
+    details = []
+    for p in line.params:
+        unit = f" {p.unit}" if p.unit else ""
+        details.append(f"{p.label} : {fmt.number(p.value)}{unit}")
+    if details:
+        cell.append(para(esc(" · ".join(details)), st.note))
+    if line.discount:
+        cell.append(para(esc(f"Remise appliquée : −{fmt.money(line.discount)}"), st.note))
+    for n in line.notes:
+        cell.append(para(f"<i>{esc(n)}</i>", st.note))
+    return cell
+
+
+def _lines_table(doc: OfferDocument, fmt: Formatter) -> Flowable:
+    st = styles()
+    tax = doc.tax_label
+    header = [
+        para("Produit", st.head_cell),
+        para("Jours de mise en place", st.head_cell_right),
+        para(esc(f"Mise en place (coût unique) {tax}"), st.head_cell_right),
+        para(esc(f"Coût annuel (maintenance et hébergement) {tax}"), st.head_cell_right),
+    ]
+    data: list[list[Any]] = [header]
+    cmds: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("LEADING", (0, 0), (-1, -1), 10.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("BACKGROUND", (0, 0), (-1, 0), BRAND_LIGHT),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, BRAND),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    for group in doc.groups:
+        r = len(data)
+        data.append([para(f"<b>{esc(group.label)}</b>", st.cell), "", "", ""])
+        cmds += [
+            ("SPAN", (0, r), (-1, r)),
+            ("BACKGROUND", (0, r), (-1, r), GROUP_BG),
+            ("LINEABOVE", (0, r), (-1, r), 0.4, RULE),
+            # a family heading never ends a page alone: keep it with its first line
+            ("NOSPLIT", (0, r), (-1, r + 1)),
+        ]
+        for line in group.lines:
+            r = len(data)
+            days = fmt.number(line.setup_days) if line.setup_days is not None else (
+                "—" if line.priced else ""
+            )
+            one, one_it = _amount(fmt, line.one_time, line, doc)
+            ann, ann_it = _amount(fmt, line.annual, line, doc)
+            data.append([_product_cell(line, fmt), days, one, ann])
+            cmds.append(("LINEBELOW", (0, r), (-1, r), 0.25, colors.HexColor("#D5DDE6")))
+            if one_it:
+                cmds.append(("FONTNAME", (2, r), (2, r), fonts.ITALIC))
+            if ann_it:
+                cmds.append(("FONTNAME", (3, r), (3, r), fonts.ITALIC))
+    return Table(
+        data,
+        colWidths=COL_WIDTHS,
+        repeatRows=1,
+        style=table_style(cmds),
+        hAlign="LEFT",
+        splitByRow=1,
+    )
+
+
+def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
+    st = styles()
+    t = doc.totals
+    tax = doc.tax_label
+    nothing_priced = doc.priced_count == 0
+
+    def money(value: Decimal) -> str:
+        return "Sur devis" if nothing_priced else fmt.money(value)
+
+    rows = [
+        [para(esc(f"Total mise en place (coût unique) {tax}"), st.cell), money(t.one_time)],
+        [para(esc(f"Total annuel (maintenance et hébergement) {tax}"), st.cell), money(t.annual)],
+        [
+            para(esc(f"Budget de la première année (coût annuel + mise en place) {tax}"), st.cell_bold),
+            money(t.year1),
+        ],
+    ]
+    table = Table(
+        rows,
+        colWidths=(CONTENT_WIDTH - 120, 120),
+        hAlign="LEFT",
+        style=table_style(
+            [
+                ("FONTNAME", (1, 0), (1, -1), fonts.ITALIC if nothing_priced else fonts.REGULAR),
+                ("FONTNAME", (1, 2), (1, 2), fonts.ITALIC if nothing_priced else fonts.BOLD),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, 1), 0.3, RULE),
+                ("BACKGROUND", (0, 2), (-1, 2), BRAND_LIGHT),
+                ("BOX", (0, 0), (-1, -1), 0.8, BRAND),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        ),
+    )
+    flow: list[Flowable] = [para(esc(f"Totaux ({tax})"), st.heading), table, Spacer(0, 2 * mm)]
+    if nothing_priced:
+        nothing = "Aucune ligne de cette offre n'est chiffrée : les montants suivront sur devis."
+        flow.append(para(esc(nothing), st.small))
+    elif doc.partial:
+        kinds = [
+            label
+            for label, present in (("« Sur devis »", doc.has_sur_devis), ("« Non proposé »", doc.has_not_offered))
+            if present
+        ]
+        which = " et ".join(kinds) or "non chiffrées"
+        flow.append(
+            para(
+                "<b>Totaux partiels</b> : " + esc(f"les lignes {which} n'y sont pas comprises."),
+                st.small,
+            )
+        )
+    if not nothing_priced:
+        flow.append(
+            para(
+                esc(
+                    "La première année comprend le coût annuel et la mise en place ; les années "
+                    f"suivantes, seul le coût annuel est dû, soit {fmt.money(t.annual)} {tax} "
+                    "par an avant indexation."
+                ),
+                st.small,
+            )
+        )
+    if doc.vat_statement:
+        flow.append(para(f"<b>TVA</b> : {esc(doc.vat_statement)}", st.small))
+    return KeepTogether(flow)
+
+
+def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
+    st = styles()
+    t = doc.totals
+    years = t.years
+    n = len(years)
+    tax = doc.tax_label
+    head = para(esc(f"Budget estimé sur {n} an{'s' if n > 1 else ''} ({tax})"), st.heading)
+    if doc.priced_count == 0 or n == 0:
+        return KeepTogether([head, para(esc("Budget non chiffré : les lignes sont sur devis."), st.small)])
+    rows: list[list[Any]] = [[para("Année", st.head_cell), para(esc(f"Montant {tax}"), st.head_cell_right)]]
+    for i, amount in enumerate(years, start=1):
+        label = f"Année {i}" + (" (avec mise en place)" if i == 1 and t.one_time else "")
+        rows.append([label, fmt.money(amount)])
+    rows.append([para("<b>Total</b>", st.cell), fmt.money(sum(years, Decimal("0")))])
+    table = Table(
+        rows,
+        colWidths=(110, 95),
+        style=table_style(
+            [
+                ("FONTNAME", (0, 1), (-1, -1), fonts.REGULAR),
+                ("FONTNAME", (1, -1), (1, -1), fonts.BOLD),
+                ("FONTSIZE", (0, 1), (-1, -1), 8.5),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("BACKGROUND", (0, 0), (-1, 0), BRAND_LIGHT),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, BRAND),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.6, BRAND),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        ),
+    )
+    chart = _chart(years, fmt)
+    side = Table(
+        [[table, chart]],
+        colWidths=(215, CONTENT_WIDTH - 215),
+        style=table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+    caption = (
+        f"Estimation : l'année 1 comprend la mise en place ; à partir de l'année 2, le coût "
+        f"annuel est indexé de {fmt.percent(t.indexation)} par an (hypothèse de calcul). "
+        "L'indexation réelle suit l'indice des prix à la consommation (IPC)."
+    )
+    if doc.partial:
+        caption += " Hors lignes sur devis."
+    return KeepTogether([head, side, Spacer(0, 1.5 * mm), para(esc(caption), st.note)])
+
+
+def _chart(years: tuple[Decimal, ...], fmt: Formatter) -> Drawing:
+    width, height = CONTENT_WIDTH - 225, 120
+    d = Drawing(width, height)
+    d.initialFontName = fonts.REGULAR  # the renderer's first font (else Helvetica, unembedded)
+    d.initialFontSize = 7
+    chart = VerticalBarChart()
+    chart.x = 62
+    chart.y = 22
+    chart.width = width - 80
+    chart.height = height - 36
+    chart.data = [[float(y) for y in years]]  # drawing coordinates only, amounts print from Decimal
+    chart.categoryAxis.categoryNames = [f"An {i}" for i in range(1, len(years) + 1)]
+    chart.categoryAxis.labels.fontName = fonts.REGULAR
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.dy = -2
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontName = fonts.REGULAR
+    chart.valueAxis.labels.fontSize = 6.5
+    chart.valueAxis.labelTextFormat = lambda v: f"{fmt.integer(int(v))}\u00a0€"
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#E3E8EE")
+    chart.valueAxis.visibleGrid = 1
+    chart.bars[0].fillColor = BRAND
+    chart.bars[0].strokeColor = None
+    chart.barWidth = 8
+    chart.groupSpacing = 8
+    d.add(chart)
+    caption = "Budget par année (estimation)"
+    d.add(String(chart.x, height - 9, caption, fontName=fonts.REGULAR, fontSize=7, fillColor=MUTED))
+    return d
+
+
+def _remarks(doc: OfferDocument) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = []
+    if doc.remarks:
+        out.append(para(esc("Remarques"), st.heading))
+        out += [_bullet(r) for r in doc.remarks]
+    if doc.open_points:
+        out.append(para(esc("Points à régler avant l'envoi"), st.heading))
+        out += [_bullet(r) for r in doc.open_points]
+    return out
+
+
+def _terms(doc: OfferDocument) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [para(esc("Conditions"), st.heading)]
+    if not doc.terms and doc.issuer.casefold() == "imio":
+        log.warning("offre sans conditions imprimées : la grille %s n'a pas de termes", doc.tariff_code)
+    for t in doc.terms:
+        title = f"<b>{esc(t.title)}.</b> " if t.title else ""
+        out.append(para(title + esc(t.text), st.small))
+    if doc.approval:
+        out.append(para(f"<b>Tarification {doc.tariff_year}.</b> " + esc(doc.approval), st.small))
+    return out
+
+
+def _agreement(doc: OfferDocument) -> Flowable:
+    who = doc.member.name if doc.member.known else "le membre"
+    intro = (
+        f"<b>Pour accord</b> — pour {esc(who)}, les soussignés marquent leur accord sur la "
+        f"présente offre{(' n° ' + esc(doc.number)) if doc.number else ''}."
+    )
+    titles = [f"Signataire {i}" for i in range(1, len(doc.signatories) + 1)]
+    caps = [s.capacity for s in doc.signatories]
+    return KeepTogether([Spacer(0, 4 * mm), *signature_boxes(titles, caps, intro=intro)])

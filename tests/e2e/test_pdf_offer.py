@@ -1,0 +1,225 @@
+"""The offer PDF read back: amounts, dates, mentions, numbering, fonts, determinism, layout."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "documents"))
+
+import doc_factories as f
+import pdf_inspect as pi
+
+from desktop.core.members import MemberKind
+from desktop.core.quote import LineStatus, QuoteLine
+from desktop.documents import fonts as doc_fonts
+from desktop.documents.offer import (
+    Letterhead,
+    OfferDocument,
+    build_offer_document,
+    render_offer,
+)
+
+NNBSP = "\u202f"
+NUMBER = "OFF-2026-LAP1-0001"
+ZERO = re.compile(r"(?<![\d\u202f])0,00 €")
+
+
+def offer(lines=None, *, number: str | None = NUMBER, member=None, tariff=None, **kw) -> OfferDocument:
+    q = f.quote(lines, member=member, **kw.pop("quote_kw", {}))
+    return build_offer_document(q, tariff or f.tariff(), kw.pop("letterhead", None), number=number,
+                                issued=f.ISSUED, seller="Anne Dupont", **kw)
+
+
+@pytest.fixture(scope="module")
+def one_line_pdf() -> bytes:
+    return render_offer(offer())
+
+
+@pytest.fixture(scope="module")
+def forty_lines_pdf() -> bytes:
+    return render_offer(offer(f.many_lines(40)))
+
+
+def test_amounts_print_with_narrow_no_break_space(one_line_pdf: bytes) -> None:
+    text = pi.flat(one_line_pdf)
+    # reportlab draws U+00A0 with the space glyph: it reads back as a space before €.
+    assert f"2{NNBSP}718,00 €" in text
+    assert f"5{NNBSP}344,00 €" in text
+    assert f"8{NNBSP}062,00 €" in text  # year 1 = annual + one-time (seed 000 example 1)
+    assert f"5{NNBSP}450,88 €" in text  # year 2, indexed 2 %
+    assert not ZERO.search(text)  # no amount printed as a bare zero
+
+
+def test_dates_validity_and_number(one_line_pdf: bytes) -> None:
+    text = pi.flat(one_line_pdf)
+    assert f"Offre n° {NUMBER}" in text
+    assert "Date de l'offre : 22/11/2026" in text
+    assert "Valable jusqu'au : 20/02/2027 inclus" in text  # 90 days by default
+
+
+def test_member_block_category_and_trace(one_line_pdf: bytes) -> None:
+    text = pi.flat(one_line_pdf)
+    assert "La Bruyère" in text and "Rue de la Croix-Monet 2" in text and "5080 Rhisnes" in text
+    assert "Catégorie retenue : Cat 3" in text
+    assert f"12{NNBSP}500 habitants" in text
+    assert "Gouvernance et dématérialisation" in text
+
+
+def test_mentions_htva_vat_terms_and_approval(one_line_pdf: bytes) -> None:
+    text = pi.flat(one_line_pdf)
+    assert "HTVA" in text
+    assert "la TVA n'est pas applicable aux montants dus à iMio" in text
+    assert "indice des prix à la consommation (IPC)" in text
+    assert "trente jours" in text and "1,5 % par mois" in text
+    assert "pour les années suivantes, seul le coût annuel" in text
+    assert "Conseil d'administration du 10/10/2023" in text
+    assert "Assemblée générale du 12/12/2023" in text
+    assert "Remise CPAS" not in text  # remark 6 only when the discount applied
+    assert "Pour accord" in text and "Bourgmestre" in text and "Directeur général" in text
+    assert "Estimation" in text and "2 % par an" in text
+
+
+def test_cpas_discount_term_printed_when_applied() -> None:
+    pdf = render_offer(offer(quote_kw={"terms": ("cpas-libre",)}))
+    assert "Remise CPAS" in pi.flat(pdf)
+
+
+def test_every_page_is_numbered_x_of_y(one_line_pdf: bytes, forty_lines_pdf: bytes) -> None:
+    for pdf in (one_line_pdf, forty_lines_pdf):
+        pages = pi.pages_text(pdf)
+        assert len(pages) >= 2
+        for i, page in enumerate(pages, start=1):
+            assert f"Offre n° {NUMBER} — page {i}/{len(pages)}" in page
+
+
+def test_fonts_are_embedded_and_cover_every_character(one_line_pdf: bytes, forty_lines_pdf: bytes) -> None:
+    for pdf in (one_line_pdf, forty_lines_pdf, render_offer(offer(number=None))):
+        found = pi.fonts(pdf)
+        assert found, "aucune police"
+        for name, info in found.items():
+            assert info.embedded, f"police non incorporée : {name}"
+            assert info.subtype == "/TrueType"
+            assert "DejaVuSans" in name
+            assert not info.missing_glyphs, f"{name} : glyphes manquants {info.missing_glyphs}"
+        assert "\ufffd" not in pi.text(pdf)
+        drawn = set().union(*(i.used for i in found.values()))
+        assert NNBSP in drawn and "€" in drawn
+
+
+def test_shipped_font_covers_what_babel_prints() -> None:
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    for name in doc_fonts.FONT_FILES:
+        cmap = TTFontFile(str(doc_fonts.font_path(name))).charToGlyph
+        for ch in "\u202f\u00a0€’«»éèêëàâçôûùîïÉÈÀÇ—–…°":
+            assert cmap.get(ord(ch), 0) != 0, f"{name} n'a pas {ch!r}"
+    licence = doc_fonts.fonts_dir() / doc_fonts.LICENCE_FILE
+    assert "Bitstream" in licence.read_text(encoding="utf-8")
+
+
+def test_same_offer_gives_the_same_bytes() -> None:
+    doc = offer(f.many_lines(12))
+    assert render_offer(doc) == render_offer(doc)
+    other = replace(doc, number="OFF-2026-LAP1-0002")
+    assert render_offer(other) != render_offer(doc)
+
+
+def test_forty_lines_repeat_the_header_and_keep_the_totals_together(forty_lines_pdf: bytes) -> None:
+    pages = pi.pages_text(forty_lines_pdf)
+    table_pages = [p for p in pages if "Produit " in p and "Jours de" in p]
+    assert len(table_pages) >= 2, "le tableau traverse une page : l'en-tête doit se répéter"
+    for n in range(1, 41):
+        name = re.compile(rf"(Produit {n} —|module {n}\b)")
+        assert sum(len(name.findall(p)) for p in pages) == 1, f"ligne {n} absente ou répétée"
+    # the totals block is on one page
+    holder = [p for p in pages if "Total mise en place (coût unique) HTVA" in p]
+    assert len(holder) == 1
+    assert "Budget de la première année" in holder[0]
+    assert "Sauf avis contraire de l'administration de la TVA" in pi.flat(forty_lines_pdf)
+
+
+def test_sur_devis_lines_are_explained_and_never_zero() -> None:
+    pdf = render_offer(offer((f.delib_line(), f.sur_devis_line())))
+    text = pi.flat(pdf)
+    assert "Sur devis" in text
+    assert "ne sont pas chiffrées dans cette offre" in text
+    assert "Totaux partiels" in text
+    assert f"8{NNBSP}062,00 €" in text  # totals of the priced line only
+
+
+def test_offer_with_only_sur_devis_shows_no_zero_total() -> None:
+    pdf = render_offer(offer((f.sur_devis_line(),)))
+    text = pi.flat(pdf)
+    assert not ZERO.search(text)
+    assert "Aucune ligne de cette offre n'est chiffrée" in text
+
+
+def test_draft_has_projet_watermark_and_no_number() -> None:
+    pdf = render_offer(offer(number=None))
+    pages = pi.pages_text(pdf)
+    text = pi.flat(pdf)
+    assert "PROJET" in pages[0]
+    assert "OFF-" not in text
+    assert "Projet d'offre" in text
+    assert all(f"page {i}/{len(pages)}" in p for i, p in enumerate(pages, start=1))
+
+
+def test_data_text_is_escaped() -> None:
+    member = f.commune(name="Ville & Co <test>", address="Rue <A> & B 1\n5000 Namur")
+    line = replace(f.delib_line(), name="Module <beta> & « spécial »")
+    pdf = render_offer(offer((line,), member=member))
+    text = pi.flat(pdf)
+    assert "Ville & Co <test>" in text
+    assert "Module <beta> & « spécial »" in text
+    assert "Rue <A> & B 1" in text
+    assert "&amp;" not in text and "&lt;" not in text
+
+
+def test_long_names_wrap_inside_their_cells() -> None:
+    long_member = "Intercommunale de Mutualisation Informatique et Organisationnelle " * 3
+    long_product = "Solution de gestion intégrée des délibérations, des collèges et des conseils " * 3
+    line = replace(f.delib_line(), name=long_product.strip())
+    pdf = render_offer(offer((line,), member=f.commune(name=long_member.strip())))
+    text = pi.flat(pdf)
+    assert "Organisationnelle" in text and "conseils" in text
+    # every word of the long names is printed (nothing clipped)
+    assert text.count("Mutualisation") >= 3
+    assert text.count("délibérations") >= 3
+
+
+def test_missing_letterhead_settings_show_visible_markers() -> None:
+    text = pi.flat(render_offer(offer()))
+    assert "[à compléter : numéro d'entreprise]" in text
+    assert "[à compléter : IBAN]" in text
+    assert "[à compléter : forme juridique]" in text
+    filled = Letterhead(legal_form="SCRL", enterprise_number="0841.000.000", iban="BE00 0000 0000 0000")
+    text = pi.flat(render_offer(offer(letterhead=filled)))
+    assert "iMio SCRL" in text and "0841.000.000" in text and "BE00 0000 0000 0000" in text
+    assert "à compléter" not in text
+    assert "Rue Léon Morel 1" in text and "5032 Isnes" in text and "+32 81 58 61 00" in text
+    assert "contact@imio.be" in text and "www.imio.be" in text
+
+
+def test_offer_for_a_kind_without_member_marks_the_recipient_missing() -> None:
+    q = replace(f.quote(), member=None)
+    doc = build_offer_document(q, f.tariff(), None, number=None, issued=f.ISSUED, member_kind=MemberKind.CPAS)
+    text = pi.flat(render_offer(doc))
+    assert "[à compléter : destinataire]" in text
+    assert "Président du CPAS" in text
+
+
+def test_ttc_line_of_another_issuer_is_marked() -> None:
+    t = f.tariff(code="sn-2025", issuer="Somme Numérique", title="Somme Numérique 2025", locale="fr_FR",
+                 tax_label="HT", year=2025, terms=(), meta={})
+    line = QuoteLine("delib", "Nom de domaine", "options", {}, Decimal("24.00"), Decimal("12.00"), None,
+                     LineStatus.PRICED, tax_mode="TTC")
+    doc = build_offer_document(f.quote((line,)), t, None, number="OFF-2026-LAP1-0003", issued=f.ISSUED)
+    text = pi.flat(render_offer(doc))
+    assert "24,00 € TTC" in text
+    assert "HT" in text and "HTVA" not in text
