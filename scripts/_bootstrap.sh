@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Sourced by scripts/run, scripts/test and scripts/bench: make this checkout runnable.
 #
 #   comptoir_bootstrap app|test

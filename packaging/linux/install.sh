@@ -18,5 +18,7 @@ if [ -f "$target/resources/icons/comptoir.png" ]; then
     mkdir -p "$prefix/icons/hicolor/256x256/apps"
     cp "$target/resources/icons/comptoir.png" "$prefix/icons/hicolor/256x256/apps/comptoir.png"
 fi
-command -v update-desktop-database >/dev/null && update-desktop-database "$prefix/applications" || true
+if command -v update-desktop-database >/dev/null; then
+    update-desktop-database "$prefix/applications" || true
+fi
 echo "Comptoir installed in $target"
