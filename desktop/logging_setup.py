@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-import tempfile
 from pathlib import Path
 
 LOG_DIR_ENV = "COMPTOIR_LOG_DIR"
@@ -75,6 +74,8 @@ def _writable_log_file(folder: Path) -> Path:
             pass
         return probe
     except OSError:
+        import tempfile
+
         fallback = Path(tempfile.gettempdir()) / "comptoir-logs"
         fallback.mkdir(parents=True, exist_ok=True)
         return fallback / LOG_FILE_NAME
