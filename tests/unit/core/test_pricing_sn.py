@@ -100,7 +100,16 @@ def test_domains_graduated(n: int, expected: int) -> None:
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    [(0, 60), (149, 60), (150, 120), (300, 120), (301, 180), (1000, 240), (1001, 420), (10000, 900)],
+    [
+        (0, 60),
+        (149, 60),
+        (150, 120),
+        (300, 120),
+        (301, 180),
+        (1000, 240),
+        (1001, 420),
+        (10000, 900),
+    ],
 )
 def test_intramuros_bands(n: int, expected: int) -> None:
     assert price("intramuros", size=n).annual == D(expected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 from core_fixtures import CATS, imio_tariff, quote
 from hypothesis import given, settings
@@ -77,7 +78,7 @@ def test_quote_invariants(q: Quote) -> None:
         assert amount >= 0 and cents(amount)
     # with a non-negative indexation the recurring part never decreases
     recurring = [t.years[0] - t.one_time, *t.years[1:]]
-    assert all(a <= b for a, b in zip(recurring, recurring[1:], strict=False))
+    assert all(a <= b for a, b in pairwise(recurring))
     assert len(t.years) in range(1, 7)
 
 
