@@ -987,22 +987,10 @@ class EnginePricer:
         return self._tariffs[code]
 
     def _catalogue(self) -> list[tuple[str, str, date]]:
-        """(code, issuer, valid_from) of every tariff in the database."""
-        from desktop.store import catalogue_repo
-
-        lister = getattr(catalogue_repo, "list_tariffs", None)
-        if lister is not None:
-            out = []
-            for t in lister(self.db):
-                code = getattr(t, "code", None) or t["code"]
-                issuer = getattr(t, "issuer", None) or t["issuer"]
-                vf = getattr(t, "valid_from", None) or t["valid_from"]
-                out.append(
-                    (code, issuer, vf if isinstance(vf, date) else date.fromisoformat(str(vf)))
-                )
-            return out
-        current = catalogue_repo.load_tariff(self.db, None)
-        return [(current.code, current.issuer, current.valid_from)]
+        """(code, issuer, valid_from) of every tariff in the database (store table ``tariff``)."""
+        with storage_errors("lire la liste des tarifs", getattr(self.db, "path", None)):
+            rows = self.db.conn.execute("SELECT code, issuer, valid_from FROM tariff").fetchall()
+        return [(c, i, date.fromisoformat(vf)) for c, i, vf in rows]
 
     def active_tariff(self, tariff: str, today: date) -> str:
         rows = self._catalogue()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from desktop.core.quote import (
     Severity,
     Totals,
 )
+from desktop.store.database import Database, _apply, connect, discover_migrations
 
 D = Decimal
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -121,35 +119,22 @@ BLOCKING = Notice("excludes:citizen-smartweb", Severity.BLOCKING, "iA.Citizen co
 # --- a database with only the lifecycle migrations, and fakes for settings and pricing -----
 
 
-MIGRATIONS = Path(__file__).resolve().parents[3] / "desktop" / "store" / "migrations"
-
-
-class MiniDatabase:
-    """The Database interface (path, conn, transaction, close) over the 0010-0019 migrations."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA busy_timeout = 10000")
-        has = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'offers'").fetchone()
-        if not has:
-            for f in sorted(MIGRATIONS.glob("001[0-9]_*.sql")):
-                self.conn.executescript(f.read_text(encoding="utf-8"))
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
-
-    def close(self) -> None:
-        self.conn.close()
+def open_test_db(path: Path) -> Database:
+    """The real ``Database`` with every migration applied, but no seeding (fast, empty)."""
+    conn = connect(path)
+    db = Database(path, conn)
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not exists:
+        with db.transaction():
+            conn.execute(
+                "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                " applied_at TEXT NOT NULL) STRICT"
+            )
+            for m in discover_migrations():
+                _apply(conn, m, path)
+    return db
 
 
 @dataclass
@@ -211,3 +196,14 @@ class FakePricer:
 
 def fake_pdf(offer: Offer) -> bytes:
     return f"%PDF-1.4\n% {offer.number} {offer.member_name} {offer.valid_until}\n%%EOF\n".encode()
+
+
+class Clock:
+    """A test clock: starts at ``start`` and moves 1 ms at each reading."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now

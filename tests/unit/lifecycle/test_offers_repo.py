@@ -5,16 +5,14 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from lifecycle_factories import (
     BLOCKING,
-    FakePricer,
+    Clock,
     FakeSettings,
-    MiniDatabase,
     draft,
     fake_pdf,
     line,
@@ -23,41 +21,11 @@ from lifecycle_factories import (
 
 from desktop.core.errors import InvalidInput, NotFound, RuleViolation, StorageError
 from desktop.core.offers import ChangeKind, Offer, OfferState
+from desktop.store.database import Database
 from desktop.store.offers_repo import OfferFilter, OfferRepository
 
 D = Decimal
 S = OfferState
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(milliseconds=1)
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def settings() -> FakeSettings:
-    return FakeSettings()
-
-
-@pytest.fixture
-def db(tmp_path: Path):  # type: ignore[no-untyped-def]
-    d = MiniDatabase(tmp_path / "c.db")
-    yield d
-    d.close()
-
-
-@pytest.fixture
-def repo(db: MiniDatabase, clock: Clock, settings: FakeSettings) -> OfferRepository:
-    return OfferRepository(db, settings=lambda: settings, pricer=FakePricer(), clock=clock)
 
 
 def _finalised(repo: OfferRepository, **kw) -> Offer:  # type: ignore[no-untyped-def]
@@ -198,7 +166,7 @@ def test_finalise_refuses_without_device_code_or_with_blocking_notices(
 
 
 def test_a_finalised_offer_is_read_only_in_the_store_and_in_sqlite(
-    repo: OfferRepository, db: MiniDatabase
+    repo: OfferRepository, db: Database
 ) -> None:
     f = _finalised(repo)
     with pytest.raises(RuleViolation, match="finalisée"):
@@ -220,7 +188,7 @@ def test_a_finalised_offer_is_read_only_in_the_store_and_in_sqlite(
     assert repo.pdf(f.id) == fake_pdf(f)
 
 
-def test_a_tampered_pdf_is_detected(repo: OfferRepository, db: MiniDatabase) -> None:
+def test_a_tampered_pdf_is_detected(repo: OfferRepository, db: Database) -> None:
     f = _finalised(repo)
     db.conn.execute("DROP TRIGGER offers_frozen")
     db.conn.execute("UPDATE offers SET pdf = ? WHERE id = ?", (b"%PDF-1.4 autre", f.id))

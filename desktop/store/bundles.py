@@ -1,0 +1,848 @@
+"""Bundles: offers from offline laptops to head office, catalogue from head office to laptops.
+
+A bundle is one zip file. ``manifest.json`` names its kind (``offres`` or ``catalogue``), its
+format version, the device and schema version that made it, when, and every other file in the
+zip with its size and SHA-256. Importing reads the whole bundle and checks it first (zip,
+manifest, checksums, every offer decodes, every PDF matches its fingerprint): a corrupt,
+truncated, foreign or mislabelled file is refused with a French message and nothing is
+written.
+
+Offers bundle (laptop -> head office)
+    ``offres/<numéro>.json`` (offer, snapshot, fingerprint, audit entries) and
+    ``offres/<numéro>.pdf`` (the frozen PDF). Only finalised (numbered) offers travel: a draft
+    is personal work in progress. Import, in one transaction, per offer:
+    - unknown number: inserted as it is (state, snapshot, PDF, history);
+    - same number, same frozen content: nothing to do, except adding history entries the
+      head office does not have yet (by entry id) and following the state forward when the
+      laptop moved it along the lifecycle (sent -> accepted...): reported as *mis à jour*;
+    - same number, different content (another offer, or states that diverged, e.g. accepted
+      here and refused there): a **conflict**, reported, never overwritten.
+    Importing the same bundle twice changes nothing the second time.
+
+Catalogue bundle (head office -> laptops)
+    Every row of the catalogue and member directory tables (read generically from the schema:
+    every table except the offers, their history, the device's own settings and bookkeeping).
+    A laptop imports it all or nothing in one transaction: the tables are replaced, then the
+    foreign keys are checked and every tariff and the directory are loaded back through the
+    normal loaders before committing. The laptop's offers and settings are not touched, and
+    the members it created itself that head office does not know yet are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import ComptoirError, InvalidInput, StorageError
+from desktop.core.offers import (
+    MANUAL_TRANSITIONS,
+    SYSTEM_TRANSITIONS,
+    AuditEntry,
+    Offer,
+    OfferNumber,
+    OfferState,
+)
+from desktop.store import offer_codec as codec
+from desktop.store.faults import BundleError, storage_errors
+from desktop.store.offers_repo import (
+    OfferRepository,
+    content_sha256,
+    insert_audit,
+)
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+KIND_OFFERS = "offres"
+KIND_CATALOGUE = "catalogue"
+APP = "comptoir"
+MAX_MEMBER_BYTES = 200 * 1024 * 1024  # one file inside a bundle
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+
+# Tables a catalogue bundle never carries: the device's own work and bookkeeping.
+LOCAL_TABLES = frozenset(
+    {"offers", "audit_log", "setting", "settings", "schema_version", "seed_state"}
+)
+MEMBER_TABLE = "member"
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    path: Path
+    offers: tuple[str, ...]
+    drafts_skipped: int = 0
+
+    @property
+    def summary(self) -> str:
+        text = f"{len(self.offers)} offre(s) exportée(s) dans {self.path}"
+        if self.drafts_skipped:
+            text += f" ; {self.drafts_skipped} brouillon(s) non exporté(s) (finalisez-les d'abord)"
+        return text + "."
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    number: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    imported: tuple[str, ...] = ()
+    identical: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    device: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.imported or self.updated)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Offres importées : {len(self.imported)}",
+            f"Déjà présentes, identiques (ignorées) : {len(self.identical)}",
+            f"Mises à jour (état ou historique) : {len(self.updated)}",
+            f"Conflits (non importées) : {len(self.conflicts)}",
+        ]
+        out += [f"  - {c.number} : {c.reason}" for c in self.conflicts]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueReport:
+    path: Path
+    tables: dict[str, int] = field(default_factory=dict)  # table -> rows
+    kept_local_members: int = 0
+    drafts_on_missing_tariffs: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        out = [f"{t} : {n} ligne(s)" for t, n in sorted(self.tables.items())]
+        if self.kept_local_members:
+            out.append(f"Membres créés sur cet appareil et conservés : {self.kept_local_members}")
+        if self.drafts_on_missing_tariffs:
+            out.append(
+                "Brouillons sur un tarif absent du catalogue importé (à recalculer) : "
+                + ", ".join(self.drafts_on_missing_tariffs)
+            )
+        return out
+
+
+# --- zip plumbing --------------------------------------------------------------------------
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _check_out_path(out: Path) -> Path:
+    out = Path(out).expanduser()
+    if out.exists() and out.is_dir():
+        raise InvalidInput(
+            f"{out} est un dossier : indiquez le nom du fichier à créer.", field="out"
+        )
+    if not out.parent.exists():
+        raise InvalidInput(
+            f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez un autre emplacement.",
+            field="out",
+        )
+    return out
+
+
+def _write_zip(out: Path, manifest: dict[str, Any], files: Sequence[tuple[str, bytes]]) -> None:
+    """Write the zip atomically: a temporary file in the same folder, then renamed."""
+    out = _check_out_path(out)
+    manifest = dict(manifest)
+    manifest["files"] = [
+        {"path": name, "size": len(data), "sha256": codec.sha256_hex(data)} for name, data in files
+    ]
+    body = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=".comptoir-", suffix=".tmp", dir=out.parent)
+    try:
+        with storage_errors("écrire le fichier", out):
+            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
+                z.writestr(_info("manifest.json"), body)
+                for name, data in files:
+                    z.writestr(_info(name), data)
+                raw.flush()
+                os.fsync(raw.fileno())
+            os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # same content, same bytes
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    path: Path
+    manifest: dict[str, Any]
+    files: dict[str, bytes]  # every file but the manifest, checked against its checksum
+
+    @property
+    def kind(self) -> str:
+        return str(self.manifest.get("kind", ""))
+
+    @property
+    def device(self) -> str:
+        return str(self.manifest.get("device", ""))
+
+
+def read_bundle(path: Path, expected_kind: str) -> Bundle:
+    """Open and verify a bundle completely, in memory. ``BundleError`` (French) otherwise."""
+    path = Path(path).expanduser()
+    name = path.name
+    if not path.exists():
+        raise InvalidInput(f"Fichier introuvable : {path}. Vérifiez le chemin.", field="file")
+    if path.is_dir():
+        raise InvalidInput(f"{path} est un dossier : indiquez le fichier du lot.", field="file")
+    try:
+        with storage_errors("lire le lot", path):
+            raw = path.read_bytes()
+        z = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise BundleError(
+            f"« {name} » n'est pas un lot Comptoir (ce n'est pas une archive zip, ou elle est "
+            "tronquée). Demandez un nouvel export."
+        ) from None
+    with z:
+        names = z.namelist()
+        if "manifest.json" not in names:
+            raise BundleError(
+                f"« {name} » n'est pas un lot Comptoir : il ne contient pas de manifeste "
+                "(manifest.json)."
+            )
+        manifest = _json(_member(z, "manifest.json", name), f"{name}:manifest.json")
+        if not isinstance(manifest, dict) or manifest.get("app") != APP:
+            raise BundleError(f"« {name} » n'est pas un lot Comptoir (manifeste étranger).")
+        kind = manifest.get("kind")
+        if kind != expected_kind:
+            hint = {
+                KIND_OFFERS: "c'est un lot d'offres : utilisez « Importer des offres » "
+                "(comptoir offers import)",
+                KIND_CATALOGUE: "c'est un lot de catalogue : utilisez « Importer le catalogue » "
+                "(comptoir catalogue import)",
+            }.get(str(kind), f"type inconnu « {kind} »")
+            raise BundleError(f"« {name} » ne convient pas ici : {hint}.")
+        version = manifest.get("format")
+        if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+            raise BundleError(
+                f"« {name} » est au format {version}, que cette version de Comptoir ne lit pas "
+                f"(format {FORMAT_VERSION}). Mettez Comptoir à jour."
+            )
+        listed = manifest.get("files")
+        if not isinstance(listed, list):
+            raise BundleError(f"« {name} » : manifeste incomplet (liste des fichiers absente).")
+        expected: dict[str, dict[str, Any]] = {}
+        for item in listed:
+            if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+                raise BundleError(f"« {name} » : manifeste invalide (entrée de fichier illisible).")
+            expected[item["path"]] = item
+        present = set(names) - {"manifest.json"}
+        missing = sorted(set(expected) - present)
+        extra = sorted(present - set(expected))
+        if missing:
+            raise BundleError(
+                f"« {name} » est incomplet : fichier(s) manquant(s) {', '.join(missing[:5])}."
+            )
+        if extra:
+            raise BundleError(
+                f"« {name} » contient des fichiers que son manifeste ne cite pas : "
+                f"{', '.join(extra[:5])}. Il a été modifié : demandez un nouvel export."
+            )
+        total = sum(i.file_size for i in z.infolist())
+        if total > MAX_TOTAL_BYTES:
+            raise BundleError(
+                f"« {name} » est anormalement volumineux ({total} octets décompressés)."
+            )
+        files: dict[str, bytes] = {}
+        for member_name, item in expected.items():
+            data = _member(z, member_name, name)
+            if len(data) != item.get("size") or codec.sha256_hex(data) != item.get("sha256"):
+                raise BundleError(
+                    f"« {name} » est endommagé : l'empreinte de {member_name} ne correspond pas "
+                    "au manifeste. Rien n'a été importé ; demandez un nouvel export."
+                )
+            files[member_name] = data
+    return Bundle(path, manifest, files)
+
+
+def _member(z: zipfile.ZipFile, member: str, name: str) -> bytes:
+    try:
+        info = z.getinfo(member)
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise BundleError(f"« {name} » : {member} est anormalement volumineux.")
+        return z.read(member)
+    except (zipfile.BadZipFile, zlib_error(), EOFError, KeyError, OSError) as e:
+        raise BundleError(
+            f"« {name} » est endommagé : {member} illisible ({e}). Demandez un nouvel export."
+        ) from None
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+def _json(data: bytes, where: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BundleError(f"{where} : JSON illisible ({e}).") from None
+
+
+# --- offers bundle -------------------------------------------------------------------------
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    try:
+        row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    return int(row[0])
+
+
+def _device(repo: OfferRepository) -> str:
+    try:
+        return str(getattr(repo.settings(), "device_code", "") or "")
+    except ComptoirError:
+        return ""
+
+
+def export_offers(
+    repo: OfferRepository,
+    out: Path,
+    *,
+    since: date | None = None,
+    refs: Iterable[str] | None = None,
+) -> ExportReport:
+    """Write the finalised offers changed since ``since`` (or the ``refs`` given, or all)."""
+    conn = repo.conn
+    with storage_errors("lire les offres à exporter", getattr(repo.db, "path", None)):
+        if refs is not None:
+            ids = [repo.get(r).id for r in refs]
+        else:
+            from desktop.store.offers_repo import OfferFilter
+
+            ids = [s.id for s in repo.list_offers(OfferFilter(since=since))]
+        rows = []
+        drafts = 0
+        for oid in ids:
+            row = conn.execute(
+                "SELECT number, snapshot_json, content_sha256, pdf, pdf_sha256, origin "
+                "FROM offers WHERE id = ?",
+                (oid,),
+            ).fetchone()
+            if row is None or row[0] is None:
+                drafts += 1
+                continue
+            rows.append((oid, row))
+    files: list[tuple[str, bytes]] = []
+    numbers = []
+    for oid, (number, snapshot_json, fingerprint, pdf, _pdf_sha, origin) in sorted(
+        rows, key=lambda r: r[1][0]
+    ):
+        offer = repo.get(oid)
+        audit = repo.audit(oid)
+        doc = {
+            "offer": codec.offer_to_data(offer),
+            "snapshot": codec.loads(snapshot_json),
+            "content_sha256": fingerprint,
+            "origin": origin,
+            "audit": [codec.audit_to_data(e) for e in audit],
+        }
+        files.append((f"offres/{number}.json", codec.canonical_json(doc).encode("utf-8")))
+        files.append((f"offres/{number}.pdf", bytes(pdf)))
+        numbers.append(number)
+    manifest = {
+        "app": APP,
+        "kind": KIND_OFFERS,
+        "format": FORMAT_VERSION,
+        "device": _device(repo),
+        "schema_version": _schema_version(conn),
+        "created": _now_iso(),
+        "since": since.isoformat() if since else None,
+        "offers": numbers,
+    }
+    _write_zip(out, manifest, files)
+    log.info("exported %d offers to %s", len(numbers), out)
+    return ExportReport(Path(out), tuple(numbers), drafts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Incoming:
+    offer: Offer
+    snapshot: dict[str, Any]
+    fingerprint: str
+    audit: tuple[AuditEntry, ...]
+    pdf: bytes
+    origin: str
+
+
+def _parse_offers(bundle: Bundle) -> list[_Incoming]:
+    name = bundle.path.name
+    listed = bundle.manifest.get("offers")
+    if not isinstance(listed, list):
+        raise BundleError(f"« {name} » : manifeste incomplet (liste des offres absente).")
+    out = []
+    for number in listed:
+        if not isinstance(number, str) or not OfferNumber.looks_like(number):
+            raise BundleError(
+                f"« {name} » : numéro d'offre invalide dans le manifeste ({number!r})."
+            )
+        jpath, ppath = f"offres/{number}.json", f"offres/{number}.pdf"
+        if jpath not in bundle.files or ppath not in bundle.files:
+            raise BundleError(
+                f"« {name} » : l'offre {number} est incomplète (JSON ou PDF manquant)."
+            )
+        doc = _json(bundle.files[jpath], f"{name}:{jpath}")
+        try:
+            offer = codec.offer_from_data(doc["offer"])
+            audit = tuple(codec.audit_from_data(e) for e in doc.get("audit", []))
+            snapshot = doc["snapshot"]
+            fingerprint = str(doc["content_sha256"])
+            origin = str(doc.get("origin") or "")
+        except (KeyError, TypeError, ComptoirError) as e:
+            raise BundleError(f"« {name} » : offre {number} illisible ({e}).") from None
+        pdf = bundle.files[ppath]
+        problems = []
+        if offer.number != number:
+            problems.append("numéro différent du nom de fichier")
+        if (
+            offer.is_draft
+            or offer.quote is None
+            or offer.valid_until is None
+            or offer.finalised is None
+        ):
+            problems.append("ce n'est pas une offre finalisée complète")
+        if codec.sha256_hex(pdf) != offer.pdf_sha256:
+            problems.append("le PDF ne correspond pas à son empreinte")
+        if content_sha256(offer) != fingerprint:
+            problems.append("le contenu ne correspond pas à son empreinte")
+        if not isinstance(snapshot, dict):
+            problems.append("instantané illisible")
+        if any(e.offer_id != offer.id for e in audit):
+            problems.append("historique d'une autre offre")
+        if problems:
+            raise BundleError(
+                f"« {name} » : l'offre {number} est refusée ({', '.join(problems)}). Rien n'a été "
+                "importé ; demandez un nouvel export."
+            )
+        out.append(_Incoming(offer, snapshot, fingerprint, audit, pdf, origin or bundle.device))
+    return out
+
+
+def _reachable(start: OfferState) -> set[OfferState]:
+    """Stored states reachable from ``start`` along the lifecycle (expiry is not stored)."""
+    table: dict[OfferState, set[OfferState]] = {}
+    for src in OfferState:
+        targets = set(MANUAL_TRANSITIONS.get(src, ())) | set(SYSTEM_TRANSITIONS.get(src, ()))
+        table[src] = targets
+    # an expired offer is stored as finalisee/envoyee: it may move as expiree does
+    for src in (OfferState.FINALISEE, OfferState.ENVOYEE):
+        table[src] |= table[OfferState.EXPIREE]
+    seen: set[OfferState] = set()
+    todo = [start]
+    while todo:
+        s = todo.pop()
+        for t in table.get(s, ()):
+            if t is not OfferState.EXPIREE and t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return seen
+
+
+def import_offers(repo: OfferRepository, path: Path, *, who: str | None = None) -> ImportReport:
+    """Verify the whole bundle, then import it in one transaction (see the module notes)."""
+    bundle = read_bundle(path, KIND_OFFERS)
+    incoming = _parse_offers(bundle)
+    imported: list[str] = []
+    identical: list[str] = []
+    updated: list[str] = []
+    conflicts: list[Conflict] = []
+    now = repo.clock()
+    by = who or repo.who()
+    with repo._tx("importer les offres") as conn:
+        for item in incoming:
+            o = item.offer
+            assert o.number is not None
+            row = conn.execute(
+                "SELECT id, content_sha256, state FROM offers WHERE number = ?", (o.number,)
+            ).fetchone()
+            same_id = conn.execute("SELECT number FROM offers WHERE id = ?", (o.id,)).fetchone()
+            if row is None and same_id is not None:
+                conflicts.append(
+                    Conflict(
+                        o.number,
+                        f"son identifiant est déjà utilisé ici par {same_id[0] or 'un brouillon'}",
+                    )
+                )
+                continue
+            if row is None:
+                _insert_frozen(conn, item)
+                for e in item.audit:
+                    insert_audit(conn, e)
+                insert_audit(
+                    conn,
+                    AuditEntry(
+                        when=now,
+                        who=by,
+                        action="import",
+                        from_state=None,
+                        to_state=o.state,
+                        why=f"lot {bundle.path.name} de l'appareil {bundle.device or '?'}",
+                        offer_id=o.id,
+                        number=o.number,
+                        uid=codec.sha256_hex(f"import:{o.id}:{item.fingerprint}")[:32],
+                    ),
+                )
+                imported.append(o.number)
+                continue
+            local_id, local_fp, local_state = row
+            if local_id != o.id or local_fp != item.fingerprint:
+                conflicts.append(
+                    Conflict(
+                        o.number,
+                        "une autre offre porte déjà ce numéro ici (contenu différent) ; "
+                        "elle n'a pas été remplacée",
+                    )
+                )
+                continue
+            added = sum(insert_audit(conn, e) for e in item.audit)
+            here = OfferState(local_state)
+            there = o.state
+            moved = False
+            if there is not here:
+                if there in _reachable(here):
+                    conn.execute(
+                        "UPDATE offers SET state = ?, updated = ? WHERE id = ?",
+                        (there.value, _iso(now), local_id),
+                    )
+                    moved = True
+                elif here not in _reachable(there):
+                    conflicts.append(
+                        Conflict(
+                            o.number,
+                            f"état divergent : « {here.label} » ici, « {there.label} » dans le lot ; "
+                            "l'état d'ici est conservé",
+                        )
+                    )
+                    continue
+            if moved or added:
+                updated.append(o.number)
+            else:
+                identical.append(o.number)
+    report = ImportReport(
+        tuple(imported), tuple(identical), tuple(updated), tuple(conflicts), bundle.device
+    )
+    log.info("import %s: %s", path, report)
+    return report
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _insert_frozen(conn: sqlite3.Connection, item: _Incoming) -> None:
+    from desktop.store.offers_repo import _draft_row
+
+    o = item.offer
+    number = OfferNumber.parse(o.number or "")
+    row = _draft_row(o)
+    row.update(
+        number=str(number),
+        base_number=number.base,
+        device=number.device,
+        year=number.year,
+        seq=number.seq,
+        snapshot_json=codec.canonical_json(item.snapshot),
+        content_sha256=item.fingerprint,
+        pdf=item.pdf,
+        pdf_sha256=o.pdf_sha256,
+        finalised=_iso(o.finalised) if o.finalised else None,
+        valid_until=o.valid_until.isoformat() if o.valid_until else None,
+        origin=item.origin,
+    )
+    conn.execute(
+        f"INSERT INTO offers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        tuple(row.values()),
+    )
+
+
+# --- catalogue bundle ----------------------------------------------------------------------
+
+
+def catalogue_tables(conn: sqlite3.Connection) -> list[str]:
+    """Tables a catalogue bundle carries, parents before children (foreign keys)."""
+    kinds = {r[1]: r[2] for r in conn.execute("PRAGMA table_list") if r[0] == "main"}
+    names = [
+        n
+        for n, kind in kinds.items()
+        if kind == "table" and not n.startswith("sqlite_") and n not in LOCAL_TABLES
+    ]
+    deps = {
+        n: {r[2] for r in conn.execute(f'PRAGMA foreign_key_list("{n}")') if r[2] != n}
+        for n in names
+    }
+    ordered: list[str] = []
+    pending = sorted(names)
+    while pending:
+        ready = [n for n in pending if deps[n] <= set(ordered) | (deps[n] - set(names))]
+        if not ready:  # a cycle: keep the rest in name order (foreign keys are deferred)
+            ready = pending[:1]
+        for n in ready:
+            ordered.append(n)
+            pending.remove(n)
+    return ordered
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, bytes):
+        return {"$b": v.hex()}
+    return v
+
+
+def _uncell(v: Any) -> Any:
+    if isinstance(v, dict) and set(v) == {"$b"}:
+        return bytes.fromhex(v["$b"])
+    if isinstance(v, float):
+        return v
+    return v
+
+
+def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport:
+    conn: sqlite3.Connection = db.conn
+    files: list[tuple[str, bytes]] = []
+    counts: dict[str, int] = {}
+    columns: dict[str, list[str]] = {}
+    with storage_errors("lire le catalogue à exporter", getattr(db, "path", None)):
+        conn.execute("BEGIN")  # one consistent read
+        try:
+            tables = catalogue_tables(conn)
+            for t in tables:
+                cols = _columns(conn, t)
+                rows = [
+                    [_cell(v) for v in r]
+                    for r in conn.execute(
+                        f'SELECT {", ".join(_q(c) for c in cols)} FROM "{t}" ORDER BY rowid'
+                        if _has_rowid(conn, t)
+                        else f'SELECT {", ".join(_q(c) for c in cols)} FROM "{t}"'
+                    )
+                ]
+                columns[t] = cols
+                counts[t] = len(rows)
+                body = json.dumps(
+                    {"table": t, "columns": cols, "rows": rows},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
+                files.append((f"tables/{t}.json", body.encode("utf-8")))
+            version = _schema_version(conn)
+        finally:
+            conn.execute("COMMIT")
+    manifest = {
+        "app": APP,
+        "kind": KIND_CATALOGUE,
+        "format": FORMAT_VERSION,
+        "device": device,
+        "schema_version": version,
+        "created": _now_iso(),
+        "tables": tables,
+        "columns": columns,
+        "rows": counts,
+    }
+    _write_zip(out, manifest, files)
+    return CatalogueReport(Path(out), counts)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    return not (sql and "WITHOUT ROWID" in str(sql[0]).upper())
+
+
+def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueReport:
+    """Replace the catalogue and directory with the bundle's, all or nothing.
+
+    ``validate(db)`` runs inside the transaction after the rows are in (default: load every
+    tariff and the whole directory with the store's loaders); any error rolls everything back.
+    """
+    bundle = read_bundle(path, KIND_CATALOGUE)
+    name = bundle.path.name
+    conn: sqlite3.Connection = db.conn
+    local_tables = catalogue_tables(conn)
+    tables = bundle.manifest.get("tables")
+    if not isinstance(tables, list) or not all(isinstance(t, str) for t in tables):
+        raise BundleError(f"« {name} » : manifeste incomplet (liste des tables absente).")
+    version = bundle.manifest.get("schema_version")
+    here = _schema_version(conn)
+    if version != here:
+        newer = isinstance(version, int) and version > here
+        raise BundleError(
+            f"« {name} » vient d'une version de Comptoir au schéma {version}, cette base est au "
+            f"schéma {here} : "
+            + (
+                "mettez Comptoir à jour sur cet appareil."
+                if newer
+                else "le siège doit ré-exporter avec une version à jour."
+            )
+        )
+    unknown = sorted(set(tables) - set(local_tables))
+    if unknown:
+        raise BundleError(f"« {name} » contient des tables inconnues ici : {', '.join(unknown)}.")
+    missing = sorted(set(local_tables) - set(tables))
+    if missing:
+        raise BundleError(f"« {name} » est incomplet : tables absentes {', '.join(missing)}.")
+    payload: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    for t in tables:
+        doc = _json(bundle.files.get(f"tables/{t}.json", b"null"), f"{name}:tables/{t}.json")
+        if (
+            not isinstance(doc, dict)
+            or doc.get("table") != t
+            or not isinstance(doc.get("rows"), list)
+        ):
+            raise BundleError(f"« {name} » : table {t} illisible.")
+        cols = doc.get("columns")
+        if cols != _columns(conn, t):
+            raise BundleError(
+                f"« {name} » : les colonnes de la table {t} diffèrent de celles de cette base "
+                "(versions de Comptoir différentes)."
+            )
+        rows = doc["rows"]
+        if any(not isinstance(r, list) or len(r) != len(cols) for r in rows):
+            raise BundleError(f"« {name} » : ligne malformée dans la table {t}.")
+        payload[t] = (cols, rows)
+    if MEMBER_TABLE in payload and not payload[MEMBER_TABLE][1]:
+        raise BundleError(f"« {name} » : l'annuaire des membres est vide ; import refusé.")
+    counts = {t: len(payload[t][1]) for t in tables}
+    kept = 0
+    with storage_errors("importer le catalogue", getattr(db, "path", None)), db.transaction():
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        saved = _local_members(conn, payload)
+        kept = len(saved.get(MEMBER_TABLE, ([], []))[1])
+        for t in reversed(tables):
+            conn.execute(f'DELETE FROM "{t}"')
+        for t in tables:
+            cols, rows = payload[t]
+            sql = f'INSERT INTO "{t}" ({", ".join(_q(c) for c in cols)}) VALUES ({", ".join("?" * len(cols))})'
+            try:
+                conn.executemany(sql, ([_uncell(v) for v in r] for r in rows))
+            except sqlite3.IntegrityError as e:
+                raise BundleError(
+                    f"« {name} » : table {t} refusée par la base ({e}). Rien n'a été importé."
+                ) from None
+        for t, (cols, rows) in saved.items():
+            names = ", ".join(_q(c) for c in cols)
+            marks = ", ".join("?" * len(cols))
+            conn.executemany(f'INSERT OR IGNORE INTO "{t}" ({names}) VALUES ({marks})', rows)
+        bad = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if bad:
+            t, _rowid, parent, _ = bad[0]
+            raise BundleError(
+                f"« {name} » : références incohérentes ({len(bad)}), par exemple une ligne de {t} "
+                f"qui renvoie à un(e) {parent} absent(e). Rien n'a été importé."
+            )
+        try:
+            (validate or _validate_catalogue)(db)
+        except ComptoirError as e:
+            raise BundleError(
+                f"« {name} » : le catalogue importé n'est pas valide : {e}. Rien n'a été importé."
+            ) from None
+        missing_tariffs = _drafts_on_missing_tariffs(conn)
+    return CatalogueReport(Path(path), counts, kept, missing_tariffs)
+
+
+def _local_members(
+    conn: sqlite3.Connection, payload: dict[str, tuple[list[str], list[list[Any]]]]
+) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """Members created on this device that the bundle does not have, with their rows."""
+    if MEMBER_TABLE not in payload:
+        return {}
+    cols, rows = payload[MEMBER_TABLE]
+    if "id" not in cols:
+        return {}
+    incoming = {r[cols.index("id")] for r in rows}
+    here_cols = _columns(conn, MEMBER_TABLE)
+    if "user_created" not in here_cols:
+        return {}
+    local = [
+        r
+        for r in conn.execute(
+            f'SELECT {", ".join(_q(c) for c in here_cols)} FROM "{MEMBER_TABLE}" WHERE user_created = 1'
+        )
+        if r[here_cols.index("id")] not in incoming
+    ]
+    if not local:
+        return {}
+    ids = {r[here_cols.index("id")] for r in local}
+    out: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {MEMBER_TABLE: (here_cols, local)}
+    for t in payload:
+        if t == MEMBER_TABLE:
+            continue
+        refs = [
+            r[3] for r in conn.execute(f'PRAGMA foreign_key_list("{t}")') if r[2] == MEMBER_TABLE
+        ]
+        if not refs:
+            continue
+        tcols = _columns(conn, t)
+        idx = [tcols.index(c) for c in refs]
+        kept = [
+            r
+            for r in conn.execute(f'SELECT {", ".join(_q(c) for c in tcols)} FROM "{t}"')
+            if any(r[i] in ids for i in idx)
+        ]
+        if kept:
+            out[t] = (tcols, kept)
+    return out
+
+
+def _validate_catalogue(db: Any) -> None:
+    from desktop.store.catalogue_repo import load_tariff
+    from desktop.store.members_repo import MemberRepository
+
+    codes = [r[0] for r in db.conn.execute("SELECT code FROM tariff")]
+    if not codes:
+        raise StorageError("aucun tarif dans le lot")
+    for code in codes:
+        load_tariff(db, code)
+    MemberRepository(db).all()
+
+
+def _drafts_on_missing_tariffs(conn: sqlite3.Connection) -> tuple[str, ...]:
+    try:
+        rows = conn.execute(
+            "SELECT DISTINCT tariff FROM offers WHERE state = 'brouillon' "
+            "AND tariff NOT IN (SELECT code FROM tariff)"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return ()
+    return tuple(r[0] for r in rows)

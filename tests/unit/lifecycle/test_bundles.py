@@ -1,0 +1,462 @@
+"""Offer bundles (laptop -> head office) and catalogue bundles (head office -> laptops)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from lifecycle_factories import (
+    Clock,
+    FakePricer,
+    FakeSettings,
+    draft,
+    fake_pdf,
+    line,
+    member,
+    open_test_db,
+)
+
+from desktop.core.errors import InvalidInput, StorageError
+from desktop.core.offers import OfferState
+from desktop.store.bundles import (
+    export_catalogue,
+    export_offers,
+    import_catalogue,
+    import_offers,
+)
+from desktop.store.database import Database
+from desktop.store.faults import BundleError
+from desktop.store.offers_repo import OfferRepository
+
+S = OfferState
+
+
+@pytest.fixture
+def hq(tmp_path: Path) -> Iterator[OfferRepository]:
+    db = open_test_db(tmp_path / "siege.db")
+    yield OfferRepository(
+        db,
+        settings=lambda: FakeSettings(device_code="HQ"),
+        pricer=FakePricer(),
+        clock=Clock(datetime(2026, 3, 10, 9, tzinfo=UTC)),
+    )
+    db.close()
+
+
+def _two_offers(repo: OfferRepository) -> list[str]:
+    a = repo.finalise(repo.save_draft(draft()).id, fake_pdf)
+    b = repo.finalise(
+        repo.save_draft(draft(m=member("Genappe", "25031", 15_000), category="Cat 4")).id, fake_pdf
+    )
+    repo.save_draft(draft())  # a draft: not exported
+    repo.set_state(a.number or "", S.ENVOYEE)
+    return [a.number or "", b.number or ""]
+
+
+def test_round_trip_keeps_offers_pdfs_snapshots_and_history(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    numbers = _two_offers(repo)
+    out = tmp_path / "lot.zip"
+    rep = export_offers(repo, out)
+    assert rep.offers == tuple(sorted(numbers)) and rep.drafts_skipped == 1
+    result = import_offers(hq, out)
+    assert result.imported == tuple(sorted(numbers))
+    assert result.device == "LAP1"
+    for n in numbers:
+        assert hq.pdf(n) == repo.pdf(n)
+        assert hq.snapshot(n) == repo.snapshot(n)
+        here, there = repo.get(n), hq.get(n)
+        assert replace(there, updated=None) == replace(here, updated=None)
+        local_log = [(e.uid, e.action) for e in repo.audit(n)]
+        assert [(e.uid, e.action) for e in hq.audit(n)][: len(local_log)] == local_log
+        assert hq.audit(n)[-1].action == "import"
+    assert hq.get(numbers[0]).state is S.ENVOYEE
+    # numbers of the laptop do not touch head office's own sequence
+    own = hq.finalise(hq.save_draft(draft()).id, fake_pdf)
+    assert own.number == "OFF-2026-HQ-0001"
+
+
+def test_importing_twice_changes_nothing(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    _two_offers(repo)
+    out = tmp_path / "lot.zip"
+    export_offers(repo, out)
+    import_offers(hq, out)
+    before = hq.conn.execute("SELECT count(*), max(seq) FROM audit_log").fetchone()
+    offers_before = hq.conn.execute("SELECT * FROM offers ORDER BY id").fetchall()
+    again = import_offers(hq, out)
+    assert again.imported == () and again.updated == () and again.conflicts == ()
+    assert len(again.identical) == 2
+    assert hq.conn.execute("SELECT count(*), max(seq) FROM audit_log").fetchone() == before
+    assert hq.conn.execute("SELECT * FROM offers ORDER BY id").fetchall() == offers_before
+
+
+def test_later_states_follow_and_history_is_merged(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    n = _two_offers(repo)[0]
+    export_offers(repo, tmp_path / "1.zip")
+    import_offers(hq, tmp_path / "1.zip")
+    repo.set_state(n, S.ACCEPTEE, who="AD")
+    export_offers(repo, tmp_path / "2.zip", refs=[n])
+    result = import_offers(hq, tmp_path / "2.zip")
+    assert result.updated == (n,)
+    assert hq.get(n).state is S.ACCEPTEE
+    assert [e.to_state for e in hq.audit(n) if e.action == "etat"] == [S.ENVOYEE, S.ACCEPTEE]
+    # an older bundle does not move the state back, and is not a conflict
+    old = import_offers(hq, tmp_path / "1.zip")
+    assert old.conflicts == () and hq.get(n).state is S.ACCEPTEE
+
+
+def test_a_different_offer_under_an_existing_number_is_a_conflict_never_overwritten(
+    tmp_path: Path, hq: OfferRepository
+) -> None:
+    # two laptops wrongly configured with the same device code
+    def laptop(name: str, product: str) -> OfferRepository:
+        db = open_test_db(tmp_path / f"{name}.db")
+        r = OfferRepository(
+            db,
+            settings=FakeSettings,
+            pricer=FakePricer(),
+            clock=Clock(datetime(2026, 3, 2, tzinfo=UTC)),
+        )
+        r.finalise(r.save_draft(draft((line(product, "906", "100", "1"),))).id, fake_pdf)
+        return r
+
+    a, b = laptop("a", "delib"), laptop("b", "aes")
+    export_offers(a, tmp_path / "a.zip")
+    export_offers(b, tmp_path / "b.zip")
+    assert import_offers(hq, tmp_path / "a.zip").imported == ("OFF-2026-LAP1-0001",)
+    kept = hq.pdf("OFF-2026-LAP1-0001")
+    result = import_offers(hq, tmp_path / "b.zip")
+    assert result.imported == ()
+    assert [c.number for c in result.conflicts] == ["OFF-2026-LAP1-0001"]
+    assert "autre offre" in result.conflicts[0].reason
+    assert hq.pdf("OFF-2026-LAP1-0001") == kept
+    assert hq.get("OFF-2026-LAP1-0001").quote.lines[0].product == "delib"  # type: ignore[union-attr]
+
+
+def test_diverging_states_are_a_conflict(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    n = _two_offers(repo)[0]
+    export_offers(repo, tmp_path / "1.zip")
+    import_offers(hq, tmp_path / "1.zip")
+    hq.set_state(n, S.REFUSEE, "budget")
+    repo.set_state(n, S.ACCEPTEE)
+    export_offers(repo, tmp_path / "2.zip", refs=[n])
+    result = import_offers(hq, tmp_path / "2.zip")
+    assert [c.number for c in result.conflicts] == [n]
+    assert "état divergent" in result.conflicts[0].reason
+    assert hq.get(n).state is S.REFUSEE
+
+
+def _rewrite(src: Path, dst: Path, change) -> None:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(src) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    change(files)
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+
+
+@pytest.mark.parametrize(
+    "damage,message",
+    [
+        (lambda f: f.update({"offres/OFF-2026-LAP1-0001.pdf": b"%PDF autre"}), "empreinte"),
+        (lambda f: f.pop("offres/OFF-2026-LAP1-0002.pdf"), "manquant"),
+        (lambda f: f.update({"intrus.txt": b"x"}), "ne cite pas"),
+        (lambda f: f.update({"manifest.json": b"{pas du json"}), "JSON illisible"),
+        (lambda f: f.pop("manifest.json"), "pas de manifeste"),
+        (
+            lambda f: f.update(
+                {
+                    "manifest.json": json.dumps(
+                        {**json.loads(f["manifest.json"]), "app": "autre"}
+                    ).encode()
+                }
+            ),
+            "manifeste étranger",
+        ),
+        (
+            lambda f: f.update(
+                {
+                    "manifest.json": json.dumps(
+                        {**json.loads(f["manifest.json"]), "format": 99}
+                    ).encode()
+                }
+            ),
+            "format 99",
+        ),
+    ],
+)
+def test_corrupt_or_foreign_bundles_are_refused_and_nothing_is_written(
+    repo: OfferRepository,
+    hq: OfferRepository,
+    tmp_path: Path,
+    damage,
+    message: str,  # type: ignore[no-untyped-def]
+) -> None:
+    _two_offers(repo)
+    good = tmp_path / "lot.zip"
+    export_offers(repo, good)
+    bad = tmp_path / "abime.zip"
+    _rewrite(good, bad, damage)
+    with pytest.raises(BundleError, match=message):
+        import_offers(hq, bad)
+    assert hq.conn.execute("SELECT count(*) FROM offers").fetchone() == (0,)
+    assert hq.conn.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
+
+
+def test_a_tampered_offer_with_consistent_checksums_is_still_refused(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    """Someone edits an amount and fixes the manifest checksums: the fingerprint catches it."""
+    import hashlib
+
+    _two_offers(repo)
+    good = tmp_path / "lot.zip"
+    export_offers(repo, good)
+
+    def edit(files: dict[str, bytes]) -> None:
+        name = "offres/OFF-2026-LAP1-0001.json"
+        files[name] = files[name].replace(b'"one_time":"4530"', b'"one_time":"1"')
+        manifest = json.loads(files["manifest.json"])
+        for item in manifest["files"]:
+            item["sha256"] = hashlib.sha256(files[item["path"]]).hexdigest()
+            item["size"] = len(files[item["path"]])
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    bad = tmp_path / "retouche.zip"
+    _rewrite(good, bad, edit)
+    with pytest.raises(BundleError, match="contenu ne correspond pas"):
+        import_offers(hq, bad)
+
+
+def test_truncated_and_non_zip_files_are_refused(
+    hq: OfferRepository, tmp_path: Path, repo: OfferRepository
+) -> None:
+    _two_offers(repo)
+    good = tmp_path / "lot.zip"
+    export_offers(repo, good)
+    cut = tmp_path / "tronque.zip"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(BundleError, match="lot Comptoir"):
+        import_offers(hq, cut)
+    text = tmp_path / "notes.zip"
+    text.write_text("bonjour")
+    with pytest.raises(BundleError, match="n'est pas un lot Comptoir"):
+        import_offers(hq, text)
+    with pytest.raises(InvalidInput, match="introuvable"):
+        import_offers(hq, tmp_path / "absent.zip")
+
+
+def test_a_catalogue_bundle_is_not_an_offers_bundle(
+    db: Database, hq: OfferRepository, tmp_path: Path
+) -> None:
+    out = tmp_path / "catalogue.zip"
+    _seed_catalogue(db)
+    export_catalogue(db, out)
+    with pytest.raises(BundleError, match="lot de catalogue"):
+        import_offers(hq, out)
+
+
+def test_export_since_a_date_and_bad_output_paths(
+    repo: OfferRepository, clock: Clock, tmp_path: Path
+) -> None:
+    _two_offers(repo)
+    clock.now = datetime(2026, 4, 1, tzinfo=UTC)
+    n3 = repo.finalise(repo.save_draft(draft()).id, fake_pdf).number
+    rep = export_offers(repo, tmp_path / "recent.zip", since=date(2026, 3, 15))
+    assert rep.offers == (n3,)
+    with pytest.raises(InvalidInput, match="n'existe pas"):
+        export_offers(repo, tmp_path / "nulle" / "part.zip")
+    with pytest.raises(InvalidInput, match="est un dossier"):
+        export_offers(repo, tmp_path)
+
+
+def test_export_is_written_atomically_on_failure(
+    repo: OfferRepository, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    _two_offers(repo)
+    import os
+
+    def full(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    out = tmp_path / "lot.zip"
+    with pytest.raises(StorageError, match="disque est plein"):
+        export_offers(repo, out)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".comptoir-")] == []
+
+
+# --- catalogue bundles ---------------------------------------------------------------------
+
+
+def _seed_catalogue(db: Database, *, annual: str = "2112", user_member: bool = False) -> None:
+    """A tiny catalogue and directory written straight into the store engineer's tables."""
+    c = db.conn
+    with db.transaction():
+        c.execute("DELETE FROM tariff")
+        c.execute("DELETE FROM member_postcode")
+        c.execute("DELETE FROM installed_product")
+        c.execute("DELETE FROM zone_commune")
+        c.execute("UPDATE member SET commune_id = NULL")
+        c.execute("DELETE FROM member WHERE user_created = 0")
+        c.execute(
+            "INSERT INTO tariff VALUES ('imio-2024', 'iMio', 'Tarif 2024', 2024, '2024-01-01', "
+            "'fr_BE', 'EUR', 'HTVA', 'seed', '2026-01-01')"
+        )
+        c.execute("INSERT INTO tariff_category VALUES ('imio-2024', 1, 'Cat 1')")
+        c.execute(
+            "INSERT INTO price_table VALUES ('imio-2024', 'T1', 1, 'Délib', 'category', "
+            "'[\"annual\"]', '000:L1')"
+        )
+        c.execute("INSERT INTO price_row VALUES ('imio-2024', 'T1', 'Cat 1', 1, '')")
+        c.execute(
+            "INSERT INTO price_cell VALUES ('imio-2024', 'T1', 'Cat 1', 'annual', 'priced', ?)",
+            (annual,),
+        )
+        c.execute(
+            "INSERT INTO product (tariff, code, position, name, family) "
+            "VALUES ('imio-2024', 'delib', 1, 'iA.Délib', 'gouvernance')"
+        )
+        for mid, name, nis in (
+            ("commune:25072", "Nivelles", "25072"),
+            ("commune:25031", "Genappe", "25031"),
+        ):
+            c.execute(
+                "INSERT INTO member (id, kind, name, nis, ref_size, created, updated) "
+                "VALUES (?, 'commune', ?, ?, 28000, '2026-01-01', '2026-01-01')",
+                (mid, name, nis),
+            )
+            c.execute("INSERT INTO member_postcode VALUES (?, 1, '1400')", (mid,))
+        c.execute(
+            "INSERT INTO installed_product VALUES ('commune:25072', 'delib', 'production', NULL)"
+        )
+        if user_member:
+            c.execute(
+                "INSERT INTO member (id, kind, name, commune_id, user_created, created, updated) "
+                "VALUES ('u:salon', 'autre', 'ASBL du salon', 'commune:25072', 1, '2026-03-01', '2026-03-01')"
+            )
+            c.execute("INSERT INTO member_postcode VALUES ('u:salon', 1, '1401')")
+
+
+def _dump(db: Database, table: str) -> list[tuple]:  # type: ignore[type-arg]
+    return db.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+
+
+def _ok(_db: Database) -> None:
+    return None
+
+
+def test_catalogue_round_trip_replaces_the_directory_and_keeps_offers_and_own_members(
+    db: Database, repo: OfferRepository, tmp_path: Path
+) -> None:
+    hq = open_test_db(tmp_path / "siege.db")
+    _seed_catalogue(hq, annual="2200")
+    out = tmp_path / "catalogue.zip"
+    rep = export_catalogue(hq, out, device="HQ")
+    assert rep.tables["member"] == 2 and rep.tables["price_cell"] == 1
+    _seed_catalogue(db, annual="2112", user_member=True)
+    f = repo.finalise(repo.save_draft(draft()).id, fake_pdf)
+    offers_before = db.conn.execute("SELECT * FROM offers").fetchall()
+    result = import_catalogue(db, out, validate=_ok)
+    assert _dump(db, "price_cell") == _dump(hq, "price_cell")
+    assert db.conn.execute("SELECT amount FROM price_cell").fetchone() == ("2200",)
+    assert result.kept_local_members == 1
+    assert db.conn.execute("SELECT name FROM member WHERE id = 'u:salon'").fetchone() == (
+        "ASBL du salon",
+    )
+    assert db.conn.execute(
+        "SELECT postcode FROM member_postcode WHERE member_id = 'u:salon'"
+    ).fetchone() == ("1401",)
+    assert db.conn.execute("SELECT * FROM offers").fetchall() == offers_before
+    assert repo.pdf(f.number or "") == fake_pdf(f)
+    assert db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    hq.close()
+
+
+def test_catalogue_import_is_all_or_nothing(db: Database, tmp_path: Path) -> None:
+    hq = open_test_db(tmp_path / "siege.db")
+    _seed_catalogue(hq, annual="2200")
+    out = tmp_path / "catalogue.zip"
+    export_catalogue(hq, out)
+    hq.close()
+    _seed_catalogue(db, annual="2112")
+    before = {t: _dump(db, t) for t in ("tariff", "price_cell", "member", "installed_product")}
+
+    def reject(_db: Database) -> None:
+        from desktop.core.errors import CatalogueError
+
+        # by now the new rows are in: the failure must roll all of them back
+        assert _db.conn.execute("SELECT amount FROM price_cell").fetchone() == ("2200",)
+        raise CatalogueError("T1 : colonne « annual » absente", "products.csv:4")
+
+    with pytest.raises(BundleError, match=r"n'est pas valide : products\.csv:4"):
+        import_catalogue(db, out, validate=reject)
+    assert {t: _dump(db, t) for t in before} == before
+
+
+def test_catalogue_with_dangling_references_is_refused(db: Database, tmp_path: Path) -> None:
+    hq = open_test_db(tmp_path / "siege.db")
+    _seed_catalogue(hq)
+    out = tmp_path / "catalogue.zip"
+    export_catalogue(hq, out)
+    hq.close()
+
+    def drop_members(files: dict[str, bytes]) -> None:
+        import hashlib
+
+        doc = json.loads(files["tables/installed_product.json"])
+        doc["rows"].append(["commune:99999", "delib", "production", None])
+        files["tables/installed_product.json"] = json.dumps(doc).encode()
+        manifest = json.loads(files["manifest.json"])
+        for item in manifest["files"]:
+            item["sha256"] = hashlib.sha256(files[item["path"]]).hexdigest()
+            item["size"] = len(files[item["path"]])
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    bad = tmp_path / "bad.zip"
+    _rewrite(out, bad, drop_members)
+    _seed_catalogue(db)
+    before = _dump(db, "installed_product")
+    with pytest.raises(BundleError, match="références incohérentes"):
+        import_catalogue(db, bad, validate=_ok)
+    assert _dump(db, "installed_product") == before
+
+
+def test_catalogue_from_another_schema_version_is_refused(db: Database, tmp_path: Path) -> None:
+    hq = open_test_db(tmp_path / "siege.db")
+    _seed_catalogue(hq)
+    out = tmp_path / "catalogue.zip"
+    export_catalogue(hq, out)
+    hq.close()
+
+    def newer(files: dict[str, bytes]) -> None:
+        manifest = json.loads(files["manifest.json"])
+        manifest["schema_version"] = 9999
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    bad = tmp_path / "v9999.zip"
+    _rewrite(out, bad, newer)
+    with pytest.raises(BundleError, match="mettez Comptoir à jour"):
+        import_catalogue(db, bad, validate=_ok)
+
+
+def test_an_offers_bundle_is_not_a_catalogue(
+    repo: OfferRepository, db: Database, tmp_path: Path
+) -> None:
+    _two_offers(repo)
+    export_offers(repo, tmp_path / "lot.zip")
+    with pytest.raises(BundleError, match="lot d'offres"):
+        import_catalogue(db, tmp_path / "lot.zip", validate=_ok)
