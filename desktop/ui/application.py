@@ -1,0 +1,241 @@
+"""The desktop application: QApplication, French, logging, crash handler, start-up.
+
+``run_gui(args, db_path)`` is called by ``desktop.app`` once arguments and logging are set up.
+Start-up opens the database on a worker thread (migrations and seeding can take a while the
+first time) and shows a small progress window only if that takes more than a moment.
+
+``--check-startup`` shows the main window on the database and exits as soon as the event loop
+is idle: 0 when nothing was logged at WARNING or above, 1 otherwise (the start-up benchmark
+and the packaged-build smoke test use it).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from desktop.ui.crash import CrashHandler
+from desktop.ui.dialogs import Dialogs
+from desktop.ui.qt_logging import ProblemCounter, install_qt_message_handler
+from desktop.ui.tasks import TaskRunner
+from desktop.ui.translations import install_french
+
+log = logging.getLogger(__name__)
+
+_T0 = time.perf_counter()
+SPLASH_DELAY_MS = 400
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    from desktop import __version__
+
+    app.setApplicationName("Comptoir")
+    app.setApplicationDisplayName("Comptoir")
+    app.setOrganizationName("iMio")
+    app.setOrganizationDomain("imio.be")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("comptoir")
+    return app
+
+
+class Splash(QWidget):
+    """Small progress window while the database opens (only when it is slow)."""
+
+    def __init__(self) -> None:
+        super().__init__(None, Qt.WindowType.SplashScreen | Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowTitle("Comptoir")
+        self.label = QLabel("Ouverture de la base de données…")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        title = QLabel("<b>Comptoir</b> — offres iMio")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(title)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.setFixedWidth(420)
+
+    def report(self, fraction: float, text: str) -> None:
+        self.bar.setValue(int(max(0.0, min(1.0, fraction)) * 100))
+        self.label.setText(text)
+
+
+class _ProgressRelay(QObject):
+    """Carries progress from the worker thread to the splash (queued signal)."""
+
+    progressed = Signal(float, str)
+
+
+class Startup(QObject):
+    """Loads the data off the GUI thread, then builds and shows the main window."""
+
+    ready = Signal(object)  # the main window
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        db_path: Path,
+        runner: TaskRunner,
+        dialogs: Dialogs,
+        *,
+        check: bool = False,
+        settings_path: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.runner = runner
+        self.dialogs = dialogs
+        self.check = check
+        self.settings_path = settings_path
+        self.window: Any = None
+        self.backend: Any = None
+        self.splash: Splash | None = None
+        self._relay = _ProgressRelay()
+        self._relay.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._splash_timer = QTimer(self)
+        self._splash_timer.setSingleShot(True)
+        self._splash_timer.timeout.connect(self._show_splash)
+        self._last_progress = (0.0, "Ouverture de la base de données…")
+
+    def start(self) -> None:
+        from desktop.ui.backend import load_startup_data
+
+        log.info("Démarrage de l'interface, base %s", self.db_path)
+        self._splash_timer.start(SPLASH_DELAY_MS)
+        self.runner.run(
+            load_startup_data,
+            self.db_path,
+            self._relay.progressed.emit,
+            on_result=self._loaded,
+            on_error=self._load_failed,
+            name="démarrage",
+        )
+
+    def _on_progress(self, fraction: float, text: str) -> None:
+        self._last_progress = (fraction, text)
+        if self.splash is not None:
+            self.splash.report(fraction, text)
+
+    def _show_splash(self) -> None:
+        if self.window is None and not self.check:
+            self.splash = Splash()
+            self.splash.report(*self._last_progress)
+            self.splash.show()
+
+    def _close_splash(self) -> None:
+        self._splash_timer.stop()
+        if self.splash is not None:
+            self.splash.close()
+            self.splash.deleteLater()
+            self.splash = None
+
+    def _loaded(self, data: Any) -> None:
+        from desktop.ui.backend import Backend
+        from desktop.ui.main_window import MainWindow
+        from desktop.ui.ui_state import UiState
+
+        self.backend = Backend.open(self.db_path, data)
+        state = UiState(self.settings_path)
+        self.window = MainWindow(self.backend, self.runner, self.dialogs, state, check_mode=self.check)
+        self._close_splash()
+        self.window.show()
+        log.info("Fenêtre principale affichée en %.0f ms", (time.perf_counter() - _T0) * 1000)
+        self.ready.emit(self.window)
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._close_splash()
+        from desktop.core.errors import ComptoirError
+
+        if isinstance(error, ComptoirError):
+            log.error("Ouverture impossible : %s", error)
+            message = str(error)
+        else:
+            log.error("Ouverture impossible", exc_info=(type(error), error, error.__traceback__))
+            message = f"Erreur inattendue : {error}"
+        self.failed.emit(message)
+
+
+def run_gui(args: Any, db_path: Path) -> int:
+    """Run the application until its window closes; the process exit code."""
+    check = bool(getattr(args, "check_startup", False))
+    app = make_application()
+    problems = ProblemCounter()
+    logging.getLogger().addHandler(problems)
+    install_qt_message_handler()
+    install_french(app)
+    dialogs = Dialogs()
+    crash = CrashHandler(show=lambda report: _show_crash(dialogs, report, check))
+    crash.install()
+    runner = TaskRunner(parent=app)
+    startup = Startup(Path(db_path), runner, dialogs, check=check)
+    outcome: dict[str, int] = {}
+
+    def on_failed(message: str) -> None:
+        if not check:
+            dialogs.inform(None, "Comptoir ne peut pas démarrer", message)
+        outcome["code"] = 2
+        app.exit(2)
+
+    def on_ready(window: Any) -> None:
+        if check:
+            QTimer.singleShot(0, lambda: _finish_check(app, window, runner, problems, crash, outcome))
+
+    startup.failed.connect(on_failed)
+    startup.ready.connect(on_ready)
+    QTimer.singleShot(0, startup.start)
+    try:
+        code = app.exec()
+    finally:
+        runner.wait_idle(5000)
+        if startup.window is not None:
+            startup.window.shutdown()
+        if startup.backend is not None:
+            startup.backend.close()
+        crash.uninstall()
+        logging.getLogger().removeHandler(problems)
+    code = outcome.get("code", code)
+    if check and code == 0 and (problems.count or crash.count):
+        code = 1
+    if check and code != 0:
+        for line in problems.first:
+            sys.stderr.write(f"{line}\n")
+    return code
+
+
+def _finish_check(
+    app: QApplication,
+    window: Any,
+    runner: TaskRunner,
+    problems: ProblemCounter,
+    crash: CrashHandler,
+    outcome: dict[str, int],
+) -> None:
+    """Idle after showing the window: the start-up is complete."""
+    app.processEvents()
+    if runner.busy:  # work started by the window (e.g. a restored search): wait for it
+        QTimer.singleShot(10, lambda: _finish_check(app, window, runner, problems, crash, outcome))
+        return
+    ok = window.isVisible() and not problems.count and not crash.count
+    log.info(
+        "Vérification du démarrage : %s en %.0f ms",
+        "réussie" if ok else "échec",
+        (time.perf_counter() - _T0) * 1000,
+    )
+    outcome["code"] = 0 if ok else 1
+    window.close()
+    app.exit(outcome["code"])
+
+
+def _show_crash(dialogs: Dialogs, report: str, check: bool) -> None:
+    if check:  # counted and logged; no dialog in the smoke test
+        return
+    dialogs.crash(QApplication.activeWindow(), report)

@@ -1,0 +1,281 @@
+"""What the screens may ask of the application, in one place (Qt-free).
+
+Slots call these use cases and show the result; the arithmetic and rules stay in core, the
+SQL in the store. ``Backend`` is built by ``desktop.ui.application`` from an open database and
+injected into the windows; tests build it the same way on a temporary database.
+
+``load_startup_data`` runs on a worker thread at start-up (migrations, seeding, catalogue,
+directory) with its own connection, so the window never freezes while the data loads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from desktop.core.catalogue import Product, Tariff
+from desktop.core.categories import CategoryDecision, derive_category
+from desktop.core.members import Member
+from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, LineRequest, Quote, QuoteRequest
+from desktop.ui.member_index import MemberIndex
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: the member and its category (for the results list)."""
+
+    member: Member
+    decision: CategoryDecision
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the offer editor holds; every undoable edit replaces it with a new value."""
+
+    member_id: str | None = None
+    lines: tuple[LineRequest, ...] = ()
+    years: int = DEFAULT_YEARS
+    indexation: Decimal = DEFAULT_INDEXATION
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    offer_id: str | None = None  # the stored draft, once saved
+
+    def request(self, tariff: str, commune_has: frozenset[str] = frozenset()) -> QuoteRequest:
+        return QuoteRequest(
+            tariff=tariff,
+            lines=self.lines,
+            years=self.years,
+            indexation=self.indexation,
+            overrides=dict(self.overrides),
+            commune_has=commune_has,
+        )
+
+    @property
+    def empty(self) -> bool:
+        return self.member_id is None and not self.lines
+
+
+@dataclass(frozen=True, slots=True)
+class StartupData:
+    tariff: Tariff
+    members: tuple[Member, ...]
+    index: MemberIndex
+
+
+def load_startup_data(db_path: Path, progress: Progress | None = None) -> StartupData:
+    """Open (migrate, seed) the database, load the catalogue and directory, close it.
+
+    Runs on a worker thread: it uses its own connection and returns plain values.
+    """
+    from desktop.store.catalogue_repo import load_tariff
+    from desktop.store.database import open_database
+    from desktop.store.members_repo import MemberRepository
+
+    report = progress or (lambda _f, _m: None)
+    report(0.0, "Ouverture de la base de données…")
+    db = _open(open_database, db_path, report)
+    try:
+        report(0.7, "Chargement du catalogue…")
+        tariff = load_tariff(db)
+        report(0.85, "Chargement des membres…")
+        members = tuple(MemberRepository(db).all())
+        index = MemberIndex(members)
+    finally:
+        db.close()
+    report(1.0, "Prêt")
+    return StartupData(tariff, members, index)
+
+
+def _open(open_database: Callable[..., Any], path: Path, report: Progress) -> Any:
+    def relay(*args: Any) -> None:
+        fraction = next((a for a in args if isinstance(a, float | int)), None)
+        text = next((a for a in args if isinstance(a, str)), "Préparation de la base…")
+        if fraction is not None:
+            report(0.7 * float(fraction) if float(fraction) <= 1 else 0.5, text)
+        else:
+            report(0.3, text)
+
+    try:
+        return open_database(path, progress=relay)
+    except TypeError:  # a store without progress reporting
+        return open_database(path)
+
+
+class Backend:
+    """Use cases over the store and the core engine, for one open database."""
+
+    def __init__(
+        self,
+        db: Any,
+        tariff: Tariff,
+        index: MemberIndex,
+        *,
+        members: Any = None,
+        settings: Any = None,
+        offers: Any = None,
+        today: Callable[[], date] = date.today,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        """``members``, ``settings``, ``offers``: repositories (default: the store's on ``db``)."""
+        if members is None:
+            from desktop.store.members_repo import MemberRepository
+
+            members = MemberRepository(db)
+        if settings is None:
+            from desktop.store.settings_repo import SettingsRepository
+
+            settings = SettingsRepository(db)
+        self.db = db
+        self.tariff = tariff
+        self.index = index
+        self.today = today
+        self.now = now
+        self._members = members
+        self._settings = settings
+        self._offers: Any = offers
+        self._decisions: dict[str, CategoryDecision] = {}
+
+    @classmethod
+    def open(cls, db_path: Path, data: StartupData | None = None, **kwargs: Any) -> Backend:
+        """Open on the calling (GUI) thread; ``data`` comes from ``load_startup_data``."""
+        from desktop.store.database import open_database
+
+        if data is None:
+            data = load_startup_data(db_path)
+        db = open_database(db_path)
+        return cls(db, data.tariff, data.index, **kwargs)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- members -------------------------------------------------------------------------
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return self.tariff.categories.categories
+
+    def member(self, member_id: str) -> Member | None:
+        return self.index.get(member_id)
+
+    def decision(self, member: Member) -> CategoryDecision:
+        cached = self._decisions.get(member.id)
+        if cached is None or self.index.get(member.id) is not member:
+            cached = decide(member, self.tariff, self.index)
+            self._decisions[member.id] = cached
+        return cached
+
+    def save_member(self, member: Member) -> Member:
+        saved = self._members.save(member) or member
+        self._remember(saved)
+        return saved
+
+    def create_member(self, **fields: Any) -> Member:
+        created: Member = self._members.create(**fields)
+        self._remember(created)
+        return created
+
+    def _remember(self, member: Member) -> None:
+        self.index = self.index.with_member(member)
+        self._decisions.clear()  # a commune's size decides its CPAS and zones too
+
+    def commune_has(self, member: Member | None) -> frozenset[str]:
+        """Products the CPAS's commune has in production (for the CPAS discount)."""
+        if member is None or not member.commune_id:
+            return frozenset()
+        commune = self.index.get(member.commune_id)
+        if commune is None:
+            return frozenset()
+        from desktop.core.members import InstallState
+
+        return frozenset(p.product for p in commune.installed if p.state is InstallState.PRODUCTION)
+
+    # -- catalogue and quote --------------------------------------------------------------
+    def product(self, code: str) -> Product:
+        return self.tariff.products[code]
+
+    def parse_params(self, product: Product, raw: Mapping[str, str]) -> dict[str, Decimal]:
+        from desktop.core.pricing import parse_params
+
+        return parse_params(product, raw)
+
+    def default_params(self, product: Product) -> dict[str, Decimal]:
+        return {p.key: p.default for p in product.parameters if p.default is not None}
+
+    def quote(self, draft: Draft) -> Quote | None:
+        """The engine's quote of the draft, or None while no member is chosen."""
+        from desktop.core.pricing import build_quote
+
+        member = self.member(draft.member_id) if draft.member_id else None
+        if member is None:
+            return None
+        decision = self.decision(member)
+        request = draft.request(self.tariff.code, self.commune_has(member))
+        return build_quote(self.tariff, request, member, decision, member.membership.status)
+
+    # -- settings -------------------------------------------------------------------------
+    def settings(self) -> Any:
+        return self._settings.load()
+
+    def save_settings(self, settings: Any) -> None:
+        self._settings.save(settings)
+
+    # -- offers ---------------------------------------------------------------------------
+    @property
+    def offers(self) -> Any:
+        if self._offers is None:
+            from desktop.store.offers_repo import OfferRepository
+
+            self._offers = OfferRepository(self.db, settings=self.settings)
+        return self._offers
+
+    def save_draft(self, offer: Any, draft: Draft, quote: Quote | None) -> Any:
+        """Store the draft (insert the first time); returns the stored ``Offer``."""
+        from desktop.core.categories import CategoryDecision
+        from desktop.core.offers import Offer
+
+        member = self.member(draft.member_id) if draft.member_id else None
+        decision = self.decision(member) if member is not None else CategoryDecision(None, None, ())
+        request = draft.request(self.tariff.code, self.commune_has(member))
+        if offer is None:
+            seller = getattr(self.settings(), "seller_name", "") or ""
+            offer = Offer.new_draft(request, member, decision, quote, seller=seller)
+        else:
+            offer = replace(offer, request=request, member=member, decision=decision, quote=quote)
+        return self.offers.save_draft(offer)
+
+    def list_offers(self, text: str = "", state: Any = None) -> list[Any]:
+        from desktop.store.offers_repo import OfferFilter
+
+        return list(self.offers.list(OfferFilter(state=state, text=text)))
+
+    def get_offer(self, ref: str) -> Any:
+        return self.offers.get(ref)
+
+    def last_draft(self) -> Any:
+        return self.offers.last_draft()
+
+    def duplicate_offer(self, ref: str, member: Member | None = None) -> Any:
+        return self.offers.duplicate(ref, member)
+
+    def delete_draft(self, ref: str) -> None:
+        self.offers.delete_draft(ref)
+
+
+def decide(member: Member, tariff: Tariff, index: MemberIndex) -> CategoryDecision:
+    return derive_category(member, tariff.categories, index.get)
+
+
+def search_hits(index: MemberIndex, tariff: Tariff, query: str, limit: int = 50) -> list[Hit]:
+    """Search and decide categories: pure, runs on a worker thread over a snapshot."""
+    return [Hit(m, decide(m, tariff, index)) for m in index.search(query, limit)]
+
+
+def with_lines(draft: Draft, lines: Sequence[LineRequest]) -> Draft:
+    return replace(draft, lines=tuple(lines))

@@ -1,0 +1,114 @@
+"""The catalogue grouped by family, filterable (accents ignored); Enter adds a product."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+
+from desktop.core.catalogue import Tariff, fold
+from desktop.ui.models import USER, CatalogueModel
+
+
+class FoldFilterProxy(QSortFilterProxyModel):
+    """Keeps products whose name, code or aliases contain every typed word (no accents)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+        self.setRecursiveFilteringEnabled(True)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = fold(text).split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self._words:
+            return True
+        index = self.sourceModel().index(row, 0, parent)
+        if not parent.isValid():  # a family: kept when one of its products is (recursive)
+            family = fold(str(index.data() or ""))
+            return all(w in family for w in self._words)
+        hay = fold(str(index.data(USER + 2) or ""))
+        return all(w in hay for w in self._words)
+
+
+class CataloguePanel(QWidget):
+    product_chosen = Signal(str)  # product code
+
+    def __init__(self, tariff: Tariff, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = CatalogueModel(tariff, self)
+        self.proxy = FoldFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("catalogueFilter")
+        self.filter.setPlaceholderText("Filtrer le catalogue")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.filter.installEventFilter(self)
+        self.view = QTreeView()
+        self.view.setObjectName("catalogue")
+        self.view.setModel(self.proxy)
+        self.view.setHeaderHidden(True)
+        self.view.setUniformRowHeights(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.expandAll()
+        self.view.activated.connect(self._activated)
+        self.view.doubleClicked.connect(self._activated)
+        title = QLabel("Catalogue")
+        title.setStyleSheet("font-weight: 600;")
+        hint = QLabel("Double-clic ou Entrée : ajouter à l'offre")
+        hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(hint)
+
+    def _filter(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self.view.expandAll()
+        first = self._first_product()
+        if first.isValid():
+            self.view.setCurrentIndex(first)
+
+    def _first_product(self) -> QModelIndex:
+        for r in range(self.proxy.rowCount()):
+            family = self.proxy.index(r, 0)
+            if self.proxy.rowCount(family):
+                return self.proxy.index(0, 0, family)
+        return QModelIndex()
+
+    def _activated(self, index: QModelIndex) -> None:
+        product = self.model.product(self.proxy.mapToSource(index))
+        if product is not None:
+            self.product_chosen.emit(product.code)
+
+    def choose_current(self) -> None:
+        self._activated(self.view.currentIndex())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.view.setFocus()
+                if not self.view.currentIndex().isValid():
+                    self.view.setCurrentIndex(self._first_product())
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.choose_current()
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,130 @@
+"""Forms with their error messages next to the fields (never a modal error box).
+
+``FormDialog.submit`` does the work; an ``InvalidInput`` it raises is shown under the field
+it names (``error.field``), any other expected error at the top of the form.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.errors import ComptoirError, InvalidInput
+
+ERROR_STYLE = "color: #a61b1b;"
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class FieldErrors:
+    """Error labels keyed by field name, placed under their widget in a QFormLayout."""
+
+    def __init__(self, form: QFormLayout, general: QLabel) -> None:
+        self._form = form
+        self._general = general
+        self._labels: dict[str, QLabel] = {}
+        self._widgets: dict[str, QWidget] = {}
+
+    def add_row(self, label: str, widget: QWidget, key: str, *aliases: str) -> QLabel:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        err = error_label()
+        err.setObjectName(f"error_{key}")
+        layout.addWidget(err)
+        self._form.addRow(label, box)
+        for k in (key, *aliases):
+            self._labels[k] = err
+            self._widgets[k] = widget
+        return err
+
+    def clear(self) -> None:
+        for label in {id(v): v for v in self._labels.values()}.values():
+            label.hide()
+            label.clear()
+        self._general.hide()
+        self._general.clear()
+
+    def show(self, error: ComptoirError) -> None:
+        field = getattr(error, "field", None) if isinstance(error, InvalidInput) else None
+        label = self._labels.get(field or "")
+        if label is None:
+            self._general.setText(str(error))
+            self._general.show()
+            return
+        label.setText(str(error))
+        label.show()
+        widget = self._widgets.get(field or "")
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def message(self, key: str) -> str:
+        label = self._labels.get(key)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    @property
+    def general(self) -> str:
+        return self._general.text() if not self._general.isHidden() else ""
+
+
+class FormDialog(QDialog):
+    """A dialog with a form, French buttons and inline errors. Open it with ``open()``."""
+
+    def __init__(self, title: str, parent: QWidget | None = None, ok_text: str = "Enregistrer") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.outer = QVBoxLayout(self)
+        self.general_error = error_label()
+        self.general_error.setObjectName("error_general")
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.errors = FieldErrors(self.form, self.general_error)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self._try_submit)
+        self.buttons.rejected.connect(self.reject)
+        self.outer.addWidget(self.general_error)
+        self.outer.addLayout(self.form)
+
+    def finish_layout(self) -> None:
+        self.outer.addStretch(1)
+        self.outer.addWidget(self.buttons)
+
+    def submit(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _try_submit(self) -> None:
+        self.errors.clear()
+        try:
+            self.submit()
+        except ComptoirError as error:
+            self.errors.show(error)
+            return
+        self.accept()
+
+
+def hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555;")
+    return label

@@ -1,0 +1,349 @@
+"""The main window: wiring only. Features live in their own modules.
+
+Left: member search (Ctrl+F) and the member card. Right: the offer being edited (catalogue,
+lines, totals) and the list of saved offers, in two tabs.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from desktop.core.errors import ComptoirError
+from desktop.ui.backend import Backend
+from desktop.ui.dialogs import Dialogs
+from desktop.ui.member_panel import MemberPanel
+from desktop.ui.message_bar import Level, MessageBar
+from desktop.ui.money import MoneyText
+from desktop.ui.offer_editor import OfferEditor
+from desktop.ui.offer_session import OfferSession
+from desktop.ui.tasks import TaskRunner
+from desktop.ui.ui_state import UiState
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        backend: Backend,
+        runner: TaskRunner,
+        dialogs: Dialogs,
+        state: UiState,
+        *,
+        check_mode: bool = False,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Comptoir — offres iMio")
+        self.backend = backend
+        self.runner = runner
+        self.dialogs = dialogs
+        self.state = state
+        self.check_mode = check_mode
+        self.money = MoneyText(
+            "fr_BE" if backend.tariff.issuer.casefold() == "imio" else backend.tariff.locale,
+            backend.tariff.currency,
+        )
+        self._offers_list: Any = None
+        self._settings_dialog: Any = None
+        self._documents: Any = None
+
+        self.bar = MessageBar()
+        self.session = OfferSession(backend, on_draft_id=self._remember_draft, parent=self)
+        self.members = MemberPanel(backend, runner, self.money, self.bar)
+        self.editor = OfferEditor(self.session, backend, self.money, dialogs, self.bar)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.addTab(self.editor, "Offre en cours")
+        self.offers_placeholder = QWidget()
+        self.tabs.addTab(self.offers_placeholder, "Offres enregistrées")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("mainSplitter")
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.members)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([330, 1030])
+        self.splitter = split
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.bar)
+        layout.addWidget(split, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._connect()
+        self._restore_geometry()
+        self.statusBar().showMessage(
+            f"{backend.tariff.title} · {len(backend.index)} membres · base {backend.db.path}"
+            if hasattr(backend.db, "path")
+            else backend.tariff.title
+        )
+        self.session.new()
+        if not check_mode:
+            QTimer.singleShot(0, self._offer_last_draft)
+
+    # -- actions and menus -----------------------------------------------------------------
+    def _action(self, text: str, slot: Any, *shortcuts: Any, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        undo = self.session.undo_stack.createUndoAction(self, "Annuler")
+        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        redo = self.session.undo_stack.createRedoAction(self, "Rétablir")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_action, self.redo_action = undo, redo
+        self.addAction(undo)
+        self.addAction(redo)
+        a = self._action
+        self.new_action = a("Nouvelle offre", self.new_offer, "Ctrl+N", tip="Nouvelle offre pour le membre affiché")
+        self.save_action = a("Enregistrer", self.save, "Ctrl+S", tip="Enregistrer le brouillon maintenant")
+        self.find_action = a("Rechercher un membre", self.members.search.focus_search, "Ctrl+F")
+        self.offers_action = a("Offres enregistrées", self.show_offers, "Ctrl+O")
+        self.settings_action = a("Réglages…", self.open_settings, "Ctrl+,")
+        self.quit_action = a("Quitter", self.close, "Ctrl+Q")
+        self.create_member_action = a("Nouveau membre…", self.members.create_member)
+        self.edit_member_action = a("Modifier le membre…", lambda: self.members.edit_member())
+        self.category_action = a("Catégorie du membre…", lambda: self.members.choose_category())
+        self.preview_action = a("Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P")
+        self.print_action = a("Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P")
+        self.pdf_action = a("Enregistrer en PDF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S")
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Fichier")
+        for act in (self.new_action, self.save_action, None, self.preview_action, self.print_action,
+                    self.pdf_action, None, self.settings_action, None, self.quit_action):
+            file_menu.addSeparator() if act is None else file_menu.addAction(act)
+        edit_menu = bar.addMenu("É&dition")
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.editor.remove_action)
+        edit_menu.addAction(self.editor.edit_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        member_menu = bar.addMenu("&Membre")
+        for act in (self.find_action, None, self.edit_member_action, self.category_action, None,
+                    self.create_member_action):
+            member_menu.addSeparator() if act is None else member_menu.addAction(act)
+        self.offer_menu = bar.addMenu("&Offre")
+        self.offer_menu.addAction(self.offers_action)
+        self.offer_menu.aboutToShow.connect(self._fill_offer_menu)
+
+        # Toolbar twins of undo/redo with a fixed text (the menu ones say what they undo).
+        stack = self.session.undo_stack
+        tb_undo = QAction("Annuler", self)
+        tb_undo.triggered.connect(stack.undo)
+        tb_undo.setEnabled(False)
+        stack.canUndoChanged.connect(tb_undo.setEnabled)
+        stack.undoTextChanged.connect(lambda t: tb_undo.setToolTip(f"Annuler : {t} (Ctrl+Z)" if t else "Annuler"))
+        tb_redo = QAction("Rétablir", self)
+        tb_redo.triggered.connect(stack.redo)
+        tb_redo.setEnabled(False)
+        stack.canRedoChanged.connect(tb_redo.setEnabled)
+        stack.redoTextChanged.connect(
+            lambda t: tb_redo.setToolTip(f"Rétablir : {t} (Ctrl+Maj+Z)" if t else "Rétablir")
+        )
+
+        toolbar = self.addToolBar("Actions")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (self.new_action, self.save_action, tb_undo, tb_redo, None, self.preview_action,
+                    self.print_action, self.pdf_action, None, self.offers_action):
+            toolbar.addSeparator() if act is None else toolbar.addAction(act)
+
+    def _fill_offer_menu(self) -> None:
+        self.offer_menu.clear()
+        self.offer_menu.addAction(self.offers_action)
+        self.offer_menu.addSeparator()
+        for act in self.documents.lifecycle_actions():
+            self.offer_menu.addAction(act)
+
+    def _connect(self) -> None:
+        self.members.member_opened.connect(self._member_opened)
+        self.members.member_changed.connect(lambda _id: self.session.refresh())
+        self.members.new_offer_requested.connect(self.new_offer_for)
+        self.session.problem.connect(self.bar.error)
+        self.session.saved.connect(self._saved)
+        self.session.opened.connect(self._session_opened)
+        self.session.changed.connect(self._update_title)
+
+    # -- documents and lifecycle (lazy: PDF code loads on first use) -------------------------
+    @property
+    def documents(self) -> Any:
+        if self._documents is None:
+            from desktop.ui.offer_actions import OfferActions
+
+            self._documents = OfferActions(self)
+        return self._documents
+
+    # -- slots -----------------------------------------------------------------------------
+    def _member_opened(self, member_id: str) -> None:
+        s = self.session
+        self.tabs.setCurrentWidget(self.editor)
+        if s.draft.member_id == member_id:
+            return
+        if s.read_only or s.draft.lines:
+            member = self.backend.member(member_id)
+            current = s.member
+            name = member.display_name if member else member_id
+            self.bar.show_message(
+                f"L'offre en cours est pour {current.display_name if current else 'aucun membre'}.",
+                Level.INFO,
+                actions=(
+                    (f"Nouvelle offre pour {name}", lambda: self.new_offer_for(member_id)),
+                    *(
+                        ()
+                        if s.read_only
+                        else ((f"Passer cette offre à {name}", lambda: self.session.set_member(member_id)),)
+                    ),
+                ),
+            )
+            return
+        s.set_member(member_id)
+        self.editor.catalogue.filter.setFocus()
+
+    def new_offer(self) -> None:
+        member = self.members.member
+        self.new_offer_for(member.id if member else None)
+
+    def new_offer_for(self, member_id: str | None) -> None:
+        self.session.new(member_id)
+        self.tabs.setCurrentWidget(self.editor)
+        self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")
+        self.editor.catalogue.filter.setFocus()
+
+    def save(self) -> None:
+        if self.session.read_only:
+            self.bar.info("Cette offre est finalisée : elle est déjà enregistrée et ne change plus.")
+            return
+        if self.session.draft.empty:
+            self.bar.info("Rien à enregistrer : choisissez un membre et ajoutez des produits.")
+            return
+        self.session._dirty = True  # Ctrl+S always writes, and says so
+        if self.session.save_now():
+            self.bar.success("Brouillon enregistré.")
+
+    def open_offer(self, offer_id: str) -> None:
+        try:
+            offer = self.backend.get_offer(offer_id)
+        except ComptoirError as exc:
+            self.bar.error(str(exc))
+            return
+        self.session.open_offer(offer)
+        if offer.member is not None and self.backend.member(offer.member.id) is not None:
+            self.members.show_member(offer.member.id)
+        self.tabs.setCurrentWidget(self.editor)
+
+    def show_offers(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.offers_list.filter.setFocus()
+
+    @property
+    def offers_list(self) -> Any:
+        if self._offers_list is None:
+            from desktop.ui.offers_list import OffersList
+
+            w = OffersList(self.backend, self.runner, self.money, self.dialogs, self.bar)
+            w.open_requested.connect(self.open_offer)
+            w.deleted.connect(self.session.forget_offer)
+            self._offers_list = w
+            index = self.tabs.indexOf(self.offers_placeholder)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, w, "Offres enregistrées")
+            self.tabs.blockSignals(False)
+            self.offers_placeholder.deleteLater()
+        return self._offers_list
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self.session.save_now()
+            self.offers_list.reload(select=self.session.offer.id if self.session.offer else None)
+            self.tabs.setCurrentIndex(1)
+
+    def open_settings(self) -> None:
+        from desktop.ui.settings_dialog import SettingsDialog
+
+        if self._settings_dialog is not None:
+            self._settings_dialog.close()
+        self._settings_dialog = SettingsDialog(self.backend, self._settings_saved, self)
+        self._settings_dialog.destroyed.connect(lambda *_: setattr(self, "_settings_dialog", None))
+        self._settings_dialog.open()
+
+    def _settings_saved(self, _settings: Any) -> None:
+        self.bar.success("Réglages enregistrés.")
+
+    def _saved(self, _offer: Any) -> None:
+        if self._offers_list is not None and self.tabs.currentIndex() == 1:
+            self._offers_list.reload()
+
+    def _session_opened(self) -> None:
+        self._update_title()
+
+    def _update_title(self) -> None:
+        member = self.session.member
+        self.setWindowTitle(f"{member.display_name} — Comptoir" if member else "Comptoir — offres iMio")
+
+    # -- drafts across restarts --------------------------------------------------------------
+    def _remember_draft(self, offer_id: str | None) -> None:
+        if offer_id:
+            self.state.last_draft = offer_id
+
+    def _offer_last_draft(self) -> None:
+        offer_id = self.state.last_draft
+        if not offer_id:
+            return
+        try:
+            offer = self.backend.offers.find(offer_id)
+        except ComptoirError:
+            offer = None
+        if offer is None or not offer.is_draft:
+            self.state.last_draft = None
+            return
+        who = offer.member.display_name if offer.member else "aucun membre"
+        when = offer.updated.astimezone().strftime("%d/%m/%Y à %H:%M") if offer.updated else ""
+        n = len(offer.request.lines)
+        self.bar.show_message(
+            f"Vous travailliez sur un brouillon pour {who} ({n} ligne{'s' if n > 1 else ''}, "
+            f"modifié le {when}).",
+            Level.INFO,
+            actions=(("Rouvrir le brouillon", lambda: self.open_offer(offer_id)),),
+        )
+
+    # -- closing ---------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.state.geometry("main")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+
+    def shutdown(self) -> None:
+        """Flush what is pending (called on close, and by the application on exit)."""
+        self.session.save_now()
+        if not self.check_mode:
+            self.state.set_geometry("main", self.saveGeometry())
+        self.state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)

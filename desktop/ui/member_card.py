@@ -1,0 +1,194 @@
+"""The member card: who it is, its size with date and source, its category and why."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.categories import CategoryDecision
+from desktop.core.members import Headcount, Member
+from desktop.ui.models import InstalledModel
+from desktop.ui.money import MoneyText
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(title)
+    label.setObjectName("sectionTitle")
+    label.setStyleSheet("font-weight: 600; color: #333; margin-top: 8px;")
+    return label
+
+
+class MemberCard(QWidget):
+    edit_requested = Signal(str)
+    category_requested = Signal(str)
+    new_offer_requested = Signal(str)
+
+    def __init__(self, money: MoneyText, installed: InstalledModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("memberCard")
+        self._money = money
+        self.member: Member | None = None
+
+        self.empty = QLabel(
+            "Aucun membre choisi.\n\nTapez quelques lettres du nom, un code postal, un code NIS "
+            "ou un numéro de zone dans le champ de recherche (Ctrl+F)."
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty.setStyleSheet("color: #555;")
+
+        self.title = QLabel()
+        self.title.setObjectName("memberName")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.kind = QLabel()
+        self.kind.setObjectName("memberKind")
+        self.address = QLabel()
+        self.address.setWordWrap(True)
+        self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.size = QLabel()
+        self.size.setObjectName("memberSize")
+        self.size.setWordWrap(True)
+        self.category = QLabel()
+        self.category.setObjectName("memberCategory")
+        self.category.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.trace = QLabel()
+        self.trace.setObjectName("memberTrace")
+        self.trace.setWordWrap(True)
+        self.trace.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.membership = QLabel()
+        self.membership.setObjectName("memberMembership")
+        self.installed = QListView()
+        self.installed.setObjectName("memberInstalled")
+        self.installed.setModel(installed)
+        self.installed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.installed.setMaximumHeight(110)
+        self.installed_empty = QLabel("Aucun produit iMio enregistré.")
+        self.installed_empty.setStyleSheet("color: #555;")
+
+        self.edit_button = QPushButton("Modifier…")
+        self.edit_button.setToolTip("Corriger la population ou les agents, l'adresse, les produits installés")
+        self.category_button = QPushButton("Catégorie…")
+        self.category_button.setToolTip("Choisir une autre catégorie, avec un motif")
+        self.offer_button = QPushButton("Nouvelle offre")
+        self.offer_button.setToolTip("Commencer une offre vide pour ce membre")
+        self.edit_button.clicked.connect(lambda: self._emit(self.edit_requested))
+        self.category_button.clicked.connect(lambda: self._emit(self.category_requested))
+        self.offer_button.clicked.connect(lambda: self._emit(self.new_offer_requested))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.category_button)
+        buttons.addWidget(self.offer_button)
+        buttons.addStretch(1)
+
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 4, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(self.kind)
+        lay.addWidget(self.address)
+        lay.addWidget(_section("Taille"))
+        lay.addWidget(self.size)
+        lay.addWidget(_section("Catégorie tarifaire"))
+        lay.addWidget(self.category)
+        lay.addWidget(self.trace)
+        lay.addWidget(_section("Affiliation"))
+        lay.addWidget(self.membership)
+        lay.addWidget(_section("Produits iMio installés"))
+        lay.addWidget(self.installed)
+        lay.addWidget(self.installed_empty)
+        lay.addLayout(buttons)
+        lay.addStretch(1)
+        self.body = body
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.empty)
+        outer.addWidget(scroll, 1)
+        self._scroll = scroll
+        self.show_member(None, None)
+
+    def _emit(self, signal: Signal) -> None:  # type: ignore[valid-type]
+        if self.member is not None:
+            signal.emit(self.member.id)  # type: ignore[attr-defined]
+
+    def show_member(self, member: Member | None, decision: CategoryDecision | None) -> None:
+        self.member = member
+        self.empty.setVisible(member is None)
+        self._scroll.setVisible(member is not None)
+        if member is None or decision is None:
+            return
+        self.title.setText(member.display_name)
+        bits = [member.kind.label]
+        if member.nis:
+            bits.append(f"NIS {member.nis}")
+        if member.postcodes:
+            bits.append(", ".join(member.postcodes))
+        if member.province:
+            bits.append(f"province de {member.province}" if member.province[0].islower() else member.province)
+        self.kind.setText(" · ".join(bits))
+        self.address.setText(member.address or "Adresse non renseignée")
+        self.address.setStyleSheet("" if member.address else "color: #9a5b00;")
+        self.size.setText(self._size_text(member))
+        if decision.category:
+            text = _category_title(decision.category)
+            if decision.overridden:
+                text += " (choisie à la main)"
+            self.category.setText(text)
+            self.category.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        else:
+            self.category.setText("Catégorie à choisir")
+            self.category.setStyleSheet("font-size: 13pt; font-weight: 600; color: #9a5b00;")
+        self.trace.setText("<br>".join(f"• {escape(t.replace(' -> ', ' → '))}" for t in decision.trace))
+        status = member.membership.status.label
+        if member.membership.since:
+            status += f" depuis le {self._money.date(member.membership.since)}"
+        self.membership.setText(status)
+        has_installed = bool(member.installed)
+        self.installed.setVisible(has_installed)
+        self.installed_empty.setVisible(not has_installed)
+
+    def _size_text(self, member: Member) -> str:
+        unit = "agents" if member.kind.counts_agents else "habitants"
+        size = member.size
+        if size is None:
+            return f"Nombre d'{unit} inconnu" if unit == "agents" else "Nombre d'habitants inconnu"
+        text = f"{self._money.number(size.value)} {unit}" + _origin(self._money, size)
+        if member.size_correction is not None and member.reference_size is not None:
+            ref = member.reference_size
+            text += (
+                f"<br><span style='color:#555'>Chiffre corrigé ; référence : "
+                f"{self._money.number(ref.value)} {unit}{escape(_origin(self._money, ref))}</span>"
+            )
+        return text
+
+
+def _origin(money: MoneyText, h: Headcount) -> str:
+    bits = []
+    if h.as_of:
+        bits.append(f"au {money.date(h.as_of)}")
+    if h.source:
+        bits.append(f"source : {h.source}")
+    return f" ({', '.join(bits)})" if bits else ""
+
+
+def _category_title(category: str) -> str:
+    if category.startswith("Cat "):
+        return f"Catégorie {category[4:]}"
+    return category

@@ -1,0 +1,323 @@
+"""Member forms: edit (size correction, address, installed base), create, choose a category.
+
+Each form validates through core (``Member.with_size_correction``, ``with_override``...) and
+the store, and shows what is wrong next to the field. They are opened with ``open()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.errors import InvalidInput
+from desktop.core.members import InstalledProduct, InstallState, Member, MemberKind
+from desktop.ui.backend import Backend
+from desktop.ui.form import FormDialog, hint
+from desktop.ui.money import MoneyText
+
+
+def _date_edit(value: date | None = None) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    d = value or date.today()
+    edit.setDate(QDate(d.year, d.month, d.day))
+    return edit
+
+
+def _py_date(edit: QDateEdit) -> date:
+    q = edit.date()
+    return date(q.year(), q.month(), q.day())
+
+
+def _whole_number(text: str, field: str, what: str) -> int:
+    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(".", "")
+    if not cleaned.isdigit():
+        raise InvalidInput(f"{what} : indiquez un nombre entier positif (par exemple 12500).", field=field)
+    return int(cleaned)
+
+
+class MemberEditDialog(FormDialog):
+    def __init__(
+        self,
+        member: Member,
+        backend: Backend,
+        money: MoneyText,
+        on_saved: Callable[[Member], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(f"Modifier — {member.display_name}", parent)
+        self.setObjectName("memberEditDialog")
+        self.member = member
+        self.backend = backend
+        self._on_saved = on_saved
+        unit = "agents" if member.kind.counts_agents else "habitants"
+
+        self.address = QLineEdit(member.address)
+        self.address.setObjectName("address")
+        self.address.setPlaceholderText("Rue, numéro, code postal et localité")
+        self.errors.add_row("Adresse :", self.address, "address")
+
+        current = member.size
+        self.outer.insertWidget(
+            1,
+            hint(
+                f"Chiffre actuel : {money.number(current.value)} {unit}"
+                + (f" ({current.source})" if current and current.source else "")
+                if current
+                else f"Nombre d'{unit} inconnu"
+                if unit == "agents"
+                else "Nombre d'habitants inconnu"
+            ),
+        )
+        self.size = QLineEdit()
+        self.size.setObjectName("size")
+        self.size.setPlaceholderText(f"nouveau nombre d'{unit}" if unit == "agents" else "nouveau nombre d'habitants")
+        self.errors.add_row(f"Corriger le nombre d'{unit} :" if unit == "agents" else "Corriger la population :",
+                            self.size, "size", "value")
+        self.as_of = _date_edit()
+        self.as_of.setObjectName("as_of")
+        self.errors.add_row("Chiffre au :", self.as_of, "as_of")
+        self.source = QLineEdit()
+        self.source.setObjectName("source")
+        self.source.setPlaceholderText("par exemple : Statbel 1/1/2025, courriel du DG")
+        self.errors.add_row("Source du chiffre :", self.source, "source")
+
+        self.installed = list(member.installed)
+        self.installed_list = QListWidget()
+        self.installed_list.setObjectName("installed")
+        self.installed_list.setMaximumHeight(120)
+        self._money = money
+        self._fill_installed()
+        remove = QPushButton("Retirer")
+        remove.clicked.connect(self._remove_installed)
+        self.product = QComboBox()
+        self.product.setObjectName("installedProduct")
+        for p in backend.tariff.products.values():
+            if p.kind != "service":
+                self.product.addItem(p.name, p.code)
+        self.state = QComboBox()
+        self.state.setObjectName("installedState")
+        for s in InstallState:
+            self.state.addItem(s.label, s.value)
+        self.since = _date_edit()
+        add = QPushButton("Ajouter")
+        add.setObjectName("addInstalled")
+        add.clicked.connect(self._add_installed)
+        row = QHBoxLayout()
+        row.addWidget(self.product, 1)
+        row.addWidget(self.state)
+        row.addWidget(QLabel("depuis"))
+        row.addWidget(self.since)
+        row.addWidget(add)
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.installed_list, 1)
+        top.addWidget(remove)
+        lay.addLayout(top)
+        lay.addLayout(row)
+        self.errors.add_row("Produits installés :", box, "installed")
+        self.finish_layout()
+        self.setMinimumWidth(620)
+
+    def _fill_installed(self) -> None:
+        self.installed_list.clear()
+        for item in self.installed:
+            p = self.backend.tariff.products.get(item.product)
+            name = p.name if p else item.product
+            since = f" depuis le {self._money.date(item.since)}" if item.since else ""
+            QListWidgetItem(f"{name} — {item.state.label.lower()}{since}", self.installed_list)
+
+    def _add_installed(self) -> None:
+        code = self.product.currentData()
+        if any(i.product == code for i in self.installed):
+            self.errors.show(InvalidInput("Ce produit figure déjà dans la liste.", field="installed"))
+            return
+        self.installed.append(
+            InstalledProduct(code, InstallState(self.state.currentData()), _py_date(self.since))
+        )
+        self._fill_installed()
+
+    def _remove_installed(self) -> None:
+        row = self.installed_list.currentRow()
+        if 0 <= row < len(self.installed):
+            del self.installed[row]
+            self._fill_installed()
+
+    def submit(self) -> None:
+        m = replace(self.member, address=self.address.text().strip(), installed=tuple(self.installed))
+        if self.size.text().strip():
+            what = "Nombre d'agents" if m.kind.counts_agents else "Population"
+            value = _whole_number(self.size.text(), "size", what)
+            m = m.with_size_correction(value, _py_date(self.as_of), self.source.text())
+        elif self.source.text().strip():
+            raise InvalidInput("Indiquez le chiffre corrigé, ou videz la source.", field="size")
+        saved = self.backend.save_member(m)
+        self._on_saved(saved)
+
+
+CREATABLE = (MemberKind.INTERCOMMUNALE, MemberKind.RCA, MemberKind.AUTRE)
+
+
+class MemberCreateDialog(FormDialog):
+    def __init__(
+        self, backend: Backend, on_saved: Callable[[Member], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Nouveau membre", parent, ok_text="Créer")
+        self.setObjectName("memberCreateDialog")
+        self.backend = backend
+        self._on_saved = on_saved
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for k in CREATABLE:
+            self.kind.addItem(k.label, k.value)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.errors.add_row("Type :", self.kind, "kind")
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.errors.add_row("Nom :", self.name, "name")
+        self.address = QLineEdit()
+        self.address.setObjectName("address")
+        self.address.setPlaceholderText("Rue, numéro, code postal et localité")
+        self.errors.add_row("Adresse :", self.address, "address")
+        self.agents = QLineEdit()
+        self.agents.setObjectName("agents")
+        self.agents_label = "Nombre d'agents :"
+        self.errors.add_row(self.agents_label, self.agents, "agents", "size", "value")
+        self.as_of = _date_edit()
+        self.errors.add_row("Chiffre au :", self.as_of, "as_of")
+        self.source = QLineEdit()
+        self.source.setObjectName("source")
+        self.source.setPlaceholderText("par exemple : rapport annuel 2025")
+        self.errors.add_row("Source du chiffre :", self.source, "source")
+        self.category = QComboBox()
+        self.category.setObjectName("category")
+        self.category.addItem("Selon le nombre d'agents", None)
+        for c in backend.categories:
+            self.category.addItem(c, c)
+        self.errors.add_row("Catégorie :", self.category, "category")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText("obligatoire si vous choisissez la catégorie")
+        self.errors.add_row("Motif de la catégorie :", self.reason, "reason")
+        self.rule = hint("")
+        self.outer.insertWidget(1, self.rule)
+        self.finish_layout()
+        self.setMinimumWidth(520)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        kind = MemberKind(self.kind.currentData())
+        agents = kind.counts_agents
+        self.category.setItemText(0, "Selon le nombre d'agents" if agents else "À choisir")
+        if agents:
+            self.rule.setText(
+                "La catégorie d'une intercommunale ou d'une RCA suit son nombre d'agents "
+                "(0-25 : 1, 26-50 : 2, 51-75 : 3, 76-100 : 4, 101 et plus : 5)."
+            )
+        else:
+            self.rule.setText(
+                "Pas de règle automatique pour ce type : choisissez la catégorie et donnez le motif."
+            )
+
+    def submit(self) -> None:
+        kind = MemberKind(self.kind.currentData())
+        name = self.name.text().strip()
+        if not name:
+            raise InvalidInput("Indiquez le nom du membre.", field="name")
+        agents: int | None = None
+        if self.agents.text().strip():
+            agents = _whole_number(self.agents.text(), "agents", "Nombre d'agents")
+        elif kind.counts_agents:
+            raise InvalidInput(
+                "Indiquez le nombre d'agents : il détermine la catégorie.", field="agents"
+            )
+        if agents is not None and not self.source.text().strip():
+            raise InvalidInput("Indiquez la source du nombre d'agents.", field="source")
+        category = self.category.currentData()
+        reason = self.reason.text().strip()
+        if kind is MemberKind.AUTRE and category is None:
+            raise InvalidInput("Choisissez la catégorie de cet organisme.", field="category")
+        if category is not None and not reason:
+            raise InvalidInput(
+                "Une catégorie choisie à la main doit être justifiée : indiquez le motif.",
+                field="reason",
+            )
+        member = self.backend.create_member(
+            kind=kind,
+            name=name,
+            address=self.address.text().strip(),
+            size=agents,
+            as_of=_py_date(self.as_of) if agents is not None else None,
+            source=self.source.text().strip(),
+            category=category,
+            reason=reason,
+        )
+        self._on_saved(member)
+
+
+class CategoryDialog(FormDialog):
+    """Choose a category by hand (with a mandatory reason), or go back to the derived one."""
+
+    def __init__(
+        self,
+        member: Member,
+        backend: Backend,
+        on_saved: Callable[[Member], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(f"Catégorie — {member.display_name}", parent)
+        self.setObjectName("categoryDialog")
+        self.member = member
+        self.backend = backend
+        self._on_saved = on_saved
+        decision = backend.decision(member)
+        derived = decision.derived
+        self.outer.insertWidget(
+            1,
+            hint(
+                "Catégorie selon les règles : "
+                + (derived or "aucune (à choisir)")
+                + "\n"
+                + "\n".join(decision.trace)
+            ),
+        )
+        self.category = QComboBox()
+        self.category.setObjectName("category")
+        if derived:
+            self.category.addItem(f"Catégorie dérivée ({derived})", None)
+        for c in backend.categories:
+            self.category.addItem(c, c)
+        if member.category_override:
+            i = self.category.findData(member.category_override.category)
+            if i >= 0:
+                self.category.setCurrentIndex(i)
+        self.errors.add_row("Catégorie :", self.category, "category")
+        self.reason = QLineEdit(member.category_override.reason if member.category_override else "")
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText("obligatoire : pourquoi cette catégorie ?")
+        self.errors.add_row("Motif :", self.reason, "reason")
+        self.finish_layout()
+        self.setMinimumWidth(520)
+
+    def submit(self) -> None:
+        chosen = self.category.currentData()
+        updated = self.member.with_override(chosen, self.reason.text())
+        self._on_saved(self.backend.save_member(updated))

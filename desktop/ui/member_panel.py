@@ -1,0 +1,106 @@
+"""Left panel: the member search (always at hand) above the member card and its forms."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from desktop.core.members import Member
+from desktop.ui.backend import Backend
+from desktop.ui.member_card import MemberCard
+from desktop.ui.member_forms import CategoryDialog, MemberCreateDialog, MemberEditDialog
+from desktop.ui.message_bar import MessageBar
+from desktop.ui.models import InstalledModel
+from desktop.ui.money import MoneyText
+from desktop.ui.search_panel import SearchPanel
+from desktop.ui.tasks import TaskRunner
+
+
+class MemberPanel(QWidget):
+    member_opened = Signal(str)  # chosen in the search
+    member_changed = Signal(str)  # edited, category changed or created
+    new_offer_requested = Signal(str)
+
+    def __init__(
+        self,
+        backend: Backend,
+        runner: TaskRunner,
+        money: MoneyText,
+        bar: MessageBar,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.money = money
+        self.bar = bar
+        self.dialog: QWidget | None = None
+        self.search = SearchPanel(runner, lambda: (self.backend.index, self.backend.tariff))
+        self.installed_model = InstalledModel(backend.tariff, money, self)
+        self.card = MemberCard(money, self.installed_model)
+        self.search.member_chosen.connect(self._chosen)
+        self.search.results_shown.connect(lambda _n: self.card.setVisible(False))
+        self.search.field.textChanged.connect(self._text_changed)
+        self.card.edit_requested.connect(self.edit_member)
+        self.card.category_requested.connect(self.choose_category)
+        self.card.new_offer_requested.connect(self.new_offer_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.card, 1)
+        self.setMinimumWidth(300)
+
+    @property
+    def member(self) -> Member | None:
+        return self.card.member
+
+    def _text_changed(self, text: str) -> None:
+        if not text.strip():
+            self.search.clear()
+            self.card.setVisible(True)
+
+    def _chosen(self, member_id: str) -> None:
+        self.show_member(member_id)
+        self.member_opened.emit(member_id)
+
+    def show_member(self, member_id: str | None) -> None:
+        member = self.backend.member(member_id) if member_id else None
+        decision = self.backend.decision(member) if member is not None else None
+        self.installed_model.set_items(member.installed if member else ())
+        self.card.show_member(member, decision)
+        self.card.setVisible(True)
+
+    # -- forms ---------------------------------------------------------------------------
+    def _open(self, dialog: QWidget) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dialog
+        dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
+        dialog.open()  # type: ignore[attr-defined]
+
+    def edit_member(self, member_id: str | None = None) -> None:
+        member = self.backend.member(member_id) if member_id else self.member
+        if member is None:
+            self.bar.info("Choisissez d'abord un membre (Ctrl+F).")
+            return
+        self._open(MemberEditDialog(member, self.backend, self.money, self._saved, self))
+
+    def choose_category(self, member_id: str | None = None) -> None:
+        member = self.backend.member(member_id) if member_id else self.member
+        if member is None:
+            self.bar.info("Choisissez d'abord un membre (Ctrl+F).")
+            return
+        self._open(CategoryDialog(member, self.backend, self._saved, self))
+
+    def create_member(self) -> None:
+        self._open(MemberCreateDialog(self.backend, self._created, self))
+
+    def _saved(self, member: Member) -> None:
+        self.show_member(member.id)
+        self.bar.success(f"{member.display_name} : modifications enregistrées.")
+        self.member_changed.emit(member.id)
+
+    def _created(self, member: Member) -> None:
+        self.show_member(member.id)
+        self.bar.success(f"{member.display_name} créé.")
+        self.member_changed.emit(member.id)
+        self.member_opened.emit(member.id)

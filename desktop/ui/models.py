@@ -1,0 +1,526 @@
+"""Qt item models: thin adapters over core lists (checked with ``qtmodeltester``).
+
+Models hold core values and show them; money texts come from ``MoneyText`` (babel), never
+from string formatting here. No model computes anything the engine already computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.core.catalogue import Family, Product, Tariff
+from desktop.core.members import InstalledProduct
+from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity
+from desktop.ui.backend import Hit
+from desktop.ui.money import MoneyText
+
+Index = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+ALIGN = Qt.ItemDataRole.TextAlignmentRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+FONT = Qt.ItemDataRole.FontRole
+USER = Qt.ItemDataRole.UserRole
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+MUTED = QColor("#6b6b6b")
+WARN = QColor("#9a5b00")
+BAD = QColor("#a61b1b")
+
+
+def _bold() -> QFont:
+    f = QFont()
+    f.setBold(True)
+    return f
+
+
+# --------------------------------------------------------------------------- search hits
+
+
+class MemberHitsModel(QAbstractTableModel):
+    """Search results: name, kind, category."""
+
+    HEADERS = ("Membre", "Type", "Catégorie")
+    MemberIdRole = USER + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._hits: list[Hit] = []
+
+    def set_hits(self, hits: Sequence[Hit]) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def hit(self, row: int) -> Hit:
+        return self._hits[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        m, col = hit.member, index.column()
+        if role == DISPLAY:
+            if col == 0:
+                return m.display_name
+            if col == 1:
+                return m.kind.label
+            if col == 2:
+                return hit.decision.category or "à choisir"
+        elif role == TOOLTIP:
+            bits = [m.display_name, m.kind.label]
+            if m.postcodes:
+                bits.append("Code postal : " + ", ".join(m.postcodes))
+            if m.nis:
+                bits.append(f"NIS : {m.nis}")
+            bits.extend(hit.decision.trace)
+            return "\n".join(bits)
+        elif role == FOREGROUND and col == 2 and not hit.decision.decided:
+            return QBrush(WARN)
+        elif role == self.MemberIdRole:
+            return m.id
+        return None
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+class CatalogueModel(QAbstractItemModel):
+    """The tariff's products grouped by family, in catalogue order (a two-level tree)."""
+
+    ProductCodeRole = USER + 1
+    HEADERS = ("Produit",)
+
+    def __init__(self, tariff: Tariff, parent: Any = None) -> None:
+        super().__init__(parent)
+        groups: dict[Family, list[Product]] = {f: [] for f in Family}
+        for p in sorted(tariff.products.values(), key=lambda p: p.order):
+            groups.setdefault(p.family, []).append(p)
+        self._families = [f for f in groups if groups[f]]
+        self._products = [groups[f] for f in self._families]
+        self._tariff = tariff
+
+    # internalId: 0 for a family row, family position + 1 for a product row
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        if parent.internalId() == 0:
+            return self.createIndex(row, column, parent.row() + 1)
+        return QModelIndex()
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(int(index.internalId()) - 1, 0, 0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._families)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._products[parent.row()])
+        return 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY and section == 0:
+            return self.HEADERS[0]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.internalId() == 0:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def product(self, index: Index) -> Product | None:
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self._products[int(index.internalId()) - 1][index.row()]
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            family = self._families[index.row()]
+            if role == DISPLAY:
+                return family.label
+            if role == FONT:
+                return _bold()
+            return None
+        p = self.product(index)
+        if p is None:
+            return None
+        if role == DISPLAY:
+            return p.name
+        if role == TOOLTIP:
+            bits = [p.name]
+            if p.description:
+                bits.append(p.description)
+            if p.parent and p.parent in self._tariff.products:
+                bits.append(f"Option de {self._tariff.products[p.parent].name}")
+            if p.parameters:
+                bits.append("Demande : " + ", ".join(x.label or x.key for x in p.parameters))
+            if p.to_confirm:
+                bits.append(p.to_confirm)
+            return "\n".join(bits)
+        if role == self.ProductCodeRole:
+            return p.code
+        if role == USER + 2:  # filter text: name, code, aliases, family
+            return " ".join((p.name, p.code, *p.aliases, *p.former_names, p.description))
+        return None
+
+
+# --------------------------------------------------------------------------- quote lines
+
+
+class QuoteLinesModel(QAbstractTableModel):
+    """The offer's lines as the engine priced them."""
+
+    HEADERS = ("Produit", "Paramètres", "Coût unique", "Annuel", "Jours", "Statut")
+    PRODUCT, PARAMS, ONE_TIME, ANNUAL, DAYS, STATUS = range(6)
+
+    def __init__(self, money: MoneyText, tariff: Tariff, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._money = money
+        self._tariff = tariff
+        self._lines: list[QuoteLine] = []
+
+    def set_quote(self, quote: Quote | None) -> None:
+        new = list(quote.lines) if quote is not None else []
+        if len(new) == len(self._lines):
+            self._lines = new
+            if new:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(self.HEADERS) - 1))
+            return
+        self.beginResetModel()
+        self._lines = new
+        self.endResetModel()
+
+    def line(self, row: int) -> QuoteLine:
+        return self._lines[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            if role == DISPLAY:
+                return self.HEADERS[section]
+            if role == ALIGN and section in (self.ONE_TIME, self.ANNUAL, self.DAYS):
+                return RIGHT
+        return None
+
+    def params_text(self, line: QuoteLine) -> str:
+        product = self._tariff.products.get(line.product)
+        bits = []
+        for key, value in line.params.items():
+            p = product.parameter(key) if product else None
+            label = (p.label if p and p.label else key).lower()
+            bits.append(f"{self._money.number(value)} {p.unit if p and p.unit else label}".strip())
+        return ", ".join(bits)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+            return None
+        line, col = self._lines[index.row()], index.column()
+        if role == DISPLAY:
+            return self._display(line, col)
+        if role == ALIGN and col in (self.ONE_TIME, self.ANNUAL, self.DAYS):
+            return RIGHT
+        if role == FOREGROUND:
+            if col in (self.ONE_TIME, self.ANNUAL) and self._amount(line, col) is None:
+                return QBrush(WARN)
+            if col == self.STATUS and line.status is not LineStatus.PRICED:
+                return QBrush(WARN)
+            if col == self.PRODUCT and any(n.severity is Severity.BLOCKING for n in line.notices):
+                return QBrush(BAD)
+        if role == TOOLTIP:
+            bits = [line.name]
+            if line.discount:
+                bits.append(f"Remise appliquée : {self._money.money(line.discount)}")
+            bits.extend(n.message for n in line.notices)
+            bits.extend(line.notes)
+            return "\n".join(bits)
+        return None
+
+    def _amount(self, line: QuoteLine, col: int) -> Decimal | None:
+        return line.one_time if col == self.ONE_TIME else line.annual
+
+    def _display(self, line: QuoteLine, col: int) -> str:
+        if col == self.PRODUCT:
+            marks = ""
+            if line.notices:
+                marks = " ⚠" if any(n.severity is not Severity.INFO for n in line.notices) else " ℹ"
+            return line.name + marks
+        if col == self.PARAMS:
+            return self.params_text(line)
+        if col in (self.ONE_TIME, self.ANNUAL):
+            amount = self._amount(line, col)
+            if amount is None:
+                return "Sur devis" if line.status is not LineStatus.NOT_OFFERED else "Non proposé"
+            return self._money.money(amount)
+        if col == self.DAYS:
+            return self._money.number(line.setup_days, missing="")
+        if col == self.STATUS:
+            return line.status.label
+        return ""
+
+
+# --------------------------------------------------------------------------- years
+
+
+class YearsModel(QAbstractTableModel):
+    """Budget per year 1..N (year 1 = one-time + annual; then annual, indexed)."""
+
+    HEADERS = ("Année", "Budget HTVA")
+
+    def __init__(self, money: MoneyText, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._money = money
+        self._years: tuple[Decimal, ...] = ()
+        self._partial = False
+
+    def set_quote(self, quote: Quote | None) -> None:
+        self.beginResetModel()
+        self._years = quote.totals.years if quote is not None else ()
+        self._partial = bool(quote is not None and quote.totals.partial)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._years)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < 2:
+            if role == DISPLAY:
+                return self.HEADERS[section]
+            if role == ALIGN and section == 1:
+                return RIGHT
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._years):
+            return None
+        row, col = index.row(), index.column()
+        if role == DISPLAY:
+            if col == 0:
+                return f"Année {row + 1}"
+            text = self._money.money(self._years[row])
+            return f"{text} (partiel)" if self._partial else text
+        if role == ALIGN and col == 1:
+            return RIGHT
+        if role == FOREGROUND and col == 1 and self._partial:
+            return QBrush(WARN)
+        if role == TOOLTIP and self._partial:
+            return "Partiel : les lignes « Sur devis » ne sont pas comprises."
+        return None
+
+
+# --------------------------------------------------------------------------- installed base
+
+
+class InstalledModel(QAbstractListModel):
+    def __init__(self, tariff: Tariff, money: MoneyText, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._tariff = tariff
+        self._money = money
+        self._items: list[InstalledProduct] = []
+
+    def set_items(self, items: Sequence[InstalledProduct]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> InstalledProduct:
+        return self._items[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == DISPLAY:
+            product = self._tariff.products.get(item.product)
+            name = product.name if product else item.product
+            since = f" depuis le {self._money.date(item.since)}" if item.since else ""
+            return f"{name} — {item.state.label.lower()}{since}"
+        return None
+
+
+# --------------------------------------------------------------------------- notices
+
+
+class NoticesModel(QAbstractListModel):
+    """Every notice of the quote (quote-level first, then per line), most severe first."""
+
+    CodeRole = USER + 1
+    SeverityRole = USER + 2
+    _ORDER = {Severity.BLOCKING: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    _PREFIX = {Severity.BLOCKING: "⛔ ", Severity.WARNING: "⚠ ", Severity.INFO: "ℹ "}
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[tuple[str, Any]] = []  # (line name or "", Notice)
+
+    def set_quote(self, quote: Quote | None) -> None:
+        items: list[tuple[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
+        if quote is not None:
+            for n in quote.notices:
+                items.append(("", n))
+                seen.add((n.code, n.message))
+            for line in quote.lines:
+                for n in line.notices:
+                    if (n.code, n.message) not in seen:
+                        seen.add((n.code, n.message))
+                        items.append((line.name, n))
+        items.sort(key=lambda it: self._ORDER.get(it[1].severity, 3))
+        self.beginResetModel()
+        self._items = items
+        self.endResetModel()
+
+    def notice(self, row: int) -> Any:
+        return self._items[row][1]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        where, n = self._items[index.row()]
+        if role == DISPLAY:
+            head = f"{where} : " if where and where not in n.message else ""
+            return self._PREFIX.get(n.severity, "") + head + n.message
+        if role == FOREGROUND:
+            if n.severity is Severity.BLOCKING:
+                return QBrush(BAD)
+            if n.severity is Severity.WARNING:
+                return QBrush(WARN)
+            return None
+        if role == TOOLTIP:
+            return n.message
+        if role == self.CodeRole:
+            return n.code
+        if role == self.SeverityRole:
+            return n.severity.value
+        return None
+
+
+# --------------------------------------------------------------------------- offers
+
+
+class OffersModel(QAbstractTableModel):
+    """Saved offers (``desktop.core.offers.OfferSummary``), most recent first."""
+
+    HEADERS = ("Offre", "Membre", "Catégorie", "Modifiée le", "Coût unique", "Annuel", "Année 1", "État")
+    AMOUNTS = (4, 5, 6)
+    OfferIdRole = USER + 1
+
+    def __init__(self, money: MoneyText, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._money = money
+        self._rows: list[Any] = []
+
+    def set_offers(self, offers: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(offers)
+        self.endResetModel()
+
+    def offer(self, row: int) -> Any:
+        return self._rows[row]
+
+    def row_of(self, offer_id: str) -> int:
+        for i, o in enumerate(self._rows):
+            if o.id == offer_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            if role == DISPLAY:
+                return self.HEADERS[section]
+            if role == ALIGN and section in self.AMOUNTS:
+                return RIGHT
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        o, col = self._rows[index.row()], index.column()
+        if role == DISPLAY:
+            if col == 0:
+                return o.number or "Brouillon"
+            if col == 1:
+                return o.member_name or "—"
+            if col == 2:
+                return o.category or "—"
+            if col == 3:
+                return self._money.date(o.updated.astimezone().date()) if o.updated else "—"
+            if col in self.AMOUNTS:
+                amount = (o.one_time, o.annual, o.year1)[col - 4]
+                if amount is None:
+                    return "—"
+                text = self._money.money(amount)
+                return f"{text} *" if o.partial else text
+            if col == 7:
+                return o.state.label
+        if role == ALIGN and col in self.AMOUNTS:
+            return RIGHT
+        if role == TOOLTIP:
+            bits = [o.label, o.member_name]
+            if o.partial:
+                bits.append("* totaux partiels : certaines lignes sont sur devis")
+            if o.valid_until:
+                bits.append(f"Valable jusqu'au {self._money.date(o.valid_until)}")
+            if o.predecessor:
+                bits.append(f"Révision de {o.predecessor}")
+            return "\n".join(b for b in bits if b)
+        if role == FOREGROUND and col == 7:
+            from desktop.core.offers import OfferState
+
+            if o.state is OfferState.EXPIREE or o.state is OfferState.REFUSEE:
+                return QBrush(MUTED)
+        if role == self.OfferIdRole:
+            return o.id
+        return None

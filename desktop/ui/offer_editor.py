@@ -1,0 +1,330 @@
+"""The offer editor: catalogue, lines as the engine priced them, notices and totals.
+
+Slots read the widgets and call the session (which pushes an undo command); the engine's
+quote comes back through ``OfferSession.changed`` and the models show it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.quote import Severity
+from desktop.ui.backend import Backend
+from desktop.ui.catalogue_panel import CataloguePanel
+from desktop.ui.dialogs import Dialogs
+from desktop.ui.message_bar import MessageBar
+from desktop.ui.models import NoticesModel, QuoteLinesModel
+from desktop.ui.money import MoneyText
+from desktop.ui.offer_session import OfferSession
+from desktop.ui.params_dialog import ParamsDialog
+from desktop.ui.totals_panel import TotalsPanel
+
+
+class OfferEditor(QWidget):
+    def __init__(
+        self,
+        session: OfferSession,
+        backend: Backend,
+        money: MoneyText,
+        dialogs: Dialogs,
+        bar: MessageBar,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("offerEditor")
+        self.session = session
+        self.backend = backend
+        self.money = money
+        self.dialogs = dialogs
+        self.bar = bar
+        self.params_dialog: ParamsDialog | None = None
+
+        self.header = QLabel()
+        self.header.setObjectName("offerHeader")
+        self.header.setWordWrap(True)
+        self.header.setStyleSheet("font-size: 12pt;")
+        self.status = QLabel()
+        self.status.setObjectName("offerStatus")
+        self.status.setStyleSheet("color: #555;")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.frozen = QLabel()
+        self.frozen.setObjectName("offerFrozen")
+        self.frozen.setWordWrap(True)
+        self.frozen.setStyleSheet(
+            "background: #eef3f8; border: 1px solid #c5d5e6; padding: 6px; border-radius: 4px;"
+        )
+        self.frozen.hide()
+
+        self.lines_model = QuoteLinesModel(money, backend.tariff, self)
+        self.table = QTableView()
+        self.table.setObjectName("offerLines")
+        self.table.setModel(self.lines_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(lambda idx: self.edit_line(idx.row()))
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(QuoteLinesModel.PRODUCT, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(QuoteLinesModel.PARAMS, QHeaderView.ResizeMode.Interactive)
+        for col in (QuoteLinesModel.ONE_TIME, QuoteLinesModel.ANNUAL, QuoteLinesModel.DAYS, QuoteLinesModel.STATUS):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setColumnWidth(QuoteLinesModel.PARAMS, 150)
+
+        self.remove_action = QAction("Retirer de l'offre", self)
+        self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.remove_action.triggered.connect(self.remove_selected)
+        self.edit_action = QAction("Modifier les paramètres…", self)
+        self.edit_action.triggered.connect(lambda: self.edit_line(self._current_row()))
+        self.table.addAction(self.remove_action)
+
+        self.empty_hint = QLabel(
+            "Offre vide. Choisissez un produit dans le catalogue (à droite) : double-clic ou Entrée."
+        )
+        self.empty_hint.setStyleSheet("color: #555;")
+        self.empty_hint.setWordWrap(True)
+
+        self.notices_model = NoticesModel(self)
+        self.notices = QListView()
+        self.notices.setObjectName("offerNotices")
+        self.notices.setModel(self.notices_model)
+        self.notices.setWordWrap(True)
+        self.notices.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.override_button = QPushButton("Passer outre…")
+        self.override_button.setToolTip("Lever un point bloquant en indiquant le motif")
+        self.override_button.clicked.connect(self.override_selected)
+        self.override_button.setEnabled(False)
+        self.notices.selectionModel().selectionChanged.connect(self._notice_selected)
+        notices_row = QHBoxLayout()
+        notices_row.addWidget(self.notices, 1)
+        notices_row.addWidget(self.override_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.notices_box = QWidget()
+        self.notices_box.setLayout(notices_row)
+        notices_row.setContentsMargins(0, 0, 0, 0)
+
+        self.totals = TotalsPanel(money)
+        self.totals.years_changed.connect(self.session.set_years)
+        self.totals.indexation_changed.connect(self.session.set_indexation)
+
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.status)
+
+        center = QWidget()
+        lines_layout = QVBoxLayout(center)
+        lines_layout.setContentsMargins(0, 0, 0, 0)
+        lines_layout.addLayout(top)
+        lines_layout.addWidget(self.frozen)
+        lines_layout.addWidget(self.table, 1)
+        lines_layout.addWidget(self.empty_hint, 1, Qt.AlignmentFlag.AlignTop)
+        lines_layout.addWidget(self.notices_box)
+        lines_layout.addWidget(self.totals)
+
+        self.catalogue = CataloguePanel(backend.tariff)
+        self.catalogue.product_chosen.connect(self.add_product)
+        self.catalogue.setMinimumWidth(240)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.catalogue)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([700, 290])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        session.changed.connect(self.refresh)
+        session.saved.connect(self._saved)
+        session.save_failed.connect(lambda msg: self.bar.error(f"Brouillon non enregistré : {msg}"))
+        self.refresh()
+
+    # -- showing -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        s = self.session
+        quote = s.quote
+        selected = self._selected_rows()
+        self.lines_model.set_quote(quote)
+        self.notices_model.set_quote(quote)
+        self.notices_box.setVisible(self.notices_model.rowCount() > 0)
+        self._fit_notices()
+        self.totals.show_quote(quote, s.draft.years, s.draft.indexation)
+        self.header.setText(self._header_text())
+        has_lines = bool(s.draft.lines)
+        self.table.setVisible(has_lines)
+        self.empty_hint.setVisible(not has_lines and not s.read_only)
+        if s.draft.member_id is None and has_lines:
+            self.empty_hint.setText("Choisissez un membre (Ctrl+F) pour calculer les prix.")
+            self.empty_hint.setVisible(True)
+        elif not has_lines:
+            self.empty_hint.setText(
+                "Offre vide. Choisissez un produit dans le catalogue (à droite) : double-clic ou Entrée."
+            )
+        read_only = s.read_only
+        self.catalogue.setEnabled(not read_only)
+        self.totals.years.setEnabled(not read_only)
+        self.totals.indexation.setEnabled(not read_only)
+        self.remove_action.setEnabled(not read_only)
+        self.edit_action.setEnabled(not read_only)
+        if read_only:
+            self.frozen.setText(
+                f"Offre {s.offer.number} — {s.offer.state.label.lower()} : elle ne change plus. "
+                "Pour la modifier, révisez-la (menu Offre)."
+            )
+        self.frozen.setVisible(read_only)
+        if not s.dirty:
+            self.status.setText(self._saved_text())
+        else:
+            self.status.setText("Modifications en cours d'enregistrement…")
+        if selected:
+            self._select_rows([r for r in selected if r < self.lines_model.rowCount()])
+
+    def _header_text(self) -> str:
+        s = self.session
+        member = s.member
+        if member is None:
+            return "<b>Nouvelle offre</b> — aucun membre choisi"
+        decision = s.decision
+        cat = decision.category if decision and decision.category else "catégorie à choisir"
+        if cat.startswith("Cat "):
+            cat = f"catégorie {cat[4:]}"
+        label = s.offer.label if s.offer is not None else "Nouvelle offre"
+        return f"<b>{label}</b> — {member.display_name} · {cat} · {self.backend.tariff.title}"
+
+    def _saved_text(self) -> str:
+        offer = self.session.offer
+        if offer is None:
+            return ""
+        if not offer.is_draft:
+            return offer.state.label
+        when = offer.updated.astimezone().strftime("%H:%M:%S") if offer.updated else ""
+        return f"Brouillon enregistré à {when}" if when else "Brouillon enregistré"
+
+    def _saved(self, _offer: object) -> None:
+        self.status.setText(self._saved_text())
+        self.header.setText(self._header_text())
+
+    def _fit_notices(self) -> None:
+        rows = self.notices_model.rowCount()
+        if not rows:
+            return
+        shown = min(rows, 4)
+        height = sum(self.notices.sizeHintForRow(r) for r in range(shown)) + 2 * self.notices.frameWidth() + 2
+        self.notices.setFixedHeight(max(height, 24))
+
+    # -- editing -------------------------------------------------------------------------
+    def add_product(self, code: str) -> None:
+        if self.session.read_only:
+            return
+        product = self.backend.product(code)
+        if not product.parameters:
+            self.session.add_line(code, {})
+            self._select_rows([len(self.session.draft.lines) - 1])
+            return
+        self._open_params(product, None, lambda params: self._added(code, params))
+
+    def _added(self, code: str, params: dict) -> None:
+        self.session.add_line(code, params)
+        self._select_rows([len(self.session.draft.lines) - 1])
+        self.table.setFocus()
+
+    def edit_line(self, row: int) -> None:
+        if self.session.read_only or not 0 <= row < len(self.session.draft.lines):
+            return
+        line = self.session.draft.lines[row]
+        product = self.backend.product(line.product)
+        if not product.parameters:
+            self.bar.info(f"{product.name} n'a pas de paramètre à modifier.")
+            return
+        self._open_params(product, line.params, lambda params: self.session.edit_line(row, params))
+
+    def _open_params(self, product, current, on_done) -> None:  # type: ignore[no-untyped-def]
+        if self.params_dialog is not None:
+            self.params_dialog.close()
+        dialog = ParamsDialog(
+            product, self.backend.parse_params, self.money, on_done, current=current, parent=self
+        )
+        dialog.finished.connect(lambda _r: setattr(self, "params_dialog", None))
+        self.params_dialog = dialog
+        dialog.open()
+
+    def remove_selected(self) -> None:
+        rows = self._selected_rows()
+        if rows and not self.session.read_only:
+            self.session.remove_lines(rows)
+            remaining = len(self.session.draft.lines)
+            if remaining:
+                self._select_rows([min(rows[0], remaining - 1)])
+
+    def override_selected(self) -> None:
+        index = self.notices.currentIndex()
+        if not index.isValid():
+            return
+        notice = self.notices_model.notice(index.row())
+        if notice.code in self.session.draft.overrides:
+            self.session.set_override(notice.code, None)
+            return
+        reason = self.dialogs.ask_text(
+            self, "Passer outre", f"{notice.message}\n\nMotif (obligatoire, imprimé dans le dossier) :"
+        )
+        if reason is None:
+            return
+        if not reason.strip():
+            self.bar.error("Une dérogation doit être justifiée : indiquez un motif.")
+            return
+        self.session.set_override(notice.code, reason.strip())
+
+    def _notice_selected(self) -> None:
+        index = self.notices.currentIndex()
+        ok = False
+        if index.isValid() and not self.session.read_only:
+            n = self.notices_model.notice(index.row())
+            ok = n.severity is Severity.BLOCKING and not n.code.startswith("category:")
+        self.override_button.setEnabled(ok)
+
+    def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
+        row = self.table.indexAt(pos).row()
+        if row < 0:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.edit_action)
+        menu.addAction(self.remove_action)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    # -- selection helpers ---------------------------------------------------------------
+    def _current_row(self) -> int:
+        return self.table.currentIndex().row()
+
+    def _selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+
+    def _select_rows(self, rows: list[int]) -> None:
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        for r in rows:
+            if 0 <= r < self.lines_model.rowCount():
+                sel.select(
+                    self.lines_model.index(r, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                sel.setCurrentIndex(self.lines_model.index(r, 0), QItemSelectionModel.SelectionFlag.NoUpdate)

@@ -1,0 +1,211 @@
+"""The offer being edited: its draft, its quote, undo/redo and autosave.
+
+Every edit replaces the ``Draft`` value through an undo command, so undo/redo cover all of
+them; the engine re-prices the draft after each change, and the draft is written to the store
+at most ``AUTOSAVE_MS`` after the last edit (closing or a crash flushes it at once).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from desktop.core.categories import CategoryDecision
+from desktop.core.errors import ComptoirError
+from desktop.core.members import Member
+from desktop.core.quote import LineRequest, Quote
+from desktop.ui.backend import Backend, Draft
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_MS = 500  # well under the one second a crash may cost
+
+
+class DraftCommand(QUndoCommand):
+    def __init__(self, session: OfferSession, before: Draft, after: Draft, text: str) -> None:
+        super().__init__(text)
+        self._session = session
+        self._before = before
+        self._after = after
+
+    def redo(self) -> None:
+        self._session._set(self._after)
+
+    def undo(self) -> None:
+        self._session._set(self._before)
+
+
+class OfferSession(QObject):
+    changed = Signal()  # draft and quote updated
+    saved = Signal(object)  # the stored Offer, after an autosave
+    save_failed = Signal(str)  # French message
+    problem = Signal(str)  # the engine refused the draft (French message)
+    opened = Signal()  # another offer (or a new one) is now being edited
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        on_draft_id: Callable[[str | None], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.undo_stack = QUndoStack(self)
+        self.draft = Draft()
+        self.quote: Quote | None = None
+        self.offer: Any = None  # desktop.core.offers.Offer once stored
+        self.error: str = ""
+        self._dirty = False
+        self._on_draft_id = on_draft_id or (lambda _id: None)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.save_now)
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def member(self) -> Member | None:
+        return self.backend.member(self.draft.member_id) if self.draft.member_id else None
+
+    @property
+    def decision(self) -> CategoryDecision | None:
+        member = self.member
+        return self.backend.decision(member) if member is not None else None
+
+    @property
+    def read_only(self) -> bool:
+        return self.offer is not None and not self.offer.is_draft
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    # -- edits (each one undoable) -------------------------------------------------------
+    def apply(self, after: Draft, text: str) -> None:
+        if self.read_only or after == self.draft:
+            return
+        self.undo_stack.push(DraftCommand(self, self.draft, after, text))
+
+    def set_member(self, member_id: str) -> None:
+        member = self.backend.member(member_id)
+        name = member.display_name if member else member_id
+        self.apply(replace(self.draft, member_id=member_id), f"Membre : {name}")
+
+    def add_line(self, product: str, params: Mapping[str, Decimal]) -> None:
+        line = LineRequest(product, dict(params))
+        name = self.backend.product(product).name
+        self.apply(replace(self.draft, lines=(*self.draft.lines, line)), f"Ajouter {name}")
+
+    def edit_line(self, row: int, params: Mapping[str, Decimal]) -> None:
+        lines = list(self.draft.lines)
+        lines[row] = replace(lines[row], params=dict(params))
+        name = self.backend.product(lines[row].product).name
+        self.apply(replace(self.draft, lines=tuple(lines)), f"Modifier {name}")
+
+    def remove_lines(self, rows: list[int]) -> None:
+        keep = tuple(line for i, line in enumerate(self.draft.lines) if i not in set(rows))
+        if len(rows) == 1:
+            text = f"Retirer {self.backend.product(self.draft.lines[rows[0]].product).name}"
+        else:
+            text = f"Retirer {len(rows)} lignes"
+        self.apply(replace(self.draft, lines=keep), text)
+
+    def set_years(self, years: int) -> None:
+        self.apply(replace(self.draft, years=years), f"Budget sur {years} ans")
+
+    def set_indexation(self, indexation: Decimal) -> None:
+        self.apply(replace(self.draft, indexation=indexation), "Hypothèse d'indexation")
+
+    def set_override(self, code: str, reason: str | None) -> None:
+        overrides = dict(self.draft.overrides)
+        if reason:
+            overrides[code] = reason
+            text = "Passer outre un point bloquant"
+        else:
+            overrides.pop(code, None)
+            text = "Annuler une dérogation"
+        self.apply(replace(self.draft, overrides=overrides), text)
+
+    def refresh(self) -> None:
+        """Re-price after a change outside the draft (member edited, category chosen)."""
+        self._set(self.draft, touch=self.draft.member_id is not None)
+
+    # -- opening -------------------------------------------------------------------------
+    def new(self, member_id: str | None = None) -> None:
+        self.save_now()
+        self._open(Draft(member_id=member_id), None)
+
+    def open_offer(self, offer: Any) -> None:
+        """Edit a stored offer (a draft), or show a finalised one read-only."""
+        self.save_now()
+        req = offer.request
+        draft = Draft(
+            member_id=offer.member.id if offer.member else None,
+            lines=tuple(req.lines),
+            years=req.years,
+            indexation=req.indexation,
+            overrides=dict(req.overrides),
+        )
+        self._open(draft, offer)
+
+    def _open(self, draft: Draft, offer: Any) -> None:
+        self._timer.stop()
+        self._dirty = False
+        self.offer = offer
+        self.undo_stack.clear()
+        self._set(draft, touch=False)
+        self._on_draft_id(offer.id if offer is not None and offer.is_draft else None)
+        self.opened.emit()
+
+    def _set(self, draft: Draft, touch: bool = True) -> None:
+        self.draft = draft
+        try:
+            if self.read_only and self.offer.quote is not None:
+                self.quote = self.offer.quote  # frozen: the prices it was sent with
+            else:
+                self.quote = self.backend.quote(draft)
+            self.error = ""
+        except ComptoirError as exc:
+            self.quote = None
+            self.error = str(exc)
+            self.problem.emit(self.error)
+        if touch and not self.read_only:
+            self._dirty = True
+            self._timer.start()
+        self.changed.emit()
+
+    # -- saving --------------------------------------------------------------------------
+    def save_now(self) -> bool:
+        """Write the draft now if it changed; True when the store has the latest edit."""
+        self._timer.stop()
+        if not self._dirty or self.read_only:
+            return True
+        if self.draft.empty:
+            self._dirty = False
+            return True
+        try:
+            offer = self.backend.save_draft(self.offer, self.draft, self.quote)
+        except ComptoirError as exc:
+            log.warning("Brouillon non enregistré : %s", exc)
+            self.save_failed.emit(str(exc))
+            return False
+        first = self.offer is None
+        self.offer = offer
+        self._dirty = False
+        if first:
+            self._on_draft_id(offer.id)
+        self.saved.emit(offer)
+        return True
+
+    def forget_offer(self, offer_id: str) -> None:
+        """The stored draft was deleted elsewhere (offers list): start a new one."""
+        if self.offer is not None and self.offer.id == offer_id:
+            self._dirty = False
+            self._open(Draft(), None)

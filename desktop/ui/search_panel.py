@@ -1,0 +1,204 @@
+"""Member search: results as you type, keyboard first (type, Down/Up, Enter).
+
+The search runs on a worker thread over an immutable snapshot of the directory; a newer
+keystroke cancels the delivery of an older search, so results never go backwards.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.backend import Hit, search_hits
+from desktop.ui.member_index import MemberIndex
+from desktop.ui.models import MemberHitsModel
+from desktop.ui.tasks import TaskRunner
+
+DEBOUNCE_MS = 80
+SearchSource = Callable[[], tuple[MemberIndex, object]]
+
+
+class SearchPanel(QWidget):
+    member_chosen = Signal(str)  # member id
+    results_shown = Signal(int)  # number of hits, after they are on screen
+
+    def __init__(self, runner: TaskRunner, source: SearchSource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._source = source
+        self._choose_when_ready = False
+        self._searched = ""
+        self._started = 0.0
+        self.last_latency_ms = 0.0
+
+        self.field = QLineEdit()
+        self.field.setObjectName("memberSearch")
+        self.field.setPlaceholderText("Rechercher un membre : nom, code postal, NIS, n° de zone")
+        self.field.setClearButtonEnabled(True)
+        self.field.setToolTip("Ctrl+F. Tapez, puis flèches haut/bas et Entrée pour ouvrir.")
+        self.field.installEventFilter(self)
+        self.field.textEdited.connect(self._schedule)
+        self.field.returnPressed.connect(self.choose_current)
+
+        self.model = MemberHitsModel(self)
+        self.view = QTreeView()
+        self.view.setObjectName("memberResults")
+        self.view.setModel(self.model)
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field keeps the keyboard
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.activated.connect(lambda idx: self._choose_row(idx.row()))
+        self.view.clicked.connect(lambda idx: self._choose_row(idx.row()))
+
+        self.status = QLabel()
+        self.status.setObjectName("searchStatus")
+        self.status.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.field)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+        self.status.hide()
+        self.view.hide()
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._search)
+
+    # -- public --------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    @property
+    def showing_results(self) -> bool:
+        return self.view.isVisible()
+
+    def clear(self) -> None:
+        self._timer.stop()
+        self.field.clear()
+        self._searched = ""
+        self.model.set_hits([])
+        self._show_results(False)
+
+    def choose_current(self) -> None:
+        """Enter: open the highlighted result (waiting for a search still in flight)."""
+        if self._timer.isActive() or self._searched != self.field.text().strip():
+            self._choose_when_ready = True
+            if self._timer.isActive():
+                self._timer.stop()
+                self._search()
+            return
+        row = self.view.currentIndex().row()
+        if row < 0 and self.model.rowCount() > 0:
+            row = 0
+        if row >= 0:
+            self._choose_row(row)
+
+    # -- search --------------------------------------------------------------------------
+    def _schedule(self, _text: str) -> None:
+        self._timer.start()
+
+    def _search(self) -> None:
+        query = self.field.text().strip()
+        if not query:
+            self.clear()
+            return
+        index, tariff = self._source()
+        self._started = time.perf_counter()
+        self._runner.latest(
+            "recherche-membres",
+            search_hits,
+            index,
+            tariff,
+            query,
+            on_result=lambda hits, q=query: self._show_hits(q, hits),
+        )
+
+    def _show_hits(self, query: str, hits: list[Hit]) -> None:
+        self._searched = query
+        self.model.set_hits(hits)
+        if hits:
+            self.view.setCurrentIndex(self.model.index(0, 0))
+            self.status.setText(
+                f"{len(hits)} membre{'s' if len(hits) > 1 else ''}"
+                + (" (50 premiers)" if len(hits) >= 50 else "")
+                + " — ↑↓ puis Entrée pour ouvrir"
+            )
+        else:
+            self.status.setText(
+                f"Aucun membre ne correspond à « {query} ». Essayez le code postal, le code NIS "
+                "ou le numéro de zone."
+            )
+        self._show_results(True)
+        self.last_latency_ms = (time.perf_counter() - self._started) * 1000
+        self.results_shown.emit(len(hits))
+        if self._choose_when_ready and query == self.field.text().strip():
+            self._choose_when_ready = False
+            if hits:
+                self._choose_row(self.view.currentIndex().row())
+
+    def _show_results(self, visible: bool) -> None:
+        self.view.setVisible(visible)
+        self.status.setVisible(visible)
+
+    def _choose_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        member_id = self.model.hit(row).member.id
+        self._show_results(False)
+        self.member_chosen.emit(member_id)
+
+    def _move(self, step: int) -> None:
+        if not self.view.isVisible() and self.model.rowCount():
+            self._show_results(True)
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        row = self.view.currentIndex().row()
+        row = max(0, min(rows - 1, (row if row >= 0 else -1) + step))
+        self.view.setCurrentIndex(self.model.index(row, 0))
+        self.view.scrollTo(self.model.index(row, 0))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key == Qt.Key.Key_Down:
+                self._move(1)
+                return True
+            if key == Qt.Key.Key_Up:
+                self._move(-1)
+                return True
+            if key == Qt.Key.Key_PageDown:
+                self._move(10)
+                return True
+            if key == Qt.Key.Key_PageUp:
+                self._move(-10)
+                return True
+            if key == Qt.Key.Key_Escape and (self.field.text() or self.view.isVisible()):
+                self.clear()
+                return True
+        return super().eventFilter(watched, event)

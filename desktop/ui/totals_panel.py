@@ -1,0 +1,173 @@
+"""Totals of the offer: one-time, annual, year 1, and the budget over N years (estimate)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, MAX_YEARS, Quote
+from desktop.ui.models import YearsModel
+from desktop.ui.money import MoneyText
+
+
+class TotalsPanel(QWidget):
+    years_changed = Signal(int)
+    indexation_changed = Signal(Decimal)
+
+    def __init__(self, money: MoneyText, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("totals")
+        self._money = money
+        self._updating = False
+
+        self.one_time = self._amount_label("totalOneTime")
+        self.annual = self._amount_label("totalAnnual")
+        self.year1 = self._amount_label("totalYear1")
+        self.year1.setStyleSheet("font-size: 14pt; font-weight: 700;")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.addWidget(QLabel("Coût unique (mise en place)"), 0, 0)
+        grid.addWidget(self.one_time, 0, 1)
+        grid.addWidget(QLabel("Coût annuel (maintenance et hébergement)"), 1, 0)
+        grid.addWidget(self.annual, 1, 1)
+        grid.addWidget(QLabel("<b>Budget de l'année 1</b>"), 2, 0)
+        grid.addWidget(self.year1, 2, 1)
+        self.partial = QLabel()
+        self.partial.setObjectName("totalsPartial")
+        self.partial.setWordWrap(True)
+        self.partial.setStyleSheet("color: #9a5b00;")
+        self.partial.hide()
+        self.tax = QLabel("Montants HTVA. La TVA n'est pas applicable aux montants dus à iMio.")
+        self.tax.setWordWrap(True)
+        self.tax.setStyleSheet("color: #555;")
+
+        left = QVBoxLayout()
+        left.addLayout(grid)
+        left.addWidget(self.partial)
+        left.addWidget(self.tax)
+        left.addStretch(1)
+
+        self.years = QSpinBox()
+        self.years.setObjectName("years")
+        self.years.setRange(1, MAX_YEARS)
+        self.years.setValue(DEFAULT_YEARS)
+        self.years.setSuffix(" ans")
+        self.years.setKeyboardTracking(False)
+        self.years.valueChanged.connect(self._years)
+        self.indexation = QDoubleSpinBox()
+        self.indexation.setObjectName("indexation")
+        self.indexation.setRange(0.0, 10.0)
+        self.indexation.setDecimals(1)
+        self.indexation.setSingleStep(0.5)
+        self.indexation.setSuffix(" %/an")
+        self.indexation.setValue(float(DEFAULT_INDEXATION * 100))
+        self.indexation.setKeyboardTracking(False)
+        self.indexation.valueChanged.connect(self._indexation)
+        params = QFormLayout()
+        params.addRow("Budget sur :", self.years)
+        params.addRow("Indexation supposée :", self.indexation)
+
+        self.years_model = YearsModel(money, self)
+        self.table = QTableView()
+        self.table.setObjectName("yearsTable")
+        self.table.setModel(self.years_model)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumWidth(260)
+        self.estimate = QLabel(
+            "Estimation : l'indexation réelle suit l'indice des prix (IPC), "
+            "l'année 2 et les suivantes ne comprennent que le coût annuel."
+        )
+        self.estimate.setWordWrap(True)
+        self.estimate.setStyleSheet("color: #555;")
+        right = QVBoxLayout()
+        right.addLayout(params)
+        right.addWidget(self.table)
+        right.addWidget(self.estimate)
+        right.addStretch(1)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(left, 3)
+        layout.addSpacing(12)
+        layout.addLayout(right, 2)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.show_quote(None, DEFAULT_YEARS, DEFAULT_INDEXATION)
+
+    def _amount_label(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setStyleSheet("font-size: 12pt;")
+        return label
+
+    def show_quote(self, quote: Quote | None, years: int, indexation: Decimal) -> None:
+        self._updating = True
+        try:
+            self.years.setValue(years)
+            self.indexation.setValue(float(indexation * 100))
+        finally:
+            self._updating = False
+        self.years_model.set_quote(quote)
+        self._fit_table()
+        if quote is None:
+            for label in (self.one_time, self.annual, self.year1):
+                label.setText("—")
+            self.partial.hide()
+            return
+        t = quote.totals
+        suffix = " *" if t.partial else ""
+        self.one_time.setText(self._money.money(t.one_time) + suffix)
+        self.annual.setText(self._money.money(t.annual) + suffix)
+        self.year1.setText(self._money.money(t.year1) + suffix)
+        unpriced = [line.name for line in quote.lines if line.partial]
+        if t.partial:
+            self.partial.setText(
+                "* Totaux partiels : "
+                + ", ".join(unpriced)
+                + (" n'est pas compris (sur devis)." if len(unpriced) == 1 else " ne sont pas compris (sur devis).")
+            )
+        self.partial.setVisible(t.partial)
+        self.estimate.setText(
+            f"Estimation avec une indexation supposée de {self._money.percent(t.indexation)} par an ; "
+            "l'indexation réelle suit l'indice des prix (IPC). Les années 2 et suivantes ne "
+            "comprennent que le coût annuel."
+        )
+
+    def _fit_table(self) -> None:
+        """Exactly as tall as its rows: the budget table never scrolls nor leaves a gap."""
+        rows = max(1, self.years_model.rowCount())
+        self.table.resizeRowsToContents()
+        row_h = self.table.verticalHeader().defaultSectionSize()
+        if self.years_model.rowCount():
+            row_h = self.table.rowHeight(0)
+        height = self.table.horizontalHeader().height() + rows * row_h + 2 * self.table.frameWidth()
+        self.table.setFixedHeight(height)
+
+    def _years(self, value: int) -> None:
+        if not self._updating:
+            self.years_changed.emit(value)
+
+    def _indexation(self, value: float) -> None:
+        if not self._updating:
+            self.indexation_changed.emit(Decimal(str(round(value, 1))) / 100)
