@@ -487,6 +487,18 @@ def _note_param(ev: Evaluation, comp: Component) -> str:
 # --------------------------------------------------------------------------- iMio kinds
 
 
+def _qty_detail(ev: Evaluation, comp: Component, qname: str, q: Decimal, unit: Decimal) -> str:
+    """'Maintenance & hébergement par lecteur : 3 lecteurs × 865 €' (nothing for 1 unit)."""
+    if q == 1:
+        return ""
+    what = _unit(ev, qname)
+    calc = (
+        f"{_num(q)} {what} × {eur(unit)}" if what and what != qname else f"{_num(q)} × {eur(unit)}"
+    )
+    label = _short_label(comp)
+    return f"{label} : {calc}" if label else calc
+
+
 @rule("matrix")
 def _matrix(ev: Evaluation, comp: Component) -> Part:
     table = ev.need(comp, "table")
@@ -496,7 +508,7 @@ def _matrix(ev: Evaluation, comp: Component) -> Part:
     if qname is None:
         return _priced(ev, comp, amount, _note_param(ev, comp))
     q = ev.quantity(comp, qname)
-    note = f"{_num(q)} × {eur(amount)}" if q != 1 else ""
+    note = _qty_detail(ev, comp, qname, q, amount)
     return _priced(ev, comp, amount * q, note, _note_param(ev, comp))
 
 
@@ -672,7 +684,7 @@ def _per_block(ev: Evaluation, comp: Component) -> Part:
 def _unit_x_qty(ev: Evaluation, comp: Component) -> Part:
     q = ev.quantity(comp, ev.need(comp, "quantity"))
     unit = ev.value(comp, ev.need(comp, "unit", "rate", "amount"))
-    detail = f"{_num(q)} × {eur(unit)}" if q != 1 else ""
+    detail = _qty_detail(ev, comp, ev.need(comp, "quantity"), q, unit)
     return _priced(ev, comp, q * unit, detail, _note_param(ev, comp))
 
 
@@ -1056,9 +1068,9 @@ def apply_discounts(
         if off <= 0:
             continue
         what = "maintenance annuelle" if d.bucket is Bucket.ANNUAL else "mise en place"
-        label = d.label or "Remise"
-        note = f"{label} : {_num(d.pct)} % sur la {what} (-{eur(off)})"
-        message = f"{label} : {_num(d.pct)} % sur la {what} de {product.name} (-{eur(off)})"
+        label = d.label or f"Remise de {_num(d.pct)} % sur la {what}"
+        note = f"{label} : -{eur(off)}"
+        message = f"{label} : -{eur(off)} sur la {what} de {product.name}"
         if d.condition == "commune_has_in_production":
             message += f", car la commune utilise déjà {product.name} en production"
         line = _replace_line(
