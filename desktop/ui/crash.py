@@ -36,6 +36,11 @@ LOG_TAIL_LINES = 40
 
 def log_file_path() -> Path | None:
     """The file the root logger writes to, if any (configured by the application)."""
+    from desktop.logging_setup import log_file
+
+    configured = log_file()
+    if configured is not None:
+        return configured
     for handler in logging.getLogger().handlers:
         name = getattr(handler, "baseFilename", None)
         if name:
@@ -47,6 +52,9 @@ def log_tail(lines: int = LOG_TAIL_LINES) -> str:
     path = log_file_path()
     if path is None:
         return "(pas de fichier journal)"
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "baseFilename", None) == str(path):
+            handler.flush()
     try:
         with path.open(encoding="utf-8", errors="replace") as f:
             return "".join(f.readlines()[-lines:])

@@ -1,0 +1,84 @@
+"""Unexpected errors reach a report with what to send; user errors get a non-blocking bar."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from desktop.ui.crash import CrashDialog, CrashHandler, build_report
+from desktop.ui.message_bar import Level, MessageBar
+from desktop.ui.qt_logging import ProblemCounter, install_qt_message_handler, uninstall_qt_message_handler
+
+
+def _raise_and_capture():
+    try:
+        raise RuntimeError("panne simulée")
+    except RuntimeError:
+        return sys.exc_info()
+
+
+def test_report_has_version_platform_traceback_and_log_tail():
+    from desktop.logging_setup import configure_logging
+
+    log_file = configure_logging()  # COMPTOIR_LOG_DIR: this test's own folder
+    logging.getLogger("essai").error("ligne juste avant la panne")
+    report = build_report(*_raise_and_capture())
+    from desktop import __version__
+
+    assert f"Comptoir {__version__}" in report
+    assert "Système :" in report
+    assert "RuntimeError: panne simulée" in report
+    assert "ligne juste avant la panne" in report
+    assert str(log_file) in report
+
+
+def test_crash_handler_logs_and_shows_once(qtbot, caplog):
+    shown = []
+    handler = CrashHandler(show=shown.append)
+    handler.install()
+    try:
+        with caplog.at_level(logging.CRITICAL):
+            sys.excepthook(*_raise_and_capture())
+    finally:
+        handler.uninstall()
+    assert handler.count == 1
+    assert len(shown) == 1 and "panne simulée" in shown[0]
+    assert any("Erreur inattendue" in r.message for r in caplog.records)
+
+
+def test_crash_dialog_copies_the_report(qtbot):
+    dialog = CrashDialog("rapport d'essai")
+    qtbot.addWidget(dialog)
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == "rapport d'essai"
+    assert dialog.copy_button.text() == "Rapport copié"
+
+
+def test_message_bar_actions_run_and_close(qtbot):
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    done = []
+    bar.show_message("Rouvrir ?", Level.INFO, actions=(("Rouvrir le brouillon", lambda: done.append(1)),))
+    assert bar.isVisible() and bar.text == "Rouvrir ?"
+    [button] = bar.action_buttons()
+    button.click()
+    assert done == [1]
+    assert not bar.isVisible()
+
+
+def test_qt_warnings_are_logged_and_counted(qtbot):
+    from PySide6.QtCore import qWarning
+
+    counter = ProblemCounter()
+    logging.getLogger().addHandler(counter)
+    install_qt_message_handler()
+    try:
+        qWarning("avertissement Qt d'essai")
+    finally:
+        uninstall_qt_message_handler()
+        logging.getLogger().removeHandler(counter)
+    assert counter.count == 1
+    assert "avertissement Qt d'essai" in counter.first[0]
