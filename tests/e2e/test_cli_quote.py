@@ -1,0 +1,265 @@
+"""``comptoir category`` and ``comptoir quote`` in a real process, on a private seeded database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ENGLISH = ("usage:", "error:", "invalid", "required", "Traceback")
+
+
+def ok_json(result: subprocess.CompletedProcess[str]) -> dict:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "comptoir : erreur : " in result.stderr
+    for english in ENGLISH:
+        assert english not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    return result.stderr
+
+
+# --------------------------------------------------------------------------- category
+
+
+def test_category_of_a_hypothetical_commune(db_path, run_comptoir) -> None:
+    data = ok_json(
+        run_comptoir("category", "--kind", "commune", "--inhabitants", "100001", "--json")
+    )
+    assert data == {
+        "member": None,
+        "kind": "commune",
+        "category": "Cat 7",
+        "trace": data["trace"],
+    }
+    assert any("100" in line for line in data["trace"])
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--kind", "zone_de_secours", "--inhabitants", "100000"), "Cat 3"),
+        (("--kind", "zone_de_secours", "--inhabitants", "400000"), "Cat 4"),
+        (("--kind", "intercommunale", "--agents", "120"), "Cat 5"),
+        (("--kind", "rca", "--agents", "25"), "Cat 1"),
+        (("--kind", "province"), "Provinces"),
+        (("--kind", "autre", "--category", "Cat 2", "--reason", "ASBL para-communale"), "Cat 2"),
+    ],
+)
+def test_category_by_kind(db_path, run_comptoir, args: tuple[str, ...], expected: str) -> None:
+    assert ok_json(run_comptoir("category", *args, "--json"))["category"] == expected
+
+
+def test_category_of_a_real_police_zone(db_path, run_comptoir) -> None:
+    data = ok_json(run_comptoir("category", "--member", "5267", "--json"))
+    assert data["kind"] == "zone_de_police"
+    assert data["category"] == "Cat 5"  # Nivelles, 28 883 inhabitants
+    assert "Nivelles" in data["trace"][0]
+    assert data["member"]["zone_number"] == "5267"
+
+
+def test_category_text_output(db_path, run_comptoir) -> None:
+    result = run_comptoir("category", "--member", "Nivelles")
+    assert result.returncode == 0, result.stderr
+    assert "Cat 5" in result.stdout and "28" in result.stdout
+
+
+# --------------------------------------------------------------------------- quote
+
+
+def test_quote_delib_cat3_json(db_path, run_comptoir) -> None:
+    data = ok_json(
+        run_comptoir(
+            "quote", "--kind", "commune", "--inhabitants", "12500", "--product", "delib", "--json"
+        )
+    )
+    assert data["category"] == "Cat 3"
+    assert data["member"] is None
+    (line,) = data["lines"]
+    assert set(line) == {"product", "one_time", "annual", "setup_days", "status", "notes"}
+    assert (line["one_time"], line["annual"], line["setup_days"], line["status"]) == (
+        "2718.00",
+        "5344.00",
+        3,
+        "priced",
+    )
+    assert data["totals"] == {
+        "one_time": "2718.00",
+        "annual": "5344.00",
+        "year1": "8062.00",
+        "years": ["8062.00", "5450.88", "5559.90"],
+        "partial": False,
+    }
+
+
+def test_quote_accepts_aliases_accents_and_params(db_path, run_comptoir) -> None:
+    data = ok_json(
+        run_comptoir(
+            "quote",
+            "--kind",
+            "commune",
+            "--inhabitants",
+            "18000",
+            "--product",
+            "IA.DÉLIB",
+            "--product",
+            "aes",
+            "--param",
+            "aes:schools=9",
+            "--years",
+            "1",
+            "--json",
+        )
+    )
+    delib, aes = data["lines"]
+    assert delib["annual"] == "6397.00"
+    assert (aes["one_time"], aes["annual"]) == ("5436.00", "8691.00")
+    assert data["totals"]["years"] == ["26148.00"]  # 6397 + 3624 + 8691 + 5436
+
+
+def test_quote_citizen_cat6_is_partial_with_null(db_path, run_comptoir) -> None:
+    data = ok_json(
+        run_comptoir(
+            "quote", "--kind", "commune", "--inhabitants", "60000", "--product", "citizen", "--json"
+        )
+    )
+    (line,) = data["lines"]
+    assert line["one_time"] is None and line["annual"] == "19293.00"
+    assert line["status"] == "sur_devis" and line["setup_days"] is None
+    assert data["totals"]["partial"] is True
+    assert data["totals"]["one_time"] == "0.00" and data["totals"]["year1"] == "19293.00"
+
+
+def test_quote_cpas_discount_with_commune_has(db_path, run_comptoir) -> None:
+    data = ok_json(
+        run_comptoir(
+            "quote",
+            "--kind",
+            "cpas",
+            "--inhabitants",
+            "12500",
+            "--product",
+            "delib",
+            "--commune-has",
+            "delib",
+            "--json",
+        )
+    )
+    assert data["lines"][0]["annual"] == "2672.00"
+    assert data["totals"]["year1"] == "5390.00"
+
+
+def test_quote_for_a_real_member_with_years_and_indexation(db_path, run_comptoir) -> None:
+    data = ok_json(
+        run_comptoir(
+            "quote",
+            "--member",
+            "Nivelles",
+            "--product",
+            "delib",
+            "--years",
+            "4",
+            "--indexation",
+            "0",
+            "--json",
+        )
+    )
+    assert data["member"]["name"] == "Nivelles"
+    assert data["category"] == "Cat 5"
+    assert data["totals"]["years"] == ["14363.00", "8927.00", "8927.00", "8927.00"]
+
+
+def test_quote_exclusivity_blocks_until_overridden(db_path, run_comptoir) -> None:
+    base = (
+        "quote",
+        "--kind",
+        "commune",
+        "--inhabitants",
+        "12500",
+        "--product",
+        "citizen",
+        "--product",
+        "smartweb",
+        "--json",
+    )
+    data = ok_json(run_comptoir(*base))
+    blocking = [n for n in data["notices"] if n["severity"] == "blocking"]
+    assert blocking and "citizen" in blocking[0]["code"]
+    code = blocking[0]["code"]
+    data = ok_json(run_comptoir(*base, "--override", f"{code}=migration progressive du site"))
+    assert not [n for n in data["notices"] if n["severity"] == "blocking"]
+
+
+def test_quote_text_output(db_path, run_comptoir) -> None:
+    result = run_comptoir(
+        "quote", "--kind", "commune", "--inhabitants", "60000", "--product", "citizen"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "19 293,00 €" in result.stdout
+    assert "sur devis" in result.stdout.lower()
+    assert "partiels" in result.stdout
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("--product", "frobnicator"), ("Produit inconnu", "frobnicator")),
+        (("--product", "aes"), ("schools", "obligatoire")),
+        (("--product", "aes", "--param", "aes:schools=-3"), ("négatif",)),
+        (("--product", "aes", "--param", "aes:schools=neuf"), ("n'est pas un nombre",)),
+        (("--product", "aes", "--param", "aes:schools=0"), ("au moins 1",)),
+        (("--product", "aes", "--param", "aes:schools=2.5"), ("entier",)),
+        (("--product", "aes", "--param", "aes:ecoles=3"), ("Paramètre inconnu", "schools")),
+        (("--product", "aes", "--param", "schools=3"), ("PRODUIT:CLÉ=VALEUR",)),
+        (("--product", "delib", "--param", "aes:schools=3"), ("n'est pas dans l'offre",)),
+        (("--product", "delib", "--years", "7"), ("1 à 6",)),
+        (("--product", "delib", "--years", "deux"), ("entier",)),
+        (("--product", "delib", "--indexation", "beaucoup"), ("--indexation",)),
+        (("--product", "delib", "--override", "sans-motif"), ("CODE=MOTIF",)),
+    ],
+)
+def test_quote_refusals(
+    db_path, run_comptoir, args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
+    refused(run_comptoir("quote", "--kind", "commune", "--inhabitants", "12500", *args), *fragments)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("--kind", "asbl"), ("Type de membre inconnu", "commune")),
+        (("--kind", "commune"), ("--inhabitants",)),
+        (("--kind", "commune", "--inhabitants", "-5"), ("négatif",)),
+        (("--kind", "commune", "--inhabitants", "beaucoup"), ("entier",)),
+        (("--kind", "intercommunale", "--inhabitants", "50"), ("--agents",)),
+        (("--kind", "autre"), ("--category", "--reason")),
+        (("--kind", "autre", "--category", "Cat 2"), ("--reason",)),
+        (
+            ("--kind", "commune", "--inhabitants", "5", "--category", "Cat 9", "--reason", "x"),
+            ("Catégorie inconnue",),
+        ),
+        (("--member", "zzzzzzzz-introuvable"), ()),
+        (("--member", "Nivelles", "--inhabitants", "5"), ("--kind",)),
+        ((), ()),
+    ],
+)
+def test_category_refusals(
+    db_path, run_comptoir, args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
+    refused(run_comptoir("category", *args), *fragments)
+
+
+def test_ambiguous_member_lists_candidates(db_path, run_comptoir) -> None:
+    err = refused(run_comptoir("category", "--member", "saint"))
+    assert err.count("\n") >= 2  # the message and at least one candidate
