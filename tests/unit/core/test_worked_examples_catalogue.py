@@ -25,28 +25,30 @@ K = MemberKind
 
 
 @pytest.fixture(scope="module")
-def store(seeded_db_path: Path) -> Iterator[tuple[Any, Any]]:
+def db(seeded_db_path: Path) -> Iterator[Any]:
+    from desktop.store.database import open_database
+
+    database = open_database(seeded_db_path)
     try:
-        from desktop.store.catalogue_repo import load_tariff
-        from desktop.store.database import open_database
+        yield database
+    finally:
+        database.close()
+
+
+@pytest.fixture(scope="module")
+def tariff(db: Any) -> Any:
+    from desktop.store.catalogue_repo import load_tariff
+
+    return load_tariff(db)
+
+
+@pytest.fixture(scope="module")
+def members(db: Any) -> Any:
+    try:
         from desktop.store.members_repo import MemberRepository
     except ModuleNotFoundError as error:  # pragma: no cover - until the store lands
         pytest.skip(f"magasin incomplet : {error.name}")
-    db = open_database(seeded_db_path)
-    try:
-        yield load_tariff(db), MemberRepository(db)
-    finally:
-        db.close()
-
-
-@pytest.fixture(scope="module")
-def tariff(store: tuple[Any, Any]) -> Any:
-    return store[0]
-
-
-@pytest.fixture(scope="module")
-def members(store: tuple[Any, Any]) -> Any:
-    return store[1]
+    return MemberRepository(db)
 
 
 def run(
