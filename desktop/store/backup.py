@@ -1,0 +1,348 @@
+"""Backups with SQLite's online backup API, and restore that checks before it replaces.
+
+- ``backup_at_start(db_path)``: the application calls it once per start (not the CLI), before
+  opening the database for work. Copies go to ``<dossier de la base>/sauvegardes`` and the 10
+  most recent start copies are kept.
+- ``backup_before_migration(db_path, conn)``: ``open_database`` calls it when migrations are
+  pending on an existing database; the 10 most recent pre-migration copies are kept.
+- ``backup(source, out)``: "Sauvegarder..." / ``comptoir backup --out FICHIER``.
+- ``restore(db_path, file)``: "Restaurer..." / ``comptoir restore FICHIER``. The file is first
+  copied aside and checked (SQLite header, ``PRAGMA integrity_check``, a Comptoir schema no
+  newer than this version knows); only then is the current database copied to the backup
+  folder (``...-avant-restauration``) and replaced, page by page, through the backup API, which
+  keeps WAL and other connections consistent. A bad file changes nothing.
+
+Every copy is written to a temporary file in the destination folder, flushed, then renamed: a
+full disk or a crash never leaves a half-written backup under the final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from desktop.core.errors import ComptoirError, InvalidInput
+from desktop.store.faults import BackupError, map_error, storage_errors
+
+log = logging.getLogger(__name__)
+
+KEEP = 10
+FOLDER_NAME = "sauvegardes"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_NAME = re.compile(r"^comptoir-(\d{8}-\d{6}(?:-\d+)?)-([a-z-]+)\.sqlite3$")
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    path: Path
+    schema_version: int
+    offers: int | None  # None when the backup predates the offers table
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreReport:
+    restored_from: Path
+    previous_copy: Path | None
+    schema_version: int
+
+
+def backup_dir(db_path: Path) -> Path:
+    return Path(db_path).parent / FOLDER_NAME
+
+
+def _stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def _copy(src: sqlite3.Connection, out: Path, *, check: bool) -> None:
+    """Online copy of ``src`` to ``out`` (temporary file, fsync, rename)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".comptoir-", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        dst = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            if check:
+                (result,) = dst.execute("PRAGMA quick_check").fetchone()
+                if result != "ok":
+                    raise BackupError(f"La copie de sauvegarde est incohérente ({result}).")
+        finally:
+            dst.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
+
+
+def _open_source(db_path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db_path, isolation_level=None, timeout=5)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def backup(source: Path | sqlite3.Connection | object, out: Path) -> Path:
+    """A verified copy of the database at ``out`` (``source``: path, connection or Database)."""
+    out = Path(out).expanduser()
+    if out.exists() and out.is_dir():
+        raise InvalidInput(
+            f"{out} est un dossier : indiquez le nom du fichier de sauvegarde.", field="out"
+        )
+    if not out.parent.exists():
+        raise InvalidInput(
+            f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez un autre emplacement.",
+            field="out",
+        )
+    conn, owned, where = _source(source)
+    try:
+        with storage_errors("sauvegarder la base de données", out):
+            _copy(conn, out, check=True)
+    finally:
+        if owned:
+            conn.close()
+    log.info("backup of %s written to %s", where, out)
+    return out
+
+
+def _source(source: object) -> tuple[sqlite3.Connection, bool, object]:
+    if isinstance(source, sqlite3.Connection):
+        return source, False, "connection"
+    conn = getattr(source, "conn", None)
+    if isinstance(conn, sqlite3.Connection):
+        return conn, False, getattr(source, "path", "database")
+    path = Path(str(source))
+    if not path.is_file():
+        raise InvalidInput(f"Base de données introuvable : {path}.", field="db")
+    with storage_errors("ouvrir la base de données", path):
+        return _open_source(path), True, path
+
+
+def _auto(
+    db_path: Path,
+    reason: str,
+    conn: sqlite3.Connection | None,
+    keep: int,
+    folder: Path | None,
+    now: datetime | None,
+) -> Path | None:
+    db_path = Path(db_path)
+    if conn is None and (not db_path.is_file() or db_path.stat().st_size == 0):
+        return None  # first start: nothing to protect yet
+    target_dir = folder or backup_dir(db_path)
+    out = target_dir / f"comptoir-{_stamp(now)}-{reason}.sqlite3"
+    n = 1
+    while out.exists():  # two backups in the same second
+        n += 1
+        out = target_dir / f"comptoir-{_stamp(now)}-{n}-{reason}.sqlite3"
+    own = conn is None
+    src = _open_source(db_path) if conn is None else conn
+    try:
+        with storage_errors("faire la sauvegarde automatique", out):
+            _copy(src, out, check=False)
+    finally:
+        if own:
+            src.close()
+    rotate(target_dir, reason, keep)
+    log.info("automatic backup (%s): %s", reason, out)
+    return out
+
+
+def backup_at_start(
+    db_path: Path,
+    *,
+    keep: int = KEEP,
+    folder: Path | None = None,
+    now: datetime | None = None,
+) -> Path | None:
+    """Copy the database to the rotating backup folder (once per application start).
+
+    Returns the copy, or None on a first start. Raises typed storage errors (disk full...):
+    the caller should show the message and carry on, the database itself is untouched.
+    """
+    return _auto(db_path, "demarrage", None, keep, folder, now)
+
+
+def backup_before_migration(
+    db_path: Path,
+    conn: sqlite3.Connection | None = None,
+    *,
+    keep: int = KEEP,
+    folder: Path | None = None,
+    now: datetime | None = None,
+) -> Path | None:
+    """Copy the database before migrations change its schema (called by open_database)."""
+    return _auto(db_path, "avant-migration", conn, keep, folder, now)
+
+
+def list_backups(folder: Path, reason: str | None = None) -> list[Path]:
+    """Automatic backups in ``folder``, oldest first."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for p in folder.iterdir():
+        m = _NAME.match(p.name)
+        if m and (reason is None or m.group(2) == reason):
+            found.append((m.group(1), p))
+    return [p for _, p in sorted(found)]
+
+
+def rotate(folder: Path, reason: str, keep: int = KEEP) -> list[Path]:
+    """Delete the oldest automatic backups of ``reason`` beyond ``keep``; returns them."""
+    old = list_backups(folder, reason)
+    doomed = old[: max(len(old) - keep, 0)]
+    for p in doomed:
+        with contextlib.suppress(OSError):
+            p.unlink()
+    return doomed
+
+
+# --- checking and restoring ----------------------------------------------------------------
+
+
+def _known_schema() -> int:
+    from desktop.store.database import discover_migrations
+
+    migrations = discover_migrations()
+    return max((m.version for m in migrations), default=0)
+
+
+def check_backup(file: Path) -> BackupInfo:
+    """Is ``file`` a sound Comptoir database this version can open? ``BackupError`` if not."""
+    file = Path(file).expanduser()
+    name = file.name
+    if not file.exists():
+        raise InvalidInput(f"Fichier introuvable : {file}. Vérifiez le chemin.", field="file")
+    if file.is_dir():
+        raise InvalidInput(
+            f"{file} est un dossier : indiquez le fichier de sauvegarde.", field="file"
+        )
+    with storage_errors("lire la sauvegarde", file), open(file, "rb") as f:
+        head = f.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise BackupError(
+            f"« {name} » n'est pas une sauvegarde Comptoir (ce n'est pas une base SQLite). "
+            "Rien n'a été modifié."
+        )
+    try:
+        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error as e:
+        raise BackupError(
+            f"« {name} » ne peut pas être ouverte ({e}). Rien n'a été modifié."
+        ) from None
+    try:
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as e:
+            raise BackupError(
+                f"« {name} » est endommagée ({e}) : choisissez une autre sauvegarde. Rien n'a été "
+                "modifié."
+            ) from None
+        if rows != [("ok",)]:
+            detail = "; ".join(str(r[0]) for r in rows[:3])
+            raise BackupError(
+                f"« {name} » est endommagée (contrôle d'intégrité : {detail}) : choisissez une "
+                "autre sauvegarde. Rien n'a été modifié."
+            )
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_version" not in tables:
+            raise BackupError(
+                f"« {name} » est une base SQLite, mais pas une base Comptoir (pas de version de "
+                "schéma). Rien n'a été modifié."
+            )
+        (version,) = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+        offers = (
+            conn.execute("SELECT count(*) FROM offers").fetchone()[0]
+            if "offers" in tables
+            else None
+        )
+    finally:
+        conn.close()
+    known = _known_schema()
+    if int(version) > known:
+        raise BackupError(
+            f"« {name} » vient d'une version plus récente de Comptoir (schéma {version}, cette "
+            f"version connaît {known}) : mettez Comptoir à jour pour la restaurer."
+        )
+    return BackupInfo(file, int(version), offers, file.stat().st_size)
+
+
+def restore(
+    db_path: Path,
+    file: Path,
+    *,
+    folder: Path | None = None,
+    now: datetime | None = None,
+    before_replace: Callable[[], None] | None = None,
+) -> RestoreReport:
+    """Replace the database at ``db_path`` by the backup ``file``, after checking it.
+
+    The previous database is kept as ``sauvegardes/comptoir-<date>-avant-restauration.sqlite3``.
+    Close the application's own connections first: other connections would see the restored
+    data mid-work. ``before_replace`` is a test hook.
+    """
+    db_path = Path(db_path)
+    file = Path(file).expanduser()
+    check_backup(file)  # refuse early, before copying anything
+    target_dir = folder or backup_dir(db_path)
+    # Work on a private copy: the file checked is the file restored, even if it is replaced meanwhile.
+    with storage_errors("préparer la restauration", target_dir):
+        target_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".restauration-", suffix=".sqlite3", dir=target_dir)
+        os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with (
+            storage_errors("préparer la restauration", tmp),
+            open(file, "rb") as src_f,
+            open(tmp, "wb") as dst_f,
+        ):
+            while chunk := src_f.read(1 << 20):
+                dst_f.write(chunk)
+            dst_f.flush()
+            os.fsync(dst_f.fileno())
+        info = check_backup(tmp)
+        previous: Path | None = None
+        if db_path.is_file() and db_path.stat().st_size > 0:
+            previous = _auto(db_path, "avant-restauration", None, KEEP, target_dir, now)
+        if before_replace is not None:
+            before_replace()
+        src = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            with storage_errors("restaurer la base de données", db_path):
+                db_path.parent.mkdir(parents=True, exist_ok=True)
+                dst = sqlite3.connect(db_path, isolation_level=None, timeout=5)
+                try:
+                    dst.execute("PRAGMA busy_timeout = 5000")
+                    src.backup(dst)
+                    (result,) = dst.execute("PRAGMA quick_check").fetchone()
+                    if result != "ok":
+                        raise BackupError(f"La base restaurée est incohérente ({result}).")
+                finally:
+                    dst.close()
+        finally:
+            src.close()
+    except ComptoirError:
+        raise
+    except (sqlite3.Error, OSError) as e:
+        raise map_error(e, "restaurer la base de données", db_path) from e
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    log.info("restored %s from %s (previous kept as %s)", db_path, file, previous)
+    return RestoreReport(file, previous, info.schema_version)

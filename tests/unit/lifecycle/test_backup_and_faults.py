@@ -1,0 +1,302 @@
+"""Backups (rotation, verified copies), restore that checks first, faults in French, one window."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from lifecycle_factories import FakePricer, FakeSettings, draft, fake_pdf, open_test_db
+
+from desktop.core.errors import InvalidInput, RuleViolation, StorageError
+from desktop.store.backup import (
+    backup,
+    backup_at_start,
+    backup_before_migration,
+    backup_dir,
+    check_backup,
+    list_backups,
+    restore,
+)
+from desktop.store.database import Database
+from desktop.store.faults import (
+    AlreadyRunning,
+    BackupError,
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DiskFull,
+    map_error,
+    storage_errors,
+)
+from desktop.store.instance_lock import InstanceLock, held_elsewhere
+from desktop.store.offers_repo import OfferRepository
+
+T0 = datetime(2026, 3, 2, 9, 0, 0)
+
+
+def _repo(db: Database) -> OfferRepository:
+    return OfferRepository(db, settings=FakeSettings, pricer=FakePricer())
+
+
+# --- automatic backups ---------------------------------------------------------------------
+
+
+def test_no_backup_on_a_first_start(tmp_path: Path) -> None:
+    assert backup_at_start(tmp_path / "nouvelle.sqlite3") is None
+    assert not backup_dir(tmp_path / "nouvelle.sqlite3").exists()
+
+
+def test_start_backups_rotate_and_keep_ten(db: Database, repo: OfferRepository) -> None:
+    repo.save_draft(draft())
+    made = [backup_at_start(db.path, now=T0 + timedelta(minutes=i)) for i in range(13)]
+    kept = list_backups(backup_dir(db.path), "demarrage")
+    assert len(kept) == 10
+    assert kept == made[3:]
+    copy = sqlite3.connect(kept[-1])
+    assert copy.execute("SELECT count(*) FROM offers").fetchone() == (1,)
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    copy.close()
+
+
+def test_pre_migration_backups_have_their_own_rotation(db: Database) -> None:
+    for i in range(3):
+        backup_at_start(db.path, now=T0 + timedelta(minutes=i))
+    p = backup_before_migration(db.path, db.conn, now=T0)
+    assert p is not None and p.name == "comptoir-20260302-090000-avant-migration.sqlite3"
+    assert len(list_backups(backup_dir(db.path), "demarrage")) == 3
+    assert list_backups(backup_dir(db.path), "avant-migration") == [p]
+
+
+def test_two_backups_in_the_same_second_do_not_overwrite_each_other(db: Database) -> None:
+    a = backup_at_start(db.path, now=T0)
+    b = backup_at_start(db.path, now=T0)
+    assert a != b and a is not None and b is not None and a.exists() and b.exists()
+
+
+def test_open_database_backs_up_before_pending_migrations(tmp_path: Path) -> None:
+    """An existing database with a migration left to apply is copied first."""
+    from desktop.store import database
+
+    path = tmp_path / "ancienne.sqlite3"
+    db = open_test_db(path)
+    with db.transaction():
+        db.conn.execute("DELETE FROM schema_version WHERE version = 11")
+        db.conn.execute("DROP TABLE audit_log")
+    db.close()
+    try:
+        reopened = database.open_database(path, seed=False)
+    except ImportError:  # pragma: no cover - seed module not there yet
+        pytest.skip("open_database needs the seed module")
+    reopened.close()
+    copies = list_backups(backup_dir(path), "avant-migration")
+    assert len(copies) == 1
+    old = sqlite3.connect(copies[0])
+    assert old.execute("SELECT max(version) FROM schema_version").fetchone() == (10,)
+    old.close()
+
+
+# --- manual backup and restore ------------------------------------------------------------
+
+
+def test_backup_then_restore_brings_the_data_back_and_keeps_the_previous_database(
+    db: Database, tmp_path: Path
+) -> None:
+    repo = _repo(db)
+    kept = repo.finalise(repo.save_draft(draft()).id, fake_pdf)
+    out = tmp_path / "copie.sqlite3"
+    assert backup(db, out) == out
+    info = check_backup(out)
+    assert info.offers == 1 and info.schema_version >= 11
+    later = repo.save_draft(draft())
+    db.close()
+    report = restore(db.path, out)
+    assert report.previous_copy is not None and report.previous_copy.exists()
+    again = open_test_db(db.path)
+    try:
+        r2 = _repo(again)
+        assert r2.pdf(kept.number or "") == fake_pdf(kept)
+        assert r2.find(later.id) is None
+    finally:
+        again.close()
+    prev = sqlite3.connect(report.previous_copy)
+    assert prev.execute("SELECT count(*) FROM offers").fetchone() == (2,)
+    prev.close()
+
+
+def _garbage(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _corrupted_copy(db: Database, tmp_path: Path) -> Path:
+    repo = _repo(db)
+    for _ in range(30):
+        repo.save_draft(draft())
+    out = backup(db, tmp_path / "bonne.sqlite3")
+    data = bytearray(out.read_bytes())
+    page = 4096
+    for i in range(2 * page, len(data) - page, page):  # scribble over every page but the first two
+        data[i + 100 : i + 400] = b"\xff" * 300
+    return _garbage(tmp_path / "abimee.sqlite3", bytes(data))
+
+
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (lambda db, tmp: _garbage(tmp / "texte.sqlite3", b"bonjour"), "pas une base SQLite"),
+        (
+            lambda db, tmp: _garbage(
+                tmp / "tronquee.sqlite3", b"SQLite format 3\x00" + b"\x00" * 50
+            ),
+            "endommagée|ne peut pas",
+        ),
+        (_corrupted_copy, "endommagée"),
+    ],
+)
+def test_a_corrupt_backup_is_refused_and_nothing_changes(
+    db: Database,
+    tmp_path: Path,
+    make,
+    message: str,  # type: ignore[no-untyped-def]
+) -> None:
+    repo = _repo(db)
+    d = repo.save_draft(draft())
+    bad = make(db, tmp_path)
+    before = db.path.read_bytes()
+    with pytest.raises(BackupError, match=message):
+        restore(db.path, bad)
+    assert repo.get(d.id) == d
+    assert db.path.read_bytes() == before
+    assert list_backups(backup_dir(db.path)) == []  # not even the "before restore" copy
+
+
+def test_a_foreign_or_newer_database_is_refused(db: Database, tmp_path: Path) -> None:
+    foreign = tmp_path / "autre.sqlite3"
+    c = sqlite3.connect(foreign)
+    c.execute("CREATE TABLE t (x)")
+    c.commit()
+    c.close()
+    with pytest.raises(BackupError, match="pas une base Comptoir"):
+        restore(db.path, foreign)
+    newer = backup(db, tmp_path / "future.sqlite3")
+    c = sqlite3.connect(newer)
+    c.execute("INSERT INTO schema_version VALUES (9999, 'futur', '2030-01-01')")
+    c.commit()
+    c.close()
+    with pytest.raises(BackupError, match="version plus récente"):
+        restore(db.path, newer)
+    with pytest.raises(InvalidInput, match="introuvable"):
+        restore(db.path, tmp_path / "absente.sqlite3")
+
+
+def test_backup_refuses_bad_output_paths(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="est un dossier"):
+        backup(db, tmp_path)
+    with pytest.raises(InvalidInput, match="n'existe pas"):
+        backup(db, tmp_path / "nulle" / "part.sqlite3")
+
+
+# --- faults --------------------------------------------------------------------------------
+
+
+def test_read_only_database_gives_a_clear_message(db: Database) -> None:
+    _repo(db).save_draft(draft())
+    ro = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, isolation_level=None)
+    ro_db = Database(db.path, ro)
+    with pytest.raises(DatabaseReadOnly, match="lecture seule"):
+        _repo(ro_db).save_draft(draft())
+    ro.close()
+
+
+def test_locked_database_gives_a_clear_message_and_loses_nothing(db: Database) -> None:
+    repo = _repo(db)
+    d = repo.save_draft(draft())
+    other = sqlite3.connect(db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    db.conn.execute("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(DatabaseLocked, match="occupée par un autre programme"):
+            repo.save_draft(replace(d, note="pendant le verrou"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert repo.get(d.id).note == ""
+    repo.save_draft(replace(d, note="après"))
+    assert repo.get(d.id).note == "après"
+
+
+def test_disk_full_gives_a_clear_message_and_keeps_the_last_good_state(db: Database) -> None:
+    repo = _repo(db)
+    d = repo.save_draft(draft())
+    (pages,) = db.conn.execute("PRAGMA page_count").fetchone()
+    db.conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(DiskFull, match="disque est plein"):
+        for i in range(200):
+            repo.save_draft(draft(m=replace(d.member, name="x" * 2000 + str(i))))  # type: ignore[arg-type]
+    db.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert repo.get(d.id) == d
+    assert db.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_corrupt_database_file_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "abimee.sqlite3"
+    path.write_bytes(b"ceci n'est pas une base" * 100)
+    conn = sqlite3.connect(path, isolation_level=None)
+    with pytest.raises(DatabaseCorrupt, match="endommagé"), storage_errors("lire", path):
+        conn.execute("SELECT * FROM offers")
+    conn.close()
+
+
+def test_error_mapping_covers_os_errors_and_triggers() -> None:
+    assert isinstance(map_error(OSError(28, "full"), "écrire"), DiskFull)
+    assert isinstance(map_error(OSError(30, "ro"), "écrire"), DatabaseReadOnly)
+    assert "accès refusé" in str(map_error(PermissionError(13, "no"), "écrire"))
+    e = map_error(sqlite3.IntegrityError("comptoir: offre finalisee en lecture seule"), "x")
+    assert isinstance(e, RuleViolation) and "Révisez-la" in str(e)
+    other = map_error(sqlite3.OperationalError("no such table: x"), "lire la table")
+    assert type(other) is StorageError and str(other).startswith("Impossible de lire la table")
+
+
+# --- one window per database -------------------------------------------------------------
+
+
+def test_a_second_window_is_refused_with_a_french_message(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    first = InstanceLock(path)
+    assert first.acquire()
+    assert held_elsewhere(path)
+    with pytest.raises(AlreadyRunning, match="déjà ouvert sur cette base") as err:
+        InstanceLock(path).acquire()
+    assert "processus" in str(err.value)
+    first.release()
+    assert not held_elsewhere(path)
+    with InstanceLock(path) as again:
+        assert again.held
+
+
+def test_the_lock_dies_with_its_process(tmp_path: Path) -> None:
+    import multiprocessing as mp
+
+    path = tmp_path / "c.sqlite3"
+    ctx = mp.get_context("spawn")
+    ready = ctx.Event()
+    p = ctx.Process(target=_hold_lock, args=(str(path), ready))
+    p.start()
+    assert ready.wait(30)
+    assert held_elsewhere(path)
+    p.kill()
+    p.join(10)
+    assert not held_elsewhere(path)
+
+
+def _hold_lock(path: str, ready) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    lock = InstanceLock(Path(path))
+    lock.acquire()
+    ready.set()
+    time.sleep(60)
