@@ -131,9 +131,7 @@ def _classify(rules: CategoryRules, scale_code: str | None, n: int) -> tuple[str
     return t.category, f"{scale.label} {t.describe(scale.unit)}"
 
 
-def derive_category(
-    member: Member, rules: CategoryRules, lookup: MemberLookup
-) -> CategoryDecision:
+def derive_category(member: Member, rules: CategoryRules, lookup: MemberLookup) -> CategoryDecision:
     """Derive the category of ``member`` and explain it in French, step by step."""
     derived, trace, decider = _derive(member, rules, lookup)
     if member.category_override is not None:
@@ -142,9 +140,7 @@ def derive_category(
         if derived is None:
             trace.append(f"Catégorie choisie : {chosen} (motif : {reason})")
         elif chosen != derived:
-            trace.append(
-                f"Catégorie dérivée {derived} remplacée par {chosen} (motif : {reason})"
-            )
+            trace.append(f"Catégorie dérivée {derived} remplacée par {chosen} (motif : {reason})")
         else:
             trace.append(f"Catégorie {chosen} confirmée à la main (motif : {reason})")
         return CategoryDecision(chosen, derived, tuple(trace), reason, decider)
@@ -173,8 +169,7 @@ def _derive(
         trace = [line, f"Règle : {why}"]
         if member.size_correction is not None and member.reference_size is not None:
             trace.append(
-                "Chiffre corrigé ; valeur de référence : "
-                + _size_text(member.reference_size, unit)
+                "Chiffre corrigé ; valeur de référence : " + _size_text(member.reference_size, unit)
             )
         return cat, trace, None
     if rule.method is Method.COMMUNE_POPULATION:
@@ -196,7 +191,11 @@ def _derive(
     communes = [c for c in (lookup(i) for i in member.commune_ids) if c is not None]
     sized = [c for c in communes if c.size is not None]
     if not sized:
-        return None, [f"{head} : communes de la zone inconnues, catégorie à choisir avec un motif"], None
+        return (
+            None,
+            [f"{head} : communes de la zone inconnues, catégorie à choisir avec un motif"],
+            None,
+        )
     largest = max(sized, key=lambda c: (c.size.value if c.size else 0, c.name))
     assert largest.size is not None
     cat, why = _classify(rules, rule.scale, largest.size.value)
@@ -214,7 +213,7 @@ def _derive(
 def _head(member: Member) -> str:
     """'Zone de police 5267 Nivelles/Genappe', 'CPAS de Nivelles', 'Commune Nivelles'."""
     if member.kind is MemberKind.CPAS:
-        return f"CPAS de {member.name}".strip()
+        return member.display_name
     if member.kind is MemberKind.ZONE_DE_POLICE and member.zone_number:
         return f"{member.kind.label} {member.zone_number} {member.name}".strip()
     return f"{member.kind.label} {member.name}".strip()
@@ -228,12 +227,21 @@ def _short(category: str | None) -> str:
 
 
 def category_for_size(
-    kind: MemberKind, rules: CategoryRules, *, inhabitants: int | None = None, agents: int | None = None
+    kind: MemberKind,
+    rules: CategoryRules,
+    *,
+    inhabitants: int | None = None,
+    agents: int | None = None,
 ) -> CategoryDecision:
     """Category of a hypothetical member of ``kind`` with the given size (CLI ``--kind``)."""
     rule = rules.rule_for(kind)
     n = agents if rule.method is Method.AGENTS else inhabitants
-    if rule.method in (Method.INHABITANTS, Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE, Method.AGENTS):
+    if rule.method in (
+        Method.INHABITANTS,
+        Method.COMMUNE_POPULATION,
+        Method.LARGEST_COMMUNE,
+        Method.AGENTS,
+    ):
         if n is None:
             need = "--agents" if rule.method is Method.AGENTS else "--inhabitants"
             raise InvalidInput(
@@ -245,7 +253,9 @@ def category_for_size(
     label = "agents" if rule.method is Method.AGENTS else "habitants"
     synthetic = Member(
         id="tmp",
-        kind=MemberKind.COMMUNE if rule.method in (Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE) else kind,
+        kind=MemberKind.COMMUNE
+        if rule.method in (Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE)
+        else kind,
         name="",
         reference_size=Headcount(n, None, "valeur saisie") if n is not None else None,
     )
@@ -253,9 +263,18 @@ def category_for_size(
         assert n is not None
         cat, why = _classify(rules, rule.scale, n)
         arrow = f" -> catégorie {_short(cat)}" if cat else ""
-        basis = "population de la commune" if rule.method is Method.COMMUNE_POPULATION else "commune la plus peuplée"
+        basis = (
+            "population de la commune"
+            if rule.method is Method.COMMUNE_POPULATION
+            else "commune la plus peuplée"
+        )
         return CategoryDecision(
-            cat, cat, (f"{kind.label} : {basis}, {group_int(n)} {label} (valeur saisie){arrow}", f"Règle : {why}")
+            cat,
+            cat,
+            (
+                f"{kind.label} : {basis}, {group_int(n)} {label} (valeur saisie){arrow}",
+                f"Règle : {why}",
+            ),
         )
     synthetic = Member(id="tmp", kind=kind, name="", reference_size=synthetic.reference_size)
     derived, trace, _ = _derive(synthetic, rules, lambda _id: None)

@@ -82,6 +82,17 @@ class InstallState(StrEnum):
         return "En production" if self is InstallState.PRODUCTION else "Commandé"
 
 
+def of_place(name: str) -> str:
+    """French 'de' before a place name: 'de Nivelles', 'd’Ans', 'du Roeulx', 'des Bons Villers'."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name[:1].upper() in "AEIOUYÂÉÈÊÎÔÛ":
+        return "d’" + name
+    return "de " + name
+
+
 @dataclass(frozen=True, slots=True)
 class Headcount:
     """A number of inhabitants or agents, with when and where it comes from."""
@@ -142,6 +153,7 @@ class Member:
     installed: tuple[InstalledProduct, ...] = ()
     category_override: CategoryOverride | None = None
     user_created: bool = False
+    other_names: tuple[str, ...] = ()  # other official names (Dutch, German), for search
 
     @property
     def size(self) -> Headcount | None:
@@ -153,7 +165,11 @@ class Member:
         if self.kind is MemberKind.ZONE_DE_POLICE and self.zone_number:
             return f"ZP {self.zone_number} {self.name}"
         if self.kind is MemberKind.CPAS:
-            return f"CPAS de {self.name}"
+            return f"CPAS {of_place(self.name)}"
+        if self.kind is MemberKind.ZONE_DE_SECOURS:
+            return f"Zone de secours {self.name}"
+        if self.kind is MemberKind.PROVINCE:
+            return f"Province {'du ' + self.name if self.name.startswith('Brabant') else of_place(self.name)}"
         return self.name
 
     def has_in_production(self, product: str) -> bool:
