@@ -103,6 +103,7 @@ _ALLOWED = (
 )
 
 
+@lru_cache(maxsize=512)
 def names(source: str) -> frozenset[str]:
     """The variable names a formula uses (functions excluded)."""
     tree = _parse(source)

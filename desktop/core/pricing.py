@@ -106,7 +106,12 @@ class PricingContext:
 # --------------------------------------------------------------------------- parameters
 
 
+_NUMBER_START = frozenset("0123456789+-.,")
+
+
 def _to_decimal(text: str) -> Decimal | None:
+    if not text or text.lstrip()[:1] not in _NUMBER_START:
+        return None  # a code or a name: no need to try (exceptions are slow)
     cleaned = text.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
     cleaned = cleaned.replace(",", ".")
     if not cleaned:
@@ -305,17 +310,24 @@ class Evaluation:
         )
 
     def need(self, comp: Component, key: str, *aliases: str) -> str:
-        for k in (key, *aliases):
-            v = comp.params.get(k)
-            if v is not None and str(v).strip() != "":
-                return str(v).strip()
-        raise self.bad(comp, f"le paramètre « {key} » manque")
+        v = self.opt(comp, key, *aliases)
+        if v is None:
+            raise self.bad(comp, f"le paramètre « {key} » manque")
+        return v
 
     def opt(self, comp: Component, key: str, *aliases: str) -> str | None:
-        for k in (key, *aliases):
-            v = comp.params.get(k)
-            if v is not None and str(v).strip() != "":
-                return str(v).strip()
+        params = comp.params
+        v = params.get(key)
+        if v:
+            v = v.strip()
+            if v:
+                return v
+        for k in aliases:
+            v = params.get(k)
+            if v:
+                v = v.strip()
+                if v:
+                    return v
         return None
 
     # -- rows and cells
@@ -450,8 +462,13 @@ class Evaluation:
 # --------------------------------------------------------------------------- modifiers
 
 
+_MODIFIERS = frozenset({"multiplier", "minimum", "maximum", "cap", "discount_pct"})
+
+
 def _modify(ev: Evaluation, comp: Component, amount: Decimal) -> Decimal:
     """Apply the common modifiers: multiplier, minimum, maximum/cap, discount_pct."""
+    if comp.params.keys().isdisjoint(_MODIFIERS):
+        return amount
     mult = ev.opt(comp, "multiplier")
     if mult is not None:
         amount = amount * ev.value(comp, mult)
@@ -869,6 +886,21 @@ def price_line(tariff: Tariff, req: LineRequest, ctx: PricingContext) -> QuoteLi
     return _fold(tariff, product, params, parts, ctx, req.note)
 
 
+_BOTH = (Bucket.ONE_TIME, Bucket.ANNUAL)
+_ZERO_CENTS = round_cents(ZERO)
+
+
+def _bucket_amount(
+    b: Bucket, sums: Mapping[Bucket, Decimal], unpriced: Mapping[Bucket, PriceState]
+) -> Decimal | None:
+    """Sum of what is priced; None when only unpriced parts; 0.00 when the bucket is empty."""
+    if b in sums:
+        return round_cents(sums[b])
+    if b in unpriced:
+        return None
+    return _ZERO_CENTS
+
+
 def _fold(
     tariff: Tariff,
     product: Product,
@@ -879,66 +911,64 @@ def _fold(
 ) -> QuoteLine:
     sums: dict[Bucket, Decimal] = {}
     unpriced: dict[Bucket, PriceState] = {}
+    explicit_days: list[Decimal | None] = []  # setup_days components: they win
+    other_days: list[Decimal] = []
+    any_sur_devis_note = False  # a sur devis part with a note written by the catalogue
     for part in parts:
+        state = part.state
         if part.no_amount:
+            if part.bucket is Bucket.ONE_TIME:
+                explicit_days.append(part.days)
             continue
-        buckets = (part.bucket,) if part.bucket is not None else (Bucket.ONE_TIME, Bucket.ANNUAL)
-        for b in buckets:
-            if part.state is PriceState.PRICED and part.amount is not None:
-                sums[b] = sums.get(b, ZERO) + part.amount
-            elif unpriced.get(b) is not PriceState.NOT_OFFERED:
-                unpriced[b] = part.state
-    states = set(unpriced.values())
-    if PriceState.NOT_OFFERED in states:
+        if state is PriceState.PRICED:
+            if part.days is not None:
+                other_days.append(part.days)
+            if part.amount is not None:
+                if part.bucket is None:
+                    raise CatalogueError(f"{product.name} : montant sans période (unique/annuel).")
+                sums[part.bucket] = sums.get(part.bucket, ZERO) + part.amount
+            continue
+        if state is PriceState.SUR_DEVIS and not part.auto:
+            any_sur_devis_note = True
+        for b in (part.bucket,) if part.bucket is not None else _BOTH:
+            if unpriced.get(b) is not PriceState.NOT_OFFERED:
+                unpriced[b] = state
+    if PriceState.NOT_OFFERED in unpriced.values():
         status = LineStatus.NOT_OFFERED
-    elif PriceState.SUR_DEVIS in states:
+    elif unpriced:
         status = LineStatus.SUR_DEVIS
     else:
         status = LineStatus.PRICED
 
-    notes: list[str] = []
+    notes: dict[str, None] = {}
     if status is LineStatus.NOT_OFFERED:
-        shown = [p for p in parts if p.state is PriceState.NOT_OFFERED]
+        shown: Iterable[Part] = (p for p in parts if p.state is PriceState.NOT_OFFERED)
     else:
-        notes.extend(product.notes)
-        shown = list(parts)
-        nothing_priced = not sums and set(unpriced) == {Bucket.ONE_TIME, Bucket.ANNUAL}
-        if nothing_priced and all(p.auto for p in parts if p.state is PriceState.SUR_DEVIS):
+        notes.update(dict.fromkeys(product.notes))
+        shown = parts
+        if not sums and len(unpriced) == 2 and not any_sur_devis_note:
             shown = [p for p in parts if p.state is PriceState.PRICED]
-            notes.append("Sur devis")
+            notes["Sur devis"] = None
     if req_note:
-        notes.append(req_note)
+        notes[req_note] = None
     for part in shown:
         for n in part.notes:
-            if n and n not in notes:
-                notes.append(n)
+            if n:
+                notes.setdefault(n, None)
 
-    def bucket_amount(b: Bucket) -> Decimal | None:
-        if status is LineStatus.NOT_OFFERED:
-            return None
-        if b in sums:
-            return round_cents(sums[b])
-        if b in unpriced:
-            return None
-        return round_cents(ZERO)
-
-    one_time = bucket_amount(Bucket.ONE_TIME)
-    annual = bucket_amount(Bucket.ANNUAL)
-
-    # days: an explicit setup_days component wins; otherwise one-time days of other rules
-    explicit = [p for p in parts if p.no_amount and p.bucket is Bucket.ONE_TIME]
+    one_time: Decimal | None
+    annual: Decimal | None
     days: Decimal | None
-    if explicit:
-        days = (
-            None
-            if any(p.days is None for p in explicit)
-            else sum((p.days for p in explicit if p.days is not None), ZERO)
-        )
-    else:
-        counted = [p.days for p in parts if p.days is not None and p.state is PriceState.PRICED]
-        days = sum(counted, ZERO) if counted else None
     if status is LineStatus.NOT_OFFERED:
-        days = None
+        one_time = annual = days = None
+    else:
+        one_time = _bucket_amount(Bucket.ONE_TIME, sums, unpriced)
+        annual = _bucket_amount(Bucket.ANNUAL, sums, unpriced)
+        if explicit_days:
+            known = [d for d in explicit_days if d is not None]
+            days = sum(known, ZERO) if len(known) == len(explicit_days) else None
+        else:
+            days = sum(other_days, ZERO) if other_days else None
 
     notices: list[Notice] = []
     if product.to_confirm:
