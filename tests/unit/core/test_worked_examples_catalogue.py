@@ -229,3 +229,27 @@ def test_every_seeded_member_has_a_category_except_manual_kinds(tariff: Any, mem
         d = derive_category(m, tariff.categories, members.lookup)
         if m.kind is not K.AUTRE:
             assert d.category is not None, m.id
+
+
+@pytest.mark.parametrize(
+    "kind", [K.COMMUNE, K.CPAS, K.ZONE_DE_POLICE, K.ZONE_DE_SECOURS, K.INTERCOMMUNALE, K.RCA]
+)
+def test_seeded_category_rules_are_total_and_monotonic(tariff: Any, kind: MemberKind) -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    order = {c: i for i, c in enumerate(tariff.categories.categories)}
+
+    def cat(n: int) -> str | None:
+        if kind.counts_agents:
+            return category_for_size(kind, tariff.categories, agents=n).category
+        return category_for_size(kind, tariff.categories, inhabitants=n).category
+
+    @given(st.integers(0, 2_000_000), st.integers(0, 2_000_000))
+    def check(a: int, b: int) -> None:
+        lo, hi = sorted((a, b))
+        ca, cb = cat(lo), cat(hi)
+        assert ca is not None and cb is not None
+        assert order[ca] <= order[cb]
+
+    check()
