@@ -207,3 +207,36 @@ class Clock:
     def __call__(self) -> datetime:
         self.now += timedelta(milliseconds=1)
         return self.now
+
+
+# --- worker for the multi-process tests (must be importable by a spawned child) -----------
+
+
+def finalise_worker(db_path: str, ids: list[str], start, results, fail_every: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Finalise ``ids`` in a separate process, after ``start`` is set; slow renderer.
+
+    With ``fail_every`` = k, the renderer raises for every k-th draft (a failed finalise).
+    """
+    import time
+
+    from desktop.store.offers_repo import OfferRepository
+
+    db = open_test_db(Path(db_path))
+    repo = OfferRepository(db, settings=FakeSettings, pricer=FakePricer())
+    got: list[tuple[str, str | None]] = []
+    start.wait(30)
+    for i, oid in enumerate(ids, 1):
+
+        def render(offer: Offer, i: int = i) -> bytes:
+            time.sleep(0.01)
+            if fail_every and i % fail_every == 0:
+                raise RuntimeError("rendu impossible")
+            return fake_pdf(offer)
+
+        try:
+            got.append((oid, repo.finalise(oid, render).number))
+        except RuntimeError:
+            got.append((oid, None))
+        time.sleep(0.03)  # a person between two clicks: lets the other writer in
+    db.close()
+    results.put(got)

@@ -1,0 +1,503 @@
+"""``comptoir offers ...`` and ``comptoir quote ... --save``: the offer lifecycle from a shell.
+
+Head office scripts these; they follow the same rules as the application (the store refuses
+what the app refuses) and exit with status 2 and a French message on bad input.
+
+    comptoir quote --member Nivelles --product delib --save      -> prints the draft id
+    comptoir offers list [--state S] [--search TEXTE] [--since DATE] [--json]
+    comptoir offers show NUMÉRO|ID [--json]
+    comptoir offers finalize ID [--pdf FICHIER]
+    comptoir offers pdf NUMÉRO --out FICHIER                      (reprint, byte-identical)
+    comptoir offers revise NUMÉRO
+    comptoir offers diff ANCIEN NOUVEAU [--json]
+    comptoir offers set-state NUMÉRO ÉTAT [--reason MOTIF]
+    comptoir offers reprice [--apply] [--json]                    (drafts on an old tariff)
+    comptoir offers export [--since DATE] [--number N ...] --out FICHIER
+    comptoir offers import FICHIER [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import InvalidInput
+from desktop.core.offers import Offer, OfferState, OfferSummary, money_fr
+
+DATE_HELP = "date AAAA-MM-JJ ou JJ/MM/AAAA"
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def parse_date(text: str, option: str = "la date") -> date:
+    """'2026-03-15' or '15/03/2026' -> date; InvalidInput (French) otherwise."""
+    raw = text.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw) or None
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", raw)
+        if not m:
+            raise InvalidInput(
+                f"Date invalide pour {option} : « {text} ». Écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA "
+                "(par exemple 2026-03-15 ou 15/03/2026).",
+                field=option,
+            )
+        d, mo, y = (int(g) for g in m.groups())
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise InvalidInput(
+            f"Date impossible pour {option} : « {text} » (jour ou mois hors calendrier). "
+            "Formats acceptés : AAAA-MM-JJ ou JJ/MM/AAAA.",
+            field=option,
+        ) from None
+
+
+def offer_repository(services: Any) -> Any:
+    from desktop.store.offers_repo import OfferRepository
+
+    return OfferRepository(services.db)
+
+
+def offer_renderer(services: Any) -> Callable[[Offer], bytes]:
+    """The documents renderer for ``OfferRepository.finalise``: the frozen offer -> PDF bytes."""
+
+    def render(offer: Offer) -> bytes:
+        from desktop.documents.offer import build_offer_document, render_offer
+
+        if offer.quote is None:
+            raise InvalidInput("L'offre n'a pas de devis calculé.")
+        tariff = services.tariff(offer.request.tariff)
+        settings = services.settings.load()
+        issued = offer.finalised.astimezone().date() if offer.finalised else date.today()
+        doc = build_offer_document(
+            offer.quote,
+            tariff,
+            settings,
+            number=offer.number,
+            issued=issued,
+            valid_until=offer.valid_until,
+            seller=offer.seller,
+        )
+        pdf: bytes = render_offer(doc)
+        return pdf
+
+    return render
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _emit(obj: Any) -> None:
+    from desktop.cli import emit_json
+
+    emit_json(obj)
+
+
+def _money(d: Decimal | None) -> str:
+    return "sur devis" if d is None else money_fr(d)
+
+
+def _dt(d: datetime | None) -> str:
+    return d.astimezone().strftime("%d/%m/%Y %H:%M") if d else ""
+
+
+def _d(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def _write_file(path: str, data: bytes) -> Path:
+    import os
+    import tempfile
+
+    from desktop.store.faults import storage_errors
+
+    out = Path(path).expanduser()
+    if out.is_dir():
+        raise InvalidInput(f"{out} est un dossier : indiquez le nom du fichier à créer.")
+    if not out.parent.exists():
+        raise InvalidInput(
+            f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez-en un autre."
+        )
+    with storage_errors("écrire le fichier", out):
+        fd, tmp = tempfile.mkstemp(prefix=".comptoir-", dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return out
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register(subparsers: Any, services_factory: Any) -> None:
+    _add_save_to_quote(subparsers, services_factory)
+
+    offers = subparsers.add_parser(
+        "offers",
+        help="offres enregistrées : liste, détail, finalisation, états, révisions, échanges",
+        description="Cycle de vie des offres : brouillons, offres finalisées, états, lots.",
+    )
+    sub = offers.add_subparsers(dest="offers_command", metavar="ACTION")
+
+    def bind(parser: argparse.ArgumentParser, fn: Callable[[argparse.Namespace, Any], int]) -> None:
+        parser.set_defaults(handler=lambda args: fn(args, services_factory(args)))
+
+    p = sub.add_parser("list", help="liste des offres (plus récentes d'abord)")
+    p.add_argument(
+        "--state",
+        metavar="ÉTAT",
+        help="brouillon, finalisee, envoyee, acceptee, refusee, expiree, convertie, remplacee",
+    )
+    p.add_argument("--search", metavar="TEXTE", default="", help="numéro, membre, NIS, produit...")
+    p.add_argument("--member", metavar="ID", help="identifiant du membre (commune:25072...)")
+    p.add_argument("--since", metavar="DATE", help=f"modifiées depuis ({DATE_HELP})")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    bind(p, run_list)
+
+    p = sub.add_parser("show", help="détail d'une offre, avec son historique")
+    p.add_argument(
+        "ref", metavar="NUMÉRO", help="numéro (OFF-2026-LAP1-0001) ou identifiant de brouillon"
+    )
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    bind(p, run_show)
+
+    p = sub.add_parser("finalize", help="finalise un brouillon : numéro, PDF figé")
+    p.add_argument("ref", metavar="ID", help="identifiant du brouillon (ou son début)")
+    p.add_argument("--pdf", metavar="FICHIER", help="enregistre aussi le PDF figé dans ce fichier")
+    bind(p, run_finalize)
+
+    p = sub.add_parser("pdf", help="réimprime le PDF figé d'une offre finalisée")
+    p.add_argument("ref", metavar="NUMÉRO")
+    p.add_argument("--out", metavar="FICHIER", required=True, help="fichier PDF à écrire")
+    bind(p, run_pdf)
+
+    p = sub.add_parser("revise", help="crée la révision suivante (-v2, -v3...) d'une offre")
+    p.add_argument("ref", metavar="NUMÉRO")
+    bind(p, run_revise)
+
+    p = sub.add_parser("diff", help="différences entre deux versions d'une offre")
+    p.add_argument("old", metavar="ANCIENNE")
+    p.add_argument("new", metavar="NOUVELLE")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    bind(p, run_diff)
+
+    p = sub.add_parser("set-state", help="change l'état d'une offre finalisée")
+    p.add_argument("ref", metavar="NUMÉRO")
+    p.add_argument("state", metavar="ÉTAT", help="envoyee, acceptee, refusee ou convertie")
+    p.add_argument(
+        "--reason", metavar="MOTIF", default="", help="motif (obligatoire pour un refus)"
+    )
+    bind(p, run_set_state)
+
+    p = sub.add_parser(
+        "reprice", help="brouillons sur un ancien tarif : différences, puis recalcul"
+    )
+    p.add_argument("--apply", action="store_true", help="applique le nouveau calcul (sinon aperçu)")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    bind(p, run_reprice)
+
+    p = sub.add_parser("export", help="exporte des offres finalisées dans un lot (fichier zip)")
+    p.add_argument("--since", metavar="DATE", help=f"offres modifiées depuis ({DATE_HELP})")
+    p.add_argument(
+        "--number",
+        metavar="NUMÉRO",
+        action="append",
+        default=None,
+        help="offre à exporter (répétable)",
+    )
+    p.add_argument("--out", metavar="FICHIER", required=True, help="lot à créer")
+    bind(p, run_export)
+
+    p = sub.add_parser("import", help="importe un lot d'offres (au siège)")
+    p.add_argument("file", metavar="FICHIER")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    bind(p, run_import)
+
+
+def _add_save_to_quote(subparsers: Any, services_factory: Any) -> None:
+    """``comptoir quote ... --save``: wrap the engine's quote handler (desktop.cli.quote)."""
+    if "quote" not in getattr(subparsers, "choices", {}):
+        return
+    from desktop.cli.quote import quote_parser
+
+    parser = quote_parser(subparsers)
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="enregistre l'offre comme brouillon et affiche son identifiant",
+    )
+    parser.add_argument(
+        "--note", metavar="TEXTE", default="", help="note du brouillon (avec --save)"
+    )
+    plain = parser.get_default("handler")
+
+    def handler(args: argparse.Namespace) -> int | None:
+        if not args.save:
+            result: int | None = plain(args)
+            return result
+        return run_quote_save(args, services_factory(args))
+
+    parser.set_defaults(handler=handler)
+
+
+def run_quote_save(args: argparse.Namespace, services: Any) -> int:
+    from desktop.cli.quote import build_quote_from_args, quote_json, quote_text
+
+    quote, request, member = build_quote_from_args(args, services)
+    repo = offer_repository(services)
+    seller = str(getattr(repo.settings(), "seller_name", "") or "")
+    draft = repo.save_draft(
+        Offer.new_draft(request, member, quote.decision, quote, seller=seller, note=args.note)
+    )
+    if args.json:
+        data = quote_json(quote)
+        data["offer_id"] = draft.id
+        _emit(data)
+    else:
+        _out(quote_text(quote, member))
+        _out(f"Brouillon enregistré : {draft.id}")
+    return 0
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def _summary_json(s: OfferSummary) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "number": s.number,
+        "version": s.version,
+        "state": s.state.value,
+        "state_label": s.state.label,
+        "member_id": s.member_id,
+        "member_name": s.member_name,
+        "category": s.category,
+        "tariff": s.tariff,
+        "one_time": s.one_time,
+        "annual": s.annual,
+        "year1": s.year1,
+        "partial": s.partial,
+        "created": s.created,
+        "updated": s.updated,
+        "finalised": s.finalised,
+        "valid_until": s.valid_until,
+        "seller": s.seller,
+        "predecessor": s.predecessor,
+    }
+
+
+def run_list(args: argparse.Namespace, services: Any) -> int:
+    from desktop.store.offers_repo import OfferFilter
+
+    state = OfferState.parse(args.state) if args.state else None
+    since = parse_date(args.since, "--since") if args.since else None
+    rows = offer_repository(services).list(
+        OfferFilter(state=state, text=args.search, member_id=args.member, since=since)
+    )
+    if args.json:
+        _emit([_summary_json(s) for s in rows])
+        return 0
+    if not rows:
+        _out("Aucune offre.")
+        return 0
+    header = ("Offre", "État", "Membre", "Cat.", "Unique", "Annuel", "Modifiée")
+    table = [header]
+    for s in rows:
+        table.append(
+            (
+                s.number or f"brouillon {s.id[:8]}",
+                s.state.label,
+                s.member_name or "—",
+                s.category or "—",
+                _money(s.one_time) + (" *" if s.partial else ""),
+                _money(s.annual),
+                _dt(s.updated),
+            )
+        )
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for r in table:
+        _out("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    if any(s.partial for s in rows):
+        _out("* totaux partiels : au moins une ligne sur devis")
+    return 0
+
+
+def run_show(args: argparse.Namespace, services: Any) -> int:
+    from desktop.store import offer_codec as codec
+
+    repo = offer_repository(services)
+    offer = repo.get(args.ref)
+    today = repo.today()
+    state = offer.state_on(today)
+    history = repo.audit(offer.id)
+    if args.json:
+        data = codec.offer_to_data(offer)
+        data["effective_state"] = state.value
+        data["history"] = [
+            {**codec.audit_to_data(e), "description": e.description} for e in history
+        ]
+        data["versions"] = [s.number or s.id for s in repo.versions(offer.id)]
+        _emit(data)
+        return 0
+    _out(f"{offer.number or 'Brouillon ' + offer.id} — {state.label}")
+    if offer.member is not None:
+        _out(f"Membre : {offer.member.display_name} ({offer.member.id})")
+    _out(f"Catégorie : {offer.decision.category or 'à choisir'}")
+    for t in offer.decision.trace:
+        _out(f"  {t}")
+    _out(f"Tarif : {offer.tariff}")
+    if offer.finalised:
+        _out(
+            f"Finalisée le {_d(offer.finalised.astimezone().date())}, valable jusqu'au {_d(offer.valid_until)}"
+        )
+        _out(f"PDF figé : SHA-256 {offer.pdf_sha256}")
+    if offer.predecessor:
+        _out(f"Révise : {offer.predecessor}")
+    if offer.seller:
+        _out(f"Vendeur : {offer.seller}")
+    if offer.quote is not None:
+        _out("Lignes :")
+        for line in offer.quote.lines:
+            if line.partial:
+                _out(f"  {line.name} — {line.status.label}")
+            else:
+                _out(
+                    f"  {line.name} — unique {_money(line.one_time)} ; annuel {_money(line.annual)}"
+                )
+        t = offer.quote.totals
+        partial = " (totaux partiels : lignes sur devis)" if t.partial else ""
+        _out(
+            f"Totaux : unique {_money(t.one_time)} ; annuel {_money(t.annual)} ; "
+            f"année 1 {_money(t.year1)}{partial}"
+        )
+    _out("Historique :")
+    for e in history:
+        _out(f"  {_dt(e.when)} {e.who} — {e.description}")
+    return 0
+
+
+def run_finalize(args: argparse.Namespace, services: Any) -> int:
+    repo = offer_repository(services)
+    frozen = repo.finalise(args.ref, offer_renderer(services))
+    _out(f"Offre finalisée : {frozen.number} (valable jusqu'au {_d(frozen.valid_until)})")
+    if args.pdf:
+        path = _write_file(args.pdf, repo.pdf(frozen.id))
+        _out(f"PDF : {path}")
+    return 0
+
+
+def run_pdf(args: argparse.Namespace, services: Any) -> int:
+    repo = offer_repository(services)
+    path = _write_file(args.out, repo.pdf(args.ref))
+    _out(f"PDF : {path}")
+    return 0
+
+
+def run_revise(args: argparse.Namespace, services: Any) -> int:
+    draft = offer_repository(services).revise(args.ref)
+    _out(f"Révision {draft.version} de {draft.predecessor} : brouillon {draft.id}")
+    return 0
+
+
+def run_diff(args: argparse.Namespace, services: Any) -> int:
+    diff = offer_repository(services).diff(args.old, args.new)
+    if args.json:
+        from desktop.store import offer_codec as codec
+
+        data = codec.to_data(diff)
+        data["descriptions"] = diff.descriptions()
+        _emit(data)
+        return 0
+    _out(f"{diff.old_label} → {diff.new_label}")
+    for text in diff.descriptions():
+        _out(f"  {text}")
+    return 0
+
+
+def run_set_state(args: argparse.Namespace, services: Any) -> int:
+    state = OfferState.parse(args.state)
+    offer = offer_repository(services).set_state(args.ref, state, args.reason)
+    _out(f"Offre {offer.number} : {state.label}")
+    return 0
+
+
+def run_reprice(args: argparse.Namespace, services: Any) -> int:
+    repo = offer_repository(services)
+    previews = repo.reprice_preview()
+    if args.json and not args.apply:
+        from desktop.store import offer_codec as codec
+
+        _emit(
+            [
+                {
+                    "id": p.offer_id,
+                    "from": p.before.tariff,
+                    "to": p.after.tariff,
+                    "diff": codec.to_data(p.diff),
+                    "descriptions": p.diff.descriptions(),
+                }
+                for p in previews
+            ]
+        )
+        return 0
+    if not previews:
+        _out("Aucun brouillon sur un tarif dépassé.")
+        return 0
+    for p in previews:
+        _out(f"{p.before.label} ({p.before.member_name}) : {p.before.tariff} → {p.after.tariff}")
+        for text in p.diff.descriptions():
+            _out(f"  {text}")
+    if args.apply:
+        done = repo.reprice_apply(previews)
+        _out(f"{len(done)} brouillon(s) recalculé(s).")
+    else:
+        _out("Aperçu seulement : relancez avec --apply pour recalculer ces brouillons.")
+    return 0
+
+
+def run_export(args: argparse.Namespace, services: Any) -> int:
+    from desktop.store.bundles import export_offers
+
+    since = parse_date(args.since, "--since") if args.since else None
+    if since is not None and args.number:
+        raise InvalidInput("Choisissez --since ou --number, pas les deux.")
+    repo = offer_repository(services)
+    report = export_offers(repo, Path(args.out), since=since, refs=args.number)
+    _out(report.summary)
+    return 0
+
+
+def run_import(args: argparse.Namespace, services: Any) -> int:
+    from desktop.store.bundles import import_offers
+
+    report = import_offers(offer_repository(services), Path(args.file))
+    if args.json:
+        _emit(
+            {
+                "device": report.device,
+                "imported": list(report.imported),
+                "identical": list(report.identical),
+                "updated": list(report.updated),
+                "conflicts": [{"number": c.number, "reason": c.reason} for c in report.conflicts],
+            }
+        )
+    else:
+        for text in report.lines():
+            _out(text)
+    return 0
