@@ -153,9 +153,12 @@ def styles() -> Styles:
         subtitle=s("subtitle", fontSize=9, leading=12, textColor=MUTED, spaceAfter=6),
         heading=s(
             "heading", fontName=f.bold, fontSize=11, leading=14, textColor=BRAND,
-            spaceBefore=9, spaceAfter=4,
+            spaceBefore=9, spaceAfter=4, keepWithNext=1,
         ),
-        subheading=s("subheading", fontName=f.bold, fontSize=9, leading=12, spaceBefore=4, spaceAfter=1),
+        subheading=s(
+            "subheading", fontName=f.bold, fontSize=9, leading=12, spaceBefore=4, spaceAfter=1,
+            keepWithNext=1,
+        ),
         cell=s("cell", fontSize=8.5, leading=10.5, spaceAfter=0),
         cell_bold=s("cell_bold", fontName=f.bold, fontSize=8.5, leading=10.5, spaceAfter=0),
         cell_right=s("cell_right", fontSize=8.5, leading=10.5, spaceAfter=0, alignment=TA_RIGHT),

@@ -33,15 +33,10 @@ IMIO_VAT_STATEMENT = (
 )
 
 SUR_DEVIS_SENTENCE = (
-    "Les lignes marquées « Sur devis » ne sont pas chiffrées dans cette offre : leur montant "
-    "fera l'objet d'un devis séparé. Elles ne sont pas comprises dans les totaux, qui sont "
-    "donc partiels."
-)
-
-NOT_OFFERED_SENTENCE = (
-    "Les lignes marquées « Non proposé » n'ont pas de prix pour la catégorie du membre dans "
-    "la grille tarifaire : elles seront chiffrées sur demande et ne sont pas comprises dans "
-    "les totaux."
+    "Les postes marqués « Sur devis » ne sont pas chiffrés dans cette offre : leur montant fera "
+    "l'objet d'un devis séparé. Les postes « Non proposé » n'ont pas de prix dans la grille pour "
+    "la catégorie du membre. Ces postes ne sont pas compris dans les totaux, qui sont donc "
+    "partiels."
 )
 
 
@@ -229,6 +224,7 @@ class OfferDocument:
     terms: tuple[TermText, ...]
     approval: str  # "La tarification pour l'année 2024 a été approuvée par ..."
     signatories: tuple[Signatory, ...]
+    sur_devis_text: str = SUR_DEVIS_SENTENCE
     locale: str = "fr_BE"
     currency: str = "EUR"
     issuer: str = "iMio"
@@ -320,48 +316,74 @@ def group_lines(tariff: Tariff, lines: Iterable[QuoteLine]) -> tuple[LineGroup, 
 
 
 def select_terms(tariff: Tariff, quote: Quote) -> tuple[TermText, ...]:
-    """The tariff's printed terms that apply: 'always' ones, and those the quote triggered."""
-    wanted = set(quote.terms)
-    out = []
-    for t in tariff.terms:
-        if t.when in ("", "always") or t.code in wanted or t.when in wanted:
-            out.append(TermText(t.code, t.title, t.text))
-    return tuple(out)
+    """The tariff's printed terms that apply, in tariff order.
+
+    The engine lists the codes that apply in ``quote.terms`` (discounts, partial totals,
+    products...); a quote without that list gets the tariff's "always" terms.
+    """
+    if quote.terms:
+        wanted = set(quote.terms)
+        chosen = [t for t in tariff.terms if t.code in wanted]
+    else:
+        chosen = [t for t in tariff.terms if (t.when or "always").strip() == "always"]
+    return tuple(TermText(t.code, t.title, t.text) for t in chosen)
 
 
-_VAT_CODES = ("tva", "vat", "remarque-5", "remarque_5", "r5", "remark-5", "remark5")
+_VAT_CODES = ("remarque-5", "tva", "vat")
+_APPROVAL_CODES = ("approbation", "approval")
+_SUR_DEVIS_CODES = ("sur-devis", "sur_devis")
 
 
-def vat_statement(tariff: Tariff, terms: tuple[TermText, ...]) -> str:
-    """The VAT wording of the tariff's terms; iMio's remark 5 when the data has none."""
+def _find(terms: tuple[TermText, ...], codes: tuple[str, ...]) -> TermText | None:
     for t in terms:
-        key = t.code.casefold()
-        if key in _VAT_CODES or key.endswith("tva") or "tva" in t.title.casefold():
-            return t.text
-    meta = tariff.meta.get("vat_statement", "")
-    if meta:
-        return meta
+        if t.code.casefold() in codes:
+            return t
+    return None
+
+
+def vat_statement(tariff: Tariff, terms: tuple[TermText, ...] = ()) -> str:
+    """The VAT wording of the tariff's terms; iMio's remark 5 when the data has none."""
+    found = _find(terms, _VAT_CODES) or _find(
+        tuple(TermText(t.code, t.title, t.text) for t in tariff.terms), _VAT_CODES
+    )
+    if found is not None:
+        return found.text
+    if tariff.meta.get("vat_statement"):
+        return tariff.meta["vat_statement"]
     if tariff.issuer.casefold() == "imio":
         return IMIO_VAT_STATEMENT
     return ""
 
 
+def _iso_to_fr(value: str) -> str:
+    try:
+        d = date.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
 def approval_text(tariff: Tariff) -> str:
-    """'La tarification pour l'année 2024 a été approuvée par le Conseil ...' from the data."""
+    """The tariff's approval sentence (its 'approbation' term, else its approval dates)."""
+    term = _find(tuple(TermText(t.code, t.title, t.text) for t in tariff.terms), _APPROVAL_CODES)
+    if term is not None:
+        return term.text
     meta = tariff.meta
-    for key in ("approval", "approval_text", "approbation"):
-        if meta.get(key):
-            return meta[key]
-    ca = meta.get("approved_ca") or meta.get("approval_ca") or meta.get("ca_approval")
-    ag = meta.get("approved_ag") or meta.get("approval_ag") or meta.get("ag_approval")
+    ca = meta.get("approval_ca") or meta.get("approved_ca")
+    ag = meta.get("approval_ag") or meta.get("approved_ag")
     bits = []
     if ca:
-        bits.append(f"le Conseil d'administration du {ca}")
+        bits.append(f"le Conseil d'administration du {_iso_to_fr(ca)}")
     if ag:
-        bits.append(f"l'Assemblée générale du {ag}")
+        bits.append(f"l'Assemblée générale du {_iso_to_fr(ag)}")
     if not bits:
-        return f"Tarification {tariff.year} ({tariff.title or tariff.code})."
+        return ""
     return f"La tarification pour l'année {tariff.year} a été approuvée par " + " et ".join(bits) + "."
+
+
+def sur_devis_text(tariff: Tariff) -> str:
+    term = _find(tuple(TermText(t.code, t.title, t.text) for t in tariff.terms), _SUR_DEVIS_CODES)
+    return term.text if term is not None else SUR_DEVIS_SENTENCE
 
 
 def default_signatories(member: Member | None, kind: MemberKind | None = None) -> tuple[Signatory, ...]:
@@ -419,6 +441,7 @@ def build_offer_document(
         raise InvalidInput("La date de validité précède la date de l'offre.", field="valid_until")
     terms = select_terms(tariff, quote)
     vat = vat_statement(tariff, terms)
+    special = {*_VAT_CODES, *_APPROVAL_CODES, *_SUR_DEVIS_CODES}
     decision = quote.decision
     return OfferDocument(
         letterhead=head,
@@ -436,8 +459,9 @@ def build_offer_document(
         tariff_year=tariff.year,
         tax_label=tariff.tax_label or "HTVA",
         vat_statement=vat,
-        terms=tuple(t for t in terms if t.text != vat),
+        terms=tuple(t for t in terms if t.code.casefold() not in special),
         approval=approval_text(tariff),
+        sur_devis_text=sur_devis_text(tariff),
         signatories=signatories or default_signatories(quote.member, member_kind),
         locale=Formatter.for_tariff(tariff).locale,
         currency=tariff.currency or "EUR",

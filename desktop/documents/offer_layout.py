@@ -39,12 +39,7 @@ from desktop.documents.layout import (
     table_style,
     text,
 )
-from desktop.documents.offer import (
-    NOT_OFFERED_SENTENCE,
-    SUR_DEVIS_SENTENCE,
-    OfferDocument,
-    OfferLine,
-)
+from desktop.documents.offer import OfferDocument, OfferLine
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +79,9 @@ def _story(doc: OfferDocument, fmt: Formatter) -> list[Flowable]:
         )
     )
     story.append(_lines_table(doc, fmt))
-    if doc.has_sur_devis:
+    if doc.has_sur_devis or doc.has_not_offered:
         story.append(Spacer(0, 2 * mm))
-        story.append(para(esc(SUR_DEVIS_SENTENCE), st.small))
-    if doc.has_not_offered:
-        story.append(Spacer(0, 1 * mm if doc.has_sur_devis else 2 * mm))
-        story.append(para(esc(NOT_OFFERED_SENTENCE), st.small))
+        story.append(para(esc(doc.sur_devis_text), st.small))
     story.append(_totals(doc, fmt))
     story.append(_budget(doc, fmt))
     story += _remarks(doc)

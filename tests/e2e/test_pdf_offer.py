@@ -78,16 +78,20 @@ def test_mentions_htva_vat_terms_and_approval(one_line_pdf: bytes) -> None:
     assert "indice des prix à la consommation (IPC)" in text
     assert "trente jours" in text and "1,5 % par mois" in text
     assert "pour les années suivantes, seul le coût annuel" in text
-    assert "Conseil d'administration du 10/10/2023" in text
-    assert "Assemblée générale du 12/12/2023" in text
+    assert "Conseil d’Administration du 10/10/2023" in text  # the tariff's own wording
+    assert "Assemblée Générale du 12/12/2023" in text
     assert "Remise CPAS" not in text  # remark 6 only when the discount applied
     assert "Pour accord" in text and "Bourgmestre" in text and "Directeur général" in text
     assert "Estimation" in text and "2 % par an" in text
 
 
-def test_cpas_discount_term_printed_when_applied() -> None:
-    pdf = render_offer(offer(quote_kw={"terms": ("cpas-libre",)}))
-    assert "Remise CPAS" in pi.flat(pdf)
+def test_terms_follow_the_codes_the_engine_selected() -> None:
+    always = tuple(t.code for t in f.TERMS if t.when == "always")
+    text = pi.flat(render_offer(offer(quote_kw={"terms": (*always, "remarque-6")})))
+    assert "Remise CPAS" in text and "Une remise de 50 % est octroyée aux CPAS" in text
+    text = pi.flat(render_offer(offer(quote_kw={"terms": ("remarque-7",)})))
+    assert "trente jours" in text
+    assert "Indexation." not in text  # not selected by the engine for this quote
 
 
 def test_every_page_is_numbered_x_of_y(one_line_pdf: bytes, forty_lines_pdf: bytes) -> None:
@@ -148,7 +152,7 @@ def test_sur_devis_lines_are_explained_and_never_zero() -> None:
     pdf = render_offer(offer((f.delib_line(), f.sur_devis_line())))
     text = pi.flat(pdf)
     assert "Sur devis" in text
-    assert "ne sont pas chiffrées dans cette offre" in text
+    assert "ne sont pas chiffrés dans la grille tarifaire" in text  # the tariff's sur-devis term
     assert "Totaux partiels" in text
     assert f"8{NNBSP}062,00 €" in text  # totals of the priced line only
 

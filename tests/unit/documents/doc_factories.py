@@ -15,6 +15,12 @@ ISSUED = date(2026, 11, 22)
 
 TERMS = (
     Term(
+        "approbation",
+        "Approbation de la tarification",
+        "La tarification pour l’année 2024 a été approuvée par le Conseil d’Administration du "
+        "10/10/2023 et l’Assemblée Générale du 12/12/2023.",
+    ),
+    Term(
         "remarque-1",
         "Coûts annuels et coût unique",
         "Le coût annuel de maintenance et d'hébergement est dû chaque année ; il est à payer dès "
@@ -30,7 +36,7 @@ TERMS = (
         "(IPC), tel que publié par le Moniteur belge, et automatiquement indexés.",
     ),
     Term(
-        "tva",
+        "remarque-5",
         "TVA",
         "Tous les prix s'entendent hors TVA et à l'exclusion des redevances, taxes et autres "
         "impôts. Sauf avis contraire de l'administration de la TVA, la TVA n'est pas applicable "
@@ -42,6 +48,14 @@ TERMS = (
         "Une remise de 50 % est octroyée aux CPAS pour la maintenance des logiciels « libres » "
         "lorsque la commune utilise déjà la même solution.",
         when="cpas-libre",
+    ),
+    Term(
+        "sur-devis",
+        "Postes sur devis",
+        "Les postes marqués « Sur devis » ne sont pas chiffrés dans la grille tarifaire : iMio les "
+        "établit sur devis spécifique. Ces postes ne sont pas compris dans les totaux, qui sont "
+        "donc partiels.",
+        when="partial",
     ),
     Term(
         "remarque-7",
@@ -83,7 +97,7 @@ def tariff(terms: tuple[Term, ...] = TERMS, **kw: object) -> Tariff:
         "categories": CategoryRules("imio-2024", tuple(f"Cat {i}" for i in range(1, 8)), {}, {}),
         "products": PRODUCTS,
         "terms": terms,
-        "meta": {"approved_ca": "10/10/2023", "approved_ag": "12/12/2023"},
+        "meta": {"approval_ca": "2023-10-10", "approval_ag": "2023-12-12"},
     }
     values.update(kw)
     return Tariff(**values)  # type: ignore[arg-type]
@@ -199,3 +213,26 @@ def many_lines(n: int = 40) -> tuple[QuoteLine, ...]:
             )
         )
     return tuple(out)
+
+
+def accepted_offer(lines: tuple[QuoteLine, ...] | None = None, state: str = "acceptee", member: Member | None = None):
+    """A finalised offer in ``state``, made of ``quote(lines)``."""
+    from datetime import datetime
+
+    from desktop.core.offers import Offer, OfferState
+    from desktop.core.quote import LineRequest, QuoteRequest
+
+    q = quote(lines, member=member)
+    req = QuoteRequest("imio-2024", tuple(LineRequest(x.product) for x in q.lines))
+    return Offer(
+        id="o1",
+        request=req,
+        member=q.member,
+        decision=q.decision,
+        quote=q,
+        state=OfferState(state),
+        number="OFF-2026-LAP1-0001",
+        finalised=datetime(2026, 11, 22, 10, 30),
+        valid_until=date(2027, 2, 20),
+        seller="Anne Dupont",
+    )

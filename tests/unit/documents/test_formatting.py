@@ -86,7 +86,7 @@ def test_locale_follows_the_issuer() -> None:
 def test_importing_documents_does_not_import_babel_or_reportlab() -> None:
     code = (
         "import sys\n"
-        "import desktop.documents.formatting, desktop.documents.offer\n"
+        "import desktop.documents.formatting, desktop.documents.offer, desktop.documents.contract\n"
         "import desktop.documents.fonts\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('babel', 'reportlab')]\n"
         "assert not bad, bad\n"

@@ -1,0 +1,324 @@
+"""Document templates the back office edits without code (the contract's wording).
+
+A template is plain text in a small, line-based markup:
+
+    % a comment line (not printed)
+    # Title of the document
+    ## Section heading
+    ### Sub-heading
+    - a bullet item
+    A paragraph: consecutive lines join into one paragraph; a blank line ends it.
+    **bold text** inside any line
+    {field}      a value filled in by Comptoir, from a fixed list (``CONTRACT_FIELDS``)
+    {{ and }}    a literal "{" or "}"
+    [[produits]] on its own line: a block drawn by Comptoir (``CONTRACT_BLOCKS``)
+
+``parse`` checks a template completely and refuses it with a French message naming the
+problem (unknown field, unbalanced brace, unknown block, unclosed bold) and the line, and
+listing what is allowed. The store calls it before saving; the renderer uses its result.
+Pure Python: no I/O here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Set
+from dataclasses import dataclass
+
+from desktop.core.errors import InvalidInput
+
+# Fields of the contract ("Bon de commande et dispositions particulières"), with what they
+# print. The order is the order of the list shown to the user.
+CONTRACT_FIELDS: Mapping[str, str] = {
+    "emetteur_nom": "nom et forme juridique de l'émetteur (iMio SCRL)",
+    "emetteur_adresse": "adresse de l'émetteur, sur une ligne",
+    "emetteur_numero_entreprise": "numéro d'entreprise de l'émetteur",
+    "emetteur_iban": "IBAN de l'émetteur",
+    "emetteur_telephone": "téléphone de l'émetteur",
+    "emetteur_email": "adresse électronique de l'émetteur",
+    "emetteur_site": "site web de l'émetteur",
+    "membre_nom": "nom du membre (CPAS de Namur, ZP 5267 Nivelles/Genappe…)",
+    "membre_type": "type de membre (Commune, CPAS, Zone de police…)",
+    "membre_adresse": "adresse du membre, sur une ligne",
+    "membre_identifiants": "identifiants du membre (NIS, numéro de zone)",
+    "categorie": "catégorie tarifaire retenue",
+    "offre_numero": "numéro de l'offre acceptée",
+    "offre_date": "date de l'offre (jj/mm/aaaa)",
+    "offre_acceptation": "date d'acceptation de l'offre",
+    "document_date": "date du bon de commande",
+    "date_debut": "date de prise d'effet",
+    "duree_initiale": "durée initiale (« 1 an », « 3 ans »)",
+    "total_unique": "total de la mise en place (coût unique)",
+    "total_annuel": "total du coût annuel",
+    "total_annee1": "budget de la première année",
+    "taxe": "mention fiscale des montants (HTVA, HT)",
+    "mention_tva": "mention TVA de la grille tarifaire",
+    "conditions_paiement": "conditions de paiement de la grille tarifaire",
+    "clause_indexation": "clause d'indexation de la grille tarifaire",
+    "tarif": "nom de la grille tarifaire",
+    "tarif_annee": "année de la grille tarifaire",
+    "tarif_approbation": "approbation de la grille tarifaire",
+    "lieu": "lieu de signature (localité de l'émetteur)",
+}
+
+CONTRACT_BLOCKS: Mapping[str, str] = {
+    "produits": "tableau des produits commandés (catégorie, coût unique, coût annuel)",
+    "signatures": "cadres de signature de l'émetteur et du membre",
+}
+
+# Templates known to the application: code -> (title, fields, blocks).
+TEMPLATES: Mapping[str, tuple[str, Mapping[str, str], Mapping[str, str]]] = {
+    "contrat": ("Bon de commande et dispositions particulières", CONTRACT_FIELDS, CONTRACT_BLOCKS),
+}
+
+_FIELD = re.compile(r"[a-z_][a-z0-9_]*")
+_BLOCK_LINE = re.compile(r"^\[\[\s*([^\]]*?)\s*\]\]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of a line: literal text, or a field to fill; bold or not."""
+
+    text: str = ""
+    field: str | None = None
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """``kind``: title | heading | subheading | paragraph | item | insert."""
+
+    kind: str
+    runs: tuple[Run, ...] = ()
+    name: str = ""  # the block name of an insert
+    line: int = 0  # first line in the source (1-based)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Filled text: ``missing`` marks a value nobody filled in (printed as a visible marker)."""
+
+    text: str
+    bold: bool = False
+    missing: bool = False
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    kind: str
+    spans: tuple[Span, ...] = ()
+    name: str = ""
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    code: str
+    blocks: tuple[Block, ...]
+    source: str
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(r.field for b in self.blocks for r in b.runs if r.field)
+
+    @property
+    def inserts(self) -> tuple[str, ...]:
+        return tuple(b.name for b in self.blocks if b.kind == "insert")
+
+
+def allowed_fields(code: str) -> Mapping[str, str]:
+    return _spec(code)[1]
+
+
+def allowed_blocks(code: str) -> Mapping[str, str]:
+    return _spec(code)[2]
+
+
+def _spec(code: str) -> tuple[str, Mapping[str, str], Mapping[str, str]]:
+    try:
+        return TEMPLATES[code]
+    except KeyError:
+        raise InvalidInput(
+            f"Modèle de document inconnu : « {code} ». Modèles connus : "
+            + ", ".join(TEMPLATES)
+            + ".",
+            field="template",
+        ) from None
+
+
+def _list_fields(fields: Mapping[str, str]) -> str:
+    return ", ".join("{" + f + "}" for f in fields)
+
+
+def _excerpt(line: str) -> str:
+    line = line.strip()
+    return line if len(line) <= 70 else line[:67] + "…"
+
+
+def _inline(
+    text: str, lineno: int, fields: Mapping[str, str], bold: bool
+) -> tuple[list[Run], bool]:
+    """Split a line into runs; returns the runs and the bold state at the end of the line."""
+    runs: list[Run] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            runs.append(Run("".join(buf), None, bold))
+            buf.clear()
+
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("{{", i):
+            buf.append("{")
+            i += 2
+        elif text.startswith("}}", i):
+            buf.append("}")
+            i += 2
+        elif c == "{":
+            end = text.find("}", i + 1)
+            nxt = text.find("{", i + 1)
+            if end == -1 or (nxt != -1 and nxt < end):
+                raise InvalidInput(
+                    f"Modèle refusé, ligne {lineno} : accolade « {{ » ouverte et jamais fermée "
+                    f"dans « {_excerpt(text)} ». Pour écrire une accolade, doublez-la : {{{{ ou }}}}.",
+                    field="template",
+                )
+            name = text[i + 1 : end]
+            if name not in fields:
+                shown = "{" + name + "}"
+                hint = ""
+                if not _FIELD.fullmatch(name):
+                    hint = " (un nom de champ s'écrit en minuscules, sans espace ni accent)"
+                raise InvalidInput(
+                    f"Modèle refusé, ligne {lineno} : champ inconnu {shown}{hint}. "
+                    f"Champs autorisés : {_list_fields(fields)}.",
+                    field="template",
+                )
+            flush()
+            runs.append(Run("", name, bold))
+            i = end + 1
+        elif c == "}":
+            raise InvalidInput(
+                f"Modèle refusé, ligne {lineno} : accolade « }} » fermante sans accolade ouvrante "
+                f"dans « {_excerpt(text)} ». Pour écrire une accolade, doublez-la : {{{{ ou }}}}.",
+                field="template",
+            )
+        elif text.startswith("**", i):
+            flush()
+            bold = not bold
+            i += 2
+        else:
+            buf.append(c)
+            i += 1
+    flush()
+    return runs, bold
+
+
+def parse(source: str, code: str = "contrat") -> Template:
+    """Check and parse a template; ``InvalidInput`` (French, with the line) when it is wrong."""
+    _title, fields, blocks_allowed = _spec(code)
+    if not source.strip():
+        raise InvalidInput("Modèle refusé : il est vide.", field="template")
+    blocks: list[Block] = []
+    para: list[Run] = []
+    para_line = 0
+    bold_open_at = 0
+    bold = False
+
+    def end_paragraph() -> None:
+        nonlocal para
+        if para:
+            blocks.append(Block("paragraph", tuple(para), line=para_line))
+            para = []
+
+    for lineno, raw in enumerate(source.splitlines(), start=1):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if stripped.startswith("%"):
+            continue
+        if not stripped:
+            if bold:
+                break
+            end_paragraph()
+            continue
+        m = _BLOCK_LINE.match(stripped)
+        if m:
+            end_paragraph()
+            name = m.group(1)
+            if name not in blocks_allowed:
+                allowed = ", ".join(f"[[{b}]]" for b in blocks_allowed)
+                raise InvalidInput(
+                    f"Modèle refusé, ligne {lineno} : bloc inconnu [[{name}]]. "
+                    f"Blocs autorisés : {allowed}.",
+                    field="template",
+                )
+            blocks.append(Block("insert", (), name, lineno))
+            continue
+        kind = "paragraph"
+        body = stripped
+        for prefix, k in (
+            ("### ", "subheading"),
+            ("## ", "heading"),
+            ("# ", "title"),
+            ("- ", "item"),
+        ):
+            if stripped.startswith(prefix):
+                kind, body = k, stripped[len(prefix) :].strip()
+                break
+        was_bold = bold
+        runs, bold = _inline(body, lineno, fields, bold)
+        if bold and not was_bold:
+            bold_open_at = lineno
+        if kind == "paragraph":
+            if not para:
+                para_line = lineno
+            elif para and runs:
+                para.append(Run(" ", None, was_bold))
+            para.extend(runs)
+        else:
+            if bold:
+                break
+            end_paragraph()
+            blocks.append(Block(kind, tuple(runs), line=lineno))
+    if bold:
+        raise InvalidInput(
+            f"Modèle refusé, ligne {bold_open_at} : « ** » (gras) ouvert et jamais fermé dans "
+            "le même paragraphe.",
+            field="template",
+        )
+    end_paragraph()
+    if not blocks:
+        raise InvalidInput("Modèle refusé : il ne contient que des commentaires.", field="template")
+    return Template(code, tuple(blocks), source)
+
+
+def fill(
+    template: Template, values: Mapping[str, str], missing: Set[str] = frozenset()
+) -> tuple[Filled, ...]:
+    """The template with every field replaced by its value.
+
+    ``values`` must give every field the template uses; a field listed in ``missing`` is
+    marked so the document can print it as a visible gap. An empty value prints nothing.
+    """
+    out: list[Filled] = []
+    for b in template.blocks:
+        spans: list[Span] = []
+        for r in b.runs:
+            if r.field is None:
+                spans.append(Span(r.text, r.bold))
+                continue
+            if r.field not in values:
+                raise KeyError(f"valeur manquante pour le champ {{{r.field}}}")
+            value = values[r.field]
+            gap = r.field in missing
+            if gap and not value:
+                value = f"[à compléter : {r.field}]"
+            spans.append(Span(value, r.bold, gap, r.field))
+        out.append(Filled(b.kind, tuple(spans), b.name))
+    return tuple(out)

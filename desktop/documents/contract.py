@@ -1,0 +1,240 @@
+"""The contract: "Bon de commande et dispositions particulières" of an accepted offer.
+
+Its wording is a template (``desktop.core.doctemplate``) the back office edits without code:
+the default is ``resources/templates/contract_fr.txt``, the one in force is stored in the
+database (``desktop.store.templates_repo``). ``build_contract_document`` checks the offer is
+accepted (or already converted) and gathers the values; ``render_contract`` makes the PDF
+(reportlab imported on first use), the same document giving the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desktop.core import doctemplate
+from desktop.core.catalogue import Tariff
+from desktop.core.errors import RuleViolation
+from desktop.core.offers import Offer, OfferState
+from desktop.core.quote import Quote, Totals
+from desktop.documents.formatting import Formatter
+from desktop.documents.offer import (
+    MISSING,
+    Letterhead,
+    MemberBlock,
+    OfferLine,
+    Signatory,
+    TermText,
+    _line,
+    approval_text,
+    default_signatories,
+    select_terms,
+    vat_statement,
+)
+
+TEMPLATE_CODE = "contrat"
+DEFAULT_TEMPLATE_FILE = "contract_fr.txt"
+CONTRACT_STATES = (OfferState.ACCEPTEE, OfferState.CONVERTIE)
+
+_PAYMENT_CODES = ("remarque-7", "paiement")
+_INDEXATION_CODES = ("remarque-3-4", "indexation")
+
+
+def default_template_path() -> Path:
+    try:
+        from desktop.paths import resources_dir
+    except ImportError:  # pragma: no cover - paths.py ships with the application
+        return Path(__file__).resolve().parents[2] / "resources" / "templates" / DEFAULT_TEMPLATE_FILE
+    return Path(resources_dir()) / "templates" / DEFAULT_TEMPLATE_FILE
+
+
+def default_template_text() -> str:
+    return default_template_path().read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class ContractDocument:
+    letterhead: Letterhead
+    offer_number: str
+    offer_date: date | None
+    accepted_on: date | None
+    issued: date
+    start: date
+    term_years: int
+    member: MemberBlock
+    category: str | None
+    lines: tuple[OfferLine, ...]
+    totals: Totals
+    tax_label: str
+    vat_statement: str
+    payment_terms: str
+    indexation_clause: str
+    approval: str
+    tariff_title: str
+    tariff_year: int
+    template: doctemplate.Template
+    issuer_signatories: tuple[Signatory, ...]
+    member_signatories: tuple[Signatory, ...]
+    locale: str = "fr_BE"
+    currency: str = "EUR"
+    issuer: str = "iMio"
+
+    @property
+    def title(self) -> str:
+        return "Bon de commande et dispositions particulières"
+
+    @property
+    def running_label(self) -> str:
+        return f"Bon de commande — offre n° {self.offer_number}"
+
+
+def _term(terms: tuple[TermText, ...], codes: tuple[str, ...], title_word: str) -> str:
+    for t in terms:
+        if t.code.casefold() in codes:
+            return t.text
+    for t in terms:
+        if title_word in t.title.casefold():
+            return t.text
+    return ""
+
+
+def check_contractable(offer: Offer) -> Quote:
+    """The offer's frozen quote, if a contract may be drawn up from it (accepted, converted)."""
+    if offer.state not in CONTRACT_STATES:
+        label = offer.number or offer.label
+        raise RuleViolation(
+            f"L'offre {label} est « {offer.state.label} » : le bon de commande ne s'établit que "
+            "pour une offre acceptée (ou déjà convertie). Passez-la d'abord à l'état « Acceptée »."
+        )
+    if offer.quote is None or not offer.number:
+        raise RuleViolation(f"L'offre {offer.label} n'a pas de devis figé : finalisez-la d'abord.")
+    return offer.quote
+
+
+def build_contract_document(
+    offer: Offer,
+    tariff: Tariff,
+    letterhead: Any = None,
+    *,
+    template_text: str | None = None,
+    issued: date,
+    start: date | None = None,
+    term_years: int = 1,
+    accepted_on: date | None = None,
+    issuer_signatories: tuple[Signatory, ...] = (Signatory("Directeur général"), Signatory("Président")),
+) -> ContractDocument:
+    """Everything the contract shows, from an accepted offer, its tariff and the template.
+
+    ``template_text`` is the template in force (from the database); None takes the default
+    file. ``start`` defaults to the document date; the initial term is ``term_years`` years.
+    """
+    quote = check_contractable(offer)
+    if term_years < 1:
+        from desktop.core.errors import InvalidInput
+
+        raise InvalidInput("La durée initiale doit être d'au moins un an.", field="term_years")
+    template = doctemplate.parse(
+        template_text if template_text is not None else default_template_text(), TEMPLATE_CODE
+    )
+    all_terms = tuple(TermText(t.code, t.title, t.text) for t in tariff.terms)
+    chosen = select_terms(tariff, quote)
+    member = offer.member if offer.member is not None else quote.member
+    return ContractDocument(
+        letterhead=Letterhead.from_settings(letterhead),
+        offer_number=offer.number or "",
+        offer_date=offer.finalised.date() if offer.finalised else None,
+        accepted_on=accepted_on,
+        issued=issued,
+        start=start or issued,
+        term_years=term_years,
+        member=MemberBlock.from_member(member),
+        category=offer.decision.category if offer.decision else quote.decision.category,
+        lines=tuple(_line(tariff, line) for line in quote.lines),
+        totals=quote.totals,
+        tax_label=tariff.tax_label or "HTVA",
+        vat_statement=vat_statement(tariff, chosen),
+        payment_terms=_term(all_terms, _PAYMENT_CODES, "paiement"),
+        indexation_clause=_term(all_terms, _INDEXATION_CODES, "indexation"),
+        approval=approval_text(tariff),
+        tariff_title=tariff.title or tariff.code,
+        tariff_year=tariff.year,
+        template=template,
+        issuer_signatories=issuer_signatories,
+        member_signatories=default_signatories(member),
+        locale=Formatter.for_tariff(tariff).locale,
+        currency=tariff.currency or "EUR",
+        issuer=tariff.issuer,
+    )
+
+
+def _place(head: Letterhead) -> str:
+    """'5032 Isnes' -> 'Isnes' (where the issuer signs)."""
+    if not head.address_lines:
+        return ""
+    return re.sub(r"^\d{4,5}\s+", "", head.address_lines[-1]).strip()
+
+
+def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, str], set[str]]:
+    """The value of every template field, and the fields that are missing (shown as gaps)."""
+    head = doc.letterhead
+    missing: set[str] = set()
+
+    def need(field: str, value: str, what: str) -> str:
+        if value:
+            return value
+        missing.add(field)
+        return MISSING.format(what=what)
+
+    t = doc.totals
+    priced = any(line.priced for line in doc.lines)
+
+    def money(v: Any) -> str:
+        return fmt.money(v) if priced else "sur devis"
+
+    m = doc.member
+    values = {
+        "emetteur_nom": head.display_name,
+        "emetteur_adresse": ", ".join(head.address_lines),
+        "emetteur_numero_entreprise": need(
+            "emetteur_numero_entreprise", head.enterprise_number, "numéro d'entreprise"
+        ),
+        "emetteur_iban": need("emetteur_iban", head.iban, "IBAN"),
+        "emetteur_telephone": head.phone,
+        "emetteur_email": head.email,
+        "emetteur_site": head.web,
+        "membre_nom": m.name if m.known else need("membre_nom", "", "membre"),
+        "membre_type": m.kind,
+        "membre_adresse": need("membre_adresse", ", ".join(m.address_lines), "adresse du membre"),
+        "membre_identifiants": " · ".join(m.identifiers),
+        "categorie": need("categorie", doc.category or "", "catégorie"),
+        "offre_numero": doc.offer_number,
+        "offre_date": fmt.date(doc.offer_date) if doc.offer_date else need("offre_date", "", "date de l'offre"),
+        "offre_acceptation": (
+            fmt.date(doc.accepted_on) if doc.accepted_on else need("offre_acceptation", "", "date d'acceptation")
+        ),
+        "document_date": fmt.date(doc.issued),
+        "date_debut": fmt.date(doc.start),
+        "duree_initiale": f"{doc.term_years} an" + ("s" if doc.term_years > 1 else ""),
+        "total_unique": money(t.one_time),
+        "total_annuel": money(t.annual),
+        "total_annee1": money(t.year1),
+        "taxe": doc.tax_label,
+        "mention_tva": doc.vat_statement,
+        "conditions_paiement": need("conditions_paiement", doc.payment_terms, "conditions de paiement"),
+        "clause_indexation": need("clause_indexation", doc.indexation_clause, "clause d'indexation"),
+        "tarif": doc.tariff_title,
+        "tarif_annee": str(doc.tariff_year),
+        "tarif_approbation": doc.approval,
+        "lieu": need("lieu", _place(head), "lieu"),
+    }
+    return values, missing
+
+
+def render_contract(doc: ContractDocument, formatter: Any = None) -> bytes:
+    """The contract as PDF bytes. Deterministic: the same document gives the same bytes."""
+    from desktop.documents.contract_layout import render
+
+    return render(doc, formatter)

@@ -1,0 +1,192 @@
+"""Page layout of the contract (reportlab). Imported by ``render_contract`` on first use.
+
+The wording comes from the template: headings, paragraphs and items are set in the house
+styles; ``[[produits]]`` draws the ordered products, ``[[signatures]]`` the signature boxes of
+iMio and of the member (kept on one page with the paragraph that leads to them).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from desktop.core import doctemplate
+from desktop.documents import fonts
+from desktop.documents.contract import ContractDocument, contract_values
+from desktop.documents.formatting import Formatter
+from desktop.documents.layout import (
+    BRAND,
+    BRAND_LIGHT,
+    CONTENT_WIDTH,
+    MISSING_HEX,
+    RENDER_LOCK,
+    RULE,
+    build_pdf,
+    esc,
+    letterhead,
+    para,
+    signature_boxes,
+    styles,
+    table_style,
+)
+from desktop.documents.offer import OfferLine
+
+COL_WIDTHS = (CONTENT_WIDTH - 62 - 2 * 96, 62, 96, 96)
+
+
+def render(doc: ContractDocument, formatter: Formatter | None = None) -> bytes:
+    fmt = formatter or Formatter(doc.locale, doc.currency)
+    with RENDER_LOCK:
+        story = _story(doc, fmt)
+        head = doc.letterhead
+        return build_pdf(
+            story,
+            title=f"{doc.title} — offre {doc.offer_number}",
+            author=head.display_name,
+            subject=f"{doc.title} — {doc.member.name}",
+            running_label=doc.running_label,
+            left_label=" · ".join(x for x in (head.display_name, head.web) if x),
+        )
+
+
+def _markup(spans: tuple[doctemplate.Span, ...]) -> str:
+    out = []
+    for s in spans:
+        piece = esc(s.text)
+        if s.missing:
+            piece = f'<font color="{MISSING_HEX}"><b>{piece}</b></font>'
+        elif s.bold:
+            piece = f"<b>{piece}</b>"
+        out.append(piece)
+    return "".join(out)
+
+
+def _story(doc: ContractDocument, fmt: Formatter) -> list[Flowable]:
+    st = styles()
+    values, missing = contract_values(doc, fmt)
+    filled = doctemplate.fill(doc.template, values, missing)
+    story: list[Flowable] = list(letterhead(doc.letterhead))
+    # The last paragraph and the headings above it are held back: the signature block keeps
+    # them on its page (reportlab's keepWithNext does not reach into a KeepTogether).
+    pending: list[Flowable] = []
+    for block in filled:
+        if block.kind == "insert":
+            if block.name == "produits":
+                story += pending
+                pending = []
+                story.append(_products(doc, fmt))
+                story.append(Spacer(0, 2 * mm))
+            elif block.name == "signatures":
+                story.append(KeepTogether([*pending, Spacer(0, 3 * mm), *_signatures(doc)]))
+                pending = []
+            continue
+        if not block.text.strip():
+            continue  # a paragraph made only of an empty optional field
+        markup = _markup(block.spans)
+        heading = block.kind in ("title", "heading", "subheading")
+        if block.kind == "title":
+            flow: Flowable = para(markup, st.title)
+        elif block.kind == "heading":
+            flow = para(markup, st.heading)
+        elif block.kind == "subheading":
+            flow = para(markup, st.subheading)
+        elif block.kind == "item":
+            flow = Paragraph(markup, st.bullet, bulletText="•")
+        else:
+            flow = para(markup, st.body)
+        if pending and all(getattr(f, "_heading", False) for f in pending):
+            pending.append(flow)
+        else:
+            story += pending
+            pending = [flow]
+        if heading:
+            flow._heading = True  # type: ignore[attr-defined]
+    story += pending
+    return story
+
+
+def _amount(fmt: Formatter, value: Decimal | None, line: OfferLine) -> tuple[str, bool]:
+    if value is None:
+        return ("—", False) if line.priced else (line.status.label, True)
+    return fmt.money(value), False
+
+
+def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
+    st = styles()
+    tax = doc.tax_label
+    data: list[list[Any]] = [
+        [
+            para("Produit", st.head_cell),
+            para("Catégorie", st.head_cell),
+            para(esc(f"Mise en place (coût unique) {tax}"), st.head_cell_right),
+            para(esc(f"Coût annuel {tax}"), st.head_cell_right),
+        ]
+    ]
+    cmds: list[tuple[Any, ...]] = [
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+        ("BACKGROUND", (0, 0), (-1, 0), BRAND_LIGHT),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, BRAND),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    category = doc.category or "—"
+    for line in doc.lines:
+        r = len(data)
+        cell: list[Flowable] = [para(f"<b>{esc(line.name)}</b>", st.cell)]
+        details = [f"{p.label} : {fmt.number(p.value)}{(' ' + p.unit) if p.unit else ''}" for p in line.params]
+        if line.setup_days is not None:
+            days = line.setup_days
+            details.append(f"{fmt.number(days)} jour{'s' if days > 1 else ''} de mise en place")
+        if details:
+            cell.append(para(esc(" · ".join(details)), st.note))
+        if line.discount:
+            cell.append(para(esc(f"Remise appliquée : −{fmt.money(line.discount)}"), st.note))
+        one, one_it = _amount(fmt, line.one_time, line)
+        ann, ann_it = _amount(fmt, line.annual, line)
+        data.append([cell, para(esc(category), st.cell), one, ann])
+        cmds.append(("LINEBELOW", (0, r), (-1, r), 0.25, RULE))
+        if one_it:
+            cmds.append(("FONTNAME", (2, r), (2, r), fonts.ITALIC))
+        if ann_it:
+            cmds.append(("FONTNAME", (3, r), (3, r), fonts.ITALIC))
+    priced = any(line.priced for line in doc.lines)
+    total_label = "Total (partiel)" if any(not x.priced for x in doc.lines) else "Total"
+    t = doc.totals
+    r = len(data)
+    data.append(
+        [
+            para(f"<b>{esc(total_label)}</b>", st.cell),
+            "",
+            fmt.money(t.one_time) if priced else "Sur devis",
+            fmt.money(t.annual) if priced else "Sur devis",
+        ]
+    )
+    cmds += [
+        ("FONTNAME", (2, r), (-1, r), fonts.BOLD if priced else fonts.ITALIC),
+        ("LINEABOVE", (0, r), (-1, r), 0.8, BRAND),
+        ("BACKGROUND", (0, r), (-1, r), BRAND_LIGHT),
+    ]
+    return Table(data, colWidths=COL_WIDTHS, repeatRows=1, style=table_style(cmds), hAlign="LEFT")
+
+
+def _signatures(doc: ContractDocument) -> list[Flowable]:
+    st = styles()
+    member = doc.member.name if doc.member.known else "le membre"
+    out: list[Flowable] = []
+    for who, signatories in (
+        (doc.letterhead.display_name, doc.issuer_signatories),
+        (member, doc.member_signatories),
+    ):
+        out.append(para(f"Pour {esc(who)}", st.subheading))
+        titles = [f"Signataire {i}" for i in range(1, len(signatories) + 1)]
+        out += signature_boxes(titles, [s.capacity for s in signatories])
+        out.append(Spacer(0, 2 * mm))
+    return out

@@ -1,0 +1,113 @@
+"""The contract ("Bon de commande et dispositions particulières") PDF, read back."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "documents"))
+
+import doc_factories as f
+import pdf_inspect as pi
+
+from desktop.core.errors import InvalidInput, RuleViolation
+from desktop.documents.contract import (
+    build_contract_document,
+    default_template_text,
+    render_contract,
+)
+
+NNBSP = "\u202f"
+
+
+def contract(offer=None, **kw):
+    return build_contract_document(
+        offer or f.accepted_offer(),
+        f.tariff(),
+        kw.pop("letterhead", None),
+        issued=date(2026, 12, 1),
+        accepted_on=kw.pop("accepted_on", date(2026, 11, 30)),
+        start=kw.pop("start", date(2027, 1, 1)),
+        **kw,
+    )
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return render_contract(contract())
+
+
+def test_contract_content(pdf: bytes) -> None:
+    text = pi.flat(pdf)
+    assert "Bon de commande et dispositions particulières" in text
+    assert "OFF-2026-LAP1-0001 du 22/11/2026, acceptée le 30/11/2026" in text
+    assert "Entre iMio, Rue Léon Morel 1, 5032 Isnes" in text  # parties
+    assert "La Bruyère (Commune), Rue de la Croix-Monet 2, 5080 Rhisnes" in text
+    assert "convention cadre de services" in text
+    assert "iA.Délib" in text and "Cat 3" in text
+    assert f"2{NNBSP}718,00 €" in text and f"5{NNBSP}344,00 €" in text and f"8{NNBSP}062,00 €" in text
+    assert "prend effet le 01/01/2027 pour une durée initiale de 1 an" in text
+    assert "reconduit tacitement" in text
+    assert "trente jours" in text and "1,5 % par mois" in text  # payment terms (remark 7)
+    assert "indice des prix à la consommation (IPC)" in text  # indexation clause (remarks 3-4)
+    assert "Fait en deux exemplaires à Isnes, le 01/12/2026" in text
+    assert "Pour iMio" in text and "Pour La Bruyère" in text
+    assert text.count("Signature :") == 4
+    assert "[à compléter : numéro d'entreprise]" in text
+
+
+def test_contract_pages_fonts_and_determinism(pdf: bytes) -> None:
+    pages = pi.pages_text(pdf)
+    for i, page in enumerate(pages, start=1):
+        assert f"Bon de commande — offre n° OFF-2026-LAP1-0001 — page {i}/{len(pages)}" in page
+    for name, info in pi.fonts(pdf).items():
+        assert info.embedded and not info.missing_glyphs, name
+    assert render_contract(contract()) == pdf
+
+
+def test_long_contract_keeps_signatures_together() -> None:
+    pdf = render_contract(contract(f.accepted_offer(f.many_lines(40))))
+    pages = pi.pages_text(pdf)
+    assert len(pages) >= 3
+    last = pages[-1]
+    assert "Pour iMio" in last and last.count("Signature :") == 4
+    assert "Article 7 — Signatures" in last  # the heading travels with its block
+    assert sum("Produit " in p and "Catégorie" in p for p in pages) >= 2  # header repeated
+
+
+@pytest.mark.parametrize("state", ["finalisee", "envoyee", "refusee", "brouillon"])
+def test_only_accepted_or_converted_offers(state: str) -> None:
+    offer = f.accepted_offer(state=state)
+    with pytest.raises(RuleViolation, match="acceptée"):
+        contract(offer)
+    assert render_contract(contract(f.accepted_offer(state="convertie")))[:4] == b"%PDF"
+
+
+def test_edited_template_changes_the_wording_and_escapes_data() -> None:
+    body = default_template_text().replace(
+        "## Article 2 — Objet et cadre", "## Article 2 — Objet & cadre <modifié>"
+    )
+    member = f.commune(name="Ville & Co <test>")
+    text = pi.flat(render_contract(contract(f.accepted_offer(member=member), template_text=body)))
+    assert "Article 2 — Objet & cadre <modifié>" in text
+    assert "Ville & Co <test>" in text
+
+
+def test_broken_template_is_refused_before_rendering() -> None:
+    with pytest.raises(InvalidInput, match="champ inconnu"):
+        contract(template_text="# Contrat {inconnu}\n")
+
+
+def test_missing_acceptance_date_is_visible() -> None:
+    text = pi.flat(render_contract(contract(accepted_on=None)))
+    assert "[à compléter : date d'acceptation]" in text
+
+
+def test_sur_devis_only_order_prints_no_zero() -> None:
+    offer = f.accepted_offer((f.sur_devis_line(),))
+    text = pi.flat(render_contract(contract(offer)))
+    assert "0,00 €" not in text
+    assert "sur devis" in text.lower()

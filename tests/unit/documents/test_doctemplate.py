@@ -1,0 +1,102 @@
+"""The contract template markup: what is accepted, what is refused and how it says so."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core import doctemplate as dt
+from desktop.core.errors import InvalidInput
+from desktop.documents.contract import default_template_text
+
+
+def test_default_template_is_valid_and_uses_both_blocks() -> None:
+    t = dt.parse(default_template_text())
+    assert t.inserts == ("produits", "signatures")
+    assert {"offre_numero", "membre_nom", "date_debut", "duree_initiale", "conditions_paiement",
+            "clause_indexation", "total_annuel", "total_unique"} <= t.fields
+    kinds = [b.kind for b in t.blocks]
+    assert kinds[0] == "title"
+    assert kinds.count("heading") >= 7
+    text = default_template_text()
+    assert "convention cadre de services" in text
+    assert "reconduit tacitement" in text
+
+
+def test_markup_blocks_and_inline() -> None:
+    src = (
+        "% commentaire\n"
+        "# Titre {offre_numero}\n"
+        "## Section\n"
+        "Première ligne\n"
+        "suite du **même {membre_nom}** paragraphe, accolades {{littérales}}.\n"
+        "\n"
+        "- un élément\n"
+        "[[produits]]\n"
+    )
+    t = dt.parse(src)
+    assert [b.kind for b in t.blocks] == ["title", "heading", "paragraph", "item", "insert"]
+    filled = dt.fill(t, {"offre_numero": "OFF-1", "membre_nom": "Namur"})
+    assert filled[0].text == "Titre OFF-1"
+    assert filled[2].text == "Première ligne suite du même Namur paragraphe, accolades {littérales}."
+    bold = [s.text for s in filled[2].spans if s.bold]
+    assert bold == ["même ", "Namur"]
+    assert filled[4].name == "produits"
+
+
+def test_unknown_field_is_refused_naming_it_and_listing_the_allowed_ones() -> None:
+    with pytest.raises(InvalidInput) as err:
+        dt.parse("# Titre\n\nMontant : {montant_total}\n")
+    msg = str(err.value)
+    assert "{montant_total}" in msg and "ligne 3" in msg
+    assert "Champs autorisés" in msg and "{total_annuel}" in msg and "{membre_nom}" in msg
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Texte {membre_nom\n", "accolade « { » ouverte et jamais fermée"),
+        ("Texte membre_nom}\n", "accolade « } » fermante sans accolade ouvrante"),
+        ("Texte {membre {nom}}\n", "accolade « { » ouverte et jamais fermée"),
+        ("Texte {Membre Nom}\n", "champ inconnu {Membre Nom}"),
+        ("[[annexes]]\n", "bloc inconnu [[annexes]]"),
+        ("Un **gras\n\nsuite\n", "« ** » (gras) ouvert et jamais fermé"),
+        ("   \n\n", "vide"),
+        ("% seulement un commentaire\n", "que des commentaires"),
+    ],
+)
+def test_refusals_are_explained(source: str, expected: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        dt.parse(source)
+    assert expected in str(err.value)
+
+
+def test_unknown_template_code() -> None:
+    with pytest.raises(InvalidInput, match="Modèle de document inconnu"):
+        dt.parse("# x\n", "facture")
+
+
+def test_missing_values_are_marked() -> None:
+    t = dt.parse("IBAN {emetteur_iban} ; site {emetteur_site}.\n")
+    filled = dt.fill(t, {"emetteur_iban": "", "emetteur_site": ""}, missing={"emetteur_iban"})
+    spans = filled[0].spans
+    assert any(s.missing and s.text == "[à compléter : emetteur_iban]" for s in spans)
+    assert filled[0].text == "IBAN [à compléter : emetteur_iban] ; site ."
+
+
+LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="{}[]*%#-" + LINE_BREAKS), min_size=1))
+def test_plain_text_without_markup_round_trips(text: str) -> None:
+    if not text.strip():
+        return
+    t = dt.parse(text)
+    assert dt.fill(t, {})[0].text == text.strip()
+
+
+@given(st.sampled_from(sorted(dt.CONTRACT_FIELDS)))
+def test_every_allowed_field_is_accepted(name: str) -> None:
+    t = dt.parse(f"Valeur : {{{name}}}.\n")
+    assert t.fields == {name}
