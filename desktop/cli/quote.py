@@ -23,7 +23,7 @@ from desktop.core.categories import CategoryDecision, category_for_size, derive_
 from desktop.core.errors import InvalidInput
 from desktop.core.format import group_int
 from desktop.core.members import Member, MemberKind
-from desktop.core.pricing import build_quote, check_years, parse_params
+from desktop.core.pricing import build_quote, check_years, commune_products, parse_params
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
     DEFAULT_YEARS,
@@ -326,12 +326,8 @@ def build_quote_from_args(
     )
 
     commune_has = {tariff.resolve_product(name).code for name in args.commune_has}
-    if member is not None and member.commune_id:
-        commune = services.members.lookup(member.commune_id)
-        if commune is not None:
-            commune_has |= {
-                i.product for i in commune.installed if commune.has_in_production(i.product)
-            }
+    if member is not None:
+        commune_has |= commune_products(member, services.members.lookup)
 
     years, indexation = DEFAULT_YEARS, DEFAULT_INDEXATION
     if args.years is None or args.indexation is None:

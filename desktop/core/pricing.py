@@ -1248,6 +1248,22 @@ def _terms(
     return tuple(out)
 
 
+def commune_products(
+    member: Member | None, lookup: Callable[[str], Member | None]
+) -> frozenset[str]:
+    """Products the commune of a CPAS has in production (what the CPAS discount looks at).
+
+    Empty for any other member, or when the commune is unknown. Callers add what the user
+    declares by hand (``QuoteRequest.commune_has``) to this set.
+    """
+    if member is None or member.kind is not MemberKind.CPAS or not member.commune_id:
+        return frozenset()
+    commune = lookup(member.commune_id)
+    if commune is None:
+        return frozenset()
+    return frozenset(i.product for i in commune.installed if commune.has_in_production(i.product))
+
+
 def context_for(
     member: Member | None,
     decision: CategoryDecision,

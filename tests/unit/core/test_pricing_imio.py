@@ -10,10 +10,11 @@ from core_fixtures import commune, cpas_of, fixed, imio_tariff, quote
 
 from desktop.core.catalogue import Bucket, Component, Product
 from desktop.core.errors import CatalogueError, InvalidInput, NotFound
-from desktop.core.members import MemberKind
+from desktop.core.members import InstalledProduct, InstallState, MemberKind
 from desktop.core.pricing import (
     PricingContext,
     build_quote,
+    commune_products,
     compute_totals,
     price_line,
     rule_kinds,
@@ -447,3 +448,16 @@ def test_cpas_member_object_drives_the_kind() -> None:
     req = QuoteRequest(T.code, (LineRequest("delib"),), commune_has=frozenset({"delib"}))
     q = build_quote(T, req, cpas_of(c), fixed("Cat 5"))
     assert q.lines[0].annual == D("4463.50")  # 8927 / 2
+
+
+def test_commune_products_of_a_cpas() -> None:
+    c = commune("25072", "Nivelles", 28883, installed=("delib", "urban"))
+    ordered = replace(c, installed=(*c.installed, InstalledProduct("docs", InstallState.COMMANDE)))
+    lookup = {c.id: ordered}.get
+    assert commune_products(cpas_of(c), lookup) == {
+        "delib",
+        "urban",
+    }  # ordered is not in production
+    assert commune_products(c, lookup) == frozenset()  # a commune has no "commune"
+    assert commune_products(None, lookup) == frozenset()
+    assert commune_products(cpas_of(c), lambda _i: None) == frozenset()
