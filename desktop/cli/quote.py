@@ -120,7 +120,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
         "--indexation",
         metavar="POURCENT",
         default=None,
-        help="indexation annuelle supposée, en % (défaut 2)",
+        help="indexation annuelle supposée, en %% (défaut 2)",
     )
     q.add_argument(
         "--override",
