@@ -40,7 +40,7 @@ from typing import Any, Protocol
 from desktop.core.catalogue import fold
 from desktop.core.categories import CategoryDecision, derive_category
 from desktop.core.errors import InvalidInput, NotFound, RuleViolation, StorageError
-from desktop.core.members import InstallState, Member
+from desktop.core.members import Member
 from desktop.core.offers import (
     DEFAULT_VALIDITY_DAYS,
     AuditEntry,
@@ -677,14 +677,11 @@ class OfferRepository:
             raise RuleViolation("Cette offre n'a pas de membre : choisissez-en un pour la copier.")
         target = self.pricer.current_member(target)
         active = self.pricer.active_tariff(source.request.tariff, self.today())
-        request = replace(
-            source.request,
-            tariff=active,
-            commune_has=EnginePricer.commune_has_of(target, self.pricer),
-        )
+        request = replace(source.request, tariff=active)
         if target.id != source.member_id:
-            # Overrides justified for the former member do not carry over to another one.
-            request = replace(request, overrides={})
+            # Overrides and products declared for the former member do not carry over.
+            request = replace(request, overrides={}, commune_has=frozenset())
+        request = replace(request, commune_has=request.commune_has | self._commune_has(target))
         decision, quote = self.pricer.price(request, target)
         now = self.clock()
         draft = Offer(
@@ -713,6 +710,13 @@ class OfferRepository:
                 who=who,
             )
         return draft
+
+    def _commune_has(self, member: Member) -> frozenset[str]:
+        """What a CPAS's commune has in production (the CPAS discount), from the directory."""
+        from desktop.core.pricing import commune_products
+
+        lookup = getattr(self.pricer, "lookup", None)
+        return commune_products(member, lookup) if lookup is not None else frozenset()
 
     # -- tariff years -----------------------------------------------------------------------
     def outdated_drafts(self) -> list[OutdatedDraft]:
@@ -743,7 +747,7 @@ class OfferRepository:
             request = replace(
                 before.request,
                 tariff=item.active,
-                commune_has=EnginePricer.commune_has_of(member, self.pricer),
+                commune_has=before.request.commune_has | self._commune_has(member),
             )
             decision, quote = self.pricer.price(request, member)
             after = replace(
@@ -978,6 +982,7 @@ class EnginePricer:
     def __init__(self, db: Any) -> None:
         self.db = db
         self._tariffs: dict[str, Any] = {}
+        self._member_repo: Any = None
 
     def tariff(self, code: str) -> Any:
         if code not in self._tariffs:
@@ -1014,9 +1019,11 @@ class EnginePricer:
         }
 
     def _members(self) -> Any:
-        from desktop.store.members_repo import MemberRepository
+        if self._member_repo is None:
+            from desktop.store.members_repo import MemberRepository
 
-        return MemberRepository(self.db)
+            self._member_repo = MemberRepository(self.db)
+        return self._member_repo
 
     def lookup(self, member_id: str) -> Member | None:
         repo = self._members()
@@ -1029,16 +1036,6 @@ class EnginePricer:
 
     def current_member(self, member: Member) -> Member:
         return self.lookup(member.id) or member
-
-    @staticmethod
-    def commune_has_of(member: Member, pricer: Any) -> frozenset[str]:
-        lookup = getattr(pricer, "lookup", None)
-        if not member.commune_id or lookup is None:
-            return frozenset()
-        commune = lookup(member.commune_id)
-        if commune is None:
-            return frozenset()
-        return frozenset(p.product for p in commune.installed if p.state is InstallState.PRODUCTION)
 
     def price(self, request: QuoteRequest, member: Member) -> tuple[CategoryDecision, Quote]:
         from desktop.core.pricing import build_quote

@@ -95,7 +95,9 @@ def test_open_database_backs_up_before_pending_migrations(tmp_path: Path) -> Non
     copies = list_backups(backup_dir(path), "avant-migration")
     assert len(copies) == 1
     old = sqlite3.connect(copies[0])
-    assert old.execute("SELECT max(version) FROM schema_version").fetchone() == (10,)
+    # the copy is the database as it was before the migration ran
+    assert old.execute("SELECT count(*) FROM schema_version WHERE version = 11").fetchone() == (0,)
+    assert old.execute("SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'").fetchone() == (0,)
     old.close()
 
 
