@@ -290,14 +290,22 @@ def _defaults(services: Any) -> tuple[int, Decimal]:
         settings = services.settings.load()
     except (ModuleNotFoundError, AttributeError):  # no settings store yet
         return DEFAULT_YEARS, DEFAULT_INDEXATION
-    years = getattr(settings, "years", None) or getattr(settings, "years_default", None)
-    idx = getattr(settings, "indexation", None)
-    if idx is None:
-        idx = getattr(settings, "indexation_default", None)
-    return (
-        int(years) if years else DEFAULT_YEARS,
-        Decimal(idx) if idx is not None else DEFAULT_INDEXATION,
-    )
+    years = _first(settings, "default_years", "years_default", "years")
+    idx = _first(settings, "default_indexation", "indexation_default", "indexation")
+    indexation = DEFAULT_INDEXATION
+    if idx is not None:
+        indexation = Decimal(str(idx))
+        if indexation > 1:  # stored as a percentage (2 = 2 %)
+            indexation = indexation / 100
+    return (int(years) if years else DEFAULT_YEARS), indexation
+
+
+def _first(obj: Any, *names: str) -> Any:
+    for name in names:
+        value = getattr(obj, name, None)
+        if value is not None:
+            return value
+    return None
 
 
 def build_quote_from_args(
