@@ -33,6 +33,7 @@ from desktop.documents.layout import (
     table_style,
 )
 from desktop.documents.offer import OfferLine
+from desktop.documents.offer_layout import param_text
 
 COL_WIDTHS = (CONTENT_WIDTH - 62 - 2 * 96, 62, 96, 96)
 
@@ -141,7 +142,7 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
     for line in doc.lines:
         r = len(data)
         cell: list[Flowable] = [para(f"<b>{esc(line.name)}</b>", st.cell)]
-        details = [f"{p.label} : {fmt.number(p.value)}{(' ' + p.unit) if p.unit else ''}" for p in line.params]
+        details = [param_text(p, fmt) for p in line.params]
         if line.setup_days is not None:
             days = line.setup_days
             details.append(f"{fmt.number(days)} jour{'s' if days > 1 else ''} de mise en place")

@@ -472,6 +472,25 @@ def build_offer_document(
     )
 
 
+def document_for_offer(offer: Any, tariff: Tariff, settings: Any = None, *, today: date) -> OfferDocument:
+    """The document of a saved offer (``desktop.core.offers.Offer``): its number, its
+    finalisation date and validity; a draft prints as PROJET dated ``today``."""
+    if offer.quote is None:
+        from desktop.core.errors import InvalidInput
+
+        raise InvalidInput("L'offre n'a pas de devis calculé : ouvrez-la et recalculez-la.")
+    issued = offer.finalised.astimezone().date() if offer.finalised else today
+    return build_offer_document(
+        offer.quote,
+        tariff,
+        settings,
+        number=offer.number,
+        issued=issued,
+        valid_until=offer.valid_until if offer.number else None,
+        seller=offer.seller or str(getattr(settings, "seller_name", "") or ""),
+    )
+
+
 def render_offer(doc: OfferDocument, formatter: Any = None) -> bytes:
     """The offer as PDF bytes. Deterministic: the same document gives the same bytes."""
     from desktop.documents.offer_layout import render
@@ -492,5 +511,6 @@ __all__ = [
     "TermText",
     "build_offer_document",
     "default_signatories",
+    "document_for_offer",
     "render_offer",
 ]

@@ -39,7 +39,7 @@ from desktop.documents.layout import (
     table_style,
     text,
 )
-from desktop.documents.offer import OfferDocument, OfferLine
+from desktop.documents.offer import OfferDocument, OfferLine, ParamValue
 
 log = logging.getLogger(__name__)
 
@@ -182,13 +182,21 @@ def _amount(fmt: Formatter, value: Decimal | None, line: OfferLine, doc: OfferDo
     return shown, False
 
 
+def param_text(p: ParamValue, fmt: Formatter) -> str:
+    """'Nombre d'écoles : 9', 'Volume : 40 Go', 'Lecteurs : 1 lecteur'."""
+    unit = p.unit.strip()
+    stem = unit[:-1] if unit.endswith("s") else unit
+    if not unit or stem.casefold() in p.label.casefold():
+        return f"{p.label} : {fmt.number(p.value)}"
+    if p.value == 1 and unit.endswith("s"):
+        unit = stem
+    return f"{p.label} : {fmt.number(p.value)} {unit}"
+
+
 def _product_cell(line: OfferLine, fmt: Formatter) -> list[Flowable]:
     st = styles()
     cell: list[Flowable] = [para(f"<b>{esc(line.name)}</b>", st.cell)]
-    details = []
-    for p in line.params:
-        unit = f" {p.unit}" if p.unit else ""
-        details.append(f"{p.label} : {fmt.number(p.value)}{unit}")
+    details = [param_text(p, fmt) for p in line.params]
     if details:
         cell.append(para(esc(" · ".join(details)), st.note))
     if line.discount:

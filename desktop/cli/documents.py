@@ -1,0 +1,216 @@
+"""``comptoir offer`` and ``comptoir contract``: the offer and contract PDFs, from a shell.
+
+``comptoir offer (--member … | --kind …) --product … [--param …] --pdf FICHIER`` prices the
+offer exactly as ``comptoir quote`` does (same options, same pipeline: it calls
+``desktop.cli.quote.build_quote_from_args``) and writes the offer as a PROJET (drafts have no
+number; ``comptoir quote … --save`` then ``comptoir offers finalize`` give a numbered offer).
+
+``comptoir contract --offer NUMÉRO --pdf FICHIER`` writes the "Bon de commande et dispositions
+particulières" of an offer in state *acceptée* or *convertie* (else exit status 2 with the
+reason), worded by the contract template stored in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desktop.core.errors import InvalidInput
+
+DATE_HELP = "AAAA-MM-JJ ou JJ/MM/AAAA"
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    raw = text.strip()
+    try:
+        if "/" in raw:
+            d, m, y = (int(x) for x in raw.split("/"))
+            return date(y, m, d)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {text} : date invalide. Formats acceptés : {DATE_HELP}.", field=option
+        ) from None
+
+
+def save_pdf(path: str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (a half-written PDF never replaces a good one)."""
+    from desktop.store.faults import storage_errors
+
+    out = Path(path).expanduser()
+    if out.is_dir():
+        raise InvalidInput(f"{out} est un dossier : indiquez le nom du fichier PDF à créer.")
+    if not out.parent.exists():
+        raise InvalidInput(
+            f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez-en un autre."
+        )
+    with storage_errors("écrire le fichier PDF", out):
+        fd, tmp = tempfile.mkstemp(prefix=".comptoir-", suffix=".pdf", dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return out
+
+
+def _pages(pdf: bytes) -> int:
+    return pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page")
+
+
+def _settings(services: Any) -> Any:
+    try:
+        return services.settings.load()
+    except (ModuleNotFoundError, AttributeError):  # settings store not available
+        return None
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register(subparsers: Any, services_factory: Any) -> None:
+    quote = subparsers.choices.get("quote")
+    if quote is not None:
+        # Same options as ``comptoir quote`` (member or kind, products, parameters, years...):
+        # copied from its parser so the two commands can never drift apart.
+        offer = subparsers.add_parser(
+            "offer",
+            parents=[quote],
+            conflict_handler="resolve",
+            help="offre PDF (projet) d'un membre pour un ou plusieurs produits",
+            description=(
+                "Chiffre l'offre comme « comptoir quote » et l'écrit en PDF (projet non "
+                "numéroté, filigrane PROJET). Pour une offre numérotée : comptoir quote … "
+                "--save puis comptoir offers finalize."
+            ),
+            epilog=(
+                "Exemple : comptoir offer --member Nivelles --product delib --product aes "
+                "--param aes:schools=9 --pdf offre.pdf"
+            ),
+        )
+        offer.add_argument("--pdf", metavar="FICHIER", required=True, help="fichier PDF à écrire")
+        offer.add_argument(
+            "--date", metavar="DATE", default=None, help=f"date de l'offre ({DATE_HELP}), défaut aujourd'hui"
+        )
+        offer.set_defaults(handler=lambda args: run_offer(args, services_factory(args)))
+
+    contract = subparsers.add_parser(
+        "contract",
+        help="bon de commande et dispositions particulières d'une offre acceptée (PDF)",
+        description=(
+            "Écrit le « Bon de commande et dispositions particulières » d'une offre acceptée "
+            "(ou déjà convertie), selon le modèle de contrat enregistré dans la base."
+        ),
+        epilog="Exemple : comptoir contract --offer OFF-2026-LAP1-0001 --pdf contrat.pdf",
+    )
+    contract.add_argument("--offer", metavar="NUMÉRO", required=True, help="numéro de l'offre acceptée")
+    contract.add_argument("--pdf", metavar="FICHIER", required=True, help="fichier PDF à écrire")
+    contract.add_argument(
+        "--start", metavar="DATE", default=None, help=f"date de prise d'effet ({DATE_HELP}), défaut : date du document"
+    )
+    contract.add_argument(
+        "--years", metavar="N", type=int, default=1, help="durée initiale en années (défaut 1)"
+    )
+    contract.add_argument(
+        "--date", metavar="DATE", default=None, help=f"date du document ({DATE_HELP}), défaut aujourd'hui"
+    )
+    contract.add_argument("--json", action="store_true", help="sortie JSON")
+    contract.set_defaults(handler=lambda args: run_contract(args, services_factory(args)))
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def run_offer(args: argparse.Namespace, services: Any) -> int:
+    from desktop.cli.quote import build_quote_from_args
+    from desktop.core.members import MemberKind
+    from desktop.documents.offer import build_offer_document, render_offer
+
+    quote, _request, member = build_quote_from_args(args, services)
+    tariff = services.tariff(quote.tariff)
+    settings = _settings(services)
+    issued = _date(args.date, "--date") or date.today()
+    kind = MemberKind.parse(args.kind) if member is None and args.kind else None
+    doc = build_offer_document(
+        quote,
+        tariff,
+        settings,
+        number=None,
+        issued=issued,
+        seller=str(getattr(settings, "seller_name", "") or ""),
+        member_kind=kind,
+    )
+    pdf = render_offer(doc)
+    out = save_pdf(args.pdf, pdf)
+    pages = _pages(pdf)
+    if getattr(args, "json", False):
+        from desktop.cli import emit_json
+
+        emit_json({"pdf": str(out), "pages": pages, "number": None, "draft": True,
+                   "valid_until": doc.valid_until.isoformat(), "partial": doc.partial})
+    else:
+        _print(f"Projet d'offre écrit : {out} ({pages} page{'s' if pages > 1 else ''}).")
+        if quote.blocking:
+            _print("Points à régler avant l'envoi : " + " ; ".join(n.message for n in quote.blocking))
+    return 0
+
+
+def run_contract(args: argparse.Namespace, services: Any) -> int:
+    from desktop.core.offers import OfferState
+    from desktop.documents.contract import (
+        build_contract_document,
+        check_contractable,
+        render_contract,
+    )
+    from desktop.store.offers_repo import OfferRepository
+    from desktop.store.templates_repo import TemplateRepository
+
+    repo = OfferRepository(services.db)
+    offer = repo.get(args.offer)
+    check_contractable(offer)  # RuleViolation (exit 2) unless acceptée / convertie
+    accepted = None
+    for entry in repo.audit(offer.id):
+        if entry.to_state is OfferState.ACCEPTEE:
+            accepted = entry.when.astimezone().date()
+    tariff = services.tariff(offer.tariff)
+    template = TemplateRepository(services.db).get("contrat")
+    issued = _date(args.date, "--date") or date.today()
+    doc = build_contract_document(
+        offer,
+        tariff,
+        _settings(services),
+        template_text=template.body,
+        issued=issued,
+        start=_date(args.start, "--start"),
+        term_years=args.years,
+        accepted_on=accepted,
+    )
+    pdf = render_contract(doc)
+    out = save_pdf(args.pdf, pdf)
+    pages = _pages(pdf)
+    if args.json:
+        from desktop.cli import emit_json
+
+        emit_json({"pdf": str(out), "pages": pages, "offer": offer.number,
+                   "state": offer.state.value, "template_version": template.version})
+    else:
+        _print(
+            f"Bon de commande de l'offre {offer.number} écrit : {out} "
+            f"({pages} page{'s' if pages > 1 else ''}, modèle de contrat version {template.version})."
+        )
+    return 0
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text + "\n")

@@ -1,0 +1,389 @@
+"""PDF preview inside the application: QPdfDocument + QPdfView, print, save as, open outside.
+
+``PdfPreview`` shows PDF bytes. The bytes are produced off the GUI thread (``load_async``
+runs the renderer through the task helper, ``desktop.ui.tasks.TaskRunner``) and loaded from
+memory through a ``QBuffer``. Its actions:
+
+- "Imprimer…": the system print dialog, then every page rendered by ``QPdfDocument.render``
+  at the printer's resolution (capped at 600 dpi) and painted full-page on the ``QPrinter``;
+- "Enregistrer en PDF…": a save dialog, then the very bytes that are shown (atomic write);
+- "Ouvrir dans le lecteur PDF": the bytes in a temporary file, opened with
+  ``QDesktopServices.openUrl``.
+
+Every dialog (save, print setup) and the external opener go through ``PreviewDialogs``, which
+tests replace: no test ever blocks on a modal window. On the offscreen platform the real
+print dialog is never shown (it would wait for a click nobody can give).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
+
+log = logging.getLogger(__name__)
+
+PDF_FILTER = "Documents PDF (*.pdf)"
+MAX_PRINT_DPI = 600
+
+
+def _offscreen() -> bool:
+    return QGuiApplication.platformName() in ("offscreen", "minimal")
+
+
+class PreviewDialogs:
+    """The real dialogs of the preview. Tests pass an object with the same three methods.
+
+    ``dialogs`` (optional) is the application's ``desktop.ui.dialogs.Dialogs``: its
+    ``save_file`` is used so every save question looks the same; a ``print_setup`` or
+    ``open_external`` it may have wins over the defaults here.
+    """
+
+    def __init__(self, dialogs: Any = None) -> None:
+        self._dialogs = dialogs
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+        if self._dialogs is not None and hasattr(self._dialogs, "save_file"):
+            answer: str | None = self._dialogs.save_file(parent, title, suggested, filters)
+            return answer
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+    def print_setup(self, parent: QWidget | None, printer: Any) -> bool:
+        custom = getattr(self._dialogs, "print_setup", None)
+        if custom is not None:
+            return bool(custom(parent, printer))
+        if _offscreen():
+            log.warning("dialogue d'impression non affiché (plateforme %s)", QGuiApplication.platformName())
+            return False
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle("Imprimer")
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def open_external(self, path: Path) -> bool:
+        custom = getattr(self._dialogs, "open_external", None)
+        if custom is not None:
+            return bool(custom(path))
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def safe_file_name(name: str) -> str:
+    """'OFF-2026-LAP1-0001.pdf'; anything a file system dislikes becomes '-'."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name).strip(" .") or "document"
+    return cleaned if cleaned.lower().endswith(".pdf") else cleaned + ".pdf"
+
+
+def write_pdf(path: str | Path, data: bytes) -> Path:
+    """Write atomically: a half-written file never replaces a good one."""
+    out = Path(path)
+    if out.suffix.lower() != ".pdf":
+        out = out.with_name(out.name + ".pdf")
+    fd, tmp = tempfile.mkstemp(prefix=".comptoir-", suffix=".pdf", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def print_document(document: QPdfDocument, printer: Any, *, max_dpi: int = MAX_PRINT_DPI) -> int:
+    """Paint every page of ``document`` on ``printer``; returns the number of pages printed.
+
+    Each page is rendered at the printer's resolution (at most ``max_dpi``) and drawn over the
+    whole sheet: the PDF carries its own margins.
+    """
+    pages = document.pageCount()
+    if pages <= 0:
+        return 0
+    printer.setFullPage(True)
+    painter = QPainter()
+    if not painter.begin(printer):
+        from desktop.core.errors import StorageError
+
+        raise StorageError("L'imprimante n'a pas pu démarrer l'impression (vérifiez qu'elle est disponible).")
+    try:
+        dpi = max(72, min(int(printer.resolution()), max_dpi))
+        for index in range(pages):
+            if index:
+                printer.newPage()
+            size = document.pagePointSize(index)
+            pixels = QSize(max(1, round(size.width() * dpi / 72)), max(1, round(size.height() * dpi / 72)))
+            image = document.render(index, pixels)
+            target = QRectF(painter.viewport())
+            scale = min(target.width() / image.width(), target.height() / image.height())
+            w, h = image.width() * scale, image.height() * scale
+            origin = QPointF(target.x() + (target.width() - w) / 2, target.y() + (target.height() - h) / 2)
+            painter.drawImage(QRectF(origin.x(), origin.y(), w, h), image)
+    finally:
+        painter.end()
+    return pages
+
+
+class PdfPreview(QWidget):
+    """Shows PDF bytes; prints them, saves them, opens them in the system's PDF reader."""
+
+    loaded = Signal(int)  # page count, once the document is ready
+    failed = Signal(str)  # French message
+    printed = Signal(int)
+    saved = Signal(str)
+    opened = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        dialogs: Any = None,
+        suggested_name: str = "document.pdf",
+        temp_dir: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if not (isinstance(dialogs, PreviewDialogs) or _has_preview_api(dialogs)):
+            dialogs = PreviewDialogs(dialogs)
+        self.dialogs = dialogs
+        self.suggested_name = safe_file_name(suggested_name)
+        self._temp_dir = temp_dir
+        self._pdf: bytes | None = None
+        self._buffer: QBuffer | None = None
+        self._task: Any = None
+        self._then: list[Callable[[], None]] = []
+
+        self.document = QPdfDocument(self)
+        self.document.statusChanged.connect(self._on_status)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.status = QLabel("", self)
+        self.status.setObjectName("previewStatus")
+
+        self.toolbar = QToolBar("Aperçu", self)
+        self.print_action = QAction("Imprimer…", self)
+        self.print_action.setShortcut("Ctrl+P")
+        self.save_action = QAction("Enregistrer en PDF…", self)
+        self.save_action.setShortcut("Ctrl+Shift+S")
+        self.open_action = QAction("Ouvrir dans le lecteur PDF", self)
+        self.print_action.triggered.connect(self.print_pdf)
+        self.save_action.triggered.connect(self.save_as)
+        self.open_action.triggered.connect(self.open_external)
+        for a in (self.print_action, self.save_action, self.open_action):
+            self.toolbar.addAction(a)
+            a.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+
+    # -- loading ---------------------------------------------------------------------------
+    @property
+    def pdf(self) -> bytes | None:
+        return self._pdf
+
+    @property
+    def ready(self) -> bool:
+        return self._pdf is not None and self.document.status() == QPdfDocument.Status.Ready
+
+    def load_async(self, make: Callable[[], bytes], runner: Any) -> Any:
+        """Run ``make`` (the renderer) on the task helper, then show its bytes."""
+        self._set_actions(False)
+        self.status.setText("Préparation du document…")
+        self.status.show()
+        if self._task is not None and not getattr(self._task, "done", True):
+            self._task.cancel()
+        self._task = runner.run(make, on_result=self.set_pdf, on_error=self._on_error, name="aperçu PDF")
+        return self._task
+
+    def set_pdf(self, data: bytes) -> None:
+        """Show ``data`` (PDF bytes) now. Loaded from memory through a QBuffer."""
+        if not isinstance(data, bytes | bytearray) or not bytes(data).startswith(b"%PDF"):
+            self._on_error(ValueError("le rendu n'a pas produit de PDF"))
+            return
+        self._pdf = bytes(data)
+        self.document.close()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(self._pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        old, self._buffer = self._buffer, buffer  # the document reads from it: keep it alive
+        self.document.load(buffer)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        if self.document.status() in (QPdfDocument.Status.Ready, QPdfDocument.Status.Error):
+            self._on_status(self.document.status())
+
+    def _on_status(self, status: QPdfDocument.Status) -> None:
+        if status == QPdfDocument.Status.Ready and self._pdf is not None:
+            pages = self.document.pageCount()
+            self.status.setText(f"{pages} page{'s' if pages > 1 else ''}")
+            self._set_actions(True)
+            self.loaded.emit(pages)
+            pending, self._then = self._then, []
+            for step in pending:
+                step()
+        elif status == QPdfDocument.Status.Error:
+            self._on_error(ValueError(f"document illisible ({self.document.error().name})"))
+
+    def _on_error(self, error: BaseException) -> None:
+        from desktop.core.errors import ComptoirError
+
+        if isinstance(error, ComptoirError):
+            message = str(error)
+        else:
+            log.error("aperçu PDF impossible", exc_info=(type(error), error, error.__traceback__))
+            message = "Le document n'a pas pu être préparé. Les détails sont dans le journal."
+        self.status.setText(message)
+        self.status.show()
+        self._set_actions(False)
+        self._then = []
+        self.failed.emit(message)
+
+    def _set_actions(self, enabled: bool) -> None:
+        for a in (self.print_action, self.save_action, self.open_action):
+            a.setEnabled(enabled)
+
+    def when_ready(self, step: Callable[[], None]) -> None:
+        """Run ``step`` now if the document is shown, else as soon as it is."""
+        if self.ready:
+            step()
+        else:
+            self._then.append(step)
+
+    # -- actions ---------------------------------------------------------------------------
+    def print_pdf(self) -> int:
+        """System print dialog, then every page at the printer's resolution. Returns pages."""
+        if not self.ready:
+            return 0
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(Path(self.suggested_name).stem)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setFullPage(True)
+        if not self.dialogs.print_setup(self, printer):
+            return 0
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            pages = print_document(self.document, printer)
+        except Exception as exc:
+            self._on_error(exc)
+            return 0
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.status.setText(f"{pages} page{'s' if pages > 1 else ''} envoyée{'s' if pages > 1 else ''} à l'impression")
+        self.printed.emit(pages)
+        return pages
+
+    def save_as(self) -> Path | None:
+        """Save the shown bytes where the user says. Returns the file written."""
+        if self._pdf is None:
+            return None
+        answer = self.dialogs.save_file(self, "Enregistrer en PDF", self.suggested_name, PDF_FILTER)
+        if not answer:
+            return None
+        try:
+            out = write_pdf(answer, self._pdf)
+        except OSError as exc:
+            self._on_error(_write_error(Path(answer), exc))
+            return None
+        self.status.setText(f"Enregistré : {out}")
+        self.saved.emit(str(out))
+        return out
+
+    def open_external(self) -> Path | None:
+        """Write the bytes to a temporary file and open it with the system's PDF reader."""
+        if self._pdf is None:
+            return None
+        folder = self._temp_dir or Path(tempfile.mkdtemp(prefix="comptoir-apercu-"))
+        try:
+            path = write_pdf(folder / self.suggested_name, self._pdf)
+        except OSError as exc:
+            self._on_error(_write_error(folder, exc))
+            return None
+        if not self.dialogs.open_external(path):
+            from desktop.core.errors import StorageError
+
+            self._on_error(
+                StorageError(
+                    f"Aucun lecteur PDF n'a pu ouvrir le document. Il est enregistré ici : {path}"
+                )
+            )
+            return None
+        self.opened.emit(str(path))
+        return path
+
+
+def _has_preview_api(obj: Any) -> bool:
+    return obj is not None and all(hasattr(obj, m) for m in ("save_file", "print_setup", "open_external"))
+
+
+def _write_error(path: Path, exc: OSError) -> Exception:
+    from desktop.core.errors import StorageError
+
+    return StorageError(f"Impossible d'écrire {path} : {exc.strerror or exc}.")
+
+
+_OPEN_WINDOWS: set[QDialog] = set()
+
+
+class PreviewWindow(QDialog):
+    """A non-modal window around ``PdfPreview`` (what the application opens)."""
+
+    def __init__(self, parent: QWidget | None, preview: PdfPreview, title: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(False)
+        self.preview = preview
+        preview.setParent(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(preview)
+        self.resize(820, 980)
+
+
+def show_preview(
+    parent: QWidget | None,
+    runner: Any,
+    make: Callable[[], bytes],
+    *,
+    suggested_name: str = "document.pdf",
+    dialogs: Any = None,
+    then: str = "",
+    title: str = "Aperçu",
+) -> PdfPreview:
+    """Open a preview window, render ``make`` off the GUI thread, then optionally print/save.
+
+    ``then``: "" (just show), "print" or "save" (once the document is ready).
+    """
+    preview = PdfPreview(None, dialogs=dialogs, suggested_name=suggested_name)
+    window = PreviewWindow(parent, preview, f"{title} — {Path(preview.suggested_name).stem}")
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    # Without a parent nothing would own the window: keep it until it is closed.
+    _OPEN_WINDOWS.add(window)
+    window.destroyed.connect(lambda *_: _OPEN_WINDOWS.discard(window))
+    if then == "print":
+        preview.when_ready(preview.print_pdf)
+    elif then == "save":
+        preview.when_ready(preview.save_as)
+    window.show()
+    preview.load_async(make, runner)
+    return preview
