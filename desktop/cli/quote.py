@@ -87,6 +87,16 @@ def register(subparsers: Any, services_factory: Any) -> None:
             "--param aes:schools=9 --years 3"
         ),
     )
+    add_quote_arguments(q)
+    q.set_defaults(handler=lambda args: run_quote(args, services_factory(args)))
+
+
+def add_quote_arguments(q: argparse.ArgumentParser) -> None:
+    """Every option of ``comptoir quote`` (member or kind, products, parameters, years...).
+
+    For a command that takes the same options (``comptoir offer``): call this on its parser
+    rather than ``parents=[...]``, which shares argparse actions between parsers.
+    """
     _add_target(q)
     q.add_argument(
         "--product",
@@ -129,7 +139,6 @@ def register(subparsers: Any, services_factory: Any) -> None:
         default=[],
         help="dérogation à une règle bloquante (code affiché par l'avertissement), avec son motif",
     )
-    q.set_defaults(handler=lambda args: run_quote(args, services_factory(args)))
 
 
 def quote_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -464,6 +473,7 @@ def _print(text: str) -> None:
 
 
 __all__: Sequence[str] = (
+    "add_quote_arguments",
     "build_quote_from_args",
     "quote_json",
     "quote_parser",
