@@ -253,3 +253,66 @@ def test_seeded_category_rules_are_total_and_monotonic(tariff: Any, kind: Member
         assert order[ca] <= order[cb]
 
     check()
+
+
+SEEDED_BOUNDARIES = [
+    *(
+        (K.COMMUNE, n, c)
+        for n, c in [
+            (0, "Cat 1"),
+            (5000, "Cat 1"),
+            (5001, "Cat 2"),
+            (10000, "Cat 2"),
+            (10001, "Cat 3"),
+            (15000, "Cat 3"),
+            (15001, "Cat 4"),
+            (20000, "Cat 4"),
+            (20001, "Cat 5"),
+            (40000, "Cat 5"),
+            (40001, "Cat 6"),
+            (100000, "Cat 6"),
+            (100001, "Cat 7"),
+        ]
+    ),
+    *((K.CPAS, n, c) for n, c in [(5000, "Cat 1"), (5001, "Cat 2"), (100001, "Cat 7")]),
+    *((K.ZONE_DE_POLICE, n, c) for n, c in [(18200, "Cat 4"), (100001, "Cat 7")]),
+    *(
+        (K.ZONE_DE_SECOURS, n, c)
+        for n, c in [
+            (0, "Cat 3"),
+            (100000, "Cat 3"),
+            (100001, "Cat 4"),
+            (400000, "Cat 4"),
+            (400001, "Cat 5"),
+        ]
+    ),
+    *(
+        (k, n, c)
+        for k in (K.INTERCOMMUNALE, K.RCA)
+        for n, c in [
+            (0, "Cat 1"),
+            (25, "Cat 1"),
+            (26, "Cat 2"),
+            (50, "Cat 2"),
+            (51, "Cat 3"),
+            (75, "Cat 3"),
+            (76, "Cat 4"),
+            (100, "Cat 4"),
+            (101, "Cat 5"),
+        ]
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "n", "expected"), SEEDED_BOUNDARIES)
+def test_seeded_category_boundaries(tariff: Any, kind: MemberKind, n: int, expected: str) -> None:
+    rules = tariff.categories
+    if kind.counts_agents:
+        got = category_for_size(kind, rules, agents=n).category
+    else:
+        got = category_for_size(kind, rules, inhabitants=n).category
+    assert got == expected
+
+
+def test_seeded_province_category(tariff: Any) -> None:
+    assert category_for_size(K.PROVINCE, tariff.categories).category == "Provinces"
