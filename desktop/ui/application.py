@@ -98,6 +98,7 @@ class Startup(QObject):
         self.settings_path = settings_path
         self.window: Any = None
         self.backend: Any = None
+        self.lock: Any = None
         self.splash: Splash | None = None
         self._relay = _ProgressRelay()
         self._relay.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
@@ -107,9 +108,17 @@ class Startup(QObject):
         self._last_progress = (0.0, "Ouverture de la base de données…")
 
     def start(self) -> None:
+        from desktop.core.errors import ComptoirError
+        from desktop.store.instance_lock import InstanceLock
         from desktop.ui.backend import load_startup_data
 
         log.info("Démarrage de l'interface, base %s", self.db_path)
+        self.lock = InstanceLock(self.db_path)
+        try:  # one window per database: two autosaving editors would fight
+            self.lock.acquire()
+        except ComptoirError as exc:
+            self._load_failed(exc)
+            return
         self._splash_timer.start(SPLASH_DELAY_MS)
         self.runner.run(
             load_startup_data,
@@ -150,13 +159,23 @@ class Startup(QObject):
         self.window.show()
         log.info("Fenêtre principale affichée en %.0f ms", (time.perf_counter() - _T0) * 1000)
         self.ready.emit(self.window)
+        if not self.check:  # the rotating start-up copy, once the window is up
+            from desktop.ui.backend import backup_at_start
+
+            window = self.window
+            self.runner.run(
+                backup_at_start,
+                self.db_path,
+                on_result=lambda message: message and window.bar.error(message),
+                name="sauvegarde",
+            )
 
     def _load_failed(self, error: BaseException) -> None:
         self._close_splash()
         from desktop.core.errors import ComptoirError
 
         if isinstance(error, ComptoirError):
-            log.error("Ouverture impossible : %s", error)
+            log.error("Ouverture impossible : %s", error)  # counted: --check-startup fails
             message = str(error)
         else:
             log.error("Ouverture impossible", exc_info=(type(error), error, error.__traceback__))
@@ -200,6 +219,8 @@ def run_gui(args: Any, db_path: Path) -> int:
             startup.window.shutdown()
         if startup.backend is not None:
             startup.backend.close()
+        if startup.lock is not None:
+            startup.lock.release()
         crash.uninstall()
         logging.getLogger().removeHandler(problems)
     code = outcome.get("code", code)

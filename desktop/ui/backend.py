@@ -20,9 +20,9 @@ from typing import Any
 
 from desktop.core.catalogue import Product, Tariff
 from desktop.core.categories import CategoryDecision, derive_category
+from desktop.core.directory import MemberIndex
 from desktop.core.members import Member
 from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, LineRequest, Quote, QuoteRequest
-from desktop.ui.member_index import MemberIndex
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,21 @@ class StartupData:
     index: MemberIndex
 
 
+def backup_at_start(db_path: Path) -> str:
+    """The rotating copy made at each application start; a failure is reported, not fatal.
+
+    Returns "" or the French message to show."""
+    from desktop.core.errors import ComptoirError
+    from desktop.store import backup
+
+    try:
+        backup.backup_at_start(db_path)
+    except ComptoirError as exc:
+        log.error("Sauvegarde automatique impossible : %s", exc)
+        return f"Sauvegarde automatique impossible : {exc}"
+    return ""
+
+
 def load_startup_data(db_path: Path, progress: Progress | None = None) -> StartupData:
     """Open (migrate, seed) the database, load the catalogue and directory, close it.
 
@@ -86,8 +101,9 @@ def load_startup_data(db_path: Path, progress: Progress | None = None) -> Startu
         report(0.7, "Chargement du catalogue…")
         tariff = load_tariff(db)
         report(0.85, "Chargement des membres…")
-        members = tuple(MemberRepository(db).all())
-        index = MemberIndex(members)
+        repo = MemberRepository(db)
+        index = repo.index
+        members = tuple(index.members())
     finally:
         db.close()
     report(1.0, "Prêt")
@@ -129,17 +145,13 @@ class Backend:
             from desktop.store.members_repo import MemberRepository
 
             members = MemberRepository(db)
-        if settings is None:
-            from desktop.store.settings_repo import SettingsRepository
-
-            settings = SettingsRepository(db)
         self.db = db
         self.tariff = tariff
         self.index = index
         self.today = today
         self.now = now
         self._members = members
-        self._settings = settings
+        self._settings_repo = settings
         self._offers: Any = offers
         self._decisions: dict[str, CategoryDecision] = {}
 
@@ -187,14 +199,9 @@ class Backend:
 
     def commune_has(self, member: Member | None) -> frozenset[str]:
         """Products the CPAS's commune has in production (for the CPAS discount)."""
-        if member is None or not member.commune_id:
-            return frozenset()
-        commune = self.index.get(member.commune_id)
-        if commune is None:
-            return frozenset()
-        from desktop.core.members import InstallState
+        from desktop.core.pricing import commune_products
 
-        return frozenset(p.product for p in commune.installed if p.state is InstallState.PRODUCTION)
+        return commune_products(member, self.index.get)
 
     # -- catalogue and quote --------------------------------------------------------------
     def product(self, code: str) -> Product:
@@ -220,11 +227,29 @@ class Backend:
         return build_quote(self.tariff, request, member, decision, member.membership.status)
 
     # -- settings -------------------------------------------------------------------------
+    @property
+    def _settings(self) -> Any:
+        if self._settings_repo is None:
+            from desktop.store.settings_repo import SettingsRepository
+
+            self._settings_repo = SettingsRepository(self.db)
+        return self._settings_repo
+
     def settings(self) -> Any:
         return self._settings.load()
 
-    def save_settings(self, settings: Any) -> None:
-        self._settings.save(settings)
+    def save_settings(self, settings: Any) -> Any:
+        """Validates (``InvalidInput`` names the field) and stores; returns what was stored."""
+        return self._settings.save(settings)
+
+    def new_draft(self, member_id: str | None = None) -> Draft:
+        """An empty draft with the budget defaults of the settings."""
+        s = self.settings()
+        return Draft(
+            member_id=member_id,
+            years=getattr(s, "years", DEFAULT_YEARS),
+            indexation=getattr(s, "indexation", DEFAULT_INDEXATION),
+        )
 
     # -- offers ---------------------------------------------------------------------------
     @property
@@ -274,7 +299,7 @@ def decide(member: Member, tariff: Tariff, index: MemberIndex) -> CategoryDecisi
 
 def search_hits(index: MemberIndex, tariff: Tariff, query: str, limit: int = 50) -> list[Hit]:
     """Search and decide categories: pure, runs on a worker thread over a snapshot."""
-    return [Hit(m, decide(m, tariff, index)) for m in index.search(query, limit)]
+    return [Hit(m, decide(m, tariff, index)) for m in index.search(query, limit=limit)]
 
 
 def with_lines(draft: Draft, lines: Sequence[LineRequest]) -> Draft:

@@ -140,7 +140,7 @@ class OfferSession(QObject):
     # -- opening -------------------------------------------------------------------------
     def new(self, member_id: str | None = None) -> None:
         self.save_now()
-        self._open(Draft(member_id=member_id), None)
+        self._open(self.backend.new_draft(member_id), None)
 
     def open_offer(self, offer: Any) -> None:
         """Edit a stored offer (a draft), or show a finalised one read-only."""
@@ -208,4 +208,4 @@ class OfferSession(QObject):
         """The stored draft was deleted elsewhere (offers list): start a new one."""
         if self.offer is not None and self.offer.id == offer_id:
             self._dirty = False
-            self._open(Draft(), None)
+            self._open(self.backend.new_draft(), None)

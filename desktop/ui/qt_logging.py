@@ -17,8 +17,14 @@ _LEVELS = {
 }
 
 
+# Platform plugins' notes about features they lack: not a problem of the application.
+_BENIGN = ("This plugin does not support propagateSizeHints()",)
+
+
 def _handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     level = _LEVELS.get(kind, logging.WARNING)
+    if level == logging.WARNING and message.startswith(_BENIGN):
+        level = logging.INFO
     where = ""
     if context is not None and context.file:
         where = f" ({context.file}:{context.line})"

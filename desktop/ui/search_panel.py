@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.directory import MemberIndex
 from desktop.ui.backend import Hit, search_hits
-from desktop.ui.member_index import MemberIndex
 from desktop.ui.models import MemberHitsModel
 from desktop.ui.tasks import TaskRunner
 

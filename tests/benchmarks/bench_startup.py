@@ -122,11 +122,11 @@ def bench_search(workdir: Path) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from desktop.core.directory import MemberIndex
     from desktop.ui.application import make_application
     from desktop.ui.backend import Backend, load_startup_data
     from desktop.ui.dialogs import Dialogs
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.member_index import MemberIndex
     from desktop.ui.tasks import TaskRunner
     from desktop.ui.ui_state import UiState
 

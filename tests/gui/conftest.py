@@ -55,3 +55,55 @@ class ScriptedDialogs(Dialogs):
 @pytest.fixture
 def dialogs() -> ScriptedDialogs:
     return ScriptedDialogs()
+
+
+@pytest.fixture
+def backend(db_path):
+    """The real store and engine on this test's copy of the seeded database."""
+    from desktop.ui.backend import Backend, load_startup_data
+
+    data = load_startup_data(db_path)
+    b = Backend.open(db_path, data)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def runner(qtbot):
+    from desktop.ui.tasks import TaskRunner
+
+    r = TaskRunner()
+    yield r
+    r.wait_idle(5000)
+
+
+@pytest.fixture
+def ui_state_path(tmp_path):
+    return str(tmp_path / "ui.ini")
+
+
+@pytest.fixture
+def make_window(qtbot, runner, dialogs, ui_state_path):
+    """Builds a shown main window on a backend (the app's own wiring, minus QApplication)."""
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.ui_state import UiState
+
+    def make(backend, **kwargs):
+        w = MainWindow(backend, runner, dialogs, UiState(ui_state_path), **kwargs)
+        qtbot.addWidget(w)
+        w.resize(1366, 740)
+        w.show()
+        qtbot.waitExposed(w)
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow)
+        return w
+
+    return make
+
+
+@pytest.fixture
+def window(make_window, backend, runner):
+    w = make_window(backend)
+    yield w
+    w.close()  # flushes the draft while the database is still open
+    runner.wait_idle(5000)

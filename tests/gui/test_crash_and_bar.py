@@ -9,7 +9,11 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.ui.crash import CrashDialog, CrashHandler, build_report
 from desktop.ui.message_bar import Level, MessageBar
-from desktop.ui.qt_logging import ProblemCounter, install_qt_message_handler, uninstall_qt_message_handler
+from desktop.ui.qt_logging import (
+    ProblemCounter,
+    install_qt_message_handler,
+    uninstall_qt_message_handler,
+)
 
 
 def _raise_and_capture():

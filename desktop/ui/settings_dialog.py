@@ -1,0 +1,120 @@
+"""Settings stored in the database: seller, device code, letterhead, validity, budget defaults.
+
+The form is built from the ``Settings`` dataclass fields the store knows; validation is the
+core's (``InvalidInput`` names the field, the message appears under it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from desktop.core.errors import InvalidInput
+from desktop.ui.backend import Backend
+from desktop.ui.form import FormDialog, hint
+
+# field name -> (label, section, hint); fields not listed are shown with their own name.
+LABELS: dict[str, tuple[str, str, str]] = {
+    "seller_name": ("Nom du vendeur", "Vendeur", "Imprimé sur les offres"),
+    "seller_initials": ("Initiales", "Vendeur", "Dans l'historique des offres"),
+    "device_code": (
+        "Code de cet appareil",
+        "Vendeur",
+        "1 à 12 lettres ou chiffres (ex. LAP1) : les numéros d'offre OFF-2026-LAP1-0001 "
+        "ne se croisent jamais entre ordinateurs",
+    ),
+    "letterhead_name": ("Nom de l'émetteur", "En-tête des documents", ""),
+    "legal_form": ("Forme juridique", "En-tête des documents", "par exemple SCRL ; vide = « à compléter » sur le PDF"),
+    "letterhead_address_lines": ("Adresse", "En-tête des documents", "une ligne par ligne d'adresse"),
+    "address_lines": ("Adresse", "En-tête des documents", "une ligne par ligne d'adresse"),
+    "phone": ("Téléphone", "En-tête des documents", ""),
+    "email": ("Courriel", "En-tête des documents", ""),
+    "web": ("Site web", "En-tête des documents", ""),
+    "enterprise_number": ("Numéro d'entreprise", "En-tête des documents", "BCE, par exemple 0883.964.908"),
+    "iban": ("IBAN", "En-tête des documents", ""),
+    "validity_days": ("Validité des offres (jours)", "Offres", "90 jours par défaut"),
+    "default_validity_days": ("Validité des offres (jours)", "Offres", "90 jours par défaut"),
+    "years": ("Budget sur (années)", "Offres", "de 1 à 6"),
+    "default_years": ("Budget sur (années)", "Offres", "de 1 à 6"),
+    "indexation": ("Indexation supposée (%/an)", "Offres", "hypothèse du budget pluriannuel, 2 % par défaut"),
+    "default_indexation": ("Indexation supposée (%/an)", "Offres", "hypothèse du budget pluriannuel, 2 % par défaut"),
+}
+
+_PERCENT_FIELDS = {"indexation", "default_indexation"}
+
+
+class SettingsDialog(FormDialog):
+    def __init__(
+        self, backend: Backend, on_saved: Callable[[Any], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Réglages", parent)
+        self.setObjectName("settingsDialog")
+        self.backend = backend
+        self._on_saved = on_saved
+        self.settings = backend.settings()
+        self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
+        section = ""
+        for f in dataclasses.fields(self.settings):
+            label, where, tip = LABELS.get(f.name, (f.name.replace("_", " ").capitalize(), "Autres", ""))
+            if where != section:
+                title = QLabel(f"<b>{where}</b>")
+                self.form.addRow(title)
+                section = where
+            value = getattr(self.settings, f.name)
+            widget = self._widget(f.name, value)
+            self.fields[f.name] = widget
+            self.errors.add_row(label + " :", widget, f.name)
+            if tip:
+                self.form.addRow("", hint(tip))
+        self.finish_layout()
+        self.setMinimumWidth(560)
+
+    def _widget(self, name: str, value: Any) -> QLineEdit | QPlainTextEdit:
+        if isinstance(value, tuple | list):
+            edit = QPlainTextEdit("\n".join(str(v) for v in value))
+            edit.setObjectName(name)
+            edit.setFixedHeight(64)
+            return edit
+        if isinstance(value, Decimal) and name in _PERCENT_FIELDS:
+            text = format((value * 100).normalize(), "f").replace(".", ",")
+        elif value is None:
+            text = ""
+        else:
+            text = str(value).replace(".", ",") if isinstance(value, Decimal) else str(value)
+        line = QLineEdit(text)
+        line.setObjectName(name)
+        return line
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self.settings):
+            widget = self.fields[f.name]
+            current = getattr(self.settings, f.name)
+            if isinstance(widget, QPlainTextEdit):
+                out[f.name] = tuple(x.strip() for x in widget.toPlainText().splitlines() if x.strip())
+                continue
+            text = widget.text().strip()
+            if isinstance(current, bool):
+                out[f.name] = text.lower() in ("1", "oui", "vrai", "true")
+            elif isinstance(current, int):
+                cleaned = text.replace(" ", "").replace("\u202f", "")
+                if not cleaned.lstrip("-").isdigit():
+                    raise InvalidInput("Indiquez un nombre entier.", field=f.name)
+                out[f.name] = int(cleaned)
+            elif isinstance(current, Decimal):
+                try:
+                    number = Decimal(text.replace(",", ".").replace("%", "").strip() or "x")
+                except InvalidOperation:
+                    raise InvalidInput("Indiquez un nombre (par exemple 2 ou 2,5).", field=f.name) from None
+                out[f.name] = number / 100 if f.name in _PERCENT_FIELDS else number
+            else:
+                out[f.name] = text
+        return out
+
+    def submit(self) -> None:
+        stored = self.backend.save_settings(dataclasses.replace(self.settings, **self.values()))
+        self._on_saved(stored)
