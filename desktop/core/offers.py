@@ -464,7 +464,7 @@ class AuditEntry:
         elif self.to_state and not self.from_state:
             bits.append(self.to_state.label)
         if self.why:
-            bits.append(f"motif : {self.why}")
+            bits.append(f"motif : {self.why}" if self.action == "etat" else self.why)
         return " — ".join(bits)
 
 

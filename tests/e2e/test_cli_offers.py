@@ -1,0 +1,218 @@
+"""``comptoir quote --save`` and ``comptoir offers|catalogue|backup|restore`` in real processes."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ENGLISH = ("usage:", "error:", "invalid", "required", "Traceback")
+
+
+@pytest.fixture
+def store(db_path: Path) -> Path:
+    """A seeded database whose settings give this device the code LAP1."""
+    pytest.importorskip("desktop.store.members_repo", reason="répertoire des membres pas encore là")
+    settings_repo = pytest.importorskip(
+        "desktop.store.settings_repo", reason="réglages pas encore là"
+    )
+    from dataclasses import replace
+
+    from desktop.store.database import open_database
+
+    db = open_database(db_path)
+    try:
+        repo = settings_repo.SettingsRepository(db)
+        repo.save(replace(repo.load(), device_code="LAP1", seller_name="Anne Dupont"))
+    finally:
+        db.close()
+    return db_path
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "comptoir : erreur : " in result.stderr
+    for english in ENGLISH:
+        assert not re.search(rf"\b{re.escape(english)}(?!e)", result.stderr), result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    return result.stderr
+
+
+def _save_draft(run_comptoir, *extra: str) -> str:  # type: ignore[no-untyped-def]
+    out = ok(
+        run_comptoir(
+            "quote", "--member", "Nivelles", "--product", "delib", "--product", "aes",
+            "--param", "aes:schools=9", *extra, "--save",
+        )
+    )  # fmt: skip
+    m = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", out)
+    assert m, out
+    return m.group(1)
+
+
+def test_quote_save_then_the_whole_lifecycle(store: Path, run_comptoir, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    draft_id = _save_draft(run_comptoir)
+    listed = json.loads(ok(run_comptoir("offers", "list", "--state", "brouillon", "--json")))
+    assert [o["id"] for o in listed] == [draft_id]
+    assert listed[0]["member_name"] == "Nivelles" and listed[0]["number"] is None
+
+    pdf1 = tmp_path / "offre.pdf"
+    out = ok(run_comptoir("offers", "finalize", draft_id[:8], "--pdf", pdf1))
+    number = re.search(r"(OFF-\d{4}-LAP1-0001)", out)
+    assert number, out
+    n = number.group(1)
+    assert pdf1.read_bytes().startswith(b"%PDF")
+
+    shown = json.loads(ok(run_comptoir("offers", "show", n, "--json")))
+    assert shown["state"] == "finalisee" and shown["number"] == n
+    assert [h["action"] for h in shown["history"]] == ["creation", "finalisation"]
+    text = ok(run_comptoir("offers", "show", n))
+    assert "Finalisée" in text and "Historique" in text
+
+    refused(run_comptoir("offers", "set-state", n, "acceptee"), "refusé")
+    ok(run_comptoir("offers", "set-state", n, "envoyee"))
+    refused(run_comptoir("offers", "set-state", n, "refusee"), "motif du refus")
+    refused(run_comptoir("offers", "set-state", n, "signée"), "États possibles")
+
+    rev = re.search(r"brouillon ([0-9a-f]{32})", ok(run_comptoir("offers", "revise", n)))
+    assert rev
+    out = ok(run_comptoir("offers", "finalize", rev.group(1)))
+    assert f"{n}-v2" in out
+    assert json.loads(ok(run_comptoir("offers", "show", n, "--json")))["state"] == "remplacee"
+    diff = json.loads(ok(run_comptoir("offers", "diff", n, f"{n}-v2", "--json")))
+    assert diff["descriptions"] == ["Aucune différence."]
+    refused(run_comptoir("offers", "finalize", rev.group(1)), "déjà finalisée")
+
+
+def test_a_finalised_offer_reprints_byte_identically_after_catalogue_and_member_edits(
+    store: Path,
+    run_comptoir,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    draft_id = _save_draft(run_comptoir)
+    first = tmp_path / "premier.pdf"
+    out = ok(run_comptoir("offers", "finalize", draft_id, "--pdf", first))
+    n = re.search(r"(OFF-\d{4}-LAP1-\d{4})", out).group(1)  # type: ignore[union-attr]
+    snapshot_before = json.loads(ok(run_comptoir("offers", "show", n, "--json")))
+    conn = sqlite3.connect(store, isolation_level=None)
+    conn.execute("UPDATE price_cell SET amount = '99999' WHERE state = 'priced'")
+    conn.execute(
+        "UPDATE member SET ref_size = 150000, name = 'Nivelles-la-Grande' WHERE nis = '25072'"
+    )
+    conn.close()
+    again = tmp_path / "reimpression.pdf"
+    ok(run_comptoir("offers", "pdf", n, "--out", again))
+    assert again.read_bytes() == first.read_bytes()
+    after = json.loads(ok(run_comptoir("offers", "show", n, "--json")))
+    for key in ("quote", "member", "decision", "request", "pdf_sha256"):
+        assert after[key] == snapshot_before[key]
+    # the same lines quoted today are priced on the edited catalogue: the freeze is real
+    today = json.loads(
+        ok(run_comptoir("quote", "--member", "25072", "--product", "delib", "--json"))
+    )
+    assert "99999" in json.dumps(today)
+
+
+def _copy(source: Path, target: Path) -> Path:
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return target
+
+
+def test_offers_travel_to_head_office_and_the_catalogue_comes_back(
+    store: Path,
+    run_comptoir,
+    tmp_path: Path,
+    seeded_db_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    hq = _copy(seeded_db_path, tmp_path / "siege.db")
+    numbers = []
+    for _ in range(2):
+        out = ok(run_comptoir("offers", "finalize", _save_draft(run_comptoir)))
+        numbers.append(re.search(r"(OFF-\d{4}-LAP1-\d{4})", out).group(1))  # type: ignore[union-attr]
+    ok(run_comptoir("offers", "set-state", numbers[0], "envoyee"))
+    _save_draft(run_comptoir)  # a draft stays on the laptop
+
+    lot = tmp_path / "lot.zip"
+    assert "2 offre(s) exportée(s)" in ok(
+        run_comptoir("offers", "export", "--since", "2020-01-01", "--out", lot)
+    )
+    first = json.loads(ok(run_comptoir("--db", hq, "offers", "import", lot, "--json")))
+    assert sorted(first["imported"]) == sorted(numbers) and first["device"] == "LAP1"
+    second = json.loads(ok(run_comptoir("--db", hq, "offers", "import", lot, "--json")))
+    assert second["imported"] == [] and sorted(second["identical"]) == sorted(numbers)
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    ok(run_comptoir("offers", "pdf", numbers[0], "--out", a))
+    ok(run_comptoir("--db", hq, "offers", "pdf", numbers[0], "--out", b))
+    assert a.read_bytes() == b.read_bytes()
+    shown = json.loads(ok(run_comptoir("--db", hq, "offers", "show", numbers[0], "--json")))
+    assert shown["effective_state"] == "envoyee"
+
+    # head office changes a price and publishes the catalogue; the laptop keeps its offers
+    conn = sqlite3.connect(hq, isolation_level=None)
+    conn.execute("UPDATE price_cell SET amount = '12345' WHERE state = 'priced'")
+    conn.close()
+    cat = tmp_path / "catalogue.zip"
+    ok(run_comptoir("--db", hq, "catalogue", "export", "--out", cat))
+    before = json.loads(ok(run_comptoir("offers", "list", "--json")))
+    out = ok(run_comptoir("catalogue", "import", cat))
+    assert "importés" in out
+    assert json.loads(ok(run_comptoir("offers", "list", "--json"))) == before
+    quote = json.loads(
+        ok(run_comptoir("quote", "--member", "25072", "--product", "delib", "--json"))
+    )
+    assert "12345" in json.dumps(quote)
+    refused(run_comptoir("offers", "import", cat), "lot de catalogue")
+
+
+def test_backup_and_restore_from_the_command_line(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    kept = _save_draft(run_comptoir)
+    copy = tmp_path / "sauvegarde.db"
+    assert "Sauvegarde écrite" in ok(run_comptoir("backup", "--out", copy))
+    later = _save_draft(run_comptoir)
+    out = ok(run_comptoir("restore", copy))
+    assert "ancienne base est conservée" in out
+    ids = [o["id"] for o in json.loads(ok(run_comptoir("offers", "list", "--json")))]
+    assert kept in ids and later not in ids
+    # a window open on the database: restore is refused
+    from desktop.store.instance_lock import InstanceLock
+
+    with InstanceLock(store):
+        refused(run_comptoir("restore", copy), "fermez l'application")
+
+
+def test_bad_dates_and_paths_are_refused_in_french(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    refused(
+        run_comptoir("offers", "export", "--since", "31-12-2026", "--out", tmp_path / "x.zip"),
+        "AAAA-MM-JJ ou JJ/MM/AAAA",
+    )
+    refused(
+        run_comptoir("offers", "list", "--since", "31/02/2026"),
+        "Date impossible",
+    )
+    refused(run_comptoir("offers", "import", tmp_path / "absent.zip"), "introuvable")
+    (tmp_path / "faux.zip").write_text("pas un lot")
+    refused(run_comptoir("offers", "import", tmp_path / "faux.zip"), "pas un lot Comptoir")
+    refused(run_comptoir("offers", "show", "OFF-2026-LAP1-9999"), "Aucune offre")
+    refused(run_comptoir("offers", "finalize", "zz"), "ni un numéro d'offre")
+    refused(run_comptoir("restore", tmp_path / "faux.zip"), "pas une sauvegarde Comptoir")
+    refused(run_comptoir("backup", "--out", tmp_path / "nulle" / "part.db"), "n'existe pas")
+    ok(run_comptoir("offers", "list", "--since", "01/01/2026"))
