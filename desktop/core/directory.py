@@ -1,0 +1,286 @@
+"""Member directory search: an in-memory index, accent-, case- and punctuation-insensitive.
+
+What a user types is matched against names (French and other official names), display names
+("CPAS de Nivelles", "ZP 5267 Nivelles/Genappe"), NIS codes, postcodes and police-zone
+numbers. A police zone also answers to the postcodes of its communes, a CPAS to its commune's
+NIS code. Every word typed must appear somewhere in the member's keys.
+
+Ranking, best first:
+  0. a code equal to the query (NIS, postcode, zone number)
+  1. a name equal to the query
+  2. a name starting with the query
+  3. every word of the query starts a word of the name
+  4. a code starting with the query
+  5. the words appear anywhere
+then communes before CPAS before police zones, rescue zones, provinces and user-created
+bodies, then alphabetically. The index is an immutable snapshot (``with_member`` returns a new
+one), so a search running on another thread never sees a half-updated index.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from desktop.core.catalogue import fold
+from desktop.core.errors import Ambiguous, InvalidInput, NotFound
+from desktop.core.members import Member, MemberKind
+
+KIND_ORDER: Mapping[MemberKind, int] = {
+    MemberKind.COMMUNE: 0,
+    MemberKind.CPAS: 1,
+    MemberKind.ZONE_DE_POLICE: 2,
+    MemberKind.ZONE_DE_SECOURS: 3,
+    MemberKind.PROVINCE: 4,
+    MemberKind.INTERCOMMUNALE: 5,
+    MemberKind.RCA: 6,
+    MemberKind.AUTRE: 7,
+}
+
+_SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_NOT_ALNUM = re.compile(r"[\W_]+")
+# short forms a user types for some kinds
+_KIND_WORDS = {
+    MemberKind.ZONE_DE_POLICE: "zp",
+    MemberKind.ZONE_DE_SECOURS: "zs",
+    MemberKind.RCA: "rca",
+}
+
+
+def normalize(text: str) -> str:
+    """'Braine-l’Alleud' -> 'braine l alleud': folded, punctuation turned into spaces."""
+    folded = text.lower() if text.isascii() else fold(text).translate(_SPECIAL)
+    return _NOT_ALNUM.sub(" ", folded).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    member: Member
+    extra_codes: tuple[str, ...]  # codes borrowed from related members (zone postcodes...)
+    names: tuple[str, ...]  # normalized name, display name, other names
+    words: frozenset[str]
+    codes: tuple[str, ...]  # exact codes the member answers to
+    haystack: str
+    key: tuple[int, str]  # (kind order, display name) for ties
+
+
+def _entry(member: Member, extra_codes: tuple[str, ...]) -> _Entry:
+    display = normalize(member.display_name)
+    names = tuple(
+        dict.fromkeys(
+            n for n in (normalize(member.name), display, *map(normalize, member.other_names)) if n
+        )
+    )
+    codes = tuple(
+        dict.fromkeys(
+            c for c in (member.nis, member.zone_number, *member.postcodes, *extra_codes) if c
+        )
+    )
+    words = frozenset(w for n in names for w in n.split())
+    kind_words = (_kind_label(member.kind), _KIND_WORDS.get(member.kind, ""))
+    hay = " " + " ".join((*names, *kind_words, *codes)) + " "
+    return _Entry(
+        member, extra_codes, names, words, codes, hay, (KIND_ORDER.get(member.kind, 9), display)
+    )
+
+
+_LABELS: dict[MemberKind, str] = {}
+
+
+def _kind_label(kind: MemberKind) -> str:
+    label = _LABELS.get(kind)
+    if label is None:
+        label = _LABELS[kind] = normalize(kind.label)
+    return label
+
+
+class MemberIndex:
+    """Search over a fixed set of members. Build once; ``with_member`` for edits."""
+
+    def __init__(self, members: Iterable[Member] = ()) -> None:
+        self._build(list(members), {})
+
+    # ------------------------------------------------------------------ building
+    def _build(self, members: list[Member], previous: Mapping[str, _Entry]) -> None:
+        by_id = {m.id: m for m in members}
+        entries: list[_Entry] = []
+        for m in members:
+            extra = _borrowed_codes(m, by_id)
+            old = previous.get(m.id)
+            if old is not None and old.member is m and old.extra_codes == extra:
+                entries.append(old)  # unchanged: no need to normalize again
+            else:
+                entries.append(_entry(m, extra))
+        self._members = members
+        self._entries = entries
+        self._by_id = by_id
+        self._entry_by_id = {e.member.id: e for e in entries}
+        exact: dict[str, list[int]] = {}
+        codes: dict[str, list[int]] = {}
+        names: list[tuple[str, int]] = []
+        words: list[tuple[str, int]] = []
+        for i, e in enumerate(entries):
+            for n in e.names:
+                exact.setdefault(n, []).append(i)
+                names.append((n, i))
+            words.extend((w, i) for w in e.words)
+            for c in e.codes:
+                codes.setdefault(c, []).append(i)
+        names.sort()
+        words.sort()
+        self._exact = exact
+        self._codes = codes
+        self._names = names
+        self._words = words
+        self._code_list = sorted((c, i) for c, ids in codes.items() for i in ids)
+        order = sorted(range(len(entries)), key=lambda i: entries[i].key)
+        rank = [0] * len(entries)
+        for position, i in enumerate(order):
+            rank[i] = position
+        self._rank = rank
+
+    def _derived(self, members: list[Member]) -> MemberIndex:
+        clone = MemberIndex.__new__(MemberIndex)
+        clone._build(members, self._entry_by_id)
+        return clone
+
+    def with_member(self, member: Member) -> MemberIndex:
+        """A new index where ``member`` replaces the member with its id (or is added)."""
+        if member.id in self._by_id:
+            members = [member if m.id == member.id else m for m in self._members]
+        else:
+            members = [*self._members, member]
+        return self._derived(members)
+
+    def without(self, member_id: str) -> MemberIndex:
+        return self._derived([m for m in self._members if m.id != member_id])
+
+    # ------------------------------------------------------------------ reading
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def __iter__(self) -> Iterator[Member]:
+        return iter(self._members)
+
+    def get(self, member_id: str) -> Member | None:
+        return self._by_id.get(member_id)
+
+    def members(self) -> list[Member]:
+        return list(self._members)
+
+    def search(self, query: str, kind: MemberKind | None = None, limit: int = 20) -> list[Member]:
+        """Members matching ``query``, best first (see the module docstring)."""
+        q = normalize(query)
+        if not q or limit <= 0:
+            return []
+        tokens = q.split()
+        single = len(tokens) == 1
+        entries = self._entries
+        found: dict[int, int] = {}
+
+        def put(candidates: Iterable[int], tier: int) -> None:
+            for i in candidates:
+                if i in found:
+                    continue
+                e = entries[i]
+                if kind is not None and e.member.kind is not kind:
+                    continue
+                # one word: every candidate below contains it; several: check them all
+                if not single and not all(t in e.haystack for t in tokens):
+                    continue
+                found[i] = tier
+
+        def word_starts() -> Iterable[int]:
+            sets = [set(_prefixed(self._words, t)) for t in tokens]
+            return set.intersection(*sets)
+
+        longest = max(tokens, key=len)
+        stages: list[tuple[int, Callable[[], Iterable[int]]]] = [
+            (0, lambda: self._codes.get(q, ()) if single else ()),
+            (1, lambda: self._exact.get(q, ())),
+            (2, lambda: _prefixed(self._names, q)),
+            (3, word_starts),
+            (4, lambda: _prefixed(self._code_list, q) if single and q.isdigit() else ()),
+            (5, lambda: (i for i, e in enumerate(entries) if longest in e.haystack)),
+        ]
+        for tier, candidates in stages:
+            put(candidates(), tier)
+            if len(found) >= limit:
+                break  # a lower tier can no longer reach the first ``limit`` places
+        rank = self._rank
+        best = heapq.nsmallest(limit, ((tier, rank[i], i) for i, tier in found.items()))
+        return [entries[i].member for _, _, i in best]
+
+    def resolve(self, query: str, kind: MemberKind | None = None) -> Member:
+        """One member for ``query``: its id, NIS code, zone number, exact name or single hit.
+
+        Raises ``NotFound`` when nothing matches and ``Ambiguous`` (with the candidates) when
+        several members do.
+        """
+        text = query.strip()
+        member = self._by_id.get(text)
+        if member is not None and (kind is None or member.kind is kind):
+            return member
+        q = normalize(text)
+        if not q:
+            raise InvalidInput(
+                "Indiquez un membre : nom, code postal, code NIS ou numéro de zone de police.",
+                field="member",
+            )
+
+        def only(ms: list[Member]) -> list[Member]:
+            return [m for m in ms if kind is None or m.kind is kind]
+
+        if q.isdigit():
+            for attr in ("nis", "zone_number"):
+                hits = only([m for m in self._members if getattr(m, attr) == q])
+                if len(hits) == 1:
+                    return hits[0]
+        exact = only([self._entries[i].member for i in self._exact.get(q, ())])
+        by_display = [m for m in exact if normalize(m.display_name) == q]
+        if len(by_display) == 1:
+            return by_display[0]
+        if len(exact) == 1:
+            return exact[0]
+        hits = exact if len(exact) > 1 else self.search(text, kind, limit=11)
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise NotFound(
+                f"Aucun membre ne correspond à « {query} ». Cherchez par nom, code postal, "
+                "code NIS ou numéro de zone de police."
+            )
+        shown = [f"{m.display_name} ({m.id})" for m in hits[:10]]
+        more = " (liste limitée à 10)" if len(hits) > 10 else ""
+        raise Ambiguous(
+            f"« {query} » désigne plusieurs membres{more} : précisez le nom complet, le code NIS "
+            "ou l'identifiant, ou filtrez par type.",
+            shown,
+        )
+
+
+def _borrowed_codes(member: Member, by_id: Mapping[str, Member]) -> tuple[str, ...]:
+    """A police zone answers to its communes' postcodes, a CPAS to its commune's NIS code."""
+    if member.kind is MemberKind.ZONE_DE_POLICE:
+        out: list[str] = []
+        for cid in member.commune_ids:
+            commune = by_id.get(cid)
+            if commune is not None:
+                out.extend(commune.postcodes)
+        return tuple(out)
+    if member.kind is MemberKind.CPAS and member.commune_id:
+        commune = by_id.get(member.commune_id)
+        if commune is not None and commune.nis:
+            return (commune.nis,)
+    return ()
+
+
+def _prefixed(pairs: list[tuple[str, int]], prefix: str) -> Iterator[int]:
+    for j in range(bisect_left(pairs, (prefix, -1)), len(pairs)):
+        key, i = pairs[j]
+        if not key.startswith(prefix):
+            break
+        yield i

@@ -1,0 +1,197 @@
+"""Business settings printed on documents: seller, device code, letterhead, offer defaults.
+
+Empty enterprise number, IBAN and legal form are *missing*, never guessed: documents print a
+visible marker for them (``Settings.missing()`` lists them). ``Settings.validated()`` returns
+a normalised copy (trimmed, upper-case codes, IBAN in groups of four) or raises
+``InvalidInput`` naming the field to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from desktop.core.errors import InvalidInput
+from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, MAX_YEARS
+
+DEFAULT_VALIDITY_DAYS = 90
+MAX_VALIDITY_DAYS = 365
+MAX_INDEXATION = Decimal("0.20")
+
+_DEVICE = re.compile(r"^[A-Z0-9]{2,8}$")
+_INITIALS = re.compile(r"^[A-ZÀ-ÖØ-Þ]{1,5}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+LABELS = {
+    "seller_name": "nom du vendeur",
+    "seller_initials": "initiales du vendeur",
+    "device_code": "code de l'appareil",
+    "letterhead_name": "nom de l'émetteur",
+    "legal_form": "forme juridique",
+    "address_lines": "adresse",
+    "phone": "téléphone",
+    "email": "adresse e-mail",
+    "web": "site web",
+    "enterprise_number": "numéro d'entreprise",
+    "iban": "IBAN",
+    "validity_days": "durée de validité des offres",
+    "years": "nombre d'années du budget",
+    "indexation": "indexation annuelle",
+}
+
+# fields a document needs and that have no default: shown as missing until filled in
+DOCUMENT_FIELDS = ("legal_form", "enterprise_number", "iban")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    seller_name: str = ""
+    seller_initials: str = ""
+    device_code: str = ""  # 2-8 upper-case letters/digits, part of every offer number
+    letterhead_name: str = "iMio"
+    legal_form: str = ""
+    address_lines: tuple[str, ...] = ("Rue Léon Morel 1", "5032 Isnes")
+    phone: str = "+32 81 58 61 00"
+    email: str = "contact@imio.be"
+    web: str = "www.imio.be"
+    enterprise_number: str = ""
+    iban: str = ""
+    validity_days: int = DEFAULT_VALIDITY_DAYS
+    years: int = DEFAULT_YEARS
+    indexation: Decimal = DEFAULT_INDEXATION  # a fraction: 0.02 = 2 % per year
+
+    # -- documents read these names too ------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.letterhead_name
+
+    def missing(self) -> tuple[str, ...]:
+        """Letterhead fields still empty (legal form, enterprise number, IBAN), by key."""
+        return tuple(f for f in DOCUMENT_FIELDS if not getattr(self, f))
+
+    def missing_labels(self) -> tuple[str, ...]:
+        return tuple(LABELS[f] for f in self.missing())
+
+    @property
+    def ready_to_number(self) -> bool:
+        """An offer can only be numbered once the device code is set."""
+        return bool(self.device_code)
+
+    def validated(self) -> Settings:
+        """A normalised copy, or ``InvalidInput`` naming the first field to fix."""
+        text = {f.name: _clean(getattr(self, f.name)) for f in fields(self) if f.type == "str"}
+        device = text["device_code"].upper().replace(" ", "")
+        if device and not _DEVICE.match(device):
+            raise InvalidInput(
+                "Le code de l'appareil compte 2 à 8 lettres majuscules ou chiffres, sans espace "
+                f"ni accent (ex. LAP1) ; reçu « {self.device_code} ».",
+                field="device_code",
+            )
+        initials = text["seller_initials"].upper().replace(".", "").replace(" ", "")
+        if initials and not _INITIALS.match(initials):
+            raise InvalidInput(
+                f"Les initiales comptent 1 à 5 lettres (ex. JD) ; reçu « {self.seller_initials} ».",
+                field="seller_initials",
+            )
+        if not text["letterhead_name"]:
+            raise InvalidInput("Indiquez le nom de l'émetteur (en-tête).", field="letterhead_name")
+        email = text["email"]
+        if email and not _EMAIL.match(email):
+            raise InvalidInput(f"Adresse e-mail invalide : « {email} ».", field="email")
+        text["device_code"] = device
+        text["seller_initials"] = initials
+        text["enterprise_number"] = normalize_enterprise_number(text["enterprise_number"])
+        text["iban"] = normalize_iban(text["iban"])
+        lines = tuple(x for x in (_clean(line) for line in self.address_lines) if x)
+        return replace(
+            self,
+            **text,
+            address_lines=lines,
+            validity_days=_int_between(
+                self.validity_days, 1, MAX_VALIDITY_DAYS, "validity_days", "jours"
+            ),
+            years=_int_between(self.years, 1, MAX_YEARS, "years", "années"),
+            indexation=_indexation(self.indexation),
+        )
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A validated copy with ``changes`` applied (unknown keys are an error)."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise InvalidInput(f"Réglage inconnu : {', '.join(unknown)}.", field=unknown[0])
+        return replace(self, **changes).validated()
+
+
+def _clean(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def _int_between(value: Any, low: int, high: int, field: str, unit: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or isinstance(value, bool) or not (low <= number <= high):
+        raise InvalidInput(
+            f"{LABELS[field].capitalize()} : un nombre entier de {low} à {high} {unit} est "
+            f"attendu ; reçu « {value} ».",
+            field=field,
+        )
+    return number
+
+
+def _indexation(value: Any) -> Decimal:
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or not (0 <= number <= MAX_INDEXATION):
+        raise InvalidInput(
+            "L'indexation annuelle est une fraction entre 0 et 0,20 (0,02 = 2 % par an) ; "
+            f"reçu « {value} ».",
+            field="indexation",
+        )
+    return number
+
+
+def normalize_enterprise_number(text: str) -> str:
+    """'BE 0123.456.749' -> '0123.456.749' (Belgian enterprise number, modulo-97 checked)."""
+    if not text:
+        return ""
+    digits = re.sub(r"[\s.\-]", "", text.upper()).removeprefix("BE")
+    if len(digits) == 9 and digits.isdigit():
+        digits = "0" + digits
+    if not (len(digits) == 10 and digits.isdigit() and digits[0] in "01"):
+        raise InvalidInput(
+            "Le numéro d'entreprise belge compte 10 chiffres commençant par 0 ou 1 "
+            f"(ex. 0123.456.749) ; reçu « {text} ».",
+            field="enterprise_number",
+        )
+    if 97 - int(digits[:8]) % 97 != int(digits[8:]):
+        raise InvalidInput(
+            f"Numéro d'entreprise « {text} » : le contrôle modulo 97 échoue ; vérifiez les chiffres.",
+            field="enterprise_number",
+        )
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+def normalize_iban(text: str) -> str:
+    """'be71096123456769' -> 'BE71 0961 2345 6769' (ISO 13616 check digits verified)."""
+    if not text:
+        return ""
+    compact = re.sub(r"\s", "", text).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", compact):
+        raise InvalidInput(f"IBAN invalide : « {text} » (ex. BE71 0961 2345 6769).", field="iban")
+    if compact.startswith("BE") and len(compact) != 16:
+        raise InvalidInput(f"Un IBAN belge compte 16 caractères ; reçu « {text} ».", field="iban")
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(c, 36)) for c in rearranged)
+    if int(number) % 97 != 1:
+        raise InvalidInput(
+            f"IBAN « {text} » : les chiffres de contrôle ne correspondent pas ; vérifiez-le.",
+            field="iban",
+        )
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))

@@ -1,0 +1,426 @@
+"""The member directory in SQLite, with an in-memory search index.
+
+Reference members (communes, CPAS, zones, provinces) come from the seed files; their reference
+fields (name, codes, population, links) never change through this repository: a user records a
+*correction* (``Member.with_size_correction``), which is stored beside the reference value.
+Users may create intercommunales, RCA and other bodies, and record for any member its
+membership status, installed base and a category override with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import uuid
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from desktop.core.directory import MemberIndex
+from desktop.core.errors import InvalidInput, NotFound
+from desktop.core.members import (
+    CategoryOverride,
+    Headcount,
+    InstalledProduct,
+    InstallState,
+    Member,
+    MemberKind,
+    Membership,
+    MembershipStatus,
+)
+from desktop.store.database import Database, now_iso
+from desktop.store.faults import storage_errors
+
+log = logging.getLogger(__name__)
+
+_COLUMNS = (
+    "id, kind, name, other_names, nis, zone_number, province, address, ref_size, ref_size_date,"
+    " ref_size_source, corr_size, corr_size_date, corr_size_source, commune_id,"
+    " membership_status, membership_since, override_category, override_reason, user_created"
+)
+USER_SOURCE = "saisie utilisateur"
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _kind(kind: MemberKind | str | None) -> MemberKind | None:
+    if kind is None or isinstance(kind, MemberKind):
+        return kind
+    return MemberKind.parse(kind)
+
+
+class MemberRepository:
+    """Members of one database. The index is built on first use and kept up to date."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._index: MemberIndex | None = None
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def index(self) -> MemberIndex:
+        if self._index is None:
+            self._index = MemberIndex(self._load_all())
+        return self._index
+
+    def all(self) -> list[Member]:
+        """Every member, in directory order (communes, CPAS, zones, provinces, others)."""
+        return self.index.members()
+
+    def get(self, member_id: str) -> Member:
+        member = self.index.get(member_id)
+        if member is None:
+            raise NotFound(f"Membre inconnu : « {member_id} ».")
+        return member
+
+    def lookup(self, member_id: str) -> Member | None:
+        """For ``derive_category``: the member or ``None``."""
+        return self.index.get(member_id)
+
+    def search(
+        self, query: str, kind: MemberKind | str | None = None, limit: int = 20
+    ) -> list[Member]:
+        return self.index.search(query, _kind(kind), limit)
+
+    def resolve(self, query: str, kind: MemberKind | str | None = None) -> Member:
+        return self.index.resolve(query, _kind(kind))
+
+    def cpas_of(self, commune_id: str) -> Member | None:
+        return next(
+            (m for m in self.index if m.kind is MemberKind.CPAS and m.commune_id == commune_id),
+            None,
+        )
+
+    def _load_all(self) -> list[Member]:
+        conn = self.db.conn
+        with storage_errors("lire l'annuaire des membres", self.db.path):
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM member ORDER BY user_created, position, name"
+            ).fetchall()
+            postcodes = _grouped(
+                conn, "SELECT member_id, postcode FROM member_postcode ORDER BY member_id, position"
+            )
+            zones = _grouped(
+                conn, "SELECT zone_id, commune_id FROM zone_commune ORDER BY zone_id, position"
+            )
+            installed: dict[str, list[InstalledProduct]] = {}
+            for member_id, product, state, since in conn.execute(
+                "SELECT member_id, product, state, since FROM installed_product"
+                " ORDER BY member_id, product"
+            ):
+                installed.setdefault(member_id, []).append(
+                    InstalledProduct(product, InstallState(state), _date(since))
+                )
+        return [_member(r, postcodes, zones, installed) for r in rows]
+
+    def _load_one(self, member_id: str) -> Member:
+        conn = self.db.conn
+        row = conn.execute(f"SELECT {_COLUMNS} FROM member WHERE id = ?", (member_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"Membre inconnu : « {member_id} ».")
+        postcodes = _grouped(
+            conn,
+            "SELECT member_id, postcode FROM member_postcode WHERE member_id = ? ORDER BY position",
+            (member_id,),
+        )
+        zones = _grouped(
+            conn,
+            "SELECT zone_id, commune_id FROM zone_commune WHERE zone_id = ? ORDER BY position",
+            (member_id,),
+        )
+        installed = {
+            member_id: [
+                InstalledProduct(p, InstallState(s), _date(since))
+                for p, s, since in conn.execute(
+                    "SELECT product, state, since FROM installed_product WHERE member_id = ?"
+                    " ORDER BY product",
+                    (member_id,),
+                )
+            ]
+        }
+        return _member(row, postcodes, zones, installed)
+
+    # ------------------------------------------------------------------ writing
+    def create(
+        self,
+        kind: MemberKind | str,
+        name: str,
+        *,
+        size: int | None = None,
+        as_of: date | None = None,
+        source: str = "",
+        address: str = "",
+        postcodes: tuple[str, ...] = (),
+        province: str | None = None,
+        membership: Membership | None = None,
+    ) -> Member:
+        """A new intercommunale, RCA or other body; ``size`` = agents (or inhabitants)."""
+        member_kind = _kind(kind)
+        assert member_kind is not None
+        if not member_kind.user_creatable:
+            raise InvalidInput(
+                f"Un membre de type « {member_kind.label} » vient de l'annuaire de référence : "
+                "on ne peut pas en créer. Types possibles : intercommunale, rca, autre.",
+                field="kind",
+            )
+        clean = " ".join(name.split())
+        if not clean:
+            raise InvalidInput("Indiquez le nom du membre.", field="name")
+        headcount = None
+        if size is not None:
+            headcount = Headcount(
+                _whole(size), as_of or date.today(), source.strip() or USER_SOURCE
+            )
+        member = Member(
+            id=f"u:{uuid.uuid4().hex}",
+            kind=member_kind,
+            name=clean,
+            postcodes=tuple(postcodes),
+            province=province,
+            address=address.strip(),
+            reference_size=headcount,
+            membership=membership or Membership(),
+            user_created=True,
+        )
+        with self.db.transaction() as conn, storage_errors("créer le membre", self.db.path):
+            stamp = now_iso()
+            conn.execute(
+                "INSERT INTO member (id, kind, name, province, address, ref_size, ref_size_date,"
+                " ref_size_source, user_created, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                " 1, ?, ?)",
+                (
+                    member.id,
+                    member_kind.value,
+                    clean,
+                    province,
+                    member.address,
+                    headcount.value if headcount else None,
+                    _iso(headcount.as_of) if headcount else None,
+                    headcount.source if headcount else "",
+                    stamp,
+                    stamp,
+                ),
+            )
+            self._write_user_fields(conn, member)
+        return self._refresh(member.id)
+
+    def save(self, member: Member) -> Member:
+        """Store what users may change; returns the member as stored.
+
+        On a reference member, only the address, the size correction, the membership, the
+        installed base and the category override change: its reference data stay as seeded
+        (changing them raises ``InvalidInput``).
+        """
+        with self.db.transaction() as conn, storage_errors("enregistrer le membre", self.db.path):
+            stored = self._load_one(member.id)
+            if stored.user_created:
+                if not member.kind.user_creatable:
+                    raise InvalidInput(
+                        f"Type impossible pour un membre créé à la main : {member.kind.label}.",
+                        field="kind",
+                    )
+                name = " ".join(member.name.split())
+                if not name:
+                    raise InvalidInput("Indiquez le nom du membre.", field="name")
+                ref = member.reference_size
+                conn.execute(
+                    "UPDATE member SET kind = ?, name = ?, province = ?, ref_size = ?,"
+                    " ref_size_date = ?, ref_size_source = ? WHERE id = ?",
+                    (
+                        member.kind.value,
+                        name,
+                        member.province,
+                        ref.value if ref else None,
+                        _iso(ref.as_of) if ref else None,
+                        ref.source if ref else "",
+                        member.id,
+                    ),
+                )
+                conn.execute("DELETE FROM member_postcode WHERE member_id = ?", (member.id,))
+                conn.executemany(
+                    "INSERT INTO member_postcode (member_id, position, postcode) VALUES (?, ?, ?)",
+                    [(member.id, i, p) for i, p in enumerate(dict.fromkeys(member.postcodes))],
+                )
+            else:
+                changed = _reference_changes(stored, member)
+                if changed:
+                    raise InvalidInput(
+                        "Les données de référence d'un membre de l'annuaire ne se modifient pas ("
+                        + ", ".join(changed)
+                        + ") : enregistrez plutôt une correction du nombre d'habitants, avec sa "
+                        "date et sa source.",
+                        field=changed[0],
+                    )
+            self._write_user_fields(conn, member)
+        return self._refresh(member.id)
+
+    def correct_size(self, member_id: str, value: int, as_of: date, source: str) -> Member:
+        """Record a newer population / agent count; the reference value is kept."""
+        member = self.get(member_id).with_size_correction(_whole(value), as_of, source)
+        return self.save(member)
+
+    def clear_correction(self, member_id: str) -> Member:
+        return self.save(replace(self.get(member_id), size_correction=None))
+
+    def set_override(self, member_id: str, category: str | None, reason: str = "") -> Member:
+        return self.save(self.get(member_id).with_override(category, reason))
+
+    def delete(self, member_id: str) -> None:
+        """Remove a member created by a user (reference members cannot be removed)."""
+        member = self.get(member_id)
+        if not member.user_created:
+            raise InvalidInput(
+                f"{member.display_name} fait partie de l'annuaire de référence : "
+                "il ne peut pas être supprimé."
+            )
+        with self.db.transaction() as conn, storage_errors("supprimer le membre", self.db.path):
+            conn.execute("DELETE FROM member WHERE id = ?", (member_id,))
+        self._index = self.index.without(member_id)
+
+    def _write_user_fields(self, conn: sqlite3.Connection, member: Member) -> None:
+        corr = member.size_correction
+        if corr is not None and not corr.source.strip():
+            raise InvalidInput("Indiquez la source du chiffre corrigé.", field="source")
+        override = member.category_override
+        if override is not None and not override.reason.strip():
+            raise InvalidInput(
+                "Une catégorie choisie à la main doit être justifiée : indiquez la raison.",
+                field="reason",
+            )
+        conn.execute(
+            "UPDATE member SET address = ?, corr_size = ?, corr_size_date = ?,"
+            " corr_size_source = ?, membership_status = ?, membership_since = ?,"
+            " override_category = ?, override_reason = ?, updated = ? WHERE id = ?",
+            (
+                member.address.strip(),
+                corr.value if corr else None,
+                _iso(corr.as_of) if corr else None,
+                corr.source.strip() if corr else "",
+                member.membership.status.value,
+                _iso(member.membership.since),
+                override.category if override else None,
+                override.reason.strip() if override else None,
+                now_iso(),
+                member.id,
+            ),
+        )
+        conn.execute("DELETE FROM installed_product WHERE member_id = ?", (member.id,))
+        seen: set[str] = set()
+        for item in member.installed:
+            if item.product in seen:
+                raise InvalidInput(
+                    f"Le produit « {item.product} » figure deux fois dans le parc installé.",
+                    field="installed",
+                )
+            seen.add(item.product)
+            conn.execute(
+                "INSERT INTO installed_product (member_id, product, state, since)"
+                " VALUES (?, ?, ?, ?)",
+                (member.id, item.product, item.state.value, _iso(item.since)),
+            )
+
+    def _refresh(self, member_id: str) -> Member:
+        with storage_errors("relire le membre", self.db.path):
+            member = self._load_one(member_id)
+        if self._index is not None:
+            self._index = self._index.with_member(member)
+        return member
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput("Un nombre d'habitants ou d'agents est un nombre entier.", field="size")
+    if value < 0:
+        raise InvalidInput(
+            "Un nombre d'habitants ou d'agents ne peut pas être négatif.", field="size"
+        )
+    return value
+
+
+def _reference_changes(stored: Member, member: Member) -> list[str]:
+    """Names of the reference fields ``member`` changed compared with ``stored``."""
+    fields = {
+        "kind": "type",
+        "name": "nom",
+        "nis": "code NIS",
+        "zone_number": "numéro de zone",
+        "postcodes": "codes postaux",
+        "province": "province",
+        "reference_size": "chiffre de référence",
+        "commune_id": "commune",
+        "commune_ids": "communes de la zone",
+        "other_names": "autres noms",
+        "user_created": "origine",
+    }
+    return [
+        label for attr, label in fields.items() if getattr(stored, attr) != getattr(member, attr)
+    ]
+
+
+def _grouped(
+    conn: sqlite3.Connection, sql: str, args: tuple[Any, ...] = ()
+) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in conn.execute(sql, args):
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def _member(
+    row: Any,
+    postcodes: dict[str, list[str]],
+    zones: dict[str, list[str]],
+    installed: dict[str, list[InstalledProduct]],
+) -> Member:
+    (
+        mid,
+        kind,
+        name,
+        other_names,
+        nis,
+        zone_number,
+        province,
+        address,
+        ref_size,
+        ref_date,
+        ref_source,
+        corr_size,
+        corr_date,
+        corr_source,
+        commune_id,
+        status,
+        since,
+        o_cat,
+        o_reason,
+        user_created,
+    ) = row
+    return Member(
+        id=mid,
+        kind=MemberKind(kind),
+        name=name,
+        nis=nis,
+        zone_number=zone_number,
+        postcodes=tuple(postcodes.get(mid, ())),
+        province=province,
+        address=address,
+        reference_size=Headcount(ref_size, _date(ref_date), ref_source)
+        if ref_size is not None
+        else None,
+        size_correction=(
+            Headcount(corr_size, _date(corr_date), corr_source) if corr_size is not None else None
+        ),
+        commune_id=commune_id,
+        commune_ids=tuple(zones.get(mid, ())),
+        membership=Membership(MembershipStatus(status), _date(since)),
+        installed=tuple(installed.get(mid, ())),
+        category_override=CategoryOverride(o_cat, o_reason) if o_cat is not None else None,
+        user_created=bool(user_created),
+        other_names=tuple(json.loads(other_names)),
+    )
