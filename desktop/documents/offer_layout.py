@@ -311,10 +311,10 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
             for label, present in (("« Sur devis »", doc.has_sur_devis), ("« Non proposé »", doc.has_not_offered))
             if present
         ]
-        which = " et ".join(kinds) or "non chiffrées"
+        which = " et ".join(kinds) or "non chiffrés"
         flow.append(
             para(
-                "<b>Totaux partiels</b> : " + esc(f"les lignes {which} n'y sont pas comprises."),
+                "<b>Totaux partiels</b> : " + esc(f"les montants {which} n'y sont pas compris."),
                 st.small,
             )
         )

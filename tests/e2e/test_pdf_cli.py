@@ -1,0 +1,119 @@
+"""``comptoir offer --pdf`` and ``comptoir contract --offer --pdf`` in real processes, on the
+seeded database (real catalogue, real terms), PDFs read back."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "documents"))
+
+import pdf_inspect as pi
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+NNBSP = "\u202f"
+ENGLISH = ("usage:", "error:", "Traceback")
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    for english in ENGLISH:
+        assert english not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    return result.stderr
+
+
+@pytest.fixture
+def store(db_path: Path) -> Path:
+    from dataclasses import replace
+
+    from desktop.store.database import open_database
+    from desktop.store.settings_repo import SettingsRepository
+
+    db = open_database(db_path)
+    try:
+        repo = SettingsRepository(db)
+        repo.save(replace(repo.load(), device_code="LAP1", seller_name="Anne Dupont"))
+    finally:
+        db.close()
+    return db_path
+
+
+def test_offer_pdf_for_a_member_on_the_real_catalogue(store: Path, run_comptoir, tmp_path: Path) -> None:
+    out = tmp_path / "offre.pdf"
+    msg = ok(run_comptoir("offer", "--member", "Nivelles", "--product", "delib", "--pdf", out,
+                          "--date", "2026-11-22"))
+    assert "Projet d'offre écrit" in msg
+    pdf = out.read_bytes()
+    text = pi.flat(pdf)
+    assert "Projet d'offre" in text and "PROJET" in text
+    assert "Nivelles" in text and "Cat 5" in text
+    assert "Date de l'offre : 22/11/2026" in text and "20/02/2027" in text
+    assert re.search(r"\d{1,3}" + NNBSP + r"\d{3},00 €", text), "montant groupé par U+202F"
+    assert "la TVA n’est pas applicable aux montants dus à iMio" in text  # remark 5, from the data
+    assert "1,5 % par mois" in text and "(IPC)" in text  # remarks 7 and 3-4, from the data
+    assert "Conseil d’Administration du 10/10/2023" in text  # the tariff's approval term
+    for name, info in pi.fonts(pdf).items():
+        assert info.embedded and not info.missing_glyphs, name
+    pages = pi.pages_text(pdf)
+    assert all(f"page {i}/{len(pages)}" in p for i, p in enumerate(pages, start=1))
+    # same input, same bytes
+    again = tmp_path / "encore.pdf"
+    ok(run_comptoir("offer", "--member", "Nivelles", "--product", "delib", "--pdf", again,
+                    "--date", "2026-11-22"))
+    assert again.read_bytes() == pdf
+
+
+def test_offer_pdf_for_a_kind_marks_the_recipient(store: Path, run_comptoir, tmp_path: Path) -> None:
+    out = tmp_path / "offre.pdf"
+    ok(run_comptoir("offer", "--kind", "commune", "--inhabitants", "12500", "--product", "delib",
+                    "--pdf", out, "--date", "2026-11-22"))
+    text = pi.flat(out.read_bytes())
+    assert "[à compléter : destinataire]" in text
+    assert f"8{NNBSP}062,00 €" in text  # seed 000 worked example 1: 5344 + 2718
+
+
+def test_offer_errors_are_french(store: Path, run_comptoir, tmp_path: Path) -> None:
+    refused(run_comptoir("offer", "--member", "Nivelles", "--product", "delib",
+                         "--pdf", tmp_path / "absent" / "x.pdf"), "n'existe pas")
+    refused(run_comptoir("offer", "--member", "Nivelles", "--product", "delib"), "--pdf")
+
+
+def test_contract_only_for_an_accepted_offer(store: Path, run_comptoir, tmp_path: Path) -> None:
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "delib", "--save"))
+    draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved)
+    assert draft, saved
+    fin = ok(run_comptoir("offers", "finalize", draft.group(1)[:8]))
+    number = re.search(r"(OFF-\d{4}-LAP1-\d{4})", fin)
+    assert number, fin
+    n = number.group(1)
+    out = tmp_path / "contrat.pdf"
+    err = refused(run_comptoir("contract", "--offer", n, "--pdf", out), "acceptée")
+    assert "Finalisée" in err
+    assert not out.exists()
+
+    ok(run_comptoir("offers", "set-state", n, "envoyee"))
+    refused(run_comptoir("contract", "--offer", n, "--pdf", out), "Envoyée")
+    ok(run_comptoir("offers", "set-state", n, "acceptee", "--reason", "Collège du 12/03"))
+    msg = ok(run_comptoir("contract", "--offer", n, "--pdf", out, "--start", "01/01/2027",
+                          "--date", "2026-12-01"))
+    assert "Bon de commande de l'offre" in msg and "modèle de contrat version 1" in msg
+    text = pi.flat(out.read_bytes())
+    assert "Bon de commande et dispositions particulières" in text
+    assert f"n° {n}" in text and "Nivelles" in text
+    assert "prend effet le 01/01/2027" in text
+    assert "convention cadre de services" in text
+    assert "1,5 % par mois" in text and "(IPC)" in text
+    assert "[à compléter : date d'acceptation]" not in text  # taken from the history
+    refused(run_comptoir("contract", "--offer", "OFF-2026-LAP1-9999", "--pdf", out))
