@@ -24,19 +24,9 @@ log = logging.getLogger(__name__)
 
 def render_offer_pdf(tariff: Any, offer: Any, settings: Any, today: date) -> bytes:
     """PDF bytes of an offer (draft: "PROJET", no number). Pure; runs on a worker thread."""
-    from desktop.documents.offer import build_offer_document, render_offer
+    from desktop.documents.offer import document_for_offer, render_offer
 
-    issued = offer.finalised.astimezone().date() if offer.finalised else today
-    doc = build_offer_document(
-        tariff,
-        offer.quote,
-        letterhead=settings,
-        number=offer.number,
-        issued=issued,
-        valid_until=offer.valid_until,
-        seller=offer.seller or getattr(settings, "seller_name", ""),
-    )
-    return render_offer(doc)
+    return render_offer(document_for_offer(offer, tariff, settings, today=today))
 
 
 class OfferActions:
