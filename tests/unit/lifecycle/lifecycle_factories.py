@@ -240,3 +240,15 @@ def finalise_worker(db_path: str, ids: list[str], start, results, fail_every: in
         time.sleep(0.03)  # a person between two clicks: lets the other writer in
     db.close()
     results.put(got)
+
+
+def hold_lock(path: str, ready) -> None:  # type: ignore[no-untyped-def]
+    """Child process: take the instance lock of ``path`` and keep it until killed."""
+    import time
+
+    from desktop.store.instance_lock import InstanceLock
+
+    lock = InstanceLock(Path(path))
+    lock.acquire()
+    ready.set()
+    time.sleep(60)

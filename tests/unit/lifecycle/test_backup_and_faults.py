@@ -8,7 +8,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from lifecycle_factories import FakePricer, FakeSettings, draft, fake_pdf, open_test_db
+from lifecycle_factories import (
+    FakePricer,
+    FakeSettings,
+    draft,
+    fake_pdf,
+    hold_lock,
+    open_test_db,
+)
 
 from desktop.core.errors import InvalidInput, RuleViolation, StorageError
 from desktop.store.backup import (
@@ -97,7 +104,9 @@ def test_open_database_backs_up_before_pending_migrations(tmp_path: Path) -> Non
     old = sqlite3.connect(copies[0])
     # the copy is the database as it was before the migration ran
     assert old.execute("SELECT count(*) FROM schema_version WHERE version = 11").fetchone() == (0,)
-    assert old.execute("SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'").fetchone() == (0,)
+    assert old.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'"
+    ).fetchone() == (0,)
     old.close()
 
 
@@ -286,19 +295,10 @@ def test_the_lock_dies_with_its_process(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     ctx = mp.get_context("spawn")
     ready = ctx.Event()
-    p = ctx.Process(target=_hold_lock, args=(str(path), ready))
+    p = ctx.Process(target=hold_lock, args=(str(path), ready))
     p.start()
     assert ready.wait(30)
     assert held_elsewhere(path)
     p.kill()
     p.join(10)
     assert not held_elsewhere(path)
-
-
-def _hold_lock(path: str, ready) -> None:  # type: ignore[no-untyped-def]
-    import time
-
-    lock = InstanceLock(Path(path))
-    lock.acquire()
-    ready.set()
-    time.sleep(60)
