@@ -128,6 +128,26 @@ def register(subparsers: Any, services_factory: Any) -> None:
     contract.add_argument("--json", action="store_true", help="sortie JSON")
     contract.set_defaults(handler=lambda args: run_contract(args, services_factory(args)))
 
+    template = subparsers.add_parser(
+        "template",
+        help="modèle du bon de commande : exporter, importer (vérifié), historique, champs",
+        description=(
+            "Le texte du bon de commande est un modèle enregistré dans la base. Exportez-le, "
+            "modifiez-le dans un éditeur de texte, puis importez-le : il est vérifié (champs "
+            "{…} connus, accolades fermées) avant d'être enregistré comme nouvelle version."
+        ),
+    )
+    tsub = template.add_subparsers(dest="template_action", metavar="ACTION", required=True)
+    p = tsub.add_parser("export", help="écrit le modèle en vigueur dans un fichier texte")
+    p.add_argument("file", metavar="FICHIER")
+    p.add_argument("--version", type=int, default=None, help="une version précise (défaut : en vigueur)")
+    p = tsub.add_parser("import", help="vérifie puis enregistre un fichier comme nouveau modèle")
+    p.add_argument("file", metavar="FICHIER")
+    tsub.add_parser("fields", help="liste des champs {…} et des blocs [[…]] autorisés")
+    tsub.add_parser("history", help="versions enregistrées du modèle")
+    tsub.add_parser("reset", help="remet le texte par défaut en vigueur (nouvelle version)")
+    template.set_defaults(handler=lambda args: run_template(args, services_factory(args)))
+
 
 # --------------------------------------------------------------------------- commands
 
@@ -209,6 +229,50 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
             f"Bon de commande de l'offre {offer.number} écrit : {out} "
             f"({pages} page{'s' if pages > 1 else ''}, modèle de contrat version {template.version})."
         )
+    return 0
+
+
+def run_template(args: argparse.Namespace, services: Any) -> int:
+    from desktop.core import doctemplate
+
+    code = "contrat"
+    action = args.template_action
+    if action == "fields":
+        _print("Champs :")
+        for name, what in doctemplate.allowed_fields(code).items():
+            _print(f"  {{{name}}}  {what}")
+        _print("Blocs :")
+        for name, what in doctemplate.allowed_blocks(code).items():
+            _print(f"  [[{name}]]  {what}")
+        return 0
+    from desktop.store.templates_repo import TemplateRepository
+
+    repo = TemplateRepository(services.db)
+    if action == "export":
+        t = repo.get(code, args.version)
+        out = Path(args.file).expanduser()
+        if not out.parent.exists():
+            raise InvalidInput(f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez-en un autre.")
+        out.write_text(t.body, encoding="utf-8")
+        _print(f"Modèle « {code} » version {t.version} écrit : {out}")
+    elif action == "import":
+        src = Path(args.file).expanduser()
+        try:
+            body = src.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InvalidInput(f"Fichier introuvable : {src}.") from None
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{src} n'est pas un texte UTF-8 : enregistrez-le en UTF-8.") from None
+        t = repo.save(code, body)
+        _print(f"Modèle « {code} » enregistré : version {t.version}.")
+    elif action == "history":
+        for t in repo.history(code):
+            origin = "texte par défaut" if t.is_default else "modifié"
+            who = f", par {t.saved_by}" if t.saved_by else ""
+            _print(f"version {t.version} — {t.saved_at} — {origin}{who}")
+    elif action == "reset":
+        t = repo.reset(code)
+        _print(f"Texte par défaut remis en vigueur : version {t.version}.")
     return 0
 
 

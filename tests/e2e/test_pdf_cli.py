@@ -117,3 +117,23 @@ def test_contract_only_for_an_accepted_offer(store: Path, run_comptoir, tmp_path
     assert "1,5 % par mois" in text and "(IPC)" in text
     assert "[à compléter : date d'acceptation]" not in text  # taken from the history
     refused(run_comptoir("contract", "--offer", "OFF-2026-LAP1-9999", "--pdf", out))
+
+
+def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Path) -> None:
+    exported = tmp_path / "contrat.txt"
+    ok(run_comptoir("template", "export", exported))
+    body = exported.read_text(encoding="utf-8")
+    assert "[[produits]]" in body and "{offre_numero}" in body
+
+    broken = tmp_path / "casse.txt"
+    broken.write_text(body.replace("{date_debut}", "{date_de_debut}"), encoding="utf-8")
+    err = refused(run_comptoir("template", "import", broken), "{date_de_debut}", "Champs autorisés")
+    assert "{date_debut}" in err
+
+    edited = tmp_path / "modifie.txt"
+    edited.write_text(body.replace("## Article 2 — Objet et cadre", "## Article 2 — Objet du bon"),
+                      encoding="utf-8")
+    assert "version 2" in ok(run_comptoir("template", "import", edited))
+    history = ok(run_comptoir("template", "history"))
+    assert "version 1" in history and "version 2" in history
+    assert "{lieu}" in ok(run_comptoir("template", "fields"))
