@@ -104,7 +104,7 @@ def _story(doc: ContractDocument, fmt: Formatter) -> list[Flowable]:
             story += pending
             pending = [flow]
         if heading:
-            flow._heading = True  # type: ignore[attr-defined]
+            flow._heading = True
     story += pending
     return story
 

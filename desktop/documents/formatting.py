@@ -12,7 +12,7 @@ space (U+00A0) before the currency sign and the percent sign; the PDF fonts in
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -114,13 +114,13 @@ class Formatter:
         return format_percent(value, format=self._percent_pattern, locale=self._locale())
 
     # -- dates --------------------------------------------------------------------------
-    def date(self, day: date) -> str:
+    def date(self, day: dt.date) -> str:
         """'22/11/2026' (four-digit year, unlike babel's fr_BE 'short')."""
         from babel.dates import format_date
 
         return format_date(day, "dd/MM/yyyy", locale=self._locale())
 
-    def long_date(self, day: date) -> str:
+    def long_date(self, day: dt.date) -> str:
         """'22 novembre 2026'."""
         from babel.dates import format_date
 

@@ -277,7 +277,7 @@ def signature_boxes(
             widths.append(gap)
         row.append(c)
         widths.append(width)
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 6),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),

@@ -40,6 +40,10 @@ SUR_DEVIS_SENTENCE = (
 )
 
 
+DEFAULT_ISSUER = "iMio"
+DEFAULT_ADDRESS = ("Rue Léon Morel 1", "5032 Isnes")
+
+
 @dataclass(frozen=True, slots=True)
 class Letterhead:
     """The issuer block printed at the top of every document.
@@ -48,9 +52,9 @@ class Letterhead:
     "[à compléter : ...]" marker: these come from the settings, never from a guess.
     """
 
-    name: str = "iMio"
+    name: str = DEFAULT_ISSUER
     legal_form: str = ""
-    address_lines: tuple[str, ...] = ("Rue Léon Morel 1", "5032 Isnes")
+    address_lines: tuple[str, ...] = DEFAULT_ADDRESS
     phone: str = "+32 81 58 61 00"
     email: str = "contact@imio.be"
     web: str = "www.imio.be"
@@ -77,11 +81,11 @@ class Letterhead:
         lines = pick("letterhead_address_lines", "address_lines", default=None)
         if lines is None:
             address = pick("letterhead_address", "address", default=None)
-            lines = _split_lines(address) if address is not None else cls.address_lines
+            lines = _split_lines(address) if address is not None else DEFAULT_ADDRESS
         elif isinstance(lines, str):
             lines = _split_lines(lines)
         return cls(
-            name=str(pick("letterhead_name", "issuer_name", "name", default=cls.name)).strip(),
+            name=str(pick("letterhead_name", "issuer_name", "name", default=DEFAULT_ISSUER)).strip(),
             legal_form=str(pick("legal_form", "letterhead_legal_form")).strip(),
             address_lines=tuple(str(x).strip() for x in lines if str(x).strip()),
             phone=str(pick("phone", "letterhead_phone")).strip(),

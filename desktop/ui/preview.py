@@ -164,7 +164,7 @@ class PdfPreview(QWidget):
         self._pdf: bytes | None = None
         self._buffer: QBuffer | None = None
         self._task: Any = None
-        self._then: list[Callable[[], None]] = []
+        self._then: list[Callable[[], object]] = []
 
         self.document = QPdfDocument(self)
         self.document.statusChanged.connect(self._on_status)
@@ -261,7 +261,7 @@ class PdfPreview(QWidget):
         for a in (self.print_action, self.save_action, self.open_action):
             a.setEnabled(enabled)
 
-    def when_ready(self, step: Callable[[], None]) -> None:
+    def when_ready(self, step: Callable[[], object]) -> None:
         """Run ``step`` now if the document is shown, else as soon as it is."""
         if self.ready:
             step()
