@@ -642,7 +642,9 @@ def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport
     counts: dict[str, int] = {}
     columns: dict[str, list[str]] = {}
     with storage_errors("lire le catalogue à exporter", getattr(db, "path", None)):
-        conn.execute("BEGIN")  # one consistent read
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")  # one consistent read of every table
         try:
             tables = catalogue_tables(conn)
             for t in tables:
@@ -665,7 +667,8 @@ def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport
                 files.append((f"tables/{t}.json", body.encode("utf-8")))
             version = _schema_version(conn)
         finally:
-            conn.execute("COMMIT")
+            if own:
+                conn.execute("COMMIT")
     manifest = {
         "app": APP,
         "kind": KIND_CATALOGUE,

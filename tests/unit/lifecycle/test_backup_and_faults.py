@@ -302,3 +302,20 @@ def test_the_lock_dies_with_its_process(tmp_path: Path) -> None:
     p.kill()
     p.join(10)
     assert not held_elsewhere(path)
+
+
+def test_a_backup_on_a_full_disk_fails_cleanly(db: Database, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.store import backup as backup_module
+
+    def full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup_module.os, "fsync", full)
+    out = tmp_path / "copie.sqlite3"
+    with pytest.raises(DiskFull, match="disque est plein"):
+        backup(db, out)
+    with pytest.raises(DiskFull):
+        backup_at_start(db.path, now=T0)
+    leftovers = [p.name for p in tmp_path.rglob("*") if p.name.startswith(".comptoir-")]
+    assert not out.exists() and leftovers == []
+    assert list_backups(backup_dir(db.path)) == []
