@@ -88,9 +88,10 @@ def _has_sql(text: str) -> bool:
     return any(line.strip() and not line.strip().startswith("--") for line in text.splitlines())
 
 
-def discover_migrations(folder: Path = MIGRATIONS_DIR) -> list[Migration]:
+def discover_migrations(folder: Path | None = None) -> list[Migration]:
+    """The migration files of ``folder`` (default ``MIGRATIONS_DIR``), in version order."""
     found: dict[int, Migration] = {}
-    for path in sorted(folder.glob("*.sql")):
+    for path in sorted((folder or MIGRATIONS_DIR).glob("*.sql")):
         m = _MIGRATION_NAME.match(path.name)
         if m is None:
             raise StorageError(f"Nom de migration invalide : {path.name} (attendu : 0001_nom.sql).")
