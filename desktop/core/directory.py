@@ -6,12 +6,13 @@ numbers. A police zone also answers to the postcodes of its communes, a CPAS to 
 NIS code. Every word typed must appear somewhere in the member's keys.
 
 Ranking, best first:
-  0. a code equal to the query (NIS, postcode, zone number)
-  1. a name equal to the query
-  2. a name starting with the query
-  3. every word of the query starts a word of the name
-  4. a code starting with the query
-  5. the words appear anywhere
+  0. the member's own NIS code or zone number equal to the query
+  1. a postcode (or a borrowed code) equal to the query
+  2. a name equal to the query
+  3. a name starting with the query
+  4. every word of the query starts a word of the name
+  5. a code starting with the query
+  6. the words appear anywhere
 then communes before CPAS before police zones, rescue zones, provinces and user-created
 bodies, then alphabetically. The index is an immutable snapshot (``with_member`` returns a new
 one), so a search running on another thread never sees a half-updated index.
@@ -119,6 +120,7 @@ class MemberIndex:
         self._by_id = by_id
         self._entry_by_id = {e.member.id: e for e in entries}
         exact: dict[str, list[int]] = {}
+        own: dict[str, list[int]] = {}
         codes: dict[str, list[int]] = {}
         names: list[tuple[str, int]] = []
         words: list[tuple[str, int]] = []
@@ -129,10 +131,14 @@ class MemberIndex:
             words.extend((w, i) for w in e.words)
             for c in e.codes:
                 codes.setdefault(c, []).append(i)
+            for c in (e.member.nis, e.member.zone_number):
+                if c:
+                    own.setdefault(c, []).append(i)
         names.sort()
         words.sort()
         self._exact = exact
         self._codes = codes
+        self._own = own
         self._names = names
         self._words = words
         self._code_list = sorted((c, i) for c, ids in codes.items() for i in ids)
@@ -199,12 +205,13 @@ class MemberIndex:
 
         longest = max(tokens, key=len)
         stages: list[tuple[int, Callable[[], Iterable[int]]]] = [
-            (0, lambda: self._codes.get(q, ()) if single else ()),
-            (1, lambda: self._exact.get(q, ())),
-            (2, lambda: _prefixed(self._names, q)),
-            (3, word_starts),
-            (4, lambda: _prefixed(self._code_list, q) if single and q.isdigit() else ()),
-            (5, lambda: (i for i, e in enumerate(entries) if longest in e.haystack)),
+            (0, lambda: self._own.get(q, ()) if single else ()),
+            (1, lambda: self._codes.get(q, ()) if single else ()),
+            (2, lambda: self._exact.get(q, ())),
+            (3, lambda: _prefixed(self._names, q)),
+            (4, word_starts),
+            (5, lambda: _prefixed(self._code_list, q) if single and q.isdigit() else ()),
+            (6, lambda: (i for i, e in enumerate(entries) if longest in e.haystack)),
         ]
         for tier, candidates in stages:
             put(candidates(), tier)

@@ -59,14 +59,14 @@ class SettingsRepository:
                 values[f.name] = _decode(f.name, stored[f.name], getattr(defaults, f.name))
             except (ValueError, ArithmeticError):
                 log.warning("unreadable setting %s=%r: default used", f.name, stored[f.name])
-        settings = Settings(**values)
-        try:
-            return settings.validated()
-        except InvalidInput as error:
-            log.warning("stored settings invalid (%s): default used for %s", error, error.field)
-            if error.field in values:
+        while True:
+            try:
+                return Settings(**values).validated()
+            except InvalidInput as error:
+                log.warning("stored setting invalid (%s): default used for %s", error, error.field)
+                if error.field not in values:
+                    return Settings()
                 values.pop(error.field)
-            return Settings(**values)
 
     def save(self, settings: Settings) -> Settings:
         """Validate and store every field in one transaction; returns what was stored."""

@@ -1,0 +1,85 @@
+"""``comptoir members search|show`` in a real process, on a private seeded database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ENGLISH = ("usage:", "error:", "invalid", "required", "Traceback")
+
+
+def test_search_accents_and_case(db_path, run_comptoir) -> None:
+    result = run_comptoir("members", "search", "liege")
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.splitlines()[:2]
+    assert first.startswith("Liège | Commune | NIS 62063")
+    assert "197\u202f217 habitants (Statbel 1/1/2020)" in first
+    assert second.startswith("CPAS de Liège | CPAS")
+
+
+def test_search_json(db_path, run_comptoir) -> None:
+    result = run_comptoir("members", "search", "1400", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [m["id"] for m in data] == ["commune:25072", "cpas:25072", "zp:5267"]
+    nivelles = data[0]
+    assert nivelles["size"] == {"value": 28883, "as_of": "2020-01-01", "source": "Statbel"}
+    assert nivelles["postcodes"] == ["1400", "1401", "1402", "1404"]
+    assert data[1]["commune_id"] == "commune:25072"
+
+
+def test_search_zone_number_kind_and_limit(db_path, run_comptoir) -> None:
+    zone = json.loads(run_comptoir("members", "search", "5267", "--json").stdout)
+    assert [m["display_name"] for m in zone] == ["ZP 5267 Nivelles/Genappe"]
+    cpas = json.loads(
+        run_comptoir(
+            "members", "search", "braine", "--kind", "cpas", "--limit", "2", "--json"
+        ).stdout
+    )
+    assert [m["kind"] for m in cpas] == ["cpas", "cpas"]
+
+
+def test_search_nothing(db_path, run_comptoir) -> None:
+    result = run_comptoir("members", "search", "xyzzy")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "Aucun membre ne correspond à « xyzzy »."
+    assert json.loads(run_comptoir("members", "search", "xyzzy", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("members", "search", "liege", "--kind", "mairie"), "Type de membre inconnu : « mairie »"),
+        (("members", "search", "liege", "--limit", "0"), "--limit"),
+        (("members", "search", "liege", "--limit", "dix"), "un nombre entier est attendu"),
+        (("members", "search"), "arguments obligatoires manquants"),
+        (("members", "show", "brabant"), "désigne plusieurs membres"),
+        (("members", "show", "xyzzy"), "Aucun membre ne correspond"),
+    ],
+)
+def test_bad_input_is_refused_in_french(db_path, run_comptoir, args, fragment) -> None:
+    result = run_comptoir(*args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "comptoir : erreur : " in result.stderr and fragment in result.stderr
+    for english in ENGLISH:
+        assert english not in result.stderr
+
+
+def test_show(db_path, run_comptoir) -> None:
+    result = run_comptoir("members", "show", "25072")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Nivelles" in result.stdout and "Nijvel" in result.stdout and "28\u202f883" in result.stdout
+    )
+    zone = json.loads(run_comptoir("members", "show", "5267", "--json").stdout)
+    assert zone["commune_ids"] == ["commune:25031", "commune:25072"]
+    text = run_comptoir("members", "show", "zp:5267").stdout
+    assert "Communes (2)" in text and "Genappe, Nivelles" in text
+
+
+def test_ambiguous_show_lists_candidates(db_path, run_comptoir) -> None:
+    result = run_comptoir("members", "show", "brabant")
+    assert "  - Province du Brabant wallon (province:brabant-wallon)" in result.stderr

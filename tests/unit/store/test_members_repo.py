@@ -1,0 +1,383 @@
+"""The member directory: search, resolve, user-created members, corrections and user data."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.core.categories import derive_category
+from desktop.core.errors import Ambiguous, InvalidInput, NotFound
+from desktop.core.members import (
+    InstalledProduct,
+    InstallState,
+    Member,
+    MemberKind,
+    Membership,
+    MembershipStatus,
+)
+from desktop.store.catalogue_repo import load_tariff
+from desktop.store.database import now_iso, open_database
+from desktop.store.members_repo import MemberRepository
+
+
+@pytest.fixture
+def db(db_path: Path):
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def repo(db) -> MemberRepository:
+    return MemberRepository(db)
+
+
+@pytest.fixture(scope="module")
+def directory(seeded_db_path: Path) -> MemberRepository:
+    """A read-only repository over the seeded directory, shared by the search tests."""
+    database = open_database(seeded_db_path)
+    repository = MemberRepository(database)
+    repository.all()
+    yield repository
+    database.close()
+
+
+def names(found: list[Member]) -> list[str]:
+    return [m.display_name for m in found]
+
+
+# --------------------------------------------------------------------------- search
+
+
+@pytest.mark.parametrize("query", ["liege", "Liège", "LIEGE", "  liège ", "Liege"])
+def test_accents_and_case_do_not_matter(directory: MemberRepository, query: str) -> None:
+    assert names(directory.search(query))[:2] == ["Liège", "CPAS de Liège"]
+
+
+def test_zone_number(directory: MemberRepository) -> None:
+    assert names(directory.search("5267")) == ["ZP 5267 Nivelles/Genappe"]
+
+
+def test_a_zone_number_that_is_also_a_postcode(directory: MemberRepository) -> None:
+    """5300 is ZP Famenne-Ardenne and Andenne's postcode: the zone's own number ranks first."""
+    assert names(directory.search("5300"))[:3] == [
+        "ZP 5300 Famenne-Ardenne",
+        "Andenne",
+        "CPAS d’Andenne",
+    ]
+    assert directory.resolve("5300").id == "zp:5300"
+
+
+def test_postcode_finds_the_commune_first(directory: MemberRepository) -> None:
+    assert names(directory.search("1400")) == [
+        "Nivelles",
+        "CPAS de Nivelles",
+        "ZP 5267 Nivelles/Genappe",
+    ]
+
+
+def test_nis_code(directory: MemberRepository) -> None:
+    assert names(directory.search("25072")) == ["Nivelles", "CPAS de Nivelles"]
+
+
+def test_other_official_names(directory: MemberRepository) -> None:
+    assert directory.search("Nijvel")[0].id == "commune:25072"
+    assert directory.search("Luik")[0].id == "commune:62063"
+
+
+def test_punctuation_and_apostrophes(directory: MemberRepository) -> None:
+    for query in ("braine-l'alleud", "Braine l’Alleud", "braine l alleud", "BRAINE L'ALL"):
+        assert directory.search(query)[0].id == "commune:25014", query
+
+
+def test_several_words_narrow_the_search(directory: MemberRepository) -> None:
+    assert names(directory.search("cpas nivelles")) == ["CPAS de Nivelles"]
+    assert names(directory.search("zp nivelles")) == ["ZP 5267 Nivelles/Genappe"]
+    assert names(directory.search("zone secours brabant")) == ["Zone de secours Brabant wallon"]
+
+
+def test_prefix_ranks_before_substring(directory: MemberRepository) -> None:
+    found = names(directory.search("ans", limit=6))
+    assert found[:3] == ["Ans", "CPAS d’Ans", "ZP 5284 Ans/Saint-Nicolas"]
+
+
+def test_kind_filter_and_limit(directory: MemberRepository) -> None:
+    assert names(directory.search("braine", kind=MemberKind.CPAS)) == [
+        "CPAS de Braine-l’Alleud",
+        "CPAS de Braine-le-Château",
+        "CPAS de Braine-le-Comte",
+    ]
+    assert names(directory.search("braine", kind="commune", limit=1)) == ["Braine-l’Alleud"]
+    assert len(directory.search("a", limit=7)) == 7
+    with pytest.raises(InvalidInput):
+        directory.search("x", kind="mairie")
+
+
+def test_nothing_to_find(directory: MemberRepository) -> None:
+    assert directory.search("") == [] and directory.search("  -- ") == []
+    assert directory.search("xyzzy") == []
+
+
+def test_every_commune_comes_before_its_cpas(directory: MemberRepository) -> None:
+    for commune in (m for m in directory.all() if m.kind is MemberKind.COMMUNE):
+        assert commune.nis is not None
+        by_name = directory.search(commune.name, limit=50)
+        assert by_name[0].kind is MemberKind.COMMUNE, commune.name
+        ids = [m.id for m in by_name]
+        assert ids.index(commune.id) < ids.index(f"cpas:{commune.nis}"), commune.name
+        assert directory.search(commune.nis)[0].id == commune.id
+        assert directory.resolve(commune.nis).id == commune.id
+        first_postcode = directory.search(commune.postcodes[0], limit=50)
+        ids = [m.id for m in first_postcode]
+        assert ids.index(commune.id) < ids.index(f"cpas:{commune.nis}")
+
+
+def test_every_zone_answers_to_its_number(directory: MemberRepository) -> None:
+    for zone in (m for m in directory.all() if m.kind is MemberKind.ZONE_DE_POLICE):
+        assert zone.zone_number
+        assert directory.search(zone.zone_number)[0].id == zone.id
+        assert directory.resolve(zone.zone_number).id == zone.id
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_member_is_found_by_its_name_typed_loosely(directory: MemberRepository, data) -> None:
+    member = data.draw(st.sampled_from(directory.all()))
+    name = member.display_name
+    typed = "".join(c.upper() if data.draw(st.booleans()) else c.lower() for c in name)
+    typed = typed.replace("é", "e").replace("è", "e").replace("-", " ").replace("’", "'")
+    found = directory.search(typed, limit=50)
+    assert member.id in [m.id for m in found]
+
+
+# --------------------------------------------------------------------------- resolve
+
+
+def test_resolve(directory: MemberRepository) -> None:
+    assert directory.resolve("Nivelles").id == "commune:25072"
+    assert directory.resolve("CPAS de Nivelles").id == "cpas:25072"
+    assert directory.resolve("cpas d'ans").id == "cpas:62003"
+    assert directory.resolve("liege").id == "commune:62063"
+    assert directory.resolve("zp:5267").id == "zp:5267"
+    assert directory.resolve("Province de Namur").id == "province:namur"
+    assert directory.resolve("Namur", kind=MemberKind.CPAS).id == "cpas:92094"
+
+
+def test_resolve_ambiguous_lists_candidates(directory: MemberRepository) -> None:
+    with pytest.raises(Ambiguous) as info:
+        directory.resolve("brabant")
+    assert "précisez" in str(info.value)
+    assert "Province du Brabant wallon (province:brabant-wallon)" in info.value.candidates
+
+
+def test_resolve_nothing(directory: MemberRepository) -> None:
+    with pytest.raises(NotFound, match="Aucun membre ne correspond à « xyzzy »"):
+        directory.resolve("xyzzy")
+    with pytest.raises(InvalidInput):
+        directory.resolve("  ")
+
+
+# --------------------------------------------------------------------------- user data
+
+
+def test_create_an_intercommunale_and_find_it(db, repo: MemberRepository) -> None:
+    created = repo.create(
+        "intercommunale",
+        "  IDEFIN   Namur ",
+        size=120,
+        as_of=date(2024, 5, 1),
+        source="bilan social",
+    )
+    assert created.id.startswith("u:") and created.user_created
+    assert created.name == "IDEFIN Namur" and created.reference_size.value == 120
+    assert repo.search("idefin")[0].id == created.id
+    reopened = MemberRepository(db)
+    assert reopened.get(created.id) == created
+    rules = load_tariff(db).categories
+    assert derive_category(created, rules, repo.lookup).category == "Cat 5"
+
+
+def test_create_refuses_reference_kinds_and_bad_input(repo: MemberRepository) -> None:
+    with pytest.raises(InvalidInput, match="annuaire de référence"):
+        repo.create(MemberKind.COMMUNE, "Nouvelle commune")
+    with pytest.raises(InvalidInput):
+        repo.create("rca", "   ")
+    with pytest.raises(InvalidInput):
+        repo.create("rca", "Régie", size=-3)
+    with pytest.raises(InvalidInput):
+        repo.create("asbl", "ASBL")
+
+
+def test_a_correction_keeps_the_reference_value(db, repo: MemberRepository) -> None:
+    corrected = repo.correct_size("commune:25072", 29500, date(2024, 1, 1), "Statbel 2024")
+    assert corrected.size.value == 29500
+    assert corrected.reference_size.value == 28883
+    assert corrected.reference_size.source == "Statbel"
+    again = MemberRepository(db).get("commune:25072")
+    assert again.size_correction == corrected.size_correction
+    assert again.reference_size == corrected.reference_size
+    rules = load_tariff(db).categories
+    trace = derive_category(again, rules, repo.lookup).trace
+    assert any("valeur de référence : 28\u202f883" in line for line in trace)
+    cleared = repo.clear_correction("commune:25072")
+    assert cleared.size_correction is None and cleared.size.value == 28883
+    with pytest.raises(InvalidInput, match="source"):
+        repo.correct_size("commune:25072", 1, date(2024, 1, 1), " ")
+
+
+def test_reference_data_cannot_be_changed(db, repo: MemberRepository) -> None:
+    nivelles = repo.get("commune:25072")
+    for change in (
+        {"name": "Nivelles-la-Belle"},
+        {"nis": "25073"},
+        {"reference_size": replace(nivelles.reference_size, value=1)},
+        {"postcodes": ("1400",)},
+    ):
+        with pytest.raises(InvalidInput, match="référence"):
+            repo.save(replace(nivelles, **change))
+    assert MemberRepository(db).get("commune:25072") == nivelles
+
+
+def test_membership_installed_base_and_override(db, repo: MemberRepository) -> None:
+    member = repo.get("commune:25072")
+    member = replace(
+        member,
+        address="Place Albert Ier 2, 1400 Nivelles",
+        membership=Membership(MembershipStatus.ADHESION_EN_COURS, date(2024, 3, 1)),
+        installed=(
+            InstalledProduct("delib", InstallState.PRODUCTION, date(2019, 1, 1)),
+            InstalledProduct("smartweb", InstallState.COMMANDE),
+        ),
+    ).with_override("Cat 4", "population en baisse selon le registre communal")
+    saved = repo.save(member)
+    assert saved == member
+    stored = MemberRepository(db).get("commune:25072")
+    assert stored == member and stored.has_in_production("delib")
+    rules = load_tariff(db).categories
+    decision = derive_category(stored, rules, repo.lookup)
+    assert (decision.category, decision.derived) == ("Cat 4", "Cat 5")
+    with pytest.raises(InvalidInput, match="deux fois"):
+        repo.save(replace(stored, installed=stored.installed + stored.installed[:1]))
+    cleared = repo.set_override("commune:25072", None)
+    assert cleared.category_override is None
+
+
+def test_an_override_needs_a_reason_even_at_the_database(db) -> None:
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError), db.transaction() as conn:
+        conn.execute(
+            "UPDATE member SET override_category = 'Cat 2', override_reason = ' ' WHERE id = 'commune:25072'"
+        )
+
+
+def test_user_created_members_can_be_edited_and_deleted(db, repo: MemberRepository) -> None:
+    rca = repo.create("rca", "Régie sportive", size=30)
+    edited = repo.save(replace(rca, name="Régie sportive communale", postcodes=("1400",)))
+    assert edited.name == "Régie sportive communale"
+    assert repo.search("1400")[-1].id == rca.id
+    repo.delete(rca.id)
+    with pytest.raises(NotFound):
+        repo.get(rca.id)
+    assert MemberRepository(db).lookup(rca.id) is None
+    with pytest.raises(InvalidInput, match="annuaire de référence"):
+        repo.delete("commune:25072")
+
+
+def test_cpas_of(repo: MemberRepository) -> None:
+    assert repo.cpas_of("commune:25072").id == "cpas:25072"
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def test_search_stays_under_10_ms_with_10000_more_members(db) -> None:
+    rnd = random.Random(7)
+    syllables = [
+        "ber",
+        "lin",
+        "mont",
+        "val",
+        "sart",
+        "court",
+        "wez",
+        "gem",
+        "ris",
+        "tour",
+        "chap",
+        "elle",
+        "roux",
+        "fleu",
+        "ans",
+        "liè",
+        "ge",
+        "na",
+        "mur",
+        "ar",
+        "lon",
+    ]
+    kinds = ["intercommunale", "rca", "autre"]
+    stamp = now_iso()
+    rows = []
+    for i in range(10_000):
+        words = [
+            "".join(rnd.choice(syllables) for _ in range(rnd.randint(2, 4))).capitalize()
+            for _ in range(rnd.randint(1, 3))
+        ]
+        kind = rnd.choice(kinds)
+        prefix = "Intercommunale " if kind == "intercommunale" else ""
+        rows.append(
+            (
+                f"u:gen{i}",
+                kind,
+                prefix + " ".join(words),
+                rnd.randint(1, 400),
+                "test",
+                1,
+                stamp,
+                stamp,
+            )
+        )
+    with db.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO member (id, kind, name, ref_size, ref_size_source, user_created, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    repo = MemberRepository(db)
+    assert len(repo.all()) == 612 + 10_000
+    queries = [
+        "liege",
+        "5267",
+        "1400",
+        "nivelles",
+        "25072",
+        "cpas niv",
+        "braine l",
+        "a",
+        "e",
+        "inter",
+        "intercommunale val",
+        "mont",
+        "zz",
+        "9",
+        "ge na",
+        "sart court",
+        "rca",
+    ]
+    timings = []
+    for q in queries:
+        for _ in range(5):
+            start = time.perf_counter()
+            repo.search(q)
+            timings.append(time.perf_counter() - start)
+    assert statistics.median(timings) < 0.010
+    assert names(repo.search("1400"))[:2] == ["Nivelles", "CPAS de Nivelles"]

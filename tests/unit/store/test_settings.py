@@ -1,0 +1,133 @@
+"""Settings: validation in core, storage in SQLite."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core.errors import InvalidInput
+from desktop.core.settings import Settings, normalize_enterprise_number, normalize_iban
+from desktop.store.database import open_database
+from desktop.store.settings_repo import SettingsRepository
+
+
+def test_defaults_are_imio_and_show_what_is_missing() -> None:
+    s = Settings()
+    assert (s.letterhead_name, s.address_lines) == ("iMio", ("Rue Léon Morel 1", "5032 Isnes"))
+    assert (s.phone, s.email, s.web) == ("+32 81 58 61 00", "contact@imio.be", "www.imio.be")
+    assert (s.validity_days, s.years, s.indexation) == (90, 3, Decimal("0.02"))
+    assert s.missing() == ("legal_form", "enterprise_number", "iban")
+    assert s.missing_labels() == ("forme juridique", "numéro d'entreprise", "IBAN")
+    assert not s.ready_to_number
+    assert s.validated() == s
+
+
+def test_normalisation() -> None:
+    s = Settings(
+        device_code=" lap1 ",
+        seller_initials="j.d.",
+        seller_name="  Jeanne   Dupont ",
+        iban="be71096123456769",
+        enterprise_number="BE 403.170.701",
+        address_lines=("Rue Léon Morel 1", " ", "5032  Isnes"),
+    ).validated()
+    assert (s.device_code, s.seller_initials, s.seller_name) == ("LAP1", "JD", "Jeanne Dupont")
+    assert s.iban == "BE71 0961 2345 6769"
+    assert s.enterprise_number == "0403.170.701"
+    assert s.address_lines == ("Rue Léon Morel 1", "5032 Isnes")
+    assert s.missing() == ("legal_form",) and s.ready_to_number
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"device_code": "L"}, "device_code"),
+        ({"device_code": "ABCDEFGHI"}, "device_code"),
+        ({"device_code": "LAP-1"}, "device_code"),
+        ({"device_code": "PÉ1"}, "device_code"),
+        ({"seller_initials": "J1"}, "seller_initials"),
+        ({"letterhead_name": "  "}, "letterhead_name"),
+        ({"email": "contact@"}, "email"),
+        ({"iban": "BE71 0961 2345 6768"}, "iban"),
+        ({"iban": "BE71 0961 2345"}, "iban"),
+        ({"enterprise_number": "0403.170.702"}, "enterprise_number"),
+        ({"enterprise_number": "2403.170.701"}, "enterprise_number"),
+        ({"validity_days": 0}, "validity_days"),
+        ({"validity_days": 366}, "validity_days"),
+        ({"years": 0}, "years"),
+        ({"years": 7}, "years"),
+        ({"indexation": Decimal("-0.01")}, "indexation"),
+        ({"indexation": Decimal("0.25")}, "indexation"),
+        ({"indexation": "deux"}, "indexation"),
+    ],
+)
+def test_invalid_values_name_their_field(change: dict, field: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        replace(Settings(), **change).validated()
+    assert info.value.field == field
+    assert str(info.value)  # a French sentence
+    with pytest.raises(InvalidInput):
+        Settings().with_changes(**change)
+
+
+def test_unknown_setting() -> None:
+    with pytest.raises(InvalidInput, match="inconnu"):
+        Settings().with_changes(colour="blue")
+
+
+@given(st.integers(min_value=0, max_value=19_999_999))
+def test_any_enterprise_number_with_its_check_digits_is_accepted(base: int) -> None:
+    first8 = f"{base:08d}"
+    check = 97 - int(first8) % 97
+    number = f"{first8}{check:02d}"
+    assert normalize_enterprise_number(number).replace(".", "") == number
+    wrong = f"{first8}{(check % 97) + 1:02d}"
+    with pytest.raises(InvalidInput):
+        normalize_enterprise_number(wrong)
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
+def test_any_belgian_iban_with_its_check_digits_is_accepted(account: str) -> None:
+    check = 98 - int(account + "111400") % 97  # B=11, E=14, then "00"
+    iban = f"BE{check:02d}{account}"
+    assert normalize_iban(iban.lower()).replace(" ", "") == iban
+
+
+def test_settings_are_stored_with_the_data(db_path: Path) -> None:
+    db = open_database(db_path)
+    try:
+        repo = SettingsRepository(db)
+        assert repo.load() == Settings()
+        saved = repo.save(
+            Settings(device_code="lap1", seller_name="Jeanne Dupont", indexation=Decimal("0.025"))
+        )
+        assert saved.device_code == "LAP1"
+        assert SettingsRepository(db).load() == saved
+        assert repo.update(validity_days=60).validity_days == 60
+        assert repo.load().device_code == "LAP1"
+        with pytest.raises(InvalidInput):
+            repo.update(device_code="x")
+        assert repo.load().device_code == "LAP1"
+    finally:
+        db.close()
+
+
+def test_an_unreadable_stored_value_falls_back_to_its_default(db_path: Path) -> None:
+    db = open_database(db_path)
+    try:
+        with db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO setting VALUES ('years', 'trois', 'x'), ('device_code', 'a', 'x')"
+            )
+            conn.execute("INSERT INTO setting VALUES ('seller_name', 'Jeanne', 'x')")
+            conn.execute("INSERT INTO setting VALUES ('iban', 'BE00', 'x')")
+        loaded = SettingsRepository(db).load()
+        assert (loaded.years, loaded.device_code, loaded.seller_name) == (3, "", "Jeanne")
+        assert loaded.iban == ""  # two invalid values: both fall back
+    finally:
+        db.close()
