@@ -33,6 +33,9 @@ SPLASH_DELAY_MS = 400
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    from desktop.ui.qt_compat import pin_singletons
+
+    pin_singletons()  # before any other call into the binding (see qt_compat)
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -108,6 +111,8 @@ class Startup(QObject):
         self._last_progress = (0.0, "Ouverture de la base de données…")
 
     def start(self) -> None:
+        """Take the instance lock and start loading the data (call with the loop not running:
+        results arrive once it runs)."""
         from desktop.core.errors import ComptoirError
         from desktop.store.instance_lock import InstanceLock
         from desktop.ui.backend import load_startup_data
@@ -116,8 +121,8 @@ class Startup(QObject):
         self.lock = InstanceLock(self.db_path)
         try:  # one window per database: two autosaving editors would fight
             self.lock.acquire()
-        except ComptoirError as exc:
-            self._load_failed(exc)
+        except ComptoirError:
+            QTimer.singleShot(0, lambda: self._load_failed(exc))
             return
         self._splash_timer.start(SPLASH_DELAY_MS)
         self.runner.run(
@@ -190,7 +195,6 @@ def run_gui(args: Any, db_path: Path) -> int:
     problems = ProblemCounter()
     logging.getLogger().addHandler(problems)
     install_qt_message_handler()
-    install_french(app)
     dialogs = Dialogs()
     crash = CrashHandler(show=lambda report: _show_crash(dialogs, report, check))
     crash.install()
@@ -199,18 +203,23 @@ def run_gui(args: Any, db_path: Path) -> int:
     outcome: dict[str, int] = {}
 
     def on_failed(message: str) -> None:
-        if not check:
+        if check:
+            sys.stderr.write(f"{message}\n")
+        else:
             dialogs.inform(None, "Comptoir ne peut pas démarrer", message)
         outcome["code"] = 2
         app.exit(2)
 
     def on_ready(window: Any) -> None:
+        crash.before_report.append(window.shutdown)  # a crash loses at most the pending edit
         if check:
             QTimer.singleShot(0, lambda: _finish_check(app, window, runner, problems, crash, outcome))
 
     startup.failed.connect(on_failed)
     startup.ready.connect(on_ready)
-    QTimer.singleShot(0, startup.start)
+    startup.start()  # the database opens on a worker while the GUI thread gets ready
+    install_french(app)
+    _preload_screens()
     try:
         code = app.exec()
     finally:
@@ -226,10 +235,15 @@ def run_gui(args: Any, db_path: Path) -> int:
     code = outcome.get("code", code)
     if check and code == 0 and (problems.count or crash.count):
         code = 1
-    if check and code != 0:
+    if check and code == 1:
         for line in problems.first:
             sys.stderr.write(f"{line}\n")
     return code
+
+
+def _preload_screens() -> None:
+    """Import the main window's modules now, while the worker reads the database."""
+    import desktop.ui.main_window  # noqa: F401
 
 
 def _finish_check(
@@ -252,6 +266,9 @@ def _finish_check(
         (time.perf_counter() - _T0) * 1000,
     )
     outcome["code"] = 0 if ok else 1
+    if ok:  # the benchmark times the process up to this line (teardown excluded)
+        sys.stdout.write("Comptoir prêt : fenêtre affichée, base ouverte, aucune alerte.\n")
+        sys.stdout.flush()
     window.close()
     app.exit(outcome["code"])
 

@@ -8,7 +8,6 @@ and the tail of the log file; the dialog has a "Copier" button.
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import threading
 import traceback
@@ -65,6 +64,8 @@ def log_tail(lines: int = LOG_TAIL_LINES) -> str:
 def build_report(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> str:
+    import platform
+
     from desktop import __version__
 
     path = log_file_path()
@@ -128,6 +129,7 @@ class CrashHandler:
         self._show = show
         self._showing = False
         self.count = 0
+        self.before_report: list[Callable[[], None]] = []  # e.g. save the draft being edited
         self._previous_hook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
 
@@ -147,6 +149,11 @@ class CrashHandler:
             return
         self.count += 1
         log.critical("Erreur inattendue", exc_info=(exc_type, exc, tb))
+        for flush in self.before_report:
+            try:
+                flush()
+            except Exception:
+                log.exception("Enregistrement d'urgence impossible")
         if self._showing:  # an error while the dialog is up: logged only
             return
         self._showing = True

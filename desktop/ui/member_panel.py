@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from desktop.core.members import Member
 from desktop.ui.backend import Backend
 from desktop.ui.member_card import MemberCard
-from desktop.ui.member_forms import CategoryDialog, MemberCreateDialog, MemberEditDialog
 from desktop.ui.message_bar import MessageBar
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
@@ -82,6 +81,8 @@ class MemberPanel(QWidget):
         if member is None:
             self.bar.info("Choisissez d'abord un membre (Ctrl+F).")
             return
+        from desktop.ui.member_forms import MemberEditDialog
+
         self._open(MemberEditDialog(member, self.backend, self.money, self._saved, self))
 
     def choose_category(self, member_id: str | None = None) -> None:
@@ -89,9 +90,13 @@ class MemberPanel(QWidget):
         if member is None:
             self.bar.info("Choisissez d'abord un membre (Ctrl+F).")
             return
+        from desktop.ui.member_forms import CategoryDialog
+
         self._open(CategoryDialog(member, self.backend, self._saved, self))
 
     def create_member(self) -> None:
+        from desktop.ui.member_forms import MemberCreateDialog
+
         self._open(MemberCreateDialog(self.backend, self._created, self))
 
     def _saved(self, member: Member) -> None:

@@ -6,6 +6,8 @@ quote comes back through ``OfferSession.changed`` and the models show it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -30,7 +32,6 @@ from desktop.ui.message_bar import MessageBar
 from desktop.ui.models import NoticesModel, QuoteLinesModel
 from desktop.ui.money import MoneyText
 from desktop.ui.offer_session import OfferSession
-from desktop.ui.params_dialog import ParamsDialog
 from desktop.ui.totals_panel import TotalsPanel
 
 
@@ -51,7 +52,7 @@ class OfferEditor(QWidget):
         self.money = money
         self.dialogs = dialogs
         self.bar = bar
-        self.params_dialog: ParamsDialog | None = None
+        self.params_dialog: Any = None  # ParamsDialog, imported when first needed
 
         self.header = QLabel()
         self.header.setObjectName("offerHeader")
@@ -259,6 +260,8 @@ class OfferEditor(QWidget):
         self._open_params(product, line.params, lambda params: self.session.edit_line(row, params))
 
     def _open_params(self, product, current, on_done) -> None:  # type: ignore[no-untyped-def]
+        from desktop.ui.params_dialog import ParamsDialog
+
         if self.params_dialog is not None:
             self.params_dialog.close()
         dialog = ParamsDialog(

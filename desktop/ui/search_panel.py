@@ -65,8 +65,14 @@ class SearchPanel(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths (measured once): resizing to contents on every keystroke costs a frame.
+        metrics = self.view.fontMetrics()
+        pad = 3 * metrics.averageCharWidth()
+        kind_width = max(metrics.horizontalAdvance(w) for w in ("Zone de secours", "Intercommunale", "Type"))
+        cat_width = max(metrics.horizontalAdvance(w) for w in ("Catégorie", "Provinces", "à choisir"))
+        for column, width in ((1, kind_width + pad), (2, cat_width + pad)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
         self.view.activated.connect(lambda idx: self._choose_row(idx.row()))
         self.view.clicked.connect(lambda idx: self._choose_row(idx.row()))
 

@@ -90,7 +90,7 @@ class _Runnable(QRunnable):
 class TaskRunner(QObject):
     """Runs functions on a thread pool and calls back on the GUI thread."""
 
-    busy_changed = Signal(bool)
+    busy_changed = Signal(int)  # 1 = work running, 0 = idle
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -121,7 +121,7 @@ class TaskRunner(QObject):
         self._running.add(task)
         task.ended.connect(self._on_task_ended)
         if was_idle:
-            self.busy_changed.emit(True)
+            self.busy_changed.emit(1)
         self._pool.start(_Runnable(task, fn, args, kwargs))
         return task
 
@@ -153,7 +153,7 @@ class TaskRunner(QObject):
         if self._latest.get(task.name) is task:
             del self._latest[task.name]
         if not self._running:
-            self.busy_changed.emit(False)
+            self.busy_changed.emit(0)
 
 
 def _reraise(error: BaseException) -> None:

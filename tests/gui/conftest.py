@@ -9,6 +9,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from desktop.ui.dialogs import Dialogs
+from desktop.ui.qt_compat import pin_singletons
+
+# The application does this in make_application(); GUI tests build widgets without it.
+pin_singletons()
 
 
 class ScriptedDialogs(Dialogs):
