@@ -121,8 +121,8 @@ class Startup(QObject):
         self.lock = InstanceLock(self.db_path)
         try:  # one window per database: two autosaving editors would fight
             self.lock.acquire()
-        except ComptoirError:
-            QTimer.singleShot(0, lambda: self._load_failed(exc))
+        except ComptoirError as exc:
+            QTimer.singleShot(0, lambda error=exc: self._load_failed(error))
             return
         self._splash_timer.start(SPLASH_DELAY_MS)
         self.runner.run(
