@@ -55,13 +55,14 @@ CELL_WORDS = {fold(SUR_DEVIS): PriceState.SUR_DEVIS, fold(NON_PROPOSE): PriceSta
 
 PRODUCT_KINDS = ("product", "option", "service")
 KEY_KINDS = ("category", "status")
+STATUS_KEYS = ("membre", "non_membre")  # rows of a table priced by membership status
 SETUP_RULES = ("days_x_day_rate",)
 DISCOUNT_CONDITIONS = ("commune_has_in_production",)
 DISCOUNT_FLAGS = ("libre",)
 TERM_WHEN_WORDS = ("always", "partial", "manual")
 CONTEXT_NAMES = {"inhabitants", "agents", "size", "kind", "status", "category"}
 _CORE_KEYS = ("code", "issuer", "title", "year", "valid_from", "locale", "currency", "tax_label")
-_REQUIRED_KEYS = (*_CORE_KEYS, "categories")
+_REQUIRED_KEYS = _CORE_KEYS  # "categories" may be empty: a grid priced by status only
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,10 @@ class KindSpec:
     uses_table: bool = False
 
 
-_AMOUNT_EXTRAS = frozenset({"when", "multiplier", "minimum", "maximum", "cap", "discount_pct"})
+# every amount kind also takes these (see desktop.core.pricing)
+_AMOUNT_EXTRAS = frozenset(
+    {"when", "multiplier", "minimum", "maximum", "cap", "discount_pct", "note"}
+)
 _MONEY = frozenset({"one_time", "annual"})
 
 # The component kinds of db/README.md (the contract with desktop.core.pricing).
@@ -107,6 +111,17 @@ KINDS: dict[str, KindSpec] = {
     "note": KindSpec(
         frozenset({None}), frozenset({"text"}), frozenset({"table", "column", "when"})
     ),
+    # kinds of grids like Somme Numérique 2025 (member/non-member, population bands...)
+    "fixed": KindSpec(_MONEY, frozenset({"amount"}), _AMOUNT_EXTRAS),
+    "band": KindSpec(_MONEY, frozenset({"bands"}), frozenset({"on", "value"}) | _AMOUNT_EXTRAS),
+    "tiers": KindSpec(
+        _MONEY, frozenset({"bands", "quantity"}), frozenset({"value"}) | _AMOUNT_EXTRAS
+    ),
+    "formula": KindSpec(_MONEY, frozenset({"expr"}), _AMOUNT_EXTRAS),
+    "cost_plus": KindSpec(
+        _MONEY, frozenset({"supplier", "markup_pct"}), frozenset({"quantity"}) | _AMOUNT_EXTRAS
+    ),
+    "eligibility": KindSpec(frozenset({None}), frozenset({"condition"}), frozenset({"note"})),
 }
 # params naming something: how to check them
 _VALUE_PARAMS = (
@@ -120,9 +135,17 @@ _VALUE_PARAMS = (
     "maximum",
     "cap",
     "discount_pct",
+    "amount",
+    "markup_pct",
 )
-_QUANTITY_PARAMS = ("quantity", "days")
+_QUANTITY_PARAMS = ("quantity", "days", "on", "supplier")
 _CONDITION_PARAMS = ("sur_devis_if", "condition", "when")
+# which band column a kind reads, and its default
+_BAND_COLUMN = {
+    "band_days": ("column", None),
+    "band": ("value", "@status"),
+    "tiers": ("value", "unit"),
+}
 
 
 @dataclass
@@ -208,7 +231,7 @@ class _Parser:
             constraints=tuple(constraints),
             discounts=tuple(discounts),
             terms=tuple(terms.values()),
-            meta={k: v for k, v in meta.items() if k not in _REQUIRED_KEYS},
+            meta={k: v for k, v in meta.items() if k not in (*_CORE_KEYS, "categories")},
         )
         return ParsedTariff(tariff, meta_sources, note_sources, self.folder)
 
@@ -444,6 +467,9 @@ class _Parser:
                     row.loc, f"catégorie inconnue « {key} » (catégories : {', '.join(categories)})"
                 )
                 continue
+            if table_row["key_kind"] == "status" and key not in STATUS_KEYS:
+                self.v.add(row.loc, f"statut inconnu « {key} » ({', '.join(STATUS_KEYS)})")
+                continue
             if key in rows_by_table[code]:
                 self.v.add(
                     row.loc,
@@ -582,8 +608,8 @@ class _Parser:
                 continue
             values: dict[str, Decimal] = {}
             for column in row.values:
-                if column in fixed:
-                    continue
+                if column in fixed or not row[column]:
+                    continue  # an empty cell: a column another band table uses
                 amount = self._amount(row, column)
                 if amount is not None:
                     values[column] = amount
@@ -600,6 +626,11 @@ class _Parser:
                         f"tranche {b.low}-{b.high or ''} : doit commencer juste après la "
                         f"précédente ({a.low}-{a.high or ''})",
                     )
+            columns = set().union(*(b.values.keys() for _, b in items))
+            for row_b, b in items:
+                lacking = sorted(columns - b.values.keys())
+                if lacking:
+                    self.v.add(row_b.loc, f"tranche sans valeur pour : {', '.join(lacking)}")
             sources = ", ".join(dict.fromkeys(b.source for _, b in items if b.source))
             out[code] = BandTable(code, tuple(b for _, b in items), sources)
         self.band_columns = {
@@ -855,13 +886,19 @@ class _Parser:
                     f"(colonnes : {', '.join(tables[table].columns)})",
                 )
         if "bands" in params:
+            name, default = _BAND_COLUMN.get(row["kind"], ("column", None))
+            column = params.get(name) or default
             if params["bands"] not in bands:
                 self.v.add(row.loc, f"tranches inconnues « {params['bands']} » (voir bands.csv)")
-            elif params.get("column") not in self.band_columns.get(params["bands"], set()):
+            elif column != "@status" and column not in self.band_columns.get(
+                params["bands"], set()
+            ):
                 self.v.add(
                     row.loc,
-                    f"les tranches « {params['bands']} » n'ont pas de colonne « {params.get('column')} »",
+                    f"les tranches « {params['bands']} » n'ont pas de colonne « {column} »",
                 )
+        if "expr" in params:
+            self._check_condition(row, "expr", params["expr"], param_keys, comparison=False)
         for name in _VALUE_PARAMS:
             if name in params:
                 self._check_value(row, name, params[name], tables, rates, param_keys)
@@ -907,12 +944,14 @@ class _Parser:
             f"{name}=« {value} » : taux inconnu (rates.csv), ni nombre, ni paramètre, ni case de tableau",
         )
 
-    def _check_condition(self, row: Row, name: str, expr: str, param_keys: set[str]) -> None:
+    def _check_condition(
+        self, row: Row, name: str, expr: str, param_keys: set[str], *, comparison: bool = True
+    ) -> None:
         stripped = re.sub(r"'[^']*'|\"[^\"]*\"", "''", expr)
         if not re.fullmatch(r"[\w\s.,'\"<>=!()+\-*/]+", stripped):
             self.v.add(row.loc, f"{name} : condition illisible « {expr} »")
             return
-        if not re.search(r"[<>=!]", stripped):
+        if comparison and not re.search(r"[<>=!]", stripped):
             self.v.add(row.loc, f"{name} : « {expr} » n'est pas une comparaison (ex. plans>3)")
         for word in re.findall(r"[A-Za-z_]\w*", stripped):
             if word in ("and", "or", "not", "in", "True", "False"):

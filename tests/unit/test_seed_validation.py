@@ -418,3 +418,9 @@ def test_params_syntax() -> None:
     assert params == {"note": "a; b", "c": "1"} and problems == []
     assert parse_params("a=1; a=2")[1] == ["paramètre « a » donné deux fois"]
     assert parse_params("garbage")[1]
+
+
+def test_a_band_without_one_of_its_values(seeds: SeedCopy) -> None:
+    bands = f"{TARIFF}/bands.csv"
+    line = seeds.edit(bands, "aes_schools,7,15,6,3,", "aes_schools,7,15,,3,")
+    assert only(seeds.parse) == (seeds.loc(bands, line), "tranche sans valeur pour : setup_days")
