@@ -131,9 +131,9 @@ class MemberIndex:
             words.extend((w, i) for w in e.words)
             for c in e.codes:
                 codes.setdefault(c, []).append(i)
-            for c in (e.member.nis, e.member.zone_number):
-                if c:
-                    own.setdefault(c, []).append(i)
+            for own_code in (e.member.nis, e.member.zone_number):
+                if own_code:
+                    own.setdefault(own_code, []).append(i)
         names.sort()
         words.sort()
         self._exact = exact

@@ -26,12 +26,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.core.catalogue import fold
 from desktop.core.members import Headcount, Member, MemberKind
 from desktop.store.database import now_iso
 from desktop.store.seed_files import Row, Violations, parse_int, read_rows, split_list
-from desktop.store.seed_tariff import ParsedTariff, parse_tariff_dir
+
+if TYPE_CHECKING:
+    from desktop.store.seed_tariff import ParsedTariff
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,13 @@ _BASE_POSITION = {
     MemberKind.ZONE_DE_SECOURS: 3000,
     MemberKind.PROVINCE: 4000,
 }
+
+
+def parse_tariff_dir(folder: Path, root: Path) -> ParsedTariff:
+    """Read and validate one tariff folder (the parser is imported only when needed)."""
+    from desktop.store.seed_tariff import parse_tariff_dir as parse
+
+    return parse(folder, root)
 
 
 def default_seed_dir() -> Path:

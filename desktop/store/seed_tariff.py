@@ -367,7 +367,7 @@ class _Parser:
             if kind in rules:
                 self.v.add(row.loc, f"règle en double pour « {kind.value} »")
                 continue
-            scale = row["scale"] or None
+            scale_code = row["scale"] or None
             fixed = row["fixed_category"] or None
             needs_scale = method in (
                 Method.INHABITANTS,
@@ -375,18 +375,18 @@ class _Parser:
                 Method.LARGEST_COMMUNE,
                 Method.AGENTS,
             )
-            if needs_scale and scale not in scales:
+            if needs_scale and scale_code not in scales:
                 self.v.add(
                     row.loc,
-                    f"la méthode « {method.value} » demande une échelle connue (reçu « {scale or ''} »)",
+                    f"la méthode « {method.value} » demande une échelle connue (reçu « {scale_code or ''} »)",
                 )
-            if not needs_scale and scale:
+            if not needs_scale and scale_code:
                 self.v.add(row.loc, f"la méthode « {method.value} » n'utilise pas d'échelle")
             if method is Method.FIXED and fixed not in categories:
                 self.v.add(row.loc, f"catégorie fixe inconnue « {fixed or ''} »")
             if method is not Method.FIXED and fixed:
                 self.v.add(row.loc, "seule la méthode « fixed » a une catégorie fixe")
-            rules[kind] = KindRule(kind, method, scale, fixed, row["source"])
+            rules[kind] = KindRule(kind, method, scale_code, fixed, row["source"])
         return CategoryRules(
             tariff=meta.get("code", ""),
             categories=categories,
