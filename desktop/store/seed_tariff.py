@@ -175,7 +175,6 @@ class _Parser:
     # ------------------------------------------------------------------ orchestration
     def parse(self) -> ParsedTariff:
         meta, meta_rows, meta_sources = self._tariff_file()
-        self.meta_rows = meta_rows
         categories = self._categories(meta, meta_rows)
         rules = self._category_rules(meta, categories, meta_rows)
         rates = self._rates()
@@ -190,7 +189,7 @@ class _Parser:
         discounts = self._discounts(terms)
         constraints = self._constraints(products)
         self._check_terms(terms, discounts, products)
-        self._check_tables_used(tables, components)
+        self._check_tables_used(tables)
         self.v.raise_if_any()
 
         built: dict[str, Product] = {}
@@ -962,9 +961,7 @@ class _Parser:
                     f"{name} : « {word} » n'est pas un paramètre du produit (parameters.csv)",
                 )
 
-    def _check_tables_used(
-        self, tables: dict[str, PriceTable], components: dict[str, list[Component]]
-    ) -> None:
+    def _check_tables_used(self, tables: dict[str, PriceTable]) -> None:
         for code in tables:
             if code not in self.component_tables:
                 self.v.add(

@@ -496,3 +496,16 @@ def test_special_products(tariff: Tariff) -> None:
     extra = [c for c in tech.components if c.kind == "sur_devis_if"]
     assert extra and extra[0].params["condition"] == "users>0"
     assert "180 €" in extra[0].params["note"]
+
+
+def test_every_row_of_every_file_carries_its_source() -> None:
+    import csv
+
+    for path in sorted((DB / "tariffs" / "imio-2024").glob("*.csv")):
+        lines = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+            if line.strip() and not line.startswith("#")
+        ]
+        for row in csv.DictReader(lines):
+            assert row["source"].strip(), (path.name, row)
