@@ -22,14 +22,11 @@ def _needs_the_application() -> None:
 
 
 def test_check_startup_on_a_seeded_database(run_comptoir, db_path, comptoir_env) -> None:
-    started = time.perf_counter()
     result = run_comptoir("--check-startup", "--db", db_path, timeout=90)
-    elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     log_text = (comptoir_env.log_dir / "comptoir.log").read_text(encoding="utf-8")
     assert " WARNING " not in log_text and " ERROR " not in log_text, log_text
-    assert elapsed < 30, f"start-up took {elapsed:.1f} s"
 
 
 @pytest.mark.slow

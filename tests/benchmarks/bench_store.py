@@ -1,0 +1,70 @@
+"""Store figures: draft autosave on every edit, and the offers list.
+
+Run with ``scripts/bench`` (or ``python tests/benchmarks/bench_store.py [--strict]``). Works on
+a fresh temporary database seeded by the real store and priced by the real engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench_core import open_seeded, thirty_lines  # noqa: E402
+
+from desktop.core.categories import derive_category  # noqa: E402
+from desktop.core.offers import Offer  # noqa: E402
+from desktop.core.pricing import build_quote  # noqa: E402
+from desktop.core.quote import QuoteRequest  # noqa: E402
+from desktop.store.catalogue_repo import load_tariff  # noqa: E402
+from desktop.store.members_repo import MemberRepository  # noqa: E402
+from desktop.store.offers_repo import OfferRepository  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_seeded(Path(tmp) / "bench.sqlite3")
+        tariff = load_tariff(db)
+        members = MemberRepository(db)
+        member = members.resolve("Nivelles")
+        decision = derive_category(member, tariff.categories, members.lookup)
+        request = QuoteRequest(tariff.code, thirty_lines(tariff))
+        quote = build_quote(tariff, request, member, decision)
+        repo = OfferRepository(db)
+        draft = repo.save_draft(Offer.new_draft(request, member, decision, quote))
+        samples = []
+        for i in range(300):
+            t0 = time.perf_counter()
+            draft = repo.save_draft(replace(draft, note=str(i)))
+            samples.append(time.perf_counter() - t0)
+        samples.sort()
+        median, p95 = statistics.median(samples), samples[int(len(samples) * 0.95)]
+        good = median < 0.005
+        ok &= good
+        print(
+            f"{'OK ' if good else 'LENT'} autosave d'un brouillon de 30 lignes (médiane)"
+            f"      {median * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms   (cible < 5 ms)"
+        )
+        for _ in range(500):
+            repo.save_draft(Offer.new_draft(request, member, decision, quote))
+        t0 = time.perf_counter()
+        rows = repo.list_offers()
+        listed = time.perf_counter() - t0
+        print(f"     liste des offres ({len(rows)} offres) : {listed * 1000:.1f} ms")
+        db.close()
+    return 0 if ok or not args.strict else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
