@@ -7,7 +7,6 @@ idle, exit 0; any error or warning logged makes it fail.
 from __future__ import annotations
 
 import importlib.util
-import time
 
 import pytest
 
