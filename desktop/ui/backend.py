@@ -188,8 +188,17 @@ class Backend:
         self._remember(saved)
         return saved
 
-    def create_member(self, **fields: Any) -> Member:
+    def create_member(
+        self, *, category: str | None = None, reason: str = "", **fields: Any
+    ) -> Member:
+        """Create an intercommunale, RCA or other body; ``category`` (with ``reason``) is a
+        category chosen by hand, checked before anything is written."""
+        if category is not None:
+            self.tariff.categories.check_category(category)
+            Member(id="", kind=fields["kind"], name="").with_override(category, reason)
         created: Member = self._members.create(**fields)
+        if category is not None:
+            created = self._members.save(created.with_override(category, reason))
         self._remember(created)
         return created
 

@@ -7,12 +7,23 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.catalogue import Tariff, fold
 from desktop.ui.models import USER, CatalogueModel
@@ -42,6 +53,33 @@ class FoldFilterProxy(QSortFilterProxyModel):
         return all(w in hay for w in self._words)
 
 
+class WrapDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped text at the view's current width (long product names)."""
+
+    def __init__(self, view: QTreeView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        depth = 1 if index.parent().isValid() else 0
+        width = self._view.viewport().width() - self._view.indentation() * (depth + 1) - 10
+        if width <= 40:
+            return size
+        font = index.data(Qt.ItemDataRole.FontRole) or option.font
+        metrics = QFontMetrics(font)
+        text = str(index.data() or "")
+        rect = metrics.boundingRect(QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(size.width(), max(size.height(), rect.height() + 4))
+
+
+class _WrappingTree(QTreeView):
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()  # heights follow the new width
+
+
 class CataloguePanel(QWidget):
     product_chosen = Signal(str)  # product code
 
@@ -56,11 +94,15 @@ class CataloguePanel(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
         self.filter.installEventFilter(self)
-        self.view = QTreeView()
+        self.view = _WrappingTree()
         self.view.setObjectName("catalogue")
+        self.view.setItemDelegate(WrapDelegate(self.view))
         self.view.setModel(self.proxy)
         self.view.setHeaderHidden(True)
-        self.view.setUniformRowHeights(True)
+        self.view.setWordWrap(True)  # long names wrap instead of being cut
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setIndentation(14)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.expandAll()

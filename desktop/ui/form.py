@@ -7,11 +7,13 @@ it names (``error.field``), any other expected error at the top of the form.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -38,16 +40,20 @@ class FieldErrors:
         self._labels: dict[str, QLabel] = {}
         self._widgets: dict[str, QWidget] = {}
 
-    def add_row(self, label: str, widget: QWidget, key: str, *aliases: str) -> QLabel:
+    def add_row(
+        self, label: str, widget: QWidget, key: str, *aliases: str, hint_text: str = "", form: QFormLayout | None = None
+    ) -> QLabel:
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(widget)
+        if hint_text:
+            layout.addWidget(hint(hint_text))
         err = error_label()
         err.setObjectName(f"error_{key}")
         layout.addWidget(err)
-        self._form.addRow(label, box)
+        (form or self._form).addRow(label, box)
         for k in (key, *aliases):
             self._labels[k] = err
             self._widgets[k] = widget
@@ -91,6 +97,8 @@ class FormDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.outer = QVBoxLayout(self)
+        # Wrapped labels report their height late: size the dialog to its content.
+        self.outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.general_error = error_label()
         self.general_error.setObjectName("error_general")
         self.form = QFormLayout()
@@ -110,6 +118,18 @@ class FormDialog(QDialog):
         self.outer.addStretch(1)
         self.outer.addWidget(self.buttons)
 
+    def refit(self) -> None:
+        """Grow to the height the wrapped labels need at the current width (messages come
+        and go; Qt's size hints do not follow word-wrapped labels in forms)."""
+        self.outer.activate()
+        needed = self.outer.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refit()
+
     def submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -119,6 +139,7 @@ class FormDialog(QDialog):
             self.submit()
         except ComptoirError as error:
             self.errors.show(error)
+            self.refit()
             return
         self.accept()
 

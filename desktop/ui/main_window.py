@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
-        split.setSizes([330, 1030])
+        split.setSizes([300, 1060])
         self.splitter = split
         central = QWidget()
         layout = QVBoxLayout(central)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -34,10 +35,17 @@ class MemberCard(QWidget):
     category_requested = Signal(str)
     new_offer_requested = Signal(str)
 
-    def __init__(self, money: MoneyText, installed: InstalledModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        money: MoneyText,
+        installed: InstalledModel,
+        parent: QWidget | None = None,
+        lookup: Callable[[str], Member | None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("memberCard")
         self._money = money
+        self._lookup = lookup
         self.member: Member | None = None
 
         self.empty = QLabel(
@@ -54,6 +62,7 @@ class MemberCard(QWidget):
         self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.kind = QLabel()
         self.kind.setObjectName("memberKind")
+        self.kind.setWordWrap(True)
         self.address = QLabel()
         self.address.setWordWrap(True)
         self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -69,6 +78,7 @@ class MemberCard(QWidget):
         self.trace.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.membership = QLabel()
         self.membership.setObjectName("memberMembership")
+        self.membership.setWordWrap(True)
         self.installed = QListView()
         self.installed.setObjectName("memberInstalled")
         self.installed.setModel(installed)
@@ -139,7 +149,9 @@ class MemberCard(QWidget):
         if member.nis:
             bits.append(f"NIS {member.nis}")
         if member.postcodes:
-            bits.append(", ".join(member.postcodes))
+            codes = list(member.postcodes)
+            shown = ", ".join(codes[:4]) + (f" et {len(codes) - 4} autres" if len(codes) > 4 else "")
+            bits.append(shown)
         if member.province:
             bits.append(f"province de {member.province}" if member.province[0].islower() else member.province)
         self.kind.setText(" · ".join(bits))
@@ -167,9 +179,13 @@ class MemberCard(QWidget):
     def _size_text(self, member: Member) -> str:
         unit = "agents" if member.kind.counts_agents else "habitants"
         size = member.size
+        if size is None and self._lookup is not None:
+            related = self._related_sizes(member)
+            if related:
+                return related
         if size is None:
             return f"Nombre d'{unit} inconnu" if unit == "agents" else "Nombre d'habitants inconnu"
-        text = f"{self._money.number(size.value)} {unit}" + _origin(self._money, size)
+        text = f"{self._money.number(size.value)} {unit}" + escape(_origin(self._money, size))
         if member.size_correction is not None and member.reference_size is not None:
             ref = member.reference_size
             text += (
@@ -177,6 +193,29 @@ class MemberCard(QWidget):
                 f"{self._money.number(ref.value)} {unit}{escape(_origin(self._money, ref))}</span>"
             )
         return text
+
+    def _related_sizes(self, member: Member) -> str:
+        """A CPAS shows its commune's population; a zone, its communes'."""
+        lookup = self._lookup
+        assert lookup is not None
+        if member.commune_id:
+            commune = lookup(member.commune_id)
+            if commune is not None and commune.size is not None:
+                return (
+                    f"Population de la commune ({escape(commune.name)}) : "
+                    f"{self._money.number(commune.size.value)} habitants"
+                    + escape(_origin(self._money, commune.size))
+                )
+        communes = [c for c in (lookup(i) for i in member.commune_ids) if c is not None]
+        if communes:
+            communes.sort(key=lambda c: -(c.size.value if c.size else 0))
+            parts = [
+                f"{escape(c.name)} {self._money.number(c.size.value)}" if c.size else escape(c.name)
+                for c in communes[:6]
+            ]
+            more = f" et {len(communes) - 6} autres" if len(communes) > 6 else ""
+            return "Communes (habitants) : " + ", ".join(parts) + more
+        return ""
 
 
 def _origin(money: MoneyText, h: Headcount) -> str:

@@ -35,7 +35,7 @@ class MemberPanel(QWidget):
         self.dialog: QWidget | None = None
         self.search = SearchPanel(runner, lambda: (self.backend.index, self.backend.tariff))
         self.installed_model = InstalledModel(backend.tariff, money, self)
-        self.card = MemberCard(money, self.installed_model)
+        self.card = MemberCard(money, self.installed_model, lookup=lambda i: self.backend.member(i))
         self.search.member_chosen.connect(self._chosen)
         self.search.results_shown.connect(lambda _n: self.card.setVisible(False))
         self.search.field.textChanged.connect(self._text_changed)
@@ -46,7 +46,7 @@ class MemberPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.card, 1)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(280)
 
     @property
     def member(self) -> Member | None:

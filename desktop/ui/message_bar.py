@@ -116,5 +116,8 @@ class MessageBar(QFrame):
     def _clear_actions(self) -> None:
         while self._actions.count():
             item = self._actions.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:  # gone at once, not when the loop gets to deleteLater
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()

@@ -245,8 +245,10 @@ class QuoteLinesModel(QAbstractTableModel):
         bits = []
         for key, value in line.params.items():
             p = product.parameter(key) if product else None
-            label = (p.label if p and p.label else key).lower()
-            bits.append(f"{self._money.number(value)} {p.unit if p and p.unit else label}".strip())
+            unit = p.unit if p and p.unit else (p.label if p and p.label else key).lower()
+            if value == 1 and unit.endswith("s") and len(unit) > 3:
+                unit = unit[:-1]  # 1 plan, 1 école, 1 jour
+            bits.append(f"{self._money.number(value)} {unit}".strip())
         return ", ".join(bits)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
@@ -390,7 +392,7 @@ class NoticesModel(QAbstractListModel):
     CodeRole = USER + 1
     SeverityRole = USER + 2
     _ORDER = {Severity.BLOCKING: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    _PREFIX = {Severity.BLOCKING: "⛔ ", Severity.WARNING: "⚠ ", Severity.INFO: "ℹ "}
+    _PREFIX = {Severity.BLOCKING: "Bloquant : ", Severity.WARNING: "Attention : ", Severity.INFO: "Info : "}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -415,6 +417,10 @@ class NoticesModel(QAbstractListModel):
 
     def notice(self, row: int) -> Any:
         return self._items[row][1]
+
+    def where(self, row: int) -> str:
+        """The line the notice is about ("" for a quote-level notice)."""
+        return str(self._items[row][0])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
@@ -490,7 +496,7 @@ class OffersModel(QAbstractTableModel):
         o, col = self._rows[index.row()], index.column()
         if role == DISPLAY:
             if col == 0:
-                return o.number or "Brouillon"
+                return o.number or "—"
             if col == 1:
                 return o.member_name or "—"
             if col == 2:

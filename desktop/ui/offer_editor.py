@@ -6,6 +6,7 @@ quote comes back through ``OfferSession.changed`` and the models show it.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -15,22 +16,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListView,
     QMenu,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.core.quote import Severity
 from desktop.ui.backend import Backend
 from desktop.ui.catalogue_panel import CataloguePanel
 from desktop.ui.dialogs import Dialogs
 from desktop.ui.message_bar import MessageBar
 from desktop.ui.models import NoticesModel, QuoteLinesModel
 from desktop.ui.money import MoneyText
+from desktop.ui.notices_panel import NoticesPanel
 from desktop.ui.offer_session import OfferSession
 from desktop.ui.totals_panel import TotalsPanel
 
@@ -105,22 +104,9 @@ class OfferEditor(QWidget):
         self.empty_hint.setWordWrap(True)
 
         self.notices_model = NoticesModel(self)
-        self.notices = QListView()
-        self.notices.setObjectName("offerNotices")
-        self.notices.setModel(self.notices_model)
-        self.notices.setWordWrap(True)
-        self.notices.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.override_button = QPushButton("Passer outre…")
-        self.override_button.setToolTip("Lever un point bloquant en indiquant le motif")
-        self.override_button.clicked.connect(self.override_selected)
-        self.override_button.setEnabled(False)
-        self.notices.selectionModel().selectionChanged.connect(self._notice_selected)
-        notices_row = QHBoxLayout()
-        notices_row.addWidget(self.notices, 1)
-        notices_row.addWidget(self.override_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.notices_box = QWidget()
-        self.notices_box.setLayout(notices_row)
-        notices_row.setContentsMargins(0, 0, 0, 0)
+        self.notices = NoticesPanel(self.notices_model)
+        self.notices.override_requested.connect(self.ask_override)
+        self.notices.override_cancelled.connect(lambda code: self.session.set_override(code, None))
 
         self.totals = TotalsPanel(money)
         self.totals.years_changed.connect(self.session.set_years)
@@ -137,7 +123,7 @@ class OfferEditor(QWidget):
         lines_layout.addWidget(self.frozen)
         lines_layout.addWidget(self.table, 1)
         lines_layout.addWidget(self.empty_hint, 1, Qt.AlignmentFlag.AlignTop)
-        lines_layout.addWidget(self.notices_box)
+        lines_layout.addWidget(self.notices)
         lines_layout.addWidget(self.totals)
 
         self.catalogue = CataloguePanel(backend.tariff)
@@ -150,7 +136,7 @@ class OfferEditor(QWidget):
         self.splitter.addWidget(self.catalogue)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([700, 290])
+        self.splitter.setSizes([700, 320])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -166,9 +152,9 @@ class OfferEditor(QWidget):
         quote = s.quote
         selected = self._selected_rows()
         self.lines_model.set_quote(quote)
-        self.notices_model.set_quote(quote)
-        self.notices_box.setVisible(self.notices_model.rowCount() > 0)
-        self._fit_notices()
+        self.notices.overrides = dict(s.draft.overrides)
+        self.notices.read_only = s.read_only
+        self.notices_model.set_quote(quote)  # the panel rebuilds on the model's reset
         self.totals.show_quote(quote, s.draft.years, s.draft.indexation)
         self.header.setText(self._header_text())
         has_lines = bool(s.draft.lines)
@@ -196,7 +182,7 @@ class OfferEditor(QWidget):
         if not s.dirty:
             self.status.setText(self._saved_text())
         else:
-            self.status.setText("Modifications en cours d'enregistrement…")
+            self.status.setText("Enregistrement automatique…")
         if selected:
             self._select_rows([r for r in selected if r < self.lines_model.rowCount()])
 
@@ -204,13 +190,17 @@ class OfferEditor(QWidget):
         s = self.session
         member = s.member
         if member is None:
-            return "<b>Nouvelle offre</b> — aucun membre choisi"
+            return "<b>Nouvelle offre</b> — choisissez un membre (Ctrl+F)"
         decision = s.decision
         cat = decision.category if decision and decision.category else "catégorie à choisir"
         if cat.startswith("Cat "):
             cat = f"catégorie {cat[4:]}"
         label = s.offer.label if s.offer is not None else "Nouvelle offre"
-        return f"<b>{label}</b> — {member.display_name} · {cat} · {self.backend.tariff.title}"
+        tariff = self.backend.tariff
+        return (
+            f"<b>{escape(label)}</b> — {escape(member.display_name)} · {cat} · "
+            f"tarif {escape(tariff.issuer)} {tariff.year}"
+        )
 
     def _saved_text(self) -> str:
         offer = self.session.offer
@@ -224,14 +214,6 @@ class OfferEditor(QWidget):
     def _saved(self, _offer: object) -> None:
         self.status.setText(self._saved_text())
         self.header.setText(self._header_text())
-
-    def _fit_notices(self) -> None:
-        rows = self.notices_model.rowCount()
-        if not rows:
-            return
-        shown = min(rows, 4)
-        height = sum(self.notices.sizeHintForRow(r) for r in range(shown)) + 2 * self.notices.frameWidth() + 2
-        self.notices.setFixedHeight(max(height, 24))
 
     # -- editing -------------------------------------------------------------------------
     def add_product(self, code: str) -> None:
@@ -279,31 +261,16 @@ class OfferEditor(QWidget):
             if remaining:
                 self._select_rows([min(rows[0], remaining - 1)])
 
-    def override_selected(self) -> None:
-        index = self.notices.currentIndex()
-        if not index.isValid():
-            return
-        notice = self.notices_model.notice(index.row())
-        if notice.code in self.session.draft.overrides:
-            self.session.set_override(notice.code, None)
-            return
+    def ask_override(self, code: str, message: str) -> None:
         reason = self.dialogs.ask_text(
-            self, "Passer outre", f"{notice.message}\n\nMotif (obligatoire, imprimé dans le dossier) :"
+            self, "Passer outre", f"{message}\n\nMotif (obligatoire, conservé dans l'offre) :"
         )
         if reason is None:
             return
         if not reason.strip():
             self.bar.error("Une dérogation doit être justifiée : indiquez un motif.")
             return
-        self.session.set_override(notice.code, reason.strip())
-
-    def _notice_selected(self) -> None:
-        index = self.notices.currentIndex()
-        ok = False
-        if index.isValid() and not self.session.read_only:
-            n = self.notices_model.notice(index.row())
-            ok = n.severity is Severity.BLOCKING and not n.code.startswith("category:")
-        self.override_button.setEnabled(ok)
+        self.session.set_override(code, reason.strip())
 
     def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
         row = self.table.indexAt(pos).row()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from desktop.core.catalogue import Parameter, Product
+from desktop.core.errors import InvalidInput
 from desktop.ui.form import FormDialog, hint
 from desktop.ui.money import MoneyText
 
@@ -47,10 +48,7 @@ class ParamsDialog(FormDialog):
             label = p.label or p.key
             if p.unit and p.unit.lower() not in label.lower():
                 label += f" ({p.unit})"
-            self.errors.add_row(label + " :", edit, p.key)
-            bounds = _bounds(p, money)
-            if bounds:
-                self.form.addRow("", hint(bounds))
+            self.errors.add_row(label + " :", edit, p.key, hint_text=_bounds(p, money))
         if product.notes:
             self.outer.addWidget(hint("\n".join(product.notes)))
         self.finish_layout()
@@ -64,8 +62,24 @@ class ParamsDialog(FormDialog):
         return {key: edit.text() for key, edit in self.fields.items() if edit.text().strip()}
 
     def submit(self) -> None:
-        params = self._parse(self.product, self.raw())
+        try:
+            params = self._parse(self.product, self.raw())
+        except InvalidInput as error:
+            raise InvalidInput(_readable(self.product, str(error)), field=error.field) from None
         self._on_done(params)
+
+
+def _readable(product: Product, message: str) -> str:
+    """The engine names parameters by key and label for the command line ("« schools »
+    (Nombre d'écoles)"); next to the field, the label alone reads better."""
+    for p in product.parameters:
+        if p.label:
+            message = message.replace(f"« {p.key} » ({p.label})", f"« {p.label} »")
+    prefix = f"{product.name} : "
+    if message.startswith(prefix):
+        message = message[len(prefix):]
+        message = message[:1].upper() + message[1:]
+    return message
 
 
 def _bounds(p: Parameter, money: MoneyText) -> str:

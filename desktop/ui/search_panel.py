@@ -45,7 +45,7 @@ class SearchPanel(QWidget):
 
         self.field = QLineEdit()
         self.field.setObjectName("memberSearch")
-        self.field.setPlaceholderText("Rechercher un membre : nom, code postal, NIS, n° de zone")
+        self.field.setPlaceholderText("Rechercher un membre (Ctrl+F)")
         self.field.setClearButtonEnabled(True)
         self.field.setToolTip("Ctrl+F. Tapez, puis flèches haut/bas et Entrée pour ouvrir.")
         self.field.installEventFilter(self)

@@ -11,37 +11,33 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from desktop.core.errors import InvalidInput
 from desktop.ui.backend import Backend
-from desktop.ui.form import FormDialog, hint
+from desktop.ui.form import FormDialog
 
 # field name -> (label, section, hint); fields not listed are shown with their own name.
 LABELS: dict[str, tuple[str, str, str]] = {
-    "seller_name": ("Nom du vendeur", "Vendeur", "Imprimé sur les offres"),
-    "seller_initials": ("Initiales", "Vendeur", "Dans l'historique des offres"),
+    "seller_name": ("Nom du vendeur", "Vendeur", "imprimé sur les offres"),
+    "seller_initials": ("Initiales", "Vendeur", "dans l'historique des offres"),
     "device_code": (
         "Code de cet appareil",
         "Vendeur",
-        "1 à 12 lettres ou chiffres (ex. LAP1) : les numéros d'offre OFF-2026-LAP1-0001 "
-        "ne se croisent jamais entre ordinateurs",
+        "2 à 8 lettres ou chiffres (ex. LAP1) : les numéros OFF-2026-LAP1-0001 ne se "
+        "croisent pas entre ordinateurs",
     ),
     "letterhead_name": ("Nom de l'émetteur", "En-tête des documents", ""),
-    "legal_form": ("Forme juridique", "En-tête des documents", "par exemple SCRL ; vide = « à compléter » sur le PDF"),
-    "letterhead_address_lines": ("Adresse", "En-tête des documents", "une ligne par ligne d'adresse"),
+    "legal_form": ("Forme juridique", "En-tête des documents", "ex. SCRL ; vide : « à compléter » sur le PDF"),
     "address_lines": ("Adresse", "En-tête des documents", "une ligne par ligne d'adresse"),
     "phone": ("Téléphone", "En-tête des documents", ""),
     "email": ("Courriel", "En-tête des documents", ""),
     "web": ("Site web", "En-tête des documents", ""),
-    "enterprise_number": ("Numéro d'entreprise", "En-tête des documents", "BCE, par exemple 0883.964.908"),
+    "enterprise_number": ("Numéro d'entreprise", "En-tête des documents", "BCE, ex. 0883.964.908"),
     "iban": ("IBAN", "En-tête des documents", ""),
-    "validity_days": ("Validité des offres (jours)", "Offres", "90 jours par défaut"),
-    "default_validity_days": ("Validité des offres (jours)", "Offres", "90 jours par défaut"),
+    "validity_days": ("Validité des offres (jours)", "Offres", "90 par défaut"),
     "years": ("Budget sur (années)", "Offres", "de 1 à 6"),
-    "default_years": ("Budget sur (années)", "Offres", "de 1 à 6"),
-    "indexation": ("Indexation supposée (%/an)", "Offres", "hypothèse du budget pluriannuel, 2 % par défaut"),
-    "default_indexation": ("Indexation supposée (%/an)", "Offres", "hypothèse du budget pluriannuel, 2 % par défaut"),
+    "indexation": ("Indexation supposée (%/an)", "Offres", "hypothèse du budget pluriannuel, 2 par défaut"),
 }
 
 _PERCENT_FIELDS = {"indexation", "default_indexation"}
@@ -57,21 +53,25 @@ class SettingsDialog(FormDialog):
         self._on_saved = on_saved
         self.settings = backend.settings()
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
-        section = ""
+        # Two columns: seller and offer defaults on the left, the letterhead on the right.
+        left, right = QFormLayout(), QFormLayout()
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(16)
+        columns.addLayout(right, 1)
+        self.outer.addLayout(columns)
+        section = {id(left): "", id(right): ""}
         for f in dataclasses.fields(self.settings):
             label, where, tip = LABELS.get(f.name, (f.name.replace("_", " ").capitalize(), "Autres", ""))
-            if where != section:
-                title = QLabel(f"<b>{where}</b>")
-                self.form.addRow(title)
-                section = where
-            value = getattr(self.settings, f.name)
-            widget = self._widget(f.name, value)
+            form = right if where == "En-tête des documents" else left
+            if section[id(form)] != where:
+                form.addRow(QLabel(f"<b>{where}</b>"))
+                section[id(form)] = where
+            widget = self._widget(f.name, getattr(self.settings, f.name))
             self.fields[f.name] = widget
-            self.errors.add_row(label + " :", widget, f.name)
-            if tip:
-                self.form.addRow("", hint(tip))
+            self.errors.add_row(label + " :", widget, f.name, hint_text=tip, form=form)
         self.finish_layout()
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(860)
 
     def _widget(self, name: str, value: Any) -> QLineEdit | QPlainTextEdit:
         if isinstance(value, tuple | list):

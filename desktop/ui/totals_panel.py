@@ -94,8 +94,7 @@ class TotalsPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumWidth(260)
         self.estimate = QLabel(
-            "Estimation : l'indexation réelle suit l'indice des prix (IPC), "
-            "l'année 2 et les suivantes ne comprennent que le coût annuel."
+            "Estimation : l'indexation réelle suit l'IPC. Années 2 et suivantes : coût annuel seul."
         )
         self.estimate.setWordWrap(True)
         self.estimate.setStyleSheet("color: #555;")
@@ -129,6 +128,7 @@ class TotalsPanel(QWidget):
         finally:
             self._updating = False
         self.years_model.set_quote(quote)
+        self.table.setVisible(quote is not None)
         self._fit_table()
         if quote is None:
             for label in (self.one_time, self.annual, self.year1):
@@ -149,9 +149,8 @@ class TotalsPanel(QWidget):
             )
         self.partial.setVisible(t.partial)
         self.estimate.setText(
-            f"Estimation avec une indexation supposée de {self._money.percent(t.indexation)} par an ; "
-            "l'indexation réelle suit l'indice des prix (IPC). Les années 2 et suivantes ne "
-            "comprennent que le coût annuel."
+            f"Estimation : indexation supposée de {self._money.percent(t.indexation)} par an "
+            "(la réelle suit l'IPC). Années 2 et suivantes : coût annuel seul."
         )
 
     def _fit_table(self) -> None:

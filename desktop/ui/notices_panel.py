@@ -1,0 +1,133 @@
+"""The quote's notices, inline under the lines: blocking points with "Passer outre…",
+warnings, information (CPAS discount and why), and the overrides already given."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.quote import Severity
+from desktop.ui.models import NoticesModel
+
+_STYLE = {
+    Severity.BLOCKING: ("Bloquant", "#a61b1b"),
+    Severity.WARNING: ("Attention", "#8a5300"),
+    Severity.INFO: ("Info", "#1d4f91"),
+}
+MAX_HEIGHT = 132
+
+
+def overridable(code: str, severity: Severity) -> bool:
+    """Blocking points a person may lift with a reason (not an undecided category)."""
+    return severity is Severity.BLOCKING and not code.startswith("category:")
+
+
+class NoticesPanel(QScrollArea):
+    override_requested = Signal(str, str)  # notice code, its message
+    override_cancelled = Signal(str)
+
+    def __init__(self, model: NoticesModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("offerNotices")
+        self.model = model
+        self.overrides: Mapping[str, str] = {}
+        self.read_only = False
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._body = QWidget()
+        self._rows = QVBoxLayout(self._body)
+        self._rows.setContentsMargins(6, 4, 6, 4)
+        self._rows.setSpacing(3)
+        self.setWidget(self._body)
+        self.labels: list[QLabel] = []
+        self.buttons: dict[str, QPushButton] = {}
+        model.modelReset.connect(self.rebuild)
+
+    def set_overrides(self, overrides: Mapping[str, str], read_only: bool) -> None:
+        self.overrides = dict(overrides)
+        self.read_only = read_only
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        while self._rows.count():
+            item = self._rows.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+        self.labels = []
+        self.buttons = {}
+        for row in range(self.model.rowCount()):
+            notice = self.model.notice(row)
+            where = self.model.where(row)
+            word, color = _STYLE.get(notice.severity, ("", "#333"))
+            text = f"<span style='color:{color}'><b>{word} :</b> "
+            if where and where not in notice.message:
+                text += f"{escape(where)} — "
+            text += f"{escape(notice.message)}</span>"
+            button = None
+            if overridable(notice.code, notice.severity) and not self.read_only:
+                button = QPushButton("Passer outre…")
+                button.setToolTip("Lever ce point en indiquant le motif (conservé dans l'offre)")
+                button.clicked.connect(
+                    lambda _=False, c=notice.code, m=notice.message: self.override_requested.emit(c, m)
+                )
+                self.buttons[notice.code] = button
+            self._add(text, button)
+        for code, reason in self.overrides.items():
+            text = (
+                f"<span style='color:#555'><b>Dérogation</b> ({escape(code)}) — motif : "
+                f"{escape(reason)}</span>"
+            )
+            button = None
+            if not self.read_only:
+                button = QPushButton("Annuler la dérogation")
+                button.clicked.connect(lambda _=False, c=code: self.override_cancelled.emit(c))
+                self.buttons[f"annuler:{code}"] = button
+            self._add(text, button)
+        self._rows.addStretch(1)
+        self.setVisible(bool(self.labels))
+        self._fit()
+
+    def _add(self, html: str, button: QPushButton | None) -> None:
+        line = QWidget()
+        lay = QHBoxLayout(line)
+        lay.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(html)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(label, 1)
+        if button is not None:
+            lay.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self._rows.addWidget(line)
+        self.labels.append(label)
+
+    def _fit(self) -> None:
+        """As tall as its rows, up to MAX_HEIGHT (then it scrolls)."""
+        width = max(200, self.viewport().width() - 12)
+        height = 8
+        for label in self.labels:
+            button_width = 150 if label.parent() and len(label.parent().children()) > 2 else 0
+            height += label.heightForWidth(max(100, width - button_width)) + 3
+        self.setFixedHeight(min(MAX_HEIGHT, height + 2 * self.frameWidth()))
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._fit()
+
+    def texts(self) -> list[str]:
+        return [label.text() for label in self.labels]
