@@ -1099,7 +1099,6 @@ def apply_discounts(
             continue
         what = "maintenance annuelle" if d.bucket is Bucket.ANNUAL else "mise en place"
         label = d.label or f"Remise de {_num(d.pct)} % sur la {what}"
-        note = f"{label} : -{eur(off)}"
         message = f"{label} : -{eur(off)} sur la {what} de {product.name}"
         if d.condition == "commune_has_in_production":
             message += f", car la commune utilise déjà {product.name} en production"
@@ -1108,7 +1107,6 @@ def apply_discounts(
             **{field_name: base - off},
             discount=(line.discount or ZERO) + off,
             notices=(*line.notices, Notice(f"discount:{d.code}", Severity.INFO, message + ".")),
-            notes=(*line.notes, note),
         )
         applied.append(d.code)
     return line, applied

@@ -199,8 +199,7 @@ def _product_cell(line: OfferLine, fmt: Formatter) -> list[Flowable]:
     details = [param_text(p, fmt) for p in line.params]
     if details:
         cell.append(para(esc(" · ".join(details)), st.note))
-    if line.discount:
-        cell.append(para(esc(f"Remise appliquée : −{fmt.money(line.discount)}"), st.note))
+    # a discount is explained by its notice, which is among the notes and names the amount
     for n in line.notes:
         cell.append(para(f"<i>{esc(n)}</i>", st.note))
     return cell

@@ -75,6 +75,18 @@ def test_offer_pdf_for_a_member_on_the_real_catalogue(store: Path, run_comptoir,
     assert again.read_bytes() == pdf
 
 
+def test_cpas_discount_is_explained_once_with_its_amount(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:
+    out = tmp_path / "cpas.pdf"
+    ok(run_comptoir("offer", "--member", "CPAS de Nivelles", "--product", "delib",
+                    "--commune-has", "delib", "--pdf", out, "--date", "2026-11-22"))
+    text = pi.flat(out.read_bytes())
+    # Cat 5 Délib annual 8 927 -> 50 % off = 4 463,50, said once on the line
+    assert text.count(f"-4{NNBSP}463,50") + text.count(f"−4{NNBSP}463,50") == 1, text
+    assert "Une remise de 50 % est octroyée aux CPAS" in text  # remark 6 printed
+
+
 def test_offer_pdf_for_a_kind_marks_the_recipient(store: Path, run_comptoir, tmp_path: Path) -> None:
     out = tmp_path / "offre.pdf"
     ok(run_comptoir("offer", "--kind", "commune", "--inhabitants", "12500", "--product", "delib",
