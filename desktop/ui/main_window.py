@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.core.errors import ComptoirError
@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self._offers_list: Any = None
         self._settings_dialog: Any = None
         self._documents: Any = None
+        self._sized = False
 
         self.bar = MessageBar()
         self.session = OfferSession(backend, on_draft_id=self._remember_draft, parent=self)
@@ -343,6 +344,13 @@ class MainWindow(QMainWindow):
         if not self.check_mode:
             self.state.set_geometry("main", self.saveGeometry())
         self.state.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the member panel takes about a fifth of a wide screen
+            self._sized = True
+            left = max(300, min(420, int(self.width() * 0.2)))
+            self.splitter.setSizes([left, max(600, self.width() - left)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

@@ -53,6 +53,7 @@ class NoticesPanel(QScrollArea):
         self.setWidget(self._body)
         self.labels: list[QLabel] = []
         self.buttons: dict[str, QPushButton] = {}
+        self._buttons_of: dict[int, QPushButton | None] = {}
         model.modelReset.connect(self.rebuild)
 
     def set_overrides(self, overrides: Mapping[str, str], read_only: bool) -> None:
@@ -70,6 +71,7 @@ class NoticesPanel(QScrollArea):
                 widget.deleteLater()
         self.labels = []
         self.buttons = {}
+        self._buttons_of = {}
         for row in range(self.model.rowCount()):
             notice = self.model.notice(row)
             where = self.model.where(row)
@@ -103,6 +105,7 @@ class NoticesPanel(QScrollArea):
         self._fit()
 
     def _add(self, html: str, button: QPushButton | None) -> None:
+        self._buttons_of[len(self.labels)] = button
         line = QWidget()
         lay = QHBoxLayout(line)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -120,9 +123,14 @@ class NoticesPanel(QScrollArea):
         """As tall as its rows, up to MAX_HEIGHT (then it scrolls)."""
         width = max(200, self.viewport().width() - 12)
         height = 8
-        for label in self.labels:
-            button_width = 150 if label.parent() and len(label.parent().children()) > 2 else 0
-            height += label.heightForWidth(max(100, width - button_width)) + 3
+        for i, label in enumerate(self.labels):
+            button = self._buttons_of.get(i)
+            if button is None:
+                height += label.heightForWidth(width) + 3
+            else:
+                hint = button.sizeHint()
+                text = label.heightForWidth(max(100, width - hint.width() - 6))
+                height += max(text, hint.height()) + 3
         self.setFixedHeight(min(MAX_HEIGHT, height + 2 * self.frameWidth()))
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
