@@ -22,7 +22,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, Q
 
 from desktop.ui.crash import CrashHandler
 from desktop.ui.dialogs import Dialogs
-from desktop.ui.qt_logging import ProblemCounter, install_qt_message_handler
+from desktop.ui.qt_logging import (
+    ProblemCounter,
+    install_qt_message_handler,
+    uninstall_qt_message_handler,
+)
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.translations import install_french
 
@@ -231,6 +235,7 @@ def run_gui(args: Any, db_path: Path) -> int:
         if startup.lock is not None:
             startup.lock.release()
         crash.uninstall()
+        uninstall_qt_message_handler()
         logging.getLogger().removeHandler(problems)
     code = outcome.get("code", code)
     if check and code == 0 and (problems.count or crash.count):

@@ -31,13 +31,17 @@ def _handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None
     qt_log.log(level, "%s%s", message, where)
 
 
+_previous: list[object] = []
+
+
 def install_qt_message_handler() -> None:
     """Route qDebug/qWarning/qCritical to the ``qt`` logger (and so to the log file)."""
-    qInstallMessageHandler(_handler)
+    _previous.append(qInstallMessageHandler(_handler))
 
 
 def uninstall_qt_message_handler() -> None:
-    qInstallMessageHandler(None)
+    """Put back the handler that was there before (pytest-qt's, in tests)."""
+    qInstallMessageHandler(_previous.pop() if _previous else None)  # type: ignore[arg-type]
 
 
 class ProblemCounter(logging.Handler):

@@ -33,7 +33,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "phone": ("Téléphone", "En-tête des documents", ""),
     "email": ("Courriel", "En-tête des documents", ""),
     "web": ("Site web", "En-tête des documents", ""),
-    "enterprise_number": ("Numéro d'entreprise", "En-tête des documents", "BCE, ex. 0883.964.908"),
+    "enterprise_number": ("Numéro d'entreprise", "En-tête des documents", "BCE : 10 chiffres, ex. 0123.456.749"),
     "iban": ("IBAN", "En-tête des documents", ""),
     "validity_days": ("Validité des offres (jours)", "Offres", "90 par défaut"),
     "years": ("Budget sur (années)", "Offres", "de 1 à 6"),

@@ -1,0 +1,30 @@
+"""run_gui itself, in process: --check-startup on the seeded database, and its refusals."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from desktop.store.instance_lock import InstanceLock
+from desktop.ui.application import run_gui
+
+
+def test_check_startup_shows_the_window_and_exits_0(qtbot, db_path, capsys):
+    code = run_gui(Namespace(check_startup=True), db_path)
+    assert code == 0
+    assert "Comptoir prêt" in capsys.readouterr().out
+
+
+def test_a_second_window_on_the_same_database_is_refused(qtbot, db_path, capsys):
+    with InstanceLock(db_path):
+        code = run_gui(Namespace(check_startup=True), db_path)
+    assert code == 2
+    assert "déjà ouvert" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_a_database_fails_with_a_message(qtbot, tmp_path, capsys):
+    bogus = tmp_path / "pas-une-base.db"
+    bogus.write_bytes(b"ceci n'est pas une base SQLite" * 100)
+    code = run_gui(Namespace(check_startup=True), bogus)
+    assert code != 0
+    err = capsys.readouterr().err
+    assert err.strip() and "Traceback" not in err

@@ -1,0 +1,135 @@
+"""The offer editor's behaviours a user notices: keys, parameters, overrides, autosave."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from desktop.ui.offer_session import AUTOSAVE_MS
+
+
+def open_member(window, text):
+    member = window.backend.index.search(text)[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    return member
+
+
+def products(window):
+    return [line.product for line in window.session.draft.lines]
+
+
+def test_delete_key_removes_the_selected_line_and_undo_brings_it_back(qtbot, window):
+    open_member(window, "nivelles")
+    for code in ("delib", "gpec", "smartweb"):
+        window.editor.add_product(code)
+    window.editor.table.setFocus()
+    window.editor.table.selectRow(1)
+    qtbot.keyClick(window.editor.table, Qt.Key.Key_Delete)
+    assert products(window) == ["delib", "smartweb"]
+    qtbot.keyClick(window.editor.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert products(window) == ["delib", "gpec", "smartweb"]
+
+
+def test_parameters_are_checked_next_to_the_field(qtbot, window):
+    open_member(window, "nivelles")
+    window.editor.add_product("aes")
+    dialog = window.editor.params_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert set(dialog.fields) == {"schools", "plans"}  # only what AES needs
+    assert dialog.fields["plans"].text() == "1"  # the catalogue default
+    dialog.fields["schools"].setText("0")
+    dialog.ok_button.click()
+    assert dialog.isVisible()
+    message = dialog.errors.message("schools")
+    assert "au moins 1" in message and "schools" not in message  # French, no key
+    assert products(window) == []
+    dialog.fields["schools"].setText("9")
+    dialog.ok_button.click()
+    assert products(window) == ["aes"]
+    assert window.session.draft.lines[0].params["schools"] == Decimal(9)
+
+
+def test_edit_a_line_parameters_by_double_click(qtbot, window):
+    open_member(window, "nivelles")
+    window.session.add_line("aes", {"schools": Decimal(3), "plans": Decimal(1)})
+    window.editor.edit_line(0)
+    dialog = window.editor.params_dialog
+    assert dialog.fields["schools"].text() == "3"
+    dialog.fields["schools"].setText("16")
+    dialog.ok_button.click()
+    assert window.session.draft.lines[0].params["schools"] == Decimal(16)
+    assert window.session.undo_stack.undoText() == "Modifier iA.AES"
+
+
+def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, window, dialogs):
+    open_member(window, "nivelles")
+    window.editor.add_product("citizen")
+    window.editor.add_product("smartweb")
+    assert window.session.quote.blocking
+    notices = window.editor.notices
+    assert any("Bloquant" in t for t in notices.texts())
+    [code] = [c for c in notices.buttons if not c.startswith("annuler:")]
+    dialogs.script("ask_text", "")  # an empty reason is refused
+    notices.buttons[code].click()
+    assert "motif" in window.bar.text
+    assert not window.session.draft.overrides
+    dialogs.script("ask_text", "SmartWeb déjà en place, Citizen pour les téléservices")
+    notices.buttons[code].click()
+    assert window.session.draft.overrides == {code: "SmartWeb déjà en place, Citizen pour les téléservices"}
+    assert not window.session.quote.blocking
+    assert any("Dérogation" in t for t in window.editor.notices.texts())
+    window.editor.notices.buttons[f"annuler:{code}"].click()
+    assert window.session.quote.blocking
+
+
+def test_years_and_indexation_change_the_budget_table(qtbot, window):
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    window.editor.totals.years.setValue(5)
+    assert window.session.draft.years == 5
+    assert window.editor.totals.years_model.rowCount() == 5
+    window.editor.totals.indexation.setValue(3.5)
+    assert window.session.draft.indexation == Decimal("0.035")
+    assert window.session.quote.totals.indexation == Decimal("0.035")
+    window.session.undo_stack.undo()
+    window.session.undo_stack.undo()
+    assert window.session.draft.years == 3
+
+
+def test_an_edit_reaches_the_database_within_a_second_without_saving(qtbot, window, backend):
+    assert AUTOSAVE_MS <= 1000
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    qtbot.waitUntil(lambda: window.session.offer is not None and not window.session.dirty, timeout=1500)
+    stored = backend.get_offer(window.session.offer.id)
+    assert [line.product for line in stored.request.lines] == ["delib"]
+    window.editor.add_product("gpec")
+    qtbot.wait(AUTOSAVE_MS + 200)
+    stored = backend.get_offer(window.session.offer.id)
+    assert [line.product for line in stored.request.lines] == ["delib", "gpec"]
+
+
+def test_ctrl_n_starts_an_empty_offer_for_the_member_shown(qtbot, window):
+    member = open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    first = window.session.offer
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert products(window) == []
+    assert window.session.draft.member_id == member.id
+    assert window.session.offer is None or window.session.offer is not first
+
+
+def test_opening_another_member_offers_a_choice_in_the_bar(qtbot, window):
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    other = open_member(window, "tournai")
+    assert window.session.draft.member_id != other.id  # the offer is not silently moved
+    labels = [b.text() for b in window.bar.action_buttons()]
+    assert any(text.startswith("Nouvelle offre pour") for text in labels)
+    next(b for b in window.bar.action_buttons() if b.text().startswith("Passer cette offre")).click()
+    assert window.session.draft.member_id == other.id
+    assert products(window) == ["delib"]
+    window.session.undo_stack.undo()
+    assert window.session.draft.member_id != other.id

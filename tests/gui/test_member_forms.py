@@ -1,0 +1,106 @@
+"""Editing, creating and categorising members: what is wrong is said next to the field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+
+
+def show(window, text):
+    member = window.backend.index.search(text)[0]
+    window.members.show_member(member.id)
+    return member
+
+
+def test_population_correction_needs_a_source_then_changes_the_category(qtbot, window, backend):
+    member = show(window, "nivelles")
+    assert backend.decision(member).category == "Cat 5"
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.size.setText("41 000")
+    dialog.ok_button.click()
+    assert dialog.isVisible()
+    assert "source" in dialog.errors.message("source")
+    dialog.source.setText("Statbel 1/1/2026")
+    dialog.as_of.setDate(QDate(2026, 1, 1))
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    saved = backend.member(member.id)
+    assert saved.size.value == 41_000 and saved.size.as_of == date(2026, 1, 1)
+    assert saved.reference_size.value != 41_000  # the reference is kept
+    card = window.members.card
+    assert card.category.text() == "Catégorie 6"
+    assert "41" in card.size.text() and "référence" in card.size.text()
+    assert "corrigé" in card.trace.text().lower()
+
+
+def test_address_and_installed_products(qtbot, window, backend):
+    member = show(window, "nivelles")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.address.setText("Place Albert Ier 2, 1400 Nivelles")
+    dialog.product.setCurrentIndex(dialog.product.findData("delib"))
+    dialog._add_installed()
+    dialog._add_installed()  # twice: refused next to the list
+    assert "déjà" in dialog.errors.message("installed")
+    dialog.ok_button.click()
+    saved = backend.member(member.id)
+    assert saved.address == "Place Albert Ier 2, 1400 Nivelles"
+    assert [p.product for p in saved.installed] == ["delib"]
+    assert window.members.installed_model.rowCount() == 1
+
+
+def test_create_an_intercommunale_by_agents(qtbot, window, backend):
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.name.setText("IDEA Test")
+    dialog.ok_button.click()
+    assert "agents" in dialog.errors.message("agents")
+    dialog.agents.setText("80")
+    dialog.ok_button.click()
+    assert "source" in dialog.errors.message("source")
+    dialog.source.setText("rapport annuel 2025")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    created = window.members.card.member
+    assert created.name == "IDEA Test" and created.kind.value == "intercommunale"
+    assert backend.decision(created).category == "Cat 4"
+    assert window.session.draft.member_id == created.id  # an empty offer takes it
+    assert [m.id for m in backend.index.search("idea test")] == [created.id]
+
+
+def test_create_another_body_needs_a_category_and_a_reason(qtbot, window, backend):
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.kind.setCurrentIndex(dialog.kind.findData("autre"))
+    dialog.name.setText("GAL Meuse-Campagne")
+    dialog.ok_button.click()
+    assert dialog.errors.message("category")
+    dialog.category.setCurrentIndex(dialog.category.findData("Cat 2"))
+    dialog.ok_button.click()
+    assert "motif" in dialog.errors.message("reason")
+    dialog.reason.setText("taille comparable à une commune de 8 000 habitants")
+    dialog.ok_button.click()
+    created = window.members.card.member
+    decision = backend.decision(created)
+    assert decision.category == "Cat 2" and decision.overridden
+    assert window.members.card.category.text() == "Catégorie 2 (choisie à la main)"
+
+
+def test_override_a_category_with_a_mandatory_reason_reprices_the_offer(qtbot, window, backend):
+    member = show(window, "nivelles")
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    before = window.session.quote.totals.annual
+    window.members.choose_category()
+    dialog = window.members.dialog
+    dialog.category.setCurrentIndex(dialog.category.findData("Cat 4"))
+    dialog.ok_button.click()
+    assert "justifiée" in dialog.errors.message("reason")
+    dialog.reason.setText("fusion de communes au 1/1/2027")
+    dialog.ok_button.click()
+    decision = backend.decision(backend.member(member.id))
+    assert decision.category == "Cat 4" and decision.derived == "Cat 5"
+    assert window.session.quote.totals.annual < before  # re-priced on the chosen category
+    assert "fusion" in window.members.card.trace.text()

@@ -1,0 +1,112 @@
+"""Every item model is a well-behaved Qt model (pytest-qt's qtmodeltester), on real data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from desktop.core.quote import LineRequest
+from desktop.ui.backend import Draft, search_hits
+from desktop.ui.catalogue_panel import FoldFilterProxy
+from desktop.ui.models import (
+    CatalogueModel,
+    InstalledModel,
+    MemberHitsModel,
+    NoticesModel,
+    OffersModel,
+    QuoteLinesModel,
+    YearsModel,
+)
+from desktop.ui.money import MoneyText
+
+
+@pytest.fixture
+def money():
+    return MoneyText()
+
+
+@pytest.fixture
+def quote(backend):
+    member = backend.index.search("namur")[0]
+    draft = Draft(
+        member_id=member.id,
+        lines=(
+            LineRequest("delib", {}),
+            LineRequest("aes", {"schools": Decimal(9)}),
+            LineRequest("gpec", {}),
+            LineRequest("atal-mobile", {}),  # no iA.Tech: a blocking notice
+        ),
+    )
+    return backend.quote(draft)
+
+
+def test_member_hits_model(qtmodeltester, backend):
+    model = MemberHitsModel()
+    model.set_hits(search_hits(backend.index, backend.tariff, "nam"))
+    assert model.rowCount() > 1
+    qtmodeltester.check(model, force_py=True)
+    assert model.data(model.index(0, 1)) == model.hit(0).member.kind.label
+
+
+def test_catalogue_model_and_its_filter(qtmodeltester, backend):
+    model = CatalogueModel(backend.tariff)
+    qtmodeltester.check(model, force_py=True)
+    families = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert families[0] == "Gouvernance et dématérialisation"
+    proxy = FoldFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_text("delib")  # accents ignored: finds iA.Délib
+    qtmodeltester.check(proxy, force_py=True)
+    shown = [
+        proxy.index(r, 0, proxy.index(f, 0)).data()
+        for f in range(proxy.rowCount())
+        for r in range(proxy.rowCount(proxy.index(f, 0)))
+    ]
+    assert "iA.Délib" in shown and "iA.Docs" not in shown
+
+
+def test_quote_lines_model(qtmodeltester, backend, money, quote):
+    model = QuoteLinesModel(money, backend.tariff)
+    model.set_quote(quote)
+    qtmodeltester.check(model, force_py=True)
+    gpec = next(r for r in range(model.rowCount()) if model.line(r).product == "gpec")
+    assert model.data(model.index(gpec, QuoteLinesModel.ONE_TIME)) == "Sur devis"  # never 0
+    aes = next(r for r in range(model.rowCount()) if model.line(r).product == "aes")
+    assert model.data(model.index(aes, QuoteLinesModel.PARAMS)).startswith("9 écoles")
+
+
+def test_years_notices_installed_models(qtmodeltester, backend, money, quote):
+    years = YearsModel(money)
+    years.set_quote(quote)
+    qtmodeltester.check(years, force_py=True)
+    assert years.rowCount() == 3 and "(partiel)" in years.data(years.index(0, 1))
+    notices = NoticesModel()
+    notices.set_quote(quote)
+    qtmodeltester.check(notices, force_py=True)
+    texts = [notices.data(notices.index(r, 0)) for r in range(notices.rowCount())]
+    assert texts[0].startswith("Bloquant : ")  # most severe first
+    installed = InstalledModel(backend.tariff, money)
+    from desktop.core.members import InstalledProduct, InstallState
+
+    installed.set_items([InstalledProduct("delib", InstallState.PRODUCTION, None)])
+    qtmodeltester.check(installed, force_py=True)
+    assert installed.data(installed.index(0, 0)) == "iA.Délib — en production"
+
+
+def test_offers_model(qtmodeltester, backend, money, quote):
+    from desktop.ui.backend import Draft
+
+    member = quote.member
+    backend.save_draft(None, Draft(member_id=member.id, lines=(LineRequest("delib", {}),)), backend.quote(
+        Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
+    ))
+    model = OffersModel(money)
+    model.set_offers(backend.list_offers())
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, 1)) == member.display_name
+    assert model.data(model.index(0, 7)) == "Brouillon"
+    assert model.data(model.index(0, 4), Qt.ItemDataRole.TextAlignmentRole) is not None
+    assert model.index(0, 0, model.index(0, 0)) == QModelIndex()

@@ -1,0 +1,86 @@
+"""Saved offers (search, filter, open, duplicate for another member, delete a draft) and the
+settings stored in the database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from desktop.core.offers import OfferState
+from desktop.core.quote import LineRequest
+from desktop.ui.backend import Draft
+
+
+def saved_draft(backend, text, *lines):
+    member = backend.index.search(text)[0]
+    draft = Draft(member_id=member.id, lines=tuple(lines))
+    return backend.save_draft(None, draft, backend.quote(draft))
+
+
+def test_search_filter_open(qtbot, window, backend):
+    a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    window.show_offers()
+    offers = window.offers_list
+    assert offers.model.rowCount() == 2
+    qtbot.keyClicks(offers.filter, "nivel")
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1, timeout=2000)
+    offers.state.setCurrentIndex(offers.state.findData(OfferState.FINALISEE.value))
+    assert offers.model.rowCount() == 0
+    offers.state.setCurrentIndex(offers.state.findData(OfferState.BROUILLON.value))
+    assert offers.model.rowCount() == 1
+    offers.table.setFocus()
+    qtbot.keyClick(offers.table, Qt.Key.Key_Return)
+    assert window.session.offer.id == a.id
+    assert window.tabs.currentWidget() is window.editor
+
+
+def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
+    source = saved_draft(backend, "nivelles", LineRequest("delib", {}), LineRequest("aes", {"schools": Decimal(4)}))
+    window.show_offers()
+    offers = window.offers_list
+    offers.duplicate_other_action.trigger()
+    picker = offers.picker
+    qtbot.keyClicks(picker.search.field, "liege")
+    qtbot.waitUntil(lambda: picker.search.model.rowCount() > 0, timeout=2000)
+    qtbot.keyClick(picker.search.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session.offer is not None and window.session.offer.id != source.id)
+    copy = window.session.offer
+    assert copy.member.name == "Liège"
+    assert [line.product for line in copy.request.lines] == ["delib", "aes"]
+    assert copy.decision.category == "Cat 7"
+    assert copy.quote.totals.annual > source.quote.totals.annual  # priced for Liège's category
+    assert window.session.quote == copy.quote
+
+
+def test_delete_a_draft_after_confirmation(qtbot, window, backend, dialogs):
+    saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    window.show_offers()
+    offers = window.offers_list
+    dialogs.script("confirm", False)
+    offers.delete_action.trigger()
+    assert offers.model.rowCount() == 1
+    dialogs.script("confirm", True)
+    offers.delete_action.trigger()
+    assert offers.model.rowCount() == 0
+    assert backend.list_offers() == []
+
+
+def test_settings_are_validated_next_to_the_field_and_stored(qtbot, window, backend):
+    window.open_settings()
+    dialog = window._settings_dialog
+    dialog.fields["device_code"].setText("lap 1!")
+    dialog.ok_button.click()
+    assert dialog.isVisible()
+    assert "appareil" in dialog.errors.message("device_code")
+    assert backend.settings().device_code == ""
+    dialog.fields["device_code"].setText("lap1")
+    dialog.fields["seller_name"].setText("Anne Dupont")
+    dialog.fields["validity_days"].setText("60")
+    dialog.fields["enterprise_number"].setText("0883964958")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    stored = backend.settings()
+    assert (stored.device_code, stored.seller_name, stored.validity_days) == ("LAP1", "Anne Dupont", 60)
+    assert "Réglages enregistrés" in window.bar.text
