@@ -126,6 +126,9 @@ class MainWindow(QMainWindow):
         self.preview_action = a("Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P")
         self.print_action = a("Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P")
         self.pdf_action = a("Enregistrer en PDF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S")
+        self.finalise_action = a(
+            "Finaliser…", lambda: self.documents.finalise(), tip="Numéroter l'offre et figer son PDF"
+        )
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
@@ -168,7 +171,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for act in (self.new_action, self.save_action, tb_undo, tb_redo, None, self.preview_action,
-                    self.print_action, self.pdf_action, None, self.offers_action):
+                    self.print_action, self.pdf_action, self.finalise_action, None, self.offers_action):
             toolbar.addSeparator() if act is None else toolbar.addAction(act)
 
     def _fill_offer_menu(self) -> None:
@@ -294,6 +297,9 @@ class MainWindow(QMainWindow):
         self.bar.success("Réglages enregistrés.")
 
     def _saved(self, _offer: Any) -> None:
+        self.refresh_offers()
+
+    def refresh_offers(self) -> None:
         if self._offers_list is not None and self.tabs.currentIndex() == 1:
             self._offers_list.reload()
 

@@ -29,10 +29,53 @@ def render_offer_pdf(tariff: Any, offer: Any, settings: Any, today: date) -> byt
     return render_offer(document_for_offer(offer, tariff, settings, today=today))
 
 
+def finalise_offer(db_path: Any, offer_id: str, tariff: Any, settings: Any, today: date) -> Any:
+    """Number, freeze and render on a worker, with a connection of its own (the PDF is made
+    inside the numbering transaction). Returns the frozen ``Offer``."""
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+
+    db = open_database(db_path)
+    try:
+        repo = OfferRepository(db, settings=lambda: settings)
+        return repo.finalise(offer_id, lambda o: render_offer_pdf(tariff, o, settings, today))
+    finally:
+        db.close()
+
+
+def contract_pdf_maker(backend: Any, offer: Any) -> Callable[[], bytes]:
+    """Gather what the contract needs (GUI thread, a few reads), return the rendering (worker)."""
+    from desktop.documents.contract import build_contract_document, check_contractable
+    from desktop.store.templates_repo import TemplateRepository
+
+    check_contractable(offer)
+    accepted = None
+    for entry in backend.offers.audit(offer.id):
+        if entry.to_state is OfferState.ACCEPTEE:
+            accepted = entry.when.astimezone().date()
+    template = TemplateRepository(backend.db).get("contrat")
+    doc = build_contract_document(
+        offer,
+        backend.tariff,
+        backend.settings(),
+        template_text=template.body,
+        issued=backend.today(),
+        accepted_on=accepted,
+    )
+
+    def make() -> bytes:
+        from desktop.documents.contract import render_contract
+
+        return render_contract(doc)
+
+    return make
+
+
 class OfferActions:
     def __init__(self, window: MainWindow) -> None:
         self.w = window
         self.preview_widget: Any = None
+        self.finalising = False
         self._actions: dict[str, QAction] = {}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -110,7 +153,9 @@ class OfferActions:
         today = self.backend.today()
         acts = []
         finalise = self._action("finalise", "Finaliser l'offre…", self.finalise)
-        finalise.setEnabled(bool(offer is None or offer.is_draft) and bool(s.draft.lines))
+        finalise.setEnabled(
+            bool(offer is None or offer.is_draft) and bool(s.draft.lines) and not self.finalising
+        )
         acts.append(finalise)
         state = offer.state_on(today) if offer is not None else OfferState.BROUILLON
         allowed = MANUAL_TRANSITIONS.get(state, frozenset())
@@ -118,11 +163,15 @@ class OfferActions:
             (OfferState.ENVOYEE, "Marquer comme envoyée"),
             (OfferState.ACCEPTEE, "Marquer comme acceptée…"),
             (OfferState.REFUSEE, "Marquer comme refusée…"),
-            (OfferState.CONVERTIE, "Bon de commande (convertir)…"),
         ):
-            a = self._action(target.value, text, lambda t=target: self.set_state(t))
+            a = self._action(target.value, text, lambda _checked=False, t=target: self.set_state(t))
             a.setEnabled(offer is not None and target in allowed)
             acts.append(a)
+        contract = self._action("contract", "Bon de commande…", self.contract)
+        contract.setEnabled(
+            offer is not None and offer.state in (OfferState.ACCEPTEE, OfferState.CONVERTIE)
+        )
+        acts.append(contract)
         revise = self._action("revise", "Réviser (nouvelle version)", self.revise)
         try:
             if offer is None:
@@ -143,7 +192,7 @@ class OfferActions:
         if offer is None:
             return
         try:
-            offer.check_finalisable() if s.offer.quote is not None else None
+            offer.check_finalisable()
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
@@ -156,16 +205,71 @@ class OfferActions:
             no="Annuler",
         ):
             return
-        tariff, settings, today = self.backend.tariff, self.backend.settings(), self.backend.today()
+        self.w.bar.info("Finalisation : numéro et PDF en cours…", timeout_ms=0)
+        self.finalising = True
+        self.w.runner.run(
+            finalise_offer,
+            self.backend.db.path,
+            offer.id,
+            self.backend.tariff,
+            self.backend.settings(),
+            self.backend.today(),
+            on_result=self._finalised,
+            on_error=self._finalise_failed,
+            name="finalisation",
+        )
+
+    def _finalised(self, frozen: Any) -> None:
+        self.finalising = False
+        self.session.open_offer(frozen)
+        self.w.bar.success(
+            f"Offre {frozen.number} finalisée, valable jusqu'au "
+            f"{self.w.money.date(frozen.valid_until)} : imprimez-la ou enregistrez-la en PDF."
+        )
+        self.w.refresh_offers()
+
+    def _finalise_failed(self, error: BaseException) -> None:
+        self.finalising = False
+        if isinstance(error, ComptoirError):
+            message = f"Offre non finalisée : {error}"
+            if "réglages" in str(error):
+                from desktop.ui.message_bar import Level
+
+                self.w.bar.show_message(message, Level.ERROR, actions=(("Réglages…", self.w.open_settings),))
+            else:
+                self.w.bar.error(message)
+            return
+        raise error
+
+    def contract(self) -> None:
+        """The "Bon de commande" of an accepted offer; producing it converts the offer."""
+        offer = self.session.offer
+        if offer is None:
+            return
         try:
-            frozen = self.backend.offers.finalise(
-                offer.id, lambda o: render_offer_pdf(tariff, o, settings, today)
-            )
+            make = contract_pdf_maker(self.backend, offer)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
-        self.session.open_offer(frozen)
-        self.w.bar.success(f"Offre {frozen.number} finalisée.")
+        from desktop.ui import preview
+
+        self.preview_widget = preview.show_preview(
+            self.w,
+            self.w.runner,
+            make,
+            suggested_name=f"bon-de-commande-{offer.number}.pdf",
+            dialogs=self.w.dialogs,
+            title="Bon de commande",
+        )
+        if offer.state is OfferState.ACCEPTEE:
+            try:
+                self.backend.offers.set_state(offer.id, OfferState.CONVERTIE, "bon de commande établi")
+            except ComptoirError as exc:
+                self.w.bar.error(str(exc))
+                return
+            self.session.open_offer(self.backend.get_offer(offer.id))
+            self.w.bar.success(f"Bon de commande établi : l'offre {offer.number} est convertie.")
+            self.w.refresh_offers()
 
     def set_state(self, target: OfferState) -> None:
         offer = self.session.offer
@@ -189,6 +293,7 @@ class OfferActions:
             return
         self.session.open_offer(self.backend.get_offer(updated.id))
         self.w.bar.success(f"Offre {updated.number} : {target.label.lower()}.")
+        self.w.refresh_offers()
 
     def revise(self) -> None:
         offer = self.session.offer
@@ -201,3 +306,4 @@ class OfferActions:
             return
         self.session.open_offer(draft)
         self.w.bar.success(f"Révision de {offer.number} ouverte : modifiez-la puis finalisez-la.")
+        self.w.refresh_offers()

@@ -1,0 +1,122 @@
+"""Finalise (off the GUI thread), send, accept or refuse with a reason, revise, contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.core.offers import OfferState
+
+
+@pytest.fixture
+def ready_window(window, backend):
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    window.editor.add_product("gpec")
+    return window
+
+
+def act(window, key):
+    window._fill_offer_menu()
+    action = window.documents._actions[key]
+    assert action.isEnabled(), key
+    action.trigger()
+
+
+def finalise(qtbot, window, dialogs):
+    dialogs.script("confirm", True)
+    act(window, "finalise")
+    qtbot.waitUntil(lambda: window.session.read_only, timeout=10_000)
+    return window.session.offer
+
+
+def test_finalise_numbers_freezes_and_reads_only(qtbot, ready_window, dialogs, backend):
+    w = ready_window
+    offer = finalise(qtbot, w, dialogs)
+    assert offer.number.startswith("OFF-") and "-LAP1-" in offer.number
+    assert offer.state is OfferState.FINALISEE
+    assert backend.offers.pdf(offer.id)[:5] == b"%PDF-"
+    assert "finalisée" in w.bar.text
+    assert w.editor.frozen.isVisible() and not w.editor.catalogue.isEnabled()
+    w.editor.add_product("urban")  # refused quietly: nothing changes
+    assert [line.product for line in w.session.draft.lines] == ["delib", "gpec"]
+
+
+def test_finalise_without_device_code_points_to_the_settings(qtbot, window, backend, dialogs):
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    dialogs.script("confirm", True)
+    act(window, "finalise")
+    qtbot.waitUntil(lambda: "non finalisée" in window.bar.text, timeout=10_000)
+    assert [b.text() for b in window.bar.action_buttons()] == ["Réglages…"]
+    assert not window.session.read_only
+
+
+def test_send_refuse_needs_a_reason(qtbot, ready_window, dialogs, backend):
+    w = ready_window
+    offer = finalise(qtbot, w, dialogs)
+    act(w, "envoyee")
+    assert w.session.offer.state is OfferState.ENVOYEE
+    dialogs.script("ask_text", "")
+    act(w, "refusee")
+    assert "motif" in w.bar.text
+    assert backend.get_offer(offer.id).state is OfferState.ENVOYEE
+    dialogs.script("ask_text", "budget 2027 non voté")
+    act(w, "refusee")
+    assert backend.get_offer(offer.id).state is OfferState.REFUSEE
+    assert backend.offers.audit(offer.id)[-1].why == "budget 2027 non voté"
+
+
+def test_accept_then_contract_converts(qtbot, ready_window, dialogs, backend):
+    w = ready_window
+    offer = finalise(qtbot, w, dialogs)
+    act(w, "envoyee")
+    dialogs.script("ask_text", "délibération du Collège du 12/03")
+    act(w, "acceptee")
+    assert w.session.offer.state is OfferState.ACCEPTEE
+    act(w, "contract")
+    qtbot.waitUntil(lambda: w.documents.preview_widget.ready, timeout=15_000)
+    assert w.documents.preview_widget.pdf[:5] == b"%PDF-"
+    assert backend.get_offer(offer.id).state is OfferState.CONVERTIE
+    w.documents.preview_widget.window().close()
+
+
+def test_revise_opens_a_v2_draft(qtbot, ready_window, dialogs, backend):
+    w = ready_window
+    offer = finalise(qtbot, w, dialogs)
+    act(w, "revise")
+    draft = w.session.offer
+    assert draft.is_draft and draft.predecessor == offer.number and draft.version == 2
+    assert not w.session.read_only
+    w.editor.add_product("urban")
+    assert w.session.save_now()
+    assert [line.product for line in backend.get_offer(draft.id).request.lines] == ["delib", "gpec", "urban"]
+
+
+def test_preview_and_save_pdf_of_the_draft(qtbot, ready_window, dialogs, tmp_path):
+    w = ready_window
+    w.preview_action.trigger()
+    qtbot.waitUntil(lambda: w.documents.preview_widget is not None and w.documents.preview_widget.ready,
+                    timeout=15_000)
+    preview = w.documents.preview_widget
+    assert preview.document.pageCount() >= 1
+    assert w.session.offer is not None  # the draft was saved before printing
+    preview.window().close()
+    target = tmp_path / "projet.pdf"
+    dialogs.script("save_file", str(target))
+    w.pdf_action.trigger()  # "Enregistrer en PDF…": preview, then the save question
+    qtbot.waitUntil(target.exists, timeout=15_000)
+    assert target.read_bytes()[:5] == b"%PDF-"
+    w.documents.preview_widget.window().close()
+
+
+def test_print_goes_through_the_injected_dialog(qtbot, ready_window, dialogs):
+    w = ready_window
+    asked = []
+    dialogs.print_setup = lambda parent, printer: asked.append(printer) or False  # cancelled
+    w.print_action.trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=15_000)
+    w.documents.preview_widget.window().close()
