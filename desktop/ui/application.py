@@ -164,6 +164,7 @@ class Startup(QObject):
         self.backend = Backend.open(self.db_path, data)
         state = UiState(self.settings_path)
         self.window = MainWindow(self.backend, self.runner, self.dialogs, state, check_mode=self.check)
+        self.window.on_restore = self.restore
         self._close_splash()
         self.window.show()
         log.info("Fenêtre principale affichée en %.0f ms", (time.perf_counter() - _T0) * 1000)
@@ -178,6 +179,37 @@ class Startup(QObject):
                 on_result=lambda message: message and window.bar.error(message),
                 name="sauvegarde",
             )
+
+    def restore(self, file: Path) -> None:
+        """Replace the database by a backup, then reload every screen from it."""
+        from desktop.core.errors import ComptoirError
+        from desktop.store.backup import restore
+
+        old = self.window
+        old.discard_on_close = True  # its draft belongs to the replaced database
+        self.runner.wait_idle(5000)
+        self.backend.close()  # the restore must not happen under an open connection
+        try:
+            report = restore(self.db_path, file)
+            message = f"Base restaurée depuis {file.name}."
+            if report.previous_copy is not None:
+                message += f" L'ancienne base est gardée : {report.previous_copy}"
+        except ComptoirError as exc:
+            log.error("Restauration refusée : %s", exc)
+            message = f"Restauration impossible : {exc} La base n'a pas changé."
+        self.window = None
+        old.close()
+        old.deleteLater()
+
+        def reopened(window: Any) -> None:
+            self.ready.disconnect(reopened)
+            window.bar.info(message, timeout_ms=0)
+
+        self.ready.connect(reopened)
+        from desktop.ui.backend import load_startup_data
+
+        self.runner.run(load_startup_data, self.db_path, on_result=self._loaded,
+                        on_error=self._load_failed, name="rechargement")
 
     def _load_failed(self, error: BaseException) -> None:
         self._close_splash()

@@ -7,6 +7,7 @@ lines, totals) and the list of saved offers, in two tabs.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -25,6 +26,8 @@ from desktop.ui.tasks import TaskRunner
 from desktop.ui.ui_state import UiState
 
 log = logging.getLogger(__name__)
+
+BACKUP_FILTER = "Sauvegardes Comptoir (*.sqlite3 *.db);;Tous les fichiers (*)"
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +56,8 @@ class MainWindow(QMainWindow):
         self._settings_dialog: Any = None
         self._documents: Any = None
         self._sized = False
+        self.on_restore: Any = None  # set by the application: close, restore, reload
+        self.discard_on_close = False  # after a restore: nothing of this window is saved
 
         self.bar = MessageBar()
         self.session = OfferSession(backend, on_draft_id=self._remember_draft, parent=self)
@@ -119,6 +124,8 @@ class MainWindow(QMainWindow):
         self.find_action = a("Rechercher un membre", self.members.search.focus_search, "Ctrl+F")
         self.offers_action = a("Offres enregistrées", self.show_offers, "Ctrl+O")
         self.settings_action = a("Réglages…", self.open_settings, "Ctrl+,")
+        self.backup_action = a("Sauvegarder…", self.save_backup, tip="Copier toute la base dans un fichier")
+        self.restore_action = a("Restaurer…", self.restore_backup, tip="Remplacer la base par une sauvegarde")
         self.quit_action = a("Quitter", self.close, "Ctrl+Q")
         self.create_member_action = a("Nouveau membre…", self.members.create_member)
         self.edit_member_action = a("Modifier le membre…", lambda: self.members.edit_member())
@@ -133,7 +140,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
         for act in (self.new_action, self.save_action, None, self.preview_action, self.print_action,
-                    self.pdf_action, None, self.settings_action, None, self.quit_action):
+                    self.pdf_action, None, self.backup_action, self.restore_action, None,
+                    self.settings_action, None, self.quit_action):
             file_menu.addSeparator() if act is None else file_menu.addAction(act)
         edit_menu = bar.addMenu("É&dition")
         edit_menu.addAction(undo)
@@ -293,6 +301,65 @@ class MainWindow(QMainWindow):
         self._settings_dialog.destroyed.connect(lambda *_: setattr(self, "_settings_dialog", None))
         self._settings_dialog.open()
 
+    # -- backup and restore (the offer store's functions, on a worker) ------------------------
+    def save_backup(self) -> None:
+        from datetime import datetime
+
+        from desktop.store import backup
+
+        suggested = str(
+            backup.backup_dir(self.backend.db.path).parent
+            / f"comptoir-sauvegarde-{datetime.now():%Y%m%d-%H%M}.sqlite3"
+        )
+        path = self.dialogs.save_file(self, "Sauvegarder la base", suggested, BACKUP_FILTER)
+        if not path:
+            return
+        self.session.save_now()
+        self.bar.info("Sauvegarde en cours…", timeout_ms=0)
+        self.runner.run(
+            backup.backup,
+            self.backend.db.path,
+            Path(path),
+            on_result=lambda out: self.bar.success(f"Sauvegarde écrite : {out}", timeout_ms=8000),
+            on_error=self._storage_failed,
+            name="sauvegarde",
+        )
+
+    def restore_backup(self) -> None:
+        from desktop.store import backup
+
+        path = self.dialogs.open_file(self, "Restaurer une sauvegarde", BACKUP_FILTER)
+        if not path:
+            return
+        try:
+            info = backup.check_backup(Path(path))  # a bad file is refused before anything
+        except ComptoirError as exc:
+            self.bar.error(str(exc))
+            return
+        offers = getattr(info, "offers", None)
+        if not self.dialogs.confirm(
+            self,
+            "Restaurer une sauvegarde",
+            f"La base actuelle sera remplacée par {Path(path).name}"
+            + (f" ({offers} offres)" if offers is not None else "")
+            + ". Une copie de la base actuelle est gardée dans le dossier des sauvegardes. "
+            "Continuer ?",
+            yes="Restaurer",
+            no="Annuler",
+        ):
+            return
+        if self.on_restore is None:
+            self.bar.error("La restauration n'est pas disponible dans cette fenêtre.")
+            return
+        self.session.save_now()
+        self.on_restore(Path(path))
+
+    def _storage_failed(self, error: BaseException) -> None:
+        if isinstance(error, ComptoirError):
+            self.bar.error(str(error))
+            return
+        raise error
+
     def _settings_saved(self, _settings: Any) -> None:
         self.bar.success("Réglages enregistrés.")
 
@@ -346,6 +413,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Flush what is pending (called on close, and by the application on exit)."""
+        if self.discard_on_close:
+            return
         self.session.save_now()
         if not self.check_mode:
             self.state.set_geometry("main", self.saveGeometry())

@@ -1,0 +1,64 @@
+"""Fichier > Sauvegarder… and Restaurer…: a copy on a worker; a restore that reloads the app."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.core.quote import LineRequest
+from desktop.ui.application import Startup
+from desktop.ui.backend import Draft
+
+
+@pytest.fixture
+def started(qtbot, db_path, runner, dialogs, ui_state_path):
+    startup = Startup(db_path, runner, dialogs, settings_path=ui_state_path)
+    windows = []
+    startup.ready.connect(windows.append)
+    startup.start()
+    qtbot.waitUntil(lambda: bool(windows), timeout=10_000)
+    yield startup
+    if startup.window is not None:
+        startup.window.close()
+    runner.wait_idle(5000)
+    if startup.backend is not None:
+        startup.backend.close()
+    startup.lock.release()
+
+
+def add_draft(backend, text):
+    member = backend.index.search(text)[0]
+    draft = Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
+    return backend.save_draft(None, draft, backend.quote(draft))
+
+
+def test_backup_then_restore_brings_the_data_back(qtbot, started, dialogs, tmp_path):
+    window = started.window
+    kept = add_draft(started.backend, "nivelles")
+    copy = tmp_path / "copie.sqlite3"
+    dialogs.script("save_file", str(copy))
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: "Sauvegarde écrite" in window.bar.text, timeout=10_000)
+    assert copy.stat().st_size > 0
+
+    lost = add_draft(started.backend, "tournai")
+    assert {o.id for o in started.backend.list_offers()} == {kept.id, lost.id}
+
+    dialogs.script("open_file", str(copy))
+    dialogs.script("confirm", True)
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: started.window is not None and started.window is not window, timeout=10_000)
+    new = started.window
+    qtbot.waitUntil(lambda: "Base restaurée" in new.bar.text, timeout=5000)
+    assert {o.id for o in started.backend.list_offers()} == {kept.id}
+
+
+def test_a_file_that_is_not_a_backup_is_refused_before_anything(qtbot, started, dialogs, tmp_path):
+    window = started.window
+    bogus = tmp_path / "faux.sqlite3"
+    bogus.write_bytes(b"pas une base" * 50)
+    kept = add_draft(started.backend, "nivelles")
+    dialogs.script("open_file", str(bogus))
+    window.restore_action.trigger()
+    assert window.bar.isVisible() and window.bar.level.value == "error"
+    assert started.window is window
+    assert [o.id for o in started.backend.list_offers()] == [kept.id]
