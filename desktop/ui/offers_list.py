@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from html import escape
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,7 +20,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +38,42 @@ from desktop.ui.search_panel import SearchPanel
 from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+
+
+def offer_details_html(backend: Backend, summary: Any, money: MoneyText) -> str:
+    offers = backend.offers
+    title = summary.number or f"Brouillon (modifié le {money.date(summary.updated.astimezone().date())})"
+    parts = [f"<h3 style='margin:0'>{escape(title)} — {escape(summary.member_name or '')}</h3>"]
+    facts = [f"État : <b>{escape(summary.state.label)}</b>"]
+    if summary.valid_until:
+        facts.append(f"valable jusqu'au {money.date(summary.valid_until)}")
+    if summary.seller:
+        facts.append(f"établie par {escape(summary.seller)}")
+    facts.append(f"tarif {escape(summary.tariff)}")
+    parts.append("<p style='margin:2px 0'>" + " · ".join(facts) + "</p>")
+    if summary.stored_state is OfferState.BROUILLON:
+        outdated = {o.summary.id: o for o in offers.outdated_drafts()}
+        item = outdated.get(summary.id)
+        if item is not None:
+            parts.append(
+                f"<p style='color:#8a5300'>Le tarif {escape(item.tariff)} n'est plus en vigueur "
+                f"({escape(item.active)}). <a href='reprix'>Recalculer sur le tarif en vigueur…</a></p>"
+            )
+    if summary.predecessor:
+        try:
+            diff = offers.diff(summary.predecessor, summary.id)
+            lines = diff.descriptions() or ["aucune différence"]
+            parts.append(f"<p style='margin:6px 0 0 0'><b>Par rapport à {escape(summary.predecessor)} :</b></p><ul>")
+            parts.extend(f"<li>{escape(d)}</li>" for d in lines)
+            parts.append("</ul>")
+        except ComptoirError as exc:
+            parts.append(f"<p style='color:#555'>{escape(str(exc))}</p>")
+    parts.append("<p style='margin:6px 0 0 0'><b>Historique</b></p><ul>")
+    for entry in offers.audit(summary.id):
+        when = entry.when.astimezone().strftime("%d/%m/%Y %H:%M")
+        parts.append(f"<li>{when} — {escape(entry.who)} — {escape(entry.description)}</li>")
+    parts.append("</ul>")
+    return "".join(parts)
 
 
 class MemberPicker(QDialog):
@@ -76,6 +116,7 @@ class OffersList(QWidget):
         super().__init__(parent)
         self.setObjectName("offersList")
         self.backend = backend
+        self.money = money
         self.runner = runner
         self.dialogs = dialogs
         self.bar = bar
@@ -138,9 +179,20 @@ class OffersList(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
+        self.details = QTextBrowser()
+        self.details.setObjectName("offerDetails")
+        self.details.setOpenLinks(False)
+        self.details.anchorClicked.connect(self._link)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(split, 1)
         layout.addLayout(buttons)
 
         self._timer = QTimer(self)
@@ -149,7 +201,7 @@ class OffersList(QWidget):
         self._timer.timeout.connect(self.reload)
         self.filter.textChanged.connect(lambda _t: self._timer.start())
         self.state.currentIndexChanged.connect(lambda _i: self.reload())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self._update_actions()
 
     def reload(self, select: str | None = None) -> None:
@@ -177,6 +229,57 @@ class OffersList(QWidget):
     def _current(self):  # type: ignore[no-untyped-def]
         rows = self.table.selectionModel().selectedRows()
         return self.model.offer(rows[0].row()) if rows else None
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        self.show_details()
+
+    def show_details(self) -> None:
+        """History of the selected offer, what changed since its previous version, and
+        whether its tariff is still the one in force (with a link to re-price it)."""
+        summary = self._current()
+        if summary is None:
+            self.details.setHtml("<p style='color:#555'>Choisissez une offre pour voir son historique.</p>")
+            return
+        try:
+            html = offer_details_html(self.backend, summary, self.money)
+        except ComptoirError as exc:
+            html = f"<p style='color:#a61b1b'>{escape(str(exc))}</p>"
+        self.details.setHtml(html)
+
+    def _link(self, url: QUrl) -> None:
+        if url.toString() == "reprix":
+            self.reprice_selected()
+
+    def reprice_selected(self) -> None:
+        summary = self._current()
+        if summary is None:
+            return
+        try:
+            previews = self.backend.offers.reprice_preview([summary.id])
+        except ComptoirError as exc:
+            self.bar.error(str(exc))
+            return
+        if not previews:
+            self.bar.info("Ce brouillon suit déjà le tarif en vigueur.")
+            return
+        changes = "\n".join(f"• {d}" for d in previews[0].diff.descriptions()) or "• aucun montant ne change"
+        if not self.dialogs.confirm(
+            self,
+            "Recalculer sur le tarif en vigueur",
+            f"{previews[0].before.tariff} → {previews[0].after.tariff}\n\n{changes}\n\nAppliquer ?",
+            yes="Recalculer",
+            no="Annuler",
+        ):
+            return
+        try:
+            self.backend.offers.reprice_apply(previews)
+        except ComptoirError as exc:
+            self.bar.error(str(exc))
+            return
+        self.bar.success("Brouillon recalculé sur le tarif en vigueur.")
+        self.reload(select=summary.id)
+        self.changed.emit()
 
     def _update_actions(self) -> None:
         o = self._current()

@@ -94,6 +94,13 @@ def test_revise_opens_a_v2_draft(qtbot, ready_window, dialogs, backend):
     w.editor.add_product("urban")
     assert w.session.save_now()
     assert [line.product for line in backend.get_offer(draft.id).request.lines] == ["delib", "gpec", "urban"]
+    # the offers list shows what changed since v1, and the history
+    w.show_offers()
+    offers = w.offers_list
+    offers.table.selectRow(offers.model.row_of(draft.id))
+    text = offers.details.toPlainText()
+    assert f"Par rapport à {offer.number}" in text and "iA.Urban" in text
+    assert "Historique" in text and "Révision" in text
 
 
 def test_preview_and_save_pdf_of_the_draft(qtbot, ready_window, dialogs, tmp_path):
