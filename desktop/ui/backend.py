@@ -284,10 +284,10 @@ class Backend:
             offer = replace(offer, request=request, member=member, decision=decision, quote=quote)
         return self.offers.save_draft(offer)
 
-    def list_offers(self, text: str = "", state: Any = None) -> list[Any]:
+    def list_offers(self, text: str = "", state: Any = None, limit: int | None = None) -> list[Any]:
         from desktop.store.offers_repo import OfferFilter
 
-        return list(self.offers.list(OfferFilter(state=state, text=text)))
+        return list(self.offers.list(OfferFilter(state=state, text=text, limit=limit)))
 
     def get_offer(self, ref: str) -> Any:
         return self.offers.get(ref)

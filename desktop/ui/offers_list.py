@@ -39,6 +39,8 @@ from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
+LIST_LIMIT = 500
+
 
 def offer_details_html(backend: Backend, summary: Any, money: MoneyText) -> str:
     offers = backend.offers
@@ -208,13 +210,18 @@ class OffersList(QWidget):
         state = self.state.currentData()
         current = select or self._current_id()
         try:
-            offers = self.backend.list_offers(self.filter.text(), OfferState(state) if state else None)
+            offers = self.backend.list_offers(
+                self.filter.text(), OfferState(state) if state else None, limit=LIST_LIMIT
+            )
         except ComptoirError as exc:
             self.bar.error(str(exc))
             return
         self.model.set_offers(offers)
         n = len(offers)
-        self.count.setText(f"{n} offre{'s' if n > 1 else ''}")
+        if n >= LIST_LIMIT:  # a laptop with years of offers: the list stays instant
+            self.count.setText(f"les {LIST_LIMIT} plus récentes : précisez la recherche")
+        else:
+            self.count.setText(f"{n} offre{'s' if n > 1 else ''}")
         row = self.model.row_of(current) if current else -1
         if row < 0 and n:
             row = 0
