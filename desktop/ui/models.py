@@ -496,7 +496,9 @@ class OffersModel(QAbstractTableModel):
         o, col = self._rows[index.row()], index.column()
         if role == DISPLAY:
             if col == 0:
-                return o.number or "—"
+                if o.number:
+                    return o.number
+                return f"révision de {o.predecessor}" if o.predecessor else "—"
             if col == 1:
                 return o.member_name or "—"
             if col == 2:

@@ -195,7 +195,10 @@ class OfferEditor(QWidget):
         cat = decision.category if decision and decision.category else "catégorie à choisir"
         if cat.startswith("Cat "):
             cat = f"catégorie {cat[4:]}"
-        label = s.offer.label if s.offer is not None else "Nouvelle offre"
+        if s.offer is None:
+            label = "Nouvelle offre"
+        else:
+            label = s.offer.number or ("Révision (brouillon)" if s.offer.predecessor else "Brouillon")
         tariff = self.backend.tariff
         return (
             f"<b>{escape(label)}</b> — {escape(member.display_name)} · {cat} · "
