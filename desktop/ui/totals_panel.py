@@ -127,6 +127,8 @@ class TotalsPanel(QWidget):
             self.indexation.setValue(float(indexation * 100))
         finally:
             self._updating = False
+        if quote is not None and not quote.lines:
+            quote = None  # an empty offer has no budget yet: dashes, not 0,00 €
         self.years_model.set_quote(quote)
         self.table.setVisible(quote is not None)
         self._fit_table()
