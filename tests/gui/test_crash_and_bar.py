@@ -86,3 +86,17 @@ def test_qt_warnings_are_logged_and_counted(qtbot):
         logging.getLogger().removeHandler(counter)
     assert counter.count == 1
     assert "avertissement Qt d'essai" in counter.first[0]
+
+
+def test_a_crash_saves_the_pending_edit_before_reporting(qtbot, window, backend):
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    assert window.session.dirty  # the autosave timer has not fired yet
+    shown = []
+    handler = CrashHandler(show=shown.append)
+    handler.before_report.append(window.shutdown)
+    handler.handle(*_raise_and_capture())
+    assert shown and not window.session.dirty
+    stored = backend.get_offer(window.session.offer.id)
+    assert [line.product for line in stored.request.lines] == ["delib"]
