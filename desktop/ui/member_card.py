@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -66,9 +66,9 @@ class MemberCard(QWidget):
         self.address = QLabel()
         self.address.setWordWrap(True)
         self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.size = QLabel()
-        self.size.setObjectName("memberSize")
-        self.size.setWordWrap(True)
+        self.size_label = QLabel()
+        self.size_label.setObjectName("memberSize")
+        self.size_label.setWordWrap(True)
         self.category = QLabel()
         self.category.setObjectName("memberCategory")
         self.category.setStyleSheet("font-size: 13pt; font-weight: 600;")
@@ -109,7 +109,7 @@ class MemberCard(QWidget):
         lay.addWidget(self.kind)
         lay.addWidget(self.address)
         lay.addWidget(_section("Taille"))
-        lay.addWidget(self.size)
+        lay.addWidget(self.size_label)
         lay.addWidget(_section("Catégorie tarifaire"))
         lay.addWidget(self.category)
         lay.addWidget(self.trace)
@@ -134,9 +134,9 @@ class MemberCard(QWidget):
         self._scroll = scroll
         self.show_member(None, None)
 
-    def _emit(self, signal: Signal) -> None:  # type: ignore[valid-type]
+    def _emit(self, signal: SignalInstance) -> None:
         if self.member is not None:
-            signal.emit(self.member.id)  # type: ignore[attr-defined]
+            signal.emit(self.member.id)
 
     def show_member(self, member: Member | None, decision: CategoryDecision | None) -> None:
         self.member = member
@@ -157,7 +157,7 @@ class MemberCard(QWidget):
         self.kind.setText(" · ".join(bits))
         self.address.setText(member.address or "Adresse non renseignée")
         self.address.setStyleSheet("" if member.address else "color: #9a5b00;")
-        self.size.setText(self._size_text(member))
+        self.size_label.setText(self._size_text(member))
         if decision.category:
             text = _category_title(decision.category)
             if decision.overridden:

@@ -85,11 +85,13 @@ class MemberEditDialog(FormDialog):
                 else "Nombre d'habitants inconnu"
             ),
         )
-        self.size = QLineEdit()
-        self.size.setObjectName("size")
-        self.size.setPlaceholderText(f"nouveau nombre d'{unit}" if unit == "agents" else "nouveau nombre d'habitants")
+        self.size_field = QLineEdit()
+        self.size_field.setObjectName("size")
+        self.size_field.setPlaceholderText(
+            "nouveau nombre d'agents" if unit == "agents" else "nouveau nombre d'habitants"
+        )
         self.errors.add_row(f"Corriger le nombre d'{unit} :" if unit == "agents" else "Corriger la population :",
-                            self.size, "size", "value")
+                            self.size_field, "size", "value")
         self.as_of = _date_edit()
         self.as_of.setObjectName("as_of")
         self.errors.add_row("Chiffre au :", self.as_of, "as_of")
@@ -163,9 +165,9 @@ class MemberEditDialog(FormDialog):
 
     def submit(self) -> None:
         m = replace(self.member, address=self.address.text().strip(), installed=tuple(self.installed))
-        if self.size.text().strip():
+        if self.size_field.text().strip():
             what = "Nombre d'agents" if m.kind.counts_agents else "Population"
-            value = _whole_number(self.size.text(), "size", what)
+            value = _whole_number(self.size_field.text(), "size", what)
             m = m.with_size_correction(value, _py_date(self.as_of), self.source.text())
         elif self.source.text().strip():
             raise InvalidInput("Indiquez le chiffre corrigé, ou videz la source.", field="size")

@@ -100,7 +100,7 @@ class MessageBar(QFrame):
         return [
             w
             for i in range(self._actions.count())
-            if isinstance(w := self._actions.itemAt(i).widget(), QPushButton)
+            if isinstance(w := getattr(self._actions.itemAt(i), "widget", lambda: None)(), QPushButton)
         ]
 
     def dismiss(self) -> None:
@@ -116,7 +116,7 @@ class MessageBar(QFrame):
     def _clear_actions(self) -> None:
         while self._actions.count():
             item = self._actions.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:  # gone at once, not when the loop gets to deleteLater
                 widget.hide()
                 widget.setParent(None)

@@ -64,7 +64,7 @@ class NoticesPanel(QScrollArea):
     def rebuild(self) -> None:
         while self._rows.count():
             item = self._rows.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.setParent(None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
@@ -164,7 +165,7 @@ class OfferActions:
             (OfferState.ACCEPTEE, "Marquer comme acceptée…"),
             (OfferState.REFUSEE, "Marquer comme refusée…"),
         ):
-            a = self._action(target.value, text, lambda _checked=False, t=target: self.set_state(t))
+            a = self._action(target.value, text, partial(self.set_state, target))
             a.setEnabled(offer is not None and target in allowed)
             acts.append(a)
         contract = self._action("contract", "Bon de commande…", self.contract)

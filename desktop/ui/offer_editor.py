@@ -210,7 +210,7 @@ class OfferEditor(QWidget):
         if offer is None:
             return ""
         if not offer.is_draft:
-            return offer.state.label
+            return str(offer.state.label)
         when = offer.updated.astimezone().strftime("%H:%M:%S") if offer.updated else ""
         return f"Brouillon enregistré à {when}" if when else "Brouillon enregistré"
 

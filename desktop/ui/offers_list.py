@@ -90,7 +90,8 @@ class MemberPicker(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.search = SearchPanel(runner, lambda: (backend.index, backend.tariff))
-        self.search.member_chosen.connect(lambda mid: (on_chosen(mid), self.accept()))
+        self._on_chosen = on_chosen
+        self.search.member_chosen.connect(self._chosen)
         buttons = QDialogButtonBox()
         buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
@@ -100,6 +101,10 @@ class MemberPicker(QDialog):
         layout.addWidget(buttons)
         self.resize(560, 420)
         self.search.focus_search()
+
+    def _chosen(self, member_id: str) -> None:
+        self._on_chosen(member_id)
+        self.accept()
 
 
 class OffersList(QWidget):
@@ -233,7 +238,7 @@ class OffersList(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.offer(rows[0].row()).id if rows else None
 
-    def _current(self):  # type: ignore[no-untyped-def]
+    def _current(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
         return self.model.offer(rows[0].row()) if rows else None
 

@@ -113,7 +113,7 @@ class TaskRunner(QObject):
         ``on_error`` an exception is re-raised on the GUI thread, so it reaches the crash
         handler instead of vanishing.
         """
-        task = Task(name or getattr(fn, "__name__", "tâche"), self)
+        task = Task(name or str(getattr(fn, "__name__", "tâche")), self)
         if on_result is not None:
             task.succeeded.connect(on_result)
         task.failed.connect(on_error if on_error is not None else _reraise)

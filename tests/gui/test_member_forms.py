@@ -18,7 +18,7 @@ def test_population_correction_needs_a_source_then_changes_the_category(qtbot, w
     assert backend.decision(member).category == "Cat 5"
     window.members.edit_member()
     dialog = window.members.dialog
-    dialog.size.setText("41 000")
+    dialog.size_field.setText("41 000")
     dialog.ok_button.click()
     assert dialog.isVisible()
     assert "source" in dialog.errors.message("source")
@@ -31,7 +31,7 @@ def test_population_correction_needs_a_source_then_changes_the_category(qtbot, w
     assert saved.reference_size.value != 41_000  # the reference is kept
     card = window.members.card
     assert card.category.text() == "Catégorie 6"
-    assert "41" in card.size.text() and "référence" in card.size.text()
+    assert "41" in card.size_label.text() and "référence" in card.size_label.text()
     assert "corrigé" in card.trace.text().lower()
 
 

@@ -81,7 +81,7 @@ def test_search_build_check_undo_save_reopen_list(qtbot, make_window, backend, r
     assert card.category.text() == "Catégorie 5"
     for step in decision.trace:
         assert step.split(" : ")[0] in card.trace.text()
-    assert "habitants" in card.size.text()
+    assert "habitants" in card.size_label.text()
     assert window.session.draft.member_id == member.id  # an empty offer takes the member
 
     # -- Délib, AES with 9 schools, iA.Tech with an option ---------------------------------
