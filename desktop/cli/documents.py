@@ -13,9 +13,7 @@ reason), worded by the contract template stored in the database.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,27 +40,9 @@ def _date(text: str | None, option: str) -> date | None:
 
 def save_pdf(path: str, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (a half-written PDF never replaces a good one)."""
-    from desktop.store.faults import storage_errors
+    from desktop.store.files import write_atomically
 
-    out = Path(path).expanduser()
-    if out.is_dir():
-        raise InvalidInput(f"{out} est un dossier : indiquez le nom du fichier PDF à créer.")
-    if not out.parent.exists():
-        raise InvalidInput(
-            f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez-en un autre."
-        )
-    with storage_errors("écrire le fichier PDF", out):
-        fd, tmp = tempfile.mkstemp(prefix=".comptoir-", suffix=".pdf", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return out
+    return write_atomically(path, data, what="le fichier PDF")
 
 
 def _pages(pdf: bytes) -> int:

@@ -116,30 +116,9 @@ def _d(d: date | None) -> str:
 
 
 def _write_file(path: str, data: bytes) -> Path:
-    import os
-    import tempfile
+    from desktop.store.files import write_atomically
 
-    from desktop.store.faults import storage_errors
-
-    out = Path(path).expanduser()
-    if out.is_dir():
-        raise InvalidInput(f"{out} est un dossier : indiquez le nom du fichier à créer.")
-    if not out.parent.exists():
-        raise InvalidInput(
-            f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez-en un autre."
-        )
-    with storage_errors("écrire le fichier", out):
-        fd, tmp = tempfile.mkstemp(prefix=".comptoir-", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return out
+    return write_atomically(path, data)
 
 
 # --------------------------------------------------------------------------- registration

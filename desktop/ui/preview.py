@@ -18,7 +18,6 @@ print dialog is never shown (it would wait for a click nobody can give).
 from __future__ import annotations
 
 import logging
-import os
 import re
 import tempfile
 from collections.abc import Callable
@@ -30,6 +29,8 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QPageSize,
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
+
+from desktop.core.errors import ComptoirError
 
 log = logging.getLogger(__name__)
 
@@ -89,20 +90,12 @@ def safe_file_name(name: str) -> str:
 
 def write_pdf(path: str | Path, data: bytes) -> Path:
     """Write atomically: a half-written file never replaces a good one."""
+    from desktop.store.files import write_atomically
+
     out = Path(path)
     if out.suffix.lower() != ".pdf":
         out = out.with_name(out.name + ".pdf")
-    fd, tmp = tempfile.mkstemp(prefix=".comptoir-", suffix=".pdf", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return write_atomically(out, data, what="le fichier PDF")
 
 
 def print_document(document: QPdfDocument, printer: Any, *, max_dpi: int = MAX_PRINT_DPI) -> int:
@@ -302,8 +295,8 @@ class PdfPreview(QWidget):
             return None
         try:
             out = write_pdf(answer, self._pdf)
-        except OSError as exc:
-            self._on_error(_write_error(Path(answer), exc))
+        except ComptoirError as exc:  # French message: folder missing, disk full, read-only...
+            self._on_error(exc)
             return None
         self.status.setText(f"Enregistré : {out}")
         self.saved.emit(str(out))
@@ -316,8 +309,8 @@ class PdfPreview(QWidget):
         folder = self._temp_dir or Path(tempfile.mkdtemp(prefix="comptoir-apercu-"))
         try:
             path = write_pdf(folder / self.suggested_name, self._pdf)
-        except OSError as exc:
-            self._on_error(_write_error(folder, exc))
+        except ComptoirError as exc:
+            self._on_error(exc)
             return None
         if not self.dialogs.open_external(path):
             from desktop.core.errors import StorageError
@@ -334,12 +327,6 @@ class PdfPreview(QWidget):
 
 def _has_preview_api(obj: Any) -> bool:
     return obj is not None and all(hasattr(obj, m) for m in ("save_file", "print_setup", "open_external"))
-
-
-def _write_error(path: Path, exc: OSError) -> Exception:
-    from desktop.core.errors import StorageError
-
-    return StorageError(f"Impossible d'écrire {path} : {exc.strerror or exc}.")
 
 
 _OPEN_WINDOWS: set[QDialog] = set()
