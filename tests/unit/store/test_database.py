@@ -79,6 +79,7 @@ def test_open_creates_folders_and_sets_pragmas(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: survives power cuts
         assert not conn.in_transaction
         assert db.schema_version() == max(m.version for m in discover_migrations())
     finally:
