@@ -195,3 +195,26 @@ class Member:
                 field="reason",
             )
         return replace(self, category_override=CategoryOverride(category, reason.strip()))
+
+    def with_membership(
+        self, status: MembershipStatus, since: date | None, today: date
+    ) -> Member:
+        """The member with another membership status.
+
+        ``since`` (when the status began: affiliation, request, departure) is optional, may
+        not be later than ``today``, and a non-member has none.
+        """
+        from desktop.core.errors import InvalidInput
+
+        if since is not None and status is MembershipStatus.NON_MEMBRE:
+            raise InvalidInput(
+                "Un non-membre n'a pas de date d'affiliation : videz la date.",
+                field="membership_since",
+            )
+        if since is not None and since > today:
+            raise InvalidInput(
+                f"La date {since:%d/%m/%Y} est dans le futur (aujourd'hui : {today:%d/%m/%Y}) : "
+                "indiquez la date à laquelle ce statut a commencé.",
+                field="membership_since",
+            )
+        return replace(self, membership=Membership(status, since))

@@ -39,6 +39,7 @@ class FieldErrors:
         self._general = general
         self._labels: dict[str, QLabel] = {}
         self._widgets: dict[str, QWidget] = {}
+        self.hints: dict[str, QLabel] = {}  # the hint under a field, to change its text
 
     def add_row(
         self, label: str, widget: QWidget, key: str, *aliases: str, hint_text: str = "", form: QFormLayout | None = None
@@ -49,7 +50,8 @@ class FieldErrors:
         layout.setSpacing(2)
         layout.addWidget(widget)
         if hint_text:
-            layout.addWidget(hint(hint_text))
+            self.hints[key] = hint(hint_text)
+            layout.addWidget(self.hints[key])
         err = error_label()
         err.setObjectName(f"error_{key}")
         layout.addWidget(err)

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.create_member_action = a("Nouveau membre…", self.members.create_member)
         self.edit_member_action = a("Modifier le membre…", lambda: self.members.edit_member())
         self.category_action = a("Catégorie du membre…", lambda: self.members.choose_category())
+        self.membership_action = a("Affiliation du membre…", lambda: self.members.edit_membership())
         self.preview_action = a("Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P")
         self.print_action = a("Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P")
         self.pdf_action = a("Enregistrer en PDF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S")
@@ -152,8 +153,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
         member_menu = bar.addMenu("&Membre")
-        for act in (self.find_action, None, self.edit_member_action, self.category_action, None,
-                    self.create_member_action):
+        for act in (self.find_action, None, self.edit_member_action, self.category_action,
+                    self.membership_action, None, self.create_member_action):
             member_menu.addSeparator() if act is None else member_menu.addAction(act)
         self.offer_menu = bar.addMenu("&Offre")
         self.offer_menu.addAction(self.offers_action)

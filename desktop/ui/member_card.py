@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.categories import CategoryDecision
-from desktop.core.members import Headcount, Member
+from desktop.core.members import Headcount, Member, MembershipStatus
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
 
@@ -33,6 +33,7 @@ def _section(title: str) -> QLabel:
 class MemberCard(QWidget):
     edit_requested = Signal(str)
     category_requested = Signal(str)
+    membership_requested = Signal(str)
     new_offer_requested = Signal(str)
 
     def __init__(
@@ -79,6 +80,12 @@ class MemberCard(QWidget):
         self.membership = QLabel()
         self.membership.setObjectName("memberMembership")
         self.membership.setWordWrap(True)
+        self.membership_button = QPushButton("Changer…")
+        self.membership_button.setObjectName("membershipButton")
+        self.membership_button.setToolTip(
+            "Statut d'affiliation : associé, adhésion en cours, ancien membre ou non membre"
+        )
+        self.membership_button.clicked.connect(lambda: self._emit(self.membership_requested))
         self.installed = QListView()
         self.installed.setObjectName("memberInstalled")
         self.installed.setModel(installed)
@@ -114,7 +121,10 @@ class MemberCard(QWidget):
         lay.addWidget(self.category)
         lay.addWidget(self.trace)
         lay.addWidget(_section("Affiliation"))
-        lay.addWidget(self.membership)
+        membership_row = QHBoxLayout()
+        membership_row.addWidget(self.membership, 1)
+        membership_row.addWidget(self.membership_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(membership_row)
         lay.addWidget(_section("Produits iMio installés"))
         lay.addWidget(self.installed)
         lay.addWidget(self.installed_empty)
@@ -172,6 +182,8 @@ class MemberCard(QWidget):
         if member.membership.since:
             status += f" depuis le {self._money.date(member.membership.since)}"
         self.membership.setText(status)
+        associated = member.membership.status is MembershipStatus.ASSOCIE
+        self.membership.setStyleSheet("" if associated else "color: #9a5b00; font-weight: 600;")
         has_installed = bool(member.installed)
         self.installed.setVisible(has_installed)
         self.installed_empty.setVisible(not has_installed)

@@ -25,8 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import InvalidInput
-from desktop.core.members import InstalledProduct, InstallState, Member, MemberKind
+from desktop.core.members import (
+    InstalledProduct,
+    InstallState,
+    Member,
+    MemberKind,
+    MembershipStatus,
+)
 from desktop.ui.backend import Backend
+from desktop.ui.dates import format_date, parse_date
 from desktop.ui.form import FormDialog, hint
 from desktop.ui.money import MoneyText
 
@@ -322,4 +329,63 @@ class CategoryDialog(FormDialog):
     def submit(self) -> None:
         chosen = self.category.currentData()
         updated = self.member.with_override(chosen, self.reason.text())
+        self._on_saved(self.backend.save_member(updated))
+
+
+class MembershipDialog(FormDialog):
+    """Membership status (associé, adhésion en cours, ancien membre, non membre) and since when."""
+
+    SINCE_HINTS = {
+        MembershipStatus.ASSOCIE: "date d'affiliation ; laissez vide si vous ne la connaissez pas",
+        MembershipStatus.ADHESION_EN_COURS: "date de la demande d'adhésion ; facultative",
+        MembershipStatus.ANCIEN_MEMBRE: "date de départ ; facultative",
+        MembershipStatus.NON_MEMBRE: "pas de date pour un non-membre",
+    }
+
+    def __init__(
+        self,
+        member: Member,
+        backend: Backend,
+        on_saved: Callable[[Member], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(f"Affiliation — {member.display_name}", parent)
+        self.setObjectName("membershipDialog")
+        self.member = member
+        self.backend = backend
+        self._on_saved = on_saved
+        self.status = QComboBox()
+        self.status.setObjectName("membershipStatus")
+        for s in MembershipStatus:
+            self.status.addItem(s.label, s.value)
+        self.status.setCurrentIndex(self.status.findData(member.membership.status.value))
+        self.errors.add_row("Statut :", self.status, "membership_status")
+        self.since = QLineEdit(format_date(member.membership.since))
+        self.since.setObjectName("membershipSince")
+        self.since.setPlaceholderText("JJ/MM/AAAA")
+        self.since.setMaximumWidth(140)
+        self.errors.add_row("Depuis le :", self.since, "membership_since", hint_text=" ")
+        self.since_hint = self.errors.hints["membership_since"]
+        self.status.currentIndexChanged.connect(self._status_changed)
+        self.finish_layout()
+        self.setMinimumWidth(460)
+        self._status_changed()
+
+    @property
+    def chosen(self) -> MembershipStatus:
+        return MembershipStatus(self.status.currentData())
+
+    def _status_changed(self) -> None:
+        status = self.chosen
+        none = status is MembershipStatus.NON_MEMBRE
+        if none:
+            self.since.clear()
+        self.since.setEnabled(not none)
+        self.since_hint.setText(self.SINCE_HINTS[status].capitalize() + ".")
+
+    def submit(self) -> None:
+        since = parse_date(self.since.text(), "membership_since", "Depuis le")
+        updated = self.member.with_membership(self.chosen, since, self.backend.today())
+        if updated.membership == self.member.membership:
+            return  # nothing changed: nothing to save, nothing to undo
         self._on_saved(self.backend.save_member(updated))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from desktop.core.errors import ComptoirError
 from desktop.core.members import Member
 from desktop.ui.backend import Backend
 from desktop.ui.member_card import MemberCard
-from desktop.ui.message_bar import MessageBar
+from desktop.ui.message_bar import Level, MessageBar
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
 from desktop.ui.search_panel import SearchPanel
@@ -41,6 +44,7 @@ class MemberPanel(QWidget):
         self.search.field.textChanged.connect(self._text_changed)
         self.card.edit_requested.connect(self.edit_member)
         self.card.category_requested.connect(self.choose_category)
+        self.card.membership_requested.connect(self.edit_membership)
         self.card.new_offer_requested.connect(self.new_offer_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -76,33 +80,69 @@ class MemberPanel(QWidget):
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         dialog.open()  # type: ignore[attr-defined]
 
-    def edit_member(self, member_id: str | None = None) -> None:
+    def _target(self, member_id: str | None) -> Member | None:
         member = self.backend.member(member_id) if member_id else self.member
         if member is None:
             self.bar.info("Choisissez d'abord un membre (Ctrl+F).")
+        return member
+
+    def _saving(self, before: Member) -> Callable[[Member], None]:
+        """The callback of a form editing ``before``: show, then offer to undo."""
+        return lambda saved: self._saved(saved, before)
+
+    def edit_member(self, member_id: str | None = None) -> None:
+        member = self._target(member_id)
+        if member is None:
             return
         from desktop.ui.member_forms import MemberEditDialog
 
-        self._open(MemberEditDialog(member, self.backend, self.money, self._saved, self))
+        self._open(MemberEditDialog(member, self.backend, self.money, self._saving(member), self))
 
     def choose_category(self, member_id: str | None = None) -> None:
-        member = self.backend.member(member_id) if member_id else self.member
+        member = self._target(member_id)
         if member is None:
-            self.bar.info("Choisissez d'abord un membre (Ctrl+F).")
             return
         from desktop.ui.member_forms import CategoryDialog
 
-        self._open(CategoryDialog(member, self.backend, self._saved, self))
+        self._open(CategoryDialog(member, self.backend, self._saving(member), self))
+
+    def edit_membership(self, member_id: str | None = None) -> None:
+        member = self._target(member_id)
+        if member is None:
+            return
+        from desktop.ui.member_forms import MembershipDialog
+
+        self._open(MembershipDialog(member, self.backend, self._saving(member), self))
 
     def create_member(self) -> None:
         from desktop.ui.member_forms import MemberCreateDialog
 
         self._open(MemberCreateDialog(self.backend, self._created, self))
 
-    def _saved(self, member: Member) -> None:
+    def _saved(self, member: Member, before: Member | None = None) -> None:
         self.show_member(member.id)
-        self.bar.success(f"{member.display_name} : modifications enregistrées.")
         self.member_changed.emit(member.id)
+        text = f"{member.display_name} : modifications enregistrées."
+        if before is None:
+            self.bar.success(text)
+            return
+        self.bar.show_message(
+            text,
+            Level.SUCCESS,
+            actions=(("Annuler la modification", lambda: self.undo_edit(before)),),
+            timeout_ms=15000,
+        )
+
+    def undo_edit(self, before: Member) -> None:
+        """Put back the member as it was before the last card edit (stored again)."""
+        try:
+            restored = self.backend.save_member(before)
+        except ComptoirError as exc:
+            self.bar.error(f"Modification non annulée : {exc}")
+            return
+        self.show_member(restored.id)
+        self.member_changed.emit(restored.id)
+        self.bar.success(f"{restored.display_name} : modification annulée.")
 
     def _created(self, member: Member) -> None:
         self.show_member(member.id)
