@@ -66,14 +66,44 @@ def _where(path: Path | str | None) -> str:
     return f" ({path})" if path else ""
 
 
+_VOWELS = frozenset("aeiouàâäéèêëîïôöùûüœæ")
+# Words whose h is aspirated: no elision before them ("de hisser", "de heurter").
+_H_ASPIRE = frozenset(
+    {
+        "hacher", "haïr", "hâter", "hausser", "hanter", "harceler", "harasser", "hasarder",
+        "heurter", "hisser", "hocher", "huer", "hurler", "héler", "hérisser", "hiérarchiser",
+        "handicaper", "haler", "happer", "harponner", "hacker", "hall", "hangar", "hasard", "haut",
+        "hauteur", "haie", "homard", "honte", "hors", "housse", "huit", "hêtre", "héros",
+    }
+)
+
+
+def de(doing: str) -> str:
+    """``de`` before ``doing``, elided as French requires: "d'ouvrir", "d'écrire",
+    "d'héberger", "d'y accéder", but "de lire", "de hisser" (aspirated h)."""
+    text = doing.lstrip()
+    word = text.split(maxsplit=1)[0].casefold().strip("«»\"'(") if text else ""
+    if not word:
+        return f"de {text}"
+    first = word[0]
+    if (
+        first in _VOWELS
+        or word == "y"
+        or (first == "h" and word not in _H_ASPIRE)
+    ):
+        return f"d'{text}"
+    return f"de {text}"
+
+
 def map_error(exc: BaseException, doing: str, path: Path | str | None = None) -> ComptoirError:
     """The one place where sqlite3 and OS errors become French, typed errors.
 
-    ``doing`` completes "Impossible de ..." (e.g. "enregistrer le brouillon").
+    ``doing`` completes "Impossible de ..." (e.g. "enregistrer le brouillon"), elided
+    where French requires it ("Impossible d'ouvrir la base de données").
     """
     if isinstance(exc, ComptoirError):
         return exc
-    what = f"Impossible de {doing}{_where(path)}"
+    what = f"Impossible {de(doing)}{_where(path)}"
     if isinstance(exc, sqlite3.Error):
         text = str(exc)
         for marker, message in _TRIGGER_MESSAGES.items():
