@@ -141,6 +141,7 @@ class Backend:
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
         """``members``, ``settings``, ``offers``: repositories (default: the store's on ``db``)."""
+        members_injected = members
         if members is None:
             from desktop.store.members_repo import MemberRepository
 
@@ -153,6 +154,8 @@ class Backend:
         self._members = members
         self._settings_repo = settings
         self._offers: Any = offers
+        self._own_members = members_injected is None
+        self._own_offers = offers is None
         self._decisions: dict[str, CategoryDecision] = {}
 
     @classmethod
@@ -226,11 +229,11 @@ class Backend:
 
     def quote(self, draft: Draft) -> Quote | None:
         """The engine's quote of the draft, or None while no member is chosen."""
-        from desktop.core.pricing import build_quote
-
         member = self.member(draft.member_id) if draft.member_id else None
         if member is None:
-            return None
+            return None  # before the engine is imported: the empty start draft stays cheap
+        from desktop.core.pricing import build_quote
+
         decision = self.decision(member)
         request = draft.request(self.tariff.code, self.commune_has(member))
         return build_quote(self.tariff, request, member, decision, member.membership.status)
@@ -300,6 +303,24 @@ class Backend:
 
     def delete_draft(self, ref: str) -> None:
         self.offers.delete_draft(ref)
+
+    def outdated_drafts(self) -> dict[str, Any]:
+        """Drafts whose tariff is no longer in force: offer id -> ``OutdatedDraft``."""
+        return {o.summary.id: o for o in self.offers.outdated_drafts()}
+
+    # -- after the catalogue changed underneath (catalogue import) ----------------------------
+    def reload(self, data: StartupData) -> None:
+        """Take the catalogue and directory just read from the database (``load_startup_data``);
+        the store's repositories drop what they had cached."""
+        self.tariff = data.tariff
+        self.index = data.index
+        self._decisions.clear()
+        if self._own_members:
+            from desktop.store.members_repo import MemberRepository
+
+            self._members = MemberRepository(self.db)
+        if self._own_offers:
+            self._offers = None  # its pricer keeps the tariffs it loaded
 
 
 def decide(member: Member, tariff: Tariff, index: MemberIndex) -> CategoryDecision:

@@ -6,7 +6,7 @@ from string formatting here. No model computes anything the engine already compu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -31,12 +31,15 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 ALIGN = Qt.ItemDataRole.TextAlignmentRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
+BACKGROUND = Qt.ItemDataRole.BackgroundRole
 FONT = Qt.ItemDataRole.FontRole
 USER = Qt.ItemDataRole.UserRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 MUTED = QColor("#6b6b6b")
 WARN = QColor("#9a5b00")
 BAD = QColor("#a61b1b")
+STALE = QColor("#7a4700")  # a draft on a tariff no longer in force
+STALE_BACKGROUND = QColor("#fff1cc")
 
 
 def _bold() -> QFont:
@@ -461,11 +464,18 @@ class OffersModel(QAbstractTableModel):
         super().__init__(parent)
         self._money = money
         self._rows: list[Any] = []
+        self._outdated: dict[str, Any] = {}
 
-    def set_offers(self, offers: Sequence[Any]) -> None:
+    def set_offers(self, offers: Sequence[Any], outdated: Mapping[str, Any] | None = None) -> None:
+        """``outdated``: offer id -> ``OutdatedDraft`` (drafts whose tariff is no longer in force)."""
         self.beginResetModel()
         self._rows = list(offers)
+        self._outdated = dict(outdated or {})
         self.endResetModel()
+
+    def outdated(self, offer_id: str) -> Any:
+        """The ``OutdatedDraft`` of this offer, or None when its tariff is the one in force."""
+        return self._outdated.get(offer_id)
 
     def offer(self, row: int) -> Any:
         return self._rows[row]
@@ -512,11 +522,19 @@ class OffersModel(QAbstractTableModel):
                 text = self._money.money(amount)
                 return f"{text} *" if o.partial else text
             if col == 7:
+                if o.id in self._outdated:
+                    return f"{o.state.label} · ancien tarif"
                 return o.state.label
         if role == ALIGN and col in self.AMOUNTS:
             return RIGHT
         if role == TOOLTIP:
             bits = [o.label, o.member_name]
+            stale = self._outdated.get(o.id)
+            if stale is not None:
+                bits.append(
+                    f"Calculé sur le tarif {stale.tariff}, qui n'est plus en vigueur ({stale.active}) : "
+                    "clic droit > Recalculer sur le tarif en vigueur…"
+                )
             if o.partial:
                 bits.append("* totaux partiels : certaines lignes sont sur devis")
             if o.valid_until:
@@ -527,8 +545,12 @@ class OffersModel(QAbstractTableModel):
         if role == FOREGROUND and col == 7:
             from desktop.core.offers import OfferState
 
+            if o.id in self._outdated:
+                return QBrush(STALE)
             if o.state is OfferState.EXPIREE or o.state is OfferState.REFUSEE:
                 return QBrush(MUTED)
+        if role == BACKGROUND and col == 7 and o.id in self._outdated:
+            return QBrush(STALE_BACKGROUND)
         if role == self.OfferIdRole:
             return o.id
         return None

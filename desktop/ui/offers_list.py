@@ -7,7 +7,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -110,6 +110,7 @@ class MemberPicker(QDialog):
 class OffersList(QWidget):
     open_requested = Signal(str)  # offer id
     changed = Signal()
+    export_requested = Signal(object)  # the selected OfferSummary list
 
     def __init__(
         self,
@@ -151,7 +152,7 @@ class OffersList(QWidget):
         self.table.setObjectName("offersTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
@@ -177,6 +178,12 @@ class OffersList(QWidget):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(self.delete_selected)
         self.table.addAction(self.delete_action)
+        self.reprice_action = QAction("Recalculer sur le tarif en vigueur…", self)
+        self.reprice_action.setStatusTip("Voir les différences, puis recalculer ce brouillon")
+        self.reprice_action.triggered.connect(self.reprice_selected)
+        self.export_action = QAction("Exporter la sélection…", self)
+        self.export_action.setStatusTip("Écrire les offres finalisées sélectionnées dans un lot")
+        self.export_action.triggered.connect(lambda: self.export_requested.emit(self.selected()))
 
         buttons = QHBoxLayout()
         for action in (self.open_action, self.duplicate_action, self.duplicate_other_action, self.delete_action):
@@ -218,10 +225,11 @@ class OffersList(QWidget):
             offers = self.backend.list_offers(
                 self.filter.text(), OfferState(state) if state else None, limit=LIST_LIMIT
             )
+            outdated = self.backend.outdated_drafts()
         except ComptoirError as exc:
             self.bar.error(str(exc))
             return
-        self.model.set_offers(offers)
+        self.model.set_offers(offers, outdated)
         n = len(offers)
         if n >= LIST_LIMIT:  # a laptop with years of offers: the list stays instant
             self.count.setText(f"les {LIST_LIMIT} plus récentes : précisez la recherche")
@@ -231,16 +239,40 @@ class OffersList(QWidget):
         if row < 0 and n:
             row = 0
         if row >= 0:
-            self.table.selectRow(row)
+            self._select_row(row)
         self._update_actions()
+
+    def select_offer(self, offer_id: str) -> bool:
+        """Make this offer the only selected one (whatever keys are held down)."""
+        row = self.model.row_of(offer_id)
+        if row >= 0:
+            self._select_row(row)
+        return row >= 0
+
+    def _select_row(self, row: int) -> None:
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
 
     def _current_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.offer(rows[0].row()).id if rows else None
 
     def _current(self) -> Any:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.offer(rows[0].row()) if rows else None
+        """The offer the details are about: the current row if selected, else the first."""
+        selection = self.table.selectionModel()
+        rows = selection.selectedRows()
+        if not rows:
+            return None
+        current = self.table.currentIndex()
+        row = current.row() if current.isValid() and selection.isRowSelected(current.row()) else rows[0].row()
+        return self.model.offer(row)
+
+    def selected(self) -> list[Any]:
+        """Every selected offer (``OfferSummary``), in the order of the list."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.offer(r) for r in rows]
 
     def _selection_changed(self) -> None:
         self._update_actions()
@@ -275,11 +307,13 @@ class OffersList(QWidget):
         if not previews:
             self.bar.info("Ce brouillon suit déjà le tarif en vigueur.")
             return
-        changes = "\n".join(f"• {d}" for d in previews[0].diff.descriptions()) or "• aucun montant ne change"
+        p = previews[0]
+        changes = "\n".join(f"• {d}" for d in p.diff.descriptions()) or "• aucun montant ne change"
         if not self.dialogs.confirm(
             self,
             "Recalculer sur le tarif en vigueur",
-            f"{previews[0].before.tariff} → {previews[0].after.tariff}\n\n{changes}\n\nAppliquer ?",
+            f"Brouillon pour {summary.member_name or 'aucun membre'} : tarif {p.before.tariff} → "
+            f"{p.after.tariff}.\n\nCe qui change :\n{changes}\n\nRecalculer ce brouillon ?",
             yes="Recalculer",
             no="Annuler",
         ):
@@ -298,14 +332,26 @@ class OffersList(QWidget):
         for a in (self.open_action, self.duplicate_action, self.duplicate_other_action):
             a.setEnabled(o is not None)
         self.delete_action.setEnabled(o is not None and o.stored_state is OfferState.BROUILLON)
+        self.reprice_action.setEnabled(o is not None and self.model.outdated(o.id) is not None)
+        self.export_action.setEnabled(any(s.number for s in self.selected()))
+
+    def context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        for a in (self.open_action, self.duplicate_action, self.duplicate_other_action, self.delete_action):
+            menu.addAction(a)
+        menu.addSeparator()
+        o = self._current()
+        if o is not None and self.model.outdated(o.id) is not None:
+            menu.addAction(self.reprice_action)
+        menu.addAction(self.export_action)
+        return menu
 
     def _menu(self, pos) -> None:  # type: ignore[no-untyped-def]
         if self.table.indexAt(pos).row() < 0:
             return
-        menu = QMenu(self)
-        for a in (self.open_action, self.duplicate_action, self.duplicate_other_action, self.delete_action):
-            menu.addAction(a)
+        menu = self.context_menu()
         menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def open_selected(self) -> None:
         o = self._current()

@@ -97,7 +97,7 @@ def test_revise_opens_a_v2_draft(qtbot, ready_window, dialogs, backend):
     # the offers list shows what changed since v1, and the history
     w.show_offers()
     offers = w.offers_list
-    offers.table.selectRow(offers.model.row_of(draft.id))
+    assert offers.select_offer(draft.id)
     text = offers.details.toPlainText()
     assert f"Par rapport à {offer.number}" in text and "iA.Urban" in text
     assert "Historique" in text and "Révision" in text

@@ -1,0 +1,77 @@
+"""Drafts on a tariff no longer in force: a badge in the offers table itself, and re-pricing
+from the table's context menu that shows the differences before it writes anything."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from desktop.core.quote import LineRequest
+from desktop.ui.backend import Draft
+from desktop.ui.models import BACKGROUND, TOOLTIP, OffersModel
+
+STATE = OffersModel.HEADERS.index("État")
+
+
+def saved_draft(backend, text, *lines):
+    member = backend.index.search(text)[0]
+    draft = Draft(member_id=member.id, lines=tuple(lines))
+    return backend.save_draft(None, draft, backend.quote(draft))
+
+
+def state_cell(offers, offer_id):
+    return offers.model.index(offers.model.row_of(offer_id), STATE)
+
+
+def test_outdated_draft_has_a_badge_in_the_table(qtbot, window, backend, next_year):
+    old = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    window.show_offers()
+    offers = window.offers_list
+    assert offers.model.data(state_cell(offers, old.id)) == "Brouillon"
+    assert offers.model.data(state_cell(offers, old.id), BACKGROUND) is None
+    next_year()
+    offers.reload()
+    cell = state_cell(offers, old.id)
+    assert offers.model.data(cell) == "Brouillon · ancien tarif"
+    assert offers.model.data(cell, BACKGROUND) is not None
+    assert "imio-2024" in offers.model.data(cell, TOOLTIP) and "imio-2026" in offers.model.data(cell, TOOLTIP)
+
+
+def test_reprice_from_the_context_menu_shows_the_differences_first(qtbot, window, backend, dialogs, next_year):
+    old = saved_draft(backend, "nivelles", LineRequest("delib", {}), LineRequest("aes", {"schools": Decimal(9)}))
+    fresh = saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    window.show_offers()
+    offers = window.offers_list
+    assert offers.select_offer(fresh.id)
+    assert "Recalculer sur le tarif en vigueur…" not in [a.text() for a in offers.context_menu().actions()]
+    next_year()
+    offers.reload(select=old.id)
+    menu = [a.text() for a in offers.context_menu().actions()]
+    assert "Recalculer sur le tarif en vigueur…" in menu
+    assert offers.reprice_action.isEnabled()
+
+    dialogs.script("confirm", False)  # looked at the differences, said no
+    offers.reprice_action.trigger()
+    shown = dialogs.texts[-1]
+    assert "imio-2024 → imio-2026" in shown and "Total annuel" in shown
+    assert backend.get_offer(old.id).request.tariff == "imio-2024"  # nothing written
+    assert offers.model.data(state_cell(offers, old.id)) == "Brouillon · ancien tarif"
+
+    dialogs.script("confirm", True)
+    offers.reprice_action.trigger()
+    repriced = backend.get_offer(old.id)
+    assert repriced.request.tariff == "imio-2026"
+    assert repriced.quote.totals.annual > old.quote.totals.annual  # the new grid is dearer
+    assert offers.model.data(state_cell(offers, old.id)) == "Brouillon"
+    assert "recalculé" in window.bar.text
+    assert offers.select_offer(old.id)
+    assert not offers.reprice_action.isEnabled()
+
+
+def test_selection_spans_several_offers(qtbot, window, backend):
+    a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    b = saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    window.show_offers()
+    offers = window.offers_list
+    offers.table.selectAll()
+    assert {s.id for s in offers.selected()} == {a.id, b.id}
+    assert not offers.export_action.isEnabled()  # drafts only: nothing would travel
