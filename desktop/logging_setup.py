@@ -9,7 +9,6 @@ command's stderr is reserved for the French messages meant for the user.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 
@@ -51,9 +50,7 @@ def configure_logging(level: int = logging.INFO) -> Path:
     if _handler is not None and target == _log_file:
         return target
 
-    handler = logging.handlers.RotatingFileHandler(
-        target, maxBytes=_MAX_BYTES, backupCount=_BACKUPS, encoding="utf-8", delay=True
-    )
+    handler = SizeRotatingFileHandler(target, max_bytes=_MAX_BYTES, backups=_BACKUPS)
     handler.setFormatter(logging.Formatter(_FORMAT))
     root = logging.getLogger()
     if _handler is not None:
@@ -64,6 +61,50 @@ def configure_logging(level: int = logging.INFO) -> Path:
     logging.captureWarnings(True)
     _handler, _log_file = handler, target
     return target
+
+
+class SizeRotatingFileHandler(logging.FileHandler):
+    """A file that is renamed ``.1`` (``.1`` to ``.2``...) when it would exceed ``max_bytes``.
+
+    The policy of ``logging.handlers.RotatingFileHandler``, without importing that module at
+    start-up (it loads sockets, pickle and queues for handlers the application never uses).
+    """
+
+    def __init__(self, path: Path, *, max_bytes: int, backups: int) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.max_bytes = max_bytes
+        self.backups = backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._would_overflow(record):
+                self.rotate()
+        except Exception:
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _would_overflow(self, record: logging.LogRecord) -> bool:
+        if self.max_bytes <= 0 or not os.path.isfile(self.baseFilename):
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        self.stream.seek(0, os.SEEK_END)
+        return self.stream.tell() + len(f"{self.format(record)}\n") >= self.max_bytes
+
+    def rotate(self) -> None:
+        """comptoir.log -> comptoir.log.1 -> ... -> comptoir.log.<backups> (dropped after)."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        base = self.baseFilename
+        if self.backups <= 0:
+            os.remove(base)
+            return
+        for i in range(self.backups - 1, 0, -1):
+            if os.path.exists(f"{base}.{i}"):
+                os.replace(f"{base}.{i}", f"{base}.{i + 1}")
+        os.replace(base, f"{base}.1")
 
 
 def _writable_log_file(folder: Path) -> Path:

@@ -165,7 +165,9 @@ class Backend:
 
         if data is None:
             data = load_startup_data(db_path)
-        db = open_database(db_path)
+        # load_startup_data has just migrated and seeded the file: no need to checksum the
+        # seed files again on the GUI thread (a pending migration would still be applied)
+        db = open_database(db_path, seed=False)
         return cls(db, data.tariff, data.index, **kwargs)
 
     def close(self) -> None:

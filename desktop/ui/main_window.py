@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.errors import ComptoirError
 from desktop.ui.backend import Backend
@@ -20,10 +28,12 @@ from desktop.ui.dialogs import Dialogs
 from desktop.ui.member_panel import MemberPanel
 from desktop.ui.message_bar import Level, MessageBar
 from desktop.ui.money import MoneyText
-from desktop.ui.offer_editor import OfferEditor
 from desktop.ui.offer_session import OfferSession
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.ui_state import UiState
+
+if TYPE_CHECKING:
+    from desktop.ui.offer_editor import OfferEditor
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +63,7 @@ class MainWindow(QMainWindow):
             backend.tariff.currency,
         )
         self._offers_list: Any = None
+        self._editor: OfferEditor | None = None  # built on first use: a faster start
         self._settings_dialog: Any = None
         self._documents: Any = None
         self._sized = False
@@ -62,10 +73,10 @@ class MainWindow(QMainWindow):
         self.bar = MessageBar()
         self.session = OfferSession(backend, on_draft_id=self._remember_draft, parent=self)
         self.members = MemberPanel(backend, runner, self.money, self.bar)
-        self.editor = OfferEditor(self.session, backend, self.money, dialogs, self.bar)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
-        self.tabs.addTab(self.editor, "Offre en cours")
+        self.editor_placeholder = self._start_page()
+        self.tabs.addTab(self.editor_placeholder, "Offre en cours")
         self.offers_placeholder = QWidget()
         self.tabs.addTab(self.offers_placeholder, "Offres enregistrées")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -148,9 +159,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
-        edit_menu.addAction(self.editor.remove_action)
-        edit_menu.addAction(self.editor.edit_action)
-        edit_menu.addSeparator()
+        self._line_actions_at = edit_menu.addSeparator()  # the editor's, once it is built
+        self.edit_menu = edit_menu
         edit_menu.addAction(self.find_action)
         member_menu = bar.addMenu("&Membre")
         for act in (self.find_action, None, self.edit_member_action, self.category_action,
@@ -198,6 +208,44 @@ class MainWindow(QMainWindow):
         self.session.saved.connect(self._saved)
         self.session.opened.connect(self._session_opened)
         self.session.changed.connect(self._update_title)
+
+    # -- the offer editor (built on first use: the window appears without it) ---------------
+    @property
+    def editor(self) -> OfferEditor:
+        if self._editor is None:
+            from desktop.ui.offer_editor import OfferEditor
+
+            editor = OfferEditor(self.session, self.backend, self.money, self.dialogs, self.bar)
+            self._editor = editor
+            self.edit_menu.insertActions(self._line_actions_at, [editor.remove_action, editor.edit_action])
+            index = self.tabs.indexOf(self.editor_placeholder)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, editor, "Offre en cours")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            self.editor_placeholder.deleteLater()
+        return self._editor
+
+    def _start_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("startPage")
+        text = QLabel(
+            "Aucune offre ouverte.\n\nCherchez un membre (Ctrl+F) et ouvrez-le pour commencer son "
+            "offre, ou commencez une offre maintenant (Ctrl+N)."
+        )
+        text.setWordWrap(True)
+        text.setStyleSheet("color: #555;")
+        start = QPushButton("Nouvelle offre")
+        start.setObjectName("startOffer")
+        start.clicked.connect(self.new_offer)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.addWidget(text)
+        layout.addWidget(start, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        return page
 
     # -- documents and lifecycle (lazy: PDF code loads on first use) -------------------------
     @property
