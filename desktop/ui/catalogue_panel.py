@@ -120,6 +120,11 @@ class CataloguePanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(hint)
 
+    def set_tariff(self, tariff: Tariff) -> None:
+        """Show another catalogue (after a catalogue import), keeping the filter typed."""
+        self.model.set_tariff(tariff)
+        self._filter(self.filter.text())
+
     def _filter(self, text: str) -> None:
         self.proxy.set_text(text)
         self.view.expandAll()

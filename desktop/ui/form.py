@@ -132,13 +132,15 @@ class FormDialog(QDialog):
         super().showEvent(event)
         self.refit()
 
-    def submit(self) -> None:  # pragma: no cover - overridden
+    def submit(self) -> bool | None:  # pragma: no cover - overridden
+        """Do the work; raise ``InvalidInput`` to show what is wrong, return False to stay open."""
         raise NotImplementedError
 
     def _try_submit(self) -> None:
         self.errors.clear()
         try:
-            self.submit()
+            if self.submit() is False:  # e.g. a file choice cancelled: stay open, say nothing
+                return
         except ComptoirError as error:
             self.errors.show(error)
             self.refit()

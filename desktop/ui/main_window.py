@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self._editor: OfferEditor | None = None  # built on first use: a faster start
         self._settings_dialog: Any = None
         self._documents: Any = None
+        self._exchange: Any = None
         self._sized = False
         self.on_restore: Any = None  # set by the application: close, restore, reload
         self.discard_on_close = False  # after a restore: nothing of this window is saved
@@ -100,11 +101,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_geometry()
-        self.statusBar().showMessage(
-            f"{backend.tariff.title} · {len(backend.index)} membres · base {backend.db.path}"
-            if hasattr(backend.db, "path")
-            else backend.tariff.title
-        )
+        self._show_data_status()
         self.session.new()
         if not check_mode:
             QTimer.singleShot(0, self._offer_last_draft)
@@ -137,6 +134,12 @@ class MainWindow(QMainWindow):
         self.settings_action = a("Réglages…", self.open_settings, "Ctrl+,")
         self.backup_action = a("Sauvegarder…", self.save_backup, tip="Copier toute la base dans un fichier")
         self.restore_action = a("Restaurer…", self.restore_backup, tip="Remplacer la base par une sauvegarde")
+        self.export_offers_action = a("Exporter des offres…", lambda: self.exchange.export_offers(),
+                                      tip="Écrire des offres finalisées dans un lot pour le siège")
+        self.import_offers_action = a("Importer des offres…", lambda: self.exchange.import_offers(),
+                                      tip="Ajouter les offres d'un lot venu d'un autre appareil")
+        self.import_catalogue_action = a("Importer le catalogue…", lambda: self.exchange.import_catalogue(),
+                                         tip="Remplacer tarifs et annuaire par le lot du siège")
         self.quit_action = a("Quitter", self.close, "Ctrl+Q")
         self.create_member_action = a("Nouveau membre…", self.members.create_member)
         self.edit_member_action = a("Modifier le membre…", lambda: self.members.edit_member())
@@ -152,7 +155,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
         for act in (self.new_action, self.save_action, None, self.preview_action, self.print_action,
-                    self.pdf_action, None, self.backup_action, self.restore_action, None,
+                    self.pdf_action, None, self.export_offers_action, self.import_offers_action,
+                    self.import_catalogue_action, None, self.backup_action, self.restore_action, None,
                     self.settings_action, None, self.quit_action):
             file_menu.addSeparator() if act is None else file_menu.addAction(act)
         edit_menu = bar.addMenu("É&dition")
@@ -227,6 +231,30 @@ class MainWindow(QMainWindow):
             self.tabs.blockSignals(False)
             self.editor_placeholder.deleteLater()
         return self._editor
+
+    # -- offline teams: bundles of offers, catalogue from head office (loaded on first use) ----
+    @property
+    def exchange(self) -> Any:
+        if self._exchange is None:
+            from desktop.ui.exchange import Exchange
+
+            self._exchange = Exchange(self)
+        return self._exchange
+
+    def reload_catalogue(self) -> None:
+        """The catalogue and directory were replaced (import): every screen reads them again."""
+        self.members.reload()
+        if self._editor is not None:
+            self._editor.set_tariff(self.backend.tariff)
+        self.session.requote()
+        self._show_data_status()
+
+    def _show_data_status(self) -> None:
+        b = self.backend
+        path = getattr(b.db, "path", None)
+        self.statusBar().showMessage(
+            f"{b.tariff.title} · {len(b.index)} membres" + (f" · base {path}" if path else "")
+        )
 
     def _start_page(self) -> QWidget:
         page = QWidget()
@@ -326,6 +354,7 @@ class MainWindow(QMainWindow):
             w = OffersList(self.backend, self.runner, self.money, self.dialogs, self.bar)
             w.open_requested.connect(self.open_offer)
             w.deleted.connect(self.session.forget_offer)
+            w.export_requested.connect(lambda selection: self.exchange.export_offers(selection))
             self._offers_list = w
             index = self.tabs.indexOf(self.offers_placeholder)
             self.tabs.blockSignals(True)

@@ -72,6 +72,12 @@ class MemberPanel(QWidget):
         self.card.show_member(member, decision)
         self.card.setVisible(True)
 
+    def reload(self) -> None:
+        """The directory and catalogue were replaced (import): show the member as it is now."""
+        self.installed_model.set_tariff(self.backend.tariff)
+        current = self.member
+        self.show_member(current.id if current is not None and self.backend.member(current.id) else None)
+
     # -- forms ---------------------------------------------------------------------------
     def _open(self, dialog: QWidget) -> None:
         if self.dialog is not None:

@@ -118,12 +118,21 @@ class CatalogueModel(QAbstractItemModel):
 
     def __init__(self, tariff: Tariff, parent: Any = None) -> None:
         super().__init__(parent)
+        self._read(tariff)
+
+    def _read(self, tariff: Tariff) -> None:
         groups: dict[Family, list[Product]] = {f: [] for f in Family}
         for p in sorted(tariff.products.values(), key=lambda p: p.order):
             groups.setdefault(p.family, []).append(p)
         self._families = [f for f in groups if groups[f]]
         self._products = [groups[f] for f in self._families]
         self._tariff = tariff
+
+    def set_tariff(self, tariff: Tariff) -> None:
+        """Another catalogue (imported from head office)."""
+        self.beginResetModel()
+        self._read(tariff)
+        self.endResetModel()
 
     # internalId: 0 for a family row, family position + 1 for a product row
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
@@ -214,6 +223,11 @@ class QuoteLinesModel(QAbstractTableModel):
         self._money = money
         self._tariff = tariff
         self._lines: list[QuoteLine] = []
+
+    def set_tariff(self, tariff: Tariff) -> None:
+        self.beginResetModel()
+        self._tariff = tariff
+        self.endResetModel()
 
     def set_quote(self, quote: Quote | None) -> None:
         new = list(quote.lines) if quote is not None else []
@@ -362,6 +376,11 @@ class InstalledModel(QAbstractListModel):
         self._tariff = tariff
         self._money = money
         self._items: list[InstalledProduct] = []
+
+    def set_tariff(self, tariff: Tariff) -> None:
+        self.beginResetModel()
+        self._tariff = tariff
+        self.endResetModel()
 
     def set_items(self, items: Sequence[InstalledProduct]) -> None:
         self.beginResetModel()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.catalogue import Tariff
 from desktop.ui.backend import Backend
 from desktop.ui.catalogue_panel import CataloguePanel
 from desktop.ui.dialogs import Dialogs
@@ -147,6 +148,12 @@ class OfferEditor(QWidget):
         self.refresh()
 
     # -- showing -------------------------------------------------------------------------
+    def set_tariff(self, tariff: Tariff) -> None:
+        """The catalogue was replaced (import): list its products, name lines with it."""
+        self.lines_model.set_tariff(tariff)
+        self.catalogue.set_tariff(tariff)
+        self.refresh()
+
     def refresh(self) -> None:
         s = self.session
         quote = s.quote

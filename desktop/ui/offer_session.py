@@ -137,6 +137,11 @@ class OfferSession(QObject):
         """Re-price after a change outside the draft (member edited, category chosen)."""
         self._set(self.draft, touch=self.draft.member_id is not None)
 
+    def requote(self) -> None:
+        """Show the draft priced on the catalogue in force now (after a catalogue import),
+        without writing it: the stored draft changes at the next edit."""
+        self._set(self.draft, touch=False)
+
     # -- opening -------------------------------------------------------------------------
     def new(self, member_id: str | None = None) -> None:
         self.save_now()

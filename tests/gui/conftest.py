@@ -149,5 +149,21 @@ def publish_next_year(db_path, code: str = "imio-2026", valid_from=None) -> str:
 
 @pytest.fixture
 def next_year(db_path):
-    """Call it to publish head office's next grid into this test's database."""
-    return lambda **kw: publish_next_year(db_path, **kw)
+    """Call it to publish head office's next grid into this test's database (or ``path``)."""
+    return lambda path=None, **kw: publish_next_year(path or db_path, **kw)
+
+
+@pytest.fixture
+def other_db(seeded_db_path, tmp_path):
+    """Another device's database (a laptop, head office): a fresh copy of the seeded one."""
+    import sqlite3
+
+    def make(name: str):
+        target = tmp_path / f"{name}.db"
+        with sqlite3.connect(seeded_db_path) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        return target
+
+    return make

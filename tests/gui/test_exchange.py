@@ -1,0 +1,258 @@
+"""Offline teams from the Fichier menu: export offers (selection or since a date), import a
+laptop's offers (report, conflicts never overwritten), import head office's catalogue (all or
+nothing, screens reloaded). Files come from the scripted dialog service; work runs on a worker
+while the status bar shows it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from datetime import timedelta
+
+import pytest
+
+from desktop.core.quote import LineRequest
+from desktop.ui.backend import Backend, Draft, load_startup_data
+
+
+def fake_pdf(offer) -> bytes:
+    return b"%PDF-1.4 essai " + offer.number.encode()
+
+
+def prepare(backend, device="LAP1"):
+    backend.save_settings(backend.settings().with_changes(device_code=device, seller_name="Anne Dupont"))
+
+
+def finalised(backend, text, *products):
+    member = backend.index.search(text)[0]
+    draft = Draft(member_id=member.id, lines=tuple(LineRequest(p, {}) for p in products))
+    saved = backend.save_draft(None, draft, backend.quote(draft))
+    return backend.offers.finalise(saved.id, fake_pdf)
+
+
+def saved_draft(backend, text, *products):
+    member = backend.index.search(text)[0]
+    draft = Draft(member_id=member.id, lines=tuple(LineRequest(p, {}) for p in products))
+    return backend.save_draft(None, draft, backend.quote(draft))
+
+
+@pytest.fixture
+def laptop(other_db):
+    """A laptop's database with its own Backend (the same classes as the app's)."""
+    path = other_db("portable")
+    b = Backend.open(path, load_startup_data(path))
+    prepare(b)
+    yield b
+    b.close()
+
+
+def wait_done(qtbot, window):
+    qtbot.waitUntil(lambda: not window.exchange.running, timeout=15_000)
+
+
+def numbers_in(path):
+    with zipfile.ZipFile(path) as z:
+        return json.loads(z.read("manifest.json"))["offers"]
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def test_export_the_offers_selected_in_the_list(qtbot, window, backend, dialogs, tmp_path):
+    prepare(backend)
+    a = finalised(backend, "nivelles", "delib")
+    b = finalised(backend, "tournai", "gpec")
+    finalised(backend, "namur", "delib")
+    draft = saved_draft(backend, "liège", "delib")
+    window.show_offers()
+    offers = window.offers_list
+    offers.select_offer(a.id)
+    for offer in (b, draft):  # add to the selection, as Ctrl+click does
+        index = offers.model.index(offers.model.row_of(offer.id), 0)
+        offers.table.selectionModel().select(index, offers.table.selectionModel().SelectionFlag.Select
+                                             | offers.table.selectionModel().SelectionFlag.Rows)
+    assert offers.export_action.isEnabled()
+    offers.export_action.trigger()  # the table's context menu entry
+    form = window.exchange.form
+    assert form.isVisible() and form.use_selection.isChecked()
+    assert "2 finalisées, 1 brouillon qui ne part pas" in form.use_selection.text()
+    out = tmp_path / "lot.zip"
+    dialogs.script("save_file", str(out))
+    form.ok_button.click()
+    assert not form.isVisible()
+    assert window.exchange.busy.isVisible()  # shown until the worker's result is delivered
+    assert not window.export_offers_action.isEnabled()
+    wait_done(qtbot, window)
+    assert not window.exchange.busy.isVisible() and window.export_offers_action.isEnabled()
+    assert sorted(numbers_in(out)) == sorted([a.number, b.number])
+    assert "2 offre(s) exportée(s)" in window.bar.text and "1 brouillon(s) non exporté(s)" in window.bar.text
+
+
+def test_export_since_a_date_typed_in_french(qtbot, window, backend, dialogs, tmp_path):
+    prepare(backend)
+    a = finalised(backend, "nivelles", "delib")
+    window.export_offers_action.trigger()  # Fichier > Exporter des offres… (no list opened yet)
+    form = window.exchange.form
+    assert form.use_since.isChecked() and not form.use_selection.isEnabled()
+    form.since.setText("32/01/2026")
+    form.ok_button.click()
+    assert "n'existe pas" in form.errors.message("since")
+    form.since.setText("hier")
+    form.ok_button.click()
+    assert "JJ/MM/AAAA" in form.errors.message("since")
+    form.since.setText(f"{backend.today() + timedelta(days=2):%d/%m/%Y}")
+    form.ok_button.click()
+    assert "dans le futur" in form.errors.message("since")
+    assert dialogs.asked == []  # no file asked while the form is wrong
+    form.since.setText(f"{backend.today() - timedelta(days=1):%d/%m/%Y}")
+    dialogs.script("save_file", None)  # file choice cancelled: the form stays, nothing written
+    form.ok_button.click()
+    assert form.isVisible() and not window.exchange.running
+    out = tmp_path / "depuis"
+    dialogs.script("save_file", str(out))
+    form.ok_button.click()
+    wait_done(qtbot, window)
+    assert numbers_in(out.with_suffix(".zip")) == [a.number]
+
+
+def test_export_failure_is_said_in_french(qtbot, window, backend, dialogs, tmp_path):
+    prepare(backend)
+    finalised(backend, "nivelles", "delib")
+    window.export_offers_action.trigger()
+    dialogs.script("save_file", str(tmp_path / "nulle" / "part.zip"))
+    window.exchange.form.ok_button.click()
+    wait_done(qtbot, window)
+    assert window.bar.text.startswith("Export impossible :") and "n'existe pas" in window.bar.text
+
+
+# --- import of offers -----------------------------------------------------------------------
+
+
+def test_import_reports_imported_identical_and_conflicts_never_overwritten(
+    qtbot, window, backend, dialogs, laptop, tmp_path
+):
+    from desktop.store.bundles import export_offers
+
+    # head office (the window) and a laptop both used device code LAP1: numbers collide
+    prepare(backend)
+    ours = finalised(backend, "tournai", "gpec")
+    first = finalised(laptop, "nivelles", "delib")
+    second = finalised(laptop, "namur", "delib")
+    assert first.number == ours.number
+    bundle = tmp_path / "portable.zip"
+    export_offers(laptop.offers, bundle)
+
+    dialogs.script("open_file", str(bundle))
+    window.import_offers_action.trigger()
+    assert window.exchange.busy.isVisible()
+    wait_done(qtbot, window)
+    report = window.exchange.report
+    assert report is not None and report.isVisible()
+    text = report.text
+    assert "Offres importées : 1" in text and second.number in text
+    assert "Conflits : 1" in text and f"{ours.number} :" in text
+    assert "n'a pas été modifiée" in text
+    assert "conflit" in window.bar.text and "rien n'a été écrasé" in window.bar.text
+    assert backend.get_offer(ours.number).member.name == "Tournai"  # ours, untouched
+    assert backend.offers.pdf(ours.number) == fake_pdf(ours)
+    assert backend.get_offer(second.number).member.name == "Namur"
+
+    report.close()
+    dialogs.script("open_file", str(bundle))  # the same bundle again: nothing changes
+    window.import_offers_action.trigger()
+    wait_done(qtbot, window)
+    text = window.exchange.report.text
+    assert "Offres importées : 0" in text and "Déjà présentes et identiques : 1" in text
+    assert "Conflits : 1" in text
+    window.exchange.report.close()
+
+
+def test_a_foreign_file_is_refused_and_nothing_changes(qtbot, window, backend, dialogs, tmp_path):
+    junk = tmp_path / "photo.zip"
+    junk.write_bytes(b"pas une archive")
+    before = len(backend.list_offers())
+    dialogs.script("open_file", str(junk))
+    window.import_offers_action.trigger()
+    wait_done(qtbot, window)
+    assert window.bar.text.startswith("Lot non importé :")
+    assert "n'est pas un lot Comptoir" in window.bar.text and "Aucune offre n'a changé" in window.bar.text
+    assert len(backend.list_offers()) == before
+    assert window.exchange.report is None
+
+
+# --- import of the catalogue ----------------------------------------------------------------
+
+
+@pytest.fixture
+def head_office_catalogue(other_db, next_year, tmp_path):
+    """Head office publishes a new grid (in force today, prices + 10 %), exports the catalogue."""
+    from desktop.store.bundles import export_catalogue
+    from desktop.store.database import open_database
+
+    path = other_db("siege")
+    next_year(path)
+    db = open_database(path)
+    try:
+        out = tmp_path / "catalogue.zip"
+        export_catalogue(db, out, device="SIEGE")
+    finally:
+        db.close()
+    return out
+
+
+def tariffs_in(db_path):
+    conn = sqlite3.connect(db_path)
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT code FROM tariff"))
+    finally:
+        conn.close()
+
+
+def test_catalogue_import_reloads_the_screens(qtbot, window, backend, dialogs, head_office_catalogue, db_path):
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    before = window.session.quote.totals.annual
+    assert backend.tariff.code == "imio-2024"
+
+    dialogs.script("open_file", str(head_office_catalogue))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    assert "conservés" in dialogs.texts[-1]  # what is kept is said before
+    assert window.exchange.busy.isVisible()
+    wait_done(qtbot, window)
+    assert backend.tariff.code == "imio-2026" and tariffs_in(db_path) == ["imio-2024", "imio-2026"]
+    assert window.editor.catalogue.model._tariff is backend.tariff
+    assert window.editor.lines_model._tariff is backend.tariff
+    assert window.session.quote.totals.annual > before  # the open offer shows the new grid
+    assert window.members.card.member.id == member.id
+    assert "Catalogue importé" in window.bar.text
+    assert backend.tariff.title in window.statusBar().currentMessage()
+    # what the screens show is what the database holds, and it survives a restart
+    assert load_startup_data(db_path).tariff.code == "imio-2026"
+
+
+def test_catalogue_import_cancelled_or_refused_changes_nothing(qtbot, window, backend, dialogs, tmp_path, db_path):
+    dialogs.script("open_file", str(tmp_path / "rien.zip"))
+    dialogs.script("confirm", False)
+    window.import_catalogue_action.trigger()
+    assert not window.exchange.running
+
+    # an offers bundle given as a catalogue: refused with what to do instead
+    prepare(backend)
+    finalised(backend, "nivelles", "delib")
+    from desktop.store.bundles import export_offers
+
+    offers_bundle = tmp_path / "offres.zip"
+    export_offers(backend.offers, offers_bundle)
+    tariff = backend.tariff
+    dialogs.script("open_file", str(offers_bundle))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    wait_done(qtbot, window)
+    text = window.bar.text
+    assert text.startswith("Catalogue non importé :") and "Importer des offres" in text
+    assert "n'ont pas changé" in text
+    assert backend.tariff is tariff and tariffs_in(db_path) == ["imio-2024"]
