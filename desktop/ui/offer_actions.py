@@ -254,7 +254,7 @@ class OfferActions:
             return
         from desktop.ui import preview
 
-        self.preview_widget = preview.show_preview(
+        self.preview_widget = shown = preview.show_preview(
             self.w,
             self.w.runner,
             make,
@@ -262,15 +262,27 @@ class OfferActions:
             dialogs=self.w.dialogs,
             title="Bon de commande",
         )
-        if offer.state is OfferState.ACCEPTEE:
-            try:
-                self.backend.offers.set_state(offer.id, OfferState.CONVERTIE, "bon de commande établi")
-            except ComptoirError as exc:
-                self.w.bar.error(str(exc))
-                return
+        if offer.state is OfferState.ACCEPTEE:  # converted once the document exists, not before
+            shown.when_ready(lambda: self._converted(offer))
+            shown.failed.connect(
+                lambda message: self.w.bar.error(
+                    f"Bon de commande non établi : {message} L'offre {offer.number} reste acceptée."
+                )
+            )
+
+    def _converted(self, offer: Any) -> None:
+        try:
+            self.backend.offers.set_state(offer.id, OfferState.CONVERTIE, "bon de commande établi")
+        except ComptoirError as exc:
+            self.w.bar.error(str(exc))
+            return
+        if self.session.offer is not None and self.session.offer.id == offer.id:
             self.session.open_offer(self.backend.get_offer(offer.id))
-            self.w.bar.success(f"Bon de commande établi : l'offre {offer.number} est convertie.")
-            self.w.refresh_offers()
+        self.w.bar.success(
+            f"Bon de commande établi : l'offre {offer.number} est convertie. "
+            "Imprimez-le ou enregistrez-le en PDF depuis l'aperçu."
+        )
+        self.w.refresh_offers()
 
     def set_state(self, target: OfferState) -> None:
         offer = self.session.offer

@@ -1,0 +1,117 @@
+"""« Bon de commande… » of an accepted offer: the contract PDF in the preview, saved and printed,
+the offer converted once the document exists (and only then)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QPageLayout
+
+from desktop.core.errors import CatalogueError
+from desktop.core.offers import OfferState
+
+
+@pytest.fixture
+def accepted(qtbot, window, backend, dialogs):
+    """An offer finalised, sent and accepted through the Offre menu."""
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    window.editor.add_product("gpec")
+    dialogs.script("confirm", True)
+    act(window, "finalise")
+    qtbot.waitUntil(lambda: window.session.read_only, timeout=15_000)
+    act(window, "envoyee")
+    dialogs.script("ask_text", "délibération du Collège du 12/03")
+    act(window, "acceptee")
+    offer = window.session.offer
+    assert offer.state is OfferState.ACCEPTEE
+    return offer
+
+
+def act(window, key):
+    window._fill_offer_menu()
+    action = window.documents._actions[key]
+    assert action.isEnabled(), key
+    action.trigger()
+
+
+def contract_text(preview) -> str:
+    doc = preview.document
+    return "\n".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+
+
+def test_contract_in_the_preview_then_saved_and_printed(qtbot, window, backend, dialogs, accepted, tmp_path):
+    window._fill_offer_menu()
+    assert window.documents._actions["contract"].text() == "Bon de commande…"
+    act(window, "contract")
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    text = contract_text(preview)
+    assert "Bon de commande" in text and accepted.number in text
+    assert preview.window().windowTitle().startswith("Bon de commande")
+    assert backend.get_offer(accepted.id).state is OfferState.CONVERTIE
+    assert window.session.offer.state is OfferState.CONVERTIE
+    assert "convertie" in window.bar.text
+
+    # save: the very bytes shown, under the suggested name
+    target = tmp_path / "bon.pdf"
+    dialogs.script("save_file", str(target))
+    assert preview.save_action.isEnabled()
+    preview.save_action.trigger()
+    assert target.read_bytes() == preview.pdf
+    # print: through the injected print setup, into a PDF file printer
+    printed = tmp_path / "imprime.pdf"
+
+    def setup(_parent, printer):
+        printer.setOutputFormat(printer.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        return True
+
+    dialogs.print_setup = setup
+    preview.print_action.trigger()
+    assert printed.read_bytes()[:5] == b"%PDF-"
+    assert "envoyée" in preview.status.text()
+    preview.window().close()
+
+
+def test_a_converted_offer_reopened_later_prints_its_contract_again(
+    qtbot, window, backend, dialogs, accepted
+):
+    act(window, "contract")
+    qtbot.waitUntil(lambda: window.documents.preview_widget.ready, timeout=20_000)
+    window.documents.preview_widget.window().close()
+    audit_before = len(backend.offers.audit(accepted.id))
+    window.new_offer_for(None)
+    window.show_offers()  # from the offers list, as the next morning
+    assert window.offers_list.select_offer(accepted.id)
+    window.offers_list.open_selected()
+    assert window.session.offer.state is OfferState.CONVERTIE
+    act(window, "contract")
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    assert accepted.number in contract_text(preview)
+    assert len(backend.offers.audit(accepted.id)) == audit_before  # no second conversion
+    preview.window().close()
+
+
+def test_a_contract_that_cannot_be_made_leaves_the_offer_accepted(
+    qtbot, window, backend, dialogs, accepted, monkeypatch
+):
+    import desktop.documents.contract as contract
+
+    def broken(_doc):
+        raise CatalogueError("le modèle de contrat cite un champ inconnu « {{ iban2 }} »")
+
+    monkeypatch.setattr(contract, "render_contract", broken)
+    act(window, "contract")
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: "iban2" in preview.status.text(), timeout=20_000)
+    assert not preview.ready and not preview.save_action.isEnabled()
+    assert backend.get_offer(accepted.id).state is OfferState.ACCEPTEE
+    assert "reste acceptée" in window.bar.text
+    window._fill_offer_menu()
+    assert window.documents._actions["contract"].isEnabled()  # can be tried again
+    preview.window().close()
