@@ -2,7 +2,8 @@
 
 ``CrashHandler.install()`` replaces ``sys.excepthook`` (errors raised in Qt slots reach it
 too) and ``threading.excepthook``. The report holds the version, the platform, the traceback
-and the tail of the log file; the dialog has a "Copier" button.
+and the tail of the log file; the dialog (``desktop.ui.crash_dialog``, loaded when a report is
+first shown) has a "Copier" button.
 """
 
 from __future__ import annotations
@@ -15,18 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-
-from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +56,8 @@ def build_report(
 ) -> str:
     import platform
 
+    from PySide6.QtCore import qVersion
+
     from desktop import __version__
 
     path = log_file_path()
@@ -82,44 +74,6 @@ def build_report(
         log_tail().rstrip(),
     ]
     return "\n".join(parts)
-
-
-class CrashDialog(QDialog):
-    def __init__(self, report: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Erreur inattendue — Comptoir")
-        self.report = report
-        intro = QLabel(
-            "<b>Comptoir a rencontré une erreur inattendue.</b><br>"
-            "Votre offre en cours est enregistrée comme brouillon. Copiez le rapport "
-            "ci-dessous et envoyez-le au support iMio avec une phrase sur ce que vous "
-            "faisiez. Vous pouvez continuer à travailler ; si l'application se comporte "
-            "mal, fermez-la et rouvrez-la."
-        )
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
-        self.text = QPlainTextEdit(report)
-        self.text.setReadOnly(True)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.copy_button = QPushButton("Copier le rapport")
-        self.copy_button.clicked.connect(self.copy)
-        close = QPushButton("Fermer")
-        close.setDefault(True)
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.copy_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.text, 1)
-        layout.addLayout(buttons)
-        self.resize(760, 480)
-
-    def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.report)
-        self.copy_button.setText("Rapport copié")
 
 
 class CrashHandler:
@@ -173,3 +127,12 @@ class CrashHandler:
             exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
         )
         self.count += 1
+
+
+def __getattr__(name: str) -> Any:
+    """``CrashDialog`` stays importable from here; its module loads on first use."""
+    if name == "CrashDialog":
+        from desktop.ui.crash_dialog import CrashDialog
+
+        return CrashDialog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

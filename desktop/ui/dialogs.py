@@ -8,8 +8,10 @@ dialogs block, and only in the real application.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+if TYPE_CHECKING:  # the dialog classes load when a question is first asked, not at start
+    from PySide6.QtWidgets import QWidget
 
 
 class Dialogs:
@@ -18,6 +20,8 @@ class Dialogs:
     def confirm(
         self, parent: QWidget | None, title: str, text: str, *, yes: str = "Oui", no: str = "Non"
     ) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
         yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
         no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
@@ -29,6 +33,8 @@ class Dialogs:
     def ask_text(
         self, parent: QWidget | None, title: str, label: str, *, text: str = "", ok: str = "Valider"
     ) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
         dialog = QInputDialog(parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
@@ -42,6 +48,8 @@ class Dialogs:
     def choose(
         self, parent: QWidget | None, title: str, label: str, items: Sequence[str]
     ) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
         dialog = QInputDialog(parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
@@ -56,20 +64,26 @@ class Dialogs:
     def save_file(
         self, parent: QWidget | None, title: str, suggested: str, filters: str
     ) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
         return path or None
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return path or None
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent)
         box.addButton("Fermer", QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 
     def crash(self, parent: QWidget | None, report: str) -> None:
-        from desktop.ui.crash import CrashDialog
+        from desktop.ui.crash_dialog import CrashDialog
 
         CrashDialog(report, parent).exec()
 
