@@ -116,6 +116,11 @@ class FormDialog(QDialog):
         self.outer.addWidget(self.general_error)
         self.outer.addLayout(self.form)
 
+    def set_form_width(self, width: int) -> None:
+        """The width the form opens with at least. (``setMinimumWidth`` would be undone by the
+        layout's size constraint, which sizes the dialog to its content.)"""
+        self.outer.addStrut(width)
+
     def finish_layout(self) -> None:
         self.outer.addStretch(1)
         self.outer.addWidget(self.buttons)

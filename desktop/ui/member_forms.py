@@ -117,9 +117,13 @@ class MemberEditDialog(FormDialog):
         remove.clicked.connect(self._remove_installed)
         self.product = QComboBox()
         self.product.setObjectName("installedProduct")
+        self.product.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.product.setMinimumContentsLength(28)  # long product names: the list drops wider
         for p in backend.tariff.products.values():
             if p.kind != "service":
                 self.product.addItem(p.name, p.code)
+        view = self.product.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
         self.state = QComboBox()
         self.state.setObjectName("installedState")
         for s in InstallState:
@@ -144,7 +148,7 @@ class MemberEditDialog(FormDialog):
         lay.addLayout(row)
         self.errors.add_row("Produits installés :", box, "installed")
         self.finish_layout()
-        self.setMinimumWidth(620)
+        self.set_form_width(620)
 
     def _fill_installed(self) -> None:
         self.installed_list.clear()
@@ -229,7 +233,7 @@ class MemberCreateDialog(FormDialog):
         self.rule = hint("")
         self.outer.insertWidget(1, self.rule)
         self.finish_layout()
-        self.setMinimumWidth(520)
+        self.set_form_width(520)
         self._kind_changed()
 
     def _kind_changed(self) -> None:
@@ -324,7 +328,7 @@ class CategoryDialog(FormDialog):
         self.reason.setPlaceholderText("obligatoire : pourquoi cette catégorie ?")
         self.errors.add_row("Motif :", self.reason, "reason")
         self.finish_layout()
-        self.setMinimumWidth(520)
+        self.set_form_width(520)
 
     def submit(self) -> None:
         chosen = self.category.currentData()
@@ -368,7 +372,7 @@ class MembershipDialog(FormDialog):
         self.since_hint = self.errors.hints["membership_since"]
         self.status.currentIndexChanged.connect(self._status_changed)
         self.finish_layout()
-        self.setMinimumWidth(460)
+        self.set_form_width(460)
         self._status_changed()
 
     @property

@@ -56,7 +56,7 @@ class ParamsDialog(FormDialog):
             first = self.fields[product.parameters[0].key]
             first.setFocus()
             first.selectAll()
-        self.setMinimumWidth(420)
+        self.set_form_width(420)
 
     def raw(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.fields.items() if edit.text().strip()}

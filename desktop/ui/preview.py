@@ -344,7 +344,9 @@ class PreviewWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(preview)
-        self.resize(820, 980)
+        screen = (parent.screen() if parent is not None else QGuiApplication.primaryScreen()).availableGeometry()
+        # A4 proportions, but never taller or wider than the screen (1366 x 768 laptops)
+        self.resize(min(820, screen.width() - 40), min(980, screen.height() - 40))
 
 
 def show_preview(

@@ -71,7 +71,7 @@ class SettingsDialog(FormDialog):
             self.fields[f.name] = widget
             self.errors.add_row(label + " :", widget, f.name, hint_text=tip, form=form)
         self.finish_layout()
-        self.setMinimumWidth(860)
+        self.set_form_width(860)
 
     def _widget(self, name: str, value: Any) -> QLineEdit | QPlainTextEdit:
         if isinstance(value, tuple | list):
