@@ -157,6 +157,7 @@ class Backend:
         self._own_members = members_injected is None
         self._own_offers = offers is None
         self._decisions: dict[str, CategoryDecision] = {}
+        self._tariffs: dict[str, Tariff] = {}  # other tariff years, read on demand
 
     @classmethod
     def open(cls, db_path: Path, data: StartupData | None = None, **kwargs: Any) -> Backend:
@@ -218,6 +219,17 @@ class Backend:
         return commune_products(member, self.index.get)
 
     # -- catalogue and quote --------------------------------------------------------------
+    def tariff_for(self, code: str) -> Tariff:
+        """The tariff ``code`` (an offer's, maybe last year's): the one in force, or read from
+        the database once."""
+        if not code or code == self.tariff.code:
+            return self.tariff
+        if code not in self._tariffs:
+            from desktop.store.catalogue_repo import load_tariff
+
+            self._tariffs[code] = load_tariff(self.db, code)
+        return self._tariffs[code]
+
     def product(self, code: str) -> Product:
         return self.tariff.products[code]
 
@@ -317,6 +329,7 @@ class Backend:
         self.tariff = data.tariff
         self.index = data.index
         self._decisions.clear()
+        self._tariffs.clear()
         if self._own_members:
             from desktop.store.members_repo import MemberRepository
 

@@ -197,7 +197,7 @@ class ExportForm(FormDialog):
             "Depuis le :", self.since, "since", hint_text="vide : toutes les offres finalisées"
         )
         self.finish_layout()
-        self.setMinimumWidth(560)
+        self.set_form_width(560)
 
     def _selection_text(self) -> str:
         n = len(self.numbered)
@@ -337,14 +337,19 @@ class Exchange:
         return True
 
     def _exported(self, report: Any) -> None:
-        n = len(report.offers)
+        n, drafts = len(report.offers), report.drafts_skipped
         if not n:
             self.w.bar.warning(
-                "Aucune offre finalisée à exporter pour ce choix : le lot écrit est vide. "
-                f"({report.path})"
+                f"Aucune offre finalisée pour ce choix : le lot {report.path} est vide."
             )
             return
-        self.w.bar.success(report.summary, timeout_ms=10_000)
+        text = f"{n} offre{'s' if n > 1 else ''} exportée{'s' if n > 1 else ''} dans {report.path}"
+        if drafts:
+            text += (
+                f" ; {drafts} brouillon{'s' if drafts > 1 else ''} non exporté{'s' if drafts > 1 else ''}"
+                " (finalisez d'abord ce qui doit partir)"
+            )
+        self.w.bar.success(text + ".", timeout_ms=10_000)
 
     # -- import of offers ------------------------------------------------------------------
     def import_offers(self) -> None:
@@ -381,9 +386,10 @@ class Exchange:
             self.w,
             "Importer le catalogue",
             f"Le catalogue (tarifs) et l'annuaire des membres seront remplacés par ceux de "
-            f"{Path(path).name}. Vos offres, vos réglages et les membres créés sur cet appareil "
-            "sont conservés. Le lot est vérifié d'abord : s'il ne convient pas, rien ne change. "
-            "Continuer ?",
+            f"{Path(path).name}.\n\nConservés : vos offres, vos réglages et les membres créés sur "
+            "cet appareil.\nRemplacées par celles du siège : les modifications faites ici sur les "
+            "membres de l'annuaire (adresse, population, affiliation, catégorie…).\n\nLe lot est "
+            "vérifié d'abord : s'il ne convient pas, rien ne change. Continuer ?",
             yes="Importer",
             no="Annuler",
         ):

@@ -450,6 +450,11 @@ class MainWindow(QMainWindow):
 
     def _session_opened(self) -> None:
         self._update_title()
+        offer = self.session.offer
+        if offer is not None and offer.is_draft and offer.request.tariff != self.backend.tariff.code:
+            from desktop.ui.reprice import warn_if_outdated
+
+            warn_if_outdated(self)  # last year's draft: say so, offer the differences
 
     def _update_title(self) -> None:
         member = self.session.member

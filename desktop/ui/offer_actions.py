@@ -57,7 +57,7 @@ def contract_pdf_maker(backend: Any, offer: Any) -> Callable[[], bytes]:
     template = TemplateRepository(backend.db).get("contrat")
     doc = build_contract_document(
         offer,
-        backend.tariff,
+        backend.tariff_for(offer.tariff),  # the grid the offer was priced on, not today's
         backend.settings(),
         template_text=template.body,
         issued=backend.today(),
@@ -100,7 +100,32 @@ class OfferActions:
             s._dirty = True
             if not s.save_now():
                 return None
+        if s.offer.is_draft and s.offer.request.tariff != self.backend.tariff.code:
+            return self._repriced_first(s.offer)
         return s.offer
+
+    def _repriced_first(self, offer: Any) -> Any:
+        """A stored draft on a tariff no longer in force is printed (or finalised) only once
+        re-priced, after its differences were shown: the document then says what the editor
+        shows. None when the user keeps last year's prices."""
+        try:
+            stale = self.backend.outdated_drafts().get(offer.id)
+        except ComptoirError as exc:
+            self.w.bar.error(str(exc))
+            return None
+        if stale is None:
+            return offer
+        from desktop.ui.reprice import reprice_after_preview
+
+        who = offer.member.display_name if offer.member else ""
+        if not reprice_after_preview(self.w, self.backend, self.w.dialogs, self.w.bar, offer.id, who):
+            self.w.bar.info(
+                f"Ce brouillon est calculé sur le tarif {stale.tariff}, qui n'est plus en vigueur : "
+                "recalculez-le sur le tarif en vigueur avant de l'imprimer ou de le finaliser."
+            )
+            return None
+        self.session.open_offer(self.backend.get_offer(offer.id))
+        return self.session.offer
 
     def _action(self, key: str, text: str, slot: Callable[[], None]) -> QAction:
         if key not in self._actions:

@@ -6,6 +6,7 @@ quote comes back through ``OfferSession.changed`` and the models show it.
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from typing import Any
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.catalogue import Tariff
+from desktop.core.errors import ComptoirError
 from desktop.ui.backend import Backend
 from desktop.ui.catalogue_panel import CataloguePanel
 from desktop.ui.dialogs import Dialogs
@@ -33,6 +35,8 @@ from desktop.ui.money import MoneyText
 from desktop.ui.notices_panel import NoticesPanel
 from desktop.ui.offer_session import OfferSession
 from desktop.ui.totals_panel import TotalsPanel
+
+log = logging.getLogger(__name__)
 
 
 class OfferEditor(QWidget):
@@ -198,7 +202,8 @@ class OfferEditor(QWidget):
         member = s.member
         if member is None:
             return "<b>Nouvelle offre</b> — choisissez un membre (Ctrl+F)"
-        decision = s.decision
+        frozen = s.offer is not None and not s.offer.is_draft
+        decision = s.offer.decision if frozen else s.decision  # a frozen offer keeps its own
         cat = decision.category if decision and decision.category else "catégorie à choisir"
         if cat.startswith("Cat "):
             cat = f"catégorie {cat[4:]}"
@@ -207,6 +212,11 @@ class OfferEditor(QWidget):
         else:
             label = s.offer.number or ("Révision (brouillon)" if s.offer.predecessor else "Brouillon")
         tariff = self.backend.tariff
+        if frozen:
+            try:
+                tariff = self.backend.tariff_for(s.offer.tariff)
+            except ComptoirError:
+                log.warning("tarif %s introuvable pour l'en-tête", s.offer.tariff)
         return (
             f"<b>{escape(label)}</b> — {escape(member.display_name)} · {cat} · "
             f"tarif {escape(tariff.issuer)} {tariff.year}"

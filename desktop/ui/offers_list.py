@@ -299,33 +299,11 @@ class OffersList(QWidget):
         summary = self._current()
         if summary is None:
             return
-        try:
-            previews = self.backend.offers.reprice_preview([summary.id])
-        except ComptoirError as exc:
-            self.bar.error(str(exc))
-            return
-        if not previews:
-            self.bar.info("Ce brouillon suit déjà le tarif en vigueur.")
-            return
-        p = previews[0]
-        changes = "\n".join(f"• {d}" for d in p.diff.descriptions()) or "• aucun montant ne change"
-        if not self.dialogs.confirm(
-            self,
-            "Recalculer sur le tarif en vigueur",
-            f"Brouillon pour {summary.member_name or 'aucun membre'} : tarif {p.before.tariff} → "
-            f"{p.after.tariff}.\n\nCe qui change :\n{changes}\n\nRecalculer ce brouillon ?",
-            yes="Recalculer",
-            no="Annuler",
-        ):
-            return
-        try:
-            self.backend.offers.reprice_apply(previews)
-        except ComptoirError as exc:
-            self.bar.error(str(exc))
-            return
-        self.bar.success("Brouillon recalculé sur le tarif en vigueur.")
-        self.reload(select=summary.id)
-        self.changed.emit()
+        from desktop.ui.reprice import reprice_after_preview
+
+        if reprice_after_preview(self, self.backend, self.dialogs, self.bar, summary.id, summary.member_name):
+            self.reload(select=summary.id)
+            self.changed.emit()
 
     def _update_actions(self) -> None:
         o = self._current()

@@ -133,7 +133,11 @@ def publish_next_year(db_path, code: str = "imio-2026", valid_from=None) -> str:
             plan.insert(0, (t, cols, "code"))
         elif "tariff" in cols and t != "offers":
             plan.append((t, cols, "tariff"))
-    fixed = {("tariff", "valid_from"): f"'{start}'", ("tariff", "year"): start[:4]}
+    fixed = {
+        ("tariff", "valid_from"): f"'{start}'",
+        ("tariff", "year"): start[:4],
+        ("tariff", "title"): f"'Grille {code} (essai)'",
+    }
     for t, cols, key in plan:
         values = ", ".join(f"'{code}'" if c == key else fixed.get((t, c), f'"{c}"') for c in cols)
         names = ", ".join(f'"{c}"' for c in cols)

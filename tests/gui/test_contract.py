@@ -51,6 +51,8 @@ def test_contract_in_the_preview_then_saved_and_printed(qtbot, window, backend, 
     text = contract_text(preview)
     assert "Bon de commande" in text and accepted.number in text
     assert preview.window().windowTitle().startswith("Bon de commande")
+    screen = window.screen().availableGeometry()
+    assert preview.window().height() < screen.height() and preview.window().width() < screen.width()
     assert backend.get_offer(accepted.id).state is OfferState.CONVERTIE
     assert window.session.offer.state is OfferState.CONVERTIE
     assert "convertie" in window.bar.text
@@ -114,4 +116,23 @@ def test_a_contract_that_cannot_be_made_leaves_the_offer_accepted(
     assert "reste acceptée" in window.bar.text
     window._fill_offer_menu()
     assert window.documents._actions["contract"].isEnabled()  # can be tried again
+    preview.window().close()
+
+
+def test_a_frozen_offer_keeps_its_own_grid_after_a_new_one_arrives(
+    qtbot, window, backend, dialogs, accepted, next_year, db_path
+):
+    from desktop.ui.backend import load_startup_data
+
+    next_year()
+    backend.reload(load_startup_data(db_path))
+    window.reload_catalogue()
+    assert backend.tariff.code == "imio-2026"
+    window.open_offer(accepted.id)
+    assert "tarif iMio 2024" in window.editor.header.text()  # the header names its grid
+    act(window, "contract")
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    text = contract_text(preview)
+    assert "Grille imio-2026" not in text and "2024" in text
     preview.window().close()

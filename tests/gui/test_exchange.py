@@ -86,7 +86,7 @@ def test_export_the_offers_selected_in_the_list(qtbot, window, backend, dialogs,
     wait_done(qtbot, window)
     assert not window.exchange.busy.isVisible() and window.export_offers_action.isEnabled()
     assert sorted(numbers_in(out)) == sorted([a.number, b.number])
-    assert "2 offre(s) exportée(s)" in window.bar.text and "1 brouillon(s) non exporté(s)" in window.bar.text
+    assert "2 offres exportées" in window.bar.text and "1 brouillon non exporté" in window.bar.text
 
 
 def test_export_since_a_date_typed_in_french(qtbot, window, backend, dialogs, tmp_path):
@@ -220,7 +220,8 @@ def test_catalogue_import_reloads_the_screens(qtbot, window, backend, dialogs, h
     dialogs.script("open_file", str(head_office_catalogue))
     dialogs.script("confirm", True)
     window.import_catalogue_action.trigger()
-    assert "conservés" in dialogs.texts[-1]  # what is kept is said before
+    assert "Conservés : vos offres" in dialogs.texts[-1]  # what is kept is said before
+    assert "Remplacées par celles du siège" in dialogs.texts[-1]
     assert window.exchange.busy.isVisible()
     wait_done(qtbot, window)
     assert backend.tariff.code == "imio-2026" and tariffs_in(db_path) == ["imio-2024", "imio-2026"]

@@ -75,3 +75,50 @@ def test_selection_spans_several_offers(qtbot, window, backend):
     offers.table.selectAll()
     assert {s.id for s in offers.selected()} == {a.id, b.id}
     assert not offers.export_action.isEnabled()  # drafts only: nothing would travel
+
+
+def test_an_outdated_draft_opened_in_the_editor_says_so_and_offers_the_differences(
+    qtbot, window, backend, dialogs, next_year, db_path
+):
+    from desktop.ui.backend import load_startup_data
+
+    old = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    next_year()
+    backend.reload(load_startup_data(db_path))  # the app started after the new grid arrived
+    window.reload_catalogue()
+    window.open_offer(old.id)
+    assert window.bar.text.startswith("Ce brouillon a été calculé sur le tarif imio-2024")
+    assert "imio-2026" in window.bar.text
+    [show] = window.bar.action_buttons()
+    assert show.text() == "Voir les différences…"
+    dialogs.script("confirm", True)
+    show.click()
+    assert "Total annuel" in dialogs.texts[-1]
+    assert backend.get_offer(old.id).request.tariff == "imio-2026"
+    assert window.session.offer.request.tariff == "imio-2026"  # the editor holds the new one
+    assert "recalculé" in window.bar.text
+    window.open_offer(old.id)  # opened again: nothing to say any more
+    assert "n'est plus en vigueur" not in window.bar.text
+
+
+def test_an_outdated_draft_is_printed_only_once_repriced(qtbot, window, backend, dialogs, next_year, db_path):
+    from desktop.ui.backend import load_startup_data
+
+    old = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    next_year()
+    backend.reload(load_startup_data(db_path))
+    window.reload_catalogue()
+    window.open_offer(old.id)
+    dialogs.script("confirm", False)  # differences shown, user keeps last year's prices
+    window.preview_action.trigger()
+    assert window.documents.preview_widget is None
+    assert "recalculez-le" in window.bar.text
+    assert backend.get_offer(old.id).request.tariff == "imio-2024"
+    dialogs.script("confirm", True)
+    window.preview_action.trigger()
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    stored = backend.get_offer(old.id)
+    assert stored.request.tariff == "imio-2026"
+    assert stored.quote.totals == window.session.quote.totals  # the document = what is shown
+    preview.window().close()
