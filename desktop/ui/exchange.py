@@ -101,6 +101,7 @@ class BusyIndicator(QWidget):
         self.bar.setTextVisible(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
+        layout.addStretch(1)  # the text sits next to its bar, at the right
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         self.hide()
@@ -414,16 +415,24 @@ class Exchange:
         w = self.w
         w.backend.reload(data)
         w.reload_catalogue()
-        tariff = data.tariff
-        lines = [f"Tarif en vigueur : {tariff.title}", f"Membres dans l'annuaire : {len(data.index)}"]
-        if report.kept_local_members:
-            lines.append(f"Membres créés sur cet appareil et conservés : {report.kept_local_members}")
+        n = len(data.index)
+        text = (
+            f"Catalogue importé depuis {path.name} : tarif en vigueur « {data.tariff.title} », "
+            f"{n} membre{'s' if n > 1 else ''} dans l'annuaire"
+        )
+        kept = report.kept_local_members
+        if kept:
+            text += f", dont {kept} créé{'s' if kept > 1 else ''} sur cet appareil et conservé{'s' if kept > 1 else ''}"
+        text += "."
         if report.drafts_on_missing_tariffs:
-            lines.append(
-                "Brouillons sur un tarif absent du catalogue importé (à recalculer) : "
+            text += (
+                " Des brouillons sont calculés sur un tarif absent du catalogue importé ("
                 + ", ".join(report.drafts_on_missing_tariffs)
+                + ") : recalculez-les."
             )
-        w.bar.success(f"Catalogue importé depuis {path.name} : " + " ; ".join(lines) + ".", timeout_ms=12_000)
+            w.bar.warning(text)
+        else:
+            w.bar.success(text, timeout_ms=12_000)
         w.refresh_offers()
 
 
