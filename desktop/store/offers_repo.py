@@ -477,6 +477,15 @@ class OfferRepository:
             quote = draft.check_finalisable()
             now = self.clock()
             today = now.astimezone().date()
+            if draft.is_draft:
+                active = self.pricer.active_tariff(draft.request.tariff, today)
+                if active != draft.request.tariff:
+                    raise RuleViolation(
+                        f"Ce brouillon est chiffré sur la grille {draft.request.tariff}, qui n'est "
+                        f"plus en vigueur (grille {active}) : recalculez-le d'abord et vérifiez "
+                        "les différences (Offres > Recalculer sur le tarif en vigueur, ou "
+                        "comptoir offers reprice --apply)."
+                    )
             pred: Offer | None = None
             if draft.predecessor:
                 pred = self._load(conn, draft.predecessor)

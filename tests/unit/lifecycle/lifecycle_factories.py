@@ -67,7 +67,7 @@ def quote(
     lines: tuple[QuoteLine, ...],
     *,
     category: str = "Cat 5",
-    tariff: str = "imio-2024",
+    tariff: str = "imio-2026",
     m: Member | None = None,
     notices: tuple[Notice, ...] = (),
 ) -> Quote:
@@ -81,7 +81,7 @@ def quote(
     return Quote(tariff, m or member(), decision(category), lines, totals, notices)
 
 
-def request(*products: str, tariff: str = "imio-2024") -> QuoteRequest:
+def request(*products: str, tariff: str = "imio-2026") -> QuoteRequest:
     return QuoteRequest(tariff, tuple(LineRequest(p, {}) for p in products))
 
 
@@ -90,7 +90,7 @@ def draft(
     *,
     category: str = "Cat 5",
     m: Member | None = None,
-    tariff: str = "imio-2024",
+    tariff: str = "imio-2026",
     notices: tuple[Notice, ...] = (),
 ) -> Offer:
     lines = (

@@ -100,7 +100,7 @@ def test_finalise_numbers_freezes_and_stores_the_pdf(repo: OfferRepository) -> N
     assert f.valid_until == date(2026, 5, 31)  # 2 March + 90 days
     assert repo.pdf(f.number) == fake_pdf(f)
     snap = repo.snapshot(f.number)
-    assert snap["tariff"]["code"] == "imio-2024"
+    assert snap["tariff"]["code"] == "imio-2026"
     assert snap["member"]["name"] == "Nivelles"
     assert snap["quote"]["lines"][0]["one_time"] == "4530"
     assert snap["decision"]["category"] == "Cat 5"
@@ -301,6 +301,18 @@ def test_outdated_drafts_are_previewed_then_repriced(repo: OfferRepository) -> N
     assert repo.outdated_drafts() == []
     assert repo.get(current.id).request.tariff == "imio-2026"
     assert repo.audit(old.id)[-1].why == "imio-2024 → imio-2026"
+
+
+def test_a_draft_on_a_tariff_no_longer_in_force_is_repriced_before_finalising(
+    repo: OfferRepository,
+) -> None:
+    old = repo.save_draft(draft(tariff="imio-2024"))
+    with pytest.raises(RuleViolation, match="plus en vigueur"):
+        repo.finalise(old.id, fake_pdf)
+    assert repo.get(old.id).number is None  # nothing numbered, nothing frozen
+    repo.reprice_apply(repo.reprice_preview([old.id]))
+    done = repo.finalise(old.id, fake_pdf)
+    assert done.number is not None and done.request.tariff == "imio-2026"
 
 
 def test_reprice_apply_refuses_if_the_draft_changed_since_the_preview(
