@@ -19,7 +19,7 @@ def write_atomically(path: str | Path, data: bytes, *, what: str = "le fichier")
     """
     out = Path(path).expanduser()
     if out.is_dir():
-        raise InvalidInput(f"{out} est un dossier : indiquez le nom de {what} à créer.")
+        raise InvalidInput(f"{out} est un dossier : indiquez le nom complet du fichier à créer.")
     if not out.parent.exists():
         raise InvalidInput(
             f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez-en un autre."
