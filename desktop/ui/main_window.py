@@ -473,8 +473,8 @@ class MainWindow(QMainWindow):
             offer = self.backend.offers.find(offer_id)
         except ComptoirError:
             offer = None
-        if offer is None or not offer.is_draft:
-            self.state.last_draft = None
+        if offer is None or not offer.is_draft or not offer.request.lines:
+            self.state.last_draft = None  # nothing worth reopening
             return
         who = offer.member.display_name if offer.member else "aucun membre"
         when = offer.updated.astimezone().strftime("%d/%m/%Y à %H:%M") if offer.updated else ""
@@ -507,7 +507,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:  # the member panel takes about a fifth of a wide screen
             self._sized = True
-            left = max(300, min(420, int(self.width() * 0.2)))
+            left = max(320, min(420, int(self.width() * 0.2)))
             self.splitter.setSizes([left, max(600, self.width() - left)])
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -192,7 +192,9 @@ class OfferSession(QObject):
         self._timer.stop()
         if not self._dirty or self.read_only:
             return True
-        if self.draft.empty:
+        if self.draft.empty or (self.offer is None and not self.draft.lines):
+            # Looking a member up is not starting an offer: a draft is stored from its first
+            # line on (then every edit, even removing the last line, is saved).
             self._dirty = False
             return True
         try:

@@ -111,6 +111,17 @@ def test_an_edit_reaches_the_database_within_a_second_without_saving(qtbot, wind
     assert [line.product for line in stored.request.lines] == ["delib", "gpec"]
 
 
+def test_looking_members_up_stores_no_empty_drafts(qtbot, window, backend):
+    for name in ("nivelles", "genappe", "namur"):
+        open_member(window, name)
+        qtbot.wait(AUTOSAVE_MS + 100)
+    assert window.session.offer is None
+    assert backend.offers.list_offers() == []  # a fair day of look-ups leaves no clutter
+    window.editor.add_product("delib")
+    qtbot.waitUntil(lambda: window.session.offer is not None, timeout=AUTOSAVE_MS + 1000)
+    assert len(backend.offers.list_offers()) == 1
+
+
 def test_ctrl_n_starts_an_empty_offer_for_the_member_shown(qtbot, window):
     member = open_member(window, "nivelles")
     window.editor.add_product("delib")
