@@ -22,6 +22,11 @@ class MemberKind(StrEnum):
         return _KIND_LABELS[self]
 
     @property
+    def short_label(self) -> str:
+        """Compact label for narrow columns (search results); ``label`` elsewhere."""
+        return _KIND_SHORT_LABELS[self]
+
+    @property
     def counts_agents(self) -> bool:
         """True when the size of this kind is a number of agents, not of inhabitants."""
         return self in (MemberKind.INTERCOMMUNALE, MemberKind.RCA)
@@ -54,6 +59,18 @@ _KIND_LABELS = {
     MemberKind.RCA: "Régie communale autonome",
     MemberKind.PROVINCE: "Province",
     MemberKind.AUTRE: "Autre organisme",
+}
+
+
+_KIND_SHORT_LABELS = {
+    MemberKind.COMMUNE: "Commune",
+    MemberKind.CPAS: "CPAS",
+    MemberKind.ZONE_DE_POLICE: "Zone pol.",
+    MemberKind.ZONE_DE_SECOURS: "Zone sec.",
+    MemberKind.INTERCOMMUNALE: "Interco.",
+    MemberKind.RCA: "RCA",
+    MemberKind.PROVINCE: "Province",
+    MemberKind.AUTRE: "Autre",
 }
 
 

@@ -89,7 +89,7 @@ class MemberHitsModel(QAbstractTableModel):
             if col == 0:
                 return m.display_name
             if col == 1:
-                return m.kind.label
+                return m.kind.short_label  # the full label is in the tooltip
             if col == 2:
                 return hit.decision.category or "à choisir"
         elif role == TOOLTIP:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.directory import MemberIndex
+from desktop.core.members import MemberKind
 from desktop.ui.backend import Hit, search_hits
 from desktop.ui.models import MemberHitsModel
 from desktop.ui.tasks import TaskRunner
@@ -68,7 +69,7 @@ class SearchPanel(QWidget):
         # Fixed widths (measured once): resizing to contents on every keystroke costs a frame.
         metrics = self.view.fontMetrics()
         pad = 3 * metrics.averageCharWidth()
-        kind_width = max(metrics.horizontalAdvance(w) for w in ("Zone de secours", "Intercommunale", "Type"))
+        kind_width = max(metrics.horizontalAdvance(k.short_label) for k in MemberKind)
         cat_width = max(metrics.horizontalAdvance(w) for w in ("Catégorie", "Provinces", "à choisir"))
         for column, width in ((1, kind_width + pad), (2, cat_width + pad)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
