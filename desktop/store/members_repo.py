@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import uuid
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -178,6 +177,8 @@ class MemberRepository:
             headcount = Headcount(
                 _whole(size), as_of or date.today(), source.strip() or USER_SOURCE
             )
+        import uuid  # here, not at the top: it loads platform, which a start does not need
+
         member = Member(
             id=f"u:{uuid.uuid4().hex}",
             kind=member_kind,

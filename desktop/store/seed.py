@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING
 from desktop.core.catalogue import fold
 from desktop.core.members import Headcount, Member, MemberKind
 from desktop.store.database import now_iso
-from desktop.store.seed_files import Row, Violations, parse_int, read_rows, split_list
 
 if TYPE_CHECKING:
+    from desktop.store.seed_files import Row, Violations
     from desktop.store.seed_tariff import ParsedTariff
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,9 @@ def rescue_zone_name(label: str) -> str:
 
 def parse_directory(folder: Path, root: Path) -> list[Member]:
     """The reference members described by ``db/belgium/``, validated (``SeedError``)."""
+    # the CSV reader only when the files are read: an everyday start only checksums them
+    from desktop.store.seed_files import Violations, parse_int, read_rows
+
     v = Violations()
     communes_rows = read_rows(
         folder / COMMUNES_FILE,
@@ -401,6 +404,8 @@ def _check_group(
     names_column: str | None = "communes_fr",
 ) -> None:
     """A zone or province row agrees with the communes that point to it."""
+    from desktop.store.seed_files import parse_int, split_list
+
     count = parse_int(row[count_column])
     if count != len(members):
         v.add(
