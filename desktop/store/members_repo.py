@@ -374,6 +374,10 @@ def _grouped(
     return out
 
 
+# what most rows hold, decoded once (the directory is read at every start)
+_MEMBERSHIP = Membership(MembershipStatus.ASSOCIE, None)
+
+
 def _member(
     row: Any,
     postcodes: dict[str, list[str]],
@@ -419,9 +423,13 @@ def _member(
         ),
         commune_id=commune_id,
         commune_ids=tuple(zones.get(mid, ())),
-        membership=Membership(MembershipStatus(status), _date(since)),
+        membership=(
+            _MEMBERSHIP
+            if status == MembershipStatus.ASSOCIE and not since
+            else Membership(MembershipStatus(status), _date(since))
+        ),
         installed=tuple(installed.get(mid, ())),
         category_override=CategoryOverride(o_cat, o_reason) if o_cat is not None else None,
         user_created=bool(user_created),
-        other_names=tuple(json.loads(other_names)),
+        other_names=() if other_names == "[]" else tuple(json.loads(other_names)),
     )
