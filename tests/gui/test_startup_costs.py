@@ -1,0 +1,155 @@
+"""What start-up does to go faster changes nothing else: the binding's module check gives the
+same answers, and the garbage collector is back on (or left off) as it was."""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import os
+import subprocess
+import sys
+from argparse import Namespace
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+import pytest
+
+from desktop.ui import application
+from desktop.ui.application import lighten_module_check, run_gui
+
+
+def _binding_answer(module: ModuleType) -> bool:
+    """The binding's own rule: the module's source mentions PySide6."""
+    try:
+        return "PySide6" in inspect.getsource(module)
+    except (TypeError, OSError, SyntaxError):
+        return False
+
+
+def test_the_light_module_check_answers_as_the_binding(qtbot):
+    import desktop.core.members
+    import desktop.ui.main_window  # noqa: F401
+
+    assert lighten_module_check()
+    check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+    modules = [m for m in list(sys.modules.values()) if isinstance(m, ModuleType)]
+    answers = {m.__name__: check(m) for m in modules}
+    assert answers == {m.__name__: _binding_answer(m) for m in modules}
+    assert answers["desktop.ui.main_window"] is True
+    assert answers["desktop.core.members"] is False
+    assert answers["sys"] is False  # built in: no file, the binding's own check decides
+    assert lighten_module_check()  # once is enough
+    assert sys.modules["shibokensupport.feature"]._mod_uses_pyside is check
+
+
+def test_modules_without_a_source_file_go_to_the_binding(monkeypatch):
+    asked: list[Any] = []
+
+    def original(module: Any, *rest: Any) -> str:
+        asked.append(module)
+        return "binding"
+
+    fake = SimpleNamespace(_mod_uses_pyside=original)
+    monkeypatch.setitem(sys.modules, "shibokensupport.feature", fake)
+    assert lighten_module_check()
+    assert fake._mod_uses_pyside(sys) == "binding"
+    assert fake._mod_uses_pyside(application) is True  # read from its file
+    assert fake._mod_uses_pyside(application, "extra") == "binding"
+    assert asked == [sys, application]
+
+
+def test_a_binding_without_the_check_is_left_alone(monkeypatch):
+    fake = SimpleNamespace()
+    monkeypatch.setitem(sys.modules, "shibokensupport.feature", fake)
+    assert not lighten_module_check()
+    assert vars(fake) == {}
+
+
+def test_run_gui_holds_the_collector_off_and_turns_it_back_on(monkeypatch):
+    seen: list[tuple[bool, bool]] = []
+
+    def start(args: Any, db_path: Path, paused: bool) -> int:
+        seen.append((gc.isenabled(), paused))
+        return 7
+
+    monkeypatch.setattr(application, "_run", start)
+    assert gc.isenabled()
+    assert run_gui(Namespace(check_startup=True), Path("base.db")) == 7
+    assert seen == [(False, True)]
+    assert gc.isenabled()
+
+
+def test_the_collector_is_back_on_when_the_start_raises(monkeypatch):
+    def start(args: Any, db_path: Path, paused: bool) -> int:
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr(application, "_run", start)
+    with pytest.raises(RuntimeError):
+        run_gui(Namespace(check_startup=True), Path("base.db"))
+    assert gc.isenabled()
+
+
+@pytest.fixture
+def collector_off():
+    gc.disable()
+    yield
+    gc.enable()
+
+
+def test_a_collector_turned_off_by_the_caller_stays_off(monkeypatch, collector_off):
+    seen: list[bool] = []
+    monkeypatch.setattr(application, "_run", lambda args, db_path, paused: seen.append(paused))
+    run_gui(Namespace(check_startup=True), Path("base.db"))
+    assert seen == [False]
+    assert not gc.isenabled()
+
+
+def test_what_the_start_allocated_skips_the_young_generations():
+    paused = application._pause_gc()
+    assert paused
+    kept = [[i] for i in range(20_000)]  # far more than a young collection's threshold
+    assert gc.get_count()[0] > 10_000
+    application._resume_gc(paused)
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 1_000  # moved on, not left for the next young collection
+    assert gc.get_freeze_count() == 0  # and not frozen: a full collection still sees them
+    assert len(kept) == 20_000
+
+
+_REAL_START = """
+import gc, sys
+from argparse import Namespace
+from pathlib import Path
+from pathlib import Path
+from desktop.ui import application, main_window
+
+seen = []
+build = main_window.MainWindow.__init__
+def spy(self, *args, **kwargs):
+    seen.append(gc.isenabled())
+    build(self, *args, **kwargs)
+main_window.MainWindow.__init__ = spy
+finish = application._finish_check
+def at_idle(*args, **kwargs):
+    seen.append(gc.isenabled())
+    finish(*args, **kwargs)
+application._finish_check = at_idle
+code = application.run_gui(Namespace(check_startup=True), Path(sys.argv[1]))
+print("collecteur", seen, gc.isenabled(), code)
+"""
+
+
+def test_a_real_start_builds_the_window_without_collections_then_collects_again(db_path):
+    # in its own process: a start in this one would end the test session's event loops
+    done = subprocess.run(
+        [sys.executable, "-c", _REAL_START, str(db_path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "collecteur [False, True] True 0" in done.stdout
