@@ -17,6 +17,7 @@ Every file is validated before anything is written; a violation raises ``SeedErr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -32,17 +33,8 @@ from desktop.core.members import Headcount, Member, MemberKind
 from desktop.store.database import now_iso
 
 if TYPE_CHECKING:
-    from hashlib import sha256
-
     from desktop.store.seed_files import Row, Violations
     from desktop.store.seed_tariff import ParsedTariff
-else:
-    try:
-        # as the standard library's random module does: the lean built-in SHA-256 (the same
-        # digest) rather than hashlib, whose OpenSSL loading costs every start about 2.5 ms
-        from _sha256 import sha256
-    except ImportError:  # a Python without it (3.12 renamed it)
-        from hashlib import sha256
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +73,7 @@ def default_seed_dir() -> Path:
 
 
 def checksum(files: list[Path], base: Path) -> str:
-    digest = sha256()
+    digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.relative_to(base).as_posix().encode())
         digest.update(b"\0")

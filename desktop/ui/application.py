@@ -227,7 +227,6 @@ class Startup(QObject):
 
 def run_gui(args: Any, db_path: Path) -> int:
     """Run the application until its window closes; the process exit code."""
-    lighten_module_check()
     gc_paused = _pause_gc()
     try:
         return _run(args, db_path, gc_paused)
@@ -288,37 +287,6 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
         for line in problems.first:
             sys.stderr.write(f"{line}\n")
     return code
-
-
-def lighten_module_check() -> bool:
-    """Make the binding's per-module check cheap; True when it is in place.
-
-    PySide6 asks of every module imported after it (about a hundred on the way to the
-    window) whether its source mentions ``PySide6``, through ``inspect.getsource`` and the
-    line cache: 10 to 15 ms of every start. The same question is answered here by reading
-    the ``.py`` file's bytes; anything else (no file, another form of call) still goes to
-    the binding's own check. Nothing is done on a binding without that check.
-    """
-    feature = sys.modules.get("shibokensupport.feature")
-    original = getattr(feature, "_mod_uses_pyside", None)
-    if original is None:
-        return False
-    if getattr(original, "_comptoir_light", False):
-        return True
-
-    def mod_uses_pyside(module: Any, *rest: Any) -> Any:
-        path = getattr(module, "__file__", None)
-        if not rest and isinstance(path, str) and path.endswith(".py"):
-            try:
-                with open(path, "rb") as source:
-                    return b"PySide6" in source.read()
-            except OSError:
-                pass
-        return original(module, *rest)
-
-    mod_uses_pyside._comptoir_light = True  # type: ignore[attr-defined]
-    feature._mod_uses_pyside = mod_uses_pyside  # type: ignore[union-attr]
-    return True
 
 
 def _pause_gc() -> bool:

@@ -1,69 +1,20 @@
-"""What start-up does to go faster changes nothing else: the binding's module check gives the
-same answers, and the garbage collector is back on (or left off) as it was."""
+"""What start-up does to go faster changes nothing else: the garbage collector is back on (or
+left off) as it was."""
 
 from __future__ import annotations
 
 import gc
-import inspect
 import os
 import subprocess
 import sys
 from argparse import Namespace
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
 
 from desktop.ui import application
-from desktop.ui.application import lighten_module_check, run_gui
-
-
-def _binding_answer(module: ModuleType) -> bool:
-    """The binding's own rule: the module's source mentions PySide6."""
-    try:
-        return "PySide6" in inspect.getsource(module)
-    except (TypeError, OSError, SyntaxError):
-        return False
-
-
-def test_the_light_module_check_answers_as_the_binding(qtbot):
-    import desktop.core.members
-    import desktop.ui.main_window  # noqa: F401
-
-    assert lighten_module_check()
-    check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
-    modules = [m for m in list(sys.modules.values()) if isinstance(m, ModuleType)]
-    answers = {m.__name__: check(m) for m in modules}
-    assert answers == {m.__name__: _binding_answer(m) for m in modules}
-    assert answers["desktop.ui.main_window"] is True
-    assert answers["desktop.core.members"] is False
-    assert answers["sys"] is False  # built in: no file, the binding's own check decides
-    assert lighten_module_check()  # once is enough
-    assert sys.modules["shibokensupport.feature"]._mod_uses_pyside is check
-
-
-def test_modules_without_a_source_file_go_to_the_binding(monkeypatch):
-    asked: list[Any] = []
-
-    def original(module: Any, *rest: Any) -> str:
-        asked.append(module)
-        return "binding"
-
-    fake = SimpleNamespace(_mod_uses_pyside=original)
-    monkeypatch.setitem(sys.modules, "shibokensupport.feature", fake)
-    assert lighten_module_check()
-    assert fake._mod_uses_pyside(sys) == "binding"
-    assert fake._mod_uses_pyside(application) is True  # read from its file
-    assert fake._mod_uses_pyside(application, "extra") == "binding"
-    assert asked == [sys, application]
-
-
-def test_a_binding_without_the_check_is_left_alone(monkeypatch):
-    fake = SimpleNamespace()
-    monkeypatch.setitem(sys.modules, "shibokensupport.feature", fake)
-    assert not lighten_module_check()
-    assert vars(fake) == {}
+from desktop.ui.application import run_gui
 
 
 def test_run_gui_holds_the_collector_off_and_turns_it_back_on(monkeypatch):
