@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop.ui.crash import CrashHandler
@@ -280,6 +280,10 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
         crash.uninstall()
         uninstall_qt_message_handler()
         logging.getLogger().removeHandler(problems)
+        # Closing the last window posts a Quit event that exec() no longer consumes once
+        # app.exit() returned: left queued it would end the next event loop run in this
+        # process at once (a later dialog, or the next test's waits).
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     code = outcome.get("code", code)
     if check and code == 0 and (problems.count or crash.count):
         code = 1

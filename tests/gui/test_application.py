@@ -28,3 +28,28 @@ def test_a_file_that_is_not_a_database_fails_with_a_message(qtbot, tmp_path, cap
     assert code != 0
     err = capsys.readouterr().err
     assert err.strip() and "Traceback" not in err
+
+
+def test_a_check_run_leaves_no_quit_event_queued_behind_it(qtbot, db_path, capsys):
+    """A stale Quit would end whatever event loop runs next in the process."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    class QuitSpy(QObject):
+        seen = 0
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Quit:
+                QuitSpy.seen += 1
+                return True  # swallowed: this test must not end the session's loops
+            return False
+
+    assert run_gui(Namespace(check_startup=True), db_path) == 0
+    app = QCoreApplication.instance()
+    spy = QuitSpy()
+    app.installEventFilter(spy)
+    try:
+        app.processEvents()
+        qtbot.wait(20)
+    finally:
+        app.removeEventFilter(spy)
+    assert QuitSpy.seen == 0
