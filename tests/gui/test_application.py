@@ -37,7 +37,7 @@ def test_a_check_run_leaves_no_quit_event_queued_behind_it(qtbot, db_path, capsy
     class QuitSpy(QObject):
         seen = 0
 
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+        def eventFilter(self, watched, event):
             if event.type() == QEvent.Type.Quit:
                 QuitSpy.seen += 1
                 return True  # swallowed: this test must not end the session's loops
