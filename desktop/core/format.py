@@ -6,6 +6,8 @@ digits of a whole number the way fr_BE does, with a narrow no-break space.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 NNBSP = "\u202f"
 
 
@@ -13,3 +15,17 @@ def group_int(n: int) -> str:
     """12500 -> '12 500' (narrow no-break space), as babel prints it for fr_BE."""
     sign = "-" if n < 0 else ""
     return sign + f"{abs(n):,}".replace(",", NNBSP)
+
+
+def euros(amount: Decimal, *, whole_without_cents: bool = False) -> str:
+    """Plain-text euro amount for messages and notes built in core, shaped like babel's fr_BE.
+
+    Decimal('8062') -> '8 062,00 €'; with ``whole_without_cents``, '8 062 €' (for grid
+    figures quoted in explanations). Rounds half-up to the cent, as line amounts are.
+    """
+    q = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if whole_without_cents and q == q.to_integral_value():
+        return f"{group_int(int(q))}\u00a0€"
+    sign = "-" if q < 0 else ""
+    units, _, cents = format(abs(q), "f").partition(".")
+    return f"{sign}{group_int(int(units))},{cents}\u00a0€"

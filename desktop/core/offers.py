@@ -40,7 +40,7 @@ from enum import StrEnum
 
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import InvalidInput, RuleViolation
-from desktop.core.format import NNBSP
+from desktop.core.format import euros
 from desktop.core.members import Member
 from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest
 
@@ -680,11 +680,7 @@ def diff_offers(old: Offer, new: Offer) -> OfferDiff:
 
 def money_fr(amount: Decimal) -> str:
     """Decimal('8062') -> '8 062,00 €' (narrow no-break space, comma), like babel's fr_BE."""
-    q = amount.quantize(Decimal("0.01"))
-    sign = "-" if q < 0 else ""
-    units, cents = f"{abs(q):.2f}".split(".")
-    grouped = f"{int(units):,}".replace(",", NNBSP)
-    return f"{sign}{grouped},{cents}\u00a0€"
+    return euros(amount)
 
 
 def _num_fr(n: Decimal) -> str:

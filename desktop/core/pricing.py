@@ -55,7 +55,7 @@ from desktop.core.catalogue import (
 )
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import CatalogueError, InvalidInput, NotFound
-from desktop.core.format import group_int
+from desktop.core.format import euros, group_int
 from desktop.core.members import Member, MemberKind, MembershipStatus
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
@@ -136,12 +136,7 @@ def _num(d: Decimal) -> str:
 
 def eur(d: Decimal) -> str:
     """Plain-text euro amount for notes built in core: '5 973 €', '1 200,12 €'."""
-    if d == d.to_integral_value():
-        return f"{group_int(int(d))} €"
-    q = round_cents(d)
-    sign = "-" if q < 0 else ""
-    whole, _, cents = format(abs(q), "f").partition(".")
-    return f"{sign}{group_int(int(whole))},{cents} €"
+    return euros(d, whole_without_cents=True)
 
 
 def _describe_params(product: Product) -> str:

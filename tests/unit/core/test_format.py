@@ -1,0 +1,23 @@
+"""Plain-text amounts built in core look like babel's fr_BE and round like line amounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core.format import NNBSP, euros, group_int
+
+
+def test_grouping_and_cents_like_fr_be() -> None:
+    assert euros(Decimal("8062")) == f"8{NNBSP}062,00\u00a0€"
+    assert euros(Decimal("1200.125")) == f"1{NNBSP}200,13\u00a0€"  # half-up, not half-even
+    assert euros(Decimal("-4463.5")) == f"-4{NNBSP}463,50\u00a0€"
+    assert euros(Decimal("5973"), whole_without_cents=True) == f"5{NNBSP}973\u00a0€"
+    assert euros(Decimal("906.5"), whole_without_cents=True) == "906,50\u00a0€"
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_group_int_round_trips(n: int) -> None:
+    assert int(group_int(n).replace(NNBSP, "")) == n
