@@ -54,6 +54,7 @@ COMMAND_MODULES = [
     "desktop.cli.documents",
     "desktop.cli.offers",
     "desktop.cli.data",
+    "desktop.cli.settings",
 ]
 
 ServicesFactory = Callable[[argparse.Namespace], "Services"]

@@ -1,0 +1,102 @@
+"""``comptoir settings``: read and change the business settings stored in the database.
+
+Head office prepares each laptop with a script (device code, seller, letterhead fields); the
+same validation as the settings screen applies, and nothing is written unless every value
+given is valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any
+
+from desktop.core.errors import InvalidInput
+from desktop.core.settings import LABELS, Settings
+
+_INT_FIELDS = {f.name for f in fields(Settings) if f.type == "int"}
+
+
+def register(subparsers: Any, services_factory: Any) -> None:
+    parser = subparsers.add_parser(
+        "settings",
+        help="réglages de ce poste : vendeur, code de l'appareil, en-tête, validité",
+        description="Réglages enregistrés dans la base (les mêmes que l'écran Réglages).",
+    )
+    commands = parser.add_subparsers(dest="settings_command", metavar="ACTION")
+    show = commands.add_parser("show", help="afficher les réglages")
+    show.add_argument("--json", action="store_true", help="sortie JSON")
+    show.set_defaults(handler=lambda args: _show(args, services_factory(args)))
+    keys = ", ".join(LABELS)
+    change = commands.add_parser(
+        "set",
+        help="modifier un ou plusieurs réglages (CLÉ=VALEUR)",
+        description=(
+            f"Modifie les réglages donnés, tous vérifiés avant d'écrire. Clés : {keys}. "
+            "address_lines : lignes séparées par « | » ; indexation : fraction (0.02 = 2 %)."
+        ),
+    )
+    change.add_argument("pairs", nargs="+", metavar="CLÉ=VALEUR", help="réglage à modifier")
+    change.set_defaults(handler=lambda args: _set(args, services_factory(args)))
+    parser.set_defaults(handler=lambda args: _show(args, services_factory(args)))
+
+
+def as_json(settings: Settings) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if isinstance(value, Decimal):
+            value = format(value, "f")
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    out["missing"] = list(settings.missing())
+    return out
+
+
+def parse_pairs(pairs: list[str]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InvalidInput(f"« {pair} » : écrivez CLÉ=VALEUR (ex. device_code=LAP1).")
+        if key not in LABELS:
+            raise InvalidInput(
+                f"Réglage inconnu : « {key} ». Réglages possibles : {', '.join(LABELS)}."
+            )
+        if key == "address_lines":
+            changes[key] = tuple(part.strip() for part in value.split("|"))
+        elif key in _INT_FIELDS:
+            try:
+                changes[key] = int(value)
+            except ValueError:
+                raise InvalidInput(
+                    f"{LABELS[key]} : nombre entier attendu, reçu « {value} ».", field=key
+                ) from None
+        else:
+            changes[key] = value
+    return changes
+
+
+def _show(args: Any, services: Any) -> int:
+    from desktop.cli import emit_json
+
+    settings = services.settings.load()
+    if getattr(args, "json", False):
+        emit_json(as_json(settings))
+        return 0
+    data = as_json(settings)
+    for key, label in LABELS.items():
+        value = data[key]
+        text = " | ".join(value) if isinstance(value, list) else str(value)
+        print(f"{label} ({key}) : {text or '[à compléter]'}")
+    return 0
+
+
+def _set(args: Any, services: Any) -> int:
+    repo = services.settings
+    updated = repo.load().with_changes(**parse_pairs(args.pairs))
+    repo.save(updated)
+    print("Réglages enregistrés.")
+    return 0

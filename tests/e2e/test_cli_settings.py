@@ -1,0 +1,44 @@
+"""``comptoir settings show|set``: laptops are prepared by script, with the screen's checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_set_then_show_round_trips_and_normalises(db_path, run_comptoir) -> None:
+    result = run_comptoir(
+        "settings", "set", "device_code=lap1", "seller_name=Anne Dupont",
+        "address_lines=Rue Léon Morel 1|5032 Isnes", "validity_days=60",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(run_comptoir("settings", "show", "--json").stdout)
+    assert data["device_code"] == "LAP1"  # upper-cased as the screen does
+    assert data["seller_name"] == "Anne Dupont"
+    assert data["address_lines"] == ["Rue Léon Morel 1", "5032 Isnes"]
+    assert data["validity_days"] == 60
+    assert set(data["missing"]) == {"legal_form", "enterprise_number", "iban"}
+    text = run_comptoir("settings", "show").stdout
+    assert "numéro d'entreprise (enterprise_number) : [à compléter]" in text
+
+
+@pytest.mark.parametrize(
+    ("pair", "fragment"),
+    [
+        ("device_code=l", "2 à 8 lettres"),
+        ("validity_days=abc", "nombre entier attendu"),
+        ("couleur=bleu", "Réglage inconnu"),
+        ("device_code", "CLÉ=VALEUR"),
+    ],
+)
+def test_bad_values_are_refused_in_french_and_nothing_is_written(
+    db_path, run_comptoir, pair: str, fragment: str
+) -> None:
+    result = run_comptoir("settings", "set", "seller_name=Paul", pair)
+    assert result.returncode == 2
+    assert fragment in result.stderr and "Traceback" not in result.stderr
+    data = json.loads(run_comptoir("settings", "show", "--json").stdout)
+    assert data["seller_name"] == ""  # all or nothing
