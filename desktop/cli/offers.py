@@ -71,24 +71,12 @@ def offer_renderer(services: Any) -> Callable[[Offer], bytes]:
     """The documents renderer for ``OfferRepository.finalise``: the frozen offer -> PDF bytes."""
 
     def render(offer: Offer) -> bytes:
-        from desktop.documents.offer import build_offer_document, render_offer
+        # the same document the application freezes: one place decides number, dates, seller
+        from desktop.documents.offer import document_for_offer, render_offer
 
-        if offer.quote is None:
-            raise InvalidInput("L'offre n'a pas de devis calculé.")
         tariff = services.tariff(offer.request.tariff)
         settings = services.settings.load()
-        issued = offer.finalised.astimezone().date() if offer.finalised else date.today()
-        doc = build_offer_document(
-            offer.quote,
-            tariff,
-            settings,
-            number=offer.number,
-            issued=issued,
-            valid_until=offer.valid_until,
-            seller=offer.seller,
-        )
-        pdf: bytes = render_offer(doc)
-        return pdf
+        return render_offer(document_for_offer(offer, tariff, settings, today=date.today()))
 
     return render
 
