@@ -566,25 +566,10 @@ def _iso(dt: datetime) -> str:
 
 
 def _insert_frozen(conn: sqlite3.Connection, item: _Incoming) -> None:
-    from desktop.store.offers_repo import _draft_row
+    from desktop.store.offers_repo import frozen_row
 
-    o = item.offer
-    number = OfferNumber.parse(o.number or "")
-    row = _draft_row(o)
-    row.update(
-        number=str(number),
-        base_number=number.base,
-        device=number.device,
-        year=number.year,
-        seq=number.seq,
-        snapshot_json=codec.canonical_json(item.snapshot),
-        content_sha256=item.fingerprint,
-        pdf=item.pdf,
-        pdf_sha256=o.pdf_sha256,
-        finalised=_iso(o.finalised) if o.finalised else None,
-        valid_until=o.valid_until.isoformat() if o.valid_until else None,
-        origin=item.origin,
-    )
+    row = frozen_row(item.offer, item.snapshot, item.fingerprint, item.pdf)
+    row["origin"] = item.origin
     conn.execute(
         f"INSERT INTO offers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
         tuple(row.values()),

@@ -531,20 +531,7 @@ class OfferRepository:
             pdf = bytes(pdf)
             frozen = replace(frozen, pdf_sha256=codec.sha256_hex(pdf))
             snapshot = self._snapshot(frozen, quote, settings, device)
-            row = _draft_row(frozen)
-            row.update(
-                number=str(number),
-                base_number=number.base,
-                device=number.device,
-                year=number.year,
-                seq=number.seq,
-                snapshot_json=codec.canonical_json(snapshot),
-                content_sha256=content_sha256(frozen),
-                pdf=pdf,
-                pdf_sha256=frozen.pdf_sha256,
-                finalised=_iso(now),
-                valid_until=frozen.valid_until.isoformat() if frozen.valid_until else None,
-            )
+            row = frozen_row(frozen, snapshot, content_sha256(frozen), pdf)
             row.pop("id")
             row.pop("created")
             cur = conn.execute(
@@ -954,6 +941,27 @@ def _audit_from_row(r: Sequence[Any]) -> AuditEntry:
         number=number,
         uid=uid,
     )
+
+
+def frozen_row(o: Offer, snapshot: Any, fingerprint: str, pdf: bytes) -> dict[str, Any]:
+    """The ``offers`` row of a finalised offer (finalising here, or importing a bundle)."""
+    assert o.number is not None
+    number = OfferNumber.parse(o.number)
+    row = _draft_row(o)
+    row.update(
+        number=str(number),
+        base_number=number.base,
+        device=number.device,
+        year=number.year,
+        seq=number.seq,
+        snapshot_json=codec.canonical_json(snapshot),
+        content_sha256=fingerprint,
+        pdf=pdf,
+        pdf_sha256=o.pdf_sha256,
+        finalised=_iso(o.finalised) if o.finalised else None,
+        valid_until=o.valid_until.isoformat() if o.valid_until else None,
+    )
+    return row
 
 
 def content_sha256(o: Offer) -> str:
