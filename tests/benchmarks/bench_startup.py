@@ -51,6 +51,72 @@ sys.exit(app.exec())
 """
 
 
+# A reference, not a target: the same widgets as Comptoir's first screen (menus with their
+# shortcuts, tool bar, search field and hidden result list, tabs, start page, status bar),
+# built with no data and no logic. What it adds to the bare window is the cost of Qt itself
+# (the Qt enums, fonts, widgets) that any window like Comptoir's pays.
+SKELETON_WINDOW = """
+import sys
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QHeaderView, QLabel, QLineEdit, QMainWindow, QPushButton,
+    QSplitter, QTabWidget, QTreeView, QVBoxLayout, QWidget,
+)
+app = QApplication(sys.argv[:1])
+w = QMainWindow()
+w.setWindowTitle("squelette")
+tools = w.addToolBar("Offre")
+for title in ("&Fichier", "É&dition", "&Membre", "&Offre"):
+    menu = w.menuBar().addMenu(title)
+    for i in range(5):
+        action = QAction(f"{title} {i}", w)
+        action.setShortcuts([QKeySequence(f"Ctrl+Shift+{i}")])
+        menu.addAction(action)
+        if i < 2:
+            tools.addAction(action)
+left = QWidget()
+column = QVBoxLayout(left)
+field = QLineEdit()
+field.setPlaceholderText("Rechercher un membre (Ctrl+F)")
+field.setClearButtonEnabled(True)
+results = QTreeView()
+results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+results.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+results.fontMetrics().horizontalAdvance("Catégorie")
+results.hide()
+hint = QLabel("Tapez quelques lettres du nom, un code postal, un code NIS ou un numéro de zone.")
+hint.setWordWrap(True)
+for widget in (field, QLabel("Aucun membre choisi."), hint, results):
+    column.addWidget(widget)
+column.addStretch(1)
+start = QWidget()
+page = QVBoxLayout(start)
+page.addWidget(QLabel("Aucune offre ouverte."))
+page.addWidget(QLabel("Cherchez un membre (Ctrl+F) ou commencez une offre maintenant (Ctrl+N)."))
+page.addWidget(QPushButton("Nouvelle offre"), 0, Qt.AlignmentFlag.AlignLeft)
+page.addStretch(1)
+tabs = QTabWidget()
+tabs.addTab(start, "Offre en cours")
+tabs.addTab(QWidget(), "Offres enregistrées")
+split = QSplitter(Qt.Orientation.Horizontal)
+split.addWidget(left)
+split.addWidget(tabs)
+w.setCentralWidget(split)
+w.statusBar().showMessage("Tarification des services · 612 membres")
+w.resize(1280, 760)
+w.show()
+field.setFocus()
+def idle():
+    app.processEvents()
+    sys.stdout.write("prêt\\n")
+    sys.stdout.flush()
+    app.quit()
+QTimer.singleShot(0, idle)
+sys.exit(app.exec())
+"""
+
+
 def report(name: str, figure: str, ok: bool, target: str) -> None:
     RESULTS.append((name, figure, ok))
     print(f"{'OK ' if ok else 'LENT'} {name:<55} {figure:>22}   (cible {target})")
@@ -95,30 +161,37 @@ def bench_startup(runs: int, workdir: Path) -> Path:
         env["COMPTOIR_LOG_DIR"] = str(workdir / "log")
     app = [sys.executable, "-m", "desktop", "--check-startup"]
     bare = [sys.executable, "-c", BARE_WINDOW]
+    skeleton = [sys.executable, "-c", SKELETON_WINDOW]
     first, _ = timed_process(app, env)  # creates and seeds the database, writes the bytecode
     print(f"     premier démarrage (création de la base incluse) : {first:.3f} s")
-    timed_process(bare, env)  # warm the file cache and bytecode for both
-    timed_process(app, env)
-    app_times, bare_times, app_exit, bare_exit = [], [], [], []
-    for _ in range(runs):  # interleaved, so both see the same machine load
+    for warm in (bare, skeleton, app):  # warm the file cache and bytecode for all three
+        timed_process(warm, env)
+    app_times, bare_times, skeleton_times, app_exit, bare_exit = [], [], [], [], []
+    for _ in range(runs):  # interleaved, so all see the same machine load
         ready, total = timed_process(bare, env)
         bare_times.append(ready)
         bare_exit.append(total)
+        skeleton_times.append(timed_process(skeleton, env)[0])
         ready, total = timed_process(app, env)
         app_times.append(ready)
         app_exit.append(total)
     app_median = statistics.median(app_times)
     bare_median = statistics.median(bare_times)
+    skeleton_median = statistics.median(skeleton_times)
     ratio = app_median / bare_median
     # each app run against the bare run just before it: steadier when the machine's load drifts
     pair_ratio = statistics.median(a / b for a, b in zip(app_times, bare_times, strict=True))
     print(
         f"     comptoir, prêt : {', '.join(f'{t:.3f}' for t in app_times)} s\n"
         f"     fenêtre nue, prête : {', '.join(f'{t:.3f}' for t in bare_times)} s\n"
+        f"     squelette, prêt : {', '.join(f'{t:.3f}' for t in skeleton_times)} s\n"
         f"     jusqu'à la fin du processus (médianes) : comptoir {statistics.median(app_exit):.3f} s, "
         f"nue {statistics.median(bare_exit):.3f} s\n"
         f"     comptoir {app_median:.3f} s / fenêtre nue {bare_median:.3f} s = {ratio:.2f} x "
-        f"(médiane des rapports par paire : {pair_ratio:.2f} x)"
+        f"(médiane des rapports par paire : {pair_ratio:.2f} x)\n"
+        f"     squelette de la même fenêtre, sans données ni logique : {skeleton_median:.3f} s = "
+        f"{skeleton_median / bare_median:.2f} x la fenêtre nue ; reste à Comptoir (modules Python, "
+        f"données, construction) : {(app_median - skeleton_median) * 1000:.0f} ms"
     )
     report(f"démarrage -> fenêtre prête (médiane de {runs})", f"{app_median:.3f} s", app_median < 1.0, "< 1,0 s")
     report("fenêtre PySide6 nue (même mesure)", f"{bare_median:.3f} s", True, "référence")
