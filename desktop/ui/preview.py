@@ -4,8 +4,10 @@
 runs the renderer through the task helper, ``desktop.ui.tasks.TaskRunner``) and loaded from
 memory through a ``QBuffer``. Its actions:
 
-- "Imprimer…": the system print dialog, then every page rendered by ``QPdfDocument.render``
-  at the printer's resolution (capped at 600 dpi) and painted full-page on the ``QPrinter``;
+- "Imprimer…": the system print dialog, then, on a worker thread, every page rendered by
+  ``QPdfDocument.render`` at the printer's resolution (capped at 600 dpi) and painted
+  full-page on the ``QPrinter`` in bands (the window keeps answering; the status line says
+  which page is being sent);
 - "Enregistrer en PDF…": a save dialog, then the very bytes that are shown (atomic write);
 - "Ouvrir dans le lecteur PDF": the bytes in a temporary file, opened with
   ``QDesktopServices.openUrl``.
@@ -24,7 +26,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QObject,
+    QRect,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -36,6 +48,9 @@ log = logging.getLogger(__name__)
 
 PDF_FILTER = "Documents PDF (*.pdf)"
 MAX_PRINT_DPI = 600
+# Pixels painted on the printer per call: a band of about 15 ms. Between two bands the GUI
+# thread gets the interpreter back, so the window repaints while a page is being sent.
+PRINT_BAND_PIXELS = 1_000_000
 
 
 def _offscreen() -> bool:
@@ -98,11 +113,21 @@ def write_pdf(path: str | Path, data: bytes) -> Path:
     return write_atomically(out, data, what="le fichier PDF")
 
 
-def print_document(document: QPdfDocument, printer: Any, *, max_dpi: int = MAX_PRINT_DPI) -> int:
+def print_document(
+    document: QPdfDocument,
+    printer: Any,
+    *,
+    max_dpi: int = MAX_PRINT_DPI,
+    progress: Callable[[int, int], object] | None = None,
+) -> int:
     """Paint every page of ``document`` on ``printer``; returns the number of pages printed.
 
-    Each page is rendered at the printer's resolution (at most ``max_dpi``) and drawn over the
-    whole sheet: the PDF carries its own margins.
+    Each page is rendered once, at the printer's resolution divided by the smallest whole
+    factor that brings it to ``max_dpi`` or less, then drawn over the whole sheet (the PDF
+    carries its own margins) in horizontal bands. Every image pixel covers exactly
+    factor x factor printer dots, so the bands join without a seam. ``progress(page, pages)``
+    is told which page is being sent. Runs on any thread (painting on a ``QPrinter`` is
+    thread-safe); the document must belong to the calling thread.
     """
     pages = document.pageCount()
     if pages <= 0:
@@ -114,21 +139,60 @@ def print_document(document: QPdfDocument, printer: Any, *, max_dpi: int = MAX_P
 
         raise StorageError("L'imprimante n'a pas pu démarrer l'impression (vérifiez qu'elle est disponible).")
     try:
-        dpi = max(72, min(int(printer.resolution()), max_dpi))
+        factor = -(-max(72, int(printer.resolution())) // max_dpi)  # ceiling division
+        sheet = painter.viewport()
         for index in range(pages):
+            if progress is not None:
+                progress(index + 1, pages)
             if index:
                 printer.newPage()
             size = document.pagePointSize(index)
-            pixels = QSize(max(1, round(size.width() * dpi / 72)), max(1, round(size.height() * dpi / 72)))
-            image = document.render(index, pixels)
-            target = QRectF(painter.viewport())
-            scale = min(target.width() / image.width(), target.height() / image.height())
-            w, h = image.width() * scale, image.height() * scale
-            origin = QPointF(target.x() + (target.width() - w) / 2, target.y() + (target.height() - h) / 2)
-            painter.drawImage(QRectF(origin.x(), origin.y(), w, h), image)
+            dots_per_point = min(sheet.width() / size.width(), sheet.height() / size.height())
+            width = max(1, int(size.width() * dots_per_point))
+            height = max(1, int(size.height() * dots_per_point))
+            image = document.render(index, QSize(-(-width // factor), -(-height // factor)))
+            left = sheet.x() + (sheet.width() - width) // 2
+            top = sheet.y() + (sheet.height() - height) // 2
+            rows = max(1, PRINT_BAND_PIXELS // image.width())
+            for y in range(0, image.height(), rows):
+                band = min(rows, image.height() - y)
+                painter.drawImage(
+                    QRect(left, top + y * factor, image.width() * factor, band * factor),
+                    image,
+                    QRect(0, y, image.width(), band),
+                )
     finally:
         painter.end()
     return pages
+
+
+def print_pdf_bytes(data: bytes, printer: Any, progress: Callable[[int, int], object] | None = None) -> int:
+    """The worker side of « Imprimer… »: read ``data`` into a document of this thread, print it."""
+    from desktop.core.errors import StorageError
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    try:
+        if document.status() != QPdfDocument.Status.Ready:
+            raise StorageError("Le document n'a pas pu être relu pour l'impression. Réessayez l'aperçu.")
+        return print_document(document, printer, progress=progress)
+    finally:
+        document.close()
+        buffer.close()
+
+
+class _PrintProgress(QObject):
+    """Carries « page n of N » from the printing thread to the preview (queued signal).
+
+    The worker holds it until it is done, so it outlives a preview closed meanwhile."""
+
+    advanced = Signal(int, int)
+
+    def report(self, page: int, pages: int) -> None:
+        self.advanced.emit(page, pages)
 
 
 class PdfPreview(QWidget):
@@ -157,6 +221,8 @@ class PdfPreview(QWidget):
         self._pdf: bytes | None = None
         self._buffer: QBuffer | None = None
         self._task: Any = None
+        self._runner: Any = None
+        self._printing: Any = None  # the print task while pages are being sent
         self._then: list[Callable[[], object]] = []
 
         self.document = QPdfDocument(self)
@@ -203,6 +269,7 @@ class PdfPreview(QWidget):
         self.status.show()
         if self._task is not None and not getattr(self._task, "done", True):
             self._task.cancel()
+        self._runner = runner
         self._task = runner.run(make, on_result=self.set_pdf, on_error=self._on_error, name="aperçu PDF")
         return self._task
 
@@ -237,18 +304,21 @@ class PdfPreview(QWidget):
             self._on_error(ValueError(f"document illisible ({self.document.error().name})"))
 
     def _on_error(self, error: BaseException) -> None:
-        from desktop.core.errors import ComptoirError
-
-        if isinstance(error, ComptoirError):
-            message = str(error)
-        else:
-            log.error("aperçu PDF impossible", exc_info=(type(error), error, error.__traceback__))
-            message = "Le document n'a pas pu être préparé. Les détails sont dans le journal."
+        message = self._message_for(error)
         self.status.setText(message)
         self.status.show()
         self._set_actions(False)
         self._then = []
         self.failed.emit(message)
+
+    @staticmethod
+    def _message_for(error: BaseException) -> str:
+        from desktop.core.errors import ComptoirError
+
+        if isinstance(error, ComptoirError):
+            return str(error)
+        log.error("aperçu PDF impossible", exc_info=(type(error), error, error.__traceback__))
+        return "Le document n'a pas pu être préparé. Les détails sont dans le journal."
 
     def _set_actions(self, enabled: bool) -> None:
         for a in (self.print_action, self.save_action, self.open_action):
@@ -262,10 +332,18 @@ class PdfPreview(QWidget):
             self._then.append(step)
 
     # -- actions ---------------------------------------------------------------------------
-    def print_pdf(self) -> int:
-        """System print dialog, then every page at the printer's resolution. Returns pages."""
-        if not self.ready:
-            return 0
+    @property
+    def printing(self) -> bool:
+        return self._printing is not None
+
+    def print_pdf(self) -> bool:
+        """System print dialog, then the pages are sent to the printer off the GUI thread.
+
+        True when printing started; ``printed(pages)`` follows once every page is sent
+        (``failed(message)`` if the printer refuses).
+        """
+        if not self.ready or self.printing or self._pdf is None:
+            return False
         from PySide6.QtPrintSupport import QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -273,18 +351,44 @@ class PdfPreview(QWidget):
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         printer.setFullPage(True)
         if not self.dialogs.print_setup(self, printer):
-            return 0
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            pages = print_document(self.document, printer)
-        except Exception as exc:
-            self._on_error(exc)
-            return 0
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+            return False
+        if self._runner is None:
+            from desktop.ui.tasks import TaskRunner
+
+            self._runner = TaskRunner(parent=self)
+        relay = _PrintProgress()
+        relay.advanced.connect(self._on_print_progress)
+        self.print_action.setEnabled(False)
+        self.status.setText("Impression…")
+        self.status.show()
+        self._printing = self._runner.run(
+            print_pdf_bytes,
+            self._pdf,
+            printer,
+            relay.report,
+            on_result=self._on_printed,
+            on_error=self._on_print_failed,
+            name="impression",
+        )
+        return True
+
+    def _on_print_progress(self, page: int, pages: int) -> None:
+        if self.printing:
+            self.status.setText(f"Impression : page {page} sur {pages}…")
+
+    def _on_printed(self, pages: int) -> None:
+        self._printing = None
+        self.print_action.setEnabled(self.ready)
         self.status.setText(f"{pages} page{'s' if pages > 1 else ''} envoyée{'s' if pages > 1 else ''} à l'impression")
         self.printed.emit(pages)
-        return pages
+
+    def _on_print_failed(self, error: BaseException) -> None:
+        self._printing = None
+        self.print_action.setEnabled(self.ready)
+        message = self._message_for(error)
+        self.status.setText(message)
+        self.status.show()
+        self.failed.emit(message)
 
     def save_as(self) -> Path | None:
         """Save the shown bytes where the user says. Returns the file written."""

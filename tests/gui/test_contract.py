@@ -73,7 +73,8 @@ def test_contract_in_the_preview_then_saved_and_printed(qtbot, window, backend, 
         return True
 
     dialogs.print_setup = setup
-    preview.print_action.trigger()
+    with qtbot.waitSignal(preview.printed, timeout=20_000):
+        preview.print_action.trigger()
     assert printed.read_bytes()[:5] == b"%PDF-"
     assert "envoyée" in preview.status.text()
     preview.window().close()

@@ -7,6 +7,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "documents"))
 
@@ -105,19 +108,117 @@ def test_cancelled_save_writes_nothing(loaded, tmp_path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_print_renders_every_page_on_the_printer(loaded, tmp_path) -> None:
+def test_print_renders_every_page_on_the_printer(loaded, qtbot, tmp_path) -> None:
     out = tmp_path / "imprime.pdf"
     d = FakeDialogs(print_to=out)
     w, pages = loaded(d, lambda: offer_pdf(f.many_lines(40)))
-    assert w.print_pdf() == pages == 3
+    with qtbot.waitSignal(w.printed, timeout=20_000) as sig:
+        assert w.print_pdf()
+    assert sig.args[0] == pages == 3
     assert d.printer is not None and d.printer.fullPage()
     assert len(pi.reader(out.read_bytes()).pages) == 3
+    assert w.status.text() == "3 pages envoyées à l'impression"
+    assert w.print_action.isEnabled() and not w.printing
+
+
+def test_printing_runs_off_the_gui_thread_and_says_which_page(loaded, qtbot, tmp_path, monkeypatch) -> None:
+    gui = threading.get_ident()
+    seen: dict[str, object] = {}
+    real = pv.print_document
+
+    def spy(document, printer, **kw):
+        seen["thread"] = threading.get_ident()
+        return real(document, printer, **kw)
+
+    monkeypatch.setattr(pv, "print_document", spy)
+    w, _ = loaded(FakeDialogs(print_to=tmp_path / "imprime.pdf"), lambda: offer_pdf(f.many_lines(40)))
+    statuses: list[str] = []
+    w.status.setText = lambda text, real_set=w.status.setText: (statuses.append(text), real_set(text))
+    with qtbot.waitSignal(w.printed, timeout=20_000):
+        assert w.print_pdf()
+        # the call returned at once: the pages are still being sent, a second print waits
+        assert w.printing and not w.print_action.isEnabled()
+        assert w.print_pdf() is False
+    assert seen["thread"] != gui
+    assert "Impression : page 1 sur 3…" in statuses and "Impression : page 3 sur 3…" in statuses
+
+
+def test_closing_the_preview_while_printing_still_prints_every_page(qtbot, runner, tmp_path) -> None:
+    out = tmp_path / "imprime.pdf"
+    w = pv.PdfPreview(dialogs=FakeDialogs(print_to=out))
+    with qtbot.waitSignal(w.loaded, timeout=10000):
+        w.load_async(lambda: offer_pdf(f.many_lines(40)), runner)
+    assert w.print_pdf()
+    w.deleteLater()  # the user closes the preview at once
+    qtbot.waitUntil(lambda: not runner.busy, timeout=20_000)
+    assert len(pi.reader(out.read_bytes()).pages) == 3
+
+
+PAGE_POINTS = (72, 144)  # a small black page: rendered at the printer's own resolution below
+
+
+def black_page_pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=PAGE_POINTS)
+    page.rect(0, 0, *PAGE_POINTS, stroke=0, fill=1)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def light_rows(pdf: bytes, dpi: int) -> list[int]:
+    """Rows of the page rendered at ``dpi`` that hold a pixel lighter than dark grey (the outer
+    pixel of each side left out: that is where the page is centred on the sheet)."""
+    from PySide6.QtGui import QImage
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    size = document.pagePointSize(0)
+    width, height = round(size.width() * dpi / 72), round(size.height() * dpi / 72)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    painter.drawImage(0, 0, document.render(0, QSize(width, height)))
+    painter.end()
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    light = bytes(0 if value <= 64 else 1 for value in range(256))
+    return [
+        y for y in range(1, height - 1) if bytes(gray.constScanLine(y))[1 : width - 1].translate(light).count(1)
+    ]
+
+
+@pytest.mark.parametrize("dpi", [300, 1200])
+def test_printed_bands_cover_the_whole_sheet_without_a_seam(qtbot, tmp_path, monkeypatch, dpi) -> None:
+    """A black page printed in many bands (10 rows each) at a resolution it is rendered at
+    (300 dpi) and at one it is scaled to (1200 dpi: 2 x 2 dots a pixel) comes out black: no
+    line between two bands, no strip left uncovered."""
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QPageSize
+    from PySide6.QtPrintSupport import QPrinter
+
+    monkeypatch.setattr(pv, "PRINT_BAND_PIXELS", 10 * PAGE_POINTS[0] * 300 // 72)
+    out = tmp_path / "imprime.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    printer.setResolution(dpi)
+    printer.setPageSize(QPageSize(QSizeF(*PAGE_POINTS), QPageSize.Unit.Point))
+    assert light_rows(black_page_pdf(), 300) == []
+    assert pv.print_pdf_bytes(black_page_pdf(), printer) == 1
+    assert light_rows(out.read_bytes(), min(dpi, 600)) == []
 
 
 def test_cancelled_print_prints_nothing(loaded, tmp_path) -> None:
     out = tmp_path / "imprime.pdf"
     w, _ = loaded(FakeDialogs(print_to=out, accept_print=False))
-    assert w.print_pdf() == 0
+    assert w.print_pdf() is False
     assert not out.exists()
 
 
@@ -165,7 +266,7 @@ def test_real_print_dialog_never_blocks_offscreen(loaded) -> None:
             return None
 
     w, _ = loaded(SaveOnly())
-    assert w.print_pdf() == 0  # the system dialog is not shown on the offscreen platform
+    assert w.print_pdf() is False  # the system dialog is not shown on the offscreen platform
 
 
 def test_safe_file_names() -> None:
