@@ -143,6 +143,17 @@ def test_printing_runs_off_the_gui_thread_and_says_which_page(loaded, qtbot, tmp
     assert "Impression : page 1 sur 3…" in statuses and "Impression : page 3 sur 3…" in statuses
 
 
+def test_a_printer_that_cannot_start_gets_a_french_message_and_print_stays_available(
+    loaded, qtbot, tmp_path
+) -> None:
+    w, _ = loaded(FakeDialogs(print_to=tmp_path / "dossier-absent" / "imprime.pdf"))
+    with qtbot.waitSignal(w.failed, timeout=20_000) as sig:
+        assert w.print_pdf()
+    assert sig.args[0] == "L'imprimante n'a pas pu démarrer l'impression (vérifiez qu'elle est disponible)."
+    assert w.status.text() == sig.args[0]
+    assert not w.printing and w.print_action.isEnabled() and w.save_action.isEnabled()
+
+
 def test_closing_the_preview_while_printing_still_prints_every_page(qtbot, runner, tmp_path) -> None:
     out = tmp_path / "imprime.pdf"
     w = pv.PdfPreview(dialogs=FakeDialogs(print_to=out))
