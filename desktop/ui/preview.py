@@ -222,7 +222,7 @@ class PdfPreview(QWidget):
         self._buffer: QBuffer | None = None
         self._task: Any = None
         self._runner: Any = None
-        self._printing: Any = None  # the print task while pages are being sent
+        self._printing = False  # pages are being sent to the printer
         self._then: list[Callable[[], object]] = []
 
         self.document = QPdfDocument(self)
@@ -334,7 +334,7 @@ class PdfPreview(QWidget):
     # -- actions ---------------------------------------------------------------------------
     @property
     def printing(self) -> bool:
-        return self._printing is not None
+        return self._printing
 
     def print_pdf(self) -> bool:
         """System print dialog, then the pages are sent to the printer off the GUI thread.
@@ -361,7 +361,8 @@ class PdfPreview(QWidget):
         self.print_action.setEnabled(False)
         self.status.setText("Impression…")
         self.status.show()
-        self._printing = self._runner.run(
+        self._printing = True
+        self._runner.run(
             print_pdf_bytes,
             self._pdf,
             printer,
@@ -377,13 +378,13 @@ class PdfPreview(QWidget):
             self.status.setText(f"Impression : page {page} sur {pages}…")
 
     def _on_printed(self, pages: int) -> None:
-        self._printing = None
+        self._printing = False
         self.print_action.setEnabled(self.ready)
         self.status.setText(f"{pages} page{'s' if pages > 1 else ''} envoyée{'s' if pages > 1 else ''} à l'impression")
         self.printed.emit(pages)
 
     def _on_print_failed(self, error: BaseException) -> None:
-        self._printing = None
+        self._printing = False
         self.print_action.setEnabled(self.ready)
         message = self._message_for(error)
         self.status.setText(message)
