@@ -60,30 +60,31 @@ def _settings(services: Any) -> Any:
 
 
 def register(subparsers: Any, services_factory: Any) -> None:
-    quote = subparsers.choices.get("quote")
-    if quote is not None:
-        # Same options as ``comptoir quote`` (member or kind, products, parameters, years...):
-        # copied from its parser so the two commands can never drift apart.
-        offer = subparsers.add_parser(
-            "offer",
-            parents=[quote],
-            conflict_handler="resolve",
-            help="offre PDF (projet) d'un membre pour un ou plusieurs produits",
-            description=(
-                "Chiffre l'offre comme « comptoir quote » et l'écrit en PDF (projet non "
-                "numéroté, filigrane PROJET). Pour une offre numérotée : comptoir quote … "
-                "--save puis comptoir offers finalize."
-            ),
-            epilog=(
-                "Exemple : comptoir offer --member Nivelles --product delib --product aes "
-                "--param aes:schools=9 --pdf offre.pdf"
-            ),
-        )
-        offer.add_argument("--pdf", metavar="FICHIER", required=True, help="fichier PDF à écrire")
-        offer.add_argument(
-            "--date", metavar="DATE", default=None, help=f"date de l'offre ({DATE_HELP}), défaut aujourd'hui"
-        )
-        offer.set_defaults(handler=lambda args: run_offer(args, services_factory(args)))
+    from desktop.cli.quote import add_quote_arguments
+
+    offer = subparsers.add_parser(
+        "offer",
+        help="offre PDF (projet) d'un membre pour un ou plusieurs produits",
+        description=(
+            "Chiffre l'offre comme « comptoir quote » et l'écrit en PDF (projet non "
+            "numéroté, filigrane PROJET). Pour une offre numérotée : comptoir quote … "
+            "--save puis comptoir offers finalize."
+        ),
+        epilog=(
+            "Exemple : comptoir offer --member Nivelles --product delib --product aes "
+            "--param aes:schools=9 --pdf offre.pdf"
+        ),
+    )
+    # The options of ``comptoir quote`` (member or kind, products, parameters, years...) from
+    # the one function that declares them, so the two commands never drift apart. Not
+    # ``parents=[quote]``: that shares argparse's option objects, and resolving the clash on
+    # ``--db`` took the option string away from ``quote``'s own ``--db``.
+    add_quote_arguments(offer)
+    offer.add_argument("--pdf", metavar="FICHIER", required=True, help="fichier PDF à écrire")
+    offer.add_argument(
+        "--date", metavar="DATE", default=None, help=f"date de l'offre ({DATE_HELP}), défaut aujourd'hui"
+    )
+    offer.set_defaults(handler=lambda args: run_offer(args, services_factory(args)))
 
     contract = subparsers.add_parser(
         "contract",

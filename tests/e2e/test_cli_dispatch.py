@@ -80,6 +80,29 @@ def test_help_of_every_command_is_in_french(run_comptoir) -> None:
         assert "show this help" not in result.stdout, command
 
 
+def _leaf_parsers(parser, path=()):  # type: ignore[no-untyped-def]
+    import argparse
+
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield " ".join(path), parser
+        return
+    for name, child in subs[0].choices.items():
+        yield from _leaf_parsers(child, (*path, name))
+
+
+def test_every_command_takes_and_documents_db_after_its_name() -> None:
+    """« comptoir quote --db CHEMIN … »: every command lists --db as an option in its help
+    (sharing option objects between two commands once turned it into a bare positional)."""
+    leaves = list(_leaf_parsers(cli.build_parser()))
+    assert len(leaves) > 10
+    for name, parser in leaves:
+        assert "--db" in parser._option_string_actions, name
+        assert not [a.dest for a in parser._actions if not a.option_strings and a.dest == "db"], name
+        usage = parser.format_usage()
+        assert "[--db CHEMIN]" in usage, (name, usage)
+
+
 def test_version(run_comptoir) -> None:
     from desktop import __version__
 
