@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
             lambda t: tb_redo.setToolTip(f"Rétablir : {t} (Ctrl+Maj+Z)" if t else "Rétablir")
         )
 
+        self._undo_actions, self._redo_actions = (undo, tb_undo), (redo, tb_redo)
+
         toolbar = self.addToolBar("Actions")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
         self.session.saved.connect(self._saved)
         self.session.opened.connect(self._session_opened)
         self.session.changed.connect(self._update_title)
+        self.session.changed.connect(self._update_undo)
 
     # -- the offer editor (built on first use: the window appears without it) ---------------
     @property
@@ -455,6 +458,16 @@ class MainWindow(QMainWindow):
             from desktop.ui.reprice import warn_if_outdated
 
             warn_if_outdated(self)  # last year's draft: say so, offer the differences
+
+    def _update_undo(self) -> None:
+        """Undo and redo (menu and tool bar) follow the stack, except while the offer is being
+        finalised: then they wait, as does a second « Finaliser »."""
+        stack, blocked = self.session.undo_stack, self.session.finalising
+        for action in self._undo_actions:
+            action.setEnabled(stack.canUndo() and not blocked)
+        for action in self._redo_actions:
+            action.setEnabled(stack.canRedo() and not blocked)
+        self.finalise_action.setEnabled(not blocked)
 
     def _update_title(self) -> None:
         member = self.session.member

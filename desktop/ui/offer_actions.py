@@ -76,7 +76,6 @@ class OfferActions:
     def __init__(self, window: MainWindow) -> None:
         self.w = window
         self.preview_widget: Any = None
-        self.finalising = False
         self._actions: dict[str, QAction] = {}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -180,7 +179,7 @@ class OfferActions:
         acts = []
         finalise = self._action("finalise", "Finaliser l'offre…", self.finalise)
         finalise.setEnabled(
-            bool(offer is None or offer.is_draft) and bool(s.draft.lines) and not self.finalising
+            bool(offer is None or offer.is_draft) and bool(s.draft.lines) and not s.finalising
         )
         acts.append(finalise)
         state = offer.state_on(today) if offer is not None else OfferState.BROUILLON
@@ -211,6 +210,9 @@ class OfferActions:
 
     def finalise(self) -> None:
         s = self.session
+        if s.finalising:
+            self.w.bar.info("Finalisation déjà en cours…")
+            return
         if s.read_only:
             self.w.bar.info("Cette offre est déjà finalisée.")
             return
@@ -232,7 +234,7 @@ class OfferActions:
         ):
             return
         self.w.bar.info("Finalisation : numéro et PDF en cours…", timeout_ms=0)
-        self.finalising = True
+        s.set_finalising(True)
         self.w.runner.run(
             finalise_offer,
             self.backend.db.path,
@@ -246,7 +248,6 @@ class OfferActions:
         )
 
     def _finalised(self, frozen: Any) -> None:
-        self.finalising = False
         self.session.open_offer(frozen)
         self.w.bar.success(
             f"Offre {frozen.number} finalisée, valable jusqu'au "
@@ -255,7 +256,7 @@ class OfferActions:
         self.w.refresh_offers()
 
     def _finalise_failed(self, error: BaseException) -> None:
-        self.finalising = False
+        self.session.set_finalising(False)
         if isinstance(error, ComptoirError):
             message = f"Offre non finalisée : {error}"
             if "réglages" in str(error):

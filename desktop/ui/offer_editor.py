@@ -184,7 +184,9 @@ class OfferEditor(QWidget):
         self.totals.indexation.setEnabled(not read_only)
         self.remove_action.setEnabled(not read_only)
         self.edit_action.setEnabled(not read_only)
-        if read_only:
+        if s.finalising:
+            self.frozen.setText("Finalisation en cours : l'offre reçoit son numéro et son PDF.")
+        elif read_only:
             self.frozen.setText(
                 f"Offre {s.offer.number} — {s.offer.state.label.lower()} : elle ne change plus. "
                 "Pour la modifier, révisez-la (menu Offre)."

@@ -61,6 +61,7 @@ class OfferSession(QObject):
         self.draft = Draft()
         self.quote: Quote | None = None
         self.offer: Any = None  # desktop.core.offers.Offer once stored
+        self.finalising = False  # the stored draft is being frozen: nothing may change it
         self.error: str = ""
         self._dirty = False
         self._on_draft_id = on_draft_id or (lambda _id: None)
@@ -81,7 +82,13 @@ class OfferSession(QObject):
 
     @property
     def read_only(self) -> bool:
-        return self.offer is not None and not self.offer.is_draft
+        return self.finalising or (self.offer is not None and not self.offer.is_draft)
+
+    def set_finalising(self, finalising: bool) -> None:
+        """While the stored draft is being finalised, every edit (undo and redo included) waits:
+        an edit saved meanwhile would be refused, or frozen instead of what the user confirmed."""
+        self.finalising = finalising
+        self.changed.emit()
 
     @property
     def dirty(self) -> bool:
@@ -163,6 +170,7 @@ class OfferSession(QObject):
     def _open(self, draft: Draft, offer: Any) -> None:
         self._timer.stop()
         self._dirty = False
+        self.finalising = False
         self.offer = offer
         self.undo_stack.clear()
         self._set(draft, touch=False)
@@ -172,7 +180,7 @@ class OfferSession(QObject):
     def _set(self, draft: Draft, touch: bool = True) -> None:
         self.draft = draft
         try:
-            if self.read_only and self.offer.quote is not None:
+            if self.read_only and self.offer is not None and self.offer.quote is not None:
                 self.quote = self.offer.quote  # frozen: the prices it was sent with
             else:
                 self.quote = self.backend.quote(draft)

@@ -21,7 +21,7 @@ def accepted(qtbot, window, backend, dialogs):
     window.editor.add_product("gpec")
     dialogs.script("confirm", True)
     act(window, "finalise")
-    qtbot.waitUntil(lambda: window.session.read_only, timeout=15_000)
+    qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=15_000)
     act(window, "envoyee")
     dialogs.script("ask_text", "délibération du Collège du 12/03")
     act(window, "acceptee")

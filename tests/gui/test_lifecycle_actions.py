@@ -28,8 +28,33 @@ def act(window, key):
 def finalise(qtbot, window, dialogs):
     dialogs.script("confirm", True)
     act(window, "finalise")
-    qtbot.waitUntil(lambda: window.session.read_only, timeout=10_000)
+    qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=10_000)
     return window.session.offer
+
+
+def test_nothing_changes_the_offer_while_it_is_being_finalised(qtbot, ready_window, dialogs, backend):
+    """Between « Finaliser » and the number, an edit (a product, Delete, Ctrl+Z) would be saved
+    over the draft being frozen, or refused once it is: it waits, and what is frozen is what
+    the user confirmed."""
+    w = ready_window
+    dialogs.script("confirm", True)
+    act(w, "finalise")
+    assert w.session.finalising and w.session.read_only  # the worker has not answered yet
+    for action in (*w._undo_actions, *w._redo_actions, w.finalise_action):  # menu and tool bar
+        assert not action.isEnabled(), action.text()
+    assert not w.editor.catalogue.isEnabled() and not w.editor.remove_action.isEnabled()
+    assert w.editor.frozen.text() == "Finalisation en cours : l'offre reçoit son numéro et son PDF."
+    w.editor.add_product("urban")
+    w.session.remove_lines([0])
+    w.session.set_years(5)
+    assert [line.product for line in w.session.draft.lines] == ["delib", "gpec"]
+    qtbot.waitUntil(lambda: not w.session.finalising, timeout=10_000)
+    frozen = w.session.offer
+    assert frozen.state is OfferState.FINALISEE
+    assert [line.product for line in frozen.request.lines] == ["delib", "gpec"]
+    assert "non enregistré" not in w.bar.text and "finalisée" in w.bar.text
+    assert not any(a.isEnabled() for a in w._undo_actions)  # a frozen offer has nothing to undo
+    assert w.finalise_action.isEnabled()  # it says « déjà finalisée » when used
 
 
 def test_finalise_numbers_freezes_and_reads_only(qtbot, ready_window, dialogs, backend):
