@@ -230,18 +230,22 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
 
     repo = TemplateRepository(services.db)
     if action == "export":
+        from desktop.store.files import write_atomically
+
         t = repo.get(code, args.version)
-        out = Path(args.file).expanduser()
-        if not out.parent.exists():
-            raise InvalidInput(f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez-en un autre.")
-        out.write_text(t.body, encoding="utf-8")
+        out = write_atomically(args.file, t.body.encode("utf-8"), what="le modèle")
         _print(f"Modèle « {code} » version {t.version} écrit : {out}")
     elif action == "import":
+        from desktop.store.faults import storage_errors
+
         src = Path(args.file).expanduser()
+        if not src.exists():
+            raise InvalidInput(f"Fichier introuvable : {src}.")
+        if src.is_dir():
+            raise InvalidInput(f"{src} est un dossier : indiquez le fichier du modèle.")
         try:
-            body = src.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InvalidInput(f"Fichier introuvable : {src}.") from None
+            with storage_errors("lire le modèle", src):
+                body = src.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise InvalidInput(f"{src} n'est pas un texte UTF-8 : enregistrez-le en UTF-8.") from None
         t = repo.save(code, body)

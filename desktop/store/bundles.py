@@ -30,13 +30,10 @@ Catalogue bundle (head office -> laptops)
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import logging
-import os
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +52,7 @@ from desktop.core.offers import (
 )
 from desktop.store import offer_codec as codec
 from desktop.store.faults import BundleError, storage_errors
+from desktop.store.files import write_atomically
 from desktop.store.offers_repo import (
     OfferRepository,
     content_sha256,
@@ -164,27 +162,20 @@ def _check_out_path(out: Path) -> Path:
 
 
 def _write_zip(out: Path, manifest: dict[str, Any], files: Sequence[tuple[str, bytes]]) -> None:
-    """Write the zip atomically: a temporary file in the same folder, then renamed."""
+    """Build the zip in memory, then write it atomically (``write_atomically``: a folder
+    that cannot be written, a full disk... become French messages, nothing half-written)."""
     out = _check_out_path(out)
     manifest = dict(manifest)
     manifest["files"] = [
         {"path": name, "size": len(data), "sha256": codec.sha256_hex(data)} for name, data in files
     ]
     body = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".comptoir-", suffix=".tmp", dir=out.parent)
-    try:
-        with storage_errors("écrire le fichier", out):
-            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
-                z.writestr(_info("manifest.json"), body)
-                for name, data in files:
-                    z.writestr(_info(name), data)
-                raw.flush()
-                os.fsync(raw.fileno())
-            os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(_info("manifest.json"), body)
+        for name, data in files:
+            z.writestr(_info(name), data)
+    write_atomically(out, raw.getvalue(), what="le lot")
 
 
 def _info(name: str) -> zipfile.ZipInfo:

@@ -149,3 +149,15 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     history = ok(run_comptoir("template", "history"))
     assert "version 1" in history and "version 2" in history
     assert "{lieu}" in ok(run_comptoir("template", "fields"))
+
+
+def test_template_files_that_cannot_be_used_get_french_messages(store: Path, run_comptoir, tmp_path: Path) -> None:
+    """A folder, a missing file or a place that cannot be written: exit 2 and what to fix,
+    never « Erreur inattendue »."""
+    refused(run_comptoir("template", "export", tmp_path), "est un dossier")
+    refused(run_comptoir("template", "import", tmp_path), "est un dossier", "fichier du modèle")
+    refused(run_comptoir("template", "import", tmp_path / "absent.txt"), "Fichier introuvable")
+    a_file = tmp_path / "fichier.txt"
+    a_file.write_text("x", encoding="utf-8")
+    refused(run_comptoir("template", "export", a_file / "contrat.txt"), "Impossible d'écrire le modèle")
+    assert a_file.read_text(encoding="utf-8") == "x"

@@ -280,6 +280,10 @@ def test_export_since_a_date_and_bad_output_paths(
         export_offers(repo, tmp_path / "nulle" / "part.zip")
     with pytest.raises(InvalidInput, match="est un dossier"):
         export_offers(repo, tmp_path)
+    a_file = tmp_path / "fichier.txt"  # a "folder" that cannot hold the temporary file
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(StorageError, match="Impossible d'écrire le lot"):
+        export_offers(repo, a_file / "lot.zip")
 
 
 def test_export_is_written_atomically_on_failure(
