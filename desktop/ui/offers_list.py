@@ -93,7 +93,10 @@ class MemberPicker(QDialog):
         self._on_chosen = on_chosen
         self.search.member_chosen.connect(self._chosen)
         buttons = QDialogButtonBox()
-        buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel = buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        # Enter belongs to the search (open the highlighted member), never to « Annuler »
+        cancel.setAutoDefault(False)
+        cancel.setDefault(False)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Le membre pour qui copier l'offre (les prix suivent sa catégorie) :"))

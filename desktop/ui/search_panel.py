@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.catalogue import Tariff
 from desktop.core.directory import MemberIndex
 from desktop.core.members import MemberKind
 from desktop.ui.backend import Hit, search_hits
@@ -28,7 +29,7 @@ from desktop.ui.models import MemberHitsModel
 from desktop.ui.tasks import TaskRunner
 
 DEBOUNCE_MS = 80
-SearchSource = Callable[[], tuple[MemberIndex, object]]
+SearchSource = Callable[[], tuple[MemberIndex, Tariff]]
 
 
 class SearchPanel(QWidget):
@@ -135,14 +136,20 @@ class SearchPanel(QWidget):
             return
         index, tariff = self._source()
         self._started = time.perf_counter()
+        # A stream of this panel's own (the offers list has a second panel, in its member
+        # picker: neither cancels the other), delivered to a method, which Qt disconnects if
+        # the panel is gone before the hits arrive.
         self._runner.latest(
-            "recherche-membres",
-            search_hits,
+            f"recherche-membres-{id(self)}",
+            _search,
             index,
             tariff,
             query,
-            on_result=lambda hits, q=query: self._show_hits(q, hits),
+            on_result=self._on_hits,
         )
+
+    def _on_hits(self, found: tuple[str, list[Hit]]) -> None:
+        self._show_hits(*found)
 
     def _show_hits(self, query: str, hits: list[Hit]) -> None:
         self._searched = query
@@ -209,3 +216,8 @@ class SearchPanel(QWidget):
                 self.clear()
                 return True
         return super().eventFilter(watched, event)
+
+
+def _search(index: MemberIndex, tariff: Tariff, query: str) -> tuple[str, list[Hit]]:
+    """Worker side: the hits, with the query they answer."""
+    return query, search_hits(index, tariff, query)

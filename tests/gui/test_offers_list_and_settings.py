@@ -54,6 +54,49 @@ def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
     assert window.session.quote == copy.quote
 
 
+def test_enter_before_the_results_waits_for_them_and_cancels_nothing(qtbot, window, backend):
+    """Typing a name and Enter at once in the member picker: the search in flight finishes,
+    the member is chosen. Enter must not also press « Annuler », which used to close the
+    picker under the running search (its results then reached a deleted list)."""
+    source = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    errors: list[BaseException] = []
+    import sys
+
+    previous, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc[1])
+    try:
+        window.show_offers()
+        offers = window.offers_list
+        offers.duplicate_other_action.trigger()
+        picker = offers.picker
+        qtbot.keyClicks(picker.search.field, "liege")
+        qtbot.keyClick(picker.search.field, Qt.Key.Key_Return)  # before the debounce fired
+        qtbot.waitUntil(lambda: window.session.offer is not None and window.session.offer.id != source.id)
+        assert window.session.offer.member.name == "Liège"
+        qtbot.waitUntil(lambda: offers.picker is None)
+    finally:
+        sys.excepthook = previous
+    assert errors == []
+
+
+def test_two_member_searches_do_not_cancel_each_other(qtbot, window, backend):
+    """The main window's search and the picker's run side by side: each shows its own hits."""
+    saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    main = window.members.search
+    qtbot.keyClicks(main.field, "namur")
+    window.show_offers()
+    window.offers_list.duplicate_other_action.trigger()
+    picker = window.offers_list.picker.search
+    main._timer.stop()
+    main._search()
+    qtbot.keyClicks(picker.field, "liege")
+    picker._timer.stop()
+    picker._search()
+    qtbot.waitUntil(lambda: main.model.rowCount() > 0 and picker.model.rowCount() > 0, timeout=3000)
+    assert main.model.hit(0).member.name == "Namur"
+    assert picker.model.hit(0).member.name == "Liège"
+    window.offers_list.picker.reject()
+
+
 def test_delete_a_draft_after_confirmation(qtbot, window, backend, dialogs):
     saved_draft(backend, "nivelles", LineRequest("delib", {}))
     window.show_offers()
