@@ -173,11 +173,10 @@ class Startup(QObject):
         if not self.check:  # the rotating start-up copy, once the window is up
             from desktop.ui.backend import backup_at_start
 
-            window = self.window
             self.runner.run(
                 backup_at_start,
                 self.db_path,
-                on_result=lambda message: message and window.bar.error(message),
+                on_result=self.window.start_up_backup_done,
                 name="sauvegarde",
             )
 

@@ -401,10 +401,20 @@ class MainWindow(QMainWindow):
             backup.backup,
             self.backend.db.path,
             Path(path),
-            on_result=lambda out: self.bar.success(f"Sauvegarde écrite : {out}", timeout_ms=8000),
+            on_result=self._backup_written,
             on_error=self._storage_failed,
             name="sauvegarde",
         )
+
+    # Results of work on the task helper go to methods, not lambdas: Qt disconnects a method
+    # of a window that is gone (closed, or replaced by a restore) before the work ends.
+    def _backup_written(self, out: Path) -> None:
+        self.bar.success(f"Sauvegarde écrite : {out}", timeout_ms=8000)
+
+    def start_up_backup_done(self, problem: str | None) -> None:
+        """The rotating copy made at start: silent unless it failed."""
+        if problem:
+            self.bar.error(problem)
 
     def restore_backup(self) -> None:
         from desktop.store import backup

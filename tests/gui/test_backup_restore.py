@@ -62,3 +62,21 @@ def test_a_file_that_is_not_a_backup_is_refused_before_anything(qtbot, started, 
     assert window.bar.isVisible() and window.bar.level.value == "error"
     assert started.window is window
     assert [o.id for o in started.backend.list_offers()] == [kept.id]
+
+
+def test_a_failed_start_up_copy_is_said_in_the_bar(qtbot, db_path, runner, dialogs, ui_state_path, monkeypatch):
+    import desktop.ui.backend as backend_module
+
+    monkeypatch.setattr(
+        backend_module, "backup_at_start", lambda _path: "Sauvegarde automatique impossible : disque plein."
+    )
+    startup = Startup(db_path, runner, dialogs, settings_path=ui_state_path)
+    startup.start()
+    qtbot.waitUntil(lambda: startup.window is not None, timeout=10_000)
+    try:
+        qtbot.waitUntil(lambda: "Sauvegarde automatique impossible" in startup.window.bar.text, timeout=5000)
+    finally:
+        startup.window.close()
+        runner.wait_idle(5000)
+        startup.backend.close()
+        startup.lock.release()
