@@ -30,7 +30,6 @@ from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QIODevice,
-    QObject,
     QRect,
     QSize,
     Qt,
@@ -118,14 +117,14 @@ def print_document(
     printer: Any,
     *,
     max_dpi: int = MAX_PRINT_DPI,
-    progress: Callable[[int, int], object] | None = None,
+    progress: Callable[[tuple[int, int]], object] | None = None,
 ) -> int:
     """Paint every page of ``document`` on ``printer``; returns the number of pages printed.
 
     Each page is rendered once, at the printer's resolution divided by the smallest whole
     factor that brings it to ``max_dpi`` or less, then drawn over the whole sheet (the PDF
     carries its own margins) in horizontal bands. Every image pixel covers exactly
-    factor x factor printer dots, so the bands join without a seam. ``progress(page, pages)``
+    factor x factor printer dots, so the bands join without a seam. ``progress((page, pages))``
     is told which page is being sent. Runs on any thread (painting on a ``QPrinter`` is
     thread-safe); the document must belong to the calling thread.
     """
@@ -143,7 +142,7 @@ def print_document(
         sheet = painter.viewport()
         for index in range(pages):
             if progress is not None:
-                progress(index + 1, pages)
+                progress((index + 1, pages))
             if index:
                 printer.newPage()
             size = document.pagePointSize(index)
@@ -166,7 +165,9 @@ def print_document(
     return pages
 
 
-def print_pdf_bytes(data: bytes, printer: Any, progress: Callable[[int, int], object] | None = None) -> int:
+def print_pdf_bytes(
+    data: bytes, printer: Any, progress: Callable[[tuple[int, int]], object] | None = None
+) -> int:
     """The worker side of « Imprimer… »: read ``data`` into a document of this thread, print it."""
     from desktop.core.errors import StorageError
 
@@ -182,17 +183,6 @@ def print_pdf_bytes(data: bytes, printer: Any, progress: Callable[[int, int], ob
     finally:
         document.close()
         buffer.close()
-
-
-class _PrintProgress(QObject):
-    """Carries « page n of N » from the printing thread to the preview (queued signal).
-
-    The worker holds it until it is done, so it outlives a preview closed meanwhile."""
-
-    advanced = Signal(int, int)
-
-    def report(self, page: int, pages: int) -> None:
-        self.advanced.emit(page, pages)
 
 
 class PdfPreview(QWidget):
@@ -356,8 +346,6 @@ class PdfPreview(QWidget):
             from desktop.ui.tasks import TaskRunner
 
             self._runner = TaskRunner(parent=self)
-        relay = _PrintProgress()
-        relay.advanced.connect(self._on_print_progress)
         self.print_action.setEnabled(False)
         self.status.setText("Impression…")
         self.status.show()
@@ -366,15 +354,16 @@ class PdfPreview(QWidget):
             print_pdf_bytes,
             self._pdf,
             printer,
-            relay.report,
             on_result=self._on_printed,
             on_error=self._on_print_failed,
+            on_progress=self._on_print_progress,
             name="impression",
         )
         return True
 
-    def _on_print_progress(self, page: int, pages: int) -> None:
+    def _on_print_progress(self, where: tuple[int, int]) -> None:
         if self.printing:
+            page, pages = where
             self.status.setText(f"Impression : page {page} sur {pages}…")
 
     def _on_printed(self, pages: int) -> None:

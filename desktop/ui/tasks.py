@@ -32,6 +32,7 @@ class Task(QObject):
     failed = Signal(object)  # exception, on the GUI thread
     finished = Signal()  # after succeeded/failed, unless cancelled
     ended = Signal()  # always, last (the runner forgets the task)
+    progressed = Signal(object)  # what ``report`` was given, on the GUI thread
 
     _done = Signal(object, object)  # (result, error): emitted from the worker thread
 
@@ -48,6 +49,14 @@ class Task(QObject):
     @property
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
+
+    def report(self, value: object) -> None:
+        """Worker side: tell the GUI thread how far the work is (dropped once cancelled).
+
+        The task outlives its worker (it is deleted after its result is delivered), so the
+        work may call this until it returns, whatever the GUI does meanwhile."""
+        if not self.cancelled:
+            self.progressed.emit(value)
 
     @Slot(object, object)
     def _deliver(self, result: object, error: object) -> None:
@@ -104,6 +113,7 @@ class TaskRunner(QObject):
         *args: Any,
         on_result: ResultCallback | None = None,
         on_error: ErrorCallback | None = None,
+        on_progress: Callable[[Any], None] | None = None,
         name: str | None = None,
         **kwargs: Any,
     ) -> Task:
@@ -111,9 +121,15 @@ class TaskRunner(QObject):
 
         ``on_result(result)`` / ``on_error(exception)`` are called on the GUI thread. Without
         ``on_error`` an exception is re-raised on the GUI thread, so it reaches the crash
-        handler instead of vanishing.
+        handler instead of vanishing. With ``on_progress``, ``fn`` also gets ``progress=``, a
+        function it may call from the worker with any value: ``on_progress(value)`` follows
+        on the GUI thread. Give methods of the widget concerned, not lambdas holding it: Qt
+        disconnects a method of a widget that is gone before the work ends.
         """
         task = Task(name or str(getattr(fn, "__name__", "tâche")), self)
+        if on_progress is not None:
+            task.progressed.connect(on_progress)
+            kwargs["progress"] = task.report
         if on_result is not None:
             task.succeeded.connect(on_result)
         task.failed.connect(on_error if on_error is not None else _reraise)

@@ -70,3 +70,56 @@ def test_busy_signal(qtbot, runner):
         runner.run(lambda: None)
     assert states == [1, 0]
 
+
+
+def test_progress_reaches_the_gui_thread_in_order_before_the_result(qtbot, runner):
+    gui = threading.get_ident()
+    seen: list[object] = []
+
+    def work(n, progress):
+        for i in range(n):
+            progress(i)
+        return "fini"
+
+    runner.run(
+        work, 5, on_progress=lambda v: seen.append((v, threading.get_ident())), on_result=seen.append
+    )
+    qtbot.waitUntil(lambda: "fini" in seen, timeout=2000)
+    assert seen == [(i, gui) for i in range(5)] + ["fini"]
+
+
+def test_progress_to_a_widget_closed_meanwhile_is_dropped_quietly(qtbot, runner):
+    """The print of a closed preview goes on; its page count must not reach the dead widget."""
+    from PySide6.QtWidgets import QLabel
+
+    class Status(QLabel):
+        def show_progress(self, value):
+            self.setText(str(value))
+
+    label = Status()
+    gate = threading.Event()
+    errors: list[BaseException] = []
+    import sys
+
+    previous, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc[1])
+    try:
+
+        def work(progress):
+            gate.wait(2)
+            progress("page 1")
+            return None
+
+        runner.run(work, on_progress=label.show_progress)
+        label.deleteLater()
+        qtbot.waitUntil(lambda: _deleted(label), timeout=2000)
+        gate.set()
+        qtbot.waitUntil(lambda: not runner.busy, timeout=2000)
+    finally:
+        sys.excepthook = previous
+    assert errors == []
+
+
+def _deleted(widget) -> bool:
+    from shiboken6 import isValid
+
+    return not isValid(widget)
