@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 
 from desktop.core.errors import ComptoirError
 from desktop.core.offers import MANUAL_TRANSITIONS, OfferState, check_revisable
+from desktop.ui.message_bar import Level
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -234,7 +235,7 @@ class OfferActions:
         ):
             return
         self.w.bar.info("Finalisation : numéro et PDF en cours…", timeout_ms=0)
-        s.set_finalising(True)
+        s.set_finalising(offer.id)
         self.w.runner.run(
             finalise_offer,
             self.backend.db.path,
@@ -248,20 +249,29 @@ class OfferActions:
         )
 
     def _finalised(self, frozen: Any) -> None:
-        self.session.open_offer(frozen)
-        self.w.bar.success(
-            f"Offre {frozen.number} finalisée, valable jusqu'au "
-            f"{self.w.money.date(frozen.valid_until)} : imprimez-la ou enregistrez-la en PDF."
+        s = self.session
+        s.set_finalising(None)
+        message = (
+            f"Offre {frozen.number} finalisée, valable jusqu'au {self.w.money.date(frozen.valid_until)}"
         )
+        if s.offer is not None and s.offer.id == frozen.id:
+            s.open_offer(frozen)
+            self.w.bar.success(f"{message} : imprimez-la ou enregistrez-la en PDF.")
+        else:  # the user went to another offer meanwhile: stay there
+            self.w.bar.show_message(
+                f"{message}.", Level.SUCCESS, actions=(("Ouvrir", partial(self._open_finalised, frozen.id)),)
+            )
         self.w.refresh_offers()
 
+    def _open_finalised(self, offer_id: str) -> None:
+        self.session.open_offer(self.backend.get_offer(offer_id))
+        self.w.tabs.setCurrentWidget(self.w.editor)
+
     def _finalise_failed(self, error: BaseException) -> None:
-        self.session.set_finalising(False)
+        self.session.set_finalising(None)
         if isinstance(error, ComptoirError):
             message = f"Offre non finalisée : {error}"
             if "réglages" in str(error):
-                from desktop.ui.message_bar import Level
-
                 self.w.bar.show_message(message, Level.ERROR, actions=(("Réglages…", self.w.open_settings),))
             else:
                 self.w.bar.error(message)

@@ -61,7 +61,7 @@ class OfferSession(QObject):
         self.draft = Draft()
         self.quote: Quote | None = None
         self.offer: Any = None  # desktop.core.offers.Offer once stored
-        self.finalising = False  # the stored draft is being frozen: nothing may change it
+        self._finalising_id: str | None = None  # the stored draft being frozen right now
         self.error: str = ""
         self._dirty = False
         self._on_draft_id = on_draft_id or (lambda _id: None)
@@ -81,13 +81,18 @@ class OfferSession(QObject):
         return self.backend.decision(member) if member is not None else None
 
     @property
+    def finalising(self) -> bool:
+        """The offer shown is being finalised: every edit (undo and redo included) waits, as an
+        edit saved meanwhile would be refused, or frozen instead of what the user confirmed."""
+        return self.offer is not None and self.offer.id == self._finalising_id
+
+    @property
     def read_only(self) -> bool:
         return self.finalising or (self.offer is not None and not self.offer.is_draft)
 
-    def set_finalising(self, finalising: bool) -> None:
-        """While the stored draft is being finalised, every edit (undo and redo included) waits:
-        an edit saved meanwhile would be refused, or frozen instead of what the user confirmed."""
-        self.finalising = finalising
+    def set_finalising(self, offer_id: str | None) -> None:
+        """``offer_id`` is being finalised (None: no longer), wherever the user goes meanwhile."""
+        self._finalising_id = offer_id
         self.changed.emit()
 
     @property
@@ -170,7 +175,6 @@ class OfferSession(QObject):
     def _open(self, draft: Draft, offer: Any) -> None:
         self._timer.stop()
         self._dirty = False
-        self.finalising = False
         self.offer = offer
         self.undo_stack.clear()
         self._set(draft, touch=False)

@@ -69,6 +69,36 @@ def test_finalise_numbers_freezes_and_reads_only(qtbot, ready_window, dialogs, b
     assert [line.product for line in w.session.draft.lines] == ["delib", "gpec"]
 
 
+def test_reopening_the_offer_being_finalised_keeps_it_locked(qtbot, ready_window, dialogs, backend):
+    w = ready_window
+    dialogs.script("confirm", True)
+    act(w, "finalise")  # saves the draft first
+    draft_id = w.session.offer.id
+    w.session.open_offer(backend.get_offer(draft_id))  # from the offers list, meanwhile
+    assert w.session.finalising and w.session.read_only
+    w.editor.add_product("urban")
+    assert [line.product for line in w.session.draft.lines] == ["delib", "gpec"]
+    qtbot.waitUntil(lambda: not w.session.finalising, timeout=10_000)
+    assert w.session.offer.state is OfferState.FINALISEE
+    assert "non enregistré" not in w.bar.text
+
+
+def test_going_to_another_offer_while_finalising_stays_there(qtbot, ready_window, dialogs, backend):
+    w = ready_window
+    dialogs.script("confirm", True)
+    act(w, "finalise")  # saves the draft first
+    draft_id = w.session.offer.id
+    w.new_offer()  # the user starts the next offer at once
+    assert not w.session.finalising and not w.session.read_only
+    w.editor.add_product("urban")
+    qtbot.waitUntil(lambda: backend.get_offer(draft_id).state is OfferState.FINALISEE, timeout=10_000)
+    qtbot.waitUntil(lambda: "finalisée" in w.bar.text, timeout=5000)
+    assert [line.product for line in w.session.draft.lines] == ["urban"]  # still on the new one
+    assert [b.text() for b in w.bar.action_buttons()] == ["Ouvrir"]
+    w.bar.action_buttons()[0].click()
+    assert w.session.offer.id == draft_id and w.session.offer.state is OfferState.FINALISEE
+
+
 def test_finalise_without_device_code_points_to_the_settings(qtbot, window, backend, dialogs):
     member = backend.index.search("nivelles")[0]
     window.members.member_opened.emit(member.id)
