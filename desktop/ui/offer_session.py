@@ -184,7 +184,7 @@ class OfferSession(QObject):
     def _set(self, draft: Draft, touch: bool = True) -> None:
         self.draft = draft
         try:
-            if self.read_only and self.offer is not None and self.offer.quote is not None:
+            if self.read_only and self.offer.quote is not None:
                 self.quote = self.offer.quote  # frozen: the prices it was sent with
             else:
                 self.quote = self.backend.quote(draft)
