@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from desktop.ui.collector import GuiCollector
 from desktop.ui.crash import CrashHandler
 from desktop.ui.dialogs import Dialogs
 from desktop.ui.qt_logging import (
@@ -225,7 +226,12 @@ class Startup(QObject):
 
 
 def run_gui(args: Any, db_path: Path) -> int:
-    """Run the application until its window closes; the process exit code."""
+    """Run the application until its window closes; the process exit code.
+
+    The cyclic garbage collector is held off during start-up, then collects on the GUI
+    thread only while the application runs (``desktop.ui.collector``), and is handed back as
+    it was when this returns.
+    """
     gc_paused = _pause_gc()
     try:
         return _run(args, db_path, gc_paused)
@@ -243,6 +249,7 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
     crash = CrashHandler(show=lambda report: _show_crash(dialogs, report, check))
     crash.install()
     runner = TaskRunner(parent=app)
+    collector = GuiCollector(app)
     startup = Startup(Path(db_path), runner, dialogs, check=check)
     outcome: dict[str, int] = {}
 
@@ -256,7 +263,9 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
         app.exit(2)
 
     def on_ready(window: Any) -> None:
-        _resume_gc(gc_paused)
+        if not collector.active:  # the first window (a restore brings another)
+            _resume_gc(gc_paused)  # what start-up allocated goes to the oldest generation
+            collector.start()  # from now on, cyclic garbage is collected on this thread only
         crash.before_report.append(window.shutdown)  # a crash loses at most the pending edit
         if check:
             QTimer.singleShot(0, lambda: _finish_check(app, window, runner, problems, crash, outcome))
@@ -270,6 +279,7 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
         code = app.exec()
     finally:
         runner.wait_idle(5000)
+        collector.stop()
         if startup.window is not None:
             startup.window.shutdown()
         if startup.backend is not None:

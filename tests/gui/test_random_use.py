@@ -80,6 +80,7 @@ class Problems(logging.Handler):
 def test_random_use_raises_nothing_and_keeps_the_store_sound(
     qtbot, monkeypatch, tmp_path, backend, runner, dialogs, ui_state_path, seed
 ) -> None:
+    from desktop.ui.collector import GuiCollector
     from desktop.ui.main_window import MainWindow
     from desktop.ui.ui_state import UiState
 
@@ -91,6 +92,8 @@ def test_random_use_raises_nothing_and_keeps_the_store_sound(
     monkeypatch.setattr("sys.excepthook", lambda *exc: errors.append(repr(exc[1])))
     problems = Problems()
     logging.getLogger().addHandler(problems)
+    collector = GuiCollector()  # as in the application: workers never collect Qt objects
+    collector.start()
     answer_at_random(dialogs, rng, folder)
     w = MainWindow(backend, runner, dialogs, UiState(ui_state_path), check_mode=True)
     qtbot.addWidget(w)
@@ -106,6 +109,7 @@ def test_random_use_raises_nothing_and_keeps_the_store_sound(
         QApplication.processEvents()
         assert not errors and not problems.messages, (errors, problems.messages, done[-15:])
     finally:
+        collector.stop()
         logging.getLogger().removeHandler(problems)
         for top in QApplication.topLevelWidgets():
             if isinstance(top, QDialog) and top.isVisible():
