@@ -4,10 +4,12 @@
 runs the renderer through the task helper, ``desktop.ui.tasks.TaskRunner``) and loaded from
 memory through a ``QBuffer``. Its actions:
 
-- "Imprimer…": the system print dialog, then, on a worker thread, every page rendered by
-  ``QPdfDocument.render`` at the printer's resolution (capped at 600 dpi) and painted
-  full-page on the ``QPrinter`` in bands (the window keeps answering; the status line says
-  which page is being sent);
+- "Imprimer…": the system print dialog (bounded to the document's pages, "page affichée"
+  offered), then, on a worker thread, the chosen pages rendered by ``QPdfDocument.render`` at
+  the printer's resolution (capped at 600 dpi) and painted full-page on the ``QPrinter`` in
+  bands (the window keeps answering; the status line says which page is being sent). Copies
+  are painted here only when the printer cannot make them itself. "Imprimer dans un fichier"
+  of the whole document gets the very PDF bytes instead of pictures of its pages;
 - "Enregistrer en PDF…": a save dialog, then the very bytes that are shown (atomic write);
 - "Ouvrir dans le lecteur PDF": the bytes in a temporary file, opened with
   ``QDesktopServices.openUrl``.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +89,10 @@ class PreviewDialogs:
 
         dialog = QPrintDialog(printer, parent)
         dialog.setWindowTitle("Imprimer")
+        pages = getattr(parent, "page_count", 0)
+        if pages > 0:  # the "De ... à ..." boxes stay within the document
+            dialog.setMinMax(1, pages)
+            dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, True)
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def open_external(self, path: Path) -> bool:
@@ -112,14 +118,67 @@ def write_pdf(path: str | Path, data: bytes) -> Path:
     return write_atomically(out, data, what="le fichier PDF")
 
 
+def pages_to_print(printer: Any, count: int, current: int = 0) -> list[int]:
+    """The pages (0-based, in printing order) that the print dialog asked for.
+
+    "De ... à ..." (or a Windows page list) selects pages, "Page affichée" the one ``current``
+    shows; with several copies on a printer that cannot make them itself (a PDF file), the
+    list repeats them, collated or not as asked. Raises ``StorageError`` with a French
+    message when the chosen range holds none of the document's ``count`` pages.
+    """
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop.core.errors import StorageError
+
+    chosen = list(range(count))
+    kind = printer.printRange()
+    if kind == QPrinter.PrintRange.PageRange:
+        ranges = printer.pageRanges()
+        if not ranges.isEmpty():
+            chosen = [page for page in chosen if ranges.contains(page + 1)]
+            if not chosen:
+                raise StorageError(
+                    f"Les pages demandées ({ranges.toString().replace('-', ' à ')}) n'existent pas : "
+                    f"le document compte {count} page{'s' if count > 1 else ''}. "
+                    f"Choisissez des pages entre 1 et {count}."
+                )
+    elif kind == QPrinter.PrintRange.CurrentPage and chosen:
+        chosen = [min(max(current, 0), count - 1)]
+    copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
+    if copies > 1:
+        if printer.collateCopies():
+            chosen = chosen * copies
+        else:
+            chosen = [page for page in chosen for _ in range(copies)]
+    return chosen
+
+
+def prints_whole_file(printer: Any, count: int, chosen: list[int]) -> bool:
+    """True when the printer is "Imprimer dans un fichier (PDF)" asked for the whole
+    document once, on A4 portrait: the PDF itself is then the best possible print."""
+    from PySide6.QtGui import QPageLayout
+    from PySide6.QtPrintSupport import QPrinter
+
+    layout = printer.pageLayout()
+    return (
+        printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+        and bool(printer.outputFileName())
+        and chosen == list(range(count))
+        and layout.pageSize().id() == QPageSize.PageSizeId.A4
+        and layout.orientation() == QPageLayout.Orientation.Portrait
+    )
+
+
 def print_document(
     document: QPdfDocument,
     printer: Any,
     *,
+    pages: Sequence[int] | None = None,
     max_dpi: int = MAX_PRINT_DPI,
     progress: Callable[[tuple[int, int]], object] | None = None,
 ) -> int:
-    """Paint every page of ``document`` on ``printer``; returns the number of pages printed.
+    """Paint ``pages`` of ``document`` (0-based indexes, in order, repeats allowed; every page
+    by default) on ``printer``; returns the number of sheets printed.
 
     Each page is rendered once, at the printer's resolution divided by the smallest whole
     factor that brings it to ``max_dpi`` or less, then drawn over the whole sheet (the PDF
@@ -128,8 +187,9 @@ def print_document(
     is told which page is being sent. Runs on any thread (painting on a ``QPrinter`` is
     thread-safe); the document must belong to the calling thread.
     """
-    pages = document.pageCount()
-    if pages <= 0:
+    count = document.pageCount()
+    sheets = [page for page in (range(count) if pages is None else pages) if 0 <= page < count]
+    if not sheets:
         return 0
     printer.setFullPage(True)
     painter = QPainter()
@@ -140,10 +200,10 @@ def print_document(
     try:
         factor = -(-max(72, int(printer.resolution())) // max_dpi)  # ceiling division
         sheet = painter.viewport()
-        for index in range(pages):
+        for number, index in enumerate(sheets):
             if progress is not None:
-                progress((index + 1, pages))
-            if index:
+                progress((number + 1, len(sheets)))
+            if number:
                 printer.newPage()
             size = document.pagePointSize(index)
             dots_per_point = min(sheet.width() / size.width(), sheet.height() / size.height())
@@ -162,13 +222,17 @@ def print_document(
                 )
     finally:
         painter.end()
-    return pages
+    return len(sheets)
 
 
 def print_pdf_bytes(
-    data: bytes, printer: Any, progress: Callable[[tuple[int, int]], object] | None = None
+    data: bytes,
+    printer: Any,
+    progress: Callable[[tuple[int, int]], object] | None = None,
+    pages: Sequence[int] | None = None,
 ) -> int:
-    """The worker side of « Imprimer… »: read ``data`` into a document of this thread, print it."""
+    """The worker side of « Imprimer… »: read ``data`` into a document of this thread, print
+    its ``pages`` (every page by default)."""
     from desktop.core.errors import StorageError
 
     buffer = QBuffer()
@@ -179,10 +243,20 @@ def print_pdf_bytes(
     try:
         if document.status() != QPdfDocument.Status.Ready:
             raise StorageError("Le document n'a pas pu être relu pour l'impression. Réessayez l'aperçu.")
-        return print_document(document, printer, progress=progress)
+        return print_document(document, printer, pages=pages, progress=progress)
     finally:
         document.close()
         buffer.close()
+
+
+def print_to_file(data: bytes, path: str, pages: int) -> int:
+    """The worker side of "Imprimer dans un fichier" for the whole document: the PDF itself
+    (vector text, exact colours, a small file), written atomically under the name the print
+    dialog gave. Returns ``pages``."""
+    from desktop.store.files import write_atomically
+
+    write_atomically(path, data, what="le fichier PDF")
+    return pages
 
 
 class PdfPreview(QWidget):
@@ -213,6 +287,7 @@ class PdfPreview(QWidget):
         self._task: Any = None
         self._runner: Any = None
         self._printing = False  # pages are being sent to the printer
+        self._print_file: str | None = None  # "Imprimer dans un fichier": the file's name
         self._then: list[Callable[[], object]] = []
 
         self.document = QPdfDocument(self)
@@ -326,11 +401,16 @@ class PdfPreview(QWidget):
     def printing(self) -> bool:
         return self._printing
 
-    def print_pdf(self) -> bool:
-        """System print dialog, then the pages are sent to the printer off the GUI thread.
+    @property
+    def page_count(self) -> int:
+        return self.document.pageCount() if self.ready else 0
 
-        True when printing started; ``printed(pages)`` follows once every page is sent
-        (``failed(message)`` if the printer refuses).
+    def print_pdf(self) -> bool:
+        """System print dialog, then the chosen pages are sent to the printer off the GUI
+        thread (to a PDF file, the document itself).
+
+        True when printing started; ``printed(sheets)`` follows once every page is sent
+        (``failed(message)`` if the printer refuses or the range holds no page).
         """
         if not self.ready or self.printing or self._pdf is None:
             return False
@@ -342,6 +422,12 @@ class PdfPreview(QWidget):
         printer.setFullPage(True)
         if not self.dialogs.print_setup(self, printer):
             return False
+        count = self.page_count
+        try:
+            chosen = pages_to_print(printer, count, self.view.pageNavigator().currentPage())
+        except ComptoirError as exc:
+            self._on_print_failed(exc)
+            return False
         if self._runner is None:
             from desktop.ui.tasks import TaskRunner
 
@@ -350,10 +436,24 @@ class PdfPreview(QWidget):
         self.status.setText("Impression…")
         self.status.show()
         self._printing = True
+        if prints_whole_file(printer, count, chosen):
+            self._print_file = Path(printer.outputFileName()).name
+            self._runner.run(
+                print_to_file,
+                self._pdf,
+                printer.outputFileName(),
+                count,
+                on_result=self._on_printed,
+                on_error=self._on_print_failed,
+                name="impression",
+            )
+            return True
+        self._print_file = None
         self._runner.run(
             print_pdf_bytes,
             self._pdf,
             printer,
+            pages=chosen,
             on_result=self._on_printed,
             on_error=self._on_print_failed,
             on_progress=self._on_print_progress,
@@ -366,11 +466,15 @@ class PdfPreview(QWidget):
             page, pages = where
             self.status.setText(f"Impression : page {page} sur {pages}…")
 
-    def _on_printed(self, pages: int) -> None:
+    def _on_printed(self, sheets: int) -> None:
         self._printing = False
         self.print_action.setEnabled(self.ready)
-        self.status.setText(f"{pages} page{'s' if pages > 1 else ''} envoyée{'s' if pages > 1 else ''} à l'impression")
-        self.printed.emit(pages)
+        plural = "s" if sheets > 1 else ""
+        if self._print_file:
+            self.status.setText(f"{sheets} page{plural} imprimée{plural} dans le fichier {self._print_file}")
+        else:
+            self.status.setText(f"{sheets} page{plural} envoyée{plural} à l'impression")
+        self.printed.emit(sheets)
 
     def _on_print_failed(self, error: BaseException) -> None:
         self._printing = False

@@ -75,8 +75,8 @@ def test_contract_in_the_preview_then_saved_and_printed(qtbot, window, backend, 
     dialogs.print_setup = setup
     with qtbot.waitSignal(preview.printed, timeout=20_000):
         preview.print_action.trigger()
-    assert printed.read_bytes()[:5] == b"%PDF-"
-    assert "envoyée" in preview.status.text()
+    assert printed.read_bytes() == preview.pdf  # printed to a file: the document itself
+    assert "imprimées dans le fichier imprime.pdf" in preview.status.text()
     preview.window().close()
 
 

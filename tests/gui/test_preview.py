@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "documents"))
@@ -31,8 +31,13 @@ def offer_pdf(lines=None) -> bytes:
 class FakeDialogs:
     """Scripted answers; records what was asked. Never blocks."""
 
-    def __init__(self, save_to=None, print_to=None, accept_print=True, open_ok=True):
+    def __init__(
+        self, save_to=None, print_to=None, accept_print=True, open_ok=True, pages=None, copies=1,
+        collate=True, paper=None,
+    ):
         self.save_to, self.print_to, self.accept_print, self.open_ok = save_to, print_to, accept_print, open_ok
+        # what the user picks in the print dialog: (first, last) or "current", copies, paper
+        self.pages, self.copies, self.collate, self.paper = pages, copies, collate, paper
         self.asked: list[str] = []
         self.opened: list[Path] = []
         self.printer = None
@@ -50,6 +55,15 @@ class FakeDialogs:
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
             printer.setOutputFileName(str(self.print_to))
             printer.setResolution(100)
+        if self.pages == "current":
+            printer.setPrintRange(QPrinter.PrintRange.CurrentPage)
+        elif self.pages:
+            printer.setPrintRange(QPrinter.PrintRange.PageRange)
+            printer.setFromTo(*self.pages)
+        printer.setCopyCount(self.copies)
+        printer.setCollateCopies(self.collate)
+        if self.paper is not None:
+            printer.setPageSize(QPageSize(self.paper))
         return self.accept_print
 
     def open_external(self, path):
@@ -110,15 +124,84 @@ def test_cancelled_save_writes_nothing(loaded, tmp_path) -> None:
 
 def test_print_renders_every_page_on_the_printer(loaded, qtbot, tmp_path) -> None:
     out = tmp_path / "imprime.pdf"
-    d = FakeDialogs(print_to=out)
+    d = FakeDialogs(print_to=out, paper=QPageSize.PageSizeId.Letter)  # not A4: painted
     w, pages = loaded(d, lambda: offer_pdf(f.many_lines(40)))
     with qtbot.waitSignal(w.printed, timeout=20_000) as sig:
         assert w.print_pdf()
     assert sig.args[0] == pages == 3
     assert d.printer is not None and d.printer.fullPage()
-    assert len(pi.reader(out.read_bytes()).pages) == 3
+    printed = pi.reader(out.read_bytes())
+    assert len(printed.pages) == 3
+    assert round(float(printed.pages[0].mediabox.width)) == 612  # Letter, the page scaled to it
     assert w.status.text() == "3 pages envoyées à l'impression"
     assert w.print_action.isEnabled() and not w.printing
+
+
+def test_printing_the_whole_offer_to_a_file_writes_the_pdf_itself(loaded, qtbot, tmp_path) -> None:
+    """"Imprimer dans un fichier" of every page on A4: the very document (text stays text),
+    not pictures of its pages."""
+    out = tmp_path / "imprime.pdf"
+    w, pages = loaded(FakeDialogs(print_to=out), lambda: offer_pdf(f.many_lines(40)))
+    with qtbot.waitSignal(w.printed, timeout=20_000) as sig:
+        assert w.print_pdf()
+    assert sig.args[0] == pages == 3
+    assert out.read_bytes() == w.pdf
+    assert w.status.text() == "3 pages imprimées dans le fichier imprime.pdf"
+    assert w.print_action.isEnabled() and not w.printing
+
+
+def test_a_page_range_prints_only_those_pages(loaded, qtbot, tmp_path) -> None:
+    out = tmp_path / "imprime.pdf"
+    w, _ = loaded(FakeDialogs(print_to=out, pages=(2, 3)), lambda: offer_pdf(f.many_lines(40)))
+    with qtbot.waitSignal(w.printed, timeout=20_000) as sig:
+        assert w.print_pdf()
+    assert sig.args[0] == 2
+    assert len(pi.reader(out.read_bytes()).pages) == 2
+    assert w.status.text() == "2 pages envoyées à l'impression"
+
+
+def test_the_page_shown_can_be_printed_alone(loaded, qtbot, tmp_path, monkeypatch) -> None:
+    out = tmp_path / "imprime.pdf"
+    w, _ = loaded(FakeDialogs(print_to=out, pages="current"), lambda: offer_pdf(f.many_lines(40)))
+    w.view.pageNavigator().jump(2, w.view.pageNavigator().currentLocation())
+    asked: list[object] = []
+    real = pv.print_pdf_bytes
+    monkeypatch.setattr(pv, "print_pdf_bytes", lambda *a, **kw: (asked.append(kw["pages"]), real(*a, **kw))[1])
+    with qtbot.waitSignal(w.printed, timeout=20_000) as sig:
+        assert w.print_pdf()
+    assert asked == [[2]] and sig.args[0] == 1
+    assert len(pi.reader(out.read_bytes()).pages) == 1
+
+
+def test_a_range_outside_the_document_says_so_and_prints_nothing(loaded, qtbot, tmp_path) -> None:
+    out = tmp_path / "imprime.pdf"
+    w, _ = loaded(FakeDialogs(print_to=out, pages=(5, 6)), lambda: offer_pdf(f.many_lines(40)))
+    with qtbot.waitSignal(w.failed, timeout=5_000) as sig:
+        assert w.print_pdf() is False
+    assert sig.args[0] == (
+        "Les pages demandées (5 à 6) n'existent pas : le document compte 3 pages. "
+        "Choisissez des pages entre 1 et 3."
+    )
+    assert w.status.text() == sig.args[0]
+    assert not out.exists() and not w.printing and w.print_action.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("copies", "collate", "expected"),
+    [(1, True, [0, 1, 2]), (2, True, [0, 1, 2, 0, 1, 2]), (2, False, [0, 0, 1, 1, 2, 2])],
+)
+def test_copies_a_printer_cannot_make_are_painted_in_the_order_asked(copies, collate, expected) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # no copies of its own
+    printer.setCopyCount(copies)
+    printer.setCollateCopies(collate)
+    assert not printer.supportsMultipleCopies()
+    assert pv.pages_to_print(printer, 3) == expected
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 9)  # beyond the end: the pages that exist
+    assert pv.pages_to_print(printer, 3) == [page for page in expected if page >= 1]
 
 
 def test_printing_runs_off_the_gui_thread_and_says_which_page(loaded, qtbot, tmp_path, monkeypatch) -> None:
@@ -131,22 +214,24 @@ def test_printing_runs_off_the_gui_thread_and_says_which_page(loaded, qtbot, tmp
         return real(document, printer, **kw)
 
     monkeypatch.setattr(pv, "print_document", spy)
-    w, _ = loaded(FakeDialogs(print_to=tmp_path / "imprime.pdf"), lambda: offer_pdf(f.many_lines(40)))
+    out = tmp_path / "imprime.pdf"
+    w, _ = loaded(FakeDialogs(print_to=out, copies=2), lambda: offer_pdf(f.many_lines(40)))
     statuses: list[str] = []
     w.status.setText = lambda text, real_set=w.status.setText: (statuses.append(text), real_set(text))
-    with qtbot.waitSignal(w.printed, timeout=20_000):
+    with qtbot.waitSignal(w.printed, timeout=20_000) as sig:
         assert w.print_pdf()
         # the call returned at once: the pages are still being sent, a second print waits
         assert w.printing and not w.print_action.isEnabled()
         assert w.print_pdf() is False
     assert seen["thread"] != gui
-    assert "Impression : page 1 sur 3…" in statuses and "Impression : page 3 sur 3…" in statuses
+    assert sig.args[0] == 6 and len(pi.reader(out.read_bytes()).pages) == 6  # two copies of 3
+    assert "Impression : page 1 sur 6…" in statuses and "Impression : page 6 sur 6…" in statuses
 
 
 def test_a_printer_that_cannot_start_gets_a_french_message_and_print_stays_available(
     loaded, qtbot, tmp_path
 ) -> None:
-    w, _ = loaded(FakeDialogs(print_to=tmp_path / "dossier-absent" / "imprime.pdf"))
+    w, _ = loaded(FakeDialogs(print_to=tmp_path / "dossier-absent" / "imprime.pdf", copies=2))
     with qtbot.waitSignal(w.failed, timeout=20_000) as sig:
         assert w.print_pdf()
     assert sig.args[0] == "L'imprimante n'a pas pu démarrer l'impression (vérifiez qu'elle est disponible)."
@@ -154,9 +239,18 @@ def test_a_printer_that_cannot_start_gets_a_french_message_and_print_stays_avail
     assert not w.printing and w.print_action.isEnabled() and w.save_action.isEnabled()
 
 
+def test_printing_to_a_file_in_a_missing_folder_says_which_folder(loaded, qtbot, tmp_path) -> None:
+    folder = tmp_path / "dossier-absent"
+    w, _ = loaded(FakeDialogs(print_to=folder / "imprime.pdf"))
+    with qtbot.waitSignal(w.failed, timeout=20_000) as sig:
+        assert w.print_pdf()
+    assert sig.args[0] == f"Le dossier {folder} n'existe pas : créez-le ou choisissez-en un autre."
+    assert not w.printing and w.print_action.isEnabled()
+
+
 def test_closing_the_preview_while_printing_still_prints_every_page(qtbot, runner, tmp_path) -> None:
     out = tmp_path / "imprime.pdf"
-    w = pv.PdfPreview(dialogs=FakeDialogs(print_to=out))
+    w = pv.PdfPreview(dialogs=FakeDialogs(print_to=out, paper=QPageSize.PageSizeId.Letter))
     with qtbot.waitSignal(w.loaded, timeout=10000):
         w.load_async(lambda: offer_pdf(f.many_lines(40)), runner)
     assert w.print_pdf()
@@ -284,3 +378,25 @@ def test_safe_file_names() -> None:
     assert pv.safe_file_name("OFF-2026-LAP1-0001") == "OFF-2026-LAP1-0001.pdf"
     assert pv.safe_file_name('a/b:c*?"<>|.pdf') == "a-b-c-.pdf"
     assert pv.safe_file_name("") == "document.pdf"
+
+
+def test_the_system_print_dialog_is_bounded_to_the_document(loaded, monkeypatch) -> None:
+    """The real dialog (not shown here: its exec is replaced) offers pages 1..N and "page
+    affichée"; cancelling it prints nothing."""
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+
+    seen: list[tuple[int, int, bool]] = []
+
+    def exec_(dialog):  # type: ignore[no-untyped-def]
+        current = dialog.testOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage)
+        seen.append((dialog.minPage(), dialog.maxPage(), current))
+        return QDialog.DialogCode.Rejected
+
+    from PySide6.QtWidgets import QDialog
+
+    monkeypatch.setattr(pv, "_offscreen", lambda: False)
+    monkeypatch.setattr(QPrintDialog, "exec", exec_)
+    w, pages = loaded(pv.PreviewDialogs(), lambda: offer_pdf(f.many_lines(40)))
+    assert w.print_pdf() is False
+    assert seen == [(1, pages, True)] and pages == 3
+    assert not w.printing and w.print_action.isEnabled()

@@ -51,11 +51,22 @@ def answer_at_random(dialogs, rng: random.Random, folder: Path) -> None:  # type
         return str(rng.choice(files)) if files and rng.random() < 0.7 else None
 
     def print_setup(parent, printer):  # type: ignore[no-untyped-def]
+        from PySide6.QtGui import QPageSize
         from PySide6.QtPrintSupport import QPrinter
 
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(folder / f"impression-{rng.randrange(2)}.pdf"))
         printer.setResolution(rng.choice([72, 150]))
+        if rng.random() < 0.5:  # painted page by page rather than written whole
+            printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+        kind = rng.random()
+        if kind < 0.2:  # sometimes past the last page: refused in French
+            first = rng.randint(1, 3)
+            printer.setPrintRange(QPrinter.PrintRange.PageRange)
+            printer.setFromTo(first, first + rng.randrange(2))
+        elif kind < 0.3:
+            printer.setPrintRange(QPrinter.PrintRange.CurrentPage)
+        printer.setCopyCount(rng.choice([1, 1, 2]))
         return rng.random() < 0.8
 
     dialogs._next = next_answer
