@@ -342,7 +342,12 @@ def decide(member: Member, tariff: Tariff, index: MemberIndex) -> CategoryDecisi
     return derive_category(member, tariff.categories, index.get)
 
 
-def search_hits(index: MemberIndex, tariff: Tariff, query: str, limit: int = 50) -> list[Hit]:
+SEARCH_LIMIT = 50  # members listed as you type: beyond, the user narrows the search
+
+
+def search_hits(
+    index: MemberIndex, tariff: Tariff, query: str, limit: int = SEARCH_LIMIT
+) -> list[Hit]:
     """Search and decide categories: pure, runs on a worker thread over a snapshot."""
     return [Hit(m, decide(m, tariff, index)) for m in index.search(query, limit=limit)]
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.core.catalogue import Tariff
 from desktop.core.directory import MemberIndex
 from desktop.core.members import MemberKind
-from desktop.ui.backend import Hit, search_hits
+from desktop.ui.backend import SEARCH_LIMIT, Hit, search_hits
 from desktop.ui.models import MemberHitsModel
 from desktop.ui.tasks import TaskRunner
 
@@ -156,11 +156,11 @@ class SearchPanel(QWidget):
         self.model.set_hits(hits)
         if hits:
             self.view.setCurrentIndex(self.model.index(0, 0))
-            self.status.setText(
-                f"{len(hits)} membre{'s' if len(hits) > 1 else ''}"
-                + (" (50 premiers)" if len(hits) >= 50 else "")
-                + " — ↑↓ puis Entrée pour ouvrir"
-            )
+            if len(hits) >= SEARCH_LIMIT:  # more may match: the search stopped there
+                found = f"Les {len(hits)} premiers membres : précisez la recherche."
+            else:
+                found = f"{len(hits)} membre{'s' if len(hits) > 1 else ''} —"
+            self.status.setText(f"{found} ↑↓ puis Entrée pour ouvrir")
         else:
             self.status.setText(
                 f"Aucun membre ne correspond à « {query} ». Essayez le code postal, le code NIS "

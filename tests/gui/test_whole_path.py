@@ -155,3 +155,15 @@ def test_search_build_check_undo_save_reopen_list(qtbot, make_window, backend, r
     assert offers.model.data(offers.model.index(0, 7)) == "Brouillon"
     assert dialogs.asked == []  # nothing modal was needed
     again.close()
+
+
+def test_the_search_says_when_it_lists_only_the_first_members(qtbot, make_window, backend) -> None:
+    window = make_window(backend)
+    search = window.members.search
+    search_and_open(qtbot, window, "zone de police")  # 72 Walloon zones: more than are listed
+    qtbot.waitUntil(lambda: search.model.rowCount() == 50, timeout=3000)
+    assert search.status.text() == "Les 50 premiers membres : précisez la recherche. ↑↓ puis Entrée pour ouvrir"
+    search.field.clear()
+    qtbot.keyClicks(search.field, "ZP 5267")
+    qtbot.waitUntil(lambda: search.model.rowCount() == 1, timeout=3000)
+    assert search.status.text() == "1 membre — ↑↓ puis Entrée pour ouvrir"
