@@ -4,7 +4,7 @@
 runs the renderer through the task helper, ``desktop.ui.tasks.TaskRunner``) and loaded from
 memory through a ``QBuffer``. Its actions:
 
-- "Imprimer…": the system print dialog (bounded to the document's pages, "page affichée"
+- "Imprimer…": the system print dialog (bounded to the document's pages, "Page courante"
   offered), then, on a worker thread, the chosen pages rendered by ``QPdfDocument.render`` at
   the printer's resolution (capped at 600 dpi) and painted full-page on the ``QPrinter`` in
   bands (the window keeps answering; the status line says which page is being sent). Copies
@@ -121,9 +121,10 @@ def write_pdf(path: str | Path, data: bytes) -> Path:
 def pages_to_print(printer: Any, count: int, current: int = 0) -> list[int]:
     """The pages (0-based, in printing order) that the print dialog asked for.
 
-    "De ... à ..." (or a Windows page list) selects pages, "Page affichée" the one ``current``
-    shows; with several copies on a printer that cannot make them itself (a PDF file), the
-    list repeats them, collated or not as asked. Raises ``StorageError`` with a French
+    "De ... à ..." (or a Windows page list) selects pages, "Page courante" the one ``current``
+    shows, "Ordre inverse" reverses them (Qt leaves the page order to the application); with
+    several copies on a printer that cannot make them itself (a PDF file), the list repeats
+    them, collated or not as asked. Raises ``StorageError`` with a French
     message when the chosen range holds none of the document's ``count`` pages.
     """
     from PySide6.QtPrintSupport import QPrinter
@@ -144,6 +145,8 @@ def pages_to_print(printer: Any, count: int, current: int = 0) -> list[int]:
                 )
     elif kind == QPrinter.PrintRange.CurrentPage and chosen:
         chosen = [min(max(current, 0), count - 1)]
+    if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
+        chosen.reverse()
     copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
     if copies > 1:
         if printer.collateCopies():

@@ -204,6 +204,21 @@ def test_copies_a_printer_cannot_make_are_painted_in_the_order_asked(copies, col
     assert pv.pages_to_print(printer, 3) == [page for page in expected if page >= 1]
 
 
+def test_reverse_order_prints_the_last_page_first_and_not_the_file_as_is() -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName("imprime.pdf")
+    assert pv.prints_whole_file(printer, 3, pv.pages_to_print(printer, 3))
+    printer.setPageOrder(QPrinter.PageOrder.LastPageFirst)  # « Ordre inverse »
+    printer.setCopyCount(2)
+    printer.setCollateCopies(True)
+    chosen = pv.pages_to_print(printer, 3)
+    assert chosen == [2, 1, 0, 2, 1, 0]
+    assert not pv.prints_whole_file(printer, 3, chosen)
+
+
 def test_printing_runs_off_the_gui_thread_and_says_which_page(loaded, qtbot, tmp_path, monkeypatch) -> None:
     gui = threading.get_ident()
     seen: dict[str, object] = {}
@@ -382,7 +397,7 @@ def test_safe_file_names() -> None:
 
 def test_the_system_print_dialog_is_bounded_to_the_document(loaded, monkeypatch) -> None:
     """The real dialog (not shown here: its exec is replaced) offers pages 1..N and "page
-    affichée"; cancelling it prints nothing."""
+    courante"; cancelling it prints nothing."""
     from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
 
     seen: list[tuple[int, int, bool]] = []
