@@ -67,6 +67,8 @@ def answer_at_random(dialogs, rng: random.Random, folder: Path) -> None:  # type
         elif kind < 0.3:
             printer.setPrintRange(QPrinter.PrintRange.CurrentPage)
         printer.setCopyCount(rng.choice([1, 1, 2]))
+        if rng.random() < 0.2:
+            printer.setPageOrder(QPrinter.PageOrder.LastPageFirst)
         return rng.random() < 0.8
 
     dialogs._next = next_answer
