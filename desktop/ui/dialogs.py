@@ -8,14 +8,45 @@ dialogs block, and only in the real application.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the dialog classes load when a question is first asked, not at start
     from PySide6.QtWidgets import QWidget
 
+    from desktop.ui.ui_state import UiState
+
 
 class Dialogs:
-    """Real dialogs, French button texts set explicitly (not left to the platform theme)."""
+    """Real dialogs, French button texts set explicitly (not left to the platform theme).
+
+    File dialogs open in the folder of the last file chosen (a USB key the offers went to
+    last time, say), else in the user's documents; never in the program's own folder. A
+    suggested bare file name is proposed there; a full path is proposed as it is.
+    """
+
+    def __init__(self, state: UiState | None = None) -> None:
+        self._state = state
+
+    def _folders(self) -> UiState:
+        if self._state is None:  # the platform's settings, read at the first file dialog
+            from desktop.ui.ui_state import UiState
+
+            self._state = UiState()
+        return self._state
+
+    def start_folder(self) -> str:
+        """Where the next file dialog opens."""
+        last = self._folders().last_folder
+        if last and Path(last).is_dir():
+            return last
+        from PySide6.QtCore import QDir, QStandardPaths
+
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return documents if documents and Path(documents).is_dir() else QDir.homePath()
+
+    def _remember(self, path: str) -> None:
+        self._folders().last_folder = str(Path(path).parent)
 
     def confirm(
         self, parent: QWidget | None, title: str, text: str, *, yes: str = "Oui", no: str = "Non"
@@ -66,13 +97,18 @@ class Dialogs:
     ) -> str | None:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        proposed = suggested if Path(suggested).is_absolute() else str(Path(self.start_folder()) / suggested)
+        path, _ = QFileDialog.getSaveFileName(parent, title, proposed, filters)
+        if path:
+            self._remember(path)
         return path or None
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        path, _ = QFileDialog.getOpenFileName(parent, title, self.start_folder(), filters)
+        if path:
+            self._remember(path)
         return path or None
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:

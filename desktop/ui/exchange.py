@@ -317,8 +317,7 @@ class Exchange:
         today = self.w.backend.today()
         device = self._device()
         name = f"offres-{device + '-' if device else ''}{choice.label}-{today:%Y%m%d}.zip"
-        suggested = str(Path.home() / name)
-        path = self.w.dialogs.save_file(self.w, "Exporter des offres", suggested, BUNDLE_FILTER)
+        path = self.w.dialogs.save_file(self.w, "Exporter des offres", name, BUNDLE_FILTER)
         if not path:
             return False
         out = Path(path)

@@ -73,10 +73,9 @@ class PreviewDialogs:
         if self._dialogs is not None and hasattr(self._dialogs, "save_file"):
             answer: str | None = self._dialogs.save_file(parent, title, suggested, filters)
             return answer
-        from PySide6.QtWidgets import QFileDialog
+        from desktop.ui.dialogs import Dialogs
 
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-        return path or None
+        return Dialogs().save_file(parent, title, suggested, filters)  # where the last file went
 
     def print_setup(self, parent: QWidget | None, printer: Any) -> bool:
         custom = getattr(self._dialogs, "print_setup", None)

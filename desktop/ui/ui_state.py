@@ -34,5 +34,18 @@ class UiState:
             self._s.remove("offers/last_draft")
         self._s.sync()
 
+    @property
+    def last_folder(self) -> str | None:
+        """The folder of the last file chosen in a save or open dialog."""
+        value = self._s.value("files/last_folder")
+        return str(value) if value else None
+
+    @last_folder.setter
+    def last_folder(self, folder: str | None) -> None:
+        if folder:
+            self._s.setValue("files/last_folder", folder)
+        else:
+            self._s.remove("files/last_folder")
+
     def sync(self) -> None:
         self._s.sync()

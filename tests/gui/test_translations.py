@@ -64,7 +64,8 @@ def test_the_file_dialog_of_qt_is_all_french(qtbot, french, tmp_path) -> None:
     shown = texts(dialog)
     assert "Regarder &dans\u00a0:" in shown and "Fichiers de &type\u00a0:" in shown
     assert "Dossier" in _type_column(dialog)
-    assert french.seen == set()
+    # file type names come from the system's MIME database, in whatever languages it has
+    assert {seen for seen in french.seen if seen[0] != "QMimeType"} == set()
 
 
 def _type_column(dialog: QFileDialog) -> list[str]:
