@@ -5,9 +5,10 @@ runs the renderer through the task helper, ``desktop.ui.tasks.TaskRunner``) and 
 memory through a ``QBuffer``. Its actions:
 
 - "Imprimer…": the system print dialog (bounded to the document's pages, "Page courante"
-  offered), then, on a worker thread, the chosen pages rendered by ``QPdfDocument.render`` at
-  the printer's resolution (capped at 600 dpi) and painted full-page on the ``QPrinter`` in
-  bands (the window keeps answering; the status line says which page is being sent). Copies
+  offered), then, on a worker thread, the chosen pages rendered at the printer's resolution
+  (capped at 600 dpi) by the PDF renderer's own thread and painted full-page on the
+  ``QPrinter`` in bands (the window keeps answering; the status line says which page is
+  being sent). Copies
   are painted here only when the printer cannot make them itself. "Imprimer dans un fichier"
   of the whole document gets the very PDF bytes instead of pictures of its pages;
 - "Enregistrer en PDF…": a save dialog, then the very bytes that are shown (atomic write);
@@ -31,15 +32,19 @@ from typing import Any
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QEventLoop,
     QIODevice,
+    QObject,
     QRect,
     QSize,
     Qt,
+    QTimer,
     QUrl,
     Signal,
+    Slot,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions, QPdfPageRenderer
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
 
@@ -52,6 +57,7 @@ MAX_PRINT_DPI = 600
 # Pixels painted on the printer per call: a band of about 15 ms. Between two bands the GUI
 # thread gets the interpreter back, so the window repaints while a page is being sent.
 PRINT_BAND_PIXELS = 1_000_000
+RENDER_TIMEOUT_MS = 60_000  # one page; beyond, the print stops with a message
 
 
 def _offscreen() -> bool:
@@ -211,7 +217,7 @@ def print_document(
             dots_per_point = min(sheet.width() / size.width(), sheet.height() / size.height())
             width = max(1, int(size.width() * dots_per_point))
             height = max(1, int(size.height() * dots_per_point))
-            image = document.render(index, QSize(-(-width // factor), -(-height // factor)))
+            image = render_page(document, index, QSize(-(-width // factor), -(-height // factor)))
             left = sheet.x() + (sheet.width() - width) // 2
             top = sheet.y() + (sheet.height() - height) // 2
             rows = max(1, PRINT_BAND_PIXELS // image.width())
@@ -225,6 +231,45 @@ def print_document(
     finally:
         painter.end()
     return len(sheets)
+
+
+class _Rendered(QObject):
+    """Receives a page from the renderer's thread, in the thread that asked for it."""
+
+    def __init__(self, loop: QEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.image: QImage | None = None
+
+    @Slot(int, QSize, QImage, QPdfDocumentRenderOptions, int)
+    def take(self, page: int, size: QSize, image: QImage, options: object, request: int) -> None:
+        self.image = image
+        self.loop.quit()
+
+
+def render_page(document: QPdfDocument, index: int, size: QSize) -> QImage:
+    """``document.render(index, size)``, computed by the PDF renderer's own thread.
+
+    Rendering a page at printer resolution takes about 100 ms; done by a plain call it
+    would hold the interpreter, and the window, for that long. Here the calling thread
+    waits in an event loop, which leaves the interpreter to the window meanwhile.
+    """
+    loop = QEventLoop()
+    receiver = _Rendered(loop)
+    renderer = QPdfPageRenderer()
+    renderer.setRenderMode(QPdfPageRenderer.RenderMode.MultiThreaded)
+    renderer.setDocument(document)
+    renderer.pageRendered.connect(receiver.take)
+    if renderer.requestPage(index, size) and receiver.image is None:
+        QTimer.singleShot(RENDER_TIMEOUT_MS, loop.quit)  # never wait forever on a page
+        loop.exec()
+    renderer.setDocument(None)
+    image = receiver.image
+    if image is None or image.isNull():
+        from desktop.core.errors import StorageError
+
+        raise StorageError("Une page n'a pas pu être préparée pour l'impression. Réessayez.")
+    return image
 
 
 def print_pdf_bytes(

@@ -415,3 +415,49 @@ def test_the_system_print_dialog_is_bounded_to_the_document(loaded, monkeypatch)
     assert w.print_pdf() is False
     assert seen == [(1, pages, True)] and pages == 3
     assert not w.printing and w.print_action.isEnabled()
+
+
+def _stalled_while_rendering(data: bytes, size: QSize, by_renderer: bool):  # type: ignore[no-untyped-def]
+    """Render page 1 of ``data`` on another thread; the share of the render time during which
+    this thread could not run Python (pauses over 5 ms added up), and the image."""
+    import time
+
+    loaded, go = threading.Event(), threading.Event()
+    done: dict[str, object] = {}
+
+    def work() -> None:
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        document = QPdfDocument()
+        document.load(buffer)
+        document.pagePointSize(0)
+        loaded.set()
+        go.wait(10)
+        done["image"] = pv.render_page(document, 0, size) if by_renderer else document.render(0, size)
+        document.close()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    loaded.wait(10)
+    stalled, start = 0.0, time.perf_counter()
+    last = start
+    go.set()
+    while worker.is_alive():
+        now = time.perf_counter()
+        if now - last > 0.005:
+            stalled += now - last
+        last = now
+    worker.join()
+    return stalled / (time.perf_counter() - start), done["image"]
+
+
+def test_a_page_is_rendered_for_the_printer_without_holding_the_interpreter(qapp) -> None:
+    """A page at printer resolution takes a while to render: while it renders, the window's
+    thread keeps running (the plain render call holds it for the whole render)."""
+    data = offer_pdf(f.many_lines(40))
+    size = QSize(2480 * 2, 3508 * 2)  # A4 at 600 dpi, twice over: a long render
+    held, direct = _stalled_while_rendering(data, size, by_renderer=False)
+    free, image = _stalled_while_rendering(data, size, by_renderer=True)
+    assert image == direct  # the same pixels
+    assert held > 0.6 and free < held * 0.75, (held, free)
