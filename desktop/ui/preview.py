@@ -261,9 +261,12 @@ def render_page(document: QPdfDocument, index: int, size: QSize) -> QImage:
     renderer.setDocument(document)
     renderer.pageRendered.connect(receiver.take)
     if renderer.requestPage(index, size) and receiver.image is None:
-        QTimer.singleShot(RENDER_TIMEOUT_MS, loop.quit)  # never wait forever on a page
+        patience = QTimer()  # never wait forever on a page; gone with this call
+        patience.setSingleShot(True)
+        patience.timeout.connect(loop.quit)
+        patience.start(RENDER_TIMEOUT_MS)
         loop.exec()
-    renderer.setDocument(None)
+        patience.stop()
     image = receiver.image
     if image is None or image.isNull():
         from desktop.core.errors import StorageError

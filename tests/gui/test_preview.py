@@ -461,3 +461,16 @@ def test_a_page_is_rendered_for_the_printer_without_holding_the_interpreter(qapp
     free, image = _stalled_while_rendering(data, size, by_renderer=True)
     assert image == direct  # the same pixels
     assert held > 0.6 and free < held * 0.75, (held, free)
+
+
+def test_a_page_the_renderer_never_returns_stops_the_print_with_a_message(qapp, monkeypatch) -> None:
+    from desktop.core.errors import StorageError
+
+    monkeypatch.setattr(pv, "RENDER_TIMEOUT_MS", 1)  # far less than any page takes
+    buffer = QBuffer()
+    buffer.setData(QByteArray(offer_pdf()))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    with pytest.raises(StorageError, match="n'a pas pu être préparée pour l'impression"):
+        pv.render_page(document, 0, QSize(2480 * 2, 3508 * 2))
