@@ -8,9 +8,9 @@ memory through a ``QBuffer``. Its actions:
   offered), then, on a worker thread, the chosen pages rendered at the printer's resolution
   (capped at 600 dpi) by the PDF renderer's own thread and painted full-page on the
   ``QPrinter`` in bands (the window keeps answering; the status line says which page is
-  being sent). Copies
-  are painted here only when the printer cannot make them itself. "Imprimer dans un fichier"
-  of the whole document gets the very PDF bytes instead of pictures of its pages;
+  being sent). Copies are painted here only when the printer cannot make them itself.
+  "Imprimer dans un fichier" of the whole document gets the very PDF bytes instead of
+  pictures of its pages;
 - "Enregistrer en PDF…": a save dialog, then the very bytes that are shown (atomic write);
 - "Ouvrir dans le lecteur PDF": the bytes in a temporary file, opened with
   ``QDesktopServices.openUrl``.
@@ -129,12 +129,12 @@ def pages_to_print(printer: Any, count: int, current: int = 0) -> list[int]:
     "De ... à ..." (or a Windows page list) selects pages, "Page courante" the one ``current``
     shows, "Ordre inverse" reverses them (Qt leaves the page order to the application); with
     several copies on a printer that cannot make them itself (a PDF file), the list repeats
-    them, collated or not as asked. Raises ``StorageError`` with a French
-    message when the chosen range holds none of the document's ``count`` pages.
+    them, collated or not as asked. Raises ``InvalidInput`` with a French message when the
+    chosen range holds none of the document's ``count`` pages.
     """
     from PySide6.QtPrintSupport import QPrinter
 
-    from desktop.core.errors import StorageError
+    from desktop.core.errors import InvalidInput
 
     chosen = list(range(count))
     kind = printer.printRange()
@@ -143,7 +143,7 @@ def pages_to_print(printer: Any, count: int, current: int = 0) -> list[int]:
         if not ranges.isEmpty():
             chosen = [page for page in chosen if ranges.contains(page + 1)]
             if not chosen:
-                raise StorageError(
+                raise InvalidInput(
                     f"Les pages demandées ({ranges.toString().replace('-', ' à ')}) n'existent pas : "
                     f"le document compte {count} page{'s' if count > 1 else ''}. "
                     f"Choisissez des pages entre 1 et {count}."
