@@ -76,6 +76,7 @@ class OfferEditor(QWidget):
 
         self.lines_model = QuoteLinesModel(money, backend.tariff, self)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("offerLines")
         self.table.setModel(self.lines_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -84,6 +84,7 @@ class TotalsPanel(QWidget):
 
         self.years_model = YearsModel(money, self)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("yearsTable")
         self.table.setModel(self.years_model)
         self.table.verticalHeader().hide()

@@ -1,0 +1,49 @@
+"""Tab walks every control of a screen and comes back to the start: no table keeps the focus
+(arrows move inside a table, Tab leaves it)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.core.quote import LineRequest
+from desktop.ui.backend import Draft
+
+
+def tab_cycle(qtbot, start: QWidget, limit: int = 40) -> list[QWidget]:
+    """The widgets Tab gives the focus to, from ``start`` until it comes back to it."""
+    start.setFocus()
+    qtbot.waitUntil(start.hasFocus, timeout=2000)
+    visited: list[QWidget] = []
+    for _ in range(limit):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        current = QApplication.focusWidget()
+        if current is start:
+            return visited
+        visited.append(current)
+    raise AssertionError(f"Tab never came back: stuck on {[type(w).__name__ for w in visited[-3:]]}")
+
+
+def test_tab_goes_through_the_editor_and_back(qtbot, window, backend) -> None:
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    window.editor.add_product("gpec")
+    visited = tab_cycle(qtbot, window.members.search.field)
+    editor = window.editor
+    for widget in (editor.table, editor.catalogue.filter, window.members.card):
+        assert any(w is widget or widget.isAncestorOf(w) for w in visited), widget
+    assert visited.count(editor.table) == 1  # one stop, not one per cell
+
+
+def test_tab_goes_through_the_offers_list_and_back(qtbot, window, backend) -> None:
+    member = backend.index.search("nivelles")[0]
+    draft = Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
+    backend.save_draft(None, draft, backend.quote(draft))
+    window.show_offers()
+    offers = window.offers_list
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1, timeout=2000)
+    visited = tab_cycle(qtbot, offers.filter)
+    assert offers.state in visited and offers.table in visited
+    assert visited.count(offers.table) == 1
