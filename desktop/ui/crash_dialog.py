@@ -34,6 +34,7 @@ class CrashDialog(QDialog):
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.text = QPlainTextEdit(report)
         self.text.setReadOnly(True)
+        self.text.setTabChangesFocus(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.copy_button = QPushButton("Copier le rapport")

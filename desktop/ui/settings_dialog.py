@@ -78,6 +78,7 @@ class SettingsDialog(FormDialog):
             edit = QPlainTextEdit("\n".join(str(v) for v in value))
             edit.setObjectName(name)
             edit.setFixedHeight(64)
+            edit.setTabChangesFocus(True)  # Tab goes to the next field; Enter starts a line
             return edit
         if isinstance(value, Decimal) and name in _PERCENT_FIELDS:
             text = format((value * 100).normalize(), "f").replace(".", ",")

@@ -47,3 +47,14 @@ def test_tab_goes_through_the_offers_list_and_back(qtbot, window, backend) -> No
     visited = tab_cycle(qtbot, offers.filter)
     assert offers.state in visited and offers.table in visited
     assert visited.count(offers.table) == 1
+
+
+def test_tab_goes_through_the_settings_without_typing_into_the_address(qtbot, window) -> None:
+    window.open_settings()
+    dialog = window._settings_dialog
+    address = dialog.fields["address_lines"]
+    before = address.toPlainText()
+    visited = tab_cycle(qtbot, dialog.fields["seller_name"])
+    assert visited.count(address) == 1 and address.toPlainText() == before
+    assert dialog.fields["iban"] in visited
+    dialog.reject()
