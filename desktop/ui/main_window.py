@@ -119,35 +119,35 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        undo = self.session.undo_stack.createUndoAction(self, "Annuler")
+        undo = self.session.undo_stack.createUndoAction(self, "&Annuler")
         undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        redo = self.session.undo_stack.createRedoAction(self, "Rétablir")
+        redo = self.session.undo_stack.createRedoAction(self, "&Rétablir")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.undo_action, self.redo_action = undo, redo
         self.addAction(undo)
         self.addAction(redo)
         a = self._action
-        self.new_action = a("Nouvelle offre", self.new_offer, "Ctrl+N", tip="Nouvelle offre pour le membre affiché")
-        self.save_action = a("Enregistrer", self.save, "Ctrl+S", tip="Enregistrer le brouillon maintenant")
-        self.find_action = a("Rechercher un membre", self.members.search.focus_search, "Ctrl+F")
-        self.offers_action = a("Offres enregistrées", self.show_offers, "Ctrl+O")
-        self.settings_action = a("Réglages…", self.open_settings, "Ctrl+,")
-        self.backup_action = a("Sauvegarder…", self.save_backup, tip="Copier toute la base dans un fichier")
-        self.restore_action = a("Restaurer…", self.restore_backup, tip="Remplacer la base par une sauvegarde")
-        self.export_offers_action = a("Exporter des offres…", lambda: self.exchange.export_offers(),
+        self.new_action = a("&Nouvelle offre", self.new_offer, "Ctrl+N", tip="Nouvelle offre pour le membre affiché")
+        self.save_action = a("&Enregistrer", self.save, "Ctrl+S", tip="Enregistrer le brouillon maintenant")
+        self.find_action = a("Re&chercher un membre", self.members.search.focus_search, "Ctrl+F")
+        self.offers_action = a("&Offres enregistrées", self.show_offers, "Ctrl+O")
+        self.settings_action = a("Ré&glages…", self.open_settings, "Ctrl+,")
+        self.backup_action = a("&Sauvegarder…", self.save_backup, tip="Copier toute la base dans un fichier")
+        self.restore_action = a("&Restaurer…", self.restore_backup, tip="Remplacer la base par une sauvegarde")
+        self.export_offers_action = a("E&xporter des offres…", lambda: self.exchange.export_offers(),
                                       tip="Écrire des offres finalisées dans un lot pour le siège")
-        self.import_offers_action = a("Importer des offres…", lambda: self.exchange.import_offers(),
+        self.import_offers_action = a("I&mporter des offres…", lambda: self.exchange.import_offers(),
                                       tip="Ajouter les offres d'un lot venu d'un autre appareil")
-        self.import_catalogue_action = a("Importer le catalogue…", lambda: self.exchange.import_catalogue(),
+        self.import_catalogue_action = a("Importer le &catalogue…", lambda: self.exchange.import_catalogue(),
                                          tip="Remplacer tarifs et annuaire par le lot du siège")
-        self.quit_action = a("Quitter", self.close, "Ctrl+Q")
-        self.create_member_action = a("Nouveau membre…", self.members.create_member)
-        self.edit_member_action = a("Modifier le membre…", lambda: self.members.edit_member())
-        self.category_action = a("Catégorie du membre…", lambda: self.members.choose_category())
-        self.membership_action = a("Affiliation du membre…", lambda: self.members.edit_membership())
-        self.preview_action = a("Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P")
-        self.print_action = a("Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P")
-        self.pdf_action = a("Enregistrer en PDF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S")
+        self.quit_action = a("&Quitter", self.close, "Ctrl+Q")
+        self.create_member_action = a("&Nouveau membre…", self.members.create_member)
+        self.edit_member_action = a("&Modifier le membre…", lambda: self.members.edit_member())
+        self.category_action = a("C&atégorie du membre…", lambda: self.members.choose_category())
+        self.membership_action = a("A&ffiliation du membre…", lambda: self.members.edit_membership())
+        self.preview_action = a("&Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P")
+        self.print_action = a("&Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P")
+        self.pdf_action = a("Enregistrer en P&DF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S")
         self.finalise_action = a(
             "Finaliser…", lambda: self.documents.finalise(), tip="Numéroter l'offre et figer son PDF"
         )

@@ -178,7 +178,7 @@ class OfferActions:
         offer = s.offer
         today = self.backend.today()
         acts = []
-        finalise = self._action("finalise", "Finaliser l'offre…", self.finalise)
+        finalise = self._action("finalise", "&Finaliser l'offre…", self.finalise)
         finalise.setEnabled(
             bool(offer is None or offer.is_draft) and bool(s.draft.lines) and not s.finalising
         )
@@ -186,19 +186,19 @@ class OfferActions:
         state = offer.state_on(today) if offer is not None else OfferState.BROUILLON
         allowed = MANUAL_TRANSITIONS.get(state, frozenset())
         for target, text in (
-            (OfferState.ENVOYEE, "Marquer comme envoyée"),
-            (OfferState.ACCEPTEE, "Marquer comme acceptée…"),
-            (OfferState.REFUSEE, "Marquer comme refusée…"),
+            (OfferState.ENVOYEE, "Marquer comme &envoyée"),
+            (OfferState.ACCEPTEE, "Marquer comme &acceptée…"),
+            (OfferState.REFUSEE, "Marquer comme &refusée…"),
         ):
             a = self._action(target.value, text, partial(self.set_state, target))
             a.setEnabled(offer is not None and target in allowed)
             acts.append(a)
-        contract = self._action("contract", "Bon de commande…", self.contract)
+        contract = self._action("contract", "&Bon de commande…", self.contract)
         contract.setEnabled(
             offer is not None and offer.state in (OfferState.ACCEPTEE, OfferState.CONVERTIE)
         )
         acts.append(contract)
-        revise = self._action("revise", "Réviser (nouvelle version)", self.revise)
+        revise = self._action("revise", "Ré&viser (nouvelle version)", self.revise)
         try:
             if offer is None:
                 raise ComptoirError("")

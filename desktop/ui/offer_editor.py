@@ -95,11 +95,11 @@ class OfferEditor(QWidget):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(QuoteLinesModel.PARAMS, 150)
 
-        self.remove_action = QAction("Retirer de l'offre", self)
+        self.remove_action = QAction("Re&tirer de l'offre", self)
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.remove_action.triggered.connect(self.remove_selected)
-        self.edit_action = QAction("Modifier les paramètres…", self)
+        self.edit_action = QAction("&Modifier les paramètres…", self)
         self.edit_action.triggered.connect(lambda: self.edit_line(self._current_row()))
         self.table.addAction(self.remove_action)
 

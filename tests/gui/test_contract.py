@@ -44,7 +44,7 @@ def contract_text(preview) -> str:
 
 def test_contract_in_the_preview_then_saved_and_printed(qtbot, window, backend, dialogs, accepted, tmp_path):
     window._fill_offer_menu()
-    assert window.documents._actions["contract"].text() == "Bon de commande…"
+    assert window.documents._actions["contract"].text() == "&Bon de commande…"
     act(window, "contract")
     preview = window.documents.preview_widget
     qtbot.waitUntil(lambda: preview.ready, timeout=20_000)

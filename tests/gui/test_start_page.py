@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 
 def _line_actions(window) -> list[str]:
-    return [a.text() for a in window.edit_menu.actions() if not a.isSeparator()]
+    return [a.text().replace("&", "") for a in window.edit_menu.actions() if not a.isSeparator()]
 
 
 def test_the_editor_is_built_when_a_member_is_opened(qtbot, window, backend):

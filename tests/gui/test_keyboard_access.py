@@ -1,7 +1,9 @@
-"""Tab walks every control of a screen and comes back to the start: no table keeps the focus
-(arrows move inside a table, Tab leaves it)."""
+"""Keyboard access: Tab walks every control of a screen and comes back to the start (no table
+or text box keeps the focus), and every menu entry has its own access key."""
 
 from __future__ import annotations
+
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -58,3 +60,17 @@ def test_tab_goes_through_the_settings_without_typing_into_the_address(qtbot, wi
     assert visited.count(address) == 1 and address.toPlainText() == before
     assert dialog.fields["iban"] in visited
     dialog.reject()
+
+
+def test_every_menu_entry_has_an_access_key_of_its_own(qtbot, window, backend) -> None:
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)  # the editor's entries join the Édition menu
+    window.editor.add_product("delib")  # and « Annuler » names what it undoes
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        menu.aboutToShow.emit()  # the Offre menu is filled when it opens
+        texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+        keys = [re.search(r"&(\w)", t) for t in texts]
+        assert all(keys), (menu_action.text(), [t for t in texts if not re.search(r"&\w", t)])
+        letters = [k.group(1).lower() for k in keys if k]
+        assert len(letters) == len(set(letters)), (menu_action.text(), texts)
