@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 BACKUP_FILTER = "Sauvegardes Comptoir (*.sqlite3 *.db);;Tous les fichiers (*)"
 
 
+DEFAULT_SIZE = (1280, 760)  # the first window, where the screen has room for it
+WINDOW_FRAME = (16, 48)  # title bar and borders the window manager adds, about
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -511,11 +514,17 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
+        """Where the window was; the first time, 1280 x 760 where the screen has room, else
+        the whole screen (a 1366 x 768 laptop, or 1920 x 1080 at 150 %: 1280 x 720)."""
         geometry = self.state.geometry("main")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 760)
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        screen = self.screen().availableGeometry()
+        width, height = DEFAULT_SIZE
+        room = (screen.width() - WINDOW_FRAME[0], screen.height() - WINDOW_FRAME[1])
+        self.resize(min(width, room[0]), min(height, room[1]))
+        if room[0] < width or room[1] < height:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def shutdown(self) -> None:
         """Flush what is pending (called on close, and by the application on exit)."""

@@ -46,3 +46,25 @@ def test_the_offers_tab_does_not_build_the_editor(qtbot, window):
     assert window._editor is None
     window.tabs.setCurrentIndex(0)
     assert window.tabs.currentWidget() is window.editor_placeholder
+
+
+def test_the_first_window_fits_the_screen(qtbot, backend, runner, dialogs, tmp_path, monkeypatch):
+    """No remembered geometry: 1280 x 760 where there is room, else maximised and no larger
+    than the screen (offscreen, the screen is smaller than that)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from desktop.ui import main_window as mw
+    from desktop.ui.ui_state import UiState
+
+    def first_window(screen: QRect):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(QScreen, "availableGeometry", lambda self: screen)
+        window = mw.MainWindow(backend, runner, dialogs, UiState(str(tmp_path / f"{screen.width()}.ini")))
+        qtbot.addWidget(window)
+        return window
+
+    small = first_window(QRect(0, 0, 1280, 720))  # 1920 x 1080 at 150 %
+    assert small.isMaximized()
+    assert small.width() <= 1280 - mw.WINDOW_FRAME[0] and small.height() <= 720 - mw.WINDOW_FRAME[1]
+    large = first_window(QRect(0, 0, 1920, 1040))
+    assert not large.isMaximized() and (large.width(), large.height()) == mw.DEFAULT_SIZE
