@@ -19,6 +19,7 @@ import pdf_inspect as pi
 from desktop.core.errors import InvalidInput
 from desktop.documents.offer import build_offer_document, render_offer
 from desktop.ui import preview as pv
+from desktop.ui import printing
 
 pytestmark = pytest.mark.gui
 
@@ -165,8 +166,8 @@ def test_the_page_shown_can_be_printed_alone(loaded, qtbot, tmp_path, monkeypatc
     w, _ = loaded(FakeDialogs(print_to=out, pages="current"), lambda: offer_pdf(f.many_lines(40)))
     w.view.pageNavigator().jump(2, w.view.pageNavigator().currentLocation())
     asked: list[object] = []
-    real = pv.print_pdf_bytes
-    monkeypatch.setattr(pv, "print_pdf_bytes", lambda *a, **kw: (asked.append(kw["pages"]), real(*a, **kw))[1])
+    real = printing.print_pdf_bytes
+    monkeypatch.setattr(printing, "print_pdf_bytes", lambda *a, **kw: (asked.append(kw["pages"]), real(*a, **kw))[1])
     with qtbot.waitSignal(w.printed, timeout=20_000) as sig:
         assert w.print_pdf()
     assert asked == [[2]] and sig.args[0] == 1
@@ -198,10 +199,10 @@ def test_copies_a_printer_cannot_make_are_painted_in_the_order_asked(copies, col
     printer.setCopyCount(copies)
     printer.setCollateCopies(collate)
     assert not printer.supportsMultipleCopies()
-    assert pv.pages_to_print(printer, 3) == expected
+    assert printing.pages_to_print(printer, 3) == expected
     printer.setPrintRange(QPrinter.PrintRange.PageRange)
     printer.setFromTo(2, 9)  # beyond the end: the pages that exist
-    assert pv.pages_to_print(printer, 3) == [page for page in expected if page >= 1]
+    assert printing.pages_to_print(printer, 3) == [page for page in expected if page >= 1]
 
 
 def test_reverse_order_prints_the_last_page_first_and_not_the_file_as_is() -> None:
@@ -210,25 +211,25 @@ def test_reverse_order_prints_the_last_page_first_and_not_the_file_as_is() -> No
     printer = QPrinter()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName("imprime.pdf")
-    assert pv.prints_whole_file(printer, 3, pv.pages_to_print(printer, 3))
+    assert printing.prints_whole_file(printer, 3, printing.pages_to_print(printer, 3))
     printer.setPageOrder(QPrinter.PageOrder.LastPageFirst)  # « Ordre inverse »
     printer.setCopyCount(2)
     printer.setCollateCopies(True)
-    chosen = pv.pages_to_print(printer, 3)
+    chosen = printing.pages_to_print(printer, 3)
     assert chosen == [2, 1, 0, 2, 1, 0]
-    assert not pv.prints_whole_file(printer, 3, chosen)
+    assert not printing.prints_whole_file(printer, 3, chosen)
 
 
 def test_printing_runs_off_the_gui_thread_and_says_which_page(loaded, qtbot, tmp_path, monkeypatch) -> None:
     gui = threading.get_ident()
     seen: dict[str, object] = {}
-    real = pv.print_document
+    real = printing.print_document
 
     def spy(document, printer, **kw):
         seen["thread"] = threading.get_ident()
         return real(document, printer, **kw)
 
-    monkeypatch.setattr(pv, "print_document", spy)
+    monkeypatch.setattr(printing, "print_document", spy)
     out = tmp_path / "imprime.pdf"
     w, _ = loaded(FakeDialogs(print_to=out, copies=2), lambda: offer_pdf(f.many_lines(40)))
     statuses: list[str] = []
@@ -323,7 +324,7 @@ def test_printed_bands_cover_the_whole_sheet_without_a_seam(qtbot, tmp_path, mon
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
-    monkeypatch.setattr(pv, "PRINT_BAND_PIXELS", 10 * PAGE_POINTS[0] * 300 // 72)
+    monkeypatch.setattr(printing, "PRINT_BAND_PIXELS", 10 * PAGE_POINTS[0] * 300 // 72)
     out = tmp_path / "imprime.pdf"
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -331,7 +332,7 @@ def test_printed_bands_cover_the_whole_sheet_without_a_seam(qtbot, tmp_path, mon
     printer.setResolution(dpi)
     printer.setPageSize(QPageSize(QSizeF(*PAGE_POINTS), QPageSize.Unit.Point))
     assert light_rows(black_page_pdf(), 300) == []
-    assert pv.print_pdf_bytes(black_page_pdf(), printer) == 1
+    assert printing.print_pdf_bytes(black_page_pdf(), printer) == 1
     assert light_rows(out.read_bytes(), min(dpi, 600)) == []
 
 
@@ -434,7 +435,7 @@ def _stalled_while_rendering(data: bytes, size: QSize, by_renderer: bool):  # ty
         document.pagePointSize(0)
         loaded.set()
         go.wait(10)
-        done["image"] = pv.render_page(document, 0, size) if by_renderer else document.render(0, size)
+        done["image"] = printing.render_page(document, 0, size) if by_renderer else document.render(0, size)
         document.close()
 
     worker = threading.Thread(target=work)
@@ -466,11 +467,11 @@ def test_a_page_is_rendered_for_the_printer_without_holding_the_interpreter(qapp
 def test_a_page_the_renderer_never_returns_stops_the_print_with_a_message(qapp, monkeypatch) -> None:
     from desktop.core.errors import StorageError
 
-    monkeypatch.setattr(pv, "RENDER_TIMEOUT_MS", 1)  # far less than any page takes
+    monkeypatch.setattr(printing, "RENDER_TIMEOUT_MS", 1)  # far less than any page takes
     buffer = QBuffer()
     buffer.setData(QByteArray(offer_pdf()))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document = QPdfDocument()
     document.load(buffer)
     with pytest.raises(StorageError, match="n'a pas pu être préparée pour l'impression"):
-        pv.render_page(document, 0, QSize(2480 * 2, 3508 * 2))
+        printing.render_page(document, 0, QSize(2480 * 2, 3508 * 2))
