@@ -9,8 +9,9 @@ reach the printer.
   printer's resolution (capped at 600 dpi) by the PDF renderer's own thread
   (``render_page``) and painted over the sheet in bands.
 
-These run on a worker thread of the task helper (``desktop.ui.tasks``); nothing here touches
-a widget.
+``pages_to_print`` and ``prints_whole_file`` only read the printer the dialog set up;
+``print_pdf_bytes`` and ``print_to_file`` run on a worker thread of the task helper
+(``desktop.ui.tasks``). Nothing here touches a widget.
 """
 
 from __future__ import annotations
