@@ -7,6 +7,7 @@ dialogs block, and only in the real application.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,12 +18,19 @@ if TYPE_CHECKING:  # the dialog classes load when a question is first asked, not
     from desktop.ui.ui_state import UiState
 
 
+def file_kind(filters: str) -> str:
+    """"pdf" for "Documents PDF (*.pdf)": the first extension a Qt filter string names."""
+    found = re.search(r"\*\.(\w+)", filters)
+    return found.group(1).lower() if found else ""
+
+
 class Dialogs:
     """Real dialogs, French button texts set explicitly (not left to the platform theme).
 
-    File dialogs open in the folder of the last file chosen (a USB key the offers went to
-    last time, say), else in the user's documents; never in the program's own folder. A
-    suggested bare file name is proposed there; a full path is proposed as it is.
+    File dialogs open in the folder of the last file of the same type (PDFs where the last
+    PDF went, offer bundles on the USB key they went to last time), else of the last file of
+    any type, else in the user's documents; never in the program's own folder. A suggested
+    bare file name is proposed there; a full path is proposed as it is.
     """
 
     def __init__(self, state: UiState | None = None) -> None:
@@ -35,18 +43,19 @@ class Dialogs:
             self._state = UiState()
         return self._state
 
-    def start_folder(self) -> str:
-        """Where the next file dialog opens."""
-        last = self._folders().last_folder
-        if last and Path(last).is_dir():
-            return last
+    def start_folder(self, filters: str = "") -> str:
+        """Where the next file dialog for ``filters`` (a Qt filter string) opens."""
+        state = self._folders()
+        for folder in (state.last_folder(file_kind(filters)), state.last_folder()):
+            if folder and Path(folder).is_dir():
+                return folder
         from PySide6.QtCore import QDir, QStandardPaths
 
         documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         return documents if documents and Path(documents).is_dir() else QDir.homePath()
 
-    def _remember(self, path: str) -> None:
-        self._folders().last_folder = str(Path(path).parent)
+    def _remember(self, path: str, filters: str) -> None:
+        self._folders().set_last_folder(str(Path(path).parent), file_kind(filters))
 
     def confirm(
         self, parent: QWidget | None, title: str, text: str, *, yes: str = "Oui", no: str = "Non"
@@ -97,18 +106,19 @@ class Dialogs:
     ) -> str | None:
         from PySide6.QtWidgets import QFileDialog
 
-        proposed = suggested if Path(suggested).is_absolute() else str(Path(self.start_folder()) / suggested)
+        folder = Path(self.start_folder(filters))
+        proposed = suggested if Path(suggested).is_absolute() else str(folder / suggested)
         path, _ = QFileDialog.getSaveFileName(parent, title, proposed, filters)
         if path:
-            self._remember(path)
+            self._remember(path, filters)
         return path or None
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(parent, title, self.start_folder(), filters)
+        path, _ = QFileDialog.getOpenFileName(parent, title, self.start_folder(filters), filters)
         if path:
-            self._remember(path)
+            self._remember(path, filters)
         return path or None
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:

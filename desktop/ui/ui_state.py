@@ -34,18 +34,16 @@ class UiState:
             self._s.remove("offers/last_draft")
         self._s.sync()
 
-    @property
-    def last_folder(self) -> str | None:
-        """The folder of the last file chosen in a save or open dialog."""
-        value = self._s.value("files/last_folder")
+    def last_folder(self, kind: str = "") -> str | None:
+        """The folder of the last file of ``kind`` (say "pdf") chosen in a save or open
+        dialog; without ``kind``, of any file."""
+        value = self._s.value(f"files/last_folder_{kind}" if kind else "files/last_folder")
         return str(value) if value else None
 
-    @last_folder.setter
-    def last_folder(self, folder: str | None) -> None:
-        if folder:
-            self._s.setValue("files/last_folder", folder)
-        else:
-            self._s.remove("files/last_folder")
+    def set_last_folder(self, folder: str, kind: str = "") -> None:
+        self._s.setValue("files/last_folder", folder)
+        if kind:
+            self._s.setValue(f"files/last_folder_{kind}", folder)
 
     def sync(self) -> None:
         self._s.sync()
