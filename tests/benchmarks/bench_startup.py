@@ -9,6 +9,7 @@ Run with ``scripts/bench`` (or ``python tests/benchmarks/bench_startup.py [--run
    builds the database is reported separately, it is not the everyday case). As in an
    installed build, the bytecode is cached and, on Linux, the application finds its database
    and log folders itself (platformdirs, pointed at this run's folders through XDG_*).
+   The peak memory of one start-up of each is printed next to them.
 2. Search as you type with 10 000 extra members in the directory: for each keystroke, the time
    the GUI thread spends handling the key, and the time from the (debounced) search start to
    the results on screen. Target: under 16 ms per keystroke (one frame).
@@ -139,6 +140,18 @@ def timed_process(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return ready, total
 
 
+def peak_memory_mb(args: list[str], env: dict[str, str]) -> float | None:
+    """Peak resident memory of the process, in MB (None where the system does not say)."""
+    if not hasattr(os, "wait4"):
+        return None
+    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"échec de {' '.join(args[1:])} (code {proc.returncode})")
+    return usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
 def bench_startup(runs: int, workdir: Path) -> Path:
     """Times the start-up; returns the database it used (seeded)."""
     env = {
@@ -193,6 +206,9 @@ def bench_startup(runs: int, workdir: Path) -> Path:
         f"{skeleton_median / bare_median:.2f} x la fenêtre nue ; reste à Comptoir (modules Python, "
         f"données, construction) : {(app_median - skeleton_median) * 1000:.0f} ms"
     )
+    app_memory, bare_memory = peak_memory_mb(app, env), peak_memory_mb(bare, env)
+    if app_memory is not None and bare_memory is not None:
+        print(f"     mémoire (pic) : comptoir {app_memory:.0f} Mo, fenêtre nue {bare_memory:.0f} Mo")
     report(f"démarrage -> fenêtre prête (médiane de {runs})", f"{app_median:.3f} s", app_median < 1.0, "< 1,0 s")
     report("fenêtre PySide6 nue (même mesure)", f"{bare_median:.3f} s", True, "référence")
     report("rapport comptoir / fenêtre nue", f"{ratio:.2f} x", ratio < 1.5, "< 1,5 x")
@@ -295,6 +311,13 @@ def bench_search(workdir: Path, seeded: Path) -> None:
     )
     report("frappe -> résultats peints (p95)", f"{res_p95 * 1000:.2f} ms", res_p95 < 0.016, "< 16 ms")
     print(f"     pire frappe : {res_max * 1000:.2f} ms sur {len(result_times)} frappes")
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"     mémoire (pic) de ce processus, fenêtre et annuaire de {len(index)} membres : {peak:.0f} Mo")
+    except ImportError:  # Windows
+        pass
     del app
 
 
