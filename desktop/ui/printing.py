@@ -139,6 +139,7 @@ def print_document(
                     image,
                     QRect(0, y, image.width(), band),
                 )
+            del image  # about 140 MB at 600 dpi: gone before the next page is rendered
     finally:
         painter.end()
     return len(sheets)
