@@ -59,7 +59,26 @@ def _whole_number(text: str, field: str, what: str) -> int:
     return int(cleaned)
 
 
-class MemberEditDialog(FormDialog):
+class _MemberDialog(FormDialog):
+    """A form about one member: ``on_saved(member)`` once the store has it."""
+
+    def __init__(
+        self,
+        title: str,
+        name: str,
+        member: Member,
+        backend: Backend,
+        on_saved: Callable[[Member], None],
+        parent: QWidget | None,
+    ) -> None:
+        super().__init__(f"{title} — {member.display_name}", parent)
+        self.setObjectName(name)
+        self.member = member
+        self.backend = backend
+        self._on_saved = on_saved
+
+
+class MemberEditDialog(_MemberDialog):
     def __init__(
         self,
         member: Member,
@@ -68,11 +87,7 @@ class MemberEditDialog(FormDialog):
         on_saved: Callable[[Member], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Modifier — {member.display_name}", parent)
-        self.setObjectName("memberEditDialog")
-        self.member = member
-        self.backend = backend
-        self._on_saved = on_saved
+        super().__init__("Modifier", "memberEditDialog", member, backend, on_saved, parent)
         unit = "agents" if member.kind.counts_agents else "habitants"
 
         self.address = QLineEdit(member.address)
@@ -286,7 +301,7 @@ class MemberCreateDialog(FormDialog):
         self._on_saved(member)
 
 
-class CategoryDialog(FormDialog):
+class CategoryDialog(_MemberDialog):
     """Choose a category by hand (with a mandatory reason), or go back to the derived one."""
 
     def __init__(
@@ -296,11 +311,7 @@ class CategoryDialog(FormDialog):
         on_saved: Callable[[Member], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Catégorie — {member.display_name}", parent)
-        self.setObjectName("categoryDialog")
-        self.member = member
-        self.backend = backend
-        self._on_saved = on_saved
+        super().__init__("Catégorie", "categoryDialog", member, backend, on_saved, parent)
         decision = backend.decision(member)
         derived = decision.derived
         self.outer.insertWidget(
@@ -336,7 +347,7 @@ class CategoryDialog(FormDialog):
         self._on_saved(self.backend.save_member(updated))
 
 
-class MembershipDialog(FormDialog):
+class MembershipDialog(_MemberDialog):
     """Membership status (associé, adhésion en cours, ancien membre, non membre) and since when."""
 
     SINCE_HINTS = {
@@ -353,11 +364,7 @@ class MembershipDialog(FormDialog):
         on_saved: Callable[[Member], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Affiliation — {member.display_name}", parent)
-        self.setObjectName("membershipDialog")
-        self.member = member
-        self.backend = backend
-        self._on_saved = on_saved
+        super().__init__("Affiliation", "membershipDialog", member, backend, on_saved, parent)
         self.status = QComboBox()
         self.status.setObjectName("membershipStatus")
         for s in MembershipStatus:
