@@ -7,6 +7,7 @@
   Never write to it; use ``db_path``.
 - ``db_path``: a private copy of the seeded database for one test (a file copy, fast);
   ``COMPTOIR_DB`` points at it.
+- ``next_year``: publishes head office's next tariff grid into a test's database.
 - ``run_comptoir``: runs ``python -m desktop ARGS...`` in a real process with this test's
   environment and returns the ``CompletedProcess`` (text, UTF-8).
 """
@@ -122,3 +123,45 @@ def run_comptoir(comptoir_env: ComptoirEnv) -> RunComptoir:
         )
 
     return run
+
+
+def publish_next_year(db_path, code: str = "imio-2026", valid_from=None) -> str:
+    """Head office's next grid: the seeded 2024 grid copied as ``code``, in force from
+    ``valid_from`` (default: today), every whole price + 10 %. Written straight into the file."""
+    import sqlite3
+    from datetime import date
+
+    start = (valid_from or date.today()).isoformat()
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("BEGIN IMMEDIATE")
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    plan = []
+    for t in tables:
+        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')]
+        if t == "tariff":
+            plan.insert(0, (t, cols, "code"))
+        elif "tariff" in cols and t != "offers":
+            plan.append((t, cols, "tariff"))
+    fixed = {
+        ("tariff", "valid_from"): f"'{start}'",
+        ("tariff", "year"): start[:4],
+        ("tariff", "title"): f"'Grille {code} (essai)'",
+    }
+    for t, cols, key in plan:
+        values = ", ".join(f"'{code}'" if c == key else fixed.get((t, c), f'"{c}"') for c in cols)
+        names = ", ".join(f'"{c}"' for c in cols)
+        conn.execute(f'INSERT INTO "{t}" ({names}) SELECT {values} FROM "{t}" WHERE "{key}" = \'imio-2024\'')
+    conn.execute(
+        "UPDATE price_cell SET amount = CAST(CAST(amount AS INTEGER) * 11 / 10 AS TEXT) "
+        f"WHERE tariff = '{code}' AND state = 'priced' AND amount NOT LIKE '%.%'"
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    return code
+
+
+@pytest.fixture
+def next_year(db_path):
+    """Call it to publish head office's next grid into this test's database (or ``path``)."""
+    return lambda path=None, **kw: publish_next_year(path or db_path, **kw)

@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -218,40 +219,12 @@ def test_bad_dates_and_paths_are_refused_in_french(
     ok(run_comptoir("offers", "list", "--since", "01/01/2026"))
 
 
-def _publish_next_year(db: Path) -> None:
-    """Copy the 2024 grid as 'imio-2026', in force from 2026-01-01, every price + 10 %."""
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("BEGIN")
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    plan = []
-    for t in tables:
-        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')]
-        if t == "tariff":
-            plan.insert(0, (t, cols, "code"))
-        elif "tariff" in cols and t != "offers":
-            plan.append((t, cols, "tariff"))
-    fixed = {("tariff", "valid_from"): "'2026-01-01'", ("tariff", "year"): "2026"}
-    for t, cols, key in plan:
-        values = ", ".join("'imio-2026'" if c == key else fixed.get((t, c), f'"{c}"') for c in cols)
-        names = ", ".join(f'"{c}"' for c in cols)
-        conn.execute(
-            f'INSERT INTO "{t}" ({names}) SELECT {values} FROM "{t}" WHERE "{key}" = \'imio-2024\''
-        )
-    conn.execute(
-        "UPDATE price_cell SET amount = CAST(CAST(amount AS INTEGER) * 11 / 10 AS TEXT) "
-        "WHERE tariff = 'imio-2026' AND state = 'priced' AND amount NOT LIKE '%.%'"
-    )
-    conn.execute("COMMIT")
-    conn.close()
-
-
 def test_drafts_on_an_outdated_tariff_are_repriced_after_a_preview(
-    store: Path, run_comptoir
+    store: Path, run_comptoir, next_year
 ) -> None:  # type: ignore[no-untyped-def]
     draft_id = _save_draft(run_comptoir)
     assert "Aucun brouillon" in ok(run_comptoir("offers", "reprice"))
-    _publish_next_year(store)
+    next_year(store, valid_from=date(2026, 1, 1))
     preview = json.loads(ok(run_comptoir("offers", "reprice", "--json")))
     assert [(p["id"], p["from"], p["to"]) for p in preview] == [
         (draft_id, "imio-2024", "imio-2026")

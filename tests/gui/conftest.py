@@ -115,48 +115,6 @@ def window(make_window, backend, runner):
     runner.wait_idle(5000)
 
 
-def publish_next_year(db_path, code: str = "imio-2026", valid_from=None) -> str:
-    """Head office's next grid: the seeded 2024 grid copied as ``code``, in force from
-    ``valid_from`` (default: today), every whole price + 10 %. Written straight into the file."""
-    import sqlite3
-    from datetime import date
-
-    start = (valid_from or date.today()).isoformat()
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("BEGIN IMMEDIATE")
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    plan = []
-    for t in tables:
-        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')]
-        if t == "tariff":
-            plan.insert(0, (t, cols, "code"))
-        elif "tariff" in cols and t != "offers":
-            plan.append((t, cols, "tariff"))
-    fixed = {
-        ("tariff", "valid_from"): f"'{start}'",
-        ("tariff", "year"): start[:4],
-        ("tariff", "title"): f"'Grille {code} (essai)'",
-    }
-    for t, cols, key in plan:
-        values = ", ".join(f"'{code}'" if c == key else fixed.get((t, c), f'"{c}"') for c in cols)
-        names = ", ".join(f'"{c}"' for c in cols)
-        conn.execute(f'INSERT INTO "{t}" ({names}) SELECT {values} FROM "{t}" WHERE "{key}" = \'imio-2024\'')
-    conn.execute(
-        "UPDATE price_cell SET amount = CAST(CAST(amount AS INTEGER) * 11 / 10 AS TEXT) "
-        f"WHERE tariff = '{code}' AND state = 'priced' AND amount NOT LIKE '%.%'"
-    )
-    conn.execute("COMMIT")
-    conn.close()
-    return code
-
-
-@pytest.fixture
-def next_year(db_path):
-    """Call it to publish head office's next grid into this test's database (or ``path``)."""
-    return lambda path=None, **kw: publish_next_year(path or db_path, **kw)
-
-
 @pytest.fixture
 def other_db(seeded_db_path, tmp_path):
     """Another device's database (a laptop, head office): a fresh copy of the seeded one."""
