@@ -33,6 +33,17 @@ sys.path.insert(0, str(ROOT))
 RESULTS: list[tuple[str, str, bool]] = []
 
 # The same end point as --check-startup: shown, events processed, loop idle, a line on stdout.
+# Ends both scripts below.
+IDLE_THEN_QUIT = """
+def idle():
+    app.processEvents()
+    sys.stdout.write("prêt\\n")
+    sys.stdout.flush()
+    app.quit()
+QTimer.singleShot(0, idle)
+sys.exit(app.exec())
+"""
+
 BARE_WINDOW = """
 import sys
 from PySide6.QtCore import QTimer
@@ -42,13 +53,6 @@ w = QMainWindow()
 w.setWindowTitle("nu")
 w.resize(1280, 760)
 w.show()
-def idle():
-    app.processEvents()
-    sys.stdout.write("prêt\\n")
-    sys.stdout.flush()
-    app.quit()
-QTimer.singleShot(0, idle)
-sys.exit(app.exec())
 """
 
 
@@ -108,13 +112,6 @@ w.statusBar().showMessage("Tarification des services · 612 membres")
 w.resize(1280, 760)
 w.show()
 field.setFocus()
-def idle():
-    app.processEvents()
-    sys.stdout.write("prêt\\n")
-    sys.stdout.flush()
-    app.quit()
-QTimer.singleShot(0, idle)
-sys.exit(app.exec())
 """
 
 
@@ -173,8 +170,8 @@ def bench_startup(runs: int, workdir: Path) -> Path:
         env["COMPTOIR_DB"] = str(db)
         env["COMPTOIR_LOG_DIR"] = str(workdir / "log")
     app = [sys.executable, "-m", "desktop", "--check-startup"]
-    bare = [sys.executable, "-c", BARE_WINDOW]
-    skeleton = [sys.executable, "-c", SKELETON_WINDOW]
+    bare = [sys.executable, "-c", BARE_WINDOW + IDLE_THEN_QUIT]
+    skeleton = [sys.executable, "-c", SKELETON_WINDOW + IDLE_THEN_QUIT]
     first, _ = timed_process(app, env)  # creates and seeds the database, writes the bytecode
     print(f"     premier démarrage (création de la base incluse) : {first:.3f} s")
     for warm in (bare, skeleton, app):  # warm the file cache and bytecode for all three
