@@ -38,10 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BACKUP_FILTER = "Sauvegardes Comptoir (*.sqlite3 *.db);;Tous les fichiers (*)"
-
-
 DEFAULT_SIZE = (1280, 760)  # the first window, where the screen has room for it
 WINDOW_FRAME = (16, 48)  # title bar and borders the window manager adds, about
+
 
 class MainWindow(QMainWindow):
     def __init__(
@@ -430,7 +429,7 @@ class MainWindow(QMainWindow):
         except ComptoirError as exc:
             self.bar.error(str(exc))
             return
-        offers = getattr(info, "offers", None)
+        offers = info.offers  # None for a backup older than the offers
         if not self.dialogs.confirm(
             self,
             "Restaurer une sauvegarde",
