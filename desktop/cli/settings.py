@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.core.errors import InvalidInput
-from desktop.core.settings import LABELS, Settings
+from desktop.core.settings import LABELS, Settings, percent_text
 
 _INT_FIELDS = {f.name for f in fields(Settings) if f.type == "int"}
 
@@ -33,7 +33,8 @@ def register(subparsers: Any, services_factory: Any) -> None:
         help="modifier un ou plusieurs réglages (CLÉ=VALEUR)",
         description=(
             f"Modifie les réglages donnés, tous vérifiés avant d'écrire. Clés : {keys}. "
-            "address_lines : lignes séparées par « | » ; indexation : fraction (0.02 = 2 %)."
+            "address_lines : lignes séparées par « | » ; indexation : pourcentage (« 2 % ») ou "
+            "fraction (0.02)."
         ),
     )
     change.add_argument("pairs", nargs="+", metavar="CLÉ=VALEUR", help="réglage à modifier")
@@ -87,6 +88,7 @@ def _show(args: Any, services: Any) -> int:
         emit_json(as_json(settings))
         return 0
     data = as_json(settings)
+    data["indexation"] = percent_text(settings.indexation)  # « 2 % », as it is set
     for key, label in LABELS.items():
         value = data[key]
         text = " | ".join(value) if isinstance(value, list) else str(value)

@@ -144,17 +144,35 @@ def _int_between(value: Any, low: int, high: int, field: str, unit: str) -> int:
 
 
 def _indexation(value: Any) -> Decimal:
+    """A fraction (0.02, « 0,02 ») or a percentage written with its sign (« 2 % », « 2,5% »)."""
+    text = str(value).strip()
+    percent = not isinstance(value, Decimal) and text.endswith("%")
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "."))
+        number = value if isinstance(value, Decimal) else Decimal(
+            text.removesuffix("%").strip().replace(",", ".")
+        )
     except InvalidOperation:
         number = None
+    if number is not None and percent and number.is_finite():
+        number = number / 100
     if number is None or not number.is_finite() or not (0 <= number <= MAX_INDEXATION):
+        if isinstance(value, Decimal) and value.is_finite():  # a number from the screen
+            raise InvalidInput(
+                f"L'indexation annuelle va de 0 à 20 % par an ; reçu {percent_text(value)}.",
+                field="indexation",
+            )
         raise InvalidInput(
-            "L'indexation annuelle est une fraction entre 0 et 0,20 (0,02 = 2 % par an) ; "
-            f"reçu « {value} ».",
+            "L'indexation annuelle va de 0 à 20 % par an : écrivez-la en pourcentage (« 2 % ») "
+            f"ou en fraction (« 0,02 ») ; reçu « {value} ».",
             field="indexation",
         )
     return number
+
+
+def percent_text(fraction: Decimal) -> str:
+    """0.025 -> « 2,5 % » (French decimal comma, no trailing zeros)."""
+    number = (fraction * 100).normalize()
+    return f"{format(number, 'f').replace('.', ',')} %"
 
 
 def normalize_enterprise_number(text: str) -> str:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 def test_set_then_show_round_trips_and_normalises(db_path, run_comptoir) -> None:
     result = run_comptoir(
         "settings", "set", "device_code=lap1", "seller_name=Anne Dupont",
-        "address_lines=Rue Léon Morel 1|5032 Isnes", "validity_days=60",
+        "address_lines=Rue Léon Morel 1|5032 Isnes", "validity_days=60", "indexation=2,5 %",
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(run_comptoir("settings", "show", "--json").stdout)
@@ -20,9 +20,11 @@ def test_set_then_show_round_trips_and_normalises(db_path, run_comptoir) -> None
     assert data["seller_name"] == "Anne Dupont"
     assert data["address_lines"] == ["Rue Léon Morel 1", "5032 Isnes"]
     assert data["validity_days"] == 60
+    assert data["indexation"] == "0.025"  # JSON keeps the fraction
     assert set(data["missing"]) == {"legal_form", "enterprise_number", "iban"}
     text = run_comptoir("settings", "show").stdout
     assert "numéro d'entreprise (enterprise_number) : [à compléter]" in text
+    assert "indexation annuelle (indexation) : 2,5 %" in text  # as it can be set again
 
 
 @pytest.mark.parametrize(
@@ -32,6 +34,7 @@ def test_set_then_show_round_trips_and_normalises(db_path, run_comptoir) -> None
         ("validity_days=abc", "nombre entier attendu"),
         ("couleur=bleu", "Réglage inconnu"),
         ("device_code", "CLÉ=VALEUR"),
+        ("indexation=25 %", "de 0 à 20 % par an"),
     ],
 )
 def test_bad_values_are_refused_in_french_and_nothing_is_written(

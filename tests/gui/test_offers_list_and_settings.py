@@ -127,3 +127,18 @@ def test_settings_are_validated_next_to_the_field_and_stored(qtbot, window, back
     stored = backend.settings()
     assert (stored.device_code, stored.seller_name, stored.validity_days) == ("LAP1", "Anne Dupont", 60)
     assert "Réglages enregistrés" in window.bar.text
+
+
+def test_an_indexation_out_of_range_is_told_in_the_unit_typed(qtbot, window, backend):
+    window.open_settings()
+    dialog = window._settings_dialog
+    dialog.fields["indexation"].setText("25")  # the field is in % per year
+    dialog.ok_button.click()
+    assert dialog.isVisible()
+    assert dialog.errors.message("indexation") == (
+        "L'indexation annuelle va de 0 à 20 % par an ; reçu 25 %."
+    )
+    dialog.fields["indexation"].setText("2,5")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert backend.settings().indexation == Decimal("0.025")

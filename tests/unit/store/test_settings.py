@@ -64,6 +64,9 @@ def test_normalisation() -> None:
         ({"indexation": Decimal("-0.01")}, "indexation"),
         ({"indexation": Decimal("0.25")}, "indexation"),
         ({"indexation": "deux"}, "indexation"),
+        ({"indexation": "25 %"}, "indexation"),
+        ({"indexation": "0,25"}, "indexation"),
+        ({"indexation": "NaN %"}, "indexation"),
     ],
 )
 def test_invalid_values_name_their_field(change: dict, field: str) -> None:
@@ -73,6 +76,23 @@ def test_invalid_values_name_their_field(change: dict, field: str) -> None:
     assert str(info.value)  # a French sentence
     with pytest.raises(InvalidInput):
         Settings().with_changes(**change)
+
+
+@pytest.mark.parametrize(
+    ("written", "fraction"),
+    [("2 %", "0.02"), ("2,5%", "0.025"), (" 0 % ", "0"), ("0,02", "0.02"), ("0.03", "0.03")],
+)
+def test_indexation_is_a_percentage_with_its_sign_or_a_fraction(written: str, fraction: str) -> None:
+    assert Settings().with_changes(indexation=written).indexation == Decimal(fraction)
+
+
+def test_an_indexation_out_of_range_is_told_as_a_percentage() -> None:
+    with pytest.raises(InvalidInput) as typed:
+        Settings().with_changes(indexation="25 %")
+    assert "« 2 % »" in str(typed.value) and "« 25 % »" in str(typed.value)
+    with pytest.raises(InvalidInput) as from_screen:  # the screen gives the number it read
+        Settings().with_changes(indexation=Decimal("0.25"))
+    assert str(from_screen.value) == "L'indexation annuelle va de 0 à 20 % par an ; reçu 25 %."
 
 
 def test_unknown_setting() -> None:
