@@ -110,7 +110,6 @@ class FormDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self._try_submit)
         self.buttons.rejected.connect(self.reject)
         self.outer.addWidget(self.general_error)
@@ -124,6 +123,9 @@ class FormDialog(QDialog):
     def finish_layout(self) -> None:
         self.outer.addStretch(1)
         self.outer.addWidget(self.buttons)
+        # Only now is the button in the dialog: set earlier, the default was forgotten and Enter
+        # in a field pressed the form's first button instead (« Retirer » an installed product).
+        self.ok_button.setDefault(True)
 
     def refit(self) -> None:
         """Grow to the height the wrapped labels need at the current width (messages come

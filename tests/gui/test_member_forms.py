@@ -104,3 +104,33 @@ def test_override_a_category_with_a_mandatory_reason_reprices_the_offer(qtbot, w
     assert decision.category == "Cat 4" and decision.derived == "Cat 5"
     assert window.session.quote.totals.annual < before  # re-priced on the chosen category
     assert "fusion" in window.members.card.trace.text()
+
+
+def test_enter_in_a_field_saves_and_never_presses_a_button_of_the_form(qtbot, window, backend):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    member = show(window, "nivelles")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.product.setCurrentIndex(dialog.product.findData("delib"))
+    dialog._add_installed()
+    dialog.installed_list.setCurrentRow(0)  # « Retirer » would take this one
+    dialog.address.setFocus()
+    qtbot.keyClicks(dialog.address, "Place Albert Ier 2")
+    qtbot.keyClick(dialog.address, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    saved = backend.member(member.id)
+    assert saved.address == "Place Albert Ier 2"
+    assert [p.product for p in saved.installed] == ["delib"]
+    # every form: its « Enregistrer » (or « Valider »…) is the one Enter presses
+    opened = [
+        window.members.edit_member, window.members.choose_category,
+        window.members.edit_membership, window.members.create_member, window.open_settings,
+    ]
+    for open_form in opened:
+        open_form()
+        form = window.members.dialog if open_form != window.open_settings else window._settings_dialog
+        defaults = [b for b in form.findChildren(QPushButton) if b.isDefault()]
+        assert defaults == [form.ok_button], type(form).__name__
+        form.reject()
