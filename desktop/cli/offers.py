@@ -363,6 +363,12 @@ def run_finalize(args: argparse.Namespace, services: Any) -> int:
     repo = offer_repository(services)
     frozen = repo.finalise(args.ref, offer_renderer(services))
     _out(f"Offre finalisée : {frozen.number} (valable jusqu'au {_d(frozen.valid_until)})")
+    missing = services.settings.load().missing_labels()
+    if missing:
+        sys.stderr.write(
+            f"Attention : en-tête incomplet, {', '.join(missing)} figurent « à compléter » sur le "
+            "PDF figé (comptoir settings set …, puis comptoir offers revise).\n"
+        )
     if args.pdf:
         path = _write_file(args.pdf, repo.pdf(frozen.id))
         _out(f"PDF : {path}")

@@ -225,14 +225,18 @@ class OfferActions:
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
-        if not self.w.dialogs.confirm(
-            self.w,
-            "Finaliser l'offre",
+        question = (
             "L'offre reçoit son numéro et son PDF est figé : elle ne pourra plus être modifiée "
-            "(seulement révisée). Finaliser maintenant ?",
-            yes="Finaliser",
-            no="Annuler",
-        ):
+            "(seulement révisée). Finaliser maintenant ?"
+        )
+        missing = self.backend.settings().missing_labels()
+        if missing:
+            question = (
+                f"L'en-tête n'est pas complet : {', '.join(missing)} resteront « à compléter » "
+                "sur le PDF figé. Pour les remplir d'abord, annulez puis ouvrez Fichier > "
+                f"Réglages (Ctrl+,).\n\n{question}"
+            )
+        if not self.w.dialogs.confirm(self.w, "Finaliser l'offre", question, yes="Finaliser", no="Annuler"):
             return
         self.w.bar.info("Finalisation : numéro et PDF en cours…", timeout_ms=0)
         s.set_finalising(offer.id)

@@ -57,6 +57,22 @@ def test_nothing_changes_the_offer_while_it_is_being_finalised(qtbot, ready_wind
     assert w.finalise_action.isEnabled()  # it says « déjà finalisée » when used
 
 
+def test_finalising_with_an_incomplete_letterhead_says_what_stays_to_fill(
+    qtbot, ready_window, dialogs, backend
+):
+    dialogs.script("confirm", False)  # the manager goes to fill them in first
+    act(ready_window, "finalise")
+    assert dialogs.texts[-1].startswith(
+        "L'en-tête n'est pas complet : forme juridique, numéro d'entreprise, IBAN resteront"
+    )
+    assert not ready_window.session.read_only and ready_window.session.offer.number is None
+    backend.save_settings(backend.settings().with_changes(
+        legal_form="SCRL", enterprise_number="0883964958", iban="BE71 0961 2345 6769"
+    ))
+    finalise(qtbot, ready_window, dialogs)
+    assert dialogs.texts[-1].startswith("L'offre reçoit son numéro")
+
+
 def test_finalise_numbers_freezes_and_reads_only(qtbot, ready_window, dialogs, backend):
     w = ready_window
     offer = finalise(qtbot, w, dialogs)
