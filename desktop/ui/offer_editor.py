@@ -188,10 +188,7 @@ class OfferEditor(QWidget):
         if s.finalising:
             self.frozen.setText("Finalisation en cours : l'offre reçoit son numéro et son PDF.")
         elif read_only:
-            self.frozen.setText(
-                f"Offre {s.offer.number} — {s.offer.state.label.lower()} : elle ne change plus. "
-                "Pour la modifier, révisez-la (menu Offre)."
-            )
+            self.frozen.setText(self._frozen_text())
         self.frozen.setVisible(read_only)
         if not s.dirty:
             self.status.setText(self._saved_text())
@@ -199,6 +196,19 @@ class OfferEditor(QWidget):
             self.status.setText("Enregistrement automatique…")
         if selected:
             self._select_rows([r for r in selected if r < self.lines_model.rowCount()])
+
+    def _frozen_text(self) -> str:
+        """What a finalised offer is, and what can still be done with it."""
+        from desktop.core.offers import OfferState, effective_state
+
+        offer = self.session.offer
+        state = effective_state(offer.state, offer.valid_until, self.backend.today())
+        next_step = {
+            OfferState.ACCEPTEE: "Pour proposer autre chose, faites une nouvelle offre (Ctrl+N).",
+            OfferState.CONVERTIE: "Son bon de commande est établi (menu Offre).",
+            OfferState.REMPLACEE: "Une version plus récente la remplace : c'est elle qu'on révise.",
+        }.get(state, "Pour la modifier, révisez-la (menu Offre).")
+        return f"Offre {offer.number} — {state.label.lower()} : elle ne change plus. {next_step}"
 
     def _header_text(self) -> str:
         s = self.session

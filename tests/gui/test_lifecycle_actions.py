@@ -144,14 +144,20 @@ def test_send_refuse_needs_a_reason(qtbot, ready_window, dialogs, backend):
 def test_accept_then_contract_converts(qtbot, ready_window, dialogs, backend):
     w = ready_window
     offer = finalise(qtbot, w, dialogs)
+    assert w.editor.frozen.text().endswith("Pour la modifier, révisez-la (menu Offre).")
     act(w, "envoyee")
     dialogs.script("ask_text", "délibération du Collège du 12/03")
     act(w, "acceptee")
     assert w.session.offer.state is OfferState.ACCEPTEE
+    assert "faites une nouvelle offre (Ctrl+N)" in w.editor.frozen.text()  # not « révisez-la »
     act(w, "contract")
     qtbot.waitUntil(lambda: w.documents.preview_widget.ready, timeout=15_000)
     assert w.documents.preview_widget.pdf[:5] == b"%PDF-"
     assert backend.get_offer(offer.id).state is OfferState.CONVERTIE
+    assert w.editor.frozen.text() == (
+        f"Offre {offer.number} — convertie : elle ne change plus. "
+        "Son bon de commande est établi (menu Offre)."
+    )
     w.documents.preview_widget.window().close()
 
 
