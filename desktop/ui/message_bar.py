@@ -8,6 +8,8 @@ from enum import StrEnum
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+ACTION_WIDTH = 300  # pixels: the longest text of an action button before it is cut with « … »
+
 
 class Level(StrEnum):
     INFO = "info"
@@ -75,7 +77,13 @@ class MessageBar(QFrame):
         )
         self._label.setText(text)
         for label, callback in actions:
-            button = QPushButton(label)
+            button = QPushButton()
+            # A member's name is text, not a shortcut marker (« VHP & Plateau »), and however
+            # long it is the buttons must not widen the window past the screen.
+            shown = button.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, ACTION_WIDTH)
+            button.setText(shown.replace("&", "&&"))
+            if shown != label:
+                button.setToolTip(label)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _=False, cb=callback: self._run(cb))
             self._actions.addWidget(button)

@@ -73,6 +73,21 @@ def test_message_bar_actions_run_and_close(qtbot):
     assert not bar.isVisible()
 
 
+def test_message_bar_buttons_show_names_as_written_and_stay_short(qtbot):
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    short = "Nouvelle offre pour VHP & Plateau"
+    long = "Passer cette offre à " + "Association intercommunale de la Très Longue Dénomination " * 2
+    bar.show_message("L'offre en cours est pour Nivelles.", actions=((short, bool), (long, bool)))
+    first, second = bar.action_buttons()
+    assert first.text() == "Nouvelle offre pour VHP && Plateau"  # shown « VHP & Plateau »
+    assert first.toolTip() == ""
+    assert second.text().endswith("…") and second.toolTip() == long
+    assert second.sizeHint().width() < 360
+    assert bar.sizeHint().width() < 900  # the window is not pushed past a laptop's screen
+
+
 def test_qt_warnings_are_logged_and_counted(qtbot):
     from PySide6.QtCore import qWarning
 
