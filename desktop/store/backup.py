@@ -110,6 +110,7 @@ def backup(source: Path | sqlite3.Connection | object, out: Path) -> Path:
         )
     conn, owned, where = _source(source)
     try:
+        _refuse_the_database_itself(conn, out)
         with storage_errors("sauvegarder la base de données", out):
             _copy(conn, out, check=True)
     finally:
@@ -117,6 +118,24 @@ def backup(source: Path | sqlite3.Connection | object, out: Path) -> Path:
             conn.close()
     log.info("backup of %s written to %s", where, out)
     return out
+
+
+def _refuse_the_database_itself(conn: sqlite3.Connection, out: Path) -> None:
+    """Writing the copy over the database (or its journal) would swap the file under the open
+    connection: every later edit would go to the replaced file and be lost."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    if not row or not row[2]:
+        return  # an in-memory database has no file to overwrite
+    database = Path(row[2]).resolve()
+    target = out.resolve()
+    companions = {database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal")}
+    same = target == database or (target.exists() and os.path.samefile(target, database))
+    if same or target in companions:
+        raise InvalidInput(
+            f"{out} est la base de données elle-même : choisissez un autre nom ou un autre "
+            "dossier pour la sauvegarde.",
+            field="out",
+        )
 
 
 def _source(source: object) -> tuple[sqlite3.Connection, bool, object]:
