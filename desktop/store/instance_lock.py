@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 
 
 def lock_path(db_path: Path) -> Path:
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".lock")
+    # Beside the real file: a second path to the same database (a link) finds the same lock.
+    real = Path(db_path).resolve()
+    return real.with_name(real.name + ".lock")
 
 
 def _try_lock(f: IO[bytes]) -> bool:

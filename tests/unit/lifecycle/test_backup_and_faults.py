@@ -211,6 +211,26 @@ def test_backup_refuses_bad_output_paths(db: Database, tmp_path: Path) -> None:
         backup(db, tmp_path / "nulle" / "part.sqlite3")
 
 
+def test_a_backup_over_the_open_database_is_refused_and_later_edits_are_kept(
+    db: Database, repo: OfferRepository
+) -> None:
+    for out in (db.path, Path(f"{db.path}-wal"), db.path.parent / "." / db.path.name):
+        with pytest.raises(InvalidInput, match="est la base de données elle-même"):
+            backup(db, out)
+        with pytest.raises(InvalidInput, match="est la base de données elle-même"):
+            backup(db.path, out)  # by path too, as the command line does
+    link = db.path.with_name("lien.sqlite3")
+    link.symlink_to(db.path)
+    with pytest.raises(InvalidInput, match="elle-même"):
+        backup(db, link)
+    saved = repo.save_draft(draft())  # the connection still writes to the file on disk
+    fresh = sqlite3.connect(db.path)
+    try:
+        assert fresh.execute("SELECT count(*) FROM offers WHERE id = ?", (saved.id,)).fetchone() == (1,)
+    finally:
+        fresh.close()
+
+
 # --- faults --------------------------------------------------------------------------------
 
 
@@ -287,6 +307,17 @@ def test_a_second_window_is_refused_with_a_french_message(tmp_path: Path) -> Non
     assert not held_elsewhere(path)
     with InstanceLock(path) as again:
         assert again.held
+
+
+def test_a_link_to_the_database_finds_the_same_lock(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    path.touch()
+    link = tmp_path / "lien.sqlite3"
+    link.symlink_to(path)
+    with InstanceLock(path):
+        assert held_elsewhere(link)
+        with pytest.raises(AlreadyRunning):
+            InstanceLock(link).acquire()
 
 
 def test_the_lock_dies_with_its_process(tmp_path: Path) -> None:
