@@ -10,7 +10,9 @@
   copied aside and checked (SQLite header, ``PRAGMA integrity_check``, a Comptoir schema no
   newer than this version knows); only then is the current database copied to the backup
   folder (``...-avant-restauration``) and replaced, page by page, through the backup API, which
-  keeps WAL and other connections consistent. A bad file changes nothing.
+  keeps WAL and other connections consistent. A bad file changes nothing. A current database
+  SQLite cannot read any more (the usual reason to restore) is kept byte for byte
+  (``...-endommagee``) and replaced by the checked copy.
 
 Every copy is written to a temporary file in the destination folder, flushed, then renamed: a
 full disk or a crash never leaves a half-written backup under the final name.
@@ -22,6 +24,7 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -30,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop.core.errors import ComptoirError, InvalidInput
-from desktop.store.faults import BackupError, map_error, storage_errors
+from desktop.store.faults import BackupError, DatabaseCorrupt, map_error, storage_errors
 
 log = logging.getLogger(__name__)
 
@@ -300,6 +303,36 @@ def check_backup(file: Path) -> BackupInfo:
     return BackupInfo(file, int(version), offers, file.stat().st_size)
 
 
+def _keep_damaged(db_path: Path, folder: Path, now: datetime | None) -> Path:
+    """A byte copy of a database SQLite cannot read (with its journal), for whoever can."""
+    out = folder / f"comptoir-{_stamp(now)}-endommagee.sqlite3"
+    with storage_errors("garder une copie de la base endommagée", out):
+        for suffix in ("", "-wal"):
+            side = Path(f"{db_path}{suffix}")
+            if side.is_file():
+                shutil.copyfile(side, f"{out}{suffix}")
+    return out
+
+
+def _replace_damaged(db_path: Path, restored: Path) -> None:
+    """Put the checked copy in place of a damaged database (no connection is open on it)."""
+    with storage_errors("restaurer la base de données", db_path):
+        fd, staging_name = tempfile.mkstemp(prefix=".restauration-", suffix=".tmp", dir=db_path.parent)
+        os.close(fd)
+        staging = Path(staging_name)
+        try:
+            shutil.copyfile(restored, staging)
+            with open(staging, "rb+") as f:
+                os.fsync(f.fileno())
+            for suffix in ("-wal", "-shm", "-journal"):  # they belong to the damaged file
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{db_path}{suffix}").unlink()
+            os.replace(staging, db_path)
+        finally:
+            with contextlib.suppress(OSError):
+                staging.unlink()
+
+
 def restore(
     db_path: Path,
     file: Path,
@@ -337,7 +370,15 @@ def restore(
         info = check_backup(tmp)
         previous: Path | None = None
         if db_path.is_file() and db_path.stat().st_size > 0:
-            previous = _auto(db_path, "avant-restauration", None, KEEP, target_dir, now)
+            try:
+                previous = _auto(db_path, "avant-restauration", None, KEEP, target_dir, now)
+            except DatabaseCorrupt:  # the very case a restore is for: keep its bytes as they are
+                previous = _keep_damaged(db_path, target_dir, now)
+                if before_replace is not None:
+                    before_replace()
+                _replace_damaged(db_path, tmp)
+                log.info("restored damaged %s from %s (kept as %s)", db_path, file, previous)
+                return RestoreReport(file, previous, info.schema_version)
         if before_replace is not None:
             before_replace()
         src = sqlite3.connect(tmp, isolation_level=None)

@@ -155,6 +155,29 @@ def _corrupted_copy(db: Database, tmp_path: Path) -> Path:
     return _garbage(tmp_path / "abimee.sqlite3", bytes(data))
 
 
+def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(
+    db: Database, tmp_path: Path
+) -> None:
+    repo = _repo(db)
+    kept = repo.finalise(repo.save_draft(draft()).id, fake_pdf)
+    out = tmp_path / "copie.sqlite3"
+    backup(db, out)
+    db.close()
+    damaged = db.path.read_bytes()[:5000] + b"\x00" * 3000  # torn: header left, pages gone
+    db.path.write_bytes(damaged)
+    with pytest.raises(DatabaseCorrupt):
+        open_test_db(db.path).close()
+    report = restore(db.path, out, now=T0)
+    assert report.previous_copy is not None
+    assert report.previous_copy.name == "comptoir-20260302-090000-endommagee.sqlite3"
+    assert report.previous_copy.read_bytes() == damaged  # for whoever can still rescue it
+    again = open_test_db(db.path)
+    try:
+        assert _repo(again).pdf(kept.number or "") == fake_pdf(kept)
+    finally:
+        again.close()
+
+
 @pytest.mark.parametrize(
     "make,message",
     [
