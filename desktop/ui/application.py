@@ -201,6 +201,10 @@ class Startup(QObject):
         self.window = None
         old.close()
         old.deleteLater()
+        self._reload(message)
+
+    def _reload(self, message: str) -> None:
+        """Load the database again, then show ``message`` in the new window."""
 
         def reopened(window: Any) -> None:
             self.ready.disconnect(reopened)
@@ -215,6 +219,7 @@ class Startup(QObject):
     def _load_failed(self, error: BaseException) -> None:
         self._close_splash()
         from desktop.core.errors import ComptoirError
+        from desktop.store.faults import DatabaseCorrupt
 
         if isinstance(error, ComptoirError):
             log.error("Ouverture impossible : %s", error)  # counted: --check-startup fails
@@ -222,7 +227,40 @@ class Startup(QObject):
         else:
             log.error("Ouverture impossible", exc_info=(type(error), error, error.__traceback__))
             message = f"Erreur inattendue : {error}"
+        if isinstance(error, DatabaseCorrupt) and not self.check and self._restored_instead(message):
+            return
         self.failed.emit(message)
+
+    def _restored_instead(self, message: str) -> bool:
+        """The database cannot be read: offer to restore a backup (the window, where
+        Fichier > Restaurer… lives, cannot open). True once one is restored and loading."""
+        from desktop.core.errors import ComptoirError
+        from desktop.store import backup
+        from desktop.ui.dialogs import BACKUP_FILTER
+
+        folder = backup.backup_dir(self.db_path)
+        question = (
+            f"{message}\n\nRestaurer une sauvegarde maintenant ? Comptoir copie la base à chaque "
+            f"démarrage dans {folder}."
+        )
+        title = "Comptoir ne peut pas démarrer"
+        while self.dialogs.confirm(None, title, question, yes="Restaurer une sauvegarde…", no="Quitter"):
+            path = self.dialogs.open_file(None, "Restaurer une sauvegarde", BACKUP_FILTER, folder=str(folder))
+            if not path:
+                continue
+            try:
+                report = backup.restore(self.db_path, Path(path))
+            except ComptoirError as exc:
+                log.error("Restauration refusée : %s", exc)
+                question = f"Restauration impossible : {exc}\n\nChoisir une autre sauvegarde ?"
+                continue
+            note = f"Base restaurée depuis {Path(path).name}."
+            if report.previous_copy is not None:
+                note += f" La base endommagée est gardée : {report.previous_copy}"
+            log.info("Base endommagée restaurée depuis %s", path)
+            self._reload(note)
+            return True
+        return False
 
 
 def run_gui(args: Any, db_path: Path) -> int:

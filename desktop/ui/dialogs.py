@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # the dialog classes load when a question is first asked, not
     from desktop.ui.ui_state import UiState
 
 
+BACKUP_FILTER = "Sauvegardes Comptoir (*.sqlite3 *.db);;Tous les fichiers (*)"
+
+
 def file_kind(filters: str) -> str:
     """"pdf" for "Documents PDF (*.pdf)": the first extension a Qt filter string names."""
     found = re.search(r"\*\.(\w+)", filters)
@@ -113,10 +116,14 @@ class Dialogs:
             self._remember(path, filters)
         return path or None
 
-    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+    def open_file(
+        self, parent: QWidget | None, title: str, filters: str, *, folder: str | None = None
+    ) -> str | None:
+        """``folder``: where to open when it exists, rather than where the last file went."""
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(parent, title, self.start_folder(filters), filters)
+        start = folder if folder and Path(folder).is_dir() else self.start_folder(filters)
+        path, _ = QFileDialog.getOpenFileName(parent, title, start, filters)
         if path:
             self._remember(path, filters)
         return path or None

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import ComptoirError
 from desktop.ui.backend import Backend
-from desktop.ui.dialogs import Dialogs
+from desktop.ui.dialogs import BACKUP_FILTER, Dialogs
 from desktop.ui.member_panel import MemberPanel
 from desktop.ui.message_bar import Level, MessageBar
 from desktop.ui.money import MoneyText
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BACKUP_FILTER = "Sauvegardes Comptoir (*.sqlite3 *.db);;Tous les fichiers (*)"
 DEFAULT_SIZE = (1280, 760)  # the first window, where the screen has room for it
 WINDOW_FRAME = (16, 48)  # title bar and borders the window manager adds, about
 

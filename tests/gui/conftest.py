@@ -24,6 +24,7 @@ class ScriptedDialogs(Dialogs):
         self.crashes: list[str] = []
         self.informed: list[str] = []
         self.texts: list[str] = []  # what each confirm question said
+        self.folders: list[str | None] = []  # where each open-file dialog was asked to open
 
     def script(self, kind: str, *answers: object) -> None:
         self.answers.setdefault(kind, []).extend(answers)
@@ -48,7 +49,8 @@ class ScriptedDialogs(Dialogs):
     def save_file(self, parent, title, suggested, filters):  # type: ignore[override]
         return self._next("save_file", title)  # type: ignore[return-value]
 
-    def open_file(self, parent, title, filters):  # type: ignore[override]
+    def open_file(self, parent, title, filters, *, folder=None):  # type: ignore[override]
+        self.folders.append(folder)
         return self._next("open_file", title)  # type: ignore[return-value]
 
     def inform(self, parent, title, text):  # type: ignore[override]

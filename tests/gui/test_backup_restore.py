@@ -80,3 +80,49 @@ def test_a_failed_start_up_copy_is_said_in_the_bar(qtbot, db_path, runner, dialo
         runner.wait_idle(5000)
         startup.backend.close()
         startup.lock.release()
+
+
+def test_a_damaged_database_at_start_is_restored_from_its_automatic_copy(
+    qtbot, db_path, runner, dialogs, ui_state_path
+):
+    """The window (where Fichier > Restaurer… lives) cannot open: the start offers it."""
+    from desktop.store.backup import backup_at_start, backup_dir
+
+    startup = Startup(db_path, runner, dialogs, settings_path=ui_state_path)
+    copy = backup_at_start(db_path)  # what each start leaves in « sauvegardes »
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 3])  # a power cut mid-write, a bad USB key…
+    failed = []
+    startup.failed.connect(failed.append)
+    bogus = backup_dir(db_path) / "pas-une-sauvegarde.sqlite3"
+    bogus.write_bytes(b"rien" * 100)
+    dialogs.script("confirm", True, True)  # restore; then, after the bad pick, another one
+    dialogs.script("open_file", str(bogus), str(copy))
+    startup.start()
+    qtbot.waitUntil(lambda: startup.window is not None or bool(failed), timeout=10_000)
+    try:
+        assert not failed
+        assert dialogs.folders == [str(backup_dir(db_path))] * 2  # where the copies are
+        assert "endommagé" in dialogs.texts[0] and "Restauration impossible" in dialogs.texts[1]
+        qtbot.waitUntil(lambda: "Base restaurée depuis" in startup.window.bar.text, timeout=5000)
+        assert "endommagee" in startup.window.bar.text  # the damaged file is kept, named
+        assert len(startup.backend.index) > 500
+    finally:
+        startup.window.close()
+        runner.wait_idle(5000)
+        startup.backend.close()
+        startup.lock.release()
+
+
+def test_a_damaged_database_without_a_restore_fails_with_its_message(
+    qtbot, db_path, runner, dialogs, ui_state_path
+):
+    startup = Startup(db_path, runner, dialogs, settings_path=ui_state_path)
+    db_path.write_bytes(b"pas une base" * 400)
+    failed = []
+    startup.failed.connect(failed.append)
+    dialogs.script("confirm", False)  # « Quitter »
+    startup.start()
+    qtbot.waitUntil(lambda: bool(failed), timeout=10_000)
+    assert "comptoir restore FICHIER" in failed[0] and startup.window is None
+    startup.lock.release()
