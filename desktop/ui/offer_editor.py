@@ -100,8 +100,13 @@ class OfferEditor(QWidget):
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.remove_action.triggered.connect(self.remove_selected)
         self.edit_action = QAction("&Modifier les paramètres…", self)
+        # F2 as in a file manager or a spreadsheet; Enter as a double click
+        self.edit_action.setShortcuts([QKeySequence(Qt.Key.Key_F2), QKeySequence(Qt.Key.Key_Return),
+                                       QKeySequence(Qt.Key.Key_Enter)])
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.edit_action.triggered.connect(lambda: self.edit_line(self._current_row()))
         self.table.addAction(self.remove_action)
+        self.table.addAction(self.edit_action)
 
         self.empty_hint = QLabel(
             "Offre vide. Choisissez un produit dans le catalogue (à droite) : double-clic ou Entrée."

@@ -63,6 +63,21 @@ def test_edit_a_line_parameters_by_double_click(qtbot, window):
     assert window.session.undo_stack.undoText() == "Modifier iA.AES"
 
 
+def test_f2_or_enter_on_a_line_opens_its_parameters(qtbot, window):
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    window.session.add_line("aes", {"schools": Decimal(3), "plans": Decimal(1)})
+    table = window.editor.table
+    table.setFocus()
+    for key in (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        table.selectRow(1)
+        qtbot.keyClick(table, key)
+        dialog = window.editor.params_dialog
+        assert dialog is not None and dialog.fields["schools"].text() == "3", key
+        dialog.reject()
+    assert "F2" in window.editor.edit_action.shortcut().toString()  # shown in the menus
+
+
 def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, window, dialogs):
     open_member(window, "nivelles")
     window.editor.add_product("citizen")
