@@ -195,10 +195,10 @@ class OfferEditor(QWidget):
         elif read_only:
             self.frozen.setText(self._frozen_text())
         self.frozen.setVisible(read_only)
-        if not s.dirty:
-            self.status.setText(self._saved_text())
-        else:
+        if s.dirty and s.stored_when_saved:
             self.status.setText("Enregistrement automatique…")
+        else:
+            self.status.setText(self._saved_text())
         if selected:
             self._select_rows([r for r in selected if r < self.lines_model.rowCount()])
 

@@ -199,14 +199,18 @@ class OfferSession(QObject):
         self.changed.emit()
 
     # -- saving --------------------------------------------------------------------------
+    @property
+    def stored_when_saved(self) -> bool:
+        """Looking a member up is not starting an offer: a draft is stored from its first
+        line on (then every edit, even removing the last line, is saved)."""
+        return not (self.draft.empty or (self.offer is None and not self.draft.lines))
+
     def save_now(self) -> bool:
         """Write the draft now if it changed; True when the store has the latest edit."""
         self._timer.stop()
         if not self._dirty or self.read_only:
             return True
-        if self.draft.empty or (self.offer is None and not self.draft.lines):
-            # Looking a member up is not starting an offer: a draft is stored from its first
-            # line on (then every edit, even removing the last line, is saved).
+        if not self.stored_when_saved:
             self._dirty = False
             return True
         try:

@@ -132,7 +132,9 @@ def test_looking_members_up_stores_no_empty_drafts(qtbot, window, backend):
         qtbot.wait(AUTOSAVE_MS + 100)
     assert window.session.offer is None
     assert backend.offers.list_offers() == []  # a fair day of look-ups leaves no clutter
+    assert window.editor.status.text() == ""  # and does not claim to be saving anything
     window.editor.add_product("delib")
+    assert window.editor.status.text() == "Enregistrement automatique…"
     qtbot.waitUntil(lambda: window.session.offer is not None, timeout=AUTOSAVE_MS + 1000)
     assert len(backend.offers.list_offers()) == 1
 
