@@ -120,7 +120,8 @@ class OfferActions:
         who = offer.member.display_name if offer.member else ""
         if not reprice_after_preview(self.w, self.backend, self.w.dialogs, self.w.bar, offer.id, who):
             self.w.bar.info(
-                f"Ce brouillon est calculé sur le tarif {stale.tariff}, qui n'est plus en vigueur : "
+                f"Ce brouillon est calculé sur le tarif {self.backend.tariff_label(stale.tariff)}, "
+                "qui n'est plus en vigueur : "
                 "recalculez-le sur le tarif en vigueur avant de l'imprimer ou de le finaliser."
             )
             return None

@@ -51,15 +51,16 @@ def offer_details_html(backend: Backend, summary: Any, money: MoneyText) -> str:
         facts.append(f"valable jusqu'au {money.date(summary.valid_until)}")
     if summary.seller:
         facts.append(f"établie par {escape(summary.seller)}")
-    facts.append(f"tarif {escape(summary.tariff)}")
+    facts.append(f"tarif {escape(backend.tariff_label(summary.tariff))}")
     parts.append("<p style='margin:2px 0'>" + " · ".join(facts) + "</p>")
     if summary.stored_state is OfferState.BROUILLON:
         outdated = {o.summary.id: o for o in offers.outdated_drafts()}
         item = outdated.get(summary.id)
         if item is not None:
             parts.append(
-                f"<p style='color:#8a5300'>Le tarif {escape(item.tariff)} n'est plus en vigueur "
-                f"({escape(item.active)}). <a href='reprix'>Recalculer sur le tarif en vigueur…</a></p>"
+                f"<p style='color:#8a5300'>Le tarif {escape(backend.tariff_label(item.tariff))} n'est "
+                f"plus en vigueur ({escape(backend.tariff_label(item.active))}). "
+                "<a href='reprix'>Recalculer sur le tarif en vigueur…</a></p>"
             )
     if summary.predecessor:
         try:

@@ -72,8 +72,9 @@ def warn_if_outdated(window: Any) -> None:
             window.refresh_offers()
 
     window.bar.show_message(
-        f"Ce brouillon a été calculé sur le tarif {stale.tariff}, qui n'est plus en vigueur : "
-        f"les montants affichés suivent le tarif en vigueur ({stale.active}) et seront "
+        f"Ce brouillon a été calculé sur le tarif {backend.tariff_label(stale.tariff)}, qui n'est "
+        f"plus en vigueur : les montants affichés suivent le tarif en vigueur "
+        f"({backend.tariff_label(stale.active)}) et seront "
         "enregistrés à la prochaine modification.",
         Level.WARNING,
         actions=(("Voir les différences…", reprice),),

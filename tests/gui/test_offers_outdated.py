@@ -34,6 +34,10 @@ def test_outdated_draft_has_a_badge_in_the_table(qtbot, window, backend, next_ye
     assert offers.model.data(cell) == "Brouillon · ancien tarif"
     assert offers.model.data(cell, BACKGROUND) is not None
     assert "imio-2024" in offers.model.data(cell, TOOLTIP) and "imio-2026" in offers.model.data(cell, TOOLTIP)
+    offers.table.selectRow(cell.row())
+    details = offers.details.toPlainText()
+    assert "tarif iMio 2024" in details and "Le tarif iMio 2024 n'est plus en vigueur (iMio 2026)" in details
+    assert "imio-2024" not in details  # the code is for scripts, the name for people
 
 
 def test_reprice_from_the_context_menu_shows_the_differences_first(qtbot, window, backend, dialogs, next_year):
@@ -87,8 +91,8 @@ def test_an_outdated_draft_opened_in_the_editor_says_so_and_offers_the_differenc
     backend.reload(load_startup_data(db_path))  # the app started after the new grid arrived
     window.reload_catalogue()
     window.open_offer(old.id)
-    assert window.bar.text.startswith("Ce brouillon a été calculé sur le tarif imio-2024")
-    assert "imio-2026" in window.bar.text
+    assert window.bar.text.startswith("Ce brouillon a été calculé sur le tarif iMio 2024, qui")
+    assert "suivent le tarif en vigueur (iMio 2026)" in window.bar.text
     [show] = window.bar.action_buttons()
     assert show.text() == "Voir les différences…"
     dialogs.script("confirm", True)
