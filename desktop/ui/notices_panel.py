@@ -72,6 +72,7 @@ class NoticesPanel(QScrollArea):
         self.labels = []
         self.buttons = {}
         self._buttons_of = {}
+        shown_overrides: set[str] = set()
         for row in range(self.model.rowCount()):
             notice = self.model.notice(row)
             where = self.model.where(row)
@@ -81,7 +82,11 @@ class NoticesPanel(QScrollArea):
                 text += f"{escape(where)} — "
             text += f"{escape(notice.message)}</span>"
             button = None
-            if overridable(notice.code, notice.severity) and not self.read_only:
+            if notice.code in self.overrides:  # the rule and its reason: its cancel goes here
+                shown_overrides.add(notice.code)
+                if not self.read_only:
+                    button = self._cancel_button(notice.code)
+            elif overridable(notice.code, notice.severity) and not self.read_only:
                 button = QPushButton("Passer outre…")
                 button.setToolTip("Lever ce point en indiquant le motif (conservé dans l'offre)")
                 button.clicked.connect(
@@ -90,19 +95,22 @@ class NoticesPanel(QScrollArea):
                 self.buttons[notice.code] = button
             self._add(text, button)
         for code, reason in self.overrides.items():
-            text = (
-                f"<span style='color:#555'><b>Dérogation</b> ({escape(code)}) — motif : "
-                f"{escape(reason)}</span>"
+            if code in shown_overrides:
+                continue
+            text = (  # the offer changed since: the rule it waived no longer applies
+                "<span style='color:#555'><b>Dérogation sans objet</b> (la règle ne s'applique "
+                f"plus à cette offre) — motif : {escape(reason)}</span>"
             )
-            button = None
-            if not self.read_only:
-                button = QPushButton("Annuler la dérogation")
-                button.clicked.connect(lambda _=False, c=code: self.override_cancelled.emit(c))
-                self.buttons[f"annuler:{code}"] = button
-            self._add(text, button)
+            self._add(text, None if self.read_only else self._cancel_button(code))
         self._rows.addStretch(1)
         self.setVisible(bool(self.labels))
         self._fit()
+
+    def _cancel_button(self, code: str) -> QPushButton:
+        button = QPushButton("Annuler la dérogation")
+        button.clicked.connect(lambda _=False, c=code: self.override_cancelled.emit(c))
+        self.buttons[f"annuler:{code}"] = button
+        return button
 
     def _add(self, html: str, button: QPushButton | None) -> None:
         self._buttons_of[len(self.labels)] = button

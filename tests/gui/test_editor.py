@@ -94,9 +94,15 @@ def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, wind
     notices.buttons[code].click()
     assert window.session.draft.overrides == {code: "SmartWeb déjà en place, Citizen pour les téléservices"}
     assert not window.session.quote.blocking
-    assert any("Dérogation" in t for t in window.editor.notices.texts())
+    [waived] = [t for t in window.editor.notices.texts() if "Dérogation" in t]
+    assert "Dérogation : SmartWeb déjà en place" in waived and code not in waived  # once, no code
     window.editor.notices.buttons[f"annuler:{code}"].click()
     assert window.session.quote.blocking
+    dialogs.script("ask_text", "SmartWeb déjà en place")
+    notices.buttons[code].click()  # waived again, then the rule stops applying
+    window.editor.session.remove_lines([1])
+    [moot] = [t for t in window.editor.notices.texts() if "Dérogation" in t]
+    assert "<b>Dérogation sans objet</b>" in moot and f"annuler:{code}" in window.editor.notices.buttons
 
 
 def test_years_and_indexation_change_the_budget_table(qtbot, window):
