@@ -154,7 +154,7 @@ def _derive(
     head = _head(member)
     if rule.method is Method.FIXED:
         cat = rule.fixed_category
-        return cat, [f"{head} : catégorie propre -> {cat}"], None
+        return cat, [f"{head} : catégorie propre → {cat}"], None
     if rule.method is Method.MANUAL:
         return None, [f"{head} : pas de règle automatique, catégorie à choisir avec un motif"], None
     if rule.method in (Method.INHABITANTS, Method.AGENTS):
@@ -164,7 +164,7 @@ def _derive(
             what = "nombre d'agents" if unit == "agents" else "nombre d'habitants"
             return None, [f"{head} : {what} inconnu, catégorie à choisir avec un motif"], None
         cat, why = _classify(rules, rule.scale, size.value)
-        arrow = f" -> catégorie {_short(cat)}" if cat else ""
+        arrow = f" → catégorie {_short(cat)}" if cat else ""
         line = f"{head} : {_size_text(size, unit)}{arrow}"
         trace = [line, f"Règle : {why}"]
         if member.size_correction is not None and member.reference_size is not None:
@@ -177,7 +177,7 @@ def _derive(
         if commune is None or commune.size is None:
             return None, [f"{head} : commune inconnue, catégorie à choisir avec un motif"], None
         cat, why = _classify(rules, rule.scale, commune.size.value)
-        arrow = f" -> catégorie {_short(cat)}" if cat else ""
+        arrow = f" → catégorie {_short(cat)}" if cat else ""
         return (
             cat,
             [
@@ -199,7 +199,7 @@ def _derive(
     largest = max(sized, key=lambda c: (c.size.value if c.size else 0, c.name))
     assert largest.size is not None
     cat, why = _classify(rules, rule.scale, largest.size.value)
-    arrow = f" -> catégorie {_short(cat)}" if cat else ""
+    arrow = f" → catégorie {_short(cat)}" if cat else ""
     if len(communes) == 1:
         first = f"{head} : zone d'une seule commune, {largest.name}, {_size_text(largest.size, 'habitants')}{arrow}"
     else:
@@ -217,6 +217,11 @@ def _head(member: Member) -> str:
     if member.kind is MemberKind.ZONE_DE_POLICE and member.zone_number:
         return f"{member.kind.label} {member.zone_number} {member.name}".strip()
     return f"{member.kind.label} {member.name}".strip()
+
+
+def category_title(category: str) -> str:
+    """'Cat 5' -> 'Catégorie 5', as people say it; other names ('Provinces') unchanged."""
+    return f"Catégorie {category[4:]}" if category.startswith("Cat ") else category
 
 
 def _short(category: str | None) -> str:
@@ -262,7 +267,7 @@ def category_for_size(
     if rule.method in (Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE):
         assert n is not None
         cat, why = _classify(rules, rule.scale, n)
-        arrow = f" -> catégorie {_short(cat)}" if cat else ""
+        arrow = f" → catégorie {_short(cat)}" if cat else ""
         basis = (
             "population de la commune"
             if rule.method is Method.COMMUNE_POPULATION

@@ -208,7 +208,7 @@ class Member:
             return replace(self, category_override=None)
         if not reason.strip():
             raise InvalidInput(
-                "Une catégorie choisie à la main doit être justifiée : indiquez la raison.",
+                "Une catégorie choisie à la main doit être justifiée : indiquez-en le motif.",
                 field="reason",
             )
         return replace(self, category_override=CategoryOverride(category, reason.strip()))

@@ -292,7 +292,7 @@ class MemberRepository:
         override = member.category_override
         if override is not None and not override.reason.strip():
             raise InvalidInput(
-                "Une catégorie choisie à la main doit être justifiée : indiquez la raison.",
+                "Une catégorie choisie à la main doit être justifiée : indiquez-en le motif.",
                 field="reason",
             )
         conn.execute(

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.categories import CategoryDecision
+from desktop.core.categories import CategoryDecision, category_title
 from desktop.core.members import Headcount, Member, MembershipStatus
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
@@ -169,7 +169,7 @@ class MemberCard(QWidget):
         self.address.setStyleSheet("" if member.address else "color: #9a5b00;")
         self.size_label.setText(self._size_text(member))
         if decision.category:
-            text = _category_title(decision.category)
+            text = category_title(decision.category)
             if decision.overridden:
                 text += " (choisie à la main)"
             self.category.setText(text)
@@ -238,8 +238,3 @@ def _origin(money: MoneyText, h: Headcount) -> str:
         bits.append(f"source : {h.source}")
     return f" ({', '.join(bits)})" if bits else ""
 
-
-def _category_title(category: str) -> str:
-    if category.startswith("Cat "):
-        return f"Catégorie {category[4:]}"
-    return category

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.categories import category_title
 from desktop.core.errors import InvalidInput
 from desktop.core.members import (
     InstalledProduct,
@@ -317,8 +318,8 @@ class CategoryDialog(_MemberDialog):
         self.outer.insertWidget(
             1,
             hint(
-                "Catégorie selon les règles : "
-                + (derived or "aucune (à choisir)")
+                "Selon les règles : "
+                + (category_title(derived).lower() if derived else "aucune catégorie (à choisir)")
                 + "\n"
                 + "\n".join(decision.trace)
             ),
@@ -326,9 +327,9 @@ class CategoryDialog(_MemberDialog):
         self.category = QComboBox()
         self.category.setObjectName("category")
         if derived:
-            self.category.addItem(f"Catégorie dérivée ({derived})", None)
+            self.category.addItem(f"Selon les règles ({category_title(derived).lower()})", None)
         for c in backend.categories:
-            self.category.addItem(c, c)
+            self.category.addItem(category_title(c), c)
         if member.category_override:
             i = self.category.findData(member.category_override.category)
             if i >= 0:

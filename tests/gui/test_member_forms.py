@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QLabel
 
 
 def show(window, text):
@@ -95,9 +96,14 @@ def test_override_a_category_with_a_mandatory_reason_reprices_the_offer(qtbot, w
     before = window.session.quote.totals.annual
     window.members.choose_category()
     dialog = window.members.dialog
+    items = [dialog.category.itemText(i) for i in range(dialog.category.count())]
+    assert items[:3] == ["Selon les règles (catégorie 5)", "Catégorie 1", "Catégorie 2"]  # as on the card
+    [rules] = [w.text() for w in dialog.findChildren(QLabel) if w.text().startswith("Selon les règles")]
+    assert rules.startswith("Selon les règles : catégorie 5\nCommune Nivelles : 28") and "→ catégorie 5" in rules
+    assert "Cat " not in " ".join(items)
     dialog.category.setCurrentIndex(dialog.category.findData("Cat 4"))
     dialog.ok_button.click()
-    assert "justifiée" in dialog.errors.message("reason")
+    assert dialog.errors.message("reason").endswith("justifiée : indiquez-en le motif.")  # « Motif : »
     dialog.reason.setText("fusion de communes au 1/1/2027")
     dialog.ok_button.click()
     decision = backend.decision(backend.member(member.id))

@@ -120,7 +120,7 @@ def decision() -> CategoryDecision:
         "Cat 3",
         "Cat 3",
         (
-            "Commune La Bruyère : 12\u202f500 habitants (Statbel 1/1/2024) -> catégorie 3",
+            "Commune La Bruyère : 12\u202f500 habitants (Statbel 1/1/2024) → catégorie 3",
             "Règle : Communes et CPAS de 10\u202f001 à 15\u202f000 habitants",
         ),
     )
