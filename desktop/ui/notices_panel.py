@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -46,6 +47,10 @@ class NoticesPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its buttons, not to the frame
+        # (widget before, widget after): the buttons take their place between them in the Tab
+        # order, where they sit on screen, rather than after everything built before them
+        self.tab_between: tuple[QWidget, QWidget] | None = None
         self._body = QWidget()
         self._rows = QVBoxLayout(self._body)
         self._rows.setContentsMargins(6, 4, 6, 4)
@@ -105,6 +110,11 @@ class NoticesPanel(QScrollArea):
         self._rows.addStretch(1)
         self.setVisible(bool(self.labels))
         self._fit()
+        if self.tab_between is not None:
+            before, after = self.tab_between
+            chain = [before, *self.buttons.values(), after]
+            for first, second in pairwise(chain):
+                QWidget.setTabOrder(first, second)
 
     def _cancel_button(self, code: str) -> QPushButton:
         button = QPushButton("Annuler la dérogation")

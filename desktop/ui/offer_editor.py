@@ -120,6 +120,7 @@ class OfferEditor(QWidget):
         self.notices.override_cancelled.connect(lambda code: self.session.set_override(code, None))
 
         self.totals = TotalsPanel(money)
+        self.notices.tab_between = (self.table, self.totals.years)
         self.totals.years_changed.connect(self.session.set_years)
         self.totals.indexation_changed.connect(self.session.set_indexation)
 

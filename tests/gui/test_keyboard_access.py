@@ -39,6 +39,18 @@ def test_tab_goes_through_the_editor_and_back(qtbot, window, backend) -> None:
     assert visited.count(editor.table) == 1  # one stop, not one per cell
 
 
+def test_tab_reaches_the_notice_buttons_where_they_sit_right_after_the_lines(qtbot, window, backend) -> None:
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("citizen")
+    window.editor.add_product("smartweb")  # a blocking notice with its « Passer outre… »
+    editor = window.editor
+    visited = tab_cycle(qtbot, window.members.search.field)
+    after_lines = visited[visited.index(editor.table) + 1 :][:2]
+    assert after_lines == [editor.notices.buttons[next(iter(editor.notices.buttons))], editor.totals.years]
+    assert editor.notices not in visited  # the frame is no stop of its own
+
+
 def test_tab_goes_through_the_offers_list_and_back(qtbot, window, backend) -> None:
     member = backend.index.search("nivelles")[0]
     draft = Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
