@@ -43,6 +43,10 @@ LABELS: dict[str, tuple[str, str, str]] = {
 _PERCENT_FIELDS = {"indexation", "default_indexation"}
 
 
+def _where(name: str) -> str:
+    return LABELS[name][1] if name in LABELS else "Autres"
+
+
 class SettingsDialog(FormDialog):
     def __init__(
         self, backend: Backend, on_saved: Callable[[Any], None], parent: QWidget | None = None
@@ -61,7 +65,10 @@ class SettingsDialog(FormDialog):
         columns.addLayout(right, 1)
         self.outer.addLayout(columns)
         section = {id(left): "", id(right): ""}
-        for f in dataclasses.fields(self.settings):
+        # left column first, then the right one: Tab follows the columns as they are read
+        letterhead = [f for f in dataclasses.fields(self.settings) if _where(f.name) == "En-tête des documents"]
+        others = [f for f in dataclasses.fields(self.settings) if f not in letterhead]
+        for f in (*others, *letterhead):
             label, where, tip = LABELS.get(f.name, (f.name.replace("_", " ").capitalize(), "Autres", ""))
             form = right if where == "En-tête des documents" else left
             if section[id(form)] != where:

@@ -71,6 +71,10 @@ def test_tab_goes_through_the_settings_without_typing_into_the_address(qtbot, wi
     visited = tab_cycle(qtbot, dialog.fields["seller_name"])
     assert visited.count(address) == 1 and address.toPlainText() == before
     assert dialog.fields["iban"] in visited
+    fields = {id(w): name for name, w in dialog.fields.items()}
+    order = [fields[id(w)] for w in visited if id(w) in fields]
+    assert order[:5] == ["seller_initials", "device_code", "validity_days", "years", "indexation"]
+    assert order[5] == "letterhead_name"  # the left column, then the right one, as they read
     dialog.reject()
 
 
