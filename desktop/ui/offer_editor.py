@@ -10,8 +10,8 @@ import logging
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -100,13 +100,15 @@ class OfferEditor(QWidget):
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.remove_action.triggered.connect(self.remove_selected)
         self.edit_action = QAction("&Modifier les paramètres…", self)
-        # F2 as in a file manager or a spreadsheet; Enter as a double click
-        self.edit_action.setShortcuts([QKeySequence(Qt.Key.Key_F2), QKeySequence(Qt.Key.Key_Return),
-                                       QKeySequence(Qt.Key.Key_Enter)])
+        # F2 as in a file manager or a spreadsheet; Enter (as a double click: eventFilter)
+        # only when the table itself gets the key, never as a shortcut that could take an
+        # Enter meant for the parameters dialog
+        self.edit_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.edit_action.triggered.connect(lambda: self.edit_line(self._current_row()))
         self.table.addAction(self.remove_action)
         self.table.addAction(self.edit_action)
+        self.table.installEventFilter(self)
 
         self.empty_hint = QLabel(
             "Offre vide. Choisissez un produit dans le catalogue (à droite) : double-clic ou Entrée."
@@ -269,6 +271,18 @@ class OfferEditor(QWidget):
         self.session.add_line(code, params)
         self._select_rows([len(self.session.draft.lines) - 1])
         self.table.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.edit_action.trigger()
+            return True
+        return super().eventFilter(watched, event)
 
     def edit_line(self, row: int) -> None:
         if self.session.read_only or not 0 <= row < len(self.session.draft.lines):
