@@ -260,7 +260,9 @@ class QuoteLinesModel(QAbstractTableModel):
     def params_text(self, line: QuoteLine) -> str:
         product = self._tariff.products.get(line.product)
         bits = []
-        for key, value in line.params.items():
+        # in the catalogue's order (a stored offer may keep its parameters in another one)
+        order = {p.key: i for i, p in enumerate(product.parameters)} if product else {}
+        for key, value in sorted(line.params.items(), key=lambda kv: order.get(kv[0], len(order))):
             p = product.parameter(key) if product else None
             unit = p.unit if p and p.unit else (p.label if p and p.label else key).lower()
             if value == 1 and unit.endswith("s") and len(unit) > 3:

@@ -113,3 +113,14 @@ def test_offers_model(qtmodeltester, backend, money, quote):
     assert model.data(model.index(0, 7)) == "Brouillon"
     assert model.data(model.index(0, 4), Qt.ItemDataRole.TextAlignmentRole) is not None
     assert model.index(0, 0, model.index(0, 0)) == QModelIndex()
+
+
+def test_parameters_read_in_the_catalogue_order_whatever_order_they_were_stored_in(backend, money):
+    from dataclasses import replace
+
+    member = backend.index.search("nivelles")[0]
+    request = LineRequest("aes", {"schools": Decimal(9), "plans": Decimal(1)})
+    [line] = backend.quote(Draft(member_id=member.id, lines=(request,))).lines
+    stored = replace(line, params=dict(reversed(list(line.params.items()))))  # as read back
+    model = QuoteLinesModel(money, backend.tariff)
+    assert model.params_text(stored) == model.params_text(line) == "9 écoles, 1 plan"
