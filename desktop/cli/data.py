@@ -99,7 +99,7 @@ def run_restore(args: argparse.Namespace, services: Any) -> int:
     if held_elsewhere(path):
         raise StorageError(
             "Comptoir est ouvert sur cette base de données : fermez l'application avant de "
-            "restaurer (ou utilisez Fichier > Restaurer… dans l'application)."
+            "restaurer (ou utilisez Fichier > Restaurer la base… dans l'application)."
         )
     services.close()  # no connection of ours may stay open on the file being replaced
     report = restore(path, Path(args.file))

@@ -140,7 +140,7 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
         ):
             return DatabaseCorrupt(
                 f"{what} : le fichier est endommagé ou n'est pas une base Comptoir. Restaurez "
-                "une sauvegarde (Fichier > Restaurer… ou « comptoir restore FICHIER »)."
+                "une sauvegarde (Fichier > Restaurer la base… ou « comptoir restore FICHIER »)."
             )
         if primary == sqlite3.SQLITE_CANTOPEN or "unable to open" in low:
             return StorageError(

@@ -233,7 +233,7 @@ class Startup(QObject):
 
     def _restored_instead(self, message: str) -> bool:
         """The database cannot be read: offer to restore a backup (the window, where
-        Fichier > Restaurer… lives, cannot open). True once one is restored and loading."""
+        Fichier > Restaurer la base… lives, cannot open). True once one is restored and loading."""
         from desktop.core.errors import ComptoirError
         from desktop.store import backup
         from desktop.ui.dialogs import BACKUP_FILTER

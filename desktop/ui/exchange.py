@@ -206,7 +206,7 @@ class ExportForm(FormDialog):
         if not self.selection:
             return "Les offres sélectionnées dans la liste (aucune sélection)"
         if not n:
-            return "Les offres sélectionnées dans la liste (que des brouillons : rien à exporter)"
+            return "Les offres sélectionnées dans la liste (aucune n'est finalisée : rien à exporter)"
         text = f"Les offres sélectionnées dans la liste ({n} finalisée{'s' if n > 1 else ''}"
         if drafts:
             text += f", {drafts} brouillon{'s' if drafts > 1 else ''} qui ne part pas"

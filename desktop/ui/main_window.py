@@ -133,8 +133,8 @@ class MainWindow(QMainWindow):
         self.find_action = a("Re&chercher un membre", self.members.search.focus_search, "Ctrl+F")
         self.offers_action = a("&Offres enregistrées", self.show_offers, "Ctrl+O")
         self.settings_action = a("Ré&glages…", self.open_settings, "Ctrl+,")
-        self.backup_action = a("&Sauvegarder…", self.save_backup, tip="Copier toute la base dans un fichier")
-        self.restore_action = a("&Restaurer…", self.restore_backup, tip="Remplacer la base par une sauvegarde")
+        self.backup_action = a("&Sauvegarder la base…", self.save_backup, tip="Copier toute la base dans un fichier")
+        self.restore_action = a("&Restaurer la base…", self.restore_backup, tip="Remplacer la base par une sauvegarde")
         self.export_offers_action = a("E&xporter des offres…", lambda: self.exchange.export_offers(),
                                       tip="Écrire des offres finalisées dans un lot pour le siège")
         self.import_offers_action = a("I&mporter des offres…", lambda: self.exchange.import_offers(),

@@ -333,7 +333,8 @@ class OfferActions:
         if target in (OfferState.REFUSEE, OfferState.ACCEPTEE):
             needs = target is OfferState.REFUSEE or offer.state_on(self.backend.today()) is OfferState.EXPIREE
             label = "Motif du refus :" if target is OfferState.REFUSEE else "Motif ou référence de la décision :"
-            answer = self.w.dialogs.ask_text(self.w, target.label, label)
+            title = f"Offre {offer.number} {target.label.lower()}"  # « Offre OFF-… acceptée »
+            answer = self.w.dialogs.ask_text(self.w, title, label)
             if answer is None:
                 return
             reason = answer.strip()
