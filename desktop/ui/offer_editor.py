@@ -85,6 +85,8 @@ class OfferEditor(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        # one line of text per row, not the style's taller default: more lines on a laptop
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(lambda idx: self.edit_line(idx.row()))
@@ -189,6 +191,7 @@ class OfferEditor(QWidget):
             )
         read_only = s.read_only
         self.catalogue.setEnabled(not read_only)
+        self.catalogue.setVisible(not read_only)  # nothing to add: the lines get its width
         self.totals.years.setEnabled(not read_only)
         self.totals.indexation.setEnabled(not read_only)
         self.remove_action.setEnabled(not read_only)

@@ -81,6 +81,7 @@ def test_finalise_numbers_freezes_and_reads_only(qtbot, ready_window, dialogs, b
     assert backend.offers.pdf(offer.id)[:5] == b"%PDF-"
     assert "finalisée" in w.bar.text
     assert w.editor.frozen.isVisible() and not w.editor.catalogue.isEnabled()
+    assert not w.editor.catalogue.isVisible()  # nothing can be added: the lines get its room
     w.editor.add_product("urban")  # refused quietly: nothing changes
     assert [line.product for line in w.session.draft.lines] == ["delib", "gpec"]
 
