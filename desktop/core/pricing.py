@@ -69,6 +69,7 @@ from desktop.core.quote import (
     QuoteRequest,
     Severity,
     Totals,
+    counts_in_totals,
     round_cents,
 )
 
@@ -999,7 +1000,8 @@ def compute_totals(
     Year 1 = annual + one-time; year k = annual x (1 + indexation)^(k-1), each rounded to the
     cent. Lines whose ``tax_mode`` differs from ``tax_mode`` (e.g. TTC lines in an HT grid)
     are kept out of the sums so that HT and TTC amounts never mix; they still make the
-    totals partial.
+    totals partial. A total with no priced contribution at all is 0 here: ``totals_coverage``
+    (``Quote.coverage``) says which totals those are, so that nobody shows them as 0 €.
     """
     check_years(years)
     check_indexation(indexation)
@@ -1009,7 +1011,7 @@ def compute_totals(
     for line in lines:
         if line.status is not LineStatus.PRICED:
             partial = True
-        if (line.tax_mode or "") != (tax_mode or ""):
+        if not counts_in_totals(line, tax_mode):
             partial = True
             continue
         if line.one_time is not None:

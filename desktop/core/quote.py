@@ -6,7 +6,7 @@ These are plain values. ``desktop.core.pricing.build_quote`` produces a ``Quote`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -99,6 +99,52 @@ class Totals:
     indexation: Decimal
 
 
+def counts_in_totals(line: QuoteLine, tax_mode: str = "") -> bool:
+    """Whether the line's amounts are summed into totals kept in ``tax_mode``.
+
+    Lines in another mode (the TTC lines of an HT grid) stay out of the sums, so that HT and
+    TTC amounts never mix.
+    """
+    return (line.tax_mode or "") == (tax_mode or "")
+
+
+@dataclass(frozen=True, slots=True)
+class TotalsCoverage:
+    """Which totals stand for an amount, and which are wholly « sur devis ».
+
+    A total is *not priced* (False) when something in it has no price (sur devis, not
+    offered) and nothing in it is priced above zero: iA.GPEC alone has a known annual
+    maintenance but its set-up is sur devis, so its one-time total is shown « Sur devis »,
+    never 0 €. A total with some priced and some unpriced amounts is priced, and partial
+    (``Totals.partial``). A total with nothing missing is priced, even when it is 0.
+    """
+
+    one_time: bool = True
+    annual: bool = True
+    year1: bool = True  # annual + one-time
+
+    def year(self, k: int) -> bool:
+        """Year ``k`` (from 1) of the budget: year 1 = annual + one-time, then annual only."""
+        return self.year1 if k == 1 else self.annual
+
+
+def _stands_for_an_amount(amounts: Sequence[Decimal | None]) -> bool:
+    missing = any(a is None for a in amounts)
+    return not missing or any(a for a in amounts if a is not None)
+
+
+def totals_coverage(lines: Iterable[QuoteLine], tax_mode: str = "") -> TotalsCoverage:
+    """The ``TotalsCoverage`` of the totals of ``lines`` (the lines ``compute_totals`` sums)."""
+    counted = [line for line in lines if counts_in_totals(line, tax_mode)]
+    one_time = [line.one_time for line in counted]
+    annual = [line.annual for line in counted]
+    return TotalsCoverage(
+        one_time=_stands_for_an_amount(one_time),
+        annual=_stands_for_an_amount(annual),
+        year1=_stands_for_an_amount(one_time + annual),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     tariff: str
@@ -109,6 +155,11 @@ class Quote:
     notices: tuple[Notice, ...] = ()  # quote-level (exclusivity, missing parent...)
     overrides: Mapping[str, str] = field(default_factory=dict)
     terms: tuple[str, ...] = ()  # codes of the printed terms that apply
+
+    @property
+    def coverage(self) -> TotalsCoverage:
+        """Which of ``totals`` stand for an amount (the others print « Sur devis »)."""
+        return totals_coverage(self.lines)
 
     @property
     def blocking(self) -> tuple[Notice, ...]:
