@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop.core.catalogue import Family, Tariff
 from desktop.core.members import Member, MemberKind
-from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals
+from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 
 DEFAULT_VALIDITY_DAYS = 90
@@ -220,6 +220,7 @@ class OfferDocument:
     category_overridden: bool
     groups: tuple[LineGroup, ...]
     totals: Totals
+    coverage: TotalsCoverage  # which totals are amounts; the others print « Sur devis »
     tariff_code: str
     tariff_title: str
     tariff_year: int
@@ -247,10 +248,6 @@ class OfferDocument:
     @property
     def partial(self) -> bool:
         return self.totals.partial or any(not line.priced for line in self.lines)
-
-    @property
-    def priced_count(self) -> int:
-        return sum(1 for line in self.lines if line.priced)
 
     @property
     def has_sur_devis(self) -> bool:
@@ -458,6 +455,7 @@ def build_offer_document(
         category_overridden=decision.overridden,
         groups=group_lines(tariff, quote.lines),
         totals=quote.totals,
+        coverage=quote.coverage,
         tariff_code=tariff.code,
         tariff_title=tariff.title,
         tariff_year=tariff.year,

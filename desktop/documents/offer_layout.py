@@ -265,19 +265,27 @@ def _lines_table(doc: OfferDocument, fmt: Formatter) -> Flowable:
 def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
     st = styles()
     t = doc.totals
+    cov = doc.coverage
     tax = doc.tax_label
-    nothing_priced = doc.priced_count == 0
+    # nothing priced above zero: no budget at all (each total says « Sur devis » on its own)
+    nothing_priced = not cov.year1
 
-    def money(value: Decimal) -> str:
-        return "Sur devis" if nothing_priced else fmt.money(value)
+    def money(value: Decimal, priced: bool) -> str:
+        return fmt.money(value) if priced else "Sur devis"
 
     rows = [
-        [para(esc(f"Total mise en place (coût unique) {tax}"), st.cell), money(t.one_time)],
-        [para(esc(f"Total annuel (maintenance et hébergement) {tax}"), st.cell), money(t.annual)],
+        [para(esc(f"Total mise en place (coût unique) {tax}"), st.cell), money(t.one_time, cov.one_time)],
+        [para(esc(f"Total annuel (maintenance et hébergement) {tax}"), st.cell), money(t.annual, cov.annual)],
         [
             para(esc(f"Budget de la première année (coût annuel + mise en place) {tax}"), st.cell_bold),
-            money(t.year1),
+            money(t.year1, cov.year1),
         ],
+    ]
+    fonts_by_row = [
+        ("FONTNAME", (1, r), (1, r), font if priced else fonts.ITALIC)
+        for r, (priced, font) in enumerate(
+            ((cov.one_time, fonts.REGULAR), (cov.annual, fonts.REGULAR), (cov.year1, fonts.BOLD))
+        )
     ]
     table = Table(
         rows,
@@ -285,8 +293,7 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
         hAlign="LEFT",
         style=table_style(
             [
-                ("FONTNAME", (1, 0), (1, -1), fonts.ITALIC if nothing_priced else fonts.REGULAR),
-                ("FONTNAME", (1, 2), (1, 2), fonts.ITALIC if nothing_priced else fonts.BOLD),
+                *fonts_by_row,
                 ("FONTSIZE", (0, 0), (-1, -1), 9),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -317,7 +324,7 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
                 st.small,
             )
         )
-    if not nothing_priced:
+    if cov.annual:
         flow.append(
             para(
                 esc(
@@ -340,13 +347,24 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
     n = len(years)
     tax = doc.tax_label
     head = para(esc(f"Budget estimé sur {n} an{'s' if n > 1 else ''} ({tax})"), st.heading)
-    if doc.priced_count == 0 or n == 0:
+    cov = doc.coverage
+    if not cov.year1 or n == 0:
         return KeepTogether([head, para(esc("Budget non chiffré : les lignes sont sur devis."), st.small)])
     rows: list[list[Any]] = [[para("Année", st.head_cell), para(esc(f"Montant {tax}"), st.head_cell_right)]]
+    priced_years: list[Decimal | None] = []
+    unpriced_rows: list[int] = []
     for i, amount in enumerate(years, start=1):
-        label = f"Année {i}" + (" (avec mise en place)" if i == 1 and t.one_time else "")
-        rows.append([label, fmt.money(amount)])
-    rows.append([para("<b>Total</b>", st.cell), fmt.money(sum(years, Decimal("0")))])
+        with_setup = i == 1 and cov.one_time and t.one_time
+        label = f"Année {i}" + (" (avec mise en place)" if with_setup else "")
+        if cov.year(i):
+            rows.append([label, fmt.money(amount)])
+            priced_years.append(amount)
+        else:  # the annual cost is wholly sur devis: later years have no amount
+            rows.append([label, "Sur devis"])
+            priced_years.append(None)
+            unpriced_rows.append(i)
+    known = sum((y for y in priced_years if y is not None), Decimal("0"))
+    rows.append([para("<b>Total</b>", st.cell), fmt.money(known)])
     table = Table(
         rows,
         colWidths=(110, 95),
@@ -362,10 +380,11 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
                 ("LINEBELOW", (0, 1), (-1, -2), 0.25, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                *(("FONTNAME", (1, r), (1, r), fonts.ITALIC) for r in unpriced_rows),
             ]
         ),
     )
-    chart = _chart(years, fmt)
+    chart = _chart(priced_years, fmt)
     side = Table(
         [[table, chart]],
         colWidths=(215, CONTENT_WIDTH - 215),
@@ -384,11 +403,12 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
         "L'indexation réelle suit l'indice des prix à la consommation (IPC)."
     )
     if doc.partial:
-        caption += " Hors lignes sur devis."
+        caption += " Les montants sur devis n'y sont pas compris."
     return KeepTogether([head, side, Spacer(0, 1.5 * mm), para(esc(caption), st.note)])
 
 
-def _chart(years: tuple[Decimal, ...], fmt: Formatter) -> Drawing:
+def _chart(years: list[Decimal | None], fmt: Formatter) -> Drawing:
+    """Bars of the budget per year; a year with no amount (None) has no bar, not a zero one."""
     width, height = CONTENT_WIDTH - 225, 120
     d = Drawing(width, height)
     d.initialFontName = fonts.REGULAR  # the renderer's first font (else Helvetica, unembedded)
@@ -398,7 +418,8 @@ def _chart(years: tuple[Decimal, ...], fmt: Formatter) -> Drawing:
     chart.y = 22
     chart.width = width - 80
     chart.height = height - 36
-    chart.data = [[float(y) for y in years]]  # drawing coordinates only, amounts print from Decimal
+    # drawing coordinates only, amounts print from Decimal
+    chart.data = [[None if y is None else float(y) for y in years]]
     chart.categoryAxis.categoryNames = [f"An {i}" for i in range(1, len(years) + 1)]
     chart.categoryAxis.labels.fontName = fonts.REGULAR
     chart.categoryAxis.labels.fontSize = 7

@@ -75,6 +75,36 @@ def test_offer_pdf_for_a_member_on_the_real_catalogue(store: Path, run_comptoir,
     assert again.read_bytes() == pdf
 
 
+def _gpec_totals(text: str) -> None:
+    """iA.GPEC Cat 5: annual 11 450 known, set-up sur devis (PRODUCT.md)."""
+    assert "Total mise en place (coût unique) HTVA Sur devis" in text
+    assert f"Total annuel (maintenance et hébergement) HTVA 11{NNBSP}450,00 €" in text
+    assert f"Budget de la première année (coût annuel + mise en place) HTVA 11{NNBSP}450,00 €" in text
+    assert "Totaux partiels" in text
+    assert "Aucune ligne de cette offre n'est chiffrée" not in text
+    assert "Budget non chiffré" not in text
+    assert f"Année 2 11{NNBSP}679,00 € Année 3 11{NNBSP}912,58 € Total 35{NNBSP}041,58 €" in text
+    assert not re.search(r"(?<![\d\u202f])0,00 €", text)
+
+
+def test_gpec_offer_keeps_its_known_annual_in_totals_draft_and_finalised(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:
+    out = tmp_path / "gpec.pdf"
+    ok(run_comptoir("offer", "--member", "Nivelles", "--product", "gpec", "--pdf", out,
+                    "--date", "2026-11-22"))
+    _gpec_totals(pi.flat(out.read_bytes()))
+    # the frozen document of a finalised offer goes through the same layout
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "gpec", "--save"))
+    draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved)
+    assert draft, saved
+    frozen = tmp_path / "gpec-finalisee.pdf"
+    ok(run_comptoir("offers", "finalize", draft.group(1), "--pdf", frozen))
+    text = pi.flat(frozen.read_bytes())
+    assert "Offre n° OFF-" in text
+    _gpec_totals(text)
+
+
 def test_cpas_discount_is_explained_once_with_its_amount(
     store: Path, run_comptoir, tmp_path: Path
 ) -> None:

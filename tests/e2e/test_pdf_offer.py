@@ -164,6 +164,35 @@ def test_offer_with_only_sur_devis_shows_no_zero_total() -> None:
     assert "Aucune ligne de cette offre n'est chiffrée" in text
 
 
+def test_line_priced_in_part_keeps_its_known_amount_in_the_totals_and_budget() -> None:
+    # iA.GPEC: annual maintenance known, set-up sur devis (the product rule for GPEC)
+    pdf = render_offer(offer((f.gpec_line(),)))
+    text = pi.flat(pdf)
+    assert f"Sur devis 11{NNBSP}450,00 €" in text  # the line itself
+    assert "Total mise en place (coût unique) HTVA Sur devis" in text
+    assert f"Total annuel (maintenance et hébergement) HTVA 11{NNBSP}450,00 €" in text
+    assert f"Budget de la première année (coût annuel + mise en place) HTVA 11{NNBSP}450,00 €" in text
+    assert "Totaux partiels" in text
+    assert "Aucune ligne de cette offre n'est chiffrée" not in text
+    assert "Budget non chiffré" not in text
+    # the years budget: the known annual, indexed 2 %, marked as leaving out what is sur devis
+    assert f"Année 1 11{NNBSP}450,00 € Année 2 11{NNBSP}679,00 € Année 3 11{NNBSP}912,58 €" in text
+    assert f"Total 35{NNBSP}041,58 €" in text
+    assert "Les montants sur devis n'y sont pas compris." in text
+    assert not ZERO.search(text)
+
+
+def test_set_up_priced_and_annual_sur_devis_budgets_year_one_only() -> None:
+    line = replace(f.delib_line(), annual=None, status=LineStatus.SUR_DEVIS)
+    text = pi.flat(render_offer(offer((line,))))
+    assert f"Total mise en place (coût unique) HTVA 2{NNBSP}718,00 €" in text
+    assert "Total annuel (maintenance et hébergement) HTVA Sur devis" in text
+    assert f"Budget de la première année (coût annuel + mise en place) HTVA 2{NNBSP}718,00 €" in text
+    assert f"Année 1 (avec mise en place) 2{NNBSP}718,00 € Année 2 Sur devis Année 3 Sur devis" in text
+    assert "par an avant indexation" not in text  # no annual amount to quote
+    assert not ZERO.search(text)
+
+
 def test_draft_has_projet_watermark_and_no_number() -> None:
     pdf = render_offer(offer(number=None))
     pages = pi.pages_text(pdf)

@@ -153,12 +153,28 @@ def sur_devis_line() -> QuoteLine:
     )
 
 
+def gpec_line() -> QuoteLine:
+    """Priced in part, as the engine prices iA.GPEC for Cat 5: annual known, set-up sur devis."""
+    return QuoteLine(
+        product="gpec",
+        name="iA.GPEC",
+        family="gouvernance",
+        params={},
+        one_time=None,
+        annual=D("11450.00"),
+        setup_days=None,
+        status=LineStatus.SUR_DEVIS,
+        notes=("Mise en place sur devis : la grille ne donne que la maintenance annuelle.",),
+    )
+
+
 INDEXATION = D("0.02")
 
 
 def totals(lines: tuple[QuoteLine, ...], years: int = 3, indexation: Decimal = INDEXATION) -> Totals:
-    one = sum((x.one_time for x in lines if x.one_time is not None and x.status is LineStatus.PRICED), D("0"))
-    ann = sum((x.annual for x in lines if x.annual is not None and x.status is LineStatus.PRICED), D("0"))
+    # as the engine does: every known amount counts, a line priced in part included
+    one = sum((x.one_time for x in lines if x.one_time is not None), D("0"))
+    ann = sum((x.annual for x in lines if x.annual is not None), D("0"))
     ys = [one + ann]
     for i in range(1, years):
         ys.append(round_cents(ann * (1 + indexation) ** i))

@@ -11,7 +11,7 @@ import pytest
 
 from desktop.core.errors import InvalidInput
 from desktop.core.members import MemberKind
-from desktop.core.quote import Notice, Severity
+from desktop.core.quote import Notice, Severity, TotalsCoverage
 from desktop.core.settings import Settings
 from desktop.documents.offer import (
     IMIO_VAT_STATEMENT,
@@ -58,6 +58,13 @@ def test_lines_grouped_by_family_in_catalogue_order() -> None:
     assert sum(len(g.lines) for g in d.groups) == 8
     aes = next(line for line in d.lines if line.params)
     assert [p.label for p in aes.params] == ["Écoles", "Plans tarifaires"]
+
+
+def test_the_document_knows_which_totals_are_amounts() -> None:
+    # a line priced in part (iA.GPEC) prices the annual total; its set-up leaves one-time unpriced
+    assert doc((f.gpec_line(),)).coverage == TotalsCoverage(one_time=False, annual=True, year1=True)
+    assert doc((f.delib_line(), f.gpec_line())).coverage == TotalsCoverage(True, True, True)
+    assert doc((f.sur_devis_line(),)).coverage == TotalsCoverage(False, False, False)
 
 
 def test_terms_split_into_vat_approval_and_the_rest() -> None:
