@@ -19,7 +19,7 @@ from desktop.core import doctemplate
 from desktop.core.catalogue import Tariff
 from desktop.core.errors import RuleViolation
 from desktop.core.offers import Offer, OfferState
-from desktop.core.quote import Quote, Totals
+from desktop.core.quote import Quote, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 from desktop.documents.offer import (
     MISSING,
@@ -68,6 +68,7 @@ class ContractDocument:
     category: str | None
     lines: tuple[OfferLine, ...]
     totals: Totals
+    coverage: TotalsCoverage  # which totals are amounts; the others read « sur devis »
     tax_label: str
     vat_statement: str
     payment_terms: str
@@ -154,6 +155,7 @@ def build_contract_document(
         category=offer.decision.category if offer.decision else quote.decision.category,
         lines=tuple(_line(tariff, line) for line in quote.lines),
         totals=quote.totals,
+        coverage=quote.coverage,
         tax_label=tariff.tax_label or "HTVA",
         vat_statement=vat_statement(tariff, chosen),
         payment_terms=_term(all_terms, _PAYMENT_CODES, "paiement"),
@@ -189,9 +191,9 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         return MISSING.format(what=what)
 
     t = doc.totals
-    priced = any(line.priced for line in doc.lines)
+    cov = doc.coverage
 
-    def money(v: Any) -> str:
+    def money(v: Any, priced: bool) -> str:
         return fmt.money(v) if priced else "sur devis"
 
     m = doc.member
@@ -218,9 +220,9 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         "document_date": fmt.date(doc.issued),
         "date_debut": fmt.date(doc.start),
         "duree_initiale": f"{doc.term_years} an" + ("s" if doc.term_years > 1 else ""),
-        "total_unique": money(t.one_time),
-        "total_annuel": money(t.annual),
-        "total_annee1": money(t.year1),
+        "total_unique": money(t.one_time, cov.one_time),
+        "total_annuel": money(t.annual, cov.annual),
+        "total_annee1": money(t.year1, cov.year1),
         "taxe": doc.tax_label,
         "mention_tva": doc.vat_statement,
         "conditions_paiement": need("conditions_paiement", doc.payment_terms, "conditions de paiement"),

@@ -158,20 +158,21 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
             cmds.append(("FONTNAME", (2, r), (2, r), fonts.ITALIC))
         if ann_it:
             cmds.append(("FONTNAME", (3, r), (3, r), fonts.ITALIC))
-    priced = any(line.priced for line in doc.lines)
     total_label = "Total (partiel)" if any(not x.priced for x in doc.lines) else "Total"
     t = doc.totals
+    cov = doc.coverage
     r = len(data)
     data.append(
         [
             para(f"<b>{esc(total_label)}</b>", st.cell),
             "",
-            fmt.money(t.one_time) if priced else "Sur devis",
-            fmt.money(t.annual) if priced else "Sur devis",
+            fmt.money(t.one_time) if cov.one_time else "Sur devis",
+            fmt.money(t.annual) if cov.annual else "Sur devis",
         ]
     )
     cmds += [
-        ("FONTNAME", (2, r), (-1, r), fonts.BOLD if priced else fonts.ITALIC),
+        ("FONTNAME", (2, r), (2, r), fonts.BOLD if cov.one_time else fonts.ITALIC),
+        ("FONTNAME", (3, r), (3, r), fonts.BOLD if cov.annual else fonts.ITALIC),
         ("LINEABOVE", (0, r), (-1, r), 0.8, BRAND),
         ("BACKGROUND", (0, r), (-1, r), BRAND_LIGHT),
     ]

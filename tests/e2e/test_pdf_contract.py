@@ -111,3 +111,15 @@ def test_sur_devis_only_order_prints_no_zero() -> None:
     text = pi.flat(render_contract(contract(offer)))
     assert "0,00 €" not in text
     assert "sur devis" in text.lower()
+
+
+def test_line_priced_in_part_keeps_its_known_amount_in_the_order_totals() -> None:
+    # iA.GPEC: annual maintenance known, set-up sur devis
+    offer = f.accepted_offer((f.gpec_line(),))
+    text = pi.flat(render_contract(contract(offer)))
+    assert f"Total (partiel) Sur devis 11{NNBSP}450,00 €" in text
+    assert (
+        f"mise en place (coût unique) sur devis ; coût annuel 11{NNBSP}450,00 € ; "
+        f"budget de la première année 11{NNBSP}450,00 €"
+    ) in text
+    assert "coût annuel sur devis" not in text
