@@ -377,8 +377,13 @@ def _days(d: Decimal | None) -> int | float | None:
 
 
 def quote_json(quote: Quote) -> dict[str, Any]:
-    """The JSON form of a quote, as ``comptoir quote --json`` prints it."""
+    """The JSON form of a quote, as ``comptoir quote --json`` prints it.
+
+    ``totals.*_priced`` is false when nothing in that total is priced (its amount is then
+    "0.00" and stands for « sur devis »); ``annual_priced`` also holds for years 2 and later.
+    """
     t = quote.totals
+    cov = quote.coverage
     return {
         "member": member_json(quote.member),
         "category": quote.decision.category,
@@ -399,6 +404,9 @@ def quote_json(quote: Quote) -> dict[str, Any]:
             "year1": _amount(t.year1),
             "years": [_amount(y) for y in t.years],
             "partial": t.partial,
+            "one_time_priced": cov.one_time,
+            "annual_priced": cov.annual,
+            "year1_priced": cov.year1,
         },
         "notices": [
             {"code": n.code, "severity": n.severity.value, "message": n.message}
@@ -416,6 +424,11 @@ def _money(d: Decimal | None) -> str:
     return f"{sign}{group_int(int(whole))},{(cents + '00')[:2]} €"
 
 
+def _total(d: Decimal, priced: bool) -> str:
+    """A total, or « Sur devis » when nothing in it is priced (never 0,00 € for that)."""
+    return _money(d) if priced else "Sur devis"
+
+
 def quote_text(quote: Quote, member: Member | None) -> str:
     who = member.display_name if member is not None else "Membre hypothétique"
     out = [f"{who} — {quote.decision.category or 'catégorie non déterminée'} ({quote.tariff})"]
@@ -430,15 +443,16 @@ def quote_text(quote: Quote, member: Member | None) -> str:
         out.append(f"{line.name}{status} : unique {one_time}{days}, annuel {annual}")
         out.extend(f"    {n}" for n in line.notes)
     t = quote.totals
+    cov = quote.coverage
     out.append("")
-    out.append(f"Total unique : {_money(t.one_time)}")
-    out.append(f"Total annuel : {_money(t.annual)}")
+    out.append(f"Total unique : {_total(t.one_time, cov.one_time)}")
+    out.append(f"Total annuel : {_total(t.annual, cov.annual)}")
     pct = format((t.indexation * 100).normalize(), "f").replace(".", ",")
     for k, amount in enumerate(t.years, start=1):
         label = (
             "Année 1 (annuel + unique)" if k == 1 else f"Année {k} (estimation, indexation {pct} %)"
         )
-        out.append(f"{label} : {_money(amount)}")
+        out.append(f"{label} : {_total(amount, cov.year(k))}")
     if t.partial:
         out.append("Totaux partiels : certains postes sont sur devis ou non proposés.")
     notices = (*quote.notices, *(x for line in quote.lines for x in line.notices))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -103,6 +104,9 @@ def test_quote_delib_cat3_json(db_path, run_comptoir) -> None:
         "year1": "8062.00",
         "years": ["8062.00", "5450.88", "5559.90"],
         "partial": False,
+        "one_time_priced": True,
+        "annual_priced": True,
+        "year1_priced": True,
     }
 
 
@@ -142,6 +146,22 @@ def test_quote_citizen_cat6_is_partial_with_null(db_path, run_comptoir) -> None:
     assert line["status"] == "sur_devis" and line["setup_days"] is None
     assert data["totals"]["partial"] is True
     assert data["totals"]["one_time"] == "0.00" and data["totals"]["year1"] == "19293.00"
+    # the "0.00" above is not a price: nothing in the one-time total is priced
+    assert data["totals"]["one_time_priced"] is False
+    assert data["totals"]["annual_priced"] is True and data["totals"]["year1_priced"] is True
+
+
+def test_a_one_time_total_with_nothing_priced_reads_sur_devis(db_path, directory, run_comptoir) -> None:
+    # iA.GPEC: the grid gives only the annual maintenance; the set-up is sur devis
+    result = run_comptoir("quote", "--member", "Nivelles", "--product", "gpec")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Total unique : Sur devis" in out
+    assert "Total annuel : 11\u202f450,00 €" in out
+    assert "Année 1 (annuel + unique) : 11\u202f450,00 €" in out
+    assert "Année 3 (estimation, indexation 2 %) : 11\u202f912,58 €" in out
+    assert "Totaux partiels" in out
+    assert not re.search(r"(?<![\d\u202f])0,00 €", out)  # no amount printed as a bare zero
 
 
 def test_quote_cpas_discount_with_commune_has(db_path, run_comptoir) -> None:
