@@ -95,6 +95,13 @@ def _money(d: Decimal | None) -> str:
     return "sur devis" if d is None else money_fr(d)
 
 
+def _total(d: Decimal | None, priced: bool, partial: bool) -> str:
+    """A total of the list: « Sur devis » when nothing in it is priced, never 0,00 €."""
+    if not priced:
+        return "Sur devis"
+    return _money(d) + (" *" if partial else "")
+
+
 def _dt(d: datetime | None) -> str:
     return d.astimezone().strftime("%d/%m/%Y %H:%M") if d else ""
 
@@ -260,6 +267,9 @@ def _summary_json(s: OfferSummary) -> dict[str, Any]:
         "annual": s.annual,
         "year1": s.year1,
         "partial": s.partial,
+        "one_time_priced": s.coverage.one_time,  # false: nothing priced, "0.00" is « sur devis »
+        "annual_priced": s.coverage.annual,
+        "year1_priced": s.coverage.year1,
         "created": s.created,
         "updated": s.updated,
         "finalised": s.finalised,
@@ -292,8 +302,8 @@ def run_list(args: argparse.Namespace, services: Any) -> int:
                 s.state.label,
                 s.member_name or "—",
                 s.category or "—",
-                _money(s.one_time) + (" *" if s.partial else ""),
-                _money(s.annual),
+                _total(s.one_time, s.coverage.one_time, s.partial),
+                _total(s.annual, s.coverage.annual, False),
                 _dt(s.updated),
             )
         )
@@ -341,17 +351,19 @@ def run_show(args: argparse.Namespace, services: Any) -> int:
     if offer.quote is not None:
         _out("Lignes :")
         for line in offer.quote.lines:
-            if line.partial:
+            if line.one_time is None and line.annual is None:
                 _out(f"  {line.name} — {line.status.label}")
-            else:
+            else:  # priced, or priced in part: what is known, and « sur devis » for the rest
                 _out(
                     f"  {line.name} — unique {_money(line.one_time)} ; annuel {_money(line.annual)}"
                 )
         t = offer.quote.totals
+        cov = offer.quote.coverage
         partial = " (totaux partiels : lignes sur devis)" if t.partial else ""
-        _out(
-            f"Totaux : unique {_money(t.one_time)} ; annuel {_money(t.annual)} ; "
-            f"année 1 {_money(t.year1)}{partial}"
+        _out(  # a total with nothing priced in it reads « sur devis », like a line
+            f"Totaux : unique {_money(t.one_time if cov.one_time else None)} ; "
+            f"annuel {_money(t.annual if cov.annual else None)} ; "
+            f"année 1 {_money(t.year1 if cov.year1 else None)}{partial}"
         )
     _out("Historique :")
     for e in history:

@@ -42,7 +42,7 @@ from desktop.core.categories import CategoryDecision
 from desktop.core.errors import InvalidInput, RuleViolation
 from desktop.core.format import euros
 from desktop.core.members import Member
-from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest
+from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest, TotalsCoverage
 
 DEFAULT_VALIDITY_DAYS = 90
 
@@ -422,6 +422,8 @@ class OfferSummary:
     seller: str
     predecessor: str | None = None
     lines: int = 0
+    # which totals stand for an amount; one with nothing priced in it reads « Sur devis »
+    coverage: TotalsCoverage = field(default_factory=TotalsCoverage)
 
     @property
     def label(self) -> str:

@@ -57,7 +57,7 @@ from desktop.core.offers import (
     new_offer_id,
     validity_end,
 )
-from desktop.core.quote import Quote, QuoteRequest
+from desktop.core.quote import Quote, QuoteLine, QuoteRequest, TotalsCoverage, totals_coverage
 from desktop.store import offer_codec as codec
 from desktop.store.faults import storage_errors
 
@@ -375,7 +375,37 @@ class OfferRepository:
             sql += f" LIMIT {int(flt.limit)}"
         with storage_errors("lister les offres"):
             rows = self.conn.execute(sql, args).fetchall()
-        return [_summary(r, today) for r in rows]
+        return self._with_coverage([_summary(r, today) for r in rows])
+
+    def _with_coverage(self, rows: list[OfferSummary]) -> list[OfferSummary]:
+        """Tell which totals of the rows have nothing priced in them (shown « Sur devis »).
+
+        Such a total sums to zero, so only the quotes of partial offers with a zero total are
+        read; the list stays a plain query for every other offer.
+        """
+        ids = [s.id for s in rows if s.partial and 0 in (s.one_time, s.annual, s.year1)]
+        if not ids:
+            return rows
+        coverage: dict[str, TotalsCoverage] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            with storage_errors("lister les offres"):
+                found = self.conn.execute(
+                    f"SELECT id, quote_json FROM offers WHERE id IN ({marks})", chunk
+                ).fetchall()
+            for oid, quote_json in found:
+                if quote_json is None:
+                    continue
+                try:  # the lines are enough: the rest of the quote is not decoded
+                    data = codec.loads(quote_json)
+                    raw = data.get("lines") if isinstance(data, dict) else None
+                    lines = codec.from_data(tuple[QuoteLine, ...], raw, "lignes")
+                except StorageError as e:  # the list still opens; opening the offer says more
+                    log.warning("offre %s : lignes illisibles pour la liste (%s)", oid, e)
+                    continue
+                coverage[oid] = totals_coverage(lines)
+        return [replace(s, coverage=coverage[s.id]) if s.id in coverage else s for s in rows]
 
     def last_draft(self) -> OfferSummary | None:
         """The draft edited last (the app offers to reopen it after a crash)."""
@@ -448,7 +478,7 @@ class OfferRepository:
                 (base, base, base + "-v%"),
             ).fetchall()
         today = self.today()
-        return [_summary(r, today) for r in rows]
+        return self._with_coverage([_summary(r, today) for r in rows])
 
     def diff(self, old_ref: str, new_ref: str) -> OfferDiff:
         return diff_offers(self.get(old_ref), self.get(new_ref))

@@ -101,6 +101,33 @@ def test_quote_save_then_the_whole_lifecycle(store: Path, run_comptoir, tmp_path
     refused(run_comptoir("offers", "finalize", rev.group(1)), "déjà finalisée")
 
 
+def test_offers_list_and_show_never_print_a_one_time_total_with_nothing_priced_as_zero(
+    store: Path, run_comptoir  # type: ignore[no-untyped-def]
+) -> None:
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "gpec", "--save"))
+    m = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved)
+    assert m, saved
+    n = re.search(r"(OFF-\d{4}-LAP1-\d{4})", ok(run_comptoir("offers", "finalize", m.group(1))))
+    assert n
+    partly = _save_draft(run_comptoir)  # Délib + AES: everything priced
+    listed = ok(run_comptoir("offers", "list"))
+    gpec_row = next(r for r in listed.splitlines() if r.startswith(n.group(1)))
+    assert re.search(r"Cat 5\s+Sur devis\s+11\u202f450,00\s€", gpec_row), gpec_row
+    assert not re.search(r"(?<![\d\u202f])0,00", gpec_row)  # no bare zero
+    other = next(r for r in listed.splitlines() if r.startswith(f"brouillon {partly[:8]}"))
+    assert "Sur devis" not in other
+    # JSON keeps its keys and types; a flag says the "0.00" is not a price
+    rows = {o["number"] or o["id"]: o for o in json.loads(ok(run_comptoir("offers", "list", "--json")))}
+    g = rows[n.group(1)]
+    assert (g["one_time"], g["annual"], g["partial"]) == ("0.00", "11450.00", True)
+    assert (g["one_time_priced"], g["annual_priced"], g["year1_priced"]) == (False, True, True)
+    assert rows[partly]["one_time_priced"] is True
+    shown = ok(run_comptoir("offers", "show", n.group(1)))
+    shown = shown.replace("\xa0", " ")
+    assert "iA.GPEC — unique sur devis ; annuel 11\u202f450,00 €" in shown
+    assert "Totaux : unique sur devis ; annuel 11\u202f450,00 € ; année 1 11\u202f450,00 €" in shown
+
+
 def test_a_finalised_offer_reprints_byte_identically_after_catalogue_and_member_edits(
     store: Path,
     run_comptoir,

@@ -20,6 +20,7 @@ from lifecycle_factories import (
 
 from desktop.core.errors import InvalidInput, NotFound, RuleViolation, StorageError
 from desktop.core.offers import ChangeKind, Offer, OfferState
+from desktop.core.quote import LineStatus, TotalsCoverage
 from desktop.store.database import Database
 from desktop.store.offers_repo import OfferFilter, OfferRepository
 
@@ -87,6 +88,34 @@ def test_list_filters_by_state_text_member_and_date(repo: OfferRepository, clock
     s = repo.list(OfferFilter(state=S.FINALISEE))[0]
     assert (s.member_name, s.one_time, s.annual, s.partial) == ("Genappe", D(9966), D(3984), False)
     assert repo.list(OfferFilter(text="100%_")) == []
+
+
+def test_list_says_which_totals_have_nothing_priced(repo: OfferRepository) -> None:
+    gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS)
+    only_gpec = repo.save_draft(draft((gpec,)))
+    with_delib = repo.save_draft(draft((line("delib", "4530", "2112", "5"), gpec)))
+    frozen = _finalised(repo, lines=(gpec,))
+    plain = repo.save_draft(draft())
+    rows = {s.id: s for s in repo.list()}
+    # iA.GPEC alone: the one-time total is 0 because nothing is priced in it, not a price
+    for oid in (only_gpec.id, frozen.id):
+        s = rows[oid]
+        assert (s.one_time, s.annual, s.partial) == (D(0), D(11450), True)
+        assert s.coverage == TotalsCoverage(one_time=False, annual=True, year1=True)
+    assert rows[with_delib.id].coverage == TotalsCoverage()  # partial, but priced in part
+    assert rows[plain.id].coverage == TotalsCoverage()
+    assert {s.id: s.coverage for s in repo.versions(frozen.number or "")} == {
+        frozen.id: TotalsCoverage(one_time=False, annual=True, year1=True)
+    }
+
+
+
+def test_an_unreadable_quote_does_not_stop_the_list(repo: OfferRepository, db: Database) -> None:
+    gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS)
+    d = repo.save_draft(draft((gpec,)))
+    db.conn.execute("UPDATE offers SET quote_json = '{\"lines\": 3}' WHERE id = ?", (d.id,))
+    (s,) = repo.list()
+    assert s.id == d.id and s.annual == D(11450)
 
 
 # --- finalising ----------------------------------------------------------------------------
