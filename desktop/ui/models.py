@@ -22,9 +22,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.core.catalogue import Family, Product, Tariff
 from desktop.core.members import InstalledProduct
-from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity
+from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, TotalsCoverage
 from desktop.ui.backend import Hit
-from desktop.ui.money import MoneyText
+from desktop.ui.money import NOT_PRICED, MoneyText
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -330,11 +330,13 @@ class YearsModel(QAbstractTableModel):
         self._money = money
         self._years: tuple[Decimal, ...] = ()
         self._partial = False
+        self._coverage = TotalsCoverage()
 
     def set_quote(self, quote: Quote | None) -> None:
         self.beginResetModel()
         self._years = quote.totals.years if quote is not None else ()
         self._partial = bool(quote is not None and quote.totals.partial)
+        self._coverage = quote.coverage if quote is not None else TotalsCoverage()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -358,6 +360,8 @@ class YearsModel(QAbstractTableModel):
         if role == DISPLAY:
             if col == 0:
                 return f"Année {row + 1}"
+            if not self._coverage.year(row + 1):
+                return NOT_PRICED  # nothing priced in that year: never 0,00 €
             text = self._money.money(self._years[row])
             return f"{text} (partiel)" if self._partial else text
         if role == ALIGN and col == 1:
@@ -540,6 +544,9 @@ class OffersModel(QAbstractTableModel):
                 amount = (o.one_time, o.annual, o.year1)[col - 4]
                 if amount is None:
                     return "—"
+                cov = o.coverage
+                if not (cov.one_time, cov.annual, cov.year1)[col - 4]:
+                    return NOT_PRICED  # nothing priced in that total: never 0,00 €
                 text = self._money.money(amount)
                 return f"{text} *" if o.partial else text
             if col == 7:

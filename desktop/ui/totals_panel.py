@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, MAX_YEARS, Quote
 from desktop.ui.models import YearsModel
-from desktop.ui.money import MoneyText
+from desktop.ui.money import NOT_PRICED, MoneyText
 
 
 class TotalsPanel(QWidget):
@@ -139,17 +139,16 @@ class TotalsPanel(QWidget):
             self.partial.hide()
             return
         t = quote.totals
+        cov = quote.coverage
         suffix = " *" if t.partial else ""
-        self.one_time.setText(self._money.money(t.one_time) + suffix)
-        self.annual.setText(self._money.money(t.annual) + suffix)
-        self.year1.setText(self._money.money(t.year1) + suffix)
-        unpriced = [line.name for line in quote.lines if line.partial]
+        for label, amount, priced in (
+            (self.one_time, t.one_time, cov.one_time),
+            (self.annual, t.annual, cov.annual),
+            (self.year1, t.year1, cov.year1),
+        ):  # nothing priced in a total: « Sur devis », never 0,00 €
+            label.setText(self._money.money(amount) + suffix if priced else NOT_PRICED)
         if t.partial:
-            self.partial.setText(
-                "* Totaux partiels : "
-                + ", ".join(unpriced)
-                + (" n'est pas compris (sur devis)." if len(unpriced) == 1 else " ne sont pas compris (sur devis).")
-            )
+            self.partial.setText(_partial_text(quote))
         self.partial.setVisible(t.partial)
         self.estimate.setText(
             f"Estimation : indexation supposée de {self._money.percent(t.indexation)} par an "
@@ -173,3 +172,17 @@ class TotalsPanel(QWidget):
     def _indexation(self, value: float) -> None:
         if not self._updating:
             self.indexation_changed.emit(Decimal(str(round(value, 1))) / 100)
+
+
+def _partial_text(quote: Quote) -> str:
+    """Which lines the partial totals leave out, wholly or for their « sur devis » part."""
+    left_out = [x.name for x in quote.lines if x.partial and x.one_time is None and x.annual is None]
+    in_part = [x.name for x in quote.lines if x.partial and not (x.one_time is None and x.annual is None)]
+    bits = []
+    if left_out:
+        verb = " n'est pas compris" if len(left_out) == 1 else " ne sont pas compris"
+        bits.append(", ".join(left_out) + verb + " (sur devis)")
+    if in_part:
+        verb = " n'y est compris que pour ses" if len(in_part) == 1 else " n'y sont compris que pour leurs"
+        bits.append(", ".join(in_part) + verb + " montants connus, le reste est sur devis")
+    return "* Totaux partiels : " + " ; ".join(bits) + "." if bits else "* Totaux partiels."

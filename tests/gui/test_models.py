@@ -124,3 +124,57 @@ def test_parameters_read_in_the_catalogue_order_whatever_order_they_were_stored_
     stored = replace(line, params=dict(reversed(list(line.params.items()))))  # as read back
     model = QuoteLinesModel(money, backend.tariff)
     assert model.params_text(stored) == model.params_text(line) == "9 écoles, 1 plan"
+
+
+# --------------------------------------------------------------------------- totals with nothing priced
+
+
+@pytest.fixture
+def gpec_quote(backend):
+    """iA.GPEC for Nivelles (Cat 5): annual maintenance 11 450 €, set-up sur devis."""
+    member = backend.index.search("nivelles")[0]
+    return backend.quote(Draft(member_id=member.id, lines=(LineRequest("gpec", {}),)))
+
+
+def test_totals_panel_shows_sur_devis_for_a_total_with_nothing_priced(qtbot, money, gpec_quote):
+    from desktop.ui.totals_panel import TotalsPanel
+
+    panel = TotalsPanel(money)
+    qtbot.addWidget(panel)
+    panel.show_quote(gpec_quote, 3, Decimal("0.02"))
+    known = money.money(Decimal("11450")) + " *"
+    assert (panel.one_time.text(), panel.annual.text(), panel.year1.text()) == ("Sur devis", known, known)
+    # its annual amount is in the totals: the note does not say the line is left out
+    assert panel.partial.text() == (
+        "* Totaux partiels : iA.GPEC n'y est compris que pour ses montants connus, le reste est sur devis."
+    )
+    years = panel.years_model
+    assert [years.data(years.index(r, 1)) for r in range(3)] == [
+        money.money(Decimal(x)) + " (partiel)" for x in ("11450", "11679", "11912.58")
+    ]
+
+
+def test_years_of_an_annual_cost_with_nothing_priced_read_sur_devis(qtmodeltester, money, gpec_quote):
+    from dataclasses import replace
+
+    from desktop.core.pricing import compute_totals
+
+    # set-up priced, annual cost wholly sur devis: only year 1 has an amount
+    line = replace(gpec_quote.lines[0], one_time=Decimal("1812.00"), annual=None)
+    q = replace(gpec_quote, lines=(line,), totals=compute_totals((line,)))
+    years = YearsModel(money)
+    years.set_quote(q)
+    qtmodeltester.check(years, force_py=True)
+    assert [years.data(years.index(r, 1)) for r in range(3)] == [
+        money.money(Decimal("1812")) + " (partiel)", "Sur devis", "Sur devis"
+    ]
+
+
+def test_offers_list_shows_sur_devis_for_a_total_with_nothing_priced(qtmodeltester, backend, money, gpec_quote):
+    member = gpec_quote.member
+    backend.save_draft(None, Draft(member_id=member.id, lines=(LineRequest("gpec", {}),)), gpec_quote)
+    model = OffersModel(money)
+    model.set_offers(backend.list_offers())
+    qtmodeltester.check(model, force_py=True)
+    known = money.money(Decimal("11450")) + " *"
+    assert [model.data(model.index(0, c)) for c in OffersModel.AMOUNTS] == ["Sur devis", known, known]
