@@ -502,16 +502,21 @@ class AmountChange:
     label: str
     old: Decimal | None
     new: Decimal | None
+    # a total with nothing priced in it keeps its 0.00 here, read « sur devis »
+    old_priced: bool = True
+    new_priced: bool = True
 
     @property
     def delta(self) -> Decimal | None:
-        if self.old is None or self.new is None:
+        if self.old is None or self.new is None or not (self.old_priced and self.new_priced):
             return None
         return self.new - self.old
 
     def describe(self, money: bool = True) -> str:
         fmt = money_fr if money else _num_fr
-        text = f"{self.label} : {_or_devis(self.old, fmt)} → {_or_devis(self.new, fmt)}"
+        old = self.old if self.old_priced else None
+        new = self.new if self.new_priced else None
+        text = f"{self.label} : {_or_devis(old, fmt)} → {_or_devis(new, fmt)}"
         d = self.delta
         if d is not None and d != 0:
             sign = "+" if d > 0 else "−"
@@ -642,18 +647,22 @@ def diff_quotes(
     totals: list[AmountChange] = []
     partial = None
     ot, nt = (old.totals if old else None), (new.totals if new else None)
+    oc = old.coverage if old else TotalsCoverage()
+    nc = new.coverage if new else TotalsCoverage()
     pairs = [("one_time", "Total unique"), ("annual", "Total annuel"), ("year1", "Budget année 1")]
     for f, label in pairs:
         a = getattr(ot, f) if ot else None
         b = getattr(nt, f) if nt else None
-        if a != b:
-            totals.append(AmountChange(f, label, a, b))
+        ap, bp = getattr(oc, f), getattr(nc, f)
+        if (a, ap) != (b, bp):
+            totals.append(AmountChange(f, label, a, b, ap, bp))
     oy, ny = (ot.years if ot else ()), (nt.years if nt else ())
     for i in range(1, max(len(oy), len(ny))):  # year 1 is already above
         a = oy[i] if i < len(oy) else None
         b = ny[i] if i < len(ny) else None
-        if a != b:
-            totals.append(AmountChange(f"year{i + 1}", f"Budget année {i + 1}", a, b))
+        ap, bp = oc.year(i + 1), nc.year(i + 1)
+        if (a, ap) != (b, bp):
+            totals.append(AmountChange(f"year{i + 1}", f"Budget année {i + 1}", a, b, ap, bp))
     if ot and nt and ot.partial != nt.partial:
         partial = (ot.partial, nt.partial)
     return tuple(diffs), tuple(totals), partial
@@ -699,11 +708,13 @@ def _or_dash(v: Decimal | None) -> str:
 
 
 def _line_amounts(line: QuoteLine) -> str:
-    if line.status is not LineStatus.PRICED:
-        return line.status.label.lower()
+    if line.one_time is None and line.annual is None:
+        return line.status.label.lower() if line.status is not LineStatus.PRICED else "sans montant"
+    if line.status is not LineStatus.PRICED:  # priced in part: the known amount, and the rest
+        return f"unique {_or_devis(line.one_time, money_fr)}, annuel {_or_devis(line.annual, money_fr)}"
     parts = []
     if line.one_time is not None:
         parts.append(f"unique {money_fr(line.one_time)}")
     if line.annual is not None:
         parts.append(f"annuel {money_fr(line.annual)}")
-    return ", ".join(parts) or "sans montant"
+    return ", ".join(parts)

@@ -165,6 +165,24 @@ def test_diff_reports_removed_lines_and_a_line_becoming_sur_devis() -> None:
     assert "Les totaux sont désormais partiels (ligne sur devis)" in diff.descriptions()
 
 
+def test_diff_never_calls_a_total_with_nothing_priced_zero() -> None:
+    # iA.GPEC: annual known, set-up sur devis; then iA.Délib is added in a revision
+    gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS)
+    old = draft((gpec,))
+    new = draft((gpec, line("delib", "4530", "2112", "5", name="iA.Délib")))
+    diff = diff_offers(old, new)
+    one_time = next(a for a in diff.totals if a.field == "one_time")
+    assert (one_time.old, one_time.old_priced, one_time.new, one_time.new_priced) == (D(0), False, D(4530), True)
+    assert one_time.delta is None  # no difference from a price nobody knows
+    text = diff.descriptions()
+    assert "Total unique : sur devis → 4\u202f530,00\u00a0€" in text
+    assert "Total annuel : 11\u202f450,00\u00a0€ → 13\u202f562,00\u00a0€ (+2\u202f112,00\u00a0€)" in text
+    # a line priced in part is described with what is known
+    added = diff_offers(draft((line("delib", "4530", "2112", "5", name="iA.Délib"),)), new)
+    assert "Ajouté : iA.GPEC (unique sur devis, annuel 11\u202f450,00\u00a0€)" in added.descriptions()
+    assert diff_offers(old, replace(old, id="other")).empty
+
+
 def test_identical_offers_have_an_empty_diff() -> None:
     a = draft()
     b = replace(a, id="other")
