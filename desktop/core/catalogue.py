@@ -3,6 +3,11 @@
 A ``Tariff`` is one issuer's grid for one period (iMio 2024, Somme Numérique 2025...). Nothing
 here knows about a particular product: how a product is priced is a list of ``Component``
 rules (kind + parameters) that ``desktop.core.pricing`` evaluates.
+
+What makes a grid's values valid (every amount finite, not negative, at most 10 000 000 and
+to the cent; percentages; parameter bounds) is said once, at the end of this module
+(``tariff_problems``): the seed loader and the catalogue import both apply it, so a value
+refused in the seed files is refused in a bundle from head office too.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from desktop.core.categories import CategoryRules
-from desktop.core.errors import Ambiguous, NotFound
+from desktop.core.errors import Ambiguous, CatalogueError, NotFound
+from desktop.core.members import MemberKind
 
 
 class PriceState(StrEnum):
@@ -273,3 +279,134 @@ class Tariff:
             if t.code == code:
                 return t
         return None
+
+
+# --------------------------------------------------------------------------- validity
+
+MAX_AMOUNT = Decimal(10_000_000)
+"""The largest number a grid may hold (a price, a rate, days, users): far above any real
+price, far below what makes totals absurd."""
+AMOUNT_PLACES = 2  # to the cent, as every grid so far (iMio 2024, Somme Numérique 2025)
+_CENT = Decimal(1).scaleb(-AMOUNT_PLACES)
+_MEMBER_KINDS = frozenset(k.value for k in MemberKind)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One value of a grid that breaks a rule: ``where`` names it, ``why`` says what is wrong."""
+
+    where: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.where} : {self.why}"
+
+
+def amount_problem(value: Decimal) -> str | None:
+    """Why ``value`` cannot be a number of a grid (a price, a rate, a number of days or users,
+    a band value), or ``None``: it must be finite, not negative, at most ``MAX_AMOUNT`` and
+    have at most two decimals."""
+    if not value.is_finite():
+        return f"« {value} » n'est pas un nombre"
+    if value < 0:
+        return f"montant négatif {value}"
+    if value > MAX_AMOUNT:
+        return f"montant {value} supérieur au maximum admis (10 000 000)"
+    if value != value.quantize(_CENT):
+        return f"montant {value} : plus de {AMOUNT_PLACES} décimales"
+    return None
+
+
+def percent_problem(value: Decimal) -> str | None:
+    """Why ``value`` cannot be a discount percentage (``50`` = 50 %), or ``None``."""
+    if not value.is_finite() or not (0 < value <= 100):
+        return f"pourcentage invalide « {value} » (entre 0 et 100)"
+    return None
+
+
+def parameter_problems(p: Parameter) -> list[str]:
+    """What is wrong with the bounds and default of a product input (empty: nothing)."""
+    bounds = {"minimum": p.minimum, "maximum": p.maximum, "default": p.default}
+    bad = [
+        f"{name} : « {v} » n'est pas un nombre"
+        for name, v in bounds.items()
+        if v is not None and not v.is_finite()
+    ]
+    if bad:
+        return bad
+    out = []
+    lo, hi, default = p.minimum, p.maximum, p.default
+    if lo is not None and hi is not None and lo > hi:
+        out.append(f"minimum {lo} supérieur au maximum {hi}")
+    if default is not None and (
+        (lo is not None and default < lo) or (hi is not None and default > hi)
+    ):
+        out.append(f"valeur par défaut {default} hors des bornes")
+    if p.required and default is not None:
+        out.append("un paramètre obligatoire n'a pas de valeur par défaut")
+    return out
+
+
+def member_kinds_problem(kinds: tuple[str, ...]) -> str | None:
+    """Why ``kinds`` cannot be the member kinds a discount is for, or ``None``."""
+    if not kinds or any(k not in _MEMBER_KINDS for k in kinds):
+        return f"types de membres invalides : « {'; '.join(kinds)} »"
+    return None
+
+
+def discount_problems(d: Discount) -> list[str]:
+    """What is wrong with a discount's member kinds and percentage (empty: nothing)."""
+    return [why for why in (member_kinds_problem(d.member_kinds), percent_problem(d.pct)) if why]
+
+
+def tariff_problems(tariff: Tariff) -> list[Problem]:
+    """Every value of ``tariff`` that breaks a rule above, in catalogue order."""
+    out: list[Problem] = []
+    for table in tariff.tables.values():
+        for row in table.rows.values():
+            for column, cell in row.cells.items():
+                where = f"tableau {table.code}, ligne « {row.key} », colonne {column}"
+                if cell.state is PriceState.PRICED:
+                    why = "montant manquant" if cell.amount is None else amount_problem(cell.amount)
+                elif cell.amount is not None:
+                    why = f"un montant ({cell.amount}) dans une case « {cell.state.label} »"
+                else:
+                    why = None
+                if why:
+                    out.append(Problem(where, why))
+    for bands in tariff.bands.values():
+        for band in bands.bands:
+            span = f"{band.low}-{'' if band.high is None else band.high}"
+            for column, value in band.values.items():
+                why = amount_problem(value)
+                if why:
+                    out.append(Problem(f"tranches {bands.code} {span}, colonne {column}", why))
+    for rate in tariff.rates.values():
+        why = amount_problem(rate.amount)
+        if why:
+            out.append(Problem(f"taux {rate.code}", why))
+    for product in tariff.products.values():
+        for p in product.parameters:
+            where = f"produit {product.code}, paramètre {p.key}"
+            out += [Problem(where, why) for why in parameter_problems(p)]
+    for d in tariff.discounts:
+        out += [Problem(f"remise {d.code}", why) for why in discount_problems(d)]
+    return out
+
+
+MAX_SHOWN_PROBLEMS = 5
+
+
+def check_tariff(tariff: Tariff) -> None:
+    """Raise ``CatalogueError`` naming the values of ``tariff`` that break a rule, if any."""
+    problems = tariff_problems(tariff)
+    if not problems:
+        return
+    if len(problems) == 1:
+        raise CatalogueError(problems[0].why, location=f"tarif {tariff.code}, {problems[0].where}")
+    shown = " ; ".join(str(p) for p in problems[:MAX_SHOWN_PROBLEMS])
+    more = len(problems) - MAX_SHOWN_PROBLEMS
+    raise CatalogueError(
+        f"{len(problems)} valeurs invalides dans le tarif {tariff.code} : {shown}"
+        + (f" ; et {more} autre(s)" if more > 0 else "")
+    )

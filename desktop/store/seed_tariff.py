@@ -3,7 +3,9 @@
 The file formats are described in ``db/README.md``. ``parse_tariff_dir`` reads every file,
 checks every rule listed there (references, duplicates, shapes, amounts, the setup = days x
 day rate invariant, a row or an explicit "non proposé" for every category...) and raises a
-``SeedError`` naming the ``file:line`` of each violation. Nothing here touches the database.
+``SeedError`` naming the ``file:line`` of each violation. The rules on values (amounts,
+percentages, parameter bounds) are those of ``desktop.core.catalogue``, which an imported
+catalogue obeys too. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -32,7 +34,12 @@ from desktop.core.catalogue import (
     Rate,
     Tariff,
     Term,
+    amount_problem,
     fold,
+    member_kinds_problem,
+    parameter_problems,
+    percent_problem,
+    tariff_problems,
 )
 from desktop.core.categories import CategoryRules, KindRule, Method, Scale, Threshold
 from desktop.core.members import MemberKind
@@ -232,6 +239,12 @@ class _Parser:
             terms=tuple(terms.values()),
             meta={k: v for k, v in meta.items() if k not in (*_CORE_KEYS, "categories")},
         )
+        # the rows were checked one by one above; this holds the files to the very rule an
+        # imported catalogue is held to, should the two ever drift apart
+        shown = display_path(self.folder, self.root)
+        for problem in tariff_problems(tariff):
+            self.v.add(shown, str(problem))
+        self.v.raise_if_any()
         return ParsedTariff(tariff, meta_sources, note_sources, self.folder)
 
     # ------------------------------------------------------------------ tariff.csv
@@ -418,8 +431,9 @@ class _Parser:
         if value is None:
             self.v.add(row.loc, f"{column} : « {row[column]} » n'est pas un nombre")
             return None
-        if value < 0:
-            self.v.add(row.loc, f"{column} : montant négatif {row[column]}")
+        why = amount_problem(value)
+        if why:
+            self.v.add(row.loc, f"{column} : {why}")
             return None
         return value
 
@@ -537,8 +551,9 @@ class _Parser:
                 f"{column} : « {text} » n'est ni un montant, ni « {SUR_DEVIS} », ni « {NON_PROPOSE} »",
             )
             return None
-        if amount < 0:
-            self.v.add(row.loc, f"{column} : montant négatif {text}")
+        why = amount_problem(amount)
+        if why:
+            self.v.add(row.loc, f"{column} : {why}")
             return None
         return Cell(PriceState.PRICED, amount, row["source"])
 
@@ -744,28 +759,20 @@ class _Parser:
                 bounds[name] = parse_decimal(text) if text else None
                 if text and bounds[name] is None:
                     self.v.add(row.loc, f"{name} : « {text} » n'est pas un nombre")
-            lo, hi, default = bounds["minimum"], bounds["maximum"], bounds["default"]
-            if lo is not None and hi is not None and lo > hi:
-                self.v.add(row.loc, f"minimum {lo} supérieur au maximum {hi}")
-            if default is not None and (
-                (lo is not None and default < lo) or (hi is not None and default > hi)
-            ):
-                self.v.add(row.loc, f"valeur par défaut {default} hors des bornes")
-            if required and default is not None:
-                self.v.add(row.loc, "un paramètre obligatoire n'a pas de valeur par défaut")
-            out.setdefault(product, []).append(
-                Parameter(
-                    key,
-                    row["label"],
-                    integer,
-                    lo,
-                    hi,
-                    default,
-                    required,
-                    row["unit"],
-                    row["source"],
-                )
+            parameter = Parameter(
+                key,
+                row["label"],
+                integer,
+                bounds["minimum"],
+                bounds["maximum"],
+                bounds["default"],
+                required,
+                row["unit"],
+                row["source"],
             )
+            for why in parameter_problems(parameter):
+                self.v.add(row.loc, why)
+            out.setdefault(product, []).append(parameter)
         return out
 
     def _notes(
@@ -1034,14 +1041,13 @@ class _Parser:
                 continue
             seen.add(row["code"])
             kinds = split_list(row["member_kinds"])
-            bad = [k for k in kinds if k not in {m.value for m in MemberKind}]
-            if not kinds or bad:
+            if member_kinds_problem(kinds):
                 self.v.add(row.loc, f"types de membres invalides : « {row['member_kinds']} »")
             if row["bucket"] not in {b.value for b in Bucket}:
                 self.v.add(row.loc, f"bucket inconnu « {row['bucket']} » (one_time, annual)")
                 continue
             pct = parse_decimal(row["pct"])
-            if pct is None or not (0 < pct <= 100):
+            if pct is None or percent_problem(pct):
                 self.v.add(row.loc, f"pourcentage invalide « {row['pct']} » (entre 0 et 100)")
                 continue
             if row["condition"] not in DISCOUNT_CONDITIONS:

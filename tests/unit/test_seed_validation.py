@@ -424,3 +424,16 @@ def test_a_band_without_one_of_its_values(seeds: SeedCopy) -> None:
     bands = f"{TARIFF}/bands.csv"
     line = seeds.edit(bands, "aes_schools,7,15,6,3,", "aes_schools,7,15,,3,")
     assert only(seeds.parse) == (seeds.loc(bands, line), "tranche sans valeur pour : setup_days")
+
+
+def test_an_amount_beyond_ten_million_is_refused(seeds: SeedCopy) -> None:
+    line = seeds.edit(P, "T7,Cat 1,3402,", "T7,Cat 1,34020000,")
+    where, why = only(seeds.parse)
+    assert where == seeds.loc(P, line) and "maximum" in why
+
+
+def test_an_amount_finer_than_a_cent_is_refused(seeds: SeedCopy) -> None:
+    rates = f"{TARIFF}/rates.csv"
+    line = seeds.edit(rates, "AT - Agent de support,557,", "AT - Agent de support,557.125,")
+    where, why = violations(seeds.parse)[0]  # then: its product names an unknown rate
+    assert where == seeds.loc(rates, line) and "2 décimales" in why
