@@ -2,7 +2,9 @@
 
 ``load_tariff(db, code)`` rebuilds exactly the ``Tariff`` that ``seed_tariff.parse_tariff_dir``
 built from the seed files (tested as a round trip), so pricing never reads files at run time
-and a tariff imported or edited later is used the same way.
+and a tariff imported or edited later is used the same way. A stored value that cannot be
+read back (text where a number is expected, broken JSON, an unknown code) raises
+``UnreadableData`` naming the row and the value, never a bare ``ValueError``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from desktop.core.catalogue import (
     Band,
@@ -38,9 +41,10 @@ from desktop.core.categories import CategoryRules, KindRule, Method, Scale, Thre
 from desktop.core.errors import NotFound
 from desktop.core.members import MemberKind
 from desktop.store.database import Database, now_iso
-from desktop.store.faults import storage_errors
+from desktop.store.faults import UnreadableData, storage_errors
 
 log = logging.getLogger(__name__)
+E = TypeVar("E", bound=StrEnum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +61,60 @@ def _dec(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def _to_dec(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
+# --------------------------------------------------------------------------- decoding
+
+
+def _number(text: object, where: str) -> Decimal:
+    """A stored decimal string as a finite ``Decimal``."""
+    try:
+        value = Decimal(text) if isinstance(text, str) else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise UnreadableData(f"{where} : « {text} » n'est pas un nombre")
+    return value
+
+
+def _to_dec(text: str | None, where: str) -> Decimal | None:
+    return None if text is None else _number(text, where)
+
+
+def _json(text: Any, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        raise UnreadableData(f"{where} : « {text} » n'est pas du JSON lisible") from None
+
+
+def _texts(text: object, where: str) -> tuple[str, ...]:
+    """A stored JSON list of texts."""
+    value = _json(text, where)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UnreadableData(f"{where} : « {text} » n'est pas une liste de textes (JSON)")
+    return tuple(value)
+
+
+def _text_map(text: object, where: str) -> dict[str, str]:
+    """A stored JSON object whose values are texts."""
+    value = _json(text, where)
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise UnreadableData(f"{where} : « {text} » n'est pas un objet JSON de textes")
+    return value
+
+
+def _choice(kind: type[E], value: Any, where: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(k.value for k in kind)
+        raise UnreadableData(f"{where} : « {value} » inconnu (possible : {known})") from None
+
+
+def _day(text: Any, where: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise UnreadableData(f"{where} : date « {text} » illisible (AAAA-MM-JJ)") from None
 
 
 # --------------------------------------------------------------------------- write
@@ -299,7 +355,10 @@ def list_tariffs(db: Database) -> list[TariffInfo]:
         rows = db.conn.execute(
             "SELECT code, issuer, title, year, valid_from, origin FROM tariff ORDER BY rowid"
         ).fetchall()
-    return [TariffInfo(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), r[5]) for r in rows]
+    return [
+        TariffInfo(r[0], r[1], r[2], r[3], _day(r[4], f"tarif {r[0]}, début de validité"), r[5])
+        for r in rows
+    ]
 
 
 def active_tariff_code(db: Database, today: date | None = None, issuer: str | None = None) -> str:
@@ -345,6 +404,7 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
         raise NotFound(
             f"Tarif inconnu : « {code} ». Tarifs disponibles : {', '.join(known) or 'aucun'}."
         )
+    at = f"tarif {code}"
     meta = dict(
         _rows(conn, "SELECT key, value FROM tariff_meta WHERE tariff = ? ORDER BY rowid", code)
     )
@@ -371,15 +431,18 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
             code,
         )
     }
-    rules = {
-        MemberKind(kind): KindRule(MemberKind(kind), Method(method), scale, fixed, source)
-        for kind, method, scale, fixed, source in _rows(
-            conn,
-            "SELECT member_kind, method, scale, fixed_category, source FROM category_rule"
-            " WHERE tariff = ? ORDER BY rowid",
-            code,
+    rules: dict[MemberKind, KindRule] = {}
+    for kind, method, scale, fixed, source in _rows(
+        conn,
+        "SELECT member_kind, method, scale, fixed_category, source FROM category_rule"
+        " WHERE tariff = ? ORDER BY rowid",
+        code,
+    ):
+        where = f"{at}, règle de catégorie « {kind} »"
+        member_kind = _choice(MemberKind, kind, f"{where}, type de membre")
+        rules[member_kind] = KindRule(
+            member_kind, _choice(Method, method, f"{where}, méthode"), scale, fixed, source
         )
-    }
     category_rules = CategoryRules(code, categories, scales, rules, categories_source)
 
     cells: dict[tuple[str, str], dict[str, Cell]] = {}
@@ -397,8 +460,9 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
         " ORDER BY rowid",
         code,
     ):
+        where = f"{at}, tableau {table}, ligne « {key} », colonne {column}"
         cells[(table, key)][column] = Cell(
-            PriceState(state), _to_dec(amount), row_sources[(table, key)]
+            _choice(PriceState, state, where), _to_dec(amount, where), row_sources[(table, key)]
         )
     tables: dict[str, PriceTable] = {}
     for t_code, title, key_kind, columns, source in _rows(
@@ -409,7 +473,7 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
         keys = [k for (t, k) in row_sources if t == t_code]
         tables[t_code] = PriceTable(
             code=t_code,
-            columns=tuple(json.loads(columns)),
+            columns=_texts(columns, f"{at}, tableau {t_code}, liste des colonnes"),
             rows={k: PriceRow(k, cells[(t_code, k)], row_sources[(t_code, k)]) for k in keys},
             key_kind=key_kind,
             title=title,
@@ -422,7 +486,10 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
         " ORDER BY band_table, position",
         code,
     ):
-        parsed = {k: Decimal(v) for k, v in json.loads(values).items()}
+        where = f"{at}, tranches {bt} {low}-{'' if high is None else high}"
+        parsed = {
+            k: _number(v, f"{where}, colonne {k}") for k, v in _text_map(values, where).items()
+        }
         band_groups.setdefault(bt, []).append(Band(low, high, parsed, label, source))
     bands = {
         bt: BandTable(
@@ -431,7 +498,7 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
         for bt, items in band_groups.items()
     }
     rates = {
-        r[0]: Rate(r[0], r[1], Decimal(r[2]), r[3], r[4])
+        r[0]: Rate(r[0], r[1], _number(r[2], f"{at}, taux {r[0]}"), r[3], r[4])
         for r in _rows(
             conn,
             "SELECT code, name, amount, unit, source FROM rate WHERE tariff = ? ORDER BY position",
@@ -459,28 +526,36 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
         " unit, source FROM parameter WHERE tariff = ? ORDER BY product, position",
         code,
     ):
+        where = f"{at}, produit {r[0]}, paramètre {r[1]}"
         params.setdefault(r[0], []).append(
             Parameter(
                 r[1],
                 r[2],
                 bool(r[3]),
-                _to_dec(r[4]),
-                _to_dec(r[5]),
-                _to_dec(r[6]),
+                _to_dec(r[4], f"{where}, minimum"),
+                _to_dec(r[5], f"{where}, maximum"),
+                _to_dec(r[6], f"{where}, valeur par défaut"),
                 bool(r[7]),
                 r[8],
                 r[9],
             )
         )
     components: dict[str, list[Component]] = {}
-    for product, kind, bucket, p, label, source in _rows(
+    for product, position, kind, bucket, p, label, source in _rows(
         conn,
-        "SELECT product, kind, bucket, params, label, source FROM component WHERE tariff = ?"
-        " ORDER BY product, position",
+        "SELECT product, position, kind, bucket, params, label, source FROM component"
+        " WHERE tariff = ? ORDER BY product, position",
         code,
     ):
+        where = f"{at}, produit {product}, composant n° {position + 1} ({kind})"
         components.setdefault(product, []).append(
-            Component(kind, Bucket(bucket) if bucket else None, json.loads(p), label, source)
+            Component(
+                kind,
+                _choice(Bucket, bucket, f"{where}, période") if bucket else None,
+                _text_map(p, f"{where}, paramètres"),
+                label,
+                source,
+            )
         )
     products: dict[str, Product] = {}
     for r in _rows(
@@ -493,7 +568,7 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
         products[pc] = Product(
             code=pc,
             name=r[2],
-            family=Family(r[3]),
+            family=_choice(Family, r[3], f"{at}, produit {pc}, famille"),
             kind=r[4],
             parent=r[5],
             libre=bool(r[6]),
@@ -520,7 +595,15 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
     )
     discounts = tuple(
         Discount(
-            r[0], tuple(json.loads(r[1])), Bucket(r[2]), Decimal(r[3]), r[4], r[5], r[6], r[7], r[8]
+            r[0],
+            _texts(r[1], f"{at}, remise {r[0]}, types de membres"),
+            _choice(Bucket, r[2], f"{at}, remise {r[0]}, période"),
+            _number(r[3], f"{at}, remise {r[0]}, pourcentage"),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
         )
         for r in _rows(
             conn,
@@ -542,7 +625,7 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
         issuer=head[0],
         title=head[1],
         year=head[2],
-        valid_from=date.fromisoformat(head[3]),
+        valid_from=_day(head[3], f"{at}, début de validité"),
         locale=head[4],
         currency=head[5],
         tax_label=head[6],

@@ -36,6 +36,12 @@ class DatabaseCorrupt(StorageError):
     """The file is damaged or is not a Comptoir/SQLite database."""
 
 
+class UnreadableData(StorageError):
+    """A stored value cannot be read back as what its column holds (text where a number is
+    expected, JSON that does not parse or is not the list or object expected, an unknown
+    code...). The message names the row and the value."""
+
+
 class BundleError(StorageError):
     """A bundle file is corrupt, foreign, of an unknown format, or fails its checksums."""
 

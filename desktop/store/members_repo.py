@@ -29,7 +29,7 @@ from desktop.core.members import (
     MembershipStatus,
 )
 from desktop.store.database import Database, now_iso
-from desktop.store.faults import storage_errors
+from desktop.store.faults import UnreadableData, storage_errors
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,27 @@ _COLUMNS = (
 USER_SOURCE = "saisie utilisateur"
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def _date(text: str | None, what: str = "date") -> date | None:
+    """A stored ISO date; ``ValueError`` (in French, naming ``what``) when it is not one."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} « {text} » illisible (AAAA-MM-JJ)") from None
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """The stored JSON list of a member's other names; ``ValueError`` (in French) otherwise."""
+    if text == "[]":  # most members: no need to parse
+        return ()
+    try:
+        names = json.loads(text)
+    except (TypeError, ValueError):
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"autres noms « {text} » : une liste JSON de textes est attendue")
+    return tuple(names)
 
 
 def _iso(value: date | None) -> str | None:
@@ -114,10 +133,22 @@ class MemberRepository:
                 "SELECT member_id, product, state, since FROM installed_product"
                 " ORDER BY member_id, product"
             ):
-                installed.setdefault(member_id, []).append(
-                    InstalledProduct(product, InstallState(state), _date(since))
-                )
-        return [_member(r, postcodes, zones, installed) for r in rows]
+                try:
+                    item = InstalledProduct(
+                        product, InstallState(state), _date(since, "date d'installation")
+                    )
+                except ValueError as e:
+                    raise UnreadableData(
+                        f"membre {member_id}, produit installé {product} : {e}"
+                    ) from None
+                installed.setdefault(member_id, []).append(item)
+        members = []
+        for r in rows:
+            try:
+                members.append(_member(r, postcodes, zones, installed))
+            except ValueError as e:
+                raise UnreadableData(f"membre {r[0]} ({r[2]}) : {e}") from None
+        return members
 
     def _load_one(self, member_id: str) -> Member:
         conn = self.db.conn
@@ -415,21 +446,25 @@ def _member(
         postcodes=tuple(postcodes.get(mid, ())),
         province=province,
         address=address,
-        reference_size=Headcount(ref_size, _date(ref_date), ref_source)
+        reference_size=Headcount(
+            ref_size, _date(ref_date, "date de la taille de référence"), ref_source
+        )
         if ref_size is not None
         else None,
         size_correction=(
-            Headcount(corr_size, _date(corr_date), corr_source) if corr_size is not None else None
+            Headcount(corr_size, _date(corr_date, "date de la correction"), corr_source)
+            if corr_size is not None
+            else None
         ),
         commune_id=commune_id,
         commune_ids=tuple(zones.get(mid, ())),
         membership=(
             _MEMBERSHIP
             if status == MembershipStatus.ASSOCIE and not since
-            else Membership(MembershipStatus(status), _date(since))
+            else Membership(MembershipStatus(status), _date(since, "date d'affiliation"))
         ),
         installed=tuple(installed.get(mid, ())),
         category_override=CategoryOverride(o_cat, o_reason) if o_cat is not None else None,
         user_created=bool(user_created),
-        other_names=() if other_names == "[]" else tuple(json.loads(other_names)),
+        other_names=_names(other_names),
     )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from desktop.core.errors import NotFound
+from desktop.core.errors import NotFound, StorageError
 from desktop.store.catalogue_repo import active_tariff_code, list_tariffs, load_tariff, write_tariff
 from desktop.store.database import open_database
+from desktop.store.faults import UnreadableData
 from desktop.store.seed_tariff import parse_tariff_dir
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -81,3 +83,19 @@ def test_replacing_a_tariff_removes_its_old_rows(db) -> None:
         write_tariff(conn, smaller, origin="edit")
     assert load_tariff(db) == smaller
     assert db.conn.execute("SELECT count(*) FROM component").fetchone()[0] == 3
+
+
+def test_an_unreadable_price_in_the_database_is_named_not_a_crash(db) -> None:
+    conn = sqlite3.connect(db.path)
+    with conn:
+        conn.execute(
+            "UPDATE price_cell SET amount = 'abc' WHERE price_table = 'T1' AND key = 'Cat 3'"
+            " AND column_name = 'annual'"
+        )
+    conn.close()
+    with pytest.raises(UnreadableData) as info:
+        load_tariff(db, "imio-2024")
+    assert isinstance(info.value, StorageError)  # a French message, status 2
+    assert str(info.value) == (
+        "tarif imio-2024, tableau T1, ligne « Cat 3 », colonne annual : « abc » n'est pas un nombre"
+    )

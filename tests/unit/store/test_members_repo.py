@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from desktop.core.members import (
 )
 from desktop.store.catalogue_repo import load_tariff
 from desktop.store.database import now_iso, open_database
+from desktop.store.faults import UnreadableData
 from desktop.store.members_repo import MemberRepository
 
 
@@ -374,3 +376,16 @@ def test_search_stays_under_10_ms_with_10000_more_members(db) -> None:
     for q in queries:
         assert isinstance(repo.search(q), list)
     assert names(repo.search("1400"))[:2] == ["Nivelles", "CPAS de Nivelles"]
+
+
+def test_unreadable_other_names_in_the_database_are_named_not_a_crash(db) -> None:
+    conn = sqlite3.connect(db.path)
+    with conn:
+        conn.execute("UPDATE member SET other_names = '[oops' WHERE id = 'commune:25005'")
+    conn.close()
+    with pytest.raises(UnreadableData) as info:
+        MemberRepository(db).all()
+    assert str(info.value) == (
+        "membre commune:25005 (Beauvechain) : autres noms « [oops » : une liste JSON de textes "
+        "est attendue"
+    )
