@@ -24,8 +24,11 @@ Catalogue bundle (head office -> laptops)
     every table except the offers, their history, the device's own settings and bookkeeping).
     A laptop imports it all or nothing in one transaction: the tables are replaced, then the
     foreign keys are checked and every tariff and the directory are loaded back through the
-    normal loaders before committing. The laptop's offers and settings are not touched, and
-    the members it created itself that head office does not know yet are kept.
+    normal loaders, and every tariff is held to the rules the seed files obey
+    (``desktop.core.catalogue.check_tariff``: amounts finite, not negative, bounded, to the
+    cent...) before committing. A value that cannot be read or breaks a rule refuses the whole
+    bundle, naming the row and the value. The laptop's offers and settings are not touched,
+    and the members it created itself that head office does not know yet are kept.
 """
 
 from __future__ import annotations
@@ -754,7 +757,8 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
             (validate or _validate_catalogue)(db)
         except ComptoirError as e:
             raise BundleError(
-                f"« {name} » : le catalogue importé n'est pas valide : {e}. Rien n'a été importé."
+                f"« {name} » : le catalogue importé n'est pas valide : {str(e).rstrip('.')}. "
+                "Rien n'a été modifié."
             ) from None
         missing_tariffs = _drafts_on_missing_tariffs(conn)
     return CatalogueReport(Path(path), counts, kept, missing_tariffs)
@@ -805,6 +809,9 @@ def _local_members(
 
 
 def _validate_catalogue(db: Any) -> None:
+    """Read every tariff and the directory back as the application will, and hold each
+    tariff to the rules of the seed files."""
+    from desktop.core.catalogue import check_tariff
     from desktop.store.catalogue_repo import load_tariff
     from desktop.store.members_repo import MemberRepository
 
@@ -812,7 +819,7 @@ def _validate_catalogue(db: Any) -> None:
     if not codes:
         raise StorageError("aucun tarif dans le lot")
     for code in codes:
-        load_tariff(db, code)
+        check_tariff(load_tariff(db, code))
     MemberRepository(db).all()
 
 

@@ -405,10 +405,10 @@ class Exchange:
         )
 
     def _catalogue_refused(self, error: BaseException) -> None:
-        text = str(error)
-        if "Rien n'a été importé" not in text:
-            text += " Rien n'a été importé."
-        self.w.bar.error(f"Catalogue non importé : {text} Le catalogue et l'annuaire n'ont pas changé.")
+        # all or nothing: whatever the reason, what the screens show is still what is stored
+        self.w.bar.error(
+            f"Catalogue non importé : {error} Le catalogue et l'annuaire n'ont pas changé."
+        )
 
     def _catalogue_imported(self, path: Path, report: Any, data: Any) -> None:
         w = self.w

@@ -1,0 +1,135 @@
+"""A catalogue bundle is held to the rules of the seed files: a value that cannot be read, or
+that would break every later quote (NaN, infinite, huge, negative, finer than a cent), refuses
+the whole bundle in French, naming the row and the value, and changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.store.bundles import catalogue_tables, export_catalogue, import_catalogue
+from desktop.store.catalogue_repo import load_tariff
+from desktop.store.database import Database, open_database
+from desktop.store.faults import BundleError
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def bundle(db: Database, tmp_path: Path) -> Path:
+    """Head office's catalogue as exported from the seeded database."""
+    out = tmp_path / "catalogue.zip"
+    export_catalogue(db, out, device="SIEGE")
+    return out
+
+
+def tamper(
+    src: Path, dst: Path, table: str, where: dict[str, Any], column: str, value: Any
+) -> None:
+    """Rewrite one cell of ``table`` (the row matching ``where``) and re-sign the manifest,
+    as someone editing a bundle by hand would."""
+    with zipfile.ZipFile(src) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    name = f"tables/{table}.json"
+    doc = json.loads(files[name])
+    cols = doc["columns"]
+    rows = [r for r in doc["rows"] if all(r[cols.index(k)] == v for k, v in where.items())]
+    assert len(rows) == 1, (table, where)
+    rows[0][cols.index(column)] = value
+    files[name] = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    manifest = json.loads(files["manifest.json"])
+    for item in manifest["files"]:
+        data = files[item["path"]]
+        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode("utf-8")
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+
+
+def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        t: db.conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()
+        for t in catalogue_tables(db.conn)
+    }
+
+
+T1_CAT3_ANNUAL = {"price_table": "T1", "key": "Cat 3", "column_name": "annual"}
+DAY_RATE = {"code": "prestations_produits"}
+DELIB_FIRST = {"product": "delib", "position": 0}
+AES_SCHOOLS = {"product": "aes", "key": "schools"}
+BEAUVECHAIN = {"id": "commune:25005"}
+
+# (table, row, column, tampered value, what the message must name)
+CASES = [
+    ("price_cell", T1_CAT3_ANNUAL, "amount", "NaN", ("tableau T1", "« Cat 3 »", "annual", "NaN")),
+    ("price_cell", T1_CAT3_ANNUAL, "amount", "Infinity", ("tableau T1", "Infinity")),
+    ("price_cell", T1_CAT3_ANNUAL, "amount", "1e30", ("tableau T1", "1E+30", "maximum")),
+    ("price_cell", T1_CAT3_ANNUAL, "amount", "10000001", ("tableau T1", "maximum")),
+    ("price_cell", T1_CAT3_ANNUAL, "amount", "-5", ("tableau T1", "négatif -5")),
+    ("price_cell", T1_CAT3_ANNUAL, "amount", "5344.001", ("tableau T1", "2 décimales")),
+    ("price_cell", T1_CAT3_ANNUAL, "amount", "abc", ("tableau T1", "« abc » n'est pas un nombre")),
+    ("rate", DAY_RATE, "amount", "abc", ("taux prestations_produits", "« abc »")),
+    ("rate", DAY_RATE, "amount", "NaN", ("taux prestations_produits", "NaN")),
+    ("rate", DAY_RATE, "amount", "-906", ("taux prestations_produits", "négatif")),
+    (
+        "band",
+        {"band_table": "aes_schools", "position": 0},
+        "band_values",
+        '{"setup_days": "Infinity", "support_days": "1"}',
+        ("tranches aes_schools", "setup_days"),
+    ),
+    ("discount", {"code": "cpas-libre"}, "pct", "500", ("remise cpas-libre", "500")),
+    ("component", DELIB_FIRST, "params", "{not json", ("produit delib", "composant", "JSON")),
+    ("component", DELIB_FIRST, "params", '["T1"]', ("produit delib", "objet JSON")),
+    ("parameter", AES_SCHOOLS, "minimum", "abc", ("produit aes", "paramètre schools", "« abc »")),
+    ("parameter", AES_SCHOOLS, "minimum", "NaN", ("paramètre schools", "NaN")),
+    ("member", BEAUVECHAIN, "other_names", "Bevekom", ("commune:25005", "autres noms", "Bevekom")),
+    ("member", BEAUVECHAIN, "other_names", '"Bevekom"', ("commune:25005", "liste JSON")),
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value", "named"),
+    CASES,
+    ids=[f"{c[0]}.{c[2]}={c[3]}" for c in CASES],
+)
+def test_a_bad_value_refuses_the_bundle_by_name_and_changes_nothing(
+    db: Database,
+    bundle: Path,
+    tmp_path: Path,
+    table: str,
+    row: dict[str, Any],
+    column: str,
+    value: str,
+    named: tuple[str, ...],
+) -> None:
+    bad = tmp_path / "trafique.zip"
+    tamper(bundle, bad, table, row, column, value)
+    before = snapshot(db)
+    with pytest.raises(BundleError) as info:
+        import_catalogue(db, bad)
+    message = str(info.value)
+    assert message.startswith("« trafique.zip » : ")
+    for fragment in named:
+        assert fragment in message, message
+    assert message.endswith("Rien n'a été modifié.")
+    assert snapshot(db) == before
+    assert load_tariff(db).rates["prestations_produits"].amount == 906
+
+
+def test_the_untouched_bundle_imports(db: Database, bundle: Path) -> None:
+    report = import_catalogue(db, bundle)
+    assert report.tables["price_cell"] > 0
+    assert load_tariff(db).tables["T1"].rows["Cat 3"].cells["annual"].amount == 5344
