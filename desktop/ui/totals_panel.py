@@ -176,8 +176,13 @@ class TotalsPanel(QWidget):
 
 def _partial_text(quote: Quote) -> str:
     """Which lines the partial totals leave out, wholly or for their « sur devis » part."""
-    left_out = [x.name for x in quote.lines if x.partial and x.one_time is None and x.annual is None]
-    in_part = [x.name for x in quote.lines if x.partial and not (x.one_time is None and x.annual is None)]
+    # each product named once, even when it is on several lines
+    left_out = list(dict.fromkeys(
+        x.name for x in quote.lines if x.partial and x.one_time is None and x.annual is None
+    ))
+    in_part = list(dict.fromkeys(
+        x.name for x in quote.lines if x.partial and not (x.one_time is None and x.annual is None)
+    ))
     bits = []
     if left_out:
         verb = " n'est pas compris" if len(left_out) == 1 else " ne sont pas compris"

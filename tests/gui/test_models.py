@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -116,8 +117,6 @@ def test_offers_model(qtmodeltester, backend, money, quote):
 
 
 def test_parameters_read_in_the_catalogue_order_whatever_order_they_were_stored_in(backend, money):
-    from dataclasses import replace
-
     member = backend.index.search("nivelles")[0]
     request = LineRequest("aes", {"schools": Decimal(9), "plans": Decimal(1)})
     [line] = backend.quote(Draft(member_id=member.id, lines=(request,))).lines
@@ -152,6 +151,9 @@ def test_totals_panel_shows_sur_devis_for_a_total_with_nothing_priced(qtbot, mon
     assert [years.data(years.index(r, 1)) for r in range(3)] == [
         money.money(Decimal(x)) + " (partiel)" for x in ("11450", "11679", "11912.58")
     ]
+    twice = replace(gpec_quote, lines=gpec_quote.lines * 2)  # the same product on two lines
+    panel.show_quote(twice, 3, Decimal("0.02"))
+    assert panel.partial.text().count("iA.GPEC") == 1
 
 
 def test_years_of_an_annual_cost_with_nothing_priced_read_sur_devis(qtmodeltester, money, gpec_quote):
