@@ -289,7 +289,10 @@ class Services:
         if self._db is None:
             from desktop.store.database import open_database
 
+            created = not self.db_path.exists()
             self._db = open_database(self.db_path)
+            if created:  # a mistyped --db must not pass for an empty database
+                sys.stderr.write(f"Nouvelle base de données créée : {self.db_path}\n")
         return self._db
 
     def tariff(self, code: str | None = None) -> Any:

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import StorageError
+from desktop.core.errors import InvalidInput, StorageError
 from desktop.store.faults import storage_errors
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,11 @@ Progress = Callable[[float, str], None]
 
 def resolve_db_path(arg: str | os.PathLike[str] | None = None) -> Path:
     """The database file: ``--db`` argument, else ``$COMPTOIR_DB``, else the user data folder."""
+    if arg is not None and not str(arg).strip():  # « --db "" »: not a silent fall-back
+        raise InvalidInput(
+            "--db attend le chemin d'un fichier de base de données (reçu un texte vide).",
+            field="db",
+        )
     if arg:
         return Path(arg).expanduser()
     env = os.environ.get(ENV_VAR, "").strip()

@@ -47,6 +47,21 @@ def test_missing_option_value_exits_2_in_french(run_comptoir) -> None:
     assert "argument --db : une valeur est attendue" in result.stderr
 
 
+@pytest.mark.parametrize("args", [("--db", "", "offers", "list"), ("offers", "list", "--db="), ("--db", " ")])
+def test_an_empty_db_path_is_refused_not_replaced_by_the_default(run_comptoir, db_path, args) -> None:
+    result = run_comptoir(*args)
+    _assert_french_error(result)
+    assert "--db attend le chemin d'un fichier" in result.stderr
+
+
+def test_a_database_created_by_a_command_is_said_so(run_comptoir, tmp_path) -> None:
+    typo = tmp_path / "comptoir-typo.sqlite3"
+    first = run_comptoir("--db", typo, "offers", "list")
+    assert first.returncode == 0 and first.stdout.strip() == "Aucune offre."
+    assert first.stderr == f"Nouvelle base de données créée : {typo}\n"  # not silently empty
+    assert run_comptoir("--db", typo, "offers", "list").stderr == ""
+
+
 def test_help_is_in_french_and_lists_the_commands(run_comptoir) -> None:
     result = run_comptoir("--help")
     assert result.returncode == 0, result.stderr
