@@ -209,6 +209,12 @@ def _inline(
                 f"dans « {_excerpt(text)} ». Pour écrire une accolade, doublez-la : {{{{ ou }}}}.",
                 field="template",
             )
+        elif text.startswith("[[", i) and "]]" in text[i:]:
+            raise InvalidInput(
+                f"Modèle refusé, ligne {lineno} : un bloc [[…]] s'écrit seul sur sa ligne, "
+                f"sans autre texte (« {_excerpt(text)} »).",
+                field="template",
+            )
         elif text.startswith("**", i):
             flush()
             bold = not bold
@@ -296,6 +302,23 @@ def parse(source: str, code: str = "contrat") -> Template:
     if not blocks:
         raise InvalidInput("Modèle refusé : il ne contient que des commentaires.", field="template")
     return Template(code, tuple(blocks), source)
+
+
+def parse_document(source: str, code: str = "contrat") -> Template:
+    """``parse``, and the whole document's checks: each of its blocks once (a contract without
+    its products or its signatures is no contract). What the store accepts."""
+    template = parse(source, code)
+    blocks_allowed = _spec(code)[2]
+    used = [b.name for b in template.blocks if b.kind == "insert"]
+    for name, what in blocks_allowed.items():
+        if used.count(name) != 1:
+            how = "manque" if name not in used else f"figure {used.count(name)} fois"
+            raise InvalidInput(
+                f"Modèle refusé : le bloc [[{name}]] ({what}) {how} ; il doit figurer une fois, "
+                "seul sur sa ligne.",
+                field="template",
+            )
+    return template
 
 
 def fill(

@@ -3,8 +3,8 @@
 ``get(code)`` returns the template in force (newest version). The first read copies the
 default file shipped in ``resources/templates`` into the table as version 1, so the wording
 then lives with the data (backed up, exported, edited). ``save(code, body)`` checks the text
-with ``desktop.core.doctemplate.parse`` first: an unknown ``{field}``, an unbalanced brace or
-an unknown ``[[block]]`` is refused with a French message naming it and listing what is
+with ``desktop.core.doctemplate.parse_document`` first: an unknown ``{field}``, an unbalanced brace,
+an unknown, missing or repeated ``[[block]]`` is refused with a French message naming it and listing what is
 allowed; nothing is written then.
 """
 
@@ -93,7 +93,7 @@ class TemplateRepository:
             if version is not None:
                 raise NotFound(f"Le modèle « {code} » n'a pas de version {version}.")
             body = default_body(code)
-            doctemplate.parse(body, code)  # a broken default is a packaging error: say so now
+            doctemplate.parse_document(body, code)  # a broken default is a packaging error: say so now
             with self.db.transaction() as conn:
                 conn.execute(
                     "INSERT OR IGNORE INTO document_templates "
@@ -106,7 +106,7 @@ class TemplateRepository:
 
     def save(self, code: str, body: str, *, who: str = "") -> StoredTemplate:
         """Check ``body`` and store it as the new version in force. ``InvalidInput`` if wrong."""
-        doctemplate.parse(body, code)
+        doctemplate.parse_document(body, code)
         self.get(code)  # the default becomes version 1 before the first change
         with storage_errors("enregistrer le modèle de document", getattr(self.db, "path", None)):
             with self.db.transaction() as conn:

@@ -64,12 +64,30 @@ def test_unknown_field_is_refused_naming_it_and_listing_the_allowed_ones() -> No
         ("Un **gras\n\nsuite\n", "« ** » (gras) ouvert et jamais fermé"),
         ("   \n\n", "vide"),
         ("% seulement un commentaire\n", "que des commentaires"),
+        ("Si inconnu : [[si_inconnu]]x[[/si_inconnu]]\n", "ligne 1 : un bloc [[…]] s'écrit seul sur sa ligne"),
+        ("[[signatures]] fin\n", "s'écrit seul sur sa ligne"),
     ],
 )
 def test_refusals_are_explained(source: str, expected: str) -> None:
     with pytest.raises(InvalidInput) as err:
         dt.parse(source)
     assert expected in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("# Bon\n\n[[signatures]]\n", "le bloc [[produits]] (tableau des produits commandés"),
+        ("# Bon\n\n[[produits]]\n", "le bloc [[signatures]]"),
+        ("[[produits]]\n[[signatures]]\n[[produits]]\n", "coût annuel)) figure 2 fois"),
+    ],
+)
+def test_a_document_needs_each_of_its_blocks_once(source: str, expected: str) -> None:
+    dt.parse(source)  # a well-formed fragment…
+    with pytest.raises(InvalidInput) as err:
+        dt.parse_document(source)  # …but no contract
+    assert expected in str(err.value)
+    assert dt.parse_document("[[produits]]\n\n[[signatures]]\n").blocks[1].name == "signatures"
 
 
 def test_unknown_template_code() -> None:

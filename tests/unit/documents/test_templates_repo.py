@@ -47,6 +47,8 @@ def test_save_refuses_an_unknown_field_and_writes_nothing(repo: TemplateReposito
     assert "{remise_speciale}" in msg and "Champs autorisés" in msg
     with pytest.raises(InvalidInput, match="accolade"):
         repo.save("contrat", before.body + "\nTotal : {total_annuel\n")
+    with pytest.raises(InvalidInput, match=r"le bloc \[\[produits\]\].* manque"):
+        repo.save("contrat", before.body.replace("[[produits]]", ""))  # an order without its products
     assert repo.get().version == before.version
     assert len(repo.history()) == 1
 
