@@ -56,6 +56,7 @@ from desktop.core.catalogue import (
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import CatalogueError, InvalidInput, NotFound
 from desktop.core.format import euros, group_int
+from desktop.core.inputs import shown as _shown
 from desktop.core.members import Member, MemberKind, MembershipStatus
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
@@ -109,6 +110,12 @@ class PricingContext:
 
 _NUMBER_START = frozenset("0123456789+-.,")
 
+# Upper bound of a parameter the catalogue gives no maximum for (schools, readers, GB...):
+# far above any real quantity, far below what would make amounts meaningless or overflow the
+# rounding to the cent. A tariff owner sets a tighter (or a larger) one in parameters.csv.
+PARAMETER_CAP = Decimal(100_000)
+_HUGE = Decimal(10) ** 15
+
 
 def _to_decimal(text: str) -> Decimal | None:
     if not text or text.lstrip()[:1] not in _NUMBER_START:
@@ -128,6 +135,8 @@ def _to_decimal(text: str) -> Decimal | None:
 
 def _num(d: Decimal) -> str:
     """A parameter value or amount for a French message: 3, 2,5, 12 500."""
+    if not d.is_finite() or d.copy_abs() >= _HUGE or (d and d.adjusted() < -12):
+        return format(d, "E")  # 1E+30, 1E-30: never expanded into a million digits
     if d == d.to_integral_value():
         return group_int(int(d))
     sign = "-" if d < 0 else ""
@@ -153,6 +162,7 @@ def _describe_params(product: Product) -> str:
 
 def _check_value(product: Product, p: Parameter, value: Decimal, shown: str) -> Decimal:
     what = f"« {p.key} » ({p.label})" if p.label else f"« {p.key} »"
+    shown = _shown(shown)
     if value < 0:
         raise InvalidInput(
             f"{product.name} : {what} ne peut pas être négatif (valeur reçue : {shown}).",
@@ -169,9 +179,10 @@ def _check_value(product: Product, p: Parameter, value: Decimal, shown: str) -> 
             f"(valeur reçue : {shown}).",
             field=p.key,
         )
-    if p.maximum is not None and value > p.maximum:
+    maximum = p.maximum if p.maximum is not None else PARAMETER_CAP
+    if value > maximum:
         raise InvalidInput(
-            f"{product.name} : {what} doit valoir au plus {_num(p.maximum)} "
+            f"{product.name} : {what} doit valoir au plus {_num(maximum)} "
             f"(valeur reçue : {shown}).",
             field=p.key,
         )

@@ -294,3 +294,21 @@ def test_unknown_member(db_path, directory, run_comptoir) -> None:
 def test_ambiguous_member_lists_candidates(db_path, directory, run_comptoir) -> None:
     err = refused(run_comptoir("category", "--member", "saint"))
     assert err.count("\n") >= 2  # the message and at least one candidate
+
+
+@pytest.mark.parametrize(
+    ("typed", "bound"),
+    [("1e30", "500"), ("99999999999999999999", "500"), ("501", "500")],
+)
+def test_a_huge_parameter_is_refused_not_priced(
+    db_path, directory, run_comptoir, typed: str, bound: str
+) -> None:
+    """1e30 schools crashed the rounding (exit 1); twenty nines printed an absurd amount."""
+    for command in ("quote", "offer"):
+        extra = ("--pdf", str(db_path.parent / "offre.pdf")) if command == "offer" else ()
+        result = run_comptoir(
+            command, "--member", "Nivelles", "--product", "aes", "--param", f"aes:schools={typed}", *extra
+        )
+        refused(result, "schools", f"au plus {bound}")
+    assert not (db_path.parent / "offre.pdf").exists()
+

@@ -509,3 +509,24 @@ def test_every_row_of_every_file_carries_its_source() -> None:
         ]
         for row in csv.DictReader(lines):
             assert row["source"].strip(), (path.name, row)
+
+
+def test_every_parameter_has_a_maximum_that_prices_in_every_category(tariff: Tariff) -> None:
+    """Each quantity a user types is bounded by the data (schools, plans, users, readers, GB,
+    days), and its largest value still prices without error for every category."""
+    from desktop.core.categories import CategoryDecision
+    from desktop.core.pricing import build_quote, parse_params
+    from desktop.core.quote import LineRequest, QuoteRequest
+
+    for product in tariff.products.values():
+        for p in product.parameters:
+            assert p.maximum is not None, f"{product.code}:{p.key} sans maximum"
+            assert p.maximum <= 100_000, f"{product.code}:{p.key}"
+        if not product.parameters:
+            continue
+        top = parse_params(product, {p.key: str(p.maximum) for p in product.parameters})
+        for cat in CATS:
+            decision = CategoryDecision(cat, cat, ())
+            req = QuoteRequest(tariff.code, (LineRequest(product.code, top),))
+            quote = build_quote(tariff, req, None, decision, kind=MemberKind.COMMUNE)
+            assert quote.lines[0].product == product.code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -73,3 +74,29 @@ def test_validate_params_on_decimals() -> None:
         validate_params(AES, {"schools": D("-1")})
     with pytest.raises(InvalidInput):
         validate_params(AES, {"schools": D("NaN")})
+
+
+@pytest.mark.parametrize("typed", ["1e30", "99999999999999999999", "100001", "1" + "0" * 5000])
+def test_a_parameter_without_a_maximum_is_capped_at_100_000(typed: str) -> None:
+    """A slip of the finger (an exponent, twenty digits) is refused, never priced: 1e30 schools
+    made the rounding to the cent fail, twenty nines printed an absurd amount."""
+    assert AES.parameter("schools").maximum is None  # the cap is the engine's own
+    with pytest.raises(InvalidInput) as info:
+        parse_params(AES, {"schools": typed})
+    assert info.value.field == "schools"
+    assert "au plus 100\u202f000" in str(info.value)
+    assert len(str(info.value)) < 200  # the value is quoted back cut, not in full
+    assert parse_params(AES, {"schools": "100000"})["schools"] == D(100_000)
+
+
+def test_a_huge_decimal_parameter_is_refused_without_expanding_it() -> None:
+    with pytest.raises(InvalidInput) as info:
+        validate_params(AES, {"schools": D("1E+999999999")})
+    assert "au plus 100\u202f000" in str(info.value) and "1E+999999999" in str(info.value)
+
+
+def test_a_declared_maximum_wins_over_the_cap() -> None:
+    big = replace(AES, parameters=(replace(AES.parameters[0], maximum=D(250_000)), *AES.parameters[1:]))
+    assert parse_params(big, {"schools": "200000"})["schools"] == D(200_000)
+    with pytest.raises(InvalidInput, match="au plus 250"):
+        parse_params(big, {"schools": "250001"})
