@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_MS = 500  # well under the one second a crash may cost
 
+NOT_PRICED = (
+    "Cette modification n'a pas pu être chiffrée : elle n'est pas appliquée et l'offre reste "
+    "telle qu'elle était. Le détail est dans le journal."
+)
+
 
 class DraftCommand(QUndoCommand):
     def __init__(self, session: OfferSession, before: Draft, after: Draft, text: str) -> None:
@@ -64,6 +69,7 @@ class OfferSession(QObject):
         self._finalising_id: str | None = None  # the stored draft being frozen right now
         self.error: str = ""
         self._dirty = False
+        self._priced: tuple[Draft, Quote | None] | None = None  # the edit being applied
         self._on_draft_id = on_draft_id or (lambda _id: None)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -101,8 +107,25 @@ class OfferSession(QObject):
 
     # -- edits (each one undoable) -------------------------------------------------------
     def apply(self, after: Draft, text: str) -> None:
+        """Make ``after`` the draft, undoably, once it prices. An edit the engine cannot price
+        is refused with a message and the draft stays as it was: kept, it would fail again at
+        every later edit (and at every undo). While the draft already has a problem, an edit
+        the engine refuses too is let through, so that the user can still undo or fix it."""
         if self.read_only or after == self.draft:
             return
+        try:
+            quote = self.backend.quote(after)
+        except ComptoirError as exc:
+            if not self.error:
+                self.problem.emit(f"Modification non appliquée : {exc}")
+                return
+            self._priced = None
+        except Exception:  # an engine failure must not enter the draft, nor its history
+            log.exception("Modification « %s » impossible à chiffrer : refusée", text)
+            self.problem.emit(NOT_PRICED)
+            return
+        else:
+            self._priced = (after, quote)
         self.undo_stack.push(DraftCommand(self, self.draft, after, text))
 
     def set_member(self, member_id: str) -> None:
@@ -183,9 +206,12 @@ class OfferSession(QObject):
 
     def _set(self, draft: Draft, touch: bool = True) -> None:
         self.draft = draft
+        priced, self._priced = self._priced, None
         try:
             if self.read_only and self.offer.quote is not None:
                 self.quote = self.offer.quote  # frozen: the prices it was sent with
+            elif priced is not None and priced[0] is draft:
+                self.quote = priced[1]  # priced by ``apply`` a moment ago
             else:
                 self.quote = self.backend.quote(draft)
             self.error = ""

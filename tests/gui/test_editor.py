@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
+import pytest
 from PySide6.QtCore import Qt
 
+from desktop.core.errors import InvalidInput
 from desktop.ui.offer_session import AUTOSAVE_MS
 
 
@@ -167,3 +169,50 @@ def test_opening_another_member_offers_a_choice_in_the_bar(qtbot, window):
     assert products(window) == ["delib"]
     window.session.undo_stack.undo()
     assert window.session.draft.member_id != other.id
+
+
+def test_a_huge_parameter_is_refused_next_to_the_field_and_the_offer_is_unchanged(qtbot, window, dialogs):
+    """1e30 schools opened the crash dialog, stayed in the draft and crashed every later edit."""
+    open_member(window, "nivelles")
+    window.editor.add_product("aes")
+    dialog = window.editor.params_dialog
+    for typed in ("1e30", "99999999999999999999", "501"):
+        dialog.fields["schools"].setText(typed)
+        dialog.ok_button.click()
+        assert dialog.isVisible()
+        assert "au plus 500" in dialog.errors.message("schools")
+    assert products(window) == [] and dialogs.crashes == []
+    dialog.fields["schools"].setText("500")
+    dialog.ok_button.click()
+    assert products(window) == ["aes"] and window.session.quote is not None
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        (InvalidOperation([InvalidOperation]), "n'a pas pu être chiffrée"),
+        (InvalidInput("Paramètre refusé par le moteur."), "Paramètre refusé par le moteur."),
+    ],
+)
+def test_an_edit_the_engine_cannot_price_is_refused_and_the_draft_stays(
+    qtbot, window, monkeypatch, failure, said
+):
+    open_member(window, "nivelles")
+    window.session.add_line("delib", {})
+    before, quote = window.session.draft, window.session.quote
+    real = window.backend.quote
+
+    def pricing(draft):
+        if any(line.product == "gpec" for line in draft.lines):
+            raise failure
+        return real(draft)
+
+    monkeypatch.setattr(window.backend, "quote", pricing)
+    told: list[str] = []
+    window.session.problem.connect(told.append)
+    window.session.add_line("gpec", {})
+    assert window.session.draft is before and window.session.quote is quote
+    assert window.session.undo_stack.undoText() == "Ajouter iA.Délib"
+    assert told and said in told[-1]
+    window.session.add_line("smartweb", {})  # the next edit works
+    assert products(window) == ["delib", "smartweb"] and window.session.error == ""
