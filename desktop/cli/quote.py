@@ -22,7 +22,7 @@ from desktop.core.catalogue import Product, Tariff
 from desktop.core.categories import CategoryDecision, category_for_size, derive_category
 from desktop.core.errors import InvalidInput
 from desktop.core.format import group_int
-from desktop.core.members import Member, MemberKind
+from desktop.core.members import Member, MemberKind, check_headcount
 from desktop.core.pricing import build_quote, check_years, commune_products, parse_params
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
@@ -181,6 +181,8 @@ def resolve_target(
         value = getattr(args, name)
         if value is not None and value < 0:
             raise InvalidInput(f"--{name} ne peut pas être négatif (valeur reçue : {value}).")
+        if value is not None:
+            check_headcount(value, f"--{name}", f"--{name}")
     if kind.counts_agents and args.inhabitants is not None:
         raise InvalidInput(
             f"Un membre de type {kind.value} se classe par nombre d'agents : utilisez --agents."

@@ -6,6 +6,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+# Bounds of what a user types about a member. A count above ten million (Belgium has fewer
+# than twelve million inhabitants; no commune, zone or province comes near) is a slip, and
+# SQLite cannot even store twenty digits. Names and addresses print on one block of the offer
+# and the order form: 120 and 200 characters hold any official name and postal address.
+MAX_HEADCOUNT = 10_000_000
+MAX_NAME_LENGTH = 120
+MAX_ADDRESS_LENGTH = 200
+MAX_SOURCE_LENGTH = 200
+MAX_REASON_LENGTH = 300
+
 
 class MemberKind(StrEnum):
     COMMUNE = "commune"
@@ -110,6 +120,68 @@ def of_place(name: str) -> str:
     return "de " + name
 
 
+def check_headcount(value: int, field: str = "size", what: str = "Nombre d'habitants ou d'agents") -> int:
+    """``value`` when it is a plausible number of inhabitants or agents (0 to 10 million)."""
+    from desktop.core.errors import InvalidInput
+    from desktop.core.format import group_int
+
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{what} : un nombre entier est attendu.", field=field)
+    if value < 0:
+        raise InvalidInput(f"{what} : un nombre négatif n'a pas de sens ({value}).", field=field)
+    if value > MAX_HEADCOUNT:
+        from desktop.core.inputs import shown
+
+        raise InvalidInput(
+            f"{what} : au plus {group_int(MAX_HEADCOUNT)} ; reçu {shown(value)}. "
+            "Vérifiez le nombre de chiffres.",
+            field=field,
+        )
+    return value
+
+
+def parse_headcount(text: str, field: str = "size", what: str = "Nombre d'habitants ou d'agents") -> int:
+    """A number of inhabitants or agents as typed: « 1500 », « 1 500 » or « 1.500 »; never
+    « 1.5 » or « 1,5 », never more than 10 million."""
+    from desktop.core.inputs import parse_whole
+
+    return parse_whole(text, field=field, what=what, maximum=MAX_HEADCOUNT)
+
+
+def clean_name(text: str) -> str:
+    """A member's name as stored: spaces collapsed, not empty, at most 120 characters."""
+    from desktop.core.errors import InvalidInput
+    from desktop.core.inputs import check_length
+
+    name = " ".join(text.split())
+    if not name:
+        raise InvalidInput("Indiquez le nom du membre.", field="name")
+    return check_length(name, limit=MAX_NAME_LENGTH, field="name", what="Nom du membre")
+
+
+def clean_address(text: str) -> str:
+    """A member's postal address as stored: trimmed, at most 200 characters."""
+    from desktop.core.inputs import check_length
+
+    return check_length(text.strip(), limit=MAX_ADDRESS_LENGTH, field="address", what="Adresse")
+
+
+def clean_source(text: str) -> str:
+    """Where a figure comes from (« Statbel 1/1/2025 »): trimmed, at most 200 characters."""
+    from desktop.core.inputs import check_length
+
+    return check_length(
+        text.strip(), limit=MAX_SOURCE_LENGTH, field="source", what="Source du chiffre"
+    )
+
+
+def clean_reason(text: str) -> str:
+    """The reason for a category chosen by hand: trimmed, at most 300 characters."""
+    from desktop.core.inputs import check_length
+
+    return check_length(text.strip(), limit=MAX_REASON_LENGTH, field="reason", what="Motif")
+
+
 @dataclass(frozen=True, slots=True)
 class Headcount:
     """A number of inhabitants or agents, with when and where it comes from."""
@@ -199,7 +271,8 @@ class Member:
 
         if not source.strip():
             raise InvalidInput("Indiquez la source du chiffre corrigé.", field="source")
-        return replace(self, size_correction=Headcount(value, as_of, source.strip()))
+        count = check_headcount(value)
+        return replace(self, size_correction=Headcount(count, as_of, clean_source(source)))
 
     def with_override(self, category: str | None, reason: str = "") -> Member:
         from desktop.core.errors import InvalidInput
@@ -211,7 +284,7 @@ class Member:
                 "Une catégorie choisie à la main doit être justifiée : indiquez-en le motif.",
                 field="reason",
             )
-        return replace(self, category_override=CategoryOverride(category, reason.strip()))
+        return replace(self, category_override=CategoryOverride(category, clean_reason(reason)))
 
     def with_membership(
         self, status: MembershipStatus, since: date | None, today: date

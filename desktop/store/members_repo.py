@@ -27,6 +27,11 @@ from desktop.core.members import (
     MemberKind,
     Membership,
     MembershipStatus,
+    check_headcount,
+    clean_address,
+    clean_name,
+    clean_reason,
+    clean_source,
 )
 from desktop.store.database import Database, now_iso
 from desktop.store.faults import UnreadableData, storage_errors
@@ -200,13 +205,12 @@ class MemberRepository:
                 "on ne peut pas en créer. Types possibles : intercommunale, rca, autre.",
                 field="kind",
             )
-        clean = " ".join(name.split())
-        if not clean:
-            raise InvalidInput("Indiquez le nom du membre.", field="name")
+        clean = clean_name(name)
+        address = clean_address(address)
         headcount = None
         if size is not None:
             headcount = Headcount(
-                _whole(size), as_of or date.today(), source.strip() or USER_SOURCE
+                check_headcount(_whole(size)), as_of or date.today(), clean_source(source) or USER_SOURCE
             )
         import uuid  # here, not at the top: it loads platform, which a start does not need
 
@@ -216,7 +220,7 @@ class MemberRepository:
             name=clean,
             postcodes=tuple(postcodes),
             province=province,
-            address=address.strip(),
+            address=address,
             reference_size=headcount,
             membership=membership or Membership(),
             user_created=True,
@@ -240,7 +244,7 @@ class MemberRepository:
                     stamp,
                 ),
             )
-            self._write_user_fields(conn, member)
+            self._write_user_fields(conn, member, None)
         return self._refresh(member.id)
 
     def save(self, member: Member) -> Member:
@@ -258,10 +262,10 @@ class MemberRepository:
                         f"Type impossible pour un membre créé à la main : {member.kind.label}.",
                         field="kind",
                     )
-                name = " ".join(member.name.split())
-                if not name:
-                    raise InvalidInput("Indiquez le nom du membre.", field="name")
+                name = clean_name(member.name) if member.name != stored.name else stored.name
                 ref = member.reference_size
+                if ref is not None and ref != stored.reference_size:
+                    check_headcount(ref.value)
                 conn.execute(
                     "UPDATE member SET kind = ?, name = ?, province = ?, ref_size = ?,"
                     " ref_size_date = ?, ref_size_source = ? WHERE id = ?",
@@ -290,7 +294,7 @@ class MemberRepository:
                         "date et sa source.",
                         field=changed[0],
                     )
-            self._write_user_fields(conn, member)
+            self._write_user_fields(conn, member, stored)
         return self._refresh(member.id)
 
     def correct_size(self, member_id: str, value: int, as_of: date, source: str) -> Member:
@@ -316,22 +320,34 @@ class MemberRepository:
             conn.execute("DELETE FROM member WHERE id = ?", (member_id,))
         self._index = self.index.without(member_id)
 
-    def _write_user_fields(self, conn: sqlite3.Connection, member: Member) -> None:
+    def _write_user_fields(
+        self, conn: sqlite3.Connection, member: Member, stored: Member | None
+    ) -> None:
+        """Write what users may change. Bounds are checked on what this save changes: a value
+        stored before they existed does not block saving something else."""
         corr = member.size_correction
         if corr is not None and not corr.source.strip():
             raise InvalidInput("Indiquez la source du chiffre corrigé.", field="source")
+        if corr is not None and (stored is None or corr != stored.size_correction):
+            check_headcount(corr.value)
+            clean_source(corr.source)
         override = member.category_override
         if override is not None and not override.reason.strip():
             raise InvalidInput(
                 "Une catégorie choisie à la main doit être justifiée : indiquez-en le motif.",
                 field="reason",
             )
+        if override is not None and (stored is None or override != stored.category_override):
+            clean_reason(override.reason)
+        address = member.address.strip()
+        if stored is None or address != stored.address.strip():
+            address = clean_address(address)
         conn.execute(
             "UPDATE member SET address = ?, corr_size = ?, corr_size_date = ?,"
             " corr_size_source = ?, membership_status = ?, membership_since = ?,"
             " override_category = ?, override_reason = ?, updated = ? WHERE id = ?",
             (
-                member.address.strip(),
+                address,
                 corr.value if corr else None,
                 _iso(corr.as_of) if corr else None,
                 corr.source.strip() if corr else "",

@@ -32,6 +32,10 @@ from desktop.core.members import (
     Member,
     MemberKind,
     MembershipStatus,
+    clean_address,
+    clean_name,
+    clean_source,
+    parse_headcount,
 )
 from desktop.ui.backend import Backend
 from desktop.ui.dates import format_date, parse_date
@@ -51,13 +55,6 @@ def _date_edit(value: date | None = None) -> QDateEdit:
 def _py_date(edit: QDateEdit) -> date:
     q = edit.date()
     return date(q.year(), q.month(), q.day())
-
-
-def _whole_number(text: str, field: str, what: str) -> int:
-    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(".", "")
-    if not cleaned.isdigit():
-        raise InvalidInput(f"{what} : indiquez un nombre entier positif (par exemple 12500).", field=field)
-    return int(cleaned)
 
 
 class _MemberDialog(FormDialog):
@@ -191,10 +188,13 @@ class MemberEditDialog(_MemberDialog):
             self._fill_installed()
 
     def submit(self) -> None:
-        m = replace(self.member, address=self.address.text().strip(), installed=tuple(self.installed))
+        address = self.address.text().strip()
+        if address != self.member.address.strip():
+            address = clean_address(address)
+        m = replace(self.member, address=address, installed=tuple(self.installed))
         if self.size_field.text().strip():
             what = "Nombre d'agents" if m.kind.counts_agents else "Population"
-            value = _whole_number(self.size_field.text(), "size", what)
+            value = parse_headcount(self.size_field.text(), "size", what)
             m = m.with_size_correction(value, _py_date(self.as_of), self.source.text())
         elif self.source.text().strip():
             raise InvalidInput("Indiquez le chiffre corrigé, ou videz la source.", field="size")
@@ -268,18 +268,18 @@ class MemberCreateDialog(FormDialog):
 
     def submit(self) -> None:
         kind = MemberKind(self.kind.currentData())
-        name = self.name.text().strip()
-        if not name:
-            raise InvalidInput("Indiquez le nom du membre.", field="name")
+        name = clean_name(self.name.text())
+        address = clean_address(self.address.text())
         agents: int | None = None
         if self.agents.text().strip():
-            agents = _whole_number(self.agents.text(), "agents", "Nombre d'agents")
+            agents = parse_headcount(self.agents.text(), "agents", "Nombre d'agents")
         elif kind.counts_agents:
             raise InvalidInput(
                 "Indiquez le nombre d'agents : il détermine la catégorie.", field="agents"
             )
         if agents is not None and not self.source.text().strip():
             raise InvalidInput("Indiquez la source du nombre d'agents.", field="source")
+        source = clean_source(self.source.text())
         category = self.category.currentData()
         reason = self.reason.text().strip()
         if kind is MemberKind.AUTRE and category is None:
@@ -292,10 +292,10 @@ class MemberCreateDialog(FormDialog):
         member = self.backend.create_member(
             kind=kind,
             name=name,
-            address=self.address.text().strip(),
+            address=address,
             size=agents,
             as_of=_py_date(self.as_of) if agents is not None else None,
-            source=self.source.text().strip(),
+            source=source,
             category=category,
             reason=reason,
         )

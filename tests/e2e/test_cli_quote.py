@@ -312,3 +312,13 @@ def test_a_huge_parameter_is_refused_not_priced(
         refused(result, "schools", f"au plus {bound}")
     assert not (db_path.parent / "offre.pdf").exists()
 
+
+def test_a_hypothetical_member_is_at_most_ten_million_strong(db_path, run_comptoir) -> None:
+    refused(
+        run_comptoir("category", "--kind", "commune", "--inhabitants", "99999999999999999999"),
+        "--inhabitants", "10\u202f000\u202f000",
+    )
+    refused(
+        run_comptoir("quote", "--kind", "rca", "--agents", "10000001", "--product", "delib"),
+        "--agents", "10\u202f000\u202f000",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QLabel
 
@@ -140,3 +141,65 @@ def test_enter_in_a_field_saves_and_never_presses_a_button_of_the_form(qtbot, wi
         defaults = [b for b in form.findChildren(QPushButton) if b.isDefault()]
         assert defaults == [form.ok_button], type(form).__name__
         form.reject()
+
+
+@pytest.mark.parametrize(
+    ("typed", "fragment"),
+    [
+        ("²", "nombre entier positif"),  # str.isdigit() let it through: ValueError
+        ("99999999999999999999", "au plus 10\u202f000\u202f000"),  # OverflowError from SQLite
+        ("10000001", "au plus 10\u202f000\u202f000"),
+        ("1.5", "décimales"),  # was read as 15
+        ("1,5", "décimales"),
+    ],
+)
+def test_agents_are_a_plausible_whole_number_said_next_to_the_field(qtbot, window, backend, dialogs, typed, fragment):
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.name.setText("IDEA Test")
+    dialog.source.setText("rapport annuel 2025")
+    dialog.agents.setText(typed)
+    dialog.ok_button.click()
+    assert dialog.isVisible() and dialogs.crashes == []
+    assert fragment in dialog.errors.message("agents")
+    assert backend.index.search("idea test") == []
+
+
+@pytest.mark.parametrize(("typed", "agents"), [("1.500", 1500), ("1 500", 1500), ("1500", 1500)])
+def test_agents_may_group_thousands(qtbot, window, backend, typed, agents):
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.name.setText("IDEA Test")
+    dialog.source.setText("rapport annuel 2025")
+    dialog.agents.setText(typed)
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert window.members.card.member.size.value == agents
+
+
+def test_an_overlong_name_or_address_is_refused_next_to_the_field(qtbot, window, backend, dialogs):
+    """A 5000-character name was stored, then that member's offer PDF failed."""
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.agents.setText("80")
+    dialog.source.setText("rapport annuel 2025")
+    dialog.name.setText("I" * 5000)
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "120 caractères au plus" in dialog.errors.message("name")
+    dialog.name.setText("IDEA Test")
+    dialog.address.setText("Rue " * 60)
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "200 caractères au plus" in dialog.errors.message("address")
+    assert backend.index.search("idea test") == [] and dialogs.crashes == []
+
+
+def test_a_population_correction_is_bounded(qtbot, window, backend):
+    member = show(window, "nivelles")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.source.setText("Statbel 1/1/2026")
+    for typed in ("²", "99999999999999999999", "28.5"):
+        dialog.size_field.setText(typed)
+        dialog.ok_button.click()
+        assert dialog.isVisible() and dialog.errors.message("size"), typed
+    assert backend.member(member.id).size_correction is None

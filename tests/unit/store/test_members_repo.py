@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from desktop.core.categories import derive_category
 from desktop.core.errors import Ambiguous, InvalidInput, NotFound
 from desktop.core.members import (
+    Headcount,
     InstalledProduct,
     InstallState,
     Member,
@@ -389,3 +390,45 @@ def test_unreadable_other_names_in_the_database_are_named_not_a_crash(db) -> Non
         "membre commune:25005 (Beauvechain) : autres noms « [oops » : une liste JSON de textes "
         "est attendue"
     )
+
+
+def test_names_addresses_and_counts_are_bounded(repo: MemberRepository) -> None:
+    """A 5000-character name was stored (its offer PDF then failed); twenty digits of agents
+    reached SQLite as an OverflowError."""
+    for args, kwargs, field in (
+        (("rca", "R" * 5000), {}, "name"),
+        (("rca", "R" * 121), {}, "name"),
+        (("rca", "Régie"), {"address": "A" * 201}, "address"),
+        (("rca", "Régie"), {"size": 99999999999999999999}, "size"),
+        (("rca", "Régie"), {"size": 10_000_001}, "size"),
+        (("rca", "Régie"), {"size": 30, "source": "S" * 201}, "source"),
+    ):
+        with pytest.raises(InvalidInput) as info:
+            repo.create(*args, **kwargs)
+        assert info.value.field == field, args
+    assert repo.search("régie") == []
+    made = repo.create("rca", "R" * 120, address="A" * 200, size=10_000_000, source="bilan")
+    assert len(made.name) == 120 and made.size.value == 10_000_000
+    with pytest.raises(InvalidInput) as info:
+        repo.save(replace(made, name="R" * 121))
+    assert info.value.field == "name"
+    with pytest.raises(InvalidInput) as info:
+        repo.save(replace(made, address="A" * 201))
+    assert info.value.field == "address"
+    nivelles = repo.get("commune:25072")
+    with pytest.raises(InvalidInput) as info:
+        repo.save(replace(nivelles, size_correction=Headcount(20_000_000, date(2024, 1, 1), "x")))
+    assert info.value.field == "size"
+    with pytest.raises(InvalidInput) as info:
+        nivelles.with_size_correction(20_000_000, date(2024, 1, 1), "Statbel")
+    with pytest.raises(InvalidInput) as info:
+        nivelles.with_override("Cat 4", "motif " * 100)
+    assert info.value.field == "reason"
+
+
+def test_a_long_address_stored_before_the_limit_does_not_block_other_changes(db, repo) -> None:
+    with db.transaction() as conn:
+        conn.execute("UPDATE member SET address = ? WHERE id = 'commune:25072'", ("A" * 500,))
+    nivelles = MemberRepository(db).get("commune:25072")
+    saved = repo.save(replace(nivelles, membership=Membership(MembershipStatus.NON_MEMBRE)))
+    assert saved.address == "A" * 500 and saved.membership.status is MembershipStatus.NON_MEMBRE
