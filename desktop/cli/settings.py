@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.core.errors import InvalidInput
+from desktop.core.inputs import ascii_int, shown
 from desktop.core.settings import LABELS, Settings, percent_text
 
 _INT_FIELDS = {f.name for f in fields(Settings) if f.type == "int"}
@@ -69,12 +70,12 @@ def parse_pairs(pairs: list[str]) -> dict[str, Any]:
         if key == "address_lines":
             changes[key] = tuple(part.strip() for part in value.split("|"))
         elif key in _INT_FIELDS:
-            try:
-                changes[key] = int(value)
-            except ValueError:
+            number = ascii_int(value)
+            if number is None:
                 raise InvalidInput(
-                    f"{LABELS[key]} : nombre entier attendu, reçu « {value} ».", field=key
-                ) from None
+                    f"{LABELS[key]} : nombre entier attendu, reçu « {shown(value)} ».", field=key
+                )
+            changes[key] = number
         else:
             changes[key] = value
     return changes

@@ -10,15 +10,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from desktop.core.errors import InvalidInput
+from desktop.core.inputs import ascii_int, check_length, plain_decimal, shown
 from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, MAX_YEARS
 
 DEFAULT_VALIDITY_DAYS = 90
 MAX_VALIDITY_DAYS = 365
 MAX_INDEXATION = Decimal("0.20")
+
+# Longest text each field may hold. They print in the letterhead, the offer's references and
+# the order form, blocks that cannot break across pages: a pasted paragraph made every PDF
+# fail. Each limit is well above the real value (« iMio », « SCRL », « +32 81 58 61 00 »).
+TEXT_LIMITS = {
+    "seller_name": 120,
+    "letterhead_name": 120,
+    "legal_form": 60,
+    "phone": 40,
+    "email": 120,
+    "web": 120,
+}
+MAX_ADDRESS_LINES = 5
+MAX_ADDRESS_LINE = 120
 
 _DEVICE = re.compile(r"^[A-Z0-9]{2,8}$")
 _INITIALS = re.compile(r"^[A-ZÀ-ÖØ-Þ]{1,5}$")
@@ -82,29 +97,32 @@ class Settings:
     def validated(self) -> Settings:
         """A normalised copy, or ``InvalidInput`` naming the first field to fix."""
         text = {f.name: _clean(getattr(self, f.name)) for f in fields(self) if f.type == "str"}
+        for name, limit in TEXT_LIMITS.items():
+            check_length(text[name], limit=limit, field=name, what=LABELS[name].capitalize())
         device = text["device_code"].upper().replace(" ", "")
         if device and not _DEVICE.match(device):
             raise InvalidInput(
                 "Le code de l'appareil compte 2 à 8 lettres majuscules ou chiffres, sans espace "
-                f"ni accent (ex. LAP1) ; reçu « {self.device_code} ».",
+                f"ni accent (ex. LAP1) ; reçu « {shown(self.device_code)} ».",
                 field="device_code",
             )
         initials = text["seller_initials"].upper().replace(".", "").replace(" ", "")
         if initials and not _INITIALS.match(initials):
             raise InvalidInput(
-                f"Les initiales comptent 1 à 5 lettres (ex. JD) ; reçu « {self.seller_initials} ».",
+                "Les initiales comptent 1 à 5 lettres (ex. JD) ; "
+                f"reçu « {shown(self.seller_initials)} ».",
                 field="seller_initials",
             )
         if not text["letterhead_name"]:
             raise InvalidInput("Indiquez le nom de l'émetteur (en-tête).", field="letterhead_name")
         email = text["email"]
         if email and not _EMAIL.match(email):
-            raise InvalidInput(f"Adresse e-mail invalide : « {email} ».", field="email")
+            raise InvalidInput(f"Adresse e-mail invalide : « {shown(email)} ».", field="email")
         text["device_code"] = device
         text["seller_initials"] = initials
         text["enterprise_number"] = normalize_enterprise_number(text["enterprise_number"])
         text["iban"] = normalize_iban(text["iban"])
-        lines = tuple(x for x in (_clean(line) for line in self.address_lines) if x)
+        lines = _address_lines(self.address_lines)
         return replace(
             self,
             **text,
@@ -129,31 +147,62 @@ def _clean(text: Any) -> str:
     return " ".join(str(text).split())
 
 
+def _address_lines(value: Any) -> tuple[str, ...]:
+    lines = tuple(x for x in (_clean(line) for line in value) if x)
+    if len(lines) > MAX_ADDRESS_LINES:
+        raise InvalidInput(
+            f"Adresse : {MAX_ADDRESS_LINES} lignes au plus ; la saisie en compte {len(lines)}.",
+            field="address_lines",
+        )
+    for line in lines:
+        check_length(line, limit=MAX_ADDRESS_LINE, field="address_lines", what="Ligne d'adresse")
+    return lines
+
+
 def _int_between(value: Any, low: int, high: int, field: str, unit: str) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
+    """A whole number, given as an int or as text in ASCII digits (« ² » and « ١٢ » are not)."""
+    if isinstance(value, bool):
         number = None
-    if number is None or isinstance(value, bool) or not (low <= number <= high):
+    elif isinstance(value, int):
+        number = value
+    else:
+        number = ascii_int(value)
+    if number is None or not (low <= number <= high):
         raise InvalidInput(
             f"{LABELS[field].capitalize()} : un nombre entier de {low} à {high} {unit} est "
-            f"attendu ; reçu « {value} ».",
+            f"attendu ; reçu « {shown(value)} ».",
             field=field,
         )
     return number
 
 
+def indexation_from_percent(text: str, field: str = "indexation") -> Decimal:
+    """The indexation typed in a field labelled « %/an »: « 2 », « 2,5 » or « 2,5 % » -> the
+    fraction (0.02, 0.025). Its range is checked with the other settings."""
+    plain = plain_decimal(text.strip().removesuffix("%"))
+    if plain is None:
+        raise InvalidInput(
+            "Indiquez un pourcentage par an en chiffres (par exemple 2 ou 2,5) ; "
+            f"reçu « {shown(text)} ».",
+            field=field,
+        )
+    return Decimal(plain) / 100
+
+
 def _indexation(value: Any) -> Decimal:
-    """A fraction (0.02, « 0,02 ») or a percentage written with its sign (« 2 % », « 2,5% »)."""
+    """A fraction (0.02, « 0,02 ») or a percentage written with its sign (« 2 % », « 2,5% »).
+
+    Text is read as a plain decimal number: no exponent (« 1e999999999 % » overflowed), no
+    « NaN »."""
     text = str(value).strip()
     percent = not isinstance(value, Decimal) and text.endswith("%")
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(
-            text.removesuffix("%").strip().replace(",", ".")
-        )
-    except InvalidOperation:
-        number = None
-    if number is not None and percent and number.is_finite():
+    number: Decimal | None
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        plain = plain_decimal(text.removesuffix("%"))
+        number = Decimal(plain) if plain is not None else None
+    if number is not None and percent:
         number = number / 100
     if number is None or not number.is_finite() or not (0 <= number <= MAX_INDEXATION):
         if isinstance(value, Decimal) and value.is_finite():  # a number from the screen
@@ -163,7 +212,7 @@ def _indexation(value: Any) -> Decimal:
             )
         raise InvalidInput(
             "L'indexation annuelle va de 0 à 20 % par an : écrivez-la en pourcentage (« 2 % ») "
-            f"ou en fraction (« 0,02 ») ; reçu « {value} ».",
+            f"ou en fraction (« 0,02 ») ; reçu « {shown(value)} ».",
             field="indexation",
         )
     return number

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from desktop.core.errors import InvalidInput
+from desktop.core.inputs import plain_decimal
+from desktop.core.settings import indexation_from_percent
 from desktop.ui.backend import Backend
 from desktop.ui.form import FormDialog
 
@@ -109,16 +111,14 @@ class SettingsDialog(FormDialog):
             if isinstance(current, bool):
                 out[f.name] = text.lower() in ("1", "oui", "vrai", "true")
             elif isinstance(current, int):
-                cleaned = text.replace(" ", "").replace("\u202f", "")
-                if not cleaned.lstrip("-").isdigit():
-                    raise InvalidInput("Indiquez un nombre entier.", field=f.name)
-                out[f.name] = int(cleaned)
+                out[f.name] = text  # read and bounded by core, which names the field
+            elif isinstance(current, Decimal) and f.name in _PERCENT_FIELDS:
+                out[f.name] = indexation_from_percent(text, f.name)
             elif isinstance(current, Decimal):
-                try:
-                    number = Decimal(text.replace(",", ".").replace("%", "").strip() or "x")
-                except InvalidOperation:
-                    raise InvalidInput("Indiquez un nombre (par exemple 2 ou 2,5).", field=f.name) from None
-                out[f.name] = number / 100 if f.name in _PERCENT_FIELDS else number
+                plain = plain_decimal(text)
+                if plain is None:
+                    raise InvalidInput("Indiquez un nombre (par exemple 2 ou 2,5).", field=f.name)
+                out[f.name] = Decimal(plain)
             else:
                 out[f.name] = text
         return out

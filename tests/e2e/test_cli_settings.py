@@ -45,3 +45,20 @@ def test_bad_values_are_refused_in_french_and_nothing_is_written(
     assert fragment in result.stderr and "Traceback" not in result.stderr
     data = json.loads(run_comptoir("settings", "show", "--json").stdout)
     assert data["seller_name"] == ""  # all or nothing
+
+
+@pytest.mark.parametrize(
+    ("pair", "fragment"),
+    [
+        ("seller_name=" + "A" * 3000, "120 caractères au plus"),  # accepted, then every PDF failed
+        ("address_lines=" + "|".join("ligne" for _ in range(6)), "5 lignes au plus"),
+        ("indexation=1e999999999 %", "de 0 à 20 % par an"),  # decimal.Overflow: exit 1
+        ("validity_days=١٢", "nombre entier attendu"),  # read as 12
+        ("years=1_0", "nombre entier attendu"),  # read as 10
+    ],
+)
+def test_overlong_text_and_odd_numbers_are_refused(db_path, run_comptoir, pair: str, fragment: str) -> None:
+    result = run_comptoir("settings", "set", pair)
+    assert result.returncode == 2, result.stderr
+    assert "comptoir : erreur : " in result.stderr and fragment in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr) < 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.offers import OfferState
@@ -142,3 +143,28 @@ def test_an_indexation_out_of_range_is_told_in_the_unit_typed(qtbot, window, bac
     dialog.ok_button.click()
     assert not dialog.isVisible()
     assert backend.settings().indexation == Decimal("0.025")
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "fragment"),
+    [
+        ("validity_days", "²", "de 1 à 365 jours"),  # ValueError
+        ("years", "²", "de 1 à 6 années"),
+        ("validity_days", "99999999999999999999", "de 1 à 365 jours"),
+        ("indexation", "sNaN", "2,5"),  # decimal.InvalidOperation
+        ("indexation", "1e999999999", "2,5"),  # decimal.Overflow
+        ("seller_name", "A" * 3000, "120 caractères au plus"),  # then every PDF failed
+        ("legal_form", "S" * 100, "60 caractères au plus"),
+    ],
+)
+def test_settings_refuse_odd_digits_huge_numbers_and_long_text_next_to_the_field(
+    qtbot, window, backend, dialogs, field, typed, fragment
+):
+    before = backend.settings()
+    window.open_settings()
+    dialog = window._settings_dialog
+    dialog.fields[field].setText(typed)
+    dialog.ok_button.click()
+    assert dialog.isVisible() and dialogs.crashes == []
+    assert fragment in dialog.errors.message(field)
+    assert backend.settings() == before

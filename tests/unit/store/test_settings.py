@@ -11,7 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.core.errors import InvalidInput
-from desktop.core.settings import Settings, normalize_enterprise_number, normalize_iban
+from desktop.core.settings import (
+    Settings,
+    indexation_from_percent,
+    normalize_enterprise_number,
+    normalize_iban,
+)
 from desktop.store.database import open_database
 from desktop.store.settings_repo import SettingsRepository
 
@@ -151,3 +156,55 @@ def test_an_unreadable_stored_value_falls_back_to_its_default(db_path: Path) -> 
         assert loaded.iban == ""  # two invalid values: both fall back
     finally:
         db.close()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"seller_name": "A" * 3000}, "seller_name"),
+        ({"seller_name": "Jean Dupont " * 250}, "seller_name"),
+        ({"letterhead_name": "i" * 121}, "letterhead_name"),
+        ({"legal_form": "S" * 61}, "legal_form"),
+        ({"phone": "0" * 41}, "phone"),
+        ({"email": "a" * 120 + "@imio.be"}, "email"),
+        ({"web": "w" * 121}, "web"),
+        ({"address_lines": ("R" * 121,)}, "address_lines"),
+        ({"address_lines": tuple(f"ligne {i}" for i in range(6))}, "address_lines"),
+        ({"validity_days": "²"}, "validity_days"),
+        ({"validity_days": "١٢"}, "validity_days"),
+        ({"years": "²"}, "years"),
+        ({"years": "1_0"}, "years"),
+        ({"indexation": "1e999999999 %"}, "indexation"),
+        ({"indexation": "sNaN"}, "indexation"),
+        ({"indexation": "9" * 5000 + " %"}, "indexation"),
+    ],
+)
+def test_overlong_text_and_odd_numbers_are_refused_by_field(change: dict, field: str) -> None:
+    """A 3000-character seller name was stored, then every PDF failed; « ² » or « 1e999999999 % »
+    raised ValueError or decimal.Overflow instead of a message."""
+    with pytest.raises(InvalidInput) as info:
+        Settings().with_changes(**change)
+    assert info.value.field == field
+    assert len(str(info.value)) < 300  # the value is quoted back cut, not in full
+
+
+def test_text_at_its_limit_is_kept() -> None:
+    s = Settings().with_changes(
+        seller_name="A" * 120, legal_form="Société coopérative à responsabilité limitée",
+        address_lines=tuple("R" * 120 for _ in range(5)), validity_days="365",
+    )
+    assert s.seller_name == "A" * 120 and len(s.address_lines) == 5 and s.validity_days == 365
+
+
+@pytest.mark.parametrize(
+    ("typed", "fraction"), [("2", "0.02"), ("2,5", "0.025"), (" 2,5 % ", "0.025"), ("25", "0.25")]
+)
+def test_the_screen_reads_the_indexation_in_percent(typed: str, fraction: str) -> None:
+    assert indexation_from_percent(typed) == Decimal(fraction)
+
+
+@pytest.mark.parametrize("typed", ["sNaN", "1e999999999", "Infinity", "deux", "", "9" * 40])
+def test_the_screen_refuses_what_is_not_a_plain_percentage(typed: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        indexation_from_percent(typed)
+    assert info.value.field == "indexation" and "2,5" in str(info.value)
