@@ -34,6 +34,7 @@ from desktop.documents.offer import (
     select_terms,
     vat_statement,
 )
+from desktop.documents.printable import MAX_PRINTED, fit, fit_lines
 
 TEMPLATE_CODE = "contrat"
 DEFAULT_TEMPLATE_FILE = "contract_fr.txt"
@@ -198,19 +199,21 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
 
     m = doc.member
     values = {
-        "emetteur_nom": head.display_name,
-        "emetteur_adresse": ", ".join(head.address_lines),
+        "emetteur_nom": fit(head.display_name),
+        "emetteur_adresse": fit(", ".join(fit_lines(head.address_lines)), 2 * MAX_PRINTED),
         "emetteur_numero_entreprise": need(
-            "emetteur_numero_entreprise", head.enterprise_number, "numéro d'entreprise"
+            "emetteur_numero_entreprise", fit(head.enterprise_number), "numéro d'entreprise"
         ),
-        "emetteur_iban": need("emetteur_iban", head.iban, "IBAN"),
-        "emetteur_telephone": head.phone,
-        "emetteur_email": head.email,
-        "emetteur_site": head.web,
-        "membre_nom": m.name if m.known else need("membre_nom", "", "membre"),
+        "emetteur_iban": need("emetteur_iban", fit(head.iban), "IBAN"),
+        "emetteur_telephone": fit(head.phone),
+        "emetteur_email": fit(head.email),
+        "emetteur_site": fit(head.web),
+        "membre_nom": fit(m.name) if m.known else need("membre_nom", "", "membre"),
         "membre_type": m.kind,
-        "membre_adresse": need("membre_adresse", ", ".join(m.address_lines), "adresse du membre"),
-        "membre_identifiants": " · ".join(m.identifiers),
+        "membre_adresse": need(
+            "membre_adresse", fit(", ".join(fit_lines(m.address_lines)), 2 * MAX_PRINTED), "adresse du membre"
+        ),
+        "membre_identifiants": fit(" · ".join(m.identifiers)),
         "categorie": need("categorie", doc.category or "", "catégorie"),
         "offre_numero": doc.offer_number,
         "offre_date": fmt.date(doc.offer_date) if doc.offer_date else need("offre_date", "", "date de l'offre"),
@@ -230,7 +233,7 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         "tarif": doc.tariff_title,
         "tarif_annee": str(doc.tariff_year),
         "tarif_approbation": doc.approval,
-        "lieu": need("lieu", _place(head), "lieu"),
+        "lieu": need("lieu", fit(_place(head)), "lieu"),
     }
     return values, missing
 

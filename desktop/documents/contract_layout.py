@@ -26,6 +26,7 @@ from desktop.documents.layout import (
     RULE,
     build_pdf,
     esc,
+    fit,
     letterhead,
     para,
     signature_boxes,
@@ -181,10 +182,10 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
 
 def _signatures(doc: ContractDocument) -> list[Flowable]:
     st = styles()
-    member = doc.member.name if doc.member.known else "le membre"
+    member = fit(doc.member.name) if doc.member.known else "le membre"
     out: list[Flowable] = []
     for who, signatories in (
-        (doc.letterhead.display_name, doc.issuer_signatories),
+        (fit(doc.letterhead.display_name), doc.issuer_signatories),
         (member, doc.member_signatories),
     ):
         out.append(para(f"Pour {esc(who)}", st.subheading))

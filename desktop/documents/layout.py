@@ -33,6 +33,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepInFrame,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -42,6 +43,7 @@ from reportlab.platypus import (
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop.documents import fonts
+from desktop.documents.printable import MAX_PRINTED, fit, fit_lines
 
 # One render at a time: reportlab keeps process-wide state (font subsets per document,
 # rl_config) and the preview renders on a worker thread while the CLI or a test may too.
@@ -95,6 +97,17 @@ def setup() -> fonts.FontSet:
 
 
 # --------------------------------------------------------------------------- text
+
+
+# Height one of those blocks may take: half the page body. Whatever its text, a block taller
+# than that is shrunk to fit (``bounded``) rather than made impossible to lay out.
+MAX_BLOCK_HEIGHT = (PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) / 2
+
+
+def bounded(content: list[Flowable], width: float, height: float = MAX_BLOCK_HEIGHT) -> Flowable:
+    """``content`` for a table cell that cannot split: drawn as is when it fits ``height``,
+    scaled down to fit otherwise (reportlab raises LayoutError for a row taller than a page)."""
+    return KeepInFrame(width, height, content, mode="shrink")
 
 
 def esc(text: object) -> str:
@@ -201,10 +214,10 @@ def letterhead(head: Any) -> list[Flowable]:
     ``head`` is a ``desktop.documents.offer.Letterhead``.
     """
     st = styles()
-    left: list[Flowable] = [text(head.display_name, st.letter_name)]
+    left: list[Flowable] = [text(fit(head.display_name), st.letter_name)]
     if head.address_lines:
-        left.append(text(" · ".join(head.address_lines), st.letter_line))
-    contacts = [x for x in (f"Tél. {head.phone}" if head.phone else "", head.email, head.web) if x]
+        left.append(text(fit(" · ".join(fit_lines(head.address_lines)), 2 * MAX_PRINTED), st.letter_line))
+    contacts = [fit(x) for x in (f"Tél. {head.phone}" if head.phone else "", head.email, head.web) if x]
     if contacts:
         left.append(text(" · ".join(contacts), st.letter_line))
     right: list[Flowable] = []
@@ -216,11 +229,12 @@ def letterhead(head: Any) -> list[Flowable]:
         value, missing = head.value_or_marker(attr)
         if attr == "legal_form" and not missing:
             continue  # printed after the name
-        shown = missing_markup(value) if missing else esc(value)
+        shown = missing_markup(value) if missing else esc(fit(value))
         right.append(para(f"{esc(label)} : {shown}", st.letter_right))
+    widths = [CONTENT_WIDTH * 0.46, CONTENT_WIDTH * 0.54]
     table = Table(
-        [[left, right]],
-        colWidths=[CONTENT_WIDTH * 0.46, CONTENT_WIDTH * 0.54],
+        [[bounded(left, widths[0]), bounded(right, widths[1])]],
+        colWidths=widths,
         style=table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -253,8 +267,8 @@ def signature_boxes(
     line = "_" * 34
     cells = []
     for i, title in enumerate(titles):
-        name = names[i] if names and i < len(names) and names[i] else ""
-        capacity = capacities[i] if i < len(capacities) and capacities[i] else ""
+        name = fit(names[i]) if names and i < len(names) and names[i] else ""
+        capacity = fit(capacities[i]) if i < len(capacities) and capacities[i] else ""
         cells.append(
             [
                 para(f"<b>{esc(title)}</b>", st.small) if title else Spacer(0, 0),
@@ -407,8 +421,11 @@ __all__ = [
     "TA_CENTER",
     "TA_RIGHT",
     "Styles",
+    "bounded",
     "build_pdf",
     "esc",
+    "fit",
+    "fit_lines",
     "letterhead",
     "missing_markup",
     "para",

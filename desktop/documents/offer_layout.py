@@ -29,8 +29,11 @@ from desktop.documents.layout import (
     MUTED,
     RENDER_LOCK,
     RULE,
+    bounded,
     build_pdf,
     esc,
+    fit,
+    fit_lines,
     letterhead,
     missing_markup,
     para,
@@ -110,15 +113,15 @@ def _parties(doc: OfferDocument, fmt: Formatter) -> Flowable:
     m = doc.member
     left: list[Flowable] = [para("<b>Destinataire</b>", st.small)]
     if m.known:
-        left.append(para(f"<b>{esc(m.name)}</b>", st.body))
+        left.append(para(f"<b>{esc(fit(m.name))}</b>", st.body))
     else:
         left.append(para(missing_markup(m.name), st.body))
     if m.kind:
-        left.append(text(m.kind, st.small))
-    for line in m.address_lines:
+        left.append(text(fit(m.kind), st.small))
+    for line in fit_lines(m.address_lines):
         left.append(text(line, st.small))
     if m.identifiers:
-        left.append(text(" · ".join(m.identifiers), st.small))
+        left.append(text(fit(" · ".join(m.identifiers)), st.small))
 
     rows = [
         ("Date de l'offre", fmt.date(doc.issued)),
@@ -130,10 +133,12 @@ def _parties(doc: OfferDocument, fmt: Formatter) -> Flowable:
         rows.append(("Établie par", doc.seller))
     right: list[Flowable] = [para("<b>Références</b>", st.small)]
     for label, value in rows:
-        right.append(para(f"{esc(label)} : <b>{esc(value)}</b>", st.small))
+        right.append(para(f"{esc(label)} : <b>{esc(fit(value))}</b>", st.small))
+    widths = [CONTENT_WIDTH * 0.55 - 3 * mm, CONTENT_WIDTH * 0.45 - 3 * mm]
+    pad = 2 * 7  # left + right padding of each cell
     return Table(
-        [[left, right]],
-        colWidths=[CONTENT_WIDTH * 0.55 - 3 * mm, CONTENT_WIDTH * 0.45 - 3 * mm],
+        [[bounded(left, widths[0] - pad), bounded(right, widths[1] - pad)]],
+        colWidths=widths,
         spaceAfter=2 * mm,
         style=table_style(
             [
@@ -466,7 +471,7 @@ def _terms(doc: OfferDocument) -> list[Flowable]:
 
 
 def _agreement(doc: OfferDocument) -> Flowable:
-    who = doc.member.name if doc.member.known else "le membre"
+    who = fit(doc.member.name) if doc.member.known else "le membre"
     intro = (
         f"<b>Pour accord</b> — pour {esc(who)}, les soussignés marquent leur accord sur la "
         f"présente offre{(' n° ' + esc(doc.number)) if doc.number else ''}."

@@ -191,3 +191,15 @@ def test_template_files_that_cannot_be_used_get_french_messages(store: Path, run
     a_file.write_text("x", encoding="utf-8")
     refused(run_comptoir("template", "export", a_file / "contrat.txt"), "Impossible d'écrire le modèle")
     assert a_file.read_text(encoding="utf-8") == "x"
+
+
+def test_a_member_name_stored_overlong_still_gives_its_offer_pdf(store: Path, run_comptoir, tmp_path: Path) -> None:
+    """A 5000-character name (stored before names were bounded) made the offer PDF fail."""
+    import sqlite3
+
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE member SET name = ? WHERE id = 'commune:25072'", ("Nivelles" + "x" * 5000,))
+    conn.close()
+    out = tmp_path / "offre.pdf"
+    ok(run_comptoir("offer", "--member", "25072", "--product", "delib", "--pdf", out))
+    assert "Nivellesxxxx" in pi.flat(out.read_bytes()) and "…" in pi.flat(out.read_bytes())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doc_factories as f
 import pdf_inspect as pi
+import pytest
 
 from desktop.documents import layout
 
@@ -44,3 +45,49 @@ def test_the_narrow_space_is_drawn_with_its_own_glyph() -> None:
 
 def test_escape_keeps_data_text_literal() -> None:
     assert layout.esc("A & B <c> \n d") == "A &amp; B &lt;c&gt; <br/> d"
+
+
+def _offer_pdf(member=None, settings=None, seller: str = "Anne Dupont") -> bytes:
+    from desktop.documents.offer import build_offer_document, render_offer
+
+    doc = build_offer_document(
+        f.quote(member=member), f.tariff(), settings, number="OFF-1", issued=f.ISSUED, seller=seller
+    )
+    return render_offer(doc)
+
+
+def _contract_pdf(member=None, settings=None) -> bytes:
+    from desktop.documents.contract import build_contract_document, render_contract
+
+    return render_contract(
+        build_contract_document(f.accepted_offer(member=member), f.tariff(), settings, issued=f.ISSUED)
+    )
+
+
+def test_a_300_character_name_without_spaces_wraps_inside_its_box() -> None:
+    name = "X" * 300
+    pdf = _offer_pdf(member=f.commune(name=name))
+    lines = [x for page in pi.pages_text(pdf) for x in page.splitlines() if "XXXXXXXXXX" in x]
+    assert lines and all(len(x) < 100 for x in lines), lines  # broken into lines, not one strip
+    assert "X" * 150 in "".join(lines) and "…" in "".join(lines)  # long, then cut
+    _contract_pdf(member=f.commune(name=name))
+
+
+@pytest.mark.parametrize("spaces", [False, True])
+def test_overlong_stored_values_never_break_a_pdf(spaces: bool) -> None:
+    """Values stored before the settings and member forms had limits (or imported) made every
+    offer PDF fail with reportlab's LayoutError: they are cut, and a block still too tall is
+    shrunk to fit its page."""
+    from desktop.core.settings import Settings
+
+    long = ("Jean Dupont " * 420) if spaces else "W" * 5000
+    settings = Settings(
+        seller_name=long, letterhead_name=long, legal_form=long, phone=long, email=long,
+        web=long, address_lines=tuple(long for _ in range(40)),
+    )  # not validated: as read from an old database
+    member = f.commune(name=long, address="\n".join(long for _ in range(40)))
+    for pdf in (
+        _offer_pdf(member=member, settings=settings, seller=long),
+        _contract_pdf(member=member, settings=settings),
+    ):
+        assert pdf.startswith(b"%PDF") and "…" in pi.flat(pdf)
