@@ -24,18 +24,12 @@ DATE_HELP = "AAAA-MM-JJ ou JJ/MM/AAAA"
 
 
 def _date(text: str | None, option: str) -> date | None:
+    """The date of ``option`` read as every command reads dates (four-digit year, 2000-2099)."""
     if text is None:
         return None
-    raw = text.strip()
-    try:
-        if "/" in raw:
-            d, m, y = (int(x) for x in raw.split("/"))
-            return date(y, m, d)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            f"{option} {text} : date invalide. Formats acceptés : {DATE_HELP}.", field=option
-        ) from None
+    from desktop.cli.offers import parse_date
+
+    return parse_date(text, option)
 
 
 def save_pdf(path: str, data: bytes) -> Path:
@@ -168,7 +162,7 @@ def run_offer(args: argparse.Namespace, services: Any) -> int:
 
 
 def run_contract(args: argparse.Namespace, services: Any) -> int:
-    from desktop.core.offers import OfferState
+    from desktop.core.offers import OfferState, check_contract_term
     from desktop.documents.contract import (
         build_contract_document,
         check_contractable,
@@ -177,6 +171,10 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     from desktop.store.offers_repo import OfferRepository
     from desktop.store.templates_repo import TemplateRepository
 
+    # what was typed is checked before anything is read: a bad option is told at once
+    issued = _date(args.date, "--date") or date.today()
+    start = _date(args.start, "--start")
+    check_contract_term(args.years)
     repo = OfferRepository(services.db)
     offer = repo.get(args.offer)
     check_contractable(offer)  # RuleViolation (exit 2) unless acceptée / convertie
@@ -186,14 +184,13 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
             accepted = entry.when.astimezone().date()
     tariff = services.tariff(offer.tariff)
     template = TemplateRepository(services.db).get("contrat")
-    issued = _date(args.date, "--date") or date.today()
     doc = build_contract_document(
         offer,
         tariff,
         _settings(services),
         template_text=template.body,
         issued=issued,
-        start=_date(args.start, "--start"),
+        start=start,
         term_years=args.years,
         accepted_on=accepted,
     )

@@ -19,7 +19,6 @@ what the app refuses) and exit with status 2 and a French message on bad input.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import InvalidInput
+from desktop.core.inputs import parse_date as parse_typed_date
 from desktop.core.offers import Offer, OfferState, OfferSummary, money_fr
 
 DATE_HELP = "date AAAA-MM-JJ ou JJ/MM/AAAA"
@@ -37,28 +37,11 @@ DATE_HELP = "date AAAA-MM-JJ ou JJ/MM/AAAA"
 
 
 def parse_date(text: str, option: str = "la date") -> date:
-    """'2026-03-15' or '15/03/2026' -> date; InvalidInput (French) otherwise."""
-    raw = text.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw) or None
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    else:
-        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", raw)
-        if not m:
-            raise InvalidInput(
-                f"Date invalide pour {option} : « {text} ». Écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA "
-                "(par exemple 2026-03-15 ou 15/03/2026).",
-                field=option,
-            )
-        d, mo, y = (int(g) for g in m.groups())
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        raise InvalidInput(
-            f"Date impossible pour {option} : « {text} » (jour ou mois hors calendrier). "
-            "Formats acceptés : AAAA-MM-JJ ou JJ/MM/AAAA.",
-            field=option,
-        ) from None
+    """'2026-03-15' or '15/03/2026' -> date; InvalidInput (French) otherwise.
+
+    The year is written in four digits and lies from 2000 to 2099 (``desktop.core.inputs``):
+    « 1/1/26 » is not the year 26, and 9999-12-31 would overflow the validity end date."""
+    return parse_typed_date(text, field=option, what=option)
 
 
 def offer_repository(services: Any) -> Any:

@@ -443,6 +443,24 @@ def validity_end(finalised_on: date, days: int = DEFAULT_VALIDITY_DAYS) -> date:
     return finalised_on + timedelta(days=days)
 
 
+# Initial term of the order form (« durée initiale »): after it the contract renews tacitly
+# from year to year, so a long first term is never needed; public bodies commit for a few
+# years at most. Ten years leaves room and keeps the printed term meaningful.
+MAX_CONTRACT_YEARS = 10
+
+
+def check_contract_term(years: int) -> int:
+    """``years`` when it is an initial term of 1 to 10 years; else ``InvalidInput``."""
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_CONTRACT_YEARS:
+        shown = str(years) if len(str(years)) <= 20 else str(years)[:19] + "…"
+        raise InvalidInput(
+            f"La durée initiale du bon de commande va de 1 à {MAX_CONTRACT_YEARS} ans ; reçu "
+            f"{shown}. Au-delà, le bon de commande est reconduit tacitement d'année en année.",
+            field="term_years",
+        )
+    return years
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One line of an offer's history. The log is append-only: entries are never changed."""

@@ -18,7 +18,7 @@ from typing import Any
 from desktop.core import doctemplate
 from desktop.core.catalogue import Tariff
 from desktop.core.errors import RuleViolation
-from desktop.core.offers import Offer, OfferState
+from desktop.core.offers import Offer, OfferState, check_contract_term
 from desktop.core.quote import Quote, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 from desktop.documents.offer import (
@@ -134,10 +134,7 @@ def build_contract_document(
     file. ``start`` defaults to the document date; the initial term is ``term_years`` years.
     """
     quote = check_contractable(offer)
-    if term_years < 1:
-        from desktop.core.errors import InvalidInput
-
-        raise InvalidInput("La durée initiale doit être d'au moins un an.", field="term_years")
+    check_contract_term(term_years)
     template = doctemplate.parse(
         template_text if template_text is not None else default_template_text(), TEMPLATE_CODE
     )

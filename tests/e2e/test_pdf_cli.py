@@ -193,6 +193,56 @@ def test_template_files_that_cannot_be_used_get_french_messages(store: Path, run
     assert a_file.read_text(encoding="utf-8") == "x"
 
 
+@pytest.mark.parametrize(
+    ("typed", "fragment"),
+    [
+        ("9999-12-31", "l'année 9999"),  # its validity end overflowed: exit 1
+        ("1/1/26", "quatre chiffres"),  # silently dated 01/01/0026
+        ("0001-01-01", "de 2000 à 2099"),
+        ("1900-01-01", "de 2000 à 2099"),
+    ],
+)
+def test_an_offer_date_has_a_four_digit_year_from_2000_to_2099(
+    store: Path, run_comptoir, tmp_path: Path, typed: str, fragment: str
+) -> None:
+    out = tmp_path / "offre.pdf"
+    refused(
+        run_comptoir("offer", "--member", "Nivelles", "--product", "delib", "--pdf", out, "--date", typed),
+        "--date", fragment,
+    )
+    assert not out.exists()
+    refused(run_comptoir("offers", "list", "--since", typed), "--since", fragment)
+    ok(run_comptoir("offer", "--member", "Nivelles", "--product", "delib", "--pdf", out, "--date", "31/12/2099"))
+
+
+def _accepted_offer(run_comptoir) -> str:
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "delib", "--save"))
+    draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved)
+    assert draft, saved
+    number = re.search(r"(OFF-\d{4}-LAP1-\d{4})", ok(run_comptoir("offers", "finalize", draft.group(1)[:8])))
+    assert number
+    ok(run_comptoir("offers", "set-state", number.group(1), "envoyee"))
+    ok(run_comptoir("offers", "set-state", number.group(1), "acceptee", "--reason", "Collège du 12/03"))
+    return number.group(1)
+
+
+def test_a_contract_term_and_dates_are_bounded(store: Path, run_comptoir, tmp_path: Path) -> None:
+    """--years 999999999999, --start 0001-01-01 and --date 9999-12-31 were printed as given."""
+    n = _accepted_offer(run_comptoir)
+    out = tmp_path / "contrat.pdf"
+    for args, fragments in (
+        (("--years", "999999999999"), ("de 1 à 10 ans",)),
+        (("--years", "0"), ("de 1 à 10 ans",)),
+        (("--start", "0001-01-01"), ("--start", "de 2000 à 2099")),
+        (("--start", "1/1/27"), ("--start", "quatre chiffres")),
+        (("--date", "9999-12-31"), ("--date", "l'année 9999")),
+    ):
+        refused(run_comptoir("contract", "--offer", n, "--pdf", out, *args), *fragments)
+        assert not out.exists()
+    ok(run_comptoir("contract", "--offer", n, "--pdf", out, "--years", "10", "--start", "2027-01-01"))
+    assert "durée initiale de 10 ans" in pi.flat(out.read_bytes())
+
+
 def test_a_member_name_stored_overlong_still_gives_its_offer_pdf(store: Path, run_comptoir, tmp_path: Path) -> None:
     """A 5000-character name (stored before names were bounded) made the offer PDF fail."""
     import sqlite3

@@ -170,3 +170,14 @@ def test_state_parsing_accepts_codes_and_french_labels(text: str, state: OfferSt
 def test_unknown_state_lists_the_choices() -> None:
     with pytest.raises(InvalidInput, match="États possibles : brouillon"):
         OfferState.parse("signée")
+
+
+def test_a_contract_term_runs_from_one_to_ten_years() -> None:
+    """The term is printed as given and renews yearly after it: 999999999999 years was accepted."""
+    from desktop.core.offers import MAX_CONTRACT_YEARS, check_contract_term
+
+    assert check_contract_term(1) == 1 and check_contract_term(MAX_CONTRACT_YEARS) == 10
+    for bad in (0, -1, 11, 999_999_999_999, True):
+        with pytest.raises(InvalidInput) as info:
+            check_contract_term(bad)  # type: ignore[arg-type]
+        assert info.value.field == "term_years" and "de 1 à 10 ans" in str(info.value)
