@@ -160,8 +160,13 @@ def _describe_params(product: Product) -> str:
     )
 
 
+def _what(p: Parameter) -> str:
+    """« schools » (Nombre d'écoles): the key typed on the command line, and what it means."""
+    return f"« {p.key} » ({p.label})" if p.label else f"« {p.key} »"
+
+
 def _check_value(product: Product, p: Parameter, value: Decimal, shown: str) -> Decimal:
-    what = f"« {p.key} » ({p.label})" if p.label else f"« {p.key} »"
+    what = _what(p)
     shown = _shown(shown)
     if value < 0:
         raise InvalidInput(
@@ -196,9 +201,8 @@ def _complete(product: Product, values: dict[str, Decimal]) -> dict[str, Decimal
         if p.default is not None:
             values[p.key] = p.default
         elif p.required:
-            what = f"« {p.key} » ({p.label})" if p.label else f"« {p.key} »"
             raise InvalidInput(
-                f"{product.name} : le paramètre {what} est obligatoire ; indiquez sa valeur.",
+                f"{product.name} : le paramètre {_what(p)} est obligatoire ; indiquez sa valeur.",
                 field=p.key,
             )
     ordered = {p.key: values[p.key] for p in product.parameters if p.key in values}
@@ -229,7 +233,7 @@ def parse_params(product: Product, raw: Mapping[str, str]) -> dict[str, Decimal]
         value = _to_decimal(str(text))
         if value is None:
             raise InvalidInput(
-                f"{product.name} : la valeur « {text} » de « {p.key} » n'est pas un nombre.",
+                f"{product.name} : la valeur « {text} » de {_what(p)} n'est pas un nombre.",
                 field=p.key,
             )
         values[p.key] = _check_value(product, p, value, str(text).strip())
@@ -246,12 +250,12 @@ def validate_params(product: Product, params: Mapping[str, Decimal]) -> dict[str
                 value = Decimal(str(value))
             except InvalidOperation:
                 raise InvalidInput(
-                    f"{product.name} : la valeur « {value} » de « {p.key} » n'est pas un nombre.",
+                    f"{product.name} : la valeur « {value} » de {_what(p)} n'est pas un nombre.",
                     field=p.key,
                 ) from None
         if not value.is_finite():
             raise InvalidInput(
-                f"{product.name} : la valeur de « {p.key} » n'est pas un nombre.", field=p.key
+                f"{product.name} : la valeur de {_what(p)} n'est pas un nombre.", field=p.key
             )
         values[p.key] = _check_value(product, p, value, _num(value))
     return _complete(product, values)

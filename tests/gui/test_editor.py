@@ -47,6 +47,9 @@ def test_parameters_are_checked_next_to_the_field(qtbot, window):
     message = dialog.errors.message("schools")
     assert "au moins 1" in message and "schools" not in message  # French, no key
     assert products(window) == []
+    dialog.fields["schools"].setText("neuf")
+    dialog.ok_button.click()
+    assert dialog.errors.message("schools") == "La valeur « neuf » de « Nombre d’écoles » n'est pas un nombre."
     dialog.fields["schools"].setText("9")
     dialog.ok_button.click()
     assert products(window) == ["aes"]
