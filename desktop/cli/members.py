@@ -148,7 +148,7 @@ def _size_text(m: Member) -> str:
     h = m.size
     if h is None:
         return ""
-    unit = "agents" if m.kind.counts_agents else "habitants"
+    unit = m.kind.size_unit
     when = f" {h.as_of.day}/{h.as_of.month}/{h.as_of.year}" if h.as_of else ""
     origin = f" ({h.source}{when})" if h.source or when else ""
     return f"{group_int(h.value)} {unit}{origin}"

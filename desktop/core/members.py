@@ -42,6 +42,12 @@ class MemberKind(StrEnum):
         return self in (MemberKind.INTERCOMMUNALE, MemberKind.RCA)
 
     @property
+    def size_unit(self) -> str:
+        """What a member's size counts: « agents » for bodies (an « autre organisme » too: its
+        form asks for agents, though no rule reads them), « habitants » for territories."""
+        return "agents" if self.counts_agents or self is MemberKind.AUTRE else "habitants"
+
+    @property
     def user_creatable(self) -> bool:
         """Kinds a user may create; the others come from the reference directory."""
         return self in (MemberKind.INTERCOMMUNALE, MemberKind.RCA, MemberKind.AUTRE)

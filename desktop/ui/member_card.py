@@ -189,7 +189,7 @@ class MemberCard(QWidget):
         self.installed_empty.setVisible(not has_installed)
 
     def _size_text(self, member: Member) -> str:
-        unit = "agents" if member.kind.counts_agents else "habitants"
+        unit = member.kind.size_unit
         size = member.size
         if size is None and self._lookup is not None:
             related = self._related_sizes(member)

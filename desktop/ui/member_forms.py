@@ -86,7 +86,7 @@ class MemberEditDialog(_MemberDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Modifier", "memberEditDialog", member, backend, on_saved, parent)
-        unit = "agents" if member.kind.counts_agents else "habitants"
+        unit = member.kind.size_unit
 
         self.address = QLineEdit(member.address)
         self.address.setObjectName("address")
@@ -193,7 +193,7 @@ class MemberEditDialog(_MemberDialog):
             address = clean_address(address)
         m = replace(self.member, address=address, installed=tuple(self.installed))
         if self.size_field.text().strip():
-            what = "Nombre d'agents" if m.kind.counts_agents else "Population"
+            what = "Nombre d'agents" if m.kind.size_unit == "agents" else "Population"
             value = parse_headcount(self.size_field.text(), "size", what)
             m = m.with_size_correction(value, _py_date(self.as_of), self.source.text())
         elif self.source.text().strip():
@@ -256,6 +256,7 @@ class MemberCreateDialog(FormDialog):
         kind = MemberKind(self.kind.currentData())
         agents = kind.counts_agents
         self.category.setItemText(0, "Selon le nombre d'agents" if agents else "À choisir")
+        self.agents.setPlaceholderText("" if agents else "facultatif : aucune règle ne s'en sert")
         if agents:
             self.rule.setText(
                 "La catégorie d'une intercommunale ou d'une RCA suit son nombre d'agents "

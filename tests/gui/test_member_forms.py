@@ -88,6 +88,18 @@ def test_create_another_body_needs_a_category_and_a_reason(qtbot, window, backen
     decision = backend.decision(created)
     assert decision.category == "Cat 2" and decision.overridden
     assert window.members.card.category.text() == "Catégorie 2 (choisie à la main)"
+    assert window.members.card.size_label.text() == "Nombre d'agents inconnu"  # as the form asked
+    window.members.create_member()  # with the agents the form asks for
+    dialog = window.members.dialog
+    dialog.kind.setCurrentIndex(dialog.kind.findData("autre"))
+    assert dialog.agents.placeholderText().startswith("facultatif")
+    dialog.name.setText("ASBL Sports Hesbaye")
+    dialog.agents.setText("80")
+    dialog.source.setText("rapport annuel 2025")
+    dialog.category.setCurrentIndex(dialog.category.findData("Cat 1"))
+    dialog.reason.setText("petite structure")
+    dialog.ok_button.click()
+    assert window.members.card.size_label.text().startswith("80 agents")  # not « 80 habitants »
 
 
 def test_override_a_category_with_a_mandatory_reason_reprices_the_offer(qtbot, window, backend):
