@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from desktop.core.directory import MemberIndex
+from desktop.core.directory import MemberIndex, normalize
 from desktop.core.errors import InvalidInput, NotFound
 from desktop.core.members import (
     CategoryOverride,
@@ -206,6 +206,7 @@ class MemberRepository:
                 field="kind",
             )
         clean = clean_name(name)
+        self._refuse_a_name_taken(clean)
         address = clean_address(address)
         headcount = None
         if size is not None:
@@ -246,6 +247,18 @@ class MemberRepository:
             )
             self._write_user_fields(conn, member, None)
         return self._refresh(member.id)
+
+    def _refuse_a_name_taken(self, name: str) -> None:
+        """Two members under one name cannot be told apart: not in the search results, not by
+        « comptoir quote --member NOM »."""
+        wanted = normalize(name)
+        taken = next((m for m in self.index if normalize(m.display_name) == wanted), None)
+        if taken is not None:
+            raise InvalidInput(
+                f"Un membre s'appelle déjà « {taken.display_name} » ({taken.kind.label}) : "
+                "donnez un nom qui distingue le nouveau (par exemple son nom complet ou son sigle).",
+                field="name",
+            )
 
     def save(self, member: Member) -> Member:
         """Store what users may change; returns the member as stored.

@@ -392,6 +392,18 @@ def test_unreadable_other_names_in_the_database_are_named_not_a_crash(db) -> Non
     )
 
 
+def test_a_new_member_cannot_take_a_name_already_in_use(repo: MemberRepository) -> None:
+    """Two « Nivelles » could not be told apart, in the search results or by « --member »."""
+    for taken, kind in (("Nivelles", "Commune"), ("  NIVELLES ", "Commune"), ("idea", "Intercommunale")):
+        if taken == "idea":
+            repo.create("intercommunale", "IDEA", size=300, source="rapport 2025")
+        with pytest.raises(InvalidInput) as info:
+            repo.create("intercommunale", taken, size=10, source="x")
+        assert info.value.field == "name"
+        assert f"({kind}) : donnez un nom qui distingue le nouveau" in str(info.value)
+    assert repo.create("rca", "Régie communale autonome de Nivelles").name.startswith("Régie")
+
+
 def test_names_addresses_and_counts_are_bounded(repo: MemberRepository) -> None:
     """A 5000-character name was stored (its offer PDF then failed); twenty digits of agents
     reached SQLite as an OverflowError."""
