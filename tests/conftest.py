@@ -165,3 +165,38 @@ def publish_next_year(db_path, code: str = "imio-2026", valid_from=None) -> str:
 def next_year(db_path):
     """Call it to publish head office's next grid into this test's database (or ``path``)."""
     return lambda path=None, **kw: publish_next_year(path or db_path, **kw)
+
+
+def tamper_bundle(src: Path, dst: Path, table: str, row: dict | int, column: str, value: object) -> None:
+    """Rewrite one cell of a bundle's ``table`` (the row matching ``row``, or that index) and
+    re-sign the manifest, as someone editing a bundle by hand would."""
+    import hashlib
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    name = f"tables/{table}.json"
+    doc = json.loads(files[name])
+    cols = doc["columns"]
+    if isinstance(row, int):
+        rows = [doc["rows"][row]]
+    else:
+        rows = [r for r in doc["rows"] if all(r[cols.index(k)] == v for k, v in row.items())]
+    assert len(rows) == 1, (table, row)
+    rows[0][cols.index(column)] = value
+    files[name] = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    manifest = json.loads(files["manifest.json"])
+    for item in manifest["files"]:
+        data = files[item["path"]]
+        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode("utf-8")
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+
+
+@pytest.fixture
+def tamper():
+    """``tamper(src, dst, table, row, column, value)``: see ``tamper_bundle``."""
+    return tamper_bundle

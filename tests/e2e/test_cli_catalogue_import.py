@@ -3,9 +3,6 @@ and the laptop quotes exactly as before."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,24 +10,6 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 QUOTE = ("quote", "--kind", "commune", "--inhabitants", "3000", "--product", "delib")
-
-
-def set_cell(src: Path, dst: Path, table: str, index: int, column: str, value: str) -> None:
-    """Rewrite one cell of a bundle table and fix the manifest's checksums."""
-    with zipfile.ZipFile(src) as z:
-        files = {n: z.read(n) for n in z.namelist()}
-    name = f"tables/{table}.json"
-    doc = json.loads(files[name])
-    doc["rows"][index][doc["columns"].index(column)] = value
-    files[name] = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    manifest = json.loads(files["manifest.json"])
-    for item in manifest["files"]:
-        data = files[item["path"]]
-        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
-    files["manifest.json"] = json.dumps(manifest).encode("utf-8")
-    with zipfile.ZipFile(dst, "w") as z:
-        for n, data in files.items():
-            z.writestr(n, data)
 
 
 @pytest.mark.parametrize(
@@ -43,14 +22,14 @@ def set_cell(src: Path, dst: Path, table: str, index: int, column: str, value: s
     ],
 )
 def test_a_tampered_catalogue_is_refused_and_quotes_are_unchanged(
-    db_path, run_comptoir, tmp_path: Path, table: str, column: str, value: str, fragments: tuple
+    db_path, run_comptoir, tamper, tmp_path: Path, table: str, column: str, value: str, fragments: tuple
 ) -> None:
     before = run_comptoir(*QUOTE, "--json")
     assert before.returncode == 0, before.stderr
     exported = tmp_path / "catalogue.zip"
     assert run_comptoir("catalogue", "export", "--out", exported).returncode == 0
     tampered = tmp_path / "trafique.zip"
-    set_cell(exported, tampered, table, 0, column, value)
+    tamper(exported, tampered, table, 0, column, value)
 
     result = run_comptoir("catalogue", "import", tampered)
 

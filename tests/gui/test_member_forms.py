@@ -15,6 +15,17 @@ def show(window, text):
     return member
 
 
+def create_intercommunale(window, agents: str):
+    """« IDEA Test » with ``agents`` typed in, submitted; the dialog."""
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.name.setText("IDEA Test")
+    dialog.source.setText("rapport annuel 2025")
+    dialog.agents.setText(agents)
+    dialog.ok_button.click()
+    return dialog
+
+
 def test_population_correction_needs_a_source_then_changes_the_category(qtbot, window, backend):
     member = show(window, "nivelles")
     assert backend.decision(member).category == "Cat 5"
@@ -166,12 +177,7 @@ def test_enter_in_a_field_saves_and_never_presses_a_button_of_the_form(qtbot, wi
     ],
 )
 def test_agents_are_a_plausible_whole_number_said_next_to_the_field(qtbot, window, backend, dialogs, typed, fragment):
-    window.members.create_member()
-    dialog = window.members.dialog
-    dialog.name.setText("IDEA Test")
-    dialog.source.setText("rapport annuel 2025")
-    dialog.agents.setText(typed)
-    dialog.ok_button.click()
+    dialog = create_intercommunale(window, typed)
     assert dialog.isVisible() and dialogs.crashes == []
     assert fragment in dialog.errors.message("agents")
     assert backend.index.search("idea test") == []
@@ -179,12 +185,7 @@ def test_agents_are_a_plausible_whole_number_said_next_to_the_field(qtbot, windo
 
 @pytest.mark.parametrize(("typed", "agents"), [("1.500", 1500), ("1 500", 1500), ("1500", 1500)])
 def test_agents_may_group_thousands(qtbot, window, backend, typed, agents):
-    window.members.create_member()
-    dialog = window.members.dialog
-    dialog.name.setText("IDEA Test")
-    dialog.source.setText("rapport annuel 2025")
-    dialog.agents.setText(typed)
-    dialog.ok_button.click()
+    dialog = create_intercommunale(window, typed)
     assert not dialog.isVisible()
     assert window.members.card.member.size.value == agents
 

@@ -4,9 +4,6 @@ the whole bundle in French, naming the row and the value, and changes nothing.""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,30 +29,6 @@ def bundle(db: Database, tmp_path: Path) -> Path:
     out = tmp_path / "catalogue.zip"
     export_catalogue(db, out, device="SIEGE")
     return out
-
-
-def tamper(
-    src: Path, dst: Path, table: str, where: dict[str, Any], column: str, value: Any
-) -> None:
-    """Rewrite one cell of ``table`` (the row matching ``where``) and re-sign the manifest,
-    as someone editing a bundle by hand would."""
-    with zipfile.ZipFile(src) as z:
-        files = {n: z.read(n) for n in z.namelist()}
-    name = f"tables/{table}.json"
-    doc = json.loads(files[name])
-    cols = doc["columns"]
-    rows = [r for r in doc["rows"] if all(r[cols.index(k)] == v for k, v in where.items())]
-    assert len(rows) == 1, (table, where)
-    rows[0][cols.index(column)] = value
-    files[name] = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    manifest = json.loads(files["manifest.json"])
-    for item in manifest["files"]:
-        data = files[item["path"]]
-        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
-    files["manifest.json"] = json.dumps(manifest).encode("utf-8")
-    with zipfile.ZipFile(dst, "w") as z:
-        for n, data in files.items():
-            z.writestr(n, data)
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -107,6 +80,7 @@ CASES = [
 )
 def test_a_bad_value_refuses_the_bundle_by_name_and_changes_nothing(
     db: Database,
+    tamper: Any,
     bundle: Path,
     tmp_path: Path,
     table: str,
