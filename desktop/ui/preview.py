@@ -33,7 +33,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QPageSize
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
@@ -138,6 +138,7 @@ class PdfPreview(QWidget):
         self._printing = False  # pages are being sent to the printer
         self._print_file: str | None = None  # "Imprimer dans un fichier": the file's name
         self._then: list[Callable[[], object]] = []
+        self._announced = False  # « loaded » said for the bytes shown (Qt may say Ready twice)
 
         self.document = QPdfDocument(self)
         self.document.statusChanged.connect(self._on_status)
@@ -154,12 +155,16 @@ class PdfPreview(QWidget):
         self.save_action = QAction("Enregistrer en PDF…", self)
         self.save_action.setShortcut("Ctrl+Shift+S")
         self.open_action = QAction("Ouvrir dans le lecteur PDF", self)
+        self.open_action.setShortcut("Ctrl+Shift+O")
         self.print_action.triggered.connect(self.print_pdf)
         self.save_action.triggered.connect(self.save_as)
         self.open_action.triggered.connect(self.open_external)
         for a in (self.print_action, self.save_action, self.open_action):
             self.toolbar.addAction(a)
             a.setEnabled(False)
+            # the tool bar is not in the Tab order: its keys are said where the mouse looks
+            a.setToolTip(f"{a.text().rstrip('…')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.status.setContentsMargins(8, 2, 8, 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -179,8 +184,7 @@ class PdfPreview(QWidget):
     def load_async(self, make: Callable[[], bytes], runner: Any) -> Any:
         """Run ``make`` (the renderer) on the task helper, then show its bytes."""
         self._set_actions(False)
-        self.status.setText("Préparation du document…")
-        self.status.show()
+        self._say("Préparation du document…")
         if self._task is not None and not getattr(self._task, "done", True):
             self._task.cancel()
         self._runner = runner
@@ -193,6 +197,7 @@ class PdfPreview(QWidget):
             self._on_error(ValueError("le rendu n'a pas produit de PDF"))
             return
         self._pdf = bytes(data)
+        self._announced = False
         self.document.close()
         buffer = QBuffer(self)
         buffer.setData(QByteArray(self._pdf))
@@ -207,8 +212,11 @@ class PdfPreview(QWidget):
 
     def _on_status(self, status: QPdfDocument.Status) -> None:
         if status == QPdfDocument.Status.Ready and self._pdf is not None:
+            if self._announced:  # a second Ready would wipe what a save or print then said
+                return
+            self._announced = True
             pages = self.document.pageCount()
-            self.status.setText(f"{pages} page{'s' if pages > 1 else ''}")
+            self._say(f"{pages} page{'s' if pages > 1 else ''}")
             self._set_actions(True)
             self.loaded.emit(pages)
             pending, self._then = self._then, []
@@ -218,12 +226,23 @@ class PdfPreview(QWidget):
             self._on_error(ValueError(f"document illisible ({self.document.error().name})"))
 
     def _on_error(self, error: BaseException) -> None:
+        """The document could not be made or read: nothing to print or save."""
         message = self._message_for(error)
-        self.status.setText(message)
-        self.status.show()
+        self._say(message, problem=True)
         self._set_actions(False)
         self._then = []
         self.failed.emit(message)
+
+    def _action_failed(self, error: BaseException) -> None:
+        """A save, print or open went wrong: said in red; the document and its actions stay."""
+        message = self._message_for(error)
+        self._say(message, problem=True)
+        self.failed.emit(message)
+
+    def _say(self, text: str, *, problem: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #9b1c1c; font-weight: 600;" if problem else "")
+        self.status.show()
 
     @staticmethod
     def _message_for(error: BaseException) -> str:
@@ -284,8 +303,7 @@ class PdfPreview(QWidget):
 
             self._runner = TaskRunner(parent=self)
         self.print_action.setEnabled(False)
-        self.status.setText("Impression…")
-        self.status.show()
+        self._say("Impression…")
         self._printing = True
         if printing.prints_whole_file(printer, count, chosen):
             self._print_file = Path(printer.outputFileName()).name
@@ -315,25 +333,22 @@ class PdfPreview(QWidget):
     def _on_print_progress(self, where: tuple[int, int]) -> None:
         if self.printing:
             page, pages = where
-            self.status.setText(f"Impression : page {page} sur {pages}…")
+            self._say(f"Impression : page {page} sur {pages}…")
 
     def _on_printed(self, sheets: int) -> None:
         self._printing = False
         self.print_action.setEnabled(self.ready)
         plural = "s" if sheets > 1 else ""
         if self._print_file:
-            self.status.setText(f"{sheets} page{plural} imprimée{plural} dans le fichier {self._print_file}")
+            self._say(f"{sheets} page{plural} imprimée{plural} dans le fichier {self._print_file}")
         else:
-            self.status.setText(f"{sheets} page{plural} envoyée{plural} à l'impression")
+            self._say(f"{sheets} page{plural} envoyée{plural} à l'impression")
         self.printed.emit(sheets)
 
     def _on_print_failed(self, error: BaseException) -> None:
         self._printing = False
         self.print_action.setEnabled(self.ready)
-        message = self._message_for(error)
-        self.status.setText(message)
-        self.status.show()
-        self.failed.emit(message)
+        self._action_failed(error)
 
     def save_as(self) -> Path | None:
         """Save the shown bytes where the user says. Returns the file written."""
@@ -345,9 +360,9 @@ class PdfPreview(QWidget):
         try:
             out = write_pdf(answer, self._pdf)
         except ComptoirError as exc:  # French message: folder missing, disk full, read-only...
-            self._on_error(exc)
+            self._action_failed(exc)
             return None
-        self.status.setText(f"Enregistré : {out}")
+        self._say(f"Enregistré : {out}")
         self.saved.emit(str(out))
         return out
 
@@ -359,12 +374,12 @@ class PdfPreview(QWidget):
         try:
             path = write_pdf(folder / self.suggested_name, self._pdf)
         except ComptoirError as exc:
-            self._on_error(exc)
+            self._action_failed(exc)
             return None
         if not self.dialogs.open_external(path):
             from desktop.core.errors import StorageError
 
-            self._on_error(
+            self._action_failed(
                 StorageError(
                     f"Aucun lecteur PDF n'a pu ouvrir le document. Il est enregistré ici : {path}"
                 )

@@ -117,6 +117,35 @@ def test_save_as_writes_the_bytes_shown(loaded, tmp_path) -> None:
     assert d.asked == ["save:OFF-2026-LAP1-0001.pdf:Documents PDF (*.pdf)"]
 
 
+def test_a_save_that_fails_is_said_in_red_and_the_actions_stay(loaded, tmp_path, qtbot) -> None:
+    w, _ = loaded(FakeDialogs(save_to=tmp_path / "nulle-part" / "offre.pdf"))
+    with qtbot.waitSignal(w.failed) as sig:
+        assert w.save_as() is None
+    assert "n'existe pas" in sig.args[0] and w.status.text() == sig.args[0]
+    assert "9b1c1c" in w.status.styleSheet()  # an error, not a page count
+    assert w.print_action.isEnabled() and w.save_action.isEnabled() and w.open_action.isEnabled()
+    w.dialogs.save_to = tmp_path / "offre.pdf"  # the user picks another folder: it works
+    assert w.save_as() == tmp_path / "offre.pdf" and w.status.styleSheet() == ""
+
+
+def test_the_document_said_ready_again_changes_nothing_a_save_or_print_said(loaded, tmp_path, qtbot) -> None:
+    """Qt may report Ready twice for one load: the second one used to put « 2 pages » over
+    « Enregistré : … » (or over an error), and to re-enable « Imprimer » mid-print."""
+    w, _ = loaded(FakeDialogs(save_to=tmp_path / "offre.pdf"))
+    w.save_as()
+    said = w.status.text()
+    with qtbot.assertNotEmitted(w.loaded):
+        w._on_status(QPdfDocument.Status.Ready)
+    assert w.status.text() == said == f"Enregistré : {tmp_path / 'offre.pdf'}"
+
+
+def test_every_preview_action_has_a_key_said_in_its_tooltip(loaded) -> None:
+    w, _ = loaded(FakeDialogs())
+    for action in w.toolbar.actions():
+        key = action.shortcut().toString()
+        assert key and key in action.toolTip(), action.text()
+
+
 def test_cancelled_save_writes_nothing(loaded, tmp_path) -> None:
     w, _ = loaded(FakeDialogs(save_to=None))
     assert w.save_as() is None
@@ -356,6 +385,7 @@ def test_no_reader_gives_a_french_message(loaded, tmp_path, qtbot) -> None:
     with qtbot.waitSignal(w.failed) as sig:
         assert w.open_external() is None
     assert "Aucun lecteur PDF" in sig.args[0]
+    assert w.print_action.isEnabled() and w.save_action.isEnabled()  # the document is still there
 
 
 def test_a_renderer_error_is_shown_in_french(qtbot, runner) -> None:
