@@ -158,7 +158,11 @@ class OfferActions:
     def _open_preview(self, offer: Any, make: Callable[[], bytes], then: str = "") -> None:
         from desktop.ui import preview
 
-        name = f"{offer.number or 'projet-offre'}.pdf"
+        if offer.number:
+            name = f"{offer.number}.pdf"
+        else:  # drafts have no number: the member tells them apart (and their files)
+            who = offer.member.display_name if offer.member else ""
+            name = f"projet-offre {who} {self.backend.today():%Y-%m-%d}".replace("  ", " ") + ".pdf"
         self.preview_widget = preview.show_preview(
             self.w, self.w.runner, make, suggested_name=name, dialogs=self.w.dialogs, then=then
         )

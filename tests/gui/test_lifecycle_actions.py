@@ -205,3 +205,14 @@ def test_print_goes_through_the_injected_dialog(qtbot, ready_window, dialogs):
     w.print_action.trigger()
     qtbot.waitUntil(lambda: bool(asked), timeout=15_000)
     w.documents.preview_widget.window().close()
+
+
+def test_a_draft_preview_is_named_after_its_member_and_day(qtbot, ready_window, backend):
+    """Every draft used to be « projet-offre.pdf »: saving two overwrote the first."""
+    ready_window.documents.preview()
+    preview = ready_window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=15_000)
+    name = f"projet-offre Nivelles {backend.today():%Y-%m-%d}.pdf"
+    assert preview.suggested_name == name
+    assert preview.window().windowTitle() == f"Aperçu — {name[:-4]}"
+    preview.window().close()
