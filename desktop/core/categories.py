@@ -211,8 +211,9 @@ def _derive(
 
 
 def _head(member: Member) -> str:
-    """'Zone de police 5267 Nivelles/Genappe', 'CPAS de Nivelles', 'Commune Nivelles'."""
-    if member.kind is MemberKind.CPAS:
+    """'Zone de police 5267 Nivelles/Genappe', 'CPAS de Nivelles', 'Province du Brabant wallon',
+    'Commune Nivelles'."""
+    if member.kind in (MemberKind.CPAS, MemberKind.PROVINCE):  # « de », « du », « de la »
         return member.display_name
     if member.kind is MemberKind.ZONE_DE_POLICE and member.zone_number:
         return f"{member.kind.label} {member.zone_number} {member.name}".strip()

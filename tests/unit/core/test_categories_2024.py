@@ -92,6 +92,9 @@ def test_agents_scale(kind: MemberKind, n: int, expected: str) -> None:
 
 def test_province_has_its_own_category() -> None:
     assert category_for_size(K.PROVINCE, RULES).category == "Provinces"
+    province = Member(id="province:bw", kind=K.PROVINCE, name="Brabant wallon")
+    decision = derive_category(province, RULES, lambda _i: None)
+    assert decision.trace[0] == "Province du Brabant wallon : catégorie propre → Provinces"  # « du »
 
 
 def test_other_bodies_need_a_manual_category_with_a_reason() -> None:
