@@ -34,7 +34,9 @@ class PriceState(StrEnum):
         return {
             PriceState.PRICED: "Tarifé",
             PriceState.SUR_DEVIS: "Sur devis",
-            PriceState.NOT_OFFERED: "Non proposé",
+            # no price for the member's category (Urban for Provinces): the product owner's
+            # rule is that such a line reads « Sur devis », like the grid's own
+            PriceState.NOT_OFFERED: "Sur devis",
         }[self]
 
 

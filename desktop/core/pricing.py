@@ -764,7 +764,7 @@ def _eligibility(ev: Evaluation, comp: Component) -> Part | None:
     cond = ev.need(comp, "condition", "if")
     if ev.condition(comp, cond):
         return None
-    note = _note_param(ev, comp) or f"Non proposé : condition « {cond} » non remplie"
+    note = _note_param(ev, comp) or f"Sans prix : condition « {cond} » non remplie"
     return Part(None, None, PriceState.NOT_OFFERED, None, (note,))
 
 
@@ -874,9 +874,10 @@ def _evaluate(ev: Evaluation, comp: Component) -> list[Part]:
             note = f"{what} : sur devis" if what else "Sur devis"
         if not note and u.state is PriceState.NOT_OFFERED:
             note = (
-                f"Non proposé pour la catégorie {ev.ctx.category} dans la grille {ev.tariff.year}"
+                f"Sur devis : la grille {ev.tariff.year} ne donne pas de prix pour la catégorie "
+                f"{ev.ctx.category}"
                 if ev.ctx.category
-                else "Non proposé : catégorie non déterminée"
+                else "Sans prix : catégorie non déterminée"
             )
         return [Part(comp.bucket, None, u.state, None, (note,), auto=auto)]
     if result is None:

@@ -35,7 +35,7 @@ class LineStatus(StrEnum):
         return {
             LineStatus.PRICED: "Tarifé",
             LineStatus.SUR_DEVIS: "Sur devis",
-            LineStatus.NOT_OFFERED: "Non proposé",
+            LineStatus.NOT_OFFERED: "Sur devis",  # no price for the category: see PriceState
         }[self]
 
 

@@ -33,10 +33,9 @@ IMIO_VAT_STATEMENT = (
 )
 
 SUR_DEVIS_SENTENCE = (
-    "Les postes marqués « Sur devis » ne sont pas chiffrés dans cette offre : leur montant fera "
-    "l'objet d'un devis séparé. Les postes « Non proposé » n'ont pas de prix dans la grille pour "
-    "la catégorie du membre. Ces postes ne sont pas compris dans les totaux, qui sont donc "
-    "partiels."
+    "Les postes marqués « Sur devis » ne sont pas chiffrés dans cette offre (la grille renvoie à "
+    "un devis, ou ne donne pas de prix pour la catégorie du membre) : leur montant fera l'objet "
+    "d'un devis séparé. Ces postes ne sont pas compris dans les totaux, qui sont donc partiels."
 )
 
 

@@ -317,12 +317,7 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
         nothing = "Aucune ligne de cette offre n'est chiffrée : les montants suivront sur devis."
         flow.append(para(esc(nothing), st.small))
     elif doc.partial:
-        kinds = [
-            label
-            for label, present in (("« Sur devis »", doc.has_sur_devis), ("« Non proposé »", doc.has_not_offered))
-            if present
-        ]
-        which = " et ".join(kinds) or "non chiffrés"
+        which = "« Sur devis »" if doc.has_sur_devis or doc.has_not_offered else "non chiffrés"
         flow.append(
             para(
                 "<b>Totaux partiels</b> : " + esc(f"les montants {which} n'y sont pas compris."),

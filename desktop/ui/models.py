@@ -308,7 +308,7 @@ class QuoteLinesModel(QAbstractTableModel):
         if col in (self.ONE_TIME, self.ANNUAL):
             amount = self._amount(line, col)
             if amount is None:
-                return "Sur devis" if line.status is not LineStatus.NOT_OFFERED else "Non proposé"
+                return "Sur devis"  # missing rows too (Urban for Provinces): the product rule
             return self._money.money(amount)
         if col == self.DAYS:
             return self._money.number(line.setup_days, missing="")

@@ -180,3 +180,14 @@ def test_offers_list_shows_sur_devis_for_a_total_with_nothing_priced(qtmodeltest
     qtmodeltester.check(model, force_py=True)
     known = money.money(Decimal("11450")) + " *"
     assert [model.data(model.index(0, c)) for c in OffersModel.AMOUNTS] == ["Sur devis", known, known]
+
+
+def test_a_product_the_grid_does_not_price_for_the_category_reads_sur_devis(backend, money):
+    """Urban has no Provinces row: the product owner's rule is « Sur devis », never 0."""
+    province = next(m for m in backend.index.members() if m.kind.value == "province")
+    quote = backend.quote(Draft(member_id=province.id, lines=(LineRequest("urban", {}),)))
+    model = QuoteLinesModel(money, backend.tariff)
+    model.set_quote(quote)
+    columns = (QuoteLinesModel.ONE_TIME, QuoteLinesModel.ANNUAL, QuoteLinesModel.STATUS)
+    shown = [model.data(model.index(0, c)) for c in columns]
+    assert shown == ["Sur devis", "Sur devis", "Sur devis"]

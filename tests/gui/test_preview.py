@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QPageSize, QPainter
+from PySide6.QtGui import QKeySequence, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "documents"))
@@ -142,7 +142,7 @@ def test_the_document_said_ready_again_changes_nothing_a_save_or_print_said(load
 def test_every_preview_action_has_a_key_said_in_its_tooltip(loaded) -> None:
     w, _ = loaded(FakeDialogs())
     for action in w.toolbar.actions():
-        key = action.shortcut().toString()
+        key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         assert key and key in action.toolTip(), action.text()
 
 

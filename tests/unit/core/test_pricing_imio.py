@@ -62,7 +62,9 @@ def test_missing_row_is_not_offered_never_zero() -> None:
     ln = line("Provinces", "urban")  # T3 has no Provinces row
     assert ln.status is LineStatus.NOT_OFFERED
     assert ln.annual is None and ln.one_time is None and ln.setup_days is None
-    assert "Non proposé" in ln.notes[0]
+    # the product owner's rule: a row missing for the category reads « Sur devis », says why
+    assert ln.status.label == "Sur devis"
+    assert ln.notes[0] == "Sur devis : la grille 2024 ne donne pas de prix pour la catégorie Provinces"
 
 
 def test_not_offered_cells_in_a_full_table() -> None:
@@ -103,7 +105,8 @@ def test_gpec_implementation_is_sur_devis() -> None:
 def test_gpec_for_a_province_is_not_offered() -> None:
     ln = line("Provinces", "gpec")
     assert ln.status is LineStatus.NOT_OFFERED
-    assert not any("devis" in n for n in ln.notes)
+    assert not any("Mise en place sur devis" in n for n in ln.notes)  # not GPEC's own set-up note
+    assert any("pas de prix pour la catégorie Provinces" in n for n in ln.notes)
 
 
 def test_undecided_category_is_not_priced_and_blocks_the_quote() -> None:
