@@ -114,6 +114,8 @@ _NUMBER_START = frozenset("0123456789+-.,")
 # far above any real quantity, far below what would make amounts meaningless or overflow the
 # rounding to the cent. A tariff owner sets a tighter (or a larger) one in parameters.csv.
 PARAMETER_CAP = Decimal(100_000)
+# the notice of a catalogue caveat (« Tarif à confirmer »): for the seller, not the member
+TO_CONFIRM_PREFIX = "to_confirm:"
 _HUGE = Decimal(10) ** 15
 
 
@@ -984,7 +986,7 @@ def _fold(
 
     notices: list[Notice] = []
     if product.to_confirm:
-        notices.append(Notice(f"to_confirm:{product.code}", Severity.WARNING, product.to_confirm))
+        notices.append(Notice(f"{TO_CONFIRM_PREFIX}{product.code}", Severity.WARNING, product.to_confirm))
     return QuoteLine(
         product=product.code,
         name=product.name,

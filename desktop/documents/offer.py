@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.core.catalogue import Family, Tariff
 from desktop.core.members import Member, MemberKind
+from desktop.core.pricing import TO_CONFIRM_PREFIX
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 
@@ -278,7 +279,9 @@ def family_label(family: str) -> str:
         return family or "Autres"
 
 
-def _line(tariff: Tariff, line: QuoteLine) -> OfferLine:
+def _line(tariff: Tariff, line: QuoteLine, *, internal: bool = True) -> OfferLine:
+    """``internal``: also the catalogue's own caveats (« Tarif à confirmer : … »), for the
+    account manager's draft; a numbered offer, which the member receives, leaves them out."""
     product = tariff.products.get(line.product)
     params: list[ParamValue] = []
     for key, value in line.params.items():
@@ -287,9 +290,11 @@ def _line(tariff: Tariff, line: QuoteLine) -> OfferLine:
         unit = p.unit if p is not None else ""
         params.append(ParamValue(label, value, unit))
     notes = list(line.notes)
-    if product is not None and product.to_confirm and product.to_confirm not in notes:
+    if internal and product is not None and product.to_confirm and product.to_confirm not in notes:
         notes.append(product.to_confirm)
     for n in line.notices:
+        if not internal and n.code.startswith(TO_CONFIRM_PREFIX):
+            continue
         if n.severity is not Severity.BLOCKING and n.message not in notes:
             notes.append(n.message)
     return OfferLine(
@@ -306,11 +311,13 @@ def _line(tariff: Tariff, line: QuoteLine) -> OfferLine:
     )
 
 
-def group_lines(tariff: Tariff, lines: Iterable[QuoteLine]) -> tuple[LineGroup, ...]:
+def group_lines(
+    tariff: Tariff, lines: Iterable[QuoteLine], *, internal: bool = True
+) -> tuple[LineGroup, ...]:
     """Lines grouped by family, families in catalogue order, lines in quote order."""
     groups: dict[str, list[OfferLine]] = {}
     for line in lines:
-        groups.setdefault(line.family, []).append(_line(tariff, line))
+        groups.setdefault(line.family, []).append(_line(tariff, line, internal=internal))
     ordered = sorted(groups, key=lambda f: (_FAMILY_ORDER.get(f, len(_FAMILY_ORDER)), f))
     return tuple(LineGroup(f, family_label(f), tuple(groups[f])) for f in ordered)
 
@@ -452,7 +459,7 @@ def build_offer_document(
         category=decision.category,
         category_trace=tuple(decision.trace),
         category_overridden=decision.overridden,
-        groups=group_lines(tariff, quote.lines),
+        groups=group_lines(tariff, quote.lines, internal=number is None),
         totals=quote.totals,
         coverage=quote.coverage,
         tariff_code=tariff.code,

@@ -105,6 +105,22 @@ def test_gpec_offer_keeps_its_known_annual_in_totals_draft_and_finalised(
     _gpec_totals(text)
 
 
+def test_a_catalogue_caveat_is_for_the_draft_not_for_the_offer_the_member_receives(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:
+    caveat = "Tarif à confirmer : l’attribution du tableau T15 à iA.Ideabox"
+    draft_pdf = tmp_path / "projet.pdf"
+    ok(run_comptoir("offer", "--member", "Nivelles", "--product", "ideabox", "--pdf", draft_pdf))
+    assert caveat in pi.flat(draft_pdf.read_bytes())  # the seller sees what to check
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "ideabox", "--save"))
+    draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved)
+    assert draft, saved
+    frozen = tmp_path / "offre.pdf"
+    ok(run_comptoir("offers", "finalize", draft.group(1), "--pdf", frozen))
+    text = pi.flat(frozen.read_bytes())
+    assert "iA.Ideabox" in text and "Tarif à confirmer" not in text
+
+
 def test_cpas_discount_is_explained_once_with_its_amount(
     store: Path, run_comptoir, tmp_path: Path
 ) -> None:
