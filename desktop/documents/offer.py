@@ -236,6 +236,7 @@ class OfferDocument:
     seller: str = ""
     remarks: tuple[str, ...] = ()  # overrides with their reasons, printed as "Remarques"
     open_points: tuple[str, ...] = ()  # blocking notices (drafts only)
+    replaces: str = ""  # the number of the version this one revises (OFF-…-0002 for its -v2)
 
     @property
     def draft(self) -> bool:
@@ -429,6 +430,7 @@ def build_offer_document(
     seller: str = "",
     member_kind: MemberKind | None = None,
     signatories: tuple[Signatory, ...] | None = None,
+    replaces: str = "",
 ) -> OfferDocument:
     """Everything the printed offer shows, from a quote and its tariff.
 
@@ -477,6 +479,7 @@ def build_offer_document(
         seller=seller,
         remarks=_remarks(quote),
         open_points=tuple(n.message for n in quote.blocking) if number is None else (),
+        replaces=replaces,
     )
 
 
@@ -496,6 +499,7 @@ def document_for_offer(offer: Any, tariff: Tariff, settings: Any = None, *, toda
         issued=issued,
         valid_until=offer.valid_until if offer.number else None,
         seller=offer.seller or str(getattr(settings, "seller_name", "") or ""),
+        replaces=offer.predecessor or "",
     )
 
 

@@ -131,6 +131,8 @@ def _parties(doc: OfferDocument, fmt: Formatter) -> Flowable:
     ]
     if doc.seller:
         rows.append(("Établie par", doc.seller))
+    if doc.replaces:  # the member must not sign both versions
+        rows.append(("Remplace l'offre", doc.replaces))
     right: list[Flowable] = [para("<b>Références</b>", st.small)]
     for label, value in rows:
         right.append(para(f"{esc(label)} : <b>{esc(fit(value))}</b>", st.small))

@@ -93,8 +93,13 @@ def test_quote_save_then_the_whole_lifecycle(store: Path, run_comptoir, tmp_path
 
     rev = re.search(r"brouillon ([0-9a-f]{32})", ok(run_comptoir("offers", "revise", n)))
     assert rev
-    out = ok(run_comptoir("offers", "finalize", rev.group(1)))
+    v2_pdf = tmp_path / "v2.pdf"
+    out = ok(run_comptoir("offers", "finalize", rev.group(1), "--pdf", v2_pdf))
     assert f"{n}-v2" in out
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(v2_pdf).pages).split())
+    assert f"Remplace l'offre : {n}" in text  # the member must not sign both
     assert json.loads(ok(run_comptoir("offers", "show", n, "--json")))["state"] == "remplacee"
     diff = json.loads(ok(run_comptoir("offers", "diff", n, f"{n}-v2", "--json")))
     assert diff["descriptions"] == ["Aucune différence."]
