@@ -590,15 +590,18 @@ class OfferDiff:
             self.lines or self.category or self.tariff or self.member or self.totals or self.partial
         )
 
-    def descriptions(self) -> list[str]:
-        """French sentences, most important first."""
+    def descriptions(self, tariff_names: Mapping[str, str] | None = None) -> list[str]:
+        """French sentences, most important first; ``tariff_names`` shows a tariff code as
+        people name it (« iMio 2024 » for imio-2024)."""
+        names = tariff_names or {}
         out: list[str] = []
         if self.member:
             out.append(f"Membre : {self.member[0]} → {self.member[1]}")
         if self.category:
             out.append(f"Catégorie : {self.category[0] or '?'} → {self.category[1] or '?'}")
         if self.tariff:
-            out.append(f"Tarif : {self.tariff[0]} → {self.tariff[1]}")
+            old, new = (names.get(code, code) for code in self.tariff)
+            out.append(f"Tarif : {old} → {new}")
         out.extend(line.description for line in self.lines)
         out.extend(a.describe() for a in self.totals)
         if self.partial:

@@ -233,6 +233,12 @@ class Backend:
     def product(self, code: str) -> Product:
         return self.tariff.products[code]
 
+    def tariff_names(self) -> dict[str, str]:
+        """Every tariff code of the database, with its name for people (``tariff_label``)."""
+        from desktop.store.catalogue_repo import list_tariffs
+
+        return {t.code: f"{t.issuer} {t.year}" for t in list_tariffs(self.db)}
+
     def tariff_label(self, code: str) -> str:
         """« iMio 2024 » for the tariff code ``imio-2024`` (the code itself if unknown)."""
         from desktop.store.catalogue_repo import list_tariffs

@@ -65,7 +65,7 @@ def offer_details_html(backend: Backend, summary: Any, money: MoneyText) -> str:
     if summary.predecessor:
         try:
             diff = offers.diff(summary.predecessor, summary.id)
-            lines = diff.descriptions() or ["aucune différence"]
+            lines = diff.descriptions(backend.tariff_names()) or ["aucune différence"]
             parts.append(f"<p style='margin:6px 0 0 0'><b>Par rapport à {escape(summary.predecessor)} :</b></p><ul>")
             parts.extend(f"<li>{escape(d)}</li>" for d in lines)
             parts.append("</ul>")

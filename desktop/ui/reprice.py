@@ -32,7 +32,8 @@ def reprice_after_preview(
         bar.info("Ce brouillon suit déjà le tarif en vigueur.")
         return False
     p = previews[0]
-    changes = "\n".join(f"• {d}" for d in p.diff.descriptions()) or "• aucun montant ne change"
+    described = p.diff.descriptions(backend.tariff_names())
+    changes = "\n".join(f"• {d}" for d in described) or "• aucun montant ne change"
     if not dialogs.confirm(
         parent,
         "Recalculer sur le tarif en vigueur",

@@ -56,7 +56,7 @@ def test_reprice_from_the_context_menu_shows_the_differences_first(qtbot, window
     dialogs.script("confirm", False)  # looked at the differences, said no
     offers.reprice_action.trigger()
     shown = dialogs.texts[-1]
-    assert "imio-2024 → imio-2026" in shown and "Total annuel" in shown
+    assert "Tarif : iMio 2024 → iMio 2026" in shown and "Total annuel" in shown  # names, not codes
     assert backend.get_offer(old.id).request.tariff == "imio-2024"  # nothing written
     assert offers.model.data(state_cell(offers, old.id)) == "Brouillon · ancien tarif"
 
