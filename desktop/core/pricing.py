@@ -146,6 +146,11 @@ def _num(d: Decimal) -> str:
     return f"{sign}{group_int(int(whole))},{frac}"
 
 
+def _of(name: str) -> str:
+    """« d'iA.Délib », « de Package Townstreet »: French elision before a vowel."""
+    return f"d’{name}" if name[:1].lower() in "aeiouyàâéèêëîïôöûü" else f"de {name}"
+
+
 def eur(d: Decimal) -> str:
     """Plain-text euro amount for notes built in core: '5 973 €', '1 200,12 €'."""
     return euros(d, whole_without_cents=True)
@@ -1114,7 +1119,8 @@ def apply_discounts(
             continue
         what = "maintenance annuelle" if d.bucket is Bucket.ANNUAL else "mise en place"
         label = d.label or f"Remise de {_num(d.pct)} % sur la {what}"
-        message = f"{label} : -{eur(off)} sur la {what} de {product.name}"
+        # an amount off a line: with its cents, as the line's column shows it
+        message = f"{label} : -{euros(off)} sur la {what} {_of(product.name)}"
         if d.condition == "commune_has_in_production":
             message += f", car la commune utilise déjà {product.name} en production"
         line = _replace_line(

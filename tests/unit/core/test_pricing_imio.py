@@ -258,6 +258,8 @@ def test_cpas_discount_on_libre_product_the_commune_has() -> None:
     info = [n for n in ln.notices if n.code == "discount:cpas-libre"]
     assert info and info[0].severity is Severity.INFO
     assert "commune" in info[0].message
+    # the amount as the column shows it (cents), and « d'iA.Délib », not « de iA.Délib »
+    assert ": -2\u202f672,00\u00a0€ sur la maintenance annuelle d’iA.Délib, car" in info[0].message
     assert "remarque-6" in q.terms
 
 
