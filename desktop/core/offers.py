@@ -461,6 +461,32 @@ def check_contract_term(years: int) -> int:
     return years
 
 
+_CONTRACT_NOTE = re.compile(
+    r"bon de commande du (\d{2})/(\d{2})/(\d{4}), prise d'effet le (\d{2})/(\d{2})/(\d{4}), "
+    r"durée initiale (\d+) ans?"
+)
+
+
+def contract_note(issued: date, start: date, years: int) -> str:
+    """The reason recorded when an offer is converted: what its order form said."""
+    return (
+        f"bon de commande du {issued:%d/%m/%Y}, prise d'effet le {start:%d/%m/%Y}, "
+        f"durée initiale {years} an{'s' if years > 1 else ''}"
+    )
+
+
+def read_contract_note(text: str) -> tuple[date, date, int] | None:
+    """(document date, start, years) from a ``contract_note``; None for any other text."""
+    m = _CONTRACT_NOTE.search(text or "")
+    if m is None:
+        return None
+    d1, m1, y1, d2, m2, y2, years = (int(g) for g in m.groups())
+    try:
+        return date(y1, m1, d1), date(y2, m2, d2), years
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One line of an offer's history. The log is append-only: entries are never changed."""

@@ -45,8 +45,12 @@ def finalise_offer(db_path: Any, offer_id: str, tariff: Any, settings: Any, toda
         db.close()
 
 
-def contract_pdf_maker(backend: Any, offer: Any) -> Callable[[], bytes]:
-    """Gather what the contract needs (GUI thread, a few reads), return the rendering (worker)."""
+def contract_pdf_maker(
+    backend: Any, offer: Any, issued: date | None = None, start: date | None = None, years: int = 1
+) -> Callable[[], bytes]:
+    """Gather what the contract needs (GUI thread, a few reads), return the rendering (worker).
+    ``issued`` (default today) dates the document; ``start`` (default ``issued``) and ``years``
+    are when it takes effect and its initial term."""
     from desktop.documents.contract import build_contract_document, check_contractable
     from desktop.store.templates_repo import TemplateRepository
 
@@ -61,7 +65,9 @@ def contract_pdf_maker(backend: Any, offer: Any) -> Callable[[], bytes]:
         backend.tariff_for(offer.tariff),  # the grid the offer was priced on, not today's
         backend.settings(),
         template_text=template.body,
-        issued=backend.today(),
+        issued=issued or backend.today(),
+        start=start,
+        term_years=years,
         accepted_on=accepted,
     )
 
@@ -77,6 +83,7 @@ class OfferActions:
     def __init__(self, window: MainWindow) -> None:
         self.w = window
         self.preview_widget: Any = None
+        self.contract_form: Any = None
         self._actions: dict[str, QAction] = {}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -288,12 +295,37 @@ class OfferActions:
         raise error
 
     def contract(self) -> None:
-        """The "Bon de commande" of an accepted offer; producing it converts the offer."""
+        """The "Bon de commande" of an accepted offer: its dates and term asked first (those
+        recorded at its conversion when it is printed again); producing it converts the offer."""
+        from desktop.core.offers import read_contract_note
+        from desktop.documents.contract import check_contractable
+        from desktop.ui.contract_form import ContractChoice, ContractForm
+
         offer = self.session.offer
         if offer is None:
             return
         try:
-            make = contract_pdf_maker(self.backend, offer)
+            check_contractable(offer)
+        except ComptoirError as exc:
+            self.w.bar.error(str(exc))
+            return
+        today = self.backend.today()
+        recorded = None
+        if offer.state is OfferState.CONVERTIE:
+            for entry in self.backend.offers.audit(offer.id):
+                if entry.to_state is OfferState.CONVERTIE:
+                    recorded = read_contract_note(entry.why)
+        proposed = ContractChoice(*recorded) if recorded else ContractChoice(today, today, 1)
+        form = ContractForm(
+            offer.number or "", proposed, lambda choice: self._make_contract(offer, choice), self.w,
+            again=recorded is not None,
+        )
+        self.contract_form = form
+        form.open()
+
+    def _make_contract(self, offer: Any, choice: Any) -> None:
+        try:
+            make = contract_pdf_maker(self.backend, offer, choice.issued, choice.start, choice.years)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
@@ -308,16 +340,19 @@ class OfferActions:
             title="Bon de commande",
         )
         if offer.state is OfferState.ACCEPTEE:  # converted once the document exists, not before
-            shown.when_ready(lambda: self._converted(offer))
+            shown.when_ready(lambda: self._converted(offer, choice))
             shown.failed.connect(
                 lambda message: self.w.bar.error(
                     f"Bon de commande non établi : {message} L'offre {offer.number} reste acceptée."
                 )
             )
 
-    def _converted(self, offer: Any) -> None:
+    def _converted(self, offer: Any, choice: Any) -> None:
+        from desktop.core.offers import contract_note
+
+        note = contract_note(choice.issued, choice.start, choice.years)  # to print it again as is
         try:
-            self.backend.offers.set_state(offer.id, OfferState.CONVERTIE, "bon de commande établi")
+            self.backend.offers.set_state(offer.id, OfferState.CONVERTIE, note)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return

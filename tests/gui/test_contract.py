@@ -37,6 +37,16 @@ def act(window, key):
     action.trigger()
 
 
+def make_contract(window, **typed):
+    """« Bon de commande… », then its form as it comes (or with ``typed`` texts), « Établir »."""
+    act(window, "contract")
+    form = window.documents.contract_form
+    for name, text in typed.items():
+        getattr(form, name).setText(text) if name != "years" else form.years.setValue(text)
+    form.ok_button.click()
+    return form
+
+
 def contract_text(preview) -> str:
     doc = preview.document
     return "\n".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
@@ -45,7 +55,7 @@ def contract_text(preview) -> str:
 def test_contract_in_the_preview_then_saved_and_printed(qtbot, window, backend, dialogs, accepted, tmp_path):
     window._fill_offer_menu()
     assert window.documents._actions["contract"].text() == "&Bon de commande…"
-    act(window, "contract")
+    make_contract(window)
     preview = window.documents.preview_widget
     qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
     text = contract_text(preview)
@@ -83,7 +93,7 @@ def test_contract_in_the_preview_then_saved_and_printed(qtbot, window, backend, 
 def test_a_converted_offer_reopened_later_prints_its_contract_again(
     qtbot, window, backend, dialogs, accepted
 ):
-    act(window, "contract")
+    make_contract(window)
     qtbot.waitUntil(lambda: window.documents.preview_widget.ready, timeout=20_000)
     window.documents.preview_widget.window().close()
     audit_before = len(backend.offers.audit(accepted.id))
@@ -92,7 +102,7 @@ def test_a_converted_offer_reopened_later_prints_its_contract_again(
     assert window.offers_list.select_offer(accepted.id)
     window.offers_list.open_selected()
     assert window.session.offer.state is OfferState.CONVERTIE
-    act(window, "contract")
+    make_contract(window)
     preview = window.documents.preview_widget
     qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
     assert accepted.number in contract_text(preview)
@@ -109,7 +119,7 @@ def test_a_contract_that_cannot_be_made_leaves_the_offer_accepted(
         raise CatalogueError("le modèle de contrat cite un champ inconnu « {{ iban2 }} »")
 
     monkeypatch.setattr(contract, "render_contract", broken)
-    act(window, "contract")
+    make_contract(window)
     preview = window.documents.preview_widget
     qtbot.waitUntil(lambda: "iban2" in preview.status.text(), timeout=20_000)
     assert not preview.ready and not preview.save_action.isEnabled()
@@ -131,9 +141,39 @@ def test_a_frozen_offer_keeps_its_own_grid_after_a_new_one_arrives(
     assert backend.tariff.code == "imio-2026"
     window.open_offer(accepted.id)
     assert "tarif iMio 2024" in window.editor.header.text()  # the header names its grid
-    act(window, "contract")
+    make_contract(window)
     preview = window.documents.preview_widget
     qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
     text = contract_text(preview)
     assert "Grille imio-2026" not in text and "2024" in text
+    preview.window().close()
+
+
+def test_the_order_form_takes_its_dates_and_term_and_prints_them_again_later(
+    qtbot, window, backend, dialogs, accepted
+):
+    from datetime import date
+
+    form = make_contract(window, issued="not a date")  # refused next to the field
+    assert form.isVisible() and "not a date" in form.errors.message("issued")
+    form.issued.setText("25/11/2026")
+    form.start.setText("01/01/2027")
+    form.years.setValue(3)
+    form.ok_button.click()
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    text = " ".join(contract_text(preview).split())
+    assert "prend effet le 01/01/2027 pour une durée initiale de 3 ans" in text
+    assert "le 25/11/2026" in text
+    preview.window().close()
+    assert backend.get_offer(accepted.id).state is OfferState.CONVERTIE
+    # forty days later the same order form is proposed, not one dated that day
+    backend.today = lambda: date(2027, 1, 1)
+    act(window, "contract")
+    again = window.documents.contract_form
+    assert (again.issued.text(), again.start.text(), again.years.value()) == ("25/11/2026", "01/01/2027", 3)
+    again.ok_button.click()
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    assert "le 25/11/2026" in " ".join(contract_text(preview).split())
     preview.window().close()

@@ -152,6 +152,7 @@ def test_accept_then_contract_converts(qtbot, ready_window, dialogs, backend):
     assert w.session.offer.state is OfferState.ACCEPTEE
     assert "faites une nouvelle offre (Ctrl+N)" in w.editor.frozen.text()  # not « révisez-la »
     act(w, "contract")
+    w.documents.contract_form.ok_button.click()  # the dates and term as proposed
     qtbot.waitUntil(lambda: w.documents.preview_widget.ready, timeout=15_000)
     assert w.documents.preview_widget.pdf[:5] == b"%PDF-"
     assert backend.get_offer(offer.id).state is OfferState.CONVERTIE

@@ -181,3 +181,18 @@ def test_a_contract_term_runs_from_one_to_ten_years() -> None:
         with pytest.raises(InvalidInput) as info:
             check_contract_term(bad)  # type: ignore[arg-type]
         assert info.value.field == "term_years" and "de 1 à 10 ans" in str(info.value)
+
+
+def test_a_contract_note_reads_back_what_it_recorded() -> None:
+    from datetime import date
+
+    from desktop.core.offers import contract_note, read_contract_note
+
+    note = contract_note(date(2026, 11, 25), date(2027, 1, 1), 3)
+    assert note == "bon de commande du 25/11/2026, prise d'effet le 01/01/2027, durée initiale 3 ans"
+    assert read_contract_note(note) == (date(2026, 11, 25), date(2027, 1, 1), 3)
+    assert read_contract_note(contract_note(date(2026, 1, 2), date(2026, 1, 2), 1)) == (
+        date(2026, 1, 2), date(2026, 1, 2), 1
+    )
+    assert read_contract_note("bon de commande établi") is None  # older conversions
+    assert read_contract_note("bon de commande du 31/02/2026, prise d'effet le 01/01/2027, durée initiale 1 an") is None

@@ -1,0 +1,78 @@
+"""« Bon de commande… »: the three facts of an order form that are not in the offer.
+
+The date of the document, the date the order takes effect and its initial term (1 to 10
+years, then renewed each year). A converted offer keeps them in its history (the
+conversion's reason, ``desktop.core.offers.contract_note``), so printing its order form
+again proposes the same ones instead of today's date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
+
+from desktop.core.inputs import parse_date
+from desktop.core.offers import MAX_CONTRACT_YEARS
+from desktop.ui.dates import format_date
+from desktop.ui.form import FormDialog, hint
+
+
+@dataclass(frozen=True, slots=True)
+class ContractChoice:
+    issued: date
+    start: date
+    years: int
+
+
+class ContractForm(FormDialog):
+    def __init__(
+        self,
+        number: str,
+        proposed: ContractChoice,
+        on_chosen: Callable[[ContractChoice], None],
+        parent: QWidget | None = None,
+        *,
+        again: bool = False,
+    ) -> None:
+        super().__init__(f"Bon de commande — offre {number}", parent, ok_text="Établir")
+        self.setObjectName("contractForm")
+        self._on_chosen = on_chosen
+        self.outer.insertWidget(
+            1,
+            hint(
+                "Les dates et la durée du bon de commande déjà établi : changez-les seulement "
+                "pour le corriger."
+                if again
+                else "Le bon de commande convertit l'offre acceptée : il reprend ses produits "
+                "et ses montants. Au terme de sa durée initiale, il est reconduit tacitement "
+                "d'année en année."
+            ),
+        )
+        self.issued = QLineEdit(format_date(proposed.issued))
+        self.issued.setObjectName("issued")
+        self.issued.setPlaceholderText("JJ/MM/AAAA")
+        self.errors.add_row("Date du bon de commande :", self.issued, "issued")
+        self.start = QLineEdit(format_date(proposed.start))
+        self.start.setObjectName("start")
+        self.start.setPlaceholderText("JJ/MM/AAAA")
+        self.errors.add_row(
+            "Prise d'effet :", self.start, "start", hint_text="vide : la date du bon de commande"
+        )
+        self.years = QSpinBox()
+        self.years.setObjectName("years")
+        self.years.setRange(1, MAX_CONTRACT_YEARS)
+        self.years.setValue(proposed.years)
+        self.years.setSuffix(" an(s)")
+        self.years.setMinimumWidth(120)
+        self.errors.add_row("Durée initiale :", self.years, "term_years")
+        self.finish_layout()
+        self.set_form_width(460)
+
+    def submit(self) -> None:
+        issued = parse_date(self.issued.text(), field="issued", what="la date du bon de commande")
+        start_text = self.start.text().strip()
+        start = parse_date(start_text, field="start", what="la prise d'effet") if start_text else issued
+        self._on_chosen(ContractChoice(issued, start, self.years.value()))
