@@ -389,13 +389,15 @@ class MainWindow(QMainWindow):
 
         from desktop.store import backup
 
-        suggested = str(
-            backup.backup_dir(self.backend.db.path).parent
-            / f"comptoir-sauvegarde-{datetime.now():%Y%m%d-%H%M}.sqlite3"
-        )
+        # a bare name: the dialog opens where the last backup went (a USB key, most often),
+        # else in the documents, not beside the database (a copy on the same disk, one
+        # click away from writing over it)
+        suggested = f"comptoir-sauvegarde-{datetime.now():%Y%m%d-%H%M}.sqlite3"
         path = self.dialogs.save_file(self, "Sauvegarder la base", suggested, BACKUP_FILTER)
         if not path:
             return
+        if not Path(path).suffix:  # « sauvegarde-vendredi »: a file the restore dialog lists
+            path += ".sqlite3"
         self.session.save_now()
         self.bar.info("Sauvegarde en cours…", timeout_ms=0)
         self.runner.run(

@@ -52,6 +52,18 @@ def test_backup_then_restore_brings_the_data_back(qtbot, started, dialogs, tmp_p
     assert {o.id for o in started.backend.list_offers()} == {kept.id}
 
 
+def test_a_backup_named_without_extension_gets_one_and_the_name_proposed_is_bare(
+    qtbot, started, dialogs, tmp_path
+):
+    window = started.window
+    seen = []
+    dialogs.save_file = lambda _p, _t, suggested, _f: seen.append(suggested) or str(tmp_path / "vendredi")
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: "Sauvegarde écrite" in window.bar.text, timeout=10_000)
+    assert (tmp_path / "vendredi.sqlite3").stat().st_size > 0  # listed by the restore dialog
+    assert "/" not in seen[0] and seen[0].startswith("comptoir-sauvegarde-")  # opens where backups go
+
+
 def test_a_file_that_is_not_a_backup_is_refused_before_anything(qtbot, started, dialogs, tmp_path):
     window = started.window
     bogus = tmp_path / "faux.sqlite3"
