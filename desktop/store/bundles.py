@@ -233,10 +233,10 @@ def read_bundle(path: Path, expected_kind: str) -> Bundle:
         kind = manifest.get("kind")
         if kind != expected_kind:
             hint = {
-                KIND_OFFERS: "c'est un lot d'offres : utilisez « Importer des offres » "
-                "(comptoir offers import)",
+                KIND_OFFERS: "c'est un lot d'offres : utilisez « Importer des offres » (en "
+                "ligne de commande : comptoir offers import)",
                 KIND_CATALOGUE: "c'est un lot de catalogue : utilisez « Importer le catalogue » "
-                "(comptoir catalogue import)",
+                "(en ligne de commande : comptoir catalogue import)",
             }.get(str(kind), f"type inconnu « {kind} »")
             raise BundleError(f"« {name} » ne convient pas ici : {hint}.")
         version = manifest.get("format")

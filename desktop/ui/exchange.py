@@ -448,8 +448,8 @@ def import_report_html(path: Path, report: Any) -> str:
     device = f" (appareil {report.device})" if getattr(report, "device", "") else ""
     parts = [f"<p>Lot <b>{escape(path.name)}</b>{escape(device)}</p>"]
     parts.append(section("Offres importées", list(report.imported)))
-    parts.append(section("Déjà présentes et identiques", list(report.identical), "ignorées"))
-    parts.append(section("Mises à jour", list(report.updated), "état ou historique suivi"))
+    parts.append(section("Déjà présentes et identiques", list(report.identical), "(laissées telles quelles)"))
+    parts.append(section("Mises à jour", list(report.updated), "(leur état ou leur historique a avancé)"))
     conflicts = [f"{c.number} : {c.reason}" for c in report.conflicts]
     parts.append(
         section(
