@@ -265,8 +265,8 @@ class QuoteLinesModel(QAbstractTableModel):
         for key, value in sorted(line.params.items(), key=lambda kv: order.get(kv[0], len(order))):
             p = product.parameter(key) if product else None
             unit = p.unit if p and p.unit else (p.label if p and p.label else key).lower()
-            if value == 1 and unit.endswith("s") and len(unit) > 3:
-                unit = unit[:-1]  # 1 plan, 1 école, 1 jour
+            if value in (0, 1):  # 0 or 1 plan, école, utilisateur supplémentaire: singular
+                unit = " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in unit.split(" "))
             bits.append(f"{self._money.number(value)} {unit}".strip())
         return ", ".join(bits)
 

@@ -191,3 +191,13 @@ def test_a_product_the_grid_does_not_price_for_the_category_reads_sur_devis(back
     columns = (QuoteLinesModel.ONE_TIME, QuoteLinesModel.ANNUAL, QuoteLinesModel.STATUS)
     shown = [model.data(model.index(0, c)) for c in columns]
     assert shown == ["Sur devis", "Sur devis", "Sur devis"]
+
+
+@pytest.mark.parametrize(
+    ("users", "shown"), [(0, "0 utilisateur supplémentaire"), (2, "2 utilisateurs supplémentaires")]
+)
+def test_tech_extra_users_read_as_french_counts(backend, money, users, shown):
+    member = backend.index.search("nivelles")[0]
+    request = LineRequest("tech", {"users": Decimal(users)})
+    [line] = backend.quote(Draft(member_id=member.id, lines=(request,))).lines
+    assert QuoteLinesModel(money, backend.tariff).params_text(line) == shown  # extra: 15 are included
