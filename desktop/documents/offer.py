@@ -138,6 +138,7 @@ class MemberBlock:
     address_lines: tuple[str, ...] = ()
     identifiers: tuple[str, ...] = ()  # "NIS 25072", "Zone 5267"
     known: bool = True  # False for an offer priced for a kind only (CLI --kind)
+    article: str = ""  # « le » CPAS, « la » Province…: « pour le CPAS de Nivelles »
 
     @classmethod
     def from_member(cls, member: Member | None, kind: MemberKind | None = None) -> MemberBlock:
@@ -157,7 +158,17 @@ class MemberBlock:
             kind=member.kind.label,
             address_lines=lines,
             identifiers=tuple(ids),
+            article=_ARTICLES.get(member.kind, ""),
         )
+
+
+# « pour le CPAS de Nivelles », « pour la ZP 5267 … », but « pour Nivelles », « pour IDEA »
+_ARTICLES = {
+    MemberKind.CPAS: "le ",
+    MemberKind.ZONE_DE_POLICE: "la ",
+    MemberKind.ZONE_DE_SECOURS: "la ",
+    MemberKind.PROVINCE: "la ",
+}
 
 
 @dataclass(frozen=True, slots=True)

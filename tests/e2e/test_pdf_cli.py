@@ -131,6 +131,7 @@ def test_cpas_discount_is_explained_once_with_its_amount(
     # Cat 5 Délib annual 8 927 -> 50 % off = 4 463,50, said once on the line
     assert text.count(f"-4{NNBSP}463,50") + text.count(f"−4{NNBSP}463,50") == 1, text
     assert "Une remise de 50 % est octroyée aux CPAS" in text  # remark 6 printed
+    assert "Pour accord — pour le CPAS de Nivelles, les soussignés" in text  # « le », as said
 
 
 def test_offer_pdf_for_a_kind_marks_the_recipient(store: Path, run_comptoir, tmp_path: Path) -> None:
