@@ -171,6 +171,11 @@ class MemberIndex:
     def __iter__(self) -> Iterator[Member]:
         return iter(self._members)
 
+    def named(self, name: str) -> list[Member]:
+        """The members one of whose names (own, displayed, former) is ``name``, accents, case
+        and punctuation aside."""
+        return [self._entries[i].member for i in self._exact.get(normalize(name), ())]
+
     def get(self, member_id: str) -> Member | None:
         return self._by_id.get(member_id)
 

@@ -85,6 +85,9 @@ class MemberRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._index: MemberIndex | None = None
+        # normalized name -> the member who has it: to refuse a second one (built on first
+        # creation; with the index loaded, ``index.named`` answers instead)
+        self._names: dict[str, Member] | None = None
 
     # ------------------------------------------------------------------ reading
     @property
@@ -251,14 +254,25 @@ class MemberRepository:
     def _refuse_a_name_taken(self, name: str) -> None:
         """Two members under one name cannot be told apart: not in the search results, not by
         « comptoir quote --member NOM »."""
-        wanted = normalize(name)
-        taken = next((m for m in self.index if normalize(m.display_name) == wanted), None)
+        if self._index is not None:
+            taken = next(iter(self._index.named(name)), None)
+        else:  # a batch of creations (a test, an import) need not build the search index
+            if self._names is None:
+                self._names = {}
+                for m in self._load_all():
+                    self._remember_names(m)
+            taken = self._names.get(normalize(name))
         if taken is not None:
             raise InvalidInput(
                 f"Un membre s'appelle déjà « {taken.display_name} » ({taken.kind.label}) : "
                 "donnez un nom qui distingue le nouveau (par exemple son nom complet ou son sigle).",
                 field="name",
             )
+
+    def _remember_names(self, member: Member) -> None:
+        if self._names is not None:
+            for n in (member.name, member.display_name, *member.other_names):
+                self._names.setdefault(normalize(n), member)
 
     def save(self, member: Member) -> Member:
         """Store what users may change; returns the member as stored.
@@ -332,6 +346,7 @@ class MemberRepository:
         with self.db.transaction() as conn, storage_errors("supprimer le membre", self.db.path):
             conn.execute("DELETE FROM member WHERE id = ?", (member_id,))
         self._index = self.index.without(member_id)
+        self._names = None
 
     def _write_user_fields(
         self, conn: sqlite3.Connection, member: Member, stored: Member | None
@@ -392,6 +407,7 @@ class MemberRepository:
             member = self._load_one(member_id)
         if self._index is not None:
             self._index = self._index.with_member(member)
+        self._remember_names(member)
         return member
 
 

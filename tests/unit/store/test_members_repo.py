@@ -402,6 +402,9 @@ def test_a_new_member_cannot_take_a_name_already_in_use(repo: MemberRepository) 
         assert info.value.field == "name"
         assert f"({kind}) : donnez un nom qui distingue le nouveau" in str(info.value)
     assert repo.create("rca", "Régie communale autonome de Nivelles").name.startswith("Régie")
+    assert len(repo.index) > 600  # with the search index loaded, it answers the same
+    with pytest.raises(InvalidInput, match="déjà « Régie communale autonome de Nivelles »"):
+        repo.create("autre", "regie communale autonome de nivelles")
 
 
 def test_names_addresses_and_counts_are_bounded(repo: MemberRepository) -> None:
