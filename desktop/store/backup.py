@@ -303,6 +303,30 @@ def check_backup(file: Path) -> BackupInfo:
     return BackupInfo(file, int(version), offers, file.stat().st_size)
 
 
+def _copy_with_journal(file: Path, tmp: Path) -> None:
+    """Copy ``file`` to ``tmp`` as SQLite reads it: with the pages still in its ``-wal`` (a
+    copy of a database taken while it was open), folded into one self-contained file.
+    The check reads the file through SQLite, so the restore must put back what it saw."""
+    for suffix in ("", "-wal"):
+        source = Path(f"{file}{suffix}")
+        if suffix and not source.is_file():
+            continue
+        with open(source, "rb") as src_f, open(f"{tmp}{suffix}", "wb") as dst_f:
+            while chunk := src_f.read(1 << 20):
+                dst_f.write(chunk)
+            dst_f.flush()
+            os.fsync(dst_f.fileno())
+    if Path(f"{tmp}-wal").is_file():
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")  # checkpoints, then drops the -wal
+        finally:
+            conn.close()
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{tmp}{suffix}").unlink()
+
+
 def _keep_damaged(db_path: Path, folder: Path, now: datetime | None) -> Path:
     """A byte copy of a database SQLite cannot read (with its journal), for whoever can."""
     out = folder / f"comptoir-{_stamp(now)}-endommagee.sqlite3"
@@ -358,15 +382,8 @@ def restore(
         os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with (
-            storage_errors("préparer la restauration", tmp),
-            open(file, "rb") as src_f,
-            open(tmp, "wb") as dst_f,
-        ):
-            while chunk := src_f.read(1 << 20):
-                dst_f.write(chunk)
-            dst_f.flush()
-            os.fsync(dst_f.fileno())
+        with storage_errors("préparer la restauration", tmp):
+            _copy_with_journal(file, tmp)
         info = check_backup(tmp)
         previous: Path | None = None
         if db_path.is_file() and db_path.stat().st_size > 0:
@@ -401,7 +418,7 @@ def restore(
     except (sqlite3.Error, OSError) as e:
         raise map_error(e, "restaurer la base de données", db_path) from e
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
             with contextlib.suppress(OSError):
                 leftover.unlink()
     log.info("restored %s from %s (previous kept as %s)", db_path, file, previous)

@@ -155,6 +155,35 @@ def _corrupted_copy(db: Database, tmp_path: Path) -> Path:
     return _garbage(tmp_path / "abimee.sqlite3", bytes(data))
 
 
+def test_a_copy_taken_with_its_wal_restores_what_the_check_counted(
+    db: Database, tmp_path: Path
+) -> None:
+    """A database copied with its -wal (taken while open): the check reads both through
+    SQLite, so the restore must put back both, not the main file's bytes alone."""
+    import shutil
+
+    repo = _repo(db)
+    source = tmp_path / "autre.sqlite3"
+    other = open_test_db(source)
+    try:
+        other.conn.execute("PRAGMA wal_autocheckpoint = 0")  # the offers stay in the -wal
+        kept = _repo(other).finalise(_repo(other).save_draft(draft()).id, fake_pdf)
+        copy = tmp_path / "copie.sqlite3"
+        shutil.copyfile(source, copy)
+        shutil.copyfile(f"{source}-wal", f"{copy}-wal")
+    finally:
+        other.close()
+    assert check_backup(copy).offers == 1
+    repo.save_draft(draft())
+    db.close()
+    restore(db.path, copy)
+    again = open_test_db(db.path)
+    try:
+        assert [o.id for o in _repo(again).list_offers()] == [kept.id]  # what was announced
+    finally:
+        again.close()
+
+
 def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(
     db: Database, tmp_path: Path
 ) -> None:
