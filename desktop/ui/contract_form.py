@@ -14,6 +14,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
+from desktop.core.errors import InvalidInput
 from desktop.core.inputs import parse_date
 from desktop.core.offers import MAX_CONTRACT_YEARS
 from desktop.ui.dates import format_date
@@ -36,15 +37,20 @@ class ContractForm(FormDialog):
         parent: QWidget | None = None,
         *,
         again: bool = False,
+        offered: date | None = None,
+        accepted: date | None = None,
     ) -> None:
+        """``again``: the order form was established: its recorded dates, shown, not changed.
+        ``offered``/``accepted``: the offer's dates, which the order form cannot precede."""
         super().__init__(f"Bon de commande — offre {number}", parent, ok_text="Établir")
         self.setObjectName("contractForm")
         self._on_chosen = on_chosen
+        self._offered, self._accepted = offered, accepted
         self.outer.insertWidget(
             1,
             hint(
-                "Les dates et la durée du bon de commande déjà établi : changez-les seulement "
-                "pour le corriger."
+                "Le bon de commande tel qu'il a été établi : ses dates et sa durée sont "
+                "enregistrées avec la conversion de l'offre."
                 if again
                 else "Le bon de commande convertit l'offre acceptée : il reprend ses produits "
                 "et ses montants. Au terme de sa durée initiale, il est reconduit tacitement "
@@ -68,6 +74,9 @@ class ContractForm(FormDialog):
         self.years.setSuffix(" an(s)")
         self.years.setMinimumWidth(120)
         self.errors.add_row("Durée initiale :", self.years, "term_years")
+        for field in (self.issued, self.start):
+            field.setReadOnly(again)
+        self.years.setEnabled(not again)
         self.finish_layout()
         self.set_form_width(460)
 
@@ -75,4 +84,20 @@ class ContractForm(FormDialog):
         issued = parse_date(self.issued.text(), field="issued", what="la date du bon de commande")
         start_text = self.start.text().strip()
         start = parse_date(start_text, field="start", what="la prise d'effet") if start_text else issued
+        if self._accepted is not None and issued < self._accepted:
+            raise InvalidInput(
+                f"Le bon de commande ne peut pas précéder l'acceptation de l'offre "
+                f"({format_date(self._accepted)}).",
+                field="issued",
+            )
+        if self._offered is not None and start < self._offered:
+            raise InvalidInput(
+                f"La prise d'effet ne peut pas précéder l'offre ({format_date(self._offered)}).",
+                field="start",
+            )
+        if start > issued.replace(year=issued.year + 2, day=min(issued.day, 28)):
+            raise InvalidInput(
+                "La prise d'effet est à plus de deux ans du bon de commande : vérifiez l'année.",
+                field="start",
+            )
         self._on_chosen(ContractChoice(issued, start, self.years.value()))

@@ -422,6 +422,9 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         from desktop.store import backup
 
+        if self._documents is not None and self._documents.issuing is not None:
+            self.bar.info("Un bon de commande est en préparation : restaurez la base une fois son aperçu affiché.")
+            return
         path = self.dialogs.open_file(self, "Restaurer une sauvegarde", BACKUP_FILTER)
         if not path:
             return

@@ -84,6 +84,7 @@ class OfferActions:
         self.w = window
         self.preview_widget: Any = None
         self.contract_form: Any = None
+        self.issuing: str | None = None  # the accepted offer whose order form is being made
         self._actions: dict[str, QAction] = {}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -304,21 +305,26 @@ class OfferActions:
         offer = self.session.offer
         if offer is None:
             return
+        if self.issuing is not None:  # two order forms for one acceptance: never
+            self.w.bar.info("Un bon de commande est en préparation : attendez son aperçu.")
+            return
         try:
             check_contractable(offer)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
         today = self.backend.today()
-        recorded = None
-        if offer.state is OfferState.CONVERTIE:
-            for entry in self.backend.offers.audit(offer.id):
-                if entry.to_state is OfferState.CONVERTIE:
-                    recorded = read_contract_note(entry.why)
+        recorded = accepted = None
+        for entry in self.backend.offers.audit(offer.id):
+            if entry.to_state is OfferState.ACCEPTEE:
+                accepted = entry.when.astimezone().date()
+            if entry.to_state is OfferState.CONVERTIE:
+                recorded = read_contract_note(entry.why)
         proposed = ContractChoice(*recorded) if recorded else ContractChoice(today, today, 1)
+        offered = offer.finalised.astimezone().date() if offer.finalised else None
         form = ContractForm(
             offer.number or "", proposed, lambda choice: self._make_contract(offer, choice), self.w,
-            again=recorded is not None,
+            again=recorded is not None, offered=offered, accepted=accepted,
         )
         self.contract_form = form
         form.open()
@@ -340,16 +346,23 @@ class OfferActions:
             title="Bon de commande",
         )
         if offer.state is OfferState.ACCEPTEE:  # converted once the document exists, not before
+            self.issuing = offer.id
             shown.when_ready(lambda: self._converted(offer, choice))
-            shown.failed.connect(
-                lambda message: self.w.bar.error(
-                    f"Bon de commande non établi : {message} L'offre {offer.number} reste acceptée."
-                )
+            shown.failed.connect(lambda message: self._not_issued(offer, message))
+            shown.window().destroyed.connect(
+                lambda *_: self._not_issued(offer, "l'aperçu a été fermé avant d'être prêt.")
             )
+
+    def _not_issued(self, offer: Any, why: str) -> None:
+        if self.issuing != offer.id:
+            return  # issued meanwhile, or already said
+        self.issuing = None
+        self.w.bar.error(f"Bon de commande non établi : {why} L'offre {offer.number} reste acceptée.")
 
     def _converted(self, offer: Any, choice: Any) -> None:
         from desktop.core.offers import contract_note
 
+        self.issuing = None
         note = contract_note(choice.issued, choice.start, choice.years)  # to print it again as is
         try:
             self.backend.offers.set_state(offer.id, OfferState.CONVERTIE, note)

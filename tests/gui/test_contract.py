@@ -177,3 +177,53 @@ def test_the_order_form_takes_its_dates_and_term_and_prints_them_again_later(
     qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
     assert "le 25/11/2026" in " ".join(contract_text(preview).split())
     preview.window().close()
+
+
+def test_the_order_form_cannot_precede_the_offer_and_is_reprinted_as_recorded(
+    qtbot, window, backend, dialogs, accepted
+):
+    day = accepted.finalised.astimezone().date()
+    form = make_contract(window, start="01/01/2001", years=10)
+    assert form.isVisible()  # the term would have ended before the offer existed
+    assert form.errors.message("start") == f"La prise d'effet ne peut pas précéder l'offre ({day:%d/%m/%Y})."
+    form.start.setText(f"{day:%d/%m/%Y}")
+    form.issued.setText(f"{day.replace(year=day.year - 1):%d/%m/%Y}")
+    form.ok_button.click()
+    assert "précéder l'acceptation" in form.errors.message("issued")
+    form.issued.setText(f"{day:%d/%m/%Y}")
+    form.ok_button.click()
+    qtbot.waitUntil(lambda: window.documents.preview_widget.ready, timeout=20_000)
+    window.documents.preview_widget.window().close()
+    act(window, "contract")  # converted: the recorded form, shown, not to be changed unrecorded
+    again = window.documents.contract_form
+    assert again.issued.isReadOnly() and again.start.isReadOnly() and not again.years.isEnabled()
+    again.reject()
+
+
+def test_one_order_form_at_a_time_and_one_closed_too_early_is_said(
+    qtbot, window, backend, dialogs, accepted, monkeypatch
+):
+    import time
+
+    import desktop.documents.contract as contract
+
+    slow_render = contract.render_contract
+
+    def slow(doc):
+        time.sleep(0.8)
+        return slow_render(doc)
+
+    monkeypatch.setattr(contract, "render_contract", slow)
+    make_contract(window)
+    first = window.documents.preview_widget
+    act(window, "contract")  # a second one before the first is ready: not a second document
+    assert window.documents.preview_widget is first
+    assert "en préparation" in window.bar.text
+    window.restore_action.trigger()  # nor a restore under it
+    assert "en préparation" in window.bar.text
+    assert "open_file" not in [kind for kind, _title in dialogs.asked]  # no file was even asked for
+    first.window().close()  # closed before it was ready
+    qtbot.waitUntil(lambda: "l'aperçu a été fermé avant d'être prêt" in window.bar.text, timeout=5000)
+    assert backend.get_offer(accepted.id).state is OfferState.ACCEPTEE
+    window._fill_offer_menu()
+    assert window.documents._actions["contract"].isEnabled()  # and it can be made again
