@@ -186,7 +186,14 @@ def indexation_from_percent(text: str, field: str = "indexation") -> Decimal:
             f"reçu « {shown(text)} ».",
             field=field,
         )
-    return Decimal(plain) / 100
+    percent = Decimal(plain)
+    if 0 < percent < Decimal("0.1"):  # « 0,02 » is the fraction the command line takes
+        raise InvalidInput(
+            f"« {shown(text)} » se lirait {shown(text)} % par an : ce champ est en pourcentage. "
+            "Pour 2 % par an, écrivez 2.",
+            field=field,
+        )
+    return percent / 100
 
 
 def _indexation(value: Any) -> Decimal:

@@ -168,3 +168,15 @@ def test_settings_refuse_odd_digits_huge_numbers_and_long_text_next_to_the_field
     assert dialog.isVisible() and dialogs.crashes == []
     assert fragment in dialog.errors.message(field)
     assert backend.settings() == before
+
+
+def test_a_fraction_typed_in_the_percent_field_is_not_taken_for_a_tiny_rate(qtbot, window, backend):
+    """« 0,02 » is 2 % on the command line (a fraction); here the field is in %: not 0,02 %."""
+    window.open_settings()
+    dialog = window._settings_dialog
+    dialog.fields["indexation"].setText("0,02")
+    dialog.ok_button.click()
+    assert dialog.isVisible()
+    assert dialog.errors.message("indexation").endswith("Pour 2 % par an, écrivez 2.")
+    assert backend.settings().indexation == Decimal("0.02")  # unchanged
+    dialog.reject()
