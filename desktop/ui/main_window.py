@@ -396,8 +396,9 @@ class MainWindow(QMainWindow):
         path = self.dialogs.save_file(self, "Sauvegarder la base", suggested, BACKUP_FILTER)
         if not path:
             return
-        if not Path(path).suffix:  # « sauvegarde-vendredi »: a file the restore dialog lists
-            path += ".sqlite3"
+        chosen = Path(path)  # « vendredi », « sauvegarde du 22.11.2026 »: a file the restore
+        if not chosen.is_dir() and chosen.suffix.lower() not in (".sqlite3", ".db", ".sqlite"):
+            path += ".sqlite3"  # dialog lists (a folder is left to be refused as one)
         self.session.save_now()
         self.bar.info("Sauvegarde en cours…", timeout_ms=0)
         self.runner.run(

@@ -62,6 +62,15 @@ def test_a_backup_named_without_extension_gets_one_and_the_name_proposed_is_bare
     qtbot.waitUntil(lambda: "Sauvegarde écrite" in window.bar.text, timeout=10_000)
     assert (tmp_path / "vendredi.sqlite3").stat().st_size > 0  # listed by the restore dialog
     assert "/" not in seen[0] and seen[0].startswith("comptoir-sauvegarde-")  # opens where backups go
+    dialogs.save_file = lambda *_a: str(tmp_path / "sauvegarde du 22.11.2026")  # « .2026 »
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: (tmp_path / "sauvegarde du 22.11.2026.sqlite3").exists(), timeout=10_000)
+    folder = tmp_path / "cle"
+    folder.mkdir()
+    dialogs.save_file = lambda *_a: str(folder)
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: "est un dossier" in window.bar.text, timeout=10_000)
+    assert not (tmp_path / "cle.sqlite3").exists()
 
 
 def test_a_file_that_is_not_a_backup_is_refused_before_anything(qtbot, started, dialogs, tmp_path):
