@@ -176,6 +176,13 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
             return StorageError(f"{what} : fichier ou dossier introuvable.")
         if exc.errno == errno.EISDIR:
             return StorageError(f"{what} : c'est un dossier, indiquez un fichier.")
+        if exc.errno == errno.ENOTDIR:
+            return StorageError(
+                f"{what} : un élément du chemin est un fichier, pas un dossier ; choisissez un "
+                "autre emplacement."
+            )
+        if exc.errno == errno.ENAMETOOLONG:
+            return StorageError(f"{what} : le nom du fichier est trop long ; raccourcissez-le.")
         log.error("OS error while trying to %s: %s", doing, exc, exc_info=exc)
         return StorageError(f"{what} : {exc.strerror or exc}.")
     raise TypeError(f"not a storage error: {exc!r}")

@@ -338,6 +338,10 @@ def test_error_mapping_covers_os_errors_and_triggers() -> None:
     assert isinstance(map_error(OSError(28, "full"), "écrire"), DiskFull)
     assert isinstance(map_error(OSError(30, "ro"), "écrire"), DatabaseReadOnly)
     assert "accès refusé" in str(map_error(PermissionError(13, "no"), "écrire"))
+    import errno
+
+    assert "un élément du chemin est un fichier" in str(map_error(OSError(errno.ENOTDIR, "Not a directory"), "écrire"))
+    assert "Not a" not in str(map_error(OSError(errno.ENOTDIR, "Not a directory"), "écrire"))
     e = map_error(sqlite3.IntegrityError("comptoir: offre finalisee en lecture seule"), "x")
     assert isinstance(e, RuleViolation) and "Révisez-la" in str(e)
     other = map_error(sqlite3.OperationalError("no such table: x"), "lire la table")
