@@ -239,8 +239,10 @@ class Startup(QObject):
         from desktop.ui.dialogs import BACKUP_FILTER
 
         folder = backup.backup_dir(self.db_path)
+        # what is wrong, without the advice to use a menu of the window that cannot open
+        what = message.split(" Restaurez une sauvegarde")[0]
         question = (
-            f"{message}\n\nRestaurer une sauvegarde maintenant ? Comptoir copie la base à chaque "
+            f"{what}\n\nRestaurer une sauvegarde maintenant ? Comptoir copie la base à chaque "
             f"démarrage dans {folder}."
         )
         title = "Comptoir ne peut pas démarrer"
@@ -250,13 +252,13 @@ class Startup(QObject):
                 continue
             try:
                 report = backup.restore(self.db_path, Path(path))
-            except ComptoirError as exc:
-                log.error("Restauration refusée : %s", exc)
+            except ComptoirError as exc:  # a file the user picked: said, and asked again
+                log.warning("Restauration refusée : %s", exc)
                 question = f"Restauration impossible : {exc}\n\nChoisir une autre sauvegarde ?"
                 continue
             note = f"Base restaurée depuis {Path(path).name}."
             if report.previous_copy is not None:
-                note += f" La base endommagée est gardée : {report.previous_copy}"
+                note += f" L'ancienne base est gardée : {report.previous_copy}"
             log.info("Base endommagée restaurée depuis %s", path)
             self._reload(note)
             return True

@@ -125,8 +125,9 @@ def test_a_damaged_database_at_start_is_restored_from_its_automatic_copy(
         assert not failed
         assert dialogs.folders == [str(backup_dir(db_path))] * 2  # where the copies are
         assert "endommagé" in dialogs.texts[0] and "Restauration impossible" in dialogs.texts[1]
+        assert "Fichier >" not in dialogs.texts[0]  # no menu of a window that cannot open
         qtbot.waitUntil(lambda: "Base restaurée depuis" in startup.window.bar.text, timeout=5000)
-        assert "endommagee" in startup.window.bar.text  # the damaged file is kept, named
+        assert "L'ancienne base est gardée" in startup.window.bar.text  # the damaged file is kept
         assert len(startup.backend.index) > 500
     finally:
         startup.window.close()
