@@ -113,6 +113,10 @@ def print_document(
     if not sheets:
         return 0
     printer.setFullPage(True)
+    if printer.outputFileName():  # « Imprimer dans un fichier »: a missing folder, said as such
+        from desktop.store.files import check_target
+
+        check_target(printer.outputFileName())
     painter = QPainter()
     if not painter.begin(printer):
         raise StorageError("L'imprimante n'a pas pu démarrer l'impression (vérifiez qu'elle est disponible).")

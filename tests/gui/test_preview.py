@@ -291,6 +291,10 @@ def test_printing_to_a_file_in_a_missing_folder_says_which_folder(loaded, qtbot,
         assert w.print_pdf()
     assert sig.args[0] == f"Le dossier {folder} n'existe pas : créez-le ou choisissez-en un autre."
     assert not w.printing and w.print_action.isEnabled()
+    w.dialogs.pages = (2, 2)  # pages painted (not the file as is): the same message
+    with qtbot.waitSignal(w.failed, timeout=20_000) as sig:
+        assert w.print_pdf()
+    assert sig.args[0] == f"Le dossier {folder} n'existe pas : créez-le ou choisissez-en un autre."
 
 
 def test_closing_the_preview_while_printing_still_prints_every_page(qtbot, runner, tmp_path) -> None:
