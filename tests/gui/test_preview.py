@@ -274,9 +274,14 @@ def test_printing_runs_off_the_gui_thread_and_says_which_page(loaded, qtbot, tmp
 
 
 def test_a_printer_that_cannot_start_gets_a_french_message_and_print_stays_available(
-    loaded, qtbot, tmp_path
+    loaded, qtbot, tmp_path, monkeypatch
 ) -> None:
-    w, _ = loaded(FakeDialogs(print_to=tmp_path / "dossier-absent" / "imprime.pdf", copies=2))
+    class Refusing(QPainter):
+        def begin(self, _device) -> bool:  # what a printer off line or out of reach answers
+            return False
+
+    monkeypatch.setattr(printing, "QPainter", Refusing)
+    w, _ = loaded(FakeDialogs(print_to=tmp_path / "imprime.pdf", copies=2))
     with qtbot.waitSignal(w.failed, timeout=20_000) as sig:
         assert w.print_pdf()
     assert sig.args[0] == "L'imprimante n'a pas pu démarrer l'impression (vérifiez qu'elle est disponible)."
