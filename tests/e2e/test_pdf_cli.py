@@ -75,6 +75,16 @@ def test_offer_pdf_for_a_member_on_the_real_catalogue(store: Path, run_comptoir,
     assert again.read_bytes() == pdf
 
 
+def finalised_text(run_comptoir, tmp_path: Path, product: str) -> str:  # type: ignore[no-untyped-def]
+    """The text of the frozen PDF of a Nivelles offer for ``product``, saved then finalised."""
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", product, "--save"))
+    draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved)
+    assert draft, saved
+    frozen = tmp_path / f"{product}-finalisee.pdf"
+    ok(run_comptoir("offers", "finalize", draft.group(1), "--pdf", frozen))
+    return pi.flat(frozen.read_bytes())
+
+
 def _gpec_totals(text: str) -> None:
     """iA.GPEC Cat 5: annual 11 450 known, set-up sur devis (PRODUCT.md)."""
     assert "Total mise en place (coût unique) HTVA Sur devis" in text
@@ -95,12 +105,7 @@ def test_gpec_offer_keeps_its_known_annual_in_totals_draft_and_finalised(
                     "--date", "2026-11-22"))
     _gpec_totals(pi.flat(out.read_bytes()))
     # the frozen document of a finalised offer goes through the same layout
-    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "gpec", "--save"))
-    draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved)
-    assert draft, saved
-    frozen = tmp_path / "gpec-finalisee.pdf"
-    ok(run_comptoir("offers", "finalize", draft.group(1), "--pdf", frozen))
-    text = pi.flat(frozen.read_bytes())
+    text = finalised_text(run_comptoir, tmp_path, "gpec")
     assert "Offre n° OFF-" in text
     _gpec_totals(text)
 
@@ -112,12 +117,7 @@ def test_a_catalogue_caveat_is_for_the_draft_not_for_the_offer_the_member_receiv
     draft_pdf = tmp_path / "projet.pdf"
     ok(run_comptoir("offer", "--member", "Nivelles", "--product", "ideabox", "--pdf", draft_pdf))
     assert caveat in pi.flat(draft_pdf.read_bytes())  # the seller sees what to check
-    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "ideabox", "--save"))
-    draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved)
-    assert draft, saved
-    frozen = tmp_path / "offre.pdf"
-    ok(run_comptoir("offers", "finalize", draft.group(1), "--pdf", frozen))
-    text = pi.flat(frozen.read_bytes())
+    text = finalised_text(run_comptoir, tmp_path, "ideabox")
     assert "iA.Ideabox" in text and "Tarif à confirmer" not in text
 
 
