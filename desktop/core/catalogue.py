@@ -396,6 +396,33 @@ def tariff_problems(tariff: Tariff) -> list[Problem]:
     return out
 
 
+def setup_breaks(tariff: Tariff) -> list[Problem]:
+    """Rows whose one-time setup is not setup days x the day rate (+ their contribution), for
+    a grid that declares that rule (``setup_rule = days_x_day_rate``, ``day_rate``)."""
+    rate = tariff.rates.get(tariff.meta.get("day_rate", ""))
+    if tariff.meta.get("setup_rule") != "days_x_day_rate" or rate is None:
+        return []
+    out: list[Problem] = []
+    for table in tariff.tables.values():
+        for row in table.rows.values():
+            setup, days = row.cells.get("one_time"), row.cells.get("setup_days")
+            if setup is None or days is None or setup.amount is None or days.amount is None:
+                continue
+            extra = row.cells.get("contribution")
+            plus = extra.amount if extra is not None and extra.amount is not None else Decimal(0)
+            expected = days.amount * rate.amount + plus
+            if setup.amount != expected:
+                with_extra = f" + {plus}" if plus else ""
+                out.append(
+                    Problem(
+                        f"tableau {table.code}, ligne « {row.key} »",
+                        f"mise en place {setup.amount} au lieu de {days.amount} jours × "
+                        f"{rate.amount}{with_extra} = {expected}",
+                    )
+                )
+    return out
+
+
 MAX_SHOWN_PROBLEMS = 5
 
 

@@ -130,6 +130,8 @@ class CatalogueReport:
     tables: dict[str, int] = field(default_factory=dict)  # table -> rows
     kept_local_members: int = 0
     drafts_on_missing_tariffs: tuple[str, ...] = ()
+    # rows that break the grid's own rule (setup = days x day rate): imported, and said
+    setup_breaks: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         out = [f"{t} : {n} ligne(s)" for t, n in sorted(self.tables.items())]
@@ -139,6 +141,11 @@ class CatalogueReport:
             out.append(
                 "Brouillons sur un tarif absent du catalogue importé (à recalculer) : "
                 + ", ".join(self.drafts_on_missing_tariffs)
+            )
+        if self.setup_breaks:
+            out.append(
+                f"À vérifier, mise en place ≠ jours × taux journalier ({len(self.setup_breaks)}) : "
+                + " ; ".join(self.setup_breaks)
             )
         return out
 
@@ -761,7 +768,8 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
                 "Rien n'a été modifié."
             ) from None
         missing_tariffs = _drafts_on_missing_tariffs(conn)
-    return CatalogueReport(Path(path), counts, kept, missing_tariffs)
+        breaks = _setup_breaks(db)
+    return CatalogueReport(Path(path), counts, kept, missing_tariffs, breaks)
 
 
 def _local_members(
@@ -821,6 +829,20 @@ def _validate_catalogue(db: Any) -> None:
     for code in codes:
         check_tariff(load_tariff(db, code))
     MemberRepository(db).all()
+
+
+def _setup_breaks(db: Any) -> tuple[str, ...]:
+    """Every imported tariff's rows whose setup is not days x day rate (reported, not refused:
+    the seed files refuse them, but a grid edited at head office is head office's call)."""
+    from desktop.core.catalogue import setup_breaks
+    from desktop.store.catalogue_repo import load_tariff
+
+    out: list[str] = []
+    for (code,) in db.conn.execute("SELECT code FROM tariff ORDER BY rowid"):
+        out += [f"tarif {code}, {p}" for p in setup_breaks(load_tariff(db, code))]
+    if out:
+        log.warning("catalogue importé : %d mise(s) en place hors règle", len(out))
+    return tuple(out)
 
 
 def _drafts_on_missing_tariffs(conn: sqlite3.Connection) -> tuple[str, ...]:

@@ -429,6 +429,11 @@ class Exchange:
                 + ", ".join(report.drafts_on_missing_tariffs)
                 + ") : recalculez-les."
             )
+        breaks = getattr(report, "setup_breaks", ())
+        if breaks:  # the grid's own rule: setup = days x day rate
+            first = breaks[0] + (f" (et {len(breaks) - 1} autre(s))" if len(breaks) > 1 else "")
+            text += f" À vérifier avec le siège, mise en place hors règle : {first}."
+        if report.drafts_on_missing_tariffs or breaks:
             w.bar.warning(text)
         else:
             w.bar.success(text, timeout_ms=12_000)

@@ -107,3 +107,21 @@ def test_the_untouched_bundle_imports(db: Database, bundle: Path) -> None:
     report = import_catalogue(db, bundle)
     assert report.tables["price_cell"] > 0
     assert load_tariff(db).tables["T1"].rows["Cat 3"].cells["annual"].amount == 5344
+
+
+def test_a_setup_off_the_grids_rule_is_imported_and_reported(
+    db: Database, tamper: Any, bundle: Path, tmp_path: Path
+) -> None:
+    """Set-up = days x 906 (the product owner's invariant): a grid edited at head office that
+    breaks it is head office's call, but the laptop says which rows to check."""
+    from desktop.core.catalogue import setup_breaks
+
+    assert setup_breaks(load_tariff(db)) == []  # the seed grid keeps its rule
+    edited = tmp_path / "edite.zip"
+    row = {"price_table": "T1", "key": "Cat 3", "column_name": "one_time"}
+    tamper(bundle, edited, "price_cell", row, "amount", "2719")  # 3 days x 906 = 2718
+    report = import_catalogue(db, edited)
+    assert report.setup_breaks == (
+        "tarif imio-2024, tableau T1, ligne « Cat 3 » : mise en place 2719 au lieu de 3 jours × 906 = 2718",
+    )
+    assert report.lines()[-1].startswith("À vérifier, mise en place ≠ jours × taux journalier (1) : ")
