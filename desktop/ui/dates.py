@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from desktop.core.errors import InvalidInput
+from desktop.core.inputs import check_year
 
 EXAMPLE = "15/03/2026"
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
@@ -28,11 +29,12 @@ def parse_date(text: str, field: str, what: str = "Date") -> date | None:
             field=field,
         )
     try:
-        return date(y, mo, d)
+        value = date(y, mo, d)
     except ValueError:
         raise InvalidInput(
             f"{what} : le {raw} n'existe pas (jour ou mois hors calendrier).", field=field
         ) from None
+    return check_year(value, field=field, what=what)  # « 01/01/0001 » is a slip, not a date
 
 
 def format_date(value: date | None) -> str:

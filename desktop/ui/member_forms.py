@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.categories import category_title
 from desktop.core.errors import InvalidInput
+from desktop.core.inputs import MAX_YEAR, MIN_YEAR
 from desktop.core.members import (
     InstalledProduct,
     InstallState,
@@ -47,6 +48,7 @@ def _date_edit(value: date | None = None) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setDateRange(QDate(MIN_YEAR, 1, 1), QDate(MAX_YEAR, 12, 31))  # as typed dates are
     d = value or date.today()
     edit.setDate(QDate(d.year, d.month, d.day))
     return edit

@@ -53,6 +53,7 @@ def test_status_and_date_are_stored_and_shown_on_the_card(qtbot, window, backend
         ("31/02/2025", "n'existe pas"),
         ("l'an dernier", "JJ/MM/AAAA"),
         ("12/2025", "JJ/MM/AAAA"),
+        ("01/01/0001", "de 2000 à 2099"),  # a slip of the keyboard, not a date
     ],
 )
 def test_a_malformed_date_is_refused_next_to_the_field(qtbot, window, backend, db_path, typed, expected):
