@@ -57,7 +57,7 @@ from desktop.core.categories import CategoryDecision
 from desktop.core.errors import CatalogueError, InvalidInput, NotFound
 from desktop.core.format import euros, group_int
 from desktop.core.inputs import shown as _shown
-from desktop.core.members import Member, MemberKind, MembershipStatus
+from desktop.core.members import Member, MemberKind, MembershipStatus, of_place
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
     DEFAULT_YEARS,
@@ -144,11 +144,6 @@ def _num(d: Decimal) -> str:
     sign = "-" if d < 0 else ""
     whole, _, frac = format(abs(d).normalize(), "f").partition(".")
     return f"{sign}{group_int(int(whole))},{frac}"
-
-
-def _of(name: str) -> str:
-    """« d'iA.Délib », « de Package Townstreet »: French elision before a vowel."""
-    return f"d’{name}" if name[:1].lower() in "aeiouyàâéèêëîïôöûü" else f"de {name}"
 
 
 def eur(d: Decimal) -> str:
@@ -1120,7 +1115,7 @@ def apply_discounts(
         what = "maintenance annuelle" if d.bucket is Bucket.ANNUAL else "mise en place"
         label = d.label or f"Remise de {_num(d.pct)} % sur la {what}"
         # an amount off a line: with its cents, as the line's column shows it
-        message = f"{label} : -{euros(off)} sur la {what} {_of(product.name)}"
+        message = f"{label} : -{euros(off)} sur la {what} {of_place(product.name)}"
         if d.condition == "commune_has_in_production":
             message += f", car la commune utilise déjà {product.name} en production"
         line = _replace_line(
