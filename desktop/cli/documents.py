@@ -162,7 +162,7 @@ def run_offer(args: argparse.Namespace, services: Any) -> int:
 
 
 def run_contract(args: argparse.Namespace, services: Any) -> int:
-    from desktop.core.offers import OfferState, check_contract_term
+    from desktop.core.offers import accepted_on, check_contract_term
     from desktop.documents.contract import (
         build_contract_document,
         check_contractable,
@@ -178,10 +178,7 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     repo = OfferRepository(services.db)
     offer = repo.get(args.offer)
     check_contractable(offer)  # RuleViolation (exit 2) unless acceptée / convertie
-    accepted = None
-    for entry in repo.audit(offer.id):
-        if entry.to_state is OfferState.ACCEPTEE:
-            accepted = entry.when.astimezone().date()
+    accepted = accepted_on(repo.audit(offer.id))
     tariff = services.tariff(offer.tariff)
     template = TemplateRepository(services.db).get("contrat")
     doc = build_contract_document(

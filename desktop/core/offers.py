@@ -467,6 +467,12 @@ _CONTRACT_NOTE = re.compile(
 )
 
 
+def accepted_on(history: Sequence[AuditEntry]) -> date | None:
+    """The (last) day an offer was accepted, from its history; None if it never was."""
+    days = [e.when.astimezone().date() for e in history if e.to_state is OfferState.ACCEPTEE]
+    return days[-1] if days else None
+
+
 def contract_note(issued: date, start: date, years: int) -> str:
     """The reason recorded when an offer is converted: what its order form said."""
     return (

@@ -51,14 +51,12 @@ def contract_pdf_maker(
     """Gather what the contract needs (GUI thread, a few reads), return the rendering (worker).
     ``issued`` (default today) dates the document; ``start`` (default ``issued``) and ``years``
     are when it takes effect and its initial term."""
+    from desktop.core.offers import accepted_on
     from desktop.documents.contract import build_contract_document, check_contractable
     from desktop.store.templates_repo import TemplateRepository
 
     check_contractable(offer)
-    accepted = None
-    for entry in backend.offers.audit(offer.id):
-        if entry.to_state is OfferState.ACCEPTEE:
-            accepted = entry.when.astimezone().date()
+    accepted = accepted_on(backend.offers.audit(offer.id))
     template = TemplateRepository(backend.db).get("contrat")
     doc = build_contract_document(
         offer,
@@ -298,7 +296,7 @@ class OfferActions:
     def contract(self) -> None:
         """The "Bon de commande" of an accepted offer: its dates and term asked first (those
         recorded at its conversion when it is printed again); producing it converts the offer."""
-        from desktop.core.offers import read_contract_note
+        from desktop.core.offers import accepted_on, read_contract_note
         from desktop.documents.contract import check_contractable
         from desktop.ui.contract_form import ContractChoice, ContractForm
 
@@ -314,10 +312,10 @@ class OfferActions:
             self.w.bar.error(str(exc))
             return
         today = self.backend.today()
-        recorded = accepted = None
-        for entry in self.backend.offers.audit(offer.id):
-            if entry.to_state is OfferState.ACCEPTEE:
-                accepted = entry.when.astimezone().date()
+        history = self.backend.offers.audit(offer.id)
+        accepted = accepted_on(history)
+        recorded = None
+        for entry in history:
             if entry.to_state is OfferState.CONVERTIE:
                 recorded = read_contract_note(entry.why)
         proposed = ContractChoice(*recorded) if recorded else ContractChoice(today, today, 1)
