@@ -241,12 +241,9 @@ class Backend:
 
     def tariff_label(self, code: str) -> str:
         """« iMio 2024 » for the tariff code ``imio-2024`` (the code itself if unknown)."""
-        from desktop.store.catalogue_repo import list_tariffs
-
         if code == self.tariff.code:
             return f"{self.tariff.issuer} {self.tariff.year}"
-        found = next((t for t in list_tariffs(self.db) if t.code == code), None)
-        return f"{found.issuer} {found.year}" if found is not None else code
+        return self.tariff_names().get(code, code)
 
     def parse_params(self, product: Product, raw: Mapping[str, str]) -> dict[str, Decimal]:
         from desktop.core.pricing import parse_params
