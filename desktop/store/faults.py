@@ -19,6 +19,10 @@ from desktop.core.errors import ComptoirError, RuleViolation, StorageError
 
 log = logging.getLogger(__name__)
 
+# what a damaged database's message advises (the start-up, which offers the restore itself,
+# leaves it out)
+RESTORE_ADVICE = " Restaurez une sauvegarde (Fichier > Restaurer la base… ou « comptoir restore FICHIER »)."
+
 
 class DatabaseReadOnly(StorageError):
     """The database file or its folder cannot be written."""
@@ -145,8 +149,7 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
             or "not a database" in low
         ):
             return DatabaseCorrupt(
-                f"{what} : le fichier est endommagé ou n'est pas une base Comptoir. Restaurez "
-                "une sauvegarde (Fichier > Restaurer la base… ou « comptoir restore FICHIER »)."
+                f"{what} : le fichier est endommagé ou n'est pas une base Comptoir.{RESTORE_ADVICE}"
             )
         if primary == sqlite3.SQLITE_CANTOPEN or "unable to open" in low:
             return StorageError(

@@ -236,11 +236,12 @@ class Startup(QObject):
         Fichier > Restaurer la base… lives, cannot open). True once one is restored and loading."""
         from desktop.core.errors import ComptoirError
         from desktop.store import backup
+        from desktop.store.faults import RESTORE_ADVICE
         from desktop.ui.dialogs import BACKUP_FILTER
 
         folder = backup.backup_dir(self.db_path)
         # what is wrong, without the advice to use a menu of the window that cannot open
-        what = message.split(" Restaurez une sauvegarde")[0]
+        what = message.removesuffix(RESTORE_ADVICE)
         question = (
             f"{what}\n\nRestaurer une sauvegarde maintenant ? Comptoir copie la base à chaque "
             f"démarrage dans {folder}."
