@@ -182,7 +182,7 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
 
 def _signatures(doc: ContractDocument) -> list[Flowable]:
     st = styles()
-    member = fit(doc.member.name) if doc.member.known else "le membre"
+    member = doc.member.article + fit(doc.member.name) if doc.member.known else "le membre"
     out: list[Flowable] = []
     for who, signatories in (
         (fit(doc.letterhead.display_name), doc.issuer_signatories),

@@ -123,3 +123,12 @@ def test_line_priced_in_part_keeps_its_known_amount_in_the_order_totals() -> Non
         f"budget de la première année 11{NNBSP}450,00 €"
     ) in text
     assert "coût annuel sur devis" not in text
+
+
+def test_the_member_signs_with_its_article() -> None:
+    """« Pour le CPAS de Nivelles », as the offer's « Pour accord » says it."""
+    from dataclasses import replace
+
+    doc = contract()
+    cpas = replace(doc, member=replace(doc.member, name="CPAS de Nivelles", article="le "))
+    assert "Pour le CPAS de Nivelles" in pi.flat(render_contract(cpas))
