@@ -21,16 +21,20 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from desktop.ui.collector import GuiCollector
-from desktop.ui.crash import CrashHandler
-from desktop.ui.dialogs import Dialogs
-from desktop.ui.qt_logging import (
+from desktop.ui import qt_compat
+
+qt_compat.scan_sources_cheaply()  # before the imports below (see qt_compat)
+
+from desktop.ui.collector import GuiCollector  # noqa: E402
+from desktop.ui.crash import CrashHandler  # noqa: E402
+from desktop.ui.dialogs import Dialogs  # noqa: E402
+from desktop.ui.qt_logging import (  # noqa: E402
     ProblemCounter,
     install_qt_message_handler,
     uninstall_qt_message_handler,
 )
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.translations import install_french
+from desktop.ui.tasks import TaskRunner  # noqa: E402
+from desktop.ui.translations import install_french  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +43,7 @@ SPLASH_DELAY_MS = 400
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    from desktop.ui.qt_compat import pin_singletons
-
-    pin_singletons()  # before any other call into the binding (see qt_compat)
+    qt_compat.pin_singletons()  # before any other call into the binding (see qt_compat)
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
