@@ -1,7 +1,7 @@
 """Seeding: build the catalogue and the member directory from the files of ``db/``.
 
 ``SeedPlan.for_dir(db/)`` lists the parts a database is built from (each tariff folder of
-``db/tariffs/`` and the Belgian directory of ``db/belgium/``) with a checksum of their files.
+``db/tariffs/`` and the Belgian directory of ``db/belgium/``) with a fingerprint of their files.
 ``open_database`` runs the plan inside its one transaction: a part is (re)loaded only when its
 checksum differs from the one recorded in ``seed_state``, so seeding is idempotent, and the
 whole run commits or rolls back together.
@@ -17,11 +17,11 @@ Every file is validated before anything is written; a violation raises ``SeedErr
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
 import sqlite3
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,13 +73,15 @@ def default_seed_dir() -> Path:
 
 
 def checksum(files: list[Path], base: Path) -> str:
-    digest = hashlib.sha256()
+    """A fingerprint of the files' names and contents, to tell whether they changed since the
+    database was seeded (a change detector, not a protection: CRC-32 and the length, which
+    every start computes without loading a cryptographic library)."""
+    crc, length = 0, 0
     for path in sorted(files):
-        digest.update(path.relative_to(base).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+        for chunk in (path.relative_to(base).as_posix().encode(), b"\0", path.read_bytes(), b"\0"):
+            crc = zlib.crc32(chunk, crc)
+            length += len(chunk)
+    return f"crc32:{crc:08x}:{length}"
 
 
 @dataclass(frozen=True, slots=True)

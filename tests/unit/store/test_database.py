@@ -350,3 +350,20 @@ def test_seed_error_is_a_catalogue_error() -> None:
     error = SeedError([("db/x.csv:3", "montant négatif -1")])
     assert isinstance(error, CatalogueError)
     assert str(error) == "db/x.csv:3 : montant négatif -1" and error.location == "db/x.csv:3"
+
+
+def test_the_seed_fingerprint_sees_a_changed_byte_and_a_renamed_file(tmp_path: Path) -> None:
+    from desktop.store.seed import checksum
+
+    folder = tmp_path / "belgium"
+    folder.mkdir()
+    (folder / "a.csv").write_bytes(b"nis;nom\n25072;Nivelles\n")
+    (folder / "b.csv").write_bytes(b"zone;nom\n5267;Nivelles/Genappe\n")
+    files = sorted(folder.glob("*.csv"))
+    first = checksum(files, tmp_path)
+    assert checksum(list(reversed(files)), tmp_path) == first  # order of listing aside
+    (folder / "a.csv").write_bytes(b"nis;nom\n25072;Nivellez\n")  # one letter
+    changed = checksum(sorted(folder.glob("*.csv")), tmp_path)
+    assert changed != first
+    (folder / "b.csv").rename(folder / "c.csv")
+    assert checksum(sorted(folder.glob("*.csv")), tmp_path) != changed
