@@ -72,6 +72,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class PriceRow:
+    """One row of a price table: the cells of one category (or status), by column."""
+
     key: str  # a category name ("Cat 3", "Provinces") or a status ("membre")
     cells: Mapping[str, Cell]
     source: str = ""
@@ -79,6 +81,8 @@ class PriceRow:
 
 @dataclass(frozen=True, slots=True)
 class PriceTable:
+    """A price grid of the tariff: rows by category (or status), columns by amount."""
+
     code: str  # "T1"
     columns: tuple[str, ...]  # "annual", "one_time", "setup_days", "users_included", ...
     rows: Mapping[str, PriceRow]
@@ -95,6 +99,8 @@ class PriceTable:
 
 @dataclass(frozen=True, slots=True)
 class Band:
+    """One band of a band table: from ``low`` to ``high`` (schools, users...), these values."""
+
     low: int
     high: int | None  # inclusive; None = open
     values: Mapping[str, Decimal]
@@ -107,6 +113,8 @@ class Band:
 
 @dataclass(frozen=True, slots=True)
 class BandTable:
+    """Values that depend on a quantity, band by band (degressive prices)."""
+
     code: str
     bands: tuple[Band, ...]
     source: str = ""
@@ -120,6 +128,8 @@ class BandTable:
 
 @dataclass(frozen=True, slots=True)
 class Rate:
+    """A unit price of the tariff (a day of service, of technical assistance...)."""
+
     code: str
     name: str
     amount: Decimal
@@ -155,6 +165,8 @@ class Component:
 
 @dataclass(frozen=True, slots=True)
 class Product:
+    """A product, option or service of the catalogue, with the rules that price it."""
+
     code: str
     name: str
     family: Family
@@ -182,6 +194,8 @@ class Product:
 
 @dataclass(frozen=True, slots=True)
 class Constraint:
+    """A rule between two products: one requires or excludes the other."""
+
     code: str
     kind: str  # "requires" | "excludes"
     product: str
@@ -192,6 +206,8 @@ class Constraint:
 
 @dataclass(frozen=True, slots=True)
 class Discount:
+    """A percentage off one bucket of the lines it applies to, for some kinds of member."""
+
     code: str
     member_kinds: tuple[str, ...]
     bucket: Bucket
@@ -205,6 +221,8 @@ class Discount:
 
 @dataclass(frozen=True, slots=True)
 class Term:
+    """A condition printed on the offer, always or when a rule applies."""
+
     code: str
     title: str
     text: str
@@ -232,6 +250,8 @@ def _loose(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Tariff:
+    """A whole price list: products, price tables, rates, rules, discounts and terms."""
+
     code: str  # "imio-2024"
     issuer: str  # "iMio"
     title: str

@@ -22,6 +22,8 @@ class Method(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Threshold:
+    """One row of a scale: from ``low`` to ``high`` inhabitants or agents, this category."""
+
     category: str
     low: int
     high: int | None  # inclusive; None = no upper bound
@@ -54,6 +56,8 @@ class Scale:
 
 @dataclass(frozen=True, slots=True)
 class KindRule:
+    """How a kind of member gets its category: a scale, a fixed category, or a manual choice."""
+
     kind: MemberKind
     method: Method
     scale: str | None = None

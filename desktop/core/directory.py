@@ -59,6 +59,8 @@ def normalize(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
+    """What the search compares for one member, normalized once."""
+
     member: Member
     extra_codes: tuple[str, ...]  # codes borrowed from related members (zone postcodes...)
     names: tuple[str, ...]  # normalized name, display name, other names

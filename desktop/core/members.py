@@ -205,12 +205,16 @@ class Headcount:
 
 @dataclass(frozen=True, slots=True)
 class Membership:
+    """Where the body stands with iMio (associate, joining, former, not a member), since when."""
+
     status: MembershipStatus = MembershipStatus.ASSOCIE
     since: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class InstalledProduct:
+    """A product the member already has in production, or has ordered."""
+
     product: str  # catalogue product code
     state: InstallState
     since: date | None = None
@@ -218,6 +222,8 @@ class InstalledProduct:
 
 @dataclass(frozen=True, slots=True)
 class CategoryOverride:
+    """A category chosen by hand in place of the derived one, with the reason given."""
+
     category: str
     reason: str
 

@@ -47,6 +47,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Notice:
+    """A warning or piece of information about a line or the whole quote."""
+
     code: str  # stable code, e.g. "requires:atal-mobile", "excludes:citizen-smartweb"
     severity: Severity
     message: str  # French, for the user
@@ -54,6 +56,8 @@ class Notice:
 
 @dataclass(frozen=True, slots=True)
 class LineRequest:
+    """A product asked for, with its parameters."""
+
     product: str  # catalogue product code
     params: Mapping[str, Decimal] = field(default_factory=dict)
     note: str = ""
@@ -61,6 +65,8 @@ class LineRequest:
 
 @dataclass(frozen=True, slots=True)
 class QuoteRequest:
+    """Everything the engine needs to price an offer, apart from the member."""
+
     tariff: str
     lines: tuple[LineRequest, ...]
     years: int = DEFAULT_YEARS
@@ -71,6 +77,8 @@ class QuoteRequest:
 
 @dataclass(frozen=True, slots=True)
 class QuoteLine:
+    """One priced line: its amounts (None where not priced), status and notices."""
+
     product: str
     name: str
     family: str
@@ -91,6 +99,8 @@ class QuoteLine:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
+    """One-time and annual totals and the budget year by year."""
+
     one_time: Decimal
     annual: Decimal
     year1: Decimal
@@ -147,6 +157,8 @@ def totals_coverage(lines: Iterable[QuoteLine], tax_mode: str = "") -> TotalsCov
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """The engine's answer: the lines, the totals, the notices and the terms to print."""
+
     tariff: str
     member: Member | None
     decision: CategoryDecision

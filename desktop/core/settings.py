@@ -62,6 +62,8 @@ DOCUMENT_FIELDS = ("legal_form", "enterprise_number", "iban")
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """The seller, the device, the letterhead and the defaults printed on offers."""
+
     seller_name: str = ""
     seller_initials: str = ""
     device_code: str = ""  # 2-8 upper-case letters/digits, part of every offer number

@@ -49,6 +49,8 @@ E = TypeVar("E", bound=StrEnum)
 
 @dataclass(frozen=True, slots=True)
 class TariffInfo:
+    """A tariff stored in the database, as the lists show it."""
+
     code: str
     issuer: str
     title: str

@@ -64,6 +64,8 @@ def now_iso() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Migration:
+    """One numbered SQL file of ``db/migrations``."""
+
     version: int
     name: str
     path: Path

@@ -86,6 +86,8 @@ def checksum(files: list[Path], base: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SeedPart:
+    """A part of the seed data (a tariff folder, the directory) and its fingerprint."""
+
     name: str  # "tariff:imio-2024", "directory:belgium"
     folder: Path
     checksum: str
@@ -93,6 +95,8 @@ class SeedPart:
 
 @dataclass
 class SeedPlan:
+    """The parts a database is built from, to compare with what it was built from."""
+
     root: Path
     parts: list[SeedPart] = field(default_factory=list)
 

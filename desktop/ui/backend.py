@@ -65,6 +65,8 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class StartupData:
+    """What the start-up worker loads for the window: catalogue and directory."""
+
     tariff: Tariff
     members: tuple[Member, ...]
     index: MemberIndex
