@@ -47,7 +47,25 @@ class SettingsRepository:
         self.db = db
 
     def load(self) -> Settings:
-        """The stored settings; a field never saved (or unreadable) takes its default."""
+        """The stored settings; a field never saved, unreadable, or that no longer passes the
+        checks (a limit added since it was saved) takes its default."""
+        values = self._stored_values()
+        while True:
+            try:
+                return Settings(**values).validated()
+            except InvalidInput as error:
+                log.warning("stored setting invalid (%s): default used for %s", error, error.field)
+                if error.field not in values:
+                    return Settings()
+                values.pop(error.field)
+
+    def load_as_stored(self) -> Settings:
+        """The stored values as they are, unchecked (default where never saved or unreadable):
+        what the settings form shows, so that a value that no longer passes the checks is
+        corrected by the user instead of silently replaced by its default at the next save."""
+        return Settings(**self._stored_values())
+
+    def _stored_values(self) -> dict[str, Any]:
         with storage_errors("lire les réglages", self.db.path):
             stored = dict(self.db.conn.execute("SELECT key, value FROM setting").fetchall())
         defaults = Settings()
@@ -59,14 +77,7 @@ class SettingsRepository:
                 values[f.name] = _decode(f.name, stored[f.name], getattr(defaults, f.name))
             except (ValueError, ArithmeticError):
                 log.warning("unreadable setting %s=%r: default used", f.name, stored[f.name])
-        while True:
-            try:
-                return Settings(**values).validated()
-            except InvalidInput as error:
-                log.warning("stored setting invalid (%s): default used for %s", error, error.field)
-                if error.field not in values:
-                    return Settings()
-                values.pop(error.field)
+        return values
 
     def save(self, settings: Settings) -> Settings:
         """Validate and store every field in one transaction; returns what was stored."""

@@ -278,6 +278,10 @@ class Backend:
     def settings(self) -> Any:
         return self._settings.load()
 
+    def stored_settings(self) -> Any:
+        """The settings as stored, unchecked: what the settings form edits."""
+        return self._settings.load_as_stored()
+
     def save_settings(self, settings: Any) -> Any:
         """Validates (``InvalidInput`` names the field) and stores; returns what was stored."""
         return self._settings.save(settings)

@@ -57,7 +57,7 @@ class SettingsDialog(FormDialog):
         self.setObjectName("settingsDialog")
         self.backend = backend
         self._on_saved = on_saved
-        self.settings = backend.settings()
+        self.settings = backend.stored_settings()
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
         # Two columns: seller and offer defaults on the left, the letterhead on the right.
         left, right = QFormLayout(), QFormLayout()
@@ -81,6 +81,10 @@ class SettingsDialog(FormDialog):
             self.errors.add_row(label + " :", widget, f.name, hint_text=tip, form=form)
         self.finish_layout()
         self.set_form_width(860)
+        try:  # a value saved before a check existed: said next to it, kept until corrected
+            self.settings.validated()
+        except InvalidInput as error:
+            self.errors.show(error)
 
     def _widget(self, name: str, value: Any) -> QLineEdit | QPlainTextEdit:
         if isinstance(value, tuple | list):

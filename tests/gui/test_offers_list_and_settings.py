@@ -180,3 +180,31 @@ def test_a_fraction_typed_in_the_percent_field_is_not_taken_for_a_tiny_rate(qtbo
     assert dialog.errors.message("indexation").endswith("Pour 2 % par an, écrivez 2.")
     assert backend.settings().indexation == Decimal("0.02")  # unchanged
     dialog.reject()
+
+
+def test_a_value_saved_before_its_limit_is_shown_to_correct_not_replaced_by_its_default(
+    qtbot, window, backend
+):
+    """A letterhead saved before names had a limit: documents use the default, and the form
+    shows the stored text with what to fix, so that no save replaces it behind the user."""
+    long_name = " ".join(["Intercommunale de Mutualisation Informatique et Organisationnelle"] * 2)
+    with backend.db.transaction() as conn:
+        conn.execute("INSERT INTO setting VALUES ('letterhead_name', ?, 'x')", (long_name,))
+        conn.execute("INSERT INTO setting VALUES ('seller_name', 'Anne Dupont', 'x')")
+    assert backend.settings().letterhead_name == "iMio"  # what documents print meanwhile
+    window.open_settings()
+    dialog = window._settings_dialog
+    assert dialog.fields["letterhead_name"].text() == long_name
+    assert "120 caractères au plus" in dialog.errors.message("letterhead_name")
+    dialog.fields["seller_name"].setText("Anne Dupont-Lambert")
+    dialog.ok_button.click()  # the other change alone cannot be saved over the long name
+    assert dialog.isVisible()
+    stored = dict(backend.db.conn.execute("SELECT key, value FROM setting").fetchall())
+    assert stored["letterhead_name"] == long_name
+    dialog.fields["letterhead_name"].setText("iMio — Intercommunale de Mutualisation")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    saved = backend.settings()
+    assert (saved.letterhead_name, saved.seller_name) == (
+        "iMio — Intercommunale de Mutualisation", "Anne Dupont-Lambert"
+    )

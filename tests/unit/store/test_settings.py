@@ -208,3 +208,21 @@ def test_the_screen_refuses_what_is_not_a_plain_percentage(typed: str) -> None:
     with pytest.raises(InvalidInput) as info:
         indexation_from_percent(typed)
     assert info.value.field == "indexation" and "2,5" in str(info.value)
+
+
+def test_a_value_that_no_longer_passes_is_kept_as_stored_for_the_form(db_path: Path) -> None:
+    db = open_database(db_path)
+    try:
+        with db.transaction() as conn:
+            conn.execute("INSERT INTO setting VALUES ('legal_form', ?, 'x')", ("S" * 80,))
+            conn.execute("INSERT INTO setting VALUES ('years', 'trois', 'x')")
+        repo = SettingsRepository(db)
+        assert repo.load().legal_form == ""  # documents: the default
+        as_stored = repo.load_as_stored()
+        assert as_stored.legal_form == "S" * 80  # the form: what is there, to be corrected
+        assert as_stored.years == Settings().years  # unreadable: nothing to show but the default
+        with pytest.raises(InvalidInput) as refused:
+            as_stored.validated()
+        assert refused.value.field == "legal_form"
+    finally:
+        db.close()
