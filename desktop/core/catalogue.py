@@ -5,9 +5,9 @@ here knows about a particular product: how a product is priced is a list of ``Co
 rules (kind + parameters) that ``desktop.core.pricing`` evaluates.
 
 What makes a grid's values valid (every amount finite, not negative, at most 10 000 000 and
-to the cent; percentages; parameter bounds) is said once, at the end of this module
-(``tariff_problems``): the seed loader and the catalogue import both apply it, so a value
-refused in the seed files is refused in a bundle from head office too.
+to the cent; percentages; parameter bounds; category scales without gap or overlap) is said
+once, at the end of this module (``tariff_problems``): the seed loader and the catalogue import
+both apply it, so a value refused in the seed files is refused in a bundle from head office too.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from desktop.core.categories import CategoryRules
+from desktop.core.categories import CategoryRules, threshold_breaks
 from desktop.core.errors import Ambiguous, CatalogueError, NotFound
 from desktop.core.members import MemberKind
 
@@ -382,6 +382,20 @@ def discount_problems(d: Discount) -> list[str]:
 
 
 def tariff_problems(tariff: Tariff) -> list[Problem]:
+    """Every value of ``tariff`` that breaks a rule above, then every break in its category
+    scales (a gap, an overlap: a member whose count falls there gets no category)."""
+    return value_problems(tariff) + scale_problems(tariff.categories)
+
+
+def scale_problems(rules: CategoryRules) -> list[Problem]:
+    return [
+        Problem(f"échelle {scale.code}, catégorie « {threshold.category} »", why)
+        for scale in rules.scales.values()
+        for threshold, why in threshold_breaks(scale.thresholds)
+    ]
+
+
+def value_problems(tariff: Tariff) -> list[Problem]:
     """Every value of ``tariff`` that breaks a rule above, in catalogue order."""
     out: list[Problem] = []
     for table in tariff.tables.values():

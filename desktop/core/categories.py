@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from desktop.core.errors import InvalidInput
 from desktop.core.format import group_int
@@ -52,6 +53,26 @@ class Scale:
             if t.contains(n):
                 return t
         return None
+
+
+def threshold_breaks(thresholds: Sequence[Threshold]) -> list[tuple[Threshold, str]]:
+    """Where a scale's rows, taken from the lowest, leave a gap, overlap, or follow an
+    open-ended row: (the row that breaks the sequence, why, in French). Empty when every
+    count falls in exactly one category from the lowest bound up."""
+    ordered = sorted(thresholds, key=lambda t: t.low)
+    out: list[tuple[Threshold, str]] = []
+    for a, b in pairwise(ordered):
+        if a.high is None:
+            why = f"« {a.category} » n'a pas de borne haute : « {b.category} » ne peut pas la suivre"
+            out.append((b, why))
+        elif b.low != a.high + 1:
+            what = "chevauche" if b.low <= a.high else "laisse un trou après"
+            why = (
+                f"« {b.category} » commence à {b.low} et {what} « {a.category} » "
+                f"(jusqu'à {a.high}) : attendu {a.high + 1}"
+            )
+            out.append((b, why))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

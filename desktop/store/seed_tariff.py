@@ -39,9 +39,16 @@ from desktop.core.catalogue import (
     member_kinds_problem,
     parameter_problems,
     percent_problem,
-    tariff_problems,
+    value_problems,
 )
-from desktop.core.categories import CategoryRules, KindRule, Method, Scale, Threshold
+from desktop.core.categories import (
+    CategoryRules,
+    KindRule,
+    Method,
+    Scale,
+    Threshold,
+    threshold_breaks,
+)
 from desktop.core.members import MemberKind
 from desktop.store.seed_files import (
     Row,
@@ -242,7 +249,7 @@ class _Parser:
         # the rows were checked one by one above; this holds the files to the very rule an
         # imported catalogue is held to, should the two ever drift apart
         shown = display_path(self.folder, self.root)
-        for problem in tariff_problems(tariff):
+        for problem in value_problems(tariff):  # the scales were checked row by row above
             self.v.add(shown, str(problem))
         self.v.raise_if_any()
         return ParsedTariff(tariff, meta_sources, note_sources, self.folder)
@@ -339,19 +346,9 @@ class _Parser:
             thresholds[scale].append((row, Threshold(cat, low, high, row["source"])))
         for items in thresholds.values():
             items.sort(key=lambda rt: rt[1].low)
-            for (_, a), (row_b, b) in pairwise(items):
-                if a.high is None:
-                    self.v.add(
-                        row_b.loc,
-                        f"« {a.category} » n'a pas de borne haute : « {b.category} » ne peut pas la suivre",
-                    )
-                elif b.low != a.high + 1:
-                    what = "chevauche" if b.low <= a.high else "laisse un trou après"
-                    self.v.add(
-                        row_b.loc,
-                        f"« {b.category} » commence à {b.low} et {what} « {a.category} » "
-                        f"(jusqu'à {a.high}) : attendu {a.high + 1}",
-                    )
+            row_of = {id(t): row for row, t in items}
+            for threshold, why in threshold_breaks([t for _, t in items]):
+                self.v.add(row_of[id(threshold)].loc, why)
         scales = {
             code: Scale(code, r["label"], r["unit"], tuple(t for _, t in thresholds[code]))
             for code, r in scales_rows.items()

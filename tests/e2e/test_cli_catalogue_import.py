@@ -19,6 +19,11 @@ QUOTE = ("quote", "--kind", "commune", "--inhabitants", "3000", "--product", "de
         ("price_cell", "amount", "-5", ("tableau T1", "montant négatif -5")),
         ("component", "params", "{not json", ("produit delib", "JSON")),
         ("member", "other_names", "pas du JSON", ("membre commune:", "autres noms")),
+        # Cat 1 up to 4 000 inhabitants, Cat 2 from 5 001: a commune of 4 500 has no category
+        (
+            "category_threshold", "high", 4000,
+            ("échelle communes_cpas, catégorie « Cat 2 »", "laisse un trou", "attendu 4001"),
+        ),
     ],
 )
 def test_a_tampered_catalogue_is_refused_and_quotes_are_unchanged(
