@@ -36,7 +36,8 @@ MAX_ADDRESS_LINES = 5
 MAX_ADDRESS_LINE = 120
 
 _DEVICE = re.compile(r"^[A-Z0-9]{2,8}$")
-_INITIALS = re.compile(r"^[A-ZÀ-ÖØ-Þ]{1,5}$")
+MAX_INITIALS = 5  # letters of the seller's initials
+_INITIALS = re.compile(rf"^[A-ZÀ-ÖØ-Þ]{{1,{MAX_INITIALS}}}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 LABELS = {
@@ -111,7 +112,7 @@ class Settings:
         initials = text["seller_initials"].upper().replace(".", "").replace(" ", "")
         if initials and not _INITIALS.match(initials):
             raise InvalidInput(
-                "Les initiales comptent 1 à 5 lettres (ex. JD) ; "
+                f"Les initiales comptent 1 à {MAX_INITIALS} lettres (ex. JD) ; "
                 f"reçu « {shown(self.seller_initials)} ».",
                 field="seller_initials",
             )

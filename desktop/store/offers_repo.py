@@ -58,6 +58,7 @@ from desktop.core.offers import (
     validity_end,
 )
 from desktop.core.quote import Quote, QuoteLine, QuoteRequest, TotalsCoverage, totals_coverage
+from desktop.core.settings import MAX_INITIALS
 from desktop.store import offer_codec as codec
 from desktop.store.faults import storage_errors
 
@@ -92,7 +93,8 @@ class Pricer(Protocol):
 @dataclass(frozen=True, slots=True)
 class OfferFilter:
     state: OfferState | None = None  # effective state (``expiree`` is derived)
-    text: str = ""  # words to find in number, member, seller, products (accents ignored)
+    # words to find in number, member, seller (name or initials), products (accents ignored)
+    text: str = ""
     member_id: str | None = None
     since: date | None = None  # last change on or after this day
     limit: int | None = None
@@ -141,6 +143,28 @@ def default_who() -> str:
         return getpass.getuser()
     except Exception:  # no user name (service account, odd platform)
         return "inconnu"
+
+
+# The seller's initials are in no column of the offer (its number carries the device code):
+# they are the « who » of the history entries that made it, its draft (new, a revision, a
+# copy) and its finalisation. So an offer is found by the initials it was made with, even
+# after the settings changed, and not by those of whoever later changed its state. Only
+# initials outside plain ASCII (« ÉK ») need the folding function: LIKE already ignores the
+# case of the others.
+_FOLD_SQL = "comptoir_fold"
+_MADE_BY_SQL = (
+    "SELECT 1 FROM audit_log AS a WHERE a.offer_id = offers.id "
+    "AND (a.action IN ('creation', 'duplication', 'finalisation') "
+    "OR (a.action = 'revision' AND a.to_state = 'brouillon')) "
+    "AND (a.who LIKE ? ESCAPE '\\' "
+    f"OR (a.who GLOB '*[^ -~]*' AND {_FOLD_SQL}(a.who) LIKE ? ESCAPE '\\'))"
+)
+
+
+def _in_initials(word: str) -> bool:
+    """Whether a searched word can be (part of) the seller's initials: a word longer than the
+    initials may be, or with other signs than letters, is not looked up in the history."""
+    return word.isalpha() and len(word) <= MAX_INITIALS
 
 
 _COLUMNS = (
@@ -355,11 +379,15 @@ class OfferRepository:
             else:
                 where.append("state = ?")
                 args.append(flt.state.value)
-        for word in fold(flt.text).split():
-            where.append("search LIKE ? ESCAPE '\\'")
-            args.append(
-                "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            )
+        words = fold(flt.text).split()
+        for word in words:
+            like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            if _in_initials(word):
+                where.append(f"(search LIKE ? ESCAPE '\\' OR EXISTS ({_MADE_BY_SQL}))")
+                args += [like, like, like]
+            else:
+                where.append("search LIKE ? ESCAPE '\\'")
+                args.append(like)
         if flt.member_id:
             where.append("member_id = ?")
             args.append(flt.member_id)
@@ -374,6 +402,8 @@ class OfferRepository:
         if flt.limit:
             sql += f" LIMIT {int(flt.limit)}"
         with storage_errors("lister les offres"):
+            if any(_in_initials(w) for w in words):
+                self.conn.create_function(_FOLD_SQL, 1, fold, deterministic=True)
             rows = self.conn.execute(sql, args).fetchall()
         return self._with_coverage([_summary(r, today) for r in rows])
 

@@ -90,6 +90,28 @@ def test_list_filters_by_state_text_member_and_date(repo: OfferRepository, clock
     assert repo.list(OfferFilter(text="100%_")) == []
 
 
+def test_list_finds_offers_by_the_initials_they_were_made_with(
+    repo: OfferRepository, settings: FakeSettings
+) -> None:
+    """Offer numbers carry the device code, not the seller: typing the initials finds what
+    that seller made, with the initials of the day it was made (case and accents ignored)."""
+    settings.seller_initials = "JQ"
+    made = _finalised(repo)
+    kept = repo.save_draft(draft())
+    settings.seller_initials = "ÉW"
+    repo.save_draft(replace(kept, note="relu"))  # edited later: still made by JQ
+    repo.set_state(made.number or "", S.ENVOYEE)  # ÉW only moved it along
+    copy = repo.duplicate(made.id)
+
+    def found(text: str) -> set[str]:
+        return {s.id for s in repo.list(OfferFilter(text=text))}
+
+    assert found("jq") == found("JQ") == found("nivel jq") == {made.id, kept.id}
+    assert found("ew") == found("éW") == {copy.id}
+    assert found(f"{made.number} jq") == {made.id}
+    assert found("jq genappe") == set()
+
+
 def test_list_says_which_totals_have_nothing_priced(repo: OfferRepository) -> None:
     gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS)
     only_gpec = repo.save_draft(draft((gpec,)))
