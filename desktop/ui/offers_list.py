@@ -136,7 +136,7 @@ class OffersList(QWidget):
 
         self.filter = QLineEdit()
         self.filter.setObjectName("offersFilter")
-        self.filter.setPlaceholderText("Rechercher : numéro, membre, produit, vendeur")
+        self.filter.setPlaceholderText("Rechercher : numéro, membre, produit, vendeur ou ses initiales")
         self.filter.setClearButtonEnabled(True)
         self.state = QComboBox()
         self.state.setObjectName("offersState")

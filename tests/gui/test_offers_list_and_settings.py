@@ -37,6 +37,24 @@ def test_search_filter_open(qtbot, window, backend):
     assert window.tabs.currentWidget() is window.editor
 
 
+def test_search_by_the_seller_initials(qtbot, window, backend):
+    """The initials are in no offer number (they carry the device code): typing them finds
+    the offers of that seller all the same."""
+    backend.save_settings(backend.settings().with_changes(seller_name="Jeanne Dupont", seller_initials="JD"))
+    jd = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    backend.save_settings(backend.settings().with_changes(seller_name="Éric Kaiser", seller_initials="ÉK"))
+    ek = saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    window.show_offers()
+    offers = window.offers_list
+    assert offers.model.rowCount() == 2
+    qtbot.keyClicks(offers.filter, "jd")
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1, timeout=2000)
+    assert offers.model.offer(0).id == jd.id
+    offers.filter.setText("Ek")
+    qtbot.waitUntil(lambda: [o.id for o in offers.selected()] == [ek.id], timeout=2000)
+    assert offers.model.rowCount() == 1
+
+
 def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
     source = saved_draft(backend, "nivelles", LineRequest("delib", {}), LineRequest("aes", {"schools": Decimal(4)}))
     window.show_offers()
