@@ -25,7 +25,7 @@ from desktop.core.pricing import build_quote  # noqa: E402
 from desktop.core.quote import QuoteRequest  # noqa: E402
 from desktop.store.catalogue_repo import load_tariff  # noqa: E402
 from desktop.store.members_repo import MemberRepository  # noqa: E402
-from desktop.store.offers_repo import OfferRepository  # noqa: E402
+from desktop.store.offers_repo import OfferFilter, OfferRepository  # noqa: E402
 
 
 def main() -> int:
@@ -62,6 +62,11 @@ def main() -> int:
         rows = repo.list_offers()
         listed = time.perf_counter() - t0
         print(f"     liste des offres ({len(rows)} offres) : {listed * 1000:.1f} ms")
+        for text in ("nivelles", "jd"):  # a word of the offers; initials, read in the history
+            t0 = time.perf_counter()
+            found = repo.list_offers(OfferFilter(text=text, limit=500))
+            took = time.perf_counter() - t0
+            print(f"     recherche « {text} » ({len(found)} offres) : {took * 1000:.1f} ms")
         db.close()
     return 0 if ok or not args.strict else 1
 
