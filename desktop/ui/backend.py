@@ -21,6 +21,7 @@ from typing import Any
 from desktop.core.catalogue import Product, Tariff
 from desktop.core.categories import CategoryDecision, derive_category
 from desktop.core.directory import MemberIndex
+from desktop.core.errors import InvalidInput
 from desktop.core.members import Member
 from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, LineRequest, Quote, QuoteRequest
 
@@ -281,6 +282,14 @@ class Backend:
     def stored_settings(self) -> Any:
         """The settings as stored, unchecked: what the settings form edits."""
         return self._settings.load_as_stored()
+
+    def settings_problem(self) -> str | None:
+        """Why a stored setting no longer passes the checks (the first one), or None."""
+        try:
+            self.stored_settings().validated()
+        except InvalidInput as error:
+            return str(error)
+        return None
 
     def save_settings(self, settings: Any) -> Any:
         """Validates (``InvalidInput`` names the field) and stores; returns what was stored."""

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self._show_data_status()
         self.session.new()
         if not check_mode:
-            QTimer.singleShot(0, self._offer_last_draft)
+            QTimer.singleShot(0, self._first_messages)
 
     # -- actions and menus -----------------------------------------------------------------
     def _action(self, text: str, slot: Any, *shortcuts: Any, tip: str = "") -> QAction:
@@ -495,17 +495,34 @@ class MainWindow(QMainWindow):
         if offer_id:
             self.state.last_draft = offer_id
 
-    def _offer_last_draft(self) -> None:
+    def _first_messages(self) -> None:
+        """Once the window is up: the draft to reopen, else a stored setting that documents
+        cannot use (the bar holds one message)."""
+        if not self._offer_last_draft():
+            self._warn_unusable_settings()
+
+    def _warn_unusable_settings(self) -> None:
+        problem = self.backend.settings_problem()
+        if problem:
+            self.bar.show_message(
+                f"Un réglage enregistré n'est plus accepté. {problem} Les documents impriment la "
+                "valeur par défaut en attendant.",
+                Level.WARNING,
+                actions=(("Ouvrir les réglages", self.open_settings),),
+            )
+
+    def _offer_last_draft(self) -> bool:
+        """Offer to reopen the draft of the last session; True when offered."""
         offer_id = self.state.last_draft
         if not offer_id:
-            return
+            return False
         try:
             offer = self.backend.offers.find(offer_id)
         except ComptoirError:
             offer = None
         if offer is None or not offer.is_draft or not offer.request.lines:
             self.state.last_draft = None  # nothing worth reopening
-            return
+            return False
         who = offer.member.display_name if offer.member else "aucun membre"
         when = offer.updated.astimezone().strftime("%d/%m/%Y à %H:%M") if offer.updated else ""
         n = len(offer.request.lines)
@@ -515,6 +532,7 @@ class MainWindow(QMainWindow):
             Level.INFO,
             actions=(("Rouvrir le brouillon", lambda: self.open_offer(offer_id)),),
         )
+        return True
 
     # -- closing ---------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -226,3 +226,21 @@ def test_a_value_saved_before_its_limit_is_shown_to_correct_not_replaced_by_its_
     assert (saved.letterhead_name, saved.seller_name) == (
         "iMio — Intercommunale de Mutualisation", "Anne Dupont-Lambert"
     )
+
+
+def test_the_window_says_when_a_stored_setting_is_not_used_and_opens_the_form(
+    qtbot, make_window, backend
+):
+    with backend.db.transaction() as conn:
+        conn.execute("INSERT INTO setting VALUES ('legal_form', ?, 'x')", ("S" * 80,))
+    window = make_window(backend)
+    qtbot.waitUntil(lambda: "réglage enregistré n'est plus accepté" in window.bar.text, timeout=2000)
+    assert "Forme juridique : 60 caractères au plus" in window.bar.text
+    (button,) = window.bar.action_buttons()
+    assert button.text() == "Ouvrir les réglages"
+    button.click()
+    dialog = window._settings_dialog
+    assert dialog is not None and dialog.fields["legal_form"].text() == "S" * 80
+    assert "60 caractères au plus" in dialog.errors.message("legal_form")
+    dialog.reject()
+    window.close()
