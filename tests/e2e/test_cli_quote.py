@@ -236,6 +236,16 @@ def test_quote_text_output(db_path, run_comptoir) -> None:
     assert "partiels" in result.stdout
 
 
+def test_quote_text_output_writes_half_days_the_french_way(db_path, run_comptoir) -> None:
+    result = run_comptoir(
+        "quote", "--kind", "commune", "--inhabitants", "30000",
+        "--product", "at-gestion-projet", "--param", "at-gestion-projet:days=2.5",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2,5 j" in result.stdout
+    assert "2.5" not in result.stdout
+
+
 # --------------------------------------------------------------------------- refusals
 
 
