@@ -189,14 +189,23 @@ def _amount(fmt: Formatter, value: Decimal | None, line: OfferLine, doc: OfferDo
     return shown, False
 
 
+def _singular(unit: str) -> str:
+    """'utilisateurs supplémentaires' -> 'utilisateur supplémentaire', word by word."""
+    return " ".join(w[:-1] if len(w) > 2 and w.endswith("s") else w for w in unit.split())
+
+
 def param_text(p: ParamValue, fmt: Formatter) -> str:
-    """'Nombre d'écoles : 9', 'Volume : 40 Go', 'Lecteurs : 1 lecteur'."""
-    unit = p.unit.strip()
-    stem = unit[:-1] if unit.endswith("s") else unit
-    if not unit or stem.casefold() in p.label.casefold():
+    """'Nombre d'écoles : 9', 'Volume : 40 Go', 'Postes : 1 lecteur'.
+
+    The unit is left out when the label already says it ('Utilisateurs SaaS supplémentaires :
+    5', not '… : 5 utilisateurs supplémentaires'); it is singular below 2, as French writes it.
+    """
+    unit = " ".join(p.unit.split())
+    label = p.label.casefold()
+    if not unit or all(w.casefold() in label for w in _singular(unit).split()):
         return f"{p.label} : {fmt.number(p.value)}"
-    if p.value == 1 and unit.endswith("s"):
-        unit = stem
+    if abs(p.value) < 2:
+        unit = _singular(unit)
     return f"{p.label} : {fmt.number(p.value)} {unit}"
 
 

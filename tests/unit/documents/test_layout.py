@@ -91,3 +91,28 @@ def test_overlong_stored_values_never_break_a_pdf(spaces: bool) -> None:
         _contract_pdf(member=member, settings=settings),
     ):
         assert pdf.startswith(b"%PDF") and "…" in pi.flat(pdf)
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "unit", "expected"),
+    [
+        ("Utilisateurs SaaS supplémentaires", "5", "utilisateurs supplémentaires",
+         "Utilisateurs SaaS supplémentaires : 5"),
+        ("Nombre d’écoles", "9", "écoles", "Nombre d’écoles : 9"),
+        ("Go supplémentaires au-delà du forfait", "40", "Go", "Go supplémentaires au-delà du forfait : 40"),
+        ("Volume", "40", "Go", "Volume : 40 Go"),
+        ("Postes", "1", "lecteurs", "Postes : 1 lecteur"),
+        ("Extension", "0", "utilisateurs supplémentaires", "Extension : 0 utilisateur supplémentaire"),
+        ("Extension", "3", "utilisateurs supplémentaires", "Extension : 3 utilisateurs supplémentaires"),
+    ],
+)
+def test_a_parameter_names_its_unit_once_and_agrees_in_number(
+    label: str, value: str, unit: str, expected: str
+) -> None:
+    from decimal import Decimal
+
+    from desktop.documents.formatting import Formatter
+    from desktop.documents.offer import ParamValue
+    from desktop.documents.offer_layout import param_text
+
+    assert param_text(ParamValue(label, Decimal(value), unit), Formatter("fr_BE")) == expected
