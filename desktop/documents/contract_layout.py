@@ -33,7 +33,7 @@ from desktop.documents.layout import (
     styles,
     table_style,
 )
-from desktop.documents.offer import OfferLine
+from desktop.documents.offer import PARTLY_SUR_DEVIS, OfferLine
 from desktop.documents.offer_layout import param_text
 
 COL_WIDTHS = (CONTENT_WIDTH - 62 - 2 * 96, 62, 96, 96)
@@ -149,6 +149,8 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
             details.append(f"{fmt.number(days)} jour{'s' if days > 1 else ''} de mise en place")
         if details:
             cell.append(para(esc(" · ".join(details)), st.note))
+        if line.sur_devis_hidden:
+            cell.append(para(f"<b>{esc(PARTLY_SUR_DEVIS)}</b>", st.note))
         if line.discount:
             cell.append(para(esc(f"Remise appliquée : −{fmt.money(line.discount)}"), st.note))
         one, one_it = _amount(fmt, line.one_time, line)

@@ -33,6 +33,11 @@ IMIO_VAT_STATEMENT = (
     "aux montants dus à iMio."
 )
 
+# Under the name of a line whose amounts leave out a part sur devis that no column shows.
+PARTLY_SUR_DEVIS = (
+    "En partie sur devis : les montants indiqués n'en comprennent que la partie chiffrée."
+)
+
 SUR_DEVIS_SENTENCE = (
     "Les postes marqués « Sur devis » ne sont pas chiffrés dans cette offre (la grille renvoie à "
     "un devis, ou ne donne pas de prix pour la catégorie du membre) : leur montant fera l'objet "
@@ -196,6 +201,12 @@ class OfferLine:
     @property
     def priced(self) -> bool:
         return self.status is LineStatus.PRICED
+
+    @property
+    def sur_devis_hidden(self) -> bool:
+        """Priced in part, yet both amounts are known: no column shows « Sur devis » (iA.AES
+        beyond 3 tariff plans, iA.Tech with extra users), so the line must say it itself."""
+        return not self.priced and self.one_time is not None and self.annual is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ from desktop.documents.layout import (
     table_style,
     text,
 )
-from desktop.documents.offer import OfferDocument, OfferLine, ParamValue
+from desktop.documents.offer import PARTLY_SUR_DEVIS, OfferDocument, OfferLine, ParamValue
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +215,8 @@ def _product_cell(line: OfferLine, fmt: Formatter) -> list[Flowable]:
     details = [param_text(p, fmt) for p in line.params]
     if details:
         cell.append(para(esc(" · ".join(details)), st.note))
+    if line.sur_devis_hidden:
+        cell.append(para(f"<b>{esc(PARTLY_SUR_DEVIS)}</b>", st.note))
     # a discount is explained by its notice, which is among the notes and names the amount
     for n in line.notes:
         cell.append(para(f"<i>{esc(n)}</i>", st.note))

@@ -125,6 +125,17 @@ def test_line_priced_in_part_keeps_its_known_amount_in_the_order_totals() -> Non
     assert "coût annuel sur devis" not in text
 
 
+def test_line_with_both_amounts_yet_partly_sur_devis_says_so_on_the_order() -> None:
+    from dataclasses import replace
+
+    from desktop.core.quote import LineStatus
+
+    tech = replace(f.delib_line(), status=LineStatus.SUR_DEVIS)
+    text = pi.flat(render_contract(contract(f.accepted_offer((tech, f.delib_line())))))
+    assert text.count("En partie sur devis") == 1
+    assert "Total (partiel)" in text
+
+
 def test_the_member_signs_with_its_article() -> None:
     """« Pour le CPAS de Nivelles », as the offer's « Pour accord » says it."""
     from dataclasses import replace

@@ -182,6 +182,14 @@ def test_line_priced_in_part_keeps_its_known_amount_in_the_totals_and_budget() -
     assert not ZERO.search(text)
 
 
+def test_line_with_both_amounts_yet_partly_sur_devis_says_so_on_the_line() -> None:
+    # iA.Tech with extra users: set-up and annual known, the extra users sur devis
+    tech = replace(f.delib_line(), status=LineStatus.SUR_DEVIS)
+    text = pi.flat(render_offer(offer((tech, f.delib_line()))))
+    assert text.count("En partie sur devis") == 1  # on that line only
+    assert "Totaux partiels" in text
+
+
 def test_set_up_priced_and_annual_sur_devis_budgets_year_one_only() -> None:
     line = replace(f.delib_line(), annual=None, status=LineStatus.SUR_DEVIS)
     text = pi.flat(render_offer(offer((line,))))
