@@ -732,9 +732,9 @@ def _indicative(ev: Evaluation, comp: Component) -> str:
     unit = ev.value(comp, ref)
     qname = ev.opt(comp, "quantity")
     if qname is None:
-        return f"montant indicatif : {eur(unit)}"
+        return f"Montant indicatif : {eur(unit)}"
     q = ev.quantity(comp, qname)
-    return f"montant indicatif : {_num(q)} × {eur(unit)} = {eur(q * unit)}"
+    return f"Montant indicatif : {_num(q)} × {eur(unit)} = {eur(q * unit)}"
 
 
 @rule("sur_devis_if")

@@ -209,6 +209,9 @@ def test_tech_extra_users_are_sur_devis_with_an_indicative_figure() -> None:
     assert ln.annual == D(15024)  # the grid part stays priced
     assert any("180" in n for n in ln.notes)
     assert any("540" in n for n in ln.notes)  # 3 x 180, indicative
+    # a note line of its own, which starts as a sentence does
+    plain = [n.replace("\u202f", " ").replace("\xa0", " ") for n in ln.notes]
+    assert "Montant indicatif : 3 × 180 € = 540 €" in plain
 
 
 def test_atal_codes_barres_per_reader() -> None:
