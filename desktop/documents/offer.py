@@ -307,7 +307,9 @@ def _line(tariff: Tariff, line: QuoteLine, *, internal: bool = True) -> OfferLin
     account manager's draft; a numbered offer, which the member receives, leaves them out."""
     product = tariff.products.get(line.product)
     params: list[ParamValue] = []
-    for key, value in line.params.items():
+    # in the catalogue's order, as the editor shows them: a stored offer keeps them sorted by key
+    order = {p.key: i for i, p in enumerate(product.parameters)} if product is not None else {}
+    for key, value in sorted(line.params.items(), key=lambda kv: order.get(kv[0], len(order))):
         p = product.parameter(key) if product is not None else None
         label = p.label if p is not None and p.label else key
         unit = p.unit if p is not None else ""

@@ -60,6 +60,15 @@ def test_lines_grouped_by_family_in_catalogue_order() -> None:
     assert [p.label for p in aes.params] == ["Écoles", "Plans tarifaires"]
 
 
+def test_parameters_print_in_catalogue_order_whatever_the_stored_order() -> None:
+    """A stored offer keeps its parameters sorted by key (« plans » before « schools »): the
+    finalised PDF must list them as the draft and the editor did."""
+    stored = replace(f.many_lines(2)[1], params={"plans": Decimal(4), "schools": Decimal(14)})
+    assert list(stored.params) == ["plans", "schools"]
+    (line,) = doc((stored,)).lines
+    assert [p.label for p in line.params] == ["Écoles", "Plans tarifaires"]
+
+
 def test_the_document_knows_which_totals_are_amounts() -> None:
     # a line priced in part (iA.GPEC) prices the annual total; its set-up leaves one-time unpriced
     assert doc((f.gpec_line(),)).coverage == TotalsCoverage(one_time=False, annual=True, year1=True)
