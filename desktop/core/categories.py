@@ -238,6 +238,8 @@ def _derive(
 def _head(member: Member) -> str:
     """'Zone de police 5267 Nivelles/Genappe', 'CPAS de Nivelles', 'Province du Brabant wallon',
     'Commune Nivelles'."""
+    if not member.name.strip():  # a member described by its kind alone (« comptoir category --kind »)
+        return member.kind.label
     if member.kind in (MemberKind.CPAS, MemberKind.PROVINCE):  # « de », « du », « de la »
         return member.display_name
     if member.kind is MemberKind.ZONE_DE_POLICE and member.zone_number:

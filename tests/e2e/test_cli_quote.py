@@ -62,7 +62,10 @@ def test_category_of_a_hypothetical_commune(db_path, run_comptoir) -> None:
     ],
 )
 def test_category_by_kind(db_path, run_comptoir, args: tuple[str, ...], expected: str) -> None:
-    assert ok_json(run_comptoir("category", *args, "--json"))["category"] == expected
+    data = ok_json(run_comptoir("category", *args, "--json"))
+    assert data["category"] == expected
+    # no name to write « de … » before: the kind alone heads the trace
+    assert not any(mark in line for line in data["trace"] for mark in ("d’ ", "d' ", "de :", "du :"))
 
 
 def test_category_of_a_real_police_zone(db_path, directory, run_comptoir) -> None:
