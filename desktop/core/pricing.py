@@ -232,10 +232,16 @@ def parse_params(product: Product, raw: Mapping[str, str]) -> dict[str, Decimal]
     values: dict[str, Decimal] = {}
     for key, text in raw.items():
         p = _find_param(product, key)
-        value = _to_decimal(str(text))
+        if not str(text).strip():
+            raise InvalidInput(
+                f"{product.name} : valeur manquante pour {_what(p)} ; indiquez un nombre.",
+                field=p.key,
+            )
+        # « 1_0 » is Python's digit grouping, not a way people write 10
+        value = None if "_" in str(text) else _to_decimal(str(text))
         if value is None:
             raise InvalidInput(
-                f"{product.name} : la valeur « {text} » de {_what(p)} n'est pas un nombre.",
+                f"{product.name} : la valeur « {_shown(text)} » de {_what(p)} n'est pas un nombre.",
                 field=p.key,
             )
         values[p.key] = _check_value(product, p, value, str(text).strip())

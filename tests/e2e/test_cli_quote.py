@@ -259,6 +259,8 @@ def test_quote_text_output_writes_half_days_the_french_way(db_path, run_comptoir
         (("--product", "aes"), ("schools", "obligatoire")),
         (("--product", "aes", "--param", "aes:schools=-3"), ("négatif",)),
         (("--product", "aes", "--param", "aes:schools=neuf"), ("n'est pas un nombre",)),
+        (("--product", "aes", "--param", "aes:schools=1_0"), ("« 1_0 »", "n'est pas un nombre")),
+        (("--product", "aes", "--param", "aes:schools="), ("valeur manquante", "Nombre d’écoles")),
         (("--product", "aes", "--param", "aes:schools=0"), ("au moins 1",)),
         (("--product", "aes", "--param", "aes:schools=2.5"), ("entier",)),
         (("--product", "aes", "--param", "aes:ecoles=3"), ("Paramètre inconnu", "schools")),

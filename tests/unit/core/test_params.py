@@ -32,7 +32,8 @@ def test_decimal_comma_and_grouped_thousands() -> None:
     [
         ({"schools": "9", "colour": "red"}, "Paramètre inconnu « colour »", "colour"),
         ({"schools": "neuf"}, "n'est pas un nombre", "schools"),
-        ({"schools": ""}, "n'est pas un nombre", "schools"),
+        ({"schools": ""}, "valeur manquante", "schools"),
+        ({"schools": "1_0"}, "n'est pas un nombre", "schools"),
         ({"schools": "nan"}, "n'est pas un nombre", "schools"),
         ({"schools": "Infinity"}, "n'est pas un nombre", "schools"),
         ({"schools": "-2"}, "négatif", "schools"),
