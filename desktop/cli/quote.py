@@ -22,8 +22,15 @@ from desktop.core.catalogue import Product, Tariff
 from desktop.core.categories import CategoryDecision, category_for_size, derive_category
 from desktop.core.errors import InvalidInput
 from desktop.core.format import group_int
+from desktop.core.inputs import shown
 from desktop.core.members import Member, MemberKind, check_headcount
-from desktop.core.pricing import build_quote, check_years, commune_products, parse_params
+from desktop.core.pricing import (
+    build_quote,
+    check_years,
+    commune_products,
+    parse_params,
+    rule_codes,
+)
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
     DEFAULT_YEARS,
@@ -282,14 +289,22 @@ def _parse_indexation(text: str | None) -> Decimal:
     return pct / 100
 
 
-def _parse_overrides(items: Iterable[str]) -> dict[str, str]:
+def _parse_overrides(items: Iterable[str], known: Sequence[str]) -> dict[str, str]:
+    """``CODE=MOTIF`` items; a code that names no rule of the tariff (a typo) is refused:
+    ignored, it would leave the rule blocking while the command looked obeyed."""
     out: dict[str, str] = {}
     for item in items:
         code, eq, reason = item.partition("=")
         if not eq or not code.strip() or not reason.strip():
             raise InvalidInput(
-                f"Dérogation mal écrite : « {item} ». Forme attendue : CODE=MOTIF, "
+                f"Dérogation mal écrite : « {shown(item)} ». Forme attendue : CODE=MOTIF, "
                 'p. ex. --override "excludes:citizen-smartweb=migration en cours".'
+            )
+        if code.strip() not in known:
+            raise InvalidInput(
+                f"Dérogation « {shown(code)} » : aucune règle du tarif ne porte ce code. Le code "
+                "est celui que l'avertissement affiche entre crochets ; codes du tarif : "
+                f"{', '.join(known)}."
             )
         out[code.strip()] = reason.strip()
     return out
@@ -361,7 +376,7 @@ def build_quote_from_args(
         lines=line_requests,
         years=years,
         indexation=indexation,
-        overrides=_parse_overrides(args.override),
+        overrides=_parse_overrides(args.override, rule_codes(tariff)),
         commune_has=frozenset(commune_has),
     )
     quote = build_quote(tariff, request, member, decision, kind=None if member else kind, size=size)

@@ -1142,6 +1142,14 @@ def _constraint_code(c: Constraint) -> str:
     return c.code if ":" in c.code else f"{c.kind}:{c.code}"
 
 
+def rule_codes(tariff: Tariff) -> list[str]:
+    """The codes a dérogation can name: every rule of ``tariff`` that can block an offer (an
+    option without its product, a product that requires or excludes another)."""
+    codes = [f"requires:{p.code}" for p in tariff.products.values() if p.parent]
+    codes += [_constraint_code(c) for c in tariff.constraints if c.other != "*"]  # "*": a warning
+    return list(dict.fromkeys(codes))
+
+
 def _check_constraints(
     tariff: Tariff,
     codes: Sequence[str],

@@ -270,6 +270,11 @@ def test_quote_text_output_writes_half_days_the_french_way(db_path, run_comptoir
         (("--product", "delib", "--years", "deux"), ("entier",)),
         (("--product", "delib", "--indexation", "beaucoup"), ("--indexation",)),
         (("--product", "delib", "--override", "sans-motif"), ("CODE=MOTIF",)),
+        # a mistyped code would leave the rule blocking while the command looked obeyed
+        (
+            ("--product", "citizen", "--product", "smartweb", "--override", "excludes:citizen-smartwb=migration"),
+            ("« excludes:citizen-smartwb »", "aucune règle", "excludes:citizen-smartweb"),
+        ),
     ],
 )
 def test_quote_refusals(
