@@ -124,6 +124,35 @@ class ImportReport:
         return out
 
 
+# What each table of a catalogue bundle holds, as the import report names it.
+TABLE_LABELS = {
+    "tariff": "Tarifs",
+    "tariff_meta": "Informations des tarifs",
+    "tariff_category": "Catégories des tarifs",
+    "category_scale": "Échelles de catégories",
+    "category_threshold": "Seuils des catégories",
+    "category_rule": "Règles de catégorie par type de membre",
+    "product": "Produits",
+    "product_name": "Noms des produits",
+    "product_note": "Notes des produits",
+    "parameter": "Paramètres des produits",
+    "component": "Règles de prix des produits",
+    "price_table": "Tableaux de prix",
+    "price_row": "Lignes des tableaux de prix",
+    "price_cell": "Cases des tableaux de prix",
+    "band": "Tranches",
+    "rate": "Taux",
+    "rule_constraint": "Règles entre produits",
+    "discount": "Remises",
+    "term": "Conditions",
+    "document_templates": "Modèles de documents",
+    "member": "Membres",
+    "member_postcode": "Codes postaux des membres",
+    "zone_commune": "Communes des zones de police",
+    "installed_product": "Produits installés chez les membres",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogueReport:
     path: Path
@@ -134,7 +163,11 @@ class CatalogueReport:
     setup_breaks: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
-        out = [f"{t} : {n} ligne(s)" for t, n in sorted(self.tables.items())]
+        order = {t: i for i, t in enumerate(TABLE_LABELS)}  # the catalogue, then the directory
+        out = [
+            f"{TABLE_LABELS.get(t, t)} : {n} ligne{'s' if n > 1 else ''}"
+            for t, n in sorted(self.tables.items(), key=lambda tn: (order.get(tn[0], len(order)), tn[0]))
+        ]
         if self.kept_local_members:
             out.append(f"Membres créés sur cet appareil et conservés : {self.kept_local_members}")
         if self.drafts_on_missing_tariffs:

@@ -125,3 +125,17 @@ def test_a_setup_off_the_grids_rule_is_imported_and_reported(
         "tarif imio-2024, tableau T1, ligne « Cat 3 » : mise en place 2719 au lieu de 3 jours × 906 = 2718",
     )
     assert report.lines()[-1].startswith("À vérifier, mise en place ≠ jours × taux journalier (1) : ")
+
+
+def test_the_import_report_names_every_table_in_french(db: Database, bundle: Path, tmp_path: Path) -> None:
+    from desktop.store.bundles import TABLE_LABELS
+
+    assert set(catalogue_tables(db.conn)) <= set(TABLE_LABELS)  # a new table needs its label
+    other = open_database(tmp_path / "autre.db")
+    try:
+        lines = import_catalogue(other, bundle).lines()
+    finally:
+        other.close()
+    assert "Membres : 612 lignes" in lines
+    assert "Tarifs : 1 ligne" in lines
+    assert not any("_" in line.partition(" : ")[0] for line in lines)
