@@ -426,7 +426,7 @@ def default_signatories(member: Member | None, kind: MemberKind | None = None) -
         MemberKind.CPAS: ("Directeur général", "Président du CPAS"),
         MemberKind.ZONE_DE_POLICE: ("Secrétaire de zone", "Président du Collège de police"),
         MemberKind.ZONE_DE_SECOURS: ("Secrétaire de zone", "Président du Collège de zone"),
-        MemberKind.PROVINCE: ("Directeur général", "Président du Collège provincial"),
+        MemberKind.PROVINCE: ("Directeur général provincial", "Président du Collège provincial"),
     }
     first, second = pairs.get(k, ("", "")) if k is not None else ("", "")
     return (Signatory(first), Signatory(second))

@@ -119,6 +119,9 @@ def test_signatories_follow_the_member_kind() -> None:
     cpas = default_signatories(None, MemberKind.CPAS)
     assert [s.capacity for s in cpas] == ["Directeur général", "Président du CPAS"]
     assert [s.capacity for s in default_signatories(None, MemberKind.AUTRE)] == ["", ""]
+    # a province's is the « directeur général provincial » (Code de la démocratie locale)
+    province = default_signatories(None, MemberKind.PROVINCE)
+    assert [s.capacity for s in province] == ["Directeur général provincial", "Président du Collège provincial"]
 
 
 def test_document_for_a_saved_offer() -> None:
