@@ -92,10 +92,10 @@ class OfferEditor(QWidget):
         self.table.doubleClicked.connect(lambda idx: self.edit_line(idx.row()))
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QuoteLinesModel.PRODUCT, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(QuoteLinesModel.PARAMS, QHeaderView.ResizeMode.Interactive)
-        for col in (QuoteLinesModel.ONE_TIME, QuoteLinesModel.ANNUAL, QuoteLinesModel.DAYS, QuoteLinesModel.STATUS):
+        # The parameters are short (« 9 écoles, 1 plan »): shown whole, the name takes the rest
+        for col in (QuoteLinesModel.PARAMS, QuoteLinesModel.ONE_TIME, QuoteLinesModel.ANNUAL,
+                    QuoteLinesModel.DAYS, QuoteLinesModel.STATUS):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setColumnWidth(QuoteLinesModel.PARAMS, 150)
 
         self.remove_action = QAction("Re&tirer de l'offre", self)
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))

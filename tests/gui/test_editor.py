@@ -219,3 +219,17 @@ def test_an_edit_the_engine_cannot_price_is_refused_and_the_draft_stays(
     assert told and said in told[-1]
     window.session.add_line("smartweb", {})  # the next edit works
     assert products(window) == ["delib", "smartweb"] and window.session.error == ""
+
+
+def test_a_line_parameters_are_shown_whole_on_a_laptop_screen(qtbot, window):
+    from desktop.ui.models import QuoteLinesModel
+
+    open_member(window, "nivelles")
+    window.editor.session.add_line("tech", {"users": Decimal(0)})
+    window.editor.session.add_line("aes", {"schools": Decimal(9), "plans": Decimal(1)})
+    table = window.editor.table
+    qtbot.waitUntil(table.isVisible)
+    metrics = table.fontMetrics()
+    for row, text in enumerate(("0 utilisateur supplémentaire", "9 écoles, 1 plan")):
+        assert window.editor.lines_model.data(window.editor.lines_model.index(row, QuoteLinesModel.PARAMS)) == text
+        assert table.columnWidth(QuoteLinesModel.PARAMS) > metrics.horizontalAdvance(text)  # not « … »
