@@ -46,8 +46,8 @@ class ParamsDialog(FormDialog):
             edit.setToolTip(_bounds(p, money))
             self.fields[p.key] = edit
             label = p.label or p.key
-            if p.unit and p.unit.lower() not in label.lower():
-                label += f" ({p.unit})"
+            if p.unit and not all(word in label.lower() for word in p.unit.lower().split()):
+                label += f" ({p.unit})"  # not « supplémentaires (utilisateurs supplémentaires) »
             self.errors.add_row(label + " :", edit, p.key, hint_text=_bounds(p, money))
         if product.notes:
             self.outer.addWidget(hint("\n".join(product.notes)))

@@ -233,3 +233,18 @@ def test_a_line_parameters_are_shown_whole_on_a_laptop_screen(qtbot, window):
     for row, text in enumerate(("0 utilisateur supplémentaire", "9 écoles, 1 plan")):
         assert window.editor.lines_model.data(window.editor.lines_model.index(row, QuoteLinesModel.PARAMS)) == text
         assert table.columnWidth(QuoteLinesModel.PARAMS) > metrics.horizontalAdvance(text)  # not « … »
+
+
+def test_a_parameter_label_does_not_repeat_its_unit(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    def labels(code):
+        window.editor.add_product(code)
+        dialog = window.editor.params_dialog
+        shown = [w.text() for w in dialog.findChildren(QLabel) if w.text().endswith(" :")]
+        dialog.reject()
+        return shown
+
+    open_member(window, "nivelles")
+    assert labels("tech") == ["Utilisateurs SaaS supplémentaires :"]  # not « (utilisateurs supplémentaires) »
+    assert labels("aes") == ["Nombre d’écoles :", "Nombre de plans tarifaires :"]
