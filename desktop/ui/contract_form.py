@@ -18,7 +18,7 @@ from desktop.core.errors import InvalidInput
 from desktop.core.inputs import parse_date
 from desktop.core.offers import MAX_CONTRACT_YEARS
 from desktop.ui.dates import format_date
-from desktop.ui.form import FormDialog, hint
+from desktop.ui.form import FormDialog, hint, years_suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ class ContractForm(FormDialog):
         self.years.setObjectName("years")
         self.years.setRange(1, MAX_CONTRACT_YEARS)
         self.years.setValue(proposed.years)
-        self.years.setSuffix(" an(s)")
+        years_suffix(self.years)
         self.years.setMinimumWidth(120)
         self.errors.add_row("Durée initiale :", self.years, "term_years")
         for field in (self.issued, self.start):

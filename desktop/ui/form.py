@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLayout,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -160,3 +161,13 @@ def hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #555;")
     return label
+
+
+def years_suffix(spin: QSpinBox) -> None:
+    """« 1 an », « 3 ans »: the spin box's unit follows its value."""
+
+    def follow(value: int) -> None:
+        spin.setSuffix(" an" if value == 1 else " ans")
+
+    spin.valueChanged.connect(follow)
+    follow(spin.value())

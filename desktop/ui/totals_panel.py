@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, MAX_YEARS, Quote
+from desktop.ui.form import years_suffix
 from desktop.ui.models import YearsModel
 from desktop.ui.money import NOT_PRICED, MoneyText
 
@@ -66,7 +67,7 @@ class TotalsPanel(QWidget):
         self.years.setObjectName("years")
         self.years.setRange(1, MAX_YEARS)
         self.years.setValue(DEFAULT_YEARS)
-        self.years.setSuffix(" ans")
+        years_suffix(self.years)
         self.years.setKeyboardTracking(False)
         self.years.valueChanged.connect(self._years)
         self.indexation = QDoubleSpinBox()

@@ -227,3 +227,12 @@ def test_one_order_form_at_a_time_and_one_closed_too_early_is_said(
     assert backend.get_offer(accepted.id).state is OfferState.ACCEPTEE
     window._fill_offer_menu()
     assert window.documents._actions["contract"].isEnabled()  # and it can be made again
+
+
+def test_the_initial_term_reads_one_an_or_several_ans(qtbot, window, accepted):
+    act(window, "contract")
+    form = window.documents.contract_form
+    assert form.years.text() == "1 an"  # not « 1 an(s) »
+    form.years.setValue(3)
+    assert form.years.text() == "3 ans"
+    form.reject()

@@ -122,6 +122,9 @@ def test_years_and_indexation_change_the_budget_table(qtbot, window):
     window.session.undo_stack.undo()
     window.session.undo_stack.undo()
     assert window.session.draft.years == 3
+    assert window.editor.totals.years.text() == "3 ans"
+    window.editor.totals.years.setValue(1)
+    assert window.editor.totals.years.text() == "1 an"  # not « 1 ans »
 
 
 def test_an_edit_reaches_the_database_within_a_second_without_saving(qtbot, window, backend):
