@@ -11,7 +11,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.errors import InvalidInput
 from desktop.core.inputs import plain_decimal
@@ -62,9 +70,13 @@ class SettingsDialog(FormDialog):
         # Two columns: seller and offer defaults on the left, the letterhead on the right.
         left, right = QFormLayout(), QFormLayout()
         columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addSpacing(16)
-        columns.addLayout(right, 1)
+        for i, form in enumerate((left, right)):
+            column = QVBoxLayout()  # top-aligned: a message in one column leaves the other as is
+            column.addLayout(form)
+            column.addStretch(1)
+            if i:
+                columns.addSpacing(16)
+            columns.addLayout(column, 1)
         self.outer.addLayout(columns)
         section = {id(left): "", id(right): ""}
         # left column first, then the right one: Tab follows the columns as they are read

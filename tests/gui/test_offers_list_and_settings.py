@@ -244,3 +244,20 @@ def test_the_window_says_when_a_stored_setting_is_not_used_and_opens_the_form(
     assert "60 caractères au plus" in dialog.errors.message("legal_form")
     dialog.reject()
     window.close()
+
+
+def test_a_message_in_one_settings_column_leaves_the_other_column_in_place(qtbot, window):
+    window.open_settings()
+    dialog = window._settings_dialog
+    qtbot.waitExposed(dialog)
+
+    def right_column() -> list[int]:  # where each letterhead field stands
+        return [dialog.fields[name].mapTo(dialog, dialog.fields[name].rect().topLeft()).y()
+                for name in ("address_lines", "phone", "email", "iban")]
+
+    before = right_column()
+    dialog.fields["validity_days"].setText("abc")  # a message under a field of the left column
+    dialog.ok_button.click()
+    assert dialog.errors.message("validity_days")
+    qtbot.wait(50)  # the layout settles
+    assert right_column() == before  # the hint under the address stays under it, no gap
