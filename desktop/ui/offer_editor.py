@@ -215,7 +215,8 @@ class OfferEditor(QWidget):
         offer = self.session.offer
         state = effective_state(offer.state, offer.valid_until, self.backend.today())
         next_step = {
-            OfferState.ACCEPTEE: "Pour proposer autre chose, faites une nouvelle offre (Ctrl+N).",
+            OfferState.ACCEPTEE: "Établissez son bon de commande (menu Offre) ; pour proposer autre "
+            "chose, faites une nouvelle offre (Ctrl+N).",
             OfferState.CONVERTIE: "Son bon de commande est établi (menu Offre).",
             OfferState.REMPLACEE: "Une version plus récente la remplace : c'est elle qu'on révise.",
         }.get(state, "Pour la modifier, révisez-la (menu Offre).")

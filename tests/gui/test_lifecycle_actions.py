@@ -151,6 +151,7 @@ def test_accept_then_contract_converts(qtbot, ready_window, dialogs, backend):
     act(w, "acceptee")
     assert w.session.offer.state is OfferState.ACCEPTEE
     assert "faites une nouvelle offre (Ctrl+N)" in w.editor.frozen.text()  # not « révisez-la »
+    assert "Établissez son bon de commande (menu Offre)" in w.editor.frozen.text()  # the next step
     act(w, "contract")
     w.documents.contract_form.ok_button.click()  # the dates and term as proposed
     qtbot.waitUntil(lambda: w.documents.preview_widget.ready, timeout=15_000)
