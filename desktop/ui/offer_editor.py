@@ -180,6 +180,10 @@ class OfferEditor(QWidget):
         self.totals.show_quote(quote, s.draft.years, s.draft.indexation)
         self.header.setText(self._header_text())
         has_lines = bool(s.draft.lines)
+        if not has_lines and self.table.hasFocus() and self.catalogue.isVisible():
+            # the last line gone (Suppr, Ctrl+Z): the keyboard goes where the next product is
+            # chosen, not to whatever follows the hidden table (the years of the budget)
+            self.catalogue.filter.setFocus(Qt.FocusReason.OtherFocusReason)
         self.table.setVisible(has_lines)
         self.empty_hint.setVisible(not has_lines and not s.read_only)
         if s.draft.member_id is None and has_lines:

@@ -251,3 +251,22 @@ def test_a_parameter_label_does_not_repeat_its_unit(qtbot, window):
     open_member(window, "nivelles")
     assert labels("tech") == ["Utilisateurs SaaS supplémentaires :"]  # not « (utilisateurs supplémentaires) »
     assert labels("aes") == ["Nombre d’écoles :", "Nombre de plans tarifaires :"]
+
+
+def test_removing_the_last_line_leaves_the_keyboard_in_the_catalogue(qtbot, window):
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    table = window.editor.table
+    table.setFocus()
+    window.editor._select_rows([0])
+    window.editor.remove_action.trigger()  # Suppr
+    assert products(window) == []
+    assert window.editor.catalogue.filter.hasFocus()  # not the budget's years, typed into by mistake
+    window.editor.add_product("delib")
+    window.editor.add_product("docs")
+    table.setFocus()
+    window.undo_action.trigger()  # Ctrl+Z
+    assert products(window) == ["delib"] and table.hasFocus()  # lines left: the table keeps it
+    window.undo_action.trigger()
+    assert products(window) == []
+    assert window.editor.catalogue.filter.hasFocus()
