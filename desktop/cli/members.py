@@ -12,7 +12,6 @@ import argparse
 from typing import Any
 
 from desktop.core.errors import InvalidInput
-from desktop.core.format import group_int
 from desktop.core.members import Headcount, Member, MemberKind
 
 KINDS = ", ".join(k.value for k in MemberKind)
@@ -148,10 +147,7 @@ def _size_text(m: Member) -> str:
     h = m.size
     if h is None:
         return ""
-    unit = m.kind.size_unit
-    when = f" {h.as_of.day}/{h.as_of.month}/{h.as_of.year}" if h.as_of else ""
-    origin = f" ({h.source}{when})" if h.source or when else ""
-    return f"{group_int(h.value)} {unit}{origin}"
+    return h.text(m.kind.size_unit)
 
 
 def _line(m: Member) -> str:
@@ -182,9 +178,7 @@ def _details(m: Member, repo: Any) -> list[tuple[str, str]]:
     if m.size is not None:
         rows.append(("Taille", _size_text(m)))
     if m.size_correction is not None and m.reference_size is not None:
-        ref = m.reference_size
-        when = f" {ref.as_of.day}/{ref.as_of.month}/{ref.as_of.year}" if ref.as_of else ""
-        rows.append(("Valeur de référence", f"{group_int(ref.value)} ({ref.source}{when})"))
+        rows.append(("Valeur de référence", m.reference_size.text(m.kind.size_unit)))
     if m.commune_id:
         commune = repo.lookup(m.commune_id)
         rows.append(("Commune", commune.display_name if commune else m.commune_id))

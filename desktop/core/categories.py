@@ -136,16 +136,6 @@ class CategoryDecision:
 MemberLookup = Callable[[str], Member | None]
 
 
-def _size_text(h: Headcount, unit: str) -> str:
-    bits = [f"{group_int(h.value)} {unit}"]
-    origin = h.source
-    if h.as_of:
-        origin = f"{origin} {h.as_of.day}/{h.as_of.month}/{h.as_of.year}".strip()
-    if origin:
-        bits.append(f"({origin})")
-    return " ".join(bits)
-
-
 def _classify(rules: CategoryRules, scale_code: str | None, n: int) -> tuple[str | None, str]:
     scale = rules.scales.get(scale_code or "")
     if scale is None:
@@ -190,11 +180,11 @@ def _derive(
             return None, [f"{head} : {what} inconnu, catégorie à choisir avec un motif"], None
         cat, why = _classify(rules, rule.scale, size.value)
         arrow = f" → catégorie {_short(cat)}" if cat else ""
-        line = f"{head} : {_size_text(size, unit)}{arrow}"
+        line = f"{head} : {size.text(unit)}{arrow}"
         trace = [line, f"Règle : {why}"]
         if member.size_correction is not None and member.reference_size is not None:
             trace.append(
-                "Chiffre corrigé ; valeur de référence : " + _size_text(member.reference_size, unit)
+                "Chiffre corrigé ; valeur de référence : " + member.reference_size.text(unit)
             )
         return cat, trace, None
     if rule.method is Method.COMMUNE_POPULATION:
@@ -207,7 +197,7 @@ def _derive(
             cat,
             [
                 f"{head} : population de la commune {commune.name}, "
-                f"{_size_text(commune.size, 'habitants')}{arrow}",
+                f"{commune.size.text('habitants')}{arrow}",
                 f"Règle : {why}",
             ],
             commune.id,
@@ -226,11 +216,11 @@ def _derive(
     cat, why = _classify(rules, rule.scale, largest.size.value)
     arrow = f" → catégorie {_short(cat)}" if cat else ""
     if len(communes) == 1:
-        first = f"{head} : zone d'une seule commune, {largest.name}, {_size_text(largest.size, 'habitants')}{arrow}"
+        first = f"{head} : zone d'une seule commune, {largest.name}, {largest.size.text('habitants')}{arrow}"
     else:
         first = (
             f"{head} : commune la plus peuplée {largest.name}, "
-            f"{_size_text(largest.size, 'habitants')}{arrow}"
+            f"{largest.size.text('habitants')}{arrow}"
         )
     return cat, [first, f"Règle : {why}"], largest.id
 

@@ -16,7 +16,7 @@ def test_search_accents_and_case(db_path, run_comptoir) -> None:
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.splitlines()[:2]
     assert first.startswith("Liège | Commune | NIS 62063")
-    assert "197\u202f217 habitants (Statbel 1/1/2020)" in first
+    assert "197\u202f217 habitants (Statbel, 01/01/2020)" in first
     assert second.startswith("CPAS de Liège | CPAS")
 
 

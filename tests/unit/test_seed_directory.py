@@ -127,7 +127,7 @@ def test_categories_on_the_real_directory(seeded_db_path: Path) -> None:
         assert zone.category == "Cat 5" and zone.deciding_member == "commune:25072"
         assert zone.trace[0] == (
             "Zone de police 5267 Nivelles/Genappe : commune la plus peuplée Nivelles, "
-            "28\u202f883 habitants (Statbel 1/1/2020) → catégorie 5"
+            "28\u202f883 habitants (Statbel, 01/01/2020) → catégorie 5"
         )
         cpas = derive_category(repo.get("cpas:25072"), rules, repo.lookup)
         assert cpas.category == "Cat 5" and cpas.trace[0].startswith("CPAS de Nivelles : ")

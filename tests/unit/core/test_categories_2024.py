@@ -171,3 +171,14 @@ def test_category_is_total_and_monotonic_on_each_scale(kind: MemberKind, a: int,
     ca, cb = cat(kind, lo), cat(kind, hi)
     assert ca is not None and cb is not None  # total: every size has a category
     assert ORDER[ca] <= ORDER[cb]  # monotonic: more people never means a lower category
+
+
+def test_the_trace_separates_the_source_from_the_date() -> None:
+    from datetime import date
+
+    body = Member(
+        id="u:idea", kind=K.INTERCOMMUNALE, name="IDEA",
+        reference_size=Headcount(80, date(2026, 11, 22), "rapport annuel 2025"),
+    )
+    trace = " ".join(derive_category(body, RULES, lambda _i: None).trace)
+    assert "80 agents (rapport annuel 2025, 22/11/2026)" in trace
