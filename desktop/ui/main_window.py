@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SAVE_TIP = "Enregistrer le brouillon maintenant (Ctrl+S)"
+FINALISE_TIP = "Numéroter l'offre et figer son PDF"
+FROZEN_TIP = "Offre finalisée : elle est enregistrée et ne change plus."
 DEFAULT_SIZE = (1280, 760)  # the first window, where the screen has room for it
 WINDOW_FRAME = (16, 48)  # title bar and borders the window manager adds, about
 
@@ -129,7 +132,7 @@ class MainWindow(QMainWindow):
         self.addAction(redo)
         a = self._action
         self.new_action = a("&Nouvelle offre", self.new_offer, "Ctrl+N", tip="Nouvelle offre pour le membre affiché")
-        self.save_action = a("&Enregistrer", self.save, "Ctrl+S", tip="Enregistrer le brouillon maintenant")
+        self.save_action = a("&Enregistrer", self.save, "Ctrl+S", tip=SAVE_TIP)
         self.find_action = a("Re&chercher un membre", self.members.search.focus_search, "Ctrl+F")
         self.offers_action = a("&Offres enregistrées", self.show_offers, "Ctrl+O")
         self.settings_action = a("Ré&glages…", self.open_settings, "Ctrl+,")
@@ -149,9 +152,7 @@ class MainWindow(QMainWindow):
         self.preview_action = a("&Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P")
         self.print_action = a("&Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P")
         self.pdf_action = a("Enregistrer en P&DF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S")
-        self.finalise_action = a(
-            "Finaliser…", lambda: self.documents.finalise(), tip="Numéroter l'offre et figer son PDF"
-        )
+        self.finalise_action = a("Finaliser…", lambda: self.documents.finalise(), tip=FINALISE_TIP)
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
@@ -478,13 +479,18 @@ class MainWindow(QMainWindow):
 
     def _update_undo(self) -> None:
         """Undo and redo (menu and tool bar) follow the stack, except while the offer is being
-        finalised: then they wait, as does a second « Finaliser »."""
+        finalised: then they wait, as does a second « Finaliser ». A finalised offer has nothing
+        to save or finalise: both are greyed, as « Finaliser l'offre… » is in the Offre menu."""
         stack, blocked = self.session.undo_stack, self.session.finalising
         for action in self._undo_actions:
             action.setEnabled(stack.canUndo() and not blocked)
         for action in self._redo_actions:
             action.setEnabled(stack.canRedo() and not blocked)
-        self.finalise_action.setEnabled(not blocked)
+        frozen = self.session.read_only
+        self.finalise_action.setEnabled(not blocked and not frozen)
+        self.save_action.setEnabled(not frozen)
+        for action, tip in ((self.finalise_action, FINALISE_TIP), (self.save_action, SAVE_TIP)):
+            action.setToolTip(FROZEN_TIP if frozen and not blocked else tip)
 
     def _update_title(self) -> None:
         member = self.session.member

@@ -54,7 +54,14 @@ def test_nothing_changes_the_offer_while_it_is_being_finalised(qtbot, ready_wind
     assert [line.product for line in frozen.request.lines] == ["delib", "gpec"]
     assert "non enregistré" not in w.bar.text and "finalisée" in w.bar.text
     assert not any(a.isEnabled() for a in w._undo_actions)  # a frozen offer has nothing to undo
-    assert w.finalise_action.isEnabled()  # it says « déjà finalisée » when used
+    # nothing left to save or finalise: greyed in the tool bar as in the Offre menu, and said
+    assert not w.finalise_action.isEnabled() and not w.save_action.isEnabled()
+    assert w.finalise_action.toolTip().startswith("Offre finalisée")
+    w.new_offer()  # a new draft: both are back
+    assert w.finalise_action.isEnabled() and w.save_action.isEnabled()
+    assert w.save_action.toolTip() == "Enregistrer le brouillon maintenant (Ctrl+S)"
+    w.open_offer(frozen.id)  # reopened from the list
+    assert not w.finalise_action.isEnabled() and not w.save_action.isEnabled()
 
 
 def test_finalising_with_an_incomplete_letterhead_says_what_stays_to_fill(
