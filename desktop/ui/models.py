@@ -481,7 +481,7 @@ class NoticesModel(QAbstractListModel):
 class OffersModel(QAbstractTableModel):
     """Saved offers (``desktop.core.offers.OfferSummary``), most recent first."""
 
-    HEADERS = ("Offre", "Membre", "Catégorie", "Modifiée le", "Coût unique", "Annuel", "Année 1", "État")
+    HEADERS = ("Offre", "Membre", "Catégorie", "Modifiée", "Coût unique", "Annuel", "Année 1", "État")
     AMOUNTS = (4, 5, 6)
     OfferIdRole = USER + 1
 
@@ -538,8 +538,11 @@ class OffersModel(QAbstractTableModel):
                 return o.member_name or "—"
             if col == 2:
                 return o.category or "—"
-            if col == 3:
-                return self._money.date(o.updated.astimezone().date()) if o.updated else "—"
+            if col == 3:  # with the time: several drafts of one day are told apart
+                if not o.updated:
+                    return "—"
+                local = o.updated.astimezone()
+                return f"{self._money.date(local.date())} {local:%H:%M}"
             if col in self.AMOUNTS:
                 amount = (o.one_time, o.annual, o.year1)[col - 4]
                 if amount is None:

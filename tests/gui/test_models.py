@@ -112,6 +112,8 @@ def test_offers_model(qtmodeltester, backend, money, quote):
     assert model.rowCount() == 1
     assert model.data(model.index(0, 1)) == member.display_name
     assert model.data(model.index(0, 7)) == "Brouillon"
+    when = backend.list_offers()[0].updated.astimezone()
+    assert model.data(model.index(0, 3)) == when.strftime("%d/%m/%Y %H:%M")  # drafts of a day apart
     assert model.data(model.index(0, 4), Qt.ItemDataRole.TextAlignmentRole) is not None
     assert model.index(0, 0, model.index(0, 0)) == QModelIndex()
 
