@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -42,6 +42,20 @@ FINALISE_TIP = "Numéroter l'offre et figer son PDF"
 FROZEN_TIP = "Offre finalisée : elle est enregistrée et ne change plus."
 DEFAULT_SIZE = (1280, 760)  # the first window, where the screen has room for it
 WINDOW_FRAME = (16, 48)  # title bar and borders the window manager adds, about
+
+
+class StackAction(QAction):
+    """Undo or redo in the Édition menu, named after what it would do: « Annuler : Ajouter
+    iA.Délib » (Qt's own undo action writes « Annuler Ajouter iA.Délib »)."""
+
+    def __init__(self, verb: str, parent: QWidget) -> None:
+        super().__init__(verb, parent)
+        self._verb = verb
+        self.setEnabled(False)
+
+    @Slot(str)
+    def name(self, text: str) -> None:
+        self.setText(f"{self._verb} : {text}" if text else self._verb)
 
 
 class MainWindow(QMainWindow):
@@ -123,9 +137,16 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        undo = self.session.undo_stack.createUndoAction(self, "&Annuler")
+        stack = self.session.undo_stack
+        undo = StackAction("&Annuler", self)
+        undo.triggered.connect(stack.undo)
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.undoTextChanged.connect(undo.name)
         undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        redo = self.session.undo_stack.createRedoAction(self, "&Rétablir")
+        redo = StackAction("&Rétablir", self)
+        redo.triggered.connect(stack.redo)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.redoTextChanged.connect(redo.name)
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.undo_action, self.redo_action = undo, redo
         self.addAction(undo)
@@ -177,7 +198,6 @@ class MainWindow(QMainWindow):
         self.offer_menu.aboutToShow.connect(self._fill_offer_menu)
 
         # Toolbar twins of undo/redo with a fixed text (the menu ones say what they undo).
-        stack = self.session.undo_stack
         tb_undo = QAction("Annuler", self)
         tb_undo.triggered.connect(stack.undo)
         tb_undo.setEnabled(False)

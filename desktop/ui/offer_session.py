@@ -153,7 +153,7 @@ class OfferSession(QObject):
         self.apply(replace(self.draft, lines=keep), text)
 
     def set_years(self, years: int) -> None:
-        self.apply(replace(self.draft, years=years), f"Budget sur {years} ans")
+        self.apply(replace(self.draft, years=years), f"Budget sur {years} an{'s' if years > 1 else ''}")
 
     def set_indexation(self, indexation: Decimal) -> None:
         self.apply(replace(self.draft, indexation=indexation), "Hypothèse d'indexation")
@@ -165,7 +165,7 @@ class OfferSession(QObject):
             text = "Passer outre un point bloquant"
         else:
             overrides.pop(code, None)
-            text = "Annuler une dérogation"
+            text = "Retirer une dérogation"
         self.apply(replace(self.draft, overrides=overrides), text)
 
     def refresh(self) -> None:

@@ -34,6 +34,20 @@ def test_delete_key_removes_the_selected_line_and_undo_brings_it_back(qtbot, win
     assert products(window) == ["delib", "gpec", "smartweb"]
 
 
+def test_the_edit_menu_says_what_undo_and_redo_would_do(qtbot, window):
+    assert (window.undo_action.text(), window.redo_action.text()) == ("&Annuler", "&Rétablir")
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    assert window.undo_action.text() == "&Annuler : Ajouter iA.Délib"
+    window.session.set_years(1)
+    assert window.undo_action.text() == "&Annuler : Budget sur 1 an"
+    window.undo_action.trigger()
+    assert window.redo_action.text() == "&Rétablir : Budget sur 1 an"
+    window.undo_action.trigger()
+    window.undo_action.trigger()  # back to the empty draft
+    assert window.undo_action.text() == "&Annuler"
+
+
 def test_parameters_are_checked_next_to_the_field(qtbot, window):
     open_member(window, "nivelles")
     window.editor.add_product("aes")
