@@ -1121,7 +1121,7 @@ def apply_discounts(
         what = "maintenance annuelle" if d.bucket is Bucket.ANNUAL else "mise en place"
         label = d.label or f"Remise de {_num(d.pct)} % sur la {what}"
         # an amount off a line: with its cents, as the line's column shows it
-        message = f"{label} : -{euros(off)} sur la {what} {of_place(product.name)}"
+        message = f"{label} : −{euros(off)} sur la {what} {of_place(product.name)}"
         if d.condition == "commune_has_in_production":
             message += f", car la commune utilise déjà {product.name} en production"
         line = _replace_line(

@@ -262,7 +262,8 @@ def test_cpas_discount_on_libre_product_the_commune_has() -> None:
     assert info and info[0].severity is Severity.INFO
     assert "commune" in info[0].message
     # the amount as the column shows it (cents), and « d'iA.Délib », not « de iA.Délib »
-    assert ": -2\u202f672,00\u00a0€ sur la maintenance annuelle d’iA.Délib, car" in info[0].message
+    # a minus sign, as the PDF writes « Remise appliquée : −… », not a hyphen
+    assert ": \u22122\u202f672,00\u00a0€ sur la maintenance annuelle d’iA.Délib, car" in info[0].message
     assert "remarque-6" in q.terms
 
 
