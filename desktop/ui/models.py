@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.core.catalogue import Family, Product, Tariff
-from desktop.core.members import InstalledProduct
+from desktop.core.members import InstalledProduct, MemberKind
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, TotalsCoverage
 from desktop.ui.backend import Hit
 from desktop.ui.money import NOT_PRICED, MoneyText
@@ -87,7 +87,9 @@ class MemberHitsModel(QAbstractTableModel):
         m, col = hit.member, index.column()
         if role == DISPLAY:
             if col == 0:
-                return m.display_name
+                # « Hainaut-Centre », not « Zone de secours Hai… » twice in a narrow column:
+                # the Type column already says « Zone sec. »
+                return m.name if m.kind is MemberKind.ZONE_DE_SECOURS else m.display_name
             if col == 1:
                 return m.kind.short_label  # the full label is in the tooltip
             if col == 2:

@@ -54,6 +54,17 @@ def test_member_hits_model(qtmodeltester, backend):
     assert model.hit(0).member.kind.label in tip  # the full kind stays one hover away
 
 
+def test_rescue_zones_are_listed_by_their_own_name_next_to_their_kind(backend):
+    """At 1366 px the name column is narrow: « Zone de secours Hai… » twice could not be told
+    apart, while the Type column already says « Zone sec. »."""
+    model = MemberHitsModel()
+    model.set_hits(search_hits(backend.index, backend.tariff, "hainaut"))
+    rows = {model.data(model.index(r, 0)): model.data(model.index(r, 1)) for r in range(model.rowCount())}
+    assert rows["Hainaut-Centre (ZHC)"] == rows["Hainaut-Est (ZOHE)"] == "Zone sec."
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(model.hit(0).member.display_name)  # the full name one hover away
+
+
 def test_catalogue_model_and_its_filter(qtmodeltester, backend):
     model = CatalogueModel(backend.tariff)
     qtmodeltester.check(model, force_py=True)
