@@ -110,8 +110,8 @@ def check_year(value: date, *, field: str, what: str) -> date:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise InvalidInput(
             f"{what} : l'année {value.year:04d} n'est pas plausible ; indiquez une date de "
-            f"{MIN_YEAR} à {MAX_YEAR}, l'année en quatre chiffres (par exemple 2026-03-15 ou "
-            "15/03/2026).",
+            f"{MIN_YEAR} à {MAX_YEAR}, l'année en quatre chiffres (par exemple 15/03/2026 ou "
+            "2026-03-15).",
             field=field,
         )
     return value
@@ -126,14 +126,14 @@ def parse_date(text: str, *, field: str, what: str) -> date:
         d, mo, y = (int(g) for g in m.groups())
     elif m or _ISO_SHORT.fullmatch(raw):
         raise InvalidInput(
-            f"{what} : « {shown(text)} » : l'année s'écrit en quatre chiffres (2026, pas 26). "
-            "Écrivez la date AAAA-MM-JJ ou JJ/MM/AAAA (par exemple 2026-03-15 ou 15/03/2026).",
+            f"{what} : « {shown(text)} » : l'année s'écrit en quatre chiffres (2026, pas 26), "
+            "par exemple 15/03/2026 ou 2026-03-15.",
             field=field,
         )
     else:
         raise InvalidInput(
-            f"Date invalide pour {what} : « {shown(text)} ». Écrivez-la AAAA-MM-JJ ou "
-            "JJ/MM/AAAA (par exemple 2026-03-15 ou 15/03/2026).",
+            f"Date invalide pour {what} : « {shown(text)} ». Écrivez le jour, le mois et "
+            "l'année en chiffres, par exemple 15/03/2026 (ou 2026-03-15).",
             field=field,
         )
     try:
@@ -141,7 +141,7 @@ def parse_date(text: str, *, field: str, what: str) -> date:
     except ValueError:
         raise InvalidInput(
             f"Date impossible pour {what} : « {shown(text)} » (jour ou mois hors calendrier). "
-            "Formats acceptés : AAAA-MM-JJ ou JJ/MM/AAAA.",
+            "Par exemple 15/03/2026 ou 2026-03-15.",
             field=field,
         ) from None
     return check_year(value, field=field, what=what)

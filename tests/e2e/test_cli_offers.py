@@ -239,7 +239,7 @@ def test_bad_dates_and_paths_are_refused_in_french(
 ) -> None:  # type: ignore[no-untyped-def]
     refused(
         run_comptoir("offers", "export", "--since", "31-12-2026", "--out", tmp_path / "x.zip"),
-        "AAAA-MM-JJ ou JJ/MM/AAAA",
+        "par exemple 15/03/2026 (ou 2026-03-15)",
     )
     refused(
         run_comptoir("offers", "list", "--since", "31/02/2026"),

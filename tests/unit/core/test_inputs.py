@@ -102,8 +102,8 @@ def test_dates(typed: str, value: date) -> None:
         ("1900-01-01", "de 2000 à 2099"),
         ("9999-12-31", "l'année 9999"),
         ("2026-02-30", "hors calendrier"),
-        ("demain", "AAAA-MM-JJ"),
-        ("２０２６-01-01", "AAAA-MM-JJ"),
+        ("demain", "par exemple 15/03/2026"),
+        ("２０２６-01-01", "par exemple 15/03/2026"),
     ],
 )
 def test_implausible_dates_are_refused(typed: str, fragment: str) -> None:
