@@ -204,6 +204,11 @@ class MemberCard(QWidget):
                 f"<br><span style='color:#555'>Chiffre corrigé ; référence : "
                 f"{self._money.number(ref.value)} {unit}{escape(_origin(self._money, ref))}</span>"
             )
+        if member.commune_ids and self._lookup is not None:
+            # a police zone takes the category of its most populous commune: show them all
+            communes = self._communes_text(member)
+            if communes:
+                text += f"<br>{communes}"
         return text
 
     def _related_sizes(self, member: Member) -> str:
@@ -218,16 +223,22 @@ class MemberCard(QWidget):
                     f"{self._money.number(commune.size.value)} habitants"
                     + escape(_origin(self._money, commune.size))
                 )
+        return self._communes_text(member)
+
+    def _communes_text(self, member: Member) -> str:
+        """'Communes (habitants) : Nivelles 28 883, Genappe 15 560', the most populous first."""
+        lookup = self._lookup
+        assert lookup is not None
         communes = [c for c in (lookup(i) for i in member.commune_ids) if c is not None]
-        if communes:
-            communes.sort(key=lambda c: -(c.size.value if c.size else 0))
-            parts = [
-                f"{escape(c.name)} {self._money.number(c.size.value)}" if c.size else escape(c.name)
-                for c in communes[:6]
-            ]
-            more = f" et {len(communes) - 6} autres" if len(communes) > 6 else ""
-            return "Communes (habitants) : " + ", ".join(parts) + more
-        return ""
+        if not communes:
+            return ""
+        communes.sort(key=lambda c: -(c.size.value if c.size else 0))
+        parts = [
+            f"{escape(c.name)} {self._money.number(c.size.value)}" if c.size else escape(c.name)
+            for c in communes[:6]
+        ]
+        more = f" et {len(communes) - 6} autres" if len(communes) > 6 else ""
+        return "Communes (habitants) : " + ", ".join(parts) + more
 
 
 def _origin(money: MoneyText, h: Headcount) -> str:

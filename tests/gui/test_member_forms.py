@@ -48,6 +48,16 @@ def test_population_correction_needs_a_source_then_changes_the_category(qtbot, w
     assert "corrigé" in card.trace.text().lower()
 
 
+def test_a_police_zone_card_lists_its_communes_with_their_population(qtbot, window, backend):
+    """Its category is its most populous commune's: the card shows them all, not only the
+    one the trace names."""
+    zone = show(window, "5267")
+    text = window.members.card.size_label.text()
+    assert text.startswith("44\u202f443 habitants")  # the zone's own figure first
+    assert "Communes (habitants) : Nivelles 28\u202f883, Genappe" in text
+    assert zone.commune_ids
+
+
 def test_address_and_installed_products(qtbot, window, backend):
     member = show(window, "nivelles")
     window.members.edit_member()
