@@ -238,7 +238,8 @@ class MemberCard(QWidget):
             for c in communes[:6]
         ]
         more = f" et {len(communes) - 6} autres" if len(communes) > 6 else ""
-        return "Communes (habitants) : " + ", ".join(parts) + more
+        title = "Communes" if len(communes) > 1 else "Commune"
+        return f"{title} (habitants) : " + ", ".join(parts) + more
 
 
 def _origin(money: MoneyText, h: Headcount) -> str:

@@ -246,9 +246,10 @@ class OfferEditor(QWidget):
                 tariff = self.backend.tariff_for(s.offer.tariff)
             except ComptoirError:
                 log.warning("tarif %s introuvable pour l'en-tête", s.offer.tariff)
-        return (
-            f"<b>{escape(label)}</b> — {escape(member.display_name)} · {cat} · "
-            f"tarif {escape(tariff.issuer)} {tariff.year}"
+        # a narrow window wraps between the parts, never inside « tarif iMio 2024 »
+        parts = (escape(cat), escape(f"tarif {tariff.issuer} {tariff.year}"))
+        return f"<b>{escape(label)}</b> — {escape(member.display_name)} · " + " · ".join(
+            p.replace(" ", "\u00a0") for p in parts
         )
 
     def _saved_text(self) -> str:
