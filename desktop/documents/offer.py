@@ -315,6 +315,9 @@ def _line(tariff: Tariff, line: QuoteLine, *, internal: bool = True) -> OfferLin
         unit = p.unit if p is not None else ""
         params.append(ParamValue(label, value, unit))
     notes = list(line.notes)
+    if line.one_time is None and line.annual is None:
+        # both amount columns read « Sur devis »: a note that says only that repeats them
+        notes = [n for n in notes if n.strip().rstrip(".").casefold() != "sur devis"]
     if internal and product is not None and product.to_confirm and product.to_confirm not in notes:
         notes.append(product.to_confirm)
     for n in line.notices:

@@ -60,6 +60,16 @@ def test_lines_grouped_by_family_in_catalogue_order() -> None:
     assert [p.label for p in aes.params] == ["Écoles", "Plans tarifaires"]
 
 
+def test_a_line_wholly_sur_devis_does_not_repeat_it_in_its_notes() -> None:
+    """Both amount columns read « Sur devis »: a note saying only that is left out; a note
+    that says more is kept."""
+    line = replace(f.sur_devis_line(), notes=("Migration incluse dans la mise en place.", "Sur devis"))
+    (shown,) = doc((line,)).lines
+    assert shown.notes == ("Migration incluse dans la mise en place.",)
+    priced_part = replace(f.gpec_line(), notes=("Sur devis",))  # an amount is shown: kept
+    assert "Sur devis" in doc((priced_part,)).lines[0].notes
+
+
 def test_parameters_print_in_catalogue_order_whatever_the_stored_order() -> None:
     """A stored offer keeps its parameters sorted by key (« plans » before « schools »): the
     finalised PDF must list them as the draft and the editor did."""
