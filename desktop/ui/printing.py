@@ -174,15 +174,24 @@ def render_page(document: QPdfDocument, index: int, size: QSize) -> QImage:
     receiver = _Rendered(loop)
     renderer = QPdfPageRenderer()
     renderer.setRenderMode(QPdfPageRenderer.RenderMode.MultiThreaded)
+    patience = QTimer()  # never wait forever on a page
+    patience.setSingleShot(True)
     renderer.setDocument(document)
     renderer.pageRendered.connect(receiver.take)
-    if renderer.requestPage(index, size) and receiver.image is None:
-        patience = QTimer()  # never wait forever on a page; gone with this call
-        patience.setSingleShot(True)
-        patience.timeout.connect(loop.quit)
-        patience.start(RENDER_TIMEOUT_MS)
-        loop.exec()
-        patience.stop()
+    patience.timeout.connect(loop.quit)
+    try:
+        if renderer.requestPage(index, size) and receiver.image is None:
+            patience.start(RENDER_TIMEOUT_MS)
+            loop.exec()
+            patience.stop()
+    finally:
+        # Undone here, with the interpreter held, not left to the objects' destruction: a
+        # QObject destroyed with a connection still in place tells the other end under a Qt
+        # lock and the binding then waits for the interpreter, which the window's thread may
+        # hold while it waits for that same lock (the application froze while printing).
+        patience.timeout.disconnect(loop.quit)
+        renderer.pageRendered.disconnect(receiver.take)
+        renderer.setDocument(None)  # type: ignore[arg-type]  # Qt takes none: detaches it
     image = receiver.image
     if image is None or image.isNull():
         raise StorageError("Une page n'a pas pu être préparée pour l'impression. Réessayez.")

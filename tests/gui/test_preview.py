@@ -518,3 +518,66 @@ def test_a_page_the_renderer_never_returns_stops_the_print_with_a_message(qapp, 
     document.load(buffer)
     with pytest.raises(StorageError, match="n'a pas pu être préparée pour l'impression"):
         printing.render_page(document, 0, QSize(2480 * 2, 3508 * 2))
+
+
+STRESS = r"""
+import sys, threading, time
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QApplication, QMainWindow
+from desktop.ui import printing
+from desktop.ui.qt_compat import pin_singletons
+
+app = QApplication([])
+pin_singletons()
+window = QMainWindow()
+bar = window.addToolBar("outils")
+actions = [QAction(f"action {i}", window) for i in range(20)]
+for action in actions:
+    bar.addAction(action)
+window.show()
+stop, pages = [], [0]
+
+def worker():
+    document = QPdfDocument()
+    document.load(sys.argv[1])
+    while not stop:
+        printing.render_page(document, 0, QSize(60, 85))
+        pages[0] += 1
+    document.close()
+
+thread = threading.Thread(target=worker)
+thread.start()
+end = time.monotonic() + 2
+while time.monotonic() < end:  # the window's thread: its tool bar follows the offer
+    for action in actions:
+        action.setEnabled(not action.isEnabled())
+    app.processEvents()
+stop.append(1)
+thread.join()
+print(pages[0])
+"""
+
+
+def test_pages_rendered_for_the_printer_never_freeze_the_window(tmp_path):
+    """A page is rendered on the printing worker while the window updates its tool bar.
+    The renderer's helper objects used to be destroyed with their connections in place: Qt
+    then told the other end under a lock, the binding waited for the interpreter, and the
+    window's thread, holding the interpreter, waited for that lock. Both froze for good
+    (seen after « Imprimer… » then « Finaliser… »; two seconds of this loop were enough)."""
+    import os
+    import subprocess
+    import sys
+
+    pdf = tmp_path / "offre.pdf"
+    pdf.write_bytes(offer_pdf())
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", STRESS, str(pdf)], env=env, capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("l'interface et l'impression se sont bloquées mutuellement")
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip().splitlines()[-1]) > 10  # pages really were rendered
