@@ -21,7 +21,7 @@ from typing import Any
 from desktop.core.catalogue import Product, Tariff
 from desktop.core.categories import CategoryDecision, category_for_size, derive_category
 from desktop.core.errors import InvalidInput
-from desktop.core.format import group_int
+from desktop.core.format import decimal_text, group_int
 from desktop.core.inputs import shown
 from desktop.core.members import Member, MemberKind, check_headcount
 from desktop.core.pricing import (
@@ -432,12 +432,6 @@ def quote_json(quote: Quote) -> dict[str, Any]:
     }
 
 
-def _days_text(d: Decimal) -> str:
-    """Setup days as a French reader writes them: '6', '2,5' (never '2.5')."""
-    units, _, fraction = format(d.normalize(), "f").partition(".")
-    return group_int(int(units)) + (f",{fraction}" if fraction else "")
-
-
 def _money(d: Decimal | None) -> str:
     """'8 062,00 €' (fr_BE), or the reason there is no amount."""
     if d is None:
@@ -459,7 +453,7 @@ def quote_text(quote: Quote, member: Member | None) -> str:
     out.append("")
     for line in quote.lines:
         status = "" if line.status.value == "priced" else f" [{line.status.label}]"
-        days = f", {_days_text(line.setup_days)} j" if line.setup_days else ""
+        days = f", {decimal_text(line.setup_days)} j" if line.setup_days else ""
         missing = line.status.label.lower()
         one_time = _money(line.one_time) if line.one_time is not None else missing
         annual = _money(line.annual) if line.annual is not None else missing

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 NNBSP = "\u202f"
+_HUGE = Decimal(10) ** 15
 
 
 def group_int(n: int) -> str:
@@ -29,3 +30,15 @@ def euros(amount: Decimal, *, whole_without_cents: bool = False) -> str:
     sign = "-" if q < 0 else ""
     units, _, cents = format(abs(q), "f").partition(".")
     return f"{sign}{group_int(int(units))},{cents}\u00a0€"
+
+
+def decimal_text(d: Decimal) -> str:
+    """A quantity or a parameter for a French message: 3, 2,5, 12 500 (1E+30 for an absurd
+    value, never expanded into a million digits)."""
+    if not d.is_finite() or d.copy_abs() >= _HUGE or (d and d.adjusted() < -12):
+        return format(d, "E")
+    if d == d.to_integral_value():
+        return group_int(int(d))
+    sign = "-" if d < 0 else ""
+    whole, _, frac = format(abs(d).normalize(), "f").partition(".")
+    return f"{sign}{group_int(int(whole))},{frac}"

@@ -55,6 +55,7 @@ from desktop.core.catalogue import (
 )
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import CatalogueError, InvalidInput, NotFound
+from desktop.core.format import decimal_text as _num
 from desktop.core.format import euros, group_int
 from desktop.core.inputs import shown as _shown
 from desktop.core.members import Member, MemberKind, MembershipStatus, of_place
@@ -116,7 +117,6 @@ _NUMBER_START = frozenset("0123456789+-.,")
 PARAMETER_CAP = Decimal(100_000)
 # the notice of a catalogue caveat (« Tarif à confirmer »): for the seller, not the member
 TO_CONFIRM_PREFIX = "to_confirm:"
-_HUGE = Decimal(10) ** 15
 
 
 def _to_decimal(text: str) -> Decimal | None:
@@ -135,15 +135,6 @@ def _to_decimal(text: str) -> Decimal | None:
     return value
 
 
-def _num(d: Decimal) -> str:
-    """A parameter value or amount for a French message: 3, 2,5, 12 500."""
-    if not d.is_finite() or d.copy_abs() >= _HUGE or (d and d.adjusted() < -12):
-        return format(d, "E")  # 1E+30, 1E-30: never expanded into a million digits
-    if d == d.to_integral_value():
-        return group_int(int(d))
-    sign = "-" if d < 0 else ""
-    whole, _, frac = format(abs(d).normalize(), "f").partition(".")
-    return f"{sign}{group_int(int(whole))},{frac}"
 
 
 def eur(d: Decimal) -> str:
