@@ -292,6 +292,7 @@ class MainWindow(QMainWindow):
         text.setStyleSheet("color: #555;")
         start = QPushButton("Nouvelle offre")
         start.setObjectName("startOffer")
+        start.setAutoDefault(True)  # Enter presses it once Tab is on it, as Space does
         start.clicked.connect(self.new_offer)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(16, 16, 16, 16)

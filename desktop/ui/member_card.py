@@ -103,6 +103,8 @@ class MemberCard(QWidget):
         self.edit_button.clicked.connect(lambda: self._emit(self.edit_requested))
         self.category_button.clicked.connect(lambda: self._emit(self.category_requested))
         self.offer_button.clicked.connect(lambda: self._emit(self.new_offer_requested))
+        for button in (self.membership_button, self.edit_button, self.category_button, self.offer_button):
+            button.setAutoDefault(True)  # Enter presses the focused button, as Space does
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.category_button)

@@ -85,6 +85,7 @@ class MessageBar(QFrame):
             if shown != label:
                 button.setToolTip(label)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAutoDefault(True)  # Enter presses it once Tab is on it, as Space does
             button.clicked.connect(lambda _=False, cb=callback: self._run(cb))
             self._actions.addWidget(button)
         self._timer.stop()

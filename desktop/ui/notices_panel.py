@@ -124,6 +124,8 @@ class NoticesPanel(QScrollArea):
 
     def _add(self, html: str, button: QPushButton | None) -> None:
         self._buttons_of[len(self.labels)] = button
+        if button is not None:
+            button.setAutoDefault(True)  # Enter presses it once Tab is on it, as Space does
         line = QWidget()
         lay = QHBoxLayout(line)
         lay.setContentsMargins(0, 0, 0, 0)

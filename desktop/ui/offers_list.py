@@ -193,6 +193,7 @@ class OffersList(QWidget):
         buttons = QHBoxLayout()
         for action in (self.open_action, self.duplicate_action, self.duplicate_other_action, self.delete_action):
             b = QPushButton(action.text())
+            b.setAutoDefault(True)  # Enter presses the focused button, as Space does
             b.clicked.connect(action.trigger)
             action.changed.connect(lambda b=b, a=action: b.setEnabled(a.isEnabled()))
             buttons.addWidget(b)

@@ -90,3 +90,28 @@ def test_every_menu_entry_has_an_access_key_of_its_own(qtbot, window, backend) -
         assert all(keys), (menu_action.text(), [t for t in texts if not re.search(r"&\w", t)])
         letters = [k.group(1).lower() for k in keys if k]
         assert len(letters) == len(set(letters)), (menu_action.text(), texts)
+
+
+def test_enter_presses_the_focused_button_as_space_does(qtbot, window, backend) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.ui.member_forms import MemberEditDialog
+    from desktop.ui.message_bar import Level
+
+    def enter_on(button: QPushButton) -> None:
+        button.setFocus()  # where Tab leaves it
+        qtbot.waitUntil(button.hasFocus, timeout=2000)
+        qtbot.keyClick(button, Qt.Key.Key_Return)
+
+    enter_on(window.findChild(QPushButton, "startOffer"))  # « Nouvelle offre » on the start page
+    assert window.tabs.currentWidget() is window.editor
+
+    pressed: list[bool] = []
+    window.bar.show_message("Un brouillon attend.", Level.INFO, actions=(("Rouvrir", lambda: pressed.append(True)),))
+    enter_on(window.bar.action_buttons()[0])
+    assert pressed == [True]
+
+    window.members.show_member(backend.index.search("nivelles")[0].id)
+    enter_on(window.members.card.edit_button)  # « Modifier… » on the member card
+    assert isinstance(window.members.dialog, MemberEditDialog)
+    window.members.dialog.reject()
