@@ -57,6 +57,7 @@ class OfferEditor(QWidget):
         self.dialogs = dialogs
         self.bar = bar
         self.params_dialog: Any = None  # ParamsDialog, imported when first needed
+        self._offer_undo_keys: tuple[QWidget, ...] = ()
 
         self.header = QLabel()
         self.header.setObjectName("offerHeader")
@@ -143,6 +144,11 @@ class OfferEditor(QWidget):
         lines_layout.addWidget(self.totals)
 
         self.catalogue = CataloguePanel(backend.tariff)
+        # Ctrl+Z and Ctrl+Maj+Z where the keyboard stands after adding a product (the catalogue
+        # filter) or changing the budget undo and redo that change, not the typing in the field
+        self._offer_undo_keys = (self.catalogue.filter, self.totals.years, self.totals.indexation)
+        for field in self._offer_undo_keys:
+            field.installEventFilter(self)
         self.catalogue.product_chosen.connect(self.add_product)
         self.catalogue.setMinimumWidth(240)
 
@@ -282,6 +288,14 @@ class OfferEditor(QWidget):
         self.table.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and watched in self._offer_undo_keys
+            and isinstance(event, QKeyEvent)
+            and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
+        ):
+            event.ignore()  # the field lets the window's Annuler / Rétablir have the key
+            return True
         if (
             watched is self.table
             and event.type() == QEvent.Type.KeyPress

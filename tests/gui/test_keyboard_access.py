@@ -115,3 +115,29 @@ def test_enter_presses_the_focused_button_as_space_does(qtbot, window, backend) 
     enter_on(window.members.card.edit_button)  # « Modifier… » on the member card
     assert isinstance(window.members.dialog, MemberEditDialog)
     window.members.dialog.reject()
+
+
+def test_ctrl_z_undoes_the_offer_change_where_the_keyboard_stands(qtbot, window, backend) -> None:
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    window.members.member_opened.emit(backend.index.search("nivelles")[0].id)
+    session, editor = window.session, window.editor
+    field = editor.catalogue.filter  # where Enter leaves the keyboard once a product is added
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClicks(field, "delib")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert [line.product for line in session.draft.lines] == ["delib"]
+    qtbot.keyClick(field, Qt.Key.Key_Z, ctrl)
+    assert session.draft.lines == () and field.text() == "delib"  # the line, not the typing
+    qtbot.keyClick(field, Qt.Key.Key_Z, ctrl | shift)
+    assert [line.product for line in session.draft.lines] == ["delib"]
+
+    years = editor.totals.years
+    before = session.draft.years
+    years.setFocus()
+    qtbot.waitUntil(years.hasFocus, timeout=2000)
+    qtbot.keyClick(years, Qt.Key.Key_Up)
+    assert session.draft.years == before + 1
+    qtbot.keyClick(years, Qt.Key.Key_Z, ctrl)
+    assert session.draft.years == before and years.value() == before
+    qtbot.keyClick(years, Qt.Key.Key_Escape)  # QTest keeps Ctrl held after a shortcut: let it go
