@@ -367,6 +367,12 @@ class MainWindow(QMainWindow):
         if offer.member is not None and self.backend.member(offer.member.id) is not None:
             self.members.show_member(offer.member.id)
         self.tabs.setCurrentWidget(self.editor)
+        # the keyboard goes to the offer's lines (else where products are chosen), never to
+        # whatever follows the list it leaves: the budget's years, changed by a stray arrow
+        editor = self.editor
+        target = editor.table if self.session.draft.lines else editor.catalogue.filter
+        if target.isVisible():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_offers(self) -> None:
         self.tabs.setCurrentIndex(1)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -138,6 +138,7 @@ class OffersList(QWidget):
         self.filter.setObjectName("offersFilter")
         self.filter.setPlaceholderText("Rechercher : numéro, membre, produit, vendeur ou ses initiales")
         self.filter.setClearButtonEnabled(True)
+        self.filter.installEventFilter(self)  # type, ↑↓, Entrée: as in the member search
         self.state = QComboBox()
         self.state.setObjectName("offersState")
         self.state.addItem("Tous les états", None)
@@ -247,6 +248,23 @@ class OffersList(QWidget):
         if row >= 0:
             self._select_row(row)
         self._update_actions()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self._timer.isActive():  # the list of what was typed, not of the text before
+                    self._timer.stop()
+                    self.reload()
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self.open_selected()
+                elif self.model.rowCount():
+                    row = self.table.currentIndex().row() + (1 if key == Qt.Key.Key_Down else -1)
+                    self._select_row(max(0, min(self.model.rowCount() - 1, row)))
+                    self.table.scrollTo(self.table.currentIndex())
+                return True
+        return super().eventFilter(watched, event)
 
     def select_offer(self, offer_id: str) -> bool:
         """Make this offer the only selected one (whatever keys are held down)."""

@@ -141,3 +141,37 @@ def test_ctrl_z_undoes_the_offer_change_where_the_keyboard_stands(qtbot, window,
     qtbot.keyClick(years, Qt.Key.Key_Z, ctrl)
     assert session.draft.years == before and years.value() == before
     qtbot.keyClick(years, Qt.Key.Key_Escape)  # QTest keeps Ctrl held after a shortcut: let it go
+
+
+def test_the_offers_filter_takes_arrows_and_enter_and_the_offer_opens_on_its_lines(qtbot, window, backend) -> None:
+    for name in ("nivelles", "genappe"):
+        member = backend.index.search(name)[0]
+        draft = Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
+        backend.save_draft(None, draft, backend.quote(draft))
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    offers = window.offers_list
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 2, timeout=2000)
+    assert offers.filter.hasFocus()
+    second = offers.model.offer(1)
+    qtbot.keyClick(offers.filter, Qt.Key.Key_Down)
+    assert offers.selected() == [second] and offers.filter.hasFocus()  # typing goes on
+    qtbot.keyClick(offers.filter, Qt.Key.Key_Return)
+    assert window.session.offer.id == second.id
+    assert window.editor.table.hasFocus()  # not the budget's years, behind the list left
+
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(offers.filter, "nivel")
+    qtbot.keyClick(offers.filter, Qt.Key.Key_Return)  # at once: the list of what was typed
+    assert window.session.offer.member.name == "Nivelles"
+
+    field = window.editor.catalogue.filter  # a product added from the catalogue, by keyboard
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClicks(field, "docs")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(2):  # past the state, to the list
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert offers.table.hasFocus()
+    qtbot.keyClick(offers.table, Qt.Key.Key_Return)
+    assert window.editor.table.hasFocus()
