@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         self.new_action = a("&Nouvelle offre", self.new_offer, "Ctrl+N", tip="Nouvelle offre pour le membre affiché")
         self.save_action = a("&Enregistrer", self.save, "Ctrl+S", tip=SAVE_TIP)
         self.find_action = a("Re&chercher un membre", self.members.search.focus_search, "Ctrl+F")
+        self.catalogue_action = a("Chercher dans le catal&ogue", self.focus_catalogue, "Ctrl+Shift+F",
+                                  tip="Aller au filtre du catalogue pour ajouter un produit")
         self.offers_action = a("&Offres enregistrées", self.show_offers, "Ctrl+O")
         self.settings_action = a("Ré&glages…", self.open_settings, "Ctrl+,")
         self.backup_action = a("&Sauvegarder la base…", self.save_backup, tip="Copier toute la base dans un fichier")
@@ -189,6 +191,7 @@ class MainWindow(QMainWindow):
         self._line_actions_at = edit_menu.addSeparator()  # the editor's, once it is built
         self.edit_menu = edit_menu
         edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.catalogue_action)
         member_menu = bar.addMenu("&Membre")
         for act in (self.find_action, None, self.edit_member_action, self.category_action,
                     self.membership_action, None, self.create_member_action):
@@ -345,6 +348,16 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.editor)
         self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")
         self.editor.catalogue.filter.setFocus()
+
+    def focus_catalogue(self) -> None:
+        """Ctrl+Maj+F: back to the catalogue filter, to add the next product (from the lines,
+        the totals or the member search)."""
+        if self.session.read_only:
+            self.bar.info("Cette offre est finalisée : on n'y ajoute plus de produit (menu Offre).")
+            return
+        self.tabs.setCurrentWidget(self.editor)
+        self.editor.catalogue.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.editor.catalogue.filter.selectAll()
 
     def save(self) -> None:
         if self.session.read_only:

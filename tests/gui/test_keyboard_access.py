@@ -175,3 +175,26 @@ def test_the_offers_filter_takes_arrows_and_enter_and_the_offer_opens_on_its_lin
     assert offers.table.hasFocus()
     qtbot.keyClick(offers.table, Qt.Key.Key_Return)
     assert window.editor.table.hasFocus()
+
+
+def test_ctrl_shift_f_goes_back_to_the_catalogue_from_anywhere(qtbot, window, backend) -> None:
+    """After a product with parameters the keyboard is on the lines; the next product is one
+    shortcut away (Ctrl+F is the member search, Ctrl+Maj+F the catalogue), from a text field too."""
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    window.editor.table.setFocus()
+    qtbot.waitUntil(window.editor.table.hasFocus, timeout=2000)
+    filter_ = window.editor.catalogue.filter
+    filter_.setText("aes")
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.editor.table, Qt.Key.Key_F, ctrl_shift)
+    assert filter_.hasFocus() and filter_.selectedText() == "aes"  # ready to type over
+    search = window.members.search.field
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus, timeout=2000)
+    qtbot.keyClick(search, Qt.Key.Key_F, ctrl_shift)
+    assert filter_.hasFocus()
+    assert "Ctrl+Shift+F" in window.catalogue_action.shortcut().toString()
+    qtbot.keyClick(filter_, Qt.Key.Key_Escape)  # let go of the modifiers for the next test
