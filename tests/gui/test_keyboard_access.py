@@ -198,3 +198,17 @@ def test_ctrl_shift_f_goes_back_to_the_catalogue_from_anywhere(qtbot, window, ba
     assert filter_.hasFocus()
     assert "Ctrl+Shift+F" in window.catalogue_action.shortcut().toString()
     qtbot.keyClick(filter_, Qt.Key.Key_Escape)  # let go of the modifiers for the next test
+
+
+def test_tab_from_the_search_reaches_the_card_buttons_without_an_invisible_stop(qtbot, window, backend) -> None:
+    """The card's scrolling area took a Tab of its own and showed no focus at all."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    search = window.members.search.field
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus, timeout=2000)
+    qtbot.keyClick(search, Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert isinstance(focused, QAbstractButton) and window.members.card.isAncestorOf(focused), focused
