@@ -164,6 +164,7 @@ class OfferEditor(QWidget):
         layout.addWidget(self.splitter)
 
         session.changed.connect(self.refresh)
+        session.opened.connect(self._close_params)  # a form of the offer left behind
         session.saved.connect(self._saved)
         session.save_failed.connect(lambda msg: self.bar.error(f"Brouillon non enregistré : {msg}"))
         self.refresh()
@@ -315,7 +316,20 @@ class OfferEditor(QWidget):
         if not product.parameters:
             self.bar.info(f"{product.name} n'a pas de paramètre à modifier.")
             return
-        self._open_params(product, line.params, lambda params: self.session.edit_line(row, params))
+        self._open_params(product, line.params, lambda params: self._edited(line, params))
+
+    def _edited(self, line: Any, params: Any) -> None:
+        """The parameters the form gave for ``line``, found again by identity: the lines may
+        have changed since the form opened (a line removed, another offer)."""
+        rows = [i for i, x in enumerate(self.session.draft.lines) if x is line]
+        if not rows:
+            self.bar.info("Cette ligne n'est plus dans l'offre : paramètres non appliqués.")
+            return
+        self.session.edit_line(rows[0], params)
+
+    def _close_params(self) -> None:
+        if self.params_dialog is not None:
+            self.params_dialog.close()
 
     def _open_params(self, product, current, on_done) -> None:  # type: ignore[no-untyped-def]
         from desktop.ui.params_dialog import ParamsDialog

@@ -82,6 +82,37 @@ def test_edit_a_line_parameters_by_double_click(qtbot, window):
     assert window.session.undo_stack.undoText() == "Modifier iA.AES"
 
 
+def test_a_parameters_form_applies_to_its_own_line_whatever_changed_meanwhile(qtbot, window):
+    """The form edited « row 1 »: once the first line was removed there was no row 1 any more
+    (a crash), or another product stood there."""
+    open_member(window, "nivelles")
+    window.session.add_line("delib", {})
+    window.session.add_line("aes", {"schools": Decimal(3), "plans": Decimal(1)})
+    window.editor.edit_line(1)
+    dialog = window.editor.params_dialog
+    window.session.remove_lines([0])  # the lines change under the open form
+    dialog.fields["schools"].setText("16")
+    dialog.ok_button.click()
+    assert [(x.product, x.params.get("schools")) for x in window.session.draft.lines] == [("aes", Decimal(16))]
+
+    window.editor.edit_line(0)
+    dialog = window.editor.params_dialog
+    window.session.remove_lines([0])  # its line gone: said, nothing else touched
+    dialog.fields["schools"].setText("20")
+    dialog.ok_button.click()
+    assert window.session.draft.lines == () and "n'est plus dans l'offre" in window.bar.text
+
+
+def test_another_offer_closes_the_parameters_form_of_the_one_left(qtbot, window):
+    open_member(window, "nivelles")
+    window.session.add_line("aes", {"schools": Decimal(3), "plans": Decimal(1)})
+    window.editor.edit_line(0)
+    dialog = window.editor.params_dialog
+    assert dialog.isVisible()
+    window.new_offer()
+    assert not dialog.isVisible() and window.editor.params_dialog is None
+
+
 def test_f2_or_enter_on_a_line_opens_its_parameters(qtbot, window):
     open_member(window, "nivelles")
     window.editor.add_product("delib")
