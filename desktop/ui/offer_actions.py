@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction
 
 from desktop.core.errors import ComptoirError
-from desktop.core.offers import MANUAL_TRANSITIONS, OfferState, check_revisable
+from desktop.core.offers import MANUAL_TRANSITIONS, OfferState, check_revisable, check_transition
 from desktop.ui.message_bar import Level
 
 if TYPE_CHECKING:
@@ -380,16 +380,26 @@ class OfferActions:
         if offer is None:
             return
         reason = ""
+        today = self.backend.today()
         if target in (OfferState.REFUSEE, OfferState.ACCEPTEE):
-            needs = target is OfferState.REFUSEE or offer.state_on(self.backend.today()) is OfferState.EXPIREE
-            label = "Motif du refus :" if target is OfferState.REFUSEE else "Motif ou référence de la décision :"
+            if target is OfferState.REFUSEE:
+                label = "Motif du refus :"
+            elif offer.state_on(today) is OfferState.EXPIREE:  # accepted late: say why it is asked
+                label = (
+                    f"Cette offre a expiré le {self.w.money.date(offer.valid_until)}.\n"
+                    "Motif de l'acceptation (obligatoire, par exemple la date de la décision du Collège) :"
+                )
+            else:
+                label = "Motif ou référence de la décision :"
             title = f"Offre {offer.number} {target.label.lower()}"  # « Offre OFF-… acceptée »
             answer = self.w.dialogs.ask_text(self.w, title, label)
             if answer is None:
                 return
             reason = answer.strip()
-            if needs and not reason:
-                self.w.bar.error("Indiquez le motif : il est conservé dans l'historique de l'offre.")
+            try:  # a missing reason: the rule's own words, as on the command line
+                check_transition(offer.state, target, valid_until=offer.valid_until, today=today, reason=reason)
+            except ComptoirError as exc:
+                self.w.bar.error(str(exc))
                 return
         try:
             updated = self.backend.offers.set_state(offer.id, target, reason)

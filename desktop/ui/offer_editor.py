@@ -263,8 +263,8 @@ class OfferEditor(QWidget):
         offer = self.session.offer
         if offer is None:
             return ""
-        if not offer.is_draft:
-            return str(offer.state.label)
+        if not offer.is_draft:  # as its banner and the offers list say: expired once past validity
+            return str(offer.state_on(self.backend.today()).label)
         when = offer.updated.astimezone().strftime("%H:%M:%S") if offer.updated else ""
         return f"Brouillon enregistré à {when}" if when else "Brouillon enregistré"
 

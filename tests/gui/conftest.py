@@ -24,6 +24,7 @@ class ScriptedDialogs(Dialogs):
         self.crashes: list[str] = []
         self.informed: list[str] = []
         self.texts: list[str] = []  # what each confirm question said
+        self.labels: list[str] = []  # what each text question asked for
         self.folders: list[str | None] = []  # where each open-file dialog was asked to open
 
     def script(self, kind: str, *answers: object) -> None:
@@ -41,6 +42,7 @@ class ScriptedDialogs(Dialogs):
         return bool(self._next("confirm", title))
 
     def ask_text(self, parent, title, label, *, text="", ok="Valider"):  # type: ignore[override]
+        self.labels.append(label)
         return self._next("ask_text", title)  # type: ignore[return-value]
 
     def choose(self, parent, title, label, items):  # type: ignore[override]

@@ -225,3 +225,36 @@ def test_a_draft_preview_is_named_after_its_member_and_day(qtbot, ready_window, 
     assert preview.suggested_name == name
     assert preview.window().windowTitle() == f"Aperçu — {name[:-4]}"
     preview.window().close()
+
+
+def test_an_offer_past_its_validity_reads_expired_and_is_accepted_late_with_a_reason(
+    qtbot, ready_window, dialogs, backend
+):
+    """Past its validity a sent offer reads « Expirée » in the editor as in its banner and the
+    offers list (the editor said « Envoyée »); accepting it then asks for a reason, and says why."""
+    from datetime import datetime, time, timedelta
+
+    w = ready_window
+    offer = finalise(qtbot, w, dialogs)
+    act(w, "envoyee")
+    later = offer.valid_until + timedelta(days=1)
+    backend.today = lambda: later
+    backend.offers.clock = lambda: datetime.combine(later, time(12)).astimezone()
+    w.open_offer(offer.id)
+    assert w.editor.status.text() == "Expirée"
+    assert w.editor.frozen.text().startswith(f"Offre {offer.number} — expirée")
+    w.show_offers()
+    model = w.offers_list.model
+    assert model.data(model.index(model.row_of(offer.id), 7)) == "Expirée"
+    w.open_offer(offer.id)
+
+    ended = offer.valid_until.strftime("%d/%m/%Y")
+    dialogs.script("ask_text", "")
+    act(w, "acceptee")
+    assert dialogs.labels[-1].startswith(f"Cette offre a expiré le {ended}.")
+    assert w.bar.text.startswith(f"Cette offre a expiré le {ended}. Pour l'accepter quand même, indiquez un motif")
+    assert backend.get_offer(offer.id).state is OfferState.ENVOYEE
+    dialogs.script("ask_text", "délibération du Collège du 12/02, reçue tard")
+    act(w, "acceptee")
+    assert backend.get_offer(offer.id).state is OfferState.ACCEPTEE
+    assert w.editor.status.text() == "Acceptée"
