@@ -85,7 +85,9 @@ def register(subparsers: Any, services_factory: Any) -> None:
         help="bon de commande et dispositions particulières d'une offre acceptée (PDF)",
         description=(
             "Écrit le « Bon de commande et dispositions particulières » d'une offre acceptée "
-            "(ou déjà convertie), selon le modèle de contrat enregistré dans la base."
+            "(ou déjà convertie), selon le modèle de contrat enregistré dans la base. L'offre "
+            "acceptée devient « Convertie » ; réimprimé, le bon de commande reprend les dates "
+            "et la durée avec lesquelles il a été établi, sauf celles indiquées."
         ),
         epilog="Exemple : comptoir contract --offer OFF-2026-LAP1-0001 --pdf contrat.pdf",
     )
@@ -95,7 +97,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
         "--start", metavar="DATE", default=None, help=f"date de prise d'effet ({DATE_HELP}), défaut : date du document"
     )
     contract.add_argument(
-        "--years", metavar="N", type=int, default=1, help="durée initiale en années (défaut 1)"
+        "--years", metavar="N", type=int, default=None, help="durée initiale en années (défaut 1)"
     )
     contract.add_argument(
         "--date", metavar="DATE", default=None, help=f"date du document ({DATE_HELP}), défaut aujourd'hui"
@@ -162,7 +164,13 @@ def run_offer(args: argparse.Namespace, services: Any) -> int:
 
 
 def run_contract(args: argparse.Namespace, services: Any) -> int:
-    from desktop.core.offers import accepted_on, check_contract_term
+    from desktop.core.offers import (
+        OfferState,
+        accepted_on,
+        check_contract_term,
+        contract_note,
+        read_contract_note,
+    )
     from desktop.documents.contract import (
         build_contract_document,
         check_contractable,
@@ -172,13 +180,25 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     from desktop.store.templates_repo import TemplateRepository
 
     # what was typed is checked before anything is read: a bad option is told at once
-    issued = _date(args.date, "--date") or date.today()
+    issued = _date(args.date, "--date")
     start = _date(args.start, "--start")
-    check_contract_term(args.years)
+    years = None if args.years is None else check_contract_term(args.years)
     repo = OfferRepository(services.db)
     offer = repo.get(args.offer)
     check_contractable(offer)  # RuleViolation (exit 2) unless acceptée / convertie
-    accepted = accepted_on(repo.audit(offer.id))
+    history = repo.audit(offer.id)
+    accepted = accepted_on(history)
+    # printed again: the dates and term it was issued with, unless others are given
+    recorded = None
+    for entry in history:
+        if entry.to_state is OfferState.CONVERTIE:
+            recorded = read_contract_note(entry.why)
+    if recorded is not None:
+        issued = issued or recorded[0]
+        start = start or recorded[1]
+        years = years or recorded[2]
+    issued = issued or date.today()
+    years = years or 1
     tariff = services.tariff(offer.tariff)
     template = TemplateRepository(services.db).get("contrat")
     doc = build_contract_document(
@@ -188,12 +208,15 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
         template_text=template.body,
         issued=issued,
         start=start,
-        term_years=args.years,
+        term_years=years,
         accepted_on=accepted,
     )
     pdf = render_contract(doc)
     out = save_pdf(args.pdf, pdf)
     pages = _pages(pdf)
+    converted = offer.state is OfferState.ACCEPTEE
+    if converted:  # as in the window: the order form exists, the offer is converted
+        offer = repo.set_state(offer.id, OfferState.CONVERTIE, contract_note(issued, start or issued, years))
     if args.json:
         from desktop.cli import emit_json
 
@@ -204,6 +227,8 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
             f"Bon de commande de l'offre {offer.number} écrit : {out} "
             f"({pages} page{'s' if pages > 1 else ''}, modèle de contrat version {template.version})."
         )
+        if converted:
+            _print(f"L'offre {offer.number} est convertie.")
     return 0
 
 

@@ -270,3 +270,25 @@ def test_a_member_name_stored_overlong_still_gives_its_offer_pdf(store: Path, ru
     out = tmp_path / "offre.pdf"
     ok(run_comptoir("offer", "--member", "25072", "--product", "delib", "--pdf", out))
     assert "Nivellesxxxx" in pi.flat(out.read_bytes()) and "…" in pi.flat(out.read_bytes())
+
+
+def test_the_order_form_converts_the_offer_and_prints_again_as_issued(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:
+    """As in the window, writing the order form of an accepted offer converts it (it stayed
+    « Acceptée »); printed again, it keeps the dates and term it was issued with."""
+    n = _accepted_offer(run_comptoir)
+    first = tmp_path / "bon.pdf"
+    msg = ok(run_comptoir("contract", "--offer", n, "--pdf", first, "--date", "2026-12-01",
+                          "--start", "01/01/2027", "--years", "3"))
+    assert f"L'offre {n} est convertie." in msg
+    shown = ok(run_comptoir("offers", "show", n))
+    assert shown.startswith(f"{n} — Convertie")
+    assert ("Acceptée → Convertie — motif : bon de commande du 01/12/2026, prise d'effet le "
+            "01/01/2027, durée initiale 3 ans") in shown
+    again = tmp_path / "bon-2.pdf"
+    msg = ok(run_comptoir("contract", "--offer", n, "--pdf", again))
+    assert "convertie" not in msg  # nothing changes the second time
+    text = pi.flat(again.read_bytes())
+    assert "prend effet le 01/01/2027" in text and "durée initiale de 3 ans" in text
+    assert text == pi.flat(first.read_bytes())
