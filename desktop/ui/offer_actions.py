@@ -94,11 +94,12 @@ class OfferActions:
     def backend(self) -> Any:
         return self.w.backend
 
-    def _offer_for_document(self) -> Any:
-        """The offer as it is now (the draft is saved first); None with a message if empty."""
+    def _offer_for_document(self, before: str = "d'imprimer") -> Any:
+        """The offer as it is now (the draft is saved first); None with a message if empty
+        (« … avant ``before`` »: d'imprimer, de finaliser)."""
         s = self.session
         if s.quote is None or not s.draft.lines:
-            self.w.bar.info("Choisissez un membre et ajoutez au moins un produit avant d'imprimer.")
+            self.w.bar.info(f"Choisissez un membre et ajoutez au moins un produit avant {before}.")
             return None
         if not s.read_only and not s.save_now():
             return None
@@ -228,7 +229,7 @@ class OfferActions:
         if s.read_only:
             self.w.bar.info("Cette offre est déjà finalisée.")
             return
-        offer = self._offer_for_document()
+        offer = self._offer_for_document("de finaliser")
         if offer is None:
             return
         try:

@@ -258,3 +258,15 @@ def test_an_offer_past_its_validity_reads_expired_and_is_accepted_late_with_a_re
     act(w, "acceptee")
     assert backend.get_offer(offer.id).state is OfferState.ACCEPTEE
     assert w.editor.status.text() == "Acceptée"
+
+
+def test_finalising_an_offer_without_products_says_finalise_not_print(qtbot, window, backend, dialogs):
+    """« Finaliser » of the tool bar on an offer with no product said « … avant d'imprimer »."""
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    assert window.finalise_action.isEnabled()
+    window.finalise_action.trigger()
+    assert window.bar.text == "Choisissez un membre et ajoutez au moins un produit avant de finaliser."
+    assert dialogs.asked == [] and window.session.offer is None
+    window.preview_action.trigger()
+    assert window.bar.text == "Choisissez un membre et ajoutez au moins un produit avant d'imprimer."
