@@ -216,7 +216,7 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     pages = _pages(pdf)
     converted = offer.state is OfferState.ACCEPTEE
     if converted:  # as in the window: the order form exists, the offer is converted
-        offer = repo.set_state(offer.id, OfferState.CONVERTIE, contract_note(issued, start or issued, years))
+        offer = repo.convert(offer.id, contract_note(issued, start or issued, years))
     if args.json:
         from desktop.cli import emit_json
 

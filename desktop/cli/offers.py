@@ -156,7 +156,10 @@ def register(subparsers: Any, services_factory: Any) -> None:
 
     p = sub.add_parser("set-state", help="change l'état d'une offre finalisée")
     p.add_argument("ref", metavar="NUMÉRO")
-    p.add_argument("state", metavar="ÉTAT", help="envoyee, acceptee, refusee ou convertie")
+    p.add_argument(
+        "state", metavar="ÉTAT",
+        help="envoyee, acceptee ou refusee (« convertie » : comptoir contract établit le bon de commande)",
+    )
     p.add_argument(
         "--reason", metavar="MOTIF", default="", help="motif (obligatoire pour un refus)"
     )

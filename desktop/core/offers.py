@@ -102,19 +102,21 @@ MANUAL_TRANSITIONS: Mapping[OfferState, frozenset[OfferState]] = {
     S.FINALISEE: frozenset({S.ENVOYEE}),
     S.ENVOYEE: frozenset({S.ACCEPTEE, S.REFUSEE}),
     S.EXPIREE: frozenset({S.ACCEPTEE, S.REFUSEE}),
-    S.ACCEPTEE: frozenset({S.CONVERTIE}),
+    S.ACCEPTEE: frozenset(),
     S.REFUSEE: frozenset(),
     S.CONVERTIE: frozenset(),
     S.REMPLACEE: frozenset(),
 }
 
-# Transitions the store makes as part of an action (finalise, finalise a revision).
+# Transitions the store makes as part of an action (finalise, finalise a revision, establish
+# the order form: « convertie » means the order form exists).
 SYSTEM_TRANSITIONS: Mapping[OfferState, frozenset[OfferState]] = {
     S.BROUILLON: frozenset({S.FINALISEE}),
     S.FINALISEE: frozenset({S.REMPLACEE}),
     S.ENVOYEE: frozenset({S.REMPLACEE}),
     S.EXPIREE: frozenset({S.REMPLACEE}),
     S.REFUSEE: frozenset({S.REMPLACEE}),
+    S.ACCEPTEE: frozenset({S.CONVERTIE}),
 }
 
 REVISABLE = frozenset({S.FINALISEE, S.ENVOYEE, S.EXPIREE, S.REFUSEE})
@@ -159,6 +161,11 @@ def check_transition(
         raise RuleViolation(
             "Une offre devient « Finalisée » en la finalisant (numéro, PDF figé), "
             "pas en changeant son état."
+        )
+    if not system and target is S.CONVERTIE:
+        raise RuleViolation(
+            "Une offre devient « Convertie » quand son bon de commande est établi (menu Offre > "
+            "Bon de commande…, ou comptoir contract), pas en changeant son état."
         )
     if not system and target is S.REMPLACEE:
         raise RuleViolation(

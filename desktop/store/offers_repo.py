@@ -655,13 +655,22 @@ class OfferRepository:
     def set_state(
         self, ref: str, state: OfferState, reason: str = "", *, who: str | None = None
     ) -> Offer:
-        """Move a finalised offer along the lifecycle (envoyée, acceptée, refusée, convertie)."""
+        """Move a finalised offer along the lifecycle (envoyée, acceptée, refusée)."""
+        return self._move(ref, state, reason, who=who, system=False)
+
+    def convert(self, ref: str, note: str, *, who: str | None = None) -> Offer:
+        """The accepted offer's order form is established: it becomes « convertie », with
+        ``note`` (``contract_note``: its dates and term) in the history."""
+        return self._move(ref, OfferState.CONVERTIE, note, who=who, system=True)
+
+    def _move(self, ref: str, state: OfferState, reason: str, *, who: str | None, system: bool) -> Offer:
         reason = reason.strip()
         with self._tx("changer l'état de l'offre") as conn:
             offer = self._load(conn, ref)
             today = self.today()
             current = check_transition(
-                offer.state, state, valid_until=offer.valid_until, today=today, reason=reason
+                offer.state, state, valid_until=offer.valid_until, today=today, reason=reason,
+                system=system,
             )
             now = self.clock()
             conn.execute(

@@ -364,7 +364,7 @@ class OfferActions:
         self.issuing = None
         note = contract_note(choice.issued, choice.start, choice.years)  # to print it again as is
         try:
-            self.backend.offers.set_state(offer.id, OfferState.CONVERTIE, note)
+            self.backend.offers.convert(offer.id, note)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return

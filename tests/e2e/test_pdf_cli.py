@@ -165,6 +165,8 @@ def test_contract_only_for_an_accepted_offer(store: Path, run_comptoir, tmp_path
     ok(run_comptoir("offers", "set-state", n, "envoyee"))
     refused(run_comptoir("contract", "--offer", n, "--pdf", out), "Envoyée")
     ok(run_comptoir("offers", "set-state", n, "acceptee", "--reason", "Collège du 12/03"))
+    # « convertie » means the order form exists: not a state to set by hand
+    refused(run_comptoir("offers", "set-state", n, "convertie"), "bon de commande")
     msg = ok(run_comptoir("contract", "--offer", n, "--pdf", out, "--start", "01/01/2027",
                           "--date", "2026-12-01"))
     assert "Bon de commande de l'offre" in msg and "modèle de contrat version 1" in msg

@@ -30,9 +30,9 @@ EXPECTED_MANUAL = {
     (S.ENVOYEE, S.REFUSEE),
     (S.EXPIREE, S.ACCEPTEE),
     (S.EXPIREE, S.REFUSEE),
-    (S.ACCEPTEE, S.CONVERTIE),
 }
 EXPECTED_SYSTEM = {
+    (S.ACCEPTEE, S.CONVERTIE),  # the order form is established: never by hand
     (S.BROUILLON, S.FINALISEE),
     (S.FINALISEE, S.REMPLACEE),
     (S.ENVOYEE, S.REMPLACEE),
@@ -82,7 +82,7 @@ def test_every_other_manual_transition_is_refused_in_french(
     with pytest.raises(RuleViolation) as err:
         check_transition(stored, target, valid_until=valid, today=TODAY, reason="motif")
     msg = str(err.value)
-    assert any(w in msg for w in ("refusé", "ne se choisit pas", "en la finalisant", "Réviser"))
+    assert any(w in msg for w in ("refusé", "ne se choisit pas", "en la finalisant", "Réviser", "bon de commande"))
 
 
 REFUSED_SYSTEM = sorted(

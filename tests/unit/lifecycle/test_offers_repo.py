@@ -245,7 +245,9 @@ def test_state_changes_follow_the_rules_and_are_audited(repo: OfferRepository) -
     with pytest.raises(InvalidInput, match="motif du refus"):
         repo.set_state(n, S.REFUSEE, "  ")
     repo.set_state(n, S.ACCEPTEE, who="AD")
-    repo.set_state(n, S.CONVERTIE, who="AD")
+    with pytest.raises(RuleViolation, match="bon de commande"):  # not without its order form
+        repo.set_state(n, S.CONVERTIE, who="AD")
+    repo.convert(n, "bon de commande du 02/06/2026", who="AD")
     log = repo.audit(n)
     assert [(e.action, e.from_state, e.to_state) for e in log] == [
         ("creation", None, S.BROUILLON),
