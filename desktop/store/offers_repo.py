@@ -549,7 +549,15 @@ class OfferRepository:
             pred: Offer | None = None
             if draft.predecessor:
                 pred = self._load(conn, draft.predecessor)
-                check_revisable(pred.state, pred.valid_until, today)
+                try:  # the offer it revises may have moved on since the revision began
+                    check_revisable(pred.state, pred.valid_until, today)
+                except RuleViolation:
+                    now_state = effective_state(pred.state, pred.valid_until, today)
+                    raise RuleViolation(
+                        f"Cette révision ne peut plus remplacer l'offre {pred.number}, devenue "
+                        f"« {now_state.label} » entre-temps. Le brouillon est gardé : dupliquez-le "
+                        "(Offres enregistrées) pour en faire une nouvelle offre."
+                    ) from None
                 check_transition(
                     pred.state,
                     OfferState.REMPLACEE,

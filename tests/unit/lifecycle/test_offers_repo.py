@@ -318,6 +318,23 @@ def test_accepted_or_draft_offers_cannot_be_revised(repo: OfferRepository) -> No
         repo.revise(n)
 
 
+def test_a_revision_of_an_offer_accepted_meanwhile_says_so_and_is_kept(repo: OfferRepository) -> None:
+    """The member accepted v1 while its revision was a draft: finalising the revision spoke of
+    « réviser », which the user was not doing."""
+    n = _finalised(repo).number or ""
+    repo.set_state(n, S.ENVOYEE)
+    revision = repo.revise(n)
+    repo.set_state(n, S.ACCEPTEE, "Collège du 12/03")
+    with pytest.raises(RuleViolation) as refused:
+        repo.finalise(revision.id, fake_pdf)
+    assert str(refused.value) == (
+        f"Cette révision ne peut plus remplacer l'offre {n}, devenue « Acceptée » entre-temps. "
+        "Le brouillon est gardé : dupliquez-le (Offres enregistrées) pour en faire une nouvelle offre."
+    )
+    assert repo.get(revision.id).state is S.BROUILLON and repo.get(n).state is S.ACCEPTEE
+    assert repo.duplicate(revision.id).is_draft  # the way out it names
+
+
 # --- copies and tariff years ---------------------------------------------------------------
 
 
