@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 SAVE_TIP = "Enregistrer le brouillon maintenant (Ctrl+S)"
 FINALISE_TIP = "Numéroter l'offre et figer son PDF"
-FROZEN_TIP = "Offre finalisée : elle est enregistrée et ne change plus."
+FROZEN_TIP = "Cette offre n'est plus un brouillon : elle est enregistrée et ne change plus."
 DEFAULT_SIZE = (1280, 760)  # the first window, where the screen has room for it
 WINDOW_FRAME = (16, 48)  # title bar and borders the window manager adds, about
 

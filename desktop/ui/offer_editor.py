@@ -246,7 +246,8 @@ class OfferEditor(QWidget):
         if s.offer is None:
             label = "Nouvelle offre"
         else:
-            label = s.offer.number or ("Révision (brouillon)" if s.offer.predecessor else "Brouillon")
+            revision = f"Révision de {s.offer.predecessor} (brouillon)" if s.offer.predecessor else ""
+            label = s.offer.number or revision or "Brouillon"
         tariff = self.backend.tariff
         if frozen:
             try:

@@ -56,7 +56,7 @@ def test_nothing_changes_the_offer_while_it_is_being_finalised(qtbot, ready_wind
     assert not any(a.isEnabled() for a in w._undo_actions)  # a frozen offer has nothing to undo
     # nothing left to save or finalise: greyed in the tool bar as in the Offre menu, and said
     assert not w.finalise_action.isEnabled() and not w.save_action.isEnabled()
-    assert w.finalise_action.toolTip().startswith("Offre finalisée")
+    assert w.finalise_action.toolTip().startswith("Cette offre n'est plus un brouillon")
     w.new_offer()  # a new draft: both are back
     assert w.finalise_action.isEnabled() and w.save_action.isEnabled()
     assert w.save_action.toolTip() == "Enregistrer le brouillon maintenant (Ctrl+S)"
@@ -178,6 +178,7 @@ def test_revise_opens_a_v2_draft(qtbot, ready_window, dialogs, backend):
     draft = w.session.offer
     assert draft.is_draft and draft.predecessor == offer.number and draft.version == 2
     assert not w.session.read_only
+    assert f"Révision de {offer.number} (brouillon)" in w.editor.header.text()  # of which offer
     w.editor.add_product("urban")
     assert w.session.save_now()
     assert [line.product for line in backend.get_offer(draft.id).request.lines] == ["delib", "gpec", "urban"]
