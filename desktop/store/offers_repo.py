@@ -223,6 +223,13 @@ class OfferRepository:
             self._pricer = EnginePricer(self.db)
         return self._pricer
 
+    def _seller(self) -> str:
+        """The seller's name in the settings of this device ("" when none is set)."""
+        try:
+            return str(getattr(self.settings(), "seller_name", "") or "").strip()
+        except StorageError:
+            return ""
+
     def who(self) -> str:
         if self._who:
             return self._who
@@ -763,7 +770,7 @@ class OfferRepository:
             member=target,
             decision=decision,
             quote=quote,
-            seller=source.seller,
+            seller=self._seller() or source.seller,  # « Établie par »: who makes the copy
             created=now,
             updated=now,
         )

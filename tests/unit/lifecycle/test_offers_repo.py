@@ -352,6 +352,16 @@ def test_duplicate_for_another_member_reprices_for_its_category(repo: OfferRepos
     assert repo.get(f.number or "").state is S.FINALISEE
 
 
+def test_a_copy_is_made_by_whoever_copies_it(repo: OfferRepository, settings) -> None:  # type: ignore[no-untyped-def]
+    """« Établie par » on the copy: the seller of this device, not the original's."""
+    f = _finalised(repo)
+    assert f.seller == "Anne Dupont"
+    settings.seller_name = "Marc Lambert"
+    assert repo.duplicate(f.number or "").seller == "Marc Lambert"
+    settings.seller_name = ""  # no seller set here: the original's name stays
+    assert repo.duplicate(f.number or "").seller == "Anne Dupont"
+
+
 def test_outdated_drafts_are_previewed_then_repriced(repo: OfferRepository) -> None:
     old = repo.save_draft(draft(tariff="imio-2024"))
     current = repo.save_draft(draft(tariff="imio-2026"))
