@@ -297,3 +297,38 @@ def test_a_catalogue_with_an_impossible_price_is_refused_by_name(
     assert "tableau T1, ligne « Cat 1 », colonne annual : « NaN » n'est pas un nombre" in text
     assert text.count("Rien n'a été") == 1 and text.endswith("n'ont pas changé.")
     assert backend.tariff is tariff and tariffs_in(db_path) == ["imio-2024"]
+
+
+def test_an_open_draft_repriced_by_a_catalogue_import_is_finalised_as_shown(
+    qtbot, window, backend, dialogs, tmp_path, tamper
+):
+    """Head office changed a price of the grid in force: the editor shows the new amount, and
+    the frozen offer must say the same, not the amount stored before the import."""
+    from desktop.store.bundles import export_catalogue
+
+    prepare(backend)
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    before = window.session.quote.totals.annual
+    category = backend.decision(member).category
+    exported = tmp_path / "catalogue.zip"
+    export_catalogue(backend.db, exported)
+    edited = tmp_path / "catalogue-modifie.zip"
+    key = {"tariff": "imio-2024", "price_table": "T1", "key": category, "column_name": "annual"}
+    tamper(exported, edited, "price_cell", key, "amount", str(int(before) + 100))
+
+    dialogs.script("open_file", str(edited))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    wait_done(qtbot, window)
+    shown = window.session.quote.totals.annual
+    assert shown == before + 100
+
+    dialogs.script("confirm", True)
+    window.finalise_action.trigger()
+    qtbot.waitUntil(lambda: "finalisée" in window.bar.text, timeout=20_000)
+    frozen = window.session.offer
+    assert frozen.number and frozen.quote.totals.annual == shown
