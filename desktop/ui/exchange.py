@@ -369,7 +369,12 @@ class Exchange:
     def _offers_imported(self, path: Path, report: Any) -> None:
         self._show_report("Import des offres", import_report_html(path, report))
         n, c = len(report.imported), len(report.conflicts)
+        u, same = len(report.updated), len(report.identical)
         text = f"Lot {path.name} importé : {n} offre{'s' if n > 1 else ''} ajoutée{'s' if n > 1 else ''}"
+        if u:  # states moved on (accepted, refused…): said, not only in the report
+            text += f", {u} mise{'s' if u > 1 else ''} à jour"
+        if same:
+            text += f", {same} déjà présente{'s' if same > 1 else ''} et inchangée{'s' if same > 1 else ''}"
         if c:
             text += f", {c} conflit{'s' if c > 1 else ''} (rien n'a été écrasé)."
             self.w.bar.warning(text)

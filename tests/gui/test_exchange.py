@@ -332,3 +332,34 @@ def test_an_open_draft_repriced_by_a_catalogue_import_is_finalised_as_shown(
     qtbot.waitUntil(lambda: "finalisée" in window.bar.text, timeout=20_000)
     frozen = window.session.offer
     assert frozen.number and frozen.quote.totals.annual == shown
+
+
+def test_the_bar_says_what_a_second_bundle_from_a_laptop_changed(
+    qtbot, window, backend, dialogs, laptop, tmp_path
+):
+    """The next evening's bundle carries yesterday's offers again, one of them accepted since:
+    the bar names the update and the unchanged ones, not only « 0 offre ajoutée »."""
+    from desktop.core.offers import OfferState
+    from desktop.store.bundles import export_offers
+
+    prepare(backend, "SIEGE")
+    sent = finalised(laptop, "nivelles", "delib")
+    kept = finalised(laptop, "namur", "delib")
+    laptop.offers.set_state(sent.number, OfferState.ENVOYEE)
+    monday, tuesday = tmp_path / "lundi.zip", tmp_path / "mardi.zip"
+    export_offers(laptop.offers, monday)
+    laptop.offers.set_state(sent.number, OfferState.ACCEPTEE)
+    export_offers(laptop.offers, tuesday)
+
+    dialogs.script("open_file", str(monday))
+    window.import_offers_action.trigger()
+    wait_done(qtbot, window)
+    window.exchange.report.close()
+    dialogs.script("open_file", str(tuesday))
+    window.import_offers_action.trigger()
+    wait_done(qtbot, window)
+    assert backend.get_offer(sent.number).state is OfferState.ACCEPTEE
+    assert backend.get_offer(kept.number).state is OfferState.FINALISEE
+    text = window.bar.text
+    assert "0 offre ajoutée, 1 mise à jour, 1 déjà présente et inchangée" in text
+    window.exchange.report.close()
