@@ -3,12 +3,13 @@
 Decisions this module implements (see also ``desktop.core.offers``):
 
 - **Numbering.** ``finalise`` runs in one ``BEGIN IMMEDIATE`` transaction: it takes the next
-  sequence of the device and year as ``MAX(seq) + 1`` over the offers themselves (there is no
-  separate counter), renders the PDF, and writes the number, the snapshot and the PDF bytes in
-  the same row before committing. Two processes finalising at once are serialised by SQLite's
-  write lock, so they get different numbers; a finalise that fails (renderer error, disk full,
-  crash) rolls back and leaves neither a half-written offer nor a gap. A unique index on
-  (device, year, seq, version) backs this up.
+  sequence of the device and year as ``MAX(seq) + 1`` over the offers themselves, never below
+  the last number the device recorded beside the database (``NumbersGiven``: a restored older
+  backup must not give a number again), renders the PDF, and writes the number, the snapshot
+  and the PDF bytes in the same row before committing. Two processes finalising at once are
+  serialised by SQLite's write lock, so they get different numbers; a finalise that fails
+  (renderer error, disk full, crash) rolls back and leaves neither a half-written offer nor a
+  gap. A unique index on (device, year, seq, version) backs this up.
 - **Frozen.** A finalised offer is read-only: the store refuses to save it as a draft, and SQLite
   triggers refuse any change other than its state (and ``updated``) and refuse its deletion.
   Reprints return the stored PDF bytes, checked against their SHA-256.
@@ -27,7 +28,9 @@ Decisions this module implements (see also ``desktop.core.offers``):
 from __future__ import annotations
 
 import getpass
+import json
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -35,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol
 
 from desktop.core.catalogue import fold
@@ -165,6 +169,47 @@ def _in_initials(word: str) -> bool:
     """Whether a searched word can be (part of) the seller's initials: a word longer than the
     initials may be, or with other signs than letters, is not looked up in the history."""
     return word.isalpha() and len(word) <= MAX_INITIALS
+
+
+class NumbersGiven:
+    """The last offer number each device gave, per year, in a file beside the database
+    (``comptoir.sqlite3.numeros``). A restore puts back an older database but leaves this file:
+    offers finalised after that backup are gone from the database, yet their numbers may be
+    in a member's hands or at head office, and must not be given again. Best effort: a file
+    that cannot be read or written only costs that protection (and says so in the log)."""
+
+    SUFFIX = ".numeros"
+
+    def __init__(self, db_path: Path | str | None) -> None:
+        self.path = Path(f"{db_path}{self.SUFFIX}") if db_path else None
+
+    def _read(self) -> dict[str, int]:
+        if self.path is None or not self.path.is_file():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("numéros déjà donnés illisibles (%s) : %s", self.path, exc)
+            return {}
+
+    def last(self, device: str, year: int) -> int:
+        return self._read().get(f"{device}/{year}", 0)
+
+    def record(self, device: str, year: int, seq: int) -> None:
+        if self.path is None:
+            return
+        data = self._read()
+        key = f"{device}/{year}"
+        if data.get(key, 0) >= seq:
+            return
+        data[key] = seq
+        try:
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            log.warning("numéro %s/%d non noté dans %s : %s", device, seq, self.path, exc)
 
 
 _COLUMNS = (
@@ -587,6 +632,9 @@ class OfferRepository:
                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM offers WHERE device = ? AND year = ?",
                     (device, today.year),
                 ).fetchone()
+                # never below a number this device already gave, even if a restored backup
+                # no longer holds the offer that carries it
+                seq = max(int(seq), self._numbers.last(device, today.year) + 1)
                 number = OfferNumber(today.year, device, int(seq))
             frozen = replace(
                 draft,
@@ -641,8 +689,14 @@ class OfferRepository:
                     f"remplacée par {number}",
                     who=who,
                 )
+        if pred is None:
+            self._numbers.record(device, today.year, number.seq)
         log.info("Offre %s finalisée (%d octets de PDF)", number, len(pdf))
         return frozen
+
+    @property
+    def _numbers(self) -> NumbersGiven:
+        return NumbersGiven(getattr(self.db, "path", None))
 
     def _snapshot(self, offer: Offer, quote: Quote, settings: Any, device: str) -> dict[str, Any]:
         try:

@@ -414,3 +414,34 @@ def test_last_draft_is_the_one_edited_last(repo: OfferRepository) -> None:
     last = repo.last_draft()
     assert last is not None and last.id == a.id
     assert b.id != a.id
+
+
+def test_a_restored_older_database_never_gives_a_number_again(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    """OFF-…-0002 was finalised (and sent, exported) after the backup; the restore brings back
+    a database without it. The next offer must not be numbered 0002 a second time."""
+    import shutil
+
+    from lifecycle_factories import FakePricer, FakeSettings, open_test_db
+
+    path = tmp_path / "comptoir.sqlite3"
+    db = open_test_db(path)
+    repo = OfferRepository(db, settings=FakeSettings, pricer=FakePricer(), clock=clock)
+    first = _finalised(repo)
+    backup = tmp_path / "copie.sqlite3"
+    with sqlite3.connect(backup) as copy:
+        db.conn.backup(copy)
+    copy.close()
+    second = _finalised(repo)
+    assert (first.number or "").endswith("-0001") and (second.number or "").endswith("-0002")
+    db.close()
+    for side in ("-wal", "-shm"):
+        (tmp_path / f"comptoir.sqlite3{side}").unlink(missing_ok=True)
+    shutil.copyfile(backup, path)  # what « Restaurer la base » does, in short
+
+    db = open_test_db(path)
+    try:
+        repo = OfferRepository(db, settings=FakeSettings, pricer=FakePricer(), clock=clock)
+        assert [o.number for o in repo.list_offers()] == [first.number]  # 0002 is gone
+        assert (_finalised(repo).number or "").endswith("-0003")
+    finally:
+        db.close()
