@@ -417,8 +417,10 @@ class Exchange:
 
     def _catalogue_imported(self, path: Path, report: Any, data: Any) -> None:
         w = self.w
+        before = w.session.quote
         w.backend.reload(data)
         w.reload_catalogue()
+        after = w.session.quote
         n = len(data.index)
         text = (
             f"Catalogue importé depuis {path.name} : tarif en vigueur « {data.tariff.title} », "
@@ -428,6 +430,13 @@ class Exchange:
         if kept:
             text += f", dont {kept} créé{'s' if kept > 1 else ''} sur cet appareil et conservé{'s' if kept > 1 else ''}"
         text += "."
+        if before is not None and after is not None and not w.session.read_only and (
+            before.totals != after.totals or before.decision.category != after.decision.category
+        ):  # the offer on screen changed under the user's eyes: said
+            text += (
+                " L'offre ouverte est recalculée sur ce catalogue : vérifiez sa catégorie et ses "
+                "montants avant de l'envoyer."
+            )
         if report.drafts_on_missing_tariffs:
             text += (
                 " Des brouillons sont calculés sur un tarif absent du catalogue importé ("

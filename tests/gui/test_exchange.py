@@ -326,6 +326,7 @@ def test_an_open_draft_repriced_by_a_catalogue_import_is_finalised_as_shown(
     wait_done(qtbot, window)
     shown = window.session.quote.totals.annual
     assert shown == before + 100
+    assert "L'offre ouverte est recalculée sur ce catalogue" in window.bar.text  # said, not only shown
 
     dialogs.script("confirm", True)
     window.finalise_action.trigger()
