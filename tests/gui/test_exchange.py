@@ -263,28 +263,14 @@ def test_catalogue_import_cancelled_or_refused_changes_nothing(qtbot, window, ba
 
 
 def test_a_catalogue_with_an_impossible_price_is_refused_by_name(
-    qtbot, window, backend, dialogs, tmp_path, db_path
+    qtbot, window, backend, dialogs, tmp_path, db_path, tamper
 ):
-    import hashlib
-
     from desktop.store.bundles import export_catalogue
 
     exported = tmp_path / "catalogue.zip"
     export_catalogue(backend.db, exported)
-    with zipfile.ZipFile(exported) as z:
-        files = {n: z.read(n) for n in z.namelist()}
-    cells = json.loads(files["tables/price_cell.json"])
-    cells["rows"][0][cells["columns"].index("amount")] = "NaN"  # T1, Cat 1, annual
-    files["tables/price_cell.json"] = json.dumps(cells).encode()
-    manifest = json.loads(files["manifest.json"])
-    for item in manifest["files"]:
-        item["size"] = len(files[item["path"]])
-        item["sha256"] = hashlib.sha256(files[item["path"]]).hexdigest()
-    files["manifest.json"] = json.dumps(manifest).encode()
     tampered = tmp_path / "trafique.zip"
-    with zipfile.ZipFile(tampered, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
+    tamper(exported, tampered, "price_cell", 0, "amount", "NaN")  # T1, Cat 1, annual
     tariff = backend.tariff
 
     dialogs.script("open_file", str(tampered))
