@@ -366,8 +366,7 @@ class MainWindow(QMainWindow):
         if self.session.draft.empty:
             self.bar.info("Rien à enregistrer : choisissez un membre et ajoutez des produits.")
             return
-        self.session._dirty = True  # Ctrl+S always writes, and says so
-        if self.session.save_now():
+        if self.session.save_now(force=True):  # Ctrl+S always writes, and says so
             self.bar.success("Brouillon enregistré.")
 
     def open_offer(self, offer_id: str) -> None:

@@ -103,18 +103,15 @@ class OfferActions:
             return None
         if not s.read_only and not s.save_now():
             return None
-        if s.offer is None:
-            s._dirty = True
-            if not s.save_now():
-                return None
+        if s.offer is None and not s.save_now(force=True):
+            return None
         if s.offer.is_draft and s.offer.request.tariff != self.backend.tariff.code:
             return self._repriced_first(s.offer)
-        if s.offer.is_draft and s.quote is not None and s.offer.quote != s.quote:
-            # shown re-priced (catalogue imported, member changed) but stored as it was: the
-            # document is made from the store, so store what the editor shows first
-            s._dirty = True
-            if not s.save_now():
-                return None
+        # shown re-priced (catalogue imported, member changed) but stored as it was: the
+        # document is made from the store, so store what the editor shows first
+        stale = s.offer.is_draft and s.quote is not None and s.offer.quote != s.quote
+        if stale and not s.save_now(force=True):
+            return None
         return s.offer
 
     def _repriced_first(self, offer: Any) -> Any:

@@ -231,9 +231,13 @@ class OfferSession(QObject):
         line on (then every edit, even removing the last line, is saved)."""
         return not (self.draft.empty or (self.offer is None and not self.draft.lines))
 
-    def save_now(self) -> bool:
-        """Write the draft now if it changed; True when the store has the latest edit."""
+    def save_now(self, *, force: bool = False) -> bool:
+        """Write the draft now if it changed (or anyway with ``force``: Ctrl+S, a draft the
+        store does not hold yet, one shown re-priced but stored as it was); True when the
+        store has the latest edit."""
         self._timer.stop()
+        if force and not self.read_only:
+            self._dirty = True
         if not self._dirty or self.read_only:
             return True
         if not self.stored_when_saved:
