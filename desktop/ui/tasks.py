@@ -12,12 +12,15 @@ late never overwrites a newer result).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +28,58 @@ ResultCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
 
 
+class _Relay(QObject):
+    """The only Qt object a worker ever signals: one per process, never deleted.
+
+    A worker used to emit a signal of its own task, an object the GUI thread deletes once the
+    result is delivered. Qt does not allow an object to be deleted on one thread while another
+    thread is still emitting its signal: the emit could read the object's freed memory (a
+    segmentation fault in the worker's emit, seen once under random use). The relay outlives
+    every worker, and finds the task on the GUI thread, where tasks are created and deleted.
+    """
+
+    done = Signal(int, object, object)  # (task id, result, error), from a worker
+    progressed = Signal(int, object)  # (task id, value), from a worker
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tasks: dict[int, Task] = {}  # started, not yet delivered (GUI thread only)
+        self._ids = itertools.count(1)
+        self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.progressed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+
+    def register(self, task: Task) -> int:
+        task_id = next(self._ids)
+        self.tasks[task_id] = task
+        return task_id
+
+    @Slot(int, object, object)
+    def _deliver(self, task_id: int, result: object, error: object) -> None:
+        task = self.tasks.pop(task_id, None)
+        if task is not None and isValid(task):  # its runner may be gone (and the task with it)
+            task._deliver(result, error)
+
+    @Slot(int, object)
+    def _progress(self, task_id: int, value: object) -> None:
+        task = self.tasks.get(task_id)
+        if task is not None and isValid(task) and not task.cancelled:
+            task.progressed.emit(value)
+
+
+_relay: _Relay | None = None
+
+
+def _the_relay() -> _Relay:
+    """The process's relay, created on the GUI thread by the first runner."""
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
+
+
 class Task(QObject):
-    """A unit of background work. Lives on the GUI thread; only its runnable runs elsewhere."""
+    """A unit of background work. Lives on the GUI thread; only its runnable runs elsewhere,
+    and that never touches the task itself (see ``_Relay``)."""
 
     succeeded = Signal(object)  # result, on the GUI thread
     failed = Signal(object)  # exception, on the GUI thread
@@ -34,14 +87,14 @@ class Task(QObject):
     ended = Signal()  # always, last (the runner forgets the task)
     progressed = Signal(object)  # what ``report`` was given, on the GUI thread
 
-    _done = Signal(object, object)  # (result, error): emitted from the worker thread
-
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self._cancelled = threading.Event()
         self.done = False
-        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.id = _the_relay().register(self)
+        # what the worker may call: plain Python, no reference to this Qt object
+        self.report: Callable[[object], None] = functools.partial(_report, self.id, self._cancelled)
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -50,15 +103,6 @@ class Task(QObject):
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
 
-    def report(self, value: object) -> None:
-        """Worker side: tell the GUI thread how far the work is (dropped once cancelled).
-
-        The task outlives its worker (it is deleted after its result is delivered), so the
-        work may call this until it returns, whatever the GUI does meanwhile."""
-        if not self.cancelled:
-            self.progressed.emit(value)
-
-    @Slot(object, object)
     def _deliver(self, result: object, error: object) -> None:
         self.done = True
         try:
@@ -73,27 +117,38 @@ class Task(QObject):
             self.deleteLater()
 
 
+def _report(task_id: int, cancelled: threading.Event, value: object) -> None:
+    """Worker side of ``Task.report``: tell the GUI thread how far the work is (dropped once
+    the task is cancelled). The work may call it until it returns, whatever the GUI does."""
+    if not cancelled.is_set():
+        _the_relay().progressed.emit(task_id, value)
+
+
 class _Runnable(QRunnable):
+    """Runs on a pool thread: plain values only, the relay for the way back."""
+
     def __init__(self, task: Task, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._task = task
+        self._task_id = task.id
+        self._name = task.name
+        self._cancelled = task._cancelled
+        self._relay = _the_relay()
         self._fn = fn
         self._args = args
         self._kwargs = kwargs
 
     def run(self) -> None:  # pool thread: no widget access here
-        task = self._task
-        if task.cancelled:
-            task._done.emit(None, None)
+        if self._cancelled.is_set():
+            self._relay.done.emit(self._task_id, None, None)
             return
         try:
             result = self._fn(*self._args, **self._kwargs)
         except BaseException as exc:  # delivered to the GUI thread, never lost
-            log.debug("tâche %s en erreur", task.name, exc_info=True)
-            task._done.emit(None, exc)
+            log.debug("tâche %s en erreur", self._name, exc_info=True)
+            self._relay.done.emit(self._task_id, None, exc)
         else:
-            task._done.emit(result, None)
+            self._relay.done.emit(self._task_id, result, None)
 
 
 class TaskRunner(QObject):

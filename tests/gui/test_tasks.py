@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from PySide6.QtCore import QThreadPool
 
 from desktop.ui.tasks import TaskRunner
 
@@ -71,7 +72,6 @@ def test_busy_signal(qtbot, runner):
     assert states == [1, 0]
 
 
-
 def test_progress_reaches_the_gui_thread_in_order_before_the_result(qtbot, runner):
     gui = threading.get_ident()
     seen: list[object] = []
@@ -82,7 +82,10 @@ def test_progress_reaches_the_gui_thread_in_order_before_the_result(qtbot, runne
         return "fini"
 
     runner.run(
-        work, 5, on_progress=lambda v: seen.append((v, threading.get_ident())), on_result=seen.append
+        work,
+        5,
+        on_progress=lambda v: seen.append((v, threading.get_ident())),
+        on_result=seen.append,
     )
     qtbot.waitUntil(lambda: "fini" in seen, timeout=2000)
     assert seen == [(i, gui) for i in range(5)] + ["fini"]
@@ -123,3 +126,58 @@ def _deleted(widget) -> bool:
     from shiboken6 import isValid
 
     return not isValid(widget)
+
+
+def test_a_worker_never_signals_its_task_which_the_gui_thread_may_delete(qtbot):
+    """Qt forbids deleting an object on one thread while another emits its signal. The task
+    is deleted on the GUI thread (its runner closed, or once delivered): the worker must
+    finish through something that outlives it, and the result is dropped quietly."""
+    import sys
+
+    from shiboken6 import delete
+
+    runner = TaskRunner()
+    gate = threading.Event()
+    started = threading.Event()
+    got: list[object] = []
+    errors: list[BaseException] = []
+
+    def work(progress):
+        started.set()
+        gate.wait(2)
+        progress("encore là")
+        return "fini"
+
+    previous, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc[1])
+    try:
+        task = runner.run(work, on_result=got.append, on_progress=got.append)
+        assert started.wait(2)
+        delete(runner)  # the runner and its task are gone, on the GUI thread, mid-work
+        assert _deleted(task)
+        gate.set()
+        assert QThreadPool.globalInstance().waitForDone(2000)
+        qtbot.wait(50)  # whatever the worker sent is delivered (or dropped) now
+    finally:
+        sys.excepthook = previous
+    assert errors == []
+    assert got == []
+
+
+def test_results_and_progress_keep_their_task_under_many_concurrent_tasks(qtbot, runner):
+    """Thousands of tasks through the one relay: each result reaches its own callback, with
+    its own progress first."""
+    seen: dict[int, list[object]] = {}
+
+    def work(i, progress):
+        progress(("avant", i))
+        return ("fin", i)
+
+    def callbacks(i):
+        mine = seen.setdefault(i, [])
+        return mine.append, mine.append
+
+    for i in range(2000):
+        on_progress, on_result = callbacks(i)
+        runner.run(work, i, on_result=on_result, on_progress=on_progress)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
+    assert seen == {i: [("avant", i), ("fin", i)] for i in range(2000)}
