@@ -344,9 +344,11 @@ class MainWindow(QMainWindow):
         self.new_offer_for(member.id if member else None)
 
     def new_offer_for(self, member_id: str | None) -> None:
+        self.bar.dismiss_passing()
         self.session.new(member_id)
         self.tabs.setCurrentWidget(self.editor)
-        self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")
+        if self.bar.isHidden():  # a lasting message (a setting to correct...) stays
+            self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")
         self.editor.catalogue.filter.setFocus()
 
     def focus_catalogue(self) -> None:
@@ -375,6 +377,7 @@ class MainWindow(QMainWindow):
         except ComptoirError as exc:
             self.bar.error(str(exc))
             return
+        self.bar.dismiss_passing(offer_id)  # « Offre finalisée » of the previous one, say
         self.session.open_offer(offer)
         if offer.member is not None and self.backend.member(offer.member.id) is not None:
             self.members.show_member(offer.member.id)
@@ -458,7 +461,7 @@ class MainWindow(QMainWindow):
     def start_up_backup_done(self, problem: str | None) -> None:
         """The rotating copy made at start: silent unless it failed."""
         if problem:
-            self.bar.error(problem)
+            self.bar.show_message(problem, Level.ERROR, lasting=True)
 
     def restore_backup(self) -> None:
         from desktop.store import backup
@@ -554,6 +557,7 @@ class MainWindow(QMainWindow):
                 "valeur par défaut en attendant.",
                 Level.WARNING,
                 actions=(("Ouvrir les réglages", self.open_settings),),
+                lasting=True,
             )
 
     def _offer_last_draft(self) -> bool:
@@ -576,6 +580,8 @@ class MainWindow(QMainWindow):
             f"modifié le {when}).",
             Level.INFO,
             actions=(("Rouvrir le brouillon", lambda: self.open_offer(offer_id)),),
+            lasting=True,
+            about=offer_id,
         )
         return True
 

@@ -35,6 +35,8 @@ class MessageBar(QFrame):
         super().__init__(parent)
         self.setObjectName("messageBar")
         self.level = Level.INFO
+        self.lasting = False  # stays when another offer is opened (see ``dismiss_passing``)
+        self.about: str | None = None  # the offer the message is about, if one
         self._label = QLabel()
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -67,9 +69,16 @@ class MessageBar(QFrame):
         *,
         actions: tuple[tuple[str, Callable[[], None]], ...] = (),
         timeout_ms: int = 0,
+        lasting: bool = False,
+        about: str | None = None,
     ) -> None:
+        """``lasting``: a message about the application rather than the offer on screen (a
+        setting to correct, a failed backup, the draft to reopen), kept when another offer is
+        opened; ``about``: the offer it concerns, if any."""
         self._clear_actions()
         self.level = level
+        self.lasting = lasting
+        self.about = about
         bg, fg, border = _STYLE[level]
         self.setStyleSheet(
             f"#messageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
@@ -111,6 +120,12 @@ class MessageBar(QFrame):
             for i in range(self._actions.count())
             if isinstance(w := getattr(self._actions.itemAt(i), "widget", lambda: None)(), QPushButton)
         ]
+
+    def dismiss_passing(self, opening: str | None = None) -> None:
+        """Another offer (``opening``) is opened: what was said about the previous one goes;
+        a lasting message stays, unless it is about the offer being opened."""
+        if not self.isHidden() and (not self.lasting or (opening is not None and self.about == opening)):
+            self.dismiss()
 
     def dismiss(self) -> None:
         self._timer.stop()

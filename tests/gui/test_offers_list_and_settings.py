@@ -261,3 +261,44 @@ def test_a_message_in_one_settings_column_leaves_the_other_column_in_place(qtbot
     assert dialog.errors.message("validity_days")
     qtbot.wait(50)  # the layout settles
     assert right_column() == before  # the hint under the address stays under it, no gap
+
+
+def test_opening_another_offer_clears_what_the_bar_said_about_the_previous_one(qtbot, window, backend):
+    a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    b = saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    window.open_offer(a.id)
+    window.save()
+    assert "enregistré" in window.bar.text and not window.bar.isHidden()
+    window.open_offer(b.id)  # from the list, say: « Brouillon enregistré » was about Nivelles
+    assert window.bar.isHidden()
+    assert window.session.offer.id == b.id
+
+
+def test_a_lasting_message_survives_opening_and_starting_offers(qtbot, make_window, backend):
+    """A setting to correct is about the application: it stays while offers come and go,
+    and « Nouvelle offre » does not replace it."""
+    a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    with backend.db.transaction() as conn:
+        conn.execute("INSERT INTO setting VALUES ('legal_form', ?, 'x')", ("S" * 80,))
+    window = make_window(backend)
+    qtbot.waitUntil(lambda: "réglage enregistré" in window.bar.text, timeout=2000)
+    window.open_offer(a.id)
+    window.new_offer()
+    assert "réglage enregistré" in window.bar.text and not window.bar.isHidden()
+    assert [b.text() for b in window.bar.action_buttons()] == ["Ouvrir les réglages"]
+    window.close()
+
+
+def test_the_draft_to_reopen_is_no_longer_offered_once_opened_from_the_list(qtbot, make_window, backend):
+    a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    b = saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    first = make_window(backend)
+    first.open_offer(a.id)
+    first.close()
+    again = make_window(backend)
+    qtbot.waitUntil(lambda: bool(again.bar.action_buttons()), timeout=3000)
+    again.open_offer(b.id)  # another offer: the draft of last time is still worth offering
+    assert "Nivelles" in again.bar.text and not again.bar.isHidden()
+    again.open_offer(a.id)  # that draft itself, found in the list: the offer is moot
+    assert again.bar.isHidden()
+    again.close()
