@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.bar = MessageBar()
         self.session = OfferSession(backend, on_draft_id=self._remember_draft, parent=self)
         self.members = MemberPanel(backend, runner, self.money, self.bar)
+        self.bar.tab_anchor = self.members.search.field  # Tab from the search: the bar's buttons
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.editor_placeholder = self._start_page()

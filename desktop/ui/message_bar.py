@@ -37,6 +37,9 @@ class MessageBar(QFrame):
         self.level = Level.INFO
         self.lasting = False  # stays when another offer is opened (see ``dismiss_passing``)
         self.about: str | None = None  # the offer the message is about, if one
+        # the window's first Tab stop: the buttons come right after it, not after every
+        # other widget (they are created long after the window's own)
+        self.tab_anchor: QWidget | None = None
         self._label = QLabel()
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -97,6 +100,11 @@ class MessageBar(QFrame):
             button.setAutoDefault(True)  # Enter presses it once Tab is on it, as Space does
             button.clicked.connect(lambda _=False, cb=callback: self._run(cb))
             self._actions.addWidget(button)
+        previous = self.tab_anchor
+        if previous is not None and previous.window() is self.window():
+            for button in self.action_buttons():
+                QWidget.setTabOrder(previous, button)
+                previous = button
         self._timer.stop()
         if timeout_ms:
             self._timer.start(timeout_ms)

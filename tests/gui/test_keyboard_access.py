@@ -212,3 +212,27 @@ def test_tab_from_the_search_reaches_the_card_buttons_without_an_invisible_stop(
     qtbot.keyClick(search, Qt.Key.Key_Tab)
     focused = QApplication.focusWidget()
     assert isinstance(focused, QAbstractButton) and window.members.card.isAncestorOf(focused), focused
+
+
+def test_tab_from_the_search_reaches_the_bar_buttons_first(qtbot, window) -> None:
+    """« Rouvrir le brouillon » is one Tab away from where the window starts, not after
+    every tab and button of the window."""
+    from desktop.ui.message_bar import Level
+
+    pressed: list[str] = []
+    window.bar.show_message(
+        "Un brouillon attend.",
+        Level.INFO,
+        actions=(("Rouvrir", lambda: pressed.append("rouvrir")), ("Autre", lambda: pressed.append("autre"))),
+    )
+    rouvrir, autre = window.bar.action_buttons()
+    field = window.members.search.field
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    assert rouvrir.hasFocus()
+    qtbot.keyClick(rouvrir, Qt.Key.Key_Tab)
+    assert autre.hasFocus()
+    qtbot.keyClick(autre, Qt.Key.Key_Backtab)
+    qtbot.keyClick(rouvrir, Qt.Key.Key_Return)
+    assert pressed == ["rouvrir"]
