@@ -161,6 +161,9 @@ class CatalogueReport:
     drafts_on_missing_tariffs: tuple[str, ...] = ()
     # rows that break the grid's own rule (setup = days x day rate): imported, and said
     setup_breaks: tuple[str, ...] = ()
+    drafts_requoted: tuple[str, ...] = ()  # drafts whose stored figures changed with it
+    drafts_unpriced: tuple[str, ...] = ()  # drafts the new catalogue cannot price: unchanged
+    drafts_requoted_ids: tuple[str, ...] = ()  # the offer ids of ``drafts_requoted``
 
     def lines(self) -> list[str]:
         order = {t: i for i, t in enumerate(TABLE_LABELS)}  # the catalogue, then the directory
@@ -179,6 +182,16 @@ class CatalogueReport:
             out.append(
                 f"À vérifier, mise en place ≠ jours × taux journalier ({len(self.setup_breaks)}) : "
                 + " ; ".join(self.setup_breaks)
+            )
+        if self.drafts_requoted:
+            out.append(
+                f"Brouillons recalculés sur ce catalogue ({len(self.drafts_requoted)}) : "
+                + ", ".join(self.drafts_requoted)
+            )
+        if self.drafts_unpriced:
+            out.append(
+                f"Brouillons que ce catalogue ne calcule plus, laissés tels quels "
+                f"({len(self.drafts_unpriced)}) : " + ", ".join(self.drafts_unpriced)
             )
         return out
 
@@ -802,7 +815,19 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
             ) from None
         missing_tariffs = _drafts_on_missing_tariffs(conn)
         breaks = _setup_breaks(db)
-    return CatalogueReport(Path(path), counts, kept, missing_tariffs, breaks)
+        # the drafts' stored figures follow the catalogue, in the same all-or-nothing step: the
+        # offers list shows what the drafts would print
+        requote = OfferRepository(db).requote_drafts(f"catalogue importé ({name})")
+    return CatalogueReport(
+        Path(path),
+        counts,
+        kept,
+        missing_tariffs,
+        breaks,
+        requote.changed,
+        requote.unpriced,
+        requote.changed_ids,
+    )
 
 
 def _local_members(

@@ -43,7 +43,7 @@ from typing import Any, Protocol
 
 from desktop.core.catalogue import fold
 from desktop.core.categories import CategoryDecision, derive_category
-from desktop.core.errors import InvalidInput, NotFound, RuleViolation, StorageError
+from desktop.core.errors import ComptoirError, InvalidInput, NotFound, RuleViolation, StorageError
 from desktop.core.members import Member
 from desktop.core.offers import (
     DEFAULT_VALIDITY_DAYS,
@@ -217,6 +217,15 @@ _COLUMNS = (
     "seller, one_time, annual, year1, partial, line_count, created, updated, finalised, "
     "valid_until"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class RequoteReport:
+    """Drafts priced again after a catalogue import (``OfferRepository.requote_drafts``)."""
+
+    changed: tuple[str, ...] = ()  # stored again: their figures, category or member changed
+    unpriced: tuple[str, ...] = ()  # the engine refused them: kept as they were
+    changed_ids: tuple[str, ...] = ()  # the offer ids of ``changed``, in the same order
 
 
 class OfferRepository:
@@ -933,6 +942,59 @@ class OfferRepository:
                 )
                 done.append(saved)
         return done
+
+    def requote_drafts(self, why: str, *, who: str | None = None) -> RequoteReport:
+        """Price every draft again on the catalogue and directory stored now (after a catalogue
+        import), on its own tariff when the catalogue still has it; store the drafts whose
+        figures, category or member changed, each with a « reprix » line in its history.
+
+        A draft the engine no longer prices (a product withdrawn, say) keeps what it had and is
+        named in the report. Drafts on a tariff the catalogue no longer has are left to the
+        tariff-year re-pricing (``reprice_preview``).
+        """
+        now = self.clock()
+        changed: list[str] = []
+        changed_ids: list[str] = []
+        unpriced: list[str] = []
+        with self._tx("recalculer les brouillons") as conn:
+            known = {r[0] for r in conn.execute("SELECT code FROM tariff")}
+            for summary in self.list_offers(OfferFilter(state=OfferState.BROUILLON)):
+                if summary.tariff not in known:
+                    continue
+                before = self._load(conn, summary.id)
+                if before.member is None:
+                    continue
+                name = f"{before.member.display_name} ({before.label.lower()})"
+                member = self.pricer.current_member(before.member)
+                request = replace(
+                    before.request, commune_has=before.request.commune_has | self._commune_has(member)
+                )
+                try:
+                    decision, quote = self.pricer.price(request, member)
+                except ComptoirError as exc:
+                    log.info("brouillon %s non recalculé : %s", summary.id, exc)
+                    unpriced.append(name)
+                    continue
+                if (request, member, decision, quote) == (
+                    before.request, before.member, before.decision, before.quote
+                ):
+                    continue
+                saved = replace(
+                    before, request=request, member=member, decision=decision, quote=quote, updated=now
+                )
+                data = _draft_row(saved)
+                data.pop("id")
+                data.pop("created")
+                conn.execute(
+                    f"UPDATE offers SET {', '.join(f'{k} = ?' for k in data)} WHERE id = ?",
+                    (*data.values(), saved.id),
+                )
+                self._audit(
+                    conn, saved, "reprix", OfferState.BROUILLON, OfferState.BROUILLON, why, who=who
+                )
+                changed.append(name)
+                changed_ids.append(saved.id)
+        return RequoteReport(tuple(changed), tuple(unpriced), tuple(changed_ids))
 
     list = list_offers  # the offers list screen calls repo.list(filter)
 

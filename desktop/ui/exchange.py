@@ -437,17 +437,31 @@ class Exchange:
                 " L'offre ouverte est recalculée sur ce catalogue : vérifiez sa catégorie et ses "
                 "montants avant de l'envoyer."
             )
+        open_id = w.session.offer.id if w.session.offer is not None else None
+        others = [i for i in report.drafts_requoted_ids if i != open_id]
+        if others:  # stored with their new figures: the offers list shows them
+            n, s = len(others), "s" if len(others) > 1 else ""
+            other = f"autre{s} " if n < len(report.drafts_requoted_ids) else ""
+            verb = "sont" if n > 1 else "est"
+            text += f" {n} {other}brouillon{s} enregistré{s} {verb} recalculé{s} sur ce catalogue."
+        unpriced = report.drafts_unpriced
+        if unpriced:
+            them = "les brouillons" if len(unpriced) > 1 else "le brouillon"
+            text += (
+                f" Ce catalogue ne calcule plus {them} {', '.join(unpriced)} : "
+                f"ouvrez-{'les' if len(unpriced) > 1 else 'le'} pour voir ce qui manque."
+            )
         if report.drafts_on_missing_tariffs:
             text += (
                 " Des brouillons sont calculés sur un tarif absent du catalogue importé ("
                 + ", ".join(report.drafts_on_missing_tariffs)
                 + ") : recalculez-les."
             )
-        breaks = getattr(report, "setup_breaks", ())
+        breaks = report.setup_breaks
         if breaks:  # the grid's own rule: setup = days x day rate
             first = breaks[0] + (f" (et {len(breaks) - 1} autre(s))" if len(breaks) > 1 else "")
             text += f" À vérifier avec le siège, mise en place hors règle : {first}."
-        if report.drafts_on_missing_tariffs or breaks:
+        if report.drafts_on_missing_tariffs or breaks or unpriced:
             w.bar.warning(text)
         else:
             w.bar.success(text, timeout_ms=12_000)

@@ -208,7 +208,13 @@ def test_offers_travel_to_head_office_and_the_catalogue_comes_back(
     before = json.loads(ok(run_comptoir("offers", "list", "--json")))
     out = ok(run_comptoir("catalogue", "import", cat))
     assert "importés" in out
-    assert json.loads(ok(run_comptoir("offers", "list", "--json"))) == before
+    after = json.loads(ok(run_comptoir("offers", "list", "--json")))
+    # finalised offers keep their frozen prices; the draft follows the catalogue, and says so
+    assert [o for o in after if o["number"]] == [o for o in before if o["number"]]
+    (draft_before,) = [o for o in before if not o["number"]]
+    (draft_after,) = [o for o in after if not o["number"]]
+    assert draft_after["id"] == draft_before["id"] and draft_after["annual"] != draft_before["annual"]
+    assert "Brouillons recalculés sur ce catalogue (1) : Nivelles (brouillon du " in out
     quote = json.loads(
         ok(run_comptoir("quote", "--member", "25072", "--product", "delib", "--json"))
     )

@@ -313,6 +313,8 @@ def test_an_open_draft_repriced_by_a_catalogue_import_is_finalised_as_shown(
     shown = window.session.quote.totals.annual
     assert shown == before + 100
     assert "L'offre ouverte est recalculée sur ce catalogue" in window.bar.text  # said, not only shown
+    assert "brouillon enregistré est recalculé" not in window.bar.text  # (it is the open one)
+    assert backend.get_offer(window.session.offer.id).quote.totals.annual == shown  # stored too
 
     dialogs.script("confirm", True)
     window.finalise_action.trigger()
@@ -350,3 +352,35 @@ def test_the_bar_says_what_a_second_bundle_from_a_laptop_changed(
     text = window.bar.text
     assert "0 offre ajoutée, 1 mise à jour, 1 déjà présente et inchangée" in text
     window.exchange.report.close()
+
+
+def test_the_bar_counts_the_other_drafts_a_catalogue_import_priced_again(
+    qtbot, window, backend, dialogs, tmp_path, tamper
+):
+    """Drafts not on screen are stored with the new figures: the offers list shows what they
+    would print, and the bar says how many changed."""
+    from desktop.core.quote import LineRequest
+    from desktop.store.bundles import export_catalogue
+    from desktop.ui.backend import Draft
+
+    member = backend.index.search("nivelles")[0]
+    drafts = []
+    for _ in range(2):
+        draft = Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
+        drafts.append(backend.save_draft(None, draft, backend.quote(draft)))
+    before = drafts[0].quote.totals.annual
+    exported = tmp_path / "catalogue.zip"
+    export_catalogue(backend.db, exported)
+    edited = tmp_path / "catalogue-modifie.zip"
+    category = backend.decision(member).category
+    key = {"tariff": "imio-2024", "price_table": "T1", "key": category, "column_name": "annual"}
+    tamper(exported, edited, "price_cell", key, "amount", str(int(before) + 100))
+
+    dialogs.script("open_file", str(edited))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    wait_done(qtbot, window)
+    assert "2 brouillons enregistrés sont recalculés sur ce catalogue." in window.bar.text
+    window.show_offers()
+    offers = window.offers_list
+    assert {offers.model.offer(r).annual for r in range(offers.model.rowCount())} == {before + 100}
