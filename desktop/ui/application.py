@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 _T0 = time.perf_counter()
 SPLASH_DELAY_MS = 400
+PRINT_GRACE_MS = 30_000  # a print started just before the window closed still gets sent
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -321,6 +322,9 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
     try:
         code = app.exec()
     finally:
+        printing = sys.modules.get("desktop.ui.printing")
+        if printing is not None:  # pages still going to the printer: sent before leaving
+            printing.wait_for_print_jobs(PRINT_GRACE_MS)
         runner.wait_idle(5000)
         collector.stop()
         if startup.window is not None:

@@ -5,8 +5,9 @@ runs the renderer through the task helper, ``desktop.ui.tasks.TaskRunner``) and 
 memory through a ``QBuffer``. Its actions:
 
 - "Imprimer…": the system print dialog (bounded to the document's pages, "Page courante"
-  offered), then the chosen pages go to the printer on a worker thread (``desktop.ui.printing``:
-  the window keeps answering; the status line says which page is being sent);
+  offered), then the chosen pages go to the printer a few bands at a time between the
+  window's events (``desktop.ui.printing``: the window keeps answering; the status line says
+  which page is being sent);
 - "Enregistrer en PDF…": a save dialog, then the very bytes that are shown (atomic write);
 - "Ouvrir dans le lecteur PDF": the bytes in a temporary file, opened with
   ``QDesktopServices.openUrl``.
@@ -274,8 +275,8 @@ class PdfPreview(QWidget):
         return self.document.pageCount() if self.ready else 0
 
     def print_pdf(self) -> bool:
-        """System print dialog, then the chosen pages are sent to the printer off the GUI
-        thread (to a PDF file, the document itself).
+        """System print dialog, then the chosen pages are sent to the printer without freezing
+        the window (to a PDF file, the document itself, written off the GUI thread).
 
         True when printing started; ``printed(sheets)`` follows once every page is sent
         (``failed(message)`` if the printer refuses or the range holds no page).
@@ -318,16 +319,9 @@ class PdfPreview(QWidget):
             )
             return True
         self._print_file = None
-        self._runner.run(
-            printing.print_pdf_bytes,
-            self._pdf,
-            printer,
-            pages=chosen,
-            on_result=self._on_printed,
-            on_error=self._on_print_failed,
-            on_progress=self._on_print_progress,
-            name="impression",
-        )
+        job = printing.print_pdf_bytes(self._pdf, printer, chosen, progress=self._on_print_progress)
+        job.done.connect(self._on_printed)
+        job.failed.connect(self._on_print_failed)
         return True
 
     def _on_print_progress(self, where: tuple[int, int]) -> None:

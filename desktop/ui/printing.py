@@ -5,29 +5,32 @@ reach the printer.
   make itself) in printing order.
 - ``prints_whole_file``: "Imprimer dans un fichier (PDF)" of the whole document, on A4
   portrait, once; ``print_to_file`` then writes the document itself.
-- ``print_pdf_bytes`` / ``print_document``: every other case, page by page, rendered at the
-  printer's resolution (capped at 600 dpi) by the PDF renderer's own thread
-  (``render_page``) and painted over the sheet in bands.
+- ``PrintJob`` (``print_pdf_bytes``): every other case, page by page, rendered at the
+  printer's resolution (capped at 600 dpi) by the PDF renderer's own thread and painted over
+  the sheet in bands, from the GUI thread, a few bands per turn of its event loop.
 
 ``pages_to_print`` and ``prints_whole_file`` only read the printer the dialog set up;
-``print_pdf_bytes`` and ``print_to_file`` run on a worker thread of the task helper
+``print_to_file`` (plain Python) runs on a worker thread of the task helper
 (``desktop.ui.tasks``). Nothing here touches a widget.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QEventLoop,
     QIODevice,
     QObject,
     QRect,
     QSize,
     QTimer,
+    Signal,
     Slot,
 )
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
@@ -37,9 +40,10 @@ from PySide6.QtPrintSupport import QPrinter
 from desktop.core.errors import InvalidInput, StorageError
 
 MAX_PRINT_DPI = 600
-# Pixels painted on the printer per call: a band of about 15 ms. Between two bands the GUI
-# thread gets the interpreter back, so the window repaints while a page is being sent.
+# Pixels painted on the printer per call: a band of about 15 ms. The window's events are
+# handled between two turns of bands, so it repaints while a page is being sent.
 PRINT_BAND_PIXELS = 1_000_000
+BAND_TURN_SECONDS = 0.012  # bands painted in one turn of the event loop, at most about this
 RENDER_TIMEOUT_MS = 60_000  # one page; beyond, the print stops with a message
 
 
@@ -90,134 +94,219 @@ def prints_whole_file(printer: Any, count: int, chosen: list[int]) -> bool:
     )
 
 
-def print_document(
-    document: QPdfDocument,
-    printer: Any,
-    *,
-    pages: Sequence[int] | None = None,
-    max_dpi: int = MAX_PRINT_DPI,
-    progress: Callable[[tuple[int, int]], object] | None = None,
-) -> int:
-    """Paint ``pages`` of ``document`` (0-based indexes, in order, repeats allowed; every page
-    by default) on ``printer``; returns the number of sheets printed.
+class PrintJob(QObject):
+    """Sends ``pages`` of a PDF (0-based, in order, repeats allowed; every page by default) to
+    ``printer``, from the thread it lives in (the GUI thread), without freezing it.
 
-    Each page is rendered once, at the printer's resolution divided by the smallest whole
-    factor that brings it to ``max_dpi`` or less, then drawn over the whole sheet (the PDF
-    carries its own margins) in horizontal bands. Every image pixel covers exactly
-    factor x factor printer dots, so the bands join without a seam. ``progress((page, pages))``
-    is told which page is being sent. Runs on any thread (painting on a ``QPrinter`` is
-    thread-safe); the document must belong to the calling thread.
+    Each page is rendered by the PDF renderer's own thread at the printer's resolution divided
+    by the smallest whole factor that brings it to ``max_dpi`` or less, then drawn over the
+    whole sheet (the PDF carries its own margins) in horizontal bands, a few per turn of the
+    event loop. Every image pixel covers exactly factor x factor printer dots, so the bands
+    join without a seam.
+
+    No other Python thread is involved. Printing used to run on a worker, which had to
+    connect, disconnect and destroy Qt objects: Qt does that under locks shared by every
+    object, and the binding needs the interpreter inside them, so a worker holding the
+    interpreter and the window's thread deleting a widget could each wait for the other for
+    good (seen twice under random use, with different objects each time).
+
+    ``progressed((page, pages))`` before each page is sent, then ``done(sheets)`` or
+    ``failed(error)`` (French message), once. A job outlives whatever started it (a preview
+    closed while it prints): it ends when its last page is sent.
     """
-    count = document.pageCount()
-    sheets = [page for page in (range(count) if pages is None else pages) if 0 <= page < count]
-    if not sheets:
-        return 0
-    printer.setFullPage(True)
-    if printer.outputFileName():  # « Imprimer dans un fichier »: a missing folder, said as such
-        from desktop.store.files import check_target
 
-        check_target(printer.outputFileName())
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise StorageError("L'imprimante n'a pas pu démarrer l'impression (vérifiez qu'elle est disponible).")
-    try:
-        factor = -(-max(72, int(printer.resolution())) // max_dpi)  # ceiling division
-        sheet = painter.viewport()
-        for number, index in enumerate(sheets):
-            if progress is not None:
-                progress((number + 1, len(sheets)))
-            if number:
-                printer.newPage()
-            size = document.pagePointSize(index)
-            dots_per_point = min(sheet.width() / size.width(), sheet.height() / size.height())
-            width = max(1, int(size.width() * dots_per_point))
-            height = max(1, int(size.height() * dots_per_point))
-            image = render_page(document, index, QSize(-(-width // factor), -(-height // factor)))
-            left = sheet.x() + (sheet.width() - width) // 2
-            top = sheet.y() + (sheet.height() - height) // 2
-            rows = max(1, PRINT_BAND_PIXELS // image.width())
-            for y in range(0, image.height(), rows):
-                band = min(rows, image.height() - y)
-                painter.drawImage(
-                    QRect(left, top + y * factor, image.width() * factor, band * factor),
-                    image,
-                    QRect(0, y, image.width(), band),
-                )
-            del image  # about 140 MB at 600 dpi: gone before the next page is rendered
-    finally:
-        painter.end()
-    return len(sheets)
+    progressed = Signal(object)
+    done = Signal(int)
+    failed = Signal(object)
 
+    _running: set[PrintJob] = set()  # kept alive until they end, whoever started them
 
-class _Rendered(QObject):
-    """Receives a page from the renderer's thread, in the thread that asked for it."""
-
-    def __init__(self, loop: QEventLoop) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        printer: Any,
+        pages: Sequence[int] | None = None,
+        *,
+        max_dpi: int = MAX_PRINT_DPI,
+    ) -> None:
         super().__init__()
-        self.loop = loop
-        self.image: QImage | None = None
+        self._data = data
+        self._printer = printer
+        self._pages = pages
+        self._max_dpi = max_dpi
+        self._buffer = QBuffer(self)
+        self._document = QPdfDocument(self)
+        self._renderer = QPdfPageRenderer(self)
+        self._renderer.setRenderMode(QPdfPageRenderer.RenderMode.MultiThreaded)
+        self._renderer.pageRendered.connect(self._rendered)
+        self._patience = QTimer(self)  # never wait forever on a page
+        self._patience.setSingleShot(True)
+        self._patience.timeout.connect(self._never_rendered)
+        self._turn = QTimer(self)  # the next bands, once the window has had its turn
+        self._turn.setSingleShot(True)
+        self._turn.timeout.connect(self._paint_bands)
+        self._painter = QPainter()
+        self._sheets: list[int] = []
+        self._number = 0  # sheets sent so far
+        self._request = -1
+        self._image: QImage | None = None
+        self._place = QRect()  # where the page goes on the sheet, in printer dots
+        self._factor = 1
+        self._row = 0  # next image row to paint
+        self.ended = False
+
+    @classmethod
+    def running(cls) -> int:
+        """How many jobs are still sending pages."""
+        return len(cls._running)
+
+    def start(self) -> None:
+        """Begin; whatever goes wrong, even at once, comes as ``failed`` from the event loop."""
+        PrintJob._running.add(self)
+        QTimer.singleShot(0, self, self._guarded(self._begin))
+
+    def _guarded(self, step: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            if self.ended:
+                return
+            try:
+                step()
+            except Exception as error:  # said in French by whoever listens
+                self._end(error)
+
+        return run
+
+    def _begin(self) -> None:
+        self._buffer.setData(QByteArray(self._data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._document.load(self._buffer)
+        if self._document.status() != QPdfDocument.Status.Ready:
+            raise StorageError("Le document n'a pas pu être relu pour l'impression. Réessayez l'aperçu.")
+        count = self._document.pageCount()
+        pages = range(count) if self._pages is None else self._pages
+        self._sheets = [page for page in pages if 0 <= page < count]
+        if not self._sheets:
+            self._end(None)
+            return
+        printer = self._printer
+        printer.setFullPage(True)
+        if printer.outputFileName():  # « Imprimer dans un fichier »: a missing folder, said as such
+            from desktop.store.files import check_target
+
+            check_target(printer.outputFileName())
+        if not self._painter.begin(printer):
+            raise StorageError("L'imprimante n'a pas pu démarrer l'impression (vérifiez qu'elle est disponible).")
+        self._factor = -(-max(72, int(printer.resolution())) // self._max_dpi)  # ceiling division
+        self._renderer.setDocument(self._document)
+        self._next_page()
+
+    def _next_page(self) -> None:
+        if self._number == len(self._sheets):
+            self._end(None)
+            return
+        index = self._sheets[self._number]
+        self.progressed.emit((self._number + 1, len(self._sheets)))
+        if self._number:
+            self._printer.newPage()
+        sheet = self._painter.viewport()
+        size = self._document.pagePointSize(index)
+        dots_per_point = min(sheet.width() / size.width(), sheet.height() / size.height())
+        width = max(1, int(size.width() * dots_per_point))
+        height = max(1, int(size.height() * dots_per_point))
+        self._place = QRect(
+            sheet.x() + (sheet.width() - width) // 2, sheet.y() + (sheet.height() - height) // 2, width, height
+        )
+        factor = self._factor
+        self._image, self._row = None, 0
+        self._request = self._renderer.requestPage(index, QSize(-(-width // factor), -(-height // factor)))
+        self._patience.start(RENDER_TIMEOUT_MS)
 
     @Slot(int, QSize, QImage, QPdfDocumentRenderOptions, int)
-    def take(self, page: int, size: QSize, image: QImage, options: object, request: int) -> None:
-        self.image = image
-        self.loop.quit()
+    def _rendered(self, page: int, size: QSize, image: QImage, options: object, request: int) -> None:
+        if self.ended or request != self._request or self._image is not None:
+            return
+        self._patience.stop()
+        if image.isNull():
+            self._end(StorageError("Une page n'a pas pu être préparée pour l'impression. Réessayez."))
+            return
+        self._image = image
+        self._turn.start(0)
 
+    def _never_rendered(self) -> None:
+        if not self.ended:
+            self._end(StorageError("Une page n'a pas pu être préparée pour l'impression. Réessayez."))
 
-def render_page(document: QPdfDocument, index: int, size: QSize) -> QImage:
-    """``document.render(index, size)``, computed by the PDF renderer's own thread.
+    def _paint_bands(self) -> None:
+        self._guarded(self._paint_some)()
 
-    Rendering a page at printer resolution takes about 100 ms; done by a plain call it
-    would hold the interpreter, and the window, for that long. Here the calling thread
-    waits in an event loop, which leaves the interpreter to the window meanwhile.
-    """
-    loop = QEventLoop()
-    receiver = _Rendered(loop)
-    renderer = QPdfPageRenderer()
-    renderer.setRenderMode(QPdfPageRenderer.RenderMode.MultiThreaded)
-    patience = QTimer()  # never wait forever on a page
-    patience.setSingleShot(True)
-    renderer.setDocument(document)
-    renderer.pageRendered.connect(receiver.take)
-    patience.timeout.connect(loop.quit)
-    try:
-        if renderer.requestPage(index, size) and receiver.image is None:
-            patience.start(RENDER_TIMEOUT_MS)
-            loop.exec()
-            patience.stop()
-    finally:
-        # Undone here, with the interpreter held, not left to the objects' destruction: a
-        # QObject destroyed with a connection still in place tells the other end under a Qt
-        # lock and the binding then waits for the interpreter, which the window's thread may
-        # hold while it waits for that same lock (the application froze while printing).
-        patience.timeout.disconnect(loop.quit)
-        renderer.pageRendered.disconnect(receiver.take)
-        renderer.setDocument(None)  # type: ignore[arg-type]  # Qt takes none: detaches it
-    image = receiver.image
-    if image is None or image.isNull():
-        raise StorageError("Une page n'a pas pu être préparée pour l'impression. Réessayez.")
-    return image
+    def _paint_some(self) -> None:
+        image = self._image
+        if image is None:
+            return
+        factor, place = self._factor, self._place
+        rows = max(1, PRINT_BAND_PIXELS // image.width())
+        deadline = time.perf_counter() + BAND_TURN_SECONDS
+        while self._row < image.height():
+            y = self._row
+            band = min(rows, image.height() - y)
+            self._painter.drawImage(
+                QRect(place.x(), place.y() + y * factor, image.width() * factor, band * factor),
+                image,
+                QRect(0, y, image.width(), band),
+            )
+            self._row += band
+            if time.perf_counter() >= deadline:
+                break
+        if self._row < image.height():
+            self._turn.start(0)  # the window repaints, then the next bands
+            return
+        self._image = None  # about 140 MB at 600 dpi: gone before the next page is rendered
+        self._number += 1
+        self._next_page()
+
+    def _end(self, error: BaseException | None) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        self._patience.stop()
+        self._turn.stop()
+        self._image = None
+        if self._painter.isActive():
+            self._painter.end()
+        self._renderer.setDocument(None)  # type: ignore[arg-type]  # Qt takes none: detaches it
+        self._document.close()
+        self._buffer.close()
+        PrintJob._running.discard(self)
+        self.deleteLater()
+        if error is None:
+            self.done.emit(len(self._sheets))
+        else:
+            self.failed.emit(error)
 
 
 def print_pdf_bytes(
     data: bytes,
     printer: Any,
-    progress: Callable[[tuple[int, int]], object] | None = None,
     pages: Sequence[int] | None = None,
-) -> int:
-    """The worker side of « Imprimer… »: read ``data`` into a document of this thread, print
-    its ``pages`` (every page by default)."""
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
-    try:
-        if document.status() != QPdfDocument.Status.Ready:
-            raise StorageError("Le document n'a pas pu être relu pour l'impression. Réessayez l'aperçu.")
-        return print_document(document, printer, pages=pages, progress=progress)
-    finally:
-        document.close()
-        buffer.close()
+    *,
+    max_dpi: int = MAX_PRINT_DPI,
+    progress: Callable[[tuple[int, int]], object] | None = None,
+) -> PrintJob:
+    """Start printing ``pages`` of ``data`` on ``printer`` (see ``PrintJob``); the job."""
+    job = PrintJob(data, printer, pages, max_dpi=max_dpi)
+    if progress is not None:
+        job.progressed.connect(progress)
+    job.start()
+    return job
+
+
+def wait_for_print_jobs(msecs: int) -> bool:
+    """Let running print jobs finish (the application closing): True when none is left."""
+    deadline = time.monotonic() + msecs / 1000
+    while PrintJob.running() and time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.001)
+    return not PrintJob.running()
 
 
 def print_to_file(data: bytes, path: str, pages: int) -> int:
