@@ -81,10 +81,10 @@ class Splash(QWidget):
         self.label.setText(text)
 
 
-class _ProgressRelay(QObject):
-    """Carries progress from the worker thread to the splash (queued signal)."""
-
-    progressed = Signal(float, str)
+def _load_reporting(load: Any, db_path: Path, progress: Any) -> Any:
+    """Worker side: ``load(db_path, report)``, each ``report(fraction, text)`` handed to the
+    runner's ``progress`` (which takes one value)."""
+    return load(db_path, lambda fraction, text: progress((fraction, text)))
 
 
 class Startup(QObject):
@@ -112,8 +112,6 @@ class Startup(QObject):
         self.backend: Any = None
         self.lock: Any = None
         self.splash: Splash | None = None
-        self._relay = _ProgressRelay()
-        self._relay.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self._splash_timer = QTimer(self)
         self._splash_timer.setSingleShot(True)
         self._splash_timer.timeout.connect(self._show_splash)
@@ -135,15 +133,17 @@ class Startup(QObject):
             return
         self._splash_timer.start(SPLASH_DELAY_MS)
         self.runner.run(
+            _load_reporting,
             load_startup_data,
             self.db_path,
-            self._relay.progressed.emit,
             on_result=self._loaded,
             on_error=self._load_failed,
+            on_progress=self._on_progress,
             name="démarrage",
         )
 
-    def _on_progress(self, fraction: float, text: str) -> None:
+    def _on_progress(self, step: tuple[float, str]) -> None:
+        fraction, text = step
         self._last_progress = (fraction, text)
         if self.splash is not None:
             self.splash.report(fraction, text)

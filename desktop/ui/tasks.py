@@ -1,9 +1,10 @@
 """The one way to run work off the GUI thread.
 
 ``TaskRunner.run(fn, *args, on_result=..., on_error=...)`` calls ``fn`` on a pool thread and
-delivers its result (or exception) back on the GUI thread, through a queued signal. The work
-function must not touch a widget or a Qt object of the GUI thread: it receives plain values and
-returns plain values (Anki's ``QueryOp``).
+delivers its result (or exception) back on the GUI thread, through a relay that the worker
+wakes with a posted event (``_Relay``). The work function receives plain values and returns
+plain values (Anki's ``QueryOp``): it must not touch a widget, nor create, connect, emit or
+delete a Qt object.
 
 A task can be cancelled: its result is then dropped, the callbacks are not called. ``latest``
 keeps only the newest task of a named stream (search-as-you-type: an old search that finishes
@@ -16,10 +17,11 @@ import functools
 import itertools
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
@@ -28,42 +30,62 @@ ResultCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
 
 
+_WAKE = QEvent.Type(QEvent.registerEventType())  # « results are waiting », to the relay
+
+
 class _Relay(QObject):
-    """The only Qt object a worker ever signals: one per process, never deleted.
+    """How workers hand results and progress back: one per process, never deleted.
 
-    A worker used to emit a signal of its own task, an object the GUI thread deletes once the
-    result is delivered. Qt does not allow an object to be deleted on one thread while another
-    thread is still emitting its signal: the emit could read the object's freed memory (a
-    segmentation fault in the worker's emit, seen once under random use). The relay outlives
-    every worker, and finds the task on the GUI thread, where tasks are created and deleted.
+    A worker puts what it has in the relay's inbox (a plain Python queue) and posts one event
+    to wake the GUI thread, which then finds each task, where tasks are created and deleted.
+    A worker never emits a Qt signal, connects or deletes a Qt object:
+
+    - it used to emit a signal of its own task, which the GUI thread deletes once delivered,
+      and Qt forbids deleting an object while another thread emits its signal (a
+      segmentation fault in that emit, seen once under random use);
+    - emitting to another thread takes one of the locks Qt shares between all objects, with
+      the interpreter held, while the GUI thread, deleting an object, may hold that lock and
+      wait for the interpreter: both would wait for good. Posting an event takes no such
+      lock (the event queue's own lock is never held while Python runs).
     """
-
-    done = Signal(int, object, object)  # (task id, result, error), from a worker
-    progressed = Signal(int, object)  # (task id, value), from a worker
 
     def __init__(self) -> None:
         super().__init__()
         self.tasks: dict[int, Task] = {}  # started, not yet delivered (GUI thread only)
         self._ids = itertools.count(1)
-        self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self.progressed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        self._inbox: deque[tuple[int, bool, object, object]] = deque()  # any thread
+        self._lock = threading.Lock()
+        self._wake_pending = False
 
     def register(self, task: Task) -> int:
         task_id = next(self._ids)
         self.tasks[task_id] = task
         return task_id
 
-    @Slot(int, object, object)
-    def _deliver(self, task_id: int, result: object, error: object) -> None:
-        task = self.tasks.pop(task_id, None)
-        if task is not None and isValid(task):  # its runner may be gone (and the task with it)
-            task._deliver(result, error)
+    def post(self, task_id: int, final: bool, value: object, error: object = None) -> None:
+        """Any thread: progress (``final`` False) or the end of a task, for the GUI thread."""
+        self._inbox.append((task_id, final, value, error))
+        with self._lock:
+            if self._wake_pending:
+                return  # the GUI thread has yet to empty the inbox: it will find this too
+            self._wake_pending = True
+        QCoreApplication.postEvent(self, QEvent(_WAKE))
 
-    @Slot(int, object)
-    def _progress(self, task_id: int, value: object) -> None:
-        task = self.tasks.get(task_id)
-        if task is not None and isValid(task) and not task.cancelled:
-            task.progressed.emit(value)
+    def customEvent(self, event: QEvent) -> None:  # GUI thread
+        if event.type() != _WAKE:
+            return
+        with self._lock:
+            self._wake_pending = False  # anything posted from now on wakes it again
+        while self._inbox:
+            task_id, final, value, error = self._inbox.popleft()
+            if final:
+                task = self.tasks.pop(task_id, None)
+                if task is not None and isValid(task):  # its runner may be gone, task with it
+                    task._deliver(value, error)
+            else:
+                task = self.tasks.get(task_id)
+                if task is not None and isValid(task) and not task.cancelled:
+                    task.progressed.emit(value)
 
 
 _relay: _Relay | None = None
@@ -121,7 +143,7 @@ def _report(task_id: int, cancelled: threading.Event, value: object) -> None:
     """Worker side of ``Task.report``: tell the GUI thread how far the work is (dropped once
     the task is cancelled). The work may call it until it returns, whatever the GUI does."""
     if not cancelled.is_set():
-        _the_relay().progressed.emit(task_id, value)
+        _the_relay().post(task_id, False, value)
 
 
 class _Runnable(QRunnable):
@@ -140,15 +162,15 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:  # pool thread: no widget access here
         if self._cancelled.is_set():
-            self._relay.done.emit(self._task_id, None, None)
+            self._relay.post(self._task_id, True, None)
             return
         try:
             result = self._fn(*self._args, **self._kwargs)
         except BaseException as exc:  # delivered to the GUI thread, never lost
             log.debug("tâche %s en erreur", self._name, exc_info=True)
-            self._relay.done.emit(self._task_id, None, exc)
+            self._relay.post(self._task_id, True, None, exc)
         else:
-            self._relay.done.emit(self._task_id, result, None)
+            self._relay.post(self._task_id, True, result)
 
 
 class TaskRunner(QObject):

@@ -53,3 +53,34 @@ def test_a_check_run_leaves_no_quit_event_queued_behind_it(qtbot, db_path, capsy
     finally:
         app.removeEventFilter(spy)
     assert QuitSpy.seen == 0
+
+
+def test_the_start_up_reports_its_progress_to_the_splash_on_the_gui_thread(qtbot, tmp_path):
+    """A first start creates and seeds the database: the splash (shown when that is slow)
+    follows each step, told on the GUI thread."""
+    import threading
+
+    from desktop.ui.application import Splash, Startup
+    from desktop.ui.dialogs import Dialogs
+    from desktop.ui.tasks import TaskRunner
+
+    gui = threading.get_ident()
+    runner = TaskRunner()
+    startup = Startup(tmp_path / "neuve.db", runner, Dialogs(), check=True)
+    steps: list[tuple[float, str, int]] = []
+    real = startup._on_progress
+    startup._on_progress = lambda step: (steps.append((*step, threading.get_ident())), real(step))[1]
+    splash = startup.splash = Splash()  # as if the start were slow (not shown in a check)
+    qtbot.addWidget(splash)
+    with qtbot.waitSignal(startup.ready, timeout=30_000) as sig:
+        startup.start()
+    window = sig.args[0]
+    qtbot.addWidget(window)
+    assert steps[0][:2] == (0.0, "Ouverture de la base de données…")
+    assert steps[-1][:2] == (1.0, "Prêt")
+    assert {thread for *_, thread in steps} == {gui}
+    assert [f for f, *_ in steps] == sorted(f for f, *_ in steps)  # in order
+    runner.wait_idle(5000)
+    window.shutdown()
+    startup.backend.close()
+    startup.lock.release()
