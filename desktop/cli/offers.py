@@ -284,7 +284,9 @@ def run_list(args: argparse.Namespace, services: Any) -> int:
     for s in rows:
         table.append(
             (
-                s.number or f"brouillon {s.id[:8]}",
+                s.number
+                or f"brouillon {s.id[:8]}"
+                + (f" (révision de {s.predecessor})" if s.predecessor else ""),
                 s.state.label,
                 s.member_name or "—",
                 s.category or "—",

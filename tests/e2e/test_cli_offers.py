@@ -93,6 +93,8 @@ def test_quote_save_then_the_whole_lifecycle(store: Path, run_comptoir, tmp_path
 
     rev = re.search(r"brouillon ([0-9a-f]{32})", ok(run_comptoir("offers", "revise", n)))
     assert rev
+    listed = ok(run_comptoir("offers", "list", "--state", "brouillon"))
+    assert f"brouillon {rev.group(1)[:8]} (révision de {n})" in listed  # as the window says
     v2_pdf = tmp_path / "v2.pdf"
     out = ok(run_comptoir("offers", "finalize", rev.group(1), "--pdf", v2_pdf))
     assert f"{n}-v2" in out
