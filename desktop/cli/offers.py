@@ -9,6 +9,8 @@ what the app refuses) and exit with status 2 and a French message on bad input.
     comptoir offers finalize ID [--pdf FICHIER]
     comptoir offers pdf NUMÉRO --out FICHIER                      (reprint, byte-identical)
     comptoir offers revise NUMÉRO
+    comptoir offers copy NUMÉRO|ID [--member RECHERCHE]           (a new draft, re-priced)
+    comptoir offers delete ID                                     (a draft only)
     comptoir offers diff ANCIEN NOUVEAU [--json]
     comptoir offers set-state NUMÉRO ÉTAT [--reason MOTIF]
     comptoir offers reprice [--apply] [--json]                    (drafts on an old tariff)
@@ -147,6 +149,22 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p = sub.add_parser("revise", help="crée la révision suivante (-v2, -v3...) d'une offre")
     p.add_argument("ref", metavar="NUMÉRO")
     bind(p, run_revise)
+
+    p = sub.add_parser(
+        "copy", help="copie une offre en nouveau brouillon, pour le même membre ou un autre"
+    )
+    p.add_argument("ref", metavar="NUMÉRO|ID")
+    p.add_argument(
+        "--member",
+        metavar="RECHERCHE",
+        help="autre membre (code NIS, nom exact, numéro de zone ou identifiant) : recalculé pour "
+        "sa catégorie",
+    )
+    bind(p, run_copy)
+
+    p = sub.add_parser("delete", help="supprime un brouillon (une offre finalisée reste)")
+    p.add_argument("ref", metavar="ID")
+    bind(p, run_delete)
 
     p = sub.add_parser("diff", help="différences entre deux versions d'une offre")
     p.add_argument("old", metavar="ANCIENNE")
@@ -385,6 +403,26 @@ def run_pdf(args: argparse.Namespace, services: Any) -> int:
 def run_revise(args: argparse.Namespace, services: Any) -> int:
     draft = offer_repository(services).revise(args.ref)
     _out(f"Révision {draft.version} de {draft.predecessor} : brouillon {draft.id}")
+    return 0
+
+
+def run_copy(args: argparse.Namespace, services: Any) -> int:
+    member = services.members.resolve(args.member) if args.member is not None else None
+    draft = offer_repository(services).duplicate(args.ref, member)
+    who = draft.member.display_name if draft.member else "—"
+    _out(
+        f"Copie pour {who} ({draft.decision.category or 'sans catégorie'}, "
+        f"{draft.request.tariff}) : brouillon {draft.id}"
+    )
+    return 0
+
+
+def run_delete(args: argparse.Namespace, services: Any) -> int:
+    repo = offer_repository(services)
+    offer = repo.get(args.ref)
+    repo.delete_draft(offer.id)
+    who = offer.member.display_name if offer.member else "sans membre"
+    _out(f"Brouillon {offer.id} supprimé ({who}).")
     return 0
 
 

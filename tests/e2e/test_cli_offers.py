@@ -281,3 +281,34 @@ def test_drafts_on_an_outdated_tariff_are_repriced_after_a_preview(
     assert shown["request"]["tariff"] == "imio-2026"
     assert [h["action"] for h in shown["history"]][-1] == "reprix"
     assert "Aucun brouillon" in ok(run_comptoir("offers", "reprice"))
+
+
+def test_copy_an_offer_for_another_member_and_delete_a_draft(store: Path, run_comptoir) -> None:  # type: ignore[no-untyped-def]
+    """What the window's offers list does (duplicate, also for another member; delete a
+    draft), from a shell."""
+    draft = _save_draft(run_comptoir)
+    finalized = ok(run_comptoir("offers", "finalize", draft))
+    number = re.search(r"(OFF-\d{4}-LAP1-\d{4})", finalized).group(1)  # type: ignore[union-attr]
+
+    out = ok(run_comptoir("offers", "copy", number, "--member", "Tournai"))
+    copy = re.search(r"Copie pour Tournai \((Cat \d), imio-2024\) : brouillon ([0-9a-f]{32})", out)
+    assert copy, out
+    shown = json.loads(ok(run_comptoir("offers", "show", copy.group(2), "--json")))
+    original = json.loads(ok(run_comptoir("offers", "show", number, "--json")))
+    assert shown["state"] == "brouillon" and shown["member"]["name"] == "Tournai"
+    assert [line["product"] for line in shown["request"]["lines"]] == ["delib", "aes"]
+    assert shown["decision"]["category"] == copy.group(1)
+    assert shown["quote"]["totals"] != original["quote"]["totals"]  # re-priced for Tournai
+    assert [h["action"] for h in shown["history"]] == ["duplication"]
+
+    same = re.search(r"Copie pour Nivelles .* brouillon ([0-9a-f]{32})", ok(run_comptoir("offers", "copy", draft[:8])))
+    assert same
+
+    refused(run_comptoir("offers", "delete", number), "finalisée", "seuls les brouillons")
+    refused(run_comptoir("offers", "copy", number, "--member", "Atlantide"), "Atlantide")
+    refused(run_comptoir("offers", "delete", "zz"), "ni un numéro d'offre")
+    out = ok(run_comptoir("offers", "delete", copy.group(2)))
+    assert out.strip() == f"Brouillon {copy.group(2)} supprimé (Tournai)."
+    refused(run_comptoir("offers", "show", copy.group(2)), "Aucune offre")
+    listed = json.loads(ok(run_comptoir("offers", "list", "--json")))
+    assert sorted(o["id"] for o in listed) == sorted([original["id"], same.group(1)])
