@@ -536,6 +536,7 @@ ACTION_LABELS = {
     "duplication": "Copie d'une autre offre",
     "suppression": "Brouillon supprimé",
     "reprix": "Nouveau calcul sur un autre tarif",
+    "recalcul": "Nouveau calcul sur le catalogue importé",
     "import": "Importée",
 }
 

@@ -817,7 +817,7 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         breaks = _setup_breaks(db)
         # the drafts' stored figures follow the catalogue, in the same all-or-nothing step: the
         # offers list shows what the drafts would print
-        requote = OfferRepository(db).requote_drafts(f"catalogue importé ({name})")
+        requote = OfferRepository(db).requote_drafts(name)
     return CatalogueReport(
         Path(path),
         counts,

@@ -946,7 +946,8 @@ class OfferRepository:
     def requote_drafts(self, why: str, *, who: str | None = None) -> RequoteReport:
         """Price every draft again on the catalogue and directory stored now (after a catalogue
         import), on its own tariff when the catalogue still has it; store the drafts whose
-        figures, category or member changed, each with a « reprix » line in its history.
+        figures, category or member changed, each with a « recalcul » line in its history
+        (``why``: the catalogue imported).
 
         A draft the engine no longer prices (a product withdrawn, say) keeps what it had and is
         named in the report. Drafts on a tariff the catalogue no longer has are left to the
@@ -990,7 +991,7 @@ class OfferRepository:
                     (*data.values(), saved.id),
                 )
                 self._audit(
-                    conn, saved, "reprix", OfferState.BROUILLON, OfferState.BROUILLON, why, who=who
+                    conn, saved, "recalcul", OfferState.BROUILLON, OfferState.BROUILLON, why, who=who
                 )
                 changed.append(name)
                 changed_ids.append(saved.id)

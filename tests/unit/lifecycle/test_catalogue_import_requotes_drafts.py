@@ -69,9 +69,8 @@ def test_drafts_whose_price_changed_are_stored_again_with_a_line_in_their_histor
     listed = {o.id: o for o in backend.list_offers()}
     assert listed[nivelles.id].annual == before + 100  # what the offers list shows
     history = backend.offers.audit(nivelles.id)
-    assert (
-        history[-1].action == "reprix" and "catalogue importé (catalogue-0.zip)" in history[-1].why
-    )
+    assert (history[-1].action, history[-1].why) == ("recalcul", "catalogue-0.zip")
+    assert history[-1].description == "Nouveau calcul sur le catalogue importé — catalogue-0.zip"
     untouched = backend.offers.get(tournai.id)
     assert untouched.updated == tournai.updated  # nothing changed for it: not rewritten
     assert [e.action for e in backend.offers.audit(tournai.id)] == ["creation"]
