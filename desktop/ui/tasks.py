@@ -65,6 +65,9 @@ class _Relay(QObject):
     def post(self, task_id: int, final: bool, value: object, error: object = None) -> None:
         """Any thread: progress (``final`` False) or the end of a task, for the GUI thread."""
         self._inbox.append((task_id, final, value, error))
+        self._wake()
+
+    def _wake(self) -> None:
         with self._lock:
             if self._wake_pending:
                 return  # the GUI thread has yet to empty the inbox: it will find this too
@@ -76,16 +79,22 @@ class _Relay(QObject):
             return
         with self._lock:
             self._wake_pending = False  # anything posted from now on wakes it again
-        while self._inbox:
-            task_id, final, value, error = self._inbox.popleft()
-            if final:
-                task = self.tasks.pop(task_id, None)
-                if task is not None and isValid(task):  # its runner may be gone, task with it
-                    task._deliver(value, error)
-            else:
-                task = self.tasks.get(task_id)
-                if task is not None and isValid(task) and not task.cancelled:
-                    task.progressed.emit(value)
+        try:
+            while self._inbox:
+                self._hand_over(*self._inbox.popleft())
+        finally:
+            if self._inbox:  # should a hand-over raise, the rest are not left waiting
+                self._wake()
+
+    def _hand_over(self, task_id: int, final: bool, value: object, error: object) -> None:
+        if final:
+            task = self.tasks.pop(task_id, None)
+            if task is not None and isValid(task):  # its runner may be gone, task with it
+                task._deliver(value, error)
+        else:
+            task = self.tasks.get(task_id)
+            if task is not None and isValid(task) and not task.cancelled:
+                task.progressed.emit(value)
 
 
 _relay: _Relay | None = None

@@ -181,3 +181,32 @@ def test_results_and_progress_keep_their_task_under_many_concurrent_tasks(qtbot,
         runner.run(work, i, on_result=on_result, on_progress=on_progress)
     qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
     assert seen == {i: [("avant", i), ("fin", i)] for i in range(2000)}
+
+
+def test_a_callback_that_raises_does_not_hold_back_the_other_results(qtbot, runner):
+    """An error nobody handles goes to the crash handler; the results behind it still come."""
+    import sys
+
+    errors: list[BaseException] = []
+    got: list[int] = []
+    gate = threading.Event()
+
+    def boom():
+        gate.wait(2)
+        raise ValueError("personne ne l'attend")
+
+    def later(i):
+        gate.wait(2)
+        return i
+
+    previous, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc[1])
+    try:
+        runner.run(boom)  # no on_error: re-raised on the GUI thread
+        for i in range(3):
+            runner.run(later, i, on_result=got.append)
+        gate.set()
+        assert QThreadPool.globalInstance().waitForDone(2000)
+        qtbot.waitUntil(lambda: sorted(got) == [0, 1, 2], timeout=2000)
+    finally:
+        sys.excepthook = previous
+    assert [type(e) for e in errors] == [ValueError]
