@@ -16,6 +16,7 @@ reach the printer.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -158,7 +159,7 @@ class PrintJob(QObject):
     @classmethod
     def running(cls) -> int:
         """How many jobs are still sending pages."""
-        return len(cls._running)
+        return sum(1 for job in cls._running if not job.ended)
 
     def start(self) -> None:
         """Begin; whatever goes wrong, even at once, comes as ``failed`` from the event loop."""
@@ -276,8 +277,8 @@ class PrintJob(QObject):
         self._renderer.setDocument(None)  # type: ignore[arg-type]  # Qt takes none: detaches it
         self._document.close()
         self._buffer.close()
-        PrintJob._running.discard(self)
-        self.deleteLater()
+        # let go on the next turn of the loop, not while one of its own signals is being sent
+        QTimer.singleShot(0, functools.partial(PrintJob._running.discard, self))
         if error is None:
             self.done.emit(len(self._sheets))
         else:

@@ -587,3 +587,22 @@ def test_printing_while_the_window_works_never_freezes_it(tmp_path):
         pytest.fail("l'interface et l'impression se sont bloquées mutuellement")
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip().splitlines()[-1]) > 3  # documents really were printed
+
+
+def test_a_finished_print_job_is_let_go(qtbot, tmp_path) -> None:
+    """Nothing keeps a job once its pages are sent (a day of printing must not pile them up)."""
+    import gc
+    import weakref
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "imprime.pdf"))
+    job = printing.print_pdf_bytes(offer_pdf(), printer)
+    gone = weakref.ref(job)
+    with qtbot.waitSignal(job.done, timeout=20_000):
+        pass
+    del job
+    qtbot.waitUntil(lambda: (gc.collect(), gone() is None)[1], timeout=2_000)
+    assert printing.PrintJob._running == set()
