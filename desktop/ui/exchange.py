@@ -445,10 +445,9 @@ class Exchange:
             verb = "sont" if n > 1 else "est"
             text += f" {n} {other}brouillon{s} enregistré{s} {verb} recalculé{s} sur ce catalogue."
         unpriced = report.drafts_unpriced
-        if unpriced:
-            them = "les brouillons" if len(unpriced) > 1 else "le brouillon"
+        if unpriced:  # « Nivelles (brouillon du 22/11/2026) »
             text += (
-                f" Ce catalogue ne calcule plus {them} {', '.join(unpriced)} : "
+                f" Ce catalogue ne calcule plus {', '.join(unpriced)} : "
                 f"ouvrez-{'les' if len(unpriced) > 1 else 'le'} pour voir ce qui manque."
             )
         if report.drafts_on_missing_tariffs:

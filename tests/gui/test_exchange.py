@@ -384,3 +384,33 @@ def test_the_bar_counts_the_other_drafts_a_catalogue_import_priced_again(
     window.show_offers()
     offers = window.offers_list
     assert {offers.model.offer(r).annual for r in range(offers.model.rowCount())} == {before + 100}
+
+
+def test_a_draft_the_imported_catalogue_cannot_price_is_named_in_a_warning(
+    qtbot, window, backend, dialogs, tmp_path, tamper
+):
+    from decimal import Decimal
+
+    from desktop.core.quote import LineRequest
+    from desktop.store.bundles import export_catalogue
+    from desktop.ui.backend import Draft
+
+    member = backend.index.search("nivelles")[0]
+    draft = Draft(member_id=member.id, lines=(LineRequest("aes", {"schools": Decimal(9)}),))
+    saved = backend.save_draft(None, draft, backend.quote(draft))
+    exported = tmp_path / "catalogue.zip"
+    export_catalogue(backend.db, exported)
+    edited = tmp_path / "catalogue-modifie.zip"
+    key = {"tariff": "imio-2024", "product": "aes", "key": "schools"}
+    tamper(exported, edited, "parameter", key, "maximum", "5")
+
+    dialogs.script("open_file", str(edited))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    wait_done(qtbot, window)
+    assert window.bar.level.value == "warning"
+    assert (
+        f"Ce catalogue ne calcule plus Nivelles ({saved.label.lower()}) : ouvrez-le pour voir ce qui "
+        "manque." in window.bar.text
+    )
+    assert backend.get_offer(saved.id).quote == saved.quote  # kept as it was
