@@ -335,13 +335,13 @@ class OfferRepository:
         saved = replace(
             offer, updated=now, created=offer.created or now, tariff=offer.request.tariff
         )
-        row = _draft_row(saved)
         with self._tx("enregistrer le brouillon") as conn:
             cur = conn.execute(
                 "SELECT state FROM offers WHERE id = ?",
                 (saved.id,),
             ).fetchone()
             if cur is None:
+                row = _draft_row(saved)
                 conn.execute(
                     f"INSERT INTO offers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     tuple(row.values()),
@@ -353,12 +353,7 @@ class OfferRepository:
                     "pour en faire une nouvelle version."
                 )
             else:
-                row.pop("id")
-                row.pop("created")
-                conn.execute(
-                    f"UPDATE offers SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
-                    (*row.values(), saved.id),
-                )
+                _update_draft(conn, saved)
         return saved
 
     def delete_draft(self, ref: str, *, who: str | None = None) -> None:
@@ -873,6 +868,21 @@ class OfferRepository:
                 out.append(OutdatedDraft(s, s.tariff, cache[s.tariff]))
         return out
 
+    def _priced_again(self, before: Offer, tariff: str) -> Offer:
+        """The draft ``before`` priced on ``tariff`` with the catalogue and the member as the
+        database has them now (nothing written). Raises what the engine refuses."""
+        assert before.member is not None
+        member = self.pricer.current_member(before.member)
+        request = replace(
+            before.request,
+            tariff=tariff,
+            commune_has=before.request.commune_has | self._commune_has(member),
+        )
+        decision, quote = self.pricer.price(request, member)
+        return replace(
+            before, request=request, member=member, decision=decision, quote=quote, tariff=tariff
+        )
+
     def reprice_preview(self, ids: Sequence[str] | None = None) -> list[RepricePreview]:
         """New quotes of outdated drafts on the tariff in force, with their differences.
 
@@ -886,21 +896,7 @@ class OfferRepository:
             before = self.get(item.summary.id)
             if before.member is None:
                 continue
-            member = self.pricer.current_member(before.member)
-            request = replace(
-                before.request,
-                tariff=item.active,
-                commune_has=before.request.commune_has | self._commune_has(member),
-            )
-            decision, quote = self.pricer.price(request, member)
-            after = replace(
-                before,
-                request=request,
-                member=member,
-                decision=decision,
-                quote=quote,
-                tariff=item.active,
-            )
+            after = self._priced_again(before, item.active)
             assert before.updated is not None
             previews.append(
                 RepricePreview(before.id, before.updated, before, after, diff_offers(before, after))
@@ -924,13 +920,7 @@ class OfferRepository:
                         "l'aperçu du nouveau calcul. Rien n'a été modifié."
                     )
                 saved = replace(p.after, updated=now)
-                data = _draft_row(saved)
-                data.pop("id")
-                data.pop("created")
-                conn.execute(
-                    f"UPDATE offers SET {', '.join(f'{k} = ?' for k in data)} WHERE id = ?",
-                    (*data.values(), saved.id),
-                )
+                _update_draft(conn, saved)
                 self._audit(
                     conn,
                     saved,
@@ -966,30 +956,16 @@ class OfferRepository:
                 if before.member is None:
                     continue
                 name = f"{before.member.display_name} ({before.label.lower()})"
-                member = self.pricer.current_member(before.member)
-                request = replace(
-                    before.request, commune_has=before.request.commune_has | self._commune_has(member)
-                )
                 try:
-                    decision, quote = self.pricer.price(request, member)
+                    after = self._priced_again(before, before.request.tariff)
                 except ComptoirError as exc:
                     log.info("brouillon %s non recalculé : %s", summary.id, exc)
                     unpriced.append(name)
                     continue
-                if (request, member, decision, quote) == (
-                    before.request, before.member, before.decision, before.quote
-                ):
+                if after == before:
                     continue
-                saved = replace(
-                    before, request=request, member=member, decision=decision, quote=quote, updated=now
-                )
-                data = _draft_row(saved)
-                data.pop("id")
-                data.pop("created")
-                conn.execute(
-                    f"UPDATE offers SET {', '.join(f'{k} = ?' for k in data)} WHERE id = ?",
-                    (*data.values(), saved.id),
-                )
+                saved = replace(after, updated=now)
+                _update_draft(conn, saved)
                 self._audit(
                     conn, saved, "recalcul", OfferState.BROUILLON, OfferState.BROUILLON, why, who=who
                 )
@@ -1015,6 +991,17 @@ def _search_text(o: Offer) -> str:
     else:
         bits += [line.product for line in o.request.lines]
     return fold(" ".join(b for b in bits if b))
+
+
+def _update_draft(conn: sqlite3.Connection, saved: Offer) -> None:
+    """Write a stored draft's row again (its id and creation stay)."""
+    data = _draft_row(saved)
+    data.pop("id")
+    data.pop("created")
+    conn.execute(
+        f"UPDATE offers SET {', '.join(f'{k} = ?' for k in data)} WHERE id = ?",
+        (*data.values(), saved.id),
+    )
 
 
 def _draft_row(o: Offer) -> dict[str, Any]:
