@@ -206,7 +206,7 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         "emetteur_email": fit(head.email),
         "emetteur_site": fit(head.web),
         "membre_nom": fit(m.name) if m.known else need("membre_nom", "", "membre"),
-        "membre_type": m.kind,
+        "membre_type": _in_sentence(m.kind),
         "membre_adresse": need(
             "membre_adresse", fit(", ".join(fit_lines(m.address_lines)), 2 * MAX_PRINTED), "adresse du membre"
         ),
@@ -240,3 +240,10 @@ def render_contract(doc: ContractDocument, formatter: Any = None) -> bytes:
     from desktop.documents.contract_layout import render
 
     return render(doc, formatter)
+
+
+def _in_sentence(label: str) -> str:
+    """A kind's label inside a sentence: « Namur (commune) », « Nivelles (CPAS) »."""
+    if len(label) > 1 and label[1].isupper():  # an acronym keeps its capitals
+        return label
+    return label[:1].lower() + label[1:]

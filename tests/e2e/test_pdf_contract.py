@@ -45,7 +45,7 @@ def test_contract_content(pdf: bytes) -> None:
     assert "Bon de commande et dispositions particulières" in text
     assert "OFF-2026-LAP1-0001 du 22/11/2026, acceptée le 30/11/2026" in text
     assert "Entre iMio, Rue Léon Morel 1, 5032 Isnes" in text  # parties
-    assert "La Bruyère (Commune), Rue de la Croix-Monet 2, 5080 Rhisnes" in text
+    assert "La Bruyère (commune), Rue de la Croix-Monet 2, 5080 Rhisnes" in text  # in a sentence
     assert "convention cadre de services" in text
     assert "iA.Délib" in text and "Cat 3" in text
     assert f"2{NNBSP}718,00 €" in text and f"5{NNBSP}344,00 €" in text and f"8{NNBSP}062,00 €" in text
@@ -143,3 +143,17 @@ def test_the_member_signs_with_its_article() -> None:
     doc = contract()
     cpas = replace(doc, member=replace(doc.member, name="CPAS de Nivelles", article="le "))
     assert "Pour le CPAS de Nivelles" in pi.flat(render_contract(cpas))
+
+
+@pytest.mark.parametrize(
+    ("kind", "written"),
+    [("CPAS", "(CPAS)"), ("ZONE_DE_POLICE", "(zone de police)"), ("RCA", "(régie communale autonome)")],
+)
+def test_the_member_s_kind_reads_as_part_of_the_sentence(kind: str, written: str) -> None:
+    from dataclasses import replace
+
+    from desktop.core.members import MemberKind
+
+    member = replace(f.commune(), kind=MemberKind[kind])
+    text = pi.flat(render_contract(contract(f.accepted_offer(member=member))))
+    assert f"La Bruyère {written}, Rue de la Croix-Monet 2, 5080 Rhisnes, ci-après « le membre »" in text
