@@ -102,6 +102,15 @@ class CrashHandler:
             self._previous_hook(exc_type, exc, tb)
             return
         self.count += 1
+        if threading.current_thread() is not threading.main_thread():
+            # reported by the binding on a worker thread (an error in a QRunnable's own code):
+            # logged, never a dialog or a save from there (the window's objects are not its own)
+            log.critical(
+                "Erreur inattendue dans le fil %s",
+                threading.current_thread().name,
+                exc_info=(exc_type, exc, tb),
+            )
+            return
         log.critical("Erreur inattendue", exc_info=(exc_type, exc, tb))
         for flush in self.before_report:
             try:

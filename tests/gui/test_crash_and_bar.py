@@ -52,6 +52,27 @@ def test_crash_handler_logs_and_shows_once(qtbot, caplog):
     assert any("Erreur inattendue" in r.message for r in caplog.records)
 
 
+def test_an_error_reported_on_a_worker_thread_is_logged_not_shown(qtbot, caplog):
+    """The binding reports an error of a QRunnable's own code on the worker: no dialog and no
+    emergency save from there (the window's objects belong to the GUI thread)."""
+    import threading
+
+    shown: list[str] = []
+    saved: list[bool] = []
+    handler = CrashHandler(show=shown.append)
+    handler.before_report.append(lambda: saved.append(True))
+    handler.install()
+    try:
+        with caplog.at_level(logging.CRITICAL):
+            worker = threading.Thread(target=lambda: sys.excepthook(*_raise_and_capture()), name="ouvrier")
+            worker.start()
+            worker.join()
+    finally:
+        handler.uninstall()
+    assert handler.count == 1 and shown == [] and saved == []
+    assert any("Erreur inattendue dans le fil ouvrier" in r.getMessage() for r in caplog.records)
+
+
 def test_crash_dialog_copies_the_report(qtbot):
     dialog = CrashDialog("rapport d'essai")
     qtbot.addWidget(dialog)
