@@ -29,6 +29,11 @@ Catalogue bundle (head office -> laptops)
     cent...) before committing. A value that cannot be read or breaks a rule refuses the whole
     bundle, naming the row and the value. The laptop's offers and settings are not touched,
     and the members it created itself that head office does not know yet are kept.
+
+    ``numeros.json`` adds the highest offer number head office holds for each device and year.
+    The laptop notes them among the numbers already given (``NumbersGiven``): a laptop rebuilt
+    from an older backup (a new machine, the same device code) never gives again a number that
+    already reached head office. Bundles without it (older versions) import as before.
 """
 
 from __future__ import annotations
@@ -52,11 +57,13 @@ from desktop.core.offers import (
     Offer,
     OfferNumber,
     OfferState,
+    check_device_code,
 )
 from desktop.store import offer_codec as codec
 from desktop.store.faults import BundleError, storage_errors
 from desktop.store.files import write_atomically
 from desktop.store.offers_repo import (
+    NumbersGiven,
     OfferRepository,
     content_sha256,
     insert_audit,
@@ -76,6 +83,8 @@ LOCAL_TABLES = frozenset(
     {"offers", "audit_log", "setting", "settings", "schema_version", "seed_state"}
 )
 MEMBER_TABLE = "member"
+NUMBERS_FILE = "numeros.json"  # in a catalogue bundle: highest number per device and year
+MAX_SEQ = 999_999  # a device's offers in one year, at most: beyond, the file was tampered with
 
 
 # --- reports -------------------------------------------------------------------------------
@@ -164,6 +173,9 @@ class CatalogueReport:
     drafts_requoted: tuple[str, ...] = ()  # drafts whose stored figures changed with it
     drafts_unpriced: tuple[str, ...] = ()  # drafts the new catalogue cannot price: unchanged
     drafts_requoted_ids: tuple[str, ...] = ()  # the offer ids of ``drafts_requoted``
+    # this device's highest number at head office, when this database has none that high
+    # (rebuilt from an older backup): the next offer takes a higher one
+    numbers_ahead: str | None = None
 
     def lines(self) -> list[str]:
         order = {t: i for i, t in enumerate(TABLE_LABELS)}  # the catalogue, then the directory
@@ -193,7 +205,16 @@ class CatalogueReport:
                 f"Brouillons que ce catalogue ne calcule plus, laissés tels quels "
                 f"({len(self.drafts_unpriced)}) : " + ", ".join(self.drafts_unpriced)
             )
+        if self.numbers_ahead:
+            out.append(numbers_ahead_text(self.numbers_ahead))
         return out
+
+
+def numbers_ahead_text(number: str) -> str:
+    return (
+        f"Le siège a déjà des offres de cet appareil jusqu'au numéro {number}, absentes de "
+        "cette base (restaurée d'une sauvegarde ?) : la prochaine offre prendra la suite."
+    )
 
 
 # --- zip plumbing --------------------------------------------------------------------------
@@ -698,9 +719,11 @@ def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport
                 )
                 files.append((f"tables/{t}.json", body.encode("utf-8")))
             version = _schema_version(conn)
+            numbers = _highest_numbers(conn)
         finally:
             if own:
                 conn.execute("COMMIT")
+    files.append((NUMBERS_FILE, json.dumps(numbers, sort_keys=True).encode("utf-8")))
     manifest = {
         "app": APP,
         "kind": KIND_CATALOGUE,
@@ -778,6 +801,7 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         payload[t] = (cols, rows)
     if MEMBER_TABLE in payload and not payload[MEMBER_TABLE][1]:
         raise BundleError(f"« {name} » : l'annuaire des membres est vide ; import refusé.")
+    numbers = _numbers_of(bundle, name)
     counts = {t: len(payload[t][1]) for t in tables}
     kept = 0
     with storage_errors("importer le catalogue", getattr(db, "path", None)), db.transaction():
@@ -818,6 +842,10 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         # the drafts' stored figures follow the catalogue, in the same all-or-nothing step: the
         # offers list shows what the drafts would print
         requote = OfferRepository(db).requote_drafts(name)
+        ahead = _numbers_ahead(conn, numbers)
+    given = NumbersGiven(getattr(db, "path", None))
+    for (device, year), seq in sorted(numbers.items()):
+        given.record(device, year, seq)
     return CatalogueReport(
         Path(path),
         counts,
@@ -827,7 +855,70 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         requote.changed,
         requote.unpriced,
         requote.changed_ids,
+        ahead,
     )
+
+
+def _highest_numbers(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """{device: {year: highest seq}} of the numbered offers in this database."""
+    try:
+        rows = conn.execute(
+            "SELECT device, year, MAX(seq) FROM offers WHERE number IS NOT NULL "
+            "AND device IS NOT NULL GROUP BY device, year"
+        ).fetchall()
+    except sqlite3.OperationalError:  # a database without offers (a catalogue-only copy)
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for device, year, seq in rows:
+        out.setdefault(str(device), {})[str(year)] = int(seq)
+    return out
+
+
+def _numbers_of(bundle: Bundle, name: str) -> dict[tuple[str, int], int]:
+    """The bundle's ``numeros.json``, checked: {(device, year): highest seq}."""
+    raw = bundle.files.get(NUMBERS_FILE)
+    if raw is None:
+        return {}  # a bundle from a version that did not send them
+    doc = _json(raw, f"{name}:{NUMBERS_FILE}")
+    bad = BundleError(
+        f"« {name} » : la liste des numéros d'offres ({NUMBERS_FILE}) est illisible. Rien n'a "
+        "été modifié : demandez un nouvel export."
+    )
+    if not isinstance(doc, dict):
+        raise bad
+    out: dict[tuple[str, int], int] = {}
+    for device, years in doc.items():
+        if not isinstance(years, dict):
+            raise bad
+        try:
+            check_device_code(device)
+        except InvalidInput:
+            raise bad from None
+        for year, seq in years.items():
+            if not (isinstance(year, str) and year.isdigit() and 2000 <= int(year) <= 2099):
+                raise bad
+            if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= MAX_SEQ:
+                raise bad
+            out[(device, int(year))] = seq
+    return out
+
+
+def _numbers_ahead(conn: sqlite3.Connection, numbers: dict[tuple[str, int], int]) -> str | None:
+    """This device's highest number at head office when this database holds none that high."""
+    if not numbers:
+        return None
+    row = conn.execute("SELECT value FROM setting WHERE key = 'device_code'").fetchone()
+    device = str(row[0]).strip().upper() if row and row[0] else ""
+    ahead = None
+    for (code, year), seq in sorted(numbers.items()):
+        if code != device:
+            continue
+        (here,) = conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM offers WHERE device = ? AND year = ?", (code, year)
+        ).fetchone()
+        if seq > int(here):
+            ahead = str(OfferNumber(year, code, seq))
+    return ahead
 
 
 def _local_members(

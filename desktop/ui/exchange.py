@@ -450,6 +450,10 @@ class Exchange:
                 f" Ce catalogue ne calcule plus {', '.join(unpriced)} : "
                 f"ouvrez-{'les' if len(unpriced) > 1 else 'le'} pour voir ce qui manque."
             )
+        if report.numbers_ahead:  # a laptop rebuilt from an older backup
+            from desktop.store.bundles import numbers_ahead_text
+
+            text += " " + numbers_ahead_text(report.numbers_ahead)
         if report.drafts_on_missing_tariffs:
             text += (
                 " Des brouillons sont calculés sur un tarif absent du catalogue importé ("
@@ -460,7 +464,7 @@ class Exchange:
         if breaks:  # the grid's own rule: setup = days x day rate
             first = breaks[0] + (f" (et {len(breaks) - 1} autre(s))" if len(breaks) > 1 else "")
             text += f" À vérifier avec le siège, mise en place hors règle : {first}."
-        if report.drafts_on_missing_tariffs or breaks or unpriced:
+        if report.drafts_on_missing_tariffs or breaks or unpriced or report.numbers_ahead:
             w.bar.warning(text)
         else:
             w.bar.success(text, timeout_ms=12_000)

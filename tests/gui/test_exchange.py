@@ -414,3 +414,42 @@ def test_a_draft_the_imported_catalogue_cannot_price_is_named_in_a_warning(
         "manque." in window.bar.text
     )
     assert backend.get_offer(saved.id).quote == saved.quote  # kept as it was
+
+
+def test_a_laptop_behind_head_office_s_numbers_is_told_and_continues_after_them(
+    qtbot, window, backend, dialogs, tmp_path
+):
+    """Rebuilt from an older backup, this laptop last gave 0001; head office already holds its
+    0042. The bar says so, and the next offer is 0043."""
+    import hashlib
+    from datetime import date
+
+    from desktop.store.bundles import NUMBERS_FILE, export_catalogue
+
+    prepare(backend)
+    first = finalised(backend, "nivelles", "delib")
+    year = date.today().year
+    exported = tmp_path / "catalogue.zip"
+    export_catalogue(backend.db, exported)
+    with zipfile.ZipFile(exported) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    assert json.loads(files[NUMBERS_FILE]) == {"LAP1": {str(year): 1}}  # what this base holds
+    files[NUMBERS_FILE] = json.dumps({"LAP1": {str(year): 42}}).encode()  # head office's view
+    manifest = json.loads(files["manifest.json"])
+    for item in manifest["files"]:
+        data = files[item["path"]]
+        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    from_head_office = tmp_path / "catalogue-siege.zip"
+    with zipfile.ZipFile(from_head_office, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+
+    dialogs.script("open_file", str(from_head_office))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    wait_done(qtbot, window)
+    assert window.bar.level.value == "warning"
+    assert f"jusqu'au numéro OFF-{year}-LAP1-0042, absentes de cette base" in window.bar.text
+    assert first.number == f"OFF-{year}-LAP1-0001"
+    assert finalised(backend, "tournai", "delib").number == f"OFF-{year}-LAP1-0043"
