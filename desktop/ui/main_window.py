@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         except ComptoirError as exc:
             self.bar.error(str(exc))
             return
-        self.bar.dismiss_passing(offer_id)  # « Offre finalisée » of the previous one, say
+        self.bar.dismiss_passing()  # « Offre finalisée » of the previous one, say
         self.session.open_offer(offer)
         if offer.member is not None and self.backend.member(offer.member.id) is not None:
             self.members.show_member(offer.member.id)
@@ -581,8 +581,6 @@ class MainWindow(QMainWindow):
             f"modifié le {when}).",
             Level.INFO,
             actions=(("Rouvrir le brouillon", lambda: self.open_offer(offer_id)),),
-            lasting=True,
-            about=offer_id,
         )
         return True
 

@@ -36,7 +36,6 @@ class MessageBar(QFrame):
         self.setObjectName("messageBar")
         self.level = Level.INFO
         self.lasting = False  # stays when another offer is opened (see ``dismiss_passing``)
-        self.about: str | None = None  # the offer the message is about, if one
         # the window's first Tab stop: the buttons come right after it, not after every
         # other widget (they are created long after the window's own)
         self.tab_anchor: QWidget | None = None
@@ -73,15 +72,12 @@ class MessageBar(QFrame):
         actions: tuple[tuple[str, Callable[[], None]], ...] = (),
         timeout_ms: int = 0,
         lasting: bool = False,
-        about: str | None = None,
     ) -> None:
         """``lasting``: a message about the application rather than the offer on screen (a
-        setting to correct, a failed backup, the draft to reopen), kept when another offer is
-        opened; ``about``: the offer it concerns, if any."""
+        setting to correct, a failed start-up copy), kept when another offer is opened."""
         self._clear_actions()
         self.level = level
         self.lasting = lasting
-        self.about = about
         bg, fg, border = _STYLE[level]
         self.setStyleSheet(
             f"#messageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
@@ -129,10 +125,10 @@ class MessageBar(QFrame):
             if isinstance(w := getattr(self._actions.itemAt(i), "widget", lambda: None)(), QPushButton)
         ]
 
-    def dismiss_passing(self, opening: str | None = None) -> None:
-        """Another offer (``opening``) is opened: what was said about the previous one goes;
-        a lasting message stays, unless it is about the offer being opened."""
-        if not self.isHidden() and (not self.lasting or (opening is not None and self.about == opening)):
+    def dismiss_passing(self) -> None:
+        """Another offer is opened or started: what was said before goes (about the previous
+        offer, or the draft of last time, now in the offers list); a lasting message stays."""
+        if not self.isHidden() and not self.lasting:
             self.dismiss()
 
     def dismiss(self) -> None:
