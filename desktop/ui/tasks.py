@@ -62,9 +62,13 @@ class _Relay(QObject):
         self.tasks[task_id] = task
         return task_id
 
-    def post(self, task_id: int, final: bool, value: object, error: object = None) -> None:
-        """Any thread: progress (``final`` False) or the end of a task, for the GUI thread."""
-        self._inbox.append((task_id, final, value, error))
+    def post(self, task_id: int, final: bool, outcome: list[Any]) -> None:
+        """Any thread: progress (``final`` False) or the end of a task, for the GUI thread.
+
+        ``outcome`` is ``[value, error]``; it is emptied here, so that once the inbox holds
+        the values nothing of the worker does: they are released on the GUI thread."""
+        self._inbox.append((task_id, final, outcome[0], outcome[1]))
+        outcome.clear()
         self._wake()
 
     def _wake(self) -> None:
@@ -124,6 +128,7 @@ class Task(QObject):
         self._cancelled = threading.Event()
         self.done = False
         self.id = _the_relay().register(self)
+        self.work: tuple[Callable[..., Any], tuple, dict] | None = None
         # what the worker may call: plain Python, no reference to this Qt object
         self.report: Callable[[object], None] = functools.partial(_report, self.id, self._cancelled)
 
@@ -136,6 +141,7 @@ class Task(QObject):
 
     def _deliver(self, result: object, error: object) -> None:
         self.done = True
+        self.work = None  # the function and its arguments go here, on the GUI thread
         try:
             if not self.cancelled:
                 if error is not None:
@@ -152,34 +158,41 @@ def _report(task_id: int, cancelled: threading.Event, value: object) -> None:
     """Worker side of ``Task.report``: tell the GUI thread how far the work is (dropped once
     the task is cancelled). The work may call it until it returns, whatever the GUI does."""
     if not cancelled.is_set():
-        _the_relay().post(task_id, False, value)
+        _the_relay().post(task_id, False, [value, None])
 
 
 class _Runnable(QRunnable):
-    """Runs on a pool thread: plain values only, the relay for the way back."""
+    """Runs on a pool thread: plain values only, the relay for the way back.
 
-    def __init__(self, task: Task, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    The work and its arguments are let go on the GUI thread: the task keeps them until its
+    result is delivered, and the worker drops its own references before it posts the result.
+    A work function bound to a Qt object, dropped last by the worker, would destroy that
+    object on the wrong thread."""
+
+    def __init__(self, task: Task, work: tuple[Callable[..., Any], tuple, dict]) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._task_id = task.id
         self._name = task.name
         self._cancelled = task._cancelled
         self._relay = _the_relay()
-        self._fn = fn
-        self._args = args
-        self._kwargs = kwargs
+        self._work: tuple[Callable[..., Any], tuple, dict] | None = work
 
     def run(self) -> None:  # pool thread: no widget access here
-        if self._cancelled.is_set():
-            self._relay.post(self._task_id, True, None)
+        work, self._work = self._work, None
+        if work is None or self._cancelled.is_set():
+            del work
+            self._relay.post(self._task_id, True, [None, None])
             return
+        fn, args, kwargs = work
+        del work
         try:
-            result = self._fn(*self._args, **self._kwargs)
+            outcome = [fn(*args, **kwargs), None]  # [result, error]
         except BaseException as exc:  # delivered to the GUI thread, never lost
             log.debug("tâche %s en erreur", self._name, exc_info=True)
-            self._relay.post(self._task_id, True, None, exc)
-        else:
-            self._relay.post(self._task_id, True, result)
+            outcome = [None, exc]
+        del fn, args, kwargs  # the task still holds them: released on the GUI thread
+        self._relay.post(self._task_id, True, outcome)  # hands the outcome over, keeps nothing
 
 
 class TaskRunner(QObject):
@@ -224,7 +237,8 @@ class TaskRunner(QObject):
         task.ended.connect(self._on_task_ended)
         if was_idle:
             self.busy_changed.emit(1)
-        self._pool.start(_Runnable(task, fn, args, kwargs))
+        task.work = (fn, args, kwargs)  # released with the task, on the GUI thread
+        self._pool.start(_Runnable(task, task.work))
         return task
 
     def latest(self, stream: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:

@@ -210,3 +210,37 @@ def test_a_callback_that_raises_does_not_hold_back_the_other_results(qtbot, runn
     finally:
         sys.excepthook = previous
     assert [type(e) for e in errors] == [ValueError]
+
+
+def test_the_work_and_its_arguments_are_let_go_on_the_gui_thread(qtbot, runner):
+    """A work function bound to a Qt object (or arguments holding one) is released on the GUI
+    thread, never by the worker: the object would be destroyed on the wrong thread. The same
+    when the work fails (its traceback holds the object too)."""
+    import gc
+
+    from PySide6.QtCore import QObject, Qt
+
+    direct = Qt.ConnectionType.DirectConnection
+    gui = threading.get_ident()
+    destroyed_on: list[int] = []
+
+    class Holder(QObject):
+        def work(self, value):
+            time.sleep(0.002)  # the worker usually finishes after the GUI took the result
+            if value % 2:
+                raise ValueError(value)
+            return value
+
+    gc.collect()
+    for i in range(20):
+        holder = Holder()  # owned by Python alone: its last reference destroys it
+        holder.destroyed.connect(lambda *_: destroyed_on.append(threading.get_ident()), direct)
+        got: list[object] = []
+        runner.run(holder.work, i, on_result=got.append, on_error=got.append)
+        del holder
+        qtbot.waitUntil(lambda got=got: len(got) == 1, timeout=2000)
+        got.clear()  # the error (and its traceback) too
+        assert QThreadPool.globalInstance().waitForDone(2000)
+        qtbot.wait(5)
+    gc.collect()
+    assert len(destroyed_on) == 20 and set(destroyed_on) == {gui}
