@@ -174,8 +174,21 @@ class OfferActions:
             who = offer.member.display_name if offer.member else ""
             name = f"projet-offre {who} {self.backend.today():%Y-%m-%d}".replace("  ", " ") + ".pdf"
         self.preview_widget = preview.show_preview(
-            self.w, self.w.runner, make, suggested_name=name, dialogs=self.w.dialogs, then=then
+            self.w,
+            self.w.runner,
+            make,
+            suggested_name=name,
+            dialogs=self.w.dialogs,
+            then=then,
+            notify=self._print_outcome,
         )
+
+    def _print_outcome(self, text: str, succeeded: bool) -> None:
+        """A print that ended after its preview was closed: said in the window's bar."""
+        if succeeded:
+            self.w.bar.success(text, timeout_ms=8000)
+        else:
+            self.w.bar.error(text)
 
     def print_offer(self) -> None:
         offer = self._offer_for_document()
@@ -346,6 +359,7 @@ class OfferActions:
             suggested_name=f"bon-de-commande-{offer.number}.pdf",
             dialogs=self.w.dialogs,
             title="Bon de commande",
+            notify=self._print_outcome,
         )
         if offer.state is OfferState.ACCEPTEE:  # converted once the document exists, not before
             self.issuing = offer.id

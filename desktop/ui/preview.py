@@ -34,7 +34,14 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QPageSize
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QPageSize,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
@@ -138,6 +145,9 @@ class PdfPreview(QWidget):
         self._runner: Any = None
         self._printing = False  # pages are being sent to the printer
         self._print_file: str | None = None  # "Imprimer dans un fichier": the file's name
+        self._job: Any = None  # the pages being sent (``printing.PrintJob``)
+        # told how a print ends once this preview is closed: (French text, succeeded)
+        self.notify: Callable[[str, bool], None] | None = None
         self._then: list[Callable[[], object]] = []
         self._announced = False  # « loaded » said for the bytes shown (Qt may say Ready twice)
 
@@ -322,7 +332,15 @@ class PdfPreview(QWidget):
         job = printing.print_pdf_bytes(self._pdf, printer, chosen, progress=self._on_print_progress)
         job.done.connect(self._on_printed)
         job.failed.connect(self._on_print_failed)
+        self._job = job
         return True
+
+    def hand_over_print(self) -> None:
+        """The preview is being closed while pages are still sent: their outcome goes to
+        ``notify`` (the main window's bar), not to a status line nobody sees any more."""
+        job, self._job = self._job, None
+        if job is not None and not job.ended and self.notify is not None:
+            job.report_elsewhere = self.notify
 
     def _on_print_progress(self, where: tuple[int, int]) -> None:
         if self.printing:
@@ -330,6 +348,7 @@ class PdfPreview(QWidget):
             self._say(f"Impression : page {page} sur {pages}…")
 
     def _on_printed(self, sheets: int) -> None:
+        self._job = None
         self._printing = False
         self.print_action.setEnabled(self.ready)
         plural = "s" if sheets > 1 else ""
@@ -340,6 +359,7 @@ class PdfPreview(QWidget):
         self.printed.emit(sheets)
 
     def _on_print_failed(self, error: BaseException) -> None:
+        self._job = None
         self._printing = False
         self.print_action.setEnabled(self.ready)
         self._action_failed(error)
@@ -406,6 +426,10 @@ class PreviewWindow(QDialog):
         # A4 proportions, but never taller or wider than the screen (1366 x 768 laptops)
         self.resize(min(820, screen.width() - 40), min(980, screen.height() - 40))
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.preview.hand_over_print()  # a print still going on is told elsewhere
+        super().closeEvent(event)
+
 
 def show_preview(
     parent: QWidget | None,
@@ -416,12 +440,15 @@ def show_preview(
     dialogs: Any = None,
     then: str = "",
     title: str = "Aperçu",
+    notify: Callable[[str, bool], None] | None = None,
 ) -> PdfPreview:
     """Open a preview window, render ``make`` off the GUI thread, then optionally print/save.
 
-    ``then``: "" (just show), "print" or "save" (once the document is ready).
+    ``then``: "" (just show), "print" or "save" (once the document is ready). ``notify(text,
+    succeeded)`` is told how a print ends if the window is closed before it does.
     """
     preview = PdfPreview(None, dialogs=dialogs, suggested_name=suggested_name)
+    preview.notify = notify
     window = PreviewWindow(parent, preview, f"{title} — {Path(preview.suggested_name).stem}")
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     # Without a parent nothing would own the window: keep it until it is closed.

@@ -17,6 +17,7 @@ reach the printer.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -38,7 +39,9 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions, QPdfPageRenderer
 from PySide6.QtPrintSupport import QPrinter
 
-from desktop.core.errors import InvalidInput, StorageError
+from desktop.core.errors import ComptoirError, InvalidInput, StorageError
+
+log = logging.getLogger(__name__)
 
 MAX_PRINT_DPI = 600
 # Pixels painted on the printer per call: a band of about 15 ms. The window's events are
@@ -155,6 +158,9 @@ class PrintJob(QObject):
         self._factor = 1
         self._row = 0  # next image row to paint
         self.ended = False
+        # told how the print ended, besides the signals, once whoever started it is gone:
+        # (French text, succeeded)
+        self.report_elsewhere: Callable[[str, bool], None] | None = None
 
     @classmethod
     def running(cls) -> int:
@@ -283,6 +289,19 @@ class PrintJob(QObject):
             self.done.emit(len(self._sheets))
         else:
             self.failed.emit(error)
+        if self.report_elsewhere is not None:
+            self.report_elsewhere(*outcome_text(len(self._sheets), error))
+
+
+def outcome_text(sheets: int, error: BaseException | None) -> tuple[str, bool]:
+    """How a print ended, for someone who no longer sees the preview: (text, succeeded)."""
+    if error is None:
+        plural = "s" if sheets > 1 else ""
+        return f"Impression terminée : {sheets} page{plural} envoyée{plural} à l'imprimante.", True
+    if isinstance(error, ComptoirError):
+        return f"Impression interrompue : {error}", False
+    log.error("impression interrompue", exc_info=(type(error), error, error.__traceback__))
+    return "Impression interrompue par une erreur inattendue. Les détails sont dans le journal.", False
 
 
 def print_pdf_bytes(

@@ -236,3 +236,28 @@ def test_the_initial_term_reads_one_an_or_several_ans(qtbot, window, accepted):
     form.years.setValue(3)
     assert form.years.text() == "3 ans"
     form.reject()
+
+
+def test_an_order_form_printed_then_closed_at_once_is_told_in_the_window_s_bar(
+    qtbot, window, dialogs, accepted, tmp_path
+):
+    from PySide6.QtGui import QPageSize
+
+    make_contract(window)
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    printed = tmp_path / "imprime.pdf"
+
+    def setup(_parent, printer):  # Letter: painted page by page, not the file as it is
+        printer.setOutputFormat(printer.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+        return True
+
+    dialogs.print_setup = setup
+    preview.print_action.trigger()
+    assert preview.printing
+    preview.window().close()  # the account manager closes the preview straight away
+    qtbot.waitUntil(lambda: "Impression terminée" in window.bar.text, timeout=20_000)
+    assert window.bar.text == "Impression terminée : 2 pages envoyées à l'imprimante."
+    assert printed.exists()

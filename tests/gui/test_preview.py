@@ -606,3 +606,55 @@ def test_a_finished_print_job_is_let_go(qtbot, tmp_path) -> None:
     del job
     qtbot.waitUntil(lambda: (gc.collect(), gone() is None)[1], timeout=2_000)
     assert printing.PrintJob._running == set()
+
+
+def test_a_print_still_going_when_its_preview_closes_is_told_in_the_window(qtbot, runner, tmp_path) -> None:
+    """The preview is closed at once: the outcome of its print goes to ``notify`` (the main
+    window's bar), not to a status line nobody sees any more."""
+    out = tmp_path / "imprime.pdf"
+    told: list[tuple[str, bool]] = []
+    w = pv.show_preview(
+        None,
+        runner,
+        lambda: offer_pdf(f.many_lines(40)),
+        dialogs=FakeDialogs(print_to=out, paper=QPageSize.PageSizeId.Letter),
+        notify=lambda text, ok: told.append((text, ok)),
+    )
+    qtbot.waitUntil(lambda: w.ready, timeout=10_000)
+    assert w.print_pdf()
+    w.window().close()  # deleted on close, its print still going
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert told == [("Impression terminée : 3 pages envoyées à l'imprimante.", True)]
+    assert len(pi.reader(out.read_bytes()).pages) == 3
+
+
+def test_a_print_that_fails_after_its_preview_closed_is_told_as_a_problem(
+    qtbot, runner, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(printing, "RENDER_TIMEOUT_MS", 50)
+    monkeypatch.setattr(printing.PrintJob, "_rendered", lambda *_: None)  # no page ever comes back
+    told: list[tuple[str, bool]] = []
+    w = pv.show_preview(
+        None,
+        runner,
+        offer_pdf,
+        dialogs=FakeDialogs(print_to=tmp_path / "imprime.pdf", paper=QPageSize.PageSizeId.Letter),
+        notify=lambda text, ok: told.append((text, ok)),
+    )
+    qtbot.waitUntil(lambda: w.ready, timeout=10_000)
+    assert w.print_pdf()
+    w.window().close()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert told == [
+        ("Impression interrompue : Une page n'a pas pu être préparée pour l'impression. Réessayez.", False)
+    ]
+
+
+def test_a_print_that_ends_while_its_preview_is_open_is_told_there_only(loaded, qtbot, tmp_path) -> None:
+    told: list[tuple[str, bool]] = []
+    w, _ = loaded(FakeDialogs(print_to=tmp_path / "imprime.pdf", paper=QPageSize.PageSizeId.Letter))
+    w.notify = lambda text, ok: told.append((text, ok))
+    with qtbot.waitSignal(w.printed, timeout=20_000):
+        assert w.print_pdf()
+    qtbot.wait(20)
+    assert told == [] and w.status.text() == "2 pages envoyées à l'impression"
