@@ -145,7 +145,7 @@ class PdfPreview(QWidget):
         self._runner: Any = None
         self._printing = False  # pages are being sent to the printer
         self._print_file: str | None = None  # "Imprimer dans un fichier": the file's name
-        self._job: Any = None  # the pages being sent (``printing.PrintJob``)
+        self._job: Any = None  # the print going on (``printing.PrintJob``, or a file's task)
         # told how a print ends once this preview is closed: (French text, succeeded)
         self.notify: Callable[[str, bool], None] | None = None
         self._then: list[Callable[[], object]] = []
@@ -318,7 +318,7 @@ class PdfPreview(QWidget):
         self._printing = True
         if printing.prints_whole_file(printer, count, chosen):
             self._print_file = Path(printer.outputFileName()).name
-            self._runner.run(
+            self._job = self._runner.run(
                 printing.print_to_file,
                 self._pdf,
                 printer.outputFileName(),
@@ -339,8 +339,17 @@ class PdfPreview(QWidget):
         """The preview is being closed while pages are still sent: their outcome goes to
         ``notify`` (the main window's bar), not to a status line nobody sees any more."""
         job, self._job = self._job, None
-        if job is not None and not job.ended and self.notify is not None:
-            job.report_elsewhere = self.notify
+        notify = self.notify
+        if job is None or notify is None:
+            return
+        from desktop.ui import printing
+
+        if isinstance(job, printing.PrintJob):  # pages painted on the printer
+            if not job.ended:
+                job.report_elsewhere = notify
+        elif not job.done:  # « Imprimer dans un fichier »: a task of the runner, writing it
+            job.succeeded.connect(lambda pages: notify(*printing.outcome_text(pages, None)))
+            job.failed.connect(lambda error: notify(*printing.outcome_text(0, error)))
 
     def _on_print_progress(self, where: tuple[int, int]) -> None:
         if self.printing:

@@ -658,3 +658,23 @@ def test_a_print_that_ends_while_its_preview_is_open_is_told_there_only(loaded, 
         assert w.print_pdf()
     qtbot.wait(20)
     assert told == [] and w.status.text() == "2 pages envoyées à l'impression"
+
+
+def test_a_print_to_a_file_still_writing_when_its_preview_closes_is_told_too(
+    qtbot, runner, tmp_path, monkeypatch
+) -> None:
+    import time as clock
+
+    real = printing.print_to_file
+    monkeypatch.setattr(printing, "print_to_file", lambda *a: (clock.sleep(0.3), real(*a))[1])  # a slow disk
+    out = tmp_path / "offre.pdf"
+    told: list[tuple[str, bool]] = []
+    w = pv.show_preview(
+        None, runner, offer_pdf, dialogs=FakeDialogs(print_to=out), notify=lambda text, ok: told.append((text, ok))
+    )
+    qtbot.waitUntil(lambda: w.ready, timeout=10_000)
+    assert w.print_pdf()
+    w.window().close()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert told == [("Impression terminée : 2 pages envoyées à l'imprimante.", True)]
+    assert out.read_bytes()[:4] == b"%PDF"
