@@ -177,6 +177,10 @@ class MainWindow(QMainWindow):
         self.print_action = a("&Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P")
         self.pdf_action = a("Enregistrer en P&DF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S")
         self.finalise_action = a("Finaliser…", lambda: self.documents.finalise(), tip=FINALISE_TIP)
+        self.shortcuts_action = a("&Raccourcis clavier", self.show_shortcuts, "F1",
+                                  tip="Toutes les touches de la fenêtre")
+        self.about_action = a("À &propos de Comptoir", self.show_about,
+                              tip="Version, base de données, journal : ce que demande le support")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
@@ -200,6 +204,10 @@ class MainWindow(QMainWindow):
         self.offer_menu = bar.addMenu("&Offre")
         self.offer_menu.addAction(self.offers_action)
         self.offer_menu.aboutToShow.connect(self._fill_offer_menu)
+        help_menu = bar.addMenu("&Aide")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
 
         # Toolbar twins of undo/redo with a fixed text (the menu ones say what they undo).
         tb_undo = QAction("Annuler", self)
@@ -417,6 +425,16 @@ class MainWindow(QMainWindow):
             self.session.save_now()
             self.offers_list.reload(select=self.session.offer.id if self.session.offer else None)
             self.tabs.setCurrentIndex(1)
+
+    def show_shortcuts(self) -> None:
+        from desktop.ui.help_dialogs import ShortcutsDialog, open_dialog
+
+        open_dialog(self, ShortcutsDialog)
+
+    def show_about(self) -> None:
+        from desktop.ui.help_dialogs import AboutDialog, open_dialog
+
+        open_dialog(self, AboutDialog)
 
     def open_settings(self) -> None:
         from desktop.ui.settings_dialog import SettingsDialog

@@ -1,0 +1,79 @@
+"""The « Aide » menu: the window's shortcuts (read from its actions) and « À propos »."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QGuiApplication
+
+from desktop import __version__
+from desktop.ui.help_dialogs import AboutDialog, ShortcutsDialog
+from desktop.ui.translations import install_french
+
+
+@pytest.fixture
+def french(qapp):
+    """Qt's French catalogue, as the application loads it: key names read « Maj », « Suppr »."""
+    locale = QLocale()
+    translators = install_french(qapp)
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(locale)
+
+
+def test_f1_lists_every_shortcut_of_the_window_in_french(qtbot, french, window) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and dialog.isVisible()
+    rows = dialog.rows()
+    assert ("Fichier", "Nouvelle offre", "Ctrl+N") in rows
+    assert ("Fichier", "Enregistrer", "Ctrl+S") in rows
+    assert ("Édition", "Annuler", "Ctrl+Z") in rows
+    assert ("Édition", "Rétablir", "Ctrl+Maj+Z ou Ctrl+Y") in rows  # Qt's own key names, in French
+    assert ("Édition", "Retirer de l'offre", "Suppr") in rows  # the offer editor's, built for it
+    assert ("Édition", "Chercher dans le catalogue", "Ctrl+Maj+F") in rows
+    assert ("Aide", "Raccourcis clavier", "F1") in rows
+    assert ("Champs et listes", "Parcourir les membres trouvés, puis ouvrir celui choisi", "↑ ↓ puis Entrée") in rows
+    every_key = {keys for *_, keys in rows}
+    assert not any(word in " ".join(every_key) for word in ("Shift", "Del", "Return"))
+    qtbot.keyClick(window, Qt.Key.Key_F1)  # again: the same window comes forward
+    assert window.findChildren(ShortcutsDialog) == [dialog]
+    dialog.close()
+
+
+def test_a_new_shortcut_shows_up_in_the_list_by_itself(qtbot, french, window) -> None:
+    """The list is read from the actions, so it cannot drift from what the keys do."""
+    from PySide6.QtGui import QKeySequence
+
+    window.offers_action.setShortcuts([QKeySequence("Ctrl+O"), QKeySequence("Ctrl+Shift+O")])
+    window.show_shortcuts()
+    rows = window.findChild(ShortcutsDialog).rows()
+    assert ("Offre", "Offres enregistrées", "Ctrl+O ou Ctrl+Maj+O") in rows
+
+
+def test_about_says_version_database_log_and_device_and_copies_them(qtbot, window, backend) -> None:
+    backend.save_settings(backend.settings().with_changes(device_code="LAP7", seller_name="Anne Dupont"))
+    window.about_action.trigger()
+    dialog = window.findChild(AboutDialog)
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.text
+    assert text.startswith(f"Comptoir {__version__}\n")
+    assert f"Base de données : {backend.db.path}" in text
+    assert "Appareil : LAP7 · vendeur : Anne Dupont" in text
+    assert "Tarif en vigueur : Tarification des services pour l’année 2024" in text
+    assert "Journal : " in text and "Qt 6." in text
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == text
+    assert dialog.copy_button.text() == "Copié"
+    dialog.close()
+
+
+def test_the_help_menu_has_its_key_and_each_entry_its_letter(window) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&Fichier", "É&dition", "&Membre", "&Offre", "&Aide"]
+    help_menu = window.menuBar().actions()[-1].menu()
+    assert [a.text() for a in help_menu.actions() if not a.isSeparator()] == [
+        "&Raccourcis clavier",
+        "À &propos de Comptoir",
+    ]
