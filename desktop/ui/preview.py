@@ -143,7 +143,6 @@ class PdfPreview(QWidget):
         self._buffer: QBuffer | None = None
         self._task: Any = None
         self._runner: Any = None
-        self._printing = False  # pages are being sent to the printer
         self._print_file: str | None = None  # "Imprimer dans un fichier": the file's name
         self._job: Any = None  # the print going on (``printing.PrintJob``, or a file's task)
         # told how a print ends once this preview is closed: (French text, succeeded)
@@ -278,7 +277,7 @@ class PdfPreview(QWidget):
     # -- actions ---------------------------------------------------------------------------
     @property
     def printing(self) -> bool:
-        return self._printing
+        return self._job is not None
 
     @property
     def page_count(self) -> int:
@@ -315,7 +314,6 @@ class PdfPreview(QWidget):
             self._runner = TaskRunner(parent=self)
         self.print_action.setEnabled(False)
         self._say("Impression…")
-        self._printing = True
         if printing.prints_whole_file(printer, count, chosen):
             self._print_file = Path(printer.outputFileName()).name
             self._job = self._runner.run(
@@ -358,7 +356,6 @@ class PdfPreview(QWidget):
 
     def _on_printed(self, sheets: int) -> None:
         self._job = None
-        self._printing = False
         self.print_action.setEnabled(self.ready)
         plural = "s" if sheets > 1 else ""
         if self._print_file:
@@ -369,7 +366,6 @@ class PdfPreview(QWidget):
 
     def _on_print_failed(self, error: BaseException) -> None:
         self._job = None
-        self._printing = False
         self.print_action.setEnabled(self.ready)
         self._action_failed(error)
 
