@@ -51,6 +51,27 @@ def wait_done(qtbot, window):
     qtbot.waitUntil(lambda: not window.exchange.running, timeout=15_000)
 
 
+def import_edited_catalogue(qtbot, window, dialogs, tmp_path, tamper, table, key, column, value):
+    """Head office edits one cell of this very catalogue; the window imports it (« Importer
+    le catalogue… », confirmed) and the test waits for the end."""
+    from desktop.store.bundles import export_catalogue
+
+    exported = tmp_path / "catalogue.zip"
+    export_catalogue(window.backend.db, exported)
+    edited = tmp_path / "catalogue-modifie.zip"
+    tamper(exported, edited, table, key, column, value)
+    dialogs.script("open_file", str(edited))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    wait_done(qtbot, window)
+
+
+def annual_cell(backend, member):
+    """The T1 (iA.Délib) annual cell of the member's category."""
+    category = backend.decision(member).category
+    return {"tariff": "imio-2024", "price_table": "T1", "key": category, "column_name": "annual"}
+
+
 def numbers_in(path):
     with zipfile.ZipFile(path) as z:
         return json.loads(z.read("manifest.json"))["offers"]
@@ -290,7 +311,6 @@ def test_an_open_draft_repriced_by_a_catalogue_import_is_finalised_as_shown(
 ):
     """Head office changed a price of the grid in force: the editor shows the new amount, and
     the frozen offer must say the same, not the amount stored before the import."""
-    from desktop.store.bundles import export_catalogue
 
     prepare(backend)
     member = backend.index.search("nivelles")[0]
@@ -299,17 +319,9 @@ def test_an_open_draft_repriced_by_a_catalogue_import_is_finalised_as_shown(
     window.editor.add_product("delib")
     assert window.session.save_now()
     before = window.session.quote.totals.annual
-    category = backend.decision(member).category
-    exported = tmp_path / "catalogue.zip"
-    export_catalogue(backend.db, exported)
-    edited = tmp_path / "catalogue-modifie.zip"
-    key = {"tariff": "imio-2024", "price_table": "T1", "key": category, "column_name": "annual"}
-    tamper(exported, edited, "price_cell", key, "amount", str(int(before) + 100))
-
-    dialogs.script("open_file", str(edited))
-    dialogs.script("confirm", True)
-    window.import_catalogue_action.trigger()
-    wait_done(qtbot, window)
+    cell = annual_cell(backend, member)
+    new_price = str(int(before) + 100)
+    import_edited_catalogue(qtbot, window, dialogs, tmp_path, tamper, "price_cell", cell, "amount", new_price)
     shown = window.session.quote.totals.annual
     assert shown == before + 100
     assert "L'offre ouverte est recalculée sur ce catalogue" in window.bar.text  # said, not only shown
@@ -360,7 +372,6 @@ def test_the_bar_counts_the_other_drafts_a_catalogue_import_priced_again(
     """Drafts not on screen are stored with the new figures: the offers list shows what they
     would print, and the bar says how many changed."""
     from desktop.core.quote import LineRequest
-    from desktop.store.bundles import export_catalogue
     from desktop.ui.backend import Draft
 
     member = backend.index.search("nivelles")[0]
@@ -369,17 +380,9 @@ def test_the_bar_counts_the_other_drafts_a_catalogue_import_priced_again(
         draft = Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
         drafts.append(backend.save_draft(None, draft, backend.quote(draft)))
     before = drafts[0].quote.totals.annual
-    exported = tmp_path / "catalogue.zip"
-    export_catalogue(backend.db, exported)
-    edited = tmp_path / "catalogue-modifie.zip"
-    category = backend.decision(member).category
-    key = {"tariff": "imio-2024", "price_table": "T1", "key": category, "column_name": "annual"}
-    tamper(exported, edited, "price_cell", key, "amount", str(int(before) + 100))
-
-    dialogs.script("open_file", str(edited))
-    dialogs.script("confirm", True)
-    window.import_catalogue_action.trigger()
-    wait_done(qtbot, window)
+    cell = annual_cell(backend, member)
+    new_price = str(int(before) + 100)
+    import_edited_catalogue(qtbot, window, dialogs, tmp_path, tamper, "price_cell", cell, "amount", new_price)
     assert "2 brouillons enregistrés sont recalculés sur ce catalogue." in window.bar.text
     window.show_offers()
     offers = window.offers_list
@@ -392,22 +395,13 @@ def test_a_draft_the_imported_catalogue_cannot_price_is_named_in_a_warning(
     from decimal import Decimal
 
     from desktop.core.quote import LineRequest
-    from desktop.store.bundles import export_catalogue
     from desktop.ui.backend import Draft
 
     member = backend.index.search("nivelles")[0]
     draft = Draft(member_id=member.id, lines=(LineRequest("aes", {"schools": Decimal(9)}),))
     saved = backend.save_draft(None, draft, backend.quote(draft))
-    exported = tmp_path / "catalogue.zip"
-    export_catalogue(backend.db, exported)
-    edited = tmp_path / "catalogue-modifie.zip"
     key = {"tariff": "imio-2024", "product": "aes", "key": "schools"}
-    tamper(exported, edited, "parameter", key, "maximum", "5")
-
-    dialogs.script("open_file", str(edited))
-    dialogs.script("confirm", True)
-    window.import_catalogue_action.trigger()
-    wait_done(qtbot, window)
+    import_edited_catalogue(qtbot, window, dialogs, tmp_path, tamper, "parameter", key, "maximum", "5")
     assert window.bar.level.value == "warning"
     assert (
         f"Ce catalogue ne calcule plus Nivelles ({saved.label.lower()}) : ouvrez-le pour voir ce qui "

@@ -43,18 +43,19 @@ def annual_cell(backend: Backend, member_text: str) -> dict:
     return {"tariff": "imio-2024", "price_table": "T1", "key": category, "column_name": "annual"}
 
 
+def annual_raised(backend: Backend, tmp_path: Path, tamper, member_text: str, to) -> Path:  # type: ignore[no-untyped-def]
+    """The catalogue with the iA.Délib annual price of the member's category set to ``to``."""
+    cell = annual_cell(backend, member_text)
+    return head_office_bundle(backend, tmp_path, tamper, ("price_cell", cell, "amount", str(int(to))))
+
+
 def test_drafts_whose_price_changed_are_stored_again_with_a_line_in_their_history(
     backend: Backend, tmp_path: Path, tamper
 ) -> None:
     nivelles = saved(backend, "nivelles", LineRequest("delib", {}))
     tournai = saved(backend, "tournai", LineRequest("gpec", {}))  # iA.GPEC: no T1 cell
     before = nivelles.quote.totals.annual
-    bundle = head_office_bundle(
-        backend,
-        tmp_path,
-        tamper,
-        ("price_cell", annual_cell(backend, "nivelles"), "amount", str(int(before) + 100)),
-    )
+    bundle = annual_raised(backend, tmp_path, tamper, "nivelles", to=before + 100)
 
     report = import_catalogue(backend.db, bundle)
 
@@ -122,12 +123,7 @@ def test_finalised_offers_keep_their_frozen_prices(
     draft = saved(backend, "nivelles", LineRequest("delib", {}))
     final = backend.offers.finalise(draft.id, lambda offer: b"%PDF-1.4 test")
     before = final.quote.totals.annual
-    bundle = head_office_bundle(
-        backend,
-        tmp_path,
-        tamper,
-        ("price_cell", annual_cell(backend, "nivelles"), "amount", str(int(before) + 100)),
-    )
+    bundle = annual_raised(backend, tmp_path, tamper, "nivelles", to=before + 100)
 
     report = import_catalogue(backend.db, bundle)
 
