@@ -66,6 +66,7 @@ from desktop.store.offers_repo import (
     NumbersGiven,
     OfferRepository,
     content_sha256,
+    highest_seq,
     insert_audit,
 )
 
@@ -841,8 +842,9 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         breaks = _setup_breaks(db)
         # the drafts' stored figures follow the catalogue, in the same all-or-nothing step: the
         # offers list shows what the drafts would print
-        requote = OfferRepository(db).requote_drafts(name)
-        ahead = _numbers_ahead(conn, numbers)
+        offers = OfferRepository(db)
+        requote = offers.requote_drafts(name)
+        ahead = _numbers_ahead(conn, numbers, offers.settings().device_code)
     given = NumbersGiven(getattr(db, "path", None))
     for (device, year), seq in sorted(numbers.items()):
         given.record(device, year, seq)
@@ -903,20 +905,13 @@ def _numbers_of(bundle: Bundle, name: str) -> dict[tuple[str, int], int]:
     return out
 
 
-def _numbers_ahead(conn: sqlite3.Connection, numbers: dict[tuple[str, int], int]) -> str | None:
-    """This device's highest number at head office when this database holds none that high."""
-    if not numbers:
-        return None
-    row = conn.execute("SELECT value FROM setting WHERE key = 'device_code'").fetchone()
-    device = str(row[0]).strip().upper() if row and row[0] else ""
+def _numbers_ahead(
+    conn: sqlite3.Connection, numbers: dict[tuple[str, int], int], device: str
+) -> str | None:
+    """``device``'s highest number at head office when this database holds none that high."""
     ahead = None
     for (code, year), seq in sorted(numbers.items()):
-        if code != device:
-            continue
-        (here,) = conn.execute(
-            "SELECT COALESCE(MAX(seq), 0) FROM offers WHERE device = ? AND year = ?", (code, year)
-        ).fetchone()
-        if seq > int(here):
+        if code == device and seq > highest_seq(conn, code, year):
             ahead = str(OfferNumber(year, code, seq))
     return ahead
 

@@ -212,6 +212,14 @@ class NumbersGiven:
             log.warning("numéro %s/%d non noté dans %s : %s", device, seq, self.path, exc)
 
 
+def highest_seq(conn: sqlite3.Connection, device: str, year: int) -> int:
+    """The highest offer number this database holds for the device and year (0: none)."""
+    (seq,) = conn.execute(
+        "SELECT COALESCE(MAX(seq), 0) FROM offers WHERE device = ? AND year = ?", (device, year)
+    ).fetchone()
+    return int(seq)
+
+
 _COLUMNS = (
     "id, number, version, predecessor, state, tariff, member_id, member_name, category, "
     "seller, one_time, annual, year1, partial, line_count, created, updated, finalised, "
@@ -632,13 +640,9 @@ class OfferRepository:
                         f"{pred.number} a été finalisée. Révisez la dernière version."
                     )
             else:
-                (seq,) = conn.execute(
-                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM offers WHERE device = ? AND year = ?",
-                    (device, today.year),
-                ).fetchone()
                 # never below a number this device already gave, even if a restored backup
                 # no longer holds the offer that carries it
-                seq = max(int(seq), self._numbers.last(device, today.year) + 1)
+                seq = max(highest_seq(conn, device, today.year), self._numbers.last(device, today.year)) + 1
                 number = OfferNumber(today.year, device, int(seq))
             frozen = replace(
                 draft,
