@@ -563,10 +563,16 @@ class MainWindow(QMainWindow):
             self.state.last_draft = offer_id
 
     def _first_messages(self) -> None:
-        """Once the window is up: the draft to reopen, else a stored setting that documents
-        cannot use (the bar holds one message)."""
+        """Once the window is up: the draft to reopen, then (the bar holds one message) a
+        stored setting that documents cannot use, as soon as that offer has gone."""
         if not self._offer_last_draft():
             self._warn_unusable_settings()
+        elif self.backend.settings_problem():
+            self.bar.closed.connect(self._after_draft_offer)
+
+    def _after_draft_offer(self) -> None:
+        self.bar.closed.disconnect(self._after_draft_offer)
+        self._warn_unusable_settings()
 
     def _warn_unusable_settings(self) -> None:
         problem = self.backend.settings_problem()

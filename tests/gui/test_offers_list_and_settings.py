@@ -302,3 +302,22 @@ def test_the_draft_to_reopen_is_no_longer_offered_once_another_offer_is_opened(q
     again.open_offer(b.id)
     assert again.bar.isHidden()
     again.close()
+
+
+def test_a_setting_to_correct_is_said_once_the_draft_of_last_time_is_no_longer_offered(
+    qtbot, make_window, backend
+):
+    """The bar holds one message: the draft to reopen first, then the setting, not never."""
+    a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    b = saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    first = make_window(backend)
+    first.open_offer(a.id)
+    first.close()
+    with backend.db.transaction() as conn:
+        conn.execute("INSERT INTO setting VALUES ('legal_form', ?, 'x')", ("S" * 80,))
+    again = make_window(backend)
+    qtbot.waitUntil(lambda: "Vous travailliez sur un brouillon" in again.bar.text, timeout=3000)
+    again.open_offer(b.id)  # « not now »
+    assert "réglage enregistré n'est plus accepté" in again.bar.text and not again.bar.isHidden()
+    assert [button.text() for button in again.bar.action_buttons()] == ["Ouvrir les réglages"]
+    again.close()
