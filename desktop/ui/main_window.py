@@ -565,6 +565,8 @@ class MainWindow(QMainWindow):
     def _first_messages(self) -> None:
         """Once the window is up: the draft to reopen, then (the bar holds one message) a
         stored setting that documents cannot use, as soon as that offer has gone."""
+        if not self.isVisible():  # closed meanwhile (a restore replaced it): nothing to say
+            return
         if not self._offer_last_draft():
             self._warn_unusable_settings()
         elif self.backend.settings_problem():

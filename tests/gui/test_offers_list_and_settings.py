@@ -321,3 +321,27 @@ def test_a_setting_to_correct_is_said_once_the_draft_of_last_time_is_no_longer_o
     assert "réglage enregistré n'est plus accepté" in again.bar.text and not again.bar.isHidden()
     assert [button.text() for button in again.bar.action_buttons()] == ["Ouvrir les réglages"]
     again.close()
+
+
+def test_a_window_closed_before_its_first_messages_says_nothing_and_reads_nothing(
+    qtbot, backend, runner, dialogs, ui_state_path
+):
+    """A restore can replace the window at once: its pending first messages must not read a
+    database that is closed by then (an error in the face of the user)."""
+    import sys
+
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.ui_state import UiState
+
+    window = MainWindow(backend, runner, dialogs, UiState(ui_state_path))
+    qtbot.addWidget(window)
+    window.show()
+    window.close()  # before the event loop runs the first messages
+    backend.close()
+    errors: list[BaseException] = []
+    previous, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc[1])
+    try:
+        qtbot.wait(20)
+    finally:
+        sys.excepthook = previous
+    assert errors == [] and window.bar.isHidden()
