@@ -1141,6 +1141,37 @@ def rule_codes(tariff: Tariff) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def waived_rules(tariff: Tariff, quote: Quote) -> tuple[str, ...]:
+    """The dérogations in force on ``quote``, worded for the member (the notices speak to the
+    seller): which rule of the offer is set aside, and why. A dérogation whose rule no longer
+    applies (the offer changed since it was given) is left out: it waives nothing."""
+    in_force = {
+        n.code for n in (*quote.notices, *(x for line in quote.lines for x in line.notices)) if n.waived
+    }
+    rules = {_constraint_code(c): c for c in tariff.constraints}
+
+    def name(code: str) -> str:
+        p = tariff.products.get(code)
+        return p.name if p else code
+
+    out = []
+    for code, reason in quote.overrides.items():
+        if code not in in_force:
+            continue
+        rule = rules.get(code)
+        if rule is not None and rule.kind == "excludes":
+            what = f"{name(rule.product)} et {name(rule.other)} figurent tous deux dans l'offre"
+        elif rule is not None and rule.kind == "requires":
+            what = f"{name(rule.product)} est proposé sans {name(rule.other)}"
+        elif code.startswith("requires:") and code[9:] in tariff.products:
+            option = tariff.products[code[9:]]
+            what = f"{option.name} est proposé sans {name(option.parent or '')}"
+        else:  # a rule this version does not know how to word: its code, never silence
+            what = f"Règle « {code} » levée"
+        out.append(f"{what}. Motif : {reason.strip().rstrip('.')}.")
+    return tuple(out)
+
+
 def _check_constraints(
     tariff: Tariff,
     codes: Sequence[str],
@@ -1158,7 +1189,7 @@ def _check_constraints(
         seen.add(code)
         reason = overrides.get(code)
         if reason:
-            notices.append(Notice(code, Severity.INFO, f"{message} Dérogation : {reason}"))
+            notices.append(Notice(code, Severity.INFO, f"{message} Dérogation : {reason}", reason))
         else:
             notices.append(Notice(code, Severity.BLOCKING, message))
 

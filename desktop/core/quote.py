@@ -52,6 +52,7 @@ class Notice:
     code: str  # stable code, e.g. "requires:atal-mobile", "excludes:citizen-smartweb"
     severity: Severity
     message: str  # French, for the user
+    waived: str = ""  # a rule set aside by a dérogation: its reason (the notice is then INFO)
 
 
 @dataclass(frozen=True, slots=True)

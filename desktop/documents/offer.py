@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop.core.catalogue import Family, Tariff
 from desktop.core.members import Member, MemberKind
-from desktop.core.pricing import TO_CONFIRM_PREFIX
+from desktop.core.pricing import TO_CONFIRM_PREFIX, waived_rules
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 
@@ -435,16 +435,6 @@ def default_signatories(member: Member | None, kind: MemberKind | None = None) -
     return (Signatory(first), Signatory(second))
 
 
-def _remarks(quote: Quote) -> tuple[str, ...]:
-    out = []
-    notices = {n.code: n for n in (*quote.notices, *(x for li in quote.lines for x in li.notices))}
-    for code, reason in quote.overrides.items():
-        n = notices.get(code)
-        what = n.message if n is not None else code
-        out.append(f"{what} — dérogation acceptée, motif : {reason}")
-    return tuple(out)
-
-
 def build_offer_document(
     quote: Quote,
     tariff: Tariff,
@@ -504,7 +494,7 @@ def build_offer_document(
         currency=tariff.currency or "EUR",
         issuer=tariff.issuer,
         seller=seller,
-        remarks=_remarks(quote),
+        remarks=waived_rules(tariff, quote),
         open_points=tuple(n.message for n in quote.blocking) if number is None else (),
         replaces=replaces,
     )

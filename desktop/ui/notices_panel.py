@@ -87,7 +87,7 @@ class NoticesPanel(QScrollArea):
                 text += f"{escape(where)} — "
             text += f"{escape(notice.message)}</span>"
             button = None
-            if notice.code in self.overrides:  # the rule and its reason: its cancel goes here
+            if notice.waived:  # the rule and its reason: its cancel goes here
                 shown_overrides.add(notice.code)
                 if not self.read_only:
                     button = self._cancel_button(notice.code)

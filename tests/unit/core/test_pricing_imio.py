@@ -18,6 +18,7 @@ from desktop.core.pricing import (
     compute_totals,
     price_line,
     rule_kinds,
+    waived_rules,
 )
 from desktop.core.quote import LineRequest, LineStatus, QuoteRequest, Severity
 
@@ -349,6 +350,27 @@ def test_citizen_excludes_smartweb_and_teleservices(other: str) -> None:
         overrides={f"excludes:citizen-{other}": "migration progressive"},
     )
     assert ok.blocking == ()
+
+
+def test_waived_rules_word_each_dérogation_for_the_member_and_only_those_in_force() -> None:
+    reasons = {
+        "excludes:citizen-smartweb": "SmartWeb déjà en place.",
+        "requires:atal-mobile": "iA.Tech commandé séparément",
+    }
+    both = quote(T, "Cat 3", "citizen", "smartweb", "atal-mobile", overrides=reasons)
+    citizen, smartweb = T.products["citizen"].name, T.products["smartweb"].name
+    atal, tech = T.products["atal-mobile"].name, T.products["tech"].name
+    assert waived_rules(T, both) == (
+        f"{citizen} et {smartweb} figurent tous deux dans l'offre. Motif : SmartWeb déjà en place.",
+        f"{atal} est proposé sans {tech}. Motif : iA.Tech commandé séparément.",
+    )
+    # the offer changed since: SmartWeb went, iA.Tech came; neither dérogation waives anything
+    moot = quote(T, "Cat 3", "citizen", "tech", "atal-mobile", overrides=reasons)
+    assert moot.blocking == () and waived_rules(T, moot) == ()
+    # a parent installed at the member satisfies the rule: the dérogation is moot there too
+    c = commune("25072", "Nivelles", 28883, installed=("tech",))
+    req = QuoteRequest(T.code, (LineRequest("atal-mobile"),), overrides=reasons)
+    assert waived_rules(T, build_quote(T, req, c, fixed("Cat 5"))) == ()
 
 
 def test_citizen_when_member_already_has_smartweb_warns() -> None:

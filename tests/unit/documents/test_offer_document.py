@@ -118,10 +118,11 @@ def test_draft_lists_blocking_points_a_final_offer_does_not() -> None:
     block = Notice("excludes:x", Severity.BLOCKING, "iA.Citizen contient déjà SmartWeb.")
     assert doc(number=None, quote_kw={"notices": (block,)}).open_points == ("iA.Citizen contient déjà SmartWeb.",)
     assert doc(quote_kw={"notices": (block,)}).open_points == ()
-    overridden = doc(quote_kw={"notices": (block,), "overrides": {"excludes:x": "migration en cours"}})
-    assert overridden.remarks == (
-        "iA.Citizen contient déjà SmartWeb. — dérogation acceptée, motif : migration en cours",
-    )
+    waived = Notice("excludes:x", Severity.INFO, "iA.Citizen contient déjà SmartWeb.", "migration en cours")
+    overridden = doc(quote_kw={"notices": (waived,), "overrides": {"excludes:x": "migration en cours"}})
+    assert overridden.remarks == ("Règle « excludes:x » levée. Motif : migration en cours.",)
+    moot = doc(quote_kw={"overrides": {"excludes:x": "migration en cours"}})  # nothing it waives
+    assert moot.remarks == ()
 
 
 def test_signatories_follow_the_member_kind() -> None:
