@@ -62,6 +62,7 @@ from desktop.core.members import Member, MemberKind, MembershipStatus, of_place
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
     DEFAULT_YEARS,
+    INDEXATION_RANGE,
     MAX_YEARS,
     LineRequest,
     LineStatus,
@@ -1065,7 +1066,7 @@ def check_indexation(indexation: Decimal) -> Decimal:
     if (
         not isinstance(indexation, Decimal)
         or not indexation.is_finite()
-        or not (Decimal("-0.5") <= indexation <= Decimal(1))
+        or not (INDEXATION_RANGE[0] <= indexation <= INDEXATION_RANGE[1])
     ):
         raise InvalidInput(
             "L'indexation doit être un pourcentage entre -50 % et 100 % "

@@ -18,6 +18,8 @@ CENT = Decimal("0.01")
 DEFAULT_YEARS = 3
 MAX_YEARS = 6
 DEFAULT_INDEXATION = Decimal("0.02")
+# what a quote's budget may assume, as a fraction per year (scenarios included: a falling index)
+INDEXATION_RANGE = (Decimal("-0.5"), Decimal(1))
 
 
 def round_cents(amount: Decimal) -> Decimal:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, MAX_YEARS, Quote
+from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, INDEXATION_RANGE, MAX_YEARS, Quote
 from desktop.ui.form import years_suffix
 from desktop.ui.models import YearsModel
 from desktop.ui.money import NOT_PRICED, MoneyText
@@ -72,8 +72,10 @@ class TotalsPanel(QWidget):
         self.years.valueChanged.connect(self._years)
         self.indexation = QDoubleSpinBox()
         self.indexation.setObjectName("indexation")
-        self.indexation.setRange(0.0, 10.0)
-        self.indexation.setDecimals(1)
+        # the engine's whole range: a budget computed on a figure the box cannot show would
+        # print one rate and display another
+        self.indexation.setRange(*(float(bound * 100) for bound in INDEXATION_RANGE))
+        self.indexation.setDecimals(2)  # the command line takes 2,25 %: shown as it is used
         self.indexation.setSingleStep(0.5)
         self.indexation.setSuffix(" %/an")
         self.indexation.setValue(float(DEFAULT_INDEXATION * 100))
@@ -172,7 +174,7 @@ class TotalsPanel(QWidget):
 
     def _indexation(self, value: float) -> None:
         if not self._updating:
-            self.indexation_changed.emit(Decimal(str(round(value, 1))) / 100)
+            self.indexation_changed.emit(Decimal(str(round(value, 2))) / 100)
 
 
 def _partial_text(quote: Quote) -> str:

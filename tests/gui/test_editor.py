@@ -172,6 +172,17 @@ def test_years_and_indexation_change_the_budget_table(qtbot, window):
     assert window.editor.totals.years.text() == "1 an"  # not « 1 ans »
 
 
+@pytest.mark.parametrize("rate", ["0.5", "-0.05", "0.0225", "1"])
+def test_the_indexation_box_shows_the_rate_the_budget_uses(qtbot, window, rate):
+    """A draft from the command line may assume any rate the engine takes: the box showed 10 %
+    for 50 % while the years went up by half, and 2,3 % for 2,25 %."""
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    window.session.set_indexation(Decimal(rate))
+    assert window.session.quote.totals.indexation == Decimal(rate)
+    assert Decimal(str(window.editor.totals.indexation.value())) / 100 == Decimal(rate)
+
+
 def test_an_edit_reaches_the_database_within_a_second_without_saving(qtbot, window, backend):
     assert AUTOSAVE_MS <= 1000
     open_member(window, "nivelles")
