@@ -83,8 +83,14 @@ class MemberPanel(QWidget):
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = dialog
-        dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
+        # the previous form is deleted later, once this one is open: its end must not
+        # forget this one
+        dialog.destroyed.connect(lambda *_: self._forget(dialog))
         dialog.open()  # type: ignore[attr-defined]
+
+    def _forget(self, dialog: QWidget) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
 
     def _target(self, member_id: str | None) -> Member | None:
         member = self.backend.member(member_id) if member_id else self.member
