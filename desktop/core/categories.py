@@ -8,7 +8,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from desktop.core.errors import InvalidInput
-from desktop.core.format import group_int
+from desktop.core.format import agree, group_int
 from desktop.core.members import Headcount, Member, MemberKind
 
 
@@ -142,7 +142,7 @@ def _classify(rules: CategoryRules, scale_code: str | None, n: int) -> tuple[str
         return None, f"aucune échelle « {scale_code} » dans la grille {rules.tariff}"
     t = scale.classify(n)
     if t is None:
-        return None, f"{group_int(n)} {scale.unit} : hors de l'échelle {scale.label}"
+        return None, f"{group_int(n)} {agree(n, scale.unit)} : hors de l'échelle {scale.label}"
     return t.category, f"{scale.label} {t.describe(scale.unit)}"
 
 
@@ -295,7 +295,7 @@ def category_for_size(
             cat,
             cat,
             (
-                f"{kind.label} : {basis}, {group_int(n)} {label} (valeur saisie){arrow}",
+                f"{kind.label} : {basis}, {group_int(n)} {agree(n, label)} (valeur saisie){arrow}",
                 f"Règle : {why}",
             ),
         )

@@ -18,6 +18,17 @@ def group_int(n: int) -> str:
     return sign + f"{abs(n):,}".replace(",", NNBSP)
 
 
+def agree(n: int | Decimal, plural: str, singular: str | None = None) -> str:
+    """The noun that goes with the count ``n``, as French agrees it: singular below 2
+    (« 0 habitant », « 1 autre », « 1,5 jour »), plural from 2. ``singular`` defaults to
+    ``plural`` without its final « s »."""
+    if -2 < n < 2:
+        if singular is not None:
+            return singular
+        return plural[:-1] if plural.endswith("s") else plural
+    return plural
+
+
 def euros(amount: Decimal, *, whole_without_cents: bool = False) -> str:
     """Plain-text euro amount for messages and notes built in core, shaped like babel's fr_BE.
 

@@ -205,12 +205,12 @@ class Headcount:
     def text(self, unit: str) -> str:
         """'28 883 habitants (Statbel, 01/01/2020)': the source, then the date, as the member
         card shows it (a source such as « rapport annuel 2025 » must not run into the date)."""
-        from desktop.core.format import group_int
+        from desktop.core.format import agree, group_int
 
         origin = ", ".join(
             x for x in (self.source.strip(), self.as_of.strftime("%d/%m/%Y") if self.as_of else "") if x
         )
-        return f"{group_int(self.value)} {unit}".strip() + (f" ({origin})" if origin else "")
+        return f"{group_int(self.value)} {agree(self.value, unit)}".strip() + (f" ({origin})" if origin else "")
 
 
 @dataclass(frozen=True, slots=True)

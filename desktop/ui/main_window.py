@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import ComptoirError
+from desktop.core.format import agree
 from desktop.ui.backend import Backend
 from desktop.ui.dialogs import BACKUP_FILTER, Dialogs
 from desktop.ui.member_panel import MemberPanel
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
         b = self.backend
         path = getattr(b.db, "path", None)
         self.statusBar().showMessage(
-            f"{b.tariff.title} · {len(b.index)} membres" + (f" · base {path}" if path else "")
+            f"{b.tariff.title} · {len(b.index)} {agree(len(b.index), 'membres')}" + (f" · base {path}" if path else "")
         )
 
     def _start_page(self) -> QWidget:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.categories import CategoryDecision, category_title
+from desktop.core.format import agree
 from desktop.core.members import Headcount, Member, MembershipStatus
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
@@ -165,7 +166,8 @@ class MemberCard(QWidget):
             bits.append(f"NIS {member.nis}")
         if member.postcodes:
             codes = list(member.postcodes)
-            shown = ", ".join(codes[:4]) + (f" et {len(codes) - 4} autres" if len(codes) > 4 else "")
+            more = len(codes) - 4
+            shown = ", ".join(codes[:4]) + (f" et {more} {agree(more, 'autres')}" if more > 0 else "")
             bits.append(shown)
         if member.province:
             bits.append(f"province de {member.province}" if member.province[0].islower() else member.province)
@@ -202,12 +204,15 @@ class MemberCard(QWidget):
                 return related
         if size is None:
             return f"Nombre d'{unit} inconnu" if unit == "agents" else "Nombre d'habitants inconnu"
-        text = f"{self._money.number(size.value)} {unit}" + escape(_origin(self._money, size))
+        text = f"{self._money.number(size.value)} {agree(size.value, unit)}" + escape(
+            _origin(self._money, size)
+        )
         if member.size_correction is not None and member.reference_size is not None:
             ref = member.reference_size
             text += (
                 f"<br><span style='color:#555'>Chiffre corrigé ; référence : "
-                f"{self._money.number(ref.value)} {unit}{escape(_origin(self._money, ref))}</span>"
+                f"{self._money.number(ref.value)} {agree(ref.value, unit)}"
+                f"{escape(_origin(self._money, ref))}</span>"
             )
         if member.commune_ids and self._lookup is not None:
             # a police zone takes the category of its most populous commune: show them all
@@ -225,7 +230,7 @@ class MemberCard(QWidget):
             if commune is not None and commune.size is not None:
                 return (
                     f"Population de la commune ({escape(commune.name)}) : "
-                    f"{self._money.number(commune.size.value)} habitants"
+                    f"{self._money.number(commune.size.value)} {agree(commune.size.value, 'habitants')}"
                     + escape(_origin(self._money, commune.size))
                 )
         return self._communes_text(member)
@@ -242,7 +247,8 @@ class MemberCard(QWidget):
             f"{escape(c.name)} {self._money.number(c.size.value)}" if c.size else escape(c.name)
             for c in communes[:6]
         ]
-        more = f" et {len(communes) - 6} autres" if len(communes) > 6 else ""
+        left = len(communes) - 6
+        more = f" et {left} {agree(left, 'autres')}" if left > 0 else ""
         title = "Communes" if len(communes) > 1 else "Commune"
         return f"{title} (habitants) : " + ", ".join(parts) + more
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.format import NNBSP, euros, group_int
+from desktop.core.format import NNBSP, agree, euros, group_int
 
 
 def test_grouping_and_cents_like_fr_be() -> None:
@@ -21,3 +21,15 @@ def test_grouping_and_cents_like_fr_be() -> None:
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_group_int_round_trips(n: int) -> None:
     assert int(group_int(n).replace(NNBSP, "")) == n
+
+
+def test_french_agrees_in_the_singular_below_two() -> None:
+    assert [agree(n, "habitants") for n in (0, 1, 2, 1500)] == [
+        "habitant",
+        "habitant",
+        "habitants",
+        "habitants",
+    ]
+    assert agree(Decimal("1.5"), "jours") == "jour"
+    assert agree(1, "autres") == "autre" and agree(2, "autres") == "autres"
+    assert agree(1, "travaux", "travail") == "travail"
