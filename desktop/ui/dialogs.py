@@ -63,9 +63,11 @@ class Dialogs:
     def confirm(
         self, parent: QWidget | None, title: str, text: str, *, yes: str = "Oui", no: str = "Non"
     ) -> bool:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a member's name is text, not markup
         yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
         no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(no_button)
@@ -129,9 +131,11 @@ class Dialogs:
         return path or None
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.addButton("Fermer", QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 

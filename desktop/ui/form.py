@@ -26,6 +26,7 @@ ERROR_STYLE = "color: #a61b1b;"
 
 def error_label() -> QLabel:
     label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, as typed
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
     label.hide()
@@ -158,6 +159,7 @@ class FormDialog(QDialog):
 
 def hint(text: str) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # sources, names and traces as typed
     label.setWordWrap(True)
     label.setStyleSheet("color: #555;")
     return label

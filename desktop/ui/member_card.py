@@ -58,6 +58,8 @@ class MemberCard(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty.setStyleSheet("color: #555;")
 
+        # A name, an address, a status are text as typed: « ASBL <b>Les Amis</b> » shows its
+        # brackets, never bold. The size and the trace are rich text built with escape().
         self.title = QLabel()
         self.title.setObjectName("memberName")
         self.title.setWordWrap(True)
@@ -81,6 +83,8 @@ class MemberCard(QWidget):
         self.membership = QLabel()
         self.membership.setObjectName("memberMembership")
         self.membership.setWordWrap(True)
+        for label in (self.title, self.kind, self.address, self.category, self.membership):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.membership_button = QPushButton("Changer…")
         self.membership_button.setObjectName("membershipButton")
         self.membership_button.setToolTip(

@@ -40,6 +40,7 @@ class MessageBar(QFrame):
         # other widget (they are created long after the window's own)
         self.tab_anchor: QWidget | None = None
         self._label = QLabel()
+        self._label.setTextFormat(Qt.TextFormat.PlainText)  # names and typed text, never markup
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._actions = QHBoxLayout()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from html import escape
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
@@ -37,7 +38,7 @@ class ParamsDialog(FormDialog):
         self._parse = parse
         self._on_done = on_done
         self.fields: dict[str, QLineEdit] = {}
-        intro = QLabel(f"<b>{product.name}</b>")
+        intro = QLabel(f"<b>{escape(product.name)}</b>")
         self.outer.insertWidget(0, intro)
         for p in product.parameters:
             value = (current or {}).get(p.key, p.default)

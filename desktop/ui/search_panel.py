@@ -80,6 +80,7 @@ class SearchPanel(QWidget):
 
         self.status = QLabel()
         self.status.setObjectName("searchStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.status.setWordWrap(True)
 
         layout = QVBoxLayout(self)

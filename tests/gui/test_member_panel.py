@@ -2,13 +2,59 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtGui import QTextDocument
+
+MARKUP_NAME = "ASBL <b>Les Amis</b> & Co"
 
 
 def show(window, text):
     member = window.backend.index.search(text)[0]
     window.members.show_member(member.id)
     return member
+
+
+def on_screen(label) -> str:
+    """What a label shows: its text as typed, or the text its markup renders."""
+    fmt = label.textFormat()
+    rich = fmt == Qt.TextFormat.RichText or (
+        fmt == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text())
+    )
+    if not rich:
+        return label.text()
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    return doc.toPlainText()
+
+
+def create_other_body(window, name: str) -> None:
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.kind.setCurrentIndex(dialog.kind.findData("autre"))
+    dialog.name.setText(name)
+    dialog.category.setCurrentIndex(dialog.category.findData("Cat 2"))
+    dialog.reason.setText("décision du CA")
+    dialog.ok_button.click()
+
+
+def test_a_name_with_brackets_is_shown_as_typed_never_as_markup(qtbot, window, dialogs):
+    create_other_body(window, MARKUP_NAME)
+    card = window.members.card
+    assert on_screen(card.title) == MARKUP_NAME
+    assert MARKUP_NAME in on_screen(card.trace)
+    assert on_screen(window.bar._label) == f"{MARKUP_NAME} créé."
+    # the category form quotes the trace, with the name, as typed
+    window.members.choose_category()
+    dialog = window.members.dialog
+    shown = [on_screen(label) for label in dialog.findChildren(type(card.title))]
+    assert any(MARKUP_NAME in t for t in shown)
+    dialog.close()
+    # the search says what was typed when nothing matches
+    window.members.search.field.setText("<b>zz")
+    window.members.search._search()
+    qtbot.waitUntil(lambda: window.members.search.status.isVisible())
+    assert "« <b>zz »" in on_screen(window.members.search.status)
 
 
 def test_a_form_opened_over_another_stays_the_open_form(qtbot, window):
