@@ -46,6 +46,7 @@ class MemberPanel(QWidget):
         self.card.category_requested.connect(self.choose_category)
         self.card.membership_requested.connect(self.edit_membership)
         self.card.new_offer_requested.connect(self.new_offer_requested)
+        self.member_changed.connect(lambda _id: self.search.refresh())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -77,6 +78,7 @@ class MemberPanel(QWidget):
         self.installed_model.set_tariff(self.backend.tariff)
         current = self.member
         self.show_member(current.id if current is not None and self.backend.member(current.id) else None)
+        self.search.refresh()
 
     # -- forms ---------------------------------------------------------------------------
     def _open(self, dialog: QWidget) -> None:

@@ -157,16 +157,7 @@ class SearchPanel(QWidget):
         self.model.set_hits(hits)
         if hits:
             self.view.setCurrentIndex(self.model.index(0, 0))
-            if len(hits) >= SEARCH_LIMIT:  # more may match: the search stopped there
-                found = f"Les {len(hits)} premiers membres : précisez la recherche."
-            else:
-                found = f"{len(hits)} membre{'s' if len(hits) > 1 else ''} —"
-            self.status.setText(f"{found} ↑↓ puis Entrée pour ouvrir")
-        else:
-            self.status.setText(
-                f"Aucun membre ne correspond à « {query} ». Essayez le code postal, le code NIS "
-                "ou le numéro de zone."
-            )
+        self.status.setText(_status_text(query, hits))
         self._show_results(True)
         self.last_latency_ms = (time.perf_counter() - self._started) * 1000
         self.results_shown.emit(len(hits))
@@ -174,6 +165,27 @@ class SearchPanel(QWidget):
             self._choose_when_ready = False
             if hits:
                 self._choose_row(self.view.currentIndex().row())
+
+    def refresh(self) -> None:
+        """Members changed (an edit, a category chosen, a creation): the results listed, shown
+        or kept for ↓, are found again on the directory as it is now, so no category, name or
+        hit is left over from before. (A commune's population moves its CPAS and its police
+        zone too: every hit is derived again.) The highlighted member stays highlighted."""
+        query = self.field.text().strip()
+        if self._timer.isActive() or not query:
+            return  # a search is about to start on the directory as it is now, or none shown
+        if query != self._searched:
+            self._search()  # one in flight read the directory before the change: again
+            return
+        index, tariff = self._source()
+        hits = search_hits(index, tariff, query)
+        row = self.view.currentIndex().row()
+        current = self.model.hit(row).member.id if 0 <= row < self.model.rowCount() else None
+        self.model.set_hits(hits)
+        ids = [h.member.id for h in hits]
+        if hits:
+            self.view.setCurrentIndex(self.model.index(ids.index(current) if current in ids else 0, 0))
+        self.status.setText(_status_text(query, hits))
 
     def _show_results(self, visible: bool) -> None:
         self.view.setVisible(visible)
@@ -217,6 +229,19 @@ class SearchPanel(QWidget):
                 self.clear()
                 return True
         return super().eventFilter(watched, event)
+
+
+def _status_text(query: str, hits: list[Hit]) -> str:
+    if not hits:
+        return (
+            f"Aucun membre ne correspond à « {query} ». Essayez le code postal, le code NIS "
+            "ou le numéro de zone."
+        )
+    if len(hits) >= SEARCH_LIMIT:  # more may match: the search stopped there
+        found = f"Les {len(hits)} premiers membres : précisez la recherche."
+    else:
+        found = f"{len(hits)} membre{'s' if len(hits) > 1 else ''} —"
+    return f"{found} ↑↓ puis Entrée pour ouvrir"
 
 
 def _search(index: MemberIndex, tariff: Tariff, query: str) -> tuple[str, list[Hit]]:

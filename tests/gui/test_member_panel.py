@@ -98,3 +98,52 @@ def test_a_body_of_one_agent_says_agent_in_the_singular(qtbot, window, backend):
     card = window.members.card
     assert card.size_label.text().startswith("1 agent (")
     assert "1 agent (" in card.trace.text()
+
+
+def search(qtbot, window, text):
+    panel = window.members.search
+    panel.field.setText(text)
+    panel._search()
+    qtbot.waitUntil(lambda: panel._searched == text)
+    return panel
+
+
+def listed(panel) -> dict[str, str]:
+    """Member id -> the category column, as the results list shows them."""
+    model = panel.model
+    return {model.hit(r).member.id: model.data(model.index(r, 2)) for r in range(model.rowCount())}
+
+
+def test_results_follow_a_population_corrected_for_the_commune_and_its_zone(qtbot, window, backend):
+    """Tubize at 41 000 inhabitants: Cat 6 in the list, for the commune, its CPAS and the
+    police zone whose most populous commune it is, as on the card."""
+    panel = search(qtbot, window, "1480")
+    before = listed(panel)
+    assert before["commune:25105"] == "Cat 5" and before["zp:5268"] == "Cat 5"
+    panel.choose_current()
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.size_field.setText("41 000")
+    dialog.source.setText("Statbel 1/1/2026")
+    dialog.ok_button.click()
+    assert window.members.card.category.text() == "Catégorie 6"
+    after = listed(panel)  # Ctrl+F then ↓ shows this list again, without a new search
+    assert after["commune:25105"] == "Cat 6" and after["zp:5268"] == "Cat 6"
+    assert panel.model.hit(panel.view.currentIndex().row()).member.id == "commune:25105"
+
+
+def test_results_follow_a_category_chosen_by_hand_and_a_creation(qtbot, window, backend):
+    panel = search(qtbot, window, "gembloux")
+    panel.choose_current()
+    window.members.choose_category()
+    dialog = window.members.dialog
+    dialog.category.setCurrentIndex(dialog.category.findData("Cat 2"))
+    dialog.reason.setText("fusion prévue")
+    dialog.ok_button.click()
+    assert listed(panel)[window.members.member.id] == "Cat 2"
+    panel = search(qtbot, window, "amis")
+    assert not listed(panel)
+    create_other_body(window, "ASBL Les Amis")
+    assert list(listed(panel).values()) == ["Cat 2"]
+    assert panel.status.text().startswith("1 membre")
+
