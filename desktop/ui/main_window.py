@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.members.member_opened.connect(self._member_opened)
         self.members.member_changed.connect(lambda _id: self.session.refresh())
+        self.members.member_changed.connect(lambda _id: self._show_data_status())  # a creation
         self.members.new_offer_requested.connect(self.new_offer_for)
         self.session.problem.connect(self.bar.error)
         self.session.saved.connect(self._saved)

@@ -147,3 +147,9 @@ def test_results_follow_a_category_chosen_by_hand_and_a_creation(qtbot, window, 
     assert list(listed(panel).values()) == ["Cat 2"]
     assert panel.status.text().startswith("1 membre")
 
+
+def test_the_status_bar_counts_the_members_created(qtbot, window, backend):
+    count = len(backend.index)
+    assert f"{count} membres" in window.statusBar().currentMessage()
+    create_other_body(window, "ASBL Les Amis")
+    assert f"{count + 1} membres" in window.statusBar().currentMessage()
