@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 
 from desktop.core.errors import InvalidInput
 from desktop.core.format import agree, group_int
-from desktop.core.members import Headcount, Member, MemberKind
+from desktop.core.members import Headcount, Member, MemberKind, of_place
 
 
 class Method(StrEnum):
@@ -223,6 +224,54 @@ def _derive(
             f"{largest.size.text('habitants')}{arrow}"
         )
     return cat, [first, f"Règle : {why}"], largest.id
+
+
+def size_read_elsewhere(member: Member, rules: CategoryRules, lookup: MemberLookup) -> str | None:
+    """When the category of ``member`` reads another member's figure, not its own (a CPAS
+    its commune's population, a police zone its most populous commune's): where the figure
+    comes from and where to correct it, in French. ``None`` when its own figure is the one
+    to correct."""
+    method = rules.rule_for(member.kind).method
+    if method is Method.COMMUNE_POPULATION:
+        commune = lookup(member.commune_id) if member.commune_id else None
+        where = f"la commune {of_place(commune.name)}" if commune is not None else "sa commune"
+        return f"La catégorie suit celle de {where} : corrigez la population de la commune."
+    if method is Method.LARGEST_COMMUNE:
+        communes = [c for c in (lookup(i) for i in member.commune_ids) if c is not None]
+        if len(communes) == 1:
+            return (
+                f"La catégorie suit celle de la commune {of_place(communes[0].name)} : "
+                "corrigez la population de la commune."
+            )
+        sized = [c for c in communes if c.size is not None]
+        now = ""
+        if sized:
+            largest = max(sized, key=lambda c: (c.size.value if c.size else 0, c.name))
+            now = f", aujourd'hui {largest.name}"
+        return (
+            f"La catégorie suit celle de la commune la plus peuplée de la zone{now} : "
+            "corrigez la population des communes de la zone."
+        )
+    return None
+
+
+def correct_size(
+    member: Member,
+    rules: CategoryRules,
+    lookup: MemberLookup,
+    value: int,
+    as_of: date,
+    source: str,
+    *,
+    today: date,
+) -> Member:
+    """``member`` with a corrected size (``Member.with_size_correction``), refused when its
+    category does not read its own figure: the correction would show on its card and change
+    nothing. (``Member`` alone cannot tell: which figure a kind reads is tariff data.)"""
+    elsewhere = size_read_elsewhere(member, rules, lookup)
+    if elsewhere is not None:
+        raise InvalidInput(elsewhere, field="size")
+    return member.with_size_correction(value, as_of, source, today=today)
 
 
 def _head(member: Member) -> str:

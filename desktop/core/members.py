@@ -288,13 +288,37 @@ class Member:
             p.product == product and p.state is InstallState.PRODUCTION for p in self.installed
         )
 
-    def with_size_correction(self, value: int, as_of: date, source: str) -> Member:
+    def with_size_correction(self, value: int, as_of: date, source: str, *, today: date) -> Member:
+        """The member with a newer figure than its reference one, which it then uses.
+
+        The figure is dated: not later than ``today``, and not earlier than the reference
+        figure it replaces (an older count would win over a newer one)."""
         from desktop.core.errors import InvalidInput
 
         if not source.strip():
             raise InvalidInput("Indiquez la source du chiffre corrigé.", field="source")
         count = check_headcount(value)
+        if as_of > today:
+            raise InvalidInput(
+                f"La date {as_of:%d/%m/%Y} est dans le futur (aujourd'hui : {today:%d/%m/%Y}) : "
+                "indiquez la date à laquelle le chiffre a été établi.",
+                field="as_of",
+            )
+        ref = self.reference_size
+        if ref is not None and ref.as_of is not None and as_of < ref.as_of:
+            origin = f" ({ref.source.strip()})" if ref.source.strip() else ""
+            raise InvalidInput(
+                f"Le chiffre de référence{origin} date du {ref.as_of:%d/%m/%Y} : un chiffre "
+                f"au {as_of:%d/%m/%Y} est plus ancien et ne peut pas le remplacer. Indiquez "
+                f"une date à partir du {ref.as_of:%d/%m/%Y}.",
+                field="as_of",
+            )
         return replace(self, size_correction=Headcount(count, as_of, clean_source(source)))
+
+    def without_size_correction(self) -> Member:
+        """The member back on its reference figure (the directory's, or the one given at its
+        creation)."""
+        return replace(self, size_correction=None)
 
     def with_override(self, category: str | None, reason: str = "") -> Member:
         from desktop.core.errors import InvalidInput

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -326,11 +325,13 @@ class MemberRepository:
 
     def correct_size(self, member_id: str, value: int, as_of: date, source: str) -> Member:
         """Record a newer population / agent count; the reference value is kept."""
-        member = self.get(member_id).with_size_correction(_whole(value), as_of, source)
+        member = self.get(member_id).with_size_correction(
+            _whole(value), as_of, source, today=date.today()
+        )
         return self.save(member)
 
     def clear_correction(self, member_id: str) -> Member:
-        return self.save(replace(self.get(member_id), size_correction=None))
+        return self.save(self.get(member_id).without_size_correction())
 
     def set_override(self, member_id: str, category: str | None, reason: str = "") -> Member:
         return self.save(self.get(member_id).with_override(category, reason))

@@ -178,7 +178,7 @@ class MemberCard(QWidget):
         self.kind.setText(" · ".join(bits))
         self.address.setText(member.address or "Adresse non renseignée")
         self.address.setStyleSheet("" if member.address else "color: #9a5b00;")
-        self.size_label.setText(self._size_text(member))
+        self.size_label.setText(self._size_text(member, decision))
         if decision.category:
             text = category_title(decision.category)
             if decision.overridden:
@@ -199,12 +199,16 @@ class MemberCard(QWidget):
         self.installed.setVisible(has_installed)
         self.installed_empty.setVisible(not has_installed)
 
-    def _size_text(self, member: Member) -> str:
+    def _size_text(self, member: Member, decision: CategoryDecision) -> str:
         unit = member.kind.size_unit
         size = member.size
-        if size is None and self._lookup is not None:
+        borrowed = decision.deciding_member is not None and decision.deciding_member != member.id
+        if (size is None or (borrowed and member.commune_id)) and self._lookup is not None:
             related = self._related_sizes(member)
             if related:
+                # a CPAS has no figure of its own in the directory: its commune's counts
+                if member.size_correction is not None:
+                    related += _ignored(self._money, member.size_correction, unit)
                 return related
         if size is None:
             return f"Nombre d'{unit} inconnu" if unit == "agents" else "Nombre d'habitants inconnu"
@@ -223,6 +227,8 @@ class MemberCard(QWidget):
             communes = self._communes_text(member)
             if communes:
                 text += f"<br>{communes}"
+        if borrowed and member.size_correction is not None:
+            text += _ignored(self._money, member.size_correction, unit, figure_shown=True)
         return text
 
     def _related_sizes(self, member: Member) -> str:
@@ -255,6 +261,18 @@ class MemberCard(QWidget):
         more = f" et {left} {agree(left, 'autres')}" if left > 0 else ""
         title = "Communes" if len(communes) > 1 else "Commune"
         return f"{title} (habitants) : " + ", ".join(parts) + more
+
+
+def _ignored(money: MoneyText, h: Headcount, unit: str, *, figure_shown: bool = False) -> str:
+    """A correction recorded for a member whose category reads another member's figure
+    (before such corrections were refused): said, with how to take it back."""
+    what = "Ce chiffre corrigé" if figure_shown else (
+        f"Chiffre corrigé de {money.number(h.value)} {agree(h.value, unit)}"
+    )
+    return (
+        f"<br><span style='color:#9a5b00'>{what} ne compte pas pour la catégorie : "
+        "retirez-le avec « Modifier… ».</span>"
+    )
 
 
 def _origin(money: MoneyText, h: Headcount) -> str:

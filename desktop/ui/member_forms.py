@@ -1,6 +1,6 @@
 """Member forms: edit (size correction, address, installed base), create, choose a category.
 
-Each form validates through core (``Member.with_size_correction``, ``with_override``...) and
+Each form validates through core (``categories.correct_size``, ``Member.with_override``...) and
 the store, and shows what is wrong next to the field. They are opened with ``open()``.
 """
 
@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.categories import category_title
+from desktop.core.categories import category_title, correct_size, size_read_elsewhere
 from desktop.core.errors import InvalidInput
+from desktop.core.format import agree
 from desktop.core.inputs import MAX_YEAR, MIN_YEAR
 from desktop.core.members import (
     InstalledProduct,
@@ -52,6 +54,27 @@ def _date_edit(value: date | None = None) -> QDateEdit:
     d = value or date.today()
     edit.setDate(QDate(d.year, d.month, d.day))
     return edit
+
+
+def _current_text(member: Member, money: MoneyText) -> str:
+    """« Chiffre actuel : 28 883 habitants (Statbel) »."""
+    unit = member.kind.size_unit
+    current = member.size
+    if current is None:
+        return f"Nombre d'{unit} inconnu" if unit == "agents" else "Nombre d'habitants inconnu"
+    source = f" ({current.source})" if current.source else ""
+    return f"Chiffre actuel : {money.number(current.value)} {agree(current.value, unit)}{source}"
+
+
+def _full_width(widget: QWidget) -> QWidget:
+    """``widget`` at its own width in a row as wide as the form (the focus goes to it)."""
+    row = QWidget()
+    lay = QHBoxLayout(row)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(widget)
+    lay.addStretch(1)
+    row.setFocusProxy(widget)
+    return row
 
 
 def _py_date(edit: QDateEdit) -> date:
@@ -95,32 +118,57 @@ class MemberEditDialog(_MemberDialog):
         self.address.setPlaceholderText("Rue, numéro, code postal et localité")
         self.errors.add_row("Adresse :", self.address, "address")
 
-        current = member.size
-        self.outer.insertWidget(
-            1,
-            hint(
-                f"Chiffre actuel : {money.number(current.value)} {unit}"
-                + (f" ({current.source})" if current and current.source else "")
-                if current
-                else f"Nombre d'{unit} inconnu"
-                if unit == "agents"
-                else "Nombre d'habitants inconnu"
-            ),
-        )
-        self.size_field = QLineEdit()
-        self.size_field.setObjectName("size")
-        self.size_field.setPlaceholderText(
-            "nouveau nombre d'agents" if unit == "agents" else "nouveau nombre d'habitants"
-        )
-        self.errors.add_row(f"Corriger le nombre d'{unit} :" if unit == "agents" else "Corriger la population :",
-                            self.size_field, "size", "value")
-        self.as_of = _date_edit()
-        self.as_of.setObjectName("as_of")
-        self.errors.add_row("Chiffre au :", self.as_of, "as_of")
-        self.source = QLineEdit()
-        self.source.setObjectName("source")
-        self.source.setPlaceholderText("par exemple : Statbel 1/1/2025, courriel du DG")
-        self.errors.add_row("Source du chiffre :", self.source, "source")
+        # Which figure makes the category is tariff data: a CPAS or a police zone reads its
+        # communes', so its own is not offered for correction (it would change nothing).
+        elsewhere = size_read_elsewhere(member, backend.tariff.categories, backend.member)
+        self.size_field: QLineEdit | None = None
+        self.as_of: QDateEdit | None = None
+        self.source: QLineEdit | None = None
+        self.back_to_reference: QCheckBox | None = None
+        if elsewhere is not None:
+            self.outer.insertWidget(1, hint(elsewhere))
+        else:
+            self.outer.insertWidget(1, hint(_current_text(member, money)))
+            self.size_field = QLineEdit()
+            self.size_field.setObjectName("size")
+            self.size_field.setPlaceholderText(
+                "nouveau nombre d'agents" if unit == "agents" else "nouveau nombre d'habitants"
+            )
+            self.errors.add_row(
+                f"Corriger le nombre d'{unit} :" if unit == "agents" else "Corriger la population :",
+                self.size_field,
+                "size",
+                "value",
+            )
+            self.as_of = _date_edit(backend.today())
+            self.as_of.setObjectName("as_of")
+            ref = member.reference_size
+            self.errors.add_row(
+                "Chiffre au :",
+                _full_width(self.as_of),  # its hint and errors wrap at the form's width
+                "as_of",
+                hint_text=(
+                    f"du {money.date(ref.as_of)} (chiffre de référence) à aujourd'hui"
+                    if ref is not None and ref.as_of is not None
+                    else "au plus tard aujourd'hui"
+                ),
+            )
+            self.source = QLineEdit()
+            self.source.setObjectName("source")
+            self.source.setPlaceholderText("par exemple : Statbel 1/1/2025, courriel du DG")
+            self.errors.add_row("Source du chiffre :", self.source, "source")
+        if member.size_correction is not None:
+            # a correction made earlier, kept until it is taken back here
+            ref = member.reference_size
+            self.back_to_reference = QCheckBox(
+                f"Revenir au chiffre de référence : {money.number(ref.value)} "
+                f"{agree(ref.value, unit)}" + (f" ({ref.source})" if ref.source else "")
+                if ref is not None
+                else "Retirer le chiffre corrigé"
+            )
+            self.back_to_reference.setObjectName("backToReference")
+            self.back_to_reference.toggled.connect(self._back_toggled)
+            self.errors.add_row("", self.back_to_reference, "back_to_reference")
 
         self.installed = list(member.installed)
         self.installed_list = QListWidget()
@@ -165,6 +213,11 @@ class MemberEditDialog(_MemberDialog):
         self.finish_layout()
         self.set_form_width(620)
 
+    def _back_toggled(self, back: bool) -> None:
+        for widget in (self.size_field, self.as_of, self.source):
+            if widget is not None:
+                widget.setEnabled(not back)
+
     def _fill_installed(self) -> None:
         self.installed_list.clear()
         for item in self.installed:
@@ -194,11 +247,22 @@ class MemberEditDialog(_MemberDialog):
         if address != self.member.address.strip():
             address = clean_address(address)
         m = replace(self.member, address=address, installed=tuple(self.installed))
-        if self.size_field.text().strip():
+        if self.back_to_reference is not None and self.back_to_reference.isChecked():
+            m = m.without_size_correction()
+        elif self.size_field is not None and self.size_field.text().strip():
+            assert self.as_of is not None and self.source is not None
             what = "Nombre d'agents" if m.kind.size_unit == "agents" else "Population"
             value = parse_headcount(self.size_field.text(), "size", what)
-            m = m.with_size_correction(value, _py_date(self.as_of), self.source.text())
-        elif self.source.text().strip():
+            m = correct_size(
+                m,
+                self.backend.tariff.categories,
+                self.backend.member,
+                value,
+                _py_date(self.as_of),
+                self.source.text(),
+                today=self.backend.today(),
+            )
+        elif self.source is not None and self.source.text().strip():
             raise InvalidInput("Indiquez le chiffre corrigé, ou videz la source.", field="size")
         saved = self.backend.save_member(m)
         self._on_saved(saved)

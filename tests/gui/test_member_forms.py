@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QLabel
+
+from desktop.core.members import Headcount
 
 
 def show(window, text):
@@ -226,3 +229,87 @@ def test_a_population_correction_is_bounded(qtbot, window, backend):
         dialog.ok_button.click()
         assert dialog.isVisible() and dialog.errors.message("size"), typed
     assert backend.member(member.id).size_correction is None
+
+
+def test_a_cpas_or_a_police_zone_says_where_to_correct_its_population(qtbot, window, backend):
+    """Their category reads their communes' figures: no correction of their own is offered
+    (it showed on the card and changed nothing)."""
+    cpas = show(window, "cpas de namur")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    assert dialog.size_field is None and dialog.source is None
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert (
+        "La catégorie suit celle de la commune de Namur : corrigez la population de la commune."
+        in texts
+    )
+    dialog.address.setText("Rue de Dave 165, 5100 Jambes")
+    dialog.ok_button.click()  # the rest of the form still saves
+    assert not dialog.isVisible()
+    assert backend.member(cpas.id).address.startswith("Rue de Dave")
+    show(window, "5268")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    assert dialog.size_field is None
+    assert any(
+        "commune la plus peuplée de la zone, aujourd'hui Tubize" in label.text()
+        for label in dialog.findChildren(QLabel)
+    )
+
+
+def test_a_correction_is_dated_between_the_reference_figure_and_today(qtbot, window, backend):
+    member = show(window, "nivelles")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.size_field.setText("30 000")
+    dialog.source.setText("courriel du DG")
+    today = backend.today()
+    dialog.as_of.setDate(QDate(today.year + 5, 1, 1))
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "dans le futur" in dialog.errors.message("as_of")
+    dialog.as_of.setDate(QDate(1990, 1, 1))
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "à partir du 01/01/2020" in dialog.errors.message("as_of")
+    assert backend.member(member.id).size_correction is None
+    dialog.as_of.setDate(QDate(today.year, today.month, today.day))
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert backend.member(member.id).size.value == 30_000
+
+
+def test_a_correction_can_be_taken_back_to_the_reference_figure(qtbot, window, backend):
+    member = show(window, "nivelles")
+    backend.save_member(member.with_size_correction(41_000, date(2025, 1, 1), "DG", today=backend.today()))
+    window.members.show_member(member.id)
+    assert window.members.card.category.text() == "Catégorie 6"
+    window.members.edit_member()
+    dialog = window.members.dialog
+    assert dialog.back_to_reference.text() == "Revenir au chiffre de référence : 28\u202f883 habitants (Statbel)"
+    dialog.back_to_reference.setChecked(True)
+    assert not dialog.size_field.isEnabled()
+    dialog.ok_button.click()
+    saved = backend.member(member.id)
+    assert saved.size_correction is None and saved.size == member.reference_size
+    assert window.members.card.category.text() == "Catégorie 5"
+    assert "référence" not in window.members.card.size_label.text()
+    window.bar.action_buttons()[0].click()  # « Annuler la modification » puts it back
+    assert backend.member(member.id).size.value == 41_000
+
+
+def test_a_correction_left_on_a_cpas_is_said_to_count_for_nothing_and_can_be_removed(
+    qtbot, window, backend
+):
+    """Recorded before such corrections were refused: the card shows the commune's figure."""
+    cpas = show(window, "cpas de namur")
+    backend.save_member(replace(cpas, size_correction=Headcount(9000, date(2025, 1, 1), "test")))
+    window.members.show_member(cpas.id)
+    text = window.members.card.size_label.text()
+    assert text.startswith("Population de la commune (Namur) : 111")
+    assert "ne compte pas pour la catégorie" in text
+    window.members.edit_member()
+    dialog = window.members.dialog
+    assert dialog.back_to_reference.text() == "Retirer le chiffre corrigé"
+    dialog.back_to_reference.setChecked(True)
+    dialog.ok_button.click()
+    assert backend.member(cpas.id).size_correction is None
+    assert "ne compte pas" not in window.members.card.size_label.text()

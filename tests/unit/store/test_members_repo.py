@@ -435,7 +435,7 @@ def test_names_addresses_and_counts_are_bounded(repo: MemberRepository) -> None:
         repo.save(replace(nivelles, size_correction=Headcount(20_000_000, date(2024, 1, 1), "x")))
     assert info.value.field == "size"
     with pytest.raises(InvalidInput) as info:
-        nivelles.with_size_correction(20_000_000, date(2024, 1, 1), "Statbel")
+        nivelles.with_size_correction(20_000_000, date(2024, 1, 1), "Statbel", today=date(2026, 1, 1))
     with pytest.raises(InvalidInput) as info:
         nivelles.with_override("Cat 4", "motif " * 100)
     assert info.value.field == "reason"
