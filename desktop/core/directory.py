@@ -2,15 +2,17 @@
 
 What a user types is matched against names (French and other official names), display names
 ("CPAS de Nivelles", "ZP 5267 Nivelles/Genappe"), NIS codes, postcodes and police-zone
-numbers. A police zone also answers to the postcodes of its communes, a CPAS to its commune's
-NIS code. Every word typed must appear somewhere in the member's keys.
+numbers. A police zone also answers to the names and postcodes of its communes, a CPAS to its
+commune's NIS code. Every word typed must appear somewhere in the member's keys. Letters and
+digits typed together are read apart ("zp5303" is "zp 5303"), and "st", "ste" stand for
+"saint", "sainte" ("st ghislain" finds Saint-Ghislain).
 
 Ranking, best first:
   0. the member's own NIS code or zone number equal to the query
   1. a postcode (or a borrowed code) equal to the query
   2. a name equal to the query
   3. a name starting with the query
-  4. every word of the query starts a word of the name
+  4. every word of the query starts a word of the name (or of a police zone's communes)
   5. a code starting with the query
   6. the words appear anywhere
 then communes before CPAS before police zones, rescue zones, provinces and user-created
@@ -43,6 +45,9 @@ KIND_ORDER: Mapping[MemberKind, int] = {
 
 _SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_GLUED = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")  # « zp5303 »
+# the short forms people write: « St-Ghislain », « Ste-Ode », « St. Vith » (Sankt Vith)
+_SHORT_WORDS = {"saint": "st", "sainte": "ste", "sankt": "st", "sint": "st"}
 # short forms a user types for some kinds
 _KIND_WORDS = {
     MemberKind.ZONE_DE_POLICE: "zp",
@@ -54,7 +59,21 @@ _KIND_WORDS = {
 def normalize(text: str) -> str:
     """'Braine-l’Alleud' -> 'braine l alleud': folded, punctuation turned into spaces."""
     folded = text.lower() if text.isascii() else fold(text).translate(_SPECIAL)
-    return _NOT_ALNUM.sub(" ", folded).strip()
+    return _GLUED.sub(" ", _NOT_ALNUM.sub(" ", folded)).strip()
+
+
+def _display_keys(member: Member) -> tuple[str, str | None]:
+    """A member's display name as searched: normalized, and in its short form if any."""
+    shown = normalize(member.display_name)
+    return shown, _short_forms(shown)
+
+
+def _short_forms(name: str) -> str | None:
+    """'saint ghislain' -> 'st ghislain'; None when the name has no word to shorten."""
+    words = name.split()
+    if not any(w in _SHORT_WORDS for w in words):
+        return None
+    return " ".join(_SHORT_WORDS.get(w, w) for w in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,30 +82,37 @@ class _Entry:
 
     member: Member
     extra_codes: tuple[str, ...]  # codes borrowed from related members (zone postcodes...)
-    names: tuple[str, ...]  # normalized name, display name, other names
+    extra_names: tuple[str, ...]  # names borrowed likewise (a police zone's communes)
+    names: tuple[str, ...]  # normalized name, display name, other names (and short forms)
     words: frozenset[str]
     codes: tuple[str, ...]  # exact codes the member answers to
     haystack: str
     key: tuple[int, str]  # (kind order, display name) for ties
 
 
-def _entry(member: Member, extra_codes: tuple[str, ...]) -> _Entry:
+def _entry(member: Member, extra_codes: tuple[str, ...], extra_names: tuple[str, ...]) -> _Entry:
     display = normalize(member.display_name)
-    names = tuple(
-        dict.fromkeys(
-            n for n in (normalize(member.name), display, *map(normalize, member.other_names)) if n
-        )
-    )
+    own = [n for n in (normalize(member.name), display, *map(normalize, member.other_names)) if n]
+    names = tuple(dict.fromkeys([*own, *(s for s in map(_short_forms, own) if s)]))
     codes = tuple(
         dict.fromkeys(
             c for c in (member.nis, member.zone_number, *member.postcodes, *extra_codes) if c
         )
     )
-    words = frozenset(w for n in names for w in n.split())
+    borrowed = [normalize(n) for n in extra_names]
+    borrowed += [s for s in map(_short_forms, borrowed) if s]
+    words = frozenset(w for n in (*names, *borrowed) for w in n.split())
     kind_words = (_kind_label(member.kind), _KIND_WORDS.get(member.kind, ""))
-    hay = " " + " ".join((*names, *kind_words, *codes)) + " "
+    hay = " " + " ".join((*names, *kind_words, *codes, *borrowed)) + " "
     return _Entry(
-        member, extra_codes, names, words, codes, hay, (KIND_ORDER.get(member.kind, 9), display)
+        member,
+        extra_codes,
+        extra_names,
+        names,
+        words,
+        codes,
+        hay,
+        (KIND_ORDER.get(member.kind, 9), display),
     )
 
 
@@ -111,12 +137,17 @@ class MemberIndex:
         by_id = {m.id: m for m in members}
         entries: list[_Entry] = []
         for m in members:
-            extra = _borrowed_codes(m, by_id)
+            extra, extra_names = _borrowed(m, by_id)
             old = previous.get(m.id)
-            if old is not None and old.member is m and old.extra_codes == extra:
+            if (
+                old is not None
+                and old.member is m
+                and old.extra_codes == extra
+                and old.extra_names == extra_names
+            ):
                 entries.append(old)  # unchanged: no need to normalize again
             else:
-                entries.append(_entry(m, extra))
+                entries.append(_entry(m, extra, extra_names))
         self._members = members
         self._entries = entries
         self._by_id = by_id
@@ -254,7 +285,7 @@ class MemberIndex:
                 if len(hits) == 1:
                     return hits[0]
         exact = only([self._entries[i].member for i in self._exact.get(q, ())])
-        by_display = [m for m in exact if normalize(m.display_name) == q]
+        by_display = [m for m in exact if q in _display_keys(m)]
         if len(by_display) == 1:
             return by_display[0]
         if len(exact) == 1:
@@ -276,20 +307,27 @@ class MemberIndex:
         )
 
 
-def _borrowed_codes(member: Member, by_id: Mapping[str, Member]) -> tuple[str, ...]:
-    """A police zone answers to its communes' postcodes, a CPAS to its commune's NIS code."""
+def _borrowed(
+    member: Member, by_id: Mapping[str, Member]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Codes and names a member answers to for its related members: a police zone, its
+    communes' postcodes and names; a CPAS, its commune's NIS code (its name is the
+    commune's already). A rescue zone borrows nothing: it would answer to most searches
+    of its province."""
     if member.kind is MemberKind.ZONE_DE_POLICE:
-        out: list[str] = []
+        codes: list[str] = []
+        names: list[str] = []
         for cid in member.commune_ids:
             commune = by_id.get(cid)
             if commune is not None:
-                out.extend(commune.postcodes)
-        return tuple(out)
+                codes.extend(commune.postcodes)
+                names.extend((commune.name, *commune.other_names))
+        return tuple(codes), tuple(names)
     if member.kind is MemberKind.CPAS and member.commune_id:
         commune = by_id.get(member.commune_id)
         if commune is not None and commune.nis:
-            return (commune.nis,)
-    return ()
+            return (commune.nis,), ()
+    return (), ()
 
 
 def _prefixed(pairs: list[tuple[str, int]], prefix: str) -> Iterator[int]:

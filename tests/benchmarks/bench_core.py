@@ -182,6 +182,9 @@ def bench_search(db) -> None:  # type: ignore[no-untyped-def]
         "5000",
         "arlon",
         "zz",
+        "zp5303",
+        "st ghislain",
+        "tubize",
     ]
     for q in queries:
         repo.search(q)  # warm up

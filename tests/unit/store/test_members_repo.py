@@ -447,3 +447,42 @@ def test_a_long_address_stored_before_the_limit_does_not_block_other_changes(db,
     nivelles = MemberRepository(db).get("commune:25072")
     saved = repo.save(replace(nivelles, membership=Membership(MembershipStatus.NON_MEMBRE)))
     assert saved.address == "A" * 500 and saved.membership.status is MembershipStatus.NON_MEMBRE
+
+
+@pytest.mark.parametrize("query", ["zp5303", "ZP5303", "5303zp", "zp-5303"])
+def test_a_zone_number_typed_against_its_prefix(directory: MemberRepository, query: str) -> None:
+    assert names(directory.search(query)) == ["ZP 5303 Namur"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("st ghislain", "Saint-Ghislain"),
+        ("St-Ghislain", "Saint-Ghislain"),
+        ("ste ode", "Sainte-Ode"),
+        ("St. Vith", "Saint-Vith"),
+        ("cpas st ghislain", "CPAS de Saint-Ghislain"),
+    ],
+)
+def test_saint_and_sainte_in_their_short_forms(directory: MemberRepository, query, expected) -> None:
+    assert names(directory.search(query))[0] == expected
+    assert directory.resolve(query).display_name == expected
+
+
+def test_st_alone_still_finds_the_names_that_start_with_it(directory: MemberRepository) -> None:
+    assert "Stavelot" in names(directory.search("st", limit=50))
+
+
+def test_a_commune_name_lists_its_police_zone_after_the_commune_and_its_cpas(
+    directory: MemberRepository,
+) -> None:
+    """As its postcode does: Tubize is one of the communes of ZP 5268 Ouest Brabant wallon."""
+    assert names(directory.search("tubize")) == [
+        "Tubize",
+        "CPAS de Tubize",
+        "ZP 5268 Ouest Brabant wallon",
+    ]
+    assert names(directory.search("zp tubize")) == ["ZP 5268 Ouest Brabant wallon"]
+    assert "ZP 5268 Ouest Brabant wallon" in names(directory.search("1480"))
+    # a rescue zone borrows no name: it would answer to most searches of its province
+    assert all(m.kind is not MemberKind.ZONE_DE_SECOURS for m in directory.search("tubize"))
