@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class ComptoirError(Exception):
@@ -25,6 +28,49 @@ class InvalidInput(ComptoirError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class InvalidInputs(InvalidInput):
+    """Several values of one form to fix at once, one message per field (``errors``, in the
+    order they were checked). ``field`` and the first line of the message are the first's."""
+
+    def __init__(self, errors: Sequence[InvalidInput]) -> None:
+        super().__init__("\n".join(str(e) for e in errors), field=errors[0].field)
+        self.errors = tuple(errors)
+
+
+class FieldProblems:
+    """Checks a form field by field and says every field to fix, not only the first.
+
+    ``check`` runs one reader and keeps its ``InvalidInput`` (the first one of each field);
+    ``raise_found`` raises nothing, the one error, or ``InvalidInputs`` for several.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[InvalidInput] = []
+
+    def add(self, error: InvalidInput) -> None:
+        for e in getattr(error, "errors", (error,)):
+            if e.field is None or e.field not in self.fields:
+                self.found.append(e)
+
+    @property
+    def fields(self) -> set[str]:
+        return {e.field for e in self.found if e.field is not None}
+
+    def check(self, reader: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """``reader(*args, **kwargs)``, or None once its error is kept."""
+        try:
+            return reader(*args, **kwargs)
+        except InvalidInput as error:
+            self.add(error)
+            return None
+
+    def raise_found(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise InvalidInputs(self.found)
 
 
 class NotFound(ComptoirError):

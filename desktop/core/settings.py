@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
-from desktop.core.errors import InvalidInput
+from desktop.core.errors import FieldProblems, InvalidInput
 from desktop.core.inputs import ascii_int, check_length, plain_decimal, shown
 from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, MAX_YEARS
 
@@ -98,43 +98,45 @@ class Settings:
         return bool(self.device_code)
 
     def validated(self) -> Settings:
-        """A normalised copy, or ``InvalidInput`` naming the first field to fix."""
+        """A normalised copy, or ``InvalidInput`` naming the field to fix (``InvalidInputs``
+        when several are wrong: a form says every one of them at once)."""
+        problems = FieldProblems()
         text = {f.name: _clean(getattr(self, f.name)) for f in fields(self) if f.type == "str"}
         for name, limit in TEXT_LIMITS.items():
-            check_length(text[name], limit=limit, field=name, what=LABELS[name].capitalize())
+            problems.check(check_length, text[name], limit=limit, field=name, what=LABELS[name].capitalize())
         device = text["device_code"].upper().replace(" ", "")
         if device and not _DEVICE.match(device):
-            raise InvalidInput(
+            problems.add(InvalidInput(
                 "Le code de l'appareil compte 2 à 8 lettres majuscules ou chiffres, sans espace "
                 f"ni accent (ex. LAP1) ; reçu « {shown(self.device_code)} ».",
                 field="device_code",
-            )
+            ))
         initials = text["seller_initials"].upper().replace(".", "").replace(" ", "")
         if initials and not _INITIALS.match(initials):
-            raise InvalidInput(
+            problems.add(InvalidInput(
                 f"Les initiales comptent 1 à {MAX_INITIALS} lettres (ex. JD) ; "
                 f"reçu « {shown(self.seller_initials)} ».",
                 field="seller_initials",
-            )
+            ))
         if not text["letterhead_name"]:
-            raise InvalidInput("Indiquez le nom de l'émetteur (en-tête).", field="letterhead_name")
+            problems.add(InvalidInput("Indiquez le nom de l'émetteur (en-tête).", field="letterhead_name"))
         email = text["email"]
         if email and not _EMAIL.match(email):
-            raise InvalidInput(f"Adresse e-mail invalide : « {shown(email)} ».", field="email")
-        text["device_code"] = device
-        text["seller_initials"] = initials
-        text["enterprise_number"] = normalize_enterprise_number(text["enterprise_number"])
-        text["iban"] = normalize_iban(text["iban"])
-        lines = _address_lines(self.address_lines)
+            problems.add(InvalidInput(f"Adresse e-mail invalide : « {shown(email)} ».", field="email"))
+        enterprise = problems.check(normalize_enterprise_number, text["enterprise_number"])
+        iban = problems.check(normalize_iban, text["iban"])
+        lines = problems.check(_address_lines, self.address_lines)
+        validity = problems.check(
+            _int_between, self.validity_days, 1, MAX_VALIDITY_DAYS, "validity_days", "jours"
+        )
+        years = problems.check(_int_between, self.years, 1, MAX_YEARS, "years", "années")
+        indexation = problems.check(_indexation, self.indexation)
+        problems.raise_found()
+        assert enterprise is not None and iban is not None and lines is not None
+        assert validity is not None and years is not None and indexation is not None
+        text.update(device_code=device, seller_initials=initials, enterprise_number=enterprise, iban=iban)
         return replace(
-            self,
-            **text,
-            address_lines=lines,
-            validity_days=_int_between(
-                self.validity_days, 1, MAX_VALIDITY_DAYS, "validity_days", "jours"
-            ),
-            years=_int_between(self.years, 1, MAX_YEARS, "years", "années"),
-            indexation=_indexation(self.indexation),
+            self, **text, address_lines=lines, validity_days=validity, years=years, indexation=indexation
         )
 
     def with_changes(self, **changes: Any) -> Settings:

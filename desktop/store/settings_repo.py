@@ -54,10 +54,13 @@ class SettingsRepository:
             try:
                 return Settings(**values).validated()
             except InvalidInput as error:
-                log.warning("stored setting invalid (%s): default used for %s", error, error.field)
-                if error.field not in values:
+                each = getattr(error, "errors", (error,))
+                wrong = [e.field for e in each if e.field is not None and e.field in values]
+                log.warning("stored setting invalid (%s): default used for %s", error, wrong)
+                if not wrong:
                     return Settings()
-                values.pop(error.field)
+                for name in wrong:
+                    values.pop(name)
 
     def load_as_stored(self) -> Settings:
         """The stored values as they are, unchecked (default where never saved or unreadable):

@@ -71,17 +71,25 @@ class FieldErrors:
         self._general.clear()
 
     def show(self, error: ComptoirError) -> None:
-        field = getattr(error, "field", None) if isinstance(error, InvalidInput) else None
-        label = self._labels.get(field or "")
-        if label is None:
-            self._general.setText(str(error))
+        """Each message under its field (several at once for ``InvalidInputs``), the others at
+        the top; the focus goes to the first field to fix, in the order of the form."""
+        wrong: set[str] = set()
+        general: list[str] = []
+        for one in getattr(error, "errors", (error,)):
+            field = getattr(one, "field", None) if isinstance(one, InvalidInput) else None
+            label = self._labels.get(field or "")
+            if label is None:
+                general.append(str(one))
+                continue
+            label.setText(str(one))
+            label.show()
+            wrong.add(field or "")
+        if general:
+            self._general.setText("\n".join(general))
             self._general.show()
-            return
-        label.setText(str(error))
-        label.show()
-        widget = self._widgets.get(field or "")
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        first = next((w for key, w in self._widgets.items() if key in wrong), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def message(self, key: str) -> str:
         label = self._labels.get(key)

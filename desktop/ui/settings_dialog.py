@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.errors import InvalidInput
+from desktop.core.errors import FieldProblems, InvalidInput
 from desktop.core.inputs import plain_decimal
 from desktop.core.settings import indexation_from_percent
 from desktop.ui.backend import Backend
@@ -115,7 +115,10 @@ class SettingsDialog(FormDialog):
         line.setObjectName(name)
         return line
 
-    def values(self) -> dict[str, Any]:
+    def values(self, problems: FieldProblems | None = None) -> dict[str, Any]:
+        """What the fields say. A field that cannot be read raises ``InvalidInput``, or, given
+        ``problems``, is kept there and keeps its stored value, so that the other fields are
+        still checked."""
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self.settings):
             widget = self.fields[f.name]
@@ -124,21 +127,37 @@ class SettingsDialog(FormDialog):
                 out[f.name] = tuple(x.strip() for x in widget.toPlainText().splitlines() if x.strip())
                 continue
             text = widget.text().strip()
-            if isinstance(current, bool):
-                out[f.name] = text.lower() in ("1", "oui", "vrai", "true")
-            elif isinstance(current, int):
-                out[f.name] = text  # read and bounded by core, which names the field
-            elif isinstance(current, Decimal) and f.name in _PERCENT_FIELDS:
-                out[f.name] = indexation_from_percent(text, f.name)
-            elif isinstance(current, Decimal):
-                plain = plain_decimal(text)
-                if plain is None:
-                    raise InvalidInput("Indiquez un nombre (par exemple 2 ou 2,5).", field=f.name)
-                out[f.name] = Decimal(plain)
-            else:
-                out[f.name] = text
+            try:
+                out[f.name] = _read(f.name, text, current)
+            except InvalidInput as error:
+                if problems is None:
+                    raise
+                problems.add(error)
+                out[f.name] = current
         return out
 
     def submit(self) -> None:
-        stored = self.backend.save_settings(dataclasses.replace(self.settings, **self.values()))
+        # every field to fix is said at once, next to it: not one per click on « Enregistrer »
+        problems = FieldProblems()
+        typed = dataclasses.replace(self.settings, **self.values(problems))
+        if problems.found:  # nothing is saved; the other fields are checked all the same
+            problems.check(typed.validated)
+            problems.raise_found()
+        stored = self.backend.save_settings(typed)
         self._on_saved(stored)
+
+
+def _read(name: str, text: str, current: Any) -> Any:
+    """A field's text as the setting's type; the bounds are the core's, which names the field."""
+    if isinstance(current, bool):
+        return text.lower() in ("1", "oui", "vrai", "true")
+    if isinstance(current, int):
+        return text
+    if isinstance(current, Decimal) and name in _PERCENT_FIELDS:
+        return indexation_from_percent(text, name)
+    if isinstance(current, Decimal):
+        plain = plain_decimal(text)
+        if plain is None:
+            raise InvalidInput("Indiquez un nombre (par exemple 2 ou 2,5).", field=name)
+        return Decimal(plain)
+    return text

@@ -148,6 +148,44 @@ def test_settings_are_validated_next_to_the_field_and_stored(qtbot, window, back
     assert "Réglages enregistrés" in window.bar.text
 
 
+def test_every_wrong_setting_is_said_at_once_and_the_first_one_on_screen_gets_the_focus(
+    qtbot, window, backend
+):
+    """Six slips, one click: each message under its field (not the e-mail alone), the cursor
+    on « Validité », the highest wrong field of the form; what was typed stays as typed."""
+    window.open_settings()
+    dialog = window._settings_dialog
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    typed = {
+        "email": "bad", "validity_days": "abc", "indexation": "25", "iban": "BE00 1234",
+        "enterprise_number": "123", "device_code": "lap 3",
+    }
+    for name, text in typed.items():
+        dialog.fields[name].setText(text)
+    dialog.ok_button.click()
+    assert dialog.isVisible()
+    wrong = {name for name in dialog.fields if dialog.errors.message(name)}
+    assert wrong == {"email", "validity_days", "indexation", "iban", "enterprise_number"}
+    assert dialog.errors.general == ""
+    assert dialog.focusWidget() is dialog.fields["validity_days"]
+    assert {name: dialog.fields[name].text() for name in typed} == typed
+    assert backend.settings().device_code == ""  # nothing saved while a field is wrong
+    dialog.fields["validity_days"].setText("60")
+    dialog.fields["indexation"].setText("2")
+    dialog.ok_button.click()  # the ones left are still all said, the first of them focused
+    assert {name for name in dialog.fields if dialog.errors.message(name)} == {
+        "email", "iban", "enterprise_number"
+    }
+    assert dialog.focusWidget() is dialog.fields["email"]
+    for name in ("email", "iban", "enterprise_number"):
+        dialog.fields[name].setText("")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert (backend.settings().device_code, backend.settings().validity_days) == ("LAP3", 60)
+
+
 def test_an_indexation_out_of_range_is_told_in_the_unit_typed(qtbot, window, backend):
     window.open_settings()
     dialog = window._settings_dialog

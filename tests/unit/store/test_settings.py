@@ -226,3 +226,30 @@ def test_a_value_that_no_longer_passes_is_kept_as_stored_for_the_form(db_path: P
         assert refused.value.field == "legal_form"
     finally:
         db.close()
+
+
+def test_every_wrong_value_is_said_at_once_each_under_its_field() -> None:
+    """A form with four mistakes used to learn them one click at a time."""
+    from desktop.core.errors import InvalidInputs
+
+    wrong = Settings(device_code="lap 3!", email="bad", validity_days="abc", iban="BE00 1234")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputs) as caught:
+        wrong.validated()
+    errors = caught.value.errors
+    assert sorted(e.field for e in errors) == ["device_code", "email", "iban", "validity_days"]
+    assert str(caught.value).splitlines() == [str(e) for e in errors]  # the command line says all
+    assert isinstance(caught.value, InvalidInput)  # callers that take one error still work
+
+
+def test_one_wrong_value_is_one_plain_error() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        Settings(email="bad").validated()
+    assert type(caught.value) is InvalidInput and caught.value.field == "email"
+
+
+def test_a_field_wrong_in_two_ways_gets_one_message() -> None:
+    from desktop.core.errors import InvalidInputs
+
+    with pytest.raises(InvalidInputs) as caught:
+        Settings(email="x" * 130, iban="BE00").validated()  # too long, and not an address
+    assert [e.field for e in caught.value.errors].count("email") == 1
