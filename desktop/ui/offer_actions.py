@@ -253,11 +253,19 @@ class OfferActions:
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
+        # What would stop the finalisation is said now, with what to do, rather than after
+        # a « Finaliser ? » the user confirmed for nothing.
+        settings = self.backend.settings()
+        if not settings.ready_to_number:
+            self._no_device_code(settings.missing_labels())
+            return
+        if not self._predecessor_replaceable(offer):
+            return
         question = (
             "L'offre reçoit son numéro et son PDF est figé : elle ne pourra plus être modifiée "
             "(seulement révisée). Finaliser maintenant ?"
         )
-        missing = self.backend.settings().missing_labels()
+        missing = settings.missing_labels()
         if missing:
             question = (
                 f"L'en-tête n'est pas complet : {', '.join(missing)} resteront « à compléter » "
@@ -279,6 +287,48 @@ class OfferActions:
             on_error=self._finalise_failed,
             name="finalisation",
         )
+
+    def _no_device_code(self, missing: tuple[str, ...]) -> None:
+        text = (
+            "Offre non finalisée : le code de cet appareil n'est pas encore indiqué, et il fait "
+            "partie du numéro de l'offre. Indiquez-le dans Fichier > Réglages (Ctrl+,), champ "
+            "« Code de cet appareil » (par exemple LAP1), puis finalisez."
+        )
+        if missing:
+            text += f" Complétez-y aussi l'en-tête : {', '.join(missing)}."
+        self.w.bar.show_message(
+            text, Level.ERROR, actions=(("Réglages…", partial(self._open_settings_at, "device_code")),)
+        )
+
+    def _open_settings_at(self, field: str) -> None:
+        self.w.open_settings()
+        dialog = self.w._settings_dialog
+        if dialog is not None:
+            dialog.focus_field(field)
+
+    def _predecessor_replaceable(self, offer: Any) -> bool:
+        """A revision replaces the offer it revises: not if that one was accepted, refused or
+        replaced meanwhile (another laptop, the offers list). Said before the confirmation."""
+        if not offer.predecessor:
+            return True
+        today = self.backend.today()
+        previous = None
+        try:
+            previous = self.backend.offers.find(offer.predecessor)
+            if previous is None:
+                return True  # the store says what is wrong, as it finalises
+            check_revisable(previous.state, previous.valid_until, today)
+        except ComptoirError:
+            if previous is None:
+                return True
+            self.w.bar.error(
+                "Offre non finalisée : cette révision ne peut plus remplacer l'offre "
+                f"{offer.predecessor}, devenue « {previous.state_on(today).label} » entre-temps. "
+                "Le brouillon est gardé : dupliquez-le (Offres enregistrées) pour en faire une "
+                "nouvelle offre."
+            )
+            return False
+        return True
 
     def _finalised(self, frozen: Any) -> None:
         s = self.session

@@ -98,6 +98,10 @@ class SettingsDialog(FormDialog):
         except InvalidInput as error:
             self.errors.show(error)
 
+    def focus_field(self, name: str) -> None:
+        """Put the cursor in ``name`` (a message elsewhere said to fill it in)."""
+        self.fields[name].setFocus()
+
     def _widget(self, name: str, value: Any) -> QLineEdit | QPlainTextEdit:
         if isinstance(value, tuple | list):
             edit = QPlainTextEdit("\n".join(str(v) for v in value))

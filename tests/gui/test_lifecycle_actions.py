@@ -123,15 +123,50 @@ def test_going_to_another_offer_while_finalising_stays_there(qtbot, ready_window
     assert w.session.offer.id == draft_id and w.session.offer.state is OfferState.FINALISEE
 
 
-def test_finalise_without_device_code_points_to_the_settings(qtbot, window, backend, dialogs):
+def test_finalise_without_device_code_says_so_instead_of_asking_to_confirm(qtbot, window, backend, dialogs):
+    """The confirmation listed the letterhead gaps, then « Finaliser » failed on the device
+    code: a question that could not succeed. Now nothing is asked; the bar says where to set
+    the code, and its button opens the settings with the cursor in that field."""
     member = backend.index.search("nivelles")[0]
     window.members.member_opened.emit(member.id)
     window.editor.add_product("delib")
-    dialogs.script("confirm", True)
-    act(window, "finalise")
-    qtbot.waitUntil(lambda: "non finalisée" in window.bar.text, timeout=10_000)
-    assert [b.text() for b in window.bar.action_buttons()] == ["Réglages…"]
-    assert not window.session.read_only
+    act(window, "finalise")  # no confirmation scripted: asking one would fail the test
+    assert dialogs.asked == []
+    assert window.bar.text.startswith("Offre non finalisée : le code de cet appareil n'est pas encore indiqué")
+    assert "Fichier > Réglages (Ctrl+,), champ « Code de cet appareil » (par exemple LAP1)" in window.bar.text
+    assert "forme juridique, numéro d'entreprise, IBAN" in window.bar.text  # to fill while there
+    assert not window.session.read_only and not window.session.finalising
+    assert window.session.offer.number is None
+    (button,) = window.bar.action_buttons()
+    assert button.text() == "Réglages…"
+    button.click()
+    dialog = window._settings_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.fields["device_code"]
+    dialog.fields["device_code"].setText("LAP1")
+    dialog.ok_button.click()
+    finalise(qtbot, window, dialogs)
+    assert window.session.offer.number.startswith("OFF-") and "-LAP1-" in window.session.offer.number
+
+
+def test_a_revision_whose_offer_was_accepted_meanwhile_is_not_offered_to_finalise(
+    qtbot, ready_window, dialogs, backend
+):
+    w = ready_window
+    offer = finalise(qtbot, w, dialogs)
+    act(w, "revise")
+    revision = w.session.offer
+    backend.offers.set_state(offer.id, OfferState.ENVOYEE)
+    backend.offers.set_state(offer.id, OfferState.ACCEPTEE, "Collège du 12/03")  # another screen
+    asked = len(dialogs.asked)
+    act(w, "finalise")
+    assert len(dialogs.asked) == asked  # no « Finaliser ? » that the store would refuse
+    assert w.bar.text == (
+        f"Offre non finalisée : cette révision ne peut plus remplacer l'offre {offer.number}, "
+        "devenue « Acceptée » entre-temps. Le brouillon est gardé : dupliquez-le (Offres "
+        "enregistrées) pour en faire une nouvelle offre."
+    )
+    assert backend.get_offer(revision.id).is_draft
 
 
 def test_send_refuse_needs_a_reason(qtbot, ready_window, dialogs, backend):
