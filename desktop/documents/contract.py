@@ -10,7 +10,7 @@ accepted (or already converted) and gathers the values; ``render_contract`` make
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from desktop.core import doctemplate
 from desktop.core.catalogue import Tariff
 from desktop.core.errors import RuleViolation
 from desktop.core.offers import Offer, OfferState, check_contract_term
-from desktop.core.quote import Quote, Totals, TotalsCoverage
+from desktop.core.quote import Quote, QuoteLine, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 from desktop.documents.offer import (
     MISSING,
@@ -151,7 +151,7 @@ def build_contract_document(
         term_years=term_years,
         member=MemberBlock.from_member(member),
         category=offer.decision.category if offer.decision else quote.decision.category,
-        lines=tuple(_line(tariff, line) for line in quote.lines),
+        lines=tuple(_contract_line(tariff, line) for line in quote.lines),
         totals=quote.totals,
         coverage=quote.coverage,
         tax_label=tariff.tax_label or "HTVA",
@@ -168,6 +168,42 @@ def build_contract_document(
         currency=tariff.currency or "EUR",
         issuer=tariff.issuer,
     )
+
+
+def _contract_line(tariff: Tariff, line: QuoteLine) -> OfferLine:
+    """A line as the order form prints it: what was ordered, said once. A parameter at zero
+    (« Utilisateurs SaaS supplémentaires : 0 ») orders nothing and is left out; the days of a
+    day-rate service are its parameter (« Nombre de jours : 12,5 »), not set-up days to
+    repeat after it."""
+    printed = _line(tariff, line)
+    days = None if _days_are_a_parameter(tariff, line) else printed.setup_days
+    return replace(printed, params=tuple(p for p in printed.params if p.value != 0), setup_days=days)
+
+
+def _days_are_a_parameter(tariff: Tariff, line: QuoteLine) -> bool:
+    """The line is priced as days typed by the user × a rate (services, deliberations.be)."""
+    product = tariff.products.get(line.product)
+    for comp in product.components if product is not None else ():
+        if comp.kind == "days_x_rate" and "table" not in comp.params:
+            key = comp.params.get("days") or comp.params.get("quantity")
+            if key in line.params:
+                return True
+    return False
+
+
+_LOCALITY = re.compile(r"^\s*(?:B\s*-\s*)?\d{4}\s+\S")  # « 5000 Namur », « B-5000 Namur »
+
+
+def member_address(lines: tuple[str, ...]) -> tuple[str, bool]:
+    """The member's address in one line, and whether part of it is to complete: no address
+    at all, or only its postcode and town (the directory knows no more): the street is
+    marked missing, never left out as if the address were whole."""
+    shown = ", ".join(fit_lines(lines))
+    if not lines:
+        return MISSING.format(what="adresse du membre"), True
+    if all(_LOCALITY.match(line) for line in lines):
+        return fit(f"{MISSING.format(what='rue et numéro')}, {shown}", 2 * MAX_PRINTED), True
+    return fit(shown, 2 * MAX_PRINTED), False
 
 
 def _place(head: Letterhead) -> str:
@@ -195,6 +231,9 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         return fmt.money(v) if priced else "sur devis"
 
     m = doc.member
+    address, incomplete = member_address(m.address_lines)
+    if incomplete:
+        missing.add("membre_adresse")
     values = {
         "emetteur_nom": fit(head.display_name),
         "emetteur_adresse": fit(", ".join(fit_lines(head.address_lines)), 2 * MAX_PRINTED),
@@ -207,9 +246,7 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         "emetteur_site": fit(head.web),
         "membre_nom": fit(m.name) if m.known else need("membre_nom", "", "membre"),
         "membre_type": _in_sentence(m.kind),
-        "membre_adresse": need(
-            "membre_adresse", fit(", ".join(fit_lines(m.address_lines)), 2 * MAX_PRINTED), "adresse du membre"
-        ),
+        "membre_adresse": address,
         "membre_identifiants": fit(" · ".join(m.identifiers)),
         "categorie": need("categorie", doc.category or "", "catégorie"),
         "offre_numero": doc.offer_number,

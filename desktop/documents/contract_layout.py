@@ -7,6 +7,7 @@ iMio and of the member (kept on one page with the paragraph that leads to them).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -54,12 +55,27 @@ def render(doc: ContractDocument, formatter: Formatter | None = None) -> bytes:
         )
 
 
+_MARKER = re.compile(r"\[à compléter[^\]]*\]")
+
+
+def _missing(text: str) -> str:
+    return f'<font color="{MISSING_HEX}"><b>{esc(text)}</b></font>'
+
+
 def _markup(spans: tuple[doctemplate.Span, ...]) -> str:
     out = []
     for s in spans:
         piece = esc(s.text)
-        if s.missing:
-            piece = f'<font color="{MISSING_HEX}"><b>{piece}</b></font>'
+        if s.missing and _MARKER.search(s.text) and not _MARKER.fullmatch(s.text):
+            # a value complete but for a part (« [à compléter : rue et numéro], 5000 Namur »):
+            # the part to complete stands out, the rest reads as the known value it is
+            pieces = _MARKER.split(s.text)
+            markers = [_missing(m) for m in _MARKER.findall(s.text)] + [""]
+            piece = "".join(esc(p) + m for p, m in zip(pieces, markers, strict=True))
+            if s.bold:
+                piece = f"<b>{piece}</b>"
+        elif s.missing:
+            piece = _missing(s.text)
         elif s.bold:
             piece = f"<b>{piece}</b>"
         out.append(piece)
@@ -145,8 +161,7 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
         cell: list[Flowable] = [para(f"<b>{esc(line.name)}</b>", st.cell)]
         details = [param_text(p, fmt) for p in line.params]
         if line.setup_days is not None:
-            days = line.setup_days
-            details.append(f"{fmt.number(days)} jour{'s' if days > 1 else ''} de mise en place")
+            details.append(f"{days_text(line.setup_days, fmt)} de mise en place")
         if details:
             cell.append(para(esc(" · ".join(details)), st.note))
         if line.sur_devis_hidden:
@@ -180,6 +195,11 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
         ("BACKGROUND", (0, r), (-1, r), BRAND_LIGHT),
     ]
     return Table(data, colWidths=COL_WIDTHS, repeatRows=1, style=table_style(cmds), hAlign="LEFT")
+
+
+def days_text(days: Decimal, fmt: Formatter) -> str:
+    """« 0,5 jour », « 1,5 jour », « 2 jours »: in French the singular goes up to 2."""
+    return f"{fmt.number(days)} jour{'s' if abs(days) >= 2 else ''}"
 
 
 def _signatures(doc: ContractDocument) -> list[Flowable]:

@@ -157,3 +157,82 @@ def test_the_member_s_kind_reads_as_part_of_the_sentence(kind: str, written: str
     member = replace(f.commune(), kind=MemberKind[kind])
     text = pi.flat(render_contract(contract(f.accepted_offer(member=member))))
     assert f"La Bruyère {written}, Rue de la Croix-Monet 2, 5080 Rhisnes, ci-après « le membre »" in text
+
+
+def _service_tariff():
+    """The grid's day-rate services: the days are a parameter, priced days × rate."""
+    from dataclasses import replace
+
+    from desktop.core.catalogue import Bucket, Component, Parameter
+
+    base = f.tariff()
+    days = replace(
+        base.products["days"],
+        parameters=(Parameter("days", "Nombre de jours", unit="jours"),),
+        components=(Component("days_x_rate", Bucket.ONE_TIME, {"rate": "prestations_produits", "days": "days"}),),
+    )
+    tech = replace(
+        base.products["delib"],
+        code="tech",
+        name="iA.Tech",
+        parameters=(Parameter("users", "Utilisateurs SaaS supplémentaires", unit="utilisateurs supplémentaires"),),
+    )
+    return replace(base, products={**base.products, "days": days, "tech": tech})
+
+
+def _line(product: str, name: str, setup_days: str | None, **params: str):
+    from dataclasses import replace
+    from decimal import Decimal
+
+    return replace(
+        f.delib_line(),
+        product=product,
+        name=name,
+        params={k: Decimal(v) for k, v in params.items()},
+        setup_days=Decimal(setup_days) if setup_days is not None else None,
+    )
+
+
+def test_a_day_rate_service_says_its_days_once_and_as_service_days() -> None:
+    """« Nombre de jours : 12,5 · 12,5 jours de mise en place »: the days of a service were
+    said twice, the second time as set-up days they are not."""
+    offer = f.accepted_offer((_line("days", "Prestations sur produits", "12.5", days="12.5"),))
+    doc = build_contract_document(
+        offer, _service_tariff(), issued=date(2026, 12, 1), accepted_on=date(2026, 11, 30)
+    )
+    text = pi.flat(render_contract(doc))
+    assert "Nombre de jours : 12,5" in text
+    assert "de mise en place" not in text.split("Prestations sur produits")[1].split("Total")[0]
+
+
+def test_a_parameter_at_zero_orders_nothing_and_is_not_printed() -> None:
+    offer = f.accepted_offer((_line("tech", "iA.Tech", "20", users="0"), f.delib_line()))
+    doc = build_contract_document(
+        offer, _service_tariff(), issued=date(2026, 12, 1), accepted_on=date(2026, 11, 30)
+    )
+    text = pi.flat(render_contract(doc))
+    assert "Utilisateurs SaaS supplémentaires" not in text
+    assert "iA.Tech 20 jours de mise en place" in text
+
+
+@pytest.mark.parametrize(
+    ("days", "written"),
+    [("0.5", "0,5 jour de mise"), ("1", "1 jour de mise"), ("1.5", "1,5 jour de mise"), ("2", "2 jours de mise")],
+)
+def test_days_are_singular_below_two_as_french_writes_them(days: str, written: str) -> None:
+    text = pi.flat(render_contract(contract(f.accepted_offer((_line("delib", "iA.Délib", days),)))))
+    assert written in text
+
+
+def test_an_address_without_its_street_is_marked_to_complete() -> None:
+    """CPAS de Namur printed « 5000 Namur » as its whole address: the directory knows only the
+    postcode, and the street to fill in must show, as it does when nothing is known."""
+    from desktop.documents.contract import member_address
+
+    bare = f.commune(address="")  # the directory's postcode and town only
+    text = pi.flat(render_contract(contract(f.accepted_offer(member=bare))))
+    assert "La Bruyère (commune), [à compléter : rue et numéro], 5080 La Bruyère, ci-après" in text
+    assert member_address(("5000 Namur",)) == ("[à compléter : rue et numéro], 5000 Namur", True)
+    assert member_address(("B-5000 Namur",))[1]
+    assert member_address(("Rue de Dave 165", "5100 Jambes")) == ("Rue de Dave 165, 5100 Jambes", False)
+    assert member_address(()) == ("[à compléter : adresse du membre]", True)
