@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the dialog classes load when a question is first asked, not at start
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QInputDialog, QWidget
 
     from desktop.ui.ui_state import UiState
 
@@ -25,6 +25,34 @@ def file_kind(filters: str) -> str:
     """"pdf" for "Documents PDF (*.pdf)": the first extension a Qt filter string names."""
     found = re.search(r"\*\.(\w+)", filters)
     return found.group(1).lower() if found else ""
+
+
+# Width of a text question: what it asks is a reason (a refusal, a dérogation, a decision's
+# reference), a sentence or two. Qt's default input was about 230 pixels: a dozen words.
+TEXT_INPUT_WIDTH = 520
+
+
+def text_dialog(
+    parent: QWidget | None, title: str, label: str, *, text: str = "", ok: str = "Valider"
+) -> QInputDialog:
+    """The question ``ask_text`` shows: a wrapped label over a wide one-line input (Enter
+    validates, as in any small question)."""
+    from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit
+
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    dialog.setOkButtonText(ok)
+    dialog.setCancelButtonText("Annuler")
+    # a long question (a dérogation quotes the rule) wraps within the width instead of
+    # widening the dialog past the screen
+    for child in dialog.findChildren(QLabel):
+        child.setWordWrap(True)
+    edit = dialog.findChild(QLineEdit)
+    if edit is not None:
+        edit.setMinimumWidth(TEXT_INPUT_WIDTH)
+    return dialog
 
 
 class Dialogs:
@@ -78,14 +106,7 @@ class Dialogs:
     def ask_text(
         self, parent: QWidget | None, title: str, label: str, *, text: str = "", ok: str = "Valider"
     ) -> str | None:
-        from PySide6.QtWidgets import QInputDialog
-
-        dialog = QInputDialog(parent)
-        dialog.setWindowTitle(title)
-        dialog.setLabelText(label)
-        dialog.setTextValue(text)
-        dialog.setOkButtonText(ok)
-        dialog.setCancelButtonText("Annuler")
+        dialog = text_dialog(parent, title, label, text=text, ok=ok)
         if dialog.exec():
             return dialog.textValue()
         return None
