@@ -22,7 +22,7 @@ from desktop.core.catalogue import Product, Tariff
 from desktop.core.categories import CategoryDecision, category_for_size, derive_category
 from desktop.core.errors import InvalidInput
 from desktop.core.format import decimal_text, group_int
-from desktop.core.inputs import shown
+from desktop.core.inputs import check_reason, shown
 from desktop.core.members import Member, MemberKind, check_headcount
 from desktop.core.pricing import (
     build_quote,
@@ -306,7 +306,7 @@ def _parse_overrides(items: Iterable[str], known: Sequence[str]) -> dict[str, st
                 "est celui que l'avertissement affiche entre crochets ; codes du tarif : "
                 f"{', '.join(known)}."
             )
-        out[code.strip()] = reason.strip()
+        out[code.strip()] = check_reason(reason, field="overrides", what=f"Motif de la dérogation « {code.strip()} »")
     return out
 
 

@@ -105,6 +105,18 @@ def check_length(text: str, *, limit: int, field: str, what: str) -> str:
     return text
 
 
+# A reason (a refusal, a late acceptance, a dérogation, a category chosen by hand) is a
+# sentence or two, printed on the offer and in its history. Pasted pages made those blocks
+# run off the page and the editor's notices off the window.
+MAX_REASON_LENGTH = 300
+
+
+def check_reason(text: str, *, field: str = "reason", what: str = "Motif") -> str:
+    """``text`` trimmed, when it has at most ``MAX_REASON_LENGTH`` characters; else
+    ``InvalidInput`` saying how many it has. An empty reason is the caller's to refuse."""
+    return check_length(text.strip(), limit=MAX_REASON_LENGTH, field=field, what=what)
+
+
 def check_year(value: date, *, field: str, what: str) -> date:
     """``value`` when its year is from ``MIN_YEAR`` to ``MAX_YEAR``; else ``InvalidInput``."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:

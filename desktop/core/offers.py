@@ -41,6 +41,7 @@ from enum import StrEnum
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import InvalidInput, RuleViolation
 from desktop.core.format import euros
+from desktop.core.inputs import check_reason
 from desktop.core.members import Member
 from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest, TotalsCoverage
 
@@ -185,6 +186,7 @@ def check_transition(
                 "en émettre une nouvelle version."
             )
         raise RuleViolation(f"Passage de « {current.label} » à « {target.label} » refusé. {hint}")
+    check_reason(reason)
     if target is S.REFUSEE and not reason.strip():
         raise InvalidInput(
             "Indiquez le motif du refus (par exemple : budget, autre fournisseur).",

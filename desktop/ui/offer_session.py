@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop.core.categories import CategoryDecision
-from desktop.core.errors import ComptoirError
+from desktop.core.errors import ComptoirError, InvalidInput
+from desktop.core.inputs import check_reason
 from desktop.core.members import Member
 from desktop.core.quote import LineRequest, Quote
 from desktop.ui.backend import Backend, Draft
@@ -161,6 +162,11 @@ class OfferSession(QObject):
     def set_override(self, code: str, reason: str | None) -> None:
         overrides = dict(self.draft.overrides)
         if reason:
+            try:
+                reason = check_reason(reason, field="overrides", what="Motif de la dérogation")
+            except InvalidInput as exc:
+                self.problem.emit(f"{exc} La dérogation n'est pas enregistrée.")
+                return
             overrides[code] = reason
             text = "Passer outre un point bloquant"
         else:

@@ -270,6 +270,10 @@ def test_quote_text_output_writes_half_days_the_french_way(db_path, run_comptoir
         (("--product", "delib", "--years", "deux"), ("entier",)),
         (("--product", "delib", "--indexation", "beaucoup"), ("--indexation",)),
         (("--product", "delib", "--override", "sans-motif"), ("CODE=MOTIF",)),
+        (  # a pasted page as a reason ran off the offer's remarks
+            ("--product", "citizen", "--product", "smartweb", "--override", "excludes:citizen-smartweb=" + "X" * 301),
+            ("Motif de la dérogation « excludes:citizen-smartweb » : 300 caractères au plus", "301"),
+        ),
         # a mistyped code would leave the rule blocking while the command looked obeyed
         (
             ("--product", "citizen", "--product", "smartweb", "--override", "excludes:citizen-smartwb=migration"),

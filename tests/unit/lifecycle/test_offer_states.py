@@ -108,6 +108,14 @@ def test_refusal_needs_a_reason(source: OfferState, reason: str) -> None:
         check_transition(stored, S.REFUSEE, valid_until=valid, today=TODAY, reason=reason)
 
 
+def test_a_reason_is_a_sentence_or_two_not_a_pasted_page() -> None:
+    """It prints in the offer's history and remarks: 300 characters at most, as the reason
+    of a category chosen by hand."""
+    with pytest.raises(InvalidInput, match="Motif : 300 caractères au plus ; le texte saisi en compte 301"):
+        check_transition(S.ENVOYEE, S.REFUSEE, valid_until=VALID, today=TODAY, reason="x" * 301)
+    assert check_transition(S.ENVOYEE, S.REFUSEE, valid_until=VALID, today=TODAY, reason="x" * 300)
+
+
 def test_accepting_an_expired_offer_needs_a_reason_but_a_valid_one_does_not() -> None:
     with pytest.raises(InvalidInput, match="a expiré le 31/05/2026"):
         check_transition(S.ENVOYEE, S.ACCEPTEE, valid_until=PAST, today=TODAY)
