@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.quote import Severity
 from desktop.ui.models import NoticesModel
+from desktop.ui.wrap import breakable
 
 _STYLE = {
     Severity.BLOCKING: ("Bloquant", "#a61b1b"),
@@ -84,8 +85,9 @@ class NoticesPanel(QScrollArea):
             word, color = _STYLE.get(notice.severity, ("", "#333"))
             text = f"<span style='color:{color}'><b>{word} :</b> "
             if where and where not in notice.message:
-                text += f"{escape(where)} — "
-            text += f"{escape(notice.message)}</span>"
+                text += f"{escape(breakable(where))} — "
+            # a reason pasted as one long word must wrap, not push the button off the panel
+            text += f"{escape(breakable(notice.message))}</span>"
             button = None
             if notice.waived:  # the rule and its reason: its cancel goes here
                 shown_overrides.add(notice.code)
@@ -104,7 +106,7 @@ class NoticesPanel(QScrollArea):
                 continue
             text = (  # the offer changed since: the rule it waived no longer applies
                 "<span style='color:#555'><b>Dérogation sans objet</b> (la règle ne s'applique "
-                f"plus à cette offre) — motif : {escape(reason)}</span>"
+                f"plus à cette offre) — motif : {escape(breakable(reason))}</span>"
             )
             self._add(text, None if self.read_only else self._cancel_button(code))
         self._rows.addStretch(1)

@@ -155,6 +155,34 @@ def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, wind
     assert "<b>Dérogation sans objet</b>" in moot and f"annuler:{code}" in window.editor.notices.buttons
 
 
+def test_a_long_reason_without_spaces_wraps_and_a_pasted_page_is_refused(qtbot, window, dialogs):
+    """A 300-character reason typed as one word kept the notice one line wide: the panel was
+    cut off on the right, « Annuler la dérogation » out of view. It now wraps; a reason
+    longer than that is refused with the count, and the draft stays as it was."""
+    window.resize(1100, 740)
+    open_member(window, "nivelles")
+    window.editor.add_product("citizen")
+    window.editor.add_product("smartweb")
+    notices = window.editor.notices
+    [code] = [c for c in notices.buttons if not c.startswith("annuler:")]
+    dialogs.script("ask_text", "X" * 3000)
+    notices.buttons[code].click()
+    assert window.bar.text.startswith("Motif de la dérogation : 300 caractères au plus ; le texte saisi en compte 3")
+    assert window.bar.text.endswith("Raccourcissez-le. La dérogation n'est pas enregistrée.")
+    assert not window.session.draft.overrides and window.session.quote.blocking
+    dialogs.script("ask_text", "X" * 300)
+    notices.buttons[code].click()
+    assert window.session.draft.overrides == {code: "X" * 300}
+    qtbot.wait(50)  # the panel lays out its new row
+    cancel = notices.buttons[f"annuler:{code}"]
+    assert cancel.isVisible()
+    right = cancel.mapTo(notices.viewport(), cancel.rect().topRight()).x()
+    assert right <= notices.viewport().width()
+    [label] = [lab for lab in notices.labels if "Dérogation" in lab.text()]
+    assert label.mapTo(notices.viewport(), label.rect().topRight()).x() <= notices.viewport().width()
+    assert notices.horizontalScrollBar().maximum() == 0
+
+
 def test_years_and_indexation_change_the_budget_table(qtbot, window):
     open_member(window, "nivelles")
     window.editor.add_product("delib")
