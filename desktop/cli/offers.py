@@ -237,6 +237,16 @@ def _add_save_to_quote(subparsers: Any, services_factory: Any) -> None:
 def run_quote_save(args: argparse.Namespace, services: Any) -> int:
     from desktop.cli.quote import build_quote_from_args, quote_json, quote_text
 
+    if getattr(args, "member", None) is not None and (getattr(args, "category", None) or "").strip():
+        # a saved draft follows the directory's member (its category is re-derived when the
+        # member or the catalogue changes, and at finalisation): a category given here would
+        # silently vanish there
+        raise InvalidInput(
+            "--category avec --member et --save : un brouillon suit la catégorie du membre de "
+            "l'annuaire. Choisissez-la sur la fiche du membre (Membre > Catégorie du membre… dans "
+            "l'application), puis enregistrez sans --category ; ou retirez --save pour un simple "
+            "calcul."
+        )
     quote, request, member = build_quote_from_args(args, services)
     repo = offer_repository(services)
     seller = str(getattr(repo.settings(), "seller_name", "") or "")

@@ -539,6 +539,7 @@ ACTION_LABELS = {
     "suppression": "Brouillon supprimé",
     "reprix": "Nouveau calcul sur un autre tarif",
     "recalcul": "Nouveau calcul sur le catalogue importé",
+    "recalcul-membre": "Nouveau calcul après une modification de l'annuaire",
     "import": "Importée",
 }
 

@@ -937,11 +937,13 @@ class OfferRepository:
                 done.append(saved)
         return done
 
-    def requote_drafts(self, why: str, *, who: str | None = None) -> RequoteReport:
+    def requote_drafts(
+        self, why: str, *, who: str | None = None, action: str = "recalcul"
+    ) -> RequoteReport:
         """Price every draft again on the catalogue and directory stored now (after a catalogue
-        import), on its own tariff when the catalogue still has it; store the drafts whose
-        figures, category or member changed, each with a « recalcul » line in its history
-        (``why``: the catalogue imported).
+        import, or a member edited), on its own tariff when the catalogue still has it; store
+        the drafts whose figures, category or member changed, each with an ``action`` line in
+        its history (``why``: the catalogue imported, the member edited).
 
         A draft the engine no longer prices (a product withdrawn, say) keeps what it had and is
         named in the report. Drafts on a tariff the catalogue no longer has are left to the
@@ -971,7 +973,7 @@ class OfferRepository:
                 saved = replace(after, updated=now)
                 _update_draft(conn, saved)
                 self._audit(
-                    conn, saved, "recalcul", OfferState.BROUILLON, OfferState.BROUILLON, why, who=who
+                    conn, saved, action, OfferState.BROUILLON, OfferState.BROUILLON, why, who=who
                 )
                 changed.append(name)
                 changed_ids.append(saved.id)

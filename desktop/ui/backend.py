@@ -193,9 +193,24 @@ class Backend:
         return cached
 
     def save_member(self, member: Member) -> Member:
+        """Store the member, then price again the saved drafts it changes: a commune's size
+        decides its CPAS's and its zones' categories too."""
         saved = self._members.save(member) or member
         self._remember(saved)
+        self.requote_drafts(saved)
         return saved
+
+    def requote_drafts(self, edited: Member) -> Any:
+        """Saved drafts priced again on the directory as stored now, ``edited`` named in their
+        history; the report, or None when that failed. The member is saved by then: a draft
+        left behind is priced again when opened and when finalised."""
+        from desktop.core.errors import ComptoirError
+
+        try:
+            return self.offers.requote_drafts(edited.display_name, action="recalcul-membre")
+        except ComptoirError:
+            log.exception("brouillons non recalculés après une modification de l'annuaire")
+            return None
 
     def create_member(
         self, *, category: str | None = None, reason: str = "", **fields: Any

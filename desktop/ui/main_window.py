@@ -243,8 +243,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.members.member_opened.connect(self._member_opened)
-        self.members.member_changed.connect(lambda _id: self.session.refresh())
-        self.members.member_changed.connect(lambda _id: self._show_data_status())  # a creation
+        self.members.member_changed.connect(self._member_changed)
         self.members.new_offer_requested.connect(self.new_offer_for)
         self.session.problem.connect(self.bar.error)
         self.session.saved.connect(self._saved)
@@ -279,6 +278,13 @@ class MainWindow(QMainWindow):
 
             self._exchange = Exchange(self)
         return self._exchange
+
+    def _member_changed(self, _member_id: str) -> None:
+        """A member was edited: the open offer and the saved drafts (priced again by the
+        backend) show its new category."""
+        self.session.refresh()
+        self.refresh_offers()
+        self._show_data_status()  # a creation changes the count
 
     def reload_catalogue(self) -> None:
         """The catalogue and directory were replaced (import): every screen reads them again."""

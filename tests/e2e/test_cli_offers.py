@@ -312,3 +312,20 @@ def test_copy_an_offer_for_another_member_and_delete_a_draft(store: Path, run_co
     refused(run_comptoir("offers", "show", copy.group(2)), "Aucune offre")
     listed = json.loads(ok(run_comptoir("offers", "list", "--json")))
     assert sorted(o["id"] for o in listed) == sorted([original["id"], same.group(1)])
+
+
+def test_a_category_chosen_for_one_quote_is_not_saved_as_a_draft(store: Path, run_comptoir) -> None:  # type: ignore[no-untyped-def]
+    """A saved draft follows its member's category in the directory: one given on the command
+    line would vanish at the next member edit or catalogue import."""
+    refused(
+        run_comptoir(
+            "quote", "--member", "Nivelles", "--product", "delib",
+            "--category", "Cat 3", "--reason", "test", "--save",
+        ),
+        "Catégorie du membre",
+    )  # fmt: skip
+    assert json.loads(ok(run_comptoir("offers", "list", "--json"))) == []
+    # the same figures without --save, and a hypothetical member of that category, still work
+    chosen = ("--category", "Cat 3", "--reason", "test", "--product", "delib")
+    ok(run_comptoir("quote", "--member", "Nivelles", *chosen))
+    ok(run_comptoir("quote", "--kind", "autre", *chosen, "--save"))

@@ -37,6 +37,20 @@ def test_search_filter_open(qtbot, window, backend):
     assert window.tabs.currentWidget() is window.editor
 
 
+def test_the_list_shows_drafts_priced_again_once_their_member_is_edited(qtbot, window, backend):
+    from datetime import date
+
+    draft = saved_draft(backend, "cpas tubize", LineRequest("delib", {}))
+    window.show_offers()
+    offers = window.offers_list
+    assert offers.model.offer(0).category == "Cat 5"
+    tubize = backend.index.search("tubize")[0]
+    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre communal"))
+    window.members.member_changed.emit(tubize.id)  # as the member form does once saved
+    shown = offers.model.offer(0)
+    assert (offers.model.rowCount(), shown.id, shown.category) == (1, draft.id, "Cat 6")
+
+
 def test_search_by_the_seller_initials(qtbot, window, backend):
     """The initials are in no offer number (they carry the device code): typing them finds
     the offers of that seller all the same."""

@@ -1,0 +1,56 @@
+"""A member edited in the directory prices again the saved drafts it changes: the offers list
+and the command line show the category the member has now, not the one of the day of saving."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from desktop.core.quote import LineRequest
+from desktop.ui.backend import Backend, Draft
+
+
+@pytest.fixture
+def backend(db_path: Path):
+    b = Backend.open(db_path)
+    yield b
+    b.close()
+
+
+def saved(backend: Backend, text: str):
+    member = backend.index.search(text)[0]
+    draft = Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
+    return backend.save_draft(None, draft, backend.quote(draft))
+
+
+def test_a_commune_grown_a_category_moves_its_drafts_and_its_cpas_drafts(backend: Backend) -> None:
+    commune, cpas, elsewhere = saved(backend, "tubize"), saved(backend, "cpas tubize"), saved(backend, "nivelles")
+    assert commune.member.name == "Tubize" and cpas.member.kind.value == "cpas"
+    assert commune.decision.category == cpas.decision.category == "Cat 5"
+
+    tubize = backend.index.get(commune.member.id)
+    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre communal"))
+
+    listed = {o.id: o for o in backend.list_offers()}
+    for before in (commune, cpas):
+        stored = backend.offers.get(before.id)
+        assert stored.decision.category == listed[before.id].category == "Cat 6"
+        assert stored.quote.totals.annual > before.quote.totals.annual
+        last = backend.offers.audit(before.id)[-1]
+        assert last.description == "Nouveau calcul après une modification de l'annuaire — Tubize"
+    untouched = backend.offers.get(elsewhere.id)
+    assert untouched.updated == elsewhere.updated
+    assert [e.action for e in backend.offers.audit(elsewhere.id)] == ["creation"]
+
+
+def test_a_finalised_offer_does_not_follow_its_member(backend: Backend) -> None:
+    backend.save_settings(replace(backend.stored_settings(), device_code="LAP1"))
+    draft = saved(backend, "tubize")
+    final = backend.offers.finalise(draft.id, lambda offer: b"%PDF-1.4 test")
+    tubize = backend.index.get(draft.member.id)
+    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre communal"))
+    assert backend.offers.get(final.id).decision.category == "Cat 5"
+    assert backend.offers.get(final.id).quote == final.quote
