@@ -120,6 +120,10 @@ PARAMETER_CAP = Decimal(100_000)
 TO_CONFIRM_PREFIX = "to_confirm:"
 
 
+_THOUSANDS_DOT = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")  # « 1.000 », « 12.500.000 »
+_PLACES = Decimal("0.01")  # a quantity that is not whole (days, a price) goes to the hundredth
+
+
 def _to_decimal(text: str) -> Decimal | None:
     if not text or text.lstrip()[:1] not in _NUMBER_START:
         return None  # a code or a name: no need to try (exceptions are slow)
@@ -170,6 +174,13 @@ def _check_value(product: Product, p: Parameter, value: Decimal, shown: str) -> 
     if p.integer and value != value.to_integral_value():
         raise InvalidInput(
             f"{product.name} : {what} doit être un nombre entier (valeur reçue : {shown}).",
+            field=p.key,
+        )
+    if not p.integer and value != value.quantize(_PLACES):
+        # the line would show 2,56 jours and be priced on 2,555
+        raise InvalidInput(
+            f"{product.name} : {what} se donne avec deux décimales au plus, p. ex. 2,5 ou "
+            f"2,25 (valeur reçue : {shown}).",
             field=p.key,
         )
     if p.minimum is not None and value < p.minimum:
@@ -234,6 +245,15 @@ def parse_params(product: Product, raw: Mapping[str, str]) -> dict[str, Decimal]
         if value is None:
             raise InvalidInput(
                 f"{product.name} : la valeur « {_shown(text)} » de {_what(p)} n'est pas un nombre.",
+                field=p.key,
+            )
+        if _THOUSANDS_DOT.fullmatch(str(text).strip()):
+            # « 1.000 » is a thousand for many Belgians and one for Python: neither is guessed
+            whole, small = str(text).strip().replace(".", ""), _num(value.normalize())
+            raise InvalidInput(
+                f"{product.name} : « {_shown(text)} » pour {_what(p)} se lit de deux façons. "
+                f"Pour {group_int(int(whole))}, écrivez {whole} (sans point de milliers) ; "
+                f"pour {small}, écrivez {small}.",
                 field=p.key,
             )
         values[p.key] = _check_value(product, p, value, str(text).strip())

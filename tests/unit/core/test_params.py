@@ -14,6 +14,8 @@ from desktop.core.pricing import parse_params, validate_params
 D = Decimal
 T = imio_tariff()
 AES = T.products["aes"]
+_AT = T.products["at-gestion-projet"]  # days of service, counted in halves and quarters as in the grid
+DAYS = replace(_AT, parameters=tuple(replace(p, integer=False, minimum=D("0.5")) for p in _AT.parameters))
 
 
 def test_reads_numbers_and_fills_defaults() -> None:
@@ -25,6 +27,36 @@ def test_decimal_comma_and_grouped_thousands() -> None:
     other = sn_tariff().products["domaines-autres"]
     assert parse_params(other, {"supplier": "12,50"})["supplier"] == D("12.50")
     assert parse_params(T.products["stockage"], {"gb": "1 000"})["gb"] == D(1000)
+
+
+@pytest.mark.parametrize(
+    ("product", "text", "fragment"),
+    [
+        ("stockage", "1.000", "Pour 1\u202f000, écrivez 1000 (sans point de milliers) ; pour 1, écrivez 1."),
+        ("aes", "12.500", "Pour 12\u202f500, écrivez 12500"),
+        ("at-gestion-projet", "1.500", "pour 1,5, écrivez 1,5."),
+    ],
+)
+def test_a_dot_before_three_digits_is_neither_a_thousand_nor_a_decimal(
+    product: str, text: str, fragment: str
+) -> None:
+    """« 1.000 » was read as 1 Go: a Belgian writing a thousand got a thousandth of the price."""
+    key = T.products[product].parameters[0].key
+    with pytest.raises(InvalidInput, match="se lit de deux façons") as info:
+        parse_params(DAYS if product == "at-gestion-projet" else T.products[product], {key: text})
+    assert fragment in str(info.value) and info.value.field == key
+
+
+@pytest.mark.parametrize("text", ["2,555", "0.125", "1,001"])
+def test_days_go_to_the_hundredth_at_most(text: str) -> None:
+    """2,555 days showed as 2,56 on the line and were priced on 2,555."""
+    days = DAYS
+    with pytest.raises(InvalidInput, match="deux décimales au plus"):
+        parse_params(days, {"days": text})
+    with pytest.raises(InvalidInput, match="deux décimales au plus"):
+        validate_params(days, {"days": D(text.replace(",", "."))})
+    assert parse_params(days, {"days": "2,25"})["days"] == D("2.25")
+    assert parse_params(days, {"days": "1.5"})["days"] == D("1.5")  # a point before one digit: a decimal
 
 
 @pytest.mark.parametrize(
