@@ -15,6 +15,10 @@ from desktop.core.categories import CategoryDecision
 from desktop.core.members import Member
 
 CENT = Decimal("0.01")
+# Marks a field added after offers were first frozen: their stored form, and so their
+# fingerprint, leaves it out while it holds its default. Offers frozen by an earlier version
+# (in this database or in a bundle from another laptop) keep matching their fingerprint.
+ADDED_LATER = {"added_later": True}
 DEFAULT_YEARS = 3
 MAX_YEARS = 6
 DEFAULT_INDEXATION = Decimal("0.02")
@@ -54,7 +58,8 @@ class Notice:
     code: str  # stable code, e.g. "requires:atal-mobile", "excludes:citizen-smartweb"
     severity: Severity
     message: str  # French, for the user
-    waived: str = ""  # a rule set aside by a dérogation: its reason (the notice is then INFO)
+    # a rule set aside by a dérogation: its reason (the notice is then INFO)
+    waived: str = field(default="", metadata=ADDED_LATER)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,11 @@ def to_data(obj: Any) -> Any:
     if isinstance(obj, datetime | date):
         return obj.isoformat()
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {
+            f.name: to_data(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if not (f.metadata.get("added_later") and getattr(obj, f.name) == _default(f))
+        }
     if isinstance(obj, Mapping):
         return {str(to_data(k)): to_data(v) for k, v in obj.items()}
     if isinstance(obj, frozenset | set):
@@ -56,6 +60,12 @@ def to_data(obj: Any) -> Any:
     if isinstance(obj, tuple | list):
         return [to_data(x) for x in obj]
     raise TypeError(f"cannot encode {type(obj).__name__}")
+
+
+def _default(f: dataclasses.Field[Any]) -> Any:
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
 
 
 @cache
