@@ -318,8 +318,8 @@ def run_list(args: argparse.Namespace, services: Any) -> int:
                 s.state.label,
                 s.member_name or "—",
                 s.category or "—",
-                _total(s.one_time, s.coverage.one_time, s.partial),
-                _total(s.annual, s.coverage.annual, False),
+                _total(s.one_time, s.coverage.one_time, s.coverage.one_time_partial),
+                _total(s.annual, s.coverage.annual, s.coverage.annual_partial),
                 _dt(s.updated),
             )
         )

@@ -1018,6 +1018,7 @@ def _fold(
         notices=tuple(notices),
         discount=None,
         tax_mode=product.tax_mode,
+        unpriced=tuple(b.value for b in Bucket if b in unpriced),
     )
 
 

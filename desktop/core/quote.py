@@ -99,6 +99,25 @@ class QuoteLine:
     notices: tuple[Notice, ...] = ()
     discount: Decimal | None = None  # amount taken off (positive), when a discount applied
     tax_mode: str = ""
+    # the buckets (« one_time », « annual ») with a part « sur devis », priced part or not:
+    # iA.GPEC's set-up, iA.Tech's extra users
+    unpriced: tuple[str, ...] = field(default=(), metadata=ADDED_LATER)
+
+    @property
+    def status_label(self) -> str:
+        """« En partie sur devis » for a line priced in part (iA.GPEC's maintenance, iA.Tech
+        with extra users), else its status's label."""
+        if self.status is LineStatus.SUR_DEVIS and any(a for a in (self.one_time, self.annual) if a is not None):
+            return "En partie sur devis"
+        return self.status.label
+
+    def misses(self, bucket: str) -> bool:
+        """Something of ``bucket`` (« one_time », « annual ») has no price on this line."""
+        if (self.one_time if bucket == "one_time" else self.annual) is None:
+            return True
+        if self.status is LineStatus.PRICED:
+            return False
+        return bucket in self.unpriced or not self.unpriced  # stored before buckets were told
 
     @property
     def partial(self) -> bool:
@@ -140,10 +159,18 @@ class TotalsCoverage:
     one_time: bool = True
     annual: bool = True
     year1: bool = True  # annual + one-time
+    # a priced total that leaves out a « sur devis » amount (printed with its asterisk): iA.GPEC
+    # makes the one-time total partial, not the annual one, nor years 2 and later
+    one_time_partial: bool = False
+    annual_partial: bool = False
+    year1_partial: bool = False
 
     def year(self, k: int) -> bool:
         """Year ``k`` (from 1) of the budget: year 1 = annual + one-time, then annual only."""
         return self.year1 if k == 1 else self.annual
+
+    def year_partial(self, k: int) -> bool:
+        return self.year1_partial if k == 1 else self.annual_partial
 
 
 def _stands_for_an_amount(amounts: Sequence[Decimal | None]) -> bool:
@@ -151,15 +178,25 @@ def _stands_for_an_amount(amounts: Sequence[Decimal | None]) -> bool:
     return not missing or any(a for a in amounts if a is not None)
 
 
+
+
 def totals_coverage(lines: Iterable[QuoteLine], tax_mode: str = "") -> TotalsCoverage:
     """The ``TotalsCoverage`` of the totals of ``lines`` (the lines ``compute_totals`` sums)."""
+    lines = list(lines)
     counted = [line for line in lines if counts_in_totals(line, tax_mode)]
     one_time = [line.one_time for line in counted]
     annual = [line.annual for line in counted]
+    apart = len(counted) < len(lines)  # lines of another tax mode: left out of both totals
+    missing = [apart or any(x.misses(b) for x in counted) for b in ("one_time", "annual")]
+    priced = [_stands_for_an_amount(one_time), _stands_for_an_amount(annual)]
+    year1 = _stands_for_an_amount(one_time + annual)
     return TotalsCoverage(
-        one_time=_stands_for_an_amount(one_time),
-        annual=_stands_for_an_amount(annual),
-        year1=_stands_for_an_amount(one_time + annual),
+        one_time=priced[0],
+        annual=priced[1],
+        year1=year1,
+        one_time_partial=priced[0] and missing[0],
+        annual_partial=priced[1] and missing[1],
+        year1_partial=year1 and (missing[0] or missing[1]),
     )
 
 

@@ -472,12 +472,13 @@ class OfferRepository:
         return self._with_coverage([_summary(r, today) for r in rows])
 
     def _with_coverage(self, rows: list[OfferSummary]) -> list[OfferSummary]:
-        """Tell which totals of the rows have nothing priced in them (shown « Sur devis »).
+        """Tell which totals of the rows have nothing priced in them (shown « Sur devis »), and
+        which leave a « sur devis » part out (shown with an asterisk).
 
-        Such a total sums to zero, so only the quotes of partial offers with a zero total are
-        read; the list stays a plain query for every other offer.
+        Only the quotes of partial offers are read; the list stays a plain query for every
+        other offer.
         """
-        ids = [s.id for s in rows if s.partial and 0 in (s.one_time, s.annual, s.year1)]
+        ids = [s.id for s in rows if s.partial]
         if not ids:
             return rows
         coverage: dict[str, TotalsCoverage] = {}

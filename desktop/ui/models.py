@@ -315,7 +315,7 @@ class QuoteLinesModel(QAbstractTableModel):
         if col == self.DAYS:
             return self._money.number(line.setup_days, missing="")
         if col == self.STATUS:
-            return line.status.label
+            return line.status_label
         return ""
 
 
@@ -331,13 +331,11 @@ class YearsModel(QAbstractTableModel):
         super().__init__(parent)
         self._money = money
         self._years: tuple[Decimal, ...] = ()
-        self._partial = False
         self._coverage = TotalsCoverage()
 
     def set_quote(self, quote: Quote | None) -> None:
         self.beginResetModel()
         self._years = quote.totals.years if quote is not None else ()
-        self._partial = bool(quote is not None and quote.totals.partial)
         self._coverage = quote.coverage if quote is not None else TotalsCoverage()
         self.endResetModel()
 
@@ -365,13 +363,14 @@ class YearsModel(QAbstractTableModel):
             if not self._coverage.year(row + 1):
                 return NOT_PRICED  # nothing priced in that year: never 0,00 €
             text = self._money.money(self._years[row])
-            return f"{text} (partiel)" if self._partial else text
+            return f"{text} (partiel)" if self._coverage.year_partial(row + 1) else text
+        partial = self._coverage.year_partial(row + 1)  # iA.GPEC's set-up: year 1 only
         if role == ALIGN and col == 1:
             return RIGHT
-        if role == FOREGROUND and col == 1 and self._partial:
+        if role == FOREGROUND and col == 1 and partial:
             return QBrush(WARN)
-        if role == TOOLTIP and self._partial:
-            return "Partiel : les lignes « Sur devis » ne sont pas comprises."
+        if role == TOOLTIP and partial:
+            return "Partiel : les montants « Sur devis » ne sont pas compris."
         return None
 
 
@@ -553,7 +552,8 @@ class OffersModel(QAbstractTableModel):
                 if not (cov.one_time, cov.annual, cov.year1)[col - 4]:
                     return NOT_PRICED  # nothing priced in that total: never 0,00 €
                 text = self._money.money(amount)
-                return f"{text} *" if o.partial else text
+                partial = (cov.one_time_partial, cov.annual_partial, cov.year1_partial)[col - 4]
+                return f"{text} *" if partial else text
             if col == 7:
                 if o.id in self._outdated:
                     return f"{o.state.label} · ancien tarif"

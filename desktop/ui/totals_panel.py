@@ -143,13 +143,12 @@ class TotalsPanel(QWidget):
             return
         t = quote.totals
         cov = quote.coverage
-        suffix = " *" if t.partial else ""
-        for label, amount, priced in (
-            (self.one_time, t.one_time, cov.one_time),
-            (self.annual, t.annual, cov.annual),
-            (self.year1, t.year1, cov.year1),
-        ):  # nothing priced in a total: « Sur devis », never 0,00 €
-            label.setText(self._money.money(amount) + suffix if priced else NOT_PRICED)
+        for label, amount, priced, partial in (
+            (self.one_time, t.one_time, cov.one_time, cov.one_time_partial),
+            (self.annual, t.annual, cov.annual, cov.annual_partial),
+            (self.year1, t.year1, cov.year1, cov.year1_partial),
+        ):  # nothing priced in a total: « Sur devis », never 0,00 €; the asterisk where a part is
+            label.setText(self._money.money(amount) + (" *" if partial else "") if priced else NOT_PRICED)
         if t.partial:
             self.partial.setText(_partial_text(quote))
         self.partial.setVisible(t.partial)

@@ -154,15 +154,22 @@ def test_totals_panel_shows_sur_devis_for_a_total_with_nothing_priced(qtbot, mon
     panel = TotalsPanel(money)
     qtbot.addWidget(panel)
     panel.show_quote(gpec_quote, 3, Decimal("0.02"))
-    known = money.money(Decimal("11450")) + " *"
-    assert (panel.one_time.text(), panel.annual.text(), panel.year1.text()) == ("Sur devis", known, known)
+    known = money.money(Decimal("11450"))
+    # the annual maintenance is all there: only year 1, which misses the set-up, is partial
+    assert (panel.one_time.text(), panel.annual.text(), panel.year1.text()) == (
+        "Sur devis",
+        known,
+        known + " *",
+    )
     # its annual amount is in the totals: the note does not say the line is left out
     assert panel.partial.text() == (
         "* Totaux partiels : iA.GPEC n'y est compris que pour ses montants connus, le reste est sur devis."
     )
     years = panel.years_model
     assert [years.data(years.index(r, 1)) for r in range(3)] == [
-        money.money(Decimal(x)) + " (partiel)" for x in ("11450", "11679", "11912.58")
+        money.money(Decimal("11450")) + " (partiel)",
+        money.money(Decimal("11679")),
+        money.money(Decimal("11912.58")),
     ]
     twice = replace(gpec_quote, lines=gpec_quote.lines * 2)  # the same product on two lines
     panel.show_quote(twice, 3, Decimal("0.02"))
@@ -191,8 +198,19 @@ def test_offers_list_shows_sur_devis_for_a_total_with_nothing_priced(qtmodeltest
     model = OffersModel(money)
     model.set_offers(backend.list_offers())
     qtmodeltester.check(model, force_py=True)
-    known = money.money(Decimal("11450")) + " *"
-    assert [model.data(model.index(0, c)) for c in OffersModel.AMOUNTS] == ["Sur devis", known, known]
+    known = money.money(Decimal("11450"))
+    assert [model.data(model.index(0, c)) for c in OffersModel.AMOUNTS] == ["Sur devis", known, known + " *"]
+
+
+def test_a_line_priced_in_part_says_so_in_its_status(backend, money, gpec_quote):
+    model = QuoteLinesModel(money, backend.tariff)
+    model.set_quote(gpec_quote)
+    columns = (QuoteLinesModel.ONE_TIME, QuoteLinesModel.ANNUAL, QuoteLinesModel.STATUS)
+    assert [model.data(model.index(0, c)) for c in columns] == [
+        "Sur devis",
+        money.money(Decimal("11450")),
+        "En partie sur devis",  # its maintenance is priced: not « Sur devis » as a whole
+    ]
 
 
 def test_a_product_the_grid_does_not_price_for_the_category_reads_sur_devis(backend, money):

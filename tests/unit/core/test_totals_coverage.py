@@ -13,7 +13,11 @@ T = imio_tariff()
 
 
 def ql(
-    one_time: str | None, annual: str | None, status: LineStatus = LineStatus.PRICED, tax_mode: str = ""
+    one_time: str | None,
+    annual: str | None,
+    status: LineStatus = LineStatus.PRICED,
+    tax_mode: str = "",
+    unpriced: tuple[str, ...] = (),
 ) -> QuoteLine:
     return QuoteLine(
         product="x",
@@ -25,19 +29,22 @@ def ql(
         setup_days=None,
         status=status,
         tax_mode=tax_mode,
+        unpriced=unpriced,
     )
 
 
 PRICED = ql("2718.00", "5344.00")
-SETUP_SUR_DEVIS = ql(None, "11450.00", LineStatus.SUR_DEVIS)  # iA.GPEC
+SETUP_SUR_DEVIS = ql(None, "11450.00", LineStatus.SUR_DEVIS, unpriced=("one_time",))  # iA.GPEC
 NOT_OFFERED = ql(None, None, LineStatus.NOT_OFFERED)
 ANNUAL_ONLY = ql("0.00", "130.00")  # an option without set-up (extra storage)
 
 
 def test_gpec_alone_has_its_annual_total_but_no_one_time_total() -> None:
     cov = totals_coverage([SETUP_SUR_DEVIS])
-    assert cov == TotalsCoverage(one_time=False, annual=True, year1=True)
+    assert cov == TotalsCoverage(one_time=False, annual=True, year1=True, year1_partial=True)
     assert cov.year(1) and cov.year(2) and cov.year(3)
+    # its annual maintenance is all there: years 2 and later are whole, year 1 is not
+    assert cov.year_partial(1) and not cov.year_partial(2)
 
 
 def test_gpec_quoted_by_the_engine_says_its_one_time_total_is_not_priced() -> None:
@@ -50,7 +57,7 @@ def test_gpec_quoted_by_the_engine_says_its_one_time_total_is_not_priced() -> No
 
 def test_a_priced_one_time_amount_makes_the_one_time_total_partial_not_unpriced() -> None:
     cov = totals_coverage([PRICED, SETUP_SUR_DEVIS])
-    assert cov == TotalsCoverage(True, True, True)
+    assert cov == TotalsCoverage(True, True, True, one_time_partial=True, year1_partial=True)
 
 
 def test_a_zero_from_a_line_without_set_up_does_not_price_a_sur_devis_set_up() -> None:
@@ -68,14 +75,14 @@ def test_nothing_priced_at_all() -> None:
 
 def test_annual_sur_devis_and_no_set_up_leaves_no_budget() -> None:
     # a sur devis annual part and no set-up component: one-time is a real 0, year 1 is not priced
-    cov = totals_coverage([ql("0.00", None, LineStatus.SUR_DEVIS)])
+    cov = totals_coverage([ql("0.00", None, LineStatus.SUR_DEVIS, unpriced=("annual",))])
     assert cov == TotalsCoverage(one_time=True, annual=False, year1=False)
     assert not cov.year(2)
 
 
 def test_set_up_priced_and_annual_sur_devis_gives_year_one_only() -> None:
-    cov = totals_coverage([ql("1812.00", None, LineStatus.SUR_DEVIS)])
-    assert cov == TotalsCoverage(one_time=True, annual=False, year1=True)
+    cov = totals_coverage([ql("1812.00", None, LineStatus.SUR_DEVIS, unpriced=("annual",))])
+    assert cov == TotalsCoverage(one_time=True, annual=False, year1=True, year1_partial=True)
     assert cov.year(1) and not cov.year(2)
 
 
@@ -88,3 +95,21 @@ def test_lines_kept_out_of_the_sums_do_not_price_them() -> None:
     # the TTC line is not summed into HT totals: it cannot make them priced
     assert totals_coverage([ttc, SETUP_SUR_DEVIS]).one_time is False
     assert totals_coverage([ttc, SETUP_SUR_DEVIS], tax_mode="TTC").one_time is True
+
+
+def test_each_total_is_partial_only_for_what_it_leaves_out() -> None:
+    """iA.GPEC's set-up is sur devis, iA.Tech's extra users are: the asterisk goes on the totals
+    that miss them, not on every total."""
+    gpec = quote(T, "Cat 5", "delib", "gpec").coverage
+    assert (gpec.one_time_partial, gpec.annual_partial, gpec.year1_partial) == (True, False, True)
+    assert gpec.year_partial(1) and not gpec.year_partial(2)
+    tech = quote(T, "Cat 5", "delib", ("tech", {"users": 4})).coverage
+    assert (tech.one_time_partial, tech.annual_partial, tech.year1_partial) == (False, True, True)
+    assert tech.year_partial(3)
+    whole = quote(T, "Cat 5", "delib").coverage
+    assert not (whole.one_time_partial or whole.annual_partial or whole.year1_partial)
+
+
+def test_a_line_stored_before_its_buckets_were_told_counts_as_missing_in_both() -> None:
+    cov = totals_coverage([PRICED, ql("2718.00", "5344.00", LineStatus.SUR_DEVIS)])
+    assert cov.one_time_partial and cov.annual_partial and cov.year1_partial

@@ -165,6 +165,7 @@ def gpec_line() -> QuoteLine:
         setup_days=None,
         status=LineStatus.SUR_DEVIS,
         notes=("Mise en place sur devis : la grille ne donne que la maintenance annuelle.",),
+        unpriced=("one_time",),
     )
 
 

@@ -81,8 +81,12 @@ def test_parameters_print_in_catalogue_order_whatever_the_stored_order() -> None
 
 def test_the_document_knows_which_totals_are_amounts() -> None:
     # a line priced in part (iA.GPEC) prices the annual total; its set-up leaves one-time unpriced
-    assert doc((f.gpec_line(),)).coverage == TotalsCoverage(one_time=False, annual=True, year1=True)
-    assert doc((f.delib_line(), f.gpec_line())).coverage == TotalsCoverage(True, True, True)
+    assert doc((f.gpec_line(),)).coverage == TotalsCoverage(
+        one_time=False, annual=True, year1=True, year1_partial=True
+    )
+    assert doc((f.delib_line(), f.gpec_line())).coverage == TotalsCoverage(
+        True, True, True, one_time_partial=True, year1_partial=True
+    )
     assert doc((f.sur_devis_line(),)).coverage == TotalsCoverage(False, False, False)
 
 

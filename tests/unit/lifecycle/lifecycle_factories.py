@@ -50,6 +50,7 @@ def line(
     name: str | None = None,
     params: dict[str, str] | None = None,
     status: LineStatus = LineStatus.PRICED,
+    unpriced: tuple[str, ...] = (),
 ) -> QuoteLine:
     return QuoteLine(
         product=product,
@@ -60,6 +61,7 @@ def line(
         annual=D(annual) if annual is not None else None,
         setup_days=D(days) if days is not None else None,
         status=status,
+        unpriced=unpriced,
     )
 
 

@@ -113,7 +113,7 @@ def test_list_finds_offers_by_the_initials_they_were_made_with(
 
 
 def test_list_says_which_totals_have_nothing_priced(repo: OfferRepository) -> None:
-    gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS)
+    gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS, unpriced=("one_time",))
     only_gpec = repo.save_draft(draft((gpec,)))
     with_delib = repo.save_draft(draft((line("delib", "4530", "2112", "5"), gpec)))
     frozen = _finalised(repo, lines=(gpec,))
@@ -123,11 +123,12 @@ def test_list_says_which_totals_have_nothing_priced(repo: OfferRepository) -> No
     for oid in (only_gpec.id, frozen.id):
         s = rows[oid]
         assert (s.one_time, s.annual, s.partial) == (D(0), D(11450), True)
-        assert s.coverage == TotalsCoverage(one_time=False, annual=True, year1=True)
-    assert rows[with_delib.id].coverage == TotalsCoverage()  # partial, but priced in part
+        assert s.coverage == TotalsCoverage(one_time=False, annual=True, year1=True, year1_partial=True)
+    # priced in part: the one-time total and year 1 leave the set-up out, the annual one is whole
+    assert rows[with_delib.id].coverage == TotalsCoverage(one_time_partial=True, year1_partial=True)
     assert rows[plain.id].coverage == TotalsCoverage()
     assert {s.id: s.coverage for s in repo.versions(frozen.number or "")} == {
-        frozen.id: TotalsCoverage(one_time=False, annual=True, year1=True)
+        frozen.id: TotalsCoverage(one_time=False, annual=True, year1=True, year1_partial=True)
     }
 
 
