@@ -30,7 +30,8 @@ from desktop.ui.models import USER, CatalogueModel
 
 
 class FoldFilterProxy(QSortFilterProxyModel):
-    """Keeps products whose name, code or aliases contain every typed word (no accents)."""
+    """Keeps products whose name, code, aliases or family contain every typed word (no
+    accents)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,7 +50,10 @@ class FoldFilterProxy(QSortFilterProxyModel):
         if not parent.isValid():  # a family: kept when one of its products is (recursive)
             family = fold(str(index.data() or ""))
             return all(w in family for w in self._words)
-        hay = fold(str(index.data(USER + 2) or ""))
+        # the family's name finds its products too: « options » lists the options, not an
+        # empty heading
+        family = fold(str(parent.data() or ""))
+        hay = fold(str(index.data(USER + 2) or "")) + " " + family
         return all(w in hay for w in self._words)
 
 
@@ -110,13 +114,19 @@ class CataloguePanel(QWidget):
         self.view.doubleClicked.connect(self._activated)
         title = QLabel("Catalogue")
         title.setStyleSheet("font-weight: 600;")
-        hint = QLabel("Double-clic ou Entrée : ajouter à l'offre")
+        self.empty = QLabel()  # said, not an empty list: the filter matches no product
+        self.empty.setObjectName("catalogueEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #9a5b00;")
+        self.empty.hide()
+        hint = QLabel("Double-clic ou Entrée : ajouter à l'offre · Échap : effacer le filtre")
         hint.setStyleSheet("color: #555;")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
         layout.addWidget(self.filter)
+        layout.addWidget(self.empty)
         layout.addWidget(self.view, 1)
         layout.addWidget(hint)
 
@@ -131,6 +141,10 @@ class CataloguePanel(QWidget):
         first = self._first_product()
         if first.isValid():
             self.view.setCurrentIndex(first)
+        self.empty.setText(
+            f"Aucun produit ne correspond à « {text.strip()} » : effacez ou corrigez le filtre."
+        )
+        self.empty.setVisible(not first.isValid())
 
     def _first_product(self) -> QModelIndex:
         for r in range(self.proxy.rowCount()):
@@ -152,8 +166,11 @@ class CataloguePanel(QWidget):
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 self.view.setFocus()
-                if not self.view.currentIndex().isValid():
-                    self.view.setCurrentIndex(self._first_product())
+                if self.model.product(self.proxy.mapToSource(self.view.currentIndex())) is None:
+                    self.view.setCurrentIndex(self._first_product())  # a product, not a heading
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.filter.text():
+                self.filter.clear()
                 return True
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.choose_current()

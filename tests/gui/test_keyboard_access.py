@@ -236,3 +236,25 @@ def test_tab_from_the_search_reaches_the_bar_buttons_first(qtbot, window) -> Non
     qtbot.keyClick(autre, Qt.Key.Key_Backtab)
     qtbot.keyClick(rouvrir, Qt.Key.Key_Return)
     assert pressed == ["rouvrir"]
+
+
+def test_the_catalogue_filter_finds_a_family_says_when_nothing_matches_and_escape_clears_it(
+    qtbot, window, backend
+) -> None:
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    panel = window.editor.catalogue
+    panel.filter.setFocus()
+    qtbot.keyClicks(panel.filter, "options")  # a family's name: its products, not an empty heading
+    options = panel.proxy.index(0, 0)
+    assert panel.proxy.rowCount() == 1 and panel.proxy.rowCount(options) >= 3
+    assert not panel.empty.isVisible()
+    panel.filter.clear()
+    qtbot.keyClicks(panel.filter, "xyz")
+    assert panel.empty.isVisible() and "« xyz »" in panel.empty.text()
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Escape)
+    assert panel.filter.text() == "" and not panel.empty.isVisible()
+    panel.view.setCurrentIndex(panel.proxy.index(0, 0))  # a heading, as a click leaves it
+    panel.filter.setFocus()
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Down)  # lands on a product: Enter then adds it
+    assert panel.model.product(panel.proxy.mapToSource(panel.view.currentIndex())) is not None
