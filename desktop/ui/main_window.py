@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -444,14 +444,22 @@ class MainWindow(QMainWindow):
 
         open_dialog(self, AboutDialog)
 
-    def open_settings(self) -> None:
+    def open_settings(self, field: str | None = None) -> None:
+        """The settings form, with the cursor in ``field`` when given (« device_code »)."""
         from desktop.ui.settings_dialog import SettingsDialog
 
         if self._settings_dialog is not None:
             self._settings_dialog.close()
-        self._settings_dialog = SettingsDialog(self.backend, self._settings_saved, self)
-        self._settings_dialog.destroyed.connect(lambda *_: setattr(self, "_settings_dialog", None))
-        self._settings_dialog.open()
+        dialog = SettingsDialog(self.backend, self._settings_saved, self)
+        self._settings_dialog = dialog
+        dialog.destroyed.connect(self._settings_dialog_gone)
+        dialog.open()
+        if field is not None:
+            dialog.focus_field(field)
+
+    def _settings_dialog_gone(self, gone: QObject) -> None:
+        if gone is self._settings_dialog:  # not the one opened since, whose turn it is now
+            self._settings_dialog = None
 
     # -- backup and restore (the offer store's functions, on a worker) ------------------------
     def save_backup(self) -> None:

@@ -297,14 +297,8 @@ class OfferActions:
         if missing:
             text += f" Complétez-y aussi l'en-tête : {', '.join(missing)}."
         self.w.bar.show_message(
-            text, Level.ERROR, actions=(("Réglages…", partial(self._open_settings_at, "device_code")),)
+            text, Level.ERROR, actions=(("Réglages…", partial(self.w.open_settings, "device_code")),)
         )
-
-    def _open_settings_at(self, field: str) -> None:
-        self.w.open_settings()
-        dialog = self.w._settings_dialog
-        if dialog is not None:
-            dialog.focus_field(field)
 
     def _predecessor_replaceable(self, offer: Any) -> bool:
         """A revision replaces the offer it revises: not if that one was accepted, refused or

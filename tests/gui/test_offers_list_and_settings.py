@@ -397,3 +397,22 @@ def test_a_window_closed_before_its_first_messages_says_nothing_and_reads_nothin
     finally:
         sys.excepthook = previous
     assert errors == [] and window.bar.isHidden()
+
+
+def test_settings_opened_again_stay_the_open_settings(qtbot, window):
+    """The form replaced by a second « Réglages… » used to clear the new one's place once it
+    was destroyed: the window then lost track of the form on screen."""
+    window.open_settings()
+    first = window._settings_dialog
+    window.open_settings("device_code")
+    second = window._settings_dialog
+    assert second is not first
+    qtbot.waitUntil(lambda: not shiboken_valid(first), timeout=2000)
+    assert window._settings_dialog is second
+    second.close()
+
+
+def shiboken_valid(obj) -> bool:  # type: ignore[no-untyped-def]
+    import shiboken6
+
+    return shiboken6.isValid(obj)
