@@ -55,8 +55,8 @@ from desktop.core.catalogue import (
 )
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import CatalogueError, InvalidInput, NotFound
+from desktop.core.format import agree, euros, group_int
 from desktop.core.format import decimal_text as _num
-from desktop.core.format import euros, group_int
 from desktop.core.inputs import shown as _shown
 from desktop.core.members import Member, MemberKind, MembershipStatus, of_place
 from desktop.core.quote import (
@@ -635,9 +635,8 @@ def _band_days(ev: Evaluation, comp: Component) -> Part:
     days = band.values[key]
     rate = ev.value(comp, ev.need(comp, "rate"))
     what = "par an" if comp.bucket is Bucket.ANNUAL else "unique"
-    plural = "s" if days > 1 else ""
     detail = (
-        f"{_short_label(comp, 'Prestations')} ({what}) : {_num(days)} jour{plural} × {eur(rate)} "
+        f"{_short_label(comp, 'Prestations')} ({what}) : {_num(days)} {agree(days, 'jours')} × {eur(rate)} "
         f"(tranche {_band_label(band, _unit(ev, qname))})"
     )
     return _priced(
@@ -699,7 +698,7 @@ def _days_x_rate(ev: Evaluation, comp: Component) -> Part:
     else:
         days = ev.value(comp, ev.need(comp, "days", "quantity"))
     rate = ev.value(comp, ev.need(comp, "rate"))
-    detail = f"{_num(days)} jour{'s' if days > 1 else ''} × {eur(rate)}"
+    detail = f"{_num(days)} {agree(days, 'jours')} × {eur(rate)}"  # « 1,5 jour », as French says it
     return _priced(
         ev,
         comp,

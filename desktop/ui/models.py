@@ -267,7 +267,7 @@ class QuoteLinesModel(QAbstractTableModel):
         for key, value in sorted(line.params.items(), key=lambda kv: order.get(kv[0], len(order))):
             p = product.parameter(key) if product else None
             unit = p.unit if p and p.unit else (p.label if p and p.label else key).lower()
-            if value in (0, 1):  # 0 or 1 plan, école, utilisateur supplémentaire: singular
+            if abs(value) < 2:  # French is singular below 2 (0,5 jour, 1 école), word by word
                 unit = " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in unit.split(" "))
             bits.append(f"{self._money.number(value)} {unit}".strip())
         return ", ".join(bits)

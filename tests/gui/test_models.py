@@ -232,3 +232,13 @@ def test_tech_extra_users_read_as_french_counts(backend, money, users, shown):
     request = LineRequest("tech", {"users": Decimal(users)})
     [line] = backend.quote(Draft(member_id=member.id, lines=(request,))).lines
     assert QuoteLinesModel(money, backend.tariff).params_text(line) == shown  # extra: 15 are included
+
+
+@pytest.mark.parametrize(("days", "shown"), [("0.5", "0,5 jour"), ("1.5", "1,5 jour"), ("2", "2 jours")])
+def test_days_below_two_are_singular_on_the_line_and_in_its_note(backend, money, days, shown):
+    """« 1,5 jours » on the line, « 1,5 jour » on the order form: French says the singular."""
+    member = backend.index.search("nivelles")[0]
+    request = LineRequest("at-gestion-projet", {"days": Decimal(days)})
+    [line] = backend.quote(Draft(member_id=member.id, lines=(request,))).lines
+    assert QuoteLinesModel(money, backend.tariff).params_text(line) == shown
+    assert any(note.startswith(f"{shown} ×") for note in line.notes), line.notes

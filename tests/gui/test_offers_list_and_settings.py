@@ -45,7 +45,8 @@ def test_the_list_shows_drafts_priced_again_once_their_member_is_edited(qtbot, w
     offers = window.offers_list
     assert offers.model.offer(0).category == "Cat 5"
     tubize = backend.index.search("tubize")[0]
-    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre communal"))
+    grown = tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=date(2026, 11, 22))
+    backend.save_member(grown)
     window.members.member_changed.emit(tubize.id)  # as the member form does once saved
     shown = offers.model.offer(0)
     assert (offers.model.rowCount(), shown.id, shown.category) == (1, draft.id, "Cat 6")

@@ -32,7 +32,8 @@ def test_a_commune_grown_a_category_moves_its_drafts_and_its_cpas_drafts(backend
     assert commune.decision.category == cpas.decision.category == "Cat 5"
 
     tubize = backend.index.get(commune.member.id)
-    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre communal"))
+    grown = tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=date(2026, 11, 22))
+    backend.save_member(grown)
 
     listed = {o.id: o for o in backend.list_offers()}
     for before in (commune, cpas):
@@ -51,6 +52,7 @@ def test_a_finalised_offer_does_not_follow_its_member(backend: Backend) -> None:
     draft = saved(backend, "tubize")
     final = backend.offers.finalise(draft.id, lambda offer: b"%PDF-1.4 test")
     tubize = backend.index.get(draft.member.id)
-    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre communal"))
+    grown = tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=date(2026, 11, 22))
+    backend.save_member(grown)
     assert backend.offers.get(final.id).decision.category == "Cat 5"
     assert backend.offers.get(final.id).quote == final.quote
