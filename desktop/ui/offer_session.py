@@ -234,8 +234,9 @@ class OfferSession(QObject):
     @property
     def stored_when_saved(self) -> bool:
         """Looking a member up is not starting an offer: a draft is stored from its first
-        line on (then every edit, even removing the last line, is saved)."""
-        return not (self.draft.empty or (self.offer is None and not self.draft.lines))
+        line on, then every edit is saved, down to undoing it back to nothing (else the
+        stored draft would come back with the lines the screen no longer shows)."""
+        return self.offer is not None or bool(self.draft.lines)
 
     def save_now(self, *, force: bool = False) -> bool:
         """Write the draft now if it changed (or anyway with ``force``: Ctrl+S, a draft the

@@ -354,3 +354,19 @@ def test_removing_the_last_line_leaves_the_keyboard_in_the_catalogue(qtbot, wind
     window.undo_action.trigger()
     assert products(window) == []
     assert window.editor.catalogue.filter.hasFocus()
+
+
+def test_undoing_a_stored_draft_back_to_nothing_is_saved_too(qtbot, window, backend):
+    """Undone to an empty offer, the draft kept its lines in the database while the screen
+    said « Brouillon enregistré »: they came back at the next opening."""
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    window.editor.add_product("aes")
+    assert window.session.save_now()
+    stored = window.session.offer
+    while window.session.undo_stack.canUndo():
+        window.session.undo_stack.undo()
+    assert window.session.draft.empty
+    qtbot.waitUntil(lambda: not window.session.dirty, timeout=2000)
+    again = backend.offers.get(stored.id)
+    assert again.request.lines == () and again.member is None
