@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from desktop.core.catalogue import Product, Tariff
@@ -34,11 +34,13 @@ from desktop.core.pricing import (
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
     DEFAULT_YEARS,
+    INDEXATION_RANGE,
     MAX_YEARS,
     LineRequest,
     Quote,
     QuoteRequest,
 )
+from desktop.core.settings import indexation_from_percent, percent_text
 
 KINDS = ", ".join(k.value for k in MemberKind)
 
@@ -274,19 +276,21 @@ def _split_param(text: str) -> tuple[str, str, str]:
 
 
 def _parse_indexation(text: str | None) -> Decimal:
+    """A percentage per year, read as the settings form reads it (« 2 », « 2,5 % »; « 0,02 »
+    would be 0,02 % and is refused with what to write), within the engine's range."""
     if text is None:
         return DEFAULT_INDEXATION
-    cleaned = text.strip().rstrip("%").strip().replace(",", ".")
     try:
-        pct = Decimal(cleaned)
-    except InvalidOperation:
-        pct = Decimal("NaN")
-    if not pct.is_finite() or not Decimal(-50) <= pct <= Decimal(100):
+        fraction = indexation_from_percent(text, "--indexation")
+    except InvalidInput as exc:  # not a number, or a fraction where a percentage is expected
+        raise InvalidInput(f"--indexation : {exc}") from None
+    low, high = INDEXATION_RANGE
+    if not low <= fraction <= high:
         raise InvalidInput(
-            f"--indexation attend un pourcentage entre -50 et 100 (valeur reçue : « {text} »), "
-            "p. ex. --indexation 2."
+            f"--indexation attend un pourcentage par an de {percent_text(low)} à "
+            f"{percent_text(high)} (valeur reçue : « {shown(text)} »), p. ex. --indexation 2."
         )
-    return pct / 100
+    return fraction
 
 
 def _parse_overrides(items: Iterable[str], known: Sequence[str]) -> dict[str, str]:

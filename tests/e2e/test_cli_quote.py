@@ -269,6 +269,9 @@ def test_quote_text_output_writes_half_days_the_french_way(db_path, run_comptoir
         (("--product", "delib", "--years", "7"), ("1 à 6",)),
         (("--product", "delib", "--years", "deux"), ("entier",)),
         (("--product", "delib", "--indexation", "beaucoup"), ("--indexation",)),
+        # read as the settings read it: « 0,02 » is the fraction, not 0,02 % a year
+        (("--product", "delib", "--indexation", "0,02"), ("se lirait 0,02 % par an", "écrivez 2")),
+        (("--product", "delib", "--indexation", "150"), ("de -50 % à 100 %",)),
         (("--product", "delib", "--override", "sans-motif"), ("CODE=MOTIF",)),
         (  # a pasted page as a reason ran off the offer's remarks
             ("--product", "citizen", "--product", "smartweb", "--override", "excludes:citizen-smartweb=" + "X" * 301),
