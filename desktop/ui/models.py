@@ -6,8 +6,9 @@ from string formatting here. No model computes anything the engine already compu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -29,6 +30,12 @@ from desktop.ui.money import NOT_PRICED, MoneyText
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+def plain_tip(lines: Iterable[str]) -> str:
+    """A tooltip of ``lines`` shown as typed: Qt would read « ASBL <b>Les Amis</b> » in a
+    member's name as markup."""
+    return "<qt>" + "<br>".join(escape(line) for line in lines) + "</qt>"
 ALIGN = Qt.ItemDataRole.TextAlignmentRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 BACKGROUND = Qt.ItemDataRole.BackgroundRole
@@ -101,7 +108,7 @@ class MemberHitsModel(QAbstractTableModel):
             if m.nis:
                 bits.append(f"NIS : {m.nis}")
             bits.extend(hit.decision.trace)
-            return "\n".join(bits)
+            return plain_tip(bits)
         elif role == FOREGROUND and col == 2 and not hit.decision.decided:
             return QBrush(WARN)
         elif role == self.MemberIdRole:
@@ -574,7 +581,7 @@ class OffersModel(QAbstractTableModel):
                 bits.append(f"Valable jusqu'au {self._money.date(o.valid_until)}")
             if o.predecessor:
                 bits.append(f"Révision de {o.predecessor}")
-            return "\n".join(b for b in bits if b)
+            return plain_tip(b for b in bits if b)
         if role == FOREGROUND and col == 7:
             from desktop.core.offers import OfferState
 

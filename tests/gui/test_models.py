@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from desktop.core.members import MemberKind
 from desktop.core.quote import LineRequest
 from desktop.ui.backend import Draft, search_hits
 from desktop.ui.catalogue_panel import FoldFilterProxy
@@ -62,7 +63,16 @@ def test_rescue_zones_are_listed_by_their_own_name_next_to_their_kind(backend):
     rows = {model.data(model.index(r, 0)): model.data(model.index(r, 1)) for r in range(model.rowCount())}
     assert rows["Hainaut-Centre (ZHC)"] == rows["Hainaut-Est (ZOHE)"] == "Zone sec."
     tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith(model.hit(0).member.display_name)  # the full name one hover away
+    assert tip.startswith(f"<qt>{model.hit(0).member.display_name}<br>")  # the full name one hover away
+
+
+def test_tooltips_show_names_as_typed_never_as_markup(backend):
+    created = backend.create_member(kind=MemberKind.AUTRE, name="ASBL <b>Les Amis</b> & Co", size=12)
+    model = MemberHitsModel()
+    model.set_hits(search_hits(backend.index, backend.tariff, "les amis"))
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert model.hit(0).member.id == created.id
+    assert tip.startswith("<qt>ASBL &lt;b&gt;Les Amis&lt;/b&gt; &amp; Co<br>")
 
 
 def test_catalogue_model_and_its_filter(qtmodeltester, backend):
