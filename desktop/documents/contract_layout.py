@@ -129,6 +129,8 @@ def _story(doc: ContractDocument, fmt: Formatter) -> list[Flowable]:
 def _amount(fmt: Formatter, value: Decimal | None, line: OfferLine) -> tuple[str, bool]:
     if value is None:
         return ("—", False) if line.priced else (line.status.label, True)
+    if not value:  # no such cost for the product (no set-up, no yearly fee): not « 0,00 € »
+        return "—", False
     return fmt.money(value), False
 
 

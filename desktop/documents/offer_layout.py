@@ -183,6 +183,8 @@ def _amount(fmt: Formatter, value: Decimal | None, line: OfferLine, doc: OfferDo
         if line.priced:
             return "—", False
         return line.status.label, True
+    if not value:  # no such cost for the product (no set-up, no yearly fee): not « 0,00 € »
+        return "—", False
     shown = fmt.money(value)
     if line.tax_mode and line.tax_mode != doc.tax_label:
         shown = f"{shown} {line.tax_mode}"

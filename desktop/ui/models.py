@@ -318,6 +318,8 @@ class QuoteLinesModel(QAbstractTableModel):
             amount = self._amount(line, col)
             if amount is None:
                 return "Sur devis"  # missing rows too (Urban for Provinces): the product rule
+            if not amount:  # no such cost for the product (no set-up, no yearly fee)
+                return "—"
             return self._money.money(amount)
         if col == self.DAYS:
             return self._money.number(line.setup_days, missing="")

@@ -264,3 +264,13 @@ def test_ttc_line_of_another_issuer_is_marked() -> None:
     text = pi.flat(render_offer(doc))
     assert "24,00 € TTC" in text
     assert "HT" in text and "HTVA" not in text
+
+
+def test_a_cost_the_product_does_not_have_prints_a_dash_not_zero() -> None:
+    """Extra storage has no set-up: its one-time cell read « 0,00 € », next to « — » for its
+    days. The totals still print their amounts."""
+    storage = replace(f.delib_line(), product="stockage", name="Espace de stockage", one_time=Decimal("0.00"),
+                      annual=Decimal("130.00"), setup_days=None)  # fmt: skip
+    text = pi.flat(render_offer(offer((storage,))))
+    assert "130,00 €" in text and "Espace de stockage —" in text.replace("\n", " ")
+    assert not ZERO.search(text.split("Totaux")[0])  # the lines: no zero amount

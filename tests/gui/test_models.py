@@ -252,3 +252,13 @@ def test_days_below_two_are_singular_on_the_line_and_in_its_note(backend, money,
     [line] = backend.quote(Draft(member_id=member.id, lines=(request,))).lines
     assert QuoteLinesModel(money, backend.tariff).params_text(line) == shown
     assert any(note.startswith(f"{shown} ×") for note in line.notes), line.notes
+
+
+def test_a_cost_the_product_does_not_have_reads_a_dash_on_its_line(backend, money):
+    member = backend.index.search("nivelles")[0]
+    request = LineRequest("stockage", {"gb": Decimal(10)})
+    quote = backend.quote(Draft(member_id=member.id, lines=(LineRequest("delib", {}), request)))
+    model = QuoteLinesModel(money, backend.tariff)
+    model.set_quote(quote)
+    assert model.data(model.index(1, QuoteLinesModel.ONE_TIME)) == "—"  # no set-up, not 0,00 €
+    assert model.data(model.index(1, QuoteLinesModel.ANNUAL)) == money.money(quote.lines[1].annual)
