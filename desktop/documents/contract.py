@@ -31,6 +31,7 @@ from desktop.documents.offer import (
     _line,
     approval_text,
     default_signatories,
+    only_locality,
     select_terms,
     vat_statement,
 )
@@ -191,9 +192,6 @@ def _days_are_a_parameter(tariff: Tariff, line: QuoteLine) -> bool:
     return False
 
 
-_LOCALITY = re.compile(r"^\s*(?:B\s*-\s*)?\d{4}\s+\S")  # « 5000 Namur », « B-5000 Namur »
-
-
 def member_address(lines: tuple[str, ...]) -> tuple[str, bool]:
     """The member's address in one line, and whether part of it is to complete: no address
     at all, or only its postcode and town (the directory knows no more): the street is
@@ -201,7 +199,7 @@ def member_address(lines: tuple[str, ...]) -> tuple[str, bool]:
     shown = ", ".join(fit_lines(lines))
     if not lines:
         return MISSING.format(what="adresse du membre"), True
-    if all(_LOCALITY.match(line) for line in lines):
+    if only_locality(lines):
         return fit(f"{MISSING.format(what='rue et numéro')}, {shown}", 2 * MAX_PRINTED), True
     return fit(shown, 2 * MAX_PRINTED), False
 

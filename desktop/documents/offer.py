@@ -8,6 +8,7 @@ it into PDF bytes (reportlab imported on first use); the same document gives the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -132,6 +133,15 @@ def _split_lines(text: Any) -> tuple[str, ...]:
     raw = str(text or "")
     parts = raw.splitlines() if "\n" in raw else raw.split(",")
     return tuple(p.strip() for p in parts if p.strip())
+
+
+_LOCALITY = re.compile(r"^\s*(?:B\s*-\s*)?\d{4}\s+\S")  # « 5000 Namur », « B-5000 Namur »
+
+
+def only_locality(lines: Iterable[str]) -> bool:
+    """The address is a postcode and a town at most (the directory knows no more): its street
+    is to complete, never left out as if the address were whole."""
+    return all(_LOCALITY.match(line) for line in lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,5 +551,6 @@ __all__ = [
     "build_offer_document",
     "default_signatories",
     "document_for_offer",
+    "only_locality",
     "render_offer",
 ]

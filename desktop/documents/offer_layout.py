@@ -42,7 +42,14 @@ from desktop.documents.layout import (
     table_style,
     text,
 )
-from desktop.documents.offer import PARTLY_SUR_DEVIS, OfferDocument, OfferLine, ParamValue
+from desktop.documents.offer import (
+    MISSING,
+    PARTLY_SUR_DEVIS,
+    OfferDocument,
+    OfferLine,
+    ParamValue,
+    only_locality,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +125,9 @@ def _parties(doc: OfferDocument, fmt: Formatter) -> Flowable:
         left.append(para(missing_markup(m.name), st.body))
     if m.kind:
         left.append(text(fit(m.kind), st.small))
+    if m.known and only_locality(m.address_lines):  # as the order form marks it
+        what = "rue et numéro" if m.address_lines else "adresse du membre"
+        left.append(para(missing_markup(MISSING.format(what=what)), st.small))
     for line in fit_lines(m.address_lines):
         left.append(text(line, st.small))
     if m.identifiers:

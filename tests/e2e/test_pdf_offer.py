@@ -274,3 +274,12 @@ def test_a_cost_the_product_does_not_have_prints_a_dash_not_zero() -> None:
     text = pi.flat(render_offer(offer((storage,))))
     assert "130,00 €" in text and "Espace de stockage —" in text.replace("\n", " ")
     assert not ZERO.search(text.split("Totaux")[0])  # the lines: no zero amount
+
+
+def test_a_recipient_known_by_its_town_only_has_its_street_marked_to_complete() -> None:
+    """The order form marked « [à compléter : rue et numéro] », the offer printed « 5080 La
+    Bruyère » as if that were the whole address."""
+    only_town = render_offer(offer(member=f.commune(address="")))
+    assert "[à compléter : rue et numéro]" in pi.flat(only_town) and "5080 La Bruyère" in pi.flat(only_town)
+    whole = pi.flat(render_offer(offer(member=f.commune()))).split("Destinataire")[1].split("Références")[0]
+    assert "Rue de la Croix-Monet 2" in whole and "[à compléter" not in whole
