@@ -117,6 +117,13 @@ def check_reason(text: str, *, field: str = "reason", what: str = "Motif") -> st
     return check_length(text.strip(), limit=MAX_REASON_LENGTH, field=field, what=what)
 
 
+def override_reason(text: str) -> str:
+    """The reason of a dérogation, trimmed: required, and a sentence or two."""
+    if not text.strip():
+        raise InvalidInput("Une dérogation doit être justifiée : indiquez un motif.", field="overrides")
+    return check_reason(text, field="overrides", what="Motif de la dérogation")
+
+
 def check_year(value: date, *, field: str, what: str) -> date:
     """``value`` when its year is from ``MIN_YEAR`` to ``MAX_YEAR``; else ``InvalidInput``."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:

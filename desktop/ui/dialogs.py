@@ -8,7 +8,7 @@ dialogs block, and only in the real application.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -110,6 +110,25 @@ class Dialogs:
         if dialog.exec():
             return dialog.textValue()
         return None
+
+    def ask_checked_text(
+        self, parent: QWidget | None, title: str, label: str, check: Callable[[str], str]
+    ) -> str | None:
+        """``ask_text`` until ``check`` accepts the answer (it returns the value to keep, or
+        raises ``InvalidInput``); the question comes back with the error above it and what was
+        typed still in the field. None when the user cancels."""
+        from desktop.core.errors import InvalidInput
+
+        typed, problem = "", ""
+        while True:
+            shown = f"{problem}\n\n{label}" if problem else label
+            answer = self.ask_text(parent, title, shown, text=typed)
+            if answer is None:
+                return None
+            try:
+                return check(answer)
+            except InvalidInput as error:
+                typed, problem = answer, str(error)
 
     def choose(
         self, parent: QWidget | None, title: str, label: str, items: Sequence[str]

@@ -454,15 +454,20 @@ class OfferActions:
             else:
                 label = "Motif ou référence de la décision :"
             title = f"Offre {offer.number} {target.label.lower()}"  # « Offre OFF-… acceptée »
-            answer = self.w.dialogs.ask_text(self.w, title, label)
-            if answer is None:
-                return
-            reason = answer.strip()
-            try:  # a missing reason: the rule's own words, as on the command line
+
+            def checked(answer: str) -> str:  # a missing reason: the rule's own words, as on the command line
+                reason = answer.strip()
                 check_transition(offer.state, target, valid_until=offer.valid_until, today=today, reason=reason)
+                return reason
+
+            try:  # a missing reason is asked again; a move the rules refuse is said
+                answer = self.w.dialogs.ask_checked_text(self.w, title, label, checked)
             except ComptoirError as exc:
                 self.w.bar.error(str(exc))
                 return
+            if answer is None:
+                return
+            reason = answer
         try:
             updated = self.backend.offers.set_state(offer.id, target, reason)
         except ComptoirError as exc:

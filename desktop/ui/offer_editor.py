@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.catalogue import Tariff
 from desktop.core.errors import ComptoirError
+from desktop.core.inputs import override_reason
 from desktop.ui.backend import Backend
 from desktop.ui.catalogue_panel import CataloguePanel
 from desktop.ui.dialogs import Dialogs
@@ -353,15 +354,14 @@ class OfferEditor(QWidget):
                 self._select_rows([min(rows[0], remaining - 1)])
 
     def ask_override(self, code: str, message: str) -> None:
-        reason = self.dialogs.ask_text(
-            self, "Passer outre", f"{message}\n\nMotif (obligatoire, conservé dans l'offre) :"
+        reason = self.dialogs.ask_checked_text(
+            self,
+            "Passer outre",
+            f"{message}\n\nMotif (obligatoire, conservé dans l'offre) :",
+            override_reason,
         )
-        if reason is None:
-            return
-        if not reason.strip():
-            self.bar.error("Une dérogation doit être justifiée : indiquez un motif.")
-            return
-        self.session.set_override(code, reason.strip())
+        if reason is not None:
+            self.session.set_override(code, reason)
 
     def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
         row = self.table.indexAt(pos).row()

@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import ComptoirError, InvalidInput
-from desktop.core.inputs import check_reason
+from desktop.core.inputs import override_reason
 from desktop.core.members import Member
 from desktop.core.quote import LineRequest, Quote
 from desktop.ui.backend import Backend, Draft
@@ -163,7 +163,7 @@ class OfferSession(QObject):
         overrides = dict(self.draft.overrides)
         if reason:
             try:
-                reason = check_reason(reason, field="overrides", what="Motif de la dérogation")
+                reason = override_reason(reason)
             except InvalidInput as exc:
                 self.problem.emit(f"{exc} La dérogation n'est pas enregistrée.")
                 return

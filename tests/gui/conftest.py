@@ -25,6 +25,7 @@ class ScriptedDialogs(Dialogs):
         self.informed: list[str] = []
         self.texts: list[str] = []  # what each confirm question said
         self.labels: list[str] = []  # what each text question asked for
+        self.prefilled: list[str] = []  # the text each text question opened with
         self.folders: list[str | None] = []  # where each open-file dialog was asked to open
 
     def script(self, kind: str, *answers: object) -> None:
@@ -43,6 +44,7 @@ class ScriptedDialogs(Dialogs):
 
     def ask_text(self, parent, title, label, *, text="", ok="Valider"):  # type: ignore[override]
         self.labels.append(label)
+        self.prefilled.append(text)
         return self._next("ask_text", title)  # type: ignore[return-value]
 
     def choose(self, parent, title, label, items):  # type: ignore[override]

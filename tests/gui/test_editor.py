@@ -136,9 +136,10 @@ def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, wind
     notices = window.editor.notices
     assert any("Bloquant" in t for t in notices.texts())
     [code] = [c for c in notices.buttons if not c.startswith("annuler:")]
-    dialogs.script("ask_text", "")  # an empty reason is refused
+    dialogs.script("ask_text", "  ", None)  # an empty reason is asked again; then cancelled
     notices.buttons[code].click()
-    assert "motif" in window.bar.text
+    assert dialogs.labels[-1].startswith("Une dérogation doit être justifiée : indiquez un motif.")
+    assert dialogs.prefilled[-1] == "  "  # what was typed comes back to be corrected
     assert not window.session.draft.overrides
     dialogs.script("ask_text", "SmartWeb déjà en place, Citizen pour les téléservices")
     notices.buttons[code].click()
@@ -165,13 +166,10 @@ def test_a_long_reason_without_spaces_wraps_and_a_pasted_page_is_refused(qtbot, 
     window.editor.add_product("smartweb")
     notices = window.editor.notices
     [code] = [c for c in notices.buttons if not c.startswith("annuler:")]
-    dialogs.script("ask_text", "X" * 3000)
+    dialogs.script("ask_text", "X" * 3000, "X" * 300)  # too long: asked again with the text typed
     notices.buttons[code].click()
-    assert window.bar.text.startswith("Motif de la dérogation : 300 caractères au plus ; le texte saisi en compte 3")
-    assert window.bar.text.endswith("Raccourcissez-le. La dérogation n'est pas enregistrée.")
-    assert not window.session.draft.overrides and window.session.quote.blocking
-    dialogs.script("ask_text", "X" * 300)
-    notices.buttons[code].click()
+    assert dialogs.labels[-1].startswith("Motif de la dérogation : 300 caractères au plus ; le texte saisi en compte 3")
+    assert "Raccourcissez-le." in dialogs.labels[-1] and dialogs.prefilled[-1] == "X" * 3000
     assert window.session.draft.overrides == {code: "X" * 300}
     qtbot.wait(50)  # the panel lays out its new row
     cancel = notices.buttons[f"annuler:{code}"]
