@@ -14,7 +14,6 @@ MAX_HEADCOUNT = 10_000_000
 MAX_NAME_LENGTH = 120
 MAX_ADDRESS_LENGTH = 200
 MAX_SOURCE_LENGTH = 200
-MAX_REASON_LENGTH = 300
 
 
 class MemberKind(StrEnum):
@@ -182,10 +181,10 @@ def clean_source(text: str) -> str:
 
 
 def clean_reason(text: str) -> str:
-    """The reason for a category chosen by hand: trimmed, at most 300 characters."""
-    from desktop.core.inputs import check_length
+    """The reason for a category chosen by hand: trimmed, as long as any other reason."""
+    from desktop.core.inputs import check_reason
 
-    return check_length(text.strip(), limit=MAX_REASON_LENGTH, field="reason", what="Motif")
+    return check_reason(text)
 
 
 @dataclass(frozen=True, slots=True)
