@@ -180,6 +180,19 @@ def clean_source(text: str) -> str:
     )
 
 
+def check_count_date(as_of: date, today: date) -> date:
+    """The date a headcount was established: not later than ``today``."""
+    if as_of > today:
+        from desktop.core.errors import InvalidInput
+
+        raise InvalidInput(
+            f"La date {as_of:%d/%m/%Y} est dans le futur (aujourd'hui : {today:%d/%m/%Y}) : "
+            "indiquez la date à laquelle le chiffre a été établi.",
+            field="as_of",
+        )
+    return as_of
+
+
 def clean_reason(text: str) -> str:
     """The reason for a category chosen by hand: trimmed, as long as any other reason."""
     from desktop.core.inputs import check_reason
@@ -297,12 +310,7 @@ class Member:
         if not source.strip():
             raise InvalidInput("Indiquez la source du chiffre corrigé.", field="source")
         count = check_headcount(value)
-        if as_of > today:
-            raise InvalidInput(
-                f"La date {as_of:%d/%m/%Y} est dans le futur (aujourd'hui : {today:%d/%m/%Y}) : "
-                "indiquez la date à laquelle le chiffre a été établi.",
-                field="as_of",
-            )
+        check_count_date(as_of, today)
         ref = self.reference_size
         if ref is not None and ref.as_of is not None and as_of < ref.as_of:
             origin = f" ({ref.source.strip()})" if ref.source.strip() else ""

@@ -35,6 +35,7 @@ from desktop.core.members import (
     Member,
     MemberKind,
     MembershipStatus,
+    check_count_date,
     clean_address,
     clean_name,
     clean_source,
@@ -356,12 +357,13 @@ class MemberCreateDialog(FormDialog):
                 "Une catégorie choisie à la main doit être justifiée : indiquez le motif.",
                 field="reason",
             )
+        as_of = check_count_date(_py_date(self.as_of), self.backend.today()) if agents is not None else None
         member = self.backend.create_member(
             kind=kind,
             name=name,
             address=address,
             size=agents,
-            as_of=_py_date(self.as_of) if agents is not None else None,
+            as_of=as_of,
             source=source,
             category=category,
             reason=reason,

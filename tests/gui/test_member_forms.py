@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate
@@ -87,10 +87,16 @@ def test_create_an_intercommunale_by_agents(qtbot, window, backend):
     dialog.ok_button.click()
     assert "source" in dialog.errors.message("source")
     dialog.source.setText("rapport annuel 2025")
+    later = backend.today() + timedelta(days=40)  # a count not made yet
+    dialog.as_of.setDate(QDate(later.year, later.month, later.day))
+    dialog.ok_button.click()
+    assert "dans le futur" in dialog.errors.message("as_of") and dialog.isVisible()
+    dialog.as_of.setDate(QDate(2025, 6, 30))
     dialog.ok_button.click()
     assert not dialog.isVisible()
     created = window.members.card.member
     assert created.name == "IDEA Test" and created.kind.value == "intercommunale"
+    assert created.size is not None and created.size.as_of == date(2025, 6, 30)
     assert backend.decision(created).category == "Cat 4"
     assert window.session.draft.member_id == created.id  # an empty offer takes it
     assert [m.id for m in backend.index.search("idea test")] == [created.id]
