@@ -34,12 +34,12 @@ from pathlib import Path
 
 from desktop.core.errors import ComptoirError, InvalidInput
 from desktop.store.faults import BackupError, DatabaseCorrupt, map_error, storage_errors
+from desktop.store.files import SQLITE_MAGIC, refuse_database_files
 
 log = logging.getLogger(__name__)
 
 KEEP = 10
 FOLDER_NAME = "sauvegardes"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 _NAME = re.compile(r"^comptoir-(\d{8}-\d{6}(?:-\d+)?)-([a-z-]+)\.sqlite3$")
 
 
@@ -113,7 +113,9 @@ def backup(source: Path | sqlite3.Connection | object, out: Path) -> Path:
         )
     conn, owned, where = _source(source)
     try:
-        _refuse_the_database_itself(conn, out)
+        # writing the copy over the database (or its journal) would swap the file under the
+        # open connection: every later edit would go to the replaced file and be lost
+        refuse_database_files(out, database=_database_file(conn), any_database=False, field="out")
         with storage_errors("sauvegarder la base de données", out):
             _copy(conn, out, check=True)
     finally:
@@ -123,22 +125,10 @@ def backup(source: Path | sqlite3.Connection | object, out: Path) -> Path:
     return out
 
 
-def _refuse_the_database_itself(conn: sqlite3.Connection, out: Path) -> None:
-    """Writing the copy over the database (or its journal) would swap the file under the open
-    connection: every later edit would go to the replaced file and be lost."""
+def _database_file(conn: sqlite3.Connection) -> Path | None:
+    """The file behind ``conn`` (None for an in-memory database)."""
     row = conn.execute("PRAGMA database_list").fetchone()
-    if not row or not row[2]:
-        return  # an in-memory database has no file to overwrite
-    database = Path(row[2]).resolve()
-    target = out.resolve()
-    companions = {database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal")}
-    same = target == database or (target.exists() and os.path.samefile(target, database))
-    if same or target in companions:
-        raise InvalidInput(
-            f"{out} est la base de données elle-même : choisissez un autre nom ou un autre "
-            "dossier pour la sauvegarde.",
-            field="out",
-        )
+    return Path(row[2]) if row and row[2] else None
 
 
 def _source(source: object) -> tuple[sqlite3.Connection, bool, object]:

@@ -61,7 +61,7 @@ from desktop.core.offers import (
 )
 from desktop.store import offer_codec as codec
 from desktop.store.faults import BundleError, storage_errors
-from desktop.store.files import write_atomically
+from desktop.store.files import check_target, write_atomically
 from desktop.store.offers_repo import (
     NumbersGiven,
     OfferRepository,
@@ -225,24 +225,10 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _check_out_path(out: Path) -> Path:
-    out = Path(out).expanduser()
-    if out.exists() and out.is_dir():
-        raise InvalidInput(
-            f"{out} est un dossier : indiquez le nom du fichier à créer.", field="out"
-        )
-    if not out.parent.exists():
-        raise InvalidInput(
-            f"Le dossier {out.parent} n'existe pas : créez-le ou choisissez un autre emplacement.",
-            field="out",
-        )
-    return out
-
-
 def _write_zip(out: Path, manifest: dict[str, Any], files: Sequence[tuple[str, bytes]]) -> None:
     """Build the zip in memory, then write it atomically (``write_atomically``: a folder
     that cannot be written, a full disk... become French messages, nothing half-written)."""
-    out = _check_out_path(out)
+    out = check_target(out, field="out")  # before the work: a database is never the target
     manifest = dict(manifest)
     manifest["files"] = [
         {"path": name, "size": len(data), "sha256": codec.sha256_hex(data)} for name, data in files

@@ -267,9 +267,9 @@ def test_a_backup_over_the_open_database_is_refused_and_later_edits_are_kept(
     db: Database, repo: OfferRepository
 ) -> None:
     for out in (db.path, Path(f"{db.path}-wal"), db.path.parent / "." / db.path.name):
-        with pytest.raises(InvalidInput, match="est la base de données elle-même"):
+        with pytest.raises(InvalidInput, match=r"(est|fait partie de) la base de données"):
             backup(db, out)
-        with pytest.raises(InvalidInput, match="est la base de données elle-même"):
+        with pytest.raises(InvalidInput, match=r"(est|fait partie de) la base de données"):
             backup(db.path, out)  # by path too, as the command line does
     link = db.path.with_name("lien.sqlite3")
     link.symlink_to(db.path)

@@ -1,0 +1,57 @@
+"""``comptoir`` commands never destroy the database they work on, and say so in French."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ENGLISH = ("usage:", "error:", "invalid", "required", "Traceback", "database", "disk image")
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "comptoir : erreur : " in result.stderr
+    for english in ENGLISH:
+        assert not re.search(rf"\b{re.escape(english)}\b", result.stderr), result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    return result.stderr
+
+
+def _sound(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        return int(conn.execute("SELECT count(*) FROM offers").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_no_export_or_pdf_is_written_over_the_database(
+    db_path: Path, run_comptoir, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    ok(run_comptoir("--db", db_path, "settings", "set", "device_code=LAP1"))
+    out = ok(run_comptoir("--db", db_path, "quote", "--member", "Nivelles", "--product", "delib", "--save"))
+    draft_id = out.split(":")[-1].strip()
+    number = re.search(r"OFF-\d{4}-[A-Z0-9]+-\d{4}", ok(run_comptoir("--db", db_path, "offers", "finalize", draft_id)))
+    assert number
+    before = _sound(db_path)
+    for target in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}.numeros")):
+        for command in (
+            ("catalogue", "export", "--out", target),
+            ("offers", "export", "--out", target),
+            ("offers", "pdf", number.group(0), "--out", target),
+        ):
+            refused(run_comptoir("--db", db_path, *command), "base de données", "Choisissez un autre nom")
+    assert _sound(db_path) == before

@@ -1,0 +1,95 @@
+"""Nothing the application writes may land on a database, a damaged database never pushes a
+good backup out, and every fault reads as French advice."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from lifecycle_factories import draft, fake_pdf
+
+from desktop.core.errors import InvalidInput
+from desktop.store.backup import backup
+from desktop.store.bundles import export_catalogue, export_offers
+from desktop.store.database import Database
+from desktop.store.files import SIDE_SUFFIXES, check_target, write_atomically
+from desktop.store.offers_repo import NumbersGiven, OfferRepository
+
+
+def _count_offers(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM offers").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _targets(db: Path) -> list[Path]:
+    """The database, each file kept beside it, and the database through a symbolic link."""
+    link = db.with_name("lien.db")
+    if not link.exists():
+        link.symlink_to(db)
+    return [db, *(db.with_name(db.name + s) for s in SIDE_SUFFIXES), link]
+
+
+# --- 1. no file is written over a database ----------------------------------------------------
+
+
+def test_the_numbers_and_lock_files_are_among_the_protected_side_files() -> None:
+    assert NumbersGiven.SUFFIX in SIDE_SUFFIXES
+    assert {"-wal", "-shm", "-journal", ".lock"} <= set(SIDE_SUFFIXES)
+
+
+def test_no_pdf_or_export_is_written_over_the_database_or_its_side_files(
+    db: Database, repo: OfferRepository
+) -> None:
+    offer = repo.finalise(repo.save_draft(draft()).id, fake_pdf)
+    NumbersGiven(db.path).record("LAP1", 2026, 1)  # the numbers file beside the database
+    before = _count_offers(db.path)
+    for target in _targets(db.path):
+        existed = target.read_bytes() if target.is_file() else None
+        with pytest.raises(InvalidInput, match=r"base de données.*Choisissez un autre nom"):
+            write_atomically(target, b"%PDF-1.4", what="le fichier PDF")
+        with pytest.raises(InvalidInput, match="base de données"):
+            export_offers(repo, target)
+        with pytest.raises(InvalidInput, match="base de données"):
+            export_catalogue(db, target)
+        with pytest.raises(InvalidInput, match="base de données"):
+            check_target(target)  # what « Imprimer dans un fichier » checks
+        assert (target.read_bytes() if target.is_file() else None) == existed
+    assert _count_offers(db.path) == before
+    assert repo.pdf(offer.number or "")  # the frozen PDF is still there
+
+
+def test_another_database_is_not_overwritten_by_an_export_but_a_plain_file_is(
+    db: Database, repo: OfferRepository, tmp_path: Path
+) -> None:
+    other = tmp_path / "autre.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(InvalidInput, match="est une base de données"):
+        export_offers(repo, other)
+    assert other.read_bytes().startswith(b"SQLite format 3")
+    old = tmp_path / "lot.zip"
+    old.write_bytes(b"ancien lot")
+    export_offers(repo, old)  # replacing an ordinary file stays possible
+    assert old.read_bytes().startswith(b"PK")
+
+
+def test_a_backup_may_replace_an_older_backup_but_not_a_database_in_use(
+    db: Database, tmp_path: Path
+) -> None:
+    older = tmp_path / "ancienne-sauvegarde.sqlite3"
+    backup(db, older)
+    backup(db, older)  # a backup over a backup: allowed (the app has asked already)
+    in_use = tmp_path / "autre.db"
+    other = sqlite3.connect(in_use)
+    other.execute("PRAGMA journal_mode = WAL")
+    other.execute("CREATE TABLE t (x)")
+    try:
+        with pytest.raises(InvalidInput, match="en cours d'utilisation"):
+            backup(db, in_use)
+        with pytest.raises(InvalidInput, match=r"fait partie de la base de données autre\.db"):
+            backup(db, Path(f"{in_use}-wal"))
+    finally:
+        other.close()
