@@ -2,7 +2,8 @@
 
 comptoir catalogue export --out FICHIER     (head office: catalogue + member directory)
 comptoir catalogue import FICHIER           (laptop: all or nothing, offers untouched)
-comptoir backup --out FICHIER               (a verified copy, online: the app may be open)
+comptoir backup --out FICHIER [--force]     (a verified copy, online: the app may be open;
+                                             an existing FICHIER is replaced only with --force)
 comptoir restore FICHIER                    (checked first; refused while the app is open)
 """
 
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import StorageError
+from desktop.core.errors import InvalidInput, StorageError
 
 
 def _out(text: str) -> None:
@@ -40,6 +41,9 @@ def register(subparsers: Any, services_factory: Any) -> None:
         description="Copie cohérente de la base (même si l'application est ouverte), vérifiée.",
     )
     b.add_argument("--out", metavar="FICHIER", required=True, help="fichier de sauvegarde à créer")
+    b.add_argument(
+        "--force", action="store_true", help="remplace FICHIER s'il existe déjà (sinon : refusé)"
+    )
     b.set_defaults(handler=lambda args: run_backup(args, services_factory(args)))
 
     r = subparsers.add_parser(
@@ -86,7 +90,15 @@ def run_backup(args: argparse.Namespace, services: Any) -> int:
     path = services.db_path
     if not Path(path).is_file():
         raise StorageError(f"Aucune base de données à sauvegarder : {path} n'existe pas.")
-    out = backup(path, Path(args.out))
+    target = Path(args.out).expanduser()
+    if target.exists() and not target.is_dir() and not args.force:
+        # a script run twice must not silently replace last week's copy
+        raise InvalidInput(
+            f"{target} existe déjà : choisissez un autre nom, ou ajoutez --force pour le "
+            "remplacer.",
+            field="out",
+        )
+    out = backup(path, target)
     _out(f"Sauvegarde écrite : {out}")
     return 0
 

@@ -55,3 +55,19 @@ def test_no_export_or_pdf_is_written_over_the_database(
         ):
             refused(run_comptoir("--db", db_path, *command), "base de données", "Choisissez un autre nom")
     assert _sound(db_path) == before
+
+
+def test_backup_does_not_replace_an_existing_file_without_force(
+    db_path: Path, run_comptoir, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "sauvegarde.sqlite3"
+    assert "Sauvegarde écrite" in ok(run_comptoir("--db", db_path, "backup", "--out", out))
+    first = out.read_bytes()
+    refused(run_comptoir("--db", db_path, "backup", "--out", out), "existe déjà", "--force")
+    assert out.read_bytes() == first
+    other = tmp_path / "notes.txt"
+    other.write_text("à garder")
+    refused(run_comptoir("--db", db_path, "backup", "--out", other), "existe déjà")
+    assert other.read_text() == "à garder"
+    assert "Sauvegarde écrite" in ok(run_comptoir("--db", db_path, "backup", "--out", out, "--force"))
+    assert _sound(out) == _sound(db_path)
