@@ -2,7 +2,9 @@
 
 - ``backup_at_start(db_path)``: the application calls it once per start (not the CLI), before
   opening the database for work. Copies go to ``<dossier de la base>/sauvegardes`` and the 10
-  most recent start copies are kept.
+  most recent start copies are kept. Every copy passes SQLite's quick check before it takes
+  its place: a damaged database raises ``DatabaseCorrupt`` (said to the user at start) and
+  its copy is not kept, so damage never rotates the last good copies out.
 - ``backup_before_migration(db_path, conn)``: ``open_database`` calls it when migrations are
   pending on an existing database; the 10 most recent pre-migration copies are kept.
 - ``backup(source, out)``: "Sauvegarder..." / ``comptoir backup --out FICHIER``.
@@ -66,8 +68,40 @@ def _stamp(now: datetime | None = None) -> str:
     return (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
-def _copy(src: sqlite3.Connection, out: Path, *, check: bool) -> None:
-    """Online copy of ``src`` to ``out`` (temporary file, fsync, rename)."""
+# What each copy says when the database it copies is damaged (the copy is not kept).
+DAMAGED_ON_BACKUP = (
+    "La base de données est endommagée : la sauvegarde n'a pas été écrite, elle le serait "
+    "tout autant. Gardez le fichier de la base tel quel (pour le support) et restaurez une "
+    "sauvegarde antérieure (Fichier > Restaurer la base… ou « comptoir restore FICHIER »)."
+)
+DAMAGED_AT_START = (
+    "La base de données est endommagée (le contrôle de la copie automatique de ce démarrage a "
+    "échoué). Cette copie n'a pas été gardée : les sauvegardes précédentes restent intactes. "
+    "Évitez d'y poursuivre le travail : restaurez la sauvegarde la plus récente (Fichier > "
+    "Restaurer la base… ou « comptoir restore FICHIER ») ; la base actuelle sera gardée dans "
+    "le dossier des sauvegardes pour le support."
+)
+DAMAGED_BEFORE_MIGRATION = (
+    "La base de données est endommagée : Comptoir ne met pas à jour une base endommagée, elle "
+    "n'a pas été modifiée. Restaurez une sauvegarde (Fichier > Restaurer la base… ou "
+    "« comptoir restore FICHIER ») ; la base actuelle sera gardée pour le support."
+)
+
+
+def _problems(conn: sqlite3.Connection) -> str:
+    """"" when SQLite's quick check finds the file sound, else what it found (for the log)."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    return "" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
+
+
+def _copy(src: sqlite3.Connection, out: Path, *, damaged: str) -> None:
+    """Online copy of ``src`` to ``out`` (temporary file, quick check, fsync, rename).
+
+    A copy that fails SQLite's quick check is deleted and never takes the name ``out``:
+    ``DatabaseCorrupt(damaged)`` is raised instead (what was found goes to the log)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".comptoir-", suffix=".tmp", dir=out.parent)
     os.close(fd)
@@ -77,12 +111,12 @@ def _copy(src: sqlite3.Connection, out: Path, *, check: bool) -> None:
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-            if check:
-                (result,) = dst.execute("PRAGMA quick_check").fetchone()
-                if result != "ok":
-                    raise BackupError(f"La copie de sauvegarde est incohérente ({result}).")
+            problems = _problems(dst)
         finally:
             dst.close()
+        if problems:
+            log.error("copy for %s fails the quick check: %s", out.name, problems)
+            raise DatabaseCorrupt(damaged)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, out)
@@ -117,7 +151,7 @@ def backup(source: Path | sqlite3.Connection | object, out: Path) -> Path:
         # open connection: every later edit would go to the replaced file and be lost
         refuse_database_files(out, database=_database_file(conn), any_database=False, field="out")
         with storage_errors("sauvegarder la base de données", out):
-            _copy(conn, out, check=True)
+            _copy(conn, out, damaged=DAMAGED_ON_BACKUP)
     finally:
         if owned:
             conn.close()
@@ -162,13 +196,17 @@ def _auto(
         n += 1
         out = target_dir / f"comptoir-{_stamp(now)}-{n}-{reason}.sqlite3"
     own = conn is None
+    damaged = {"demarrage": DAMAGED_AT_START, "avant-migration": DAMAGED_BEFORE_MIGRATION}.get(
+        reason, DAMAGED_ON_BACKUP
+    )
     src = _open_source(db_path) if conn is None else conn
     try:
         with storage_errors("faire la sauvegarde automatique", out):
-            _copy(src, out, check=False)
+            _copy(src, out, damaged=damaged)
     finally:
         if own:
             src.close()
+    # only once the new copy is known good may the oldest good one go
     rotate(target_dir, reason, keep)
     log.info("automatic backup (%s): %s", reason, out)
     return out
@@ -183,8 +221,10 @@ def backup_at_start(
 ) -> Path | None:
     """Copy the database to the rotating backup folder (once per application start).
 
-    Returns the copy, or None on a first start. Raises typed storage errors (disk full...):
-    the caller should show the message and carry on, the database itself is untouched.
+    Returns the copy, or None on a first start. Raises typed storage errors (disk full...;
+    ``DatabaseCorrupt`` when the copy fails its quick check, which means the database itself
+    is damaged): the caller should show the message and carry on, the database itself is
+    untouched and the earlier copies are kept.
     """
     return _auto(db_path, "demarrage", None, keep, folder, now)
 

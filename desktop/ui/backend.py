@@ -76,12 +76,17 @@ class StartupData:
 def backup_at_start(db_path: Path) -> str:
     """The rotating copy made at each application start; a failure is reported, not fatal.
 
-    Returns "" or the French message to show."""
+    Returns "" or the French message to show (a damaged database is said as such, with what
+    to do: the copy's check is how a start notices it)."""
     from desktop.core.errors import ComptoirError
     from desktop.store import backup
+    from desktop.store.faults import DatabaseCorrupt
 
     try:
         backup.backup_at_start(db_path)
+    except DatabaseCorrupt as exc:
+        log.error("Base endommagée au démarrage : %s", exc)
+        return str(exc)
     except ComptoirError as exc:
         log.error("Sauvegarde automatique impossible : %s", exc)
         return f"Sauvegarde automatique impossible : {exc}"

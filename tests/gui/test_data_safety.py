@@ -30,3 +30,36 @@ def test_exporting_offers_onto_the_database_file_is_refused_and_loses_nothing(
     finally:
         conn.close()
     assert backend.offers.get(offer.id).number == offer.number  # the window still works on it
+
+
+def test_a_damaged_database_is_said_at_start_and_its_copy_not_kept(
+    qtbot, db_path, runner, dialogs, ui_state_path
+):
+    from desktop.store.backup import backup_at_start, backup_dir, list_backups
+    from desktop.ui.application import Startup
+
+    good = backup_at_start(db_path)
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()
+    finally:
+        conn.close()
+    with open(db_path, "r+b") as f:  # a page no start-up query reads: the window still opens
+        f.seek((root - 1) * page_size + 1)
+        f.write(b"\xff\xf0")
+    startup = Startup(db_path, runner, dialogs, settings_path=ui_state_path)
+    startup.start()
+    qtbot.waitUntil(lambda: startup.window is not None, timeout=10_000)
+    try:
+        qtbot.waitUntil(lambda: "endommagée" in startup.window.bar.text, timeout=5000)
+        text = startup.window.bar.text
+        assert startup.window.bar.level.value == "error"
+        assert "Restaurer la base" in text and "corruption" not in text
+        assert list_backups(backup_dir(db_path), "demarrage") == [good]
+    finally:
+        startup.window.close()
+        runner.wait_idle(5000)
+        startup.backend.close()
+        startup.lock.release()

@@ -4,17 +4,21 @@ good backup out, and every fault reads as French advice."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from lifecycle_factories import draft, fake_pdf
+from lifecycle_factories import draft, fake_pdf, open_test_db
 
 from desktop.core.errors import InvalidInput
-from desktop.store.backup import backup
+from desktop.store.backup import backup, backup_at_start, backup_dir, check_backup, list_backups
 from desktop.store.bundles import export_catalogue, export_offers
 from desktop.store.database import Database
+from desktop.store.faults import DatabaseCorrupt
 from desktop.store.files import SIDE_SUFFIXES, check_target, write_atomically
 from desktop.store.offers_repo import NumbersGiven, OfferRepository
+
+T0 = datetime(2026, 3, 2, 9, 0, 0)
 
 
 def _count_offers(path: Path) -> int:
@@ -93,3 +97,80 @@ def test_a_backup_may_replace_an_older_backup_but_not_a_database_in_use(
             backup(db, Path(f"{in_use}-wal"))
     finally:
         other.close()
+
+
+# --- 2. a damaged database never pushes a good start-up copy out -----------------------------
+
+
+def damage_quietly(path: Path) -> None:
+    """What a failing disk does to a page no start-up query reads: the offers still open,
+    SQLite's quick check fails (« Page N: free space corruption »)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()
+    finally:
+        conn.close()
+    with open(path, "r+b") as f:
+        f.seek((root - 1) * page_size + 1)  # the page's first free block: out of the page
+        f.write(b"\xff\xf0")
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone() != ("ok",)
+        conn.execute("SELECT count(*) FROM offers").fetchone()  # still opens and reads
+    finally:
+        conn.close()
+
+
+ENGLISH_FROM_SQLITE = ("malformed", "corruption", "Page ", "database disk image", "*** in")
+
+
+def test_start_copies_of_a_damaged_database_are_refused_and_the_good_ones_kept(
+    db: Database, repo: OfferRepository, tmp_path: Path
+) -> None:
+    repo.save_draft(draft())
+    path = db.path
+    db.close()
+    good = [backup_at_start(path, now=T0 + timedelta(minutes=i)) for i in range(3)]
+    damage_quietly(path)
+    for i in range(12):  # more starts than copies kept
+        with pytest.raises(DatabaseCorrupt) as caught:
+            backup_at_start(path, now=T0 + timedelta(hours=1, minutes=i))
+        message = str(caught.value)
+        assert "endommagée" in message and "Restaurer la base" in message
+        assert not any(e in message for e in ENGLISH_FROM_SQLITE), message
+    folder = backup_dir(path)
+    assert list_backups(folder, "demarrage") == good
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in good if p)  # no leftovers
+    for copy in good:
+        assert check_backup(copy).schema_version > 0  # each one still restores
+
+
+def test_saving_a_backup_of_a_damaged_database_says_what_to_do(
+    db: Database, tmp_path: Path
+) -> None:
+    path = db.path
+    db.close()
+    damage_quietly(path)
+    out = tmp_path / "copie.sqlite3"
+    with pytest.raises(DatabaseCorrupt) as caught:
+        backup(path, out)
+    message = str(caught.value)
+    assert "restaurez une sauvegarde antérieure" in message and "support" in message
+    assert not any(e in message for e in ENGLISH_FROM_SQLITE), message
+    assert not out.exists()
+
+
+def test_a_damaged_database_is_not_migrated(tmp_path: Path) -> None:
+    from desktop.store.backup import backup_before_migration
+
+    db = open_test_db(tmp_path / "ancienne.db")
+    path = db.path
+    db.close()
+    damage_quietly(path)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseCorrupt, match="ne met pas à jour une base endommagée"):
+        backup_before_migration(path)
+    assert path.read_bytes() == before
+    assert list_backups(backup_dir(path)) == []
