@@ -42,7 +42,11 @@ log = logging.getLogger(__name__)
 
 KEEP = 10
 FOLDER_NAME = "sauvegardes"
-_NAME = re.compile(r"^comptoir-(\d{8}-\d{6}(?:-\d+)?)-([a-z-]+)\.sqlite3$")
+# ``<nom de la base>-<date>-<raison>.sqlite3``: every database of a folder shares its
+# « sauvegardes » folder, so each copy names its database (the file name without its
+# extension). Copies made before carry « comptoir », the default database's name.
+_STAMP_REASON = r"-(\d{8}-\d{6}(?:-\d+)?)-([a-z-]+)\.sqlite3$"
+_NAME = re.compile(r"^(.+?)" + _STAMP_REASON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,16 @@ class RestoreReport:
 
 def backup_dir(db_path: Path) -> Path:
     return Path(db_path).parent / FOLDER_NAME
+
+
+def backup_prefix(db_path: Path) -> str:
+    """What the automatic copies of ``db_path`` are named after: ``catA.db`` -> ``catA``."""
+    return Path(db_path).stem or Path(db_path).name
+
+
+def backup_pattern(db_path: Path) -> str:
+    """The file-name pattern of ``db_path``'s automatic copies (``catA-*.sqlite3``)."""
+    return f"{backup_prefix(db_path)}-*.sqlite3"
 
 
 def _stamp(now: datetime | None = None) -> str:
@@ -190,11 +204,12 @@ def _auto(
     if conn is None and (not db_path.is_file() or db_path.stat().st_size == 0):
         return None  # first start: nothing to protect yet
     target_dir = folder or backup_dir(db_path)
-    out = target_dir / f"comptoir-{_stamp(now)}-{reason}.sqlite3"
+    prefix = backup_prefix(db_path)
+    out = target_dir / f"{prefix}-{_stamp(now)}-{reason}.sqlite3"
     n = 1
     while out.exists():  # two backups in the same second
         n += 1
-        out = target_dir / f"comptoir-{_stamp(now)}-{n}-{reason}.sqlite3"
+        out = target_dir / f"{prefix}-{_stamp(now)}-{n}-{reason}.sqlite3"
     own = conn is None
     damaged = {"demarrage": DAMAGED_AT_START, "avant-migration": DAMAGED_BEFORE_MIGRATION}.get(
         reason, DAMAGED_ON_BACKUP
@@ -207,7 +222,7 @@ def _auto(
         if own:
             src.close()
     # only once the new copy is known good may the oldest good one go
-    rotate(target_dir, reason, keep)
+    rotate(target_dir, reason, keep, database=db_path)
     log.info("automatic backup (%s): %s", reason, out)
     return out
 
@@ -241,21 +256,33 @@ def backup_before_migration(
     return _auto(db_path, "avant-migration", conn, keep, folder, now)
 
 
-def list_backups(folder: Path, reason: str | None = None) -> list[Path]:
-    """Automatic backups in ``folder``, oldest first."""
+def list_backups(
+    folder: Path, reason: str | None = None, *, database: Path | None = None
+) -> list[Path]:
+    """Automatic backups in ``folder``, oldest first: those of ``database`` only when given
+    (its name starts theirs), else every database's."""
     if not folder.is_dir():
         return []
+    pattern = (
+        _NAME
+        if database is None
+        else re.compile("^(" + re.escape(backup_prefix(database)) + ")" + _STAMP_REASON)
+    )
     found = []
     for p in folder.iterdir():
-        m = _NAME.match(p.name)
-        if m and (reason is None or m.group(2) == reason):
-            found.append((m.group(1), p))
-    return [p for _, p in sorted(found)]
+        m = pattern.match(p.name)
+        if m and (reason is None or m.group(3) == reason):
+            found.append((m.group(2), p.name, p))
+    return [p for _, _, p in sorted(found)]
 
 
-def rotate(folder: Path, reason: str, keep: int = KEEP) -> list[Path]:
-    """Delete the oldest automatic backups of ``reason`` beyond ``keep``; returns them."""
-    old = list_backups(folder, reason)
+def rotate(
+    folder: Path, reason: str, keep: int = KEEP, *, database: Path | None = None
+) -> list[Path]:
+    """Delete the oldest automatic backups of ``reason`` (of ``database`` only, when given)
+    beyond ``keep``; returns them. Another database's copies in the same folder are never
+    counted nor deleted."""
+    old = list_backups(folder, reason, database=database)
     doomed = old[: max(len(old) - keep, 0)]
     for p in doomed:
         with contextlib.suppress(OSError):
@@ -359,7 +386,7 @@ def _copy_with_journal(file: Path, tmp: Path) -> None:
 
 def _keep_damaged(db_path: Path, folder: Path, now: datetime | None) -> Path:
     """A byte copy of a database SQLite cannot read (with its journal), for whoever can."""
-    out = folder / f"comptoir-{_stamp(now)}-endommagee.sqlite3"
+    out = folder / f"{backup_prefix(db_path)}-{_stamp(now)}-endommagee.sqlite3"
     with storage_errors("garder une copie de la base endommagée", out):
         for suffix in ("", "-wal"):
             side = Path(f"{db_path}{suffix}")
@@ -397,7 +424,7 @@ def restore(
 ) -> RestoreReport:
     """Replace the database at ``db_path`` by the backup ``file``, after checking it.
 
-    The previous database is kept as ``sauvegardes/comptoir-<date>-avant-restauration.sqlite3``.
+    The previous database is kept as ``sauvegardes/<nom>-<date>-avant-restauration.sqlite3``.
     Close the application's own connections first: other connections would see the restored
     data mid-work. ``before_replace`` is a test hook.
     """

@@ -240,7 +240,7 @@ class Startup(QObject):
         from desktop.core.errors import ComptoirError
         from desktop.store import backup
         from desktop.store.faults import RESTORE_ADVICE
-        from desktop.ui.dialogs import BACKUP_FILTER
+        from desktop.ui.dialogs import backup_filter
 
         folder = backup.backup_dir(self.db_path)
         # what is wrong, without the advice to use a menu of the window that cannot open
@@ -251,7 +251,9 @@ class Startup(QObject):
         )
         title = "Comptoir ne peut pas démarrer"
         while self.dialogs.confirm(None, title, question, yes="Restaurer une sauvegarde…", no="Quitter"):
-            path = self.dialogs.open_file(None, "Restaurer une sauvegarde", BACKUP_FILTER, folder=str(folder))
+            path = self.dialogs.open_file(
+                None, "Restaurer une sauvegarde", backup_filter(self.db_path), folder=str(folder)
+            )
             if not path:
                 continue
             try:

@@ -21,6 +21,17 @@ if TYPE_CHECKING:  # the dialog classes load when a question is first asked, not
 BACKUP_FILTER = "Sauvegardes Comptoir (*.sqlite3 *.db);;Tous les fichiers (*)"
 
 
+def backup_filter(db_path: Path) -> str:
+    """The restore dialog's filters: ``db_path``'s own automatic copies first (the folder of
+    copies is shared by every database beside it), then every backup."""
+    from desktop.store.backup import backup_pattern
+
+    pattern = backup_pattern(db_path)
+    if re.search(r"[()\[\];\s]", pattern):  # a name Qt's filter syntax would misread
+        return BACKUP_FILTER
+    return f"Sauvegardes de {Path(db_path).name} ({pattern});;{BACKUP_FILTER}"
+
+
 def file_kind(filters: str) -> str:
     """"pdf" for "Documents PDF (*.pdf)": the first extension a Qt filter string names."""
     found = re.search(r"\*\.(\w+)", filters)

@@ -27,6 +27,7 @@ class ScriptedDialogs(Dialogs):
         self.labels: list[str] = []  # what each text question asked for
         self.prefilled: list[str] = []  # the text each text question opened with
         self.folders: list[str | None] = []  # where each open-file dialog was asked to open
+        self.filters: list[str] = []  # the file filters each open-file dialog offered
 
     def script(self, kind: str, *answers: object) -> None:
         self.answers.setdefault(kind, []).extend(answers)
@@ -55,6 +56,7 @@ class ScriptedDialogs(Dialogs):
 
     def open_file(self, parent, title, filters, *, folder=None):  # type: ignore[override]
         self.folders.append(folder)
+        self.filters.append(filters)
         return self._next("open_file", title)  # type: ignore[return-value]
 
     def inform(self, parent, title, text):  # type: ignore[override]

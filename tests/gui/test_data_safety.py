@@ -63,3 +63,27 @@ def test_a_damaged_database_is_said_at_start_and_its_copy_not_kept(
         runner.wait_idle(5000)
         startup.backend.close()
         startup.lock.release()
+
+
+def test_the_start_up_restore_offers_this_database_s_copies_first(
+    qtbot, db_path, runner, dialogs, ui_state_path
+):
+    from desktop.store.backup import backup_at_start, backup_dir
+    from desktop.ui.application import Startup
+
+    own = backup_at_start(db_path)
+    assert own is not None and own.name.startswith(f"{db_path.stem}-")
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 3])  # unreadable: the start offers a restore
+    failed = []
+    startup = Startup(db_path, runner, dialogs, settings_path=ui_state_path)
+    startup.failed.connect(failed.append)
+    dialogs.script("confirm", True, False)
+    dialogs.script("open_file", None)  # the dialog is closed without a choice: asked again, then quit
+    startup.start()
+    qtbot.waitUntil(lambda: bool(failed), timeout=10_000)
+    startup.lock.release()
+    assert dialogs.folders == [str(backup_dir(db_path))]
+    first = dialogs.filters[0].split(";;")[0]
+    assert first == f"Sauvegardes de {db_path.name} ({db_path.stem}-*.sqlite3)"
+    assert "*.sqlite3 *.db" in dialogs.filters[0]  # older copies and any other file stay reachable

@@ -73,7 +73,7 @@ def test_pre_migration_backups_have_their_own_rotation(db: Database) -> None:
     for i in range(3):
         backup_at_start(db.path, now=T0 + timedelta(minutes=i))
     p = backup_before_migration(db.path, db.conn, now=T0)
-    assert p is not None and p.name == "comptoir-20260302-090000-avant-migration.sqlite3"
+    assert p is not None and p.name == f"{db.path.stem}-20260302-090000-avant-migration.sqlite3"
     assert len(list_backups(backup_dir(db.path), "demarrage")) == 3
     assert list_backups(backup_dir(db.path), "avant-migration") == [p]
 
@@ -198,7 +198,7 @@ def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(
         open_test_db(db.path).close()
     report = restore(db.path, out, now=T0)
     assert report.previous_copy is not None
-    assert report.previous_copy.name == "comptoir-20260302-090000-endommagee.sqlite3"
+    assert report.previous_copy.name == f"{db.path.stem}-20260302-090000-endommagee.sqlite3"
     assert report.previous_copy.read_bytes() == damaged  # for whoever can still rescue it
     again = open_test_db(db.path)
     try:

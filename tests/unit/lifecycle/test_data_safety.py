@@ -11,7 +11,14 @@ import pytest
 from lifecycle_factories import draft, fake_pdf, open_test_db
 
 from desktop.core.errors import InvalidInput
-from desktop.store.backup import backup, backup_at_start, backup_dir, check_backup, list_backups
+from desktop.store.backup import (
+    backup,
+    backup_at_start,
+    backup_dir,
+    backup_pattern,
+    check_backup,
+    list_backups,
+)
 from desktop.store.bundles import export_catalogue, export_offers
 from desktop.store.database import Database
 from desktop.store.faults import DatabaseCorrupt
@@ -174,3 +181,47 @@ def test_a_damaged_database_is_not_migrated(tmp_path: Path) -> None:
         backup_before_migration(path)
     assert path.read_bytes() == before
     assert list_backups(backup_dir(path)) == []
+
+
+# --- 6. each database of a folder has its own copies --------------------------------------------
+
+
+def test_two_databases_in_one_folder_keep_their_own_copies(tmp_path: Path) -> None:
+    paths = []
+    for name in ("catA.db", "catB.db"):
+        db = open_test_db(tmp_path / name)
+        paths.append(db.path)
+        db.close()
+    a, b = paths
+    b_copies = [backup_at_start(b, now=T0 + timedelta(minutes=i)) for i in range(3)]
+    a_copies = [backup_at_start(a, now=T0 + timedelta(hours=1, minutes=i)) for i in range(12)]
+    folder = backup_dir(a)
+    assert folder == backup_dir(b)  # one folder beside the databases
+    assert all(p and p.name.startswith("catA-") for p in a_copies)
+    assert list_backups(folder, "demarrage", database=a) == a_copies[-10:]  # catA's rotation...
+    assert list_backups(folder, "demarrage", database=b) == b_copies  # ...never touched catB's
+    assert all(p and p.exists() for p in b_copies)
+    assert backup_pattern(a) == "catA-*.sqlite3"
+
+
+def test_copies_named_before_databases_had_their_own_names_stay_with_the_default_one(
+    tmp_path: Path,
+) -> None:
+    default = open_test_db(tmp_path / "comptoir.sqlite3")
+    other = open_test_db(tmp_path / "autre.db")
+    for db in (default, other):
+        db.close()
+    folder = backup_dir(default.path)
+    folder.mkdir()
+    older = []
+    for i in range(10):  # what earlier versions left, whatever database they copied
+        p = folder / f"comptoir-20250101-0900{i:02d}-demarrage.sqlite3"
+        p.write_bytes(default.path.read_bytes())
+        older.append(p)
+    backup_at_start(other.path, now=T0)
+    assert all(p.exists() for p in older)  # another database never deletes them
+    own = list_backups(folder, "demarrage", database=other.path)
+    assert own == [folder / "autre-20260302-090000-demarrage.sqlite3"]
+    mine = backup_at_start(default.path, now=T0)
+    kept = list_backups(folder, "demarrage", database=default.path)
+    assert kept == [*older[1:], mine]  # the default database's rotation ages them out
