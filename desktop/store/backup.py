@@ -293,15 +293,23 @@ def rotate(
 # --- checking and restoring ----------------------------------------------------------------
 
 
-def _known_schema() -> int:
+def _known_versions() -> set[int]:
     from desktop.store.database import discover_migrations
 
-    migrations = discover_migrations()
-    return max((m.version for m in migrations), default=0)
+    return {m.version for m in discover_migrations()}
 
 
-def check_backup(file: Path) -> BackupInfo:
-    """Is ``file`` a sound Comptoir database this version can open? ``BackupError`` if not."""
+def _known_schema() -> int:
+    return max(_known_versions(), default=0)
+
+
+def check_backup(file: Path, *, try_migrations: bool = True) -> BackupInfo:
+    """Is ``file`` a sound Comptoir database this version can open? ``BackupError`` if not.
+
+    A backup from an older version is opened as the application will open it (migrations,
+    seeding) on a throwaway copy first: one this version cannot bring up to date is refused
+    now, not after it has replaced the database. ``try_migrations=False`` skips that step
+    (``restore`` checks the file quickly first, then its own copy in full)."""
     file = Path(file).expanduser()
     name = file.name
     if not file.exists():
@@ -343,7 +351,8 @@ def check_backup(file: Path) -> BackupInfo:
                 f"« {name} » est une base SQLite, mais pas une base Comptoir (pas de version de "
                 "schéma). Rien n'a été modifié."
             )
-        (version,) = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+        applied = {int(r[0]) for r in conn.execute("SELECT version FROM schema_version")}
+        version = max(applied, default=0)
         offers = (
             conn.execute("SELECT count(*) FROM offers").fetchone()[0]
             if "offers" in tables
@@ -357,7 +366,33 @@ def check_backup(file: Path) -> BackupInfo:
             f"« {name} » vient d'une version plus récente de Comptoir (schéma {version}, cette "
             f"version connaît {known}) : mettez Comptoir à jour pour la restaurer."
         )
+    if try_migrations and _known_versions() - applied:
+        _try_migrations(file, version)
     return BackupInfo(file, int(version), offers, file.stat().st_size)
+
+
+def _try_migrations(file: Path, version: int) -> None:
+    """Bring a throwaway copy of ``file`` up to date as ``open_database`` will; BackupError
+    (French, the detail in the log) when that fails. Nothing but the copy is written."""
+    from desktop.store.database import open_database
+    from desktop.store.faults import DiskFull
+
+    with tempfile.TemporaryDirectory(prefix="comptoir-essai-") as folder:
+        trial = Path(folder) / "essai.sqlite3"
+        with storage_errors("préparer l'essai de mise à jour de la sauvegarde", trial):
+            _copy_with_journal(file, trial)
+        try:
+            open_database(trial, backup_first=False).close()
+        except DiskFull:
+            raise
+        except Exception as e:  # whatever stops the update stops the restore
+            log.error("backup %s (schema %s) cannot be brought up to date", file, version, exc_info=e)
+            raise BackupError(
+                f"« {file.name} » vient d'une version plus ancienne de Comptoir (schéma {version}) "
+                "et cette version ne parvient pas à la mettre à jour : elle n'a pas été restaurée "
+                "et la base actuelle n'a pas changé. Choisissez une autre sauvegarde, ou gardez "
+                "ce fichier pour le support (le détail est dans le journal)."
+            ) from None
 
 
 def _copy_with_journal(file: Path, tmp: Path) -> None:
@@ -430,7 +465,7 @@ def restore(
     """
     db_path = Path(db_path)
     file = Path(file).expanduser()
-    check_backup(file)  # refuse early, before copying anything
+    check_backup(file, try_migrations=False)  # refuse early, before copying anything
     target_dir = folder or backup_dir(db_path)
     # Work on a private copy: the file checked is the file restored, even if it is replaced meanwhile.
     with storage_errors("préparer la restauration", target_dir):

@@ -204,11 +204,13 @@ def open_database(
     progress: Progress | None = None,
     seed_dir: Path | None = None,
     seed: bool = True,
+    backup_first: bool = True,
 ) -> Database:
     """Open ``path``, creating, migrating and seeding it as needed; returns the ``Database``.
 
     ``progress(fraction, message)`` is told what happens (it may be called from the thread
     that opens the database). ``seed_dir`` defaults to ``desktop.paths.db_seed_dir()``.
+    ``backup_first=False`` skips the copy made before migrations (for a throwaway copy).
     """
     report = progress or (lambda _f, _m: None)
     target = Path(path)
@@ -216,7 +218,7 @@ def open_database(
     conn = connect(target)
     database = Database(target, conn)
     try:
-        _prepare(database, report, seed_dir, seed)
+        _prepare(database, report, seed_dir, seed, backup_first)
     except BaseException:
         database.close()
         raise
@@ -224,7 +226,9 @@ def open_database(
     return database
 
 
-def _prepare(database: Database, report: Progress, seed_dir: Path | None, seed: bool) -> None:
+def _prepare(
+    database: Database, report: Progress, seed_dir: Path | None, seed: bool, backup_first: bool = True
+) -> None:
     from desktop.store import seed as seeding
 
     conn = database.conn
@@ -243,7 +247,7 @@ def _prepare(database: Database, report: Progress, seed_dir: Path | None, seed: 
     if not pending and (plan is None or plan.up_to_date(conn)):
         return
     report(0.1, "Préparation de la base de données…")
-    if pending and applied:
+    if pending and applied and backup_first:
         from desktop.store.backup import backup_before_migration
 
         backup_before_migration(database.path, conn)

@@ -225,3 +225,70 @@ def test_copies_named_before_databases_had_their_own_names_stay_with_the_default
     mine = backup_at_start(default.path, now=T0)
     kept = list_backups(folder, "demarrage", database=default.path)
     assert kept == [*older[1:], mine]  # the default database's rotation ages them out
+
+
+# --- 7. a backup from an older version is brought up to date on a copy first --------------------
+
+
+def _database_at_schema(path: Path, last: int) -> Path:
+    """A database as an older Comptoir left it: the migrations up to ``last`` only."""
+    from desktop.store.database import Database, _apply, connect, discover_migrations
+
+    conn = connect(path)
+    db = Database(path, conn)
+    with db.transaction():
+        conn.execute(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL) STRICT"
+        )
+        for m in discover_migrations():
+            if m.version <= last:
+                _apply(conn, m, path)
+    db.close()
+    return path
+
+
+def test_a_backup_that_cannot_be_brought_up_to_date_is_refused_before_anything_changes(
+    db: Database, repo: OfferRepository, tmp_path: Path
+) -> None:
+    from desktop.store.backup import restore
+    from desktop.store.faults import BackupError
+
+    kept = repo.save_draft(draft())
+    fake = tmp_path / "schema-11.sqlite3"
+    backup(db, fake)
+    conn = sqlite3.connect(fake)
+    conn.execute("DELETE FROM schema_version WHERE version > 11")  # says 11, holds every table
+    conn.commit()
+    conn.close()
+    with pytest.raises(BackupError) as caught:
+        check_backup(fake)  # what « Restaurer… » asks before its confirmation
+    message = str(caught.value)
+    assert "schéma 11" in message and "n'a pas été restaurée" in message
+    assert "already exists" not in message
+    path = db.path
+    db.close()
+    with pytest.raises(BackupError, match="version plus ancienne"):
+        restore(path, fake)
+    reopened = open_test_db(path)
+    try:
+        assert OfferRepository(reopened).get(kept.id).id == kept.id  # the database is the same
+    finally:
+        reopened.close()
+    assert list_backups(backup_dir(path)) == []  # nothing was even set aside
+
+
+def test_a_backup_from_an_older_version_is_restored_and_opens(db: Database, tmp_path: Path) -> None:
+    from desktop.store.backup import restore
+    from desktop.store.database import discover_migrations, open_database
+
+    old = _database_at_schema(tmp_path / "ancienne" / "v11.sqlite3", 11)
+    assert check_backup(old).schema_version == 11
+    path = db.path
+    db.close()
+    assert restore(path, old).schema_version == 11
+    reopened = open_database(path)  # migrated at the next start, as the trial promised
+    try:
+        assert reopened.schema_version() == max(m.version for m in discover_migrations())
+    finally:
+        reopened.close()
