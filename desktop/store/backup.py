@@ -325,26 +325,24 @@ def check_backup(file: Path, *, try_migrations: bool = True) -> BackupInfo:
             f"« {name} » n'est pas une sauvegarde Comptoir (ce n'est pas une base SQLite). "
             "Rien n'a été modifié."
         )
+    damaged = BackupError(
+        f"« {name} » est endommagée : choisissez une autre sauvegarde (la plus récente avant "
+        "celle-ci, par exemple). Rien n'a été modifié."
+    )
+    conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None)
+        conn = _open_read_only(file)
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.Error as e:
-        raise BackupError(
-            f"« {name} » ne peut pas être ouverte ({e}). Rien n'a été modifié."
-        ) from None
+        if conn is not None:
+            conn.close()
+        log.warning("backup %s cannot be read: %s", file, e)
+        error = map_error(e, "lire la sauvegarde", file)
+        raise (damaged if isinstance(error, DatabaseCorrupt) else error) from None
     try:
-        try:
-            rows = conn.execute("PRAGMA integrity_check").fetchall()
-        except sqlite3.DatabaseError as e:
-            raise BackupError(
-                f"« {name} » est endommagée ({e}) : choisissez une autre sauvegarde. Rien n'a été "
-                "modifié."
-            ) from None
         if rows != [("ok",)]:
-            detail = "; ".join(str(r[0]) for r in rows[:3])
-            raise BackupError(
-                f"« {name} » est endommagée (contrôle d'intégrité : {detail}) : choisissez une "
-                "autre sauvegarde. Rien n'a été modifié."
-            )
+            log.warning("backup %s fails its integrity check: %s", file, rows[:5])
+            raise damaged
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "schema_version" not in tables:
             raise BackupError(
@@ -393,6 +391,19 @@ def _try_migrations(file: Path, version: int) -> None:
                 "et la base actuelle n'a pas changé. Choisissez une autre sauvegarde, ou gardez "
                 "ce fichier pour le support (le détail est dans le journal)."
             ) from None
+
+
+def _open_read_only(file: Path) -> sqlite3.Connection:
+    """``file`` opened for reading only, even on a write-protected USB key: without a ``-wal``
+    beside it, as an immutable file (SQLite then needs no shared-memory file, which it could
+    not create there); with one, read-only, so that its pages are seen."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(file.resolve()))
+    has_wal = Path(f"{file}-wal").is_file()
+    return sqlite3.connect(
+        f"{uri}?mode=ro" if has_wal else f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None
+    )
 
 
 def _copy_with_journal(file: Path, tmp: Path) -> None:
@@ -498,9 +509,14 @@ def restore(
                 try:
                     dst.execute("PRAGMA busy_timeout = 5000")
                     src.backup(dst)
-                    (result,) = dst.execute("PRAGMA quick_check").fetchone()
-                    if result != "ok":
-                        raise BackupError(f"La base restaurée est incohérente ({result}).")
+                    problems = _problems(dst)
+                    if problems:
+                        log.error("restored %s fails the quick check: %s", db_path, problems)
+                        raise BackupError(
+                            "La base restaurée ne passe pas le contrôle d'intégrité. Restaurez "
+                            f"la copie de la base d'avant la restauration (dossier {target_dir}) "
+                            "ou une autre sauvegarde, et gardez ces fichiers pour le support."
+                        )
                 finally:
                     dst.close()
         finally:

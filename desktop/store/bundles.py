@@ -350,8 +350,10 @@ def _member(z: zipfile.ZipFile, member: str, name: str) -> bytes:
             raise BundleError(f"« {name} » : {member} est anormalement volumineux.")
         return z.read(member)
     except (zipfile.BadZipFile, zlib_error(), EOFError, KeyError, OSError) as e:
+        log.warning("bundle %s: %s unreadable: %s", name, member, e)
         raise BundleError(
-            f"« {name} » est endommagé : {member} illisible ({e}). Demandez un nouvel export."
+            f"« {name} » est endommagé : {member} ne peut pas être décompressé. Rien n'a été "
+            "importé ; demandez un nouvel export."
         ) from None
 
 
@@ -365,7 +367,10 @@ def _json(data: bytes, where: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BundleError(f"{where} : JSON illisible ({e}).") from None
+        raise BundleError(
+            f"{where} : JSON illisible ({codec.json_problem(e)}) ; le lot a été modifié ou abîmé. "
+            "Rien n'a été importé ; demandez un nouvel export."
+        ) from None
 
 
 # --- offers bundle -------------------------------------------------------------------------
@@ -473,14 +478,29 @@ def _parse_offers(bundle: Bundle) -> list[_Incoming]:
                 f"« {name} » : l'offre {number} est incomplète (JSON ou PDF manquant)."
             )
         doc = _json(bundle.files[jpath], f"{name}:{jpath}")
+        unreadable = (
+            f"« {name} » : l'offre {number} est illisible ({{}}). Rien n'a été importé ; "
+            "demandez un nouvel export."
+        )
+        if not isinstance(doc, dict):
+            raise BundleError(unreadable.format(f"{jpath} n'a pas la forme d'une offre"))
+        missing = [k for k in ("offer", "snapshot", "content_sha256") if k not in doc]
+        if missing:
+            raise BundleError(unreadable.format(f"champ « {missing[0]} » absent"))
         try:
             offer = codec.offer_from_data(doc["offer"])
-            audit = tuple(codec.audit_from_data(e) for e in doc.get("audit", []))
+            audit_data = doc.get("audit", [])
+            if not isinstance(audit_data, list):
+                raise codec.CodecError("liste attendue à historique")
+            audit = tuple(codec.audit_from_data(e) for e in audit_data)
             snapshot = doc["snapshot"]
             fingerprint = str(doc["content_sha256"])
             origin = str(doc.get("origin") or "")
-        except (KeyError, TypeError, ComptoirError) as e:
-            raise BundleError(f"« {name} » : offre {number} illisible ({e}).") from None
+        except ComptoirError as e:  # the codec says where, in French
+            raise BundleError(unreadable.format(str(e).rstrip("."))) from None
+        except (KeyError, TypeError, ValueError) as e:
+            log.warning("bundle %s: offer %s unreadable: %s", name, number, e)
+            raise BundleError(unreadable.format("contenu inattendu")) from None
         pdf = bundle.files[ppath]
         problems = []
         if offer.number != number:
@@ -803,8 +823,11 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
             try:
                 conn.executemany(sql, ([_uncell(v) for v in r] for r in rows))
             except sqlite3.IntegrityError as e:
+                log.warning("catalogue bundle %s: table %s refused: %s", name, t, e)
                 raise BundleError(
-                    f"« {name} » : table {t} refusée par la base ({e}). Rien n'a été importé."
+                    f"« {name} » : la table {t} est refusée par la base (une valeur en double, "
+                    "manquante ou hors des règles). Rien n'a été importé ; demandez au siège un "
+                    "nouvel export."
                 ) from None
         for t, (cols, rows) in saved.items():
             names = ", ".join(_q(c) for c in cols)

@@ -162,7 +162,12 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
                 "(clé retirée, disque réseau coupé) puis réessayez."
             )
         log.error("sqlite error while trying to %s: %s", doing, exc, exc_info=exc)
-        return StorageError(f"{what} : erreur de la base de données ({text}).")
+        name = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+        return StorageError(
+            f"{what} : erreur inattendue de la base de données ({name}). Rien n'a été enregistré "
+            "de cette opération ; réessayez, et si l'erreur revient, gardez le journal de "
+            "l'application pour le support."
+        )
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
             return DiskFull(
@@ -187,7 +192,11 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
         if exc.errno == errno.ENAMETOOLONG:
             return StorageError(f"{what} : le nom du fichier est trop long ; raccourcissez-le.")
         log.error("OS error while trying to %s: %s", doing, exc, exc_info=exc)
-        return StorageError(f"{what} : {exc.strerror or exc}.")
+        code = errno.errorcode.get(exc.errno or 0, "inconnue")
+        return StorageError(
+            f"{what} : erreur du système de fichiers ({code}). Vérifiez le support (clé, "
+            "disque réseau) puis réessayez ; le détail est dans le journal de l'application."
+        )
     raise TypeError(f"not a storage error: {exc!r}")
 
 

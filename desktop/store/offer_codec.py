@@ -14,6 +14,7 @@ import dataclasses
 import enum
 import hashlib
 import json
+import logging
 import types
 import typing
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from desktop.core.offers import AuditEntry, Offer
 from desktop.core.quote import Quote, QuoteRequest
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class CodecError(StorageError):
@@ -99,8 +101,12 @@ def from_data(tp: Any, data: Any, where: str = "") -> Any:
                 raise CodecError(f"montant invalide à {where}")
             return Decimal(data)
         if tp is datetime:
+            if not isinstance(data, str):
+                raise CodecError(f"date et heure attendues à {where}")
             return datetime.fromisoformat(data)
         if tp is date:
+            if not isinstance(data, str):
+                raise CodecError(f"date attendue à {where}")
             return date.fromisoformat(data)
         if tp is bool:
             if not isinstance(data, bool):
@@ -117,6 +123,12 @@ def from_data(tp: Any, data: Any, where: str = "") -> Any:
         if tp is float:
             return float(data)
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            allowed = [m.value for m in tp]
+            if data not in allowed:
+                raise CodecError(
+                    f"valeur {_shown(data)} inconnue à {where or 'la racine'} ; valeurs "
+                    "possibles : " + ", ".join(str(v) for v in allowed)
+                )
             return tp(data)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             if not isinstance(data, dict):
@@ -162,8 +174,29 @@ def from_data(tp: Any, data: Any, where: str = "") -> Any:
     except CodecError:
         raise
     except (TypeError, ValueError, InvalidOperation, KeyError) as e:
-        raise CodecError(f"valeur invalide à {where or 'la racine'} ({e})") from e
+        # Python's own wording is English: the user reads where and what, the log the rest
+        log.debug("cannot decode %r at %s: %s", data, where, e)
+        raise CodecError(f"valeur invalide à {where or 'la racine'} : {_shown(data)}") from e
     raise CodecError(f"type non pris en charge à {where}: {tp!r}")
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: « texte », or short JSON for anything else."""
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = type(value).__name__
+    return f"« {text[:40]}{'…' if len(text) > 40 else ''} »"
+
+
+def json_problem(e: json.JSONDecodeError | UnicodeDecodeError) -> str:
+    """Where a JSON text goes wrong, in French (« ligne 1, colonne 2 »)."""
+    if isinstance(e, UnicodeDecodeError):
+        return "ce n'est pas du texte UTF-8"
+    return f"ligne {e.lineno}, colonne {e.colno}"
 
 
 def canonical_json(data: Any) -> str:
@@ -173,8 +206,10 @@ def canonical_json(data: Any) -> str:
 def loads(text: str) -> Any:
     try:
         return json.loads(text)
-    except (json.JSONDecodeError, TypeError) as e:
-        raise CodecError(f"JSON illisible ({e})") from e
+    except json.JSONDecodeError as e:
+        raise CodecError(f"JSON illisible ({json_problem(e)})") from e
+    except TypeError as e:
+        raise CodecError("JSON illisible (ce n'est pas un texte)") from e
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -292,3 +292,131 @@ def test_a_backup_from_an_older_version_is_restored_and_opens(db: Database, tmp_
         assert reopened.schema_version() == max(m.version for m in discover_migrations())
     finally:
         reopened.close()
+
+
+# --- 4. no English from SQLite or Python reaches the user ---------------------------------------
+
+ENGLISH = (
+    *ENGLISH_FROM_SQLITE,
+    "list indices",
+    "Expecting",
+    "is not a valid",
+    "constraint failed",
+    "decompressing",
+    "Error",
+    "unable to open",
+)
+
+
+def _french(message: str) -> str:
+    assert not any(e in message for e in ENGLISH), message
+    return message
+
+
+def test_a_damaged_backup_is_refused_in_french_with_what_to_do(
+    db: Database, tmp_path: Path
+) -> None:
+    from desktop.store.backup import restore
+    from desktop.store.faults import BackupError
+
+    copy = tmp_path / "copie.sqlite3"
+    backup(db, copy)
+    damage_quietly(copy)
+    with pytest.raises(BackupError) as caught:
+        check_backup(copy)
+    assert "choisissez une autre sauvegarde" in _french(str(caught.value))
+    path = db.path
+    db.close()
+    with pytest.raises(BackupError) as caught:
+        restore(path, copy)
+    _french(str(caught.value))
+    half = tmp_path / "moitie.sqlite3"
+    half.write_bytes(copy.read_bytes()[:5000])  # a copy cut short
+    with pytest.raises(BackupError) as caught:
+        check_backup(half)
+    assert "endommagée" in _french(str(caught.value))
+
+
+def _tampered_offers_bundle(tmp_path: Path, repo: OfferRepository, edit) -> Path:  # type: ignore[no-untyped-def]
+    """An exported offers bundle, one of whose offer files is changed by ``edit`` and the
+    manifest signed again (what someone editing the zip by hand would do)."""
+    import hashlib
+    import json
+    import zipfile
+
+    repo.finalise(repo.save_draft(draft()).id, fake_pdf)
+    out = tmp_path / "lot.zip"
+    export_offers(repo, out)
+    with zipfile.ZipFile(out) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    manifest = json.loads(files["manifest.json"])
+    offer_file = next(n for n in files if n.endswith(".json") and n != "manifest.json")
+    files[offer_file] = edit(files[offer_file])
+    for item in manifest["files"]:
+        data = files[item["path"]]
+        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    tampered = tmp_path / "modifie.zip"
+    with zipfile.ZipFile(tampered, "w") as z:
+        for n, d in files.items():
+            z.writestr(n, d)
+    return tampered
+
+
+def _set_state(raw: bytes) -> bytes:
+    import json
+
+    doc = json.loads(raw)
+    doc["offer"]["state"] = "bogus"
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda raw: b"[1,2]", "n'a pas la forme d'une offre"),
+        (lambda raw: b"{not json", "JSON illisible (ligne 1, colonne 2)"),
+        (lambda raw: b"\xff\xfe", "pas du texte UTF-8"),
+        (_set_state, "valeur « bogus » inconnue à offre.state ; valeurs possibles : brouillon"),
+        (lambda raw: raw.replace(b'"snapshot"', b'"instantane"'), "champ « snapshot » absent"),
+    ],
+)
+def test_a_tampered_offers_bundle_is_refused_in_french(
+    repo: OfferRepository, tmp_path: Path, edit, said: str  # type: ignore[no-untyped-def]
+) -> None:
+    from desktop.store.bundles import import_offers
+    from desktop.store.faults import BundleError
+
+    tampered = _tampered_offers_bundle(tmp_path, repo, edit)
+    with pytest.raises(BundleError) as caught:
+        import_offers(repo, tampered)
+    message = _french(str(caught.value))
+    assert said in message and "demandez un nouvel export" in message
+
+
+def test_a_manifest_that_is_not_json_is_refused_in_french(
+    repo: OfferRepository, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from desktop.store.bundles import import_offers
+    from desktop.store.faults import BundleError
+
+    bad = tmp_path / "lot.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("manifest.json", b"{not json")
+    with pytest.raises(BundleError) as caught:
+        import_offers(repo, bad)
+    assert "manifest.json : JSON illisible (ligne 1, colonne 2)" in _french(str(caught.value))
+
+
+def test_an_unexpected_sqlite_or_system_error_is_said_in_french() -> None:
+    import errno
+
+    from desktop.store.faults import map_error
+
+    sqlite_error = sqlite3.DatabaseError("some brand new failure")
+    assert "some brand new" not in str(map_error(sqlite_error, "lire les offres"))
+    os_error = OSError(errno.EIO, "Input/output error")
+    message = str(map_error(os_error, "écrire le lot"))
+    assert "Input/output" not in message and "Vérifiez le support" in message
