@@ -288,9 +288,21 @@ class Services:
         """The open ``desktop.store.database.Database`` (created and seeded if needed)."""
         if self._db is None:
             from desktop.store.database import open_database
+            from desktop.store.faults import DatabaseReadOnly
 
             created = not self.db_path.exists()
-            self._db = open_database(self.db_path)
+            try:
+                self._db = open_database(self.db_path)
+            except DatabaseReadOnly:
+                if created:
+                    raise
+                # a write-protected key: what only reads still works, a write says why not
+                from desktop.store.database import open_read_only
+
+                self._db = open_read_only(self.db_path)
+                sys.stderr.write(
+                    f"Attention : {self.db_path} est en lecture seule ; consultation seulement.\n"
+                )
             if created:  # a mistyped --db must not pass for an empty database
                 sys.stderr.write(f"Nouvelle base de données créée : {self.db_path}\n")
         return self._db

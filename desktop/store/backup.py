@@ -143,7 +143,16 @@ def _copy(src: sqlite3.Connection, out: Path, *, damaged: str) -> None:
 
 def _open_source(db_path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(db_path, isolation_level=None, timeout=5)
-    conn.execute("PRAGMA busy_timeout = 5000")
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA schema_version").fetchone()  # SQLite opens the file here
+    except sqlite3.OperationalError as e:
+        conn.close()
+        code = (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF
+        if code not in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+            raise
+        # a database on a write-protected key: copying it elsewhere is exactly what to do
+        return _open_read_only(db_path)
     return conn
 
 
@@ -214,13 +223,13 @@ def _auto(
     damaged = {"demarrage": DAMAGED_AT_START, "avant-migration": DAMAGED_BEFORE_MIGRATION}.get(
         reason, DAMAGED_ON_BACKUP
     )
-    src = _open_source(db_path) if conn is None else conn
-    try:
-        with storage_errors("faire la sauvegarde automatique", out):
+    with storage_errors("faire la sauvegarde automatique", out):
+        src = _open_source(db_path) if conn is None else conn
+        try:
             _copy(src, out, damaged=damaged)
-    finally:
-        if own:
-            src.close()
+        finally:
+            if own:
+                src.close()
     # only once the new copy is known good may the oldest good one go
     rotate(target_dir, reason, keep, database=db_path)
     log.info("automatic backup (%s): %s", reason, out)

@@ -198,6 +198,47 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open an existing database for reading only, where nothing can be written (a
+    write-protected USB key, a read-only share): SQLite could not create the journal files a
+    normal open needs. Without a ``-wal`` beside it the file is opened as immutable (nothing
+    else can change it there); with one, read-only, so that its last commits are seen."""
+    from urllib.parse import quote
+
+    from desktop.store.faults import DatabaseReadOnly
+
+    if not path.is_file():
+        raise InvalidInput(f"Base de données introuvable : {path}.", field="db")
+    uri = "file:" + quote(str(path.resolve()))
+    uri += "?mode=ro" if Path(f"{path}-wal").is_file() else "?mode=ro&immutable=1"
+    with storage_errors("ouvrir la base de données en lecture seule", path):
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            pending = sorted({m.version for m in discover_migrations()} - _applied_versions(conn))
+        except BaseException:
+            conn.close()
+            raise
+    if pending:
+        conn.close()
+        from desktop.store.faults import READ_ONLY_ADVICE
+
+        raise DatabaseReadOnly(
+            f"La base de données {path} est en lecture seule et doit d'abord être mise à jour "
+            f"pour cette version de Comptoir (schéma {pending[-1]:04d}), ce qui demande d'y "
+            f"écrire.{READ_ONLY_ADVICE}"
+        )
+    return conn
+
+
+def open_read_only(path: str | os.PathLike[str]) -> Database:
+    """A ``Database`` that only reads (``connect_read_only``): no migration, no seeding; any
+    write is refused by SQLite and reported as the read-only fault."""
+    target = Path(path)
+    return Database(target, connect_read_only(target))
+
+
 def open_database(
     path: str | os.PathLike[str],
     *,

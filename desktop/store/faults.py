@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,6 +106,49 @@ def de(doing: str) -> str:
     return f"de {text}"
 
 
+READ_ONLY_ADVICE = (
+    " Copiez le fichier dans un dossier où vous pouvez écrire (vos Documents, par exemple) et "
+    "ouvrez cette copie (--db), ou reprenez son contenu dans votre base habituelle avec "
+    "Fichier > Restaurer la base… (« comptoir restore FICHIER »)."
+)
+DISK_FULL_MIN_FREE = 1 << 20  # below 1 Mio free, an I/O error is the disk being full
+
+
+def _folder_of(path: Path | str | None) -> Path | None:
+    if not path:
+        return None
+    p = Path(path)
+    return p if p.is_dir() else p.parent
+
+
+def _on_read_only_place(path: Path | str | None) -> bool:
+    """Can nothing be written where ``path`` is (a write-protected key, a read-only share)?
+    SQLite says it cannot *open* a database it may read but cannot add its journal beside."""
+    folder = _folder_of(path)
+    if folder is None or not folder.is_dir():
+        return False
+    p = Path(path or folder)
+    return not os.access(folder, os.W_OK) or (p.exists() and not os.access(p, os.W_OK))
+
+
+def _nearly_full(path: Path | str | None) -> bool:
+    """Is the disk of ``path`` (nearly) full? SQLite reports a full disk as an I/O error when
+    it fails to grow its shared-memory or journal file."""
+    folder = _folder_of(path)
+    if folder is None:
+        return False
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # Windows has no statvfs: keep SQLite's own verdict
+        try:
+            import shutil
+
+            return shutil.disk_usage(folder).free < DISK_FULL_MIN_FREE
+        except OSError:
+            return False
+    return st.f_bavail * st.f_frsize < DISK_FULL_MIN_FREE
+
+
 def map_error(exc: BaseException, doing: str, path: Path | str | None = None) -> ComptoirError:
     """The one place where sqlite3 and OS errors become French, typed errors.
 
@@ -122,11 +166,12 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
         code = getattr(exc, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else None
         low = text.lower()
-        if primary == sqlite3.SQLITE_READONLY or "readonly" in low or "read-only" in low:
+        read_only = primary == sqlite3.SQLITE_READONLY or "readonly" in low or "read-only" in low
+        cannot_open = primary == sqlite3.SQLITE_CANTOPEN or "unable to open" in low
+        if read_only or (cannot_open and _on_read_only_place(path)):
             return DatabaseReadOnly(
-                f"{what} : la base de données est en lecture seule. Vérifiez que le fichier et "
-                "son dossier sont accessibles en écriture (droits, clé USB protégée, dossier "
-                "réseau), ou ouvrez une copie placée dans un dossier personnel."
+                f"{what} : la base de données est en lecture seule (clé USB protégée, dossier "
+                f"réseau ou droits insuffisants) : Comptoir ne peut pas y écrire.{READ_ONLY_ADVICE}"
             )
         if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in low:
             return DatabaseLocked(
@@ -138,6 +183,7 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
             primary == sqlite3.SQLITE_FULL
             or "disk is full" in low
             or "database or disk is full" in low
+            or ((primary == sqlite3.SQLITE_IOERR or "disk i/o" in low) and _nearly_full(path))
         ):
             return DiskFull(
                 f"{what} : le disque est plein. Rien n'a été enregistré de cette opération ; "
@@ -175,7 +221,10 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
                 "fichier incomplet a été supprimé."
             )
         if exc.errno in (errno.EROFS,):
-            return DatabaseReadOnly(f"{what} : le support est en lecture seule.")
+            return DatabaseReadOnly(
+                f"{what} : le support est en lecture seule (clé USB protégée, dossier réseau) ; "
+                "choisissez un dossier où vous pouvez écrire."
+            )
         if exc.errno in (errno.EACCES, errno.EPERM):
             return StorageError(
                 f"{what} : accès refusé. Vérifiez les droits sur le fichier ou le dossier."

@@ -420,3 +420,85 @@ def test_an_unexpected_sqlite_or_system_error_is_said_in_french() -> None:
     os_error = OSError(errno.EIO, "Input/output error")
     message = str(map_error(os_error, "écrire le lot"))
     assert "Input/output" not in message and "Vérifiez le support" in message
+
+
+# --- 3. a read-only database, a full disk ---------------------------------------------------------
+
+
+def _sqlite_error(text: str, code: int) -> sqlite3.OperationalError:
+    e = sqlite3.OperationalError(text)
+    e.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return e
+
+
+def test_a_database_sqlite_cannot_open_on_a_read_only_medium_is_said_read_only(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from desktop.store.faults import DatabaseReadOnly, map_error
+
+    cantopen = _sqlite_error("unable to open database file", sqlite3.SQLITE_CANTOPEN)
+    elsewhere = map_error(cantopen, "ouvrir la base de données", db.path)
+    assert not isinstance(elsewhere, DatabaseReadOnly)  # a folder that can be written: not that
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # what a protected key answers
+    error = map_error(cantopen, "ouvrir la base de données", db.path)
+    assert isinstance(error, DatabaseReadOnly)
+    assert "lecture seule" in str(error) and "Copiez le fichier dans un dossier" in str(error)
+
+
+def test_an_io_error_on_a_full_disk_is_said_disk_full(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from desktop.store.faults import DiskFull, map_error
+
+    ioerr = _sqlite_error("disk I/O error", 4874)  # SQLITE_IOERR_SHMSIZE
+    assert not isinstance(map_error(ioerr, "ouvrir la base de données", db.path), DiskFull)
+
+    class Full:
+        f_bavail = 0
+        f_frsize = 4096
+
+    monkeypatch.setattr(os, "statvfs", lambda path: Full())
+    error = map_error(ioerr, "ouvrir la base de données", db.path)
+    assert isinstance(error, DiskFull) and "libérez de la place" in str(error)
+
+
+def test_a_read_only_open_reads_and_refuses_writes_in_french(
+    db: Database, repo: OfferRepository
+) -> None:
+    from desktop.store.database import open_read_only
+    from desktop.store.faults import DatabaseReadOnly
+
+    saved = repo.save_draft(draft())
+    path = db.path
+    db.close()
+    reader = open_read_only(path)
+    try:
+        readonly = OfferRepository(reader)
+        assert readonly.get(saved.id).id == saved.id
+        with pytest.raises(DatabaseReadOnly, match="lecture seule"):
+            readonly.save_draft(draft())
+    finally:
+        reader.close()
+
+
+def test_the_command_line_falls_back_to_reading_a_read_only_database(
+    db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import desktop.store.database as database
+    from desktop.cli import Services
+    from desktop.store.faults import DatabaseReadOnly
+
+    path = db.path
+    db.close()
+
+    def protected(*args: object, **kwargs: object) -> Database:
+        raise DatabaseReadOnly("Impossible d'ouvrir la base de données : lecture seule.")
+
+    monkeypatch.setattr(database, "open_database", protected)
+    with Services(str(path)) as services:
+        assert services.db.conn.execute("SELECT count(*) FROM offers").fetchone() == (0,)
+    assert "lecture seule ; consultation seulement" in capsys.readouterr().err
