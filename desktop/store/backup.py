@@ -35,7 +35,13 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop.core.errors import ComptoirError, InvalidInput
-from desktop.store.faults import BackupError, DatabaseCorrupt, map_error, storage_errors
+from desktop.store.faults import (
+    RESTORE_ADVICE,
+    BackupError,
+    DatabaseCorrupt,
+    map_error,
+    storage_errors,
+)
 from desktop.store.files import SQLITE_MAGIC, refuse_database_files
 
 log = logging.getLogger(__name__)
@@ -95,10 +101,11 @@ DAMAGED_AT_START = (
     "Restaurer la base… ou « comptoir restore FICHIER ») ; la base actuelle sera gardée dans "
     "le dossier des sauvegardes pour le support."
 )
+# ends with RESTORE_ADVICE: the start, which offers the restore itself, leaves it out
 DAMAGED_BEFORE_MIGRATION = (
     "La base de données est endommagée : Comptoir ne met pas à jour une base endommagée, elle "
-    "n'a pas été modifiée. Restaurez une sauvegarde (Fichier > Restaurer la base… ou "
-    "« comptoir restore FICHIER ») ; la base actuelle sera gardée pour le support."
+    "n'a pas été modifiée et sera gardée pour le support lors de la restauration."
+    + RESTORE_ADVICE
 )
 
 

@@ -177,8 +177,11 @@ def test_a_damaged_database_is_not_migrated(tmp_path: Path) -> None:
     db.close()
     damage_quietly(path)
     before = path.read_bytes()
-    with pytest.raises(DatabaseCorrupt, match="ne met pas à jour une base endommagée"):
+    from desktop.store.faults import RESTORE_ADVICE
+
+    with pytest.raises(DatabaseCorrupt, match="ne met pas à jour une base endommagée") as caught:
         backup_before_migration(path)
+    assert str(caught.value).endswith(RESTORE_ADVICE)  # left out by the start, which offers it
     assert path.read_bytes() == before
     assert list_backups(backup_dir(path)) == []
 
