@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop.ui import qt_compat
@@ -125,6 +126,7 @@ class Startup(QObject):
         from desktop.ui.backend import load_startup_data
 
         log.info("Démarrage de l'interface, base %s", self.db_path)
+        self._between_windows(True)  # the question of a damaged database is no window to quit on
         self.lock = InstanceLock(self.db_path)
         try:  # one window per database: two autosaving editors would fight
             self.lock.acquire()
@@ -172,6 +174,7 @@ class Startup(QObject):
         self.window.on_restore = self.restore
         self._close_splash()
         self.window.show()
+        self._between_windows(False)  # from now on, closing the window quits
         log.info("Fenêtre principale affichée en %.0f ms", (time.perf_counter() - _T0) * 1000)
         self.ready.emit(self.window)
         if not self.check:  # the rotating start-up copy, once the window is up
@@ -202,9 +205,17 @@ class Startup(QObject):
             log.error("Restauration refusée : %s", exc)
             message = f"Restauration impossible : {exc} La base n'a pas changé."
         self.window = None
+        self._between_windows(True)  # the old window goes before the new one comes
         old.close()
         old.deleteLater()
         self._reload(message)
+
+    @staticmethod
+    def _between_windows(between: bool) -> None:
+        """While no main window is up (loading, a restore swapping the database), closing the
+        last window (a question, the replaced window) must not end the application: it
+        quits when the load fails, or when the user closes the main window."""
+        QGuiApplication.setQuitOnLastWindowClosed(not between)
 
     def _reload(self, message: str) -> None:
         """Load the database again, then show ``message`` in the new window."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 
 from desktop.core.quote import LineRequest
 from desktop.ui.application import Startup
@@ -46,10 +47,14 @@ def test_backup_then_restore_brings_the_data_back(qtbot, started, dialogs, tmp_p
     dialogs.script("open_file", str(copy))
     dialogs.script("confirm", True)
     window.restore_action.trigger()
+    # the replaced window closed, the new one not yet up: closing the last window then ended
+    # the application, the restored database never shown
+    assert not QGuiApplication.quitOnLastWindowClosed()
     qtbot.waitUntil(lambda: started.window is not None and started.window is not window, timeout=10_000)
     new = started.window
     qtbot.waitUntil(lambda: "Base restaurée" in new.bar.text, timeout=5000)
     assert {o.id for o in started.backend.list_offers()} == {kept.id}
+    assert QGuiApplication.quitOnLastWindowClosed()  # closing the new window quits, as ever
 
 
 def test_a_backup_named_without_extension_gets_one_and_the_name_proposed_is_bare(
