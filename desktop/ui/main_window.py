@@ -657,5 +657,21 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([left, max(600, self.width() - left)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.discard_on_close and not self.session.save_now() and not self._close_unsaved():
+            event.ignore()  # the edit stays on screen; closing again tries the save again
+            return
         self.shutdown()
         super().closeEvent(event)
+
+    def _close_unsaved(self) -> bool:
+        """The last edit could not be written (a full disk, a removed key): closing now loses
+        it. True when the user closes all the same."""
+        return self.dialogs.confirm(
+            self,
+            "Brouillon non enregistré",
+            f"La dernière modification n'a pas pu être enregistrée : {self.session.save_error}\n\n"
+            "Si vous fermez maintenant, elle sera perdue. Libérez de la place (ou rebranchez la "
+            "clé), puis fermez à nouveau : Comptoir réessaiera.",
+            yes="Fermer sans enregistrer",
+            no="Ne pas fermer",
+        )

@@ -167,7 +167,8 @@ class OfferEditor(QWidget):
         session.changed.connect(self.refresh)
         session.opened.connect(self._close_params)  # a form of the offer left behind
         session.saved.connect(self._saved)
-        session.save_failed.connect(lambda msg: self.bar.error(f"Brouillon non enregistré : {msg}"))
+        session.save_failed.connect(self._save_failed)
+        self._save_failure = ""  # what the bar says about a failed save, until one succeeds
         self.refresh()
 
     # -- showing -------------------------------------------------------------------------
@@ -273,6 +274,13 @@ class OfferEditor(QWidget):
     def _saved(self, _offer: object) -> None:
         self.status.setText(self._saved_text())
         self.header.setText(self._header_text())
+        if self._save_failure and self.bar.isVisible() and self.bar.text == self._save_failure:
+            self.bar.dismiss()  # the disk has room again: « non enregistré » is no longer true
+        self._save_failure = ""
+
+    def _save_failed(self, why: str) -> None:
+        self._save_failure = f"Brouillon non enregistré : {why}"
+        self.bar.error(self._save_failure)
 
     # -- editing -------------------------------------------------------------------------
     def add_product(self, code: str) -> None:

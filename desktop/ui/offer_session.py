@@ -69,6 +69,7 @@ class OfferSession(QObject):
         self.offer: Any = None  # desktop.core.offers.Offer once stored
         self._finalising_id: str | None = None  # the stored draft being frozen right now
         self.error: str = ""
+        self.save_error: str = ""  # why the last save failed; empty once one succeeds
         self._dirty = False
         self._priced: tuple[Draft, Quote | None] | None = None  # the edit being applied
         self._on_draft_id = on_draft_id or (lambda _id: None)
@@ -254,10 +255,12 @@ class OfferSession(QObject):
             offer = self.backend.save_draft(self.offer, self.draft, self.quote)
         except ComptoirError as exc:
             log.warning("Brouillon non enregistré : %s", exc)
+            self.save_error = str(exc)
             self.save_failed.emit(str(exc))
             return False
         first = self.offer is None
         self.offer = offer
+        self.save_error = ""
         self._dirty = False
         if first:
             self._on_draft_id(offer.id)

@@ -136,3 +136,36 @@ def test_a_crash_saves_the_pending_edit_before_reporting(qtbot, window, backend)
     assert shown and not window.session.dirty
     stored = backend.get_offer(window.session.offer.id)
     assert [line.product for line in stored.request.lines] == ["delib"]
+
+
+def test_closing_with_an_edit_that_cannot_be_saved_asks_and_the_bar_clears_once_saved(
+    qtbot, window, backend, dialogs, monkeypatch
+):
+    """A full disk: the window closed without a word and the last edit was lost; and once
+    space was freed, « Brouillon non enregistré » stayed in the bar under « enregistré »."""
+    from desktop.core.errors import StorageError
+
+    window.show()
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    real = backend.save_draft
+
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StorageError("Disque plein : libérez de la place.")
+
+    monkeypatch.setattr(backend, "save_draft", full)
+    window.editor.add_product("gpec")
+    dialogs.script("confirm", False)  # « Ne pas fermer »
+    assert not window.close() and window.isVisible()
+    assert "Disque plein" in dialogs.texts[-1] and "sera perdue" in dialogs.texts[-1]
+    assert window.bar.text.startswith("Brouillon non enregistré : Disque plein")
+    monkeypatch.setattr(backend, "save_draft", real)  # room again
+    assert window.session.save_now() and window.bar.isHidden()
+    stored = backend.offers.get(window.session.offer.id)
+    assert [line.product for line in stored.request.lines] == ["delib", "gpec"]
+    monkeypatch.setattr(backend, "save_draft", full)
+    window.editor.add_product("urban")
+    dialogs.script("confirm", True)  # « Fermer sans enregistrer »: the user's choice
+    assert window.close()
