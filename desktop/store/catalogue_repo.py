@@ -404,7 +404,9 @@ def _load(conn: sqlite3.Connection, code: str) -> Tariff:
     if head is None:
         known = [r[0] for r in conn.execute("SELECT code FROM tariff ORDER BY rowid")]
         raise NotFound(
-            f"Tarif inconnu : « {code} ». Tarifs disponibles : {', '.join(known) or 'aucun'}."
+            f"Tarif inconnu : « {code} » n'est pas dans cette base (tarifs présents : "
+            f"{', '.join(known) or 'aucun'}). Importez le catalogue du siège qui le contient "
+            "(Fichier > Importer le catalogue…)."
         )
     at = f"tarif {code}"
     meta = dict(

@@ -868,7 +868,11 @@ class OfferRepository:
         cache: dict[str, str] = {}
         for s in self.list_offers(OfferFilter(state=OfferState.BROUILLON)):
             if s.tariff not in cache:
-                cache[s.tariff] = self.pricer.active_tariff(s.tariff, today)
+                try:
+                    cache[s.tariff] = self.pricer.active_tariff(s.tariff, today)
+                except NotFound:  # a grid this database lacks (an older catalogue imported):
+                    cache[s.tariff] = s.tariff  # nothing to re-price on; finalising says why
+
             if cache[s.tariff] != s.tariff:
                 out.append(OutdatedDraft(s, s.tariff, cache[s.tariff]))
         return out

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.errors import NotFound
 from desktop.core.quote import LineRequest
 from desktop.ui.backend import Backend, Draft
 
@@ -56,3 +57,15 @@ def test_a_finalised_offer_does_not_follow_its_member(backend: Backend) -> None:
     backend.save_member(grown)
     assert backend.offers.get(final.id).decision.category == "Cat 5"
     assert backend.offers.get(final.id).quote == final.quote
+
+
+def test_a_draft_on_a_grid_the_database_lacks_leaves_the_list_whole(backend: Backend) -> None:
+    """After importing an older catalogue, one draft on the newer grid emptied the offers list
+    (« Tarif inconnu »): the list shows every offer, finalising that draft says what to import."""
+    stranded, other = saved(backend, "tubize"), saved(backend, "nivelles")
+    with backend.db.transaction() as conn:
+        conn.execute("UPDATE offers SET tariff = 'imio-2030' WHERE id = ?", (stranded.id,))
+    assert backend.offers.outdated_drafts() == []
+    assert {o.id for o in backend.list_offers()} == {stranded.id, other.id}
+    with pytest.raises(NotFound, match="Importez le catalogue du siège qui le contient"):
+        backend.tariff_for("imio-2030")  # what opening or finalising it says
