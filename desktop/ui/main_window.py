@@ -134,7 +134,9 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        action.triggered.connect(slot)
+        # called bare: « triggered » passes its « checked » flag to a slot taking an optional
+        # argument (open_settings(field) got False)
+        action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
 

@@ -64,7 +64,7 @@ def test_tab_goes_through_the_offers_list_and_back(qtbot, window, backend) -> No
 
 
 def test_tab_goes_through_the_settings_without_typing_into_the_address(qtbot, window) -> None:
-    window.open_settings()
+    window.settings_action.trigger()  # as Ctrl+, and the menu do: its « checked » flag opened nothing
     dialog = window._settings_dialog
     address = dialog.fields["address_lines"]
     before = address.toPlainText()
