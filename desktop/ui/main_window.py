@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -454,12 +454,13 @@ class MainWindow(QMainWindow):
             self._settings_dialog.close()
         dialog = SettingsDialog(self.backend, self._settings_saved, self)
         self._settings_dialog = dialog
-        dialog.destroyed.connect(self._settings_dialog_gone)
+        # the wrapper « destroyed » hands over is not this one: compare with the one kept here
+        dialog.destroyed.connect(lambda *_: self._settings_dialog_gone(dialog))
         dialog.open()
         if field is not None:
             dialog.focus_field(field)
 
-    def _settings_dialog_gone(self, gone: QObject) -> None:
+    def _settings_dialog_gone(self, gone: Any) -> None:
         if gone is self._settings_dialog:  # not the one opened since, whose turn it is now
             self._settings_dialog = None
 

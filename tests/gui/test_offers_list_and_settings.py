@@ -411,6 +411,11 @@ def test_settings_opened_again_stay_the_open_settings(qtbot, window):
     qtbot.waitUntil(lambda: not shiboken_valid(first), timeout=2000)
     assert window._settings_dialog is second
     second.close()
+    qtbot.waitUntil(lambda: not shiboken_valid(second), timeout=2000)
+    assert window._settings_dialog is None  # not a deleted form, which opening again touched
+    window.settings_action.trigger()
+    assert shiboken_valid(window._settings_dialog)
+    window._settings_dialog.close()
 
 
 def shiboken_valid(obj) -> bool:  # type: ignore[no-untyped-def]
