@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -24,6 +25,22 @@ from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, INDEXATION_RAN
 from desktop.ui.form import years_suffix
 from desktop.ui.models import YearsModel
 from desktop.ui.money import NOT_PRICED, MoneyText
+
+
+class DecimalBox(QDoubleSpinBox):
+    """A spin box that takes the dot and the comma alike as the decimal point: « 2.5 » typed
+    (the numeric keypad's key on a Belgian keyboard) read as 25 in French, silently. Its
+    values never need a thousands separator."""
+
+    def _comma(self, text: str) -> str:
+        point = self.locale().decimalPoint()
+        return text.replace("," if point == "." else ".", point)
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        return super().validate(self._comma(text), pos)
+
+    def valueFromText(self, text: str) -> float:
+        return super().valueFromText(self._comma(text))
 
 
 class TotalsPanel(QWidget):
@@ -70,7 +87,7 @@ class TotalsPanel(QWidget):
         years_suffix(self.years)
         self.years.setKeyboardTracking(False)
         self.years.valueChanged.connect(self._years)
-        self.indexation = QDoubleSpinBox()
+        self.indexation = DecimalBox()
         self.indexation.setObjectName("indexation")
         # the engine's whole range: a budget computed on a figure the box cannot show would
         # print one rate and display another

@@ -368,3 +368,16 @@ def test_undoing_a_stored_draft_back_to_nothing_is_saved_too(qtbot, window, back
     qtbot.waitUntil(lambda: not window.session.dirty, timeout=2000)
     again = backend.offers.get(stored.id)
     assert again.request.lines == () and again.member is None
+
+
+@pytest.mark.parametrize("typed", ["2.5", "2,5"])
+def test_the_indexation_takes_the_keypad_dot_as_a_decimal_point(qtbot, window, typed):
+    """The numeric keypad's decimal key types a dot on a Belgian keyboard: « 2.5 » became 25 %."""
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    box = window.editor.totals.indexation
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, typed)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.session.draft.indexation == Decimal("0.025")
