@@ -288,15 +288,19 @@ class OfferEditor(QWidget):
             return
         product = self.backend.product(code)
         if not product.parameters:
-            self.session.add_line(code, {})
-            self._select_rows([len(self.session.draft.lines) - 1])
+            self._added(code, {})
             return
         self._open_params(product, None, lambda params: self._added(code, params))
 
     def _added(self, code: str, params: dict) -> None:
+        """The line goes in, selected; the keyboard goes back to the catalogue filter with
+        what was typed selected, whatever the product: the next name replaces it (it was left
+        unselected after a product without parameters, and on the lines after another)."""
         self.session.add_line(code, params)
         self._select_rows([len(self.session.draft.lines) - 1])
-        self.table.setFocus()
+        field = self.catalogue.filter
+        field.setFocus()
+        field.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

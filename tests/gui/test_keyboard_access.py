@@ -258,3 +258,24 @@ def test_the_catalogue_filter_finds_a_family_says_when_nothing_matches_and_escap
     panel.filter.setFocus()
     qtbot.keyClick(panel.filter, Qt.Key.Key_Down)  # lands on a product: Enter then adds it
     assert panel.model.product(panel.proxy.mapToSource(panel.view.currentIndex())) is not None
+
+
+def test_after_any_product_the_keyboard_is_back_in_the_catalogue_ready_for_the_next(qtbot, window, backend) -> None:
+    """« delib » then « docs » typed after it read « delibdocs »; after a product with
+    parameters the keyboard was on the lines instead."""
+    window.members.member_opened.emit(backend.index.search("nivelles")[0].id)
+    field = window.editor.catalogue.filter
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClicks(field, "delib")
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # no parameter
+    assert field.hasFocus() and field.selectedText() == "delib"
+    qtbot.keyClicks(field, "aes")  # replaces what was typed
+    assert field.text() == "aes"
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # its parameters first
+    dialog = window.editor.params_dialog
+    dialog.fields["schools"].setText("9")
+    dialog.ok_button.click()
+    assert [line.product for line in window.session.draft.lines] == ["delib", "aes"]
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    assert field.selectedText() == "aes"
