@@ -101,7 +101,7 @@ class InstanceLock:
                 "Comptoir est déjà ouvert sur cette base de données"
                 + (f" ({who})" if who else "")
                 + ". Revenez à la fenêtre déjà ouverte, ou fermez-la avant d'en ouvrir une autre. "
-                "Les commandes en ligne (comptoir offers ...) restent utilisables."
+                "La ligne de commande (comptoir offers …) reste utilisable."
             )
         with contextlib.suppress(OSError):
             f.seek(0)

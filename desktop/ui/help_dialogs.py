@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop.core.format import group_int
+
 # Keys of a field, not of an action: said here, as the search panel and lists handle them.
 FIELD_KEYS: tuple[tuple[str, str], ...] = (
     ("Parcourir les membres trouvés, puis ouvrir celui choisi", "↑ ↓ puis Entrée"),
@@ -120,7 +122,7 @@ def about_text(window: Any) -> str:
             "Offres et bons de commande des services iMio, sans réseau.",
             "",
             f"Tarif en vigueur : {backend.tariff.title}",
-            f"Annuaire : {len(backend.index)} membres",
+            f"Annuaire : {group_int(len(backend.index))} membres",
             f"Appareil : {device} · vendeur : {seller}",
             f"Base de données : {backend.db.path}",
             f"Journal : {log if log else '(aucun)'}",

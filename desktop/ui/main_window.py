@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import ComptoirError
-from desktop.core.format import agree
+from desktop.core.format import agree, group_int
 from desktop.ui.backend import Backend
 from desktop.ui.dialogs import BACKUP_FILTER, Dialogs
 from desktop.ui.member_panel import MemberPanel
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Comptoir — offres iMio")
+        self.setWindowTitle("Offres iMio — Comptoir")
         self.backend = backend
         self.runner = runner
         self.dialogs = dialogs
@@ -118,6 +118,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
+        # a widget of the status bar, not a message: the menus' status tips wiped a message
+        # at the first hover, and it never came back
+        self.data_status = QLabel()
+        self.data_status.setObjectName("dataStatus")
+        self.statusBar().addWidget(self.data_status, 1)
         self._build_actions()
         self._connect()
         self._restore_geometry()
@@ -299,8 +304,9 @@ class MainWindow(QMainWindow):
     def _show_data_status(self) -> None:
         b = self.backend
         path = getattr(b.db, "path", None)
-        self.statusBar().showMessage(
-            f"{b.tariff.title} · {len(b.index)} {agree(len(b.index), 'membres')}" + (f" · base {path}" if path else "")
+        n = len(b.index)
+        self.data_status.setText(
+            f"{b.tariff.title} · {group_int(n)} {agree(n, 'membres')}" + (f" · base {path}" if path else "")
         )
 
     def _start_page(self) -> QWidget:
@@ -574,7 +580,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         member = self.session.member
-        self.setWindowTitle(f"{member.display_name} — Comptoir" if member else "Comptoir — offres iMio")
+        self.setWindowTitle(f"{member.display_name} — Comptoir" if member else "Offres iMio — Comptoir")
 
     # -- drafts across restarts --------------------------------------------------------------
     def _remember_draft(self, offer_id: str | None) -> None:

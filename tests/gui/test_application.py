@@ -18,7 +18,9 @@ def test_a_second_window_on_the_same_database_is_refused(qtbot, db_path, capsys)
     with InstanceLock(db_path):
         code = run_gui(Namespace(check_startup=True), db_path)
     assert code == 2
-    assert "déjà ouvert" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "déjà ouvert" in said
+    assert "La ligne de commande (comptoir offers …) reste utilisable." in said  # not « en ligne »
 
 
 def test_a_file_that_is_not_a_database_fails_with_a_message(qtbot, tmp_path, capsys):

@@ -254,7 +254,7 @@ def test_catalogue_import_reloads_the_screens(qtbot, window, backend, dialogs, h
     # the test grid raised every price by 10 % and kept the days: the rule is off, and said
     assert "À vérifier avec le siège, mise en place hors règle : tarif imio-2026, tableau" in window.bar.text
     assert window.bar.level.value == "warning"
-    assert backend.tariff.title in window.statusBar().currentMessage()
+    assert backend.tariff.title in window.data_status.text()
     # what the screens show is what the database holds, and it survives a restart
     assert load_startup_data(db_path).tariff.code == "imio-2026"
 

@@ -149,7 +149,19 @@ def test_results_follow_a_category_chosen_by_hand_and_a_creation(qtbot, window, 
 
 
 def test_the_status_bar_counts_the_members_created(qtbot, window, backend):
+    from desktop.core.format import group_int
+
     count = len(backend.index)
-    assert f"{count} membres" in window.statusBar().currentMessage()
+    assert f"{group_int(count)} membres" in window.data_status.text()
     create_other_body(window, "ASBL Les Amis")
-    assert f"{count + 1} membres" in window.statusBar().currentMessage()
+    assert f"{group_int(count + 1)} membres" in window.data_status.text()
+
+
+def test_the_status_bar_keeps_its_line_after_a_menu_tip(qtbot, window, backend):
+    """A menu item's status tip replaced the line (tariff, members, database) for good."""
+    window.show()
+    line = window.data_status.text()
+    assert backend.tariff.title in line and "base " in line
+    window.statusBar().showMessage("Copier toute la base dans un fichier")  # what a hover does
+    window.statusBar().clearMessage()  # the pointer leaves the menu
+    assert window.data_status.isVisible() and window.data_status.text() == line

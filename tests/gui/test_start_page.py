@@ -68,3 +68,11 @@ def test_the_first_window_fits_the_screen(qtbot, backend, runner, dialogs, tmp_p
     assert small.width() <= 1280 - mw.WINDOW_FRAME[0] and small.height() <= 720 - mw.WINDOW_FRAME[1]
     large = first_window(QRect(0, 0, 1920, 1040))
     assert not large.isMaximized() and (large.width(), large.height()) == mw.DEFAULT_SIZE
+
+
+def test_the_window_title_ends_with_the_application_name(qtbot, window, backend):
+    """Qt adds « — Comptoir » to a title that does not end with it: the start read « Comptoir
+    — offres iMio — Comptoir » in the task bar."""
+    assert window.windowTitle() == "Offres iMio — Comptoir"
+    window.members.member_opened.emit(backend.index.search("nivelles")[0].id)
+    assert window.windowTitle() == "Nivelles — Comptoir"
