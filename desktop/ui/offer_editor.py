@@ -169,6 +169,7 @@ class OfferEditor(QWidget):
         session.saved.connect(self._saved)
         session.save_failed.connect(self._save_failed)
         self._save_failure = ""  # what the bar says about a failed save, until one succeeds
+        self._lines_shown: tuple[Any, ...] = ()  # the draft's lines as last shown
         self.refresh()
 
     # -- showing -------------------------------------------------------------------------
@@ -218,7 +219,13 @@ class OfferEditor(QWidget):
             self.status.setText("Enregistrement automatique…")
         else:
             self.status.setText(self._saved_text())
-        if selected:
+        # lines that came back (Ctrl+Z of a removal, Ctrl+Shift+Z of an addition) are the
+        # ones selected, not the neighbours of where they were
+        before, self._lines_shown = self._lines_shown, s.draft.lines
+        back = [i for i, line in enumerate(s.draft.lines) if not any(line is x for x in before)]
+        if back and s.stepping:
+            self._select_rows(back)
+        elif selected:
             self._select_rows([r for r in selected if r < self.lines_model.rowCount()])
 
     def _frozen_text(self) -> str:
@@ -374,6 +381,9 @@ class OfferEditor(QWidget):
         )
         if reason is not None:
             self.session.set_override(code, reason)
+        # the notices are built again and the button that had the keyboard is gone: the
+        # keyboard goes back to the lines, not to the first field of the window
+        self.table.setFocus()
 
     def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
         row = self.table.indexAt(pos).row()

@@ -41,10 +41,10 @@ class DraftCommand(QUndoCommand):
         self._after = after
 
     def redo(self) -> None:
-        self._session._set(self._after)
+        self._session._step(self._after)
 
     def undo(self) -> None:
-        self._session._set(self._before)
+        self._session._step(self._before)
 
 
 class OfferSession(QObject):
@@ -70,6 +70,7 @@ class OfferSession(QObject):
         self._finalising_id: str | None = None  # the stored draft being frozen right now
         self.error: str = ""
         self.save_error: str = ""  # why the last save failed; empty once one succeeds
+        self.stepping = False  # True while an edit, its undo or its redo is shown
         self._dirty = False
         self._priced: tuple[Draft, Quote | None] | None = None  # the edit being applied
         self._on_draft_id = on_draft_id or (lambda _id: None)
@@ -210,6 +211,14 @@ class OfferSession(QObject):
         self._set(draft, touch=False)
         self._on_draft_id(offer.id if offer is not None and offer.is_draft else None)
         self.opened.emit()
+
+    def _step(self, draft: Draft) -> None:
+        """The draft one step on (an edit, or its undo or redo), not another offer opened."""
+        self.stepping = True
+        try:
+            self._set(draft)
+        finally:
+            self.stepping = False
 
     def _set(self, draft: Draft, touch: bool = True) -> None:
         self.draft = draft

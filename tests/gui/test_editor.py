@@ -142,8 +142,11 @@ def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, wind
     assert dialogs.prefilled[-1] == "  "  # what was typed comes back to be corrected
     assert not window.session.draft.overrides
     dialogs.script("ask_text", "SmartWeb déjà en place, Citizen pour les téléservices")
+    window.show()
+    notices.buttons[code].setFocus()
     notices.buttons[code].click()
     assert window.session.draft.overrides == {code: "SmartWeb déjà en place, Citizen pour les téléservices"}
+    qtbot.waitUntil(window.editor.table.hasFocus, timeout=2000)  # not the member search
     assert not window.session.quote.blocking
     [waived] = [t for t in window.editor.notices.texts() if "Dérogation" in t]
     assert "Dérogation : SmartWeb déjà en place" in waived and code not in waived  # once, no code
@@ -381,3 +384,20 @@ def test_the_indexation_takes_the_keypad_dot_as_a_decimal_point(qtbot, window, t
     qtbot.keyClicks(box, typed)
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert window.session.draft.indexation == Decimal("0.025")
+
+
+def test_a_line_brought_back_by_undo_is_the_one_selected(qtbot, window):
+    """After Suppr then Ctrl+Z the selection stayed on the neighbour of the line restored."""
+    open_member(window, "nivelles")
+    for code in ("delib", "gpec", "urban"):
+        window.editor.add_product(code)
+    editor = window.editor
+    editor._select_rows([0])
+    editor.remove_selected()
+    assert [line.product for line in window.session.draft.lines] == ["gpec", "urban"]
+    window.session.undo_stack.undo()
+    assert editor._selected_rows() == [0] and editor.lines_model.line(0).product == "delib"
+    editor._select_rows([2])
+    editor.remove_selected()
+    window.session.undo_stack.undo()
+    assert editor._selected_rows() == [2]
