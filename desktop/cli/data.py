@@ -76,7 +76,14 @@ def run_catalogue_export(args: argparse.Namespace, services: Any) -> int:
 
 def run_catalogue_import(args: argparse.Namespace, services: Any) -> int:
     from desktop.store.bundles import import_catalogue
+    from desktop.store.instance_lock import held_elsewhere
 
+    if held_elsewhere(Path(services.db_path)):  # the window would go on pricing on the old one
+        raise StorageError(
+            "Comptoir est ouvert sur cette base de données : importez le catalogue dans "
+            "l'application (Fichier > Importer le catalogue…), ou fermez-la avant de l'importer "
+            "ici. Ouverte, elle continuerait de chiffrer sur l'ancien catalogue."
+        )
     report = import_catalogue(services.db, Path(args.file))
     _out(f"Catalogue et annuaire importés depuis {report.path} :")
     for text in report.lines():

@@ -47,3 +47,15 @@ def test_a_tampered_catalogue_is_refused_and_quotes_are_unchanged(
     after = run_comptoir(*QUOTE, "--json")
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
+
+
+def test_a_catalogue_is_not_imported_under_an_open_window(db_path, run_comptoir, tmp_path: Path) -> None:
+    """The window kept pricing on the old catalogue and could finalise nothing."""
+    from desktop.store.instance_lock import InstanceLock
+
+    exported = tmp_path / "catalogue.zip"
+    assert run_comptoir("catalogue", "export", "--out", exported).returncode == 0
+    with InstanceLock(db_path):
+        result = run_comptoir("catalogue", "import", exported)
+    assert result.returncode == 2 and "Fichier > Importer le catalogue" in result.stderr
+    assert run_comptoir("catalogue", "import", exported).returncode == 0
