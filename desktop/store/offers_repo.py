@@ -786,6 +786,13 @@ class OfferRepository:
                 updated=now,
                 note=pred.note,
             )
+            if pred.member is not None:
+                # a draft prices the member as the directory has it now, as the window shows it
+                # once opened: a category changed since must not be frozen again from here
+                try:
+                    draft = self._priced_again(draft, draft.request.tariff)
+                except ComptoirError as exc:  # priced as it was; opening it says what is wrong
+                    log.info("révision de %s non recalculée : %s", pred.number, exc)
             row = _draft_row(draft)
             conn.execute(
                 f"INSERT INTO offers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",

@@ -69,3 +69,17 @@ def test_a_draft_on_a_grid_the_database_lacks_leaves_the_list_whole(backend: Bac
     assert {o.id for o in backend.list_offers()} == {stranded.id, other.id}
     with pytest.raises(NotFound, match="Importez le catalogue du siège qui le contient"):
         backend.tariff_for("imio-2030")  # what opening or finalising it says
+
+
+def test_a_revision_prices_the_member_as_it_is_now(backend: Backend) -> None:
+    """The command line's revise copied the old category and prices, and finalize froze them
+    again, while the window showed the new ones."""
+    backend.save_settings(replace(backend.stored_settings(), device_code="LAP1"))
+    final = backend.offers.finalise(saved(backend, "tubize").id, lambda offer: b"%PDF-1.4 test")
+    tubize = backend.index.get(final.member.id)
+    grown = tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=date(2026, 11, 22))
+    backend.save_member(grown)
+    revision = backend.offers.revise(final.number)
+    assert revision.decision.category == "Cat 6" and revision.member.size.value == 41_000
+    assert revision.quote.totals.annual > final.quote.totals.annual
+    assert backend.offers.diff(final.number, revision.id).category == ("Cat 5", "Cat 6")
