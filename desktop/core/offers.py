@@ -541,6 +541,7 @@ ACTION_LABELS = {
     "recalcul": "Nouveau calcul sur le catalogue importé",
     "recalcul-membre": "Nouveau calcul après une modification de l'annuaire",
     "import": "Importée",
+    "conflit": "Conflit à l'import, état d'ici conservé",
 }
 
 

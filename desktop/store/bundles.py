@@ -605,26 +605,42 @@ def import_offers(repo: OfferRepository, path: Path, *, who: str | None = None) 
                     )
                 )
                 continue
-            added = sum(insert_audit(conn, e) for e in item.audit)
             here = OfferState(local_state)
             there = o.state
+            if there is not here and there not in _reachable(here) and here not in _reachable(there):
+                conflicts.append(
+                    Conflict(
+                        o.number,
+                        f"état divergent : « {here.label} » ici, « {there.label} » dans le lot ; "
+                        "l'état d'ici est conservé",
+                    )
+                )
+                # the other history is not merged: it would tell of a move this offer never
+                # made here; one line says what the bundle held instead
+                insert_audit(
+                    conn,
+                    AuditEntry(
+                        when=now,
+                        who=by,
+                        action="conflit",
+                        from_state=None,
+                        to_state=None,
+                        why=f"« {there.label} » dans le lot {bundle.path.name} de l'appareil "
+                        f"{bundle.device or '?'} ; « {here.label} » conservé",
+                        offer_id=local_id,
+                        number=o.number,
+                        uid=codec.sha256_hex(f"conflit:{o.id}:{there.value}:{bundle.path.name}")[:32],
+                    ),
+                )
+                continue
+            added = sum(insert_audit(conn, e) for e in item.audit)
             moved = False
-            if there is not here:
-                if there in _reachable(here):
-                    conn.execute(
-                        "UPDATE offers SET state = ?, updated = ? WHERE id = ?",
-                        (there.value, _iso(now), local_id),
-                    )
-                    moved = True
-                elif here not in _reachable(there):
-                    conflicts.append(
-                        Conflict(
-                            o.number,
-                            f"état divergent : « {here.label} » ici, « {there.label} » dans le lot ; "
-                            "l'état d'ici est conservé",
-                        )
-                    )
-                    continue
+            if there is not here and there in _reachable(here):
+                conn.execute(
+                    "UPDATE offers SET state = ?, updated = ? WHERE id = ?",
+                    (there.value, _iso(now), local_id),
+                )
+                moved = True
             if moved or added:
                 updated.append(o.number)
             else:

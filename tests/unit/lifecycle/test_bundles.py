@@ -156,6 +156,15 @@ def test_diverging_states_are_a_conflict(
     assert [c.number for c in result.conflicts] == [n]
     assert "état divergent" in result.conflicts[0].reason
     assert hq.get(n).state is S.REFUSEE
+    # the laptop's acceptance is not merged into the history as if it had happened here
+    history = hq.audit(n)
+    assert not any(e.to_state is S.ACCEPTEE for e in history)
+    assert history[-1].description == (
+        "Conflit à l'import, état d'ici conservé — « Acceptée » dans le lot 2.zip de l'appareil "
+        "LAP1 ; « Refusée » conservé"
+    )
+    import_offers(hq, tmp_path / "2.zip")  # the same bundle again: said once
+    assert hq.audit(n) == history
 
 
 def _rewrite(src: Path, dst: Path, change) -> None:  # type: ignore[no-untyped-def]
