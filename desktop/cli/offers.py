@@ -142,18 +142,18 @@ def register(subparsers: Any, services_factory: Any) -> None:
     bind(p, run_finalize)
 
     p = sub.add_parser("pdf", help="réimprime le PDF figé d'une offre finalisée")
-    p.add_argument("ref", metavar="NUMÉRO")
+    p.add_argument("ref", metavar="NUMÉRO", help=NUMBER_HELP)
     p.add_argument("--out", metavar="FICHIER", required=True, help="fichier PDF à écrire")
     bind(p, run_pdf)
 
     p = sub.add_parser("revise", help="crée la révision suivante (-v2, -v3...) d'une offre")
-    p.add_argument("ref", metavar="NUMÉRO")
+    p.add_argument("ref", metavar="NUMÉRO", help=NUMBER_HELP)
     bind(p, run_revise)
 
     p = sub.add_parser(
         "copy", help="copie une offre en nouveau brouillon, pour le même membre ou un autre"
     )
-    p.add_argument("ref", metavar="NUMÉRO|ID")
+    p.add_argument("ref", metavar="NUMÉRO|ID", help="numéro d'une offre finalisée, ou identifiant d'un brouillon")
     p.add_argument(
         "--member",
         metavar="RECHERCHE",
@@ -163,17 +163,17 @@ def register(subparsers: Any, services_factory: Any) -> None:
     bind(p, run_copy)
 
     p = sub.add_parser("delete", help="supprime un brouillon (une offre finalisée reste)")
-    p.add_argument("ref", metavar="ID")
+    p.add_argument("ref", metavar="ID", help="identifiant du brouillon (ou son début)")
     bind(p, run_delete)
 
     p = sub.add_parser("diff", help="différences entre deux versions d'une offre")
-    p.add_argument("old", metavar="ANCIENNE")
-    p.add_argument("new", metavar="NOUVELLE")
+    p.add_argument("old", metavar="ANCIENNE", help="numéro (ou identifiant de brouillon) de la version d'avant")
+    p.add_argument("new", metavar="NOUVELLE", help="numéro (ou identifiant de brouillon) de la version d'après")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     bind(p, run_diff)
 
     p = sub.add_parser("set-state", help="change l'état d'une offre finalisée")
-    p.add_argument("ref", metavar="NUMÉRO")
+    p.add_argument("ref", metavar="NUMÉRO", help=NUMBER_HELP)
     p.add_argument(
         "state", metavar="ÉTAT",
         help="envoyee, acceptee ou refusee (« convertie » : comptoir contract établit le bon de commande)",
@@ -203,9 +203,12 @@ def register(subparsers: Any, services_factory: Any) -> None:
     bind(p, run_export)
 
     p = sub.add_parser("import", help="importe un lot d'offres (au siège)")
-    p.add_argument("file", metavar="FICHIER")
+    p.add_argument("file", metavar="FICHIER", help="lot d'offres (fichier zip) exporté par un appareil")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     bind(p, run_import)
+
+
+NUMBER_HELP = "numéro de l'offre finalisée (OFF-2026-LAP1-0001, OFF-2026-LAP1-0001-v2)"
 
 
 def _add_save_to_quote(subparsers: Any, services_factory: Any) -> None:

@@ -112,9 +112,11 @@ MAX_REASON_LENGTH = 300
 
 
 def check_reason(text: str, *, field: str = "reason", what: str = "Motif") -> str:
-    """``text`` trimmed, when it has at most ``MAX_REASON_LENGTH`` characters; else
-    ``InvalidInput`` saying how many it has. An empty reason is the caller's to refuse."""
-    return check_length(text.strip(), limit=MAX_REASON_LENGTH, field=field, what=what)
+    """``text`` on one line (a line break pasted or typed on the command line broke the
+    history and the offer's remarks) and trimmed, when it has at most ``MAX_REASON_LENGTH``
+    characters; else ``InvalidInput`` saying how many it has. An empty reason is the caller's
+    to refuse."""
+    return check_length(" ".join(text.split()), limit=MAX_REASON_LENGTH, field=field, what=what)
 
 
 def override_reason(text: str) -> str:

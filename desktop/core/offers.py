@@ -180,6 +180,11 @@ def check_transition(
             if allowed
             else "Aucun changement d'état n'est possible depuis cet état."
         )
+        if current is S.BROUILLON:
+            hint = (
+                "Un brouillon se finalise d'abord (numéro, PDF figé) : comptoir offers finalize "
+                "ID, ou Finaliser… dans l'application ; son état change ensuite."
+            )
         if current is S.EXPIREE and target is S.ENVOYEE:
             hint = (
                 f"La validité a pris fin le {_date_fr(valid_until)} : révisez l'offre pour "

@@ -44,6 +44,7 @@ from typing import Any, Protocol
 from desktop.core.catalogue import fold
 from desktop.core.categories import CategoryDecision, derive_category
 from desktop.core.errors import ComptoirError, InvalidInput, NotFound, RuleViolation, StorageError
+from desktop.core.inputs import check_reason
 from desktop.core.members import Member
 from desktop.core.offers import (
     DEFAULT_VALIDITY_DAYS,
@@ -742,7 +743,7 @@ class OfferRepository:
         return self._move(ref, OfferState.CONVERTIE, note, who=who, system=True)
 
     def _move(self, ref: str, state: OfferState, reason: str, *, who: str | None, system: bool) -> Offer:
-        reason = reason.strip()
+        reason = check_reason(reason)  # on one line, as the history shows it
         with self._tx("changer l'état de l'offre") as conn:
             offer = self._load(conn, ref)
             today = self.today()

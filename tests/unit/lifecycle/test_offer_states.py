@@ -204,3 +204,16 @@ def test_a_contract_note_reads_back_what_it_recorded() -> None:
     )
     assert read_contract_note("bon de commande établi") is None  # older conversions
     assert read_contract_note("bon de commande du 31/02/2026, prise d'effet le 01/01/2027, durée initiale 1 an") is None
+
+
+@pytest.mark.parametrize("target", [S.ENVOYEE, S.ACCEPTEE, S.REFUSEE])
+def test_a_draft_moved_by_hand_is_told_to_be_finalised_first(target: OfferState) -> None:
+    """« Aucun changement d'état n'est possible depuis cet état » left the user with nothing to do."""
+    with pytest.raises(RuleViolation, match=r"Un brouillon se finalise d'abord .* comptoir offers finalize"):
+        check_transition(S.BROUILLON, target, valid_until=None, today=TODAY, reason="motif")
+
+
+def test_a_reason_is_kept_on_one_line() -> None:
+    from desktop.core.inputs import check_reason
+
+    assert check_reason("  budget 2027\nnon voté\r\n ") == "budget 2027 non voté"
