@@ -69,6 +69,7 @@ class Splash(QWidget):
         self.label = QLabel("Ouverture de la base de données…")
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
+        self.bar.setFormat("%p\u00a0%")  # « 40 % », as French writes it
         title = QLabel("<b>Comptoir</b> — offres iMio")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)

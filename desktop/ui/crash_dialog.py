@@ -25,7 +25,8 @@ class CrashDialog(QDialog):
         self.report = report
         intro = QLabel(
             "<b>Comptoir a rencontré une erreur inattendue.</b><br>"
-            "Votre offre en cours est enregistrée comme brouillon. Copiez le rapport "
+            "Ce que vous aviez saisi est enregistré (l'offre en cours, s'il y en a une, est "
+            "dans « Offres enregistrées »). Copiez le rapport "
             "ci-dessous et envoyez-le au support iMio avec une phrase sur ce que vous "
             "faisiez. Vous pouvez continuer à travailler ; si l'application se comporte "
             "mal, fermez-la et rouvrez-la."

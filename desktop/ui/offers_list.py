@@ -90,7 +90,7 @@ class MemberPicker(QDialog):
         self.setWindowTitle("Copier l'offre pour un autre membre")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.search = SearchPanel(runner, lambda: (backend.index, backend.tariff))
+        self.search = SearchPanel(runner, lambda: (backend.index, backend.tariff), enter="choisir")
         self._on_chosen = on_chosen
         self.search.member_chosen.connect(self._chosen)
         buttons = QDialogButtonBox()

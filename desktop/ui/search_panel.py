@@ -36,10 +36,14 @@ class SearchPanel(QWidget):
     member_chosen = Signal(str)  # member id
     results_shown = Signal(int)  # number of hits, after they are on screen
 
-    def __init__(self, runner: TaskRunner, source: SearchSource, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, source: SearchSource, parent: QWidget | None = None, *, enter: str = "ouvrir"
+    ) -> None:
+        """``enter``: what Enter does to the member found (« ouvrir », « choisir »)."""
         super().__init__(parent)
         self._runner = runner
         self._source = source
+        self._enter = enter
         self._choose_when_ready = False
         self._searched = ""
         self._started = 0.0
@@ -49,7 +53,7 @@ class SearchPanel(QWidget):
         self.field.setObjectName("memberSearch")
         self.field.setPlaceholderText("Rechercher un membre (Ctrl+F)")
         self.field.setClearButtonEnabled(True)
-        self.field.setToolTip("Ctrl+F. Tapez, puis flèches haut/bas et Entrée pour ouvrir.")
+        self.field.setToolTip(f"Ctrl+F. Tapez, puis flèches haut/bas et Entrée pour {enter}.")
         self.field.installEventFilter(self)
         self.field.textEdited.connect(self._schedule)
         self.field.returnPressed.connect(self.choose_current)
@@ -157,7 +161,7 @@ class SearchPanel(QWidget):
         self.model.set_hits(hits)
         if hits:
             self.view.setCurrentIndex(self.model.index(0, 0))
-        self.status.setText(_status_text(query, hits))
+        self.status.setText(_status_text(query, hits, self._enter))
         self._show_results(True)
         self.last_latency_ms = (time.perf_counter() - self._started) * 1000
         self.results_shown.emit(len(hits))
@@ -185,7 +189,7 @@ class SearchPanel(QWidget):
         ids = [h.member.id for h in hits]
         if hits:
             self.view.setCurrentIndex(self.model.index(ids.index(current) if current in ids else 0, 0))
-        self.status.setText(_status_text(query, hits))
+        self.status.setText(_status_text(query, hits, self._enter))
 
     def _show_results(self, visible: bool) -> None:
         self.view.setVisible(visible)
@@ -231,7 +235,7 @@ class SearchPanel(QWidget):
         return super().eventFilter(watched, event)
 
 
-def _status_text(query: str, hits: list[Hit]) -> str:
+def _status_text(query: str, hits: list[Hit], enter: str) -> str:
     if not hits:
         return (
             f"Aucun membre ne correspond à « {query} ». Essayez le code postal, le code NIS "
@@ -241,7 +245,7 @@ def _status_text(query: str, hits: list[Hit]) -> str:
         found = f"Les {len(hits)} premiers membres : précisez la recherche."
     else:
         found = f"{len(hits)} membre{'s' if len(hits) > 1 else ''} —"
-    return f"{found} ↑↓ puis Entrée pour ouvrir"
+    return f"{found} ↑↓ puis Entrée pour {enter}"
 
 
 def _search(index: MemberIndex, tariff: Tariff, query: str) -> tuple[str, list[Hit]]:

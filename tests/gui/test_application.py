@@ -82,6 +82,8 @@ def test_the_start_up_reports_its_progress_to_the_splash_on_the_gui_thread(qtbot
     assert steps[-1][:2] == (1.0, "Prêt")
     assert {thread for *_, thread in steps} == {gui}
     assert [f for f, *_ in steps] == sorted(f for f, *_ in steps)  # in order
+    splash.bar.setValue(40)
+    assert splash.bar.text() == "40\u00a0%"  # French: a space before the sign
     runner.wait_idle(5000)
     window.shutdown()
     startup.backend.close()

@@ -78,6 +78,7 @@ def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
     picker = offers.picker
     qtbot.keyClicks(picker.search.field, "liege")
     qtbot.waitUntil(lambda: picker.search.model.rowCount() > 0, timeout=2000)
+    assert picker.search.status.text().endswith("↑↓ puis Entrée pour choisir")  # nothing is opened here
     qtbot.keyClick(picker.search.field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.session.offer is not None and window.session.offer.id != source.id)
     copy = window.session.offer
