@@ -34,8 +34,10 @@ from desktop.core.format import group_int
 FIELD_KEYS: tuple[tuple[str, str], ...] = (
     ("Parcourir les membres trouvés, puis ouvrir celui choisi", "↑ ↓ puis Entrée"),
     ("Ajouter le produit choisi dans le catalogue", "Entrée"),
-    ("Effacer la recherche, fermer une fenêtre", "Échap"),
+    ("Modifier les paramètres de la ligne choisie", "Entrée"),
+    ("Effacer la recherche ou le filtre, fermer une fenêtre", "Échap"),
     ("Passer d'une zone à l'autre", "Tab / Maj+Tab"),
+    ("Passer de l'offre en cours aux offres enregistrées, et retour", "Ctrl+Tab"),
 )
 
 

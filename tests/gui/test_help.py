@@ -35,6 +35,8 @@ def test_f1_lists_every_shortcut_of_the_window_in_french(qtbot, french, window) 
     assert ("Édition", "Chercher dans le catalogue", "Ctrl+Maj+F") in rows
     assert ("Aide", "Raccourcis clavier", "F1") in rows
     assert ("Champs et listes", "Parcourir les membres trouvés, puis ouvrir celui choisi", "↑ ↓ puis Entrée") in rows
+    assert ("Champs et listes", "Modifier les paramètres de la ligne choisie", "Entrée") in rows
+    assert ("Champs et listes", "Passer de l'offre en cours aux offres enregistrées, et retour", "Ctrl+Tab") in rows
     every_key = {keys for *_, keys in rows}
     assert not any(word in " ".join(every_key) for word in ("Shift", "Del", "Return"))
     qtbot.keyClick(window, Qt.Key.Key_F1)  # again: the same window comes forward
