@@ -26,6 +26,8 @@ from desktop.ui.form import years_suffix
 from desktop.ui.models import YearsModel
 from desktop.ui.money import NOT_PRICED, MoneyText
 
+NNBSP, NBSP = "\u202f", "\u00a0"  # as babel groups and ends French amounts
+
 
 class DecimalBox(QDoubleSpinBox):
     """A spin box that takes the dot and the comma alike as the decimal point: « 2.5 » typed
@@ -57,6 +59,11 @@ class TotalsPanel(QWidget):
         self.annual = self._amount_label("totalAnnual")
         self.year1 = self._amount_label("totalYear1")
         self.year1.setStyleSheet("font-size: 14pt; font-weight: 700;")
+        for label in (self.one_time, self.annual, self.year1):
+            # as wide from the start as a six-figure total: growing with the amounts, the
+            # totals took their width from the catalogue beside them, line after line
+            label.ensurePolished()
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(f"888{NNBSP}888,88{NBSP}€ *"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.addWidget(QLabel("Coût unique (mise en place)"), 0, 0)
@@ -125,11 +132,15 @@ class TotalsPanel(QWidget):
         right.addWidget(self.estimate)
         right.addStretch(1)
 
+        side = QWidget()  # as wide with its budget table hidden (no line yet) as shown
+        side.setMinimumWidth(self.table.minimumWidth())
+        side.setLayout(right)
+        right.setContentsMargins(0, 0, 0, 0)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(left, 3)
         layout.addSpacing(12)
-        layout.addLayout(right, 2)
+        layout.addWidget(side, 2)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.show_quote(None, DEFAULT_YEARS, DEFAULT_INDEXATION)
 

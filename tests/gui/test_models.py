@@ -262,3 +262,16 @@ def test_a_cost_the_product_does_not_have_reads_a_dash_on_its_line(backend, mone
     model.set_quote(quote)
     assert model.data(model.index(1, QuoteLinesModel.ONE_TIME)) == "—"  # no set-up, not 0,00 €
     assert model.data(model.index(1, QuoteLinesModel.ANNUAL)) == money.money(quote.lines[1].annual)
+
+
+def test_the_totals_keep_their_width_whatever_the_amounts(qtbot, money, gpec_quote):
+    """Growing with its amounts, the totals panel took the catalogue's width line after line:
+    the screen shifted under the seller's eyes."""
+    from desktop.ui.totals_panel import TotalsPanel
+
+    panel = TotalsPanel(money)
+    qtbot.addWidget(panel)
+    panel.show()
+    empty = panel.minimumSizeHint().width()
+    panel.show_quote(gpec_quote, 6, Decimal("0.02"))
+    assert panel.minimumSizeHint().width() == empty
