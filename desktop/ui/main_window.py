@@ -516,11 +516,19 @@ class MainWindow(QMainWindow):
         path = self.dialogs.open_file(self, "Restaurer une sauvegarde", BACKUP_FILTER)
         if not path:
             return
-        try:
-            info = backup.check_backup(Path(path))  # a bad file is refused before anything
-        except ComptoirError as exc:
-            self.bar.error(str(exc))
-            return
+        # a bad file is refused before anything; the check of a backup from an older version
+        # migrates a copy of it (half a second), off the window's thread
+        self.bar.info(f"Vérification de {Path(path).name}…", timeout_ms=0)
+        self.runner.run(
+            backup.check_backup,
+            Path(path),
+            on_result=lambda info: self._restore_checked(Path(path), info),
+            on_error=self._storage_failed,
+            name="vérification de la sauvegarde",
+        )
+
+    def _restore_checked(self, path: Path, info: Any) -> None:
+        self.bar.dismiss()
         offers = info.offers  # None for a backup older than the offers
         if not self.dialogs.confirm(
             self,
@@ -537,7 +545,7 @@ class MainWindow(QMainWindow):
             self.bar.error("La restauration n'est pas disponible dans cette fenêtre.")
             return
         self.session.save_now()
-        self.on_restore(Path(path))
+        self.on_restore(path)
 
     def _storage_failed(self, error: BaseException) -> None:
         if isinstance(error, ComptoirError):

@@ -46,10 +46,14 @@ def test_backup_then_restore_brings_the_data_back(qtbot, started, dialogs, tmp_p
 
     dialogs.script("open_file", str(copy))
     dialogs.script("confirm", True)
-    window.restore_action.trigger()
     # the replaced window closed, the new one not yet up: closing the last window then ended
     # the application, the restored database never shown
-    assert not QGuiApplication.quitOnLastWindowClosed()
+    quits = []
+    reload = started._reload
+    started._reload = lambda message: (quits.append(QGuiApplication.quitOnLastWindowClosed()), reload(message))
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: bool(quits), timeout=10_000)
+    assert quits == [False]
     qtbot.waitUntil(lambda: started.window is not None and started.window is not window, timeout=10_000)
     new = started.window
     qtbot.waitUntil(lambda: "Base restaurée" in new.bar.text, timeout=5000)
@@ -84,8 +88,8 @@ def test_a_file_that_is_not_a_backup_is_refused_before_anything(qtbot, started, 
     bogus.write_bytes(b"pas une base" * 50)
     kept = add_draft(started.backend, "nivelles")
     dialogs.script("open_file", str(bogus))
-    window.restore_action.trigger()
-    assert window.bar.isVisible() and window.bar.level.value == "error"
+    window.restore_action.trigger()  # checked off the window's thread
+    qtbot.waitUntil(lambda: window.bar.isVisible() and window.bar.level.value == "error", timeout=5000)
     assert started.window is window
     assert [o.id for o in started.backend.list_offers()] == [kept.id]
 
