@@ -191,11 +191,12 @@ class CatalogueReport:
                 "Brouillons sur un tarif absent du catalogue importé (à recalculer) : "
                 + ", ".join(self.drafts_on_missing_tariffs)
             )
-        if self.setup_breaks:
-            out.append(
-                f"À vérifier, mise en place ≠ jours × taux journalier ({len(self.setup_breaks)}) : "
-                + " ; ".join(self.setup_breaks)
-            )
+        if self.setup_breaks:  # one row a line, the first ones: a whole grid made one long line
+            shown = self.setup_breaks[:SHOWN_BREAKS]
+            out.append(f"À vérifier, mise en place ≠ jours × taux journalier ({len(self.setup_breaks)}) :")
+            out += [f"  - {row}" for row in shown]
+            if len(self.setup_breaks) > len(shown):
+                out.append(f"  - … et {len(self.setup_breaks) - len(shown)} autres (le journal les donne toutes)")
         if self.drafts_requoted:
             out.append(
                 f"Brouillons recalculés sur ce catalogue ({len(self.drafts_requoted)}) : "
@@ -652,6 +653,9 @@ def import_offers(repo: OfferRepository, path: Path, *, who: str | None = None) 
     return report
 
 
+SHOWN_BREAKS = 10  # rows off the set-up rule listed in an import report (all in the log)
+
+
 def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="microseconds")
 
@@ -865,6 +869,8 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
             ) from None
         missing_tariffs = _drafts_on_missing_tariffs(conn)
         breaks = _setup_breaks(db)
+        if breaks:  # every one, where the report lists the first ones
+            log.warning("mise en place hors règle jours × taux : %s", " ; ".join(breaks))
         # the drafts' stored figures follow the catalogue, in the same all-or-nothing step: the
         # offers list shows what the drafts would print
         offers = OfferRepository(db)

@@ -5,6 +5,7 @@ the whole bundle in French, naming the row and the value, and changes nothing.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,12 @@ def test_a_setup_off_the_grids_rule_is_imported_and_reported(
     assert report.setup_breaks == (
         "tarif imio-2024, tableau T1, ligne « Cat 3 » : mise en place 2719 au lieu de 3 jours × 906 = 2718",
     )
-    assert report.lines()[-1].startswith("À vérifier, mise en place ≠ jours × taux journalier (1) : ")
+    assert report.lines()[-2:] == [
+        "À vérifier, mise en place ≠ jours × taux journalier (1) :",
+        "  - " + report.setup_breaks[0],
+    ]
+    many = replace(report, setup_breaks=report.setup_breaks * 66)  # a whole grid made one line
+    assert len(many.lines()) == len(report.lines()) + 10 and many.lines()[-1].startswith("  - … et 56 autres")
 
 
 def test_the_import_report_names_every_table_in_french(db: Database, bundle: Path, tmp_path: Path) -> None:
