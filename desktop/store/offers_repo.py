@@ -34,7 +34,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -224,7 +224,7 @@ def highest_seq(conn: sqlite3.Connection, device: str, year: int) -> int:
 _COLUMNS = (
     "id, number, version, predecessor, state, tariff, member_id, member_name, category, "
     "seller, one_time, annual, year1, partial, line_count, created, updated, finalised, "
-    "valid_until"
+    "valid_until, coverage"
 )
 
 
@@ -470,16 +470,17 @@ class OfferRepository:
             if any(_in_initials(w) for w in words):
                 self.conn.create_function(_FOLD_SQL, 1, fold, deterministic=True)
             rows = self.conn.execute(sql, args).fetchall()
-        return self._with_coverage([_summary(r, today) for r in rows])
+        return self._with_coverage(rows, today)
 
-    def _with_coverage(self, rows: list[OfferSummary]) -> list[OfferSummary]:
-        """Tell which totals of the rows have nothing priced in them (shown « Sur devis »), and
-        which leave a « sur devis » part out (shown with an asterisk).
+    def _with_coverage(self, found: list[Any], today: date) -> list[OfferSummary]:
+        """The rows as summaries, with which totals have nothing priced in them (shown « Sur
+        devis ») and which leave a « sur devis » part out (shown with an asterisk).
 
-        Only the quotes of partial offers are read; the list stays a plain query for every
-        other offer.
+        The row says it (``coverage``); only the quotes of partial offers stored before that
+        column are read, once: what they give is written in their row.
         """
-        ids = [s.id for s in rows if s.partial]
+        rows = [_summary(r, today) for r in found]
+        ids = [s.id for s, r in zip(rows, found, strict=True) if s.partial and r[-1] is None]
         if not ids:
             return rows
         coverage: dict[str, TotalsCoverage] = {}
@@ -490,7 +491,7 @@ class OfferRepository:
                 found = self.conn.execute(
                     f"SELECT id, quote_json FROM offers WHERE id IN ({marks})", chunk
                 ).fetchall()
-            for oid, quote_json in found:
+            for oid, quote_json in found:  # (``found``: the quotes now, not the rows)
                 if quote_json is None:
                     continue
                 try:  # the lines are enough: the rest of the quote is not decoded
@@ -501,6 +502,13 @@ class OfferRepository:
                     log.warning("offre %s : lignes illisibles pour la liste (%s)", oid, e)
                     continue
                 coverage[oid] = totals_coverage(lines)
+        # a finalised offer may take it too (the column is not part of what it froze); a
+        # database opened read-only reads the quotes again next time
+        with suppress(ComptoirError), self._tx("compléter la liste des offres") as conn:
+            conn.executemany(
+                "UPDATE offers SET coverage = ? WHERE id = ? AND coverage IS NULL",
+                [(coverage_bits(c), oid) for oid, c in coverage.items()],
+            )
         return [replace(s, coverage=coverage[s.id]) if s.id in coverage else s for s in rows]
 
     def last_draft(self) -> OfferSummary | None:
@@ -574,7 +582,7 @@ class OfferRepository:
                 (base, base, base + "-v%"),
             ).fetchall()
         today = self.today()
-        return self._with_coverage([_summary(r, today) for r in rows])
+        return self._with_coverage(rows, today)
 
     def diff(self, old_ref: str, new_ref: str) -> OfferDiff:
         return diff_offers(self.get(old_ref), self.get(new_ref))
@@ -1041,6 +1049,7 @@ def _draft_row(o: Offer) -> dict[str, Any]:
         "annual": str(totals.annual) if totals else None,
         "year1": str(totals.year1) if totals else None,
         "partial": int(totals.partial) if totals else 0,
+        "coverage": coverage_bits(o.quote.coverage) if o.quote is not None else None,
         "line_count": len(o.request.lines),
         "request_json": codec.request_json(o.request),
         "quote_json": codec.quote_json(o.quote),
@@ -1078,11 +1087,25 @@ def _offer_from_row(row: Sequence[Any]) -> Offer:
     )
 
 
+_COVERAGE_FIELDS = (
+    "one_time", "annual", "year1", "one_time_partial", "annual_partial", "year1_partial"
+)
+
+
+def coverage_bits(coverage: TotalsCoverage) -> int:
+    """A quote's ``TotalsCoverage`` as the ``coverage`` column stores it: one bit a flag."""
+    return sum(1 << i for i, name in enumerate(_COVERAGE_FIELDS) if getattr(coverage, name))
+
+
+def coverage_from_bits(bits: int) -> TotalsCoverage:
+    return TotalsCoverage(**{name: bool(bits >> i & 1) for i, name in enumerate(_COVERAGE_FIELDS)})
+
+
 def _summary(r: Sequence[Any], today: date) -> OfferSummary:
     (
         oid, number, version, predecessor, state, tariff, member_id, member_name, category,
         seller, one_time, annual, year1, partial, line_count, created, updated, finalised,
-        valid_until,
+        valid_until, coverage,
     ) = r  # fmt: skip
     stored = OfferState(state)
     valid = date.fromisoformat(valid_until) if valid_until else None
@@ -1110,6 +1133,7 @@ def _summary(r: Sequence[Any], today: date) -> OfferSummary:
         seller=seller,
         predecessor=predecessor,
         lines=line_count,
+        coverage=coverage_from_bits(coverage) if coverage is not None else TotalsCoverage(),
     )
 
 

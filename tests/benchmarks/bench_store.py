@@ -28,6 +28,12 @@ from desktop.store.members_repo import MemberRepository  # noqa: E402
 from desktop.store.offers_repo import OfferFilter, OfferRepository  # noqa: E402
 
 
+def timed(fn) -> float:  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -61,7 +67,17 @@ def main() -> int:
         t0 = time.perf_counter()
         rows = repo.list_offers()
         listed = time.perf_counter() - t0
-        print(f"     liste des offres ({len(rows)} offres) : {listed * 1000:.1f} ms")
+        good = listed < 0.050  # the offers tab reads it on the window's thread
+        ok &= good
+        print(
+            f"{'OK ' if good else 'LENT'} liste des offres ({len(rows)} offres, totaux en partie sur devis)"
+            f"      {listed * 1000:.1f} ms   (cible < 50 ms)"
+        )
+        db.conn.execute("UPDATE offers SET coverage = NULL")  # offers of the version before
+        t0 = time.perf_counter()
+        repo.list_offers()
+        print(f"     même liste, offres d'avant la colonne « coverage » (lue une fois) : "
+              f"{(time.perf_counter() - t0) * 1000:.1f} ms, puis {timed(repo.list_offers) * 1000:.1f} ms")
         for text in ("nivelles", "jd"):  # a word of the offers; initials, read in the history
             t0 = time.perf_counter()
             found = repo.list_offers(OfferFilter(text=text, limit=500))

@@ -133,6 +133,19 @@ def test_list_says_which_totals_have_nothing_priced(repo: OfferRepository) -> No
 
 
 
+def test_offers_stored_before_the_coverage_column_are_read_once_then_listed_from_their_row(
+    repo: OfferRepository, db: Database
+) -> None:
+    gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS, unpriced=("one_time",))
+    frozen = _finalised(repo, lines=(line("delib", "4530", "2112", "5"), gpec))
+    expected = TotalsCoverage(one_time_partial=True, year1_partial=True)
+    assert {s.id: s.coverage for s in repo.list()}[frozen.id] == expected  # from the row
+    db.conn.execute("UPDATE offers SET coverage = NULL")  # as a database of the version before
+    assert {s.id: s.coverage for s in repo.list()}[frozen.id] == expected  # from its quote
+    assert db.conn.execute("SELECT coverage FROM offers WHERE id = ?", (frozen.id,)).fetchone() != (None,)
+    assert {s.id: s.coverage for s in repo.list()}[frozen.id] == expected  # from the row again
+
+
 def test_an_unreadable_quote_does_not_stop_the_list(repo: OfferRepository, db: Database) -> None:
     gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS)
     d = repo.save_draft(draft((gpec,)))
