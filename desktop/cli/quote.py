@@ -400,8 +400,10 @@ def _days(d: Decimal | None) -> int | float | None:
 def quote_json(quote: Quote) -> dict[str, Any]:
     """The JSON form of a quote, as ``comptoir quote --json`` prints it.
 
-    ``totals.*_priced`` is false when nothing in that total is priced (its amount is then
-    "0.00" and stands for « sur devis »); ``annual_priced`` also holds for years 2 and later.
+    A total with nothing priced in it is null, as a line not priced is (never "0.00" for
+    « sur devis »), and its ``totals.*_priced`` is false; ``annual_priced`` also holds for
+    years 2 and later. ``totals.*_partial``: a priced total that leaves a « sur devis » part
+    out.
     """
     t = quote.totals
     cov = quote.coverage
@@ -420,14 +422,17 @@ def quote_json(quote: Quote) -> dict[str, Any]:
             for line in quote.lines
         ],
         "totals": {
-            "one_time": _amount(t.one_time),
-            "annual": _amount(t.annual),
-            "year1": _amount(t.year1),
-            "years": [_amount(y) for y in t.years],
+            "one_time": _amount(t.one_time) if cov.one_time else None,
+            "annual": _amount(t.annual) if cov.annual else None,
+            "year1": _amount(t.year1) if cov.year1 else None,
+            "years": [_amount(y) if cov.year(k) else None for k, y in enumerate(t.years, start=1)],
             "partial": t.partial,
             "one_time_priced": cov.one_time,
             "annual_priced": cov.annual,
             "year1_priced": cov.year1,
+            "one_time_partial": cov.one_time_partial,
+            "annual_partial": cov.annual_partial,
+            "year1_partial": cov.year1_partial,
         },
         "notices": [
             {"code": n.code, "severity": n.severity.value, "message": n.message}

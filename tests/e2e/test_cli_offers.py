@@ -123,10 +123,10 @@ def test_offers_list_and_show_never_print_a_one_time_total_with_nothing_priced_a
     assert not re.search(r"(?<![\d\u202f])0,00", gpec_row)  # no bare zero
     other = next(r for r in listed.splitlines() if r.startswith(f"brouillon {partly[:8]}"))
     assert "Sur devis" not in other
-    # JSON keeps its keys and types; a flag says the "0.00" is not a price
+    # JSON: a total with nothing priced in it is null, as a line not priced is, never "0.00"
     rows = {o["number"] or o["id"]: o for o in json.loads(ok(run_comptoir("offers", "list", "--json")))}
     g = rows[n.group(1)]
-    assert (g["one_time"], g["annual"], g["partial"]) == ("0.00", "11450.00", True)
+    assert (g["one_time"], g["annual"], g["partial"]) == (None, "11450.00", True)
     assert (g["one_time_priced"], g["annual_priced"], g["year1_priced"]) == (False, True, True)
     assert rows[partly]["one_time_priced"] is True
     shown = ok(run_comptoir("offers", "show", n.group(1)))

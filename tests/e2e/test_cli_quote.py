@@ -110,6 +110,9 @@ def test_quote_delib_cat3_json(db_path, run_comptoir) -> None:
         "one_time_priced": True,
         "annual_priced": True,
         "year1_priced": True,
+        "one_time_partial": False,
+        "annual_partial": False,
+        "year1_partial": False,
     }
 
 
@@ -148,9 +151,10 @@ def test_quote_citizen_cat6_is_partial_with_null(db_path, run_comptoir) -> None:
     assert line["one_time"] is None and line["annual"] == "19293.00"
     assert line["status"] == "sur_devis" and line["setup_days"] is None
     assert data["totals"]["partial"] is True
-    assert data["totals"]["one_time"] == "0.00" and data["totals"]["year1"] == "19293.00"
-    # the "0.00" above is not a price: nothing in the one-time total is priced
+    # nothing in the one-time total is priced: null, as for the line, never "0.00"
+    assert data["totals"]["one_time"] is None and data["totals"]["year1"] == "19293.00"
     assert data["totals"]["one_time_priced"] is False
+    assert data["totals"]["year1_partial"] is True and data["totals"]["annual_partial"] is False
     assert data["totals"]["annual_priced"] is True and data["totals"]["year1_priced"] is True
 
 
