@@ -214,11 +214,18 @@ def _complete(product: Product, values: dict[str, Decimal]) -> dict[str, Decimal
     return ordered
 
 
+QUANTITY = "quantity"  # the generic key: the one parameter of a product that has only one
+
+
 def _find_param(product: Product, key: str) -> Parameter:
     wanted = key.strip().lower()
     for p in product.parameters:
         if p.key.lower() == wanted:
             return p
+    if wanted == QUANTITY and len(product.parameters) == 1:
+        # « codes-barres:quantity=2 » is its readers, « stockage:quantity=100 » its Go: a
+        # script need not know each product's own word when there is only one
+        return product.parameters[0]
     raise InvalidInput(
         f"Paramètre inconnu « {key.strip()} » pour {product.name} ; {_describe_params(product)}.",
         field=key.strip(),

@@ -133,3 +133,12 @@ def test_a_declared_maximum_wins_over_the_cap() -> None:
     assert parse_params(big, {"schools": "200000"})["schools"] == D(200_000)
     with pytest.raises(InvalidInput, match="au plus 250"):
         parse_params(big, {"schools": "250001"})
+
+
+def test_quantity_is_the_one_parameter_of_a_product_that_has_only_one() -> None:
+    """The issue's generic key: « --param atal-cb-lecteur:quantity=2 » was refused."""
+    readers = T.products["atal-cb-lecteur"]
+    assert parse_params(readers, {"quantity": "2"}) == parse_params(readers, {readers.parameters[0].key: "2"})
+    assert parse_params(T.products["stockage"], {"QUANTITY": "100"}) == {"gb": D(100)}
+    with pytest.raises(InvalidInput, match="Paramètre inconnu « quantity »"):
+        parse_params(AES, {"quantity": "9"})  # schools or plans: not guessed
