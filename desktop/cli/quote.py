@@ -110,23 +110,26 @@ def add_quote_arguments(q: argparse.ArgumentParser) -> None:
     q.add_argument(
         "--product",
         metavar="PRODUIT",
-        action="append",
+        action="extend",
+        nargs="+",
         required=True,
-        help="produit à chiffrer (nom, code ou alias ; répétable)",
+        help="produit à chiffrer (nom, code ou alias ; répétable, ou plusieurs à la suite)",
     )
     q.add_argument(
         "--param",
         metavar="PRODUIT:CLÉ=VALEUR",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
-        help="paramètre d'un produit, p. ex. aes:schools=9 (répétable)",
+        help="paramètre d'un produit, p. ex. aes:schools=9 (répétable, ou plusieurs à la suite)",
     )
     q.add_argument(
         "--commune-has",
         metavar="PRODUIT",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
-        help="produit que la commune du CPAS utilise déjà en production (répétable)",
+        help="produit que la commune du CPAS utilise déjà en production (répétable, ou plusieurs à la suite)",
     )
     q.add_argument(
         "--years",

@@ -353,3 +353,16 @@ def test_a_hypothetical_member_is_at_most_ten_million_strong(db_path, run_compto
         run_comptoir("quote", "--kind", "rca", "--agents", "10000001", "--product", "delib"),
         "--agents", "10\u202f000\u202f000",
     )
+
+
+def test_several_values_may_follow_one_flag(db_path, run_comptoir) -> None:
+    """« --param aes:schools=9 aes:plans=4 » was refused as arguments not understood."""
+    one_by_one = ok_json(run_comptoir(
+        "quote", "--member", "Nivelles", "--product", "delib", "--product", "aes",
+        "--param", "aes:schools=9", "--param", "aes:plans=4", "--json",
+    ))  # fmt: skip
+    together = ok_json(run_comptoir(
+        "quote", "--member", "Nivelles", "--product", "delib", "aes",
+        "--param", "aes:schools=9", "aes:plans=4", "--json",
+    ))  # fmt: skip
+    assert together == one_by_one and [line["product"] for line in together["lines"]] == ["delib", "aes"]
