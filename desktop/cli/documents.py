@@ -164,9 +164,11 @@ def run_offer(args: argparse.Namespace, services: Any) -> int:
 
 
 def run_contract(args: argparse.Namespace, services: Any) -> int:
+    from desktop.core.errors import InvalidInput
     from desktop.core.offers import (
         OfferState,
         accepted_on,
+        check_contract_dates,
         check_contract_term,
         contract_note,
         read_contract_note,
@@ -188,16 +190,29 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     check_contractable(offer)  # RuleViolation (exit 2) unless acceptée / convertie
     history = repo.audit(offer.id)
     accepted = accepted_on(history)
-    # printed again: the dates and term it was issued with, unless others are given
-    recorded = None
+    recorded = None  # printed again: the dates and term it was issued with
     for entry in history:
         if entry.to_state is OfferState.CONVERTIE:
             recorded = read_contract_note(entry.why)
     if recorded is not None:
-        issued = issued or recorded[0]
-        start = start or recorded[1]
-        years = years or recorded[2]
-    issued = issued or date.today()
+        asked = (issued, start, years)
+        if any(a is not None and a != r for a, r in zip(asked, recorded, strict=True)):
+            raise InvalidInput(
+                f"Le bon de commande de l'offre {offer.number} est établi depuis le "
+                f"{recorded[0]:%d/%m/%Y} (prise d'effet le {recorded[1]:%d/%m/%Y}, "
+                f"{recorded[2]} an{'s' if recorded[2] > 1 else ''}) : il est redonné tel quel. "
+                "Retirez --date, --start et --years."
+            )
+        kept = repo.order_form(offer.id)
+        if kept is not None:  # what the member signs, byte for byte
+            pdf, version = kept
+            out = save_pdf(args.pdf, pdf)
+            return _contract_written(args, out, pdf, offer, version, again=True)
+        issued, start, years = recorded
+    offered = offer.finalised.astimezone().date() if offer.finalised else None
+    issued, start = check_contract_dates(
+        issued or date.today(), start, offered=offered, accepted=None if recorded else accepted
+    )
     years = years or 1
     tariff = services.tariff(offer.tariff)
     template = TemplateRepository(services.db).get("contrat")
@@ -213,22 +228,34 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     )
     pdf = render_contract(doc)
     out = save_pdf(args.pdf, pdf)
+    if offer.state is OfferState.ACCEPTEE:  # as in the window: the order form exists, the offer is converted
+        offer = repo.convert(offer.id, contract_note(issued, start, years), pdf, template.version)
+        return _contract_written(args, out, pdf, offer, template.version, converted=True)
+    repo.keep_order_form(offer.id, pdf, template.version)  # converted before they were kept
+    return _contract_written(args, out, pdf, offer, template.version)
+
+
+def _contract_written(
+    args: argparse.Namespace,
+    out: Path,
+    pdf: bytes,
+    offer: Any,
+    template_version: int | None,
+    *,
+    converted: bool = False,
+    again: bool = False,
+) -> int:
     pages = _pages(pdf)
-    converted = offer.state is OfferState.ACCEPTEE
-    if converted:  # as in the window: the order form exists, the offer is converted
-        offer = repo.convert(offer.id, contract_note(issued, start or issued, years))
     if args.json:
         from desktop.cli import emit_json
 
         emit_json({"pdf": str(out), "pages": pages, "offer": offer.number,
-                   "state": offer.state.value, "template_version": template.version})
-    else:
-        _print(
-            f"Bon de commande de l'offre {offer.number} écrit : {out} "
-            f"({pages} page{'s' if pages > 1 else ''}, modèle de contrat version {template.version})."
-        )
-        if converted:
-            _print(f"L'offre {offer.number} est convertie.")
+                   "state": offer.state.value, "template_version": template_version})
+        return 0
+    how = "redonné tel qu'établi" if again else f"modèle de contrat version {template_version}"
+    _print(f"Bon de commande de l'offre {offer.number} écrit : {out} ({pages} page{'s' if pages > 1 else ''}, {how}).")
+    if converted:
+        _print(f"L'offre {offer.number} est convertie.")
     return 0
 
 

@@ -463,6 +463,29 @@ def validity_end(finalised_on: date, days: int = DEFAULT_VALIDITY_DAYS) -> date:
 MAX_CONTRACT_YEARS = 10
 
 
+def check_contract_dates(
+    issued: date, start: date | None, *, offered: date | None, accepted: date | None
+) -> tuple[date, date]:
+    """The order form's date and its taking effect (``start``, default ``issued``), checked
+    against the offer (``offered``: its date) and its acceptance; else ``InvalidInput``."""
+    start = start or issued
+    if accepted is not None and issued < accepted:
+        raise InvalidInput(
+            f"Le bon de commande ne peut pas précéder l'acceptation de l'offre ({_date_fr(accepted)}).",
+            field="issued",
+        )
+    if offered is not None and start < offered:
+        raise InvalidInput(
+            f"La prise d'effet ne peut pas précéder l'offre ({_date_fr(offered)}).", field="start"
+        )
+    if start > issued.replace(year=issued.year + 2, day=min(issued.day, 28)):
+        raise InvalidInput(
+            "La prise d'effet est à plus de deux ans du bon de commande : vérifiez l'année.",
+            field="start",
+        )
+    return issued, start
+
+
 def check_contract_term(years: int) -> int:
     """``years`` when it is an initial term of 1 to 10 years; else ``InvalidInput``."""
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_CONTRACT_YEARS:

@@ -81,7 +81,7 @@ MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 
 # Tables a catalogue bundle never carries: the device's own work and bookkeeping.
 LOCAL_TABLES = frozenset(
-    {"offers", "audit_log", "setting", "settings", "schema_version", "seed_state"}
+    {"offers", "audit_log", "order_forms", "setting", "settings", "schema_version", "seed_state"}
 )
 MEMBER_TABLE = "member"
 NUMBERS_FILE = "numeros.json"  # in a catalogue bundle: highest number per device and year

@@ -745,10 +745,55 @@ class OfferRepository:
         """Move a finalised offer along the lifecycle (envoyée, acceptée, refusée)."""
         return self._move(ref, state, reason, who=who, system=False)
 
-    def convert(self, ref: str, note: str, *, who: str | None = None) -> Offer:
+    def convert(
+        self,
+        ref: str,
+        note: str,
+        pdf: bytes | None = None,
+        template_version: int | None = None,
+        *,
+        who: str | None = None,
+    ) -> Offer:
         """The accepted offer's order form is established: it becomes « convertie », with
-        ``note`` (``contract_note``: its dates and term) in the history."""
-        return self._move(ref, OfferState.CONVERTIE, note, who=who, system=True)
+        ``note`` (``contract_note``: its dates and term) in the history, and ``pdf`` (the order
+        form printed) kept to be given again as it is, in the same transaction."""
+        with self._tx("établir le bon de commande"):
+            converted = self._move(ref, OfferState.CONVERTIE, note, who=who, system=True)
+            if pdf is not None:
+                self.keep_order_form(converted.id, pdf, template_version)
+        return converted
+
+    def keep_order_form(self, ref: str, pdf: bytes, template_version: int | None = None) -> None:
+        """Keep ``pdf`` as the order form of the converted offer ``ref`` (an offer converted
+        before order forms were kept takes the one printed again now); one already kept stays."""
+        if not bytes(pdf).startswith(b"%PDF"):
+            raise StorageError("Le bon de commande n'a pas pu être produit (contenu invalide).")
+        with self._tx("garder le bon de commande") as conn:
+            oid = self._resolve_id(conn, ref)
+            conn.execute(
+                "INSERT OR IGNORE INTO order_forms (offer_id, pdf, pdf_sha256, template_version, "
+                "created) VALUES (?, ?, ?, ?, ?)",
+                (oid, bytes(pdf), codec.sha256_hex(bytes(pdf)), template_version, _iso(self.clock())),
+            )
+
+    def order_form(self, ref: str) -> tuple[bytes, int | None] | None:
+        """The order form of offer ``ref`` as it was first printed (checked against its
+        fingerprint) and the contract template version it was written with; None when none
+        was kept (not converted, or converted by an earlier version)."""
+        with storage_errors("lire le bon de commande"):
+            row = self.conn.execute(
+                "SELECT pdf, pdf_sha256, template_version FROM order_forms WHERE offer_id = ?",
+                (self._resolve_id(self.conn, ref),),
+            ).fetchone()
+        if row is None:
+            return None
+        pdf, sha, version = bytes(row[0]), row[1], row[2]
+        if codec.sha256_hex(pdf) != sha:
+            raise StorageError(
+                "Le bon de commande gardé de cette offre ne correspond plus à son empreinte : "
+                "la base est peut-être endommagée. Restaurez une sauvegarde (Fichier > Restaurer)."
+            )
+        return pdf, version
 
     def _move(self, ref: str, state: OfferState, reason: str, *, who: str | None, system: bool) -> Offer:
         reason = check_reason(reason)  # on one line, as the history shows it

@@ -14,9 +14,8 @@ from datetime import date
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
-from desktop.core.errors import InvalidInput
 from desktop.core.inputs import parse_date
-from desktop.core.offers import MAX_CONTRACT_YEARS
+from desktop.core.offers import MAX_CONTRACT_YEARS, check_contract_dates
 from desktop.ui.dates import format_date
 from desktop.ui.form import FormDialog, hint, years_suffix
 
@@ -84,20 +83,5 @@ class ContractForm(FormDialog):
         issued = parse_date(self.issued.text(), field="issued", what="la date du bon de commande")
         start_text = self.start.text().strip()
         start = parse_date(start_text, field="start", what="la prise d'effet") if start_text else issued
-        if self._accepted is not None and issued < self._accepted:
-            raise InvalidInput(
-                f"Le bon de commande ne peut pas précéder l'acceptation de l'offre "
-                f"({format_date(self._accepted)}).",
-                field="issued",
-            )
-        if self._offered is not None and start < self._offered:
-            raise InvalidInput(
-                f"La prise d'effet ne peut pas précéder l'offre ({format_date(self._offered)}).",
-                field="start",
-            )
-        if start > issued.replace(year=issued.year + 2, day=min(issued.day, 28)):
-            raise InvalidInput(
-                "La prise d'effet est à plus de deux ans du bon de commande : vérifiez l'année.",
-                field="start",
-            )
+        issued, start = check_contract_dates(issued, start, offered=self._offered, accepted=self._accepted)
         self._on_chosen(ContractChoice(issued, start, self.years.value()))

@@ -47,10 +47,11 @@ def finalise_offer(db_path: Any, offer_id: str, tariff: Any, settings: Any, toda
 
 def contract_pdf_maker(
     backend: Any, offer: Any, issued: date | None = None, start: date | None = None, years: int = 1
-) -> Callable[[], bytes]:
-    """Gather what the contract needs (GUI thread, a few reads), return the rendering (worker).
-    ``issued`` (default today) dates the document; ``start`` (default ``issued``) and ``years``
-    are when it takes effect and its initial term."""
+) -> tuple[Callable[[], bytes], int]:
+    """Gather what the contract needs (GUI thread, a few reads), return the rendering (worker)
+    and the version of the contract template it follows. ``issued`` (default today) dates the
+    document; ``start`` (default ``issued``) and ``years`` are when it takes effect and its
+    initial term."""
     from desktop.core.offers import accepted_on
     from desktop.documents.contract import build_contract_document, check_contractable
     from desktop.store.templates_repo import TemplateRepository
@@ -74,7 +75,7 @@ def contract_pdf_maker(
 
         return render_contract(doc)
 
-    return make
+    return make, template.version
 
 
 class OfferActions:
@@ -372,6 +373,15 @@ class OfferActions:
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
+        try:  # established already: given again as it was printed, whatever changed since
+            kept = self.backend.offers.order_form(offer.id) if offer.state is OfferState.CONVERTIE else None
+        except ComptoirError as exc:
+            self.w.bar.error(str(exc))
+            return
+        if kept is not None:
+            printed: bytes = kept[0]
+            self._show_contract(offer, lambda: printed)
+            return
         today = self.backend.today()
         history = self.backend.offers.audit(offer.id)
         accepted = accepted_on(history)
@@ -390,10 +400,22 @@ class OfferActions:
 
     def _make_contract(self, offer: Any, choice: Any) -> None:
         try:
-            make = contract_pdf_maker(self.backend, offer, choice.issued, choice.start, choice.years)
+            make, version = contract_pdf_maker(self.backend, offer, choice.issued, choice.start, choice.years)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
+        shown = self._show_contract(offer, make)
+        if offer.state is not OfferState.ACCEPTEE:  # converted before order forms were kept
+            shown.when_ready(lambda: self._keep(offer, shown.pdf, version))
+        if offer.state is OfferState.ACCEPTEE:  # converted once the document exists, not before
+            self.issuing = offer.id
+            shown.when_ready(lambda: self._converted(offer, choice, shown.pdf, version))
+            shown.failed.connect(lambda message: self._not_issued(offer, message))
+            shown.window().destroyed.connect(
+                lambda *_: self._not_issued(offer, "l'aperçu a été fermé avant d'être prêt.")
+            )
+
+    def _show_contract(self, offer: Any, make: Callable[[], bytes]) -> Any:
         from desktop.ui import preview
 
         self.preview_widget = shown = preview.show_preview(
@@ -405,13 +427,16 @@ class OfferActions:
             title="Bon de commande",
             notify=self._print_outcome,
         )
-        if offer.state is OfferState.ACCEPTEE:  # converted once the document exists, not before
-            self.issuing = offer.id
-            shown.when_ready(lambda: self._converted(offer, choice))
-            shown.failed.connect(lambda message: self._not_issued(offer, message))
-            shown.window().destroyed.connect(
-                lambda *_: self._not_issued(offer, "l'aperçu a été fermé avant d'être prêt.")
-            )
+        return shown
+
+    def _keep(self, offer: Any, pdf: bytes | None, version: int) -> None:
+        """The order form of an offer converted before order forms were kept: this one is, and
+        is given again from now on."""
+        try:
+            if pdf is not None:
+                self.backend.offers.keep_order_form(offer.id, pdf, version)
+        except ComptoirError as exc:
+            self.w.bar.error(str(exc))
 
     def _not_issued(self, offer: Any, why: str) -> None:
         if self.issuing != offer.id:
@@ -419,13 +444,13 @@ class OfferActions:
         self.issuing = None
         self.w.bar.error(f"Bon de commande non établi : {why} L'offre {offer.number} reste acceptée.")
 
-    def _converted(self, offer: Any, choice: Any) -> None:
+    def _converted(self, offer: Any, choice: Any, pdf: bytes | None, version: int) -> None:
         from desktop.core.offers import contract_note
 
         self.issuing = None
-        note = contract_note(choice.issued, choice.start, choice.years)  # to print it again as is
-        try:
-            self.backend.offers.convert(offer.id, note)
+        note = contract_note(choice.issued, choice.start, choice.years)  # what it was issued with
+        try:  # the document printed is kept with the conversion: given again byte for byte
+            self.backend.offers.convert(offer.id, note, pdf, version)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return

@@ -294,3 +294,34 @@ def test_the_order_form_converts_the_offer_and_prints_again_as_issued(
     text = pi.flat(again.read_bytes())
     assert "prend effet le 01/01/2027" in text and "durée initiale de 3 ans" in text
     assert text == pi.flat(first.read_bytes())
+
+
+def test_an_order_form_is_given_again_byte_for_byte_whatever_changed_since(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:
+    """Printed again after a new contract template and new letterhead settings, the order form
+    took the new wording and « iMio SCRL »: not what the member signed."""
+    n = _accepted_offer(run_comptoir)
+    first, template = tmp_path / "bon.pdf", tmp_path / "contrat.md"
+    ok(run_comptoir("contract", "--offer", n, "--pdf", first, "--start", "2027-01-01"))
+    ok(run_comptoir("template", "export", template))
+    template.write_text(template.read_text(encoding="utf-8") + "\nUn paragraphe ajouté.\n", encoding="utf-8")
+    ok(run_comptoir("template", "import", template))
+    ok(run_comptoir("settings", "set", "legal_form=SCRL"))
+    again = tmp_path / "bon-2.pdf"
+    assert "redonné tel qu'établi" in ok(run_comptoir("contract", "--offer", n, "--pdf", again))
+    assert again.read_bytes() == first.read_bytes()
+    # its dates are those it was established with: other ones are refused, not printed
+    refused(run_comptoir("contract", "--offer", n, "--pdf", again, "--start", "2027-02-01"),
+            "il est redonné tel quel")  # fmt: skip
+
+
+def test_an_order_form_cannot_take_effect_before_its_offer(store: Path, run_comptoir, tmp_path: Path) -> None:
+    """The window refused these dates; the command line printed « prend effet le 01/01/2019 »."""
+    n = _accepted_offer(run_comptoir)
+    out = tmp_path / "bon.pdf"
+    refused(run_comptoir("contract", "--offer", n, "--pdf", out, "--start", "2019-01-01"),
+            "ne peut pas précéder l'offre")  # fmt: skip
+    refused(run_comptoir("contract", "--offer", n, "--pdf", out, "--date", "2020-01-01"),
+            "précéder l'acceptation")  # fmt: skip
+    assert not out.exists()

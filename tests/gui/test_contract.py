@@ -95,17 +95,22 @@ def test_a_converted_offer_reopened_later_prints_its_contract_again(
 ):
     make_contract(window)
     qtbot.waitUntil(lambda: window.documents.preview_widget.ready, timeout=20_000)
+    first = window.documents.preview_widget.pdf
     window.documents.preview_widget.window().close()
     audit_before = len(backend.offers.audit(accepted.id))
+    # the contract template and the letterhead change meanwhile: what the member signed does not
+    from dataclasses import replace
+
+    backend.save_settings(replace(backend.stored_settings(), legal_form="SCRL"))
     window.new_offer_for(None)
     window.show_offers()  # from the offers list, as the next morning
     assert window.offers_list.select_offer(accepted.id)
     window.offers_list.open_selected()
     assert window.session.offer.state is OfferState.CONVERTIE
-    make_contract(window)
+    act(window, "contract")  # no form to fill: it is given again as it was established
     preview = window.documents.preview_widget
     qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
-    assert accepted.number in contract_text(preview)
+    assert preview.pdf == first
     assert len(backend.offers.audit(accepted.id)) == audit_before  # no second conversion
     preview.window().close()
 
@@ -167,12 +172,9 @@ def test_the_order_form_takes_its_dates_and_term_and_prints_them_again_later(
     assert "le 25/11/2026" in text
     preview.window().close()
     assert backend.get_offer(accepted.id).state is OfferState.CONVERTIE
-    # forty days later the same order form is proposed, not one dated that day
+    # forty days later the same order form is given, not one dated that day
     backend.today = lambda: date(2027, 1, 1)
     act(window, "contract")
-    again = window.documents.contract_form
-    assert (again.issued.text(), again.start.text(), again.years.value()) == ("25/11/2026", "01/01/2027", 3)
-    again.ok_button.click()
     preview = window.documents.preview_widget
     qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
     assert "le 25/11/2026" in " ".join(contract_text(preview).split())
@@ -194,10 +196,33 @@ def test_the_order_form_cannot_precede_the_offer_and_is_reprinted_as_recorded(
     form.ok_button.click()
     qtbot.waitUntil(lambda: window.documents.preview_widget.ready, timeout=20_000)
     window.documents.preview_widget.window().close()
-    act(window, "contract")  # converted: the recorded form, shown, not to be changed unrecorded
+    first_form = window.documents.contract_form
+    act(window, "contract")  # converted: given again as established, no form to change it
+    assert window.documents.contract_form is first_form
+    qtbot.waitUntil(lambda: window.documents.preview_widget.ready, timeout=20_000)
+    window.documents.preview_widget.window().close()
+
+
+def test_an_offer_converted_before_order_forms_were_kept_keeps_the_one_printed_again(
+    qtbot, window, backend, dialogs, accepted
+):
+    from desktop.core.offers import contract_note
+
+    day = accepted.finalised.astimezone().date()
+    backend.offers.convert(accepted.id, contract_note(day, day, 2))  # as an earlier version did
+    window.open_offer(accepted.id)
+    act(window, "contract")  # its recorded dates, shown, not to be changed unrecorded
     again = window.documents.contract_form
     assert again.issued.isReadOnly() and again.start.isReadOnly() and not again.years.isEnabled()
-    again.reject()
+    again.ok_button.click()
+    qtbot.waitUntil(lambda: window.documents.preview_widget.ready, timeout=20_000)
+    printed = window.documents.preview_widget.pdf
+    window.documents.preview_widget.window().close()
+    assert backend.offers.order_form(accepted.id)[0] == printed  # kept from now on
+    act(window, "contract")
+    qtbot.waitUntil(lambda: window.documents.preview_widget.pdf is not None, timeout=20_000)
+    assert window.documents.preview_widget.pdf == printed and window.documents.contract_form is again
+    window.documents.preview_widget.window().close()
 
 
 def test_one_order_form_at_a_time_and_one_closed_too_early_is_said(
