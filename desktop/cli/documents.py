@@ -294,7 +294,7 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
                 body = src.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise InvalidInput(f"{src} n'est pas un texte UTF-8 : enregistrez-le en UTF-8.") from None
-        t = repo.save(code, body)
+        t = repo.save(code, body, who=_who(services))
         _print(f"Modèle « {code} » enregistré : version {t.version}.")
     elif action == "history":
         for t in repo.history(code):
@@ -302,9 +302,17 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
             who = f", par {t.saved_by}" if t.saved_by else ""
             _print(f"version {t.version} — {t.saved_at} — {origin}{who}")
     elif action == "reset":
-        t = repo.reset(code)
+        t = repo.reset(code, who=_who(services))
         _print(f"Texte par défaut remis en vigueur : version {t.version}.")
     return 0
+
+
+def _who(services: Any) -> str:
+    """Who changes the wording, as the offers' history names people: the seller's initials
+    or name from the settings, else the system user."""
+    from desktop.store.offers_repo import OfferRepository
+
+    return OfferRepository(services.db).who()
 
 
 def _print(text: str) -> None:

@@ -104,8 +104,9 @@ class TemplateRepository:
         assert found is not None
         return found
 
-    def save(self, code: str, body: str, *, who: str = "") -> StoredTemplate:
-        """Check ``body`` and store it as the new version in force. ``InvalidInput`` if wrong."""
+    def save(self, code: str, body: str, *, who: str = "", origin: str = "modifie") -> StoredTemplate:
+        """Check ``body`` and store it as the new version in force, saved by ``who`` (as the
+        history names it). ``InvalidInput`` if wrong."""
         doctemplate.parse_document(body, code)
         self.get(code)  # the default becomes version 1 before the first change
         with storage_errors("enregistrer le modèle de document", getattr(self.db, "path", None)):
@@ -116,8 +117,8 @@ class TemplateRepository:
                 version = (current.version if current else 0) + 1
                 conn.execute(
                     "INSERT INTO document_templates (code, version, body, origin, saved_at, saved_by) "
-                    "VALUES (?, ?, ?, 'modifie', ?, ?)",
-                    (code, version, body, _now(), who.strip()),
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (code, version, body, origin, _now(), who.strip()),
                 )
             saved = self._row(code)
         assert saved is not None
@@ -125,8 +126,9 @@ class TemplateRepository:
         return saved
 
     def reset(self, code: str = "contrat", *, who: str = "") -> StoredTemplate:
-        """Put the default wording back in force (as a new version: history is kept)."""
-        return self.save(code, default_body(code), who=who)
+        """Put the default wording back in force (as a new version: history is kept), marked
+        as the default text, not as a change."""
+        return self.save(code, default_body(code), who=who, origin="defaut")
 
     def history(self, code: str = "contrat") -> list[StoredTemplate]:
         self.get(code)

@@ -198,6 +198,12 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     history = ok(run_comptoir("template", "history"))
     assert "version 1" in history and "version 2" in history
     assert "{lieu}" in ok(run_comptoir("template", "fields"))
+    # who changed the wording is named (the seller's initials, as in the offers' history); the
+    # default text put back is said to be it, not a change
+    ok(run_comptoir("settings", "set", "seller_initials=JD"))
+    assert "version 3" in ok(run_comptoir("template", "reset"))
+    lines = ok(run_comptoir("template", "history")).splitlines()
+    assert lines[1].endswith("— modifié, par Anne Dupont") and lines[2].endswith("— texte par défaut, par JD")
 
 
 def test_template_files_that_cannot_be_used_get_french_messages(store: Path, run_comptoir, tmp_path: Path) -> None:
