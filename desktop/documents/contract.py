@@ -225,8 +225,12 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
     t = doc.totals
     cov = doc.coverage
 
-    def money(v: Any, priced: bool) -> str:
-        return fmt.money(v) if priced else "sur devis"
+    def money(v: Any, priced: bool, partial: bool) -> str:
+        """A total of the order form; one that leaves a « sur devis » part out says so: the
+        sentence read as the whole order."""
+        if not priced:
+            return "sur devis"
+        return f"{fmt.money(v)} (hors postes sur devis)" if partial else fmt.money(v)
 
     m = doc.member
     address, incomplete = member_address(m.address_lines)
@@ -255,9 +259,9 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         "document_date": fmt.date(doc.issued),
         "date_debut": fmt.date(doc.start),
         "duree_initiale": f"{doc.term_years} an" + ("s" if doc.term_years > 1 else ""),
-        "total_unique": money(t.one_time, cov.one_time),
-        "total_annuel": money(t.annual, cov.annual),
-        "total_annee1": money(t.year1, cov.year1),
+        "total_unique": money(t.one_time, cov.one_time, cov.one_time_partial),
+        "total_annuel": money(t.annual, cov.annual, cov.annual_partial),
+        "total_annee1": money(t.year1, cov.year1, cov.year1_partial),
         "taxe": doc.tax_label,
         "mention_tva": doc.vat_statement,
         "conditions_paiement": need("conditions_paiement", doc.payment_terms, "conditions de paiement"),

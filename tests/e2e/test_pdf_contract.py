@@ -118,9 +118,10 @@ def test_line_priced_in_part_keeps_its_known_amount_in_the_order_totals() -> Non
     offer = f.accepted_offer((f.gpec_line(),))
     text = pi.flat(render_contract(contract(offer)))
     assert f"Total (partiel) Sur devis 11{NNBSP}450,00 €" in text
+    # year 1 leaves the set-up out: said, so that the sentence does not read as the whole order
     assert (
         f"mise en place (coût unique) sur devis ; coût annuel 11{NNBSP}450,00 € ; "
-        f"budget de la première année 11{NNBSP}450,00 €"
+        f"budget de la première année 11{NNBSP}450,00 € (hors postes sur devis)"
     ) in text
     assert "coût annuel sur devis" not in text
 
