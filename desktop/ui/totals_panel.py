@@ -77,7 +77,11 @@ class TotalsPanel(QWidget):
         self.partial.setWordWrap(True)
         self.partial.setStyleSheet("color: #9a5b00;")
         self.partial.hide()
-        self.tax = QLabel("Montants HTVA. La TVA n'est pas applicable aux montants dus à iMio.")
+        # the offer's own words (remark 5): without its qualifier it promised more than iMio does
+        self.tax = QLabel(
+            "Montants HTVA. Sauf avis contraire de l'administration de la TVA, la TVA n'est pas "
+            "applicable aux montants dus à iMio."
+        )
         self.tax.setWordWrap(True)
         self.tax.setStyleSheet("color: #555;")
 

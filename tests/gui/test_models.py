@@ -275,3 +275,13 @@ def test_the_totals_keep_their_width_whatever_the_amounts(qtbot, money, gpec_quo
     empty = panel.minimumSizeHint().width()
     panel.show_quote(gpec_quote, 6, Decimal("0.02"))
     assert panel.minimumSizeHint().width() == empty
+
+
+def test_the_vat_note_on_screen_says_what_the_offer_says(qtbot, money):
+    from desktop.documents.offer import IMIO_VAT_STATEMENT
+    from desktop.ui.totals_panel import TotalsPanel
+
+    panel = TotalsPanel(money)
+    qtbot.addWidget(panel)
+    said = panel.tax.text().removeprefix("Montants HTVA. ")
+    assert said in IMIO_VAT_STATEMENT and said.startswith("Sauf avis contraire")  # its qualifier kept
