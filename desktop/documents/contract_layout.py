@@ -206,7 +206,7 @@ def days_text(days: Decimal, fmt: Formatter) -> str:
 
 def _signatures(doc: ContractDocument) -> list[Flowable]:
     st = styles()
-    member = doc.member.article + fit(doc.member.name) if doc.member.known else "le membre"
+    member = fit(doc.member.who)
     out: list[Flowable] = []
     for who, signatories in (
         (fit(doc.letterhead.display_name), doc.issuer_signatories),

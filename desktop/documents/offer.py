@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.core.catalogue import Family, Tariff
-from desktop.core.members import Member, MemberKind
+from desktop.core.members import Member, MemberKind, of_place
 from desktop.core.pricing import TO_CONFIRM_PREFIX, waived_rules
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
@@ -154,6 +154,14 @@ class MemberBlock:
     identifiers: tuple[str, ...] = ()  # "NIS 25072", "Zone 5267"
     known: bool = True  # False for an offer priced for a kind only (CLI --kind)
     article: str = ""  # « le » CPAS, « la » Province…: « pour le CPAS de Nivelles »
+    signing: str = ""  # who signs, when not article + name: « la commune de Nivelles »
+
+    @property
+    def who(self) -> str:
+        """The body that agrees, as « Pour accord — pour … » and the signatures name it."""
+        if not self.known:
+            return "le membre"
+        return self.signing or self.article + self.name
 
     @classmethod
     def from_member(cls, member: Member | None, kind: MemberKind | None = None) -> MemberBlock:
@@ -174,6 +182,8 @@ class MemberBlock:
             address_lines=lines,
             identifiers=tuple(ids),
             article=_ARTICLES.get(member.kind, ""),
+            # a commune signs as such (« pour Namur » named a place, not the body that signs)
+            signing=f"la commune {of_place(member.name)}" if member.kind is MemberKind.COMMUNE else "",
         )
 
 

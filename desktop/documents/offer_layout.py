@@ -491,7 +491,7 @@ def _terms(doc: OfferDocument) -> list[Flowable]:
 
 
 def _agreement(doc: OfferDocument) -> Flowable:
-    who = doc.member.article + fit(doc.member.name) if doc.member.known else "le membre"
+    who = fit(doc.member.who)
     intro = (
         f"<b>Pour accord</b> — pour {esc(who)}, les soussignés marquent leur accord sur la "
         f"présente offre{(' n° ' + esc(doc.number)) if doc.number else ''}."

@@ -54,7 +54,7 @@ def test_contract_content(pdf: bytes) -> None:
     assert "trente jours" in text and "1,5 % par mois" in text  # payment terms (remark 7)
     assert "indice des prix à la consommation (IPC)" in text  # indexation clause (remarks 3-4)
     assert "Fait en deux exemplaires à Isnes, le 01/12/2026" in text
-    assert "Pour iMio" in text and "Pour La Bruyère" in text
+    assert "Pour iMio" in text and "Pour la commune de La Bruyère" in text  # the body, not the place
     assert text.count("Signature :") == 4
     assert "[à compléter : numéro d'entreprise]" in text
 
@@ -142,8 +142,10 @@ def test_the_member_signs_with_its_article() -> None:
     from dataclasses import replace
 
     doc = contract()
-    cpas = replace(doc, member=replace(doc.member, name="CPAS de Nivelles", article="le "))
+    cpas = replace(doc, member=replace(doc.member, name="CPAS de Nivelles", article="le ", signing=""))
     assert "Pour le CPAS de Nivelles" in pi.flat(render_contract(cpas))
+    ath = contract(f.accepted_offer(member=f.commune(name="Ath")))
+    assert "Pour la commune d’Ath" in pi.flat(render_contract(ath))
 
 
 @pytest.mark.parametrize(

@@ -283,3 +283,9 @@ def test_a_recipient_known_by_its_town_only_has_its_street_marked_to_complete() 
     assert "[à compléter : rue et numéro]" in pi.flat(only_town) and "5080 La Bruyère" in pi.flat(only_town)
     whole = pi.flat(render_offer(offer(member=f.commune()))).split("Destinataire")[1].split("Références")[0]
     assert "Rue de la Croix-Monet 2" in whole and "[à compléter" not in whole
+
+
+def test_a_commune_agrees_as_the_commune_not_as_a_place() -> None:
+    """« Pour accord — pour La Bruyère » named a place; a CPAS already read « pour le CPAS »."""
+    text = pi.flat(render_offer(offer(member=f.commune())))
+    assert "Pour accord — pour la commune de La Bruyère, les soussignés" in text
