@@ -1161,11 +1161,16 @@ def _constraint_code(c: Constraint) -> str:
     return c.code if ":" in c.code else f"{c.kind}:{c.code}"
 
 
+DUPLICATE_PREFIX = "duplicate:"
+
+
 def rule_codes(tariff: Tariff) -> list[str]:
     """The codes a dérogation can name: every rule of ``tariff`` that can block an offer (an
-    option without its product, a product that requires or excludes another)."""
+    option without its product, a product that requires or excludes another, a subscription
+    twice in one offer)."""
     codes = [f"requires:{p.code}" for p in tariff.products.values() if p.parent]
     codes += [_constraint_code(c) for c in tariff.constraints if c.other != "*"]  # "*": a warning
+    codes += [f"{DUPLICATE_PREFIX}{p.code}" for p in tariff.products.values() if not p.parameters]
     return list(dict.fromkeys(codes))
 
 
@@ -1191,6 +1196,8 @@ def waived_rules(tariff: Tariff, quote: Quote) -> tuple[str, ...]:
             what = f"{name(rule.product)} et {name(rule.other)} figurent tous deux dans l'offre"
         elif rule is not None and rule.kind == "requires":
             what = f"{name(rule.product)} est proposé sans {name(rule.other)}"
+        elif code.startswith(DUPLICATE_PREFIX) and code[len(DUPLICATE_PREFIX):] in tariff.products:
+            what = f"{name(code[len(DUPLICATE_PREFIX):])} figure plusieurs fois dans l'offre"
         elif code.startswith("requires:") and code[9:] in tariff.products:
             option = tariff.products[code[9:]]
             what = f"{option.name} est proposé sans {name(option.parent or '')}"
@@ -1413,13 +1420,21 @@ def build_quote(
         )
     dupes = sorted({c for c in codes_in_quote if codes_in_quote.count(c) > 1})
     for code in dupes:
-        notices.append(
-            Notice(
-                f"duplicate:{code}",
-                Severity.WARNING,
-                f"{tariff.products[code].name} figure plusieurs fois dans l'offre.",
+        product, dup = tariff.products[code], f"{DUPLICATE_PREFIX}{code}"
+        if product.parameters:  # days or gigabytes on two lines may be two orders: a warning
+            notices.append(Notice(dup, Severity.WARNING, f"{product.name} figure plusieurs fois dans l'offre."))
+        elif req.overrides.get(dup):
+            message = f"{product.name} figure plusieurs fois dans l'offre. Dérogation : {req.overrides[dup]}"
+            notices.append(Notice(dup, Severity.INFO, message, req.overrides[dup]))
+        else:  # a subscription charged twice: blocks, as a rule of the offer, until lifted
+            notices.append(
+                Notice(
+                    dup,
+                    Severity.BLOCKING,
+                    f"{product.name} figure plusieurs fois dans l'offre et serait facturé autant de "
+                    "fois : retirez la ligne en double, ou passez outre avec un motif.",
+                )
             )
-        )
     notices.extend(_check_constraints(tariff, codes_in_quote, member, req.overrides))
     totals = compute_totals(lines, req.years, req.indexation)
     terms = _terms(tariff, codes_in_quote, applied, totals.partial, ctx)

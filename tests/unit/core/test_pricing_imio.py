@@ -17,6 +17,7 @@ from desktop.core.pricing import (
     commune_products,
     compute_totals,
     price_line,
+    rule_codes,
     rule_kinds,
     waived_rules,
 )
@@ -392,6 +393,22 @@ def test_storage_alone_is_a_warning_not_blocking() -> None:
 def test_duplicate_product_is_a_warning() -> None:
     q = quote(T, "Cat 3", "delib", "delib")
     assert [n.code for n in q.notices] == ["duplicate:delib"]
+
+
+def test_a_subscription_twice_blocks_until_lifted_and_days_twice_only_warn() -> None:
+    """iA.Délib twice was charged twice, the offer numbered with a mere warning."""
+    twice = quote(T, "Cat 3", "delib", "delib")
+    assert [n.code for n in twice.blocking] == ["duplicate:delib"]
+    assert "duplicate:delib" in rule_codes(T)
+    lifted = quote(T, "Cat 3", "delib", "delib", overrides={"duplicate:delib": "deux instances distinctes"})
+    assert lifted.blocking == ()
+    assert waived_rules(T, lifted) == (
+        f"{T.products['delib'].name} figure plusieurs fois dans l'offre. Motif : deux instances distinctes.",
+    )
+    days = quote(T, "Cat 3", ("deliberations", {"days": 1}), ("deliberations", {"days": 2}), "delib")
+    assert [(n.code, n.severity) for n in days.notices if n.code.startswith("duplicate:")] == [
+        ("duplicate:deliberations", Severity.WARNING)
+    ]
 
 
 # --------------------------------------------------------------------------- totals, terms
