@@ -19,6 +19,7 @@ from desktop.core import doctemplate
 from desktop.core.catalogue import Tariff
 from desktop.core.errors import RuleViolation
 from desktop.core.offers import Offer, OfferState, check_contract_term
+from desktop.core.pricing import waived_rules
 from desktop.core.quote import Quote, QuoteLine, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 from desktop.documents.offer import (
@@ -84,6 +85,7 @@ class ContractDocument:
     locale: str = "fr_BE"
     currency: str = "EUR"
     issuer: str = "iMio"
+    remarks: tuple[str, ...] = ()  # the dérogations the offer was accepted with, and why
 
     @property
     def title(self) -> str:
@@ -168,6 +170,7 @@ def build_contract_document(
         locale=Formatter.for_tariff(tariff).locale,
         currency=tariff.currency or "EUR",
         issuer=tariff.issuer,
+        remarks=waived_rules(tariff, quote),
     )
 
 

@@ -96,6 +96,9 @@ def _story(doc: ContractDocument, fmt: Formatter) -> list[Flowable]:
                 story += pending
                 pending = []
                 story.append(_products(doc, fmt))
+                if doc.remarks:  # what the offer was accepted with, as it printed it
+                    story.append(Spacer(0, 1.5 * mm))
+                    story += [para(esc(f"Dérogation : {r}"), st.note) for r in doc.remarks]
                 story.append(Spacer(0, 2 * mm))
             elif block.name == "signatures":
                 story.append(KeepTogether([*pending, Spacer(0, 3 * mm), *_signatures(doc)]))

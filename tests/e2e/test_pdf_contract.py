@@ -239,3 +239,17 @@ def test_an_address_without_its_street_is_marked_to_complete() -> None:
     assert member_address(("B-5000 Namur",))[1]
     assert member_address(("Rue de Dave 165", "5100 Jambes")) == ("Rue de Dave 165, 5100 Jambes", False)
     assert member_address(()) == ("[à compléter : adresse du membre]", True)
+
+
+def test_the_order_form_carries_the_dérogations_the_offer_was_accepted_with() -> None:
+    """The offer's remarks named a rule set aside and why; the order form, what is signed, did not."""
+    from dataclasses import replace
+
+    from desktop.core.quote import Notice, Severity
+
+    offer = f.accepted_offer()
+    waived = Notice("duplicate:delib", Severity.INFO, "iA.Délib figure plusieurs fois.", "deux instances")
+    quote = replace(offer.quote, notices=(waived,), overrides={"duplicate:delib": "deux instances"})
+    text = pi.flat(render_contract(contract(replace(offer, quote=quote))))
+    assert "Dérogation : iA.Délib figure plusieurs fois dans l'offre. Motif : deux instances." in text
+    assert "Dérogation" not in pi.flat(render_contract(contract()))
