@@ -205,12 +205,16 @@ def bench_cold_cli(db_path: Path) -> None:
     """Wall time of a whole ``comptoir quote --json`` process, as a script would run it.
 
     Measured twice: with Python's bytecode cache (an installed application) and without it
-    (``PYTHONDONTWRITEBYTECODE``, every module compiled at each start: the worst case).
+    (every module compiled at each start, the worst case: the cache is looked for in an empty
+    folder, and nothing is written there; ``PYTHONDONTWRITEBYTECODE`` alone still reads the
+    cache already written).
     """
     base = {**os.environ, "COMPTOIR_DB": str(db_path), "PYTHONIOENCODING": "utf-8"}
     base.setdefault("COMPTOIR_LOG_DIR", str(db_path.parent / "log"))
-    cached = {k: v for k, v in base.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    uncached = {**base, "PYTHONDONTWRITEBYTECODE": "1"}
+    cached = {k: v for k, v in base.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    empty = db_path.parent / "aucun-cache"
+    empty.mkdir(exist_ok=True)
+    uncached = {**cached, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(empty)}
     cmd = [
         sys.executable,
         "-m",
