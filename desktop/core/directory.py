@@ -301,8 +301,8 @@ class MemberIndex:
         shown = [f"{m.display_name} ({m.id})" for m in hits[:10]]
         more = " (liste limitée à 10)" if len(hits) > 10 else ""
         raise Ambiguous(
-            f"« {query} » désigne plusieurs membres{more} : précisez le nom complet, le code NIS "
-            "ou l'identifiant, ou filtrez par type.",
+            f"« {query} » désigne plusieurs membres{more} : précisez le nom complet (« CPAS de "
+            "Nivelles », « ZP 5267 »), le code NIS ou l'identifiant ci-dessous.",
             shown,
         )
 

@@ -57,6 +57,8 @@ def test_search_nothing(db_path, run_comptoir) -> None:
         (("members", "search", "liege", "--limit", "dix"), "un nombre entier est attendu"),
         (("members", "search"), "arguments obligatoires manquants"),
         (("members", "show", "brabant"), "désigne plusieurs membres"),
+        # no « filtrez par type »: --kind does not go with a member query
+        (("category", "--member", "gen"), "précisez le nom complet (« CPAS de Nivelles », « ZP 5267 »)"),
         (("members", "show", "xyzzy"), "Aucun membre ne correspond"),
     ],
 )
