@@ -57,6 +57,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationDomain("imio.be")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("comptoir")
+    from PySide6.QtGui import QIcon
+
+    from desktop.paths import resources_dir
+
+    # read from the file when a window first shows it: nothing decoded before
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "comptoir.png")))
     return app
 
 

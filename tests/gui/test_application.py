@@ -88,3 +88,14 @@ def test_the_start_up_reports_its_progress_to_the_splash_on_the_gui_thread(qtbot
     window.shutdown()
     startup.backend.close()
     startup.lock.release()
+
+
+def test_the_application_has_its_icon(qtbot):
+    """The task bar and the installers showed no icon: resources/icons did not exist."""
+    from desktop.paths import resources_dir
+    from desktop.ui.application import make_application
+
+    app = make_application()
+    assert not app.windowIcon().isNull()
+    for name in ("comptoir.png", "comptoir.ico"):  # the Linux menu entry's, the Windows build's
+        assert (resources_dir() / "icons" / name).stat().st_size > 1000
