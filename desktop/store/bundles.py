@@ -9,8 +9,9 @@ written.
 
 Offers bundle (laptop -> head office)
     ``offres/<numéro>.json`` (offer, snapshot, fingerprint, audit entries) and
-    ``offres/<numéro>.pdf`` (the frozen PDF). Only finalised (numbered) offers travel: a draft
-    is personal work in progress. Import, in one transaction, per offer:
+    ``offres/<numéro>.pdf`` (the frozen PDF), and ``bons/<numéro>.pdf`` (the order form of a
+    converted offer, as printed; kept at head office when it has none). Only finalised
+    (numbered) offers travel: a draft is personal work in progress. Import, in one transaction, per offer:
     - unknown number: inserted as it is (state, snapshot, PDF, history);
     - same number, same frozen content: nothing to do, except adding history entries the
       head office does not have yet (by entry id) and following the state forward when the
@@ -84,6 +85,7 @@ LOCAL_TABLES = frozenset(
     {"offers", "audit_log", "order_forms", "setting", "settings", "schema_version", "seed_state"}
 )
 MEMBER_TABLE = "member"
+ORDER_FORMS_DIR = "bons"  # in an offers bundle: bons/<numéro>.pdf, the order form of a converted offer
 NUMBERS_FILE = "numeros.json"  # in a catalogue bundle: highest number per device and year
 MAX_SEQ = 999_999  # a device's offers in one year, at most: beyond, the file was tampered with
 
@@ -434,8 +436,13 @@ def export_offers(
             "origin": origin,
             "audit": [codec.audit_to_data(e) for e in audit],
         }
+        kept = repo.order_form(oid)
+        if kept is not None:  # the order form signed travels with it, as it was printed
+            doc["order_form_template_version"] = kept[1]
         files.append((f"offres/{number}.json", codec.canonical_json(doc).encode("utf-8")))
         files.append((f"offres/{number}.pdf", bytes(pdf)))
+        if kept is not None:
+            files.append((f"{ORDER_FORMS_DIR}/{number}.pdf", kept[0]))
         numbers.append(number)
     manifest = {
         "app": APP,
@@ -460,6 +467,8 @@ class _Incoming:
     audit: tuple[AuditEntry, ...]
     pdf: bytes
     origin: str
+    order_form: bytes | None = None  # of a converted offer, as printed on the laptop
+    order_form_template: int | None = None
 
 
 def _parse_offers(bundle: Bundle) -> list[_Incoming]:
@@ -526,7 +535,21 @@ def _parse_offers(bundle: Bundle) -> list[_Incoming]:
                 f"« {name} » : l'offre {number} est refusée ({', '.join(problems)}). Rien n'a été "
                 "importé ; demandez un nouvel export."
             )
-        out.append(_Incoming(offer, snapshot, fingerprint, audit, pdf, origin or bundle.device))
+        order_form = bundle.files.get(f"{ORDER_FORMS_DIR}/{number}.pdf")
+        if order_form is not None and (
+            not order_form.startswith(b"%PDF") or offer.state is not OfferState.CONVERTIE
+        ):
+            raise BundleError(
+                f"« {name} » : le bon de commande de l'offre {number} est refusé (pas un PDF, ou "
+                "offre non convertie). Rien n'a été importé ; demandez un nouvel export."
+            )
+        version = doc.get("order_form_template_version")
+        out.append(
+            _Incoming(
+                offer, snapshot, fingerprint, audit, pdf, origin or bundle.device, order_form,
+                version if isinstance(version, int) and not isinstance(version, bool) else None,
+            )
+        )
     return out
 
 
@@ -578,6 +601,7 @@ def import_offers(repo: OfferRepository, path: Path, *, who: str | None = None) 
                 continue
             if row is None:
                 _insert_frozen(conn, item)
+                _keep_order_form(repo, item)
                 for e in item.audit:
                     insert_audit(conn, e)
                 insert_audit(
@@ -635,6 +659,7 @@ def import_offers(repo: OfferRepository, path: Path, *, who: str | None = None) 
                 )
                 continue
             added = sum(insert_audit(conn, e) for e in item.audit)
+            added += _keep_order_form(repo, item)
             moved = False
             if there is not here and there in _reachable(here):
                 conn.execute(
@@ -654,6 +679,15 @@ def import_offers(repo: OfferRepository, path: Path, *, who: str | None = None) 
 
 
 SHOWN_BREAKS = 10  # rows off the set-up rule listed in an import report (all in the log)
+
+
+def _keep_order_form(repo: OfferRepository, item: _Incoming) -> bool:
+    """The order form a bundle carries, kept if this database has none for the offer yet;
+    True when it was new here."""
+    if item.order_form is None or repo.order_form(item.offer.id) is not None:
+        return False
+    repo.keep_order_form(item.offer.id, item.order_form, item.order_form_template)
+    return True
 
 
 def _iso(dt: datetime) -> str:

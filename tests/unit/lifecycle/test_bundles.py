@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from collections.abc import Iterator
@@ -80,6 +81,36 @@ def test_round_trip_keeps_offers_pdfs_snapshots_and_history(
     # numbers of the laptop do not touch head office's own sequence
     own = hq.finalise(hq.save_draft(draft()).id, fake_pdf)
     assert own.number == "OFF-2026-HQ-0001"
+
+
+def test_the_order_form_of_a_converted_offer_travels_as_it_was_printed(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    """Head office received converted offers without the order form the member signed."""
+    n = _two_offers(repo)[0]
+    export_offers(repo, tmp_path / "1.zip")
+    import_offers(hq, tmp_path / "1.zip")  # sent, before its acceptance
+    repo.set_state(n, S.ACCEPTEE, "Collège du 12/03")
+    signed = b"%PDF-1.4 bon de commande signe"
+    repo.convert(n, "bon de commande du 01/04/2026, prise d'effet le 01/05/2026, durée initiale 1 an", signed, 3)
+    export_offers(repo, tmp_path / "2.zip", refs=[n])
+    with zipfile.ZipFile(tmp_path / "2.zip") as z:
+        assert f"bons/{n}.pdf" in z.namelist()
+    assert import_offers(hq, tmp_path / "2.zip").updated == (n,)
+    assert hq.get(n).state is S.CONVERTIE and hq.order_form(n) == (signed, 3)
+    assert import_offers(hq, tmp_path / "2.zip").identical == (n,)  # again: nothing new
+
+    def not_a_pdf(files: dict[str, bytes]) -> None:
+        files[f"bons/{n}.pdf"] = b"rien"
+        manifest = json.loads(files["manifest.json"])
+        for item in manifest["files"]:
+            item["sha256"] = hashlib.sha256(files[item["path"]]).hexdigest()
+            item["size"] = len(files[item["path"]])
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    _rewrite(tmp_path / "2.zip", tmp_path / "3.zip", not_a_pdf)
+    with pytest.raises(BundleError, match="bon de commande de l'offre"):
+        import_offers(hq, tmp_path / "3.zip")
 
 
 def test_importing_twice_changes_nothing(
