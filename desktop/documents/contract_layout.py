@@ -171,7 +171,9 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
             cell.append(para(esc(" · ".join(details)), st.note))
         if line.sur_devis_hidden:
             cell.append(para(f"<b>{esc(PARTLY_SUR_DEVIS)}</b>", st.note))
-        if line.discount:
+        if line.discounts:  # which discount and why (« Remise CPAS de 50 % … car la commune … »)
+            cell += [para(esc(d), st.note) for d in line.discounts]
+        elif line.discount:
             cell.append(para(esc(f"Remise appliquée : −{fmt.money(line.discount)}"), st.note))
         one, one_it = _amount(fmt, line.one_time, line)
         ann, ann_it = _amount(fmt, line.annual, line)

@@ -217,6 +217,7 @@ class OfferLine:
     notes: tuple[str, ...] = ()
     discount: Decimal | None = None
     tax_mode: str = ""
+    discounts: tuple[str, ...] = ()  # what each discount is and why (also among ``notes``)
 
     @property
     def priced(self) -> bool:
@@ -356,6 +357,7 @@ def _line(tariff: Tariff, line: QuoteLine, *, internal: bool = True) -> OfferLin
         notes=tuple(notes),
         discount=line.discount,
         tax_mode=line.tax_mode or (product.tax_mode if product is not None else ""),
+        discounts=tuple(n.message for n in line.notices if n.code.startswith("discount:")),
     )
 
 

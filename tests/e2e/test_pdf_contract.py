@@ -253,3 +253,17 @@ def test_the_order_form_carries_the_dérogations_the_offer_was_accepted_with() -
     text = pi.flat(render_contract(contract(replace(offer, quote=quote))))
     assert "Dérogation : iA.Délib figure plusieurs fois dans l'offre. Motif : deux instances." in text
     assert "Dérogation" not in pi.flat(render_contract(contract()))
+
+
+def test_a_discount_on_the_order_form_says_which_and_why() -> None:
+    """« Remise appliquée : −9 994,50 € » named neither the CPAS discount nor its condition."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from desktop.core.quote import Notice, Severity
+
+    said = "Remise CPAS de 50 % : −2 672,00 € sur la maintenance annuelle d’iA.Délib."
+    line = replace(f.delib_line(), discount=Decimal("2672.00"),
+                   notices=(Notice("discount:cpas-libre", Severity.INFO, said),))  # fmt: skip
+    text = pi.flat(render_contract(contract(f.accepted_offer((line,)))))
+    assert said in text and "Remise appliquée" not in text
