@@ -240,9 +240,10 @@ def _lines_table(doc: OfferDocument, fmt: Formatter) -> Flowable:
     tax = doc.tax_label
     header = [
         para("Produit", st.head_cell),
-        para("Jours de mise en place", st.head_cell_right),
+        # the names the tariff's terms (« Explication des montants ») give the columns
+        para("Nombre de jours de mise en place", st.head_cell_right),
         para(esc(f"Mise en place (coût unique) {tax}"), st.head_cell_right),
-        para(esc(f"Coût annuel (maintenance et hébergement) {tax}"), st.head_cell_right),
+        para(esc(f"Coût annuel de maintenance & hébergement {tax}"), st.head_cell_right),
     ]
     data: list[list[Any]] = [header]
     cmds: list[tuple[Any, ...]] = [

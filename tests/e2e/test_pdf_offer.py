@@ -136,7 +136,7 @@ def test_same_offer_gives_the_same_bytes() -> None:
 
 def test_forty_lines_repeat_the_header_and_keep_the_totals_together(forty_lines_pdf: bytes) -> None:
     pages = pi.pages_text(forty_lines_pdf)
-    table_pages = [p for p in pages if "Produit " in p and "Jours de" in p]
+    table_pages = [p for p in pages if "Produit " in p and "Nombre de" in p]
     assert len(table_pages) >= 2, "le tableau traverse une page : l'en-tête doit se répéter"
     for n in range(1, 41):
         name = re.compile(rf"(Produit {n} —|module {n}\b)")
@@ -289,3 +289,12 @@ def test_a_commune_agrees_as_the_commune_not_as_a_place() -> None:
     """« Pour accord — pour La Bruyère » named a place; a CPAS already read « pour le CPAS »."""
     text = pi.flat(render_offer(offer(member=f.commune())))
     assert "Pour accord — pour la commune de La Bruyère, les soussignés" in text
+
+
+def test_the_columns_are_named_as_the_terms_explain_them(one_line_pdf: bytes) -> None:
+    """The terms explain « Coût annuel de maintenance & hébergement » and « Nombre de jours de
+    mise en place »: the table's headers said it otherwise."""
+    words = " ".join(pi.flat(one_line_pdf).split())
+    for name in ("Nombre de jours de mise en place", "Mise en place (coût unique) HTVA",
+                 "Coût annuel de maintenance & hébergement HTVA"):  # fmt: skip
+        assert name in words, name
