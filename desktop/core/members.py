@@ -285,13 +285,19 @@ class Member:
 
     @property
     def display_name(self) -> str:
+        """The name documents print: the kind before the place (« CPAS de Nivelles »), unless
+        the name already says it (a catalogue from head office naming it « CPAS de la Ville
+        de Namur » read « CPAS de CPAS de … »)."""
+        head = self.name.casefold()
         if self.kind is MemberKind.ZONE_DE_POLICE and self.zone_number:
-            return f"ZP {self.zone_number} {self.name}"
+            return self.name if head.startswith(("zp ", "zone de police")) else f"ZP {self.zone_number} {self.name}"
         if self.kind is MemberKind.CPAS:
-            return f"CPAS {of_place(self.name)}"
+            return self.name if head.startswith("cpas") else f"CPAS {of_place(self.name)}"
         if self.kind is MemberKind.ZONE_DE_SECOURS:
-            return f"Zone de secours {self.name}"
+            return self.name if head.startswith("zone de secours") else f"Zone de secours {self.name}"
         if self.kind is MemberKind.PROVINCE:
+            if head.startswith("province"):
+                return self.name
             return f"Province {'du ' + self.name if self.name.startswith('Brabant') else of_place(self.name)}"
         return self.name
 

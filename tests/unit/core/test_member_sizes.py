@@ -83,3 +83,18 @@ def test_the_core_refuses_a_correction_its_category_would_not_read() -> None:
         correct_size(zone(FLOREFFE, NAMUR), rules, lookup, 500_000, TODAY, "test", today=TODAY)
     corrected = correct_size(NAMUR, rules, lookup, 99_000, TODAY, "Statbel", today=TODAY)
     assert derive_category(corrected, rules, lookup).category == "Cat 6"
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "shown"),
+    [
+        (MemberKind.CPAS, "Namur", "CPAS de Namur"),
+        (MemberKind.CPAS, "CPAS de la Ville de Namur", "CPAS de la Ville de Namur"),  # not « CPAS de CPAS »
+        (MemberKind.PROVINCE, "Namur", "Province de Namur"),
+        (MemberKind.PROVINCE, "Province de Namur", "Province de Namur"),
+        (MemberKind.ZONE_DE_SECOURS, "NAGE", "Zone de secours NAGE"),
+        (MemberKind.ZONE_DE_SECOURS, "Zone de secours NAGE", "Zone de secours NAGE"),
+    ],
+)
+def test_a_name_that_already_says_its_kind_is_not_prefixed_again(kind: MemberKind, name: str, shown: str) -> None:
+    assert Member(id="x", kind=kind, name=name).display_name == shown
