@@ -423,11 +423,17 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
         ),
         hAlign="LEFT",
     )
-    caption = (
-        f"Estimation : l'année 1 comprend la mise en place ; à partir de l'année 2, le coût "
-        f"annuel est indexé de {fmt.percent(t.indexation)} par an (hypothèse de calcul). "
-        "L'indexation réelle suit l'indice des prix à la consommation (IPC)."
-    )
+    if n > 1:
+        caption = (
+            f"Estimation : l'année 1 comprend la mise en place ; à partir de l'année 2, le coût "
+            f"annuel est indexé de {fmt.percent(t.indexation)} par an (hypothèse de calcul). "
+            "L'indexation réelle suit l'indice des prix à la consommation (IPC)."
+        )
+    else:  # one year: no « année 2 » to speak of
+        caption = (
+            "Estimation : l'année 1 comprend la mise en place et le coût annuel. Les années "
+            "suivantes, le coût annuel suit l'indice des prix à la consommation (IPC)."
+        )
     if doc.partial:
         caption += " Les montants sur devis n'y sont pas compris."
     return KeepTogether([head, side, Spacer(0, 1.5 * mm), para(esc(caption), st.note)])

@@ -187,6 +187,8 @@ class TotalsPanel(QWidget):
         self.estimate.setText(
             f"Estimation : indexation supposée de {self._money.percent(t.indexation)} par an "
             "(la réelle suit l'IPC). Années 2 et suivantes : coût annuel seul."
+            if len(t.years) > 1
+            else "Estimation sur un an : la mise en place et le coût annuel."
         )
 
     def _fit_table(self) -> None:

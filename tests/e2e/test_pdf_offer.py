@@ -298,3 +298,13 @@ def test_the_columns_are_named_as_the_terms_explain_them(one_line_pdf: bytes) ->
     for name in ("Nombre de jours de mise en place", "Mise en place (coût unique) HTVA",
                  "Coût annuel de maintenance & hébergement HTVA"):  # fmt: skip
         assert name in words, name
+
+
+def test_a_one_year_budget_does_not_speak_of_year_two() -> None:
+    from desktop.core.pricing import compute_totals
+
+    lines = (f.delib_line(),)
+    q = replace(f.quote(lines), totals=compute_totals(lines, 1))
+    one_year = render_offer(build_offer_document(q, f.tariff(), None, number=NUMBER, issued=f.ISSUED))
+    words = " ".join(pi.flat(one_year).split())
+    assert "à partir de l'année 2" not in words and "comprend la mise en place et le coût annuel" in words

@@ -199,6 +199,7 @@ def test_years_and_indexation_change_the_budget_table(qtbot, window):
     assert window.editor.totals.years.text() == "3 ans"
     window.editor.totals.years.setValue(1)
     assert window.editor.totals.years.text() == "1 an"  # not « 1 ans »
+    assert "Années 2" not in window.editor.totals.estimate.text()  # one year: no year two
 
 
 @pytest.mark.parametrize("rate", ["0.5", "-0.05", "0.0225", "1"])
