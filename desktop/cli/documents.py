@@ -86,8 +86,8 @@ def register(subparsers: Any, services_factory: Any) -> None:
         description=(
             "Écrit le « Bon de commande et dispositions particulières » d'une offre acceptée "
             "(ou déjà convertie), selon le modèle de contrat enregistré dans la base. L'offre "
-            "acceptée devient « Convertie » ; réimprimé, le bon de commande reprend les dates "
-            "et la durée avec lesquelles il a été établi, sauf celles indiquées."
+            "acceptée devient « Convertie ». Redemandé, le bon de commande établi est redonné "
+            "tel qu'il a été imprimé (mêmes dates, même durée, même texte), octet pour octet."
         ),
         epilog="Exemple : comptoir contract --offer OFF-2026-LAP1-0001 --pdf contrat.pdf",
     )
@@ -116,10 +116,10 @@ def register(subparsers: Any, services_factory: Any) -> None:
     )
     tsub = template.add_subparsers(dest="template_action", metavar="ACTION", required=True)
     p = tsub.add_parser("export", help="écrit le modèle en vigueur dans un fichier texte")
-    p.add_argument("file", metavar="FICHIER")
+    p.add_argument("file", metavar="FICHIER", help="fichier texte à écrire")
     p.add_argument("--version", type=int, default=None, help="une version précise (défaut : en vigueur)")
     p = tsub.add_parser("import", help="vérifie puis enregistre un fichier comme nouveau modèle")
-    p.add_argument("file", metavar="FICHIER")
+    p.add_argument("file", metavar="FICHIER", help="fichier texte du modèle (UTF-8), tel que l'export l'écrit")
     tsub.add_parser("fields", help="liste des champs {…} et des blocs [[…]] autorisés")
     tsub.add_parser("history", help="versions enregistrées du modèle")
     tsub.add_parser("reset", help="remet le texte par défaut en vigueur (nouvelle version)")
@@ -171,7 +171,7 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
         check_contract_dates,
         check_contract_term,
         contract_note,
-        read_contract_note,
+        recorded_contract,
     )
     from desktop.documents.contract import (
         build_contract_document,
@@ -190,10 +190,13 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     check_contractable(offer)  # RuleViolation (exit 2) unless acceptée / convertie
     history = repo.audit(offer.id)
     accepted = accepted_on(history)
-    recorded = None  # printed again: the dates and term it was issued with
-    for entry in history:
-        if entry.to_state is OfferState.CONVERTIE:
-            recorded = read_contract_note(entry.why)
+    recorded = recorded_contract(history)  # printed again: the dates and term it was issued with
+    kept = repo.order_form(offer.id) if offer.state is OfferState.CONVERTIE else None
+    if kept is not None and recorded is None and any(x is not None for x in (issued, start, years)):
+        raise InvalidInput(
+            f"Le bon de commande de l'offre {offer.number} est établi : il est redonné tel quel. "
+            "Retirez --date, --start et --years."
+        )
     if recorded is not None:
         asked = (issued, start, years)
         if any(a is not None and a != r for a, r in zip(asked, recorded, strict=True)):
@@ -203,12 +206,11 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
                 f"{recorded[2]} an{'s' if recorded[2] > 1 else ''}) : il est redonné tel quel. "
                 "Retirez --date, --start et --years."
             )
-        kept = repo.order_form(offer.id)
-        if kept is not None:  # what the member signs, byte for byte
-            pdf, version = kept
-            out = save_pdf(args.pdf, pdf)
-            return _contract_written(args, out, pdf, offer, version, again=True)
         issued, start, years = recorded
+    if kept is not None:  # what the member signs, byte for byte (also one imported from a laptop)
+        pdf, version = kept
+        out = save_pdf(args.pdf, pdf)
+        return _contract_written(args, out, pdf, offer, version, again=True)
     offered = offer.finalised.astimezone().date() if offer.finalised else None
     issued, start = check_contract_dates(
         issued or date.today(), start, offered=offered, accepted=None if recorded else accepted

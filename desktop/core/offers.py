@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -528,6 +528,16 @@ def read_contract_note(text: str) -> tuple[date, date, int] | None:
         return date(y1, m1, d1), date(y2, m2, d2), years
     except ValueError:
         return None
+
+
+def recorded_contract(history: Iterable[AuditEntry]) -> tuple[date, date, int] | None:
+    """The dates and term the order form was established with, from the offer's history (the
+    conversion's note; an « Importée — Convertie » line from another device says none)."""
+    found = None
+    for entry in history:
+        if entry.to_state is OfferState.CONVERTIE:
+            found = read_contract_note(entry.why) or found
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -358,7 +358,7 @@ class OfferActions:
     def contract(self) -> None:
         """The "Bon de commande" of an accepted offer: its dates and term asked first (those
         recorded at its conversion when it is printed again); producing it converts the offer."""
-        from desktop.core.offers import accepted_on, read_contract_note
+        from desktop.core.offers import accepted_on, recorded_contract
         from desktop.documents.contract import check_contractable
         from desktop.ui.contract_form import ContractChoice, ContractForm
 
@@ -385,10 +385,7 @@ class OfferActions:
         today = self.backend.today()
         history = self.backend.offers.audit(offer.id)
         accepted = accepted_on(history)
-        recorded = None
-        for entry in history:
-            if entry.to_state is OfferState.CONVERTIE:
-                recorded = read_contract_note(entry.why)
+        recorded = recorded_contract(history)
         proposed = ContractChoice(*recorded) if recorded else ContractChoice(today, today, 1)
         offered = offer.finalised.astimezone().date() if offer.finalised else None
         form = ContractForm(

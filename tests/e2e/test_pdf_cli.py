@@ -331,3 +331,17 @@ def test_an_order_form_cannot_take_effect_before_its_offer(store: Path, run_comp
     refused(run_comptoir("contract", "--offer", n, "--pdf", out, "--date", "2020-01-01"),
             "précéder l'acceptation")  # fmt: skip
     assert not out.exists()
+
+
+def test_head_office_gives_the_order_form_the_laptop_printed(store: Path, run_comptoir, tmp_path: Path) -> None:
+    """Imported, a converted offer's order form came out anew at head office: its dates, its
+    term and its letterhead lost."""
+    n = _accepted_offer(run_comptoir)
+    printed, lot = tmp_path / "bon.pdf", tmp_path / "lot.zip"
+    ok(run_comptoir("contract", "--offer", n, "--pdf", printed, "--start", "2027-01-01", "--years", "3"))
+    ok(run_comptoir("offers", "export", "--number", n, "--out", lot))
+    hq = tmp_path / "siege.db"
+    ok(run_comptoir("--db", hq, "offers", "import", lot))
+    again = tmp_path / "bon-siege.pdf"
+    assert "redonné tel qu'établi" in ok(run_comptoir("--db", hq, "contract", "--offer", n, "--pdf", again))
+    assert again.read_bytes() == printed.read_bytes()

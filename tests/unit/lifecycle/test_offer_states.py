@@ -217,3 +217,20 @@ def test_a_reason_is_kept_on_one_line() -> None:
     from desktop.core.inputs import check_reason
 
     assert check_reason("  budget 2027\nnon voté\r\n ") == "budget 2027 non voté"
+
+
+def test_the_recorded_order_form_survives_an_import_line_in_the_history() -> None:
+    """Head office's history of a converted offer ends with « Importée — Convertie », which
+    carries no dates: the order form's were lost and a new one printed."""
+    from datetime import datetime
+
+    from desktop.core.offers import AuditEntry, contract_note, recorded_contract
+
+    def entry(to: OfferState, why: str) -> AuditEntry:
+        return AuditEntry(when=datetime(2026, 4, 1), who="x", action="etat", from_state=None, to_state=to,
+                          why=why, offer_id="o1", number="OFF-2026-LAP1-0001")  # fmt: skip
+
+    note = contract_note(date(2026, 4, 1), date(2026, 5, 1), 3)
+    history = [entry(S.CONVERTIE, note), entry(S.CONVERTIE, "lot lot.zip de l'appareil LAP1")]
+    assert recorded_contract(history) == (date(2026, 4, 1), date(2026, 5, 1), 3)
+    assert recorded_contract(history[1:]) is None
