@@ -1170,7 +1170,7 @@ def rule_codes(tariff: Tariff) -> list[str]:
     twice in one offer)."""
     codes = [f"requires:{p.code}" for p in tariff.products.values() if p.parent]
     codes += [_constraint_code(c) for c in tariff.constraints if c.other != "*"]  # "*": a warning
-    codes += [f"{DUPLICATE_PREFIX}{p.code}" for p in tariff.products.values() if not p.parameters]
+    codes += [f"{DUPLICATE_PREFIX}{p.code}" for p in tariff.products.values()]
     return list(dict.fromkeys(codes))
 
 
@@ -1421,9 +1421,7 @@ def build_quote(
     dupes = sorted({c for c in codes_in_quote if codes_in_quote.count(c) > 1})
     for code in dupes:
         product, dup = tariff.products[code], f"{DUPLICATE_PREFIX}{code}"
-        if product.parameters:  # days or gigabytes on two lines may be two orders: a warning
-            notices.append(Notice(dup, Severity.WARNING, f"{product.name} figure plusieurs fois dans l'offre."))
-        elif req.overrides.get(dup):
+        if req.overrides.get(dup):  # two missions of days, two instances: said, with why
             message = f"{product.name} figure plusieurs fois dans l'offre. Dérogation : {req.overrides[dup]}"
             notices.append(Notice(dup, Severity.INFO, message, req.overrides[dup]))
         else:  # a subscription charged twice: blocks, as a rule of the offer, until lifted
@@ -1432,7 +1430,8 @@ def build_quote(
                     dup,
                     Severity.BLOCKING,
                     f"{product.name} figure plusieurs fois dans l'offre et serait facturé autant de "
-                    "fois : retirez la ligne en double, ou passez outre avec un motif.",
+                    "fois : retirez la ligne en double ou regroupez-les, ou passez outre avec un "
+                    "motif.",
                 )
             )
     notices.extend(_check_constraints(tariff, codes_in_quote, member, req.overrides))

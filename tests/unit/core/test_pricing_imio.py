@@ -395,7 +395,7 @@ def test_duplicate_product_is_a_warning() -> None:
     assert [n.code for n in q.notices] == ["duplicate:delib"]
 
 
-def test_a_subscription_twice_blocks_until_lifted_and_days_twice_only_warn() -> None:
+def test_a_product_twice_blocks_until_lifted_with_a_reason() -> None:
     """iA.Délib twice was charged twice, the offer numbered with a mere warning."""
     twice = quote(T, "Cat 3", "delib", "delib")
     assert [n.code for n in twice.blocking] == ["duplicate:delib"]
@@ -405,9 +405,10 @@ def test_a_subscription_twice_blocks_until_lifted_and_days_twice_only_warn() -> 
     assert waived_rules(T, lifted) == (
         f"{T.products['delib'].name} figure plusieurs fois dans l'offre. Motif : deux instances distinctes.",
     )
+    # with parameters too: iA.Tech twice was charged twice with a warning
     days = quote(T, "Cat 3", ("deliberations", {"days": 1}), ("deliberations", {"days": 2}), "delib")
     assert [(n.code, n.severity) for n in days.notices if n.code.startswith("duplicate:")] == [
-        ("duplicate:deliberations", Severity.WARNING)
+        ("duplicate:deliberations", Severity.BLOCKING)
     ]
 
 
