@@ -32,7 +32,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p.add_argument("--out", metavar="FICHIER", required=True, help="lot à créer")
     p.set_defaults(handler=lambda args: run_catalogue_export(args, services_factory(args)))
     p = sub.add_parser("import", help="remplace catalogue et annuaire par ceux d'un lot")
-    p.add_argument("file", metavar="FICHIER")
+    p.add_argument("file", metavar="FICHIER", help="lot de catalogue (fichier zip) exporté par le siège")
     p.set_defaults(handler=lambda args: run_catalogue_import(args, services_factory(args)))
 
     b = subparsers.add_parser(
@@ -54,7 +54,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
             "est conservée dans le dossier des sauvegardes. Fermez l'application avant."
         ),
     )
-    r.add_argument("file", metavar="FICHIER")
+    r.add_argument("file", metavar="FICHIER", help="sauvegarde à remettre (comptoir backup, ou une copie automatique)")
     r.set_defaults(handler=lambda args: run_restore(args, services_factory(args)))
 
 

@@ -347,7 +347,11 @@ def run_show(args: argparse.Namespace, services: Any) -> int:
     state = offer.state_on(today)
     history = repo.audit(offer.id)
     if args.json:
-        data = codec.offer_to_data(offer)
+        data = codec.offer_to_data(offer)  # as stored (a total with nothing priced: "0.00")
+        if offer.quote is not None:  # as quote --json says them: null when nothing is priced
+            from desktop.cli.quote import quote_json
+
+            data["totals"] = quote_json(offer.quote)["totals"]
         data["effective_state"] = state.value
         data["history"] = [
             {**codec.audit_to_data(e), "description": e.description} for e in history
@@ -395,6 +399,10 @@ def run_show(args: argparse.Namespace, services: Any) -> int:
 
 
 def run_finalize(args: argparse.Namespace, services: Any) -> int:
+    from desktop.store.files import check_target
+
+    if args.pdf:  # a file that cannot be written is said before a number is given
+        check_target(args.pdf, field="--pdf")
     repo = offer_repository(services)
     frozen = repo.finalise(args.ref, offer_renderer(services))
     _out(f"Offre finalisée : {frozen.number} (valable jusqu'au {_d(frozen.valid_until)})")
@@ -449,6 +457,10 @@ def run_diff(args: argparse.Namespace, services: Any) -> int:
         from desktop.store import offer_codec as codec
 
         data = codec.to_data(diff)
+        for change in data["totals"]:  # nothing priced in a total: null, never "0.00"
+            for side in ("old", "new"):
+                if not change[f"{side}_priced"]:
+                    change[side] = None
         data["descriptions"] = diff.descriptions()
         _emit(data)
         return 0

@@ -129,6 +129,8 @@ def test_offers_list_and_show_never_print_a_one_time_total_with_nothing_priced_a
     assert (g["one_time"], g["annual"], g["partial"]) == (None, "11450.00", True)
     assert (g["one_time_priced"], g["annual_priced"], g["year1_priced"]) == (False, True, True)
     assert rows[partly]["one_time_priced"] is True
+    detail = json.loads(ok(run_comptoir("offers", "show", n.group(1), "--json")))
+    assert (detail["totals"]["one_time"], detail["totals"]["annual"]) == (None, "11450.00")
     shown = ok(run_comptoir("offers", "show", n.group(1)))
     shown = shown.replace("\xa0", " ")
     assert "iA.GPEC — unique sur devis ; annuel 11\u202f450,00 €" in shown
@@ -329,3 +331,16 @@ def test_a_category_chosen_for_one_quote_is_not_saved_as_a_draft(store: Path, ru
     chosen = ("--category", "Cat 3", "--reason", "test", "--product", "delib")
     ok(run_comptoir("quote", "--member", "Nivelles", *chosen))
     ok(run_comptoir("quote", "--kind", "autre", *chosen, "--save"))
+
+
+def test_finalize_checks_its_pdf_path_first_and_a_draft_is_not_exported(
+    store: Path, run_comptoir, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """« --pdf » to a missing folder numbered the offer, then failed: a retry said « déjà
+    finalisée ». A draft named to export gave an empty bundle and status 0."""
+    draft = _save_draft(run_comptoir)
+    refused(run_comptoir("offers", "finalize", draft[:8], "--pdf", tmp_path / "nulle-part" / "x.pdf"))
+    assert json.loads(ok(run_comptoir("offers", "list", "--json")))[0]["number"] is None  # not numbered
+    refused(run_comptoir("offers", "export", "--number", draft[:8], "--out", tmp_path / "lot.zip"),
+            "seules les offres finalisées voyagent")  # fmt: skip
+    assert not (tmp_path / "lot.zip").exists()
