@@ -202,7 +202,8 @@ def indexation_from_percent(text: str, field: str = "indexation") -> Decimal:
 
 
 def _indexation(value: Any) -> Decimal:
-    """A fraction (0.02, « 0,02 ») or a percentage written with its sign (« 2 % », « 2,5% »).
+    """A fraction (0.02, « 0,02 »), a percentage written with its sign (« 2 % », « 2,5% »), or
+    a number above 1, which can only be a percentage (« 2 », « 2,5 »).
 
     Text is read as a plain decimal number: no exponent (« 1e999999999 % » overflowed), no
     « NaN »."""
@@ -214,7 +215,9 @@ def _indexation(value: Any) -> Decimal:
     else:
         plain = plain_decimal(text.removesuffix("%"))
         number = Decimal(plain) if plain is not None else None
-    if number is not None and percent:
+    if number is not None and (percent or number > 1):
+        # « 2 » on the command line is 2 % a year, as the settings form and quote --indexation
+        # read it: as a fraction it would be 200 %, which no one means
         number = number / 100
     if number is None or not number.is_finite() or not (0 <= number <= MAX_INDEXATION):
         if isinstance(value, Decimal) and value.is_finite():  # a number from the screen

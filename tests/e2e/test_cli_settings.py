@@ -62,3 +62,11 @@ def test_overlong_text_and_odd_numbers_are_refused(db_path, run_comptoir, pair: 
     assert result.returncode == 2, result.stderr
     assert "comptoir : erreur : " in result.stderr and fragment in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr) < 400
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("2", "0.02"), ("2,5", "0.025"), ("0,02", "0.02"), ("3 %", "0.03")])
+def test_the_indexation_is_read_as_quote_and_the_form_read_it(db_path, run_comptoir, typed: str, stored: str) -> None:
+    """« settings set indexation=2 » was refused as 200 %, while quote --indexation 2 is 2 %."""
+    result = run_comptoir("settings", "set", f"indexation={typed}")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(run_comptoir("settings", "show", "--json").stdout)["indexation"] == stored
