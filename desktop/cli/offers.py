@@ -80,6 +80,11 @@ def _money(d: Decimal | None) -> str:
     return "sur devis" if d is None else money_fr(d)
 
 
+def _line_money(d: Decimal | None) -> str:
+    """A line's amount: « — » for a cost the product does not have, as the offer prints it."""
+    return "—" if d is not None and not d else _money(d)
+
+
 def _total(d: Decimal | None, priced: bool, partial: bool) -> str:
     """A total of the list: « Sur devis » when nothing in it is priced, never 0,00 €."""
     if not priced:
@@ -381,9 +386,7 @@ def run_show(args: argparse.Namespace, services: Any) -> int:
             if line.one_time is None and line.annual is None:
                 _out(f"  {line.name} — {line.status.label}")
             else:  # priced, or priced in part: what is known, and « sur devis » for the rest
-                _out(
-                    f"  {line.name} — unique {_money(line.one_time)} ; annuel {_money(line.annual)}"
-                )
+                _out(f"  {line.name} — unique {_line_money(line.one_time)} ; annuel {_line_money(line.annual)}")
         t = offer.quote.totals
         cov = offer.quote.coverage
         partial = " (totaux partiels : lignes sur devis)" if t.partial else ""

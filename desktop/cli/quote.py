@@ -467,8 +467,9 @@ def quote_text(quote: Quote, member: Member | None) -> str:
         status = "" if line.status.value == "priced" else f" [{line.status.label}]"
         days = f", {decimal_text(line.setup_days)} j" if line.setup_days else ""
         missing = line.status.label.lower()
-        one_time = _money(line.one_time) if line.one_time is not None else missing
-        annual = _money(line.annual) if line.annual is not None else missing
+        # « — » for a cost the product does not have, as the offer prints it; never « 0,00 € »
+        one_time = missing if line.one_time is None else _money(line.one_time) if line.one_time else "—"
+        annual = missing if line.annual is None else _money(line.annual) if line.annual else "—"
         out.append(f"{line.name}{status} : unique {one_time}{days}, annuel {annual}")
         out.extend(f"    {n}" for n in line.notes)
     t = quote.totals

@@ -366,3 +366,9 @@ def test_several_values_may_follow_one_flag(db_path, run_comptoir) -> None:
         "--param", "aes:schools=9", "aes:plans=4", "--json",
     ))  # fmt: skip
     assert together == one_by_one and [line["product"] for line in together["lines"]] == ["delib", "aes"]
+
+
+def test_a_cost_the_product_does_not_have_reads_a_dash_in_the_text(db_path, run_comptoir) -> None:
+    out = run_comptoir("quote", "--member", "Nivelles", "--product", "stockage", "--param", "stockage:gb=10")
+    assert out.returncode == 0, out.stderr
+    assert "Espace de stockage supplémentaire : unique —, annuel 130,00" in out.stdout  # not 0,00 €
