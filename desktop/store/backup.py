@@ -492,6 +492,11 @@ def restore(
     """
     db_path = Path(db_path)
     file = Path(file).expanduser()
+    if file.exists() and db_path.exists() and file.resolve() == db_path.resolve():
+        raise InvalidInput(
+            f"{file.name} est la base de données elle-même : choisissez une sauvegarde (un fichier "
+            "écrit par Sauvegarder, ou une copie du dossier « sauvegardes »)."
+        )
     check_backup(file, try_migrations=False)  # refuse early, before copying anything
     target_dir = folder or backup_dir(db_path)
     # Work on a private copy: the file checked is the file restored, even if it is replaced meanwhile.

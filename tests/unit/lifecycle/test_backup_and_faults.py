@@ -406,3 +406,17 @@ def test_a_backup_on_a_full_disk_fails_cleanly(db: Database, tmp_path: Path, mon
     leftovers = [p.name for p in tmp_path.rglob("*") if p.name.startswith(".comptoir-")]
     assert not out.exists() and leftovers == []
     assert list_backups(backup_dir(db.path)) == []
+
+
+def test_the_database_is_not_restored_from_itself(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """« comptoir restore base.db » on base.db itself was accepted."""
+    import pytest
+
+    from desktop.core.errors import InvalidInput
+    from desktop.store.backup import restore
+    from desktop.store.database import open_database
+
+    path = tmp_path / "base.db"
+    open_database(path).close()
+    with pytest.raises(InvalidInput, match="est la base de données elle-même"):
+        restore(path, path)
