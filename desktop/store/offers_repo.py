@@ -1019,6 +1019,9 @@ class OfferRepository:
         changed: list[str] = []
         changed_ids: list[str] = []
         unpriced: list[str] = []
+        forget = getattr(self.pricer, "forget", None)
+        if forget is not None:  # the members as saved now, not as first read (a second edit)
+            forget()
         with self._tx("recalculer les brouillons") as conn:
             known = {r[0] for r in conn.execute("SELECT code FROM tariff")}
             for summary in self.list_offers(OfferFilter(state=OfferState.BROUILLON)):
@@ -1329,6 +1332,11 @@ class EnginePricer:
 
     def current_member(self, member: Member) -> Member:
         return self.lookup(member.id) or member
+
+    def forget(self) -> None:
+        """The directory or the catalogue changed in the database: read them again."""
+        self._member_repo = None
+        self._tariffs.clear()
 
     def price(self, request: QuoteRequest, member: Member) -> tuple[CategoryDecision, Quote]:
         from desktop.core.pricing import build_quote

@@ -83,3 +83,18 @@ def test_a_revision_prices_the_member_as_it_is_now(backend: Backend) -> None:
     assert revision.decision.category == "Cat 6" and revision.member.size.value == 41_000
     assert revision.quote.totals.annual > final.quote.totals.annual
     assert backend.offers.diff(final.number, revision.id).category == ("Cat 5", "Cat 6")
+
+
+def test_drafts_follow_every_edit_not_only_the_first(backend: Backend) -> None:
+    """The directory was read once, at the first re-pricing: a second correction, or going back
+    to the reference figure, left the drafts on the first one's category."""
+    draft = saved(backend, "cpas tubize")
+    tubize = backend.index.search("tubize")[0]
+    today = date(2026, 11, 22)
+    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=today))
+    assert backend.offers.get(draft.id).decision.category == "Cat 6"
+    shrunk = backend.index.get(tubize.id).with_size_correction(3_000, date(2026, 2, 1), "registre", today=today)
+    backend.save_member(shrunk)
+    assert backend.offers.get(draft.id).decision.category == "Cat 1"
+    backend.save_member(backend.index.get(tubize.id).without_size_correction())
+    assert backend.offers.get(draft.id).decision.category == "Cat 5"
