@@ -229,7 +229,7 @@ class Startup(QObject):
 
         def reopened(window: Any) -> None:
             self.ready.disconnect(reopened)
-            window.bar.info(message, timeout_ms=0)
+            window.first_message = message  # before its first messages, which would cover it
 
         self.ready.connect(reopened)
         from desktop.ui.backend import load_startup_data

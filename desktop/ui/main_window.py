@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
             backend.tariff.currency,
         )
         self._offers_list: Any = None
+        # said first once the window is up, instead of the draft to reopen (« Base restaurée… »)
+        self.first_message: str | None = None
         self._editor: OfferEditor | None = None  # built on first use: a faster start
         self._settings_dialog: Any = None
         self._documents: Any = None
@@ -534,7 +536,7 @@ class MainWindow(QMainWindow):
             self,
             "Restaurer une sauvegarde",
             f"La base actuelle sera remplacée par {Path(path).name}"
-            + (f" ({offers} offres)" if offers is not None else "")
+            + (f" ({offers} {agree(offers, 'offres')})" if offers is not None else "")
             + ". Une copie de la base actuelle est gardée dans le dossier des sauvegardes. "
             "Continuer ?",
             yes="Restaurer",
@@ -599,6 +601,11 @@ class MainWindow(QMainWindow):
         """Once the window is up: the draft to reopen, then (the bar holds one message) a
         stored setting that documents cannot use, as soon as that offer has gone."""
         if not self.isVisible():  # closed meanwhile (a restore replaced it): nothing to say
+            return
+        if self.first_message:  # what brought this window (a restore): said first, and kept
+            self.bar.show_message(self.first_message, Level.INFO, lasting=True)
+            if self.backend.settings_problem():
+                self.bar.closed.connect(self._after_draft_offer)
             return
         if not self._offer_last_draft():
             self._warn_unusable_settings()

@@ -43,6 +43,8 @@ def test_backup_then_restore_brings_the_data_back(qtbot, started, dialogs, tmp_p
 
     lost = add_draft(started.backend, "tournai")
     assert {o.id for o in started.backend.list_offers()} == {kept.id, lost.id}
+    window.state.last_draft = kept.id  # a draft the new window would offer to reopen
+    window.state.sync()
 
     dialogs.script("open_file", str(copy))
     dialogs.script("confirm", True)
@@ -57,6 +59,8 @@ def test_backup_then_restore_brings_the_data_back(qtbot, started, dialogs, tmp_p
     qtbot.waitUntil(lambda: started.window is not None and started.window is not window, timeout=10_000)
     new = started.window
     qtbot.waitUntil(lambda: "Base restaurée" in new.bar.text, timeout=5000)
+    qtbot.wait(50)  # its first messages have run: the restore is still what the bar says
+    assert new.bar.text.startswith("Base restaurée") and new.bar.isVisible()
     assert {o.id for o in started.backend.list_offers()} == {kept.id}
     assert QGuiApplication.quitOnLastWindowClosed()  # closing the new window quits, as ever
 
