@@ -409,8 +409,11 @@ class MainWindow(QMainWindow):
         if offer.member is not None and self.backend.member(offer.member.id) is not None:
             self.members.show_member(offer.member.id)
         self.tabs.setCurrentWidget(self.editor)
-        # the keyboard goes to the offer's lines (else where products are chosen), never to
-        # whatever follows the list it leaves: the budget's years, changed by a stray arrow
+        self._focus_offer()
+
+    def _focus_offer(self) -> None:
+        """The keyboard goes to the offer's lines (else where products are chosen), never to
+        whatever follows the list it leaves: the budget's years, changed by a stray arrow."""
         editor = self.editor
         target = editor.table if self.session.draft.lines else editor.catalogue.filter
         if target.isVisible():
@@ -443,6 +446,8 @@ class MainWindow(QMainWindow):
             self.session.save_now()
             self.offers_list.reload(select=self.session.offer.id if self.session.offer else None)
             self.tabs.setCurrentIndex(1)
+        elif self._editor is not None and self.tabs.currentWidget() is self._editor:
+            self._focus_offer()  # Ctrl+Tab back: as when an offer is opened
 
     def show_shortcuts(self) -> None:
         from desktop.ui.help_dialogs import ShortcutsDialog, open_dialog

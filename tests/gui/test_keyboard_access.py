@@ -279,3 +279,13 @@ def test_after_any_product_the_keyboard_is_back_in_the_catalogue_ready_for_the_n
     assert [line.product for line in window.session.draft.lines] == ["delib", "aes"]
     qtbot.waitUntil(field.hasFocus, timeout=2000)
     assert field.selectedText() == "aes"
+
+
+def test_ctrl_tab_back_to_an_empty_offer_lands_where_products_are_chosen(qtbot, window, backend) -> None:
+    """It landed on « Budget sur », where a stray arrow changed the years."""
+    window.show()
+    window.members.member_opened.emit(backend.index.search("nivelles")[0].id)
+    window.show_offers()
+    window.tabs.setCurrentIndex(0)  # what Ctrl+Tab does
+    qtbot.waitUntil(window.editor.catalogue.filter.hasFocus, timeout=2000)
+    assert not window.editor.totals.years.hasFocus()
