@@ -48,9 +48,24 @@ def text_dialog(
 ) -> QInputDialog:
     """The question ``ask_text`` shows: a wrapped label over a wide one-line input (Enter
     validates, as in any small question)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QShowEvent
     from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit
 
-    dialog = QInputDialog(parent)
+    class TextQuestion(QInputDialog):
+        def showEvent(self, event: QShowEvent) -> None:
+            super().showEvent(event)
+            # a text to correct: the cursor at its end, not all of it selected for the first
+            # key to wipe out (selected once shown and focused: undone just after)
+            QTimer.singleShot(0, self._cursor_at_end)
+
+        def _cursor_at_end(self) -> None:
+            field = self.findChild(QLineEdit)
+            if field is not None and field.text():
+                field.deselect()
+                field.end(False)
+
+    dialog = TextQuestion(parent)
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
     dialog.setTextValue(text)

@@ -38,3 +38,17 @@ def test_ask_text_shows_that_question_and_returns_what_was_typed(qtbot):
     QTimer.singleShot(0, answer)
     assert Dialogs().ask_text(None, "Offre refusée", "Motif du refus :") == "budget 2027 non voté"
     assert seen and seen[0] >= 480
+
+
+def test_a_text_given_back_to_correct_is_not_all_selected(qtbot):
+    """Asked again after a refusal, the reason came back fully selected: the first key pressed
+    to shorten it wiped it out."""
+    from desktop.ui.dialogs import text_dialog
+
+    dialog = text_dialog(None, "Passer outre", "Motif :", text="SmartWeb déjà en place")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    edit = dialog.findChild(QLineEdit)
+    qtbot.waitUntil(lambda: not edit.hasSelectedText(), timeout=2000)
+    assert edit.cursorPosition() == len("SmartWeb déjà en place")
