@@ -215,7 +215,9 @@ class OfferEditor(QWidget):
         elif read_only:
             self.frozen.setText(self._frozen_text())
         self.frozen.setVisible(read_only)
-        if s.dirty and s.stored_when_saved:
+        if s.dirty and s.save_error:  # never « Enregistrement automatique… » while it fails
+            self.status.setText("Brouillon non enregistré")
+        elif s.dirty and s.stored_when_saved:
             self.status.setText("Enregistrement automatique…")
         else:
             self.status.setText(self._saved_text())
@@ -288,6 +290,7 @@ class OfferEditor(QWidget):
     def _save_failed(self, why: str) -> None:
         self._save_failure = f"Brouillon non enregistré : {why}"
         self.bar.error(self._save_failure)
+        self.status.setText("Brouillon non enregistré")
 
     # -- editing -------------------------------------------------------------------------
     def add_product(self, code: str) -> None:

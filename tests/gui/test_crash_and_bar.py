@@ -161,6 +161,7 @@ def test_closing_with_an_edit_that_cannot_be_saved_asks_and_the_bar_clears_once_
     assert not window.close() and window.isVisible()
     assert "Disque plein" in dialogs.texts[-1] and "sera perdue" in dialogs.texts[-1]
     assert window.bar.text.startswith("Brouillon non enregistré : Disque plein")
+    assert window.editor.status.text() == "Brouillon non enregistré"  # not « Enregistrement automatique… »
     monkeypatch.setattr(backend, "save_draft", real)  # room again
     assert window.session.save_now() and window.bar.isHidden()
     stored = backend.offers.get(window.session.offer.id)
