@@ -122,7 +122,7 @@ class Settings:
             problems.add(InvalidInput("Indiquez le nom de l'émetteur (en-tête).", field="letterhead_name"))
         email = text["email"]
         if email and not _EMAIL.match(email):
-            problems.add(InvalidInput(f"Adresse e-mail invalide : « {shown(email)} ».", field="email"))
+            problems.add(InvalidInput(f"Courriel invalide : « {shown(email)} » (ex. contact@imio.be).", field="email"))
         enterprise = problems.check(normalize_enterprise_number, text["enterprise_number"])
         iban = problems.check(normalize_iban, text["iban"])
         lines = problems.check(_address_lines, self.address_lines)

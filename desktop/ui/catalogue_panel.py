@@ -165,6 +165,8 @@ class CataloguePanel(QWidget):
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                if not self._first_product().isValid():
+                    return True  # nothing matches: the keyboard stays where the filter is fixed
                 self.view.setFocus()
                 if self.model.product(self.proxy.mapToSource(self.view.currentIndex())) is None:
                     self.view.setCurrentIndex(self._first_product())  # a product, not a heading

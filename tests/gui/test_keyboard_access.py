@@ -252,6 +252,8 @@ def test_the_catalogue_filter_finds_a_family_says_when_nothing_matches_and_escap
     panel.filter.clear()
     qtbot.keyClicks(panel.filter, "xyz")
     assert panel.empty.isVisible() and "« xyz »" in panel.empty.text()
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Down)  # into an empty list: the keyboard stays
+    assert panel.filter.hasFocus()
     qtbot.keyClick(panel.filter, Qt.Key.Key_Escape)
     assert panel.filter.text() == "" and not panel.empty.isVisible()
     panel.view.setCurrentIndex(panel.proxy.index(0, 0))  # a heading, as a click leaves it
