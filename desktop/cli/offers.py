@@ -521,6 +521,13 @@ def run_export(args: argparse.Namespace, services: Any) -> int:
     if since is not None and args.number:
         raise InvalidInput("Choisissez --since ou --number, pas les deux.")
     repo = offer_repository(services)
+    for ref in args.number or ():  # named, yet it would not travel: said, not an empty bundle
+        offer = repo.get(ref)
+        if offer.is_draft:
+            raise InvalidInput(
+                f"Le brouillon {offer.id[:8]} n'est pas exportable : seules les offres "
+                "finalisées voyagent. Finalisez-le d'abord (comptoir offers finalize)."
+            )
     report = export_offers(repo, Path(args.out), since=since, refs=args.number)
     _out(report.summary)
     return 0

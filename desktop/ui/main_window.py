@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         stack = self.session.undo_stack
         undo = StackAction("&Annuler", self)
+        undo.setStatusTip("Défaire la dernière modification de l'offre")
         undo.triggered.connect(stack.undo)
         stack.canUndoChanged.connect(undo.setEnabled)
         stack.undoTextChanged.connect(undo.name)
@@ -159,17 +160,21 @@ class MainWindow(QMainWindow):
         stack.canRedoChanged.connect(redo.setEnabled)
         stack.redoTextChanged.connect(redo.name)
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        redo.setStatusTip("Refaire la modification défaite")
         self.undo_action, self.redo_action = undo, redo
         self.addAction(undo)
         self.addAction(redo)
         a = self._action
         self.new_action = a("&Nouvelle offre", self.new_offer, "Ctrl+N", tip="Nouvelle offre pour le membre affiché")
         self.save_action = a("&Enregistrer", self.save, "Ctrl+S", tip=SAVE_TIP)
-        self.find_action = a("Re&chercher un membre", self.members.search.focus_search, "Ctrl+F")
+        self.find_action = a("Re&chercher un membre", self.members.search.focus_search, "Ctrl+F",
+                             tip="Nom, code postal, code NIS ou numéro de zone")
         self.catalogue_action = a("Chercher dans le catal&ogue", self.focus_catalogue, "Ctrl+Shift+F",
                                   tip="Aller au filtre du catalogue pour ajouter un produit")
-        self.offers_action = a("&Offres enregistrées", self.show_offers, "Ctrl+O")
-        self.settings_action = a("Ré&glages…", self.open_settings, "Ctrl+,")
+        self.offers_action = a("&Offres enregistrées", self.show_offers, "Ctrl+O",
+                               tip="Toutes les offres : chercher, ouvrir, dupliquer, supprimer un brouillon")
+        self.settings_action = a("Ré&glages…", self.open_settings, "Ctrl+,",
+                                 tip="Vendeur, code de l'appareil, en-tête des documents, validité")
         self.backup_action = a("&Sauvegarder la base…", self.save_backup, tip="Copier toute la base dans un fichier")
         self.restore_action = a("&Restaurer la base…", self.restore_backup, tip="Remplacer la base par une sauvegarde")
         self.export_offers_action = a("E&xporter des offres…", lambda: self.exchange.export_offers(),
@@ -178,14 +183,20 @@ class MainWindow(QMainWindow):
                                       tip="Ajouter les offres d'un lot venu d'un autre appareil")
         self.import_catalogue_action = a("Importer le &catalogue…", lambda: self.exchange.import_catalogue(),
                                          tip="Remplacer tarifs et annuaire par le lot du siège")
-        self.quit_action = a("&Quitter", self.close, "Ctrl+Q")
-        self.create_member_action = a("&Nouveau membre…", self.members.create_member)
-        self.edit_member_action = a("&Modifier le membre…", lambda: self.members.edit_member())
-        self.category_action = a("C&atégorie du membre…", lambda: self.members.choose_category())
-        self.membership_action = a("A&ffiliation du membre…", lambda: self.members.edit_membership())
-        self.preview_action = a("&Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P")
-        self.print_action = a("&Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P")
-        self.pdf_action = a("Enregistrer en P&DF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S")
+        self.quit_action = a("&Quitter", self.close, "Ctrl+Q", tip="Fermer Comptoir (le brouillon est enregistré)")
+        self.create_member_action = a("&Nouveau membre…", self.members.create_member,
+                                       tip="Intercommunale, régie communale autonome ou autre organisme")
+        self.edit_member_action = a("&Modifier le membre…", lambda: self.members.edit_member(),
+                                     tip="Population ou agents, adresse, produits installés")
+        self.category_action = a("C&atégorie du membre…", lambda: self.members.choose_category(),
+                                   tip="Choisir une autre catégorie, avec un motif")
+        self.membership_action = a("A&ffiliation du membre…", lambda: self.members.edit_membership(),
+                                     tip="Membre associé ou non, depuis quand")
+        self.preview_action = a("&Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P",
+                                tip="Voir l'offre telle qu'elle sera imprimée")
+        self.print_action = a("&Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P", tip="Imprimer l'offre")
+        self.pdf_action = a("Enregistrer en P&DF…", lambda: self.documents.save_pdf(), "Ctrl+Shift+S",
+                            tip="Écrire l'offre dans un fichier PDF")
         self.finalise_action = a("Finaliser…", lambda: self.documents.finalise(), tip=FINALISE_TIP)
         self.shortcuts_action = a("&Raccourcis clavier", self.show_shortcuts, "F1",
                                   tip="Toutes les touches de la fenêtre")

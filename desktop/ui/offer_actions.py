@@ -78,6 +78,17 @@ def contract_pdf_maker(
     return make, template.version
 
 
+# what each action of the Offre menu does, in the status bar as the pointer passes over it
+_TIPS = {
+    "finalise": "Numéroter l'offre et figer son PDF : elle ne change plus",
+    "envoyee": "L'offre a été remise ou envoyée au membre",
+    "acceptee": "Le membre a accepté l'offre (avec la référence de sa décision)",
+    "refusee": "Le membre a refusé l'offre (avec le motif)",
+    "contract": "Le bon de commande d'une offre acceptée ; ensuite, redonné tel qu'établi",
+    "revise": "Une nouvelle version de l'offre, qui remplacera celle-ci une fois finalisée",
+}
+
+
 class OfferActions:
     def __init__(self, window: MainWindow) -> None:
         self.w = window
@@ -142,7 +153,8 @@ class OfferActions:
     def _action(self, key: str, text: str, slot: Callable[[], None]) -> QAction:
         if key not in self._actions:
             a = QAction(text, self.w)
-            a.triggered.connect(slot)
+            a.triggered.connect(lambda _checked=False: slot())  # called bare, as the window's
+            a.setStatusTip(_TIPS.get(key, ""))
             self._actions[key] = a
         return self._actions[key]
 

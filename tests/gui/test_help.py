@@ -79,3 +79,16 @@ def test_the_help_menu_has_its_key_and_each_entry_its_letter(window) -> None:
         "&Raccourcis clavier",
         "À &propos de Comptoir",
     ]
+
+
+def test_every_menu_item_says_what_it_does_in_the_status_bar(qtbot, window) -> None:
+    """Aperçu, Imprimer, Réglages, Quitter, the Membre and Offre menus had no status tip, where
+    their neighbours had one."""
+    window._fill_offer_menu()
+    silent = [
+        (menu.text(), action.text())
+        for menu in window.menuBar().actions()
+        for action in menu.menu().actions()
+        if not action.isSeparator() and not action.statusTip()
+    ]
+    assert silent == []
