@@ -302,11 +302,21 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
         for t in repo.history(code):
             origin = "texte par défaut" if t.is_default else "modifié"
             who = f", par {t.saved_by}" if t.saved_by else ""
-            _print(f"version {t.version} — {t.saved_at} — {origin}{who}")
+            _print(f"version {t.version} — {_local(t.saved_at)} — {origin}{who}")
     elif action == "reset":
         t = repo.reset(code, who=_who(services))
         _print(f"Texte par défaut remis en vigueur : version {t.version}.")
     return 0
+
+
+def _local(stamp: str) -> str:
+    """« 2026-11-22T16:20:03+00:00 » -> « 22/11/2026 17:20 », as the offers' history says it."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%d/%m/%Y %H:%M")
+    except (TypeError, ValueError):
+        return stamp
 
 
 def _who(services: Any) -> str:

@@ -235,6 +235,8 @@ def _add_save_to_quote(subparsers: Any, services_factory: Any) -> None:
 
     def handler(args: argparse.Namespace) -> int | None:
         if not args.save:
+            if args.note:  # the note of a draft that is not saved would go nowhere
+                raise InvalidInput("--note accompagne --save : ajoutez --save, ou retirez --note.")
             result: int | None = plain(args)
             return result
         return run_quote_save(args, services_factory(args))
@@ -474,7 +476,13 @@ def run_diff(args: argparse.Namespace, services: Any) -> int:
 
 
 def run_set_state(args: argparse.Namespace, services: Any) -> int:
-    state = OfferState.parse(args.state)
+    try:
+        state = OfferState.parse(args.state)
+    except InvalidInput:  # the states one sets by hand, not every state an offer may be in
+        raise InvalidInput(
+            f"État inconnu : « {args.state} ». États à choisir : envoyee, acceptee, refusee "
+            "(finalisée : offers finalize ; convertie : comptoir contract ; révisée : offers revise)."
+        ) from None
     offer = offer_repository(services).set_state(args.ref, state, args.reason)
     _out(f"Offre {offer.number} : {state.label}")
     return 0

@@ -342,7 +342,7 @@ def check_backup(file: Path, *, try_migrations: bool = True) -> BackupInfo:
             "Rien n'a été modifié."
         )
     damaged = BackupError(
-        f"« {name} » est endommagée : choisissez une autre sauvegarde (la plus récente avant "
+        f"La sauvegarde « {name} » est endommagée : choisissez une autre sauvegarde (la plus récente avant "
         "celle-ci, par exemple). Rien n'a été modifié."
     )
     conn: sqlite3.Connection | None = None

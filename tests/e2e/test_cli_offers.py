@@ -89,7 +89,7 @@ def test_quote_save_then_the_whole_lifecycle(store: Path, run_comptoir, tmp_path
     refused(run_comptoir("offers", "set-state", n, "acceptee"), "refusé")
     ok(run_comptoir("offers", "set-state", n, "envoyee"))
     refused(run_comptoir("offers", "set-state", n, "refusee"), "motif du refus")
-    refused(run_comptoir("offers", "set-state", n, "signée"), "États possibles")
+    refused(run_comptoir("offers", "set-state", n, "signée"), "États à choisir")
 
     rev = re.search(r"brouillon ([0-9a-f]{32})", ok(run_comptoir("offers", "revise", n)))
     assert rev
@@ -344,3 +344,10 @@ def test_finalize_checks_its_pdf_path_first_and_a_draft_is_not_exported(
     refused(run_comptoir("offers", "export", "--number", draft[:8], "--out", tmp_path / "lot.zip"),
             "seules les offres finalisées voyagent")  # fmt: skip
     assert not (tmp_path / "lot.zip").exists()
+
+
+def test_set_state_lists_the_states_one_sets_and_a_note_needs_save(store: Path, run_comptoir) -> None:  # type: ignore[no-untyped-def]
+    err = refused(run_comptoir("offers", "set-state", "OFF-2026-LAP1-0001", "foo"), "États à choisir : envoyee")
+    assert "brouillon" not in err and "expiree" not in err  # not states one can choose
+    note_alone = run_comptoir("quote", "--member", "Nivelles", "--product", "delib", "--note", "salon")
+    refused(note_alone, "--note accompagne --save")

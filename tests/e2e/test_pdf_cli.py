@@ -204,6 +204,7 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     assert "version 3" in ok(run_comptoir("template", "reset"))
     lines = ok(run_comptoir("template", "history")).splitlines()
     assert lines[1].endswith("— modifié, par Anne Dupont") and lines[2].endswith("— texte par défaut, par JD")
+    assert re.match(r"version 3 — \d\d/\d\d/20\d\d \d\d:\d\d — ", lines[2])  # as the offers' history
 
 
 def test_template_files_that_cannot_be_used_get_french_messages(store: Path, run_comptoir, tmp_path: Path) -> None:
