@@ -171,6 +171,17 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p.add_argument("ref", metavar="ID", help="identifiant du brouillon (ou son début)")
     bind(p, run_delete)
 
+    p = sub.add_parser(
+        "override", help="dérogations d'un brouillon : lever un point bloquant avec un motif, ou la retirer"
+    )
+    p.add_argument("ref", metavar="ID", help="identifiant du brouillon (ou son début)")
+    p.add_argument(
+        "given", metavar="CODE=MOTIF", nargs="*", default=[],
+        help="point bloquant à lever (le code affiché entre crochets) et son motif",
+    )
+    p.add_argument("--remove", metavar="CODE", action="append", default=[], help="dérogation à retirer (répétable)")
+    bind(p, run_override)
+
     p = sub.add_parser("diff", help="différences entre deux versions d'une offre")
     p.add_argument("old", metavar="ANCIENNE", help="numéro (ou identifiant de brouillon) de la version d'avant")
     p.add_argument("new", metavar="NOUVELLE", help="numéro (ou identifiant de brouillon) de la version d'après")
@@ -397,6 +408,10 @@ def run_show(args: argparse.Namespace, services: Any) -> int:
             f"annuel {_money(t.annual if cov.annual else None)} ; "
             f"année 1 {_money(t.year1 if cov.year1 else None)}{partial}"
         )
+        if offer.is_draft and offer.quote.blocking:  # with the codes offers override takes
+            _out("Points bloquants (comptoir offers override ID CODE=MOTIF pour passer outre) :")
+            for n in offer.quote.blocking:
+                _out(f"  [{n.code}] {n.message}")
     _out("Historique :")
     for e in history:
         _out(f"  {_dt(e.when)} {e.who} — {e.description}")
@@ -444,6 +459,29 @@ def run_copy(args: argparse.Namespace, services: Any) -> int:
         f"Copie pour {who} ({draft.decision.category or 'sans catégorie'}, "
         f"{draft.request.tariff}) : brouillon {draft.id}"
     )
+    return 0
+
+
+def run_override(args: argparse.Namespace, services: Any) -> int:
+    given: dict[str, str] = {}
+    for item in args.given:
+        code, eq, reason = item.partition("=")
+        if not eq or not code.strip():
+            raise InvalidInput(
+                f"Dérogation mal écrite : « {item} ». Forme attendue : CODE=MOTIF, "
+                'p. ex. "excludes:citizen-smartweb=migration en cours".'
+            )
+        given[code.strip()] = reason
+    if not given and not args.remove:
+        raise InvalidInput("Indiquez une dérogation CODE=MOTIF, ou --remove CODE.")
+    draft = offer_repository(services).set_overrides(args.ref, given, [c.strip() for c in args.remove])
+    quote = draft.quote
+    blocking = quote.blocking if quote is not None else ()
+    _out(f"Brouillon {draft.id} : {len(draft.request.overrides)} dérogation(s).")
+    for n in blocking:
+        _out(f"  Reste bloquant [{n.code}] : {n.message}")
+    if not blocking:
+        _out("  Plus aucun point bloquant : il peut être finalisé.")
     return 0
 
 

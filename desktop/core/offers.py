@@ -580,6 +580,7 @@ ACTION_LABELS = {
     "recalcul-membre": "Nouveau calcul après une modification de l'annuaire",
     "import": "Importée",
     "conflit": "Conflit à l'import, état d'ici conservé",
+    "derogation": "Dérogation",
 }
 
 

@@ -33,7 +33,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -871,6 +871,46 @@ class OfferRepository:
                 who=who,
             )
         return draft
+
+    def set_overrides(
+        self, ref: str, given: Mapping[str, str], removed: Sequence[str] = (), *, who: str | None = None
+    ) -> Offer:
+        """The draft ``ref`` with the dérogations ``given`` (code -> reason) added and those
+        ``removed`` taken away, priced again and stored, each change in its history."""
+        from desktop.core.inputs import override_reason
+
+        with self._tx("changer les dérogations du brouillon") as conn:
+            before = self._load(conn, ref)
+            if not before.is_draft:
+                raise RuleViolation(
+                    f"L'offre {before.number} est finalisée : ses dérogations ne changent plus. "
+                    "Révisez-la pour en faire une nouvelle version."
+                )
+            overrides = dict(before.request.overrides)
+            for code in removed:
+                if code not in overrides:
+                    raise InvalidInput(f"Ce brouillon n'a pas de dérogation « {code} » à retirer.")
+                del overrides[code]
+            for code, reason in given.items():
+                overrides[code] = override_reason(reason)
+            changed = replace(before, request=replace(before.request, overrides=overrides))
+            after = replace(self._priced_again(changed, before.request.tariff), updated=self.clock())
+            assert after.quote is not None
+            notices = (*after.quote.notices, *(x for li in after.quote.lines for x in li.notices))
+            waived = {n.code for n in notices if n.waived}
+            for code in given:  # a code that lifts nothing here: a typo, or a rule met already
+                if code not in waived:
+                    raise InvalidInput(
+                        f"Dérogation « {code} » : ce brouillon n'a pas de point bloquant de ce code. "
+                        "Le code est celui que le point bloquant affiche entre crochets (comptoir "
+                        "offers show)."
+                    )
+            _update_draft(conn, after)
+            for code in removed:
+                self._audit(conn, after, "derogation", None, None, f"{code} retirée", who=who)
+            for code in given:
+                self._audit(conn, after, "derogation", None, None, f"{code} : {overrides[code]}", who=who)
+        return after
 
     def duplicate(self, ref: str, member: Member | None = None, *, who: str | None = None) -> Offer:
         """A new draft with the same lines, for the same or another member, re-priced for its

@@ -351,3 +351,20 @@ def test_set_state_lists_the_states_one_sets_and_a_note_needs_save(store: Path, 
     assert "brouillon" not in err and "expiree" not in err  # not states one can choose
     note_alone = run_comptoir("quote", "--member", "Nivelles", "--product", "delib", "--note", "salon")
     refused(note_alone, "--note accompagne --save")
+
+
+def test_a_blocked_draft_is_unblocked_from_the_command_line(store: Path, run_comptoir) -> None:  # type: ignore[no-untyped-def]
+    """A draft that finalize refused said « passez outre avec un motif », and no command could."""
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "delib", "delib", "--save"))
+    draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved).group(1)[:8]  # type: ignore[union-attr]
+    shown = ok(run_comptoir("offers", "show", draft))
+    assert "[duplicate:delib] iA.Délib figure plusieurs fois" in shown  # the code to name
+    refused(run_comptoir("offers", "finalize", draft), "Points bloquants")
+    not_here = run_comptoir("offers", "override", draft, "excludes:citizen-smartweb=x")
+    refused(not_here, "pas de point bloquant de ce code")
+    refused(run_comptoir("offers", "override", draft, "duplicate:delib="), "indiquez un motif")
+    out = ok(run_comptoir("offers", "override", draft, "duplicate:delib=deux instances distinctes"))
+    assert "Plus aucun point bloquant" in out
+    assert "Dérogation — duplicate:delib : deux instances distinctes" in ok(run_comptoir("offers", "show", draft))
+    assert re.search(r"OFF-\d{4}-LAP1-\d{4}", ok(run_comptoir("offers", "finalize", draft)))
+    refused(run_comptoir("offers", "override", draft, "--remove", "duplicate:delib"), "finalisée")
