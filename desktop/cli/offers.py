@@ -463,15 +463,9 @@ def run_copy(args: argparse.Namespace, services: Any) -> int:
 
 
 def run_override(args: argparse.Namespace, services: Any) -> int:
-    given: dict[str, str] = {}
-    for item in args.given:
-        code, eq, reason = item.partition("=")
-        if not eq or not code.strip():
-            raise InvalidInput(
-                f"Dérogation mal écrite : « {item} ». Forme attendue : CODE=MOTIF, "
-                'p. ex. "excludes:citizen-smartweb=migration en cours".'
-            )
-        given[code.strip()] = reason
+    from desktop.cli.quote import split_override
+
+    given = dict(split_override(item) for item in args.given)
     if not given and not args.remove:
         raise InvalidInput("Indiquez une dérogation CODE=MOTIF, ou --remove CODE.")
     draft = offer_repository(services).set_overrides(args.ref, given, [c.strip() for c in args.remove])

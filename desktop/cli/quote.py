@@ -301,20 +301,28 @@ def _parse_overrides(items: Iterable[str], known: Sequence[str]) -> dict[str, st
     ignored, it would leave the rule blocking while the command looked obeyed."""
     out: dict[str, str] = {}
     for item in items:
-        code, eq, reason = item.partition("=")
-        if not eq or not code.strip() or not reason.strip():
-            raise InvalidInput(
-                f"Dérogation mal écrite : « {shown(item)} ». Forme attendue : CODE=MOTIF, "
-                'p. ex. --override "excludes:citizen-smartweb=migration en cours".'
-            )
-        if code.strip() not in known:
+        code, reason = split_override(item)
+        if code not in known:
             raise InvalidInput(
                 f"Dérogation « {shown(code)} » : aucune règle du tarif ne porte ce code. Le code "
                 "est celui que l'avertissement affiche entre crochets ; codes du tarif : "
                 f"{', '.join(known)}."
             )
-        out[code.strip()] = check_reason(reason, field="overrides", what=f"Motif de la dérogation « {code.strip()} »")
+        out[code] = check_reason(reason, field="overrides", what=f"Motif de la dérogation « {code} »")
     return out
+
+
+def split_override(item: str) -> tuple[str, str]:
+    """« CODE=MOTIF » -> (code, reason), or ``InvalidInput`` saying the form expected."""
+    code, eq, reason = item.partition("=")
+    if not eq or not code.strip():
+        raise InvalidInput(
+            f"Dérogation mal écrite : « {shown(item)} ». Forme attendue : CODE=MOTIF, "
+            'p. ex. "excludes:citizen-smartweb=migration en cours".'
+        )
+    if not reason.strip():  # « CODE= »: a dérogation must say why
+        raise InvalidInput(f"Dérogation « {shown(code.strip())} » : indiquez un motif après le signe =.")
+    return code.strip(), reason
 
 
 def _defaults(services: Any) -> tuple[int, Decimal]:

@@ -362,7 +362,7 @@ def test_a_blocked_draft_is_unblocked_from_the_command_line(store: Path, run_com
     refused(run_comptoir("offers", "finalize", draft), "Points bloquants")
     not_here = run_comptoir("offers", "override", draft, "excludes:citizen-smartweb=x")
     refused(not_here, "pas de point bloquant de ce code")
-    refused(run_comptoir("offers", "override", draft, "duplicate:delib="), "indiquez un motif")
+    refused(run_comptoir("offers", "override", draft, "duplicate:delib="), "indiquez un motif après le signe =")
     out = ok(run_comptoir("offers", "override", draft, "duplicate:delib=deux instances distinctes"))
     assert "Plus aucun point bloquant" in out
     assert "Dérogation — duplicate:delib : deux instances distinctes" in ok(run_comptoir("offers", "show", draft))
