@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import InvalidInput
+from desktop.core.errors import InvalidInput, RuleViolation
 from desktop.core.inputs import parse_date as parse_typed_date
 from desktop.core.offers import Offer, OfferState, OfferSummary, money_fr
 
@@ -424,7 +424,15 @@ def run_finalize(args: argparse.Namespace, services: Any) -> int:
     if args.pdf:  # a file that cannot be written is said before a number is given
         check_target(args.pdf, field="--pdf")
     repo = offer_repository(services)
-    frozen = repo.finalise(args.ref, offer_renderer(services))
+    try:
+        frozen = repo.finalise(args.ref, offer_renderer(services))
+    except RuleViolation as exc:
+        if str(exc).startswith("Points bloquants"):  # what to run next, from here
+            raise RuleViolation(
+                f"{str(exc).rstrip('.')}. comptoir offers show {args.ref} les liste avec leurs "
+                f"codes ; comptoir offers override {args.ref} CODE=MOTIF en lève un."
+            ) from None
+        raise
     _out(f"Offre finalisée : {frozen.number} (valable jusqu'au {_d(frozen.valid_until)})")
     missing = services.settings.load().missing_labels()
     if missing:

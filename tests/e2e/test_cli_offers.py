@@ -359,7 +359,8 @@ def test_a_blocked_draft_is_unblocked_from_the_command_line(store: Path, run_com
     draft = re.search(r"Brouillon enregistré : ([0-9a-f]{32})", saved).group(1)[:8]  # type: ignore[union-attr]
     shown = ok(run_comptoir("offers", "show", draft))
     assert "[duplicate:delib] iA.Délib figure plusieurs fois" in shown  # the code to name
-    refused(run_comptoir("offers", "finalize", draft), "Points bloquants")
+    blocked = run_comptoir("offers", "finalize", draft)
+    refused(blocked, "Points bloquants", f"comptoir offers override {draft} CODE=MOTIF")  # what to run
     not_here = run_comptoir("offers", "override", draft, "excludes:citizen-smartweb=x")
     refused(not_here, "pas de point bloquant de ce code")
     refused(run_comptoir("offers", "override", draft, "duplicate:delib="), "indiquez un motif après le signe =")
