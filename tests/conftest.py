@@ -28,6 +28,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
+# the helpers every layer's tests share (``forged``: bundles and databases damaged on purpose)
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))
 _SQLITE_SIDE_FILES = ("-wal", "-shm")
 
 
@@ -170,9 +173,10 @@ def next_year(db_path):
 def tamper_bundle(src: Path, dst: Path, table: str, row: dict | int, column: str, value: object) -> None:
     """Rewrite one cell of a bundle's ``table`` (the row matching ``row``, or that index) and
     re-sign the manifest, as someone editing a bundle by hand would."""
-    import hashlib
     import json
     import zipfile
+
+    from forged import resign_manifest
 
     with zipfile.ZipFile(src) as z:
         files = {n: z.read(n) for n in z.namelist()}
@@ -186,11 +190,7 @@ def tamper_bundle(src: Path, dst: Path, table: str, row: dict | int, column: str
     assert len(rows) == 1, (table, row)
     rows[0][cols.index(column)] = value
     files[name] = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    manifest = json.loads(files["manifest.json"])
-    for item in manifest["files"]:
-        data = files[item["path"]]
-        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
-    files["manifest.json"] = json.dumps(manifest).encode("utf-8")
+    resign_manifest(files)
     with zipfile.ZipFile(dst, "w") as z:
         for n, data in files.items():
             z.writestr(n, data)

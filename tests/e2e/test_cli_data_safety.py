@@ -8,25 +8,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_results import ok, refused
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-ENGLISH = ("usage:", "error:", "invalid", "required", "Traceback", "database", "disk image")
 
 
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, (result.stdout, result.stderr)
-    return result.stdout
 
 
-def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert "comptoir : erreur : " in result.stderr
-    for english in ENGLISH:
-        assert not re.search(rf"\b{re.escape(english)}\b", result.stderr), result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
-    return result.stderr
 
 
 def _sound(db: Path) -> int:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_results import ok, refused
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-ENGLISH = ("usage:", "error:", "invalid", "required", "Traceback")
 
 
 @pytest.fixture
@@ -36,19 +35,8 @@ def store(db_path: Path) -> Path:
     return db_path
 
 
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, (result.stdout, result.stderr)
-    return result.stdout
 
 
-def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert "comptoir : erreur : " in result.stderr
-    for english in ENGLISH:
-        assert not re.search(rf"\b{re.escape(english)}(?!e)", result.stderr), result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
-    return result.stderr
 
 
 def _save_draft(run_comptoir, *extra: str) -> str:  # type: ignore[no-untyped-def]

@@ -7,10 +7,10 @@ import re
 import subprocess
 
 import pytest
+from cli_results import refused
 
 pytestmark = pytest.mark.e2e
 
-ENGLISH = ("usage:", "error:", "invalid", "required", "Traceback")
 
 
 @pytest.fixture
@@ -24,14 +24,6 @@ def ok_json(result: subprocess.CompletedProcess[str]) -> dict:
     return json.loads(result.stdout)
 
 
-def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert "comptoir : erreur : " in result.stderr
-    for english in ENGLISH:
-        assert english not in result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
-    return result.stderr
 
 
 # --------------------------------------------------------------------------- category

@@ -4,11 +4,11 @@ seeded database (real catalogue, real terms), PDFs read back."""
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_results import ok, refused
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "documents"))
 
@@ -17,21 +17,10 @@ import pdf_inspect as pi
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NNBSP = "\u202f"
-ENGLISH = ("usage:", "error:", "Traceback")
 
 
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, (result.stdout, result.stderr)
-    return result.stdout
 
 
-def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    for english in ENGLISH:
-        assert english not in result.stderr, result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
-    return result.stderr
 
 
 @pytest.fixture

@@ -35,20 +35,13 @@ def test_exporting_offers_onto_the_database_file_is_refused_and_loses_nothing(
 def test_a_damaged_database_is_said_at_start_and_its_copy_not_kept(
     qtbot, db_path, runner, dialogs, ui_state_path
 ):
+    from forged import damage_quietly
+
     from desktop.store.backup import backup_at_start, backup_dir, list_backups
     from desktop.ui.application import Startup
 
     good = backup_at_start(db_path)
-    conn = sqlite3.connect(db_path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()
-    finally:
-        conn.close()
-    with open(db_path, "r+b") as f:  # a page no start-up query reads: the window still opens
-        f.seek((root - 1) * page_size + 1)
-        f.write(b"\xff\xf0")
+    damage_quietly(db_path)  # a page no start-up query reads: the window still opens
     startup = Startup(db_path, runner, dialogs, settings_path=ui_state_path)
     startup.start()
     qtbot.waitUntil(lambda: startup.window is not None, timeout=10_000)

@@ -415,8 +415,9 @@ def test_a_laptop_behind_head_office_s_numbers_is_told_and_continues_after_them(
 ):
     """Rebuilt from an older backup, this laptop last gave 0001; head office already holds its
     0042. The bar says so, and the next offer is 0043."""
-    import hashlib
     from datetime import date
+
+    from forged import resign_manifest
 
     from desktop.store.bundles import NUMBERS_FILE, export_catalogue
 
@@ -429,11 +430,7 @@ def test_a_laptop_behind_head_office_s_numbers_is_told_and_continues_after_them(
         files = {n: z.read(n) for n in z.namelist()}
     assert json.loads(files[NUMBERS_FILE]) == {"LAP1": {str(year): 1}}  # what this base holds
     files[NUMBERS_FILE] = json.dumps({"LAP1": {str(year): 42}}).encode()  # head office's view
-    manifest = json.loads(files["manifest.json"])
-    for item in manifest["files"]:
-        data = files[item["path"]]
-        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
-    files["manifest.json"] = json.dumps(manifest).encode()
+    resign_manifest(files)
     from_head_office = tmp_path / "catalogue-siege.zip"
     with zipfile.ZipFile(from_head_office, "w") as z:
         for name, data in files.items():

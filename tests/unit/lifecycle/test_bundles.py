@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from forged import resign_manifest
 from lifecycle_factories import (
     Clock,
     FakePricer,
@@ -102,11 +102,7 @@ def test_the_order_form_of_a_converted_offer_travels_as_it_was_printed(
 
     def not_a_pdf(files: dict[str, bytes]) -> None:
         files[f"bons/{n}.pdf"] = b"rien"
-        manifest = json.loads(files["manifest.json"])
-        for item in manifest["files"]:
-            item["sha256"] = hashlib.sha256(files[item["path"]]).hexdigest()
-            item["size"] = len(files[item["path"]])
-        files["manifest.json"] = json.dumps(manifest).encode()
+        resign_manifest(files)
 
     _rewrite(tmp_path / "2.zip", tmp_path / "3.zip", not_a_pdf)
     with pytest.raises(BundleError, match="bon de commande de l'offre"):
@@ -259,8 +255,6 @@ def test_a_tampered_offer_with_consistent_checksums_is_still_refused(
     repo: OfferRepository, hq: OfferRepository, tmp_path: Path
 ) -> None:
     """Someone edits an amount and fixes the manifest checksums: the fingerprint catches it."""
-    import hashlib
-
     _two_offers(repo)
     good = tmp_path / "lot.zip"
     export_offers(repo, good)
@@ -268,11 +262,7 @@ def test_a_tampered_offer_with_consistent_checksums_is_still_refused(
     def edit(files: dict[str, bytes]) -> None:
         name = "offres/OFF-2026-LAP1-0001.json"
         files[name] = files[name].replace(b'"one_time":"4530"', b'"one_time":"1"')
-        manifest = json.loads(files["manifest.json"])
-        for item in manifest["files"]:
-            item["sha256"] = hashlib.sha256(files[item["path"]]).hexdigest()
-            item["size"] = len(files[item["path"]])
-        files["manifest.json"] = json.dumps(manifest).encode()
+        resign_manifest(files)
 
     bad = tmp_path / "retouche.zip"
     _rewrite(good, bad, edit)
@@ -459,16 +449,10 @@ def test_catalogue_with_dangling_references_is_refused(db: Database, tmp_path: P
     hq.close()
 
     def drop_members(files: dict[str, bytes]) -> None:
-        import hashlib
-
         doc = json.loads(files["tables/installed_product.json"])
         doc["rows"].append(["commune:99999", "delib", "production", None])
         files["tables/installed_product.json"] = json.dumps(doc).encode()
-        manifest = json.loads(files["manifest.json"])
-        for item in manifest["files"]:
-            item["sha256"] = hashlib.sha256(files[item["path"]]).hexdigest()
-            item["size"] = len(files[item["path"]])
-        files["manifest.json"] = json.dumps(manifest).encode()
+        resign_manifest(files)
 
     bad = tmp_path / "bad.zip"
     _rewrite(out, bad, drop_members)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from forged import damage_quietly, resign_manifest
 from lifecycle_factories import draft, fake_pdf, open_test_db
 
 from desktop.core.errors import InvalidInput
@@ -107,27 +108,6 @@ def test_a_backup_may_replace_an_older_backup_but_not_a_database_in_use(
 
 
 # --- 2. a damaged database never pushes a good start-up copy out -----------------------------
-
-
-def damage_quietly(path: Path) -> None:
-    """What a failing disk does to a page no start-up query reads: the offers still open,
-    SQLite's quick check fails (« Page N: free space corruption »)."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()
-    finally:
-        conn.close()
-    with open(path, "r+b") as f:
-        f.seek((root - 1) * page_size + 1)  # the page's first free block: out of the page
-        f.write(b"\xff\xf0")
-    conn = sqlite3.connect(path)
-    try:
-        assert conn.execute("PRAGMA quick_check").fetchone() != ("ok",)
-        conn.execute("SELECT count(*) FROM offers").fetchone()  # still opens and reads
-    finally:
-        conn.close()
 
 
 ENGLISH_FROM_SQLITE = ("malformed", "corruption", "Page ", "database disk image", "*** in")
@@ -343,8 +323,6 @@ def test_a_damaged_backup_is_refused_in_french_with_what_to_do(
 def _tampered_offers_bundle(tmp_path: Path, repo: OfferRepository, edit) -> Path:  # type: ignore[no-untyped-def]
     """An exported offers bundle, one of whose offer files is changed by ``edit`` and the
     manifest signed again (what someone editing the zip by hand would do)."""
-    import hashlib
-    import json
     import zipfile
 
     repo.finalise(repo.save_draft(draft()).id, fake_pdf)
@@ -352,13 +330,9 @@ def _tampered_offers_bundle(tmp_path: Path, repo: OfferRepository, edit) -> Path
     export_offers(repo, out)
     with zipfile.ZipFile(out) as z:
         files = {n: z.read(n) for n in z.namelist()}
-    manifest = json.loads(files["manifest.json"])
     offer_file = next(n for n in files if n.endswith(".json") and n != "manifest.json")
     files[offer_file] = edit(files[offer_file])
-    for item in manifest["files"]:
-        data = files[item["path"]]
-        item["size"], item["sha256"] = len(data), hashlib.sha256(data).hexdigest()
-    files["manifest.json"] = json.dumps(manifest).encode()
+    resign_manifest(files)
     tampered = tmp_path / "modifie.zip"
     with zipfile.ZipFile(tampered, "w") as z:
         for n, d in files.items():
