@@ -1,0 +1,183 @@
+"""What a look at a screen catches, as functions: text cut or hidden, colours that do not read.
+
+Shared by the GUI tests and ``scripts/screens.py`` (which grabs every screen as pictures).
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+_SOLID = (QLabel, QAbstractButton, QAbstractItemView, QLineEdit, QAbstractSpinBox, QComboBox)
+
+
+def _name(w: QWidget) -> str:
+    text = w.text() if isinstance(w, QLabel | QAbstractButton) else ""
+    return f"{type(w).__name__} « {re.sub(r'<[^>]+>', '', text)[:60]} »" if text else type(w).__name__
+
+
+def _cut_by(w: QWidget, top: QWidget) -> str:
+    """The widget between ``w`` and ``top`` that hides part of ``w`` (or "")."""
+    rect = w.rect()  # in the coordinates of ``child``
+    child: QWidget = w
+    parent = w.parentWidget()
+    while parent is not None:
+        shown = QRect(child.mapTo(parent, rect.topLeft()), rect.size())
+        area = parent.parentWidget()
+        scrolls = isinstance(area, QAbstractScrollArea) and area.viewport() is parent
+        inside = parent.rect()
+        if scrolls:  # a scroll area shows the rest where it has a scroll bar for it
+            assert isinstance(area, QAbstractScrollArea)
+            off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            if area.horizontalScrollBarPolicy() != off:
+                inside.setLeft(-(1 << 20))
+                inside.setRight(1 << 20)
+            if area.verticalScrollBarPolicy() != off:
+                inside.setTop(-(1 << 20))
+                inside.setBottom(1 << 20)
+        if not inside.contains(shown):
+            return _name(area if scrolls and area is not None else parent)
+        if scrolls:  # what is scrolled out of view is not cut: only what shows goes on
+            shown = shown.intersected(parent.rect())
+            if shown.isEmpty():
+                return ""
+        if parent is top:
+            return ""
+        rect, child, parent = shown, parent, parent.parentWidget()
+    return ""
+
+
+def layout_problems(top: QWidget) -> list[str]:
+    """Texts a user cannot read whole in ``top`` as it is laid out now: a label or a button
+    narrower or shorter than its text, a widget cut off by the panel it sits in, two widgets
+    drawn over each other."""
+    problems: list[str] = []
+    shown = [w for w in top.findChildren(QWidget) if w.isVisibleTo(top) and w.width() > 0 and w.height() > 0]
+    for w in shown:
+        if isinstance(w, QLabel | QAbstractButton) and w.text():
+            if isinstance(w, QLabel) and w.wordWrap():
+                need = w.heightForWidth(w.width())
+                if need > w.height() + 1:
+                    problems.append(f"{_name(w)} : {w.height()} pixels de haut pour {need}")
+            elif w.minimumSizeHint().width() > w.width() + 1:
+                problems.append(f"{_name(w)} : {w.width()} pixels de large pour {w.minimumSizeHint().width()}")
+        if isinstance(w, _SOLID):
+            cut = _cut_by(w, top)
+            if cut:
+                problems.append(f"{_name(w)} : coupé par {cut}")
+    for parent in {id(w.parentWidget()): w.parentWidget() for w in shown if w.parentWidget()}.values():
+        solid = [c for c in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                 if isinstance(c, _SOLID) and c.isVisibleTo(top) and c.width() > 0]
+        for i, a in enumerate(solid):
+            for b in solid[i + 1:]:
+                if a.geometry().intersects(b.geometry()):
+                    problems.append(f"{_name(a)} et {_name(b)} l'un sur l'autre")
+    return problems
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21; 4.5 reads as body text)."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+_COLOUR = re.compile(r"color\s*:\s*(#[0-9a-fA-F]{3,6}|[a-z]+)")
+
+
+def text_colours(label: QLabel) -> list[QColor]:
+    """The colours ``label``'s text is drawn in: its palette's, and every colour its rich
+    text names."""
+    colours = [label.palette().color(QPalette.ColorGroup.Active, label.foregroundRole())]
+    if label.textFormat() != Qt.TextFormat.PlainText:
+        colours += [QColor(c) for c in _COLOUR.findall(label.text())]
+    return colours
+
+
+def backdrop(w: QWidget) -> QColor:
+    """The colour behind ``w``: the first of its parents that paints its own background (a
+    style sheet's « background », a filled panel), else the window's."""
+    node: QWidget | None = w
+    while node is not None:
+        sheet = node.styleSheet()
+        found = re.search(r"background\s*:\s*(#[0-9a-fA-F]{3,6})", sheet)
+        if found:
+            return QColor(found.group(1))
+        if node.autoFillBackground():
+            return node.palette().color(node.backgroundRole())
+        node = node.parentWidget()
+    return w.palette().color(QPalette.ColorRole.Window)
+
+
+def unreadable(top: QWidget, least: float = 4.5) -> list[str]:
+    """The labels of ``top`` shown in a colour that does not stand out from what is behind."""
+    problems = []
+    for label in top.findChildren(QLabel):
+        if not label.isVisibleTo(top) or not label.text() or not label.isEnabled():
+            continue
+        back = backdrop(label)
+        for colour in text_colours(label):
+            ratio = contrast(colour, back)
+            if ratio < least:
+                problems.append(f"{_name(label)} : {colour.name()} sur {back.name()} ({ratio:.1f}:1)")
+    return problems
+
+
+def dark_palette() -> QPalette:
+    """What Fusion shows under a dark Windows 11 or GNOME theme, about."""
+    role = QPalette.ColorRole
+    p = QPalette()
+    for r, colour in (
+        (role.Window, "#202020"), (role.WindowText, "#ffffff"), (role.Base, "#191919"),
+        (role.AlternateBase, "#2b2b2b"), (role.Text, "#ffffff"), (role.Button, "#2d2d2d"),
+        (role.ButtonText, "#ffffff"), (role.BrightText, "#ff6b6b"), (role.Highlight, "#0063b1"),
+        (role.HighlightedText, "#ffffff"), (role.ToolTipBase, "#2b2b2b"), (role.ToolTipText, "#ffffff"),
+        (role.PlaceholderText, "#9a9a9a"), (role.Link, "#66b3ff"), (role.LinkVisited, "#c08cff"),
+        (role.Light, "#4a4a4a"), (role.Midlight, "#3a3a3a"), (role.Mid, "#303030"),
+        (role.Dark, "#151515"), (role.Shadow, "#000000"),
+    ):
+        p.setColor(r, QColor(colour))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, r, QColor("#7a7a7a"))
+    return p
+
+
+def blank_lines(view: QAbstractItemView, rows) -> list[str]:  # type: ignore[no-untyped-def]
+    """The ``rows`` (model indexes) of ``view`` a line or more taller than the text drawn in
+    them: a name that fits on one line, centred in a row two lines tall."""
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    base = view.palette().color(QPalette.ColorRole.Base)
+    line = view.fontMetrics().lineSpacing()
+    found = []
+    for index in rows:
+        rect = view.visualRect(index)
+        if rect.height() <= line + 8 or rect.bottom() >= view.viewport().height():
+            continue  # one line, or out of view: nothing to leave blank
+        left, right = round(rect.left() * ratio), round(rect.right() * ratio)
+        inked = [
+            y for y in range(round(rect.top() * ratio), round(rect.bottom() * ratio) + 1)
+            if any(image.pixelColor(x, y) != base for x in range(left, right, 2))
+        ]
+        ink = (inked[-1] - inked[0] + 1) / ratio if inked else 0
+        if rect.height() - ink >= line + 4:
+            found.append(f"« {index.data()} » : {rect.height()} pixels de haut pour {ink:.0f} d'écrit")
+    return found
