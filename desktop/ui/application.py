@@ -63,6 +63,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
     # read from the file when a window first shows it: nothing decoded before
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "comptoir.png")))
+    from desktop.ui.tones import follow_palette
+
+    follow_palette(app)  # a switch to the dark theme recolours warnings and hints
     return app
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.catalogue import Tariff, fold
 from desktop.ui.models import USER, CatalogueModel
+from desktop.ui.tones import Tone, set_tone
 
 
 class FoldFilterProxy(QSortFilterProxyModel):
@@ -117,10 +118,10 @@ class CataloguePanel(QWidget):
         self.empty = QLabel()  # said, not an empty list: the filter matches no product
         self.empty.setObjectName("catalogueEmpty")
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #9a5b00;")
+        set_tone(self.empty, Tone.WARNING)
         self.empty.hide()
         hint = QLabel("Double-clic ou Entrée : ajouter à l'offre · Échap : effacer le filtre")
-        hint.setStyleSheet("color: #555;")
+        set_tone(hint, Tone.MUTED)
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.core.errors import ComptoirError, InvalidInput
 from desktop.ui.dates import format_date, parse_date
 from desktop.ui.form import FormDialog, hint
+from desktop.ui.tones import Tone, css
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -476,7 +477,7 @@ def import_report_html(path: Path, report: Any) -> str:
 
     def section(title: str, items: Sequence[str], note: str = "") -> str:
         head = f"<p style='margin:8px 0 2px 0'><b>{escape(title)} : {len(items)}</b>"
-        head += f" <span style='color:#555'>{escape(note)}</span></p>" if note else "</p>"
+        head += f" <span style='color:{css(Tone.MUTED, on_base=True)}'>{escape(note)}</span></p>" if note else "</p>"
         if not items:
             return head
         return head + "<ul style='margin-top:0'>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"

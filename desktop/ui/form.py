@@ -20,14 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import ComptoirError, InvalidInput
-
-ERROR_STYLE = "color: #a61b1b;"
+from desktop.ui.tones import Tone, set_tone
 
 
 def error_label() -> QLabel:
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed, as typed
-    label.setStyleSheet(ERROR_STYLE)
+    set_tone(label, Tone.ERROR)
     label.setWordWrap(True)
     label.hide()
     return label
@@ -169,7 +168,7 @@ def hint(text: str) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)  # sources, names and traces as typed
     label.setWordWrap(True)
-    label.setStyleSheet("color: #555;")
+    set_tone(label, Tone.MUTED)
     return label
 
 

@@ -31,6 +31,7 @@ from desktop.ui.message_bar import Level, MessageBar
 from desktop.ui.money import MoneyText
 from desktop.ui.offer_session import OfferSession
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.tones import Tone, set_tone
 from desktop.ui.ui_state import UiState
 
 if TYPE_CHECKING:
@@ -330,7 +331,7 @@ class MainWindow(QMainWindow):
             "offre, ou commencez une offre maintenant (Ctrl+N)."
         )
         text.setWordWrap(True)
-        text.setStyleSheet("color: #555;")
+        set_tone(text, Tone.MUTED)
         start = QPushButton("Nouvelle offre")
         start.setObjectName("startOffer")
         start.setAutoDefault(True)  # Enter presses it once Tab is on it, as Space does

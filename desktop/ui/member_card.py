@@ -6,6 +6,7 @@ from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,12 +23,13 @@ from desktop.core.format import agree
 from desktop.core.members import Headcount, Member, MembershipStatus
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
+from desktop.ui.tones import Tone, css, set_tone
 
 
 def _section(title: str) -> QLabel:
     label = QLabel(title)
     label.setObjectName("sectionTitle")
-    label.setStyleSheet("font-weight: 600; color: #333; margin-top: 8px;")
+    label.setStyleSheet("font-weight: 600; margin-top: 8px;")  # in the text's own colour
     return label
 
 
@@ -56,7 +58,7 @@ class MemberCard(QWidget):
         )
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.empty.setStyleSheet("color: #555;")
+        set_tone(self.empty, Tone.MUTED)
 
         # A name, an address, a status are text as typed: « ASBL <b>Les Amis</b> » shows its
         # brackets, never bold. The size and the trace are rich text built with escape().
@@ -97,7 +99,7 @@ class MemberCard(QWidget):
         self.installed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.installed.setMaximumHeight(110)
         self.installed_empty = QLabel("Aucun produit iMio enregistré.")
-        self.installed_empty.setStyleSheet("color: #555;")
+        set_tone(self.installed_empty, Tone.MUTED)
 
         self.edit_button = QPushButton("Modifier…")
         self.edit_button.setToolTip("Corriger la population ou les agents, l'adresse, les produits installés")
@@ -177,24 +179,27 @@ class MemberCard(QWidget):
             bits.append(f"province de {member.province}" if member.province[0].islower() else member.province)
         self.kind.setText(" · ".join(bits))
         self.address.setText(member.address or "Adresse non renseignée")
-        self.address.setStyleSheet("" if member.address else "color: #9a5b00;")
+        set_tone(self.address, None if member.address else Tone.WARNING)
         self.size_label.setText(self._size_text(member, decision))
         if decision.category:
             text = category_title(decision.category)
             if decision.overridden:
                 text += " (choisie à la main)"
             self.category.setText(text)
-            self.category.setStyleSheet("font-size: 13pt; font-weight: 600;")
+            set_tone(self.category, None)
         else:
             self.category.setText("Catégorie à choisir")
-            self.category.setStyleSheet("font-size: 13pt; font-weight: 600; color: #9a5b00;")
+            set_tone(self.category, Tone.WARNING)
         self.trace.setText("<br>".join(f"• {escape(t.replace(' -> ', ' → '))}" for t in decision.trace))
         status = member.membership.status.label
         if member.membership.since:
             status += f" depuis le {self._money.date(member.membership.since)}"
         self.membership.setText(status)
         associated = member.membership.status is MembershipStatus.ASSOCIE
-        self.membership.setStyleSheet("" if associated else "color: #9a5b00; font-weight: 600;")
+        set_tone(self.membership, None if associated else Tone.WARNING)
+        font = self.membership.font()
+        font.setWeight(QFont.Weight.Normal if associated else QFont.Weight.DemiBold)
+        self.membership.setFont(font)
         has_installed = bool(member.installed)
         self.installed.setVisible(has_installed)
         self.installed_empty.setVisible(not has_installed)
@@ -218,7 +223,7 @@ class MemberCard(QWidget):
         if member.size_correction is not None and member.reference_size is not None:
             ref = member.reference_size
             text += (
-                f"<br><span style='color:#555'>Chiffre corrigé ; référence : "
+                f"<br><span style='color:{css(Tone.MUTED)}'>Chiffre corrigé ; référence : "
                 f"{self._money.number(ref.value)} {agree(ref.value, unit)}"
                 f"{escape(_origin(self._money, ref))}</span>"
             )
@@ -270,7 +275,7 @@ def _ignored(money: MoneyText, h: Headcount, unit: str, *, figure_shown: bool = 
         f"Chiffre corrigé de {money.number(h.value)} {agree(h.value, unit)}"
     )
     return (
-        f"<br><span style='color:#9a5b00'>{what} ne compte pas pour la catégorie : "
+        f"<br><span style='color:{css(Tone.WARNING)}'>{what} ne compte pas pour la catégorie : "
         "retirez-le avec « Modifier… ».</span>"
     )
 

@@ -8,6 +8,8 @@ from enum import StrEnum
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from desktop.ui.tones import Tone, surface
+
 ACTION_WIDTH = 300  # pixels: the longest text of an action button before it is cut with « … »
 
 
@@ -17,13 +19,6 @@ class Level(StrEnum):
     WARNING = "warning"
     ERROR = "error"
 
-
-_STYLE = {
-    Level.INFO: ("#e8f1fb", "#1d4f91", "#9cc0ec"),
-    Level.SUCCESS: ("#e9f6ec", "#1e6b34", "#9fd3ad"),
-    Level.WARNING: ("#fff6df", "#7a5200", "#f0cf7a"),
-    Level.ERROR: ("#fdecea", "#9b1c1c", "#f1a9a5"),
-}
 
 
 class MessageBar(QFrame):
@@ -79,10 +74,12 @@ class MessageBar(QFrame):
         self._clear_actions()
         self.level = level
         self.lasting = lasting
-        bg, fg, border = _STYLE[level]
+        # the palette's light or dark panel; the close button in the text's colour (the
+        # window's own, white on a dark theme, vanished on the pale panel)
+        bg, fg, border = (c.name() for c in surface(Tone(level.value)))
         self.setStyleSheet(
             f"#messageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
-            f"#messageBar QLabel {{ color: {fg}; }}"
+            f"#messageBar QLabel, #messageBar QToolButton {{ color: {fg}; }}"
         )
         self._label.setText(text)
         for label, callback in actions:

@@ -19,13 +19,14 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from desktop.core.catalogue import Family, Product, Tariff
 from desktop.core.members import InstalledProduct, MemberKind
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, TotalsCoverage
 from desktop.ui.backend import Hit
 from desktop.ui.money import NOT_PRICED, MoneyText
+from desktop.ui.tones import Tone, colour, surface
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -42,11 +43,11 @@ BACKGROUND = Qt.ItemDataRole.BackgroundRole
 FONT = Qt.ItemDataRole.FontRole
 USER = Qt.ItemDataRole.UserRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-MUTED = QColor("#6b6b6b")
-WARN = QColor("#9a5b00")
-BAD = QColor("#a61b1b")
-STALE = QColor("#7a4700")  # a draft on a tariff no longer in force
-STALE_BACKGROUND = QColor("#fff1cc")
+
+
+def _tone(tone: Tone) -> QBrush:
+    """The text of a cell in ``tone``, from the palette in use (light or dark)."""
+    return QBrush(colour(tone, on_base=True))
 
 
 def _bold() -> QFont:
@@ -110,7 +111,7 @@ class MemberHitsModel(QAbstractTableModel):
             bits.extend(hit.decision.trace)
             return plain_tip(bits)
         elif role == FOREGROUND and col == 2 and not hit.decision.decided:
-            return QBrush(WARN)
+            return _tone(Tone.WARNING)
         elif role == self.MemberIdRole:
             return m.id
         return None
@@ -289,11 +290,11 @@ class QuoteLinesModel(QAbstractTableModel):
             return RIGHT
         if role == FOREGROUND:
             if col in (self.ONE_TIME, self.ANNUAL) and self._amount(line, col) is None:
-                return QBrush(WARN)
+                return _tone(Tone.WARNING)
             if col == self.STATUS and line.status is not LineStatus.PRICED:
-                return QBrush(WARN)
+                return _tone(Tone.WARNING)
             if col == self.PRODUCT and any(n.severity is Severity.BLOCKING for n in line.notices):
-                return QBrush(BAD)
+                return _tone(Tone.ERROR)
         if role == TOOLTIP:
             bits = [line.name]
             if line.discount:
@@ -377,7 +378,7 @@ class YearsModel(QAbstractTableModel):
         if role == ALIGN and col == 1:
             return RIGHT
         if role == FOREGROUND and col == 1 and partial:
-            return QBrush(WARN)
+            return _tone(Tone.WARNING)
         if role == TOOLTIP and partial:
             return "Partiel : les montants « Sur devis » ne sont pas compris."
         return None
@@ -472,9 +473,9 @@ class NoticesModel(QAbstractListModel):
             return self._PREFIX.get(n.severity, "") + head + n.message
         if role == FOREGROUND:
             if n.severity is Severity.BLOCKING:
-                return QBrush(BAD)
+                return _tone(Tone.ERROR)
             if n.severity is Severity.WARNING:
-                return QBrush(WARN)
+                return _tone(Tone.WARNING)
             return None
         if role == TOOLTIP:
             return n.message
@@ -587,12 +588,12 @@ class OffersModel(QAbstractTableModel):
         if role == FOREGROUND and col == 7:
             from desktop.core.offers import OfferState
 
-            if o.id in self._outdated:
-                return QBrush(STALE)
+            if o.id in self._outdated:  # a draft on a tariff no longer in force
+                return QBrush(surface(Tone.WARNING)[1])
             if o.state is OfferState.EXPIREE or o.state is OfferState.REFUSEE:
-                return QBrush(MUTED)
+                return _tone(Tone.MUTED)
         if role == BACKGROUND and col == 7 and o.id in self._outdated:
-            return QBrush(STALE_BACKGROUND)
+            return QBrush(surface(Tone.WARNING)[0])
         if role == self.OfferIdRole:
             return o.id
         return None

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 
 from desktop.core.quote import Severity
 from desktop.ui.models import NoticesModel
+from desktop.ui.tones import Tone, css
 from desktop.ui.wrap import breakable
 
 _STYLE = {
-    Severity.BLOCKING: ("Bloquant", "#a61b1b"),
-    Severity.WARNING: ("Attention", "#8a5300"),
-    Severity.INFO: ("Info", "#1d4f91"),
+    Severity.BLOCKING: ("Bloquant", Tone.ERROR),
+    Severity.WARNING: ("Attention", Tone.WARNING),
+    Severity.INFO: ("Info", Tone.INFO),
 }
 MAX_HEIGHT = 132
 
@@ -82,8 +83,8 @@ class NoticesPanel(QScrollArea):
         for row in range(self.model.rowCount()):
             notice = self.model.notice(row)
             where = self.model.where(row)
-            word, color = _STYLE.get(notice.severity, ("", "#333"))
-            text = f"<span style='color:{color}'><b>{word} :</b> "
+            word, tone = _STYLE[notice.severity]
+            text = f"<span style='color:{css(tone)}'><b>{word} :</b> "
             if where and where not in notice.message:
                 text += f"{escape(breakable(where))} — "
             # a reason pasted as one long word must wrap, not push the button off the panel
@@ -105,7 +106,7 @@ class NoticesPanel(QScrollArea):
             if code in shown_overrides:
                 continue
             text = (  # the offer changed since: the rule it waived no longer applies
-                "<span style='color:#555'><b>Dérogation sans objet</b> (la règle ne s'applique "
+                f"<span style='color:{css(Tone.MUTED)}'><b>Dérogation sans objet</b> (la règle ne s'applique "
                 f"plus à cette offre) — motif : {escape(breakable(reason))}</span>"
             )
             self._add(text, None if self.read_only else self._cancel_button(code))

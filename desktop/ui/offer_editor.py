@@ -35,6 +35,7 @@ from desktop.ui.models import NoticesModel, QuoteLinesModel
 from desktop.ui.money import MoneyText
 from desktop.ui.notices_panel import NoticesPanel
 from desktop.ui.offer_session import OfferSession
+from desktop.ui.tones import Tone, set_tone, surface
 from desktop.ui.totals_panel import TotalsPanel
 
 log = logging.getLogger(__name__)
@@ -66,14 +67,11 @@ class OfferEditor(QWidget):
         self.header.setStyleSheet("font-size: 12pt;")
         self.status = QLabel()
         self.status.setObjectName("offerStatus")
-        self.status.setStyleSheet("color: #555;")
+        set_tone(self.status, Tone.MUTED)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.frozen = QLabel()
         self.frozen.setObjectName("offerFrozen")
         self.frozen.setWordWrap(True)
-        self.frozen.setStyleSheet(
-            "background: #eef3f8; border: 1px solid #c5d5e6; padding: 6px; border-radius: 4px;"
-        )
         self.frozen.hide()
 
         self.lines_model = QuoteLinesModel(money, backend.tariff, self)
@@ -117,7 +115,7 @@ class OfferEditor(QWidget):
         self.empty_hint = QLabel(
             "Offre vide. Choisissez un produit dans le catalogue (à droite) : double-clic ou Entrée."
         )
-        self.empty_hint.setStyleSheet("color: #555;")
+        set_tone(self.empty_hint, Tone.MUTED)
         self.empty_hint.setWordWrap(True)
 
         self.notices_model = NoticesModel(self)
@@ -214,6 +212,11 @@ class OfferEditor(QWidget):
             self.frozen.setText("Finalisation en cours : l'offre reçoit son numéro et son PDF.")
         elif read_only:
             self.frozen.setText(self._frozen_text())
+        if read_only:  # a pale panel on a light theme, a dark one on a dark theme
+            bg, fg, border = (c.name() for c in surface(Tone.INFO))
+            self.frozen.setStyleSheet(
+                f"background: {bg}; color: {fg}; border: 1px solid {border}; padding: 6px; border-radius: 4px;"
+            )
         self.frozen.setVisible(read_only)
         if s.dirty and s.save_error:  # never « Enregistrement automatique… » while it fails
             self.status.setText("Brouillon non enregistré")

@@ -36,6 +36,7 @@ from desktop.ui.models import OffersModel
 from desktop.ui.money import MoneyText
 from desktop.ui.search_panel import SearchPanel
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.tones import Tone, css, set_tone
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ def offer_details_html(backend: Backend, summary: Any, money: MoneyText) -> str:
         item = outdated.get(summary.id)
         if item is not None:
             parts.append(
-                f"<p style='color:#8a5300'>Le tarif {escape(backend.tariff_label(item.tariff))} n'est "
+                f"<p style='color:{css(Tone.WARNING, on_base=True)}'>"
+                f"Le tarif {escape(backend.tariff_label(item.tariff))} n'est "
                 f"plus en vigueur ({escape(backend.tariff_label(item.active))}). "
                 "<a href='reprix'>Recalculer sur le tarif en vigueur…</a></p>"
             )
@@ -70,7 +72,7 @@ def offer_details_html(backend: Backend, summary: Any, money: MoneyText) -> str:
             parts.extend(f"<li>{escape(d)}</li>" for d in lines)
             parts.append("</ul>")
         except ComptoirError as exc:
-            parts.append(f"<p style='color:#555'>{escape(str(exc))}</p>")
+            parts.append(f"<p style='color:{css(Tone.MUTED, on_base=True)}'>{escape(str(exc))}</p>")
     parts.append("<p style='margin:6px 0 0 0'><b>Historique</b></p><ul>")
     for entry in offers.audit(summary.id):
         when = entry.when.astimezone().strftime("%d/%m/%Y %H:%M")
@@ -145,7 +147,7 @@ class OffersList(QWidget):
         for s in OfferState:
             self.state.addItem(s.label, s.value)
         self.count = QLabel()
-        self.count.setStyleSheet("color: #555;")
+        set_tone(self.count, Tone.MUTED)
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(QLabel("État :"))
@@ -307,12 +309,15 @@ class OffersList(QWidget):
         whether its tariff is still the one in force (with a link to re-price it)."""
         summary = self._current()
         if summary is None:
-            self.details.setHtml("<p style='color:#555'>Choisissez une offre pour voir son historique.</p>")
+            self.details.setHtml(
+                f"<p style='color:{css(Tone.MUTED, on_base=True)}'>"
+                "Choisissez une offre pour voir son historique.</p>"
+            )
             return
         try:
             html = offer_details_html(self.backend, summary, self.money)
         except ComptoirError as exc:
-            html = f"<p style='color:#a61b1b'>{escape(str(exc))}</p>"
+            html = f"<p style='color:{css(Tone.ERROR, on_base=True)}'>{escape(str(exc))}</p>"
         self.details.setHtml(html)
 
     def _link(self, url: QUrl) -> None:

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDesktopServices,
+    QFont,
     QGuiApplication,
     QKeySequence,
     QPageSize,
@@ -47,6 +48,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
 
 from desktop.core.errors import ComptoirError
+from desktop.ui.tones import Tone, set_tone
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +253,10 @@ class PdfPreview(QWidget):
 
     def _say(self, text: str, *, problem: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("color: #9b1c1c; font-weight: 600;" if problem else "")
+        set_tone(self.status, Tone.ERROR if problem else None)
+        font = self.status.font()
+        font.setWeight(QFont.Weight.DemiBold if problem else QFont.Weight.Normal)
+        self.status.setFont(font)
         self.status.show()
 
     @staticmethod

@@ -25,6 +25,7 @@ from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, INDEXATION_RAN
 from desktop.ui.form import years_suffix
 from desktop.ui.models import YearsModel
 from desktop.ui.money import NOT_PRICED, MoneyText
+from desktop.ui.tones import Tone, set_tone
 
 NNBSP, NBSP = "\u202f", "\u00a0"  # as babel groups and ends French amounts
 
@@ -75,7 +76,7 @@ class TotalsPanel(QWidget):
         self.partial = QLabel()
         self.partial.setObjectName("totalsPartial")
         self.partial.setWordWrap(True)
-        self.partial.setStyleSheet("color: #9a5b00;")
+        set_tone(self.partial, Tone.WARNING)
         self.partial.hide()
         # the offer's own words (remark 5): without its qualifier it promised more than iMio does
         self.tax = QLabel(
@@ -83,7 +84,7 @@ class TotalsPanel(QWidget):
             "applicable aux montants dus à iMio."
         )
         self.tax.setWordWrap(True)
-        self.tax.setStyleSheet("color: #555;")
+        set_tone(self.tax, Tone.MUTED)
 
         left = QVBoxLayout()
         left.addLayout(grid)
@@ -129,7 +130,7 @@ class TotalsPanel(QWidget):
             "Estimation : l'indexation réelle suit l'IPC. Années 2 et suivantes : coût annuel seul."
         )
         self.estimate.setWordWrap(True)
-        self.estimate.setStyleSheet("color: #555;")
+        set_tone(self.estimate, Tone.MUTED)
         right = QVBoxLayout()
         right.addLayout(params)
         right.addWidget(self.table)

@@ -137,3 +137,28 @@ def other_db(seeded_db_path, tmp_path):
         return target
 
     return make
+
+
+@pytest.fixture
+def busy_offer():
+    """``busy_offer(window)``: Nivelles with seven lines, two blocking points, a budget over six
+    years and a message with an action: the fullest the offer editor gets."""
+    from decimal import Decimal
+
+    from desktop.ui.message_bar import Level
+
+    def fill(window) -> None:  # type: ignore[no-untyped-def]
+        member = window.backend.index.search("nivelles")[0]
+        window.members.show_member(member.id)
+        window.members.member_opened.emit(member.id)
+        for code in ("delib", "gpec", "citizen", "smartweb", "urban", "atal-mobile"):
+            window.session.add_line(code, {})
+        window.session.add_line("aes", {"schools": Decimal(9), "plans": Decimal(1)})
+        window.session.set_years(6)
+        window.bar.show_message(
+            "Vous travailliez sur un brouillon pour Nivelles (7 lignes, modifié le 22/11/2026 à 18:15).",
+            Level.INFO,
+            actions=(("Rouvrir le brouillon", lambda: None),),
+        )
+
+    return fill

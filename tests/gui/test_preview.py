@@ -20,6 +20,7 @@ from desktop.core.errors import InvalidInput
 from desktop.documents.offer import build_offer_document, render_offer
 from desktop.ui import preview as pv
 from desktop.ui import printing
+from desktop.ui.tones import Tone, tone_of
 
 pytestmark = pytest.mark.gui
 
@@ -122,10 +123,10 @@ def test_a_save_that_fails_is_said_in_red_and_the_actions_stay(loaded, tmp_path,
     with qtbot.waitSignal(w.failed) as sig:
         assert w.save_as() is None
     assert "n'existe pas" in sig.args[0] and w.status.text() == sig.args[0]
-    assert "9b1c1c" in w.status.styleSheet()  # an error, not a page count
+    assert tone_of(w.status) is Tone.ERROR  # an error, not a page count
     assert w.print_action.isEnabled() and w.save_action.isEnabled() and w.open_action.isEnabled()
     w.dialogs.save_to = tmp_path / "offre.pdf"  # the user picks another folder: it works
-    assert w.save_as() == tmp_path / "offre.pdf" and w.status.styleSheet() == ""
+    assert w.save_as() == tmp_path / "offre.pdf" and tone_of(w.status) is None
 
 
 def test_the_document_said_ready_again_changes_nothing_a_save_or_print_said(loaded, tmp_path, qtbot) -> None:
@@ -526,6 +527,7 @@ from PySide6.QtGui import QAction, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 from desktop.ui import printing
+from desktop.ui.tones import Tone, tone_of
 from desktop.ui.qt_compat import pin_singletons
 from desktop.ui.tasks import TaskRunner
 
