@@ -6,20 +6,23 @@ it names (``error.field``), any other expected error at the top of the form.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLayout,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.errors import ComptoirError, InvalidInput
+from desktop.ui.room import room
 from desktop.ui.tones import Tone, set_tone
 
 
@@ -107,9 +110,23 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.outer = QVBoxLayout(self)
-        # Wrapped labels report their height late: size the dialog to its content.
+        # The form scrolls where the screen is shorter than it (a laptop at 150 %, a message
+        # under every field): the buttons under it stay in view.
+        self.body = QWidget()
+        self.body.setObjectName("formBody")
+        self.outer = QVBoxLayout(self.body)
+        self.outer.setContentsMargins(0, 0, 0, 0)
+        # Wrapped labels report their height late: the form is sized to its content.
         self.outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.form_area = QScrollArea()
+        self.form_area.setObjectName("formScroll")
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields
+        self.form_area.setWidget(self.body)
+        self._frame = QVBoxLayout(self)
+        self._frame.addWidget(self.form_area, 1)
         self.general_error = error_label()
         self.general_error.setObjectName("error_general")
         self.form = QFormLayout()
@@ -125,24 +142,44 @@ class FormDialog(QDialog):
         self.outer.addLayout(self.form)
 
     def set_form_width(self, width: int) -> None:
-        """The width the form opens with at least. (``setMinimumWidth`` would be undone by the
-        layout's size constraint, which sizes the dialog to its content.)"""
-        self.outer.addStrut(width)
+        """The width the form opens with at least (less where the screen is narrower).
+        (``setMinimumWidth`` would be undone by the layout's size constraint, which sizes the
+        form to its content.)"""
+        self.outer.addStrut(min(width, room(self.parentWidget() or self).width() - 40))
 
     def finish_layout(self) -> None:
         self.outer.addStretch(1)
-        self.outer.addWidget(self.buttons)
+        self._frame.addWidget(self.buttons)
         # Only now is the button in the dialog: set earlier, the default was forgotten and Enter
         # in a field pressed the form's first button instead (« Retirer » an installed product).
         self.ok_button.setDefault(True)
 
     def refit(self) -> None:
         """Grow to the height the wrapped labels need at the current width (messages come
-        and go; Qt's size hints do not follow word-wrapped labels in forms)."""
+        and go; Qt's size hints do not follow word-wrapped labels in forms), up to the height
+        of the screen: beyond, the form scrolls above the buttons."""
         self.outer.activate()
-        needed = self.outer.totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        margins = self._frame.contentsMargins()
+        chrome = QSize(
+            margins.left() + margins.right(),
+            margins.top() + margins.bottom() + self._frame.spacing() + self.buttons.sizeHint().height(),
+        )
+        least = self.outer.totalMinimumSize()  # the widest field row, the form's width
+        width = max(least.width(), self.width() - chrome.width())
+        needed = max(least.height(), self.outer.totalHeightForWidth(width))
+        space = room(self.parentWidget() or self)
+        scrolls = chrome.height() + needed > space.height()
+        bar = self.form_area.verticalScrollBar().sizeHint().width() if scrolls else 0
+        self.form_area.setMinimumSize(least.width() + bar, min(needed, space.height() - chrome.height()))
+        self.resize(
+            max(self.width(), least.width() + bar + chrome.width()),
+            max(self.height(), min(needed + chrome.height(), space.height())),
+        )
+        if self.isVisible():  # grown downwards past the task bar: moved up
+            free = self.screen().availableGeometry()
+            below = self.frameGeometry().bottom() - free.bottom()
+            if below > 0:
+                self.move(self.x(), max(free.top(), self.y() - below))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.format import group_int
+from desktop.ui.room import fit, room
 
 # Keys of a field, not of an action: said here, as the search panel and lists handle them.
 FIELD_KEYS: tuple[tuple[str, str], ...] = (
@@ -80,6 +81,8 @@ class ShortcutsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
+        # one line of text per row, as in the offer's lines: the whole list on a laptop at 150 %
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
@@ -92,8 +95,7 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        screen = window.screen().availableGeometry()
-        self.resize(min(640, screen.width() - 40), min(640, screen.height() - 80))
+        fit(self, 640, 640)
 
     def rows(self) -> list[tuple[str, ...]]:
         def text(row: int, column: int) -> str:
@@ -156,7 +158,7 @@ class AboutDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.body)
         layout.addWidget(buttons)
-        self.setMinimumWidth(min(560, window.screen().availableGeometry().width() - 40))
+        self.setMinimumWidth(min(560, room(window).width()))
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text)

@@ -30,6 +30,7 @@ from desktop.ui.member_panel import MemberPanel
 from desktop.ui.message_bar import Level, MessageBar
 from desktop.ui.money import MoneyText
 from desktop.ui.offer_session import OfferSession
+from desktop.ui.room import fit, room
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.tones import Tone, set_tone
 from desktop.ui.ui_state import UiState
@@ -43,7 +44,6 @@ SAVE_TIP = "Enregistrer le brouillon maintenant (Ctrl+S)"
 FINALISE_TIP = "Numéroter l'offre et figer son PDF"
 FROZEN_TIP = "Cette offre n'est plus un brouillon : elle est enregistrée et ne change plus."
 DEFAULT_SIZE = (1280, 760)  # the first window, where the screen has room for it
-WINDOW_FRAME = (16, 48)  # title bar and borders the window manager adds, about
 
 
 class StackAction(QAction):
@@ -674,11 +674,10 @@ class MainWindow(QMainWindow):
         geometry = self.state.geometry("main")
         if geometry is not None and self.restoreGeometry(geometry):
             return
-        screen = self.screen().availableGeometry()
         width, height = DEFAULT_SIZE
-        room = (screen.width() - WINDOW_FRAME[0], screen.height() - WINDOW_FRAME[1])
-        self.resize(min(width, room[0]), min(height, room[1]))
-        if room[0] < width or room[1] < height:
+        space = room(self)
+        fit(self, width, height, near=self)
+        if space.width() < width or space.height() < height:
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def shutdown(self) -> None:

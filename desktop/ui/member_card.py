@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.core.categories import CategoryDecision, category_title
 from desktop.core.format import agree
 from desktop.core.members import Headcount, Member, MembershipStatus
+from desktop.ui.flow import FlowLayout
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
 from desktop.ui.tones import Tone, css, set_tone
@@ -112,11 +113,10 @@ class MemberCard(QWidget):
         self.offer_button.clicked.connect(lambda: self._emit(self.new_offer_requested))
         for button in (self.membership_button, self.edit_button, self.category_button, self.offer_button):
             button.setAutoDefault(True)  # Enter presses the focused button, as Space does
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # on two lines in a narrow panel, never cut at its edge
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.category_button)
         buttons.addWidget(self.offer_button)
-        buttons.addStretch(1)
 
         body = QWidget()
         lay = QVBoxLayout(body)

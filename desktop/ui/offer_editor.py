@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -39,6 +39,8 @@ from desktop.ui.tones import Tone, set_tone, surface
 from desktop.ui.totals_panel import TotalsPanel
 
 log = logging.getLogger(__name__)
+
+CATALOGUE_WIDTH = (240, 320)  # pixels, the narrowest and the widest the catalogue opens with
 
 
 class OfferEditor(QWidget):
@@ -149,7 +151,7 @@ class OfferEditor(QWidget):
         for field in self._offer_undo_keys:
             field.installEventFilter(self)
         self.catalogue.product_chosen.connect(self.add_product)
-        self.catalogue.setMinimumWidth(240)
+        self.catalogue.setMinimumWidth(CATALOGUE_WIDTH[0])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -158,6 +160,7 @@ class OfferEditor(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setSizes([700, 320])
+        self._sized = False  # the catalogue's width is set at the first show (see showEvent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -171,6 +174,17 @@ class OfferEditor(QWidget):
         self.refresh()
 
     # -- showing -------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        """The catalogue takes about 28 % of the editor, 240 to 320 pixels: the lines and the
+        totals keep the rest on a small screen (1280 pixels at 150 %), where the catalogue
+        took what the totals did not hold on to."""
+        super().showEvent(event)
+        if not self._sized and self.splitter.width() > 0:
+            self._sized = True
+            total = self.splitter.width() - self.splitter.handleWidth()
+            catalogue = max(CATALOGUE_WIDTH[0], min(CATALOGUE_WIDTH[1], int(total * 0.28)))
+            self.splitter.setSizes([total - catalogue, catalogue])
+
     def set_tariff(self, tariff: Tariff) -> None:
         """The catalogue was replaced (import): list its products, name lines with it."""
         self.lines_model.set_tariff(tariff)

@@ -48,6 +48,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
 
 from desktop.core.errors import ComptoirError
+from desktop.ui.room import fit
 from desktop.ui.tones import Tone, set_tone
 
 log = logging.getLogger(__name__)
@@ -432,9 +433,9 @@ class PreviewWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(preview)
-        screen = (parent.screen() if parent is not None else QGuiApplication.primaryScreen()).availableGeometry()
-        # A4 proportions, but never taller or wider than the screen (1366 x 768 laptops)
-        self.resize(min(820, screen.width() - 40), min(980, screen.height() - 40))
+        # A4 proportions, but never taller or wider than the screen (1366 x 768 laptops), its
+        # title bar included
+        fit(self, 820, 980)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.preview.hand_over_print()  # a print still going on is told elsewhere

@@ -67,12 +67,18 @@ class TotalsPanel(QWidget):
             label.setMinimumWidth(label.fontMetrics().horizontalAdvance(f"888{NNBSP}888,88{NBSP}€ *"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
-        grid.addWidget(QLabel("Coût unique (mise en place)"), 0, 0)
-        grid.addWidget(self.one_time, 0, 1)
-        grid.addWidget(QLabel("Coût annuel (maintenance et hébergement)"), 1, 0)
-        grid.addWidget(self.annual, 1, 1)
-        grid.addWidget(QLabel("<b>Budget de l'année 1</b>"), 2, 0)
-        grid.addWidget(self.year1, 2, 1)
+        for row, (text, amount) in enumerate((
+            ("Coût unique (mise en place)", self.one_time),
+            ("Coût annuel (maintenance et hébergement)", self.annual),
+            ("<b>Budget de l'année 1</b>", self.year1),
+        )):
+            label = QLabel(text)
+            # wrapped where the window is narrow (1280 pixels at 150 %, a larger system font)
+            # rather than pushing the window wider than the screen
+            label.setWordWrap(True)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(amount, row, 1)
+        grid.setColumnStretch(0, 1)  # the room goes to the labels (on one line where it can)
         self.partial = QLabel()
         self.partial.setObjectName("totalsPartial")
         self.partial.setWordWrap(True)
@@ -111,6 +117,8 @@ class TotalsPanel(QWidget):
         self.indexation.setKeyboardTracking(False)
         self.indexation.valueChanged.connect(self._indexation)
         params = QFormLayout()
+        # the field under its label where the column is too narrow for both, never a label cut
+        params.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         params.addRow("Budget sur :", self.years)
         params.addRow("Indexation supposée :", self.indexation)
 
@@ -126,6 +134,9 @@ class TotalsPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumWidth(260)
+        keep = self.table.sizePolicy()  # as wide with its budget hidden (no line yet) as shown
+        keep.setRetainSizeWhenHidden(True)
+        self.table.setSizePolicy(keep)
         self.estimate = QLabel(
             "Estimation : l'indexation réelle suit l'IPC. Années 2 et suivantes : coût annuel seul."
         )
@@ -137,16 +148,15 @@ class TotalsPanel(QWidget):
         right.addWidget(self.estimate)
         right.addStretch(1)
 
-        side = QWidget()  # as wide with its budget table hidden (no line yet) as shown
-        side.setMinimumWidth(self.table.minimumWidth())
+        side = QWidget()
         side.setLayout(right)
         right.setContentsMargins(0, 0, 0, 0)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addLayout(left, 3)
+        layout.addLayout(left, 1)  # the totals take what the budget leaves: their labels wrap
         layout.addSpacing(12)
-        layout.addWidget(side, 2)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        layout.addWidget(side)  # the budget as wide as its labels, fields and amounts
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.show_quote(None, DEFAULT_YEARS, DEFAULT_INDEXATION)
 
     def _amount_label(self, name: str) -> QLabel:

@@ -55,6 +55,7 @@ def test_the_first_window_fits_the_screen(qtbot, backend, runner, dialogs, tmp_p
     from PySide6.QtGui import QScreen
 
     from desktop.ui import main_window as mw
+    from desktop.ui.room import WINDOW_FRAME
     from desktop.ui.ui_state import UiState
 
     def first_window(screen: QRect):  # type: ignore[no-untyped-def]
@@ -65,7 +66,7 @@ def test_the_first_window_fits_the_screen(qtbot, backend, runner, dialogs, tmp_p
 
     small = first_window(QRect(0, 0, 1280, 720))  # 1920 x 1080 at 150 %
     assert small.isMaximized()
-    assert small.width() <= 1280 - mw.WINDOW_FRAME[0] and small.height() <= 720 - mw.WINDOW_FRAME[1]
+    assert small.width() <= 1280 - WINDOW_FRAME[0] and small.height() <= 720 - WINDOW_FRAME[1]
     large = first_window(QRect(0, 0, 1920, 1040))
     assert not large.isMaximized() and (large.width(), large.height()) == mw.DEFAULT_SIZE
 

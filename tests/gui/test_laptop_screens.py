@@ -1,0 +1,129 @@
+"""The screens on the laptops account managers use: 1366 x 768, 1920 x 1080 at 150 % (a
+1280 x 720 screen), the larger system font of a Linux desktop (11 points, where Windows has
+9). What a look at them catches (``layout_checks``): a window past the screen, a text cut off
+or drawn over another."""
+
+from __future__ import annotations
+
+import pytest
+from layout_checks import layout_problems
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QApplication
+
+from desktop.ui.room import WINDOW_FRAME, room
+
+pytestmark = pytest.mark.gui
+
+SMALL = QRect(0, 0, 1280, 720)  # 1920 x 1080 at 150 %
+LAPTOP = QRect(0, 0, 1366, 728)  # 1366 x 768, less the task bar
+
+
+@pytest.fixture
+def small_screen(monkeypatch):
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: SMALL)
+    return SMALL
+
+
+@pytest.fixture
+def system_font(qapp):
+    """``system_font(11)``: the application's font at that size, for the widgets built after."""
+    before = qapp.font()
+
+    def set_size(points: float) -> None:
+        font = qapp.font()
+        font.setPointSizeF(points)
+        qapp.setFont(font)
+
+    yield set_size
+    qapp.setFont(before)
+
+
+def laid_out(qtbot, window, size):
+    window.showNormal()
+    window.resize(size)
+    qtbot.waitUntil(lambda: window.size() == size or window.size() == window.minimumSize(), timeout=2000)
+    qtbot.wait(50)  # wrapped labels get their height at the next layout pass
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize(
+    ("screen", "points", "rows"),
+    [
+        (SMALL, 9, 5),  # Windows at 150 %
+        (LAPTOP, 11, 2),  # a 1366 x 768 laptop under Ubuntu or GNOME
+        (SMALL, 11, 1),  # both: everything fits, the lines scroll
+    ],
+)
+def test_the_fullest_offer_fits_the_screen_whole(
+    qtbot, monkeypatch, system_font, make_window, backend, busy_offer, screen, points, rows
+):
+    """At 150 % on 1920 x 1080 with Linux's 11-point font, the window was 1 329 pixels wide at
+    the least: its right side past the screen, « Indexation supposée » cut to « Indexation s »,
+    the estimate drawn over the budget's last year, the card's buttons cut at its edge (on a
+    1366 x 768 laptop too)."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: screen)
+    system_font(points)
+    window = make_window(backend)
+    busy_offer(window)
+    space = room(window)
+    least = window.minimumSizeHint()
+    assert least.width() <= space.width() and least.height() <= space.height()
+    laid_out(qtbot, window, space)
+    assert layout_problems(window) == []
+    table = window.editor.table  # the lines stay a list, not a slit
+    assert table.viewport().height() >= rows * table.verticalHeader().defaultSectionSize()
+    assert window.editor.catalogue.width() <= 320
+
+
+def test_a_form_taller_than_the_screen_scrolls_and_keeps_its_buttons_in_view(
+    qtbot, small_screen, system_font, window
+):
+    """A message under every field of the settings made the form 886 pixels tall on a
+    720-pixel screen: « Enregistrer » and « Annuler » were under the task bar."""
+    system_font(11)
+    window.open_settings()
+    dialog = window._settings_dialog
+    qtbot.waitExposed(dialog)
+    for name, field in dialog.fields.items():
+        if hasattr(field, "setText") and name not in ("seller_name", "letterhead_name"):
+            field.setText("??")
+    dialog.ok_button.click()
+    qtbot.wait(50)
+    assert dialog.isVisible() and dialog.errors.message("device_code")
+    space = room(dialog)
+    assert dialog.height() <= space.height()
+    assert dialog.rect().contains(dialog.ok_button.geometry().translated(dialog.buttons.pos()))
+    assert dialog.ok_button.isVisible() and dialog.cancel_button.isVisible()
+    bar = dialog.form_area.verticalScrollBar()
+    assert bar.isVisible() and bar.maximum() > 0  # the last fields are a scroll away
+    assert layout_problems(dialog) == []
+    dialog.close()
+
+
+def test_a_short_form_opens_at_its_own_size_without_a_scroll_bar(qtbot, window, backend):
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.choose_category()
+    dialog = window.members.dialog
+    qtbot.waitExposed(dialog)
+    assert not dialog.form_area.verticalScrollBar().isVisible()
+    assert dialog.body.height() >= dialog.outer.totalMinimumSize().height()
+    assert layout_problems(dialog) == []
+    dialog.close()
+
+
+def test_the_preview_and_the_help_open_within_the_screen(qtbot, small_screen, window):
+    """The preview asked for the screen's height less 40 pixels: its title bar (about 45
+    pixels at 150 %) pushed its bottom under the task bar."""
+    from desktop.ui.help_dialogs import AboutDialog, ShortcutsDialog, open_dialog
+    from desktop.ui.preview import PdfPreview, PreviewWindow
+
+    space = QRect(0, 0, SMALL.width() - WINDOW_FRAME[0], SMALL.height() - WINDOW_FRAME[1]).size()
+    preview = PreviewWindow(window, PdfPreview(None), "Aperçu — essai")
+    qtbot.addWidget(preview)
+    assert preview.width() <= space.width() and preview.height() <= space.height()
+    for kind in (ShortcutsDialog, AboutDialog):
+        dialog = open_dialog(window, kind)
+        assert dialog.width() <= space.width() and dialog.height() <= space.height(), kind
+        dialog.close()
