@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFontMetrics, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -66,16 +66,18 @@ class WrapDelegate(QStyledItemDelegate):
         self._view = view
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        size = super().sizeHint(option, index)
+        size = super().sizeHint(option, index)  # one line, with the style's padding
         depth = 1 if index.parent().isValid() else 0
-        width = self._view.viewport().width() - self._view.indentation() * (depth + 1) - 10
-        if width <= 40:
+        cell = self._view.viewport().width() - self._view.indentation() * (depth + 1)
+        if cell <= 40:
             return size
-        font = index.data(Qt.ItemDataRole.FontRole) or option.font
-        metrics = QFontMetrics(font)
-        text = str(index.data() or "")
-        rect = metrics.boundingRect(QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text)
-        return QSize(size.width(), max(size.height(), rect.height() + 4))
+        # The style wraps the text at the cell's width as it paints it (its margins, its
+        # fractional font metrics at 125 %): a guess of ours made rows a line too tall where
+        # the name just fitted, a blank line under it.
+        sized = QStyleOptionViewItem(option)
+        sized.rect = QRect(0, 0, cell, max(1, option.rect.height()))
+        wrapped = super().sizeHint(sized, index)
+        return QSize(size.width(), max(size.height(), wrapped.height() + 4))
 
 
 class _WrappingTree(QTreeView):

@@ -6,7 +6,7 @@ or drawn over another."""
 from __future__ import annotations
 
 import pytest
-from layout_checks import layout_problems
+from layout_checks import blank_lines, layout_problems
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
@@ -127,3 +127,24 @@ def test_the_preview_and_the_help_open_within_the_screen(qtbot, small_screen, wi
         dialog = open_dialog(window, kind)
         assert dialog.width() <= space.width() and dialog.height() <= space.height(), kind
         dialog.close()
+
+
+def test_catalogue_rows_are_as_tall_as_their_wrapped_names(qtbot, backend):
+    """Rows were sized for a text area 10 pixels narrower than the one the style paints: at
+    some widths (the catalogue's at 125 %) « iA.Docs : dématérialisation et OCR » sat on one
+    line in a row two lines tall, a blank line with it, the next rows pushed down."""
+    from desktop.ui.catalogue_panel import CataloguePanel
+
+    panel = CataloguePanel(backend.tariff)
+    qtbot.addWidget(panel)
+    panel.show()
+    view, model = panel.view, panel.view.model()
+    rows = [model.index(r, 0, model.index(f, 0)) for f in range(model.rowCount())
+            for r in range(model.rowCount(model.index(f, 0)))]
+    problems = []
+    for width in range(240, 340):
+        panel.resize(width, 900)
+        QApplication.processEvents()
+        view.setCurrentIndex(model.index(-1, -1))  # no highlighted row
+        problems += [f"{width} : {p}" for p in blank_lines(view, rows)]
+    assert problems == []
