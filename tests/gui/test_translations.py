@@ -3,6 +3,8 @@ Qt's French catalogue alone leaves a few labels in English."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import (
@@ -109,3 +111,77 @@ def test_buttons_and_context_menus_are_french(qtbot, french) -> None:
 def test_every_missing_text_resolves_to_its_french(french) -> None:
     for (context, source, disambiguation), text in MISSING_FRENCH.items():
         assert QCoreApplication.translate(context, source, disambiguation) == text
+
+
+ENGLISH = re.compile(
+    r"\b(Cancel|Close|Save|Open|Yes|No|Apply|Help|Reset|Discard|Retry|Abort|Ignore|Undo|Redo|Cut|"
+    r"Copy|Paste|Delete|Select All|Print|Preview|Error|Warning|Show Details|Look in|Files of type|"
+    r"Back|Forward|Step up|Step down|Scroll here|What's This)\b"
+)
+
+
+def shown_texts(top: QWidget) -> list[str]:
+    """Every text ``top`` shows or says: labels, buttons, titles, tips, placeholders, actions."""
+    from PySide6.QtGui import QAction
+
+    out = [top.windowTitle()]
+    for w in top.findChildren(QWidget):
+        out += [w.toolTip(), w.windowTitle() if w.isWindow() else ""]
+        if isinstance(w, QLabel | QAbstractButton):
+            out.append(w.text())
+        if isinstance(w, QLineEdit):
+            out.append(w.placeholderText())
+    for action in top.findChildren(QAction):
+        out += [action.text(), action.toolTip(), action.statusTip()]
+    return [t.replace("&", "") for t in out if t]
+
+
+def test_every_screen_and_dialog_is_french(qtbot, french, make_window, backend, runner) -> None:
+    """The window with an offer, the member forms, the settings, the help, the offers list and
+    its member picker, the crash report: no text in English, and nothing Qt itself was asked
+    to show that its French catalogue lacks."""
+    from desktop.ui.crash_dialog import CrashDialog
+    from desktop.ui.help_dialogs import AboutDialog, ShortcutsDialog, open_dialog
+    from desktop.ui.offers_list import MemberPicker
+
+    window = make_window(backend)
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    for code in ("delib", "citizen", "smartweb"):
+        window.session.add_line(code, {})
+    window.session.save_now(force=True)
+    english: list[tuple[str, str]] = []
+
+    def look(top: QWidget) -> None:
+        top.show()
+        qtbot.wait(10)
+        english.extend((type(top).__name__, t) for t in shown_texts(top) if ENGLISH.search(t))
+
+    look(window)
+    for open_form in (window.members.edit_member, window.members.choose_category,
+                      window.members.edit_membership, window.members.create_member):
+        open_form()  # each closes the one before
+        look(window.members.dialog)
+    window.open_settings()
+    look(window._settings_dialog)
+    for menu in (window.members.search.field.createStandardContextMenu(),
+                 window._settings_dialog.fields["address_lines"].createStandardContextMenu()):
+        look(menu)
+        menu.close()
+    window._settings_dialog.close()
+    for kind in (ShortcutsDialog, AboutDialog):
+        dialog = open_dialog(window, kind)
+        look(dialog)
+        dialog.close()
+    crash = CrashDialog("Traceback (most recent call last): ...", window)
+    look(crash)
+    crash.close()
+    window.show_offers()
+    look(window.offers_list.context_menu())
+    picker = MemberPicker(backend, runner, lambda _id: None, window)
+    look(picker)
+    picker.close()
+    assert english == []
+    asked = {seen for seen in french.seen if seen[0] != "QMimeType" and seen[1] != "QT_LAYOUT_DIRECTION"}
+    assert asked == set()
