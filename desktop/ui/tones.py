@@ -11,8 +11,9 @@ style) alike: never dark grey on dark grey, nor white on a pale banner.
   between light and dark while the application runs (rich text and panels are built again
   at their next change).
 
-The light colours are the ones the screens always had; a dark palette gets lighter ones of
-the same hue, each at least 4.5:1 against the window and the lists (WCAG AA).
+The light colours are the ones the screens had (their two browns for a warning made one); a
+dark palette gets lighter ones of the same hue, each at least 4.5:1 against the window and
+the lists (WCAG AA).
 """
 
 from __future__ import annotations
