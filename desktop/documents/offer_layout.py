@@ -4,7 +4,8 @@ Reading order of the page: letterhead; title with the number (or PROJET); member
 offer dates; category and its trace; the product table grouped by family (header repeated on
 every page it crosses); the "Sur devis" sentence; totals and the VAT statement (never split);
 the years budget (table and bar chart, labelled as an estimate); remarks; the printed terms
-and the tariff approval; "Pour accord" with two signatories.
+and the tariff approval; "Pour accord" with two signatories, on the page of the last
+condition.
 """
 
 from __future__ import annotations
@@ -95,8 +96,10 @@ def _story(doc: OfferDocument, fmt: Formatter) -> list[Flowable]:
     story.append(_totals(doc, fmt))
     story.append(_budget(doc, fmt))
     story += _remarks(doc)
-    story += _terms(doc)
-    story.append(_agreement(doc))
+    terms = _terms(doc)
+    # the signature block never stands alone on a page: the last condition goes with it
+    story += terms[:-1]
+    story.append(_agreement(doc, lead=terms[-1:]))
     return story
 
 
@@ -497,7 +500,8 @@ def _terms(doc: OfferDocument) -> list[Flowable]:
     return out
 
 
-def _agreement(doc: OfferDocument) -> Flowable:
+def _agreement(doc: OfferDocument, lead: list[Flowable]) -> Flowable:
+    """« Pour accord » and the signatures, kept on one page with ``lead``."""
     who = fit(doc.member.who)
     intro = (
         f"<b>Pour accord</b> — pour {esc(who)}, les soussignés marquent leur accord sur la "
@@ -505,4 +509,4 @@ def _agreement(doc: OfferDocument) -> Flowable:
     )
     titles = [f"Signataire {i}" for i in range(1, len(doc.signatories) + 1)]
     caps = [s.capacity for s in doc.signatories]
-    return KeepTogether([Spacer(0, 4 * mm), *signature_boxes(titles, caps, intro=intro)])
+    return KeepTogether([*lead, Spacer(0, 4 * mm), *signature_boxes(titles, caps, intro=intro)])

@@ -308,3 +308,14 @@ def test_a_one_year_budget_does_not_speak_of_year_two() -> None:
     one_year = render_offer(build_offer_document(q, f.tariff(), None, number=NUMBER, issued=f.ISSUED))
     words = " ".join(pi.flat(one_year).split())
     assert "à partir de l'année 2" not in words and "comprend la mise en place et le coût annuel" in words
+
+
+@pytest.mark.parametrize("n", [23, 55])
+def test_the_signature_block_never_stands_alone_on_the_last_page(n: int) -> None:
+    """At 23 or 55 lines the « Pour accord » block went to a page of its own: the member signed
+    a sheet that says nothing of what it agrees to. The last condition goes with it."""
+    pages = pi.pages_text(render_offer(offer(f.many_lines(n))))
+    last = pages[-1]
+    assert "Pour accord" in last and last.count("Signature :") == 2
+    before = last.split("Pour accord")[0]
+    assert "Tarification 2024." in before, before
