@@ -33,6 +33,7 @@ from desktop.documents.layout import (
     signature_boxes,
     styles,
     table_style,
+    with_table,
 )
 from desktop.documents.offer import PARTLY_SUR_DEVIS, OfferLine
 from desktop.documents.offer_layout import param_text
@@ -93,9 +94,8 @@ def _story(doc: ContractDocument, fmt: Formatter) -> list[Flowable]:
     for block in filled:
         if block.kind == "insert":
             if block.name == "produits":
-                story += pending
+                story += with_table(pending, _products(doc, fmt), rows=2)  # header, first product
                 pending = []
-                story.append(_products(doc, fmt))
                 if doc.remarks:  # what the offer was accepted with, as it printed it
                     story.append(Spacer(0, 1.5 * mm))
                     story += [para(esc(f"Dérogation : {r}"), st.note) for r in doc.remarks]

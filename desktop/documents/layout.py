@@ -31,6 +31,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepInFrame,
@@ -54,6 +55,7 @@ MARGIN_LEFT = MARGIN_RIGHT = 18 * mm
 MARGIN_TOP = 16 * mm
 MARGIN_BOTTOM = 20 * mm
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+BODY_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
 
 BRAND = colors.HexColor("#1F4E79")
 BRAND_LIGHT = colors.HexColor("#E6EDF5")
@@ -101,7 +103,7 @@ def setup() -> fonts.FontSet:
 
 # Height one of those blocks may take: half the page body. Whatever its text, a block taller
 # than that is shrunk to fit (``bounded``) rather than made impossible to lay out.
-MAX_BLOCK_HEIGHT = (PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) / 2
+MAX_BLOCK_HEIGHT = BODY_HEIGHT / 2
 
 
 def bounded(content: list[Flowable], width: float, height: float = MAX_BLOCK_HEIGHT) -> Flowable:
@@ -203,6 +205,34 @@ def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     """A TableStyle whose cells default to the embedded font (reportlab's default is
     Helvetica, which would be referenced, unembedded, even by an empty cell)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR), *commands])
+
+
+class _TableStart(CondPageBreak):
+    """A page break when what is left of the page cannot hold ``lead`` and the first ``rows``
+    rows of ``table`` (measured when laid out, at the width they get)."""
+
+    def __init__(self, lead: Sequence[Flowable], table: Table, rows: int) -> None:
+        super().__init__(0)
+        self._lead = lead
+        self._table = table
+        self._rows = rows
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        needed = sum(
+            f.wrap(availWidth, BODY_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in self._lead
+        )
+        self._table.wrap(availWidth, BODY_HEIGHT)
+        needed += sum(self._table._rowHeights[: self._rows])
+        # what a whole page cannot hold either would only leave a page blank
+        self.height = needed if needed <= BODY_HEIGHT else 0
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+
+def with_table(lead: Sequence[Flowable], table: Table, rows: int) -> list[Flowable]:
+    """``lead`` (a heading, the sentence that presents the table) then ``table``, starting on the
+    next page together when this one has no room for the table's first ``rows`` rows: a
+    heading never ends a page whose table begins on the next."""
+    return [_TableStart(lead, table, rows), *lead, table]
 
 
 # --------------------------------------------------------------------------- letterhead
@@ -394,7 +424,7 @@ def build_pdf(
         lang="fr-BE",
     )
     frame = Frame(
-        MARGIN_LEFT, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+        MARGIN_LEFT, MARGIN_BOTTOM, CONTENT_WIDTH, BODY_HEIGHT,
         id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
     )
     # The watermark is drawn over the content (translucent): table backgrounds would hide it.
@@ -434,4 +464,5 @@ __all__ = [
     "styles",
     "table_style",
     "text",
+    "with_table",
 ]

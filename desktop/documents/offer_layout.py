@@ -42,6 +42,7 @@ from desktop.documents.layout import (
     styles,
     table_style,
     text,
+    with_table,
 )
 from desktop.documents.offer import (
     MISSING,
@@ -81,15 +82,15 @@ def _story(doc: OfferDocument, fmt: Formatter) -> list[Flowable]:
     story += _title(doc)
     story.append(_parties(doc, fmt))
     story += _category(doc)
-    story.append(para(esc("Produits et services"), st.heading))
-    story.append(
+    lead = [
+        para(esc("Produits et services"), st.heading),
         para(
             esc(f"Montants en euros, {doc.tax_label}. Offre établie sur la grille "
                 f"« {doc.tariff_title or doc.tariff_code} »."),
             st.small,
-        )
-    )
-    story.append(_lines_table(doc, fmt))
+        ),
+    ]
+    story += with_table(lead, _lines_table(doc, fmt), rows=3)  # its header, a family, its first line
     if doc.has_sur_devis or doc.has_not_offered:
         story.append(Spacer(0, 2 * mm))
         story.append(para(esc(doc.sur_devis_text), st.small))

@@ -267,3 +267,15 @@ def test_a_discount_on_the_order_form_says_which_and_why() -> None:
                    notices=(Notice("discount:cpas-libre", Severity.INFO, said),))  # fmt: skip
     text = pi.flat(render_contract(contract(f.accepted_offer((line,)))))
     assert said in text and "Remise appliquée" not in text
+
+
+def test_the_products_article_never_ends_a_page_without_its_table() -> None:
+    """A template with longer articles left « Article 3 — Produits commandés » and its sentence
+    at the foot of a page, the table of what is ordered starting on the next."""
+    for k in range(68, 79, 2):
+        clauses = " ".join(f"Clause complémentaire {i}, ajoutée par le back office." for i in range(k))
+        template = default_template_text().replace("## Article 3", f"{clauses}\n\n## Article 3", 1)
+        pages = pi.pages_text(render_contract(contract(f.accepted_offer(f.many_lines(8)), template_text=template)))
+        page = next(p for p in pages if "Article 3 — Produits commandés" in p)
+        tail = page.split("Article 3 — Produits commandés")[1]
+        assert "Catégorie" in tail and "Produit 1 —" in tail, (k, tail)

@@ -319,3 +319,14 @@ def test_the_signature_block_never_stands_alone_on_the_last_page(n: int) -> None
     assert "Pour accord" in last and last.count("Signature :") == 2
     before = last.split("Pour accord")[0]
     assert "Tarification 2024." in before, before
+
+
+def test_the_products_heading_never_ends_a_page_without_its_table() -> None:
+    """With a long category trace, « Produits et services » and its sentence were left at the
+    foot of page 1 while the table began on page 2 under a blank half page."""
+    for k in range(36, 44):
+        trace = tuple(f"Étape {i} : la commune la plus peuplée décide de la catégorie" for i in range(k))
+        pdf = render_offer(offer(f.many_lines(12), quote_kw={"decision": replace(f.decision(), trace=trace)}))
+        page = next(p for p in pi.pages_text(pdf) if "Produits et services" in p)
+        tail = page.split("Produits et services")[1]
+        assert "Nombre de" in tail and "Produit 1 —" in tail, (k, tail)
