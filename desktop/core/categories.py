@@ -279,6 +279,8 @@ def _head(member: Member) -> str:
     'Commune Nivelles'."""
     if not member.name.strip():  # a member described by its kind alone (« comptoir category --kind »)
         return member.kind.label
+    if member.name.casefold().startswith(member.kind.label.casefold()):  # « Intercommunale de … »
+        return member.name
     if member.kind in (MemberKind.CPAS, MemberKind.PROVINCE):  # « de », « du », « de la »
         return member.display_name
     if member.kind is MemberKind.ZONE_DE_POLICE and member.zone_number:

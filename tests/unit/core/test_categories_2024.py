@@ -182,3 +182,22 @@ def test_the_trace_separates_the_source_from_the_date() -> None:
     )
     trace = " ".join(derive_category(body, RULES, lambda _i: None).trace)
     assert "80 agents (rapport annuel 2025, 22/11/2026)" in trace
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "head"),
+    [
+        (K.INTERCOMMUNALE, "IDEA", "Intercommunale IDEA :"),
+        (K.INTERCOMMUNALE, "Intercommunale de Santé Publique du Pays de Charleroi",
+         "Intercommunale de Santé Publique du Pays de Charleroi :"),
+        (K.RCA, "Régie communale autonome de Namur", "Régie communale autonome de Namur :"),
+        (K.ZONE_DE_SECOURS, "Zone de secours NAGE", "Zone de secours NAGE :"),
+    ],
+)
+def test_the_trace_names_a_member_named_with_its_kind_once(kind: MemberKind, name: str, head: str) -> None:
+    """The offer's category trace read « Intercommunale Intercommunale de Santé Publique … »."""
+    from datetime import date
+
+    body = Member(id="u:x", kind=kind, name=name, reference_size=Headcount(80, date(2026, 11, 22), "RH"))
+    trace = derive_category(body, RULES, lambda _i: None).trace
+    assert trace[0].startswith(head), trace[0]
