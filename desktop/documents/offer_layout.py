@@ -57,6 +57,10 @@ log = logging.getLogger(__name__)
 
 # Product | setup days | one-time | annual
 COL_WIDTHS = (CONTENT_WIDTH - 58 - 2 * 96, 58, 96, 96)
+# The years budget: year (« Année 1 (avec mise en place) » on one line) | amount; the chart
+# takes the rest of the width, a gutter apart.
+BUDGET_COL_WIDTHS = (140, 95)
+BUDGET_SIDE = sum(BUDGET_COL_WIDTHS) + 10
 
 
 def render(doc: OfferDocument, formatter: Formatter | None = None) -> bytes:
@@ -397,7 +401,7 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
     rows.append([para("<b>Total</b>", st.cell), fmt.money(known)])
     table = Table(
         rows,
-        colWidths=(110, 95),
+        colWidths=BUDGET_COL_WIDTHS,
         style=table_style(
             [
                 ("FONTNAME", (0, 1), (-1, -1), fonts.REGULAR),
@@ -417,7 +421,7 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
     chart = _chart(priced_years, fmt)
     side = Table(
         [[table, chart]],
-        colWidths=(215, CONTENT_WIDTH - 215),
+        colWidths=(BUDGET_SIDE, CONTENT_WIDTH - BUDGET_SIDE),
         style=table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -445,7 +449,7 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
 
 def _chart(years: list[Decimal | None], fmt: Formatter) -> Drawing:
     """Bars of the budget per year; a year with no amount (None) has no bar, not a zero one."""
-    width, height = CONTENT_WIDTH - 225, 120
+    width, height = CONTENT_WIDTH - BUDGET_SIDE - 10, 120
     d = Drawing(width, height)
     d.initialFontName = fonts.REGULAR  # the renderer's first font (else Helvetica, unembedded)
     d.initialFontSize = 7

@@ -330,3 +330,16 @@ def test_the_products_heading_never_ends_a_page_without_its_table() -> None:
         page = next(p for p in pi.pages_text(pdf) if "Produits et services" in p)
         tail = page.split("Produits et services")[1]
         assert "Nombre de" in tail and "Produit 1 —" in tail, (k, tail)
+
+
+def test_a_seven_figure_first_year_keeps_clear_of_its_label() -> None:
+    """« Année 1 (avec mise en place) » ran out of its column in the budget table, to within
+    a few points of a seven-figure amount: « … mise en place)9 881 887,21 € »."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    line = replace(f.delib_line(), one_time=Decimal("9876543.21"))
+    drawn = pi.runs(render_offer(offer((line,))))
+    label = next(r for r in drawn if r.text == "Année 1 (avec mise en place)")
+    amount = next(r for r in drawn if r.y == label.y and r.x > label.x)
+    assert amount.text == f"9{NNBSP}881{NNBSP}887,21 €"
+    assert label.x + stringWidth(label.text, doc_fonts.REGULAR, label.size) + 12 <= amount.x

@@ -152,3 +152,29 @@ def fonts(pdf: bytes) -> dict[str, FontInfo]:
     for page in reader(pdf).pages:
         visit(page.get("/Resources"))
     return out
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text as drawn: its page (from 1), where it starts (points from the bottom
+    left corner of the page), its font size."""
+
+    page: int
+    x: float
+    y: float
+    text: str
+    size: float
+
+
+def runs(pdf: bytes) -> list[Run]:
+    """Every text run of every page, where it is drawn."""
+    out: list[Run] = []
+    for number, page in enumerate(reader(pdf).pages, start=1):
+
+        def visit(text: str, cm: Any, tm: Any, _font: Any, size: float, number: int = number) -> None:
+            if text.strip():
+                x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+                out.append(Run(number, x, y, text.strip(), size))
+
+        page.extract_text(visitor_text=visit)
+    return out
