@@ -112,9 +112,20 @@ def bounded(content: list[Flowable], width: float, height: float = MAX_BLOCK_HEI
     return KeepInFrame(width, height, content, mode="shrink")
 
 
+# French spacing: the space after « and before » : ; ! ?, and the one after « n° », never break
+# a line (U+00A0, which reportlab keeps and draws with the space glyph).
+_FRENCH_SPACE = re.compile(r"(?<=«) | (?=[»:;!?])|(?<=\b[nN]°) ")
+
+
+def french_spaces(text: str) -> str:
+    """``text`` (or markup: no tag holds such a space) with its French spaces unbreakable."""
+    return _FRENCH_SPACE.sub("\u00a0", text)
+
+
 def esc(text: object) -> str:
-    """Data text made safe for Paragraph markup: '&', '<', '>' print as such."""
-    return _xml_escape(str(text)).replace("\n", "<br/>")
+    """Text made safe for Paragraph markup ('&', '<', '>' print as such), its French spaces
+    unbreakable."""
+    return french_spaces(_xml_escape(str(text))).replace("\n", "<br/>")
 
 
 def missing_markup(text: str) -> str:
@@ -193,7 +204,7 @@ def styles() -> Styles:
 
 
 def para(text_markup: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(text_markup, style)
+    return Paragraph(french_spaces(text_markup), style)
 
 
 def text(value: object, style: ParagraphStyle) -> Paragraph:

@@ -116,3 +116,20 @@ def test_a_parameter_names_its_unit_once_and_agrees_in_number(
     from desktop.documents.offer_layout import param_text
 
     assert param_text(ParamValue(label, Decimal(value), unit), Formatter("fr_BE")) == expected
+
+
+def test_french_spacing_never_breaks_a_line_before_a_colon_or_inside_guillemets() -> None:
+    """The order form printed « ci-après « » at the end of a line and « le membre » » on the
+    next, a dérogation « … du 14 mars » then « : l'intercommunale … », the offer « n° » then its
+    number on the next line."""
+    sentence = (
+        "Motif : demande du Collège ; la présente offre n° OFF-2026-LAP1-0001 vaut accord, "
+        "ci-après « le membre » ! Pourquoi ? Voir la grille « Tarification 2024 »."
+    )
+    for width in range(90, 400, 3):
+        lines = _lines(sentence, width)
+        for line in lines:
+            words = line.split(" ")  # U+00A0 holds a word to its neighbour
+            assert not words[0].startswith((":", ";", "!", "?", "»")), (width, lines)
+            assert not words[-1].endswith(("«", "n°")), (width, lines)
+    assert layout.esc("« A » : b") == "«\u00a0A\u00a0»\u00a0: b"
