@@ -200,6 +200,8 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
         ("FONTNAME", (3, r), (3, r), fonts.BOLD if cov.annual else fonts.ITALIC),
         ("LINEABOVE", (0, r), (-1, r), 0.8, BRAND),
         ("BACKGROUND", (0, r), (-1, r), BRAND_LIGHT),
+        # the total never starts a page alone under the repeated header: the last line goes with it
+        ("NOSPLIT", (0, max(r - 1, 1)), (-1, r)),
     ]
     return Table(data, colWidths=COL_WIDTHS, repeatRows=1, style=table_style(cmds), hAlign="LEFT")
 

@@ -279,3 +279,13 @@ def test_the_products_article_never_ends_a_page_without_its_table() -> None:
         page = next(p for p in pages if "Article 3 — Produits commandés" in p)
         tail = page.split("Article 3 — Produits commandés")[1]
         assert "Catégorie" in tail and "Produit 1 —" in tail, (k, tail)
+
+
+@pytest.mark.parametrize("n", [17, 45])
+def test_the_total_row_stays_with_the_last_products(n: int) -> None:
+    """At 17 or 45 lines the order form's table ended a page on its last product and began the
+    next with its header over « Total (partiel) » alone, a sum of nothing in sight."""
+    pages = pi.pages_text(render_contract(contract(f.accepted_offer(f.many_lines(n)))))
+    page = next(p for p in pages if "Total (partiel)" in p)
+    above = page.split("Total (partiel)")[0].split("Coût annuel HTVA")[-1]
+    assert f"Produit {n} —" in above or f"module {n}" in above, above
