@@ -71,7 +71,9 @@ class SizeRotatingFileHandler(logging.FileHandler):
     """
 
     def __init__(self, path: Path, *, max_bytes: int, backups: int) -> None:
-        super().__init__(path, encoding="utf-8", delay=True)
+        # a command line in another encoding than UTF-8 (a file name, a pasted name) is
+        # written with escapes: the log never prints its own failure on the user's terminal
+        super().__init__(path, encoding="utf-8", delay=True, errors="backslashreplace")
         self.max_bytes = max_bytes
         self.backups = backups
 

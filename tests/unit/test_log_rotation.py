@@ -55,3 +55,16 @@ def test_a_small_file_is_written_as_is(tmp_path: Path) -> None:
         assert [p.name for p in tmp_path.iterdir()] == ["comptoir.log"]
     finally:
         handler.close()
+
+
+def test_text_that_is_not_utf8_is_written_escaped(tmp_path: Path) -> None:
+    """A command line typed in Latin-1 reaches Python as escaped bytes (« caf\\udce9 »): the line
+    is logged, never a « Logging error » traceback on the user's terminal instead."""
+    path = tmp_path / "comptoir.log"
+    handler = SizeRotatingFileHandler(path, max_bytes=10_000, backups=3)
+    try:
+        handler.emit(_record("Commande : members search caf\udce9"))
+        handler.flush()
+        assert path.read_text(encoding="utf-8") == "Commande : members search caf\\udce9\n"
+    finally:
+        handler.close()
