@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from desktop import __version__
-from desktop.core.errors import Ambiguous, ComptoirError
+from desktop.core.errors import Ambiguous, ComptoirError, InvalidInput
+from desktop.core.inputs import shown
 from desktop.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
@@ -431,6 +432,20 @@ def report_errors(body: Callable[[], int], log_path: Path | None) -> int:
         return 1
 
 
+def _check_utf8(arguments: Sequence[str]) -> None:
+    """A terminal or a script in Latin-1 or Windows-1252 hands Python bytes it cannot read as
+    UTF-8 (« caf\\xe9 »): saved or searched, such a text would fail far from where it was typed."""
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            readable = os.fsencode(argument).decode("utf-8", "backslashreplace")
+            raise InvalidInput(
+                f"« {shown(readable)} » n'est pas écrit en UTF-8 (terminal ou script en Latin-1 ou "
+                "Windows-1252 ?) : passez le terminal ou le script en UTF-8 et relancez la commande."
+            ) from None
+
+
 def _utf8_streams() -> None:
     """Accents and € survive a redirected stdout on Windows (cp1252 by default)."""
     for stream in (sys.stdout, sys.stderr):
@@ -458,6 +473,7 @@ def run(argv: Sequence[str] | None = None, services_factory: ServicesFactory | N
         return opened[0]
 
     def body() -> int:
+        _check_utf8(arguments)
         parser = build_parser(load_commands=True, services_factory=factory)
         args = parser.parse_args(arguments)
         log.info("Commande : %s", " ".join(arguments))

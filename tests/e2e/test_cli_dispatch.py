@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_results import ok, refused
 
 from desktop import cli
 
@@ -52,6 +54,28 @@ def test_an_empty_db_path_is_refused_not_replaced_by_the_default(run_comptoir, d
     result = run_comptoir(*args)
     _assert_french_error(result)
     assert "--db attend le chemin d'un fichier" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows hands Python its arguments as Unicode")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("members", "search", b"caf\xe9"),
+        ("quote", "--kind", "commune", "--inhabitants", "10", "--product", "delib", "--save",
+         "--note", b"r\xe9union"),
+    ],
+)
+def test_text_typed_in_latin1_is_refused_in_french_without_a_traceback(
+    run_comptoir, db_path, comptoir_env, args
+) -> None:
+    """A terminal or a script in Latin-1 passes bytes that are not UTF-8: the command says so
+    (it used to print the log's own « Logging error » traceback, then fail with status 1)."""
+    typed = [os.fsdecode(a) if isinstance(a, bytes) else a for a in args]
+    result = run_comptoir(*typed, env={"LC_ALL": "C"})
+    refused(result, "n'est pas écrit en UTF-8", "\\xe9")
+    assert "Logging error" not in result.stderr
+    assert "Logging error" not in (comptoir_env.log_dir / "comptoir.log").read_text(encoding="utf-8")
+    assert ok(run_comptoir("offers", "list")) == "Aucune offre.\n"  # nothing was saved
 
 
 def test_a_database_created_by_a_command_is_said_so(run_comptoir, tmp_path) -> None:
