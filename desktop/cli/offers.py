@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import InvalidInput, RuleViolation
+from desktop.core.inputs import check_reason
 from desktop.core.inputs import parse_date as parse_typed_date
 from desktop.core.offers import Offer, OfferState, OfferSummary, money_fr
 
@@ -268,11 +269,12 @@ def run_quote_save(args: argparse.Namespace, services: Any) -> int:
             "l'application), puis enregistrez sans --category ; ou retirez --save pour un simple "
             "calcul."
         )
+    note = check_reason(args.note, field="note", what="--note")  # a line of the history
     quote, request, member = build_quote_from_args(args, services)
     repo = offer_repository(services)
     seller = str(getattr(repo.settings(), "seller_name", "") or "")
     draft = repo.save_draft(
-        Offer.new_draft(request, member, quote.decision, quote, seller=seller, note=args.note)
+        Offer.new_draft(request, member, quote.decision, quote, seller=seller, note=note)
     )
     if args.json:
         data = quote_json(quote)

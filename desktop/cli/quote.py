@@ -168,7 +168,7 @@ def resolve_target(
     """The member (or hypothetical member), its kind, its category decision and its size."""
     rules = tariff.categories
     category = (args.category or "").strip() or None
-    reason = (args.reason or "").strip()
+    reason = check_reason(args.reason or "", what="--reason")  # as the member card checks it
     if category is None and reason:
         raise InvalidInput("--reason accompagne --category : indiquez aussi la catégorie choisie.")
     if category is not None and not reason:

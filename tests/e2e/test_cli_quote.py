@@ -269,6 +269,7 @@ def test_quote_text_output_writes_half_days_the_french_way(db_path, run_comptoir
         (("--product", "delib", "--indexation", "0,02"), ("se lirait 0,02 % par an", "écrivez 2")),
         (("--product", "delib", "--indexation", "150"), ("de -50 % à 100 %",)),
         (("--product", "delib", "--override", "sans-motif"), ("CODE=MOTIF",)),
+        (("--product", "delib", "--save", "--note", "X" * 301), ("--note : 300 caractères au plus", "301")),
         (  # a pasted page as a reason ran off the offer's remarks
             ("--product", "citizen", "--product", "smartweb", "--override", "excludes:citizen-smartweb=" + "X" * 301),
             ("Motif de la dérogation « excludes:citizen-smartweb » : 300 caractères au plus", "301"),
@@ -296,6 +297,11 @@ def test_quote_refusals(
         (("--kind", "intercommunale", "--inhabitants", "50"), ("--agents",)),
         (("--kind", "autre"), ("--category", "--reason")),
         (("--kind", "autre", "--category", "Cat 2"), ("--reason",)),
+        # as long a reason as --member and the member card take, no pasted page
+        (
+            ("--kind", "autre", "--category", "Cat 2", "--reason", "X" * 301),
+            ("--reason : 300 caractères au plus", "301"),
+        ),
         (
             ("--kind", "commune", "--inhabitants", "5", "--category", "Cat 9", "--reason", "x"),
             ("Catégorie inconnue",),
@@ -308,6 +314,15 @@ def test_category_refusals(
     db_path, run_comptoir, args: tuple[str, ...], fragments: tuple[str, ...]
 ) -> None:
     refused(run_comptoir("category", *args), *fragments)
+
+
+def test_a_reason_typed_on_several_lines_is_kept_on_one(db_path, run_comptoir) -> None:
+    data = ok_json(
+        run_comptoir(
+            "category", "--kind", "autre", "--category", "Cat 2", "--reason", "ASBL\n  para-communale", "--json"
+        )
+    )
+    assert data["trace"][-1] == "Catégorie choisie : Cat 2 (motif : ASBL para-communale)"
 
 
 def test_unknown_member(db_path, directory, run_comptoir) -> None:
