@@ -498,18 +498,23 @@ def run_delete(args: argparse.Namespace, services: Any) -> int:
     return 0
 
 
+def _diff_json(diff: Any) -> dict[str, Any]:
+    """An ``OfferDiff`` as JSON, with what it says in French under ``descriptions``."""
+    from desktop.store import offer_codec as codec
+
+    data: dict[str, Any] = codec.to_data(diff)
+    for change in data["totals"]:  # nothing priced in a total: null, never "0.00"
+        for side in ("old", "new"):
+            if not change[f"{side}_priced"]:
+                change[side] = None
+    data["descriptions"] = diff.descriptions()
+    return data
+
+
 def run_diff(args: argparse.Namespace, services: Any) -> int:
     diff = offer_repository(services).diff(args.old, args.new)
     if args.json:
-        from desktop.store import offer_codec as codec
-
-        data = codec.to_data(diff)
-        for change in data["totals"]:  # nothing priced in a total: null, never "0.00"
-            for side in ("old", "new"):
-                if not change[f"{side}_priced"]:
-                    change[side] = None
-        data["descriptions"] = diff.descriptions()
-        _emit(data)
+        _emit(_diff_json(diff))
         return 0
     _out(f"{diff.old_label} → {diff.new_label}")
     for text in diff.descriptions():
@@ -533,17 +538,18 @@ def run_set_state(args: argparse.Namespace, services: Any) -> int:
 def run_reprice(args: argparse.Namespace, services: Any) -> int:
     repo = offer_repository(services)
     previews = repo.reprice_preview()
-    if args.json and not args.apply:
-        from desktop.store import offer_codec as codec
-
+    if args.json:  # with --apply too: a script reads what was recalculated
+        if args.apply and previews:
+            repo.reprice_apply(previews)
         _emit(
             [
                 {
                     "id": p.offer_id,
                     "from": p.before.tariff,
                     "to": p.after.tariff,
-                    "diff": codec.to_data(p.diff),
+                    "diff": _diff_json(p.diff),
                     "descriptions": p.diff.descriptions(),
+                    "applied": args.apply,
                 }
                 for p in previews
             ]

@@ -273,6 +273,28 @@ def test_drafts_on_an_outdated_tariff_are_repriced_after_a_preview(
     assert "Aucun brouillon" in ok(run_comptoir("offers", "reprice"))
 
 
+def test_reprice_apply_json_says_what_was_recalculated_and_null_for_a_total_gone_sur_devis(
+    store: Path, run_comptoir, next_year
+) -> None:  # type: ignore[no-untyped-def]
+    """``--apply --json`` printed the French text; a total the new grid no longer prices read
+    "0.00" where ``offers diff --json`` says null."""
+    out = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "gpec", "--save", "--json"))
+    draft_id = json.loads(out)["offer_id"]
+    code = next_year(store, valid_from=date(2026, 1, 1))
+    with sqlite3.connect(store) as conn:  # the new grid quotes iA.GPEC for category 5
+        conn.execute(
+            "UPDATE price_cell SET state = 'sur_devis', amount = NULL "
+            "WHERE tariff = ? AND price_table = 'T7' AND key = 'Cat 5'",
+            (code,),
+        )
+    applied = json.loads(ok(run_comptoir("offers", "reprice", "--apply", "--json")))
+    assert [(p["id"], p["to"], p["applied"]) for p in applied] == [(draft_id, code, True)]
+    annual = next(t for t in applied[0]["diff"]["totals"] if t["field"] == "annual")
+    assert (annual["old"], annual["new"], annual["new_priced"]) == ("11450.00", None, False)
+    assert json.loads(ok(run_comptoir("offers", "show", draft_id, "--json")))["request"]["tariff"] == code
+    assert json.loads(ok(run_comptoir("offers", "reprice", "--apply", "--json"))) == []
+
+
 def test_copy_an_offer_for_another_member_and_delete_a_draft(store: Path, run_comptoir) -> None:  # type: ignore[no-untyped-def]
     """What the window's offers list does (duplicate, also for another member; delete a
     draft), from a shell."""
