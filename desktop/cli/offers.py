@@ -372,6 +372,7 @@ def run_show(args: argparse.Namespace, services: Any) -> int:
             from desktop.cli.quote import quote_json
 
             data["totals"] = quote_json(offer.quote)["totals"]
+            data["quote"]["totals"].update(data["totals"])  # the same totals, where they are read
         data["effective_state"] = state.value
         data["history"] = [
             {**codec.audit_to_data(e), "description": e.description} for e in history

@@ -119,6 +119,8 @@ def test_offers_list_and_show_never_print_a_one_time_total_with_nothing_priced_a
     assert rows[partly]["one_time_priced"] is True
     detail = json.loads(ok(run_comptoir("offers", "show", n.group(1), "--json")))
     assert (detail["totals"]["one_time"], detail["totals"]["annual"]) == (None, "11450.00")
+    inner = detail["quote"]["totals"]  # the quote's own totals said "0.00" for the one-time
+    assert (inner["one_time"], inner["annual"], inner["indexation"]) == (None, "11450.00", "0.02")
     shown = ok(run_comptoir("offers", "show", n.group(1)))
     shown = shown.replace("\xa0", " ")
     assert "iA.GPEC — unique sur devis ; annuel 11\u202f450,00 €" in shown
