@@ -6,10 +6,10 @@ what the app refuses) and exit with status 2 and a French message on bad input.
     comptoir quote --member Nivelles --product delib --save      -> prints the draft id
     comptoir offers list [--state S] [--search TEXTE] [--since DATE] [--json]
     comptoir offers show NUMÉRO|ID [--json]
-    comptoir offers finalize ID [--pdf FICHIER]
+    comptoir offers finalize ID [--pdf FICHIER] [--json]
     comptoir offers pdf NUMÉRO --out FICHIER                      (reprint, byte-identical)
-    comptoir offers revise NUMÉRO
-    comptoir offers copy NUMÉRO|ID [--member RECHERCHE]           (a new draft, re-priced)
+    comptoir offers revise NUMÉRO [--json]
+    comptoir offers copy NUMÉRO|ID [--member RECHERCHE] [--json]  (a new draft, re-priced)
     comptoir offers delete ID                                     (a draft only)
     comptoir offers diff ANCIEN NOUVEAU [--json]
     comptoir offers set-state NUMÉRO ÉTAT [--reason MOTIF]
@@ -145,6 +145,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p = sub.add_parser("finalize", help="finalise un brouillon : numéro, PDF figé")
     p.add_argument("ref", metavar="ID", help="identifiant du brouillon (ou son début)")
     p.add_argument("--pdf", metavar="FICHIER", help="enregistre aussi le PDF figé dans ce fichier")
+    p.add_argument("--json", action="store_true", help=NEW_JSON_HELP)
     bind(p, run_finalize)
 
     p = sub.add_parser("pdf", help="réimprime le PDF figé d'une offre finalisée")
@@ -154,6 +155,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
 
     p = sub.add_parser("revise", help="crée la révision suivante (-v2, -v3...) d'une offre")
     p.add_argument("ref", metavar="NUMÉRO", help=NUMBER_HELP)
+    p.add_argument("--json", action="store_true", help=NEW_JSON_HELP)
     bind(p, run_revise)
 
     p = sub.add_parser(
@@ -166,6 +168,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
         help="autre membre (code NIS, nom exact, numéro de zone ou identifiant) : recalculé pour "
         "sa catégorie",
     )
+    p.add_argument("--json", action="store_true", help=NEW_JSON_HELP)
     bind(p, run_copy)
 
     p = sub.add_parser("delete", help="supprime un brouillon (une offre finalisée reste)")
@@ -225,6 +228,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
     bind(p, run_import)
 
 
+NEW_JSON_HELP = "sortie JSON : l'offre comme une ligne de offers list --json (id, number...)"
 NUMBER_HELP = "numéro de l'offre finalisée (OFF-2026-LAP1-0001, OFF-2026-LAP1-0001-v2)"
 
 
@@ -436,15 +440,18 @@ def run_finalize(args: argparse.Namespace, services: Any) -> int:
                 f"codes ; comptoir offers override {args.ref} CODE=MOTIF en lève un."
             ) from None
         raise
-    _out(f"Offre finalisée : {frozen.number} (valable jusqu'au {_d(frozen.valid_until)})")
+    if not args.json:
+        _out(f"Offre finalisée : {frozen.number} (valable jusqu'au {_d(frozen.valid_until)})")
     missing = services.settings.load().missing_labels()
     if missing:
         sys.stderr.write(
             f"Attention : en-tête incomplet, {', '.join(missing)} figurent « à compléter » sur le "
             "PDF figé (comptoir settings set …, puis comptoir offers revise).\n"
         )
-    if args.pdf:
-        path = _write_file(args.pdf, repo.pdf(frozen.id))
+    path = _write_file(args.pdf, repo.pdf(frozen.id)) if args.pdf else None
+    if args.json:
+        _emit_offer(repo, frozen.id, pdf=path)
+    elif path is not None:
         _out(f"PDF : {path}")
     return 0
 
@@ -456,15 +463,29 @@ def run_pdf(args: argparse.Namespace, services: Any) -> int:
     return 0
 
 
+def _emit_offer(repo: Any, offer_id: str, **extra: Any) -> None:
+    """The offer as ``offers list --json`` gives it, for a script's next command."""
+    summary = next(s for s in repo.versions(offer_id) if s.id == offer_id)
+    _emit({**_summary_json(summary), **extra})
+
+
 def run_revise(args: argparse.Namespace, services: Any) -> int:
-    draft = offer_repository(services).revise(args.ref)
+    repo = offer_repository(services)
+    draft = repo.revise(args.ref)
+    if args.json:
+        _emit_offer(repo, draft.id)
+        return 0
     _out(f"Révision {draft.version} de {draft.predecessor} : brouillon {draft.id}")
     return 0
 
 
 def run_copy(args: argparse.Namespace, services: Any) -> int:
     member = services.members.resolve(args.member) if args.member is not None else None
-    draft = offer_repository(services).duplicate(args.ref, member)
+    repo = offer_repository(services)
+    draft = repo.duplicate(args.ref, member)
+    if args.json:
+        _emit_offer(repo, draft.id)
+        return 0
     who = draft.member.display_name if draft.member else "—"
     _out(
         f"Copie pour {who} ({draft.decision.category or 'sans catégorie'}, "

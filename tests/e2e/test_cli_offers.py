@@ -255,6 +255,34 @@ def test_bad_dates_and_paths_are_refused_in_french(
     ok(run_comptoir("offers", "list", "--since", "01/01/2026"))
 
 
+def test_a_script_chains_the_lifecycle_on_what_each_json_gives(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """finalize, revise and copy printed French text only: a script had to pick the number and
+    the new draft's id out of a sentence."""
+
+    def run_json(*args: object) -> dict:  # type: ignore[type-arg]
+        data: dict = json.loads(ok(run_comptoir(*args, "--json")))  # type: ignore[type-arg]
+        return data
+
+    draft = run_json("quote", "--member", "Nivelles", "--product", "delib", "--save")["offer_id"]
+    pdf = tmp_path / "offre.pdf"
+    frozen = run_json("offers", "finalize", draft, "--pdf", pdf)
+    assert (frozen["id"], frozen["state"], frozen["pdf"]) == (draft, "finalisee", str(pdf))
+    assert re.fullmatch(r"OFF-\d{4}-LAP1-0001", frozen["number"])
+    assert frozen["valid_until"] and frozen["annual"] == "8927.00"
+    listed = json.loads(ok(run_comptoir("offers", "list", "--json")))
+    assert {k: v for k, v in frozen.items() if k != "pdf"} == listed[0]
+    ok(run_comptoir("offers", "set-state", frozen["number"], "envoyee"))
+    revision = run_json("offers", "revise", frozen["number"])
+    assert (revision["version"], revision["predecessor"], revision["state"]) == (2, frozen["number"], "brouillon")
+    second = run_json("offers", "finalize", revision["id"])
+    assert (second["number"], second["pdf"]) == (frozen["number"] + "-v2", None)
+    copy = run_json("offers", "copy", second["number"], "--member", "Namur")
+    assert (copy["member_name"], copy["category"], copy["number"]) == ("Namur", "Cat 7", None)
+    assert run_json("offers", "show", copy["id"])["state"] == "brouillon"
+
+
 def test_drafts_on_an_outdated_tariff_are_repriced_after_a_preview(
     store: Path, run_comptoir, next_year
 ) -> None:  # type: ignore[no-untyped-def]
