@@ -49,13 +49,25 @@ def resolve_db_path(arg: str | os.PathLike[str] | None = None) -> Path:
             field="db",
         )
     if arg:
-        return Path(arg).expanduser()
+        return _database_file(Path(arg).expanduser())
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
-        return Path(env).expanduser()
+        return _database_file(Path(env).expanduser())
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)) / DB_FILE_NAME
+
+
+def _database_file(path: Path) -> Path:
+    """``path``, unless it names a folder (« the database is in there »): said as such, where
+    SQLite would only say it cannot open a file."""
+    if path.is_dir():
+        raise InvalidInput(
+            f"{path} est un dossier : indiquez le fichier de la base de données, par exemple "
+            f"{path / DB_FILE_NAME}.",
+            field="db",
+        )
+    return path
 
 
 def now_iso() -> str:

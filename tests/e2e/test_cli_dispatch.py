@@ -78,6 +78,15 @@ def test_text_typed_in_latin1_is_refused_in_french_without_a_traceback(
     assert ok(run_comptoir("offers", "list")) == "Aucune offre.\n"  # nothing was saved
 
 
+def test_a_folder_given_as_the_database_is_said_to_be_a_folder(run_comptoir, tmp_path) -> None:
+    """SQLite only said the file could not be opened, and to check that the folder exists."""
+    for result in (
+        run_comptoir("--db", tmp_path, "offers", "list"),
+        run_comptoir("offers", "list", env={"COMPTOIR_DB": str(tmp_path)}),
+    ):
+        refused(result, f"{tmp_path} est un dossier", str(tmp_path / "comptoir.sqlite3"))
+
+
 def test_a_database_created_by_a_command_is_said_so(run_comptoir, tmp_path) -> None:
     typo = tmp_path / "comptoir-typo.sqlite3"
     first = run_comptoir("--db", typo, "offers", "list")
