@@ -405,7 +405,8 @@ def export_offers(
     conn = repo.conn
     with storage_errors("lire les offres à exporter", getattr(repo.db, "path", None)):
         if refs is not None:
-            ids = [repo.get(r).id for r in refs]
+            # an offer named twice (its number, then its id or in other letters) travels once
+            ids = list(dict.fromkeys(repo.get(r).id for r in refs))
         else:
             from desktop.store.offers_repo import OfferFilter
 

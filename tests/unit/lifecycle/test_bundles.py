@@ -316,6 +316,17 @@ def test_export_since_a_date_and_bad_output_paths(
         export_offers(repo, a_file / "lot.zip")
 
 
+def test_an_offer_named_twice_is_exported_once(repo: OfferRepository, tmp_path: Path) -> None:
+    """It was written twice into the zip and counted « 2 offre(s) exportée(s) »."""
+    n = _two_offers(repo)[0]
+    out = tmp_path / "lot.zip"
+    rep = export_offers(repo, out, refs=[n, n.lower(), repo.get(n).id])
+    assert rep.offers == (n,)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+    assert len(names) == len(set(names))
+
+
 def test_export_is_written_atomically_on_failure(
     repo: OfferRepository, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
