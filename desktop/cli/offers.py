@@ -210,7 +210,12 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p.add_argument("--json", action="store_true", help="sortie JSON")
     bind(p, run_reprice)
 
-    p = sub.add_parser("export", help="exporte des offres finalisées dans un lot (fichier zip)")
+    p = sub.add_parser(
+        "export",
+        help="exporte des offres finalisées dans un lot (fichier zip)",
+        description="Exporte dans un lot les offres finalisées modifiées depuis --since, celles "
+        "nommées par --number, ou sans l'un ni l'autre toutes les offres finalisées.",
+    )
     p.add_argument("--since", metavar="DATE", help=f"offres modifiées depuis ({DATE_HELP})")
     p.add_argument(
         "--number",

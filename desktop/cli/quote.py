@@ -136,13 +136,15 @@ def add_quote_arguments(q: argparse.ArgumentParser) -> None:
         metavar="N",
         type=int,
         default=None,
-        help=f"nombre d'années du budget, 1 à {MAX_YEARS} (défaut {DEFAULT_YEARS})",
+        help=f"nombre d'années du budget, 1 à {MAX_YEARS} (défaut : réglage years de "
+        f"comptoir settings, {DEFAULT_YEARS} sauf changement)",
     )
     q.add_argument(
         "--indexation",
         metavar="POURCENT",
         default=None,
-        help="indexation annuelle supposée, en %% (défaut 2)",
+        help="indexation annuelle supposée, en %% par an (défaut : réglage indexation de "
+        "comptoir settings, 2 %% sauf changement)",
     )
     q.add_argument(
         "--override",

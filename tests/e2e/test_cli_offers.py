@@ -409,3 +409,8 @@ def test_a_blocked_draft_is_unblocked_from_the_command_line(store: Path, run_com
     assert "Dérogation — duplicate:delib : deux instances distinctes" in ok(run_comptoir("offers", "show", draft))
     assert re.search(r"OFF-\d{4}-LAP1-\d{4}", ok(run_comptoir("offers", "finalize", draft)))
     refused(run_comptoir("offers", "override", draft, "--remove", "duplicate:delib"), "finalisée")
+
+
+def test_export_help_says_what_goes_without_since_or_number(run_comptoir) -> None:  # type: ignore[no-untyped-def]
+    usage = " ".join(ok(run_comptoir("offers", "export", "--help")).split())
+    assert "sans l'un ni l'autre toutes les offres finalisées" in usage

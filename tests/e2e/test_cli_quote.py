@@ -7,7 +7,7 @@ import re
 import subprocess
 
 import pytest
-from cli_results import refused
+from cli_results import ok, refused
 
 pytestmark = pytest.mark.e2e
 
@@ -379,3 +379,14 @@ def test_a_cost_the_product_does_not_have_reads_a_dash_in_the_text(db_path, run_
     out = run_comptoir("quote", "--member", "Nivelles", "--product", "stockage", "--param", "stockage:gb=10")
     assert out.returncode == 0, out.stderr
     assert "Espace de stockage supplémentaire : unique —, annuel 130,00" in out.stdout  # not 0,00 €
+
+
+def test_the_help_says_years_and_indexation_default_to_the_settings(db_path, run_comptoir) -> None:
+    """It said « défaut 3 » and « défaut 2 » while a laptop set to 5 years priced 5."""
+    ok(run_comptoir("settings", "set", "years=5", "indexation=3"))
+    assert "Année 5 (estimation, indexation 3 %)" in ok(
+        run_comptoir("quote", "--kind", "commune", "--inhabitants", "10", "--product", "delib")
+    )
+    usage = " ".join(ok(run_comptoir("quote", "--help")).split())
+    assert "(défaut : réglage years de comptoir settings, 3 sauf changement)" in usage
+    assert "(défaut : réglage indexation de comptoir settings, 2 % sauf changement)" in usage
