@@ -435,6 +435,11 @@ def run_finalize(args: argparse.Namespace, services: Any) -> int:
 
     if args.pdf:  # a file that cannot be written is said before a number is given
         check_target(args.pdf, field="--pdf")
+    if not services.settings.load().ready_to_number:  # said with the command that sets it
+        raise RuleViolation(
+            "Ce poste n'a pas de code d'appareil, qui fait partie du numéro d'offre : "
+            "donnez-le avant de finaliser, p. ex. comptoir settings set device_code=LAP1."
+        )
     repo = offer_repository(services)
     try:
         frozen = repo.finalise(args.ref, offer_renderer(services))

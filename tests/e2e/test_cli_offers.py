@@ -414,3 +414,10 @@ def test_a_blocked_draft_is_unblocked_from_the_command_line(store: Path, run_com
 def test_export_help_says_what_goes_without_since_or_number(run_comptoir) -> None:  # type: ignore[no-untyped-def]
     usage = " ".join(ok(run_comptoir("offers", "export", "--help")).split())
     assert "sans l'un ni l'autre toutes les offres finalisées" in usage
+
+
+def test_finalize_without_a_device_code_says_the_command_that_sets_it(db_path, run_comptoir) -> None:  # type: ignore[no-untyped-def]
+    out = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "delib", "--save", "--json"))
+    draft = json.loads(out)["offer_id"]
+    refused(run_comptoir("offers", "finalize", draft), "comptoir settings set device_code=LAP1")
+    assert json.loads(ok(run_comptoir("offers", "show", draft, "--json")))["state"] == "brouillon"
