@@ -12,6 +12,7 @@ import argparse
 from typing import Any
 
 from desktop.core.errors import InvalidInput
+from desktop.core.inputs import shown
 from desktop.core.members import Headcount, Member, MemberKind
 
 KINDS = ", ".join(k.value for k in MemberKind)
@@ -72,7 +73,7 @@ def run_search(args: argparse.Namespace, services: Any) -> int:
         emit_json([member_json(m) for m in found])
         return 0
     if not found:
-        print(f"Aucun membre ne correspond à « {args.query} ».")
+        print(f"Aucun membre ne correspond à « {shown(args.query)} ».")
         return 0
     for m in found:
         print(_line(m))

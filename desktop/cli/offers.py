@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import InvalidInput, RuleViolation
-from desktop.core.inputs import check_reason
+from desktop.core.inputs import check_reason, shown
 from desktop.core.inputs import parse_date as parse_typed_date
 from desktop.core.offers import Offer, OfferState, OfferSummary, money_fr
 
@@ -559,7 +559,7 @@ def run_set_state(args: argparse.Namespace, services: Any) -> int:
         state = OfferState.parse(args.state)
     except InvalidInput:  # the states one sets by hand, not every state an offer may be in
         raise InvalidInput(
-            f"État inconnu : « {args.state} ». États à choisir : envoyee, acceptee, refusee "
+            f"État inconnu : « {shown(args.state)} ». États à choisir : envoyee, acceptee, refusee "
             "(finalisée : offers finalize ; convertie : comptoir contract ; révisée : offers revise)."
         ) from None
     offer = offer_repository(services).set_state(args.ref, state, args.reason)

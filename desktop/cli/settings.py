@@ -62,10 +62,10 @@ def parse_pairs(pairs: list[str]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InvalidInput(f"« {pair} » : écrivez CLÉ=VALEUR (ex. device_code=LAP1).")
+            raise InvalidInput(f"« {shown(pair)} » : écrivez CLÉ=VALEUR (ex. device_code=LAP1).")
         if key not in LABELS:
             raise InvalidInput(
-                f"Réglage inconnu : « {key} ». Réglages possibles : {', '.join(LABELS)}."
+                f"Réglage inconnu : « {shown(key)} ». Réglages possibles : {', '.join(LABELS)}."
             )
         if key == "address_lines":
             changes[key] = tuple(part.strip() for part in value.split("|"))

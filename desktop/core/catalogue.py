@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from desktop.core.categories import CategoryRules, threshold_breaks
 from desktop.core.errors import Ambiguous, CatalogueError, NotFound
+from desktop.core.inputs import shown
 from desktop.core.members import MemberKind
 
 
@@ -291,7 +292,7 @@ class Tariff:
                 [f"{p.code} ({p.name})" for p in hits],
             )
         raise NotFound(
-            f"Produit inconnu : « {name} ». Produits disponibles : "
+            f"Produit inconnu : « {shown(name)} ». Produits disponibles : "
             + ", ".join(p.code for p in self.products.values())
             + "."
         )

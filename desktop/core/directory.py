@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from desktop.core.catalogue import fold
 from desktop.core.errors import Ambiguous, InvalidInput, NotFound
+from desktop.core.inputs import shown as shown_text
 from desktop.core.members import Member, MemberKind
 
 KIND_ORDER: Mapping[MemberKind, int] = {
@@ -295,7 +296,7 @@ class MemberIndex:
             return hits[0]
         if not hits:
             raise NotFound(
-                f"Aucun membre ne correspond à « {query} ». Cherchez par nom, code postal, "
+                f"Aucun membre ne correspond à « {shown_text(query)} ». Cherchez par nom, code postal, "
                 "code NIS ou numéro de zone de police."
             )
         shown = [f"{m.display_name} ({m.id})" for m in hits[:10]]

@@ -41,7 +41,7 @@ from enum import StrEnum
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import InvalidInput, RuleViolation
 from desktop.core.format import euros
-from desktop.core.inputs import check_reason
+from desktop.core.inputs import check_reason, shown
 from desktop.core.members import Member
 from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest, TotalsCoverage
 
@@ -77,7 +77,7 @@ class OfferState(StrEnum):
             if key in (s.value, fold(s.label).replace(" ", "")):
                 return s
         raise InvalidInput(
-            f"État d'offre inconnu : « {text} ». États possibles : "
+            f"État d'offre inconnu : « {shown(text)} ». États possibles : "
             + ", ".join(s.value for s in cls)
             + ".",
             field="state",

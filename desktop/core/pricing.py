@@ -872,7 +872,7 @@ def _product(tariff: Tariff, code: str) -> Product:
         try:
             return tariff.resolve_product(code)
         except NotFound:
-            raise NotFound(f"Produit inconnu dans le tarif {tariff.code} : « {code} ».") from None
+            raise NotFound(f"Produit inconnu dans le tarif {tariff.code} : « {_shown(code)} ».") from None
     return p
 
 

@@ -44,7 +44,7 @@ from typing import Any, Protocol
 from desktop.core.catalogue import fold
 from desktop.core.categories import CategoryDecision, derive_category
 from desktop.core.errors import ComptoirError, InvalidInput, NotFound, RuleViolation, StorageError
-from desktop.core.inputs import check_reason
+from desktop.core.inputs import check_reason, shown
 from desktop.core.members import Member
 from desktop.core.offers import (
     DEFAULT_VALIDITY_DAYS,
@@ -400,7 +400,7 @@ class OfferRepository:
             return str(row[0])
         if not re.fullmatch(r"[0-9a-fA-F]{4,32}", ref):
             raise InvalidInput(
-                f"« {ref} » n'est ni un numéro d'offre (OFF-2026-LAP1-0001) ni un identifiant de "
+                f"« {shown(ref)} » n'est ni un numéro d'offre (OFF-2026-LAP1-0001) ni un identifiant de "
                 "brouillon (au moins 4 caractères hexadécimaux)."
             )
         rows = conn.execute(

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.catalogue import Tariff
 from desktop.core.directory import MemberIndex
+from desktop.core.inputs import shown
 from desktop.core.members import MemberKind
 from desktop.ui.backend import SEARCH_LIMIT, Hit, search_hits
 from desktop.ui.models import MemberHitsModel
@@ -238,7 +239,7 @@ class SearchPanel(QWidget):
 def _status_text(query: str, hits: list[Hit], enter: str) -> str:
     if not hits:
         return (
-            f"Aucun membre ne correspond à « {query} ». Essayez le code postal, le code NIS "
+            f"Aucun membre ne correspond à « {shown(query)} ». Essayez le code postal, le code NIS "
             "ou le numéro de zone."
         )
     if len(hits) >= SEARCH_LIMIT:  # more may match: the search stopped there

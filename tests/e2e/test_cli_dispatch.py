@@ -340,3 +340,24 @@ def test_emit_json_formats() -> None:
 )
 def test_gui_or_command_line(argv, cli_wanted) -> None:
     assert cli.wants_cli(argv) is cli_wanted
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["members", "show", "{long}"],
+        ["members", "search", "{long}"],
+        ["offers", "show", "{long}"],
+        ["offers", "list", "--state", "{long}"],
+        ["quote", "--member", "namur", "--product", "{long}"],
+        ["settings", "set", "{long}"],
+        ["settings", "set", "{long}=1"],
+    ],
+)
+def test_a_pasted_page_is_not_printed_back(argv, db_path, capsys) -> None:
+    pasted = "page collée " * 400  # 4 800 characters
+    cli.run(["--db", str(db_path), *(a.replace("{long}", pasted) for a in argv)])
+    out, err = capsys.readouterr()
+    said = out + err
+    assert "page collée" in said  # the value is named ...
+    assert len(said) < 800, said  # ... but cut, not printed back whole
