@@ -72,10 +72,11 @@ _DB_HELP = (
 # messages of Python 3.11 to 3.13.
 _FRENCH: dict[str, str] = {
     "usage: ": "usage : ",
-    "positional arguments": "arguments",
-    "options": "options",
-    "optional arguments": "options",
-    "subcommands": "commandes",
+    # a section's title is followed by « : » glued on: the space makes it French (« options : »)
+    "positional arguments": "arguments ",
+    "options": "options ",
+    "optional arguments": "options ",
+    "subcommands": "commandes ",
     "show this help message and exit": "afficher cette aide et quitter",
     "show program's version number and exit": "afficher la version et quitter",
     "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
@@ -170,7 +171,7 @@ class FrenchArgumentParser(argparse.ArgumentParser):
             return super().format_help()
 
     def add_subparsers(self, **kwargs: Any) -> Any:
-        kwargs.setdefault("title", "commandes")
+        kwargs.setdefault("title", "commandes ")
         kwargs.setdefault("parser_class", _CommandParser)
         with _in_french():
             return super().add_subparsers(**kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,6 +127,8 @@ def test_help_of_every_command_is_in_french(run_comptoir) -> None:
         assert result.stdout.startswith(f"usage : comptoir {command}"), command
         assert "afficher cette aide et quitter" in result.stdout, command
         assert "show this help" not in result.stdout, command
+        assert "\noptions :\n" in result.stdout, command  # French typography, as « usage : »
+        assert not re.search(r"\S:\n", result.stdout), command
 
 
 def _leaf_parsers(parser, path=()):  # type: ignore[no-untyped-def]
