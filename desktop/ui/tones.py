@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -131,20 +131,16 @@ def _apply(widget: QWidget) -> None:
     widget.setPalette(palette)
 
 
-class _Follower(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ApplicationPaletteChange and watched is QApplication.instance():
-            for widget in QApplication.allWidgets():
-                if widget.property(_PROPERTY):
-                    _apply(widget)
-        return False
+def _apply_everywhere() -> None:
+    for widget in QApplication.allWidgets():
+        if widget.property(_PROPERTY):
+            _apply(widget)
 
 
-def follow_palette(app: QApplication) -> QObject:
+def follow_palette(app: QApplication) -> None:
     """Widgets given a tone follow a change of the system's palette (light to dark...).
-    Installed once, however many times it is asked."""
-    follower = app.findChild(_Follower)
-    if follower is None:
-        follower = _Follower(app)
-        app.installEventFilter(follower)
-    return follower
+    Connected once, however many times it is asked. (A signal, not an event filter on the
+    application, which would see every event of every widget.)"""
+    if not app.property("comptoirTonesFollow"):
+        app.setProperty("comptoirTonesFollow", True)
+        app.paletteChanged.connect(_apply_everywhere)
