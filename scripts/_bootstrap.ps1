@@ -3,11 +3,28 @@
 # Creates .venv with Python >= 3.11 (py launcher or python on PATH) and pip-installs the
 # project (editable; with the test extra for "test"), skipped when a stamp keyed on
 # pyproject.toml's hash says it is already done. Sets $Root and $Py.
+#
+# Windows PowerShell 5.1 turns every line a native program writes on a redirected stderr
+# ("2>$null") into an error record, and "Stop" makes the first one end the script: the py
+# launcher asked for a version that is not installed says so on stderr. A function that probes
+# a program that may fail sets "Continue" for itself and reads $LASTEXITCODE instead.
+# Paths go through -LiteralPath: a folder named with [ ] is not a wildcard pattern.
 
 $ErrorActionPreference = "Stop"
 $Root = Split-Path -Parent $PSScriptRoot
 $Venv = Join-Path $Root ".venv"
 $Py = Join-Path $Venv "Scripts\python.exe"
+
+function Test-Python([string[]]$Command) {
+    $ErrorActionPreference = "Continue"
+    $exe = $Command[0]
+    $rest = @($Command | Select-Object -Skip 1)
+    if (-not (Test-Path -LiteralPath $exe) -and -not (Get-Command $exe -ErrorAction SilentlyContinue)) {
+        return $false
+    }
+    & $exe @rest -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>$null | Out-Null
+    return ($LASTEXITCODE -eq 0)
+}
 
 function Find-Python {
     $candidates = @()
@@ -17,16 +34,16 @@ function Find-Python {
     }
     if (Get-Command python -ErrorAction SilentlyContinue) { $candidates += ,@("python") }
     foreach ($c in $candidates) {
-        $exe = $c[0]
-        $rest = @($c | Select-Object -Skip 1)
-        & $exe @rest -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>$null
-        if ($LASTEXITCODE -eq 0) { return ,$c }
+        if (Test-Python $c) { return ,$c }
     }
     return $null
 }
 
 function Invoke-ComptoirBootstrap([string]$Mode = "app") {
-    if (-not (Test-Path $Py)) {
+    if ((Test-Path -LiteralPath $Venv) -and -not (Test-Python $Py)) {
+        throw "$Venv is broken (its python does not start, or is older than 3.11): remove it and run again"
+    }
+    if (-not (Test-Path -LiteralPath $Py)) {
         $python = Find-Python
         if (-not $python) {
             throw "Python 3.11 or newer is required: install it from python.org (with the py launcher)."
@@ -37,18 +54,18 @@ function Invoke-ComptoirBootstrap([string]$Mode = "app") {
         & $exe @rest -m venv $Venv
         if ($LASTEXITCODE -ne 0) { throw "cannot create $Venv" }
     }
-    $digest = (Get-FileHash (Join-Path $Root "pyproject.toml") -Algorithm SHA256).Hash.ToLower()
+    $digest = (Get-FileHash -LiteralPath (Join-Path $Root "pyproject.toml") -Algorithm SHA256).Hash.ToLower()
     $stamp = Join-Path $Venv ".comptoir-installed-$Mode"
     $testStamp = Join-Path $Venv ".comptoir-installed-test"
-    if ((Test-Path $stamp) -and ((Get-Content $stamp -Raw).Trim() -eq $digest)) { return }
-    if ($Mode -eq "app" -and (Test-Path $testStamp) -and
-        ((Get-Content $testStamp -Raw).Trim() -eq $digest)) { return }
+    if ((Test-Path -LiteralPath $stamp) -and ((Get-Content -LiteralPath $stamp -Raw).Trim() -eq $digest)) { return }
+    if ($Mode -eq "app" -and (Test-Path -LiteralPath $testStamp) -and
+        ((Get-Content -LiteralPath $testStamp -Raw).Trim() -eq $digest)) { return }
     $spec = if ($Mode -eq "test") { ".[test]" } else { "." }
     Write-Host "comptoir: installing Python dependencies into .venv (first run, or pyproject.toml changed)"
-    Push-Location $Root
+    Push-Location -LiteralPath $Root
     try {
         & $Py -m pip install --quiet --disable-pip-version-check -e $spec
         if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
     } finally { Pop-Location }
-    Set-Content -Path $stamp -Value $digest -Encoding ascii
+    Set-Content -LiteralPath $stamp -Value $digest -Encoding ascii
 }

@@ -3,7 +3,7 @@
 #   powershell -ExecutionPolicy Bypass -File scripts\test.ps1
 . (Join-Path $PSScriptRoot "_bootstrap.ps1")
 Invoke-ComptoirBootstrap -Mode test
-Set-Location $Root
+Set-Location -LiteralPath $Root
 $env:QT_QPA_PLATFORM = "offscreen"
 
 & (Join-Path $Venv "Scripts\lint-imports.exe") --no-logo --no-cache
