@@ -81,6 +81,11 @@ class SizeRotatingFileHandler(logging.FileHandler):
         try:
             if self._would_overflow(record):
                 self.rotate()
+        except OSError:
+            # Windows renames no file another process holds open (the window, while a command
+            # runs, or the other way round): the record goes on in the current file, and the
+            # next one tries again
+            pass
         except Exception:
             self.handleError(record)
             return
@@ -95,7 +100,10 @@ class SizeRotatingFileHandler(logging.FileHandler):
         return self.stream.tell() + len(f"{self.format(record)}\n") >= self.max_bytes
 
     def rotate(self) -> None:
-        """comptoir.log -> comptoir.log.1 -> ... -> comptoir.log.<backups> (dropped after)."""
+        """comptoir.log -> comptoir.log.1 -> ... -> comptoir.log.<backups> (dropped after).
+
+        The live file moves first: when it cannot (OSError), the old files keep their places.
+        """
         if self.stream is not None:
             self.stream.close()
             self.stream = None
@@ -103,10 +111,14 @@ class SizeRotatingFileHandler(logging.FileHandler):
         if self.backups <= 0:
             os.remove(base)
             return
-        for i in range(self.backups - 1, 0, -1):
-            if os.path.exists(f"{base}.{i}"):
-                os.replace(f"{base}.{i}", f"{base}.{i + 1}")
-        os.replace(base, f"{base}.1")
+        aside = f"{base}.rotation"
+        os.replace(base, aside)
+        try:
+            for i in range(self.backups - 1, 0, -1):
+                if os.path.exists(f"{base}.{i}"):
+                    os.replace(f"{base}.{i}", f"{base}.{i + 1}")
+        finally:
+            os.replace(aside, f"{base}.1")
 
 
 def _writable_log_file(folder: Path) -> Path:

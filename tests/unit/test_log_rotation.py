@@ -68,3 +68,53 @@ def test_text_that_is_not_utf8_is_written_escaped(tmp_path: Path) -> None:
         assert path.read_text(encoding="utf-8") == "Commande : members search caf\\udce9\n"
     finally:
         handler.close()
+
+
+def test_a_log_another_process_holds_open_keeps_every_line_and_the_old_files(
+    tmp_path: Path, monkeypatch, capsys  # type: ignore[no-untyped-def]
+) -> None:
+    """Windows renames no file another process holds open: with the window open, a command's
+    log could not rotate. Each of its lines was then lost, printed « --- Logging error --- » and
+    a traceback on the user's terminal, and shifted the old files one place down (five lines
+    emptied the history). The line now goes to the current file; the history stays."""
+    import os
+
+    path = tmp_path / "comptoir.log"
+    for i, name in enumerate(("comptoir.log.1", "comptoir.log.2"), start=1):
+        (tmp_path / name).write_text(f"ancien {i}\n", encoding="utf-8")
+    path.write_text("x" * 190 + "\n", encoding="utf-8")
+    held = {"open elsewhere": True}
+    real_replace, real_remove = os.replace, os.remove
+
+    def windows(action):  # type: ignore[no-untyped-def]
+        def act(src, *rest):  # type: ignore[no-untyped-def]
+            if held["open elsewhere"] and os.fspath(src) == str(path):
+                raise PermissionError(13, "Le processus ne peut pas accéder au fichier", str(src))
+            return action(src, *rest)
+
+        return act
+
+    monkeypatch.setattr(os, "replace", windows(real_replace))
+    monkeypatch.setattr(os, "remove", windows(real_remove))
+    handler = SizeRotatingFileHandler(path, max_bytes=200, backups=2)
+    try:
+        for i in range(6):
+            handler.emit(_record(f"ligne {i}"))
+        handler.flush()
+        live = path.read_text(encoding="utf-8")
+        assert all(f"ligne {i}" in live for i in range(6))
+        assert (tmp_path / "comptoir.log.1").read_text(encoding="utf-8") == "ancien 1\n"
+        assert (tmp_path / "comptoir.log.2").read_text(encoding="utf-8") == "ancien 2\n"
+        assert capsys.readouterr().err == ""
+
+        held["open elsewhere"] = False  # the other process is gone: the next line rotates
+        handler.emit(_record("ligne 6"))
+        handler.flush()
+        assert path.read_text(encoding="utf-8") == "ligne 6\n"
+        assert "ligne 5" in (tmp_path / "comptoir.log.1").read_text(encoding="utf-8")
+        assert (tmp_path / "comptoir.log.2").read_text(encoding="utf-8") == "ancien 1\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "comptoir.log", "comptoir.log.1", "comptoir.log.2"
+        ]
+    finally:
+        handler.close()
