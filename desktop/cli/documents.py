@@ -293,7 +293,9 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
             raise InvalidInput(f"{src} est un dossier : indiquez le fichier du modèle.")
         try:
             with storage_errors("lire le modèle", src):
-                body = src.read_text(encoding="utf-8")
+                # « UTF-8 avec BOM »: what Notepad and PowerShell 5.1 (Set-Content -Encoding
+                # UTF8) write on Windows; the mark would print its first line, a comment
+                body = src.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise InvalidInput(f"{src} n'est pas un texte UTF-8 : enregistrez-le en UTF-8.") from None
         t = repo.save(code, body, who=_who(services))

@@ -196,6 +196,21 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     assert re.match(r"version 3 — \d\d/\d\d/20\d\d \d\d:\d\d — ", lines[2])  # as the offers' history
 
 
+def test_a_template_saved_by_windows_notepad_is_read_as_written(store: Path, run_comptoir, tmp_path: Path) -> None:
+    """Notepad (« UTF-8 avec BOM ») and PowerShell 5.1 (Set-Content -Encoding UTF8) begin the
+    file with a byte-order mark and end lines with CR LF: the mark glued to the first line, a
+    comment, made it a paragraph printed at the top of every order form."""
+    exported = tmp_path / "contrat.txt"
+    ok(run_comptoir("template", "export", exported))
+    body = exported.read_text(encoding="utf-8").replace("## Article 2 — Objet et cadre", "## Article 2 — Objet du bon")
+    edited = tmp_path / "bloc-notes.txt"
+    edited.write_bytes(b"\xef\xbb\xbf" + body.replace("\n", "\r\n").encode("utf-8"))
+    assert "version 2" in ok(run_comptoir("template", "import", edited))
+    again = tmp_path / "relu.txt"
+    ok(run_comptoir("template", "export", again))
+    assert again.read_bytes() == body.encode("utf-8")
+
+
 def test_template_files_that_cannot_be_used_get_french_messages(store: Path, run_comptoir, tmp_path: Path) -> None:
     """A folder, a missing file or a place that cannot be written: exit 2 and what to fix,
     never « Erreur inattendue »."""
