@@ -42,7 +42,7 @@ from desktop.store.faults import (
     map_error,
     storage_errors,
 )
-from desktop.store.files import SQLITE_MAGIC, refuse_database_files
+from desktop.store.files import SQLITE_MAGIC, refuse_database_files, replace_file
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def _copy(src: sqlite3.Connection, out: Path, *, damaged: str) -> None:
             raise DatabaseCorrupt(damaged)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        os.replace(tmp, out)
+        replace_file(tmp, out)
     except BaseException:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             with contextlib.suppress(OSError):
@@ -470,7 +470,7 @@ def _replace_damaged(db_path: Path, restored: Path) -> None:
             for suffix in ("-wal", "-shm", "-journal"):  # they belong to the damaged file
                 with contextlib.suppress(FileNotFoundError):
                     Path(f"{db_path}{suffix}").unlink()
-            os.replace(staging, db_path)
+            replace_file(staging, db_path)
         finally:
             with contextlib.suppress(OSError):
                 staging.unlink()

@@ -113,6 +113,16 @@ READ_ONLY_ADVICE = (
 )
 DISK_FULL_MIN_FREE = 1 << 20  # below 1 Mio free, an I/O error is the disk being full
 
+# Windows' own codes (``OSError.winerror``), which Python folds into fewer errno values: a file
+# another program holds open (ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION)
+# and a write-protected key (ERROR_WRITE_PROTECT) are « access denied », a path longer than
+# Windows takes (ERROR_FILENAME_EXCED_RANGE) is « not found ».
+WIN_ACCESS_DENIED = 5
+WIN_IN_USE = frozenset({32, 33})
+WIN_BUSY = WIN_IN_USE | {WIN_ACCESS_DENIED}
+WIN_WRITE_PROTECT = 19
+WIN_NAME_TOO_LONG = 206
+
 
 def _folder_of(path: Path | str | None) -> Path | None:
     if not path:
@@ -215,20 +225,34 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
             "l'application pour le support."
         )
     if isinstance(exc, OSError):
+        winerror = getattr(exc, "winerror", None)
         if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
             return DiskFull(
                 f"{what} : le disque est plein. Libérez de la place puis recommencez ; le "
                 "fichier incomplet a été supprimé."
             )
-        if exc.errno in (errno.EROFS,):
+        if exc.errno in (errno.EROFS,) or winerror == WIN_WRITE_PROTECT:
             return DatabaseReadOnly(
                 f"{what} : le support est en lecture seule (clé USB protégée, dossier réseau) ; "
                 "choisissez un dossier où vous pouvez écrire."
             )
+        if winerror in WIN_IN_USE:
+            return StorageError(
+                f"{what} : le fichier est ouvert dans un autre programme (un lecteur PDF qui "
+                "l'affiche, par exemple). Fermez-le puis recommencez."
+            )
         if exc.errno in (errno.EACCES, errno.EPERM):
+            if winerror == WIN_ACCESS_DENIED:
+                return StorageError(
+                    f"{what} : accès refusé. Le fichier est peut-être ouvert dans un autre "
+                    "programme (un lecteur PDF qui l'affiche, par exemple) : fermez-le puis "
+                    "recommencez ; sinon, vérifiez les droits sur le fichier ou le dossier."
+                )
             return StorageError(
                 f"{what} : accès refusé. Vérifiez les droits sur le fichier ou le dossier."
             )
+        if exc.errno == errno.ENAMETOOLONG or winerror == WIN_NAME_TOO_LONG:
+            return StorageError(f"{what} : le nom du fichier est trop long ; raccourcissez-le.")
         if exc.errno == errno.ENOENT:
             return StorageError(f"{what} : fichier ou dossier introuvable.")
         if exc.errno == errno.EISDIR:
@@ -238,8 +262,6 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
                 f"{what} : un élément du chemin est un fichier, pas un dossier ; choisissez un "
                 "autre emplacement."
             )
-        if exc.errno == errno.ENAMETOOLONG:
-            return StorageError(f"{what} : le nom du fichier est trop long ; raccourcissez-le.")
         log.error("OS error while trying to %s: %s", doing, exc, exc_info=exc)
         code = errno.errorcode.get(exc.errno or 0, "inconnue")
         return StorageError(

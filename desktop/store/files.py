@@ -9,12 +9,14 @@ every later edit went to a file about to disappear.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from desktop.core.errors import InvalidInput
-from desktop.store.faults import storage_errors
+from desktop.store.faults import WIN_BUSY, storage_errors
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Files kept beside a database: SQLite's journals and shared memory, then Comptoir's own
@@ -22,6 +24,26 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 COMPTOIR_SIDE_SUFFIXES = (".numeros", ".lock")
 SIDE_SUFFIXES = SQLITE_SIDE_SUFFIXES + COMPTOIR_SIDE_SUFFIXES
+# How long a file Windows says is in use is waited for before giving up (seconds).
+REPLACE_PATIENCE = 1.0
+
+
+def replace_file(src: str | Path, dst: str | Path) -> None:
+    """``os.replace``, tried again for a moment while Windows says a file is in use.
+
+    Windows neither replaces nor removes a file another program holds open: an antivirus or
+    the search indexer opens a file just written, and lets go within a moment; a PDF reader
+    keeps the document it shows, and the error then says so (``faults.map_error``).
+    """
+    deadline = time.monotonic() + REPLACE_PATIENCE
+    while True:
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError as e:
+            if getattr(e, "winerror", None) not in WIN_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.1)
 
 
 def is_sqlite_file(path: Path) -> bool:
@@ -136,8 +158,9 @@ def write_atomically(path: str | Path, data: bytes, *, what: str = "le fichier")
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(tmp, out)
+            replace_file(tmp, out)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the error said is the one that stopped us
+                Path(tmp).unlink(missing_ok=True)
             raise
     return out

@@ -30,7 +30,6 @@ from __future__ import annotations
 import getpass
 import json
 import logging
-import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -205,10 +204,12 @@ class NumbersGiven:
         if data.get(key, 0) >= seq:
             return
         data[key] = seq
+        from desktop.store.files import replace_file  # on the first number given, not at start
+
         try:
             tmp = self.path.with_name(self.path.name + ".tmp")
             tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
+            replace_file(tmp, self.path)
         except OSError as exc:
             log.warning("numéro %s/%d non noté dans %s : %s", device, seq, self.path, exc)
 
