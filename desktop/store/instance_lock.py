@@ -36,12 +36,18 @@ def lock_path(db_path: Path) -> Path:
     return real.with_name(real.name + ".lock")
 
 
+# Windows' byte-range locks are mandatory: no other process may even read the bytes locked. The
+# lock is taken on one byte far past the line that says who holds it, so that a second window
+# can read that line (the lock may lie beyond the end of the file).
+_WINDOWS_LOCKED_BYTE = 1 << 20
+
+
 def _try_lock(f: IO[bytes]) -> bool:
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI
+    if sys.platform == "win32":
         import msvcrt
 
         try:
-            f.seek(0)
+            f.seek(_WINDOWS_LOCKED_BYTE)
             msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
@@ -58,11 +64,11 @@ def _try_lock(f: IO[bytes]) -> bool:
 
 
 def _unlock(f: IO[bytes]) -> None:
-    if sys.platform == "win32":  # pragma: no cover
+    if sys.platform == "win32":
         import msvcrt
 
         with contextlib.suppress(OSError):
-            f.seek(0)
+            f.seek(_WINDOWS_LOCKED_BYTE)
             msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
         return
     import fcntl
