@@ -1,5 +1,6 @@
 """Bundles and databases damaged on purpose, as a person editing a zip by hand or a failing
-disk would: shared by the tests of every layer that must refuse them."""
+disk would, and second paths to a database: shared by the tests of every layer that must
+refuse them."""
 
 from __future__ import annotations
 
@@ -38,3 +39,13 @@ def damage_quietly(path: Path) -> None:
         conn.execute("SELECT count(*) FROM offers").fetchone()  # still opens and reads
     finally:
         conn.close()
+
+
+def symbolic_link(link: Path, target: Path) -> Path | None:
+    """``link`` made a symbolic link to ``target`` (a second path to the same file), or None
+    where the system does not let this user make one (Windows without Developer Mode)."""
+    try:
+        link.symlink_to(target)
+    except OSError:
+        return None
+    return link

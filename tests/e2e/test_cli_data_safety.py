@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ def mount_point(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     where = tmp_path / "support"
     where.mkdir()
-    if os.geteuid() != 0 or not Path("/bin/mount").exists():
+    if sys.platform != "linux" or os.geteuid() != 0 or not Path("/bin/mount").exists():
         pytest.skip("monter un support demande les droits d'administrateur")
     made = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(where)], capture_output=True, check=False

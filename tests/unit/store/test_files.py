@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,10 @@ def test_a_folder_or_a_missing_folder_is_refused_in_french(tmp_path: Path) -> No
         write_atomically(tmp_path / "absent" / "offre.pdf", b"x")
 
 
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="Windows ignores a folder's read-only mode; its refusals are simulated below",
+)
 def test_an_unwritable_folder_gives_a_storage_error_and_keeps_the_old_file(
     tmp_path: Path,
 ) -> None:
