@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -303,7 +302,7 @@ def main() -> int:
             print(f"run {run}: the writer stopped by itself (status {proc.returncode})\n{err}")
             failures += 1
             continue
-        os.kill(proc.pid, signal.SIGKILL)
+        proc.kill()  # SIGKILL; TerminateProcess on Windows: no clean-up either way
         proc.wait(30)
         for stream in (proc.stdout, proc.stderr):
             if stream:

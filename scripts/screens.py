@@ -41,7 +41,7 @@ def _platform(args: argparse.Namespace, work: Path) -> None:
     config.write_text(json.dumps({"screens": [{
         "name": "s", "x": 0, "y": 0, "width": width, "height": height,
         "logicalDpi": 96, "logicalDpiX": 96, "logicalDpiY": 96,
-    }]}))
+    }]}), encoding="utf-8")
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     os.environ["QT_SCALE_FACTOR"] = str(args.scale)
     os.environ["COMPTOIR_DB"] = str(work / "comptoir.sqlite3")
