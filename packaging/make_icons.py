@@ -1,17 +1,24 @@
 """Draw the application icon (resources/icons/comptoir.png and .ico) with Qt: a rounded square
 in iMio's blue with a white « C ». Run again after changing the drawing:
-``QT_QPA_PLATFORM=offscreen python packaging/make_icons.py``."""
+``QT_QPA_PLATFORM=offscreen python packaging/make_icons.py``.
+
+The .ico holds one image per size Windows shows (lists and the task bar at 100 to 250 %, the
+desktop, Explorer's large icons): given a single image, Windows blurs it down or blows it up.
+"""
 
 from __future__ import annotations
 
+import struct
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QImage, QPainter
 
-ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+ROOT = Path(__file__).resolve().parents[1]
+ICONS = ROOT / "resources" / "icons"
 BLUE = QColor("#1d4f91")
+ICO_SIZES = (16, 20, 24, 32, 40, 48, 64, 96, 128, 256)
 
 
 def draw(size: int) -> QImage:
@@ -33,11 +40,30 @@ def draw(size: int) -> QImage:
     return image
 
 
+def ico(images: list[QImage]) -> bytes:
+    """A Windows icon file holding ``images`` (square, at most 256 pixels), each stored as PNG
+    (read by Windows since Vista)."""
+    entries, data = [], []
+    offset = 6 + 16 * len(images)
+    for image in images:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        png = bytes(buffer.data().data())
+        size = image.width() % 256  # 0 means 256
+        entries.append(struct.pack("<BBBBHHII", size, size, 0, 0, 1, 32, len(png), offset))
+        data.append(png)
+        offset += len(png)
+    return struct.pack("<HHH", 0, 1, len(images)) + b"".join(entries) + b"".join(data)
+
+
 def main() -> int:
     QGuiApplication(sys.argv[:1])
+    # the letter in the font the documents embed, whatever the system has
+    QFontDatabase.addApplicationFont(str(ROOT / "resources" / "fonts" / "DejaVuSans-Bold.ttf"))
     ICONS.mkdir(parents=True, exist_ok=True)
     draw(256).save(str(ICONS / "comptoir.png"))
-    draw(64).save(str(ICONS / "comptoir.ico"))
+    (ICONS / "comptoir.ico").write_bytes(ico([draw(size) for size in ICO_SIZES]))
     return 0
 
 

@@ -1,0 +1,39 @@
+"""What the Windows build takes from the repository, checked without Windows."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ICON = ROOT / "resources" / "icons" / "comptoir.ico"
+PNG = b"\x89PNG\r\n\x1a\n"
+BMP_HEADER = b"(\x00\x00\x00"  # BITMAPINFOHEADER, 40 bytes
+
+
+def icon_images(data: bytes) -> dict[int, bytes]:
+    """Size -> image of a Windows .ico file (ICONDIR, then one ICONDIRENTRY per image)."""
+    reserved, kind, count = struct.unpack_from("<HHH", data, 0)
+    assert (reserved, kind) == (0, 1), "not an icon file"
+    images = {}
+    for i in range(count):
+        width, height, _, _, _, _, size, offset = struct.unpack_from("<BBBBHHII", data, 6 + 16 * i)
+        assert width == height and offset + size <= len(data)
+        images[width or 256] = data[offset : offset + size]
+    return images
+
+
+def test_the_windows_icon_has_an_image_for_every_size_windows_shows() -> None:
+    """The icon held one 64-pixel image: Windows blurred it down in the task bar and lists (16
+    to 32 pixels, 40 and 48 at 125-150 %) and blew it up to 256 in Explorer's large icons."""
+    images = icon_images(ICON.read_bytes())
+    assert {16, 20, 24, 32, 40, 48, 64, 256} <= set(images)
+    for size, image in images.items():
+        assert image.startswith((PNG, BMP_HEADER)), size
+        if image.startswith(PNG):
+            assert struct.unpack_from(">II", image, 16) == (size, size)
+
+
+def test_the_build_uses_that_icon() -> None:
+    spec = (ROOT / "packaging" / "comptoir.spec").read_text(encoding="utf-8")
+    assert '"icons", "comptoir.ico"' in spec
