@@ -37,3 +37,36 @@ def test_the_windows_icon_has_an_image_for_every_size_windows_shows() -> None:
 def test_the_build_uses_that_icon() -> None:
     spec = (ROOT / "packaging" / "comptoir.spec").read_text(encoding="utf-8")
     assert '"icons", "comptoir.ico"' in spec
+
+
+
+def test_a_windows_checkout_holds_the_same_bytes_as_a_linux_one() -> None:
+    """Git for Windows writes CR LF into text files unless told otherwise: the seed files'
+    fingerprint changed, so a database moved between a Linux and a Windows laptop was seeded
+    again at each move, and bash could not run scripts/test from a Windows checkout."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    as_lf = [
+        "db/tariffs/imio-2024/tariff.csv",
+        "desktop/store/migrations/0001_x.sql",
+        "resources/templates/contract_fr.txt",
+        "scripts/test",
+        "scripts/_bootstrap.ps1",
+    ]
+    as_is = ["db/belgium/wallonie_provinces.csv", "resources/icons/comptoir.ico"]
+    found = subprocess.run(
+        [git, "check-attr", "eol", "text", "--", *as_lf, *as_is],
+        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True,
+    ).stdout
+    attributes = {}
+    for line in found.splitlines():
+        name, attribute, value = (part.strip() for part in line.rsplit(":", 2))
+        attributes[name, attribute] = value
+    assert all(attributes[name, "eol"] == "lf" for name in as_lf), attributes
+    assert all(attributes[name, "text"] == "unset" for name in as_is), attributes
