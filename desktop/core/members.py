@@ -306,6 +306,11 @@ class Member:
             p.product == product and p.state is InstallState.PRODUCTION for p in self.installed
         )
 
+    def reads(self, member_id: str) -> bool:
+        """Whether this member's category or prices read the member ``member_id``: a CPAS its
+        commune (population, products in production), a police zone its communes."""
+        return member_id == self.commune_id or member_id in self.commune_ids
+
     def with_size_correction(self, value: int, as_of: date, source: str, *, today: date) -> Member:
         """The member with a newer figure than its reference one, which it then uses.
 

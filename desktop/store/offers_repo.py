@@ -32,7 +32,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -100,6 +100,7 @@ class OfferFilter:
     # words to find in number, member, seller (name or initials), products (accents ignored)
     text: str = ""
     member_id: str | None = None
+    members: tuple[str, ...] | None = None  # the offers of any of these members (None: any)
     since: date | None = None  # last change on or after this day
     limit: int | None = None
 
@@ -457,6 +458,9 @@ class OfferRepository:
         if flt.member_id:
             where.append("member_id = ?")
             args.append(flt.member_id)
+        if flt.members is not None:
+            where.append(f"member_id IN ({', '.join('?' * len(flt.members))})")
+            args += flt.members
         if flt.since is not None:
             start = datetime.combine(flt.since, datetime.min.time()).astimezone()
             where.append("updated >= ?")
@@ -1045,12 +1049,18 @@ class OfferRepository:
         return done
 
     def requote_drafts(
-        self, why: str, *, who: str | None = None, action: str = "recalcul"
+        self,
+        why: str,
+        *,
+        who: str | None = None,
+        action: str = "recalcul",
+        members: Collection[str] | None = None,
     ) -> RequoteReport:
         """Price every draft again on the catalogue and directory stored now (after a catalogue
         import, or a member edited), on its own tariff when the catalogue still has it; store
         the drafts whose figures, category or member changed, each with an ``action`` line in
-        its history (``why``: the catalogue imported, the member edited).
+        its history (``why``: the catalogue imported, the member edited). ``members``: only
+        the drafts of these members (those a member edit can change), not every draft.
 
         A draft the engine no longer prices (a product withdrawn, say) keeps what it had and is
         named in the report. Drafts on a tariff the catalogue no longer has are left to the
@@ -1065,7 +1075,8 @@ class OfferRepository:
             forget()
         with self._tx("recalculer les brouillons") as conn:
             known = {r[0] for r in conn.execute("SELECT code FROM tariff")}
-            for summary in self.list_offers(OfferFilter(state=OfferState.BROUILLON)):
+            only = None if members is None else tuple(members)
+            for summary in self.list_offers(OfferFilter(state=OfferState.BROUILLON, members=only)):
                 if summary.tariff not in known:
                     continue
                 before = self._load(conn, summary.id)

@@ -206,13 +206,17 @@ class Backend:
         return saved
 
     def requote_drafts(self, edited: Member) -> Any:
-        """Saved drafts priced again on the directory as stored now, ``edited`` named in their
-        history; the report, or None when that failed. The member is saved by then: a draft
-        left behind is priced again when opened and when finalised."""
+        """The saved drafts ``edited`` can change (its own, and those of the members that read
+        it) priced again on the directory as stored now, ``edited`` named in their history;
+        the report, or None when that failed. The member is saved by then: a draft left behind
+        is priced again when opened and when finalised."""
         from desktop.core.errors import ComptoirError
 
+        members = {edited.id, *(m.id for m in self.index if m.reads(edited.id))}
         try:
-            return self.offers.requote_drafts(edited.display_name, action="recalcul-membre")
+            return self.offers.requote_drafts(
+                edited.display_name, action="recalcul-membre", members=members
+            )
         except ComptoirError:
             log.exception("brouillons non recalculés après une modification de l'annuaire")
             return None

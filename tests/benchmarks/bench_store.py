@@ -84,7 +84,36 @@ def main() -> int:
             took = time.perf_counter() - t0
             print(f"     recherche « {text} » ({len(found)} offres) : {took * 1000:.1f} ms")
         db.close()
+        ok &= bench_member_edit(Path(tmp) / "membres.sqlite3")
     return 0 if ok or not args.strict else 1
+
+
+def bench_member_edit(path: Path, drafts: int = 1000) -> bool:
+    """A member edited in the window (its slot waits for it) with a year of drafts saved for
+    other members: only the drafts of that member and of those that read it are priced again."""
+    from desktop.core.quote import LineRequest
+    from desktop.ui.backend import Backend, Draft
+
+    open_seeded(path).close()
+    backend = Backend.open(path)
+    communes = [m for m in backend.index if m.kind.value == "commune"]
+    lines = (LineRequest("delib", {}), LineRequest("docs", {}), LineRequest("urban", {}))
+    for i in range(drafts):
+        draft = Draft(member_id=communes[i % len(communes)].id, lines=lines)
+        backend.save_draft(None, draft, backend.quote(draft))
+    tubize = backend.index.search("tubize")[0]
+    samples = []
+    for i in range(20):
+        edited = replace(backend.index.get(tubize.id), address=f"Grand-Place {i + 1}")
+        samples.append(timed(lambda edited=edited: backend.save_member(edited)))
+    backend.close()
+    median = statistics.median(samples)
+    good = median < 0.100
+    print(
+        f"{'OK ' if good else 'LENT'} modification d'un membre, {drafts} brouillons enregistrés (médiane)"
+        f"      {median * 1000:.1f} ms, pire {max(samples) * 1000:.1f} ms   (cible < 100 ms)"
+    )
+    return good
 
 
 if __name__ == "__main__":

@@ -98,3 +98,26 @@ def test_drafts_follow_every_edit_not_only_the_first(backend: Backend) -> None:
     assert backend.offers.get(draft.id).decision.category == "Cat 1"
     backend.save_member(backend.index.get(tubize.id).without_size_correction())
     assert backend.offers.get(draft.id).decision.category == "Cat 5"
+
+
+def test_a_member_edit_prices_again_only_the_drafts_it_can_change(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every draft of the laptop was read and priced again at each member edit: after a year
+    of drafts, saving an address froze the window for most of a second. Only the drafts of the
+    member and of those that read it (its CPAS, its police zone) can change."""
+    tubize = backend.index.search("tubize")[0]
+    zone = next(m for m in backend.index if tubize.id in m.commune_ids)
+    cpas = next(m for m in backend.index if m.commune_id == tubize.id)
+    for text in ("nivelles", "namur", "cpas de liege", "tubize", "cpas tubize", zone.id):
+        saved(backend, text)
+    priced: list[str] = []
+    pricer = backend.offers.pricer
+    price = pricer.price
+    monkeypatch.setattr(
+        pricer, "price", lambda request, member: priced.append(member.id) or price(request, member)
+    )
+    grown = tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=date(2026, 11, 22))
+    backend.save_member(grown)
+    assert sorted(priced) == sorted([tubize.id, cpas.id, zone.id])
+
