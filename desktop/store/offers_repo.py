@@ -1325,12 +1325,17 @@ def _settings_data(settings: Any) -> dict[str, Any]:
 
 
 class EnginePricer:
-    """Re-prices drafts with the tariffs and members of the database and ``build_quote``."""
+    """Re-prices drafts with the tariffs and members of the database and ``build_quote``.
 
-    def __init__(self, db: Any) -> None:
+    ``lookup`` finds a member in a directory its caller keeps as stored (the window's, which
+    holds every edit it saved); by default the directory is read from the database once, and
+    again after ``forget``."""
+
+    def __init__(self, db: Any, lookup: Callable[[str], Member | None] | None = None) -> None:
         self.db = db
         self._tariffs: dict[str, Any] = {}
         self._member_repo: Any = None
+        self._lookup = lookup
 
     def tariff(self, code: str) -> Any:
         if code not in self._tariffs:
@@ -1374,6 +1379,8 @@ class EnginePricer:
         return self._member_repo
 
     def lookup(self, member_id: str) -> Member | None:
+        if self._lookup is not None:
+            return self._lookup(member_id)
         repo = self._members()
         finder = getattr(repo, "lookup", None) or repo.get
         try:

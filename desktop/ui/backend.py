@@ -332,9 +332,11 @@ class Backend:
     @property
     def offers(self) -> Any:
         if self._offers is None:
-            from desktop.store.offers_repo import OfferRepository
+            from desktop.store.offers_repo import EnginePricer, OfferRepository
 
-            self._offers = OfferRepository(self.db, settings=self.settings)
+            # drafts are priced on the directory the window holds: it has every edit saved
+            pricer = EnginePricer(self.db, lookup=self.member)
+            self._offers = OfferRepository(self.db, settings=self.settings, pricer=pricer)
         return self._offers
 
     def save_draft(self, offer: Any, draft: Draft, quote: Quote | None) -> Any:

@@ -121,3 +121,24 @@ def test_a_member_edit_prices_again_only_the_drafts_it_can_change(
     backend.save_member(grown)
     assert sorted(priced) == sorted([tubize.id, cpas.id, zone.id])
 
+
+def test_a_member_edit_prices_drafts_on_the_window_s_directory(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drafts were priced on the whole directory read again from the database at each
+    edit (a third of a second with a large directory): the window's own directory, which
+    holds the member just saved, is the one to price them on."""
+    from desktop.store.members_repo import MemberRepository
+
+    draft = saved(backend, "cpas tubize")
+    reads: list[int] = []
+    load_all = MemberRepository._load_all
+    monkeypatch.setattr(MemberRepository, "_load_all", lambda self: reads.append(1) or load_all(self))
+    tubize = backend.index.search("tubize")[0]
+    today = date(2026, 11, 22)
+    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=today))
+    assert backend.offers.get(draft.id).decision.category == "Cat 6"
+    shrunk = backend.index.get(tubize.id).with_size_correction(3_000, date(2026, 2, 1), "registre", today=today)
+    backend.save_member(shrunk)
+    assert backend.offers.get(draft.id).decision.category == "Cat 1"
+    assert reads == []
