@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QFont
 
 from desktop.core.catalogue import Family, Product, Tariff
 from desktop.core.members import InstalledProduct, MemberKind
+from desktop.core.offers import OfferSummary
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, TotalsCoverage
 from desktop.ui.backend import Hit
 from desktop.ui.money import NOT_PRICED, MoneyText
@@ -501,13 +502,23 @@ class OffersModel(QAbstractTableModel):
         self._money = money
         self._rows: list[Any] = []
         self._outdated: dict[str, Any] = {}
+        self._texts: list[tuple[str, ...] | None] = []
 
     def set_offers(self, offers: Sequence[Any], outdated: Mapping[str, Any] | None = None) -> None:
         """``outdated``: offer id -> ``OutdatedDraft`` (drafts whose tariff is no longer in force)."""
         self.beginResetModel()
         self._rows = list(offers)
         self._outdated = dict(outdated or {})
+        self._texts = [None] * len(self._rows)
         self.endResetModel()
+
+    def text(self, row: int, column: int) -> str:
+        """What the cell shows; a row's texts are made once (babel formats its amounts)."""
+        texts = self._texts[row]
+        if texts is None:
+            o = self._rows[row]
+            texts = self._texts[row] = tuple(self._display(o, c) for c in range(len(self.HEADERS)))
+        return texts[column]
 
     def outdated(self, offer_id: str) -> Any:
         """The ``OutdatedDraft`` of this offer, or None when its tariff is the one in force."""
@@ -541,33 +552,7 @@ class OffersModel(QAbstractTableModel):
             return None
         o, col = self._rows[index.row()], index.column()
         if role == DISPLAY:
-            if col == 0:
-                if o.number:
-                    return o.number
-                return f"révision de {o.predecessor}" if o.predecessor else "—"
-            if col == 1:
-                return o.member_name or "—"
-            if col == 2:
-                return o.category or "—"
-            if col == 3:  # with the time: several drafts of one day are told apart
-                if not o.updated:
-                    return "—"
-                local = o.updated.astimezone()
-                return f"{self._money.date(local.date())} {local:%H:%M}"
-            if col in self.AMOUNTS:
-                amount = (o.one_time, o.annual, o.year1)[col - 4]
-                if amount is None:
-                    return "—"
-                cov = o.coverage
-                if not (cov.one_time, cov.annual, cov.year1)[col - 4]:
-                    return NOT_PRICED  # nothing priced in that total: never 0,00 €
-                text = self._money.money(amount)
-                partial = (cov.one_time_partial, cov.annual_partial, cov.year1_partial)[col - 4]
-                return f"{text} *" if partial else text
-            if col == 7:
-                if o.id in self._outdated:
-                    return f"{o.state.label} · ancien tarif"
-                return o.state.label
+            return self.text(index.row(), col)
         if role == ALIGN and col in self.AMOUNTS:
             return RIGHT
         if role == TOOLTIP:
@@ -597,3 +582,31 @@ class OffersModel(QAbstractTableModel):
         if role == self.OfferIdRole:
             return o.id
         return None
+
+    def _display(self, o: OfferSummary, col: int) -> str:
+        if col == 0:
+            if o.number:
+                return o.number
+            return f"révision de {o.predecessor}" if o.predecessor else "—"
+        if col == 1:
+            return o.member_name or "—"
+        if col == 2:
+            return o.category or "—"
+        if col == 3:  # with the time: several drafts of one day are told apart
+            if not o.updated:
+                return "—"
+            local = o.updated.astimezone()
+            return f"{self._money.date(local.date())} {local:%H:%M}"
+        if col in self.AMOUNTS:
+            amount = (o.one_time, o.annual, o.year1)[col - 4]
+            if amount is None:
+                return "—"
+            cov = o.coverage
+            if not (cov.one_time, cov.annual, cov.year1)[col - 4]:
+                return NOT_PRICED  # nothing priced in that total: never 0,00 €
+            text = self._money.money(amount)
+            partial = (cov.one_time_partial, cov.annual_partial, cov.year1_partial)[col - 4]
+            return f"{text} *" if partial else text
+        if o.id in self._outdated:
+            return f"{o.state.label} · ancien tarif"
+        return o.state.label

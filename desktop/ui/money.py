@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,6 +22,16 @@ class MoneyText:
         self.locale = locale
         self.currency = currency
         self._formatter: Formatter | None = None
+        # the offers list shows the same amounts and days again at each search: babel
+        # formats each of them once
+        self._money_text = lru_cache(maxsize=4096)(self._format_money)
+        self._date_text = lru_cache(maxsize=1024)(self._format_date)
+
+    def _format_money(self, amount: str) -> str:
+        return self.formatter.money(amount)
+
+    def _format_date(self, day: date) -> str:
+        return self.formatter.date(day)
 
     @property
     def formatter(self) -> Formatter:
@@ -34,7 +45,7 @@ class MoneyText:
         """``Decimal('8062')`` -> ``'8 062,00 €'``; ``None`` (not priced) -> ``missing``."""
         if amount is None:
             return missing
-        return self.formatter.money(amount)
+        return self._money_text(str(amount))  # by its text: -0 and 0 are equal Decimals
 
     def number(self, value: Decimal | int | None, missing: str = "—") -> str:
         """Days, counts: ``Decimal('2.5')`` -> ``'2,5'``; ``12500`` -> ``'12 500'``."""
@@ -50,4 +61,4 @@ class MoneyText:
         """``22/11/2026``."""
         if day is None:
             return missing
-        return self.formatter.date(day)
+        return self._date_text(day)

@@ -41,6 +41,7 @@ from desktop.ui.tones import Tone, css, set_tone
 log = logging.getLogger(__name__)
 
 LIST_LIMIT = 500
+MEMBER_COLUMN = 1  # stretched: the other columns are as wide as their texts
 
 
 def offer_details_html(backend: Backend, summary: Any, money: MoneyText) -> str:
@@ -166,8 +167,8 @@ class OffersList(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fitted at each reload
+        head.setSectionResizeMode(MEMBER_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -239,6 +240,7 @@ class OffersList(QWidget):
             self.bar.error(str(exc))
             return
         self.model.set_offers(offers, outdated)
+        self._fit_columns()
         n = len(offers)
         if n >= LIST_LIMIT:  # a laptop with years of offers: the list stays instant
             self.count.setText(f"les {LIST_LIMIT} plus récentes : précisez la recherche")
@@ -250,6 +252,24 @@ class OffersList(QWidget):
         if row >= 0:
             self._select_row(row)
         self._update_actions()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its widest text, the member's taking the rest. Resizing to
+        contents read every cell of the list role by role at each search: with hundreds of
+        offers the window froze for a tenth of a second. Only the widest cell is measured."""
+        head = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        grid = 1 if self.table.showGrid() else 0
+        for column in range(self.model.columnCount()):
+            if column == MEMBER_COLUMN:
+                continue
+            width = head.sectionSizeHint(column)
+            rows = {self.model.text(row, column): row for row in range(self.model.rowCount())}
+            if rows:
+                widest = rows[max(rows, key=metrics.horizontalAdvance)]
+                cell = self.table.sizeHintForIndex(self.model.index(widest, column))
+                width = max(width, cell.width() + grid)
+            head.resizeSection(column, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:

@@ -423,3 +423,34 @@ def shiboken_valid(obj) -> bool:  # type: ignore[no-untyped-def]
     import shiboken6
 
     return shiboken6.isValid(obj)
+
+
+def test_hundreds_of_offers_are_listed_without_reading_every_row_to_size_the_columns(
+    qtbot, window, backend, monkeypatch
+):
+    """With a year of offers, each search in the list froze the window for a tenth of a
+    second: every cell of the 500 rows shown was read, role by role, to size the columns.
+    Only the rows on screen are read; the columns still fit the widest text of the list."""
+    from desktop.ui.models import OffersModel
+
+    read: set[int] = set()
+    data = OffersModel.data
+
+    def reading(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        read.add(index.row())
+        return data(self, index, role)
+
+    monkeypatch.setattr(OffersModel, "data", reading)
+    for i in range(200):
+        saved_draft(backend, ("nivelles", "tournai", "cpas de liege", "zp 5267")[i % 4], LineRequest("delib", {}))
+    window.show_offers()
+    offers = window.offers_list
+    read.clear()
+    offers.filter.setText("delib")  # a search: every offer has it
+    qtbot.wait(400)
+    assert offers.model.rowCount() == 200
+    assert 0 < len(read) < 60
+    head, metrics = offers.table.horizontalHeader(), offers.table.fontMetrics()
+    for column in (0, 2, 3, 4, 5, 6, 7):  # the member's column takes the room left
+        texts = [offers.model.index(row, column).data() for row in range(offers.model.rowCount())]
+        assert head.sectionSize(column) >= max(metrics.horizontalAdvance(t) for t in texts), column
