@@ -101,6 +101,7 @@ class OfferFilter:
     text: str = ""
     member_id: str | None = None
     members: tuple[str, ...] | None = None  # the offers of any of these members (None: any)
+    tariffs: tuple[str, ...] | None = None  # priced on any of these tariffs (None: any)
     since: date | None = None  # last change on or after this day
     limit: int | None = None
 
@@ -458,9 +459,10 @@ class OfferRepository:
         if flt.member_id:
             where.append("member_id = ?")
             args.append(flt.member_id)
-        if flt.members is not None:
-            where.append(f"member_id IN ({', '.join('?' * len(flt.members))})")
-            args += flt.members
+        for column, values in (("member_id", flt.members), ("tariff", flt.tariffs)):
+            if values is not None:
+                where.append(f"{column} IN ({', '.join('?' * len(values))})")
+                args += values
         if flt.since is not None:
             start = datetime.combine(flt.since, datetime.min.time()).astimezone()
             where.append("updated >= ?")
@@ -969,19 +971,24 @@ class OfferRepository:
 
     # -- tariff years -----------------------------------------------------------------------
     def outdated_drafts(self) -> list[OutdatedDraft]:
+        """The drafts on a tariff no longer in force; only theirs are read (the offers list
+        asks at each search)."""
         today = self.today()
-        out = []
-        cache: dict[str, str] = {}
-        for s in self.list_offers(OfferFilter(state=OfferState.BROUILLON)):
-            if s.tariff not in cache:
-                try:
-                    cache[s.tariff] = self.pricer.active_tariff(s.tariff, today)
-                except NotFound:  # a grid this database lacks (an older catalogue imported):
-                    cache[s.tariff] = s.tariff  # nothing to re-price on; finalising says why
-
-            if cache[s.tariff] != s.tariff:
-                out.append(OutdatedDraft(s, s.tariff, cache[s.tariff]))
-        return out
+        active: dict[str, str] = {}
+        with storage_errors("lister les offres"):
+            tariffs = self.conn.execute(
+                "SELECT DISTINCT tariff FROM offers WHERE state = 'brouillon'"
+            ).fetchall()
+        for (tariff,) in tariffs:
+            try:
+                active[tariff] = self.pricer.active_tariff(tariff, today)
+            except NotFound:  # a grid this database lacks (an older catalogue imported):
+                active[tariff] = tariff  # nothing to re-price on; finalising says why
+        stale = tuple(t for t, now in active.items() if now != t)
+        if not stale:
+            return []
+        found = self.list_offers(OfferFilter(state=OfferState.BROUILLON, tariffs=stale))
+        return [OutdatedDraft(s, s.tariff, active[s.tariff]) for s in found]
 
     def _priced_again(self, before: Offer, tariff: str) -> Offer:
         """The draft ``before`` priced on ``tariff`` with the catalogue and the member as the

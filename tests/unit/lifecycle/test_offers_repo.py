@@ -397,6 +397,23 @@ def test_outdated_drafts_are_previewed_then_repriced(repo: OfferRepository) -> N
     assert repo.audit(old.id)[-1].why == "imio-2024 → imio-2026"
 
 
+def test_outdated_drafts_are_found_without_reading_the_drafts_on_the_grid_in_force(
+    repo: OfferRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The offers list asks at each search which drafts are on last year's grid: every draft
+    of the laptop was read for it, a year of them a tenth of a second on the window's thread."""
+    from desktop.store import offers_repo
+
+    for _ in range(30):
+        repo.save_draft(draft(tariff="imio-2026"))
+    old = repo.save_draft(draft(tariff="imio-2024"))
+    read: list[str] = []
+    summary = offers_repo._summary
+    monkeypatch.setattr(offers_repo, "_summary", lambda row, today: read.append(row[0]) or summary(row, today))
+    assert [o.summary.id for o in repo.outdated_drafts()] == [old.id]
+    assert read == [old.id]
+
+
 def test_a_draft_on_a_tariff_no_longer_in_force_is_repriced_before_finalising(
     repo: OfferRepository,
 ) -> None:
