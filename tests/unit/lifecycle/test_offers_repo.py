@@ -414,6 +414,32 @@ def test_outdated_drafts_are_found_without_reading_the_drafts_on_the_grid_in_for
     assert read == [old.id]
 
 
+def test_the_offers_list_reads_one_index_not_the_rows_holding_the_pdfs(repo: OfferRepository) -> None:
+    """A finalised offer's row holds its PDF and snapshot (some 90 KB), the dates the list
+    shows stored after them: with a year of offers, the list and each search read hundreds of
+    those rows page after page, from the disk at the first look. They read one index."""
+    _finalised(repo)
+    repo.save_draft(draft(tariff="imio-2024"))
+    statements: list[str] = []
+    repo.conn.set_trace_callback(statements.append)
+    for flt in (
+        OfferFilter(limit=500),
+        OfferFilter(text="nivelles", limit=500),
+        OfferFilter(text="ad"),  # initials, also looked up in the history
+        OfferFilter(state=S.EXPIREE),
+        OfferFilter(state=S.BROUILLON, limit=1),
+        OfferFilter(since=date(2026, 1, 1)),
+    ):
+        repo.list_offers(flt)
+    assert len(repo.outdated_drafts()) == 1
+    repo.conn.set_trace_callback(None)
+    listed = [sql for sql in statements if sql.startswith("SELECT") and "FROM offers" in sql]
+    assert len(listed) == 8
+    for sql in listed:
+        plan = [row[3] for row in repo.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert any("offers USING COVERING INDEX" in step for step in plan), (sql, plan)
+
+
 def test_a_draft_on_a_tariff_no_longer_in_force_is_repriced_before_finalising(
     repo: OfferRepository,
 ) -> None:
