@@ -44,7 +44,7 @@ import json
 import logging
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -62,7 +62,7 @@ from desktop.core.offers import (
 )
 from desktop.store import offer_codec as codec
 from desktop.store.faults import BundleError, storage_errors
-from desktop.store.files import check_target, write_atomically
+from desktop.store.files import atomic_file, check_target
 from desktop.store.offers_repo import (
     NumbersGiven,
     OfferRepository,
@@ -228,21 +228,19 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _write_zip(out: Path, manifest: dict[str, Any], files: Sequence[tuple[str, bytes]]) -> None:
-    """Build the zip in memory, then write it atomically (``write_atomically``: a folder
-    that cannot be written, a full disk... become French messages, nothing half-written)."""
+def _write_zip(out: Path, manifest: dict[str, Any], files: Iterable[tuple[str, bytes]]) -> None:
+    """Write the zip file after file, as ``files`` gives them (one offer in memory at a time),
+    atomically (``atomic_file``: a folder that cannot be written, a full disk... become French
+    messages, nothing half-written). The manifest, which lists them with their checksums,
+    comes last."""
     out = check_target(out, field="out")  # before the work: a database is never the target
-    manifest = dict(manifest)
-    manifest["files"] = [
-        {"path": name, "size": len(data), "sha256": codec.sha256_hex(data)} for name, data in files
-    ]
-    body = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(_info("manifest.json"), body)
+    listed = []
+    with atomic_file(out, what="le lot") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files:
+            listed.append({"path": name, "size": len(data), "sha256": codec.sha256_hex(data)})
             z.writestr(_info(name), data)
-    write_atomically(out, raw.getvalue(), what="le lot")
+        body = json.dumps({**manifest, "files": listed}, ensure_ascii=False, indent=2, sort_keys=True)
+        z.writestr(_info("manifest.json"), body.encode("utf-8"))
 
 
 def _info(name: str) -> zipfile.ZipInfo:
@@ -403,7 +401,8 @@ def export_offers(
 ) -> ExportReport:
     """Write the finalised offers changed since ``since`` (or the ``refs`` given, or all)."""
     conn = repo.conn
-    with storage_errors("lire les offres à exporter", getattr(repo.db, "path", None)):
+    where = getattr(repo.db, "path", None)
+    with storage_errors("lire les offres à exporter", where):
         if refs is not None:
             # an offer named twice (its number, then its id or in other letters) travels once
             ids = list(dict.fromkeys(repo.get(r).id for r in refs))
@@ -411,40 +410,40 @@ def export_offers(
             from desktop.store.offers_repo import OfferFilter
 
             ids = [s.id for s in repo.list_offers(OfferFilter(since=since))]
-        rows = []
+        found = []
         drafts = 0
         for oid in ids:
-            row = conn.execute(
-                "SELECT number, snapshot_json, content_sha256, pdf, pdf_sha256, origin "
-                "FROM offers WHERE id = ?",
-                (oid,),
-            ).fetchone()
+            row = conn.execute("SELECT number FROM offers WHERE id = ?", (oid,)).fetchone()
             if row is None or row[0] is None:
                 drafts += 1
                 continue
-            rows.append((oid, row))
-    files: list[tuple[str, bytes]] = []
-    numbers = []
-    for oid, (number, snapshot_json, fingerprint, pdf, _pdf_sha, origin) in sorted(
-        rows, key=lambda r: r[1][0]
-    ):
-        offer = repo.get(oid)
-        audit = repo.audit(oid)
-        doc = {
-            "offer": codec.offer_to_data(offer),
-            "snapshot": codec.loads(snapshot_json),
-            "content_sha256": fingerprint,
-            "origin": origin,
-            "audit": [codec.audit_to_data(e) for e in audit],
-        }
-        kept = repo.order_form(oid)
-        if kept is not None:  # the order form signed travels with it, as it was printed
-            doc["order_form_template_version"] = kept[1]
-        files.append((f"offres/{number}.json", codec.canonical_json(doc).encode("utf-8")))
-        files.append((f"offres/{number}.pdf", bytes(pdf)))
-        if kept is not None:
-            files.append((f"{ORDER_FORMS_DIR}/{number}.pdf", kept[0]))
-        numbers.append(number)
+            found.append((row[0], oid))
+    found.sort()
+    numbers = [number for number, _ in found]
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        """Each offer's files, read as the zip takes them (its PDF never waits in memory)."""
+        for number, oid in found:
+            with storage_errors("lire les offres à exporter", where):
+                snapshot_json, fingerprint, pdf, origin = conn.execute(
+                    "SELECT snapshot_json, content_sha256, pdf, origin FROM offers WHERE id = ?",
+                    (oid,),
+                ).fetchone()
+            doc = {
+                "offer": codec.offer_to_data(repo.get(oid)),
+                "snapshot": codec.loads(snapshot_json),
+                "content_sha256": fingerprint,
+                "origin": origin,
+                "audit": [codec.audit_to_data(e) for e in repo.audit(oid)],
+            }
+            kept = repo.order_form(oid)
+            if kept is not None:  # the order form signed travels with it, as it was printed
+                doc["order_form_template_version"] = kept[1]
+            yield f"offres/{number}.json", codec.canonical_json(doc).encode("utf-8")
+            yield f"offres/{number}.pdf", bytes(pdf)
+            if kept is not None:
+                yield f"{ORDER_FORMS_DIR}/{number}.pdf", kept[0]
+
     manifest = {
         "app": APP,
         "kind": KIND_OFFERS,
@@ -455,7 +454,7 @@ def export_offers(
         "since": since.isoformat() if since else None,
         "offers": numbers,
     }
-    _write_zip(out, manifest, files)
+    _write_zip(out, manifest, files())
     log.info("exported %d offers to %s", len(numbers), out)
     return ExportReport(Path(out), tuple(numbers), drafts)
 

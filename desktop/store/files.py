@@ -13,7 +13,10 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop.core.errors import InvalidInput
 from desktop.store.faults import WIN_BUSY, storage_errors
@@ -150,12 +153,22 @@ def write_atomically(path: str | Path, data: bytes, *, what: str = "le fichier")
     OS errors (disk full, read-only, access denied) become ``StorageError`` messages naming
     ``what``.
     """
+    with atomic_file(path, what=what) as f:
+        f.write(data)
+    return Path(path).expanduser()
+
+
+@contextmanager
+def atomic_file(path: str | Path, *, what: str = "le fichier") -> Iterator[BinaryIO]:
+    """``write_atomically`` for a file written piece by piece: the block writes into a
+    temporary file beside ``path``, which takes its name, fsynced, once the block ends, and
+    is deleted if the block raises."""
     out = check_target(path)
     with storage_errors(f"écrire {what}", out):
         fd, tmp = tempfile.mkstemp(prefix=".comptoir-", suffix=out.suffix, dir=out.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                yield f
                 f.flush()
                 os.fsync(f.fileno())
             replace_file(tmp, out)
@@ -163,4 +176,3 @@ def write_atomically(path: str | Path, data: bytes, *, what: str = "le fichier")
             with contextlib.suppress(OSError):  # the error said is the one that stopped us
                 Path(tmp).unlink(missing_ok=True)
             raise
-    return out

@@ -11,7 +11,8 @@ has), then drives the main window offscreen:
 2. a search typed in the offers list: for each keystroke, the list read and shown again (the
    debounce timer bypassed), and each state of the filter chosen. Target: under 50 ms, what
    the list of 501 offers of ``bench_store`` is held to;
-3. the arrow keys in the list (each shows the offer's history).
+3. the arrow keys in the list (each shows the offer's history);
+4. ``comptoir offers export`` of every finalised offer: its time and its peak memory.
 """
 
 from __future__ import annotations
@@ -199,6 +200,30 @@ def bench_window(path: Path, workdir: Path) -> None:
     del app
 
 
+def bench_export(path: Path, workdir: Path) -> None:
+    """``comptoir offers export`` of every finalised offer, as its own process (its peak
+    memory is the process's)."""
+    import subprocess
+
+    out = workdir / "tout.zip"
+    env = dict(os.environ, COMPTOIR_LOG_DIR=str(workdir / "journal"))
+    command = [sys.executable, "-m", "desktop", "--db", str(path), "offers", "export",
+               "--since", "2000-01-01", "--out", str(out)]
+    t0 = time.perf_counter()
+    subprocess.run(command, check=True, env=env, capture_output=True)
+    took = time.perf_counter() - t0
+    size = out.stat().st_size / 1e6
+    report(f"export de toutes les offres finalisées (lot de {size:.0f} Mo)", f"{took:.1f} s", took < 30, "< 30 s")
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if sys.platform == "darwin":  # bytes there, kilobytes on Linux
+        peak /= 1024
+    report("export : mémoire (pic) du processus", f"{peak:.0f} Mo", peak < 200, "< 200 Mo")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--offers", type=int, default=3000)
@@ -208,6 +233,7 @@ def main() -> int:
         workdir = Path(tmp)
         path = workdir / "annee.sqlite3"
         build_year(path, args.offers)
+        bench_export(path, workdir)
         bench_window(path, workdir)
     missed = [name for name, ok in RESULTS if not ok]
     if missed:

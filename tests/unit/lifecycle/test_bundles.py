@@ -344,6 +344,32 @@ def test_export_is_written_atomically_on_failure(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".comptoir-")] == []
 
 
+def test_an_export_of_every_offer_holds_one_offer_at_a_time_in_memory(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    """The whole bundle was built in memory, then copied once more to be written: a year of
+    offers (190 MB of PDFs) took half a gigabyte, and more every year."""
+    import random
+    import tracemalloc
+
+    filler = random.Random(1).randbytes(400_000)  # incompressible, as a real PDF's fonts
+
+    def pdf(offer):  # type: ignore[no-untyped-def]
+        return b"%PDF-1.4\n" + offer.id.encode() + filler
+
+    numbers = [repo.finalise(repo.save_draft(draft()).id, pdf).number for _ in range(30)]
+    out = tmp_path / "lot.zip"
+    tracemalloc.start()
+    try:
+        export_offers(repo, out)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * len(filler) / 3  # a few offers' worth, not the 12 MB of their PDFs
+    assert import_offers(hq, out).imported == tuple(sorted(numbers))
+    assert hq.pdf(numbers[0] or "") == repo.pdf(numbers[0] or "")
+
+
 # --- catalogue bundles ---------------------------------------------------------------------
 
 
