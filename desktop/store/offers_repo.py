@@ -579,14 +579,15 @@ class OfferRepository:
         base = parsed.base if parsed is not None else None
         if base is None and offer.predecessor:
             base = OfferNumber.parse(offer.predecessor).base
-        if base is None:
-            return [s for s in self.list_offers() if s.id == offer.id]
+        args: tuple[str, ...]
+        if base is None:  # a draft of its own: no other version
+            where, args = "id = ?", (offer.id,)
+        else:
+            where = "base_number = ? OR (number IS NULL AND (predecessor = ? OR predecessor LIKE ?))"
+            args = (base, base, base + "-v%")
         with storage_errors("lire les versions de l'offre"):
             rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM offers WHERE base_number = ? "
-                "OR (number IS NULL AND (predecessor = ? OR predecessor LIKE ?)) "
-                "ORDER BY version, created",
-                (base, base, base + "-v%"),
+                f"SELECT {_COLUMNS} FROM offers WHERE {where} ORDER BY version, created", args
             ).fetchall()
         today = self.today()
         return self._with_coverage(rows, today)

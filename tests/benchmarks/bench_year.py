@@ -12,7 +12,8 @@ has), then drives the main window offscreen:
    debounce timer bypassed), and each state of the filter chosen. Target: under 50 ms, what
    the list of 501 offers of ``bench_store`` is held to;
 3. the arrow keys in the list (each shows the offer's history);
-4. ``comptoir offers export`` of every finalised offer: its time and its peak memory.
+4. ``comptoir offers export`` of every finalised offer: its time and its peak memory; the
+   versions of a draft (what ``offers show --json`` prints).
 """
 
 from __future__ import annotations
@@ -224,6 +225,27 @@ def bench_export(path: Path, workdir: Path) -> None:
     report("export : mémoire (pic) du processus", f"{peak:.0f} Mo", peak < 200, "< 200 Mo")
 
 
+def bench_versions(path: Path) -> None:
+    """The versions of a draft of its own, as ``offers show --json`` and ``offers copy --json``
+    print them."""
+    from desktop.core.offers import OfferState
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferFilter, OfferRepository
+
+    db = open_database(path, seed=False)
+    repo = OfferRepository(db)
+    drafts = repo.list_offers(OfferFilter(state=OfferState.BROUILLON))
+    lone = next(s for s in drafts if not s.predecessor)
+    samples = []
+    for _ in range(9):
+        t0 = time.perf_counter()
+        repo.versions(lone.id)
+        samples.append(time.perf_counter() - t0)
+    db.close()
+    median = statistics.median(samples)
+    report("versions d'un brouillon (offers show --json, médiane)", f"{median * 1000:.2f} ms", median < 0.005, "< 5 ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--offers", type=int, default=3000)
@@ -234,6 +256,7 @@ def main() -> int:
         path = workdir / "annee.sqlite3"
         build_year(path, args.offers)
         bench_export(path, workdir)
+        bench_versions(path)
         bench_window(path, workdir)
     missed = [name for name, ok in RESULTS if not ok]
     if missed:

@@ -414,6 +414,24 @@ def test_outdated_drafts_are_found_without_reading_the_drafts_on_the_grid_in_for
     assert read == [old.id]
 
 
+def test_a_draft_s_versions_are_itself_read_alone(
+    repo: OfferRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new draft has no number nor predecessor: every offer of the database was listed to
+    find it again (``offers show --json``, ``offers copy --json``), a tenth of a second with a
+    year of offers."""
+    from desktop.store import offers_repo
+
+    for _ in range(20):
+        _finalised(repo)
+    new = repo.save_draft(draft())
+    read: list[str] = []
+    summary = offers_repo._summary
+    monkeypatch.setattr(offers_repo, "_summary", lambda row, today: read.append(row[0]) or summary(row, today))
+    assert [s.id for s in repo.versions(new.id)] == [new.id]
+    assert read == [new.id]
+
+
 def test_the_offers_list_reads_one_index_not_the_rows_holding_the_pdfs(repo: OfferRepository) -> None:
     """A finalised offer's row holds its PDF and snapshot (some 90 KB), the dates the list
     shows stored after them: with a year of offers, the list and each search read hundreds of
