@@ -87,8 +87,13 @@ class Splash(QWidget):
         layout.addWidget(self.bar)
         self.setFixedWidth(420)
 
-    def report(self, fraction: float, text: str) -> None:
-        self.bar.setValue(int(max(0.0, min(1.0, fraction)) * 100))
+    def report(self, fraction: float | None, text: str) -> None:
+        """``fraction`` done, or None for work that cannot tell (the bar moves to and fro)."""
+        if fraction is None:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 100)
+            self.bar.setValue(int(max(0.0, min(1.0, fraction)) * 100))
         self.label.setText(text)
 
 
@@ -126,7 +131,8 @@ class Startup(QObject):
         self._splash_timer = QTimer(self)
         self._splash_timer.setSingleShot(True)
         self._splash_timer.timeout.connect(self._show_splash)
-        self._last_progress = (0.0, "Ouverture de la base de données…")
+        self._last_progress: tuple[float | None, str] = (0.0, "Ouverture de la base de données…")
+        self._restoring = Path()
 
     def start(self) -> None:
         """Take the instance lock and start loading the data (call with the loop not running:
@@ -198,26 +204,50 @@ class Startup(QObject):
             )
 
     def restore(self, file: Path) -> None:
-        """Replace the database by a backup, then reload every screen from it."""
-        from desktop.core.errors import ComptoirError
-        from desktop.store.backup import restore
+        """Replace the database by a backup, then reload every screen from it.
+
+        The copies and checks run on a worker (seconds for a year of offers), the small
+        window saying so when it lasts."""
+        from desktop.store import backup
 
         old = self.window
         old.discard_on_close = True  # its draft belongs to the replaced database
         self.runner.wait_idle(5000)
         self.backend.close()  # the restore must not happen under an open connection
-        try:
-            report = restore(self.db_path, file)
-            message = f"Base restaurée depuis {file.name}."
-            if report.previous_copy is not None:
-                message += f" L'ancienne base est gardée : {report.previous_copy}"
-        except ComptoirError as exc:
-            log.error("Restauration refusée : %s", exc)
-            message = f"Restauration impossible : {exc} La base n'a pas changé."
         self.window = None
         self._between_windows(True)  # the old window goes before the new one comes
         old.close()
         old.deleteLater()
+        self._restoring = file
+        self._last_progress = (None, "Restauration de la base…")
+        self._splash_timer.start(SPLASH_DELAY_MS)
+        self.runner.run(
+            backup.restore,
+            self.db_path,
+            file,
+            on_result=self._restored,
+            on_error=self._restore_failed,
+            name="restauration",
+        )
+
+    def _restored(self, report: Any) -> None:
+        message = f"Base restaurée depuis {self._restoring.name}."
+        if report.previous_copy is not None:
+            message += f" L'ancienne base est gardée : {report.previous_copy}"
+        self._reload(message)
+
+    def _restore_failed(self, error: BaseException) -> None:
+        from desktop.core.errors import ComptoirError
+
+        if isinstance(error, ComptoirError):
+            log.error("Restauration refusée : %s", error)
+            message = f"Restauration impossible : {error} La base n'a pas changé."
+        else:  # the database as it is now is opened again all the same: said, and logged
+            log.error("Restauration interrompue", exc_info=(type(error), error, error.__traceback__))
+            message = (
+                "Restauration interrompue par une erreur inattendue : Comptoir rouvre la base "
+                "telle qu'elle est maintenant. Le détail est dans le journal."
+            )
         self._reload(message)
 
     @staticmethod

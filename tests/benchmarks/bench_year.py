@@ -13,7 +13,9 @@ has), then drives the main window offscreen:
    the list of 501 offers of ``bench_store`` is held to;
 3. the arrow keys in the list (each shows the offer's history);
 4. ``comptoir offers export`` of every finalised offer: its time and its peak memory; the
-   versions of a draft (what ``offers show --json`` prints).
+   versions of a draft (what ``offers show --json`` prints);
+5. Fichier > Restaurer la base… with a backup of that year: how long the window stays
+   without answering.
 """
 
 from __future__ import annotations
@@ -246,6 +248,68 @@ def bench_versions(path: Path) -> None:
     report("versions d'un brouillon (offers show --json, médiane)", f"{median * 1000:.2f} ms", median < 0.005, "< 5 ms")
 
 
+def bench_restore(path: Path, workdir: Path) -> None:
+    """Fichier > Restaurer la base… in the window, with a backup of the year: the longest
+    the window stays without answering (a timer ticking every 10 ms measures it)."""
+    import shutil
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.application import Startup, make_application
+    from desktop.ui.dialogs import Dialogs
+    from desktop.ui.tasks import TaskRunner
+
+    copy = workdir / "copie.sqlite3"
+    shutil.copyfile(path, copy)
+
+    class Answers(Dialogs):
+        def open_file(self, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+            return str(copy)
+
+        def confirm(self, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+            return True
+
+    app = make_application()
+    runner = TaskRunner()
+    startup = Startup(path, runner, Answers(), settings_path=str(workdir / "ui.ini"))
+    startup.start()
+    while startup.window is None:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    runner.wait_idle(60_000)  # the start-up copy
+    old = startup.window
+    gaps, last = [0.0], [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    t0 = time.perf_counter()
+    old.restore_action.trigger()
+    while startup.window is None or startup.window is old or "Base restaurée" not in startup.window.bar.text:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    took = time.perf_counter() - t0
+    timer.stop()
+    report(
+        f"restauration dans la fenêtre ({path.stat().st_size / 1e6:.0f} Mo), fenêtre sans réponse au plus",
+        f"{max(gaps) * 1000:.0f} ms (restauration en {took:.1f} s)",
+        max(gaps) < 0.1,
+        "< 100 ms",
+    )
+    startup.window.close()
+    runner.wait_idle(5000)
+    startup.backend.close()
+    startup.lock.release()
+    del app
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--offers", type=int, default=3000)
@@ -258,6 +322,7 @@ def main() -> int:
         bench_export(path, workdir)
         bench_versions(path)
         bench_window(path, workdir)
+        bench_restore(path, workdir)
     missed = [name for name, ok in RESULTS if not ok]
     if missed:
         print("cibles manquées : " + ", ".join(missed))

@@ -65,6 +65,65 @@ def test_backup_then_restore_brings_the_data_back(qtbot, started, dialogs, tmp_p
     assert QGuiApplication.quitOnLastWindowClosed()  # closing the new window quits, as ever
 
 
+def test_a_restore_runs_off_the_window_s_thread_and_says_so(qtbot, started, dialogs, tmp_path, monkeypatch):
+    """The copy and its checks ran on the window's thread: with a year of offers (250 MB) the
+    window froze for four seconds, saying nothing. It runs on a worker; a small window says
+    what is happening when it lasts."""
+    import threading
+
+    from desktop.store import backup
+
+    window = started.window
+    kept = add_draft(started.backend, "nivelles")
+    copy = tmp_path / "copie.sqlite3"
+    backup.backup(started.backend.db, copy)
+    add_draft(started.backend, "tournai")
+    threads = []
+    restore, go = backup.restore, threading.Event()
+
+    def slow(db_path, file, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        go.wait(5)  # a year of offers to copy and check
+        return restore(db_path, file, **kwargs)
+
+    monkeypatch.setattr(backup, "restore", slow)
+    dialogs.script("open_file", str(copy))
+    dialogs.script("confirm", True)
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: started.splash is not None and started.splash.isVisible(), timeout=3000)
+    assert started.splash.label.text() == "Restauration de la base…"
+    go.set()
+    qtbot.waitUntil(lambda: started.window is not None and started.window is not window, timeout=10_000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert started.splash is None
+    qtbot.waitUntil(lambda: "Base restaurée" in started.window.bar.text, timeout=5000)
+    assert {o.id for o in started.backend.list_offers()} == {kept.id}
+
+
+def test_a_restore_refused_on_its_worker_opens_the_database_again_and_says_why(
+    qtbot, started, dialogs, tmp_path, monkeypatch
+):
+    from desktop.store import backup
+    from desktop.store.faults import BackupError
+
+    window = started.window
+    kept = add_draft(started.backend, "nivelles")
+    copy = tmp_path / "copie.sqlite3"
+    backup.backup(started.backend.db, copy)
+
+    def refused(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise BackupError("La sauvegarde « copie.sqlite3 » est endommagée.")
+
+    monkeypatch.setattr(backup, "restore", refused)
+    dialogs.script("open_file", str(copy))
+    dialogs.script("confirm", True)
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: started.window is not None and started.window is not window, timeout=10_000)
+    qtbot.waitUntil(lambda: "Restauration impossible" in started.window.bar.text, timeout=5000)
+    assert "endommagée" in started.window.bar.text and "La base n'a pas changé" in started.window.bar.text
+    assert [o.id for o in started.backend.list_offers()] == [kept.id]
+
+
 def test_a_backup_named_without_extension_gets_one_and_the_name_proposed_is_bare(
     qtbot, started, dialogs, tmp_path
 ):
