@@ -84,6 +84,10 @@ MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 LOCAL_TABLES = frozenset(
     {"offers", "audit_log", "order_forms", "setting", "settings", "schema_version", "seed_state"}
 )
+# The last migration that changed what a catalogue bundle carries (0001 catalogue, 0002 members,
+# 0020 templates). Later ones touch only LOCAL_TABLES or indexes: a catalogue from one side of
+# them reads the same on the other, so head office and laptops need not update on the same day.
+CATALOGUE_SCHEMA = 20
 MEMBER_TABLE = "member"
 ORDER_FORMS_DIR = "bons"  # in an offers bundle: bons/<numéro>.pdf, the order form of a converted offer
 NUMBERS_FILE = "numeros.json"  # in a catalogue bundle: highest number per device and year
@@ -375,6 +379,30 @@ def _json(data: bytes, where: str) -> Any:
 
 
 # --- offers bundle -------------------------------------------------------------------------
+
+
+def _check_catalogue_schema(manifest: dict[str, Any], here: int, name: str) -> None:
+    """A catalogue reads here when its tables are those of this version: the same
+    ``catalogue_schema``, or, from a version before that key, a schema version from
+    CATALOGUE_SCHEMA up to this database's."""
+    version = manifest.get("schema_version")
+    theirs = manifest.get("catalogue_schema")
+    if theirs is None:
+        readable = isinstance(version, int) and CATALOGUE_SCHEMA <= version <= here
+        newer = isinstance(version, int) and version > here
+    else:
+        readable = theirs == CATALOGUE_SCHEMA
+        newer = isinstance(theirs, int) and theirs > CATALOGUE_SCHEMA
+    if not readable:
+        raise BundleError(
+            f"« {name} » vient d'une version de Comptoir au schéma {version}, cette base est au "
+            f"schéma {here} : "
+            + (
+                "mettez Comptoir à jour sur cet appareil."
+                if newer
+                else "le siège doit ré-exporter avec une version à jour."
+            )
+        )
 
 
 def _schema_version(conn: sqlite3.Connection) -> int:
@@ -791,6 +819,7 @@ def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport
         "format": FORMAT_VERSION,
         "device": device,
         "schema_version": version,
+        "catalogue_schema": CATALOGUE_SCHEMA,
         "created": _now_iso(),
         "tables": tables,
         "columns": columns,
@@ -822,19 +851,7 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
     tables = bundle.manifest.get("tables")
     if not isinstance(tables, list) or not all(isinstance(t, str) for t in tables):
         raise BundleError(f"« {name} » : manifeste incomplet (liste des tables absente).")
-    version = bundle.manifest.get("schema_version")
-    here = _schema_version(conn)
-    if version != here:
-        newer = isinstance(version, int) and version > here
-        raise BundleError(
-            f"« {name} » vient d'une version de Comptoir au schéma {version}, cette base est au "
-            f"schéma {here} : "
-            + (
-                "mettez Comptoir à jour sur cet appareil."
-                if newer
-                else "le siège doit ré-exporter avec une version à jour."
-            )
-        )
+    _check_catalogue_schema(bundle.manifest, _schema_version(conn), name)
     unknown = sorted(set(tables) - set(local_tables))
     if unknown:
         raise BundleError(f"« {name} » contient des tables inconnues ici : {', '.join(unknown)}.")

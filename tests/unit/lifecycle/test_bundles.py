@@ -25,6 +25,8 @@ from lifecycle_factories import (
 from desktop.core.errors import InvalidInput, StorageError
 from desktop.core.offers import OfferState
 from desktop.store.bundles import (
+    CATALOGUE_SCHEMA,
+    LOCAL_TABLES,
     export_catalogue,
     export_offers,
     import_catalogue,
@@ -500,22 +502,77 @@ def test_catalogue_with_dangling_references_is_refused(db: Database, tmp_path: P
     assert _dump(db, "installed_product") == before
 
 
-def test_catalogue_from_another_schema_version_is_refused(db: Database, tmp_path: Path) -> None:
+def _catalogue_as_made_by(db: Database, tmp_path: Path, **manifest_changes: object) -> Path:
+    """Head office's catalogue, its manifest as another version of Comptoir writes it
+    (a key given None is left out, as versions before it did)."""
     hq = open_test_db(tmp_path / "siege.db")
     _seed_catalogue(hq)
     out = tmp_path / "catalogue.zip"
     export_catalogue(hq, out)
     hq.close()
 
-    def newer(files: dict[str, bytes]) -> None:
+    def other(files: dict[str, bytes]) -> None:
         manifest = json.loads(files["manifest.json"])
-        manifest["schema_version"] = 9999
+        for key, value in manifest_changes.items():
+            if value is None:
+                manifest.pop(key, None)
+            else:
+                manifest[key] = value
         files["manifest.json"] = json.dumps(manifest).encode()
 
-    bad = tmp_path / "v9999.zip"
-    _rewrite(out, bad, newer)
+    made = tmp_path / "autre-version.zip"
+    _rewrite(out, made, other)
+    return made
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"schema_version": 9999, "catalogue_schema": CATALOGUE_SCHEMA + 1},
+        {"schema_version": 9999, "catalogue_schema": None},
+    ],
+)
+def test_catalogue_of_a_newer_catalogue_schema_is_refused(db: Database, tmp_path: Path, manifest) -> None:
+    bad = _catalogue_as_made_by(db, tmp_path, **manifest)
     with pytest.raises(BundleError, match="mettez Comptoir à jour"):
         import_catalogue(db, bad, validate=_ok)
+
+
+def test_catalogue_of_an_older_catalogue_schema_is_refused(db: Database, tmp_path: Path) -> None:
+    bad = _catalogue_as_made_by(db, tmp_path, schema_version=11, catalogue_schema=None)
+    with pytest.raises(BundleError, match="le siège doit ré-exporter"):
+        import_catalogue(db, bad, validate=_ok)
+
+
+@pytest.mark.parametrize("their_schema", [CATALOGUE_SCHEMA, 22])
+def test_catalogue_of_a_version_whose_changes_left_the_catalogue_alone_is_imported(
+    db: Database, tmp_path: Path, their_schema: int
+) -> None:
+    """Head office a version behind (its offers table without the list's index, say): the
+    catalogue tables are the same, the laptop takes it. Before, any migration refused it."""
+    older = _catalogue_as_made_by(db, tmp_path, schema_version=their_schema, catalogue_schema=None)
+    import_catalogue(db, older, validate=_ok)
+    assert db.conn.execute("SELECT count(*) FROM member").fetchone()[0] > 0
+
+
+def test_migrations_after_the_catalogue_schema_leave_the_catalogue_tables_alone() -> None:
+    """CATALOGUE_SCHEMA says which versions read each other's catalogues: a migration that
+    changes a table the bundle carries must move it."""
+    import re
+
+    from desktop.store import database
+
+    folder = Path(database.__file__).with_name("migrations")
+    for sql in sorted(folder.glob("*.sql")):
+        if int(sql.name[:4]) <= CATALOGUE_SCHEMA:
+            continue
+        text = re.sub(r"--[^\n]*", "", sql.read_text(encoding="utf-8"))
+        # every table a statement names: « CREATE TABLE t », « ALTER TABLE t », « INSERT INTO t »,
+        # « UPDATE t », « DELETE FROM t », « CREATE INDEX i ON t », « … BEFORE UPDATE ON t »
+        named = re.findall(r'(?i)\b(?:TABLE|INTO|UPDATE|FROM|ON)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"?(\w+)', text)
+        touched = {name for name in named if name.upper() not in {"ON", "SET", "DELETE", "UPDATE", "CONFLICT"}}
+        assert touched, sql.name  # the pattern still reads the migrations
+        assert touched <= LOCAL_TABLES, (sql.name, touched - LOCAL_TABLES)
 
 
 def test_an_offers_bundle_is_not_a_catalogue(
