@@ -4,7 +4,7 @@ pushing its last buttons out of view (a narrow panel, a larger system font)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
 
 
 class FlowLayout(QLayout):
@@ -62,11 +62,14 @@ class FlowLayout(QLayout):
     def _gap(self) -> int:
         if self._spacing >= 0:
             return self._spacing
+        # Qt's own reading of the style's spacing (from the layout around, else the style's
+        # metric): asking the style from Python would first build QStyle's enums, milliseconds
+        # of the start-up
+        gap = super().spacing()
         parent = self.parentWidget()
         style = parent.style() if parent is not None else None
         if style is None:
-            return 6
-        gap = style.pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing, None, parent)
+            return gap if gap >= 0 else 6
         if gap < 0:
             gap = style.layoutSpacing(
                 QSizePolicy.ControlType.PushButton, QSizePolicy.ControlType.PushButton, Qt.Orientation.Horizontal

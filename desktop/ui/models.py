@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -23,11 +23,13 @@ from PySide6.QtGui import QBrush, QFont
 
 from desktop.core.catalogue import Family, Product, Tariff
 from desktop.core.members import InstalledProduct, MemberKind
-from desktop.core.offers import OfferSummary
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, TotalsCoverage
 from desktop.ui.backend import Hit
 from desktop.ui.money import NOT_PRICED, MoneyText
 from desktop.ui.tones import Tone, colour, surface
+
+if TYPE_CHECKING:  # read only when an offer list is shown
+    from desktop.core.offers import OfferSummary
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole

@@ -106,3 +106,45 @@ def test_a_real_start_builds_the_window_without_collections_then_collects_on_the
     # window built with the collector held off; at idle the automatic collector is still off,
     # the GUI thread's (desktop.ui.collector) collecting instead; back on once the app ends
     assert "collecteur [False, False] True 0" in done.stdout
+
+
+_MODULES_AT_IDLE = """
+import sys
+from argparse import Namespace
+from pathlib import Path
+from desktop.ui import application
+
+finish = application._finish_check
+def at_idle(*args, **kwargs):
+    print("modules", sorted(m for m in sys.modules if m.startswith(("desktop", "babel", "reportlab"))))
+    finish(*args, **kwargs)
+application._finish_check = at_idle
+sys.exit(application.run_gui(Namespace(check_startup=True), Path(sys.argv[1])))
+"""
+
+
+def test_the_first_screen_loads_only_what_it_shows(db_path):
+    """The member search and the empty editor: the offers' lifecycle, the offer editor, the
+    documents, babel and reportlab wait for the first use of what needs them."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MODULES_AT_IDLE, str(db_path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = next(line for line in done.stdout.splitlines() if line.startswith("modules "))
+    assert "desktop.ui.main_window" in loaded  # the list is the real one
+    for later in (
+        "desktop.core.offers",
+        "desktop.core.pricing",
+        "desktop.ui.offer_editor",
+        "desktop.ui.offers_list",
+        "desktop.documents",
+        "babel",
+        "reportlab",
+    ):
+        assert f"'{later}" not in loaded, later
