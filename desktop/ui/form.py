@@ -72,9 +72,10 @@ class FieldErrors:
         self._general.hide()
         self._general.clear()
 
-    def show(self, error: ComptoirError) -> None:
+    def show(self, error: ComptoirError) -> QWidget | None:
         """Each message under its field (several at once for ``InvalidInputs``), the others at
-        the top; the focus goes to the first field to fix, in the order of the form."""
+        the top; the focus goes to the first field to fix, in the order of the form, which is
+        returned (None when no field is named)."""
         wrong: set[str] = set()
         general: list[str] = []
         for one in getattr(error, "errors", (error,)):
@@ -92,6 +93,7 @@ class FieldErrors:
         first = next((w for key, w in self._widgets.items() if key in wrong), None)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+        return first
 
     def message(self, key: str) -> str:
         label = self._labels.get(key)
@@ -195,8 +197,12 @@ class FormDialog(QDialog):
             if self.submit() is False:  # e.g. a file choice cancelled: stay open, say nothing
                 return
         except ComptoirError as error:
-            self.errors.show(error)
+            first = self.errors.show(error)
             self.refit()
+            # a form that scrolls: the message at the top, then the field to fix, in view
+            for widget in (self.general_error, first):
+                if widget is not None and not widget.isHidden():
+                    self.form_area.ensureWidgetVisible(widget)
             return
         self.accept()
 

@@ -101,6 +101,34 @@ def test_a_form_taller_than_the_screen_scrolls_and_keeps_its_buttons_in_view(
     dialog.close()
 
 
+def test_the_first_field_to_fix_is_scrolled_into_view(qtbot, small_screen, system_font, window):
+    """The focus went to the first field to fix, but a form scrolled down to its last fields
+    stayed there: the cursor blinked in a field out of sight, its message with it."""
+    from PySide6.QtCore import QPoint, Qt
+
+    system_font(11)
+    window.open_settings()
+    dialog = window._settings_dialog
+    qtbot.waitExposed(dialog)
+    for name, field in dialog.fields.items():
+        if hasattr(field, "setText") and name not in ("seller_name", "letterhead_name"):
+            field.setText("??")
+    dialog.ok_button.click()
+    qtbot.wait(50)
+    bar = dialog.form_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    last = dialog.fields["iban"]
+    last.setFocus()
+    qtbot.keyClick(last, Qt.Key.Key_Return)  # Enter still presses « Enregistrer »
+    qtbot.wait(50)
+    first = dialog.fields["seller_initials"]
+    assert dialog.isVisible() and first.hasFocus()
+    viewport = dialog.form_area.viewport()
+    shown = QRect(first.mapTo(viewport, QPoint(0, 0)), first.size())
+    assert viewport.rect().contains(shown)
+    dialog.close()
+
+
 def test_a_short_form_opens_at_its_own_size_without_a_scroll_bar(qtbot, window, backend):
     member = backend.index.search("nivelles")[0]
     window.members.show_member(member.id)
