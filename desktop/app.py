@@ -19,11 +19,11 @@ log = logging.getLogger(__name__)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``comptoir`` console script and of ``python -m desktop``."""
-    _ensure_streams()
+    windowed = _ensure_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
     gui = _plain_gui_arguments(arguments)
     if gui is not None:
-        return _start_gui(gui)
+        return _start_gui(gui, windowed=windowed)
     from desktop import cli
 
     if cli.wants_cli(arguments):
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except SystemExit as stop:
         return cli.exit_code(stop)
-    return _start_gui(_GuiArguments(db=args.db, check_startup=args.check_startup))
+    return _start_gui(_GuiArguments(db=args.db, check_startup=args.check_startup), windowed=windowed)
 
 
 class _GuiArguments:
@@ -67,15 +67,20 @@ def _plain_gui_arguments(arguments: list[str]) -> _GuiArguments | None:
     return found
 
 
-def _ensure_streams() -> None:
-    """A windowed build on Windows has no stdout/stderr; error messages must not crash on it."""
+def _ensure_streams() -> bool:
+    """A windowed build on Windows has no stdout/stderr; error messages must not crash on it.
+    True when there was no stderr: nothing written there is ever seen."""
+    windowed = sys.stderr is None
     if sys.stdout is None:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    return windowed
 
 
-def _start_gui(args: _GuiArguments) -> int:
+def _start_gui(args: _GuiArguments, *, windowed: bool = False) -> int:
+    """The window; ``windowed``: started without a terminal (the window's build on Windows),
+    where a refusal must show in a window."""
     from desktop import __version__
     from desktop.logging_setup import configure_logging
 
@@ -89,9 +94,18 @@ def _start_gui(args: _GuiArguments) -> int:
     )
 
     def body() -> int:
+        from desktop.core.errors import InvalidInput
         from desktop.store.database import resolve_db_path
 
-        db_path = resolve_db_path(args.db)
+        try:
+            db_path = resolve_db_path(args.db)
+        except InvalidInput as error:
+            if args.check_startup or not windowed:
+                raise  # said on the terminal, as every other refusal
+            from desktop.ui.application import refuse_start
+
+            log.error("Ouverture impossible : %s", error)
+            return refuse_start(str(error))
         log.info("Base de données : %s", db_path)
         from desktop.ui.application import run_gui
 

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 _T0 = time.perf_counter()
 SPLASH_DELAY_MS = 400
 PRINT_GRACE_MS = 30_000  # a print started just before the window closed still gets sent
+CANNOT_START = "Comptoir ne peut pas démarrer"  # the title of what stops the start
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -300,7 +301,7 @@ class Startup(QObject):
             f"{what}\n\nRestaurer une sauvegarde maintenant ? Comptoir copie la base à chaque "
             f"démarrage dans {folder}."
         )
-        title = "Comptoir ne peut pas démarrer"
+        title = CANNOT_START
         while self.dialogs.confirm(None, title, question, yes="Restaurer une sauvegarde…", no="Quitter"):
             path = self.dialogs.open_file(
                 None, "Restaurer une sauvegarde", backup_filter(self.db_path), folder=str(folder)
@@ -320,6 +321,16 @@ class Startup(QObject):
             self._reload(note)
             return True
         return False
+
+
+def refuse_start(message: str) -> int:
+    """Say in a window why Comptoir cannot start before it has a database to open (``--db`` or
+    COMPTOIR_DB naming a folder): the window's build has no terminal to print it on. The exit
+    code, 2."""
+    app = make_application()
+    install_french(app)
+    Dialogs().inform(None, CANNOT_START, message)
+    return 2
 
 
 def run_gui(args: Any, db_path: Path) -> int:
@@ -355,7 +366,7 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
         if check:
             sys.stderr.write(f"{message}\n")
         else:
-            dialogs.inform(None, "Comptoir ne peut pas démarrer", message)
+            dialogs.inform(None, CANNOT_START, message)
         outcome["code"] = 2
         app.exit(2)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from argparse import Namespace
 
+import pytest
+
 from desktop.store.instance_lock import InstanceLock
 from desktop.ui.application import run_gui
 
@@ -99,3 +101,30 @@ def test_the_application_has_its_icon(qtbot):
     assert not app.windowIcon().isNull()
     for name in ("comptoir.png", "comptoir.ico"):  # the Linux menu entry's, the Windows build's
         assert (resources_dir() / "icons" / name).stat().st_size > 1000
+
+
+def test_a_folder_given_as_the_database_is_said_in_a_window(qtbot, tmp_path, monkeypatch):
+    """The window's build has no terminal: with --db or COMPTOIR_DB naming a folder, the
+    refusal went to a stderr nobody sees and the application closed without a word."""
+    from desktop import app, logging_setup
+    from desktop.ui.dialogs import Dialogs
+
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(Dialogs, "inform", lambda self, parent, title, text: said.append((title, text)))
+    monkeypatch.setattr(logging_setup, "configure_logging", lambda *a, **k: None)
+    monkeypatch.setattr(app, "_ensure_streams", lambda: True)  # the window's build: no stderr
+    assert app.main(["--db", str(tmp_path)]) == 2
+    monkeypatch.setenv("COMPTOIR_DB", str(tmp_path))
+    assert app.main([]) == 2
+    assert [title for title, _ in said] == ["Comptoir ne peut pas démarrer"] * 2
+    assert all(f"{tmp_path} est un dossier" in text for _, text in said)
+
+
+def test_from_a_terminal_a_folder_given_as_the_database_is_said_there(qtbot, tmp_path, monkeypatch, capsys):
+    from desktop import app, logging_setup
+    from desktop.ui.dialogs import Dialogs
+
+    monkeypatch.setattr(Dialogs, "inform", lambda *a: pytest.fail("no window from a terminal"))
+    monkeypatch.setattr(logging_setup, "configure_logging", lambda *a, **k: None)
+    assert app.main(["--db", str(tmp_path)]) == 2
+    assert f"{tmp_path} est un dossier" in capsys.readouterr().err
