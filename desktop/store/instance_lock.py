@@ -36,21 +36,47 @@ def lock_path(db_path: Path) -> Path:
     return real.with_name(real.name + ".lock")
 
 
-# Windows' byte-range locks are mandatory: no other process may even read the bytes locked. The
-# lock is taken on one byte far past the line that says who holds it, so that a second window
-# can read that line (the lock may lie beyond the end of the file).
+# Windows' byte-range locks are mandatory: no other process may even read the bytes locked.
+# Earlier versions locked the first byte of the lock file, over the line that says who holds it;
+# a window still takes that byte, so that a window of either version refuses to open beside the
+# other, and writes its line from the second byte on. It also locks one byte far past that line
+# (the lock may lie beyond the end of the file): a second window that finds that byte locked
+# knows the line is there to read; found free, the holder is an earlier version, whose line
+# cannot be read.
 _WINDOWS_LOCKED_BYTE = 1 << 20
+_WINDOWS_BYTES = (0, _WINDOWS_LOCKED_BYTE)
+_WINDOWS_LINE_AT = 1
 
 
-def _try_lock(f: IO[bytes]) -> bool:
+def _lock_byte(f: IO[bytes], at: int) -> bool:
+    """Windows: lock byte ``at`` of ``f``; False when another process holds it."""
     if sys.platform == "win32":
         import msvcrt
 
         try:
-            f.seek(_WINDOWS_LOCKED_BYTE)
+            f.seek(at)
             msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
+    return True
+
+
+def _unlock_byte(f: IO[bytes], at: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        with contextlib.suppress(OSError):
+            f.seek(at)
+            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+def _try_lock(f: IO[bytes]) -> bool:
+    if sys.platform == "win32":
+        for i, at in enumerate(_WINDOWS_BYTES):
+            if not _lock_byte(f, at):
+                for taken in _WINDOWS_BYTES[:i]:
+                    _unlock_byte(f, taken)
+                return False
         return True
     import fcntl
 
@@ -65,11 +91,8 @@ def _try_lock(f: IO[bytes]) -> bool:
 
 def _unlock(f: IO[bytes]) -> None:
     if sys.platform == "win32":
-        import msvcrt
-
-        with contextlib.suppress(OSError):
-            f.seek(_WINDOWS_LOCKED_BYTE)
-            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+        for at in _WINDOWS_BYTES:
+            _unlock_byte(f, at)
         return
     import fcntl
 
@@ -113,7 +136,8 @@ class InstanceLock:
             f.seek(0)
             f.truncate()
             stamp = datetime.now().strftime("%d/%m/%Y %H:%M")
-            f.write(f"{os.getpid()} {stamp}\n".encode())
+            # from the second byte: on Windows the first one is locked (see _WINDOWS_BYTES)
+            f.write(f"\n{os.getpid()} {stamp}\n".encode())
             f.flush()
         self._file = f
         return True
@@ -137,8 +161,14 @@ class InstanceLock:
 
 
 def _describe(f: IO[bytes]) -> str:
+    start = 0
+    if sys.platform == "win32":
+        if _lock_byte(f, _WINDOWS_LOCKED_BYTE):  # an earlier version: its line is under its lock
+            _unlock_byte(f, _WINDOWS_LOCKED_BYTE)
+            return ""
+        start = _WINDOWS_LINE_AT
     try:
-        f.seek(0)
+        f.seek(start)
         text = f.read(200).decode("utf-8", "replace").split()
     except OSError:
         return ""

@@ -92,3 +92,43 @@ def test_a_second_window_on_windows_is_refused_and_told_who_holds_the_database(
     assert not held_elsewhere(path)
     with InstanceLock(path) as again:
         assert again.held
+
+
+def _earlier_version_locks(path: Path, windows: WindowsLocks) -> Any:
+    """What a window of an earlier version does: its line at the start, its lock on byte 0."""
+    f = builtins.open(instance_lock.lock_path(path), "a+b")  # noqa: SIM115 - held by the test
+    f.seek(0)
+    try:
+        windows.locking(f.fileno(), windows.LK_NBLCK, 1)
+    except OSError:
+        f.close()
+        return None
+    f.truncate()
+    f.write(b"4242 22/11/2026 09:00\n")
+    f.flush()
+    return f
+
+
+def test_a_window_of_an_earlier_version_and_one_of_this_version_never_share_a_database(
+    tmp_path: Path, windows: WindowsLocks
+) -> None:
+    """Earlier versions lock the first byte; this one locked only a byte far past it: a window
+    of each opened on the same database, two autosaving editors on one draft."""
+    path = tmp_path / "comptoir.sqlite3"
+    path.touch()
+    earlier = _earlier_version_locks(path, windows)
+    assert earlier is not None
+    try:
+        with pytest.raises(AlreadyRunning) as refused:
+            InstanceLock(path).acquire()
+        assert "processus" not in str(refused.value)  # its line lies under its lock: not guessed
+        assert held_elsewhere(path)
+        earlier.seek(0)
+        windows.locking(earlier.fileno(), windows.LK_UNLCK, 1)  # that window closes
+    finally:
+        earlier.close()
+    with InstanceLock(path) as this:
+        assert this.held
+        assert _earlier_version_locks(path, windows) is None  # the earlier one is refused too
+        with pytest.raises(AlreadyRunning, match=rf"processus {os.getpid()}, depuis le "):
+            InstanceLock(path).acquire()
