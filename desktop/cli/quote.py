@@ -274,7 +274,7 @@ def _split_param(text: str) -> tuple[str, str, str]:
     key, eq, value = rest.partition("=")
     if not sep or not eq or not product.strip() or not key.strip():
         raise InvalidInput(
-            f"Paramètre mal écrit : « {text} ». Forme attendue : PRODUIT:CLÉ=VALEUR, "
+            f"Paramètre mal écrit : « {shown(text)} ». Forme attendue : PRODUIT:CLÉ=VALEUR, "
             "p. ex. aes:schools=9."
         )
     return product.strip(), key.strip(), value.strip()

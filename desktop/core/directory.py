@@ -302,7 +302,7 @@ class MemberIndex:
         shown = [f"{m.display_name} ({m.id})" for m in hits[:10]]
         more = " (liste limitée à 10)" if len(hits) > 10 else ""
         raise Ambiguous(
-            f"« {query} » désigne plusieurs membres{more} : précisez le nom complet (« CPAS de "
+            f"« {shown_text(query)} » désigne plusieurs membres{more} : précisez le nom complet (« CPAS de "
             "Nivelles », « ZP 5267 »), le code NIS ou l'identifiant ci-dessous.",
             shown,
         )

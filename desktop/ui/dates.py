@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from desktop.core.errors import InvalidInput
-from desktop.core.inputs import check_year
+from desktop.core.inputs import check_year, shown
 
 EXAMPLE = "15/03/2026"
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
@@ -25,7 +25,7 @@ def parse_date(text: str, field: str, what: str = "Date") -> date | None:
         d, mo, y = (int(g) for g in m.groups())
     else:
         raise InvalidInput(
-            f"{what} : « {raw} » n'est pas une date. Écrivez-la JJ/MM/AAAA (par exemple {EXAMPLE}).",
+            f"{what} : « {shown(raw)} » n'est pas une date. Écrivez-la JJ/MM/AAAA (par exemple {EXAMPLE}).",
             field=field,
         )
     try:

@@ -364,3 +364,21 @@ def test_a_pasted_page_is_not_printed_back(argv, db_path, capsys) -> None:
     said = out + err
     assert "page collée" in said  # the value is named ...
     assert len(said) < 800, said  # ... but cut, not printed back whole
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["members", "show", "{long}"],  # names several members: « … désigne plusieurs membres »
+        ["category", "--member", "{long}"],
+        ["quote", "--member", "namur", "--product", "delib", "--param", "{long}"],
+    ],
+)
+def test_a_pasted_page_naming_a_member_is_not_printed_back(argv, db_path, capsys) -> None:
+    pasted = "Nivelles " * 500
+    cli.run(["--db", str(db_path), *(a.replace("{long}", pasted) for a in argv)])
+    out, err = capsys.readouterr()
+    said = out + err
+    assert "Nivelles" in said
+    assert len(said) < 1200, said
+

@@ -143,3 +143,9 @@ def test_typed_dates():
     with pytest.raises(InvalidInput) as caught:
         parse_date("5 mars", "f", "Depuis le")
     assert caught.value.field == "f" and str(caught.value).startswith("Depuis le :")
+
+
+def test_a_pasted_page_in_a_date_field_is_not_printed_back() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_date("15 mars " * 500, field="since")
+    assert "15 mars" in str(refused.value) and len(str(refused.value)) < 300
