@@ -306,6 +306,10 @@ class Member:
             p.product == product and p.state is InstallState.PRODUCTION for p in self.installed
         )
 
+    def in_production(self) -> frozenset[str]:
+        """The products this member has in production (a commune's: its CPAS's discount)."""
+        return frozenset(p.product for p in self.installed if p.state is InstallState.PRODUCTION)
+
     def reads(self, member_id: str) -> bool:
         """Whether this member's category or prices read the member ``member_id``: a CPAS its
         commune (population, products in production), a police zone its communes."""

@@ -1346,7 +1346,7 @@ def commune_products(
     commune = lookup(member.commune_id)
     if commune is None:
         return frozenset()
-    return frozenset(i.product for i in commune.installed if commune.has_in_production(i.product))
+    return commune.in_production()
 
 
 def context_for(

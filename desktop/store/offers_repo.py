@@ -991,15 +991,22 @@ class OfferRepository:
         found = self.list_offers(OfferFilter(state=OfferState.BROUILLON, tariffs=stale))
         return [OutdatedDraft(s, s.tariff, active[s.tariff]) for s in found]
 
-    def _priced_again(self, before: Offer, tariff: str) -> Offer:
+    def _priced_again(
+        self, before: Offer, tariff: str, withdrawn: Mapping[str, frozenset[str]] | None = None
+    ) -> Offer:
         """The draft ``before`` priced on ``tariff`` with the catalogue and the member as the
-        database has them now (nothing written). Raises what the engine refuses."""
+        database has them now (nothing written). Raises what the engine refuses.
+
+        ``withdrawn``: commune id -> the products it no longer has in production (a member
+        edit). The draft's own list of what its CPAS's commune has drops them: it holds what the
+        directory said when the draft was priced, and the discount follows the directory."""
         assert before.member is not None
         member = self.pricer.current_member(before.member)
+        gone = (withdrawn or {}).get(member.commune_id or "", frozenset())
         request = replace(
             before.request,
             tariff=tariff,
-            commune_has=before.request.commune_has | self._commune_has(member),
+            commune_has=(before.request.commune_has - gone) | self._commune_has(member),
         )
         decision, quote = self.pricer.price(request, member)
         return replace(
@@ -1063,12 +1070,14 @@ class OfferRepository:
         who: str | None = None,
         action: str = "recalcul",
         members: Collection[str] | None = None,
+        withdrawn: Mapping[str, frozenset[str]] | None = None,
     ) -> RequoteReport:
         """Price every draft again on the catalogue and directory stored now (after a catalogue
         import, or a member edited), on its own tariff when the catalogue still has it; store
         the drafts whose figures, category or member changed, each with an ``action`` line in
         its history (``why``: the catalogue imported, the member edited). ``members``: only
         the drafts of these members (those a member edit can change), not every draft.
+        ``withdrawn``: what an edited commune no longer has in production (``_priced_again``).
 
         A draft the engine no longer prices (a product withdrawn, say) keeps what it had and is
         named in the report. Drafts on a tariff the catalogue no longer has are left to the
@@ -1092,7 +1101,7 @@ class OfferRepository:
                     continue
                 name = f"{before.member.display_name} ({before.label.lower()})"
                 try:
-                    after = self._priced_again(before, before.request.tariff)
+                    after = self._priced_again(before, before.request.tariff, withdrawn)
                 except ComptoirError as exc:
                     log.info("brouillon %s non recalculé : %s", summary.id, exc)
                     unpriced.append(name)

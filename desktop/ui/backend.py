@@ -200,22 +200,28 @@ class Backend:
     def save_member(self, member: Member) -> Member:
         """Store the member, then price again the saved drafts it changes: a commune's size
         decides its CPAS's and its zones' categories too."""
+        before = self.member(member.id)
         saved = self._members.save(member) or member
         self._remember(saved)
-        self.requote_drafts(saved)
+        withdrawn = before.in_production() - saved.in_production() if before is not None else frozenset()
+        self.requote_drafts(saved, withdrawn)
         return saved
 
-    def requote_drafts(self, edited: Member) -> Any:
+    def requote_drafts(self, edited: Member, withdrawn: frozenset[str] = frozenset()) -> Any:
         """The saved drafts ``edited`` can change (its own, and those of the members that read
         it) priced again on the directory as stored now, ``edited`` named in their history;
         the report, or None when that failed. The member is saved by then: a draft left behind
-        is priced again when opened and when finalised."""
+        is priced again when opened and when finalised. ``withdrawn``: the products ``edited``
+        no longer has in production (its CPAS's drafts lose their discount on them)."""
         from desktop.core.errors import ComptoirError
 
         members = {edited.id, *(m.id for m in self.index if m.reads(edited.id))}
         try:
             return self.offers.requote_drafts(
-                edited.display_name, action="recalcul-membre", members=members
+                edited.display_name,
+                action="recalcul-membre",
+                members=members,
+                withdrawn={edited.id: withdrawn} if withdrawn else None,
             )
         except ComptoirError:
             log.exception("brouillons non recalculés après une modification de l'annuaire")

@@ -142,3 +142,48 @@ def test_a_member_edit_prices_drafts_on_the_window_s_directory(
     backend.save_member(shrunk)
     assert backend.offers.get(draft.id).decision.category == "Cat 1"
     assert reads == []
+
+
+def _with_installed(member, *products: str):
+    from desktop.core.members import InstalledProduct, InstallState
+
+    return replace(member, installed=tuple(InstalledProduct(p, InstallState.PRODUCTION) for p in products))
+
+
+def _cpas_discounted(offer) -> bool:
+    line = next(li for li in offer.quote.lines if li.product == "delib")
+    return line.discount is not None
+
+
+def test_a_product_the_commune_no_longer_has_takes_the_discount_off_its_cpas_drafts(
+    backend: Backend,
+) -> None:
+    """The CPAS's drafts kept the discount of a product their commune had put out of
+    production: re-pricing added the directory's list to the one the draft was saved with,
+    which held that product. The window, on opening the draft, took it off; the offers list,
+    offers show and finalize from the command line did not."""
+    tubize = backend.index.search("tubize")[0]
+    backend.save_member(_with_installed(tubize, "delib"))
+    draft = saved(backend, "cpas tubize")
+    assert _cpas_discounted(draft)
+    backend.save_member(_with_installed(backend.index.get(tubize.id)))
+    stored = backend.offers.get(draft.id)
+    assert not _cpas_discounted(stored)
+    assert stored.quote.totals.annual > draft.quote.totals.annual
+    as_the_window_prices_it = backend.quote(Draft(member_id=draft.member.id, lines=(LineRequest("delib", {}),)))
+    assert as_the_window_prices_it.totals.annual == stored.quote.totals.annual
+
+
+def test_what_was_declared_by_hand_for_the_commune_stays(backend: Backend) -> None:
+    """Only what the commune put out of production leaves the draft's list: a product
+    declared by hand (the command line's --commune-has) stays."""
+    from desktop.store.offers_repo import _update_draft
+
+    tubize = backend.index.search("tubize")[0]
+    backend.save_member(_with_installed(tubize, "delib", "docs"))
+    stored = backend.offers.get(saved(backend, "cpas tubize").id)
+    declared = replace(stored, request=replace(stored.request, commune_has=stored.request.commune_has | {"aes"}))
+    with backend.db.transaction() as conn:
+        _update_draft(conn, declared)
+    backend.save_member(_with_installed(backend.index.get(tubize.id), "docs"))
+    assert backend.offers.get(stored.id).request.commune_has == {"docs", "aes"}
