@@ -381,6 +381,16 @@ def _json(data: bytes, where: str) -> Any:
 # --- offers bundle -------------------------------------------------------------------------
 
 
+def _in_production(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """Member id -> the products it has in production (a commune's: its CPAS's discount)."""
+    found: dict[str, set[str]] = {}
+    for member_id, product in conn.execute(
+        "SELECT member_id, product FROM installed_product WHERE state = 'production'"
+    ):
+        found.setdefault(member_id, set()).add(product)
+    return {m: frozenset(p) for m, p in found.items()}
+
+
 def _check_catalogue_schema(manifest: dict[str, Any], here: int, name: str) -> None:
     """A catalogue reads here when its tables are those of this version: the same
     ``catalogue_schema``, or, from a version before that key, a schema version from
@@ -886,6 +896,7 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         conn.execute("PRAGMA defer_foreign_keys = ON")
         saved = _local_members(conn, payload)
         kept = len(saved.get(MEMBER_TABLE, ([], []))[1])
+        had = _in_production(conn)
         for t in reversed(tables):
             conn.execute(f'DELETE FROM "{t}"')
         for t in tables:
@@ -925,7 +936,10 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         # the drafts' stored figures follow the catalogue, in the same all-or-nothing step: the
         # offers list shows what the drafts would print
         offers = OfferRepository(db)
-        requote = offers.requote_drafts(name)
+        has = _in_production(conn)
+        gone = {m: products - has.get(m, frozenset()) for m, products in had.items()}
+        # what a commune no longer has leaves its CPAS's drafts (their discount)
+        requote = offers.requote_drafts(name, withdrawn={m: p for m, p in gone.items() if p})
         ahead = _numbers_ahead(conn, numbers, offers.settings().device_code)
     given = NumbersGiven(getattr(db, "path", None))
     for (device, year), seq in sorted(numbers.items()):

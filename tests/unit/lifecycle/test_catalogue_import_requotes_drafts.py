@@ -130,3 +130,29 @@ def test_finalised_offers_keep_their_frozen_prices(
     assert report.drafts_requoted == ()
     frozen = backend.offers.get(final.number)
     assert frozen.state is OfferState.FINALISEE and frozen.quote.totals.annual == before
+
+
+def test_a_product_head_office_says_the_commune_no_longer_has_takes_the_cpas_discount_off(
+    backend: Backend, tmp_path: Path, tamper
+) -> None:
+    """Head office's directory has Tubize's iA.Délib back on order, not in production: the
+    CPAS's saved draft kept its discount, the list of what the commune has it was saved with
+    still holding iA.Délib."""
+    from dataclasses import replace
+
+    from desktop.core.members import InstalledProduct, InstallState
+
+    tubize = backend.index.search("tubize")[0]
+    backend.save_member(replace(tubize, installed=(InstalledProduct("delib", InstallState.PRODUCTION),)))
+    draft = saved(backend, "cpas tubize", LineRequest("delib", {}))
+    assert draft.quote.lines[0].discount is not None
+    bundle = head_office_bundle(
+        backend, tmp_path, tamper,
+        ("installed_product", {"member_id": tubize.id, "product": "delib"}, "state", "commande"),
+    )
+
+    import_catalogue(backend.db, bundle)
+
+    stored = backend.offers.get(draft.id)
+    assert stored.quote.lines[0].discount is None
+    assert "delib" not in stored.request.commune_has
