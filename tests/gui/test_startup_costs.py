@@ -91,10 +91,11 @@ print("collecteur", seen, gc.isenabled(), code)
 """
 
 
-def test_a_real_start_builds_the_window_without_collections_then_collects_on_the_gui_thread(db_path):
-    # in its own process: a start in this one would end the test session's event loops
+def _start_in_its_own_process(script: str, db_path: Path) -> subprocess.CompletedProcess[str]:
+    """A real start, in its own process: one in this process would end the test session's
+    event loops."""
     done = subprocess.run(
-        [sys.executable, "-c", _REAL_START, str(db_path)],
+        [sys.executable, "-c", script, str(db_path)],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -103,6 +104,11 @@ def test_a_real_start_builds_the_window_without_collections_then_collects_on_the
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_a_real_start_builds_the_window_without_collections_then_collects_on_the_gui_thread(db_path):
+    done = _start_in_its_own_process(_REAL_START, db_path)
     # window built with the collector held off; at idle the automatic collector is still off,
     # the GUI thread's (desktop.ui.collector) collecting instead; back on once the app ends
     assert "collecteur [False, False] True 0" in done.stdout
@@ -126,16 +132,7 @@ sys.exit(application.run_gui(Namespace(check_startup=True), Path(sys.argv[1])))
 def test_the_first_screen_loads_only_what_it_shows(db_path):
     """The member search and the empty editor: the offers' lifecycle, the offer editor, the
     documents, babel and reportlab wait for the first use of what needs them."""
-    done = subprocess.run(
-        [sys.executable, "-c", _MODULES_AT_IDLE, str(db_path)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _start_in_its_own_process(_MODULES_AT_IDLE, db_path)
     loaded = next(line for line in done.stdout.splitlines() if line.startswith("modules "))
     assert "desktop.ui.main_window" in loaded  # the list is the real one
     for later in (
