@@ -76,11 +76,9 @@ def test_the_fullest_offer_fits_the_screen_whole(
     assert window.editor.catalogue.width() <= 320
 
 
-def test_a_form_taller_than_the_screen_scrolls_and_keeps_its_buttons_in_view(
-    qtbot, small_screen, system_font, window
-):
-    """A message under every field of the settings made the form 886 pixels tall on a
-    720-pixel screen: « Enregistrer » and « Annuler » were under the task bar."""
+def _settings_refused_everywhere(qtbot, system_font, window):  # type: ignore[no-untyped-def]
+    """The settings, in Linux's larger font, sent with « ?? » in every text field: a message
+    under each."""
     system_font(11)
     window.open_settings()
     dialog = window._settings_dialog
@@ -90,6 +88,15 @@ def test_a_form_taller_than_the_screen_scrolls_and_keeps_its_buttons_in_view(
             field.setText("??")
     dialog.ok_button.click()
     qtbot.wait(50)
+    return dialog
+
+
+def test_a_form_taller_than_the_screen_scrolls_and_keeps_its_buttons_in_view(
+    qtbot, small_screen, system_font, window
+):
+    """A message under every field of the settings made the form 886 pixels tall on a
+    720-pixel screen: « Enregistrer » and « Annuler » were under the task bar."""
+    dialog = _settings_refused_everywhere(qtbot, system_font, window)
     assert dialog.isVisible() and dialog.errors.message("device_code")
     space = room(dialog)
     assert dialog.height() <= space.height()
@@ -106,15 +113,7 @@ def test_the_first_field_to_fix_is_scrolled_into_view(qtbot, small_screen, syste
     stayed there: the cursor blinked in a field out of sight, its message with it."""
     from PySide6.QtCore import QPoint, Qt
 
-    system_font(11)
-    window.open_settings()
-    dialog = window._settings_dialog
-    qtbot.waitExposed(dialog)
-    for name, field in dialog.fields.items():
-        if hasattr(field, "setText") and name not in ("seller_name", "letterhead_name"):
-            field.setText("??")
-    dialog.ok_button.click()
-    qtbot.wait(50)
+    dialog = _settings_refused_everywhere(qtbot, system_font, window)
     bar = dialog.form_area.verticalScrollBar()
     bar.setValue(bar.maximum())
     last = dialog.fields["iban"]

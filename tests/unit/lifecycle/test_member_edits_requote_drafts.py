@@ -85,10 +85,8 @@ def test_a_revision_prices_the_member_as_it_is_now(backend: Backend) -> None:
     assert backend.offers.diff(final.number, revision.id).category == ("Cat 5", "Cat 6")
 
 
-def test_drafts_follow_every_edit_not_only_the_first(backend: Backend) -> None:
-    """The directory was read once, at the first re-pricing: a second correction, or going back
-    to the reference figure, left the drafts on the first one's category."""
-    draft = saved(backend, "cpas tubize")
+def _grown_then_shrunk(backend: Backend, draft):  # type: ignore[no-untyped-def]
+    """Tubize corrected to 41 000 inhabitants, then to 3 000: the CPAS ``draft`` follows each."""
     tubize = backend.index.search("tubize")[0]
     today = date(2026, 11, 22)
     backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=today))
@@ -96,6 +94,14 @@ def test_drafts_follow_every_edit_not_only_the_first(backend: Backend) -> None:
     shrunk = backend.index.get(tubize.id).with_size_correction(3_000, date(2026, 2, 1), "registre", today=today)
     backend.save_member(shrunk)
     assert backend.offers.get(draft.id).decision.category == "Cat 1"
+    return tubize
+
+
+def test_drafts_follow_every_edit_not_only_the_first(backend: Backend) -> None:
+    """The directory was read once, at the first re-pricing: a second correction, or going back
+    to the reference figure, left the drafts on the first one's category."""
+    draft = saved(backend, "cpas tubize")
+    tubize = _grown_then_shrunk(backend, draft)
     backend.save_member(backend.index.get(tubize.id).without_size_correction())
     assert backend.offers.get(draft.id).decision.category == "Cat 5"
 
@@ -134,13 +140,7 @@ def test_a_member_edit_prices_drafts_on_the_window_s_directory(
     reads: list[int] = []
     load_all = MemberRepository._load_all
     monkeypatch.setattr(MemberRepository, "_load_all", lambda self: reads.append(1) or load_all(self))
-    tubize = backend.index.search("tubize")[0]
-    today = date(2026, 11, 22)
-    backend.save_member(tubize.with_size_correction(41_000, date(2026, 1, 1), "registre", today=today))
-    assert backend.offers.get(draft.id).decision.category == "Cat 6"
-    shrunk = backend.index.get(tubize.id).with_size_correction(3_000, date(2026, 2, 1), "registre", today=today)
-    backend.save_member(shrunk)
-    assert backend.offers.get(draft.id).decision.category == "Cat 1"
+    _grown_then_shrunk(backend, draft)
     assert reads == []
 
 
