@@ -388,6 +388,34 @@ def tariff_problems(tariff: Tariff) -> list[Problem]:
     return value_problems(tariff) + scale_problems(tariff.categories)
 
 
+def coverage_problems(tariff: Tariff) -> list[Problem]:
+    """Every category a price table has no row for, and every cell a row lacks. The engine
+    reads a price left out as not offered; a grid written in the seed files says « sur devis »
+    or « non proposé » in so many words, so one that travels without them has lost prices."""
+    out: list[Problem] = []
+    for table in tariff.tables.values():
+        if table.key_kind == "category":
+            out += [
+                Problem(
+                    f"tableau {table.code}",
+                    f"pas de ligne « {category} » : chaque catégorie a la sienne, « non proposé » "
+                    "si la grille ne la prévoit pas",
+                )
+                for category in tariff.categories.categories
+                if category not in table.rows
+            ]
+        for row in table.rows.values():
+            out += [
+                Problem(
+                    f"tableau {table.code}, ligne « {row.key} », colonne {column}",
+                    "case absente : un montant, « sur devis » ou « non proposé »",
+                )
+                for column in table.columns
+                if column not in row.cells
+            ]
+    return out
+
+
 def scale_problems(rules: CategoryRules) -> list[Problem]:
     return [
         Problem(f"échelle {scale.code}, catégorie « {threshold.category} »", why)
@@ -461,9 +489,10 @@ def setup_breaks(tariff: Tariff) -> list[Problem]:
 MAX_SHOWN_PROBLEMS = 5
 
 
-def check_tariff(tariff: Tariff) -> None:
-    """Raise ``CatalogueError`` naming the values of ``tariff`` that break a rule, if any."""
-    problems = tariff_problems(tariff)
+def check_tariff(tariff: Tariff, *, whole: bool = False) -> None:
+    """Raise ``CatalogueError`` naming the values of ``tariff`` that break a rule, if any;
+    ``whole``: and every price it leaves out (``coverage_problems``)."""
+    problems = tariff_problems(tariff) + (coverage_problems(tariff) if whole else [])
     if not problems:
         return
     if len(problems) == 1:

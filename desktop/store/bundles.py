@@ -1067,7 +1067,7 @@ def _validate_catalogue(db: Any) -> None:
     if not codes:
         raise StorageError("aucun tarif dans le lot")
     for code in codes:
-        check_tariff(load_tariff(db, code))
+        check_tariff(load_tariff(db, code), whole=True)
     MemberRepository(db).all()
 
 

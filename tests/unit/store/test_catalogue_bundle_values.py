@@ -145,3 +145,50 @@ def test_the_import_report_names_every_table_in_french(db: Database, bundle: Pat
     assert "Membres : 612 lignes" in lines
     assert "Tarifs : 1 ligne" in lines
     assert not any("_" in line.partition(" : ")[0] for line in lines)
+
+
+def drop_rows(src: Path, dst: Path, cut: dict[str, dict[str, Any]]) -> None:
+    """Leave out of ``table`` the rows matching ``cut[table]`` and re-sign the manifest, as
+    someone editing a bundle by hand would."""
+    import json
+    import zipfile
+
+    from forged import resign_manifest
+
+    with zipfile.ZipFile(src) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    for table, row in cut.items():
+        doc = json.loads(files[f"tables/{table}.json"])
+        cols = doc["columns"]
+        kept = [r for r in doc["rows"] if not all(r[cols.index(k)] == v for k, v in row.items())]
+        assert len(kept) < len(doc["rows"]), (table, row)
+        doc["rows"] = kept
+        files[f"tables/{table}.json"] = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    resign_manifest(files)
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+
+
+T1_CAT3 = {"price_table": "T1", "key": "Cat 3"}
+LEFT_OUT = [
+    ({"price_cell": T1_CAT3, "price_row": T1_CAT3}, "tableau T1 : pas de ligne « Cat 3 »"),
+    ({"price_cell": T1_CAT3_ANNUAL}, "tableau T1, ligne « Cat 3 », colonne annual : case absente"),
+]
+
+
+@pytest.mark.parametrize(("cut", "named"), LEFT_OUT, ids=["row", "cell"])
+def test_a_price_left_out_refuses_the_bundle_rather_than_quoting_it_sur_devis(
+    db: Database, bundle: Path, tmp_path: Path, cut: dict[str, dict[str, Any]], named: str
+) -> None:
+    """The grid says « sur devis » or « non proposé » in so many words: a row or a cell missing
+    from a bundle is a damaged bundle, not a price turned into « sur devis » on every laptop."""
+    bad = tmp_path / "incomplet.zip"
+    drop_rows(bundle, bad, cut)
+    before = snapshot(db)
+    with pytest.raises(BundleError) as info:
+        import_catalogue(db, bad)
+    message = str(info.value)
+    assert named in message and "« non proposé »" in message, message
+    assert message.endswith("Rien n'a été modifié.")
+    assert snapshot(db) == before
