@@ -35,6 +35,9 @@ Catalogue bundle (head office -> laptops)
     The laptop notes them among the numbers already given (``NumbersGiven``): a laptop rebuilt
     from an older backup (a new machine, the same device code) never gives again a number that
     already reached head office. Bundles without it (older versions) import as before.
+    A catalogue exported before the one the laptop imported last (its manifest's ``created``,
+    noted in ``setting``) is refused: last year's bundle left on a key would put last year's
+    grid back in force.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import ComptoirError, InvalidInput, StorageError
+from desktop.core.inputs import shown
 from desktop.core.offers import (
     MANUAL_TRANSITIONS,
     SYSTEM_TRANSITIONS,
@@ -91,6 +95,7 @@ CATALOGUE_SCHEMA = 20
 MEMBER_TABLE = "member"
 ORDER_FORMS_DIR = "bons"  # in an offers bundle: bons/<numéro>.pdf, the order form of a converted offer
 NUMBERS_FILE = "numeros.json"  # in a catalogue bundle: highest number per device and year
+IMPORTED_EXPORT_KEY = "catalogue_exporte_le"  # in ``setting``: when the last one imported was made
 MAX_SEQ = 999_999  # a device's offers in one year, at most: beyond, the file was tampered with
 
 
@@ -890,9 +895,11 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
     if MEMBER_TABLE in payload and not payload[MEMBER_TABLE][1]:
         raise BundleError(f"« {name} » : l'annuaire des membres est vide ; import refusé.")
     numbers = _numbers_of(bundle, name)
+    exported = _exported_at(bundle, name)
     counts = {t: len(payload[t][1]) for t in tables}
     kept = 0
     with storage_errors("importer le catalogue", getattr(db, "path", None)), db.transaction():
+        _not_older(conn, exported, name)
         conn.execute("PRAGMA defer_foreign_keys = ON")
         saved = _local_members(conn, payload)
         kept = len(saved.get(MEMBER_TABLE, ([], []))[1])
@@ -941,6 +948,12 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         # what a commune no longer has leaves its CPAS's drafts (their discount)
         requote = offers.requote_drafts(name, withdrawn={m: p for m, p in gone.items() if p})
         ahead = _numbers_ahead(conn, numbers, offers.settings().device_code)
+        if exported is not None:
+            conn.execute(
+                "INSERT INTO setting (key, value, updated) VALUES (?, ?, ?) ON CONFLICT (key) "
+                "DO UPDATE SET value = excluded.value, updated = excluded.updated",
+                (IMPORTED_EXPORT_KEY, _iso(exported), _now_iso()),
+            )
     given = NumbersGiven(getattr(db, "path", None))
     for (device, year), seq in sorted(numbers.items()):
         given.record(device, year, seq)
@@ -955,6 +968,43 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         requote.changed_ids,
         ahead,
     )
+
+
+def _exported_at(bundle: Bundle, name: str) -> datetime | None:
+    """When head office exported the bundle (its manifest's ``created``)."""
+    created = bundle.manifest.get("created")
+    if created is None:
+        return None  # a bundle from a version that did not date them
+    try:
+        when = datetime.fromisoformat(str(created))
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise BundleError(
+            f"« {name} » : manifeste invalide (date d'export « {shown(str(created))} » "
+            "illisible). Rien n'a été modifié : demandez un nouvel export."
+        )
+    return when
+
+
+def _not_older(conn: sqlite3.Connection, exported: datetime | None, name: str) -> None:
+    """Refuse a catalogue exported before the one this database imported last: it would take
+    the tariffs and the directory back (last year's grid in force again, a product back)."""
+    row = conn.execute("SELECT value FROM setting WHERE key = ?", (IMPORTED_EXPORT_KEY,)).fetchone()
+    if exported is None or row is None:
+        return
+    last = datetime.fromisoformat(row[0])
+    if exported < last:
+        raise BundleError(
+            f"« {name} » a été exporté par le siège le {_local_text(exported)}, avant le "
+            f"catalogue déjà importé ici (exporté le {_local_text(last)}) : il remettrait les "
+            "tarifs et l'annuaire dans un état plus ancien. Rien n'a été modifié ; importez le "
+            "dernier lot du siège."
+        )
+
+
+def _local_text(when: datetime) -> str:
+    return when.astimezone().strftime("%d/%m/%Y à %H:%M:%S")
 
 
 def _highest_numbers(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:

@@ -555,6 +555,62 @@ def test_catalogue_of_a_version_whose_changes_left_the_catalogue_alone_is_import
     assert db.conn.execute("SELECT count(*) FROM member").fetchone()[0] > 0
 
 
+def _dated_catalogues(tmp_path: Path, *created: str) -> list[Path]:
+    """One export of head office's catalogue, as if made at each of ``created``."""
+    hq = open_test_db(tmp_path / "siege.db")
+    _seed_catalogue(hq)
+    out = tmp_path / "catalogue.zip"
+    export_catalogue(hq, out)
+    hq.close()
+    made = []
+    for i, when in enumerate(created):
+
+        def dated(files: dict[str, bytes], when: str = when) -> None:
+            manifest = json.loads(files["manifest.json"])
+            manifest["created"] = when
+            files["manifest.json"] = json.dumps(manifest).encode()
+
+        made.append(tmp_path / f"catalogue-{i}.zip")
+        _rewrite(out, made[-1], dated)
+    return made
+
+
+def test_a_catalogue_older_than_the_one_imported_is_refused(db: Database, tmp_path: Path) -> None:
+    """Last year's bundle left on a key, imported after this year's: it would put last year's
+    grid back in force without a word. The same bundle again, or a newer one, imports."""
+    older, newer, newest = _dated_catalogues(
+        tmp_path, "2026-11-20T08:00:00+00:00", "2026-11-22T08:00:00+00:00", "2026-12-01T08:00:00+00:00"
+    )
+    import_catalogue(db, newer, validate=_ok)
+    import_catalogue(db, newer, validate=_ok)
+    before = {t: _dump(db, t) for t in ("tariff", "price_cell", "member", "setting")}
+    with pytest.raises(BundleError) as info:
+        import_catalogue(db, older, validate=_ok)
+    message = str(info.value)
+    assert message.startswith("« catalogue-0.zip » a été exporté par le siège le 20/11/2026 à ")
+    assert "avant le catalogue déjà importé ici (exporté le 22/11/2026 à " in message
+    assert message.endswith("Rien n'a été modifié ; importez le dernier lot du siège.")
+    assert {t: _dump(db, t) for t in before} == before
+    import_catalogue(db, newest, validate=_ok)
+    with pytest.raises(BundleError, match="exporté le 01/12/2026"):
+        import_catalogue(db, newer, validate=_ok)
+
+
+@pytest.mark.parametrize("created", ["hier", "2026-11-22T08:00:00"])
+def test_a_catalogue_with_an_unreadable_export_date_is_refused(
+    db: Database, tmp_path: Path, created: str
+) -> None:
+    (bad,) = _dated_catalogues(tmp_path, created)
+    with pytest.raises(BundleError, match=f"date d'export « {created} » illisible"):
+        import_catalogue(db, bad, validate=_ok)
+
+
+def test_a_catalogue_without_an_export_date_is_imported(db: Database, tmp_path: Path) -> None:
+    undated = _catalogue_as_made_by(db, tmp_path, created=None)
+    import_catalogue(db, undated, validate=_ok)
+    assert db.conn.execute("SELECT count(*) FROM member").fetchone()[0] > 0
+
+
 def test_migrations_after_the_catalogue_schema_leave_the_catalogue_tables_alone() -> None:
     """CATALOGUE_SCHEMA says which versions read each other's catalogues: a migration that
     changes a table the bundle carries must move it."""
