@@ -569,7 +569,8 @@ def run_set_state(args: argparse.Namespace, services: Any) -> int:
 
 def run_reprice(args: argparse.Namespace, services: Any) -> int:
     repo = offer_repository(services)
-    previews = repo.reprice_preview()
+    refused: list[Any] = []  # RepriceRefused
+    previews = repo.reprice_preview(refused=refused)
     if args.json:  # with --apply too: a script reads what was recalculated
         if args.apply and previews:
             repo.reprice_apply(previews)
@@ -585,15 +586,35 @@ def run_reprice(args: argparse.Namespace, services: Any) -> int:
                 }
                 for p in previews
             ]
+            + [
+                {
+                    "id": r.before.id,
+                    "from": r.before.tariff,
+                    "to": r.tariff,
+                    "diff": None,
+                    "descriptions": [],
+                    "applied": False,
+                    "error": r.reason,
+                }
+                for r in refused
+            ]
         )
         return 0
-    if not previews:
+    if not previews and not refused:
         _out("Aucun brouillon sur un tarif dépassé.")
         return 0
     for p in previews:
         _out(f"{p.before.label} ({p.before.member_name}) : {p.before.tariff} → {p.after.tariff}")
         for text in p.diff.descriptions():
             _out(f"  {text}")
+    for r in refused:
+        _out(
+            f"{r.before.label} ({r.before.member_name}) : {r.before.tariff} → {r.tariff} "
+            f"impossible, brouillon laissé tel quel. {r.reason} Ouvrez-le dans l'application "
+            "(Offres), puis relancez comptoir offers reprice."
+        )
+    if not previews:
+        return 0
     if args.apply:
         done = repo.reprice_apply(previews)
         _out(f"{len(done)} brouillon(s) recalculé(s).")

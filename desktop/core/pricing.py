@@ -872,7 +872,10 @@ def _product(tariff: Tariff, code: str) -> Product:
         try:
             return tariff.resolve_product(code)
         except NotFound:
-            raise NotFound(f"Produit inconnu dans le tarif {tariff.code} : « {_shown(code)} ».") from None
+            raise NotFound(
+                f"Le tarif {tariff.code} n'a pas (ou plus) le produit « {_shown(code)} » : retirez "
+                "cette ligne ou remplacez-la par un produit du catalogue."
+            ) from None
     return p
 
 

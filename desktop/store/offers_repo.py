@@ -124,6 +124,15 @@ class RepricePreview:
     diff: OfferDiff
 
 
+@dataclass(frozen=True, slots=True)
+class RepriceRefused:
+    """An outdated draft the tariff in force cannot price as it is: left as it was."""
+
+    before: Offer
+    tariff: str  # the tariff in force
+    reason: str
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -1013,10 +1022,14 @@ class OfferRepository:
             before, request=request, member=member, decision=decision, quote=quote, tariff=tariff
         )
 
-    def reprice_preview(self, ids: Sequence[str] | None = None) -> list[RepricePreview]:
+    def reprice_preview(
+        self, ids: Sequence[str] | None = None, refused: list[RepriceRefused] | None = None
+    ) -> list[RepricePreview]:
         """New quotes of outdated drafts on the tariff in force, with their differences.
 
         Nothing is written. ``ids`` limits the preview to some drafts (default: all outdated).
+        A draft the engine refuses on the new tariff (a product withdrawn, say) raises, or,
+        when ``refused`` is given, goes there and the others are previewed.
         """
         wanted = None if ids is None else set(ids)
         previews = []
@@ -1026,7 +1039,13 @@ class OfferRepository:
             before = self.get(item.summary.id)
             if before.member is None:
                 continue
-            after = self._priced_again(before, item.active)
+            try:
+                after = self._priced_again(before, item.active)
+            except ComptoirError as exc:
+                if refused is None:
+                    raise
+                refused.append(RepriceRefused(before, item.active, str(exc)))
+                continue
             assert before.updated is not None
             previews.append(
                 RepricePreview(before.id, before.updated, before, after, diff_offers(before, after))

@@ -303,6 +303,39 @@ def test_drafts_on_an_outdated_tariff_are_repriced_after_a_preview(
     assert "Aucun brouillon" in ok(run_comptoir("offers", "reprice"))
 
 
+def test_a_draft_with_a_product_the_new_grid_withdrew_does_not_stop_the_others(
+    store: Path, run_comptoir, next_year
+) -> None:  # type: ignore[no-untyped-def]
+    """Head office withdrew iA.Ideabox from next year's grid: that draft is named, with what
+    to do, and left as it was; every other outdated draft is re-priced. Before, the whole
+    command stopped on « Produit inconnu » without saying which draft."""
+    kept = _save_draft(run_comptoir)
+    out = ok(run_comptoir("quote", "--member", "Namur", "--product", "ideabox", "--save", "--json"))
+    withdrawn = json.loads(out)["offer_id"]
+    code = next_year(store, valid_from=date(2026, 1, 1))
+    with sqlite3.connect(store) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM product WHERE tariff = ? AND code = 'ideabox'", (code,))
+    preview = ok(run_comptoir("offers", "reprice"))
+    assert "(Nivelles) : imio-2024 → imio-2026\n" in preview
+    assert (
+        "(Namur) : imio-2024 → imio-2026 impossible, brouillon laissé tel quel. Le tarif "
+        "imio-2026 n'a pas (ou plus) le produit « ideabox » : retirez cette ligne ou "
+        "remplacez-la par un produit du catalogue. Ouvrez-le dans l'application (Offres), puis "
+        "relancez comptoir offers reprice."
+    ) in preview
+    applied = json.loads(ok(run_comptoir("offers", "reprice", "--apply", "--json")))
+    assert [(p["id"], p["applied"], p.get("error", "")[:29]) for p in applied] == [
+        (kept, True, ""),
+        (withdrawn, False, "Le tarif imio-2026 n'a pas (o"),
+    ]
+    tariffs = {
+        i: json.loads(ok(run_comptoir("offers", "show", i, "--json")))["request"]["tariff"]
+        for i in (kept, withdrawn)
+    }
+    assert tariffs == {kept: code, withdrawn: "imio-2024"}
+
+
 def test_reprice_apply_json_says_what_was_recalculated_and_null_for_a_total_gone_sur_devis(
     store: Path, run_comptoir, next_year
 ) -> None:  # type: ignore[no-untyped-def]
