@@ -585,7 +585,11 @@ class MainWindow(QMainWindow):
     def _session_opened(self) -> None:
         self._update_title()
         offer = self.session.offer
-        if offer is not None and offer.is_draft and offer.request.tariff != self.backend.tariff.code:
+        if self.session.withdrawn:
+            from desktop.ui.reprice import warn_withdrawn
+
+            warn_withdrawn(self)  # lines of products head office withdrew: said, left out
+        elif offer is not None and offer.is_draft and offer.request.tariff != self.backend.tariff.code:
             from desktop.ui.reprice import warn_if_outdated
 
             warn_if_outdated(self)  # last year's draft: say so, offer the differences

@@ -69,6 +69,8 @@ class OfferSession(QObject):
         self.offer: Any = None  # desktop.core.offers.Offer once stored
         self._finalising_id: str | None = None  # the stored draft being frozen right now
         self.error: str = ""
+        # the draft just opened had lines the tariff in force no longer has: their names
+        self.withdrawn: tuple[str, ...] = ()
         self.save_error: str = ""  # why the last save failed; empty once one succeeds
         self.stepping = False  # True while an edit, its undo or its redo is shown
         self._dirty = False
@@ -188,15 +190,23 @@ class OfferSession(QObject):
     # -- opening -------------------------------------------------------------------------
     def new(self, member_id: str | None = None) -> None:
         self.save_now()
+        self.withdrawn = ()
         self._open(self.backend.new_draft(member_id), None)
 
     def open_offer(self, offer: Any) -> None:
         """Edit a stored offer (a draft), or show a finalised one read-only."""
         self.save_now()
         req = offer.request
+        lines, gone = tuple(req.lines), ()
+        if offer.is_draft:  # a product head office withdrew: shown without it, and said
+            products = self.backend.tariff.products
+            names = {q.product: q.name for q in offer.quote.lines} if offer.quote else {}
+            gone = tuple(names.get(x.product, x.product) for x in lines if x.product not in products)
+            lines = tuple(x for x in lines if x.product in products)
+        self.withdrawn = gone
         draft = Draft(
             member_id=offer.member.id if offer.member else None,
-            lines=tuple(req.lines),
+            lines=lines,
             years=req.years,
             indexation=req.indexation,
             overrides=dict(req.overrides),

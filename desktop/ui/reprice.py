@@ -80,3 +80,27 @@ def warn_if_outdated(window: Any) -> None:
         Level.WARNING,
         actions=(("Voir les différences…", reprice),),
     )
+
+
+def warn_withdrawn(window: Any) -> None:
+    """The draft just opened holds products the tariff in force no longer has: the editor
+    shows it without them, priced on that tariff; say which, and offer to store it so."""
+    backend, session = window.backend, window.session
+    names = session.withdrawn
+    tariff = backend.tariff_label(backend.tariff.code)
+    many = len(names) > 1
+    listed = ", ".join(names)
+
+    def save() -> None:
+        if session.save_now(force=True):
+            window.refresh_offers()
+            window.bar.success(f"Brouillon enregistré sans {listed}, sur le tarif {tariff}.")
+
+    window.bar.show_message(
+        f"Le tarif en vigueur ({tariff}) ne propose plus {listed} : "
+        f"{'ces lignes sont retirées' if many else 'cette ligne est retirée'} de ce brouillon, "
+        f"dont les montants suivent {tariff}. Enregistrez-le ainsi, ou remplacez "
+        f"{'ces produits' if many else 'ce produit'} par un autre du catalogue.",
+        Level.WARNING,
+        actions=(("Enregistrer ainsi", save),),
+    )

@@ -126,3 +126,38 @@ def test_an_outdated_draft_is_printed_only_once_repriced(qtbot, window, backend,
     assert stored.request.tariff == "imio-2026"
     assert stored.quote.totals == window.session.quote.totals  # the document = what is shown
     preview.window().close()
+
+
+def test_a_draft_with_a_product_head_office_withdrew_opens_without_it_and_says_so(
+    qtbot, window, backend, dialogs, next_year, db_path
+):
+    """Next year's grid no longer has iA.Ideabox: the draft opens with its other lines priced
+    on that grid, names the line left out and stores itself so on request. Before, the editor
+    showed no line at all and no total, with nothing to remove."""
+    import sqlite3
+
+    from desktop.ui.backend import load_startup_data
+
+    old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
+    code = next_year()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM product WHERE tariff = ? AND code = 'ideabox'", (code,))
+    backend.reload(load_startup_data(db_path))
+    window.reload_catalogue()
+    window.open_offer(old.id)
+    assert [x.product for x in window.session.draft.lines] == ["delib"]
+    assert window.session.quote is not None and window.session.quote.totals.annual is not None
+    assert window.bar.text.startswith(
+        "Le tarif en vigueur (iMio 2026) ne propose plus iA.Ideabox : cette ligne est retirée de "
+        "ce brouillon"
+    )
+    assert backend.get_offer(old.id).request.tariff == "imio-2024"  # nothing written yet
+    [keep] = window.bar.action_buttons()
+    assert keep.text() == "Enregistrer ainsi"
+    keep.click()
+    stored = backend.get_offer(old.id).request
+    assert (stored.tariff, [x.product for x in stored.lines]) == (code, ["delib"])
+    assert window.bar.text == "Brouillon enregistré sans iA.Ideabox, sur le tarif iMio 2026."
+    window.open_offer(old.id)  # opened again: nothing to say any more
+    assert window.session.withdrawn == () and "ne propose plus" not in window.bar.text
