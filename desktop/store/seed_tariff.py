@@ -64,6 +64,7 @@ from desktop.store.seed_files import (
 )
 
 SUR_DEVIS = "sur devis"
+APPROVAL_TERMS = ("approbation", "approval")  # the term printed as the grid's approval
 NON_PROPOSE = "non proposé"
 CELL_WORDS = {fold(SUR_DEVIS): PriceState.SUR_DEVIS, fold(NON_PROPOSE): PriceState.NOT_OFFERED}
 
@@ -203,6 +204,7 @@ class _Parser:
         discounts = self._discounts(terms)
         constraints = self._constraints(products)
         self._check_terms(terms, discounts, products)
+        self._check_approval(meta, terms)
         self._check_tables_used(tables)
         self.v.raise_if_any()
 
@@ -1098,6 +1100,28 @@ class _Parser:
                     self.term_rows[code].loc,
                     f"when=« {term.when} » : ni {', '.join(TERM_WHEN_WORDS)}, ni une remise, ni un produit",
                 )
+
+
+    def _check_approval(self, meta: dict[str, str], terms: dict[str, Term]) -> None:
+        """The printed approval sentence (term ``approbation``) is written once per grid: a
+        grid copied for next year with a new year and approval dates in tariff.csv and the
+        old sentence would print last year's approval on this year's offers."""
+        code = next((c for c in APPROVAL_TERMS if c in terms), None)
+        if code is None:
+            return
+        wanted = [meta.get("year", "")]
+        for key in ("approval_ca", "approval_ag"):
+            day = parse_date(meta.get(key, ""))
+            if day is not None:
+                wanted.append(day.strftime("%d/%m/%Y"))
+        missing = [w for w in wanted if w and w not in terms[code].text]
+        if missing:
+            self.v.add(
+                self.term_rows[code].loc,
+                f"le texte d'approbation ne cite pas {', '.join(missing)} (année et dates "
+                "d'approbation de tariff.csv) : mettez-le à jour, ou retirez cette ligne pour "
+                "qu'il soit écrit d'après tariff.csv",
+            )
 
 
 def _is_code(text: str) -> bool:

@@ -269,6 +269,23 @@ def test_a_term_shown_on_an_unknown_condition(seeds: SeedCopy) -> None:
     assert where == seeds.loc(terms, line) and "cpas-gratuit" in why
 
 
+def test_next_years_grid_with_last_years_approval_sentence(seeds: SeedCopy) -> None:
+    """The grid copied for 2025, its year and approval dates changed in tariff.csv: the
+    approval sentence of terms.csv still said 2024 and 2023's dates, and every 2025 offer
+    printed « Tarification 2025. La tarification pour l'année 2024 a été approuvée… »."""
+    meta, terms = f"{TARIFF}/tariff.csv", f"{TARIFF}/terms.csv"
+    seeds.edit(meta, "year,2024,", "year,2025,")
+    seeds.edit(meta, "approval_ca,2023-10-10,", "approval_ca,2024-10-08,")
+    line = seeds.line_of(terms, "approbation,")
+    where, why = only(seeds.parse)
+    assert where == seeds.loc(terms, line)
+    assert why.startswith("le texte d'approbation ne cite pas 2025, 08/10/2024 (année et dates")
+    assert why.endswith("retirez cette ligne pour qu'il soit écrit d'après tariff.csv")
+    seeds.edit(terms, "l’année 2024", "l’année 2025")
+    seeds.edit(terms, "du 10/10/2023", "du 08/10/2024")
+    assert seeds.parse().tariff.year == 2025
+
+
 def test_a_row_with_too_many_values(seeds: SeedCopy) -> None:
     rates = f"{TARIFF}/rates.csv"
     line = seeds.edit(rates, "AT - Agent de support,557,", "AT - Agent de support,5,57,")
