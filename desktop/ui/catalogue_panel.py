@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.catalogue import Tariff, fold
 from desktop.ui.models import USER, CatalogueModel
-from desktop.ui.tones import Tone, set_tone
+from desktop.ui.tones import Tone, set_font, set_tone
 
 
 class FoldFilterProxy(QSortFilterProxyModel):
@@ -116,7 +116,7 @@ class CataloguePanel(QWidget):
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         title = QLabel("Catalogue")
-        title.setStyleSheet("font-weight: 600;")
+        set_font(title, weight=600)
         self.empty = QLabel()  # said, not an empty list: the filter matches no product
         self.empty.setObjectName("catalogueEmpty")
         self.empty.setWordWrap(True)

@@ -119,15 +119,17 @@ class BusyIndicator(QWidget):
 class ReportDialog(QDialog):
     """A report to read (import results); non-blocking, closed with « Fermer »."""
 
-    def __init__(self, title: str, html: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, html: Callable[[], str], parent: QWidget | None = None) -> None:
+        """``html()`` writes the report (again after a switch to the dark theme)."""
         super().__init__(parent)
+        self._html = html
         self.setObjectName("reportDialog")
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.body = QTextBrowser()
         self.body.setObjectName("reportBody")
-        self.body.setHtml(html)
+        self.body.setHtml(html())
         self.body.setOpenLinks(False)
         buttons = QDialogButtonBox()
         close = buttons.addButton("Fermer", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -141,6 +143,9 @@ class ReportDialog(QDialog):
     @property
     def text(self) -> str:
         return self.body.toPlainText()
+
+    def retone(self) -> None:
+        self.body.setHtml(self._html())
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +293,7 @@ class Exchange:
         self.w.runner.run(fn, *args, on_result=ok, on_error=ko, name="échange")
         return True
 
-    def _show_report(self, title: str, html: str) -> None:
+    def _show_report(self, title: str, html: Callable[[], str]) -> None:
         if self.report is not None:
             self.report.close()
         self.report = ReportDialog(title, html, self.w)
@@ -368,7 +373,7 @@ class Exchange:
         )
 
     def _offers_imported(self, path: Path, report: Any) -> None:
-        self._show_report("Import des offres", import_report_html(path, report))
+        self._show_report("Import des offres", lambda: import_report_html(path, report))
         n, c = len(report.imported), len(report.conflicts)
         u, same = len(report.updated), len(report.identical)
         text = f"Lot {path.name} importé : {n} offre{'s' if n > 1 else ''} ajoutée{'s' if n > 1 else ''}"

@@ -24,13 +24,14 @@ from desktop.core.members import Headcount, Member, MembershipStatus
 from desktop.ui.flow import FlowLayout
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
-from desktop.ui.tones import Tone, css, set_tone
+from desktop.ui.tones import Tone, css, set_font, set_tone
 
 
 def _section(title: str) -> QLabel:
     label = QLabel(title)
     label.setObjectName("sectionTitle")
-    label.setStyleSheet("font-weight: 600; margin-top: 8px;")  # in the text's own colour
+    set_font(label, weight=600)
+    label.setContentsMargins(0, 8, 0, 0)
     return label
 
 
@@ -52,6 +53,7 @@ class MemberCard(QWidget):
         self._money = money
         self._lookup = lookup
         self.member: Member | None = None
+        self._decision: CategoryDecision | None = None
 
         self.empty = QLabel(
             "Aucun membre choisi.\n\nTapez quelques lettres du nom, un code postal, un code NIS "
@@ -66,7 +68,7 @@ class MemberCard(QWidget):
         self.title = QLabel()
         self.title.setObjectName("memberName")
         self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        set_font(self.title, weight=600, points=16)
         self.kind = QLabel()
         self.kind.setObjectName("memberKind")
         self.kind.setWordWrap(True)
@@ -78,7 +80,7 @@ class MemberCard(QWidget):
         self.size_label.setWordWrap(True)
         self.category = QLabel()
         self.category.setObjectName("memberCategory")
-        self.category.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        set_font(self.category, weight=600, points=13)
         self.trace = QLabel()
         self.trace.setObjectName("memberTrace")
         self.trace.setWordWrap(True)
@@ -160,8 +162,15 @@ class MemberCard(QWidget):
         if self.member is not None:
             signal.emit(self.member.id)
 
+    def retone(self) -> None:
+        """The hints of the size written again in the palette's colours (a switch to the dark
+        theme)."""
+        if self.member is not None and self._decision is not None:
+            self.size_label.setText(self._size_text(self.member, self._decision))
+
     def show_member(self, member: Member | None, decision: CategoryDecision | None) -> None:
         self.member = member
+        self._decision = decision
         self.empty.setVisible(member is None)
         self._scroll.setVisible(member is not None)
         if member is None or decision is None:

@@ -74,13 +74,7 @@ class MessageBar(QFrame):
         self._clear_actions()
         self.level = level
         self.lasting = lasting
-        # the palette's light or dark panel; the close button in the text's colour (the
-        # window's own, white on a dark theme, vanished on the pale panel)
-        bg, fg, border = (c.name() for c in surface(Tone(level.value)))
-        self.setStyleSheet(
-            f"#messageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
-            f"#messageBar QLabel, #messageBar QToolButton {{ color: {fg}; }}"
-        )
+        self.retone()
         self._label.setText(text)
         for label, callback in actions:
             button = QPushButton()
@@ -103,6 +97,15 @@ class MessageBar(QFrame):
         if timeout_ms:
             self._timer.start(timeout_ms)
         self.show()
+
+    def retone(self) -> None:
+        """The palette's light or dark panel of the level; the close button in the text's
+        colour (the window's own, white on a dark theme, vanished on the pale panel)."""
+        bg, fg, border = (c.name() for c in surface(Tone(self.level.value)))
+        self.setStyleSheet(
+            f"#messageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+            f"#messageBar QLabel, #messageBar QToolButton {{ color: {fg}; }}"
+        )
 
     def info(self, text: str, timeout_ms: int = 6000) -> None:
         self.show_message(text, Level.INFO, timeout_ms=timeout_ms)

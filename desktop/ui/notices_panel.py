@@ -119,6 +119,14 @@ class NoticesPanel(QScrollArea):
             for first, second in pairwise(chain):
                 QWidget.setTabOrder(first, second)
 
+    def retone(self) -> None:
+        """Written again in the palette's colours (a switch to the dark theme), the keyboard
+        left on the button it was on."""
+        focused = next((key for key, button in self.buttons.items() if button.hasFocus()), None)
+        self.rebuild()
+        if focused in self.buttons:
+            self.buttons[focused].setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _cancel_button(self, code: str) -> QPushButton:
         button = QPushButton("Annuler la dérogation")
         button.clicked.connect(lambda _=False, c=code: self.override_cancelled.emit(c))

@@ -35,7 +35,7 @@ from desktop.ui.models import NoticesModel, QuoteLinesModel
 from desktop.ui.money import MoneyText
 from desktop.ui.notices_panel import NoticesPanel
 from desktop.ui.offer_session import OfferSession
-from desktop.ui.tones import Tone, set_tone, surface
+from desktop.ui.tones import Tone, set_font, set_tone, surface
 from desktop.ui.totals_panel import TotalsPanel
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class OfferEditor(QWidget):
         self.header = QLabel()
         self.header.setObjectName("offerHeader")
         self.header.setWordWrap(True)
-        self.header.setStyleSheet("font-size: 12pt;")
+        set_font(self.header, points=12)
         self.status = QLabel()
         self.status.setObjectName("offerStatus")
         set_tone(self.status, Tone.MUTED)
@@ -226,11 +226,8 @@ class OfferEditor(QWidget):
             self.frozen.setText("Finalisation en cours : l'offre reçoit son numéro et son PDF.")
         elif read_only:
             self.frozen.setText(self._frozen_text())
-        if read_only:  # a pale panel on a light theme, a dark one on a dark theme
-            bg, fg, border = (c.name() for c in surface(Tone.INFO))
-            self.frozen.setStyleSheet(
-                f"background: {bg}; color: {fg}; border: 1px solid {border}; padding: 6px; border-radius: 4px;"
-            )
+        if read_only:
+            self.retone()
         self.frozen.setVisible(read_only)
         if s.dirty and s.save_error:  # never « Enregistrement automatique… » while it fails
             self.status.setText("Brouillon non enregistré")
@@ -246,6 +243,14 @@ class OfferEditor(QWidget):
             self._select_rows(back)
         elif selected:
             self._select_rows([r for r in selected if r < self.lines_model.rowCount()])
+
+    def retone(self) -> None:
+        """The banner of a finalised offer: a pale panel on a light theme, a dark one on a
+        dark theme (and again after a switch)."""
+        bg, fg, border = (c.name() for c in surface(Tone.INFO))
+        self.frozen.setStyleSheet(
+            f"background: {bg}; color: {fg}; border: 1px solid {border}; padding: 6px; border-radius: 4px;"
+        )
 
     def _frozen_text(self) -> str:
         """What a finalised offer is, and what can still be done with it."""

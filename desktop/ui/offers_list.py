@@ -340,6 +340,10 @@ class OffersList(QWidget):
             html = f"<p style='color:{css(Tone.ERROR, on_base=True)}'>{escape(str(exc))}</p>"
         self.details.setHtml(html)
 
+    def retone(self) -> None:
+        """The details written again in the palette's colours (a switch to the dark theme)."""
+        self.show_details()
+
     def _link(self, url: QUrl) -> None:
         if url.toString() == "reprix":
             self.reprice_selected()

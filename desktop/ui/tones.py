@@ -7,9 +7,12 @@ style) alike: never dark grey on dark grey, nor white on a pale banner.
   which would fix the colour and override the font a style sheet sets beside it);
 - ``surface(tone)``: background, text and border of a coloured panel (the message bar, the
   banner of a finalised offer, the cell of an offer on last year's tariff);
+- ``set_font(widget, ...)``: a heading's weight and size, set on its font: a style sheet,
+  even one that names no colour, would keep the palette it had when it was set, black text
+  on the window after a switch to the dark theme;
 - ``follow_palette(app)``: the widgets given a tone take it again when the system switches
-  between light and dark while the application runs (rich text and panels are built again
-  at their next change).
+  between light and dark while the application runs; a widget whose rich text or style sheet
+  carries tones (a notice, a panel) defines ``retone()``, which writes them again then.
 
 The light colours are the ones the screens had (their two browns for a warning made one); a
 dark palette gets lighter ones of the same hue, each at least 4.5:1 against the window and
@@ -21,7 +24,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 
@@ -131,10 +134,24 @@ def _apply(widget: QWidget) -> None:
     widget.setPalette(palette)
 
 
+def set_font(widget: QWidget, *, weight: int = 0, points: float = 0) -> None:
+    """``widget`` writes in ``weight`` (600 semi-bold, 700 bold) and at ``points``, where given;
+    the rest of its font, and its colours, still follow the application's."""
+    font = widget.font()
+    if weight:
+        font.setWeight(QFont.Weight(weight))
+    if points:
+        font.setPointSizeF(points)
+    widget.setFont(font)
+
+
 def _apply_everywhere() -> None:
     for widget in QApplication.allWidgets():
         if widget.property(_PROPERTY):
             _apply(widget)
+        retone = getattr(widget, "retone", None)
+        if callable(retone):
+            retone()
 
 
 def follow_palette(app: QApplication) -> None:

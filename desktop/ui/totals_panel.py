@@ -25,7 +25,7 @@ from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, INDEXATION_RAN
 from desktop.ui.form import years_suffix
 from desktop.ui.models import YearsModel
 from desktop.ui.money import NOT_PRICED, MoneyText
-from desktop.ui.tones import Tone, set_tone
+from desktop.ui.tones import Tone, set_font, set_tone
 
 NNBSP, NBSP = "\u202f", "\u00a0"  # as babel groups and ends French amounts
 
@@ -59,7 +59,7 @@ class TotalsPanel(QWidget):
         self.one_time = self._amount_label("totalOneTime")
         self.annual = self._amount_label("totalAnnual")
         self.year1 = self._amount_label("totalYear1")
-        self.year1.setStyleSheet("font-size: 14pt; font-weight: 700;")
+        set_font(self.year1, weight=700, points=14)
         for label in (self.one_time, self.annual, self.year1):
             # as wide from the start as a six-figure total: growing with the amounts, the
             # totals took their width from the catalogue beside them, line after line
@@ -164,7 +164,7 @@ class TotalsPanel(QWidget):
         label.setObjectName(name)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setStyleSheet("font-size: 12pt;")
+        set_font(label, points=12)
         return label
 
     def show_quote(self, quote: Quote | None, years: int, indexation: Decimal) -> None:

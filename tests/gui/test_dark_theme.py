@@ -9,7 +9,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
 from desktop.ui.message_bar import Level, MessageBar
-from desktop.ui.tones import Tone, colour, follow_palette, set_tone, surface
+from desktop.ui.tones import Tone, colour, css, follow_palette, set_tone, surface
 
 pytestmark = pytest.mark.gui
 
@@ -95,3 +95,65 @@ def test_the_message_bar_close_button_takes_the_text_colour(qtbot, dark):
     background, text, _border = surface(Tone.SUCCESS)
     assert f"QToolButton {{ color: {text.name()}; }}" in bar.styleSheet()
     assert contrast(text, background) >= 4.5
+
+
+def test_a_switch_of_theme_writes_notices_panels_and_details_again(
+    qtbot, qapp, make_window, backend, dialogs, busy_offer
+):
+    """Windows switches to dark mode at dusk while an offer is open: the blocking points (rich
+    text) stayed dark red on the dark window, the message bar and the banner of a finalised
+    offer stayed pale panels, the offers list's details kept the light theme's grey; and the
+    other way round at dawn."""
+    follow_palette(qapp)
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
+    window = make_window(backend)
+    busy_offer(window)
+    window.bar.show_message("Un point à corriger.", Level.WARNING)
+    light = qapp.palette()
+
+    def written_for(palette: QPalette) -> None:
+        qtbot.wait(20)
+        assert unreadable(window) == []
+        background = surface(Tone.WARNING, palette)[0].name()
+        assert f"background: {background};" in window.bar.styleSheet()
+
+    try:
+        qapp.setPalette(dark_palette())
+        written_for(dark_palette())
+    finally:
+        qapp.setPalette(light)
+    written_for(light)
+
+    window.session.remove_lines([2, 3, 5])  # nothing blocks now
+    dialogs.script("confirm", True)
+    window.documents.finalise()
+    qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=10_000)
+    window.show_offers()
+    offers = window.offers_list
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1, timeout=2000)
+    offers.details.setHtml("")  # as it was before the switch: what follows writes it again
+    try:
+        qapp.setPalette(dark_palette())
+        qtbot.wait(20)
+        banner = surface(Tone.INFO, dark_palette())[0].name()
+        assert f"background: {banner};" in window.editor.frozen.styleSheet()
+        assert offers.details.toPlainText()
+    finally:
+        qapp.setPalette(light)
+    window.close()
+
+
+def test_the_import_report_is_written_again_after_a_switch(qtbot, qapp):
+    """An import report left open at dusk kept the light theme's grey notes."""
+    from desktop.ui.exchange import ReportDialog
+
+    follow_palette(qapp)
+    report = ReportDialog("Import des offres", lambda: f"<p style='color:{css(Tone.MUTED, on_base=True)}'>note</p>")
+    qtbot.addWidget(report)
+    light = qapp.palette()
+    try:
+        qapp.setPalette(dark_palette())
+        assert colour(Tone.MUTED, dark_palette(), on_base=True).name() in report.body.toHtml()
+    finally:
+        qapp.setPalette(light)
+    assert colour(Tone.MUTED, light, on_base=True).name() in report.body.toHtml()
