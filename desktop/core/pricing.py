@@ -28,7 +28,8 @@ value, rate, [sur_devis_if]); ``days_x_rate`` (days or table+column, rate); ``pe
 [table, column]); ``band`` (bands, on, value); ``tiers`` (bands, quantity, [value]);
 ``formula`` (expr); ``cost_plus`` (supplier, markup_pct, [quantity]); ``eligibility``
 (condition, [note]); ``fixed`` (amount). Every amount kind also takes ``when`` (a
-condition), ``multiplier``, ``minimum``, ``maximum`` (or ``cap``) and ``discount_pct``.
+condition), ``multiplier``, ``minimum``, ``maximum`` (or ``cap``), ``discount_pct`` and
+``discountable`` (``non``: the tariff's discounts leave its amount whole).
 """
 
 from __future__ import annotations
@@ -302,6 +303,7 @@ class Part:
     notes: tuple[str, ...] = ()
     no_amount: bool = False  # a setup_days or note component: no amount
     auto: bool = False  # its note was made up by the engine (a bare "sur devis" cell)
+    discountable: bool = True  # False: the tariff's discounts leave its amount whole
 
 
 class Unpriced(Exception):
@@ -532,7 +534,14 @@ def _priced(
     amount = _modify(ev, comp, amount)
     if amount < 0:
         raise ev.bad(comp, f"montant négatif ({_num(amount)})")
-    return Part(comp.bucket, amount, PriceState.PRICED, days, tuple(n for n in notes if n))
+    return Part(
+        comp.bucket,
+        amount,
+        PriceState.PRICED,
+        days,
+        tuple(n for n in notes if n),
+        discountable=comp.params.get("discountable", "").strip().lower() != "non",
+    )
 
 
 def _note_param(ev: Evaluation, comp: Component) -> str:
@@ -918,13 +927,25 @@ def _evaluate(ev: Evaluation, comp: Component) -> list[Part]:
 
 def price_line(tariff: Tariff, req: LineRequest, ctx: PricingContext) -> QuoteLine:
     """Price one line: evaluate every component of the product and fold the results."""
+    return _price_line(tariff, req, ctx)[0]
+
+
+def _price_line(
+    tariff: Tariff, req: LineRequest, ctx: PricingContext
+) -> tuple[QuoteLine, dict[Bucket, Decimal]]:
+    """The line, and by bucket the amount of its parts that no discount reduces (iA.AES's
+    support days: days of service, not maintenance)."""
     product = _product(tariff, req.product)
     params = validate_params(product, req.params)
     ev = Evaluation(tariff, product, params, ctx)
     parts: list[Part] = []
     for comp in product.components:
         parts.extend(_evaluate(ev, comp))
-    return _fold(tariff, product, params, parts, ctx, req.note)
+    kept: dict[Bucket, Decimal] = {}
+    for part in parts:
+        if not part.discountable and part.amount is not None and part.bucket is not None:
+            kept[part.bucket] = kept.get(part.bucket, ZERO) + part.amount
+    return _fold(tariff, product, params, parts, ctx, req.note), kept
 
 
 _BOTH = (Bucket.ONE_TIME, Bucket.ANNUAL)
@@ -1123,9 +1144,14 @@ def _discount_applies(d: Discount, product: Product, ctx: PricingContext) -> boo
 
 
 def apply_discounts(
-    tariff: Tariff, line: QuoteLine, ctx: PricingContext
+    tariff: Tariff,
+    line: QuoteLine,
+    ctx: PricingContext,
+    kept: Mapping[Bucket, Decimal] | None = None,
 ) -> tuple[QuoteLine, list[str]]:
-    """Apply the tariff's conditional discounts to a priced line; return the codes applied."""
+    """Apply the tariff's conditional discounts to a priced line; return the codes applied.
+
+    ``kept``: by bucket, the part of the line's amount that no discount reduces."""
     product = tariff.products.get(line.product)
     if product is None:
         return line, []
@@ -1137,7 +1163,7 @@ def apply_discounts(
         base = getattr(line, field_name)
         if base is None:
             continue
-        off = round_cents(base * d.pct / HUNDRED)
+        off = round_cents((base - (kept or {}).get(d.bucket, ZERO)) * d.pct / HUNDRED)
         if off <= 0:
             continue
         what = "maintenance annuelle" if d.bucket is Bucket.ANNUAL else "mise en place"
@@ -1407,8 +1433,8 @@ def build_quote(
     lines: list[QuoteLine] = []
     applied: set[str] = set()
     for lr in req.lines:
-        line = price_line(tariff, lr, ctx)
-        line, codes = apply_discounts(tariff, line, ctx)
+        line, kept = _price_line(tariff, lr, ctx)
+        line, codes = apply_discounts(tariff, line, ctx, kept)
         applied.update(codes)
         lines.append(line)
     codes_in_quote = [line.product for line in lines]

@@ -92,7 +92,7 @@ class KindSpec:
 
 # every amount kind also takes these (see desktop.core.pricing)
 _AMOUNT_EXTRAS = frozenset(
-    {"when", "multiplier", "minimum", "maximum", "cap", "discount_pct", "note"}
+    {"when", "multiplier", "minimum", "maximum", "cap", "discount_pct", "discountable", "note"}
 )
 _MONEY = frozenset({"one_time", "annual"})
 
@@ -922,6 +922,8 @@ class _Parser:
         for name in _CONDITION_PARAMS:
             if name in params:
                 self._check_condition(row, name, params[name], param_keys)
+        if params.get("discountable", "oui").strip().lower() not in ("oui", "non"):
+            self.v.add(row.loc, f"discountable=« {params['discountable']} » (attendu oui ou non)")
         if "text" in params and "{value}" in params["text"] and "column" not in params:
             self.v.add(row.loc, "« {value} » dans le texte demande table= et column=")
 

@@ -182,6 +182,29 @@ def test_quote_cpas_discount_with_commune_has(db_path, run_comptoir) -> None:
     assert data["totals"]["year1"] == "5390.00"
 
 
+def test_quote_cpas_discount_halves_the_aes_hosting_not_its_support_days(db_path, run_comptoir) -> None:
+    # 000:L213-L214: a maintenance and a support package; remark 6 (L673-L674) halves the
+    # maintenance: 636 + 9 x 546 = 5 550 -> 2 775, the 3 support days stay at 906 € each
+    data = ok_json(
+        run_comptoir(
+            "quote",
+            "--kind",
+            "cpas",
+            "--inhabitants",
+            "12500",
+            "--product",
+            "aes",
+            "--param",
+            "aes:schools=9",
+            "--commune-has",
+            "aes",
+            "--json",
+        )
+    )
+    assert data["lines"][0]["annual"] == "5493.00"  # 2 775 + 3 x 906
+    assert data["totals"]["year1"] == "10929.00"  # + 6 x 906 of set-up
+
+
 def test_quote_for_a_real_member_with_years_and_indexation(
     db_path, directory, run_comptoir
 ) -> None:

@@ -214,6 +214,12 @@ def test_a_condition_on_an_unknown_parameter(seeds: SeedCopy) -> None:
     assert where == seeds.loc(C, line) and "« plan »" in why
 
 
+def test_discountable_says_oui_or_non(seeds: SeedCopy) -> None:
+    line = seeds.edit(C, "discountable=non", "discountable=peut-être")
+    where, why = only(seeds.parse)
+    assert where == seeds.loc(C, line) and "discountable=« peut-être » (attendu oui ou non)" in why
+
+
 def test_a_product_without_any_price_rule(seeds: SeedCopy) -> None:
     seeds.edit(
         C,

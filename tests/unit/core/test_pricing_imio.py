@@ -297,6 +297,19 @@ def test_cpas_discount_rounds_half_up_to_the_cent() -> None:
     assert q.lines[0].annual == D("1658.50") and q.lines[0].discount == D("1658.50")
 
 
+def test_cpas_discount_leaves_a_part_marked_not_discountable_whole() -> None:
+    aes = T.products["aes"]
+    support = aes.components[-1]
+    kept = replace(support, params={**support.params, "discountable": "non"})
+    tariff = replace(
+        T, products={**T.products, "aes": replace(aes, components=(*aes.components[:-1], kept))}
+    )
+    q = quote(tariff, "Cat 3", ("aes", {"schools": 9}), kind=MemberKind.CPAS, commune_has=frozenset({"aes"}))
+    # hosting 636 + 9 x 546 = 5 550 halved; the 3 support days at 906 € stay whole
+    assert q.lines[0].discount == D(2775)
+    assert q.lines[0].annual == D(2775 + 3 * 906)
+
+
 # --------------------------------------------------------------------------- options, exclusivity
 
 
