@@ -578,6 +578,7 @@ ACTION_LABELS = {
     "reprix": "Nouveau calcul sur un autre tarif",
     "recalcul": "Nouveau calcul sur le catalogue importé",
     "recalcul-membre": "Nouveau calcul après une modification de l'annuaire",
+    "recalcul-donnees": "Nouveau calcul sur le catalogue et l'annuaire de la version installée",
     "import": "Importée",
     "conflit": "Conflit à l'import, état d'ici conservé",
     "derogation": "Dérogation",

@@ -316,7 +316,24 @@ def _prepare(
             )
             _apply(conn, migration, database.path)
         if plan is not None:
-            plan.run(conn, lambda f, m: report(0.3 + 0.65 * f, m))
+            refreshed = plan.run(conn, lambda f, m: report(0.3 + 0.65 * f, m))
+            if refreshed and applied:  # a database in use: its drafts follow the new data
+                _requote_drafts(database)
+
+
+def _requote_drafts(database: Database) -> None:
+    """Price the saved drafts again on the catalogue and directory the seed files just
+    refreshed (a corrected price of a new version), so that none is finalised on old figures."""
+    from desktop.core.errors import ComptoirError
+    from desktop.store.offers_repo import OfferRepository
+
+    try:
+        report = OfferRepository(database).requote_drafts("", action="recalcul-donnees")
+    except ComptoirError:
+        log.exception("brouillons non recalculés après la mise à jour des données de départ")
+        return
+    if report.changed:
+        log.info("brouillons recalculés sur les données de départ : %s", ", ".join(report.changed))
 
 
 def _applied_versions(conn: sqlite3.Connection) -> set[int]:

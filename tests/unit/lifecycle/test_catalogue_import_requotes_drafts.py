@@ -3,6 +3,7 @@ print, a draft the new catalogue cannot price keeps what it had, finalised offer
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -156,3 +157,31 @@ def test_a_product_head_office_says_the_commune_no_longer_has_takes_the_cpas_dis
     stored = backend.offers.get(draft.id)
     assert stored.quote.lines[0].discount is None
     assert "delib" not in stored.request.commune_has
+
+
+def test_seed_files_an_update_corrects_price_the_drafts_again(tmp_path: Path) -> None:
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+
+    seeds = tmp_path / "db"
+    shutil.copytree(Path(__file__).resolve().parents[3] / "db", seeds)
+    path = tmp_path / "comptoir.sqlite3"
+    open_database(path, seed_dir=seeds).close()
+    backend = Backend.open(path)  # the same seed files: nothing seeded again
+    try:
+        nivelles = saved(backend, "nivelles", LineRequest("delib", {}))
+    finally:
+        backend.close()
+    assert nivelles.quote.totals.annual == 8927  # Cat 5
+    prices = seeds / "tariffs" / "imio-2024" / "price_tables.csv"
+    text = prices.read_text(encoding="utf-8")
+    prices.write_text(text.replace("T1,Cat 5,8927,", "T1,Cat 5,8930,"), encoding="utf-8")
+    db = open_database(path, seed_dir=seeds)  # a new version's seed files
+    try:
+        offers = OfferRepository(db)
+        assert offers.get(nivelles.id).quote.totals.annual == 8930
+        history = offers.audit(nivelles.id)
+        assert history[-1].action == "recalcul-donnees"
+        assert history[-1].description.startswith("Nouveau calcul sur le catalogue")
+    finally:
+        db.close()
