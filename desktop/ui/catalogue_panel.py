@@ -138,6 +138,14 @@ class CataloguePanel(QWidget):
         self.model.set_tariff(tariff)
         self._filter(self.filter.text())
 
+    def focus_filter(self, *, fresh: bool = False) -> None:
+        """The keyboard to the filter, what it holds selected so that the next name typed
+        replaces it; ``fresh``: emptied first (a new offer starts from the whole catalogue)."""
+        if fresh:
+            self.filter.clear()
+        self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter.selectAll()
+
     def _filter(self, text: str) -> None:
         self.proxy.set_text(text)
         self.view.expandAll()

@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
             )
             return
         s.set_member(member_id)
-        self.editor.catalogue.filter.setFocus()
+        self.editor.catalogue.focus_filter()
 
     def new_offer(self) -> None:
         member = self.members.member
@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.editor)
         if self.bar.isHidden():  # a lasting message (a setting to correct...) stays
             self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")
-        self.editor.catalogue.filter.setFocus()
+        self.editor.catalogue.focus_filter(fresh=True)
 
     def focus_catalogue(self) -> None:
         """Ctrl+Maj+F: back to the catalogue filter, to add the next product (from the lines,
@@ -397,8 +397,7 @@ class MainWindow(QMainWindow):
             self.bar.info("Cette offre est finalisée : on n'y ajoute plus de produit (menu Offre).")
             return
         self.tabs.setCurrentWidget(self.editor)
-        self.editor.catalogue.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.editor.catalogue.filter.selectAll()
+        self.editor.catalogue.focus_filter()
 
     def save(self) -> None:
         if self.session.read_only:

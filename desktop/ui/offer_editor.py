@@ -330,9 +330,7 @@ class OfferEditor(QWidget):
         unselected after a product without parameters, and on the lines after another)."""
         self.session.add_line(code, params)
         self._select_rows([len(self.session.draft.lines) - 1])
-        field = self.catalogue.filter
-        field.setFocus()
-        field.selectAll()
+        self.catalogue.focus_filter()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

@@ -291,3 +291,37 @@ def test_ctrl_tab_back_to_an_empty_offer_lands_where_products_are_chosen(qtbot, 
     window.tabs.setCurrentIndex(0)  # what Ctrl+Tab does
     qtbot.waitUntil(window.editor.catalogue.filter.hasFocus, timeout=2000)
     assert not window.editor.totals.years.hasFocus()
+
+
+def test_the_next_visitor_s_offer_starts_from_the_whole_catalogue(qtbot, window, backend) -> None:
+    """Ctrl+N for the next member kept the last product typed in the filter, unselected: « tech »
+    typed for the new offer read « delibtech » and found nothing."""
+    window.show()
+    window.members.member_opened.emit(backend.index.search("nivelles")[0].id)
+    field = window.editor.catalogue.filter
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClicks(field, "delib")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    next_member = backend.index.search("gembloux")[0]
+    window.members.show_member(next_member.id)
+    window.members.member_opened.emit(next_member.id)  # the offer on screen is Nivelles's
+    search = window.members.search.field
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus, timeout=2000)
+    qtbot.keyClick(search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    assert field.text() == "" and not window.editor.catalogue.empty.isVisible()
+    qtbot.keyClicks(field, "docs")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.session.draft.member_id == next_member.id
+    assert [line.product for line in window.session.draft.lines] == ["docs"]
+
+
+def test_a_member_opened_on_an_empty_offer_lets_the_next_name_replace_the_filter(qtbot, window, backend) -> None:
+    window.show()
+    field = window.editor.catalogue.filter
+    field.setText("delib")  # typed on an empty offer, then the member was looked up
+    window.members.member_opened.emit(backend.index.search("nivelles")[0].id)
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClicks(field, "docs")
+    assert field.text() == "docs"
