@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.import_catalogue_action = a("Importer le &catalogue…", lambda: self.exchange.import_catalogue(),
                                          tip="Remplacer tarifs et annuaire par le lot du siège")
         self.quit_action = a("&Quitter", self.close, "Ctrl+Q", tip="Fermer Comptoir (le brouillon est enregistré)")
-        self.create_member_action = a("&Nouveau membre…", self.members.create_member,
+        self.create_member_action = a("&Nouveau membre…", self.members.create_member, "Ctrl+Shift+N",
                                        tip="Intercommunale, régie communale autonome ou autre organisme")
         self.edit_member_action = a("&Modifier le membre…", lambda: self.members.edit_member(),
                                      tip="Population ou agents, adresse, produits installés")

@@ -17,6 +17,13 @@ from desktop.ui.money import MoneyText
 from desktop.ui.search_panel import SearchPanel
 from desktop.ui.tasks import TaskRunner
 
+# Said under « Aucun membre ne correspond » : the directory holds the communes, CPAS, zones
+# and provinces; any other body is created where the window's menu says.
+NOT_IN_DIRECTORY = (
+    "Intercommunale, RCA ou autre organisme absent de l'annuaire : créez-le avec "
+    "Membre > Nouveau membre… (Ctrl+Maj+N)."
+)
+
 
 class MemberPanel(QWidget):
     member_opened = Signal(str)  # chosen in the search
@@ -36,7 +43,9 @@ class MemberPanel(QWidget):
         self.money = money
         self.bar = bar
         self.dialog: QWidget | None = None
-        self.search = SearchPanel(runner, lambda: (self.backend.index, self.backend.tariff))
+        self.search = SearchPanel(
+            runner, lambda: (self.backend.index, self.backend.tariff), missing=NOT_IN_DIRECTORY
+        )
         self.installed_model = InstalledModel(backend.tariff, money, self)
         self.card = MemberCard(money, self.installed_model, lookup=lambda i: self.backend.member(i))
         self.search.member_chosen.connect(self._chosen)

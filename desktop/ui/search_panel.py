@@ -38,13 +38,22 @@ class SearchPanel(QWidget):
     results_shown = Signal(int)  # number of hits, after they are on screen
 
     def __init__(
-        self, runner: TaskRunner, source: SearchSource, parent: QWidget | None = None, *, enter: str = "ouvrir"
+        self,
+        runner: TaskRunner,
+        source: SearchSource,
+        parent: QWidget | None = None,
+        *,
+        enter: str = "ouvrir",
+        missing: str = "",
     ) -> None:
-        """``enter``: what Enter does to the member found (« ouvrir », « choisir »)."""
+        """``enter``: what Enter does to the member found (« ouvrir », « choisir »);
+        ``missing``: what to do about a body that is not in the directory, said when nothing
+        matches."""
         super().__init__(parent)
         self._runner = runner
         self._source = source
         self._enter = enter
+        self._missing = missing
         self._choose_when_ready = False
         self._searched = ""
         self._started = 0.0
@@ -162,7 +171,7 @@ class SearchPanel(QWidget):
         self.model.set_hits(hits)
         if hits:
             self.view.setCurrentIndex(self.model.index(0, 0))
-        self.status.setText(_status_text(query, hits, self._enter))
+        self.status.setText(self._status_text(query, hits))
         self._show_results(True)
         self.last_latency_ms = (time.perf_counter() - self._started) * 1000
         self.results_shown.emit(len(hits))
@@ -190,7 +199,11 @@ class SearchPanel(QWidget):
         ids = [h.member.id for h in hits]
         if hits:
             self.view.setCurrentIndex(self.model.index(ids.index(current) if current in ids else 0, 0))
-        self.status.setText(_status_text(query, hits, self._enter))
+        self.status.setText(self._status_text(query, hits))
+
+    def _status_text(self, query: str, hits: list[Hit]) -> str:
+        text = _status_text(query, hits, self._enter)
+        return f"{text}\n{self._missing}" if self._missing and not hits else text
 
     def _show_results(self, visible: bool) -> None:
         self.view.setVisible(visible)

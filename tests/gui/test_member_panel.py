@@ -165,3 +165,23 @@ def test_the_status_bar_keeps_its_line_after_a_menu_tip(qtbot, window, backend):
     window.statusBar().showMessage("Copier toute la base dans un fichier")  # what a hover does
     window.statusBar().clearMessage()  # the pointer leaves the menu
     assert window.data_status.isVisible() and window.data_status.text() == line
+
+
+def test_a_body_missing_from_the_directory_is_said_how_to_create_by_keyboard(qtbot, window, backend):
+    """An intercommunale looked up at the booth: « Essayez le code postal, le code NIS » was all
+    the search said, and « Nouveau membre… » had no key."""
+    from desktop.ui.member_forms import MemberCreateDialog
+
+    window.show()
+    search = window.members.search
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search.field, "idefin")
+    qtbot.waitUntil(lambda: search.status.isVisible() and "idefin" in search.status.text(), timeout=3000)
+    assert "Membre > Nouveau membre… (Ctrl+Maj+N)" in search.status.text()
+    qtbot.keyClick(search.field, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert isinstance(window.members.dialog, MemberCreateDialog)
+    window.members.dialog.close()
+    search.field.clear()
+    qtbot.keyClicks(search.field, "nivelles")  # found: no word about creating
+    qtbot.waitUntil(lambda: search.model.rowCount() > 0, timeout=3000)
+    assert "Nouveau membre" not in search.status.text()
