@@ -375,6 +375,7 @@ class MainWindow(QMainWindow):
                 ),
             )
             return
+        self.bar.dismiss_passing()  # the offer starts for this member: « not now » to the rest
         s.set_member(member_id)
         self.editor.catalogue.focus_filter()
 

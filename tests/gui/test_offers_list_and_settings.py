@@ -358,6 +358,25 @@ def test_the_draft_to_reopen_is_no_longer_offered_once_another_offer_is_opened(q
     again.close()
 
 
+def test_the_draft_to_reopen_is_no_longer_offered_once_an_offer_is_started_from_the_search(
+    qtbot, make_window, backend
+):
+    """The next visitor found and opened: « Rouvrir le brouillon » of Nivelles stayed above
+    Tournai's offer, one click from putting it away."""
+    a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    first = make_window(backend)
+    first.open_offer(a.id)
+    first.close()
+    again = make_window(backend)
+    qtbot.waitUntil(lambda: bool(again.bar.action_buttons()), timeout=3000)
+    tournai = backend.index.search("tournai")[0]
+    again.members.show_member(tournai.id)
+    again.members.member_opened.emit(tournai.id)
+    assert again.session.draft.member_id == tournai.id
+    assert again.bar.isHidden()
+    again.close()
+
+
 def test_a_setting_to_correct_is_said_once_the_draft_of_last_time_is_no_longer_offered(
     qtbot, make_window, backend
 ):
