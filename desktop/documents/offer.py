@@ -157,6 +157,12 @@ class MemberBlock:
     signing: str = ""  # who signs, when not article + name: « la commune de Nivelles »
 
     @property
+    def street_missing(self) -> bool:
+        """A member whose address is a postcode and a town at most: « à compléter » is printed
+        where its street goes."""
+        return self.known and only_locality(self.address_lines)
+
+    @property
     def who(self) -> str:
         """The body that agrees, as « Pour accord — pour … » and the signatures name it."""
         if not self.known:

@@ -50,7 +50,6 @@ from desktop.documents.offer import (
     OfferDocument,
     OfferLine,
     ParamValue,
-    only_locality,
 )
 
 log = logging.getLogger(__name__)
@@ -133,7 +132,7 @@ def _parties(doc: OfferDocument, fmt: Formatter) -> Flowable:
         left.append(para(missing_markup(m.name), st.body))
     if m.kind:
         left.append(text(fit(m.kind), st.small))
-    if m.known and only_locality(m.address_lines):  # as the order form marks it
+    if m.street_missing:  # as the order form marks it
         what = "rue et numéro" if m.address_lines else "adresse du membre"
         left.append(para(missing_markup(MISSING.format(what=what)), st.small))
     for line in fit_lines(m.address_lines):

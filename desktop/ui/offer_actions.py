@@ -278,6 +278,12 @@ class OfferActions:
             "L'offre reçoit son numéro et son PDF est figé : elle ne pourra plus être modifiée "
             "(seulement révisée). Finaliser maintenant ?"
         )
+        if self._street_missing(offer):
+            question = (
+                "L'adresse du membre n'a pas de rue : « à compléter » restera à sa place sur le "
+                "PDF figé. Pour la saisir d'abord, annulez puis « Modifier… » sur la fiche du "
+                f"membre (menu Membre).\n\n{question}"
+            )
         missing = settings.missing_labels()
         if missing:
             question = (
@@ -300,6 +306,13 @@ class OfferActions:
             on_error=self._finalise_failed,
             name="finalisation",
         )
+
+    def _street_missing(self, offer: Any) -> bool:
+        """The member the offer is frozen for has no street in the directory."""
+        from desktop.documents.offer import MemberBlock
+
+        member = self.backend.member(offer.member.id) if offer.member is not None else None
+        return member is not None and MemberBlock.from_member(member).street_missing
 
     def _no_device_code(self, missing: tuple[str, ...]) -> None:
         text = (

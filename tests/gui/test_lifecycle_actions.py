@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from desktop.core.offers import OfferState
@@ -76,8 +78,32 @@ def test_finalising_with_an_incomplete_letterhead_says_what_stays_to_fill(
     backend.save_settings(backend.settings().with_changes(
         legal_form="SCRL", enterprise_number="0883964958", iban="BE71 0961 2345 6769"
     ))
+    give_a_street(backend, "nivelles")
     finalise(qtbot, ready_window, dialogs)
     assert dialogs.texts[-1].startswith("L'offre reçoit son numéro")
+
+
+def give_a_street(backend, name):
+    member = backend.index.search(name)[0]
+    backend.save_member(replace(member, address="Place Albert Ier 2\n1400 Nivelles"))
+
+
+def test_finalising_for_a_member_without_a_street_says_where_to_give_it(qtbot, ready_window, dialogs, backend):
+    """The directory knows no street: the frozen offer handed over read « à compléter » where
+    the member's address goes, and nothing had said so before it was frozen."""
+    backend.save_settings(backend.settings().with_changes(
+        legal_form="SCRL", enterprise_number="0883964958", iban="BE71 0961 2345 6769"
+    ))
+    dialogs.script("confirm", False)  # the manager goes to give the address first
+    act(ready_window, "finalise")
+    assert dialogs.texts[-1].startswith(
+        "L'adresse du membre n'a pas de rue : « à compléter » restera à sa place sur le PDF figé. "
+        "Pour la saisir d'abord, annulez puis « Modifier… » sur la fiche du membre (menu Membre)."
+    )
+    assert ready_window.session.offer.number is None
+    give_a_street(backend, "nivelles")
+    finalise(qtbot, ready_window, dialogs)
+    assert "adresse" not in dialogs.texts[-1]
 
 
 def test_finalise_numbers_freezes_and_reads_only(qtbot, ready_window, dialogs, backend):
