@@ -362,8 +362,10 @@ class MainWindow(QMainWindow):
             member = self.backend.member(member_id)
             current = s.member
             name = member.display_name if member else member_id
+            # the next visitor at the booth: the offer on screen is kept, and one key starts theirs
             self.bar.show_message(
-                f"L'offre en cours est pour {current.display_name if current else 'aucun membre'}.",
+                f"L'offre en cours est pour {current.display_name if current else 'aucun membre'} "
+                f"et reste dans les offres enregistrées. Ctrl+N : nouvelle offre pour {name}.",
                 Level.INFO,
                 actions=(
                     (f"Nouvelle offre pour {name}", lambda: self.new_offer_for(member_id)),

@@ -305,6 +305,10 @@ def test_the_next_visitor_s_offer_starts_from_the_whole_catalogue(qtbot, window,
     next_member = backend.index.search("gembloux")[0]
     window.members.show_member(next_member.id)
     window.members.member_opened.emit(next_member.id)  # the offer on screen is Nivelles's
+    assert window.bar.text == (
+        "L'offre en cours est pour Nivelles et reste dans les offres enregistrées. "
+        "Ctrl+N : nouvelle offre pour Gembloux."
+    )
     search = window.members.search.field
     search.setFocus()
     qtbot.waitUntil(search.hasFocus, timeout=2000)
