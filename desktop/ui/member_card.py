@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.categories import CategoryDecision, category_title
 from desktop.core.format import agree
-from desktop.core.members import Headcount, Member, MembershipStatus
+from desktop.core.members import Headcount, Member, MemberKind, MembershipStatus
 from desktop.ui.flow import FlowLayout
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
@@ -52,6 +52,7 @@ class MemberCard(QWidget):
         self.setObjectName("memberCard")
         self._money = money
         self._lookup = lookup
+        self._installed_model = installed
         self.member: Member | None = None
         self._decision: CategoryDecision | None = None
 
@@ -103,6 +104,12 @@ class MemberCard(QWidget):
         self.installed.setMaximumHeight(110)
         self.installed_empty = QLabel("Aucun produit iMio enregistré.")
         set_tone(self.installed_empty, Tone.MUTED)
+        # a CPAS's discount reads its commune's products, not its own: said where they are
+        self.discount_hint = QLabel()
+        self.discount_hint.setObjectName("cpasDiscountHint")
+        self.discount_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.discount_hint.setWordWrap(True)
+        set_tone(self.discount_hint, Tone.MUTED)
 
         self.edit_button = QPushButton("Modifier…")
         self.edit_button.setToolTip("Corriger la population ou les agents, l'adresse, les produits installés")
@@ -139,6 +146,7 @@ class MemberCard(QWidget):
         lay.addWidget(_section("Produits iMio installés"))
         lay.addWidget(self.installed)
         lay.addWidget(self.installed_empty)
+        lay.addWidget(self.discount_hint)
         lay.addLayout(buttons)
         lay.addStretch(1)
         self.body = body
@@ -212,6 +220,24 @@ class MemberCard(QWidget):
         has_installed = bool(member.installed)
         self.installed.setVisible(has_installed)
         self.installed_empty.setVisible(not has_installed)
+        hint = self._discount_text(member)
+        self.discount_hint.setText(hint)
+        self.discount_hint.setVisible(bool(hint))
+
+    def _discount_text(self, member: Member) -> str:
+        if member.kind is not MemberKind.CPAS or not member.commune_id or self._lookup is None:
+            return ""
+        commune = self._lookup(member.commune_id)
+        if commune is None:
+            return ""
+        codes = commune.in_production()  # what the discount reads (pricing.commune_products)
+        if not codes:
+            return (
+                f"Remise CPAS : aucun produit en production n'est enregistré pour {commune.name}. "
+                "S'il en a, indiquez-les sur la fiche de la commune."
+            )
+        names = sorted(self._installed_model.product_name(code) for code in codes)
+        return f"Remise CPAS : selon les produits en production à {commune.name} — {', '.join(names)}."
 
     def _size_text(self, member: Member, decision: CategoryDecision) -> str:
         unit = member.kind.size_unit

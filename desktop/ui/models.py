@@ -410,6 +410,10 @@ class InstalledModel(QAbstractListModel):
     def item(self, row: int) -> InstalledProduct:
         return self._items[row]
 
+    def product_name(self, code: str) -> str:
+        product = self._tariff.products.get(code)
+        return product.name if product else code
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
 
@@ -418,8 +422,7 @@ class InstalledModel(QAbstractListModel):
             return None
         item = self._items[index.row()]
         if role == DISPLAY:
-            product = self._tariff.products.get(item.product)
-            name = product.name if product else item.product
+            name = self.product_name(item.product)
             since = f" depuis le {self._money.date(item.since)}" if item.since else ""
             return f"{name} — {item.state.label.lower()}{since}"
         return None

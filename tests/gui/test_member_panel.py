@@ -185,3 +185,24 @@ def test_a_body_missing_from_the_directory_is_said_how_to_create_by_keyboard(qtb
     qtbot.keyClicks(search.field, "nivelles")  # found: no word about creating
     qtbot.waitUntil(lambda: search.model.rowCount() > 0, timeout=3000)
     assert "Nouveau membre" not in search.status.text()
+
+
+def test_a_cpas_card_says_its_discount_follows_the_products_of_its_commune(qtbot, window, backend):
+    """At a CPAS's visit its own « Produits installés » were empty and said nothing of the
+    discount, which reads what its commune has in production: recorded on the CPAS, it was
+    lost."""
+    from dataclasses import replace
+
+    from desktop.core.members import InstalledProduct, InstallState
+
+    card = window.members.card
+    show(window, "cpas gembloux")
+    assert card.discount_hint.isVisibleTo(card) and card.discount_hint.text() == (
+        "Remise CPAS : aucun produit en production n'est enregistré pour Gembloux. S'il en a, "
+        "indiquez-les sur la fiche de la commune."
+    )
+    commune = show(window, "gembloux")
+    assert not card.discount_hint.isVisibleTo(card)  # a commune: no word of it
+    backend.save_member(replace(commune, installed=(InstalledProduct("delib", InstallState.PRODUCTION, None),)))
+    show(window, "cpas gembloux")
+    assert card.discount_hint.text() == "Remise CPAS : selon les produits en production à Gembloux — iA.Délib."
