@@ -343,15 +343,21 @@ def test_a_lasting_message_survives_opening_and_starting_offers(qtbot, make_wind
     window.close()
 
 
-def test_the_draft_to_reopen_is_no_longer_offered_once_another_offer_is_opened(qtbot, make_window, backend):
-    """Working on another offer answers « not now »: the draft stays in the offers list."""
+def offering_last_draft(qtbot, make_window, backend):
+    """A window started after one closed on Nivelles's draft: it offers to reopen it."""
     a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
-    b = saved_draft(backend, "tournai", LineRequest("gpec", {}))
     first = make_window(backend)
     first.open_offer(a.id)
     first.close()
     again = make_window(backend)
     qtbot.waitUntil(lambda: bool(again.bar.action_buttons()), timeout=3000)
+    return again
+
+
+def test_the_draft_to_reopen_is_no_longer_offered_once_another_offer_is_opened(qtbot, make_window, backend):
+    """Working on another offer answers « not now »: the draft stays in the offers list."""
+    b = saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    again = offering_last_draft(qtbot, make_window, backend)
     assert "Nivelles" in again.bar.text
     again.open_offer(b.id)
     assert again.bar.isHidden()
@@ -363,12 +369,7 @@ def test_the_draft_to_reopen_is_no_longer_offered_once_an_offer_is_started_from_
 ):
     """The next visitor found and opened: « Rouvrir le brouillon » of Nivelles stayed above
     Tournai's offer, one click from putting it away."""
-    a = saved_draft(backend, "nivelles", LineRequest("delib", {}))
-    first = make_window(backend)
-    first.open_offer(a.id)
-    first.close()
-    again = make_window(backend)
-    qtbot.waitUntil(lambda: bool(again.bar.action_buttons()), timeout=3000)
+    again = offering_last_draft(qtbot, make_window, backend)
     tournai = backend.index.search("tournai")[0]
     again.members.show_member(tournai.id)
     again.members.member_opened.emit(tournai.id)
