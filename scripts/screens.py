@@ -10,7 +10,8 @@ Windows has 9).
 Every modal question the application asks is grabbed then answered, so the script never
 waits. Besides the pictures, ``report.txt`` lists what a look can miss (the checks of
 ``tests/layout_checks.py``): a window larger than the screen, a text cut off or drawn over
-another, a colour that does not stand out from its background, a text Qt shows in English.
+another, a colour that does not stand out from its background, a text Qt shows in English,
+a control a screen reader would announce without a name (``tests/a11y_checks.py``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Shots:
         self.check(widget, name)
 
     def check(self, top, name: str) -> None:  # type: ignore[no-untyped-def]
+        from a11y_checks import unnamed
         from layout_checks import layout_problems, unreadable
 
         screen = top.screen().availableGeometry()
@@ -78,6 +80,7 @@ class Shots:
                 f"{name} : fenêtre {frame.width()}x{frame.height()} > écran {screen.width()}x{screen.height()}"
             )
         self.problems.extend(f"{name} : {p}" for p in layout_problems(top) + unreadable(top))
+        self.problems.extend(f"{name} : sans nom pour un lecteur d'écran : {p}" for p in unnamed(top))
 
 
 def main() -> int:
