@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from desktop.ui.tones import Tone, surface
@@ -19,6 +20,15 @@ class Level(StrEnum):
     WARNING = "warning"
     ERROR = "error"
 
+
+def announce(source: QObject, text: str, *, urgent: bool = False) -> None:
+    """Has a screen reader (NVDA, Narrator, Orca) say ``text`` now: what appears away from
+    the keyboard's place (a message, a search's results), which it would not read by itself.
+    ``urgent`` interrupts what it is saying (an error), else it waits its turn."""
+    event = QAccessibleAnnouncementEvent(source, text)
+    politeness = QAccessible.AnnouncementPoliteness
+    event.setPoliteness(politeness.Assertive if urgent else politeness.Polite)
+    QAccessible.updateAccessibility(event)
 
 
 class MessageBar(QFrame):
@@ -43,6 +53,7 @@ class MessageBar(QFrame):
         close = QToolButton()
         close.setText("✕")
         close.setToolTip("Fermer ce message")
+        close.setAccessibleName("Fermer ce message")  # « ✕ » is no word to a screen reader
         close.setAutoRaise(True)
         close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         close.clicked.connect(self.dismiss)
@@ -97,6 +108,7 @@ class MessageBar(QFrame):
         if timeout_ms:
             self._timer.start(timeout_ms)
         self.show()
+        announce(self._label, text, urgent=level in (Level.WARNING, Level.ERROR))
 
     def retone(self) -> None:
         """The palette's light or dark panel of the level; the close button in the text's

@@ -8,6 +8,8 @@ from a11y_checks import accessible_name, unnamed
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QToolButton, QWidget
 
+from desktop.ui.message_bar import Level, MessageBar
+
 
 @pytest.fixture
 def spoken(monkeypatch):
@@ -46,3 +48,17 @@ def test_the_check_lists_a_field_whose_label_is_not_its_buddy(qtbot):
     form.addRow(icon)
     assert accessible_name(named) == "Nom :"
     assert unnamed(top) == ["QLineEdit «  » box", "QToolButton « ✕ »"]
+
+
+def test_the_message_bar_is_said_and_its_close_button_named(qtbot, spoken):
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    [close] = bar.findChildren(QToolButton)
+    assert accessible_name(close) == "Fermer ce message"
+    bar.show_message("Brouillon enregistré.", Level.SUCCESS)
+    bar.show_message("Export impossible : le dossier n'existe pas.", Level.ERROR)
+    assert spoken == [
+        ("Brouillon enregistré.", False),  # waits for what is being said
+        ("Export impossible : le dossier n'existe pas.", True),  # interrupts it
+    ]
