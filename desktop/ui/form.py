@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import ComptoirError, InvalidInput
+from desktop.ui.message_bar import announce
 from desktop.ui.room import room
 from desktop.ui.tones import Tone, set_tone
 
@@ -33,6 +34,11 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def _keyed(widget: QWidget) -> QWidget:
+    """The widget the keyboard goes to for ``widget`` (a date in a row of its own)."""
+    return widget.focusProxy() or widget
 
 
 class FieldErrors:
@@ -60,6 +66,14 @@ class FieldErrors:
         err.setObjectName(f"error_{key}")
         layout.addWidget(err)
         (form or self._form).addRow(label, box)
+        field = _keyed(widget)
+        if label and field.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            # Qt reads a label as the name of the widget beside it, here the box: the field
+            # itself is named, or a screen reader says « zone d'édition » and nothing more
+            beside = (form or self._form).labelForField(box)
+            if isinstance(beside, QLabel):
+                beside.setBuddy(field)
+            field.setAccessibleName(label.removesuffix(" :"))
         for k in (key, *aliases):
             self._labels[k] = err
             self._widgets[k] = widget
@@ -69,6 +83,8 @@ class FieldErrors:
         for label in {id(v): v for v in self._labels.values()}.values():
             label.hide()
             label.clear()
+        for widget in self._widgets.values():
+            _keyed(widget).setAccessibleDescription("")
         self._general.hide()
         self._general.clear()
 
@@ -86,10 +102,17 @@ class FieldErrors:
                 continue
             label.setText(str(one))
             label.show()
+            # said after the field's name when the keyboard reaches it; at once for a group of
+            # fields the keyboard does not go to as a whole (the installed products)
+            target = _keyed(self._widgets[field or ""])
+            target.setAccessibleDescription(label.text())
+            if not target.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                announce(label, label.text(), urgent=True)
             wrong.add(field or "")
         if general:
             self._general.setText("\n".join(general))
             self._general.show()
+            announce(self._general, self._general.text(), urgent=True)  # no field to focus says it
         first = next((w for key, w in self._widgets.items() if key in wrong), None)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -175,6 +175,7 @@ class MemberEditDialog(_MemberDialog):
         self.installed_list = QListWidget()
         self.installed_list.setObjectName("installed")
         self.installed_list.setMaximumHeight(120)
+        self.installed_list.setAccessibleName("Produits installés")
         self._money = money
         self._fill_installed()
         remove = QPushButton("Retirer")
@@ -183,6 +184,7 @@ class MemberEditDialog(_MemberDialog):
         self.product.setObjectName("installedProduct")
         self.product.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.product.setMinimumContentsLength(28)  # long product names: the list drops wider
+        self.product.setAccessibleName("Produit installé à ajouter")
         for p in backend.tariff.products.values():
             if p.kind != "service":
                 self.product.addItem(p.name, p.code)
@@ -190,9 +192,11 @@ class MemberEditDialog(_MemberDialog):
         view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
         self.state = QComboBox()
         self.state.setObjectName("installedState")
+        self.state.setAccessibleName("État du produit installé")
         for s in InstallState:
             self.state.addItem(s.label, s.value)
         self.since = _date_edit()
+        self.since.setAccessibleName("Installé depuis le")
         add = QPushButton("Ajouter")
         add.setObjectName("addInstalled")
         add.clicked.connect(self._add_installed)

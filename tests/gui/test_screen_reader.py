@@ -50,6 +50,53 @@ def test_the_check_lists_a_field_whose_label_is_not_its_buddy(qtbot):
     assert unnamed(top) == ["QLineEdit «  » box", "QToolButton « ✕ »"]
 
 
+def test_every_field_of_the_forms_is_read_with_its_label(qtbot, window):
+    open_member(window, "nivelles")
+    panel = window.members
+    for opener in (panel.edit_member, panel.choose_category, panel.edit_membership, panel.create_member):
+        opener()
+        assert unnamed(panel.dialog) == [], panel.dialog.windowTitle()
+        panel.dialog.reject()
+    panel.create_member()
+    assert accessible_name(panel.dialog.name) == "Nom"
+    panel.dialog.reject()
+    window.open_settings()
+    assert unnamed(window._settings_dialog) == []
+    assert accessible_name(window._settings_dialog.fields["device_code"]).startswith("Code")
+    window._settings_dialog.reject()
+    window.editor.add_product("aes")
+    params = window.editor.params_dialog
+    assert unnamed(params) == []
+    assert accessible_name(params.fields["schools"]) == "Nombre d’écoles"
+    params.reject()
+
+
+def test_a_message_under_a_field_is_read_with_it_until_corrected(qtbot, window):
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.ok_button.click()
+    message = dialog.errors.message("name")
+    assert message and dialog.focusWidget() is dialog.name
+    assert QAccessible.queryAccessibleInterface(dialog.name).text(QAccessible.Text.Description) == message
+    dialog.name.setText("IDEA Test")
+    dialog.ok_button.click()
+    assert dialog.errors.message("name") == ""
+    assert dialog.name.accessibleDescription() == ""
+
+
+def test_a_message_for_a_group_of_fields_is_said_at_once(qtbot, window, spoken):
+    open_member(window, "nivelles")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.product.setCurrentIndex(dialog.product.findData("delib"))
+    dialog._add_installed()
+    spoken.clear()
+    dialog._add_installed()
+    assert spoken == [("Ce produit figure déjà dans la liste.", True)]
+    assert unnamed(dialog) == []
+    dialog.reject()
+
+
 def test_the_message_bar_is_said_and_its_close_button_named(qtbot, spoken):
     bar = MessageBar()
     qtbot.addWidget(bar)
