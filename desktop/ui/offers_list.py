@@ -31,7 +31,7 @@ from desktop.core.errors import ComptoirError
 from desktop.core.offers import OfferState
 from desktop.ui.backend import Backend
 from desktop.ui.dialogs import Dialogs
-from desktop.ui.message_bar import MessageBar
+from desktop.ui.message_bar import MessageBar, announce
 from desktop.ui.models import OffersModel
 from desktop.ui.money import MoneyText
 from desktop.ui.search_panel import SearchPanel
@@ -140,6 +140,7 @@ class OffersList(QWidget):
         self.filter = QLineEdit()
         self.filter.setObjectName("offersFilter")
         self.filter.setPlaceholderText("Rechercher : numéro, membre, produit, vendeur ou ses initiales")
+        self.filter.setAccessibleName("Rechercher une offre")
         self.filter.setClearButtonEnabled(True)
         self.filter.installEventFilter(self)  # type, ↑↓, Entrée: as in the member search
         self.state = QComboBox()
@@ -151,7 +152,9 @@ class OffersList(QWidget):
         set_tone(self.count, Tone.MUTED)
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
-        top.addWidget(QLabel("État :"))
+        state_label = QLabel("État :")
+        state_label.setBuddy(self.state)  # read as the list's name
+        top.addWidget(state_label)
         top.addWidget(self.state)
         top.addWidget(self.count)
 
@@ -159,6 +162,7 @@ class OffersList(QWidget):
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("offersTable")
+        self.table.setAccessibleName("Offres enregistrées")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -205,6 +209,7 @@ class OffersList(QWidget):
 
         self.details = QTextBrowser()
         self.details.setObjectName("offerDetails")
+        self.details.setAccessibleName("Détails de l'offre sélectionnée")
         self.details.setOpenLinks(False)
         self.details.anchorClicked.connect(self._link)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -283,10 +288,18 @@ class OffersList(QWidget):
                     self.open_selected()
                 elif self.model.rowCount():
                     row = self.table.currentIndex().row() + (1 if key == Qt.Key.Key_Down else -1)
-                    self._select_row(max(0, min(self.model.rowCount() - 1, row)))
+                    row = max(0, min(self.model.rowCount() - 1, row))
+                    self._select_row(row)
                     self.table.scrollTo(self.table.currentIndex())
+                    announce(self.filter, self._row_text(row))  # the keyboard stays in the field
                 return True
         return super().eventFilter(watched, event)
+
+    def _row_text(self, row: int) -> str:
+        """The offer on ``row`` as a screen reader says it: its number, member, state and
+        budget of year 1, then where it is in the list."""
+        number, member, state, year1 = (self.model.text(row, c) for c in (0, 1, 7, 6))
+        return f"{number}, {member}, {state}, année 1 : {year1} ({row + 1} sur {self.model.rowCount()})"
 
     def select_offer(self, offer_id: str) -> bool:
         """Make this offer the only selected one (whatever keys are held down)."""

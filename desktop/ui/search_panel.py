@@ -16,16 +16,19 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.catalogue import Tariff
+from desktop.core.categories import category_title
 from desktop.core.directory import MemberIndex
 from desktop.core.inputs import shown
 from desktop.core.members import MemberKind
 from desktop.ui.backend import SEARCH_LIMIT, Hit, search_hits
+from desktop.ui.message_bar import announce
 from desktop.ui.models import MemberHitsModel
 from desktop.ui.tasks import TaskRunner
 
@@ -62,7 +65,10 @@ class SearchPanel(QWidget):
         self.field = QLineEdit()
         self.field.setObjectName("memberSearch")
         self.field.setPlaceholderText("Rechercher un membre (Ctrl+F)")
+        self.field.setAccessibleName("Rechercher un membre")
         self.field.setClearButtonEnabled(True)
+        for clear in self.field.findChildren(QToolButton):  # Qt's button in the field: an icon
+            clear.setAccessibleName("Effacer la recherche")
         self.field.setToolTip(f"Ctrl+F. Tapez, puis flèches haut/bas et Entrée pour {enter}.")
         self.field.installEventFilter(self)
         self.field.textEdited.connect(self._schedule)
@@ -71,6 +77,7 @@ class SearchPanel(QWidget):
         self.model = MemberHitsModel(self)
         self.view = QTreeView()
         self.view.setObjectName("memberResults")
+        self.view.setAccessibleName("Membres trouvés")
         self.view.setModel(self.model)
         self.view.setRootIsDecorated(False)
         self.view.setUniformRowHeights(True)
@@ -173,6 +180,8 @@ class SearchPanel(QWidget):
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.status.setText(self._status_text(query, hits))
         self._show_results(True)
+        # the keyboard stays in the field: the results are said, as the field says its text
+        announce(self.status, self.status.text())
         self.last_latency_ms = (time.perf_counter() - self._started) * 1000
         self.results_shown.emit(len(hits))
         if self._choose_when_ready and query == self.field.text().strip():
@@ -226,6 +235,18 @@ class SearchPanel(QWidget):
         row = max(0, min(rows - 1, (row if row >= 0 else -1) + step))
         self.view.setCurrentIndex(self.model.index(row, 0))
         self.view.scrollTo(self.model.index(row, 0))
+        announce(self.field, self._hit_text(row))
+
+    def _hit_text(self, row: int) -> str:
+        """The result on ``row`` as a screen reader says it: « Nivelles, Commune, catégorie 5
+        (2 sur 12) »."""
+        hit = self.model.hit(row)
+        category = hit.decision.category
+        return (
+            f"{self.model.data(self.model.index(row, 0))}, {hit.member.kind.label}, "
+            f"{category_title(category).lower() if category else 'catégorie à choisir'} "
+            f"({row + 1} sur {self.model.rowCount()})"
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.field and event.type() == QEvent.Type.KeyPress:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from a11y_checks import accessible_name, unnamed
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QToolButton, QWidget
 
@@ -109,3 +110,33 @@ def test_the_message_bar_is_said_and_its_close_button_named(qtbot, spoken):
         ("Brouillon enregistré.", False),  # waits for what is being said
         ("Export impossible : le dossier n'existe pas.", True),  # interrupts it
     ]
+
+
+def test_the_member_search_says_its_results_and_the_one_highlighted(qtbot, window, spoken):
+    search = window.members.search
+    search.field.setFocus()
+    qtbot.keyClicks(search.field, "nivelles")
+    qtbot.waitUntil(lambda: search.showing_results)
+    assert spoken and spoken[-1][0] == search.status.text()
+    rows = search.model.rowCount()
+    assert rows > 1
+    qtbot.keyClick(search.field, Qt.Key.Key_Down)
+    said = spoken[-1][0]
+    assert said.endswith(f"(2 sur {rows})") and "catégorie" in said
+    assert search.model.data(search.model.index(1, 0)) in said
+
+
+def test_the_offers_filter_says_the_offer_highlighted(qtbot, window, backend, spoken):
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    window.new_offer_for(backend.index.search("namur")[0].id)
+    window.editor.add_product("delib")
+    window.session.save_now(force=True)
+    window.show_offers()
+    offers = window.offers_list
+    qtbot.waitUntil(lambda: offers.model.rowCount() > 1)
+    offers.filter.setFocus()
+    qtbot.keyClick(offers.filter, Qt.Key.Key_Down)
+    row = offers.table.currentIndex().row()
+    said = spoken[-1][0]
+    assert offers.model.text(row, 1) in said and said.endswith(f"({row + 1} sur {offers.model.rowCount()})")
