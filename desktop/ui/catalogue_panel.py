@@ -98,11 +98,13 @@ class CataloguePanel(QWidget):
         self.filter = QLineEdit()
         self.filter.setObjectName("catalogueFilter")
         self.filter.setPlaceholderText("Filtrer le catalogue")
+        self.filter.setAccessibleName("Filtrer le catalogue")  # a placeholder is not read as a name
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
         self.filter.installEventFilter(self)
         self.view = _WrappingTree()
         self.view.setObjectName("catalogue")
+        self.view.setAccessibleName("Catalogue")
         self.view.setItemDelegate(WrapDelegate(self.view))
         self.view.setModel(self.proxy)
         self.view.setHeaderHidden(True)

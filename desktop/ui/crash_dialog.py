@@ -35,6 +35,7 @@ class CrashDialog(QDialog):
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.text = QPlainTextEdit(report)
         self.text.setReadOnly(True)
+        self.text.setAccessibleName("Rapport d'erreur")
         self.text.setTabChangesFocus(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)

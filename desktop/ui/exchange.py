@@ -129,6 +129,7 @@ class ReportDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.body = QTextBrowser()
         self.body.setObjectName("reportBody")
+        self.body.setAccessibleName(title)
         self.body.setHtml(html())
         self.body.setOpenLinks(False)
         buttons = QDialogButtonBox()

@@ -77,6 +77,7 @@ class ShortcutsDialog(QDialog):
         rows = [*shortcut_rows(window), *(("Champs et listes", what, keys) for what, keys in FIELD_KEYS)]
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Menu", "Action", "Touches"])
+        self.table.setAccessibleName("Raccourcis clavier")
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -80,6 +80,7 @@ class OfferEditor(QWidget):
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("offerLines")
+        self.table.setAccessibleName("Lignes de l'offre")
         self.table.setModel(self.lines_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -158,6 +158,7 @@ class PdfPreview(QWidget):
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setAccessibleName("Pages du document")
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.status = QLabel("", self)
         self.status.setObjectName("previewStatus")

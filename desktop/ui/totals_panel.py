@@ -126,6 +126,7 @@ class TotalsPanel(QWidget):
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("yearsTable")
+        self.table.setAccessibleName("Budget par année")
         self.table.setModel(self.years_model)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

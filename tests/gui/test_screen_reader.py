@@ -51,6 +51,20 @@ def test_the_check_lists_a_field_whose_label_is_not_its_buddy(qtbot):
     assert unnamed(top) == ["QLineEdit «  » box", "QToolButton « ✕ »"]
 
 
+def test_every_control_of_the_main_window_has_a_name(qtbot, window, busy_offer):
+    busy_offer(window)
+    window.members.search.field.setText("zone")
+    window.members.search._search()
+    qtbot.waitUntil(lambda: window.members.search.showing_results)
+    assert unnamed(window) == []
+    assert accessible_name(window.editor.table) == "Lignes de l'offre"
+    assert accessible_name(window.members.search.field) == "Rechercher un membre"
+    window.show_offers()
+    qtbot.waitUntil(lambda: window.offers_list.isVisible())
+    assert unnamed(window) == []
+    assert accessible_name(window.offers_list.state) == "État :"
+
+
 def test_every_field_of_the_forms_is_read_with_its_label(qtbot, window):
     open_member(window, "nivelles")
     panel = window.members
@@ -140,3 +154,31 @@ def test_the_offers_filter_says_the_offer_highlighted(qtbot, window, backend, sp
     row = offers.table.currentIndex().row()
     said = spoken[-1][0]
     assert offers.model.text(row, 1) in said and said.endswith(f"({row + 1} sur {offers.model.rowCount()})")
+
+
+def test_the_dialogs_name_what_they_show(qtbot, window):
+    from desktop.ui.crash import CrashDialog
+    from desktop.ui.exchange import ReportDialog
+    from desktop.ui.help_dialogs import ShortcutsDialog, open_dialog
+    from desktop.ui.preview import PdfPreview, PreviewWindow
+
+    crash = CrashDialog("rapport d'essai")
+    qtbot.addWidget(crash)
+    crash.show()
+    assert unnamed(crash) == []
+    shortcuts = open_dialog(window, ShortcutsDialog)
+    assert unnamed(shortcuts) == []
+    shortcuts.close()
+    window.export_offers_action.trigger()
+    export = window.exchange.form
+    assert unnamed(export) == []
+    assert accessible_name(export.since) == "Depuis le"
+    export.reject()
+    report = ReportDialog("Import des offres", lambda: "<p>2 offres importées.</p>", window)
+    report.show()
+    assert unnamed(report) == []
+    report.close()
+    preview = PreviewWindow(window, PdfPreview(None), "Aperçu — essai")
+    qtbot.addWidget(preview)
+    preview.show()
+    assert unnamed(preview) == []
