@@ -85,8 +85,10 @@ class NoticesPanel(QScrollArea):
             where = self.model.where(row)
             word, tone = _STYLE[notice.severity]
             text = f"<span style='color:{css(tone)}'><b>{word} :</b> "
+            said = f"{word} : "
             if where and where not in notice.message:
                 text += f"{escape(breakable(where))} — "
+                said += f"{where} — "
             # a reason pasted as one long word must wrap, not push the button off the panel
             text += f"{escape(breakable(notice.message))}</span>"
             button = None
@@ -101,15 +103,18 @@ class NoticesPanel(QScrollArea):
                     lambda _=False, c=notice.code, m=notice.message: self.override_requested.emit(c, m)
                 )
                 self.buttons[notice.code] = button
-            self._add(text, button)
+            self._add(text, button, said + notice.message)
         for code, reason in self.overrides.items():
             if code in shown_overrides:
                 continue
-            text = (  # the offer changed since: the rule it waived no longer applies
-                f"<span style='color:{css(Tone.MUTED)}'><b>Dérogation sans objet</b> (la règle ne s'applique "
-                f"plus à cette offre) — motif : {escape(breakable(reason))}</span>"
+            # the offer changed since: the rule it waived no longer applies
+            why = "(la règle ne s'applique plus à cette offre) — motif : "
+            text = (
+                f"<span style='color:{css(Tone.MUTED)}'><b>Dérogation sans objet</b> "
+                f"{why}{escape(breakable(reason))}</span>"
             )
-            self._add(text, None if self.read_only else self._cancel_button(code))
+            said = f"Dérogation sans objet {why}{reason}"
+            self._add(text, None if self.read_only else self._cancel_button(code), said)
         self._rows.addStretch(1)
         self.setVisible(bool(self.labels))
         self._fit()
@@ -133,10 +138,13 @@ class NoticesPanel(QScrollArea):
         self.buttons[f"annuler:{code}"] = button
         return button
 
-    def _add(self, html: str, button: QPushButton | None) -> None:
+    def _add(self, html: str, button: QPushButton | None, said: str) -> None:
+        """``said``: the row's text, which a screen reader reads after the button's name (a
+        « Passer outre… » among several says which point it lifts)."""
         self._buttons_of[len(self.labels)] = button
         if button is not None:
             button.setAutoDefault(True)  # Enter presses it once Tab is on it, as Space does
+            button.setAccessibleDescription(said)
         line = QWidget()
         lay = QHBoxLayout(line)
         lay.setContentsMargins(0, 0, 0, 0)

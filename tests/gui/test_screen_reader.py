@@ -156,6 +156,17 @@ def test_the_offers_filter_says_the_offer_highlighted(qtbot, window, backend, sp
     assert offers.model.text(row, 1) in said and said.endswith(f"({row + 1} sur {offers.model.rowCount()})")
 
 
+def test_a_notice_button_says_which_point_it_lifts(qtbot, window):
+    open_member(window, "nivelles")
+    window.editor.add_product("citizen")
+    window.editor.add_product("smartweb")
+    notices = window.editor.notices
+    [code] = [c for c in notices.buttons if not c.startswith("annuler:")]
+    button = notices.buttons[code]
+    description = QAccessible.queryAccessibleInterface(button).text(QAccessible.Text.Description)
+    assert description.startswith("Bloquant : ") and "SmartWeb" in description
+
+
 def test_the_dialogs_name_what_they_show(qtbot, window):
     from desktop.ui.crash import CrashDialog
     from desktop.ui.exchange import ReportDialog
