@@ -6,7 +6,6 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from desktop.ui.tones import Tone, surface
@@ -25,6 +24,10 @@ def announce(source: QObject, text: str, *, urgent: bool = False) -> None:
     """Has a screen reader (NVDA, Narrator, Orca) say ``text`` now: what appears away from
     the keyboard's place (a message, a search's results), which it would not read by itself.
     ``urgent`` interrupts what it is saying (an error), else it waits its turn."""
+    # imported here: the binding builds the many enums of QAccessible on first import, a
+    # cost for the first message, not for every start
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
     event = QAccessibleAnnouncementEvent(source, text)
     politeness = QAccessible.AnnouncementPoliteness
     event.setPoliteness(politeness.Assertive if urgent else politeness.Polite)
