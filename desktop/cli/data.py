@@ -71,6 +71,12 @@ def run_catalogue_export(args: argparse.Namespace, services: Any) -> int:
     report = export_catalogue(services.db, Path(args.out), device=_device(services))
     total = sum(report.tables.values())
     _out(f"Catalogue et annuaire exportés dans {report.path} ({total} lignes).")
+    if report.needs_update:
+        _out(
+            "Ce catalogue laisse des montants hors remise (le support d'iA.AES) : les portables "
+            "d'une version antérieure de Comptoir le refusent ; mettez-les à jour avant de "
+            "l'importer."
+        )
     return 0
 
 

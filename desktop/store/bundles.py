@@ -92,6 +92,12 @@ LOCAL_TABLES = frozenset(
 # 0020 templates). Later ones touch only LOCAL_TABLES or indexes: a catalogue from one side of
 # them reads the same on the other, so head office and laptops need not update on the same day.
 CATALOGUE_SCHEMA = 20
+# A catalogue holding what an older version reads without error but prices otherwise carries a
+# higher ``catalogue_schema``: that version refuses it and says to update Comptoir, instead of
+# quoting other prices than head office. 21: an amount the discounts leave whole (a component's
+# ``discountable=non``: iA.AES's support days, which versions before it halved for a CPAS).
+DISCOUNTABLE_SCHEMA = 21
+READABLE_CATALOGUES = (CATALOGUE_SCHEMA, DISCOUNTABLE_SCHEMA)
 MEMBER_TABLE = "member"
 ORDER_FORMS_DIR = "bons"  # in an offers bundle: bons/<numéro>.pdf, the order form of a converted offer
 NUMBERS_FILE = "numeros.json"  # in a catalogue bundle: highest number per device and year
@@ -188,6 +194,8 @@ class CatalogueReport:
     # this device's highest number at head office, when this database has none that high
     # (rebuilt from an older backup): the next offer takes a higher one
     numbers_ahead: str | None = None
+    # an export that versions before DISCOUNTABLE_SCHEMA refuse: their laptops update first
+    needs_update: bool = False
 
     def lines(self) -> list[str]:
         order = {t: i for i, t in enumerate(TABLE_LABELS)}  # the catalogue, then the directory
@@ -406,8 +414,8 @@ def _check_catalogue_schema(manifest: dict[str, Any], here: int, name: str) -> N
         readable = isinstance(version, int) and CATALOGUE_SCHEMA <= version <= here
         newer = isinstance(version, int) and version > here
     else:
-        readable = theirs == CATALOGUE_SCHEMA
-        newer = isinstance(theirs, int) and theirs > CATALOGUE_SCHEMA
+        readable = theirs in READABLE_CATALOGUES
+        newer = isinstance(theirs, int) and theirs > max(READABLE_CATALOGUES)
     if not readable:
         raise BundleError(
             f"« {name} » vient d'une version de Comptoir au schéma {version}, cette base est au "
@@ -823,6 +831,7 @@ def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport
                 )
                 files.append((f"tables/{t}.json", body.encode("utf-8")))
             version = _schema_version(conn)
+            semantics = _catalogue_schema(conn)
             numbers = _highest_numbers(conn)
         finally:
             if own:
@@ -834,14 +843,22 @@ def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport
         "format": FORMAT_VERSION,
         "device": device,
         "schema_version": version,
-        "catalogue_schema": CATALOGUE_SCHEMA,
+        "catalogue_schema": semantics,
         "created": _now_iso(),
         "tables": tables,
         "columns": columns,
         "rows": counts,
     }
     _write_zip(out, manifest, files)
-    return CatalogueReport(Path(out), counts)
+    return CatalogueReport(Path(out), counts, needs_update=semantics > CATALOGUE_SCHEMA)
+
+
+def _catalogue_schema(conn: sqlite3.Connection) -> int:
+    """The ``catalogue_schema`` a version must read for the catalogue to price as it does here."""
+    for (params,) in conn.execute("SELECT params FROM component WHERE params LIKE '%discountable%'"):
+        if str(json.loads(params).get("discountable", "")).strip().lower() == "non":
+            return DISCOUNTABLE_SCHEMA
+    return CATALOGUE_SCHEMA
 
 
 def _q(name: str) -> str:

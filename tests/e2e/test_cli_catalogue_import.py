@@ -59,3 +59,14 @@ def test_a_catalogue_is_not_imported_under_an_open_window(db_path, run_comptoir,
         result = run_comptoir("catalogue", "import", exported)
     assert result.returncode == 2 and "Fichier > Importer le catalogue" in result.stderr
     assert run_comptoir("catalogue", "import", exported).returncode == 0
+
+
+def test_head_office_is_told_that_laptops_on_an_earlier_version_must_update_first(
+    db_path, run_comptoir, tmp_path: Path
+) -> None:
+    """Those laptops refuse this catalogue (they would halve iA.AES's support for a CPAS):
+    head office learns it at export, not from each laptop's refusal."""
+    result = run_comptoir("catalogue", "export", "--out", tmp_path / "catalogue.zip")
+    assert result.returncode == 0, result.stderr
+    assert "les portables d'une version antérieure de Comptoir le refusent" in result.stdout
+    assert "mettez-les à jour avant de l'importer" in result.stdout

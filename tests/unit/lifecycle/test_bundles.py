@@ -26,6 +26,7 @@ from desktop.core.errors import InvalidInput, StorageError
 from desktop.core.offers import OfferState
 from desktop.store.bundles import (
     CATALOGUE_SCHEMA,
+    DISCOUNTABLE_SCHEMA,
     LOCAL_TABLES,
     export_catalogue,
     export_offers,
@@ -528,7 +529,7 @@ def _catalogue_as_made_by(db: Database, tmp_path: Path, **manifest_changes: obje
 @pytest.mark.parametrize(
     "manifest",
     [
-        {"schema_version": 9999, "catalogue_schema": CATALOGUE_SCHEMA + 1},
+        {"schema_version": 9999, "catalogue_schema": DISCOUNTABLE_SCHEMA + 1},
         {"schema_version": 9999, "catalogue_schema": None},
     ],
 )

@@ -1,0 +1,82 @@
+"""Head office and laptops do not update on the same day. A catalogue that an older version
+would read without error but price otherwise (iA.AES's support days halved for a CPAS, where
+this version leaves them whole) says so in its manifest: older versions accept only
+``catalogue_schema`` 20 and refuse a higher one with « mettez Comptoir à jour sur cet
+appareil ». A catalogue they price as this version does stays readable by them."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.store.bundles import (
+    CATALOGUE_SCHEMA,
+    DISCOUNTABLE_SCHEMA,
+    export_catalogue,
+    import_catalogue,
+)
+from desktop.store.catalogue_repo import load_tariff
+from desktop.store.database import Database, open_database
+
+OLDER_VERSIONS_READ = 20  # the only catalogue_schema a version before ``discountable`` takes
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+def exported(db: Database, out: Path) -> dict[str, object]:
+    export_catalogue(db, out, device="SIEGE")
+    with zipfile.ZipFile(out) as z:
+        manifest: dict[str, object] = json.loads(z.read("manifest.json"))
+    return manifest
+
+
+def aes_support(db: Database) -> dict[str, str]:
+    tariff = load_tariff(db)
+    (support,) = [
+        c for c in tariff.products["aes"].components
+        if c.params.get("column") == "support_days"
+    ]
+    return dict(support.params)
+
+
+def test_a_catalogue_leaving_aes_support_out_of_the_cpas_discount_is_refused_by_older_versions(
+    db: Database, tmp_path: Path
+) -> None:
+    assert aes_support(db).get("discountable") == "non"
+    manifest = exported(db, tmp_path / "catalogue.zip")
+    assert manifest["catalogue_schema"] == DISCOUNTABLE_SCHEMA
+    assert manifest["catalogue_schema"] != OLDER_VERSIONS_READ
+
+
+def test_this_version_reads_its_own_catalogue_and_keeps_the_support_whole(
+    db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "catalogue.zip"
+    exported(db, out)
+    laptop = open_database(tmp_path / "portable.db")
+    try:
+        import_catalogue(laptop, out)
+        assert aes_support(laptop).get("discountable") == "non"
+    finally:
+        laptop.close()
+
+
+def test_a_catalogue_every_version_prices_alike_stays_readable_by_older_versions(
+    db: Database, tmp_path: Path
+) -> None:
+    with db.transaction():
+        db.conn.execute(
+            "UPDATE component SET params = json_remove(params, '$.discountable') WHERE tariff = "
+            "'imio-2024' AND product = 'aes'"
+        )
+    manifest = exported(db, tmp_path / "catalogue.zip")
+    assert manifest["catalogue_schema"] == CATALOGUE_SCHEMA == OLDER_VERSIONS_READ
