@@ -307,6 +307,9 @@ class Services:
                 )
             if created:  # a mistyped --db must not pass for an empty database
                 sys.stderr.write(f"Nouvelle base de données créée : {self.db_path}\n")
+            requoted = getattr(self._db, "requoted", None)
+            if requoted is not None and requoted.after_update():
+                sys.stderr.write(f"Attention : {requoted.after_update()}\n")
         return self._db
 
     def tariff(self, code: str | None = None) -> Any:

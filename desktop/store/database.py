@@ -131,6 +131,8 @@ class Database:
         self.path = path
         self.conn = conn
         self._sqlite_utils: Any = None
+        # drafts this opening re-priced on new seed files (``RequoteReport``), to be said
+        self.requoted: Any = None
 
     @property
     def db(self) -> Any:
@@ -332,6 +334,7 @@ def _requote_drafts(database: Database) -> None:
     except ComptoirError:
         log.exception("brouillons non recalculés après la mise à jour des données de départ")
         return
+    database.requoted = report
     if report.changed:
         log.info("brouillons recalculés sur les données de départ : %s", ", ".join(report.changed))
 

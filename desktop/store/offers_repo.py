@@ -248,6 +248,23 @@ class RequoteReport:
     unpriced: tuple[str, ...] = ()  # the engine refused them: kept as they were
     changed_ids: tuple[str, ...] = ()  # the offer ids of ``changed``, in the same order
 
+    def after_update(self) -> str:
+        """What the user reads when this version's own catalogue or directory re-priced the
+        drafts at start ("" when none changed): an amount they may have quoted is no more."""
+        said = []
+        if self.changed:
+            said.append(
+                f"Cette version de Comptoir corrige le catalogue ou l'annuaire : brouillons "
+                f"recalculés ({len(self.changed)}) : {', '.join(self.changed)}. Vérifiez leurs "
+                "montants avant de les finaliser ou d'en communiquer les chiffres."
+            )
+        if self.unpriced:
+            said.append(
+                f"Brouillons que ce catalogue ne calcule plus, laissés tels quels "
+                f"({len(self.unpriced)}) : {', '.join(self.unpriced)}."
+            )
+        return " ".join(said)
+
 
 class OfferRepository:
     """Drafts, finalised offers and their history, in one SQLite database.

@@ -189,6 +189,7 @@ class Startup(QObject):
         state = UiState(self.settings_path)
         self.window = MainWindow(self.backend, self.runner, self.dialogs, state, check_mode=self.check)
         self.window.on_restore = self.restore
+        self.window.first_message = data.notice or None
         self._close_splash()
         self.window.show()
         self._between_windows(False)  # from now on, closing the window quits
@@ -263,7 +264,8 @@ class Startup(QObject):
 
         def reopened(window: Any) -> None:
             self.ready.disconnect(reopened)
-            window.first_message = message  # before its first messages, which would cover it
+            # before its first messages, which would cover it; after what the opening said
+            window.first_message = " ".join(filter(None, (message, window.first_message)))
 
         self.ready.connect(reopened)
         from desktop.ui.backend import load_startup_data

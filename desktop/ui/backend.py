@@ -71,6 +71,7 @@ class StartupData:
     tariff: Tariff
     members: tuple[Member, ...]
     index: MemberIndex
+    notice: str = ""  # drafts this version's seed files re-priced as the database opened
 
 
 def backup_at_start(db_path: Path) -> str:
@@ -112,10 +113,11 @@ def load_startup_data(db_path: Path, progress: Progress | None = None) -> Startu
         repo = MemberRepository(db)
         index = repo.index
         members = tuple(index.members())
+        requoted = getattr(db, "requoted", None)
     finally:
         db.close()
     report(1.0, "Prêt")
-    return StartupData(tariff, members, index)
+    return StartupData(tariff, members, index, requoted.after_update() if requoted else "")
 
 
 def _open(open_database: Callable[..., Any], path: Path, report: Progress) -> Any:

@@ -454,3 +454,23 @@ def test_finalize_without_a_device_code_says_the_command_that_sets_it(db_path, r
     draft = json.loads(out)["offer_id"]
     refused(run_comptoir("offers", "finalize", draft), "comptoir settings set device_code=LAP1")
     assert json.loads(ok(run_comptoir("offers", "show", draft, "--json")))["state"] == "brouillon"
+
+
+def test_drafts_an_update_prices_again_are_named_once_on_the_command_line(db_path, run_comptoir) -> None:
+    """The previous version halved iA.AES's support for a CPAS: the first command after the
+    update prices the draft again and says so, rather than a figure changing unseen."""
+    from upgrades import priced_as_before_discountable, seeded_by_the_previous_version
+
+    priced_as_before_discountable(db_path)
+    ok(run_comptoir(
+        "quote", "--member", "CPAS de Nivelles", "--product", "aes", "--param", "aes:schools=9",
+        "--commune-has", "aes", "--save",
+    ))
+    seeded_by_the_previous_version(db_path)
+
+    first = run_comptoir("offers", "list")
+    assert "5\u202f988,00\xa0€" in ok(first)  # 636 + 9 × 656 halved, plus 3 support days whole
+    assert "Attention : Cette version de Comptoir corrige le catalogue ou l'annuaire : " in first.stderr
+    assert "brouillons recalculés (1) : CPAS de Nivelles (brouillon du " in first.stderr
+    again = run_comptoir("offers", "list")
+    assert ok(again) == first.stdout and again.stderr == ""
