@@ -302,7 +302,8 @@ def _prepare(
     if not pending and (plan is None or plan.up_to_date(conn)):
         return
     report(0.1, "Préparation de la base de données…")
-    if pending and applied and backup_first:
+    # a database in use whose schema, or whose catalogue and drafts (new seed files), change
+    if applied and backup_first:
         from desktop.store.backup import backup_before_migration
 
         backup_before_migration(database.path, conn)

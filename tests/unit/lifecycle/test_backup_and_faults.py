@@ -111,6 +111,28 @@ def test_open_database_backs_up_before_pending_migrations(tmp_path: Path) -> Non
     old.close()
 
 
+def test_open_database_backs_up_before_a_new_versions_seed_files_price_its_drafts_again(
+    db_path: Path,
+) -> None:
+    """A new version's seed files re-price the drafts as they load: the copy keeps the
+    database as the previous version left it, for a laptop that goes back to it. A later
+    opening, with nothing to load, copies nothing."""
+    from upgrades import seeded_by_the_previous_version
+
+    from desktop.store.database import open_database
+
+    seeded_by_the_previous_version(db_path)
+    open_database(db_path).close()
+    open_database(db_path).close()
+    copies = list_backups(backup_dir(db_path), "avant-migration")
+    assert len(copies) == 1
+    old = sqlite3.connect(copies[0])
+    assert old.execute("SELECT checksum FROM seed_state WHERE name = 'tariff:imio-2024'").fetchone() == (
+        "version-precedente",
+    )
+    old.close()
+
+
 # --- manual backup and restore ------------------------------------------------------------
 
 
