@@ -1,3 +1,3 @@
 """Comptoir: offres et bons de commande iMio, hors ligne."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

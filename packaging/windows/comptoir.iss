@@ -1,11 +1,11 @@
 ; Inno Setup 6.3+ script: turns the PyInstaller folder dist\comptoir into an installer.
 ;   pyinstaller packaging\comptoir.spec --noconfirm
-;   iscc /DAppVersion=0.1.0 packaging\windows\comptoir.iss
+;   iscc /DAppVersion=0.2.0 packaging\windows\comptoir.iss
 ; Installs per user by default (no administrator rights needed). The database and the log
 ; stay in %LOCALAPPDATA%\iMio\Comptoir and are kept on uninstall.
 
 #ifndef AppVersion
-  #define AppVersion "0.1.0"
+  #define AppVersion "0.2.0"
 #endif
 #define BuildDir "..\..\dist\comptoir"
 
