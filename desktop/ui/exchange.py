@@ -471,7 +471,11 @@ class Exchange:
         if breaks:  # the grid's own rule: setup = days x day rate
             first = breaks[0] + (f" (et {len(breaks) - 1} autre(s))" if len(breaks) > 1 else "")
             text += f" À vérifier avec le siège, mise en place hors règle : {first}."
-        if report.drafts_on_missing_tariffs or breaks or unpriced or report.numbers_ahead:
+        if w.session.withdrawn:  # the offer on screen lost lines: which, and how to store it so
+            from desktop.ui.reprice import warn_withdrawn
+
+            warn_withdrawn(w, before=text)
+        elif report.drafts_on_missing_tariffs or breaks or unpriced or report.numbers_ahead:
             w.bar.warning(text)
         else:
             w.bar.success(text, timeout_ms=12_000)

@@ -69,7 +69,8 @@ class OfferSession(QObject):
         self.offer: Any = None  # desktop.core.offers.Offer once stored
         self._finalising_id: str | None = None  # the stored draft being frozen right now
         self.error: str = ""
-        # the draft just opened had lines the tariff in force no longer has: their names
+        # the draft just opened, or re-priced on an imported catalogue, had lines the tariff in
+        # force no longer has: their names
         self.withdrawn: tuple[str, ...] = ()
         self.save_error: str = ""  # why the last save failed; empty once one succeeds
         self.stepping = False  # True while an edit, its undo or its redo is shown
@@ -184,26 +185,30 @@ class OfferSession(QObject):
 
     def requote(self) -> None:
         """Show the draft priced on the catalogue in force now (after a catalogue import),
-        without writing it: the stored draft changes at the next edit."""
-        self._set(self.draft, touch=False)
+        without writing it: the stored draft changes at the next edit. Lines of products the
+        catalogue no longer has are left out, as when the draft is opened (``withdrawn``)."""
+        draft = self.draft
+        self.withdrawn = ()
+        if not self.read_only:
+            lines, self.withdrawn = self._in_force(draft.lines, self.quote)
+            if self.withdrawn:  # an undo would bring back a line nothing can price
+                self.undo_stack.clear()
+                draft = replace(draft, lines=lines)
+        self._set(draft, touch=False)
 
     # -- opening -------------------------------------------------------------------------
     def new(self, member_id: str | None = None) -> None:
         self.save_now()
-        self.withdrawn = ()
         self._open(self.backend.new_draft(member_id), None)
 
     def open_offer(self, offer: Any) -> None:
         """Edit a stored offer (a draft), or show a finalised one read-only."""
         self.save_now()
         req = offer.request
-        lines, gone = tuple(req.lines), ()
+        lines: tuple[LineRequest, ...] = tuple(req.lines)
+        gone: tuple[str, ...] = ()
         if offer.is_draft:  # a product head office withdrew: shown without it, and said
-            products = self.backend.tariff.products
-            names = {q.product: q.name for q in offer.quote.lines} if offer.quote else {}
-            gone = tuple(names.get(x.product, x.product) for x in lines if x.product not in products)
-            lines = tuple(x for x in lines if x.product in products)
-        self.withdrawn = gone
+            lines, gone = self._in_force(lines, offer.quote)
         draft = Draft(
             member_id=offer.member.id if offer.member else None,
             lines=lines,
@@ -211,11 +216,24 @@ class OfferSession(QObject):
             indexation=req.indexation,
             overrides=dict(req.overrides),
         )
-        self._open(draft, offer)
+        self._open(draft, offer, gone)
 
-    def _open(self, draft: Draft, offer: Any) -> None:
+    def _in_force(
+        self, lines: tuple[LineRequest, ...], quote: Quote | None
+    ) -> tuple[tuple[LineRequest, ...], tuple[str, ...]]:
+        """The lines whose product the tariff in force has, and the names of the others (as
+        ``quote``, priced before, called them)."""
+        products = self.backend.tariff.products
+        names = {q.product: q.name for q in quote.lines} if quote else {}
+        gone = tuple(names.get(x.product, x.product) for x in lines if x.product not in products)
+        return tuple(x for x in lines if x.product in products), gone
+
+    def _open(self, draft: Draft, offer: Any, withdrawn: tuple[str, ...] = ()) -> None:
+        """``withdrawn``: the names of the lines left out of ``draft`` (``open_offer``); any
+        other opening has none, and says none."""
         self._timer.stop()
         self._dirty = False
+        self.withdrawn = withdrawn
         self.offer = offer
         self.undo_stack.clear()
         self._set(draft, touch=False)

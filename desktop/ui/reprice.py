@@ -82,9 +82,10 @@ def warn_if_outdated(window: Any) -> None:
     )
 
 
-def warn_withdrawn(window: Any) -> None:
-    """The draft just opened holds products the tariff in force no longer has: the editor
-    shows it without them, priced on that tariff; say which, and offer to store it so."""
+def warn_withdrawn(window: Any, before: str = "") -> None:
+    """The draft just opened (or re-priced on an imported catalogue) holds products the tariff
+    in force no longer has: the editor shows it without them, priced on that tariff; say which,
+    and offer to store it so. ``before``: what the bar says first (the import's report)."""
     backend, session = window.backend, window.session
     names = session.withdrawn
     tariff = backend.tariff_label(backend.tariff.code)
@@ -97,8 +98,10 @@ def warn_withdrawn(window: Any) -> None:
             window.bar.success(f"Brouillon enregistré sans {listed}, sur le tarif {tariff}.")
 
     window.bar.show_message(
-        f"Le tarif en vigueur ({tariff}) ne propose plus {listed} : "
-        f"{'ces lignes sont retirées' if many else 'cette ligne est retirée'} de ce brouillon, "
+        (f"{before} " if before else "")
+        + f"Le tarif en vigueur ({tariff}) ne propose plus {listed} : "
+        f"{'ces lignes sont retirées' if many else 'cette ligne est retirée'} "
+        f"{'du brouillon ouvert' if before else 'de ce brouillon'}, "
         f"dont les montants suivent {tariff}. Enregistrez-le ainsi, ou remplacez "
         f"{'ces produits' if many else 'ce produit'} par un autre du catalogue.",
         Level.WARNING,

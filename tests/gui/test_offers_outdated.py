@@ -161,3 +161,72 @@ def test_a_draft_with_a_product_head_office_withdrew_opens_without_it_and_says_s
     assert window.bar.text == "Brouillon enregistré sans iA.Ideabox, sur le tarif iMio 2026."
     window.open_offer(old.id)  # opened again: nothing to say any more
     assert window.session.withdrawn == () and "ne propose plus" not in window.bar.text
+
+
+def test_a_catalogue_imported_while_the_draft_is_open_takes_out_the_line_it_withdrew(
+    qtbot, window, backend, dialogs, db_path, tmp_path
+):
+    """Head office's catalogue no longer has iA.Ideabox and the draft holding it is on screen
+    when it is imported: the editor shows the other lines priced and says which line went,
+    as when the draft is opened. Before, it showed no line and no total, and an error asking
+    to remove a line that was not there."""
+    import shutil
+    import sqlite3
+
+    from desktop.store.bundles import export_catalogue
+    from desktop.store.database import open_database
+
+    old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
+    window.open_offer(old.id)
+    head_office = shutil.copy(db_path, tmp_path / "siege.sqlite3")
+    with sqlite3.connect(head_office) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM product WHERE tariff = 'imio-2024' AND code = 'ideabox'")
+    db = open_database(head_office, seed=False)
+    try:
+        export_catalogue(db, tmp_path / "catalogue.zip")
+    finally:
+        db.close()
+    dialogs.script("open_file", str(tmp_path / "catalogue.zip"))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    qtbot.waitUntil(lambda: not window.exchange.running, timeout=15_000)
+
+    assert [x.product for x in window.session.draft.lines] == ["delib"]
+    assert window.editor.lines_model.rowCount() == 1 and window.session.error == ""
+    assert window.session.quote is not None and window.session.quote.totals.annual is not None
+    text = window.bar.text
+    assert text.startswith("Catalogue importé depuis catalogue.zip")
+    assert "ne propose plus iA.Ideabox : cette ligne est retirée du brouillon ouvert" in text
+    [keep] = window.bar.action_buttons()
+    keep.click()
+    assert [x.product for x in backend.get_offer(old.id).request.lines] == ["delib"]
+    window.session.undo_stack.undo()  # nothing brings back a line the catalogue cannot price
+    assert [x.product for x in window.session.draft.lines] == ["delib"]
+
+
+def test_a_draft_deleted_after_it_opened_without_a_withdrawn_line_says_it_was_deleted(
+    qtbot, window, backend, dialogs, db_path
+):
+    """The draft opened without iA.Ideabox is deleted from the offers list: the new empty
+    draft says nothing of a line taken out of it. Before, the bar repeated « ne propose plus
+    iA.Ideabox… Enregistrer ainsi » over « Brouillon supprimé »."""
+    import sqlite3
+
+    from desktop.ui.backend import load_startup_data
+
+    old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM product WHERE tariff = 'imio-2024' AND code = 'ideabox'")
+    backend.reload(load_startup_data(db_path))
+    window.reload_catalogue()
+    window.open_offer(old.id)
+    assert "ne propose plus iA.Ideabox" in window.bar.text
+    window.show_offers()
+    offers = window.offers_list
+    assert offers.select_offer(old.id)
+    dialogs.script("confirm", True)
+    offers.delete_selected()
+    assert window.session.offer is None and window.session.withdrawn == ()
+    assert window.bar.text == "Brouillon supprimé."
