@@ -1163,13 +1163,19 @@ def apply_discounts(
         base = getattr(line, field_name)
         if base is None:
             continue
-        off = round_cents((base - (kept or {}).get(d.bucket, ZERO)) * d.pct / HUNDRED)
+        whole = (kept or {}).get(d.bucket, ZERO)
+        off = round_cents((base - whole) * d.pct / HUNDRED)
         if off <= 0:
             continue
         what = "maintenance annuelle" if d.bucket is Bucket.ANNUAL else "mise en place"
         label = d.label or f"Remise de {_num(d.pct)} % sur la {what}"
         # an amount off a line: with its cents, as the line's column shows it
         message = f"{label} : −{euros(off)} sur la {what} {of_place(product.name)}"
+        if whole > 0:  # what the amount is a share of, where it is not the whole column
+            message += (
+                f", soit {_num(d.pct)} % de {euros(base - whole)} ({euros(whole)} de cette ligne "
+                "ne sont pas remisés)"
+            )
         if d.condition == "commune_has_in_production":
             message += f", car la commune utilise déjà {product.name} en production"
         line = _replace_line(

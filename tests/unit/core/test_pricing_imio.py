@@ -308,6 +308,12 @@ def test_cpas_discount_leaves_a_part_marked_not_discountable_whole() -> None:
     # hosting 636 + 9 x 546 = 5 550 halved; the 3 support days at 906 € stay whole
     assert q.lines[0].discount == D(2775)
     assert q.lines[0].annual == D(2775 + 3 * 906)
+    # the note says what the 2 775 € are half of: the column shows 5 550 + 2 718 before it
+    [info] = [n for n in q.lines[0].notices if n.code == "discount:cpas-libre"]
+    assert (
+        "\u22122\u202f775,00\u00a0€ sur la maintenance annuelle d’iA.AES, soit 50 % de "
+        "5\u202f550,00\u00a0€ (2\u202f718,00\u00a0€ de cette ligne ne sont pas remisés), car"
+    ) in info.message
 
 
 # --------------------------------------------------------------------------- options, exclusivity
