@@ -117,6 +117,13 @@ class OfferActions:
             return None
         if s.offer is None and not s.save_now(force=True):
             return None
+        if s.offer.is_draft:  # stored with a line the editor left out: kept so, or not, first
+            s.withdrawn = s.in_force(tuple(s.offer.request.lines), s.offer.quote)[1]
+            if s.withdrawn:
+                from desktop.ui.reprice import warn_withdrawn
+
+                warn_withdrawn(self.w, before=f"À régler avant {before} ce brouillon.")
+                return None
         if s.offer.is_draft and s.offer.request.tariff != self.backend.tariff.code:
             return self._repriced_first(s.offer)
         # shown re-priced (catalogue imported, member changed) but stored as it was: the

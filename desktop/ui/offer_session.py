@@ -190,7 +190,7 @@ class OfferSession(QObject):
         draft = self.draft
         self.withdrawn = ()
         if not self.read_only:
-            lines, self.withdrawn = self._in_force(draft.lines, self.quote)
+            lines, self.withdrawn = self.in_force(draft.lines, self.quote)
             if self.withdrawn:  # an undo would bring back a line nothing can price
                 self.undo_stack.clear()
                 draft = replace(draft, lines=lines)
@@ -208,7 +208,7 @@ class OfferSession(QObject):
         lines: tuple[LineRequest, ...] = tuple(req.lines)
         gone: tuple[str, ...] = ()
         if offer.is_draft:  # a product head office withdrew: shown without it, and said
-            lines, gone = self._in_force(lines, offer.quote)
+            lines, gone = self.in_force(lines, offer.quote)
         draft = Draft(
             member_id=offer.member.id if offer.member else None,
             lines=lines,
@@ -218,7 +218,7 @@ class OfferSession(QObject):
         )
         self._open(draft, offer, gone)
 
-    def _in_force(
+    def in_force(
         self, lines: tuple[LineRequest, ...], quote: Quote | None
     ) -> tuple[tuple[LineRequest, ...], tuple[str, ...]]:
         """The lines whose product the tariff in force has, and the names of the others (as

@@ -230,3 +230,40 @@ def test_a_draft_deleted_after_it_opened_without_a_withdrawn_line_says_it_was_de
     offers.delete_selected()
     assert window.session.offer is None and window.session.withdrawn == ()
     assert window.bar.text == "Brouillon supprimé."
+
+
+def test_a_draft_shown_without_a_withdrawn_line_is_finalised_once_stored_so(
+    qtbot, window, backend, dialogs, next_year, db_path
+):
+    """Finaliser on the draft opened without iA.Ideabox says what to settle first, with the
+    button that stores it as shown; then it is finalised on the grid in force. Before, the bar
+    asked to re-price it on the tariff in force, which the editor already showed and which
+    the re-pricing refused (a product withdrawn)."""
+    import sqlite3
+
+    from desktop.ui.backend import load_startup_data
+
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
+    old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
+    code = next_year()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM product WHERE tariff = ? AND code = 'ideabox'", (code,))
+    backend.reload(load_startup_data(db_path))
+    window.reload_catalogue()
+    window.open_offer(old.id)
+    window.bar.dismiss()
+    window.documents.finalise()
+    assert window.bar.text.startswith(
+        "À régler avant de finaliser ce brouillon. Le tarif en vigueur (iMio 2026) ne propose "
+        "plus iA.Ideabox"
+    )
+    assert not window.session.finalising and backend.get_offer(old.id).is_draft
+    [keep] = window.bar.action_buttons()
+    keep.click()
+    dialogs.script("confirm", True)
+    window.documents.finalise()
+    qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=10_000)
+    frozen = window.session.offer
+    assert frozen.number and frozen.request.tariff == code
+    assert [x.product for x in frozen.request.lines] == ["delib"]
