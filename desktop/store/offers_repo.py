@@ -654,6 +654,7 @@ class OfferRepository:
                         "les différences (Offres > Recalculer sur le tarif en vigueur, ou "
                         "comptoir offers reprice --apply)."
                     )
+                self._still_priced(draft)
             pred: Offer | None = None
             if draft.predecessor:
                 pred = self._load(conn, draft.predecessor)
@@ -1016,6 +1017,20 @@ class OfferRepository:
             return []
         found = self.list_offers(OfferFilter(state=OfferState.BROUILLON, tariffs=stale))
         return [OutdatedDraft(s, s.tariff, active[s.tariff]) for s in found]
+
+    def _still_priced(self, draft: Offer) -> None:
+        """Refuse to freeze a draft its own tariff no longer prices as stored: a product head
+        office withdrew in a catalogue import, left in the draft with its old amounts."""
+        if draft.member is None:
+            return
+        try:
+            self._priced_again(draft, draft.request.tariff)
+        except ComptoirError as exc:
+            raise RuleViolation(
+                f"Ce brouillon ne peut plus être finalisé tel quel : {exc} Ouvrez-le dans "
+                "l'application (Offres enregistrées) : il s'affiche sans ce qui n'est plus "
+                "proposé ; enregistrez-le ainsi, puis finalisez-le."
+            ) from None
 
     def _priced_again(
         self, before: Offer, tariff: str, withdrawn: Mapping[str, frozenset[str]] | None = None

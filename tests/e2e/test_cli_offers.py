@@ -336,6 +336,26 @@ def test_a_draft_with_a_product_the_new_grid_withdrew_does_not_stop_the_others(
     assert tariffs == {kept: code, withdrawn: "imio-2024"}
 
 
+def test_a_draft_holding_a_product_head_office_withdrew_is_not_finalised_on_its_old_price(
+    store: Path, run_comptoir
+) -> None:  # type: ignore[no-untyped-def]
+    """A catalogue import took iA.Ideabox out of the grid in force: the draft that held it kept
+    its old figures (nothing can price it now), and ``offers finalize`` froze and numbered it
+    with a product head office no longer sells."""
+    out = ok(run_comptoir("quote", "--member", "Namur", "--product", "ideabox", "--save", "--json"))
+    draft = json.loads(out)["offer_id"]
+    with sqlite3.connect(store) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM product WHERE tariff = 'imio-2024' AND code = 'ideabox'")
+    refused(
+        run_comptoir("offers", "finalize", draft),
+        "Ce brouillon ne peut plus être finalisé tel quel : Le tarif imio-2024 n'a pas (ou plus) "
+        "le produit « ideabox »",
+    )
+    shown = json.loads(ok(run_comptoir("offers", "show", draft, "--json")))
+    assert shown["number"] is None and shown["state"] == "brouillon"
+
+
 def test_reprice_apply_json_says_what_was_recalculated_and_null_for_a_total_gone_sur_devis(
     store: Path, run_comptoir, next_year
 ) -> None:  # type: ignore[no-untyped-def]
