@@ -625,11 +625,23 @@ class MainWindow(QMainWindow):
         stored setting that documents cannot use, as soon as that offer has gone."""
         if not self.isVisible():  # closed meanwhile (a restore replaced it): nothing to say
             return
-        if self.first_message:  # what brought this window (a restore): said first, and kept
-            self.bar.show_message(self.first_message, Level.INFO, lasting=True)
-            if self.backend.settings_problem():
-                self.bar.closed.connect(self._after_draft_offer)
+        if self.first_message:  # what brought this window (a restore) or what its opening did
+            self.bar.show_message(self.first_message, Level.INFO, lasting=True)  # said first, kept
+            self.bar.closed.connect(self._after_first_message)
             return
+        self._draft_then_settings()
+
+    def _after_first_message(self) -> None:
+        """The first message closed: the draft of last time, unless another offer was started
+        meanwhile (« not now »), then the setting."""
+        self.bar.closed.disconnect(self._after_first_message)
+        s = self.session
+        if s.offer is None and s.draft.member_id is None and not s.draft.lines:
+            self._draft_then_settings()
+        else:
+            self._warn_unusable_settings()
+
+    def _draft_then_settings(self) -> None:
         if not self._offer_last_draft():
             self._warn_unusable_settings()
         elif self.backend.settings_problem():
