@@ -196,6 +196,7 @@ class CatalogueReport:
     numbers_ahead: str | None = None
     # an export that versions before DISCOUNTABLE_SCHEMA refuse: their laptops update first
     needs_update: bool = False
+    drafts_unpriced_ids: tuple[str, ...] = ()  # the offer ids of ``drafts_unpriced``
 
     def lines(self) -> list[str]:
         order = {t: i for i, t in enumerate(TABLE_LABELS)}  # the catalogue, then the directory
@@ -984,6 +985,7 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         requote.unpriced,
         requote.changed_ids,
         ahead,
+        drafts_unpriced_ids=requote.unpriced_ids,
     )
 
 

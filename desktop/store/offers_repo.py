@@ -247,6 +247,7 @@ class RequoteReport:
     changed: tuple[str, ...] = ()  # stored again: their figures, category or member changed
     unpriced: tuple[str, ...] = ()  # the engine refused them: kept as they were
     changed_ids: tuple[str, ...] = ()  # the offer ids of ``changed``, in the same order
+    unpriced_ids: tuple[str, ...] = ()  # the offer ids of ``unpriced``, in the same order
 
     def after_update(self) -> str:
         """What the user reads when this version's own catalogue or directory re-priced the
@@ -1138,6 +1139,7 @@ class OfferRepository:
         changed: list[str] = []
         changed_ids: list[str] = []
         unpriced: list[str] = []
+        unpriced_ids: list[str] = []
         forget = getattr(self.pricer, "forget", None)
         if forget is not None:  # the members as saved now, not as first read (a second edit)
             forget()
@@ -1156,6 +1158,7 @@ class OfferRepository:
                 except ComptoirError as exc:
                     log.info("brouillon %s non recalculé : %s", summary.id, exc)
                     unpriced.append(name)
+                    unpriced_ids.append(summary.id)
                     continue
                 if after == before:
                     continue
@@ -1166,7 +1169,9 @@ class OfferRepository:
                 )
                 changed.append(name)
                 changed_ids.append(saved.id)
-        return RequoteReport(tuple(changed), tuple(unpriced), tuple(changed_ids))
+        return RequoteReport(
+            tuple(changed), tuple(unpriced), tuple(changed_ids), tuple(unpriced_ids)
+        )
 
     list = list_offers  # the offers list screen calls repo.list(filter)
 

@@ -451,7 +451,11 @@ class Exchange:
             other = f"autre{s} " if n < len(report.drafts_requoted_ids) else ""
             verb = "sont" if n > 1 else "est"
             text += f" {n} {other}brouillon{s} enregistré{s} {verb} recalculé{s} sur ce catalogue."
-        unpriced = report.drafts_unpriced
+        unpriced = [  # the open draft's missing line is said below, where it is shown without it
+            name
+            for name, i in zip(report.drafts_unpriced, report.drafts_unpriced_ids, strict=True)
+            if not (w.session.withdrawn and i == open_id)
+        ]
         if unpriced:  # « Nivelles (brouillon du 22/11/2026) »
             text += (
                 f" Ce catalogue ne calcule plus {', '.join(unpriced)} : "

@@ -169,7 +169,8 @@ def test_a_catalogue_imported_while_the_draft_is_open_takes_out_the_line_it_with
     """Head office's catalogue no longer has iA.Ideabox and the draft holding it is on screen
     when it is imported: the editor shows the other lines priced and says which line went,
     as when the draft is opened. Before, it showed no line and no total, and an error asking
-    to remove a line that was not there."""
+    to remove a line that was not there; then the bar told to open it, as if it were not on
+    screen, while another draft the catalogue no longer prices is still named."""
     import shutil
     import sqlite3
 
@@ -177,6 +178,7 @@ def test_a_catalogue_imported_while_the_draft_is_open_takes_out_the_line_it_with
     from desktop.store.database import open_database
 
     old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
+    saved_draft(backend, "tournai", LineRequest("ideabox", {}))
     window.open_offer(old.id)
     head_office = shutil.copy(db_path, tmp_path / "siege.sqlite3")
     with sqlite3.connect(head_office) as conn:
@@ -198,6 +200,7 @@ def test_a_catalogue_imported_while_the_draft_is_open_takes_out_the_line_it_with
     text = window.bar.text
     assert text.startswith("Catalogue importé depuis catalogue.zip")
     assert "ne propose plus iA.Ideabox : cette ligne est retirée du brouillon ouvert" in text
+    assert "Ce catalogue ne calcule plus Tournai (brouillon du " in text and "Namur (" not in text
     [keep] = window.bar.action_buttons()
     keep.click()
     assert [x.product for x in backend.get_offer(old.id).request.lines] == ["delib"]

@@ -108,6 +108,7 @@ def test_a_draft_the_new_catalogue_cannot_price_keeps_what_it_had(
 
     assert report.drafts_requoted == ()
     assert report.drafts_unpriced == (f"Nivelles ({draft.label.lower()})",)
+    assert report.drafts_unpriced_ids == (draft.id,)
     assert any("ne calcule plus" in line and "Nivelles" in line for line in report.lines())
     stored = backend.offers.get(draft.id)
     assert stored.quote == draft.quote and stored.updated == draft.updated
