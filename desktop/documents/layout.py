@@ -112,9 +112,10 @@ def bounded(content: list[Flowable], width: float, height: float = MAX_BLOCK_HEI
     return KeepInFrame(width, height, content, mode="shrink")
 
 
-# French spacing: the space after « and before » : ; ! ?, and the one after « n° », never break
-# a line (U+00A0, which reportlab keeps and draws with the space glyph).
-_FRENCH_SPACE = re.compile(r"(?<=«) | (?=[»:;!?])|(?<=\b[nN]°) ")
+# French spacing: the space after « and before » : ; ! ?, the one after « n° », and the one
+# between a figure and its « % » or « € » (« 50 % », « 906 € » in the catalogue's notes) never
+# break a line (U+00A0, which reportlab keeps and draws with the space glyph).
+_FRENCH_SPACE = re.compile(r"(?<=«) | (?=[»:;!?])|(?<=\b[nN]°) |(?<=\d) (?=[%€])")
 
 
 def french_spaces(text: str) -> str:

@@ -133,3 +133,14 @@ def test_french_spacing_never_breaks_a_line_before_a_colon_or_inside_guillemets(
             assert not words[0].startswith((":", ";", "!", "?", "»")), (width, lines)
             assert not words[-1].endswith(("«", "n°")), (width, lines)
     assert layout.esc("« A » : b") == "«\u00a0A\u00a0»\u00a0: b"
+
+
+def test_a_figure_stays_on_the_line_of_its_percent_or_euro_sign() -> None:
+    """« Remise CPAS de 50 % » and « 636 € + 16 écoles × 937 € » (the catalogue's own notes,
+    typed with plain spaces) could end a line on « 50 » and start the next with « % »."""
+    sentence = "Remise CPAS de 50 % sur la maintenance ; hébergement 636 € + 16 écoles × 937 € par an."
+    for width in range(60, 400, 3):
+        lines = _lines(sentence, width)
+        for line in lines:
+            assert not line.split(" ")[0].startswith(("%", "€")), (width, lines)
+    assert layout.esc("50 % et 906 €, 2 jours") == "50\u00a0% et 906\u00a0€, 2 jours"
