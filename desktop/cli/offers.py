@@ -611,7 +611,7 @@ def run_reprice(args: argparse.Namespace, services: Any) -> int:
         _out(
             f"{r.before.label} ({r.before.member_name}) : {r.before.tariff} → {r.tariff} "
             f"impossible, brouillon laissé tel quel. {r.reason} Ouvrez-le dans l'application "
-            "(Offres), puis relancez comptoir offers reprice."
+            "(Offres enregistrées), puis relancez comptoir offers reprice."
         )
     if not previews:
         return 0

@@ -651,9 +651,10 @@ class OfferRepository:
                 if active != draft.request.tariff:
                     raise RuleViolation(
                         f"Ce brouillon est chiffré sur la grille {draft.request.tariff}, qui n'est "
-                        f"plus en vigueur (grille {active}) : recalculez-le d'abord et vérifiez "
-                        "les différences (Offres > Recalculer sur le tarif en vigueur, ou "
-                        "comptoir offers reprice --apply)."
+                        f"plus en vigueur (grille {active}) : voyez-en les différences, puis "
+                        "recalculez-le (dans l'application : Offres enregistrées, clic droit "
+                        "sur le brouillon > Recalculer sur le tarif en vigueur… ; en ligne de "
+                        "commande : comptoir offers reprice, puis comptoir offers reprice --apply)."
                     )
                 self._still_priced(draft)
             pred: Offer | None = None
@@ -827,7 +828,7 @@ class OfferRepository:
         if codec.sha256_hex(pdf) != sha:
             raise StorageError(
                 "Le bon de commande gardé de cette offre ne correspond plus à son empreinte : "
-                "la base est peut-être endommagée. Restaurez une sauvegarde (Fichier > Restaurer)."
+                "la base est peut-être endommagée. Restaurez une sauvegarde (Fichier > Restaurer la base…)."
             )
         return pdf, version
 

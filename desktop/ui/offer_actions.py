@@ -296,7 +296,7 @@ class OfferActions:
             question = (
                 f"L'en-tête n'est pas complet : {', '.join(missing)} resteront « à compléter » "
                 "sur le PDF figé. Pour les remplir d'abord, annulez puis ouvrez Fichier > "
-                f"Réglages (Ctrl+,).\n\n{question}"
+                f"Réglages… (Ctrl+,).\n\n{question}"
             )
         if not self.w.dialogs.confirm(self.w, "Finaliser l'offre", question, yes="Finaliser", no="Annuler"):
             return
@@ -324,7 +324,7 @@ class OfferActions:
     def _no_device_code(self, missing: tuple[str, ...]) -> None:
         text = (
             "Offre non finalisée : le code de cet appareil n'est pas encore indiqué, et il fait "
-            "partie du numéro de l'offre. Indiquez-le dans Fichier > Réglages (Ctrl+,), champ "
+            "partie du numéro de l'offre. Indiquez-le dans Fichier > Réglages… (Ctrl+,), champ "
             "« Code de cet appareil » (par exemple LAP1), puis finalisez."
         )
         if missing:

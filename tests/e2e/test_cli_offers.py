@@ -321,7 +321,7 @@ def test_a_draft_with_a_product_the_new_grid_withdrew_does_not_stop_the_others(
     assert (
         "(Namur) : imio-2024 → imio-2026 impossible, brouillon laissé tel quel. Le tarif "
         "imio-2026 n'a pas (ou plus) le produit « ideabox » : retirez cette ligne ou "
-        "remplacez-la par un produit du catalogue. Ouvrez-le dans l'application (Offres), puis "
+        "remplacez-la par un produit du catalogue. Ouvrez-le dans l'application (Offres enregistrées), puis "
         "relancez comptoir offers reprice."
     ) in preview
     applied = json.loads(ok(run_comptoir("offers", "reprice", "--apply", "--json")))

@@ -162,3 +162,18 @@ def busy_offer():
         )
 
     return fill
+
+
+@pytest.fixture
+def french(qapp):
+    """Qt's French catalogue, as the application loads it: key names read « Maj », « Suppr »."""
+    from PySide6.QtCore import QLocale
+
+    from desktop.ui.translations import install_french
+
+    locale = QLocale()
+    translators = install_french(qapp)
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(locale)

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop import __version__
 from desktop.ui.help_dialogs import AboutDialog, ShortcutsDialog
-from desktop.ui.translations import install_french
-
-
-@pytest.fixture
-def french(qapp):
-    """Qt's French catalogue, as the application loads it: key names read « Maj », « Suppr »."""
-    locale = QLocale()
-    translators = install_french(qapp)
-    yield
-    for translator in translators:
-        qapp.removeTranslator(translator)
-    QLocale.setDefault(locale)
 
 
 def test_f1_lists_every_shortcut_of_the_window_in_french(qtbot, french, window) -> None:

@@ -159,7 +159,7 @@ def test_finalise_without_device_code_says_so_instead_of_asking_to_confirm(qtbot
     act(window, "finalise")  # no confirmation scripted: asking one would fail the test
     assert dialogs.asked == []
     assert window.bar.text.startswith("Offre non finalisée : le code de cet appareil n'est pas encore indiqué")
-    assert "Fichier > Réglages (Ctrl+,), champ « Code de cet appareil » (par exemple LAP1)" in window.bar.text
+    assert "Fichier > Réglages… (Ctrl+,), champ « Code de cet appareil » (par exemple LAP1)" in window.bar.text
     assert "forme juridique, numéro d'entreprise, IBAN" in window.bar.text  # to fill while there
     assert not window.session.read_only and not window.session.finalising
     assert window.session.offer.number is None
