@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
 
 from desktop import __version__
 from desktop.ui.help_dialogs import AboutDialog, ShortcutsDialog
@@ -24,6 +24,12 @@ def test_f1_lists_every_shortcut_of_the_window_in_french(qtbot, french, window) 
     assert ("Champs et listes", "Parcourir les membres trouvés, puis ouvrir celui choisi", "↑ ↓ puis Entrée") in rows
     assert ("Champs et listes", "Modifier les paramètres de la ligne choisie", "Entrée") in rows
     assert ("Champs et listes", "Passer de l'offre en cours aux offres enregistrées, et retour", "Ctrl+Tab") in rows
+    # the saved offers' own keys, which no menu holds
+    offers_keys = "Parcourir les offres enregistrées trouvées, puis ouvrir celle choisie"
+    assert ("Champs et listes", offers_keys, "↑ ↓ puis Entrée") in rows
+    delete = window.offers_list.delete_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    assert ("Champs et listes", "Supprimer le brouillon choisi dans les offres enregistrées", delete) in rows
+    assert delete == "Suppr"
     every_key = {keys for *_, keys in rows}
     assert not any(word in " ".join(every_key) for word in ("Shift", "Del", "Return"))
     qtbot.keyClick(window, Qt.Key.Key_F1)  # again: the same window comes forward
@@ -33,8 +39,6 @@ def test_f1_lists_every_shortcut_of_the_window_in_french(qtbot, french, window) 
 
 def test_a_new_shortcut_shows_up_in_the_list_by_itself(qtbot, french, window) -> None:
     """The list is read from the actions, so it cannot drift from what the keys do."""
-    from PySide6.QtGui import QKeySequence
-
     window.offers_action.setShortcuts([QKeySequence("Ctrl+O"), QKeySequence("Ctrl+Shift+O")])
     window.show_shortcuts()
     rows = window.findChild(ShortcutsDialog).rows()
