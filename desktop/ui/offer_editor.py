@@ -103,6 +103,7 @@ class OfferEditor(QWidget):
         self.remove_action = QAction("Re&tirer de l'offre", self)
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.remove_action.setStatusTip("Retirer de l'offre la ligne choisie (Ctrl+Z la remet)")
         self.remove_action.triggered.connect(self.remove_selected)
         self.edit_action = QAction("&Modifier les paramètres…", self)
         # F2 as in a file manager or a spreadsheet; Enter (as a double click: eventFilter)
@@ -110,6 +111,7 @@ class OfferEditor(QWidget):
         # Enter meant for the parameters dialog
         self.edit_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.edit_action.setStatusTip("Paramètres de la ligne choisie : écoles, lecteurs, jours, Go…")
         self.edit_action.triggered.connect(lambda: self.edit_line(self._current_row()))
         self.table.addAction(self.remove_action)
         self.table.addAction(self.edit_action)
