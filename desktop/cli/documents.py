@@ -76,7 +76,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
     add_quote_arguments(offer)
     offer.add_argument("--pdf", metavar="FICHIER", required=True, help="fichier PDF à écrire")
     offer.add_argument(
-        "--date", metavar="DATE", default=None, help=f"date de l'offre ({DATE_HELP}), défaut aujourd'hui"
+        "--date", metavar="DATE", default=None, help=f"date de l'offre ({DATE_HELP}), défaut : aujourd'hui"
     )
     offer.set_defaults(handler=lambda args: run_offer(args, services_factory(args)))
 
@@ -97,10 +97,10 @@ def register(subparsers: Any, services_factory: Any) -> None:
         "--start", metavar="DATE", default=None, help=f"date de prise d'effet ({DATE_HELP}), défaut : date du document"
     )
     contract.add_argument(
-        "--years", metavar="N", type=int, default=None, help="durée initiale en années (défaut 1)"
+        "--years", metavar="N", type=int, default=None, help="durée initiale en années (défaut : 1)"
     )
     contract.add_argument(
-        "--date", metavar="DATE", default=None, help=f"date du document ({DATE_HELP}), défaut aujourd'hui"
+        "--date", metavar="DATE", default=None, help=f"date du document ({DATE_HELP}), défaut : aujourd'hui"
     )
     contract.add_argument("--json", action="store_true", help="sortie JSON")
     contract.set_defaults(handler=lambda args: run_contract(args, services_factory(args)))

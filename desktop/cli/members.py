@@ -22,7 +22,7 @@ MAX_LIMIT = 1000
 def register(subparsers: Any, services_factory: Any) -> None:
     parser = subparsers.add_parser(
         "members",
-        help="rechercher un membre de l'annuaire",
+        help="annuaire des membres : recherche, fiche d'un membre",
         description="Annuaire des membres : communes, CPAS, zones de police et de secours, "
         "provinces et organismes ajoutés à la main.",
     )
@@ -40,7 +40,11 @@ def register(subparsers: Any, services_factory: Any) -> None:
     search.add_argument("query", metavar="RECHERCHE", help="texte ou code à chercher")
     search.add_argument("--kind", metavar="TYPE", help=f"seulement ce type de membre ({KINDS})")
     search.add_argument(
-        "--limit", metavar="N", type=int, default=20, help="nombre maximum de résultats (20)"
+        "--limit",
+        metavar="N",
+        type=int,
+        default=20,
+        help=f"nombre maximum de résultats, 1 à {MAX_LIMIT} (défaut : 20)",
     )
     search.add_argument("--json", action="store_true", help="sortie JSON")
     search.set_defaults(handler=lambda args: run_search(args, services_factory(args)))

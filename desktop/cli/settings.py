@@ -25,13 +25,13 @@ def register(subparsers: Any, services_factory: Any) -> None:
         description="Réglages enregistrés dans la base (les mêmes que l'écran Réglages).",
     )
     commands = parser.add_subparsers(dest="settings_command", metavar="ACTION")
-    show = commands.add_parser("show", help="afficher les réglages")
+    show = commands.add_parser("show", help="affiche les réglages")
     show.add_argument("--json", action="store_true", help="sortie JSON")
     show.set_defaults(handler=lambda args: _show(args, services_factory(args)))
     keys = ", ".join(LABELS)
     change = commands.add_parser(
         "set",
-        help="modifier un ou plusieurs réglages (CLÉ=VALEUR)",
+        help="modifie un ou plusieurs réglages (CLÉ=VALEUR)",
         description=(
             f"Modifie les réglages donnés, tous vérifiés avant d'écrire. Clés : {keys}. "
             "address_lines : lignes séparées par « | » ; indexation : pourcentage (« 2 % ») ou "

@@ -154,6 +154,18 @@ def test_every_command_takes_and_documents_db_after_its_name() -> None:
         assert "[--db CHEMIN]" in usage, (name, usage)
 
 
+def test_every_help_line_gives_its_default_the_same_way() -> None:
+    """« (défaut : 20) » everywhere: « (défaut 1) » and « défaut aujourd'hui » read otherwise."""
+    lines = [
+        (name, action.help)
+        for name, parser in _leaf_parsers(cli.build_parser())
+        for action in parser._actions
+        if action.help and re.search(r"\bdéfaut\b", action.help) and "par défaut" not in action.help
+    ]
+    assert len(lines) >= 6
+    assert [(name, text) for name, text in lines if "défaut : " not in text] == []
+
+
 def test_version(run_comptoir) -> None:
     from desktop import __version__
 
