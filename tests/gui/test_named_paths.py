@@ -26,7 +26,9 @@ DOCUMENTS = ("README.md", "db/README.md")
 MENU_PATH = re.compile(r"(\b[A-ZÉ]\w+|clic droit) > (.+)")
 KEYS = re.compile(r"\s*\(((?:Ctrl|Maj|Alt|F\d)[^)]*)\)")
 # « comptoir offers reprice --apply », up to where the sentence goes on
-COMMAND = re.compile(r"\bcomptoir ((?:[a-z][\w-]*|--[a-z][\w-]*)(?:[^»();,`]*?))(?=[»();,`]|\. |\.$| ou | puis |$)")
+COMMAND = re.compile(
+    r"\bcomptoir ((?:[a-z][\w-]*|--[a-z][\w-]*)(?:[^»();,`]*?))(?=[»();,`]|\. |\.$| ou | puis |$)"
+)
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
 
 
@@ -60,12 +62,8 @@ def _program_texts() -> list[tuple[str, str]]:
 
 
 def _document_texts() -> list[tuple[str, str]]:
-    """Each Markdown file as one line (a path may wrap), and its code spans on their own."""
-    texts = []
-    for name in DOCUMENTS:
-        text = " ".join((ROOT / name).read_text(encoding="utf-8").split())
-        texts.append((name, text))
-    return texts
+    """Each Markdown file as one line: a menu path or a command may wrap."""
+    return [(name, " ".join((ROOT / name).read_text(encoding="utf-8").split())) for name in DOCUMENTS]
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -79,23 +77,26 @@ def _options(parser: argparse.ArgumentParser) -> set[str]:
     return {option for action in parser._actions for option in action.option_strings}
 
 
+def _command(parser: argparse.ArgumentParser, words: list[str]) -> tuple[argparse.ArgumentParser, int]:
+    """The (sub-)command the first words name, and how many words named it."""
+    command, named = parser, 0
+    while named < len(words) and words[named] in _subcommands(command):
+        command, named = _subcommands(command)[words[named]], named + 1
+    return command, named
+
+
 def command_problem(parser: argparse.ArgumentParser, reference: str) -> str | None:
     """What is wrong with « comptoir <reference> », or None: its words must name a command
     (then a sub-command, when there are some), and each --option must be one it takes."""
     words = reference.split()
-    command, named = parser, 0
-    for word in words:
-        choices = _subcommands(command)
-        if word not in choices:
-            break
-        command, named = choices[word], named + 1
+    command, named = _command(parser, words)
     if named == 0 and not words[0].startswith("--"):
-        return f"« {words[0]} » n'est pas une commande"
+        return f"{words[0]} is not a command"
     if _subcommands(command) and named < len(words) and re.fullmatch(r"[a-z][\w-]*", words[named]):
-        return f"« {words[named]} » n'est pas une commande de « comptoir {' '.join(words[:named])} »"
+        return f"{words[named]} is not a command of comptoir {' '.join(words[:named])}"
     unknown = [o for o in OPTION.findall(" ".join(words[named:])) if o not in _options(command)]
     if unknown:
-        return f"{', '.join(unknown)} : pas une option de « comptoir {' '.join(words[:named])} »"
+        return f"{', '.join(unknown)}: not an option of comptoir {' '.join(words[:named])}"
     return None
 
 
@@ -107,7 +108,9 @@ def menus(window) -> dict[str, dict[str, QAction]]:
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
         menu.aboutToShow.emit()  # the Offre menu is filled when shown
-        found[action_text(menu_action)] = {action_text(a): a for a in menu.actions() if not a.isSeparator()}
+        found[action_text(menu_action)] = {
+            action_text(a): a for a in menu.actions() if not a.isSeparator()
+        }
     lists = (window.offers_list, window.editor)
     found["clic droit"] = {action_text(a): a for w in lists for a in w.findChildren(QAction)}
     return found
@@ -115,23 +118,23 @@ def menus(window) -> dict[str, dict[str, QAction]]:
 
 def menu_problem(menus: dict[str, dict[str, QAction]], title: str, rest: str) -> str | None:
     if title not in menus:
-        return f"pas de menu « {title} » (menus : {', '.join(menus)})"
+        return f"no menu {title} (menus: {', '.join(menus)})"
     named = [text for text in menus[title] if re.match(re.escape(text) + r"(?!\w)", rest)]
     if not named:
-        return f"« {title} » n'a pas « {rest[:40]} » (il a : {', '.join(menus[title])})"
+        return f"{title} has no « {rest[:40]} » (it has: {', '.join(menus[title])})"
     text = max(named, key=len)
     keys = KEYS.match(rest[len(text):])
     if keys:
         action = menus[title][text]
         real = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         if keys.group(1) not in real:
-            return f"« {title} > {text} » a pour touches {' ou '.join(real) or 'aucune'}, pas {keys.group(1)}"
+            return f"{title} > {text} has the keys {' ou '.join(real) or 'none'}, not {keys.group(1)}"
     return None
 
 
 def test_every_menu_path_named_by_a_message_or_a_document_exists(french, menus) -> None:
     wrong = [
-        f"{where} : « {match.group(0)[:60]} » : {problem}"
+        f"{where}: « {match.group(0)[:60]} »: {problem}"
         for where, text in [*_program_texts(), *_document_texts()]
         for match in MENU_PATH.finditer(text)
         if (problem := menu_problem(menus, match.group(1), match.group(2)))
@@ -142,7 +145,7 @@ def test_every_menu_path_named_by_a_message_or_a_document_exists(french, menus) 
 def test_every_command_named_by_a_message_or_a_document_exists() -> None:
     parser = cli.build_parser()
     wrong = [
-        f"{where} : « comptoir {match.group(1)} » : {problem}"
+        f"{where}: « comptoir {match.group(1)} »: {problem}"
         for where, text in [*_program_texts(), *_document_texts()]
         for match in COMMAND.finditer(text)
         if (problem := command_problem(parser, match.group(1)))
@@ -150,16 +153,64 @@ def test_every_command_named_by_a_message_or_a_document_exists() -> None:
     assert wrong == [], "\n".join(wrong)
 
 
-def test_every_command_line_of_the_readme_table_exists() -> None:
-    """The README's table writes its commands without « comptoir »: `offers list [--state S]`."""
-    parser = cli.build_parser()
-    commands = set(_subcommands(parser))
-    text = re.sub(r"```.*?```", "", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.DOTALL)
-    spans = re.findall(r"`([^`]+)`", text)
-    lines = [span for span in spans if span.split() and span.split()[0] in commands]
+def _readme_table(parser: argparse.ArgumentParser) -> list[str]:
+    """The command lines of the README's table, without « comptoir »: `offers list [--state S]`."""
+    rows = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    firsts = [row.split(" | ")[0] for row in rows if row.startswith("| `")]
+    spans = [span for first in firsts for span in re.findall(r"`([^`]+)`", first)]
+    lines = [span for span in spans if span.split()[0] in _subcommands(parser)]
     assert len(lines) > 20
-    wrong = [f"`{span}` : {problem}" for span in lines if (problem := command_problem(parser, span))]
+    return lines
+
+
+def test_every_command_line_of_the_readme_table_exists() -> None:
+    parser = cli.build_parser()
+    wrong = [
+        f"`{span}`: {problem}" for span in _readme_table(parser) if (problem := command_problem(parser, span))
+    ]
     assert wrong == [], "\n".join(wrong)
+
+
+def usage_problem(parser: argparse.ArgumentParser, line: str) -> str | None:
+    """What the README's `offers export [--since DATE] --out FILE` says wrongly of which options
+    are required: one between [ ] is optional, one in ( | ) is one of a required choice, any
+    other must be given."""
+    words = line.split()
+    command, named = _command(parser, words)
+    actions = {option: action for action in command._actions for option in action.option_strings}
+    chosen = {
+        id(action)
+        for group in command._mutually_exclusive_groups
+        if group.required
+        for action in group._group_actions
+    }
+    optional = grouped = 0
+    for token in re.findall(r"\[|\]|\(|\)|--[a-z][a-z-]*", " ".join(words[named:])):
+        optional += {"[": 1, "]": -1}.get(token, 0)
+        grouped += {"(": 1, ")": -1}.get(token, 0)
+        action = actions.get(token)
+        if action is None:
+            continue
+        needed = action.required or id(action) in chosen
+        if optional:
+            said, real = "optional", "required" if needed else "optional"
+        elif grouped:
+            said, real = "one of a choice", "one of a choice" if id(action) in chosen else "not so"
+        else:
+            said, real = "required", "required" if action.required else "optional"
+        if real != said:
+            return f"{token} is written {said}, but is {real}"
+    return None
+
+
+def test_the_readme_table_says_which_options_are_required() -> None:
+    parser = cli.build_parser()
+    wrong = [
+        f"`{span}`: {problem}" for span in _readme_table(parser) if (problem := usage_problem(parser, span))
+    ]
+    assert wrong == [], "\n".join(wrong)
+    assert usage_problem(parser, "offers export (--since DATE | --number N) --out FILE") is not None
+    assert usage_problem(parser, "backup [--out FILE]") is not None
 
 
 def test_every_option_a_message_names_is_one_of_a_command() -> None:
@@ -172,7 +223,7 @@ def test_every_option_a_message_names_is_one_of_a_command() -> None:
         every |= _options(command)
         stack.extend(_subcommands(command).values())
     wrong = sorted(
-        f"{where} : {option}"
+        f"{where}: {option}"
         for where, text in _program_texts()
         if where.startswith("desktop/cli") or "comptoir" in text
         for option in OPTION.findall(text)
