@@ -106,13 +106,22 @@ def _term(terms: tuple[TermText, ...], codes: tuple[str, ...], title_word: str) 
     return ""
 
 
+def _way_to_accepted(state: OfferState) -> str:
+    """What leads ``state`` to « Acceptée », said after the refusal ("" when nothing does)."""
+    if state is OfferState.FINALISEE:  # the member accepts what was sent to it
+        return " Passez-la d'abord à l'état « Envoyée », puis « Acceptée »."
+    if state in (OfferState.ENVOYEE, OfferState.EXPIREE):
+        return " Passez-la d'abord à l'état « Acceptée »."
+    return ""
+
+
 def check_contractable(offer: Offer) -> Quote:
     """The offer's frozen quote, if a contract may be drawn up from it (accepted, converted)."""
     if offer.state not in CONTRACT_STATES:
         label = offer.number or offer.label
         raise RuleViolation(
             f"L'offre {label} est « {offer.state.label} » : le bon de commande ne s'établit que "
-            "pour une offre acceptée (ou déjà convertie). Passez-la d'abord à l'état « Acceptée »."
+            f"pour une offre acceptée (ou déjà convertie).{_way_to_accepted(offer.state)}"
         )
     if offer.quote is None or not offer.number:
         raise RuleViolation(f"L'offre {offer.label} n'a pas de devis figé : finalisez-la d'abord.")

@@ -147,12 +147,20 @@ def test_contract_only_for_an_accepted_offer(store: Path, run_comptoir, tmp_path
     assert number, fin
     n = number.group(1)
     out = tmp_path / "contrat.pdf"
-    err = refused(run_comptoir("contract", "--offer", n, "--pdf", out), "acceptée")
+    # what leads there: a « Finalisée » offer is sent before it is accepted
+    err = refused(
+        run_comptoir("contract", "--offer", n, "--pdf", out),
+        "Passez-la d'abord à l'état « Envoyée », puis « Acceptée ».",
+    )
     assert "Finalisée" in err
     assert not out.exists()
 
     ok(run_comptoir("offers", "set-state", n, "envoyee"))
-    refused(run_comptoir("contract", "--offer", n, "--pdf", out), "Envoyée")
+    refused(
+        run_comptoir("contract", "--offer", n, "--pdf", out),
+        "est « Envoyée »",
+        "Passez-la d'abord à l'état « Acceptée ».",
+    )
     ok(run_comptoir("offers", "set-state", n, "acceptee", "--reason", "Collège du 12/03"))
     # « convertie » means the order form exists: not a state to set by hand
     refused(run_comptoir("offers", "set-state", n, "convertie"), "bon de commande")
