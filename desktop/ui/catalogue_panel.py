@@ -115,8 +115,9 @@ class CataloguePanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.expandAll()
+        # a double click is also an activation (or a single click, where the desktop says
+        # so): the product is added once, never twice by the two signals
         self.view.activated.connect(self._activated)
-        self.view.doubleClicked.connect(self._activated)
         title = QLabel("Catalogue")
         set_font(title, weight=600)
         self.empty = QLabel()  # said, not an empty list: the filter matches no product

@@ -70,6 +70,23 @@ def test_parameters_are_checked_next_to_the_field(qtbot, window):
     assert window.session.draft.lines[0].params["schools"] == Decimal(9)
 
 
+def test_a_double_click_in_the_catalogue_adds_the_product_once(qtbot, window):
+    """« Double-clic ou Entrée : ajouter à l'offre »: the double click added the line twice
+    (once as a double click, once as the activation Qt also reports for it)."""
+    from PySide6.QtTest import QTest
+
+    open_member(window, "nivelles")
+    catalogue = window.editor.catalogue
+    catalogue.filter.setText("délib")
+    view = catalogue.view
+    at = view.visualRect(view.currentIndex()).center()
+    none = Qt.KeyboardModifier.NoModifier
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, none, at)  # a double click's
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, none, at)  # events, in order
+    assert products(window) == ["delib"]
+    assert window.session.undo_stack.count() == 2  # the member, then one addition
+
+
 def test_edit_a_line_parameters_by_double_click(qtbot, window):
     open_member(window, "nivelles")
     window.session.add_line("aes", {"schools": Decimal(3), "plans": Decimal(1)})
