@@ -96,7 +96,8 @@ class SearchPanel(QWidget):
         for column, width in ((1, kind_width + pad), (2, cat_width + pad)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
-        self.view.activated.connect(lambda idx: self._choose_row(idx.row()))
+        # a click chooses; the list never has the keyboard, and where the desktop activates on
+        # a single click the same click also emitted « activated »: the member was chosen twice
         self.view.clicked.connect(lambda idx: self._choose_row(idx.row()))
 
         self.status = QLabel()

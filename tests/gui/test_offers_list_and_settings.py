@@ -89,6 +89,34 @@ def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
     assert window.session.quote == copy.quote
 
 
+def test_a_click_on_a_desktop_that_opens_on_one_click_makes_one_copy(qtbot, window, backend):
+    """Where the desktop activates an item on a single click (KDE's setting), the click on a
+    member of the picker also reported an activation: the offer was copied twice."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QProxyStyle, QStyle
+
+    class SingleClick(QProxyStyle):
+        def styleHint(self, hint, option=None, widget=None, data=None):  # type: ignore[no-untyped-def]
+            if hint == QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick:
+                return 1
+            return super().styleHint(hint, option, widget, data)
+
+    saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    window.show_offers()
+    offers = window.offers_list
+    offers.duplicate_other_action.trigger()
+    picker = offers.picker
+    style = SingleClick()
+    view = picker.search.view
+    view.setStyle(style)
+    qtbot.keyClicks(picker.search.field, "liege")
+    qtbot.waitUntil(lambda: picker.search.model.rowCount() > 0, timeout=2000)
+    at = view.visualRect(picker.search.model.index(0, 0)).center()
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    qtbot.waitUntil(lambda: window.session.offer is not None and window.session.offer.member.name == "Liège")
+    assert sorted(o.member_name for o in backend.list_offers("", None, limit=10)) == ["Liège", "Nivelles"]
+
+
 def test_enter_before_the_results_waits_for_them_and_cancels_nothing(qtbot, window, backend):
     """Typing a name and Enter at once in the member picker: the search in flight finishes,
     the member is chosen. Enter must not also press « Annuler », which used to close the
