@@ -60,6 +60,9 @@ class SearchPanel(QWidget):
         self._choose_when_ready = False
         self._searched = ""
         self._started = 0.0
+        # A stream of this panel's own (the offers list has a second panel, in its member
+        # picker: neither cancels the other)
+        self._stream = f"recherche-membres-{id(self)}"
         self.last_latency_ms = 0.0
 
         self.field = QLineEdit()
@@ -129,6 +132,7 @@ class SearchPanel(QWidget):
 
     def clear(self) -> None:
         self._timer.stop()
+        self._runner.cancel(self._stream)  # its hits would list members under an empty field
         self.field.clear()
         self._searched = ""
         self.model.set_hits([])
@@ -159,11 +163,9 @@ class SearchPanel(QWidget):
             return
         index, tariff = self._source()
         self._started = time.perf_counter()
-        # A stream of this panel's own (the offers list has a second panel, in its member
-        # picker: neither cancels the other), delivered to a method, which Qt disconnects if
-        # the panel is gone before the hits arrive.
+        # delivered to a method, which Qt disconnects if the panel is gone before the hits arrive
         self._runner.latest(
-            f"recherche-membres-{id(self)}",
+            self._stream,
             _search,
             index,
             tariff,

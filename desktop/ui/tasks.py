@@ -243,12 +243,16 @@ class TaskRunner(QObject):
 
     def latest(self, stream: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
         """Like ``run``, cancelling the previous task of ``stream`` if it is still running."""
-        previous = self._latest.get(stream)
-        if previous is not None and not previous.done:
-            previous.cancel()
+        self.cancel(stream)
         task = self.run(fn, *args, name=stream, **kwargs)
         self._latest[stream] = task
         return task
+
+    def cancel(self, stream: str) -> None:
+        """Drop the result of the task of ``stream`` still running: the user moved on."""
+        previous = self._latest.get(stream)
+        if previous is not None and not previous.done:
+            previous.cancel()
 
     @property
     def busy(self) -> bool:

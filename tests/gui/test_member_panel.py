@@ -206,3 +206,18 @@ def test_a_cpas_card_says_its_discount_follows_the_products_of_its_commune(qtbot
     backend.save_member(replace(commune, installed=(InstalledProduct("delib", InstallState.PRODUCTION, None),)))
     show(window, "cpas gembloux")
     assert card.discount_hint.text() == "Remise CPAS : selon les produits en production à Gembloux — iA.Délib."
+
+
+def test_a_search_cleared_while_it_runs_lists_nothing_under_the_empty_field(qtbot, window, runner):
+    """Échap while the worker searched: its hits came after, listed under an empty field in
+    place of the member card."""
+    search = window.members.search
+    search.field.setFocus()
+    qtbot.keyClicks(search.field, "liege")
+    search._timer.stop()
+    search._search()  # the typing pause is over: the search runs on the worker
+    qtbot.keyClick(search.field, Qt.Key.Key_Escape)
+    assert runner.wait_idle(5000)
+    qtbot.wait(50)  # whatever the worker hands back is delivered by now
+    assert (search.field.text(), search.model.rowCount(), search.view.isVisible()) == ("", 0, False)
+    assert window.members.card.isVisible()
