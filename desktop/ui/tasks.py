@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, Signal, Slot
 from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
@@ -161,24 +161,26 @@ def _report(task_id: int, cancelled: threading.Event, value: object) -> None:
         _the_relay().post(task_id, False, [value, None])
 
 
-class _Runnable(QRunnable):
+class _Runnable:
     """Runs on a pool thread: plain values only, the relay for the way back.
 
     The work and its arguments are let go on the GUI thread: the task keeps them until its
     result is delivered, and the worker drops its own references before it posts the result.
     A work function bound to a Qt object, dropped last by the worker, would destroy that
-    object on the wrong thread."""
+    object on the wrong thread.
+
+    A plain callable, not a ``QRunnable`` subclass: the binding's pool keeps a reference to
+    such a runnable, and for short work (a search) it often never lets it go once run: about
+    one task in two stayed in memory for the rest of the day, each with its event."""
 
     def __init__(self, task: Task, work: tuple[Callable[..., Any], tuple, dict]) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
         self._task_id = task.id
         self._name = task.name
         self._cancelled = task._cancelled
         self._relay = _the_relay()
         self._work: tuple[Callable[..., Any], tuple, dict] | None = work
 
-    def run(self) -> None:  # pool thread: no widget access here
+    def __call__(self) -> None:  # pool thread: no widget access here
         work, self._work = self._work, None
         if work is None or self._cancelled.is_set():
             del work

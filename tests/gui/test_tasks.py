@@ -244,3 +244,25 @@ def test_the_work_and_its_arguments_are_let_go_on_the_gui_thread(qtbot, runner):
         qtbot.wait(5)
     gc.collect()
     assert len(destroyed_on) == 20 and set(destroyed_on) == {gui}
+
+
+def test_finished_tasks_leave_nothing_behind(qtbot, runner):
+    """A day at the booth runs thousands of tasks (a search per pause in the typing, every
+    preview, print and save): once delivered, nothing of them stays in memory."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    def batch() -> int:
+        for i in range(500):
+            runner.run(abs, i)
+        qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
+        assert QThreadPool.globalInstance().waitForDone(2000)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the tasks themselves
+        gc.collect()
+        return len(gc.get_objects())
+
+    batch()  # the pool's threads are up and waiting, as after a few minutes of use
+    before = batch()
+    after = [batch() for _ in range(4)]
+    assert max(after) - before < 100, (before, after)
