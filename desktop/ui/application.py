@@ -205,6 +205,11 @@ class Startup(QObject):
                 name="sauvegarde",
             )
 
+    def flush_window(self) -> None:
+        """Save the pending edit of the window on screen (before a crash report)."""
+        if self.window is not None:
+            self.window.shutdown()
+
     def restore(self, file: Path) -> None:
         """Replace the database by a backup, then reload every screen from it.
 
@@ -361,6 +366,9 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
     runner = TaskRunner(parent=app)
     collector = GuiCollector(app)
     startup = Startup(Path(db_path), runner, dialogs, check=check)
+    # a crash loses at most the pending edit of the window on screen; registered once, not per
+    # window: a window replaced by a restore is let go
+    crash.before_report.append(startup.flush_window)
     outcome: dict[str, int] = {}
 
     def on_failed(message: str) -> None:
@@ -376,7 +384,6 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
         if not collector.active:  # the first window (a restore brings another)
             _resume_gc(gc_paused)  # what start-up allocated goes to the oldest generation
             collector.start()  # from now on, cyclic garbage is collected on this thread only
-        crash.before_report.append(window.shutdown)  # a crash loses at most the pending edit
         if check:
             QTimer.singleShot(0, lambda: _finish_check(app, window, runner, problems, crash, outcome))
 

@@ -220,3 +220,39 @@ def test_a_damaged_database_without_a_restore_fails_with_its_message(
     qtbot.waitUntil(lambda: bool(failed), timeout=10_000)
     assert "comptoir restore FICHIER" in failed[0] and startup.window is None
     startup.lock.release()
+
+
+def test_a_crash_after_a_restore_saves_the_edit_of_the_new_window(
+    qtbot, started, dialogs, tmp_path
+):
+    """The crash handler held every window's ``shutdown`` for the life of the application:
+    each restore kept the replaced window, its backend and about 2 MB. It asks the start-up
+    for the window on screen instead."""
+    old = started.window
+    copy = tmp_path / "copie.sqlite3"
+    dialogs.script("save_file", str(copy))
+    old.backup_action.trigger()
+    qtbot.waitUntil(lambda: "Sauvegarde écrite" in old.bar.text, timeout=10_000)
+    dialogs.script("open_file", str(copy))
+    dialogs.script("confirm", True)
+    old.restore_action.trigger()
+    qtbot.waitUntil(lambda: started.window is not None and started.window is not old, timeout=10_000)
+    new = started.window
+    flushed = []
+    new.shutdown = lambda: flushed.append(new)
+    started.flush_window()
+    assert flushed == [new]
+
+
+def test_the_crash_handler_flushes_whichever_window_is_on_screen(qtbot, db_path, monkeypatch, capsys):
+    from argparse import Namespace
+
+    from desktop.ui import application
+    from desktop.ui.crash import CrashHandler
+
+    handlers = []
+    install = CrashHandler.install
+    monkeypatch.setattr(CrashHandler, "install", lambda self: (handlers.append(self), install(self))[1])
+    assert application.run_gui(Namespace(check_startup=True), db_path) == 0
+    flushes = handlers[0].before_report
+    assert [type(getattr(f, "__self__", None)).__name__ for f in flushes] == ["Startup"]
