@@ -419,6 +419,7 @@ class OfferEditor(QWidget):
         menu.addAction(self.edit_action)
         menu.addAction(self.remove_action)
         menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()  # a child of the editor: kept for the day otherwise, one per click
 
     # -- selection helpers ---------------------------------------------------------------
     def _current_row(self) -> int:

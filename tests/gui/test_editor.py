@@ -34,6 +34,28 @@ def test_delete_key_removes_the_selected_line_and_undo_brings_it_back(qtbot, win
     assert products(window) == ["delib", "gpec", "smartweb"]
 
 
+def test_right_clicks_on_the_lines_leave_no_menu_behind(qtbot, window, monkeypatch):
+    """Each right-click on a line left its menu among the editor's children for the day."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QMenu
+
+    from desktop.ui import offer_editor
+
+    class ClosedAtOnce(QMenu):
+        def exec(self, *args):  # type: ignore[no-untyped-def]
+            return None
+
+    monkeypatch.setattr(offer_editor, "QMenu", ClosedAtOnce)
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    where = window.editor.table.visualRect(window.editor.lines_model.index(0, 0)).center()
+    before = len(window.editor.findChildren(QMenu))
+    for _ in range(20):
+        window.editor._context_menu(where)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(window.editor.findChildren(QMenu)) == before
+
+
 def test_the_edit_menu_says_what_undo_and_redo_would_do(qtbot, window):
     assert (window.undo_action.text(), window.redo_action.text()) == ("&Annuler", "&Rétablir")
     open_member(window, "nivelles")
