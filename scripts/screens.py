@@ -183,10 +183,9 @@ def main() -> int:
             return file_dialog(parent, title, folder or self.start_folder(filters), filters, False)
 
         def print_setup(self, parent, printer):  # type: ignore[no-untyped-def]
-            from PySide6.QtPrintSupport import QPrintDialog
+            from desktop.ui.preview import print_dialog
 
-            d = QPrintDialog(printer, parent)
-            d.setWindowTitle("Imprimer")
+            d = print_dialog(printer, parent)
             d.show()
             shots.grab(d, "impression")
             d.close()

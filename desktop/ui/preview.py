@@ -24,7 +24,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QBuffer,
@@ -50,6 +50,9 @@ from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
 from desktop.core.errors import ComptoirError
 from desktop.ui.room import fit
 from desktop.ui.tones import Tone, set_tone
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrintDialog
 
 log = logging.getLogger(__name__)
 
@@ -86,21 +89,30 @@ class PreviewDialogs:
         if _offscreen():
             log.warning("dialogue d'impression non affiché (plateforme %s)", QGuiApplication.platformName())
             return False
-        from PySide6.QtPrintSupport import QPrintDialog
-
-        dialog = QPrintDialog(printer, parent)
-        dialog.setWindowTitle("Imprimer")
-        pages = getattr(parent, "page_count", 0)
-        if pages > 0:  # the "De ... à ..." boxes stay within the document
-            dialog.setMinMax(1, pages)
-            dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, True)
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return print_dialog(printer, parent).exec() == QDialog.DialogCode.Accepted
 
     def open_external(self, path: Path) -> bool:
         custom = getattr(self._dialogs, "open_external", None)
         if custom is not None:
             return bool(custom(path))
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def print_dialog(printer: Any, parent: QWidget | None) -> QPrintDialog:
+    """Qt's print dialog for ``printer``, in French, its page range within the document."""
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QToolButton
+
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Imprimer")
+    pages = getattr(parent, "page_count", 0)
+    if pages > 0:  # the "De ... à ..." boxes stay within the document
+        dialog.setMinMax(1, pages)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, True)
+    browse = dialog.findChild(QToolButton, "fileBrowser")  # Qt's own dialog (Linux): « … »
+    if browse is not None:
+        browse.setAccessibleName("Choisir le fichier")
+    return dialog
 
 
 def safe_file_name(name: str) -> str:

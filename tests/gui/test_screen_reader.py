@@ -193,3 +193,18 @@ def test_the_dialogs_name_what_they_show(qtbot, window):
     qtbot.addWidget(preview)
     preview.show()
     assert unnamed(preview) == []
+
+
+def test_the_print_dialog_names_its_file_button(qtbot):
+    """Qt's own print dialog (Linux) has a « … » button to choose the PDF file: a screen
+    reader said « bouton » and nothing more."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop.ui.preview import print_dialog
+
+    printer = QPrinter()
+    dialog = print_dialog(printer, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert unnamed(dialog) == []
+    dialog.close()
