@@ -133,6 +133,7 @@ class SearchPanel(QWidget):
     def clear(self) -> None:
         self._timer.stop()
         self._runner.cancel(self._stream)  # its hits would list members under an empty field
+        self._choose_when_ready = False  # an Entrée waiting for them would open the next name
         self.field.clear()
         self._searched = ""
         self.model.set_hits([])

@@ -221,3 +221,20 @@ def test_a_search_cleared_while_it_runs_lists_nothing_under_the_empty_field(qtbo
     qtbot.wait(50)  # whatever the worker hands back is delivered by now
     assert (search.field.text(), search.model.rowCount(), search.view.isVisible()) == ("", 0, False)
     assert window.members.card.isVisible()
+
+
+def test_entree_then_echap_before_the_hits_opens_nothing_later(qtbot, window, runner):
+    """Entrée on « liege » before its hits came, then Échap: the next name typed opened its
+    first member by itself, without Entrée, as soon as its hits came."""
+    search = window.members.search
+    opened: list[str] = []
+    search.member_chosen.connect(opened.append)
+    search.field.setFocus()
+    qtbot.keyClicks(search.field, "liege")
+    qtbot.keyClick(search.field, Qt.Key.Key_Return)  # the search starts: chosen once it answers
+    qtbot.keyClick(search.field, Qt.Key.Key_Escape)  # before it does
+    assert runner.wait_idle(5000)
+    qtbot.wait(50)
+    with qtbot.waitSignal(search.results_shown, timeout=5000):
+        qtbot.keyClicks(search.field, "namur")
+    assert opened == [] and search.view.isVisible()
