@@ -22,6 +22,29 @@ def state_cell(offers, offer_id):
     return offers.model.index(offers.model.row_of(offer_id), STATE)
 
 
+def withdraw(db_path, tariff, product):
+    """Head office took ``product`` out of ``tariff`` (as a catalogue import leaves it)."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM product WHERE tariff = ? AND code = ?", (tariff, product))
+
+
+def opened_without_ideabox(window, backend, db_path, grid=lambda: "imio-2024"):
+    """A draft for Namur with iA.Délib and iA.Ideabox, saved, then opened once the grid
+    ``grid()`` gives (called after the save: next year's, say) lost Ideabox; and that grid."""
+    from desktop.ui.backend import load_startup_data
+
+    old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
+    code = grid()
+    withdraw(db_path, code, "ideabox")
+    backend.reload(load_startup_data(db_path))
+    window.reload_catalogue()
+    window.open_offer(old.id)
+    return old, code
+
+
 def test_outdated_draft_has_a_badge_in_the_table(qtbot, window, backend, next_year):
     old = saved_draft(backend, "nivelles", LineRequest("delib", {}))
     window.show_offers()
@@ -134,18 +157,7 @@ def test_a_draft_with_a_product_head_office_withdrew_opens_without_it_and_says_s
     """Next year's grid no longer has iA.Ideabox: the draft opens with its other lines priced
     on that grid, names the line left out and stores itself so on request. Before, the editor
     showed no line at all and no total, with nothing to remove."""
-    import sqlite3
-
-    from desktop.ui.backend import load_startup_data
-
-    old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
-    code = next_year()
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("DELETE FROM product WHERE tariff = ? AND code = 'ideabox'", (code,))
-    backend.reload(load_startup_data(db_path))
-    window.reload_catalogue()
-    window.open_offer(old.id)
+    old, code = opened_without_ideabox(window, backend, db_path, next_year)
     assert [x.product for x in window.session.draft.lines] == ["delib"]
     assert window.session.quote is not None and window.session.quote.totals.annual is not None
     assert window.bar.text.startswith(
@@ -172,7 +184,6 @@ def test_a_catalogue_imported_while_the_draft_is_open_takes_out_the_line_it_with
     to remove a line that was not there; then the bar told to open it, as if it were not on
     screen, while another draft the catalogue no longer prices is still named."""
     import shutil
-    import sqlite3
 
     from desktop.store.bundles import export_catalogue
     from desktop.store.database import open_database
@@ -181,9 +192,7 @@ def test_a_catalogue_imported_while_the_draft_is_open_takes_out_the_line_it_with
     saved_draft(backend, "tournai", LineRequest("ideabox", {}))
     window.open_offer(old.id)
     head_office = shutil.copy(db_path, tmp_path / "siege.sqlite3")
-    with sqlite3.connect(head_office) as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("DELETE FROM product WHERE tariff = 'imio-2024' AND code = 'ideabox'")
+    withdraw(head_office, "imio-2024", "ideabox")
     db = open_database(head_office, seed=False)
     try:
         export_catalogue(db, tmp_path / "catalogue.zip")
@@ -214,17 +223,7 @@ def test_a_draft_deleted_after_it_opened_without_a_withdrawn_line_says_it_was_de
     """The draft opened without iA.Ideabox is deleted from the offers list: the new empty
     draft says nothing of a line taken out of it. Before, the bar repeated « ne propose plus
     iA.Ideabox… Enregistrer ainsi » over « Brouillon supprimé »."""
-    import sqlite3
-
-    from desktop.ui.backend import load_startup_data
-
-    old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("DELETE FROM product WHERE tariff = 'imio-2024' AND code = 'ideabox'")
-    backend.reload(load_startup_data(db_path))
-    window.reload_catalogue()
-    window.open_offer(old.id)
+    old, _grid = opened_without_ideabox(window, backend, db_path)
     assert "ne propose plus iA.Ideabox" in window.bar.text
     window.show_offers()
     offers = window.offers_list
@@ -242,19 +241,8 @@ def test_a_draft_shown_without_a_withdrawn_line_is_finalised_once_stored_so(
     button that stores it as shown; then it is finalised on the grid in force. Before, the bar
     asked to re-price it on the tariff in force, which the editor already showed and which
     the re-pricing refused (a product withdrawn)."""
-    import sqlite3
-
-    from desktop.ui.backend import load_startup_data
-
     backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
-    old = saved_draft(backend, "namur", LineRequest("delib", {}), LineRequest("ideabox", {}))
-    code = next_year()
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("DELETE FROM product WHERE tariff = ? AND code = 'ideabox'", (code,))
-    backend.reload(load_startup_data(db_path))
-    window.reload_catalogue()
-    window.open_offer(old.id)
+    old, code = opened_without_ideabox(window, backend, db_path, next_year)
     window.bar.dismiss()
     window.documents.finalise()
     assert window.bar.text.startswith(
