@@ -108,6 +108,8 @@ def _term(terms: tuple[TermText, ...], codes: tuple[str, ...], title_word: str) 
 
 def _way_to_accepted(state: OfferState) -> str:
     """What leads ``state`` to « Acceptée », said after the refusal ("" when nothing does)."""
+    if state is OfferState.BROUILLON:
+        return " Finalisez-la d'abord, puis passez-la à l'état « Envoyée » et « Acceptée »."
     if state is OfferState.FINALISEE:  # the member accepts what was sent to it
         return " Passez-la d'abord à l'état « Envoyée », puis « Acceptée »."
     if state in (OfferState.ENVOYEE, OfferState.EXPIREE):

@@ -3,6 +3,7 @@ seeded database (real catalogue, real terms), PDFs read back."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -147,6 +148,12 @@ def test_contract_only_for_an_accepted_offer(store: Path, run_comptoir, tmp_path
     assert number, fin
     n = number.group(1)
     out = tmp_path / "contrat.pdf"
+    other = ok(run_comptoir("quote", "--member", "Namur", "--product", "delib", "--save", "--json"))
+    refused(
+        run_comptoir("contract", "--offer", json.loads(other)["offer_id"], "--pdf", out),
+        "est « Brouillon »",
+        "Finalisez-la d'abord, puis passez-la à l'état « Envoyée » et « Acceptée ».",
+    )
     # what leads there: a « Finalisée » offer is sent before it is accepted
     err = refused(
         run_comptoir("contract", "--offer", n, "--pdf", out),
