@@ -163,21 +163,18 @@ def test_a_one_time_total_with_nothing_priced_reads_sur_devis(db_path, directory
     assert not re.search(r"(?<![\d\u202f])0,00 €", out)  # no amount printed as a bare zero
 
 
-def test_quote_cpas_discount_with_commune_has(db_path, run_comptoir) -> None:
-    data = ok_json(
+def _cpas_quote(run_comptoir, product: str, *params: str) -> dict:
+    """``quote --json`` for a CPAS of 12 500 inhabitants whose commune has ``product``."""
+    return ok_json(
         run_comptoir(
-            "quote",
-            "--kind",
-            "cpas",
-            "--inhabitants",
-            "12500",
-            "--product",
-            "delib",
-            "--commune-has",
-            "delib",
-            "--json",
+            "quote", "--kind", "cpas", "--inhabitants", "12500", "--product", product, *params,
+            "--commune-has", product, "--json",
         )
     )
+
+
+def test_quote_cpas_discount_with_commune_has(db_path, run_comptoir) -> None:
+    data = _cpas_quote(run_comptoir, "delib")
     assert data["lines"][0]["annual"] == "2672.00"
     assert data["totals"]["year1"] == "5390.00"
 
@@ -185,22 +182,7 @@ def test_quote_cpas_discount_with_commune_has(db_path, run_comptoir) -> None:
 def test_quote_cpas_discount_halves_the_aes_hosting_not_its_support_days(db_path, run_comptoir) -> None:
     # 000:L213-L214: a maintenance and a support package; remark 6 (L673-L674) halves the
     # maintenance: 636 + 9 x 546 = 5 550 -> 2 775, the 3 support days stay at 906 € each
-    data = ok_json(
-        run_comptoir(
-            "quote",
-            "--kind",
-            "cpas",
-            "--inhabitants",
-            "12500",
-            "--product",
-            "aes",
-            "--param",
-            "aes:schools=9",
-            "--commune-has",
-            "aes",
-            "--json",
-        )
-    )
+    data = _cpas_quote(run_comptoir, "aes", "--param", "aes:schools=9")
     assert data["lines"][0]["annual"] == "5493.00"  # 2 775 + 3 x 906
     assert data["totals"]["year1"] == "10929.00"  # + 6 x 906 of set-up
 
