@@ -338,6 +338,8 @@ def _requote_drafts(database: Database) -> None:
     database.requoted = report
     if report.changed:
         log.info("brouillons recalculés sur les données de départ : %s", ", ".join(report.changed))
+    if report.unpriced:
+        log.info("brouillons que les données de départ ne calculent plus : %s", ", ".join(report.unpriced))
 
 
 def _applied_versions(conn: sqlite3.Connection) -> set[int]:

@@ -249,22 +249,34 @@ class RequoteReport:
     changed_ids: tuple[str, ...] = ()  # the offer ids of ``changed``, in the same order
     unpriced_ids: tuple[str, ...] = ()  # the offer ids of ``unpriced``, in the same order
 
-    def after_update(self) -> str:
+    def after_update(self, shown: int | None = None) -> str:
         """What the user reads when this version's own catalogue or directory re-priced the
-        drafts at start ("" when none changed): an amount they may have quoted is no more."""
+        drafts at start ("" when none changed): an amount they may have quoted is no more.
+
+        ``shown``: name at most that many drafts of each list, the others counted (the log
+        names them all); None names them all (the command line's message)."""
         said = []
         if self.changed:
             said.append(
                 f"Cette version de Comptoir corrige le catalogue ou l'annuaire : brouillons "
-                f"recalculés ({len(self.changed)}) : {', '.join(self.changed)}. Vérifiez leurs "
-                "montants avant de les finaliser ou d'en communiquer les chiffres."
+                f"recalculés ({len(self.changed)}) : {_named(self.changed, shown)}. Vérifiez "
+                "leurs montants avant de les finaliser ou d'en communiquer les chiffres."
             )
         if self.unpriced:
             said.append(
                 f"Brouillons que ce catalogue ne calcule plus, laissés tels quels "
-                f"({len(self.unpriced)}) : {', '.join(self.unpriced)}."
+                f"({len(self.unpriced)}) : {_named(self.unpriced, shown)}."
             )
         return " ".join(said)
+
+
+def _named(names: tuple[str, ...], shown: int | None) -> str:
+    """« A, B, C et 37 autres (le journal les nomme tous) » past ``shown`` names."""
+    if shown is None or len(names) <= shown:
+        return ", ".join(names)
+    rest = len(names) - shown
+    others = "1 autre" if rest == 1 else f"{rest} autres"
+    return f"{', '.join(names[:shown])} et {others} (le journal les nomme tous)"
 
 
 class OfferRepository:

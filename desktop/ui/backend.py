@@ -94,6 +94,9 @@ def backup_at_start(db_path: Path) -> str:
     return ""
 
 
+SHOWN_REQUOTED = 5  # drafts named in the notice of a new version's re-pricing (all in the log)
+
+
 def load_startup_data(db_path: Path, progress: Progress | None = None) -> StartupData:
     """Open (migrate, seed) the database, load the catalogue and directory, close it.
 
@@ -117,7 +120,7 @@ def load_startup_data(db_path: Path, progress: Progress | None = None) -> Startu
     finally:
         db.close()
     report(1.0, "Prêt")
-    return StartupData(tariff, members, index, requoted.after_update() if requoted else "")
+    return StartupData(tariff, members, index, requoted.after_update(shown=SHOWN_REQUOTED) if requoted else "")
 
 
 def _open(open_database: Callable[..., Any], path: Path, report: Progress) -> Any:

@@ -63,3 +63,25 @@ def test_the_draft_of_last_time_is_offered_once_the_upgrade_was_said(
         assert reopen.text() == "Rouvrir le brouillon"
         reopen.click()
         assert window.session.member.display_name == "CPAS de Nivelles"
+
+
+def test_many_drafts_priced_again_are_counted_past_the_first_five(db_path, run_comptoir):
+    """Forty drafts named one by one covered a quarter of the window: five are named, the others
+    counted, and the log keeps every name."""
+    from desktop.ui.backend import load_startup_data
+
+    priced_as_before_discountable(db_path)
+    cpas = ["Nivelles", "Namur", "Wavre", "Dinant", "Mons", "Huy", "Spa"]
+    for commune in cpas:
+        saved = run_comptoir(
+            "quote", "--member", f"CPAS de {commune}", "--product", "aes", "--param",
+            "aes:schools=9", "--commune-has", "aes", "--save",
+        )
+        assert saved.returncode == 0, saved.stderr
+    seeded_by_the_previous_version(db_path)
+
+    notice = load_startup_data(db_path).notice
+
+    assert "brouillons recalculés (7) : " in notice
+    assert notice.count("(brouillon du ") == 5
+    assert "et 2 autres (le journal les nomme tous). Vérifiez leurs montants" in notice
