@@ -227,12 +227,20 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p.add_argument("--out", metavar="FICHIER", required=True, help="lot à créer")
     bind(p, run_export)
 
-    p = sub.add_parser("import", help="importe un lot d'offres (au siège)")
+    p = sub.add_parser(
+        "import",
+        help="importe un lot d'offres (au siège)",
+        description="Importe un lot d'offres finalisées. Importer deux fois le même lot ne change "
+        "rien. Une offre en conflit (un autre contenu sous le même numéro, un état divergent) "
+        "n'est jamais remplacée : elle est signalée et la commande se termine avec le code "
+        f"{CONFLICTS_EXIT}, les autres offres du lot étant importées.",
+    )
     p.add_argument("file", metavar="FICHIER", help="lot d'offres (fichier zip) exporté par un appareil")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     bind(p, run_import)
 
 
+CONFLICTS_EXIT = 3  # ``offers import``: imported, but some offers conflicted (not replaced)
 NEW_JSON_HELP = "sortie JSON : l'offre comme une ligne de offers list --json (id, number...)"
 NUMBER_HELP = "numéro de l'offre finalisée (OFF-2026-LAP1-0001, OFF-2026-LAP1-0001-v2)"
 
@@ -659,4 +667,4 @@ def run_import(args: argparse.Namespace, services: Any) -> int:
     else:
         for text in report.lines():
             _out(text)
-    return 0
+    return CONFLICTS_EXIT if report.conflicts else 0

@@ -494,3 +494,31 @@ def test_drafts_an_update_prices_again_are_named_once_on_the_command_line(db_pat
     assert "brouillons recalculés (1) : CPAS de Nivelles (brouillon du " in first.stderr
     again = run_comptoir("offers", "list")
     assert ok(again) == first.stdout and again.stderr == ""
+
+
+def test_an_import_with_a_conflict_says_so_in_its_exit_status(
+    store: Path, run_comptoir, tmp_path: Path, seeded_db_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Head office's script loops over the laptops' bundles: an offer refused at the laptop
+    and accepted at head office is a conflict its status shows (it exited 0, as a clean import)."""
+    hq = _copy(seeded_db_path, tmp_path / "siege.db")
+    n = re.search(r"(OFF-\d{4}-LAP1-\d{4})", ok(run_comptoir("offers", "finalize", _save_draft(run_comptoir))))
+    assert n
+    number = n.group(1)
+    ok(run_comptoir("offers", "set-state", number, "envoyee"))
+    lot = tmp_path / "lot.zip"
+    ok(run_comptoir("offers", "export", "--number", number, "--out", lot))
+    ok(run_comptoir("--db", hq, "offers", "import", lot))
+    ok(run_comptoir("--db", hq, "offers", "set-state", number, "acceptee"))
+    ok(run_comptoir("offers", "set-state", number, "refusee", "--reason", "budget"))
+    ok(run_comptoir("offers", "export", "--number", number, "--out", lot))
+
+    again = run_comptoir("--db", hq, "offers", "import", lot, "--json")
+
+    assert again.returncode == 3, (again.stdout, again.stderr)
+    [conflict] = json.loads(again.stdout)["conflicts"]
+    assert conflict["number"] == number and "état divergent" in conflict["reason"]
+    said = run_comptoir("--db", hq, "offers", "import", lot)
+    assert said.returncode == 3 and number in said.stdout
+    assert json.loads(ok(run_comptoir("--db", hq, "offers", "show", number, "--json")))["state"] == "acceptee"
+    assert "code 3" in " ".join(ok(run_comptoir("offers", "import", "--help")).split())
