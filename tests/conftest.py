@@ -8,6 +8,7 @@
 - ``db_path``: a private copy of the seeded database for one test (a file copy, fast);
   ``COMPTOIR_DB`` points at it.
 - ``next_year``: publishes head office's next tariff grid into a test's database.
+- ``brussels_time``: the local time zone set to Europe/Brussels for one test.
 - ``run_comptoir``: runs ``python -m desktop ARGS...`` in a real process with this test's
   environment and returns the ``CompletedProcess`` (text, UTF-8).
 """
@@ -18,7 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,21 @@ def db_path(
     path = copy_database(seeded_db_path, tmp_path_factory.mktemp("db") / "comptoir.db")
     monkeypatch.setenv("COMPTOIR_DB", str(path))
     return path
+
+
+@pytest.fixture
+def brussels_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The laptop's clock on Belgian time (CET, CEST in summer), as the users' are; the
+    machine running the tests may be on UTC. POSIX only (``time.tzset``)."""
+    import time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset n'existe pas sur ce système")
+    monkeypatch.setenv("TZ", "Europe/Brussels")
+    time.tzset()
+    yield "Europe/Brussels"
+    monkeypatch.undo()
+    time.tzset()
 
 
 RunComptoir = Callable[..., "subprocess.CompletedProcess[str]"]

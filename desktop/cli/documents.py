@@ -211,7 +211,7 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
         pdf, version = kept
         out = save_pdf(args.pdf, pdf)
         return _contract_written(args, out, pdf, offer, version, again=True)
-    offered = offer.finalised.astimezone().date() if offer.finalised else None
+    offered = offer.finalised_on
     issued, start = check_contract_dates(
         issued or date.today(), start, offered=offered, accepted=None if recorded else accepted
     )

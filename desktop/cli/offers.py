@@ -406,7 +406,7 @@ def run_show(args: argparse.Namespace, services: Any) -> int:
     _out(f"Tarif : {offer.tariff}")
     if offer.finalised:
         _out(
-            f"Finalisée le {_d(offer.finalised.astimezone().date())}, valable jusqu'au {_d(offer.valid_until)}"
+            f"Finalisée le {_d(offer.finalised_on)}, valable jusqu'au {_d(offer.valid_until)}"
         )
         _out(f"PDF figé : SHA-256 {offer.pdf_sha256}")
     if offer.predecessor:

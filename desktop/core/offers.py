@@ -368,6 +368,12 @@ class Offer:
         return effective_state(self.state, self.valid_until, today)
 
     @property
+    def finalised_on(self) -> date | None:
+        """The day it was finalised on the local calendar: the date the offer bears (the
+        stored time is UTC, and 00:30 on 1 January in Brussels is still 31 December there)."""
+        return self.finalised.astimezone().date() if self.finalised else None
+
+    @property
     def member_id(self) -> str | None:
         return self.member.id if self.member else None
 
@@ -381,7 +387,7 @@ class Offer:
         if self.number:
             return self.number
         when = self.updated or self.created
-        return f"Brouillon du {when.strftime('%d/%m/%Y')}" if when else "Brouillon"
+        return f"Brouillon du {when.astimezone().strftime('%d/%m/%Y')}" if when else "Brouillon"
 
     def check_finalisable(self) -> Quote:
         """The frozen quote must exist, be for a decided category and have no blocking notice."""

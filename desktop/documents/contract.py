@@ -158,7 +158,7 @@ def build_contract_document(
     return ContractDocument(
         letterhead=Letterhead.from_settings(letterhead),
         offer_number=offer.number or "",
-        offer_date=offer.finalised.date() if offer.finalised else None,
+        offer_date=offer.finalised_on,
         accepted_on=accepted_on,
         issued=issued,
         start=start or issued,

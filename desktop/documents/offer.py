@@ -535,7 +535,7 @@ def document_for_offer(offer: Any, tariff: Tariff, settings: Any = None, *, toda
         from desktop.core.errors import InvalidInput
 
         raise InvalidInput("L'offre n'a pas de devis calculé : ouvrez-la et recalculez-la.")
-    issued = offer.finalised.astimezone().date() if offer.finalised else today
+    issued = offer.finalised_on or today
     return build_offer_document(
         offer.quote,
         tariff,

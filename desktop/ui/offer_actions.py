@@ -419,7 +419,7 @@ class OfferActions:
         accepted = accepted_on(history)
         recorded = recorded_contract(history)
         proposed = ContractChoice(*recorded) if recorded else ContractChoice(today, today, 1)
-        offered = offer.finalised.astimezone().date() if offer.finalised else None
+        offered = offer.finalised_on
         form = ContractForm(
             offer.number or "", proposed, lambda choice: self._make_contract(offer, choice), self.w,
             again=recorded is not None, offered=offered, accepted=accepted,

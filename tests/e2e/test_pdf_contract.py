@@ -289,3 +289,21 @@ def test_the_total_row_stays_with_the_last_products(n: int) -> None:
     page = next(p for p in pages if "Total (partiel)" in p)
     above = page.split("Total (partiel)")[0].split("Coût annuel HTVA")[-1]
     assert f"Produit {n} —" in above or f"module {n}" in above, above
+
+
+def test_the_offer_date_is_the_day_it_was_finalised_on_the_laptop_s_clock(brussels_time) -> None:
+    """Finalised at 00:30 on 1 January in Belgium (23:30 UTC on 31 December): the order
+    form dates the offer as the offer itself does, 01/01/2027."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    offer = replace(
+        f.accepted_offer(),
+        number="OFF-2027-LAP1-0001",
+        finalised=datetime(2026, 12, 31, 23, 30, tzinfo=UTC),
+    )
+    doc = build_contract_document(
+        offer, f.tariff(), issued=date(2027, 1, 20), accepted_on=date(2027, 1, 15)
+    )
+    assert doc.offer_date == date(2027, 1, 1)
+    assert "OFF-2027-LAP1-0001 du 01/01/2027, acceptée le 15/01/2027" in pi.flat(render_contract(doc))

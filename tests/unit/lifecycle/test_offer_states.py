@@ -234,3 +234,18 @@ def test_the_recorded_order_form_survives_an_import_line_in_the_history() -> Non
     history = [entry(S.CONVERTIE, note), entry(S.CONVERTIE, "lot lot.zip de l'appareil LAP1")]
     assert recorded_contract(history) == (date(2026, 4, 1), date(2026, 5, 1), 3)
     assert recorded_contract(history[1:]) is None
+
+
+def test_an_offer_s_days_are_read_on_the_laptop_s_calendar(brussels_time) -> None:
+    """Stored times are UTC; 00:30 on 1 January in Brussels is 23:30 on 31 December in UTC.
+    The offer is dated, and a draft named, after the local day."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from lifecycle_factories import draft
+
+    midnight_past = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    edited = replace(draft(), created=midnight_past, updated=midnight_past)
+    assert edited.label == "Brouillon du 01/01/2027"
+    assert edited.finalised_on is None
+    assert replace(edited, finalised=midnight_past).finalised_on == date(2027, 1, 1)
