@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -151,9 +151,10 @@ class Backend:
         settings: Any = None,
         offers: Any = None,
         today: Callable[[], date] = date.today,
-        now: Callable[[], datetime] = datetime.now,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        """``members``, ``settings``, ``offers``: repositories (default: the store's on ``db``)."""
+        """``members``, ``settings``, ``offers``: repositories (default: the store's on ``db``).
+        ``today`` and ``now``: the calendar and the clock the screens and the offers follow."""
         members_injected = members
         if members is None:
             from desktop.store.members_repo import MemberRepository
@@ -171,6 +172,7 @@ class Backend:
         self._own_offers = offers is None
         self._decisions: dict[str, CategoryDecision] = {}
         self._tariffs: dict[str, Tariff] = {}  # other tariff years, read on demand
+        self._tariff_day: date | None = None  # the day the tariff in force was last looked up
 
     @classmethod
     def open(cls, db_path: Path, data: StartupData | None = None, **kwargs: Any) -> Backend:
@@ -268,6 +270,32 @@ class Backend:
             self._tariffs[code] = load_tariff(self.db, code)
         return self._tariffs[code]
 
+    def follow_tariff_in_force(self) -> bool:
+        """Take the tariff in force today when another one has come into force since the
+        catalogue was read (next year's grid, on a window left open over 1 January): new
+        offers then follow it. True when the tariff changed; looked up once a day."""
+        from desktop.core.errors import ComptoirError
+        from desktop.store.catalogue_repo import active_tariff_code
+
+        day = self.today()
+        if day == self._tariff_day:
+            return False
+        try:
+            code = active_tariff_code(self.db, day, self.tariff.issuer)
+            tariff = self.tariff_for(code)
+        except ComptoirError:
+            log.exception("tarif en vigueur le %s illisible", day)
+            return False
+        self._tariff_day = day
+        if tariff is self.tariff:
+            return False
+        log.info("Tarif en vigueur le %s : %s (au lieu de %s)", day, tariff.code, self.tariff.code)
+        self._tariffs.pop(tariff.code, None)
+        self._tariffs[self.tariff.code] = self.tariff  # the drafts and offers made on it
+        self.tariff = tariff
+        self._decisions.clear()  # the categories follow the new grid's thresholds
+        return True
+
     def product(self, code: str) -> Product:
         return self.tariff.products[code]
 
@@ -347,7 +375,9 @@ class Backend:
 
             # drafts are priced on the directory the window holds: it has every edit saved
             pricer = EnginePricer(self.db, lookup=self.member)
-            self._offers = OfferRepository(self.db, settings=self.settings, pricer=pricer)
+            self._offers = OfferRepository(
+                self.db, settings=self.settings, pricer=pricer, clock=self.now
+            )
         return self._offers
 
     def save_draft(self, offer: Any, draft: Draft, quote: Quote | None) -> Any:
@@ -394,6 +424,7 @@ class Backend:
         self.index = data.index
         self._decisions.clear()
         self._tariffs.clear()
+        self._tariff_day = None
         if self._own_members:
             from desktop.store.members_repo import MemberRepository
 

@@ -131,6 +131,11 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._show_data_status()
         self.session.new()
+        # a window left open over midnight follows the date (next year's grid on 1 January)
+        self.calendar_timer = QTimer(self)
+        self.calendar_timer.setInterval(60_000)
+        self.calendar_timer.timeout.connect(self.follow_the_date)
+        self.calendar_timer.start()
         if not check_mode:
             QTimer.singleShot(0, self._first_messages)
 
@@ -586,6 +591,11 @@ class MainWindow(QMainWindow):
 
     def _session_opened(self) -> None:
         self._update_title()
+        self._warn_about_open_draft()
+
+    def _warn_about_open_draft(self) -> bool:
+        """The open draft holds products the tariff in force no longer has, or was priced on
+        another tariff: said in the bar (True)."""
         offer = self.session.offer
         if self.session.withdrawn:
             from desktop.ui.reprice import warn_withdrawn
@@ -595,6 +605,25 @@ class MainWindow(QMainWindow):
             from desktop.ui.reprice import warn_if_outdated
 
             warn_if_outdated(self)  # last year's draft: say so, offer the differences
+        else:
+            return False
+        return True
+
+    def follow_the_date(self) -> None:
+        """Another tariff has come into force since the catalogue was read (the window was
+        left open over 1 January): every screen takes it, and the bar says so."""
+        if not self.backend.follow_tariff_in_force():
+            return
+        self.reload_catalogue()
+        self.refresh_offers()
+        if not self._warn_about_open_draft():
+            label = self.backend.tariff_label(self.backend.tariff.code)
+            self.bar.show_message(
+                f"Le tarif {label} est en vigueur depuis aujourd'hui : les nouvelles offres "
+                "le suivent.",
+                Level.INFO,
+                lasting=True,
+            )
 
     def _update_undo(self) -> None:
         """Undo and redo (menu and tool bar) follow the stack, except while the offer is being

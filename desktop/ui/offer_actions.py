@@ -306,7 +306,7 @@ class OfferActions:
             finalise_offer,
             self.backend.db.path,
             offer.id,
-            self.backend.tariff,
+            self.backend.tariff_for(offer.request.tariff),  # what it is priced on
             self.backend.settings(),
             self.backend.today(),
             on_result=self._finalised,

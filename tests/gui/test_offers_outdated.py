@@ -3,7 +3,10 @@ from the table's context menu that shows the differences before it writes anythi
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
+
+import pytest
 
 from desktop.core.quote import LineRequest
 from desktop.ui.backend import Draft
@@ -258,3 +261,68 @@ def test_a_draft_shown_without_a_withdrawn_line_is_finalised_once_stored_so(
     frozen = window.session.offer
     assert frozen.number and frozen.request.tariff == code
     assert [x.product for x in frozen.request.lines] == ["delib"]
+
+
+
+@pytest.fixture
+def new_year_s_eve(make_window, runner, db_path, next_year):
+    """A window opened at 23:50 on 31 December 2026, next year's grid (« imio-2027 ») in force
+    from 1 January; ``clock[0]`` is the time it reads, and ``now`` moves it."""
+    from dataclasses import replace
+
+    from desktop.store.catalogue_repo import load_tariff
+    from desktop.store.database import open_database
+    from desktop.ui.backend import Backend, load_startup_data
+
+    next_year(code="imio-2027", valid_from=date(2027, 1, 1))
+    clock = [datetime(2026, 12, 31, 22, 50, tzinfo=UTC)]
+    data = load_startup_data(db_path)
+    db = open_database(db_path, seed=False)
+    try:
+        data = replace(data, tariff=load_tariff(db, today=date(2026, 12, 31)))
+    finally:
+        db.close()
+    backend = Backend.open(
+        db_path, data, today=lambda: clock[0].astimezone().date(), now=lambda: clock[0]
+    )
+    window = make_window(backend)
+    yield window, clock
+    window.close()
+    runner.wait_idle(5000)
+    backend.close()
+
+
+def test_a_window_left_open_over_new_year_s_eve_takes_the_grid_then_in_force(new_year_s_eve):
+    """Next year's grid is imported in December, in force from 1 January. The window stays
+    open past midnight with a draft in the editor: from then on it shows the draft on the new
+    grid and says so, and the offers made after midnight follow it (on last year's grid, none
+    of them could be finalised)."""
+    window, clock = new_year_s_eve
+    backend = window.backend
+    old = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    window.open_offer(old.id)
+    window.follow_the_date()  # what the window's timer does: still 2026, nothing changes
+    assert backend.tariff.code == old.request.tariff == "imio-2024"
+
+    clock[0] = datetime(2027, 1, 1, 0, 10, tzinfo=UTC)
+    window.follow_the_date()
+    assert backend.tariff.code == "imio-2027"
+    assert window.session.quote.tariff == "imio-2027"
+    assert window.session.quote.totals.annual > old.quote.totals.annual  # the dearer grid
+    assert window.bar.text.startswith("Ce brouillon a été calculé sur le tarif iMio 2024")
+    assert [b.text() for b in window.bar.action_buttons()] == ["Voir les différences…"]
+    assert "imio-2027" in window.data_status.text()
+    after = saved_draft(backend, "tournai", LineRequest("gpec", {}))
+    assert after.request.tariff == "imio-2027"
+    assert backend.outdated_drafts().keys() == {old.id}
+
+
+def test_the_new_grid_is_announced_when_no_draft_is_open(new_year_s_eve):
+    window, clock = new_year_s_eve
+    assert window.calendar_timer.isActive()  # calls follow_the_date every minute
+    clock[0] = datetime(2027, 1, 1, 7, 30, tzinfo=UTC)
+    window.follow_the_date()
+    assert window.bar.text == (
+        "Le tarif iMio 2027 est en vigueur depuis aujourd'hui : les nouvelles offres le suivent."
+    )
+    assert window.backend.tariff.code == "imio-2027"
