@@ -237,8 +237,9 @@ def _auto(
         finally:
             if own:
                 src.close()
-    # only once the new copy is known good may the oldest good one go
-    rotate(target_dir, reason, keep, database=db_path)
+    # only once the new copy is known good may the oldest good one go, never the new one:
+    # named after a clock set back (a flat battery: 2000), it would sort first
+    rotate(target_dir, reason, keep, database=db_path, sparing=out)
     log.info("automatic backup (%s): %s", reason, out)
     return out
 
@@ -293,13 +294,18 @@ def list_backups(
 
 
 def rotate(
-    folder: Path, reason: str, keep: int = KEEP, *, database: Path | None = None
+    folder: Path,
+    reason: str,
+    keep: int = KEEP,
+    *,
+    database: Path | None = None,
+    sparing: Path | None = None,
 ) -> list[Path]:
     """Delete the oldest automatic backups of ``reason`` (of ``database`` only, when given)
-    beyond ``keep``; returns them. Another database's copies in the same folder are never
-    counted nor deleted."""
-    old = list_backups(folder, reason, database=database)
-    doomed = old[: max(len(old) - keep, 0)]
+    beyond ``keep``, ``sparing`` (the copy just made) never; returns them. Another
+    database's copies in the same folder are never counted nor deleted."""
+    found = list_backups(folder, reason, database=database)
+    doomed = [p for p in found if p != sparing][: max(len(found) - keep, 0)]
     for p in doomed:
         with contextlib.suppress(OSError):
             p.unlink()

@@ -70,6 +70,16 @@ def test_start_backups_rotate_and_keep_ten(db: Database, repo: OfferRepository) 
     copy.close()
 
 
+def test_a_start_on_a_clock_set_back_keeps_its_copy(db: Database) -> None:
+    """A laptop whose clock went back to 2000 (a flat battery): the copy of that start is
+    named after it, the oldest name of all, and is still kept; the oldest other one goes."""
+    made = [backup_at_start(db.path, now=T0 + timedelta(days=i)) for i in range(10)]
+    late = backup_at_start(db.path, now=datetime(2000, 1, 1, 0, 5))
+    assert late is not None and late.exists()
+    kept = list_backups(backup_dir(db.path), "demarrage")
+    assert kept == [late, *made[1:]]
+
+
 def test_pre_migration_backups_have_their_own_rotation(db: Database) -> None:
     for i in range(3):
         backup_at_start(db.path, now=T0 + timedelta(minutes=i))
