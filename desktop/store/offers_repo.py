@@ -225,6 +225,25 @@ class NumbersGiven:
             log.warning("numéro %s/%d non noté dans %s : %s", device, seq, self.path, exc)
 
 
+def _check_clock(conn: sqlite3.Connection, device: str, today: date) -> None:
+    """Refuse to number an offer on a day before this device's last finalised offer: the
+    computer's clock went back (a flat battery at a booth with no network), and the offer would
+    bear a number and a validity of that year, already expired."""
+    (last,) = conn.execute(
+        "SELECT MAX(finalised) FROM offers WHERE device = ? AND finalised IS NOT NULL", (device,)
+    ).fetchone()
+    when = _dt(last)
+    if when is None:
+        return
+    last_day = when.astimezone().date()
+    if today < last_day:
+        raise RuleViolation(
+            f"La date de cet ordinateur ({today:%d/%m/%Y}) est antérieure à celle de la dernière "
+            f"offre finalisée sur cet appareil ({last_day:%d/%m/%Y}) : corrigez la date et l'heure "
+            "de l'ordinateur, puis finalisez. Le brouillon est gardé."
+        )
+
+
 def highest_seq(conn: sqlite3.Connection, device: str, year: int) -> int:
     """The highest offer number this database holds for the device and year (0: none)."""
     (seq,) = conn.execute(
@@ -658,6 +677,7 @@ class OfferRepository:
             quote = draft.check_finalisable()
             now = self.clock()
             today = now.astimezone().date()
+            _check_clock(conn, device, today)
             if draft.is_draft:
                 active = self.pricer.active_tariff(draft.request.tariff, today)
                 if active != draft.request.tariff:
