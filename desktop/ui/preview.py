@@ -95,7 +95,10 @@ class PreviewDialogs:
         custom = getattr(self._dialogs, "open_external", None)
         if custom is not None:
             return bool(custom(path))
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        from desktop.paths import system_environment
+
+        with system_environment():  # the reader is the system's: not the build's libraries
+            return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def print_dialog(printer: Any, parent: QWidget | None) -> QPrintDialog:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -407,6 +408,25 @@ def test_open_in_the_pdf_reader_uses_a_temporary_copy(loaded, tmp_path) -> None:
     path = w.open_external()
     assert path == tmp_path / "OFF-2026-LAP1-0001.pdf"
     assert d.opened == [path] and path.read_bytes() == w.pdf
+
+
+def test_the_pdf_reader_is_started_without_the_builds_libraries(monkeypatch, tmp_path) -> None:
+    """Started from the Linux build, the reader inherited LD_LIBRARY_PATH and QT_PLUGIN_PATH
+    pointing into the build: a Qt reader (Okular, KDE's opener) loaded the build's Qt."""
+    build = tmp_path / "_internal"
+    monkeypatch.setattr(sys, "_MEIPASS", str(build), raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(build))
+    monkeypatch.setenv("QT_PLUGIN_PATH", str(build / "PySide6" / "Qt" / "plugins"))
+    seen = {}
+
+    def open_url(url):
+        seen.update(os.environ)
+        return True
+
+    monkeypatch.setattr(pv.QDesktopServices, "openUrl", open_url)
+    assert pv.PreviewDialogs().open_external(tmp_path / "offre.pdf") is True
+    assert "LD_LIBRARY_PATH" not in seen and "QT_PLUGIN_PATH" not in seen
+    assert os.environ["LD_LIBRARY_PATH"] == str(build)  # the application keeps its own
 
 
 def test_no_reader_gives_a_french_message(loaded, tmp_path, qtbot) -> None:

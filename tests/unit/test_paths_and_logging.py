@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,32 @@ def test_shipped_folders_in_a_frozen_build(monkeypatch, tmp_path) -> None:
     assert paths.project_root() == tmp_path
     assert paths.db_seed_dir() == tmp_path / "db"
     assert paths.resources_dir() == tmp_path / "resources"
+
+
+def test_a_program_of_the_system_is_started_without_the_builds_search_paths(monkeypatch, tmp_path) -> None:
+    """A frozen build points LD_LIBRARY_PATH, QT_PLUGIN_PATH and QML2_IMPORT_PATH (PATH on
+    Windows) at its own Qt and libraries: the PDF reader it started inherited them and loaded
+    the build's Qt in place of its own."""
+    build = tmp_path / "comptoir" / "_internal"
+    monkeypatch.setattr(sys, "_MEIPASS", str(build), raising=False)
+    system = os.pathsep.join(["/usr/local/bin", "/usr/bin"])
+    monkeypatch.setenv("LD_LIBRARY_PATH", os.pathsep.join([str(build), "/opt/lib"]))
+    monkeypatch.setenv("QT_PLUGIN_PATH", str(build / "PySide6" / "Qt" / "plugins"))
+    monkeypatch.setenv("QML2_IMPORT_PATH", str(build / "PySide6" / "Qt" / "qml"))
+    monkeypatch.setenv("PATH", system)
+    before = dict(os.environ)
+    with paths.system_environment():
+        assert os.environ["LD_LIBRARY_PATH"] == "/opt/lib"
+        assert "QT_PLUGIN_PATH" not in os.environ and "QML2_IMPORT_PATH" not in os.environ
+        assert os.environ["PATH"] == system
+    assert dict(os.environ) == before  # the build itself keeps them
+
+
+def test_from_a_checkout_the_environment_is_left_alone(monkeypatch) -> None:
+    monkeypatch.delattr(sys, "_MEIPASS", raising=False)
+    monkeypatch.setenv("QT_PLUGIN_PATH", "/opt/qt/plugins")
+    with paths.system_environment():
+        assert os.environ["QT_PLUGIN_PATH"] == "/opt/qt/plugins"
 
 
 def _our_handlers() -> list[logging.Handler]:
