@@ -14,10 +14,14 @@ ln -sf "$target/comptoir" "$HOME/.local/bin/comptoir"
 ln -sf "$target/comptoir-cli" "$HOME/.local/bin/comptoir-cli"
 sed "s|^Exec=comptoir$|Exec=$target/comptoir|" "$here/comptoir.desktop" \
     >"$prefix/applications/comptoir.desktop"
-if [ -f "$target/resources/icons/comptoir.png" ]; then
-    mkdir -p "$prefix/icons/hicolor/256x256/apps"
-    cp "$target/resources/icons/comptoir.png" "$prefix/icons/hicolor/256x256/apps/comptoir.png"
-fi
+# PyInstaller 6 puts the data files in _internal/ beside the executables (5 put them beside)
+for icon in "$target/_internal/resources/icons/comptoir.png" "$target/resources/icons/comptoir.png"; do
+    if [ -f "$icon" ]; then
+        mkdir -p "$prefix/icons/hicolor/256x256/apps"
+        cp "$icon" "$prefix/icons/hicolor/256x256/apps/comptoir.png"
+        break
+    fi
+done
 if command -v update-desktop-database >/dev/null; then
     update-desktop-database "$prefix/applications" || true
 fi
