@@ -45,3 +45,12 @@ def test_the_install_puts_the_menu_entry_and_its_icon(tmp_path) -> None:
     icon = home / "share" / "icons" / "hicolor" / "256x256" / "apps" / "comptoir.png"
     assert icon.read_bytes() == (ROOT / "resources" / "icons" / "comptoir.png").read_bytes()
     assert (home / ".local" / "bin" / "comptoir-cli").resolve() == target / "comptoir-cli"
+
+
+def test_the_readme_names_every_packaging_file() -> None:
+    """The README sent Linux users to comptoir.desktop alone, whose « Exec=comptoir » finds
+    nothing until install.sh has put the build in place."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    building = readme.split("## Building a distributable", 1)[1]
+    for path in sorted((ROOT / "packaging").glob("*/*")):
+        assert f"`{path.relative_to(ROOT).as_posix()}`" in building, path
