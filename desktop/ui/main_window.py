@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._show_data_status()
         self.session.new()
         # a window left open over midnight follows the date (next year's grid on 1 January)
+        self._day = backend.today()  # the offers list's expiries are those of this day
         self.calendar_timer = QTimer(self)
         self.calendar_timer.setInterval(60_000)
         self.calendar_timer.timeout.connect(self.follow_the_date)
@@ -610,8 +611,13 @@ class MainWindow(QMainWindow):
         return True
 
     def follow_the_date(self) -> None:
-        """Another tariff has come into force since the catalogue was read (the window was
-        left open over 1 January): every screen takes it, and the bar says so."""
+        """Every minute, for a window left open over midnight: on a new day the offers list
+        shows what expired overnight; when another tariff has come into force since the
+        catalogue was read (1 January), every screen takes it, and the bar says so."""
+        today = self.backend.today()
+        if today != self._day:
+            self._day = today
+            self.refresh_offers()
         if not self.backend.follow_tariff_in_force():
             return
         self.reload_catalogue()
@@ -747,6 +753,7 @@ class MainWindow(QMainWindow):
         if not self.discard_on_close and not self.session.save_now() and not self._close_unsaved():
             event.ignore()  # the edit stays on screen; closing again tries the save again
             return
+        self.calendar_timer.stop()  # a closed window (replaced by a restore) reads no database
         self.shutdown()
         super().closeEvent(event)
 

@@ -331,3 +331,33 @@ def test_finalising_an_offer_without_products_says_finalise_not_print(qtbot, win
     assert dialogs.asked == [] and window.session.offer is None
     window.preview_action.trigger()
     assert window.bar.text == "Choisissez un membre et ajoutez au moins un produit avant d'imprimer."
+
+
+def test_the_offers_list_left_on_screen_overnight_shows_what_expired(
+    qtbot, ready_window, dialogs, backend
+):
+    """The list on screen kept « Envoyée » for an offer that expired at midnight until someone
+    reloaded it; the window's minute timer now refreshes it on a new day."""
+    from datetime import datetime, time, timedelta
+
+    w = ready_window
+    offer = finalise(qtbot, w, dialogs)
+    act(w, "envoyee")
+    w.show_offers()
+    model = w.offers_list.model
+    assert model.data(model.index(model.row_of(offer.id), 7)) == "Envoyée"
+    later = offer.valid_until + timedelta(days=1)
+    backend.today = lambda: later
+    backend.offers.clock = lambda: datetime.combine(later, time(0, 1)).astimezone()
+
+    w.follow_the_date()  # what the window's timer does every minute
+
+    assert model.data(model.index(model.row_of(offer.id), 7)) == "Expirée"
+
+
+def test_a_closed_window_stops_following_the_date(ready_window):
+    """A window closed (replaced by a restore, or at the end of a test) kept its minute timer,
+    which read the closed database and logged errors."""
+    assert ready_window.calendar_timer.isActive()
+    ready_window.close()
+    assert not ready_window.calendar_timer.isActive()
