@@ -232,9 +232,12 @@ class Term:
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive key: 'iA.Délib' -> 'ia.delib'."""
+    """Case- and accent-insensitive key: 'iA.Délib' -> 'ia.delib'. Invisible characters (a
+    zero width space, a soft hyphen pasted with a name) are left out, not read as a gap."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
     return " ".join(stripped.casefold().replace("’", "'").split())
 
 

@@ -58,9 +58,25 @@ def names(found: list[Member]) -> list[str]:
 # --------------------------------------------------------------------------- search
 
 
-@pytest.mark.parametrize("query", ["liege", "Liège", "LIEGE", "  liège ", "Liege"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "liege", "Liège", "LIEGE", "  liège ", "Liege",
+        "Lie\u0300ge",  # « e » then its accent, as some systems paste it
+        "Li\u00adège", "Lie\u200bge\u200b",  # a soft hyphen, zero width spaces from a web page
+    ],
+)
 def test_accents_and_case_do_not_matter(directory: MemberRepository, query: str) -> None:
     assert names(directory.search(query))[:2] == ["Liège", "CPAS de Liège"]
+
+
+def test_a_name_saved_with_invisible_characters_is_found_by_what_it_shows() -> None:
+    """A name pasted with a soft hyphen before such characters were taken out on saving (or
+    imported from a laptop that kept them) is found by typing it."""
+    from desktop.core.directory import MemberIndex
+
+    pasted = Member(id="u:1", kind=MemberKind.AUTRE, name="Centre culturel de Li\u00adè\u200bge")
+    assert names(MemberIndex([pasted]).search("centre culturel liege")) == [pasted.name]
 
 
 def test_zone_number(directory: MemberRepository) -> None:
