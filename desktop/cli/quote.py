@@ -170,7 +170,7 @@ def resolve_target(
     """The member (or hypothetical member), its kind, its category decision and its size."""
     rules = tariff.categories
     category = (args.category or "").strip() or None
-    reason = check_reason(args.reason or "", what="--reason")  # as the member card checks it
+    reason = check_reason(args.reason or "", what="--reason", printed=True)  # as the member card checks it
     if category is None and reason:
         raise InvalidInput("--reason accompagne --category : indiquez aussi la catégorie choisie.")
     if category is not None and not reason:
@@ -310,7 +310,9 @@ def _parse_overrides(items: Iterable[str], known: Sequence[str]) -> dict[str, st
                 "est celui que l'avertissement affiche entre crochets ; codes du tarif : "
                 f"{', '.join(known)}."
             )
-        out[code] = check_reason(reason, field="overrides", what=f"Motif de la dérogation « {code} »")
+        out[code] = check_reason(
+            reason, field="overrides", what=f"Motif de la dérogation « {code} »", printed=True
+        )
     return out
 
 

@@ -7,15 +7,21 @@ number with ten digits too many, a year typed with two digits), never a real but
 
 Only ASCII digits count as digits: ``str.isdigit`` and ``int`` also accept « ² », « ١٢ » or
 « 1_000 », which nobody means as a number here.
+
+Text pasted from a mail, a Word document or a web page is read as it shows: its accents
+composed, without the invisible characters that come with it, and refused when it holds a
+character the documents cannot print.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from desktop.core.errors import InvalidInput
-from desktop.core.format import group_int
+from desktop.core.format import agree, group_int
+from desktop.core.glyphs import printable
 
 # Dates of offers, contracts and filters: a year outside this range is a typing slip (« 26 »
 # for 2026, « 0001 »), and dates computed from it (validity end, renewal) would overflow.
@@ -94,6 +100,44 @@ def parse_whole(text: str, *, field: str, what: str, maximum: int) -> int:
     return int(digits)
 
 
+def visible(text: str) -> str:
+    """``text`` as it shows: accents composed (« e » then a combining accent is « é »), without
+    the invisible characters a paste brings along (zero width space, soft hyphen, byte order
+    mark, direction marks), which kept a name from being found by what it shows."""
+    if text.isascii():
+        return text
+    composed = unicodedata.normalize("NFC", text)
+    return "".join(c for c in composed if unicodedata.category(c) != "Cf")
+
+
+def one_line(text: str) -> str:
+    """``text`` as ``visible`` reads it, on one line: line breaks, tabs and runs of spaces
+    (no-break ones too) become one space, none at either end."""
+    return " ".join(visible(text).split())
+
+
+SHOWN_CHARACTERS = 3  # characters that cannot be printed, quoted in a message
+
+
+def check_printable(text: str, *, field: str, what: str) -> str:
+    """``text`` when the documents can print every character of it (line breaks aside); else
+    ``InvalidInput`` quoting the characters to take out."""
+    if text.isascii() and text.isprintable():
+        return text
+    wrong = list(dict.fromkeys(c for c in text if c not in "\r\n" and not printable(c)))
+    if wrong:
+        quoted = ", ".join(f"« {c} » (U+{ord(c):04X})" for c in wrong[:SHOWN_CHARACTERS])
+        n = len(wrong)
+        more = f" et {n - SHOWN_CHARACTERS} autres" if n > SHOWN_CHARACTERS else ""
+        raise InvalidInput(
+            f"{what} : {quoted}{more} ne {agree(n, 'peuvent', 'peut')} pas s'imprimer sur "
+            f"l'offre ni sur le bon de commande ; {agree(n, 'retirez-les', 'retirez-le')} ou "
+            f"{agree(n, 'remplacez-les', 'remplacez-le')} par du texte.",
+            field=field,
+        )
+    return text
+
+
 def check_length(text: str, *, limit: int, field: str, what: str) -> str:
     """``text`` when it has at most ``limit`` characters; else ``InvalidInput`` saying so."""
     if len(text) > limit:
@@ -111,19 +155,30 @@ def check_length(text: str, *, limit: int, field: str, what: str) -> str:
 MAX_REASON_LENGTH = 300
 
 
-def check_reason(text: str, *, field: str = "reason", what: str = "Motif") -> str:
+def check_reason(
+    text: str, *, field: str = "reason", what: str = "Motif", printed: bool = False
+) -> str:
     """``text`` on one line (a line break pasted or typed on the command line broke the
     history and the offer's remarks) and trimmed, when it has at most ``MAX_REASON_LENGTH``
-    characters; else ``InvalidInput`` saying how many it has. An empty reason is the caller's
-    to refuse."""
-    return check_length(" ".join(text.split()), limit=MAX_REASON_LENGTH, field=field, what=what)
+    characters and, for a reason ``printed`` on the documents, prints; else ``InvalidInput``
+    saying what to change. An empty reason is the caller's to refuse."""
+    if printed:
+        return printed_line(text, limit=MAX_REASON_LENGTH, field=field, what=what)
+    return check_length(one_line(text), limit=MAX_REASON_LENGTH, field=field, what=what)
+
+
+def printed_line(text: str, *, limit: int, field: str, what: str) -> str:
+    """``text`` on one line (``one_line``), when it prints and has at most ``limit``
+    characters; else ``InvalidInput``."""
+    line = check_printable(one_line(text), field=field, what=what)
+    return check_length(line, limit=limit, field=field, what=what)
 
 
 def override_reason(text: str) -> str:
     """The reason of a dérogation, trimmed: required, and a sentence or two."""
     if not text.strip():
         raise InvalidInput("Une dérogation doit être justifiée : indiquez un motif.", field="overrides")
-    return check_reason(text, field="overrides", what="Motif de la dérogation")
+    return check_reason(text, field="overrides", what="Motif de la dérogation", printed=True)
 
 
 def check_year(value: date, *, field: str, what: str) -> date:

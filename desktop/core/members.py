@@ -156,28 +156,29 @@ def parse_headcount(text: str, field: str = "size", what: str = "Nombre d'habita
 def clean_name(text: str) -> str:
     """A member's name as stored: spaces collapsed, not empty, at most 120 characters."""
     from desktop.core.errors import InvalidInput
-    from desktop.core.inputs import check_length
+    from desktop.core.inputs import one_line, printed_line
 
-    name = " ".join(text.split())
-    if not name:
+    if not one_line(text):
         raise InvalidInput("Indiquez le nom du membre.", field="name")
-    return check_length(name, limit=MAX_NAME_LENGTH, field="name", what="Nom du membre")
+    return printed_line(text, limit=MAX_NAME_LENGTH, field="name", what="Nom du membre")
 
 
 def clean_address(text: str) -> str:
-    """A member's postal address as stored: trimmed, at most 200 characters."""
-    from desktop.core.inputs import check_length
+    """A member's postal address as stored: each of its lines as ``one_line`` reads it (a
+    Windows line end is a line end), empty lines left out, printable, at most 200
+    characters."""
+    from desktop.core.inputs import check_length, check_printable, one_line
 
-    return check_length(text.strip(), limit=MAX_ADDRESS_LENGTH, field="address", what="Adresse")
+    lines = (one_line(line) for line in text.splitlines())
+    address = check_printable("\n".join(x for x in lines if x), field="address", what="Adresse")
+    return check_length(address, limit=MAX_ADDRESS_LENGTH, field="address", what="Adresse")
 
 
 def clean_source(text: str) -> str:
     """Where a figure comes from (« Statbel 1/1/2025 »): trimmed, at most 200 characters."""
-    from desktop.core.inputs import check_length
+    from desktop.core.inputs import printed_line
 
-    return check_length(
-        text.strip(), limit=MAX_SOURCE_LENGTH, field="source", what="Source du chiffre"
-    )
+    return printed_line(text, limit=MAX_SOURCE_LENGTH, field="source", what="Source du chiffre")
 
 
 def check_count_date(as_of: date, today: date) -> date:
@@ -194,10 +195,11 @@ def check_count_date(as_of: date, today: date) -> date:
 
 
 def clean_reason(text: str) -> str:
-    """The reason for a category chosen by hand: trimmed, as long as any other reason."""
+    """The reason for a category chosen by hand: trimmed, as long as any other reason, and
+    printable (the offer's category trace gives it)."""
     from desktop.core.inputs import check_reason
 
-    return check_reason(text)
+    return check_reason(text, printed=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.core.errors import FieldProblems, InvalidInput
-from desktop.core.inputs import ascii_int, check_length, plain_decimal, shown
+from desktop.core.inputs import ascii_int, one_line, plain_decimal, printed_line, shown
 from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, MAX_YEARS
 
 DEFAULT_VALIDITY_DAYS = 90
@@ -103,7 +103,7 @@ class Settings:
         problems = FieldProblems()
         text = {f.name: _clean(getattr(self, f.name)) for f in fields(self) if f.type == "str"}
         for name, limit in TEXT_LIMITS.items():
-            problems.check(check_length, text[name], limit=limit, field=name, what=LABELS[name].capitalize())
+            problems.check(printed_line, text[name], limit=limit, field=name, what=LABELS[name].capitalize())
         device = text["device_code"].upper().replace(" ", "")
         if device and not _DEVICE.match(device):
             problems.add(InvalidInput(
@@ -149,7 +149,7 @@ class Settings:
 
 
 def _clean(text: Any) -> str:
-    return " ".join(str(text).split())
+    return one_line(str(text))
 
 
 def _address_lines(value: Any) -> tuple[str, ...]:
@@ -160,7 +160,7 @@ def _address_lines(value: Any) -> tuple[str, ...]:
             field="address_lines",
         )
     for line in lines:
-        check_length(line, limit=MAX_ADDRESS_LINE, field="address_lines", what="Ligne d'adresse")
+        printed_line(line, limit=MAX_ADDRESS_LINE, field="address_lines", what="Ligne d'adresse")
     return lines
 
 

@@ -225,6 +225,30 @@ def test_an_overlong_name_or_address_is_refused_next_to_the_field(qtbot, window,
     assert backend.index.search("idea test") == [] and dialogs.crashes == []
 
 
+def test_a_name_that_cannot_print_is_refused_next_to_it_and_what_is_pasted_is_cleaned(
+    qtbot, window, backend, dialogs
+):
+    """A thumb pasted from a mail printed as an empty box on the offer; a soft hyphen and a
+    zero width space pasted from a web page kept the member from being found by its name."""
+    window.members.create_member()
+    dialog = window.members.dialog
+    dialog.agents.setText("80")
+    dialog.source.setText("rapport annuel 2025\u200b")
+    dialog.address.setText(" Rue de l’Église 12,\t4000\u00a0Liège ")
+    dialog.name.setText("Intercommunale d’Œuvres 👍")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and dialogs.crashes == []
+    assert "« 👍 » (U+1F44D) ne peut pas s'imprimer" in dialog.errors.message("name")
+    assert dialog.address.text() == " Rue de l’Église 12,\t4000\u00a0Liège "  # nothing lost
+    dialog.name.setText("Intercommunale d’Œu\u00advres\u200b de Liège")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    member = backend.index.search("intercommunale d'oeuvres liege")[0]
+    assert member.name == "Intercommunale d’Œuvres de Liège"
+    assert member.address == "Rue de l’Église 12, 4000 Liège"
+    assert member.size.source == "rapport annuel 2025"
+
+
 def test_a_population_correction_is_bounded(qtbot, window, backend):
     member = show(window, "nivelles")
     window.members.edit_member()

@@ -255,6 +255,8 @@ def test_an_indexation_out_of_range_is_told_in_the_unit_typed(qtbot, window, bac
         ("indexation", "1e999999999", "2,5"),  # decimal.Overflow
         ("seller_name", "A" * 3000, "120 caractères au plus"),  # then every PDF failed
         ("legal_form", "S" * 100, "60 caractères au plus"),
+        ("seller_name", "Anne Dupont 👍", "« 👍 » (U+1F44D) ne peut pas s'imprimer"),  # a box
+        ("letterhead_name", "iMio ✅", "« ✅ » (U+2705) ne peut pas s'imprimer"),
     ],
 )
 def test_settings_refuse_odd_digits_huge_numbers_and_long_text_next_to_the_field(

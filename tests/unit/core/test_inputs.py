@@ -3,12 +3,21 @@ with Belgian thousands separators, ASCII digits only, four-digit years, bounded 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from desktop.core.errors import InvalidInput
-from desktop.core.inputs import ascii_int, check_length, parse_date, parse_whole, plain_decimal
+from desktop.core.inputs import (
+    ascii_int,
+    check_length,
+    check_reason,
+    override_reason,
+    parse_date,
+    parse_whole,
+    plain_decimal,
+)
 
 MAX = 10_000_000
 
@@ -110,3 +119,75 @@ def test_implausible_dates_are_refused(typed: str, fragment: str) -> None:
     with pytest.raises(InvalidInput) as info:
         parse_date(typed, field="--date", what="--date")
     assert fragment in str(info.value) and info.value.field == "--date"
+
+
+# Text pasted from a mail, a Word document or a web page.
+ZWSP, SHY, BOM, LRM = "\u200b", "\u00ad", "\ufeff", "\u200e"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        (f" Li{SHY}ège{ZWSP}\tASBL\r\n", "Liège ASBL"),
+        (f"{BOM}Lie\u0300ge\u00a0 Sport{LRM}", "Liège Sport"),  # « e » and its accent typed apart
+        ("Braine-l’Alleud « Œuvres » – 2\u202f000 habitants", "Braine-l’Alleud « Œuvres » – 2 000 habitants"),
+        ("A & B <b>x</b> %s {0} 😀", "A & B <b>x</b> %s {0} 😀"),
+    ],
+)
+def test_pasted_text_is_stored_as_it_shows(typed: str, stored: str) -> None:
+    """A name pasted with a soft hyphen or a zero width space kept it, unseen: the member
+    could not be found by typing its name, nor told apart from the same name typed."""
+    from desktop.core.members import clean_name, clean_source
+
+    assert clean_name(typed) == stored
+    assert clean_source(typed) == stored
+    assert check_reason(typed, printed=True) == stored
+
+
+def test_a_pasted_address_keeps_its_lines_and_nothing_invisible() -> None:
+    from desktop.core.members import clean_address
+
+    typed = f" Rue de l’Église\t12 {ZWSP}\r\n\r\n 4000  Liège\r\n"
+    assert clean_address(typed) == "Rue de l’Église 12\n4000 Liège"
+
+
+@pytest.mark.parametrize(
+    ("typed", "quoted"),
+    [
+        ("OK 👍", "« 👍 » (U+1F44D) ne peut pas s'imprimer"),
+        ("Validé ✅ 📞 中文 한", "« ✅ » (U+2705), « 📞 » (U+1F4DE), « 中 » (U+4E2D) et 2 autres ne peuvent pas"),
+        ("\uf0b7 puce de Word", "(U+F0B7)"),
+        ("مرحبا", "(U+0645)"),  # reportlab would set its letters in reverse order
+    ],
+)
+def test_a_character_the_documents_cannot_print_is_refused_next_to_its_field(typed: str, quoted: str) -> None:
+    """The offer and the order form printed an empty box in its place."""
+    from desktop.core.members import Member, MemberKind, clean_address, clean_name, clean_source
+    from desktop.core.settings import Settings
+
+    checks = {
+        "name": lambda: clean_name(typed),
+        "address": lambda: clean_address(typed),
+        "source": lambda: clean_source(typed),
+        "reason": lambda: Member(id="", kind=MemberKind.AUTRE, name="X").with_override("Cat 1", typed),
+        "overrides": lambda: override_reason(typed),
+        "seller_name": lambda: Settings(seller_name=typed).validated(),
+        "letterhead_name": lambda: Settings(letterhead_name=typed).validated(),
+        "address_lines": lambda: Settings(address_lines=("Rue Léon Morel 1", typed)).validated(),
+    }
+    for field, check in checks.items():
+        with pytest.raises(InvalidInput, match=re.escape(quoted)) as caught:
+            check()
+        assert caught.value.field == field
+        assert "retirez-l" in str(caught.value)
+
+
+def test_a_note_or_a_refusal_reason_is_not_printed_and_may_hold_any_character() -> None:
+    assert check_reason(f"Accord par mail 👍{ZWSP}\r\nà confirmer") == "Accord par mail 👍 à confirmer"
+
+
+def test_the_device_code_and_initials_read_through_invisible_characters() -> None:
+    from desktop.core.settings import Settings
+
+    s = Settings(device_code=f" lap1{ZWSP} ", seller_initials=f"{BOM}a.d.").validated()
+    assert (s.device_code, s.seller_initials) == ("LAP1", "AD")
