@@ -60,7 +60,7 @@ def plain_decimal(text: str) -> str | None:
     """« 2,5 » -> '2.5' when ``text`` is a plain decimal number (sign, digits, one decimal
     comma or dot) of at most 30 characters; None otherwise (exponents, « NaN », « Infinity »,
     letters, a number long enough to overflow once multiplied)."""
-    raw = text.strip().translate(_SPACES).replace(" ", "")
+    raw = visible(text).strip().translate(_SPACES).replace(" ", "")
     if len(raw) > 30 or not _DECIMAL.fullmatch(raw):
         return None
     return raw.replace(",", ".")
@@ -72,7 +72,7 @@ def parse_whole(text: str, *, field: str, what: str, maximum: int) -> int:
     « 1500 », « 1 500 » and « 1.500 » are 1500; « 1.5 » and « 1,5 » are refused (a decimal
     number, not a count), as are « ² », negative numbers and anything above ``maximum``.
     """
-    raw = text.strip().translate(_SPACES)
+    raw = visible(text).strip().translate(_SPACES)
     if _PLAIN.fullmatch(raw):
         digits = raw
     elif m := _GROUPED.fullmatch(raw):

@@ -59,6 +59,7 @@ from desktop.core.errors import CatalogueError, InvalidInput, NotFound
 from desktop.core.format import agree, euros, group_int
 from desktop.core.format import decimal_text as _num
 from desktop.core.inputs import shown as _shown
+from desktop.core.inputs import visible
 from desktop.core.members import Member, MemberKind, MembershipStatus, of_place
 from desktop.core.quote import (
     DEFAULT_INDEXATION,
@@ -241,9 +242,10 @@ def parse_params(product: Product, raw: Mapping[str, str]) -> dict[str, Decimal]
     required parameter.
     """
     values: dict[str, Decimal] = {}
-    for key, text in raw.items():
+    for key, typed in raw.items():
         p = _find_param(product, key)
-        if not str(text).strip():
+        text = visible(str(typed))  # « 9 » copied from a web page may hold a zero width space
+        if not text.strip():
             raise InvalidInput(
                 f"{product.name} : valeur manquante pour {_what(p)} ; indiquez un nombre.",
                 field=p.key,

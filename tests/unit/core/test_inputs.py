@@ -186,6 +186,11 @@ def test_a_note_or_a_refusal_reason_is_not_printed_and_may_hold_any_character() 
     assert check_reason(f"Accord par mail 👍{ZWSP}\r\nà confirmer") == "Accord par mail 👍 à confirmer"
 
 
+def test_numbers_read_through_invisible_characters() -> None:
+    assert parse_headcount("12\u202f500\u200b") == 12500
+    assert plain_decimal("\ufeff2,5\u200b") == "2.5"
+
+
 def test_the_device_code_and_initials_read_through_invisible_characters() -> None:
     from desktop.core.settings import Settings
 

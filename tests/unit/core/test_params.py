@@ -23,6 +23,12 @@ def test_reads_numbers_and_fills_defaults() -> None:
     assert parse_params(AES, {"SCHOOLS": " 9 ", "plans": "3"}) == {"schools": D(9), "plans": D(3)}
 
 
+def test_a_number_copied_from_a_web_page_reads_through_its_invisible_characters() -> None:
+    """« 9 » with a zero width space was « not a number » though the field showed 9."""
+    assert parse_params(AES, {"schools": "9\u200b", "plans": "\ufeff2"}) == {"schools": D(9), "plans": D(2)}
+    assert parse_params(T.products["stockage"], {"gb": "1\u00a0000\u200b"})["gb"] == D(1000)
+
+
 def test_decimal_comma_and_grouped_thousands() -> None:
     other = sn_tariff().products["domaines-autres"]
     assert parse_params(other, {"supplier": "12,50"})["supplier"] == D("12.50")
