@@ -235,10 +235,13 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive key: 'iA.Délib' -> 'ia.delib'. Invisible characters (a
     zero width space, a soft hyphen pasted with a name) are left out, not read as a gap."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(
-        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
-    )
-    return " ".join(stripped.casefold().replace("’", "'").split())
+    if not decomposed.isascii():  # ASCII letters are looked up no further (the directory's index)
+        decomposed = "".join(
+            c
+            for c in decomposed
+            if c < "\x80" or (not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+        )
+    return " ".join(decomposed.casefold().replace("’", "'").split())
 
 
 def _loose(text: str) -> str:
