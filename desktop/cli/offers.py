@@ -665,6 +665,6 @@ def run_import(args: argparse.Namespace, services: Any) -> int:
             }
         )
     else:
-        for text in report.lines():
+        for text in report.lines(Path(args.file).name):
             _out(text)
     return CONFLICTS_EXIT if report.conflicts else 0

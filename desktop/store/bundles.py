@@ -140,13 +140,18 @@ class ImportReport:
     def changed(self) -> bool:
         return bool(self.imported or self.updated)
 
-    def lines(self) -> list[str]:
-        out = [
-            f"Offres importées : {len(self.imported)}",
-            f"Déjà présentes, identiques (ignorées) : {len(self.identical)}",
-            f"Mises à jour (état ou historique) : {len(self.updated)}",
-            f"Conflits (non importées) : {len(self.conflicts)}",
-        ]
+    def lines(self, bundle: str = "") -> list[str]:
+        """The report as text: which device sent the bundle, then each offer under what
+        became of it."""
+        out = [f"Lot {bundle or 'importé'} de l'appareil {self.device or '?'} :"]
+        for title, numbers in (
+            ("Offres importées", self.imported),
+            ("Déjà présentes, identiques (ignorées)", self.identical),
+            ("Mises à jour (état ou historique)", self.updated),
+        ):
+            out.append(f"{title} : {len(numbers)}")
+            out += [f"  - {n}" for n in numbers]
+        out.append(f"Conflits (non importées) : {len(self.conflicts)}")
         out += [f"  - {c.number} : {c.reason}" for c in self.conflicts]
         return out
 

@@ -522,3 +522,26 @@ def test_an_import_with_a_conflict_says_so_in_its_exit_status(
     assert said.returncode == 3 and number in said.stdout
     assert json.loads(ok(run_comptoir("--db", hq, "offers", "show", number, "--json")))["state"] == "acceptee"
     assert "code 3" in " ".join(ok(run_comptoir("offers", "import", "--help")).split())
+
+
+def test_the_import_report_names_the_laptop_and_each_offer(
+    store: Path, run_comptoir, tmp_path: Path, seeded_db_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Head office reads the text report of each laptop's bundle: it said four counts, not
+    which laptop sent the bundle nor which offers came in."""
+    hq = _copy(seeded_db_path, tmp_path / "siege.db")
+    numbers = [
+        re.search(r"(OFF-\d{4}-LAP1-\d{4})", ok(run_comptoir("offers", "finalize", _save_draft(run_comptoir)))).group(1)  # type: ignore[union-attr]
+        for _ in range(2)
+    ]
+    lot = tmp_path / "lundi.zip"
+    ok(run_comptoir("offers", "export", "--number", numbers[0], "--out", lot))
+    ok(run_comptoir("--db", hq, "offers", "import", lot))
+    ok(run_comptoir("offers", "set-state", numbers[0], "envoyee"))
+    ok(run_comptoir("offers", "export", "--out", lot))
+
+    out = ok(run_comptoir("--db", hq, "offers", "import", lot)).splitlines()
+
+    assert out[0] == "Lot lundi.zip de l'appareil LAP1 :"
+    assert out[out.index("Offres importées : 1") + 1] == f"  - {numbers[1]}"
+    assert out[out.index("Mises à jour (état ou historique) : 1") + 1] == f"  - {numbers[0]}"
