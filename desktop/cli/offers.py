@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +32,7 @@ from desktop.core.errors import InvalidInput, RuleViolation
 from desktop.core.inputs import check_reason, shown
 from desktop.core.inputs import parse_date as parse_typed_date
 from desktop.core.offers import Offer, OfferState, OfferSummary, money_fr
+from desktop.core.quote import QuoteLine
 
 DATE_HELP = "date AAAA-MM-JJ ou JJ/MM/AAAA"
 
@@ -306,7 +307,11 @@ def run_quote_save(args: argparse.Namespace, services: Any) -> int:
 # --------------------------------------------------------------------------- handlers
 
 
-def _summary_json(s: OfferSummary) -> dict[str, Any]:
+def _summary_json(
+    s: OfferSummary, lines: Sequence[QuoteLine] | None = None, origin: str = ""
+) -> dict[str, Any]:
+    from desktop.cli.quote import line_json
+
     return {
         "id": s.id,
         "number": s.number,
@@ -334,7 +339,17 @@ def _summary_json(s: OfferSummary) -> dict[str, Any]:
         "valid_until": s.valid_until,
         "seller": s.seller,
         "predecessor": s.predecessor,
+        "device": s.device,  # the laptop whose number it bears
+        "origin": origin or None,  # the laptop whose bundle brought it; null: made here
+        "lines": [line_json(line) for line in lines or ()],
     }
+
+
+def _rows_json(repo: Any, rows: Sequence[OfferSummary]) -> list[dict[str, Any]]:
+    """The rows of ``offers list --json``, each with its lines and the device it came from."""
+    ids = [s.id for s in rows]
+    lines, origins = repo.quote_lines(ids), repo.origins(ids)
+    return [_summary_json(s, lines.get(s.id), origins.get(s.id, "")) for s in rows]
 
 
 def run_list(args: argparse.Namespace, services: Any) -> int:
@@ -346,7 +361,7 @@ def run_list(args: argparse.Namespace, services: Any) -> int:
         OfferFilter(state=state, text=args.search, member_id=args.member, since=since)
     )
     if args.json:
-        _emit([_summary_json(s) for s in rows])
+        _emit(_rows_json(offer_repository(services), rows))
         return 0
     if not rows:
         _out("Aucune offre.")
@@ -484,7 +499,7 @@ def run_pdf(args: argparse.Namespace, services: Any) -> int:
 def _emit_offer(repo: Any, offer_id: str, **extra: Any) -> None:
     """The offer as ``offers list --json`` gives it, for a script's next command."""
     summary = next(s for s in repo.versions(offer_id) if s.id == offer_id)
-    _emit({**_summary_json(summary), **extra})
+    _emit({**_rows_json(repo, [summary])[0], **extra})
 
 
 def run_revise(args: argparse.Namespace, services: Any) -> int:

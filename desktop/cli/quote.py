@@ -38,6 +38,7 @@ from desktop.core.quote import (
     MAX_YEARS,
     LineRequest,
     Quote,
+    QuoteLine,
     QuoteRequest,
 )
 from desktop.core.settings import indexation_from_percent, percent_text
@@ -412,6 +413,18 @@ def _days(d: Decimal | None) -> int | float | None:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+def line_json(line: QuoteLine) -> dict[str, Any]:
+    """One line as ``comptoir quote --json`` prints it: an amount not priced is null."""
+    return {
+        "product": line.product,
+        "one_time": _amount(line.one_time),
+        "annual": _amount(line.annual),
+        "setup_days": _days(line.setup_days),
+        "status": line.status.value,
+        "notes": list(line.notes),
+    }
+
+
 def quote_json(quote: Quote) -> dict[str, Any]:
     """The JSON form of a quote, as ``comptoir quote --json`` prints it.
 
@@ -425,17 +438,7 @@ def quote_json(quote: Quote) -> dict[str, Any]:
     return {
         "member": member_json(quote.member),
         "category": quote.decision.category,
-        "lines": [
-            {
-                "product": line.product,
-                "one_time": _amount(line.one_time),
-                "annual": _amount(line.annual),
-                "setup_days": _days(line.setup_days),
-                "status": line.status.value,
-                "notes": list(line.notes),
-            }
-            for line in quote.lines
-        ],
+        "lines": [line_json(line) for line in quote.lines],
         "totals": {
             "one_time": _amount(t.one_time) if cov.one_time else None,
             "annual": _amount(t.annual) if cov.annual else None,

@@ -446,6 +446,11 @@ class OfferSummary:
     coverage: TotalsCoverage = field(default_factory=TotalsCoverage)
 
     @property
+    def device(self) -> str | None:
+        """The device code its number bears (None for a draft)."""
+        return OfferNumber.parse(self.number).device if self.number else None
+
+    @property
     def label(self) -> str:
         return self.number or f"Brouillon du {self.updated.astimezone().strftime('%d/%m/%Y %H:%M')}"
 

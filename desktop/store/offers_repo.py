@@ -548,25 +548,7 @@ class OfferRepository:
         ids = [s.id for s, r in zip(rows, found, strict=True) if s.partial and r[-1] is None]
         if not ids:
             return rows
-        coverage: dict[str, TotalsCoverage] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            with storage_errors("lister les offres"):
-                found = self.conn.execute(
-                    f"SELECT id, quote_json FROM offers WHERE id IN ({marks})", chunk
-                ).fetchall()
-            for oid, quote_json in found:  # (``found``: the quotes now, not the rows)
-                if quote_json is None:
-                    continue
-                try:  # the lines are enough: the rest of the quote is not decoded
-                    data = codec.loads(quote_json)
-                    raw = data.get("lines") if isinstance(data, dict) else None
-                    lines = codec.from_data(tuple[QuoteLine, ...], raw, "lignes")
-                except StorageError as e:  # the list still opens; opening the offer says more
-                    log.warning("offre %s : lignes illisibles pour la liste (%s)", oid, e)
-                    continue
-                coverage[oid] = totals_coverage(lines)
+        coverage = {oid: totals_coverage(lines) for oid, lines in self.quote_lines(ids).items()}
         # a finalised offer may take it too (the column is not part of what it froze); a
         # database opened read-only reads the quotes again next time
         with suppress(ComptoirError), self._tx("compléter la liste des offres") as conn:
@@ -575,6 +557,35 @@ class OfferRepository:
                 [(coverage_bits(c), oid) for oid, c in coverage.items()],
             )
         return [replace(s, coverage=coverage[s.id]) if s.id in coverage else s for s in rows]
+
+    def _column_of(self, column: str, ids: Sequence[str]) -> Iterator[tuple[str, Any]]:
+        """(id, value of ``column``) for these offers: read from their rows, not the index."""
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            with storage_errors("lister les offres"):
+                yield from self.conn.execute(
+                    f"SELECT id, {column} FROM offers WHERE id IN ({marks})", chunk
+                ).fetchall()
+
+    def quote_lines(self, ids: Sequence[str]) -> dict[str, tuple[QuoteLine, ...]]:
+        """The priced lines of these offers, by id, without decoding the rest of their quote;
+        an offer with no quote, or whose lines cannot be read (logged), is left out."""
+        out: dict[str, tuple[QuoteLine, ...]] = {}
+        for oid, quote_json in self._column_of("quote_json", ids):
+            if quote_json is None:
+                continue
+            try:
+                data = codec.loads(quote_json)
+                raw = data.get("lines") if isinstance(data, dict) else None
+                out[oid] = codec.from_data(tuple[QuoteLine, ...], raw, "lignes")
+            except StorageError as e:  # the list still opens; opening the offer says more
+                log.warning("offre %s : lignes illisibles pour la liste (%s)", oid, e)
+        return out
+
+    def origins(self, ids: Sequence[str]) -> dict[str, str]:
+        """The device whose bundle brought each of these offers here ("": made here)."""
+        return {oid: str(origin or "") for oid, origin in self._column_of("origin", ids)}
 
     def last_draft(self) -> OfferSummary | None:
         """The draft edited last (the app offers to reopen it after a crash)."""

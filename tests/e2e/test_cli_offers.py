@@ -545,3 +545,36 @@ def test_the_import_report_names_the_laptop_and_each_offer(
     assert out[0] == "Lot lundi.zip de l'appareil LAP1 :"
     assert out[out.index("Offres importées : 1") + 1] == f"  - {numbers[1]}"
     assert out[out.index("Mises à jour (état ou historique) : 1") + 1] == f"  - {numbers[0]}"
+
+
+def test_a_weekly_report_by_laptop_and_product_reads_offers_list_json_alone(
+    store: Path, run_comptoir, tmp_path: Path, seeded_db_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Head office sums the accepted annual amounts per laptop and per product: the rows
+    held neither the products nor the laptop, short of one offers show per offer or
+    reading the number."""
+    hq = _copy(seeded_db_path, tmp_path / "siege.db")
+    out = ok(run_comptoir("offers", "finalize", _save_draft(run_comptoir)))
+    number = re.search(r"(OFF-\d{4}-LAP1-\d{4})", out).group(1)  # type: ignore[union-attr]
+    ok(run_comptoir("offers", "set-state", number, "envoyee"))
+    ok(run_comptoir("offers", "set-state", number, "acceptee"))
+    lot = tmp_path / "lot.zip"
+    ok(run_comptoir("offers", "export", "--out", lot))
+    ok(run_comptoir("--db", hq, "offers", "import", lot))
+    ok(run_comptoir("--db", hq, "settings", "set", "device_code=SIEGE"))
+    here = json.loads(
+        ok(run_comptoir("--db", hq, "quote", "--member", "Namur", "--product", "gpec", "--save", "--json"))
+    )["offer_id"]
+
+    rows = json.loads(ok(run_comptoir("--db", hq, "offers", "list", "--json")))
+
+    by_id = {r["id"]: r for r in rows}
+    accepted = [r for r in rows if r["state"] == "acceptee"]
+    assert [(r["number"], r["device"], r["origin"]) for r in accepted] == [(number, "LAP1", "LAP1")]
+    per_product = {line["product"]: line["annual"] for line in accepted[0]["lines"]}
+    shown = json.loads(ok(run_comptoir("--db", hq, "offers", "show", number, "--json")))
+    assert per_product == {line["product"]: line["annual"] for line in shown["quote"]["lines"]}
+    assert set(per_product) == {"delib", "aes"} and all(isinstance(a, str) for a in per_product.values())
+    draft = by_id[here]  # made here, not numbered yet; its « sur devis » set-up is null
+    assert (draft["device"], draft["origin"]) == (None, None)
+    assert [(line["product"], line["one_time"]) for line in draft["lines"]] == [("gpec", None)]
