@@ -232,8 +232,8 @@ def register(subparsers: Any, services_factory: Any) -> None:
         "import",
         help="importe un lot d'offres (au siège)",
         description="Importe un lot d'offres finalisées. Importer deux fois le même lot ne change "
-        "rien. Une offre en conflit (un autre contenu sous le même numéro, un état divergent) "
-        "n'est jamais remplacée : elle est signalée et la commande se termine avec le code "
+        "rien. Une offre en conflit (un autre contenu sous le même numéro, un état divergent, un "
+        "autre bon de commande) n'est jamais remplacée : elle est signalée et la commande se termine avec le code "
         f"{CONFLICTS_EXIT}, les autres offres du lot étant importées.",
     )
     p.add_argument("file", metavar="FICHIER", help="lot d'offres (fichier zip) exporté par un appareil")

@@ -592,6 +592,7 @@ ACTION_LABELS = {
     "recalcul-donnees": "Nouveau calcul sur le catalogue et l'annuaire de la version installée",
     "import": "Importée",
     "conflit": "Conflit à l'import, état d'ici conservé",
+    "conflit-bon": "Conflit à l'import, bon de commande d'ici conservé",
     "derogation": "Dérogation",
 }
 

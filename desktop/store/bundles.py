@@ -699,21 +699,27 @@ def import_offers(repo: OfferRepository, path: Path, *, who: str | None = None) 
                 )
                 # the other history is not merged: it would tell of a move this offer never
                 # made here; one line says what the bundle held instead
-                insert_audit(
-                    conn,
-                    AuditEntry(
-                        when=now,
-                        who=by,
-                        action="conflit",
-                        from_state=None,
-                        to_state=None,
-                        why=f"« {there.label} » dans le lot {bundle.path.name} de l'appareil "
-                        f"{bundle.device or '?'} ; « {here.label} » conservé",
-                        offer_id=local_id,
-                        number=o.number,
-                        uid=codec.sha256_hex(f"conflit:{o.id}:{there.value}:{bundle.path.name}")[:32],
-                    ),
+                _note_conflict(
+                    conn, item, bundle, "conflit", there.value, now, by,
+                    f"« {there.label} » dans le lot {bundle.path.name} de l'appareil "
+                    f"{bundle.device or '?'} ; « {here.label} » conservé",
+                )  # fmt: skip
+                continue
+            kept = repo.order_form(local_id) if item.order_form is not None else None
+            if kept is not None and kept[0] != item.order_form:
+                # two order forms for one offer: the member signed one of them
+                conflicts.append(
+                    Conflict(
+                        o.number,
+                        "un autre bon de commande a été établi ici pour cette offre ; celui "
+                        "d'ici est conservé : vérifiez lequel le membre a signé",
+                    )
                 )
+                _note_conflict(
+                    conn, item, bundle, "conflit-bon", "bon", now, by,
+                    f"celui du lot {bundle.path.name} de l'appareil {bundle.device or '?'} "
+                    "diffère",
+                )  # fmt: skip
                 continue
             added = sum(insert_audit(conn, e) for e in item.audit)
             added += _keep_order_form(repo, item)
@@ -736,6 +742,35 @@ def import_offers(repo: OfferRepository, path: Path, *, who: str | None = None) 
 
 
 SHOWN_BREAKS = 10  # rows off the set-up rule listed in an import report (all in the log)
+
+
+def _note_conflict(
+    conn: sqlite3.Connection,
+    item: _Incoming,
+    bundle: Bundle,
+    action: str,
+    key: str,
+    now: datetime,
+    by: str,
+    why: str,
+) -> None:
+    """One line in the offer's history saying what the bundle held and was not taken (once,
+    however often the same bundle comes again)."""
+    o = item.offer
+    insert_audit(
+        conn,
+        AuditEntry(
+            when=now,
+            who=by,
+            action=action,
+            from_state=None,
+            to_state=None,
+            why=why,
+            offer_id=o.id,
+            number=o.number,
+            uid=codec.sha256_hex(f"conflit:{o.id}:{key}:{bundle.path.name}")[:32],
+        ),
+    )
 
 
 def _keep_order_form(repo: OfferRepository, item: _Incoming) -> bool:

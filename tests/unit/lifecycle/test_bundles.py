@@ -112,6 +112,37 @@ def test_the_order_form_of_a_converted_offer_travels_as_it_was_printed(
         import_offers(hq, tmp_path / "3.zip")
 
 
+def test_an_order_form_made_at_head_office_and_another_on_the_laptop_is_a_conflict(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    """Head office printed the order form of an accepted offer it had received, the laptop
+    printed its own: the import said « mise à jour », kept head office's and merged a second
+    conversion into the history, without a word that the member signed another one."""
+    n = _two_offers(repo)[0]
+    repo.set_state(n, S.ACCEPTEE, "Collège du 12/03")
+    export_offers(repo, tmp_path / "1.zip", refs=[n])
+    import_offers(hq, tmp_path / "1.zip")
+    ours = b"%PDF-1.4 bon de commande du siege"
+    hq.convert(n, "bon de commande du 10/03/2026", ours, 3)
+    history = hq.audit(n)
+    repo.convert(n, "bon de commande du 01/04/2026", b"%PDF-1.4 bon de commande signe", 3)
+    export_offers(repo, tmp_path / "2.zip", refs=[n])
+
+    result = import_offers(hq, tmp_path / "2.zip")
+
+    assert result.updated == () and [c.number for c in result.conflicts] == [n]
+    assert "autre bon de commande" in result.conflicts[0].reason
+    assert hq.order_form(n) == (ours, 3)
+    assert hq.audit(n)[:-1] == history and hq.audit(n)[-1].description == (
+        "Conflit à l'import, bon de commande d'ici conservé — celui du lot 2.zip de l'appareil "
+        "LAP1 diffère"
+    )
+    import_offers(hq, tmp_path / "2.zip")  # the same bundle again: said once
+    assert len(hq.audit(n)) == len(history) + 1
+    export_offers(repo, tmp_path / "3.zip", refs=[n])
+    assert import_offers(hq, tmp_path / "3.zip").identical == ()  # still not taken
+
+
 def test_importing_twice_changes_nothing(
     repo: OfferRepository, hq: OfferRepository, tmp_path: Path
 ) -> None:
