@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from desktop.core.errors import InvalidInput
 
@@ -195,8 +196,11 @@ def _inline(
                 hint = ""
                 if not _FIELD.fullmatch(name):
                     hint = " (un nom de champ s'écrit en minuscules, sans espace ni accent)"
+                near = get_close_matches(name.lower(), fields, n=1, cutoff=0.75)
+                # a typo: the field meant, before the whole list
+                guess = f"Vouliez-vous écrire {{{near[0]}}} ? " if near else ""
                 raise InvalidInput(
-                    f"Modèle refusé, ligne {lineno} : champ inconnu {shown}{hint}. "
+                    f"Modèle refusé, ligne {lineno} : champ inconnu {shown}{hint}. {guess}"
                     f"Champs autorisés : {_list_fields(fields)}.",
                     field="template",
                 )

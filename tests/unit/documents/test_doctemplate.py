@@ -54,6 +54,25 @@ def test_unknown_field_is_refused_naming_it_and_listing_the_allowed_ones() -> No
 
 
 @pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("membre_non", "membre_nom"), ("offre_nummero", "offre_numero"), ("datedebut", "date_debut"),
+     ("Total_Anuel", "total_annuel")],
+)
+def test_a_field_name_mistyped_is_refused_with_the_field_meant(typed: str, meant: str) -> None:
+    """The refusal listed twenty-nine fields: which one the typo was of was left to find."""
+    with pytest.raises(InvalidInput) as err:
+        dt.parse(f"# Titre\n\nEntre iMio et {{{typed}}}.\n")
+    assert f"ligne 3 : champ inconnu {{{typed}}}" in str(err.value)
+    assert f". Vouliez-vous écrire {{{meant}}} ? Champs autorisés : " in str(err.value)
+
+
+def test_a_field_unlike_any_other_is_not_given_a_guess() -> None:
+    with pytest.raises(InvalidInput) as err:
+        dt.parse("Montant : {montant_total}\n")
+    assert "Vouliez-vous" not in str(err.value)
+
+
+@pytest.mark.parametrize(
     ("source", "expected"),
     [
         ("Texte {membre_nom\n", "accolade « { » ouverte et jamais fermée"),
