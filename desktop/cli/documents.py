@@ -296,8 +296,15 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
                 # « UTF-8 avec BOM »: what Notepad and PowerShell 5.1 (Set-Content -Encoding
                 # UTF8) write on Windows; the mark would print its first line, a comment
                 body = src.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInput(f"{src} n'est pas un texte UTF-8 : enregistrez-le en UTF-8.") from None
+        except UnicodeDecodeError as e:  # Windows-1252 (« ANSI »), mostly: where, and how
+            raw = bytes(e.object)
+            lineno = raw.count(b"\n", 0, e.start) + 1
+            line = raw.split(b"\n")[lineno - 1].decode("cp1252", "replace").strip()
+            raise InvalidInput(
+                f"{src} n'est pas un texte UTF-8 (ligne {lineno} : « {line[:60]}"
+                f"{'…' if len(line) > 60 else ''} ») : enregistrez-le en UTF-8 (Bloc-notes : "
+                "Fichier > Enregistrer sous, Encodage : UTF-8), puis importez-le à nouveau."
+            ) from None
         t = repo.save(code, body, who=_who(services))
         _print(f"Modèle « {code} » enregistré : version {t.version}.")
     elif action == "history":

@@ -226,6 +226,25 @@ def test_a_template_saved_by_windows_notepad_is_read_as_written(store: Path, run
     assert again.read_bytes() == body.encode("utf-8")
 
 
+def test_a_template_saved_in_windows_1252_is_refused_at_its_first_accented_line(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:
+    """A template saved « ANSI » was refused as not UTF-8, without saying where nor how to
+    save it otherwise."""
+    exported = tmp_path / "contrat.txt"
+    ok(run_comptoir("template", "export", exported))
+    body = exported.read_text(encoding="utf-8")
+    ansi = tmp_path / "ansi.txt"
+    ansi.write_bytes(body.replace("—", "-").replace("…", "...").encode("cp1252"))
+    first = next(n for n, line in enumerate(body.splitlines(), 1) if not line.isascii())
+
+    err = refused(run_comptoir("template", "import", ansi), "n'est pas un texte UTF-8")
+
+    assert f"(ligne {first} : « " in err and "Encodage : UTF-8" in err
+    assert "version 1" in ok(run_comptoir("template", "history"))
+    assert "version 2" not in ok(run_comptoir("template", "history"))
+
+
 def test_template_files_that_cannot_be_used_get_french_messages(store: Path, run_comptoir, tmp_path: Path) -> None:
     """A folder, a missing file or a place that cannot be written: exit 2 and what to fix,
     never « Erreur inattendue »."""
