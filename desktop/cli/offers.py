@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import InvalidInput, RuleViolation
+from desktop.core.errors import ClockBehind, InvalidInput, RuleViolation
 from desktop.core.inputs import check_reason, shown
 from desktop.core.inputs import parse_date as parse_typed_date
 from desktop.core.offers import Offer, OfferState, OfferSummary, money_fr
@@ -147,6 +147,12 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p.add_argument("ref", metavar="ID", help="identifiant du brouillon (ou son début)")
     p.add_argument("--pdf", metavar="FICHIER", help="enregistre aussi le PDF figé dans ce fichier")
     p.add_argument("--json", action="store_true", help=NEW_JSON_HELP)
+    p.add_argument(
+        "--confirm-date",
+        action="store_true",
+        help="la date de l'ordinateur est juste, même antérieure à la dernière offre finalisée "
+        "sur cet appareil (datée à tort)",
+    )
     bind(p, run_finalize)
 
     p = sub.add_parser("pdf", help="réimprime le PDF figé d'une offre finalisée")
@@ -465,7 +471,12 @@ def run_finalize(args: argparse.Namespace, services: Any) -> int:
         )
     repo = offer_repository(services)
     try:
-        frozen = repo.finalise(args.ref, offer_renderer(services))
+        frozen = repo.finalise(args.ref, offer_renderer(services), date_confirmed=args.confirm_date)
+    except ClockBehind as exc:
+        raise RuleViolation(
+            f"{str(exc).removesuffix(' Le brouillon est gardé.')} Date juste : comptoir offers "
+            f"finalize {args.ref} --confirm-date. Le brouillon est gardé."
+        ) from None
     except RuleViolation as exc:
         if str(exc).startswith("Points bloquants"):  # what to run next, from here
             raise RuleViolation(

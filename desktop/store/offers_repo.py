@@ -42,7 +42,14 @@ from typing import Any, Protocol
 
 from desktop.core.catalogue import fold
 from desktop.core.categories import CategoryDecision, derive_category
-from desktop.core.errors import ComptoirError, InvalidInput, NotFound, RuleViolation, StorageError
+from desktop.core.errors import (
+    ClockBehind,
+    ComptoirError,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    StorageError,
+)
 from desktop.core.inputs import check_reason, shown
 from desktop.core.members import Member
 from desktop.core.offers import (
@@ -225,22 +232,30 @@ class NumbersGiven:
             log.warning("numéro %s/%d non noté dans %s : %s", device, seq, self.path, exc)
 
 
-def _check_clock(conn: sqlite3.Connection, device: str, today: date) -> None:
-    """Refuse to number an offer on a day before this device's last finalised offer: the
-    computer's clock went back (a flat battery at a booth with no network), and the offer would
-    bear a number and a validity of that year, already expired."""
+def last_finalised_day(conn: sqlite3.Connection, device: str) -> date | None:
+    """The local day of the last offer this device finalised (None: none yet)."""
     (last,) = conn.execute(
         "SELECT MAX(finalised) FROM offers WHERE device = ? AND finalised IS NOT NULL", (device,)
     ).fetchone()
     when = _dt(last)
-    if when is None:
-        return
-    last_day = when.astimezone().date()
-    if today < last_day:
-        raise RuleViolation(
+    return when.astimezone().date() if when is not None else None
+
+
+def check_clock(conn: sqlite3.Connection, device: str, today: date) -> None:
+    """Refuse to number an offer on a day before this device's last finalised offer: the
+    computer's clock went back (a flat battery at a booth with no network), and the offer would
+    bear a number and a validity of that year, already expired. Finalising with the date
+    confirmed goes on (the last offer was dated on a clock set ahead)."""
+    last = last_finalised_day(conn, device)
+    if last is not None and today < last:
+        raise ClockBehind(
             f"La date de cet ordinateur ({today:%d/%m/%Y}) est antérieure à celle de la dernière "
-            f"offre finalisée sur cet appareil ({last_day:%d/%m/%Y}) : corrigez la date et l'heure "
-            "de l'ordinateur, puis finalisez. Le brouillon est gardé."
+            f"offre finalisée sur cet appareil ({last:%d/%m/%Y}) : l'offre serait datée et "
+            "numérotée de ce jour-là. Corrigez la date et l'heure de l'ordinateur, puis "
+            "finalisez ; si elle est juste (la dernière offre a été datée à tort), finalisez en "
+            "confirmant la date. Le brouillon est gardé.",
+            today=today,
+            last=last,
         )
 
 
@@ -665,11 +680,19 @@ class OfferRepository:
         return diff_offers(self.get(old_ref), self.get(new_ref))
 
     # -- finalising -------------------------------------------------------------------------
-    def finalise(self, ref: str, renderer: Renderer, *, who: str | None = None) -> Offer:
+    def last_finalised_day(self, device: str) -> date | None:
+        """The local day of the last offer ``device`` finalised here (None: none yet)."""
+        with storage_errors("lire les offres"):
+            return last_finalised_day(self.conn, device)
+
+    def finalise(
+        self, ref: str, renderer: Renderer, *, who: str | None = None, date_confirmed: bool = False
+    ) -> Offer:
         """Number, freeze and render the draft in one transaction; returns the frozen offer.
 
         ``renderer`` turns the frozen offer (with its number and dates) into PDF bytes; if it
-        raises, nothing is written and no number is used.
+        raises, nothing is written and no number is used. A date before this device's last
+        finalised offer is refused (``ClockBehind``) unless the user ``date_confirmed`` it.
         """
         settings = self.settings()
         device_text = str(getattr(settings, "device_code", "") or "")
@@ -688,7 +711,8 @@ class OfferRepository:
             quote = draft.check_finalisable()
             now = self.clock()
             today = now.astimezone().date()
-            _check_clock(conn, device, today)
+            if not date_confirmed:
+                check_clock(conn, device, today)
             if draft.is_draft:
                 active = self.pricer.active_tariff(draft.request.tariff, today)
                 if active != draft.request.tariff:

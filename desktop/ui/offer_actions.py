@@ -31,7 +31,9 @@ def render_offer_pdf(tariff: Any, offer: Any, settings: Any, today: date) -> byt
     return render_offer(document_for_offer(offer, tariff, settings, today=today))
 
 
-def finalise_offer(db_path: Any, offer_id: str, tariff: Any, settings: Any, today: date) -> Any:
+def finalise_offer(
+    db_path: Any, offer_id: str, tariff: Any, settings: Any, today: date, date_confirmed: bool = False
+) -> Any:
     """Number, freeze and render on a worker, with a connection of its own (the PDF is made
     inside the numbering transaction). Returns the frozen ``Offer``."""
     from desktop.store.database import open_database
@@ -40,7 +42,11 @@ def finalise_offer(db_path: Any, offer_id: str, tariff: Any, settings: Any, toda
     db = open_database(db_path)
     try:
         repo = OfferRepository(db, settings=lambda: settings)
-        return repo.finalise(offer_id, lambda o: render_offer_pdf(tariff, o, settings, today))
+        return repo.finalise(
+            offer_id,
+            lambda o: render_offer_pdf(tariff, o, settings, today),
+            date_confirmed=date_confirmed,
+        )
     finally:
         db.close()
 
@@ -298,6 +304,17 @@ class OfferActions:
                 "sur le PDF figé. Pour les remplir d'abord, annulez puis ouvrez Fichier > "
                 f"Réglages… (Ctrl+,).\n\n{question}"
             )
+        today = self.backend.today()
+        last = self.backend.offers.last_finalised_day(settings.device_code)
+        date_confirmed = last is not None and today < last
+        if date_confirmed:  # a clock set back, or the last offer dated on one set ahead
+            question = (
+                f"La date de cet ordinateur ({today:%d/%m/%Y}) est antérieure à celle de la "
+                f"dernière offre finalisée sur cet appareil ({last:%d/%m/%Y}) : l'offre sera "
+                f"datée du {today:%d/%m/%Y} et numérotée en {today.year}. Si cette date est "
+                "fausse, annulez et corrigez la date de l'ordinateur d'abord ; si elle est "
+                f"juste, c'est la dernière offre qui a été datée à tort.\n\n{question}"
+            )
         if not self.w.dialogs.confirm(self.w, "Finaliser l'offre", question, yes="Finaliser", no="Annuler"):
             return
         self.w.bar.info("Finalisation : numéro et PDF en cours…", timeout_ms=0)
@@ -308,7 +325,8 @@ class OfferActions:
             offer.id,
             self.backend.tariff_for(offer.request.tariff),  # what it is priced on
             self.backend.settings(),
-            self.backend.today(),
+            today,
+            date_confirmed,
             on_result=self._finalised,
             on_error=self._finalise_failed,
             name="finalisation",

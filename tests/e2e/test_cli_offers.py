@@ -578,3 +578,30 @@ def test_a_weekly_report_by_laptop_and_product_reads_offers_list_json_alone(
     draft = by_id[here]  # made here, not numbered yet; its « sur devis » set-up is null
     assert (draft["device"], draft["origin"]) == (None, None)
     assert [(line["product"], line["one_time"]) for line in draft["lines"]] == [("gpec", None)]
+
+
+def test_finalize_says_a_date_before_the_last_offer_and_takes_it_once_confirmed(
+    store: Path, run_comptoir  # type: ignore[no-untyped-def]
+) -> None:
+    """This laptop's last offer bears 2099 (its clock was ahead then): a finalize today would
+    date and number the offer before it. Refused with the way to go on; --confirm-date goes on."""
+    from datetime import UTC, datetime
+
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+    from desktop.store.settings_repo import SettingsRepository
+
+    ahead = _save_draft(run_comptoir)
+    db = open_database(store)
+    try:
+        settings = SettingsRepository(db)
+        repo = OfferRepository(db, settings=settings.load, clock=lambda: datetime(2099, 1, 1, 10, tzinfo=UTC))
+        assert repo.finalise(ahead, lambda o: b"%PDF-1.4 essai").number == "OFF-2099-LAP1-0001"
+    finally:
+        db.close()
+    draft = _save_draft(run_comptoir)
+
+    said = refused(run_comptoir("offers", "finalize", draft), "(01/01/2099)")
+    assert f"comptoir offers finalize {draft} --confirm-date. Le brouillon est gardé." in said
+    assert json.loads(ok(run_comptoir("offers", "show", draft, "--json")))["state"] == "brouillon"
+    assert re.search(r"OFF-20\d\d-LAP1-0001 ", ok(run_comptoir("offers", "finalize", draft, "--confirm-date")))

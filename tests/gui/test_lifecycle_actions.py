@@ -361,3 +361,33 @@ def test_a_closed_window_stops_following_the_date(ready_window):
     assert ready_window.calendar_timer.isActive()
     ready_window.close()
     assert not ready_window.calendar_timer.isActive()
+
+
+def test_a_date_before_the_last_offer_is_said_before_finalising_and_confirmed(
+    qtbot, ready_window, dialogs, backend
+):
+    """The last offer of this laptop bears a later day than today's (its clock was ahead then,
+    or is behind now): « Finaliser » says so and what the offer will bear; confirmed, it is
+    numbered (the store alone refuses such a day)."""
+    from datetime import UTC, datetime
+
+    from desktop.core.quote import LineRequest
+    from desktop.ui.backend import Draft
+
+    w = ready_window
+    member = w.session.member
+    draft = Draft(member_id=member.id, lines=(LineRequest("delib", {}),))
+    ahead = backend.save_draft(None, draft, backend.quote(draft))
+    real = backend.offers.clock
+    backend.offers.clock = lambda: datetime(2099, 1, 1, 10, tzinfo=UTC)
+    assert backend.offers.finalise(ahead.id, lambda o: b"%PDF-1.4 essai").number == "OFF-2099-LAP1-0001"
+    backend.offers.clock = real
+
+    second = finalise(qtbot, w, dialogs)
+
+    today = backend.today()
+    assert dialogs.texts[-1].startswith(
+        f"La date de cet ordinateur ({today:%d/%m/%Y}) est antérieure à celle de la dernière "
+        f"offre finalisée sur cet appareil (01/01/2099) : l'offre sera datée du {today:%d/%m/%Y}"
+    )
+    assert second.number == f"OFF-{today.year}-LAP1-0001"

@@ -522,11 +522,13 @@ def test_a_restored_older_database_never_gives_a_number_again(tmp_path, clock) -
         db.close()
 
 
-def test_a_clock_set_back_numbers_nothing_until_it_is_put_right(
+def test_a_clock_set_back_numbers_nothing_until_the_date_is_confirmed(
     repo: OfferRepository, settings: FakeSettings, clock: Clock
 ) -> None:
     """A flat battery sets the clock to 2000: the offer was numbered OFF-2000-… and valid until
-    a day long past. Another device's later offers (head office imports them) do not count."""
+    a day long past. The user who knows the date is right (the last offer was dated on a clock
+    set ahead) confirms it. Another device's later offers (head office imports them) do not
+    count."""
     assert _finalised(repo).number == "OFF-2026-LAP1-0001"
     back = repo.save_draft(draft())
     clock.now = datetime(2000, 1, 1, 0, 5, tzinfo=UTC)
@@ -534,8 +536,12 @@ def test_a_clock_set_back_numbers_nothing_until_it_is_put_right(
     with pytest.raises(RuleViolation, match=last):
         repo.finalise(back.id, fake_pdf)
     assert repo.get(back.id).state is S.BROUILLON
+    clock.now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # the last offer was dated ahead: said so
+    assert repo.finalise(back.id, fake_pdf, date_confirmed=True).number == "OFF-2026-LAP1-0002"
+    back = repo.save_draft(draft())
+    clock.now = datetime(2000, 1, 1, 0, 5, tzinfo=UTC)
     settings.device_code = "LAP2"
     assert repo.finalise(back.id, fake_pdf).number == "OFF-2000-LAP2-0001"
     settings.device_code = "LAP1"
     clock.now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # the same day, an hour earlier: fine
-    assert _finalised(repo).number == "OFF-2026-LAP1-0002"
+    assert _finalised(repo).number == "OFF-2026-LAP1-0003"
