@@ -11,7 +11,7 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
-from desktop.core.errors import InvalidInput
+from desktop.core.errors import InvalidInput, InvalidInputs
 from desktop.core.inputs import ascii_int, shown
 from desktop.core.settings import LABELS, Settings, percent_text
 
@@ -98,8 +98,26 @@ def _show(args: Any, services: Any) -> int:
 
 
 def _set(args: Any, services: Any) -> int:
-    repo = services.settings
-    updated = repo.load().with_changes(**parse_pairs(args.pairs))
-    repo.save(updated)
+    changes = parse_pairs(args.pairs)
+    try:
+        services.settings.update(**changes)
+    except InvalidInput as error:
+        raise _stored_named(error, changes) from None
     print("Réglages enregistrés.")
     return 0
+
+
+def _stored_named(error: InvalidInput, changes: dict[str, Any]) -> InvalidInput:
+    """``error``, where it is about a stored value the command did not give (saved before a
+    check existed), saying so and how to correct it."""
+    said = [
+        e
+        if e.field is None or e.field in changes
+        else InvalidInput(
+            f"{e} Cette valeur est celle enregistrée ({e.field}) : donnez-en une nouvelle dans "
+            f"la même commande ({e.field}=…).",
+            field=e.field,
+        )
+        for e in getattr(error, "errors", (error,))
+    ]
+    return said[0] if len(said) == 1 else InvalidInputs(said)

@@ -100,5 +100,7 @@ class SettingsRepository:
         return clean
 
     def update(self, **changes: Any) -> Settings:
-        """Load, change some fields, validate and save."""
-        return self.save(self.load().with_changes(**changes))
+        """Change some fields of the stored settings, validate and save. A stored value that no
+        longer passes the checks is refused (``InvalidInput`` naming its field) rather than
+        replaced by its default behind the user, as the settings form does."""
+        return self.save(self.load_as_stored().with_changes(**changes))

@@ -70,3 +70,32 @@ def test_the_indexation_is_read_as_quote_and_the_form_read_it(db_path, run_compt
     result = run_comptoir("settings", "set", f"indexation={typed}")
     assert result.returncode == 0, result.stderr
     assert json.loads(run_comptoir("settings", "show", "--json").stdout)["indexation"] == stored
+
+
+def test_a_stored_value_no_longer_accepted_is_named_not_replaced_by_its_default(
+    db_path, run_comptoir
+) -> None:
+    """An address pasted from Word (its bullet, U+F0B7, printed as an empty box) was saved by
+    an earlier version. Setting the device code by script put iMio's default address in its
+    place without a word; it is said, with the key to give, and kept until corrected."""
+    import sqlite3
+
+    address = ["\uf0b7 Rue Saint-Fuscien 12", "80000 Amiens"]
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO setting VALUES ('address_lines', ?, 'x')",
+            (json.dumps(address, ensure_ascii=False),),
+        )
+    result = run_comptoir("settings", "set", "device_code=LAP2")
+    assert result.returncode == 2, result.stderr
+    assert "(U+F0B7)" in result.stderr and "address_lines=…" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        (stored,) = conn.execute("SELECT value FROM setting WHERE key = 'address_lines'").fetchone()
+        (device,) = conn.execute("SELECT COUNT(*) FROM setting WHERE key = 'device_code'").fetchone()
+    assert json.loads(stored) == address and device == 0  # nothing written
+    result = run_comptoir(
+        "settings", "set", "device_code=LAP2", "address_lines=Rue Saint-Fuscien 12|80000 Amiens"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(run_comptoir("settings", "show", "--json").stdout)
+    assert (data["device_code"], data["address_lines"]) == ("LAP2", ["Rue Saint-Fuscien 12", "80000 Amiens"])

@@ -228,6 +228,23 @@ def test_a_value_that_no_longer_passes_is_kept_as_stored_for_the_form(db_path: P
         db.close()
 
 
+def test_an_update_refuses_over_a_stored_value_that_no_longer_passes(db_path: Path) -> None:
+    """Changing one setting saved every other one as ``load`` reads them: a value stored
+    before a check existed went back to its default without a word."""
+    db = open_database(db_path)
+    try:
+        with db.transaction() as conn:
+            conn.execute("INSERT INTO setting VALUES ('phone', ?, 'x')", ("\U0001f4de 03 22 00 00 00",))
+        repo = SettingsRepository(db)
+        with pytest.raises(InvalidInput) as refused:
+            repo.update(seller_name="Anne Dupont")
+        assert refused.value.field == "phone"
+        assert repo.load_as_stored().phone == "\U0001f4de 03 22 00 00 00"
+        assert repo.update(seller_name="Anne Dupont", phone="03 22 00 00 00").phone == "03 22 00 00 00"
+    finally:
+        db.close()
+
+
 def test_every_wrong_value_is_said_at_once_each_under_its_field() -> None:
     """A form with four mistakes used to learn them one click at a time."""
     from desktop.core.errors import InvalidInputs
