@@ -402,13 +402,17 @@ class OffersList(QWidget):
         if o is not None:
             self.open_requested.emit(o.id)
 
-    def duplicate_selected(self, member_id: str | None) -> None:
-        o = self._current()
-        if o is None:
-            return
+    def duplicate_selected(self, member_id: str | None, source: str | None = None) -> None:
+        """Copy ``source`` (default: the selected offer) for ``member_id`` (default: its own
+        member)."""
+        if source is None:
+            o = self._current()
+            if o is None:
+                return
+            source = o.id
         member = self.backend.member(member_id) if member_id else None
         try:
-            copy = self.backend.duplicate_offer(o.id, member)
+            copy = self.backend.duplicate_offer(source, member)
         except ComptoirError as exc:
             self.bar.error(str(exc))
             return
@@ -419,11 +423,16 @@ class OffersList(QWidget):
         self.open_requested.emit(copy.id)
 
     def duplicate_for_other(self) -> None:
-        if self._current() is None:
+        o = self._current()
+        if o is None:
             return
         if self.picker is not None:
             self.picker.close()
-        self.picker = MemberPicker(self.backend, self.runner, lambda mid: self.duplicate_selected(mid), self)
+        # the offer copied is the one selected now: the list may reload while the picker is
+        # open (at midnight an offer that expires leaves the state shown) and select another
+        self.picker = MemberPicker(
+            self.backend, self.runner, lambda mid: self.duplicate_selected(mid, o.id), self
+        )
         self.picker.destroyed.connect(lambda *_: setattr(self, "picker", None))
         self.picker.open()
 

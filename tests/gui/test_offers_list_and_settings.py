@@ -89,6 +89,43 @@ def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
     assert window.session.quote == copy.quote
 
 
+def test_the_copy_for_another_member_is_of_the_offer_chosen_though_the_list_changed_meanwhile(
+    qtbot, window, backend
+):
+    """At midnight the window reloads the offers list: an offer shown under « Envoyée » that
+    expires leaves it. With the member picker open on it, the copy was made of the offer then
+    selected in its place."""
+    from datetime import UTC, datetime, timedelta
+
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1"))
+    clock = [datetime.now(UTC)]
+    backend.offers.clock = lambda: clock[0]
+    sent = []
+    for text, product, day in (("nivelles", "delib", 0), ("tournai", "gpec", 30)):
+        clock[0] += timedelta(days=day)
+        draft = saved_draft(backend, text, LineRequest(product, {}))
+        backend.offers.finalise(draft.id, lambda _o: b"%PDF-1.4 test")
+        sent.append(backend.offers.set_state(draft.id, OfferState.ENVOYEE))
+    chosen = sent[0]
+    window.show_offers()
+    offers = window.offers_list
+    offers.state.setCurrentIndex(offers.state.findData(OfferState.ENVOYEE.value))
+    assert offers.select_offer(chosen.id)
+    offers.duplicate_other_action.trigger()
+    picker = offers.picker
+
+    clock[0] = datetime.combine(chosen.valid_until + timedelta(days=1), datetime.min.time()).astimezone()
+    backend.today = lambda: clock[0].astimezone().date()
+    window.follow_the_date()  # what the window's timer does every minute
+    assert offers.model.row_of(chosen.id) < 0  # expired: no longer in the list shown
+
+    qtbot.keyClicks(picker.search.field, "liege")
+    qtbot.waitUntil(lambda: picker.search.model.rowCount() > 0, timeout=2000)
+    qtbot.keyClick(picker.search.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session.offer is not None and window.session.offer.member.name == "Liège")
+    assert [line.product for line in window.session.offer.request.lines] == ["delib"]
+
+
 def test_a_click_on_a_desktop_that_opens_on_one_click_makes_one_copy(qtbot, window, backend):
     """Where the desktop activates an item on a single click (KDE's setting), the click on a
     member of the picker also reported an activation: the offer was copied twice."""
