@@ -28,6 +28,7 @@ from desktop.ui.money import NOT_PRICED, MoneyText
 from desktop.ui.tones import Tone, set_font, set_tone
 
 NNBSP, NBSP = "\u202f", "\u00a0"  # as babel groups and ends French amounts
+ESTIMATE = "Estimation : l'indexation réelle suit l'IPC. Années 2 et suivantes : coût annuel seul."
 
 
 class DecimalBox(QDoubleSpinBox):
@@ -138,9 +139,7 @@ class TotalsPanel(QWidget):
         keep = self.table.sizePolicy()  # as wide with its budget hidden (no line yet) as shown
         keep.setRetainSizeWhenHidden(True)
         self.table.setSizePolicy(keep)
-        self.estimate = QLabel(
-            "Estimation : l'indexation réelle suit l'IPC. Années 2 et suivantes : coût annuel seul."
-        )
+        self.estimate = QLabel(ESTIMATE)
         self.estimate.setWordWrap(True)
         set_tone(self.estimate, Tone.MUTED)
         right = QVBoxLayout()
@@ -184,6 +183,7 @@ class TotalsPanel(QWidget):
             for label in (self.one_time, self.annual, self.year1):
                 label.setText("—")
             self.partial.hide()
+            self.estimate.setText(ESTIMATE)  # not the assumption of the offer shown before
             return
         t = quote.totals
         cov = quote.coverage

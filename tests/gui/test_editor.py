@@ -241,6 +241,17 @@ def test_years_and_indexation_change_the_budget_table(qtbot, window):
     assert "Années 2" not in window.editor.totals.estimate.text()  # one year: no year two
 
 
+def test_an_offer_without_budget_does_not_keep_the_assumption_of_the_one_before(qtbot, window):
+    """Ctrl+N after a budget at 10 %: the box said 2 %, the text under it still « 10 % »."""
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    window.session.set_indexation(Decimal("0.1"))
+    assert "10" in window.editor.totals.estimate.text()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.totals.indexation.value() == 2.0
+    assert window.editor.totals.estimate.text().startswith("Estimation : l'indexation réelle suit l'IPC.")
+
+
 @pytest.mark.parametrize("rate", ["0.5", "-0.05", "0.0225", "1"])
 def test_the_indexation_box_shows_the_rate_the_budget_uses(qtbot, window, rate):
     """A draft from the command line may assume any rate the engine takes: the box showed 10 %
