@@ -2,7 +2,8 @@
 
 Every edit replaces the ``Draft`` value through an undo command, so undo/redo cover all of
 them; the engine re-prices the draft after each change, and the draft is written to the store
-at most ``AUTOSAVE_MS`` after the last edit (closing or a crash flushes it at once).
+at most ``AUTOSAVE_MS`` after an edit, however many follow (closing or a crash flushes it at
+once).
 """
 
 from __future__ import annotations
@@ -265,7 +266,8 @@ class OfferSession(QObject):
             self.problem.emit(self.error)
         if touch and not self.read_only:
             self._dirty = True
-            self._timer.start()
+            if not self._timer.isActive():  # put off by every edit, it never came in a burst
+                self._timer.start()
         self.changed.emit()
 
     # -- saving --------------------------------------------------------------------------

@@ -276,6 +276,29 @@ def test_an_edit_reaches_the_database_within_a_second_without_saving(qtbot, wind
     assert [line.product for line in stored.request.lines] == ["delib", "gpec"]
 
 
+def test_edits_in_quick_succession_reach_the_database_within_a_second(qtbot, window, backend):
+    """Every edit put the autosave off again: clicking the indexation up every quarter of a
+    second, nothing reached the database however long it went on, and a crash lost it all."""
+    import time
+
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    box = window.editor.totals.indexation
+    box.setFocus()
+    shown: list[tuple[float, Decimal]] = []  # when each value was put on screen
+    start = time.monotonic()
+    while time.monotonic() - start < 2.5:
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+        shown.append((time.monotonic(), window.session.draft.indexation))
+        qtbot.wait(AUTOSAVE_MS // 2)
+    stored = backend.get_offer(window.session.offer.id).request.indexation
+    now = time.monotonic()
+    until = [when for when, _ in shown[1:]] + [now]
+    recent = {value for (_, value), end in zip(shown, until, strict=True) if end > now - 1}
+    assert stored in recent, (stored, shown)  # on screen less than a second ago
+
+
 def test_looking_members_up_stores_no_empty_drafts(qtbot, window, backend):
     for name in ("nivelles", "genappe", "namur"):
         open_member(window, name)
