@@ -393,7 +393,8 @@ class MainWindow(QMainWindow):
 
     def new_offer_for(self, member_id: str | None) -> None:
         self.bar.dismiss_passing()
-        self.session.new(member_id)
+        if not self.session.new(member_id):
+            return  # the bar says why the offer shown could not be saved
         self.tabs.setCurrentWidget(self.editor)
         if self.bar.isHidden():  # a lasting message (a setting to correct...) stays
             self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")
@@ -425,7 +426,8 @@ class MainWindow(QMainWindow):
             self.bar.error(str(exc))
             return
         self.bar.dismiss_passing()  # « Offre finalisée » of the previous one, say
-        self.session.open_offer(offer)
+        if not self.session.open_offer(offer):
+            return
         if offer.member is not None and self.backend.member(offer.member.id) is not None:
             self.members.show_member(offer.member.id)
         self.tabs.setCurrentWidget(self.editor)

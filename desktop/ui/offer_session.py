@@ -198,13 +198,19 @@ class OfferSession(QObject):
         self._set(draft, touch=False)
 
     # -- opening -------------------------------------------------------------------------
-    def new(self, member_id: str | None = None) -> None:
-        self.save_now()
+    def new(self, member_id: str | None = None) -> bool:
+        """Start an empty offer; False (the offer shown kept) when its last edit cannot be
+        written: opening another would lose it, its undo history with it."""
+        if not self.save_now():
+            return False
         self._open(self.backend.new_draft(member_id), None)
+        return True
 
-    def open_offer(self, offer: Any) -> None:
-        """Edit a stored offer (a draft), or show a finalised one read-only."""
-        self.save_now()
+    def open_offer(self, offer: Any) -> bool:
+        """Edit a stored offer (a draft), or show a finalised one read-only; False, as ``new``,
+        while the offer shown cannot be saved."""
+        if not self.save_now():
+            return False
         req = offer.request
         lines: tuple[LineRequest, ...] = tuple(req.lines)
         gone: tuple[str, ...] = ()
@@ -218,6 +224,7 @@ class OfferSession(QObject):
             overrides=dict(req.overrides),
         )
         self._open(draft, offer, gone)
+        return True
 
     def in_force(
         self, lines: tuple[LineRequest, ...], quote: Quote | None

@@ -170,3 +170,36 @@ def test_closing_with_an_edit_that_cannot_be_saved_asks_and_the_bar_clears_once_
     window.editor.add_product("urban")
     dialogs.script("confirm", True)  # « Fermer sans enregistrer »: the user's choice
     assert window.close()
+
+
+def test_another_offer_waits_while_the_one_shown_cannot_be_saved(qtbot, window, backend, dialogs, monkeypatch):
+    """A full disk, then Ctrl+N or another draft opened: the edit that could not be written
+    was dropped with its undo history, the new offer shown in its place."""
+    from PySide6.QtCore import Qt
+
+    from desktop.core.errors import StorageError
+
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    other = backend.save_draft(None, window.session.draft, window.session.quote)
+    real = backend.save_draft
+
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StorageError("Disque plein : libérez de la place.")
+
+    monkeypatch.setattr(backend, "save_draft", full)
+    window.editor.add_product("gpec")
+    shown = window.session.offer
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    window.open_offer(other.id)
+    assert window.session.offer is shown
+    assert [line.product for line in window.session.draft.lines] == ["delib", "gpec"]
+    assert window.session.undo_stack.undoText() == "Ajouter iA.GPEC"
+    assert window.bar.text.startswith("Brouillon non enregistré : Disque plein")
+    monkeypatch.setattr(backend, "save_draft", real)  # room again: the same keys work
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.draft.lines == ()
+    stored = backend.offers.get(shown.id)
+    assert [line.product for line in stored.request.lines] == ["delib", "gpec"]
