@@ -175,8 +175,6 @@ def test_closing_with_an_edit_that_cannot_be_saved_asks_and_the_bar_clears_once_
 def test_another_offer_waits_while_the_one_shown_cannot_be_saved(qtbot, window, backend, dialogs, monkeypatch):
     """A full disk, then Ctrl+N or another draft opened: the edit that could not be written
     was dropped with its undo history, the new offer shown in its place."""
-    from PySide6.QtCore import Qt
-
     from desktop.core.errors import StorageError
 
     member = backend.index.search("nivelles")[0]
@@ -192,14 +190,14 @@ def test_another_offer_waits_while_the_one_shown_cannot_be_saved(qtbot, window, 
     monkeypatch.setattr(backend, "save_draft", full)
     window.editor.add_product("gpec")
     shown = window.session.offer
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    window.new_action.trigger()  # Ctrl+N
     window.open_offer(other.id)
     assert window.session.offer is shown
     assert [line.product for line in window.session.draft.lines] == ["delib", "gpec"]
     assert window.session.undo_stack.undoText() == "Ajouter iA.GPEC"
     assert window.bar.text.startswith("Brouillon non enregistré : Disque plein")
     monkeypatch.setattr(backend, "save_draft", real)  # room again: the same keys work
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    window.new_action.trigger()
     assert window.session.draft.lines == ()
     stored = backend.offers.get(shown.id)
     assert [line.product for line in stored.request.lines] == ["delib", "gpec"]

@@ -247,7 +247,7 @@ def test_an_offer_without_budget_does_not_keep_the_assumption_of_the_one_before(
     window.editor.add_product("delib")
     window.session.set_indexation(Decimal("0.1"))
     assert "10" in window.editor.totals.estimate.text()
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    window.new_action.trigger()  # Ctrl+N
     assert window.editor.totals.indexation.value() == 2.0
     assert window.editor.totals.estimate.text().startswith("Estimation : l'indexation réelle suit l'IPC.")
 

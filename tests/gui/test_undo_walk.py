@@ -54,6 +54,13 @@ class Problems(logging.Handler):
         self.messages.append(f"{record.levelname} {record.name}: {record.getMessage()}")
 
 
+def shortcut(widget: Any, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
+    """``key`` with ``modifiers``, then the modifiers let go: QTest leaves them held down after a
+    shortcut, and a later click in this walk or another test would extend a selection."""
+    QTest.keyClick(widget, key, modifiers)
+    QTest.keyRelease(widget, Qt.Key.Key_Control)
+
+
 def draft_state(draft: Any) -> tuple:
     lines = tuple((x.product, tuple(sorted(x.params.items()))) for x in draft.lines)
     return draft.member_id, lines, draft.years, draft.indexation, tuple(sorted(draft.overrides.items()))
@@ -285,7 +292,7 @@ class Walk:
     def pick_member(self) -> str:
         search = self.w.members.search
         text = self.rng.choice(MEMBERS)
-        QTest.keyClick(self.w, Qt.Key.Key_F, CTRL)
+        shortcut(self.w, Qt.Key.Key_F, CTRL)
         QTest.keyClicks(search.field, text)
         search.choose_current()
         self.runner.wait_idle(3000)
@@ -331,7 +338,7 @@ class Walk:
         return f"category {dialog.category.itemText(index)!r} on the card"
 
     def new_offer(self) -> str:
-        QTest.keyClick(self.w, Qt.Key.Key_N, CTRL)
+        shortcut(self.w, Qt.Key.Key_N, CTRL)
         return "Ctrl+N"
 
     def _list_row(self) -> Any:
@@ -382,7 +389,7 @@ class Walk:
         redo = self.rng.random() < 0.4
         times = self.rng.choice([1, 1, 2, 3])
         for _ in range(times):
-            QTest.keyClick(QApplication.focusWidget() or self.w, Qt.Key.Key_Z, CTRL | SHIFT if redo else CTRL)
+            shortcut(QApplication.focusWidget() or self.w, Qt.Key.Key_Z, CTRL | SHIFT if redo else CTRL)
         return f"{'redo' if redo else 'undo'} x{times}"
 
 
