@@ -131,7 +131,11 @@ def register(subparsers: Any, services_factory: Any) -> None:
         help="brouillon, finalisee, envoyee, acceptee, refusee, expiree, convertie, remplacee",
     )
     p.add_argument("--search", metavar="TEXTE", default="", help="numéro, membre, NIS, produit...")
-    p.add_argument("--member", metavar="ID", help="identifiant du membre (commune:25072...)")
+    p.add_argument(
+        "--member",
+        metavar="ID",
+        help="membre : identifiant (commune:25072...), code NIS, nom exact ou numéro de zone",
+    )
     p.add_argument("--since", metavar="DATE", help=f"modifiées depuis ({DATE_HELP})")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     bind(p, run_list)
@@ -363,8 +367,11 @@ def run_list(args: argparse.Namespace, services: Any) -> int:
 
     state = OfferState.parse(args.state) if args.state else None
     since = parse_date(args.since, "--since") if args.since else None
+    member_id = args.member
+    if member_id is not None and ":" not in member_id:  # « 25072 » listed nothing, said nothing
+        member_id = services.members.resolve(member_id).id
     rows = offer_repository(services).list(
-        OfferFilter(state=state, text=args.search, member_id=args.member, since=since)
+        OfferFilter(state=state, text=args.search, member_id=member_id, since=since)
     )
     if args.json:
         _emit(_rows_json(offer_repository(services), rows))

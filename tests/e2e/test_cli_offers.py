@@ -605,3 +605,14 @@ def test_finalize_says_a_date_before_the_last_offer_and_takes_it_once_confirmed(
     assert f"comptoir offers finalize {draft} --confirm-date. Le brouillon est gardé." in said
     assert json.loads(ok(run_comptoir("offers", "show", draft, "--json")))["state"] == "brouillon"
     assert re.search(r"OFF-20\d\d-LAP1-0001 ", ok(run_comptoir("offers", "finalize", draft, "--confirm-date")))
+
+
+def test_offers_list_takes_a_member_as_quote_does(store: Path, run_comptoir) -> None:  # type: ignore[no-untyped-def]
+    """« --member 25072 » listed « Aucune offre. » with status 0: an id was expected. A NIS
+    code, an exact name or a zone number now name the member; an unknown one is refused."""
+    draft = _save_draft(run_comptoir)
+    for given in ("commune:25072", "25072", "Nivelles"):
+        rows = json.loads(ok(run_comptoir("offers", "list", "--member", given, "--json")))
+        assert [r["id"] for r in rows] == [draft], given
+    assert json.loads(ok(run_comptoir("offers", "list", "--member", "commune:25005", "--json"))) == []
+    refused(run_comptoir("offers", "list", "--member", "99999"), "99999")
