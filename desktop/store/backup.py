@@ -343,8 +343,15 @@ def check_backup(file: Path, *, try_migrations: bool = True) -> BackupInfo:
     with storage_errors("lire la sauvegarde", file), open(file, "rb") as f:
         head = f.read(len(SQLITE_MAGIC))
     if head != SQLITE_MAGIC:
+        zipped = (
+            " C'est une archive zip : un lot d'offres s'importe par Fichier > Importer des "
+            "offres… (comptoir offers import), un catalogue par Fichier > Importer le "
+            "catalogue… (comptoir catalogue import)."
+            if head.startswith(b"PK\x03\x04")
+            else ""
+        )
         raise BackupError(
-            f"« {name} » n'est pas une sauvegarde Comptoir (ce n'est pas une base SQLite). "
+            f"« {name} » n'est pas une sauvegarde Comptoir (ce n'est pas une base SQLite).{zipped} "
             "Rien n'a été modifié."
         )
     damaged = BackupError(

@@ -250,7 +250,16 @@ def test_bad_dates_and_paths_are_refused_in_french(
     refused(run_comptoir("offers", "import", tmp_path / "faux.zip"), "pas un lot Comptoir")
     refused(run_comptoir("offers", "show", "OFF-2026-LAP1-9999"), "Aucune offre")
     refused(run_comptoir("offers", "finalize", "zz"), "ni un numéro d'offre")
-    refused(run_comptoir("restore", tmp_path / "faux.zip"), "pas une sauvegarde Comptoir")
+    said = refused(run_comptoir("restore", tmp_path / "faux.zip"), "pas une sauvegarde Comptoir")
+    assert "archive zip" not in said
+    lot = tmp_path / "lot.zip"
+    ok(run_comptoir("catalogue", "export", "--out", lot))
+    refused(  # a bundle given to restore: where it goes instead
+        run_comptoir("restore", lot),
+        "C'est une archive zip : un lot d'offres s'importe par Fichier > Importer des offres… "
+        "(comptoir offers import), un catalogue par Fichier > Importer le catalogue… "
+        "(comptoir catalogue import). Rien n'a été modifié.",
+    )
     refused(run_comptoir("backup", "--out", tmp_path / "nulle" / "part.db"), "n'existe pas")
     ok(run_comptoir("offers", "list", "--since", "01/01/2026"))
 
