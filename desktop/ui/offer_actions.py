@@ -180,7 +180,8 @@ class OfferActions:
         pdf = self.backend.offers.pdf(offer.id)  # frozen: the bytes that were sent
         return lambda: pdf
 
-    def preview(self) -> None:
+    def preview(self, then: str = "") -> None:
+        """The offer's PDF in its preview; ``then`` « print » or « save » goes on from there."""
         offer = self._offer_for_document()
         if offer is None:
             return
@@ -189,7 +190,7 @@ class OfferActions:
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
-        self._open_preview(offer, make)
+        self._open_preview(offer, make, then)
 
     def _open_preview(self, offer: Any, make: Callable[[], bytes], then: str = "") -> None:
         from desktop.ui import preview
@@ -217,14 +218,10 @@ class OfferActions:
             self.w.bar.error(text)
 
     def print_offer(self) -> None:
-        offer = self._offer_for_document()
-        if offer is not None:
-            self._open_preview(offer, self._pdf_bytes(offer), then="print")
+        self.preview(then="print")
 
     def save_pdf(self) -> None:
-        offer = self._offer_for_document()
-        if offer is not None:
-            self._open_preview(offer, self._pdf_bytes(offer), then="save")
+        self.preview(then="save")
 
     # -- lifecycle -------------------------------------------------------------------------
     def lifecycle_actions(self) -> list[QAction]:
