@@ -261,6 +261,12 @@ class OfferActions:
         return acts
 
     def finalise(self) -> None:
+        try:
+            self._finalise()
+        except ComptoirError as exc:  # the settings or the last number cannot be read
+            self.w.bar.error(f"Offre non finalisée : {exc}")
+
+    def _finalise(self) -> None:
         s = self.session
         if s.finalising:
             self.w.bar.info("Finalisation déjà en cours…")
@@ -314,14 +320,17 @@ class OfferActions:
             )
         if not self.w.dialogs.confirm(self.w, "Finaliser l'offre", question, yes="Finaliser", no="Annuler"):
             return
+        # read before the offer is said to be finalising: a read that fails leaves it editable
+        tariff = self.backend.tariff_for(offer.request.tariff)  # what it is priced on
+        settings = self.backend.settings()
         self.w.bar.info("Finalisation : numéro et PDF en cours…", timeout_ms=0)
         s.set_finalising(offer.id)
         self.w.runner.run(
             finalise_offer,
             self.backend.db.path,
             offer.id,
-            self.backend.tariff_for(offer.request.tariff),  # what it is priced on
-            self.backend.settings(),
+            tariff,
+            settings,
             today,
             date_confirmed,
             on_result=self._finalised,

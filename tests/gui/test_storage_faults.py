@@ -54,3 +54,35 @@ def test_print_and_save_as_pdf_say_a_store_that_cannot_be_read(ready_window, bac
             "disque réseau coupé) puis réessayez."
         )
         assert w.documents.preview_widget is None
+
+
+class PulledOut:
+    """A confirmation answered « Finaliser », as the key is pulled out meanwhile."""
+
+    def __init__(self, pull) -> None:  # type: ignore[no-untyped-def]
+        self._pull = pull
+
+    def __bool__(self) -> bool:
+        self._pull()
+        return True
+
+
+def test_a_finalisation_whose_settings_cannot_be_read_leaves_the_draft_editable(
+    qtbot, ready_window, backend, dialogs, monkeypatch
+):
+    """The settings were read again once « Finaliser » was confirmed, after the offer was said
+    to be finalising: the read failed, the crash dialog showed, and « Finalisation en cours »
+    stayed for good, every edit refused until the window was closed."""
+    w = ready_window
+    dialogs.script(
+        "confirm", PulledOut(lambda: monkeypatch.setattr(backend, "settings", unreadable("lire les réglages")))
+    )
+    act(w, "finalise")
+    assert w.bar.text.startswith("Offre non finalisée : Impossible de lire les réglages")
+    assert not w.session.finalising and not w.session.read_only
+    assert w.editor.catalogue.isEnabled() and w.finalise_action.isEnabled()
+    monkeypatch.undo()
+    w.editor.add_product("urban")
+    assert w.session.save_now()
+    assert [x.product for x in backend.get_offer(w.session.offer.id).request.lines] == ["delib", "gpec", "urban"]
+    assert backend.get_offer(w.session.offer.id).number is None  # no number given for nothing
