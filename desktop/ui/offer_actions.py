@@ -431,6 +431,7 @@ class OfferActions:
             return
         try:  # established already: given again as it was printed, whatever changed since
             kept = self.backend.offers.order_form(offer.id) if offer.state is OfferState.CONVERTIE else None
+            history = self.backend.offers.audit(offer.id) if kept is None else ()
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
@@ -439,7 +440,6 @@ class OfferActions:
             self._show_contract(offer, lambda: printed)
             return
         today = self.backend.today()
-        history = self.backend.offers.audit(offer.id)
         accepted = accepted_on(history)
         recorded = recorded_contract(history)
         proposed = ContractChoice(*recorded) if recorded else ContractChoice(today, today, 1)

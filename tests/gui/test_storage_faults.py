@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from desktop.core.offers import OfferState
 from desktop.store.faults import map_error
 
 KEY_PULLED = "erreur de lecture ou d'écriture sur le disque"
@@ -86,3 +87,21 @@ def test_a_finalisation_whose_settings_cannot_be_read_leaves_the_draft_editable(
     assert w.session.save_now()
     assert [x.product for x in backend.get_offer(w.session.offer.id).request.lines] == ["delib", "gpec", "urban"]
     assert backend.get_offer(w.session.offer.id).number is None  # no number given for nothing
+
+
+def test_an_order_form_whose_history_cannot_be_read_is_said(qtbot, ready_window, backend, dialogs, monkeypatch):
+    w = ready_window
+    dialogs.script("confirm", True)
+    act(w, "finalise")
+    qtbot.waitUntil(lambda: w.session.read_only and not w.session.finalising, timeout=10_000)
+    act(w, OfferState.ENVOYEE.value)
+    dialogs.script("ask_text", "Collège du 3 mars")
+    act(w, OfferState.ACCEPTEE.value)
+    monkeypatch.setattr(backend.offers, "audit", unreadable("lire le journal de l'offre"))
+    act(w, "contract")
+    assert w.bar.text.startswith("Impossible de lire le journal de l'offre")
+    assert w.documents.contract_form is None and w.documents.issuing is None
+    monkeypatch.undo()
+    act(w, "contract")
+    assert w.documents.contract_form is not None
+    w.documents.contract_form.close()
