@@ -393,8 +393,12 @@ class MainWindow(QMainWindow):
 
     def new_offer_for(self, member_id: str | None) -> None:
         self.bar.dismiss_passing()
-        if not self.session.new(member_id):
-            return  # the bar says why the offer shown could not be saved
+        try:
+            if not self.session.new(member_id):
+                return  # the bar says why the offer shown could not be saved
+        except ComptoirError as exc:  # the budget defaults of the settings cannot be read
+            self.bar.error(f"Nouvelle offre non ouverte : {exc}")
+            return
         self.tabs.setCurrentWidget(self.editor)
         if self.bar.isHidden():  # a lasting message (a setting to correct...) stays
             self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")

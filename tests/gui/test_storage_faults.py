@@ -57,6 +57,21 @@ def test_print_and_save_as_pdf_say_a_store_that_cannot_be_read(ready_window, bac
         assert w.documents.preview_widget is None
 
 
+def test_ctrl_n_with_the_settings_unreadable_keeps_the_offer_shown(ready_window, backend, monkeypatch):
+    """The new offer takes its budget defaults from the settings: the crash dialog, when they
+    could not be read."""
+    w = ready_window
+    shown = w.session.offer
+    monkeypatch.setattr(backend, "settings", unreadable("lire les réglages"))
+    w.new_action.trigger()
+    assert w.bar.text.startswith("Nouvelle offre non ouverte : Impossible de lire les réglages")
+    assert KEY_PULLED in w.bar.text
+    assert w.session.offer is shown and [x.product for x in w.session.draft.lines] == ["delib", "gpec"]
+    monkeypatch.undo()  # the key is back: the same key works
+    w.new_action.trigger()
+    assert w.session.offer is None and w.session.draft.lines == ()
+
+
 class PulledOut:
     """A confirmation answered « Finaliser », as the key is pulled out meanwhile."""
 
