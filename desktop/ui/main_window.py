@@ -489,9 +489,13 @@ class MainWindow(QMainWindow):
         """The settings form, with the cursor in ``field`` when given (« device_code »)."""
         from desktop.ui.settings_dialog import SettingsDialog
 
+        try:
+            dialog = SettingsDialog(self.backend, self._settings_saved, self)
+        except ComptoirError as exc:  # the settings cannot be read: nothing to edit yet
+            self.bar.error(f"Réglages non ouverts : {exc}")
+            return
         if self._settings_dialog is not None:
             self._settings_dialog.close()
-        dialog = SettingsDialog(self.backend, self._settings_saved, self)
         self._settings_dialog = dialog
         # the wrapper « destroyed » hands over is not this one: compare with the one kept here
         dialog.destroyed.connect(lambda *_: self._settings_dialog_gone(dialog))

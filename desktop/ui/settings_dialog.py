@@ -61,11 +61,12 @@ class SettingsDialog(FormDialog):
     def __init__(
         self, backend: Backend, on_saved: Callable[[Any], None], parent: QWidget | None = None
     ) -> None:
+        settings = backend.stored_settings()  # read first: unreadable, no window is left behind
         super().__init__("Réglages", parent)
         self.setObjectName("settingsDialog")
         self.backend = backend
         self._on_saved = on_saved
-        self.settings = backend.stored_settings()
+        self.settings = settings
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
         # Two columns: seller and offer defaults on the left, the letterhead on the right.
         left, right = QFormLayout(), QFormLayout()

@@ -72,6 +72,17 @@ def test_ctrl_n_with_the_settings_unreadable_keeps_the_offer_shown(ready_window,
     assert w.session.offer is None and w.session.draft.lines == ()
 
 
+def test_the_settings_form_not_read_is_said_and_the_one_open_stays(qtbot, window, backend, monkeypatch):
+    w = window
+    w.open_settings()
+    first = w._settings_dialog
+    monkeypatch.setattr(backend, "stored_settings", unreadable("lire les réglages"))
+    w.open_settings()  # Ctrl+, again
+    assert w.bar.text.startswith("Réglages non ouverts : Impossible de lire les réglages")
+    assert w._settings_dialog is first and first.isVisible()
+    first.close()
+
+
 class PulledOut:
     """A confirmation answered « Finaliser », as the key is pulled out meanwhile."""
 
