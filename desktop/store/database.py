@@ -19,7 +19,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -169,8 +169,16 @@ class Database:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        with storage_errors("enregistrer les modifications", self.path):
-            conn.execute("COMMIT")
+        try:
+            with storage_errors("enregistrer les modifications", self.path):
+                conn.execute("COMMIT")
+        except BaseException:
+            # a COMMIT refused (a reader's lock without WAL) leaves the transaction open: every
+            # later write would go into it, never committed, and keep the others locked out
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):  # the error said is the one that stopped the COMMIT
+                    conn.execute("ROLLBACK")
+            raise
 
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()

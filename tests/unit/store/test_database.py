@@ -346,6 +346,34 @@ def test_transaction_rolls_back_and_nests(db_path: Path) -> None:
         db.close()
 
 
+def test_a_commit_refused_leaves_no_transaction_open(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without WAL (a folder that refuses it), a reader's lock makes COMMIT fail: the
+    transaction stayed open, so each later save went into it, said saved but never committed,
+    and the database stayed locked for every other program until Comptoir closed."""
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 100)
+    db = open_database(db_path)
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        db.conn.execute("PRAGMA journal_mode = DELETE")
+        db.conn.execute("PRAGMA busy_timeout = 100")
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM member").fetchone()  # holds its read lock
+        with pytest.raises(StorageError, match="occupée par un autre programme"), db.transaction() as conn:
+            conn.execute("UPDATE member SET address = 'x' WHERE id = 'commune:25072'")
+        assert not db.conn.in_transaction
+        reader.execute("COMMIT")
+        with db.transaction() as conn:
+            conn.execute("UPDATE member SET address = 'y' WHERE id = 'commune:25072'")
+        assert not db.conn.in_transaction
+        row = reader.execute("SELECT address FROM member WHERE id = 'commune:25072'").fetchone()
+        assert row[0] == "y"
+    finally:
+        reader.close()
+        db.close()
+
+
 def test_seed_error_is_a_catalogue_error() -> None:
     error = SeedError([("db/x.csv:3", "montant négatif -1")])
     assert isinstance(error, CatalogueError)
