@@ -161,7 +161,7 @@ class Database:
                 raise
             conn.execute(f"RELEASE {name}")
             return
-        with storage_errors("commencer une transaction", self.path):
+        with storage_errors("écrire dans la base de données", self.path):
             conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn

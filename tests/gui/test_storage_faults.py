@@ -131,3 +131,34 @@ def test_an_order_form_whose_history_cannot_be_read_is_said(qtbot, ready_window,
     act(w, "contract")
     assert w.documents.contract_form is not None
     w.documents.contract_form.close()
+
+
+def test_a_second_program_holding_the_database_is_said_and_the_edit_saved_once_it_lets_go(
+    qtbot, ready_window, backend, db_path, monkeypatch
+):
+    """A second Comptoir (or a command) in the middle of a write: the bar said « Impossible de
+    commencer une transaction », database jargon, where it is writing to the database that
+    waits for the other program."""
+    import desktop.store.database as database
+
+    w = ready_window
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+    backend.db.conn.execute("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        w.editor.add_product("urban")
+        assert not w.session.save_now()
+        assert w.bar.text.startswith(
+            "Brouillon non enregistré : Impossible d'écrire dans la base de données ("
+        )
+        assert "occupée par un autre programme" in w.bar.text and "réessayez" in w.bar.text
+        assert w.editor.status.text() == "Brouillon non enregistré"
+        other.execute("COMMIT")
+        w.save_action.trigger()  # Ctrl+S once the other program is done
+        assert w.bar.text == "Brouillon enregistré."
+        stored = backend.get_offer(w.session.offer.id)
+        assert [x.product for x in stored.request.lines] == ["delib", "gpec", "urban"]
+        assert other.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        other.close()
