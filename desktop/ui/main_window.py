@@ -581,7 +581,10 @@ class MainWindow(QMainWindow):
         if self.on_restore is None:
             self.bar.error("La restauration n'est pas disponible dans cette fenêtre.")
             return
-        self.session.save_now()
+        if not self.session.save_now() and not self._lose_unsaved(
+            "restaurez", "Restaurer sans l'enregistrer", "Ne pas restaurer"
+        ):
+            return
         self.on_restore(path)
 
     def _storage_failed(self, error: BaseException) -> None:
@@ -770,12 +773,17 @@ class MainWindow(QMainWindow):
     def _close_unsaved(self) -> bool:
         """The last edit could not be written (a full disk, a removed key): closing now loses
         it. True when the user closes all the same."""
+        return self._lose_unsaved("fermez", "Fermer sans enregistrer", "Ne pas fermer")
+
+    def _lose_unsaved(self, doing: str, yes: str, no: str) -> bool:
+        """Asked before what drops the edit the store refused (closing, a restore): True
+        when the user goes on all the same. ``doing``: « fermez », « restaurez »."""
         return self.dialogs.confirm(
             self,
             "Brouillon non enregistré",
             f"La dernière modification n'a pas pu être enregistrée : {self.session.save_error}\n\n"
-            "Si vous fermez maintenant, elle sera perdue. Libérez de la place (ou rebranchez la "
-            "clé), puis fermez à nouveau : Comptoir réessaiera.",
-            yes="Fermer sans enregistrer",
-            no="Ne pas fermer",
+            f"Si vous {doing} maintenant, elle sera perdue. Libérez de la place (ou rebranchez la "
+            f"clé), puis {doing} à nouveau : Comptoir réessaiera.",
+            yes=yes,
+            no=no,
         )

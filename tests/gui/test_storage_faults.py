@@ -162,3 +162,30 @@ def test_a_second_program_holding_the_database_is_said_and_the_edit_saved_once_i
         assert other.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         other.close()
+
+
+def test_a_restore_asks_before_dropping_the_edit_the_full_disk_refused(
+    qtbot, ready_window, backend, dialogs, monkeypatch, tmp_path
+):
+    """The restore went on without a word: the window on screen, its last edit with it, was
+    closed for the restored database, and the copy kept of the database replaced lacked it."""
+    from desktop.store import backup
+
+    w = ready_window
+    copy = backup.backup(backend.db.path, tmp_path / "vendredi.sqlite3")
+    restored: list[object] = []
+    w.on_restore = restored.append
+    monkeypatch.setattr(backend, "save_draft", unreadable("enregistrer le brouillon"))
+    w.editor.add_product("urban")
+    for keep_going in (False, True):
+        dialogs.script("open_file", str(copy))
+        dialogs.script("confirm", True, keep_going)  # « Restaurer », then « sans l'enregistrer ? »
+        w.restore_backup()
+        qtbot.waitUntil(lambda: not dialogs.answers["confirm"], timeout=10_000)
+        assert dialogs.texts[-1].startswith("La dernière modification n'a pas pu être enregistrée : Impossible")
+        assert "Si vous restaurez maintenant, elle sera perdue." in dialogs.texts[-1]
+        assert restored == ([copy] if keep_going else [])
+        assert [x.product for x in w.session.draft.lines] == ["delib", "gpec", "urban"]
+    monkeypatch.undo()  # room again: the edit kept on screen is stored
+    assert w.session.save_now()
+    assert [x.product for x in backend.get_offer(w.session.offer.id).request.lines] == ["delib", "gpec", "urban"]
