@@ -283,8 +283,8 @@ class Backend:
         try:
             code = active_tariff_code(self.db, day, self.tariff.issuer)
             tariff = self.tariff_for(code)
-        except ComptoirError:
-            log.exception("tarif en vigueur le %s illisible", day)
+        except ComptoirError as exc:  # the database unplugged: said again next minute
+            log.warning("tarif en vigueur le %s illisible : %s", day, exc)
             return False
         self._tariff_day = day
         if tariff is self.tariff:

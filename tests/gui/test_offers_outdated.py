@@ -326,3 +326,25 @@ def test_the_new_grid_is_announced_when_no_draft_is_open(new_year_s_eve):
         "Le tarif iMio 2027 est en vigueur depuis aujourd'hui : les nouvelles offres le suivent."
     )
     assert window.backend.tariff.code == "imio-2027"
+
+
+def test_a_database_unplugged_at_the_minute_check_is_a_warning(new_year_s_eve, monkeypatch, caplog):
+    """The key holding the database pulled out while the window is open: the check of the day's
+    tariff says so once a minute as a warning, not as an error with its traceback."""
+    import logging
+
+    from desktop.core.errors import StorageError
+    from desktop.store import catalogue_repo
+
+    window, clock = new_year_s_eve
+
+    def unplugged(*_args):
+        raise StorageError("Impossible de lire les tarifs : disque introuvable.")
+
+    monkeypatch.setattr(catalogue_repo, "active_tariff_code", unplugged)
+    clock[0] = datetime(2027, 1, 1, 0, 10, tzinfo=UTC)
+    with caplog.at_level(logging.WARNING):
+        window.follow_the_date()
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert "disque introuvable" in caplog.records[0].getMessage()
+    assert window.backend.tariff.code == "imio-2024"
