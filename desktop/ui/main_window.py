@@ -420,6 +420,12 @@ class MainWindow(QMainWindow):
         if self.session.draft.empty:
             self.bar.info("Rien à enregistrer : choisissez un membre et ajoutez des produits.")
             return
+        if not self.session.stored_when_saved:  # a member looked up: no offer begun yet
+            self.bar.info(
+                "Rien à enregistrer : ajoutez un produit. Le brouillon est enregistré dès sa "
+                "première ligne."
+            )
+            return
         if self.session.save_now(force=True):  # Ctrl+S always writes, and says so
             self.bar.success("Brouillon enregistré.")
 

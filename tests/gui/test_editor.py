@@ -475,3 +475,18 @@ def test_a_line_brought_back_by_undo_is_the_one_selected(qtbot, window):
     editor.remove_selected()
     window.session.undo_stack.undo()
     assert editor._selected_rows() == [2]
+
+
+def test_ctrl_s_on_a_member_without_products_says_nothing_was_stored(window, backend):
+    """A member looked up is not an offer begun: Ctrl+S said « Brouillon enregistré. » and the
+    offers list had nothing."""
+    open_member(window, "nivelles")
+    window.save()
+    assert window.bar.text == (
+        "Rien à enregistrer : ajoutez un produit. Le brouillon est enregistré dès sa première ligne."
+    )
+    assert backend.list_offers() == []
+    window.editor.add_product("delib")
+    window.save()
+    assert window.bar.text == "Brouillon enregistré."
+    assert len(backend.list_offers()) == 1
