@@ -543,6 +543,12 @@ class MainWindow(QMainWindow):
     # Results of work on the task helper go to methods, not lambdas: Qt disconnects a method
     # of a window that is gone (closed, or replaced by a restore) before the work ends.
     def _backup_written(self, out: Path) -> None:
+        if self.session.save_error:  # the copy has the draft as the store last held it
+            self.bar.warning(
+                f"Sauvegarde écrite : {out}, sans la dernière modification du brouillon, qui n'a "
+                f"pas pu être enregistrée ({self.session.save_error})."
+            )
+            return
         self.bar.success(f"Sauvegarde écrite : {out}", timeout_ms=8000)
 
     def start_up_backup_done(self, problem: str | None) -> None:

@@ -189,3 +189,22 @@ def test_a_restore_asks_before_dropping_the_edit_the_full_disk_refused(
     monkeypatch.undo()  # room again: the edit kept on screen is stored
     assert w.session.save_now()
     assert [x.product for x in backend.get_offer(w.session.offer.id).request.lines] == ["delib", "gpec", "urban"]
+
+
+def test_a_backup_made_while_the_draft_cannot_be_saved_says_what_it_lacks(
+    qtbot, ready_window, backend, dialogs, monkeypatch, tmp_path
+):
+    """« Sauvegarde écrite » was said as for any copy: the last edit on screen, which the store
+    refused, was not in it."""
+    w = ready_window
+    monkeypatch.setattr(backend, "save_draft", unreadable("enregistrer le brouillon"))
+    w.editor.add_product("urban")
+    dialogs.script("save_file", str(tmp_path / "vendredi.sqlite3"))
+    w.save_backup()
+    qtbot.waitUntil(lambda: "Sauvegarde écrite" in w.bar.text, timeout=10_000)
+    assert w.bar.text.startswith(
+        f"Sauvegarde écrite : {tmp_path / 'vendredi.sqlite3'}, sans la dernière modification du "
+        "brouillon, qui n'a pas pu être enregistrée (Impossible"
+    )
+    monkeypatch.undo()  # room again: the edit kept on screen is stored
+    assert w.session.save_now()
