@@ -394,8 +394,8 @@ class MainWindow(QMainWindow):
     def new_offer_for(self, member_id: str | None) -> None:
         self.bar.dismiss_passing()
         try:
-            if not self.session.new(member_id):
-                return  # the bar says why the offer shown could not be saved
+            if not self._leave_shown() or not self.session.new(member_id):
+                return  # the offer shown stays, the bar saying why it could not be saved
         except ComptoirError as exc:  # the budget defaults of the settings cannot be read
             self.bar.error(f"Nouvelle offre non ouverte : {exc}")
             return
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
             self.bar.error(str(exc))
             return
         self.bar.dismiss_passing()  # « Offre finalisée » of the previous one, say
-        if not self.session.open_offer(offer):
+        if not self._leave_shown() or not self.session.open_offer(offer):
             return
         if offer.member is not None and self.backend.member(offer.member.id) is not None:
             self.members.show_member(offer.member.id)
@@ -594,7 +594,10 @@ class MainWindow(QMainWindow):
             self.bar.error("La restauration n'est pas disponible dans cette fenêtre.")
             return
         if not self.session.save_now() and not self._lose_unsaved(
-            "restaurez", "Restaurer sans l'enregistrer", "Ne pas restaurer"
+            "Si vous restaurez maintenant, elle sera perdue. Libérez de la place (ou rebranchez "
+            "la clé), puis restaurez à nouveau : Comptoir réessaiera.",
+            yes="Restaurer sans l'enregistrer",
+            no="Ne pas restaurer",
         ):
             return
         self.on_restore(path)
@@ -785,17 +788,38 @@ class MainWindow(QMainWindow):
     def _close_unsaved(self) -> bool:
         """The last edit could not be written (a full disk, a removed key): closing now loses
         it. True when the user closes all the same."""
-        return self._lose_unsaved("fermez", "Fermer sans enregistrer", "Ne pas fermer")
+        return self._lose_unsaved(
+            "Si vous fermez maintenant, elle sera perdue. Libérez de la place (ou rebranchez la "
+            "clé), puis fermez à nouveau : Comptoir réessaiera.",
+            yes="Fermer sans enregistrer",
+            no="Ne pas fermer",
+        )
 
-    def _lose_unsaved(self, doing: str, yes: str, no: str) -> bool:
-        """Asked before what drops the edit the store refused (closing, a restore): True
-        when the user goes on all the same. ``doing``: « fermez », « restaurez »."""
+    def _leave_shown(self) -> bool:
+        """Another offer may take the place of the one shown: it is saved, or its last edit
+        could not be written and the user lets it go (kept on screen otherwise): a draft the
+        store refuses for good (finalised meanwhile by ``comptoir offers finalize``) would
+        otherwise hold the window until it is closed."""
+        if self.session.save_now():
+            return True
+        if not self._lose_unsaved(
+            "Si vous ouvrez une autre offre maintenant, elle sera perdue. Pour la garder, restez "
+            "sur ce brouillon : Comptoir réessaiera à la prochaine modification (ou Ctrl+S).",
+            yes="Continuer sans enregistrer",
+            no="Rester sur ce brouillon",
+        ):
+            return False
+        self.session.drop_unsaved()
+        self.bar.dismiss()  # « Brouillon non enregistré » spoke of the edit let go
+        return True
+
+    def _lose_unsaved(self, then: str, *, yes: str, no: str) -> bool:
+        """Asked before what drops the edit the store refused (closing, a restore, another
+        offer opened): True when the user goes on all the same; ``then`` says what is lost."""
         return self.dialogs.confirm(
             self,
             "Brouillon non enregistré",
-            f"La dernière modification n'a pas pu être enregistrée : {self.session.save_error}\n\n"
-            f"Si vous {doing} maintenant, elle sera perdue. Libérez de la place (ou rebranchez la "
-            f"clé), puis {doing} à nouveau : Comptoir réessaiera.",
+            f"La dernière modification n'a pas pu être enregistrée : {self.session.save_error}\n\n{then}",
             yes=yes,
             no=no,
         )

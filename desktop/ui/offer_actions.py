@@ -397,8 +397,7 @@ class OfferActions:
         self.w.refresh_offers()
 
     def _open_finalised(self, offer_id: str) -> None:
-        self.session.open_offer(self.backend.get_offer(offer_id))
-        self.w.tabs.setCurrentWidget(self.w.editor)
+        self.w.open_offer(offer_id)  # as from the list: not while the draft shown is unsaved
 
     def _finalise_failed(self, error: BaseException) -> None:
         self.session.set_finalising(None)

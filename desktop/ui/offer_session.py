@@ -313,6 +313,11 @@ class OfferSession(QObject):
         self.saved.emit(offer)
         return True
 
+    def drop_unsaved(self) -> None:
+        """The user lets go the edit the store refused: the next opening no longer waits for it."""
+        self._timer.stop()
+        self._dirty = False
+
     def forget_offer(self, offer_id: str) -> None:
         """The stored draft was deleted elsewhere (offers list): start a new one."""
         if self.offer is not None and self.offer.id == offer_id:

@@ -190,6 +190,7 @@ def test_another_offer_waits_while_the_one_shown_cannot_be_saved(qtbot, window, 
     monkeypatch.setattr(backend, "save_draft", full)
     window.editor.add_product("gpec")
     shown = window.session.offer
+    dialogs.script("confirm", False, False)  # « Rester sur ce brouillon », twice
     window.new_action.trigger()  # Ctrl+N
     window.open_offer(other.id)
     assert window.session.offer is shown
@@ -201,3 +202,31 @@ def test_another_offer_waits_while_the_one_shown_cannot_be_saved(qtbot, window, 
     assert window.session.draft.lines == ()
     stored = backend.offers.get(shown.id)
     assert [line.product for line in stored.request.lines] == ["delib", "gpec"]
+
+
+def test_a_draft_finalised_from_the_command_line_does_not_hold_the_window(window, backend, dialogs):
+    """The draft shown was finalised by ``comptoir offers finalize`` meanwhile: its next edit
+    can never be saved, and Ctrl+N or any other offer opened was refused until the window was
+    closed. The user is asked, and may stay or go on without the edit."""
+    from dataclasses import replace
+
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    shown = window.session.offer
+    backend.save_settings(replace(backend.stored_settings(), device_code="LAP1"))
+    frozen = backend.offers.finalise(shown.id, lambda o: b"%PDF-1.4 essai")
+    window.editor.add_product("gpec")
+    assert not window.session.save_now()
+    dialogs.script("confirm", False)  # « Rester sur ce brouillon »
+    window.new_action.trigger()  # Ctrl+N
+    assert window.session.offer is shown and window.session.undo_stack.undoText() == "Ajouter iA.GPEC"
+    assert "Cette offre est finalisée" in dialogs.texts[-1]
+    dialogs.script("confirm", True)  # « Continuer sans enregistrer »
+    window.open_offer(frozen.id)
+    assert window.session.offer.number == frozen.number and window.session.read_only
+    assert window.bar.isHidden() or not window.bar.text.startswith("Brouillon non enregistré")
+    window.new_action.trigger()
+    assert window.session.offer is None and window.session.draft.lines == ()
+    assert [line.product for line in backend.offers.get(frozen.id).request.lines] == ["delib"]
