@@ -13,6 +13,7 @@ reason), worded by the contract template stored in the database.
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from datetime import date
 from pathlib import Path
@@ -298,11 +299,16 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
                 body = src.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as e:  # Windows-1252 (« ANSI »), mostly: where, and how
             raw = bytes(e.object)
-            lineno = raw.count(b"\n", 0, e.start) + 1
-            line = raw.split(b"\n")[lineno - 1].decode("cp1252", "replace").strip()
+            if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                # « Unicode » in Notepad, what PowerShell 5.1's > writes: read as ANSI, its
+                # line would be shown with a NUL between every two letters
+                where = "enregistré en UTF-16, « Unicode »"
+            else:
+                lineno = raw.count(b"\n", 0, e.start) + 1
+                line = raw.split(b"\n")[lineno - 1].decode("cp1252", "replace").strip()
+                where = f"ligne {lineno} : « {line[:60]}{'…' if len(line) > 60 else ''} »"
             raise InvalidInput(
-                f"{src} n'est pas un texte UTF-8 (ligne {lineno} : « {line[:60]}"
-                f"{'…' if len(line) > 60 else ''} ») : enregistrez-le en UTF-8 (Bloc-notes : "
+                f"{src} n'est pas un texte UTF-8 ({where}) : enregistrez-le en UTF-8 (Bloc-notes : "
                 "Fichier > Enregistrer sous, Encodage : UTF-8), puis importez-le à nouveau."
             ) from None
         t = repo.save(code, body, who=_who(services))

@@ -245,6 +245,22 @@ def test_a_template_saved_in_windows_1252_is_refused_at_its_first_accented_line(
     assert "version 2" not in ok(run_comptoir("template", "history"))
 
 
+def test_a_template_saved_in_utf_16_is_refused_without_its_bytes_read_as_ansi(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:
+    """Saved « Unicode » (UTF-16): its first line, read as ANSI, came back with a NUL between
+    every two letters and the byte order mark as « ÿþ »."""
+    exported = tmp_path / "contrat.txt"
+    ok(run_comptoir("template", "export", exported))
+    wide = tmp_path / "unicode.txt"
+    wide.write_bytes(exported.read_text(encoding="utf-8").encode("utf-16"))
+
+    err = refused(run_comptoir("template", "import", wide), "n'est pas un texte UTF-8")
+
+    assert "(enregistré en UTF-16, « Unicode ») : " in err and "Encodage : UTF-8" in err
+    assert "\x00" not in err and "ÿþ" not in err
+
+
 def test_template_files_that_cannot_be_used_get_french_messages(store: Path, run_comptoir, tmp_path: Path) -> None:
     """A folder, a missing file or a place that cannot be written: exit 2 and what to fix,
     never « Erreur inattendue »."""
