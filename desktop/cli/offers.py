@@ -351,7 +351,8 @@ def _summary_json(
         "predecessor": s.predecessor,
         "device": s.device,  # the laptop whose number it bears
         "origin": origin or None,  # the laptop whose bundle brought it; null: made here
-        "lines": [line_json(line) for line in lines or ()],
+        # null: its quote is missing or cannot be read, not an offer without products
+        "lines": None if lines is None else [line_json(line) for line in lines],
     }
 
 

@@ -625,3 +625,21 @@ def test_offers_list_takes_a_member_as_quote_does(store: Path, run_comptoir) -> 
         assert [r["id"] for r in rows] == [draft], given
     assert json.loads(ok(run_comptoir("offers", "list", "--member", "commune:25005", "--json"))) == []
     refused(run_comptoir("offers", "list", "--member", "99999"), "99999")
+
+
+def test_offers_list_json_says_lines_it_cannot_read_are_unknown_not_none(
+    store: Path, run_comptoir  # type: ignore[no-untyped-def]
+) -> None:
+    """A draft whose stored quote cannot be read (a damaged database) came with « lines »: [],
+    beside its totals: a report per product counted it as an offer without products."""
+    import sqlite3
+
+    damaged, sound = _save_draft(run_comptoir), _save_draft(run_comptoir)
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE offers SET quote_json = '{\"lines\": [{\"product\": 1}]}' WHERE id = ?", (damaged,))
+    conn.close()
+
+    rows = {r["id"]: r for r in json.loads(ok(run_comptoir("offers", "list", "--json")))}
+
+    assert rows[damaged]["lines"] is None and rows[damaged]["annual"] is not None
+    assert [line["product"] for line in rows[sound]["lines"]] == ["delib", "aes"]
