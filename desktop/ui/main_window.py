@@ -393,12 +393,13 @@ class MainWindow(QMainWindow):
 
     def new_offer_for(self, member_id: str | None) -> None:
         self.bar.dismiss_passing()
-        try:
-            if not self._leave_shown() or not self.session.new(member_id):
-                return  # the offer shown stays, the bar saying why it could not be saved
-        except ComptoirError as exc:  # the budget defaults of the settings cannot be read
+        try:  # its budget defaults come from the settings: read before the offer shown goes
+            draft = self.backend.new_draft(member_id)
+        except ComptoirError as exc:
             self.bar.error(f"Nouvelle offre non ouverte : {exc}")
             return
+        if not self._leave_shown() or not self.session.new(draft):
+            return  # the offer shown stays, the bar saying why it could not be saved
         self.tabs.setCurrentWidget(self.editor)
         if self.bar.isHidden():  # a lasting message (a setting to correct...) stays
             self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")

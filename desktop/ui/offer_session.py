@@ -198,12 +198,13 @@ class OfferSession(QObject):
         self._set(draft, touch=False)
 
     # -- opening -------------------------------------------------------------------------
-    def new(self, member_id: str | None = None) -> bool:
-        """Start an empty offer; False (the offer shown kept) when its last edit cannot be
-        written: opening another would lose it, its undo history with it."""
+    def new(self, draft: Draft | None = None) -> bool:
+        """Start ``draft``, an empty offer (``Backend.new_draft``); False (the offer shown kept)
+        when its last edit cannot be written: opening another would lose it, its undo history
+        with it."""
         if not self.save_now():
             return False
-        self._open(self.backend.new_draft(member_id), None)
+        self._open(draft if draft is not None else self.backend.new_draft(), None)
         return True
 
     def open_offer(self, offer: Any) -> bool:

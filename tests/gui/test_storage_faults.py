@@ -72,6 +72,25 @@ def test_ctrl_n_with_the_settings_unreadable_keeps_the_offer_shown(ready_window,
     assert w.session.offer is None and w.session.draft.lines == ()
 
 
+def test_ctrl_n_with_the_key_pulled_lets_no_edit_go(qtbot, ready_window, backend, dialogs, monkeypatch):
+    """The draft and the settings unreadable alike: « Continuer sans enregistrer » let the edit
+    go, then the new offer did not open; the edit stayed on screen, and closing once the key
+    was back lost it without a word."""
+    w = ready_window
+    monkeypatch.setattr(backend, "save_draft", unreadable("enregistrer le brouillon"))
+    monkeypatch.setattr(backend, "settings", unreadable("lire les réglages"))
+    w.editor.add_product("urban")
+    assert not w.session.save_now()
+    dialogs.script("confirm", True)  # « Continuer sans enregistrer », were it asked
+    w.new_action.trigger()  # Ctrl+N
+    assert w.bar.text.startswith("Nouvelle offre non ouverte : Impossible de lire les réglages")
+    assert dialogs.asked == [] and w.session.dirty
+    monkeypatch.undo()  # the key is back
+    dialogs.answers.clear()
+    assert w.close()
+    assert [x.product for x in backend.get_offer(w.session.offer.id).request.lines] == ["delib", "gpec", "urban"]
+
+
 def test_the_settings_form_not_read_is_said_and_the_one_open_stays(qtbot, window, backend, monkeypatch):
     w = window
     w.open_settings()
@@ -208,3 +227,4 @@ def test_a_backup_made_while_the_draft_cannot_be_saved_says_what_it_lacks(
     )
     monkeypatch.undo()  # room again: the edit kept on screen is stored
     assert w.session.save_now()
+
