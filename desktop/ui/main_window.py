@@ -544,7 +544,7 @@ class MainWindow(QMainWindow):
     # Results of work on the task helper go to methods, not lambdas: Qt disconnects a method
     # of a window that is gone (closed, or replaced by a restore) before the work ends.
     def _backup_written(self, out: Path) -> None:
-        if self.session.save_error:  # the copy has the draft as the store last held it
+        if self.session.dirty and self.session.save_error:  # the copy lacks the edit refused
             self.bar.warning(
                 f"Sauvegarde écrite : {out}, sans la dernière modification du brouillon, qui n'a "
                 f"pas pu être enregistrée ({self.session.save_error})."

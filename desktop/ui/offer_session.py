@@ -318,6 +318,7 @@ class OfferSession(QObject):
         """The user lets go the edit the store refused: the next opening no longer waits for it."""
         self._timer.stop()
         self._dirty = False
+        self.save_error = ""
 
     def forget_offer(self, offer_id: str) -> None:
         """The stored draft was deleted elsewhere (offers list): start a new one."""

@@ -228,3 +228,21 @@ def test_a_backup_made_while_the_draft_cannot_be_saved_says_what_it_lacks(
     monkeypatch.undo()  # room again: the edit kept on screen is stored
     assert w.session.save_now()
 
+
+def test_a_backup_once_the_unsaved_edit_was_let_go_is_said_whole(
+    qtbot, ready_window, backend, dialogs, monkeypatch, tmp_path
+):
+    """« Continuer sans enregistrer », then a new offer and the key back: the backup still
+    said it lacked the last edit, the one the user had let go."""
+    w = ready_window
+    monkeypatch.setattr(backend, "save_draft", unreadable("enregistrer le brouillon"))
+    w.editor.add_product("urban")
+    assert not w.session.save_now()
+    dialogs.script("confirm", True)  # « Continuer sans enregistrer »
+    w.new_action.trigger()
+    assert w.session.offer is None
+    monkeypatch.undo()
+    dialogs.script("save_file", str(tmp_path / "vendredi.sqlite3"))
+    w.save_backup()
+    qtbot.waitUntil(lambda: "Sauvegarde écrite" in w.bar.text, timeout=10_000)
+    assert w.bar.text == f"Sauvegarde écrite : {tmp_path / 'vendredi.sqlite3'}"
