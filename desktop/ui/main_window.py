@@ -418,13 +418,12 @@ class MainWindow(QMainWindow):
         if self.session.read_only:
             self.bar.info("Cette offre est finalisée : elle est déjà enregistrée et ne change plus.")
             return
-        if self.session.draft.empty:
-            self.bar.info("Rien à enregistrer : choisissez un membre et ajoutez des produits.")
-            return
         if not self.session.stored_when_saved:  # a member looked up: no offer begun yet
             self.bar.info(
-                "Rien à enregistrer : ajoutez un produit. Le brouillon est enregistré dès sa "
-                "première ligne."
+                "Rien à enregistrer : choisissez un membre et ajoutez des produits."
+                if self.session.draft.empty
+                else "Rien à enregistrer : ajoutez un produit. Le brouillon est enregistré dès "
+                "sa première ligne."
             )
             return
         if self.session.save_now(force=True):  # Ctrl+S always writes, and says so

@@ -447,6 +447,21 @@ def test_undoing_a_stored_draft_back_to_nothing_is_saved_too(qtbot, window, back
     assert again.request.lines == () and again.member is None
 
 
+def test_ctrl_s_writes_a_stored_draft_undone_back_to_nothing(window, backend):
+    """Ctrl+S said « Rien à enregistrer » and wrote nothing: with the key pulled out, the
+    stored draft kept lines the screen no longer showed, and Ctrl+S never tried again."""
+    open_member(window, "nivelles")
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    stored = window.session.offer
+    while window.session.undo_stack.canUndo():
+        window.session.undo_stack.undo()
+    window.save()  # Ctrl+S, before the autosave
+    assert window.bar.text == "Brouillon enregistré."
+    assert not window.session.dirty
+    assert backend.offers.get(stored.id).request.lines == ()
+
+
 @pytest.mark.parametrize("typed", ["2.5", "2,5"])
 def test_the_indexation_takes_the_keypad_dot_as_a_decimal_point(qtbot, window, typed):
     """The numeric keypad's decimal key types a dot on a Belgian keyboard: « 2.5 » became 25 %."""
