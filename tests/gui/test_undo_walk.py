@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.core.errors import ComptoirError
 from desktop.ui.backend import Draft
 from desktop.ui.models import QuoteLinesModel
+from desktop.ui.qt_logging import ProblemCounter
 from desktop.ui.totals_panel import TotalsPanel
 
 pytestmark = pytest.mark.gui
@@ -44,14 +45,6 @@ PRODUCTS = ["delib", "aes", "tech", "atal mobile", "citizen", "smartweb", "stock
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 AUTOSAVE_MS = 20  # the walk's autosave delay: the window's, shortened
 
-
-class Problems(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname} {record.name}: {record.getMessage()}")
 
 
 def shortcut(widget: Any, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
@@ -398,7 +391,7 @@ def test_undo_redo_and_autosave_hold_over_a_random_walk(
     qtbot, monkeypatch, make_window, backend, runner, dialogs, seed
 ) -> None:
     monkeypatch.setattr("desktop.ui.offer_session.AUTOSAVE_MS", AUTOSAVE_MS)
-    problems = Problems()
+    problems = ProblemCounter()  # what is logged at WARNING and above
     logging.getLogger().addHandler(problems)
     walk = Walk(qtbot, make_window, backend, runner, dialogs, seed)
     try:
@@ -407,7 +400,7 @@ def test_undo_redo_and_autosave_hold_over_a_random_walk(
             walk.done.append(walk.step())
             QApplication.processEvents()
             walk.check()
-            assert not problems.messages, (problems.messages, walk.done[-8:])
+            assert not problems.count, (problems.first, walk.done[-8:])
         walk.check_round_trip()
     finally:
         logging.getLogger().removeHandler(problems)
