@@ -124,6 +124,19 @@ def window(make_window, backend, runner):
 
 
 @pytest.fixture
+def ready_window(window, backend):
+    """The window on Nivelles's offer with iA.Délib and iA.GPEC, on a laptop that numbers
+    offers (device LAP1, seller Anne Dupont): ready to finalise."""
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    window.editor.add_product("gpec")
+    return window
+
+
+@pytest.fixture
 def other_db(seeded_db_path, tmp_path):
     """Another device's database (a laptop, head office): a fresh copy of the seeded one."""
     import sqlite3

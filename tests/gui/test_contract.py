@@ -11,14 +11,9 @@ from desktop.core.offers import OfferState
 
 
 @pytest.fixture
-def accepted(qtbot, window, backend, dialogs):
+def accepted(qtbot, ready_window, dialogs):
     """An offer finalised, sent and accepted through the Offre menu."""
-    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
-    member = backend.index.search("nivelles")[0]
-    window.members.show_member(member.id)
-    window.members.member_opened.emit(member.id)
-    window.editor.add_product("delib")
-    window.editor.add_product("gpec")
+    window = ready_window
     dialogs.script("confirm", True)
     act(window, "finalise")
     qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=15_000)

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
 from desktop.core.offers import OfferState
-
-
-@pytest.fixture
-def ready_window(window, backend):
-    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
-    member = backend.index.search("nivelles")[0]
-    window.members.show_member(member.id)
-    window.members.member_opened.emit(member.id)
-    window.editor.add_product("delib")
-    window.editor.add_product("gpec")
-    return window
 
 
 def act(window, key):
