@@ -219,6 +219,14 @@ class OfferEditor(QWidget):
                 "Offre vide. Choisissez un produit dans le catalogue (à droite) : double-clic ou Entrée."
             )
         read_only = s.read_only
+        typing = self.window().focusWidget()
+        frozen_away = (self.catalogue, self.totals.years, self.totals.indexation)
+        if read_only and has_lines and typing is not None and any(
+            w is typing or w.isAncestorOf(typing) for w in frozen_away
+        ):
+            # finalised from the catalogue or the budget, which leave or go grey: the keyboard
+            # goes to the lines, not nowhere (arrows and Tab then did nothing)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.catalogue.setEnabled(not read_only)
         self.catalogue.setVisible(not read_only)  # nothing to add: the lines get its width
         self.totals.years.setEnabled(not read_only)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -329,3 +330,19 @@ def test_a_member_opened_on_an_empty_offer_lets_the_next_name_replace_the_filter
     qtbot.waitUntil(field.hasFocus, timeout=2000)
     qtbot.keyClicks(field, "docs")
     assert field.text() == "docs"
+
+
+@pytest.mark.parametrize("where", ["catalogue", "years"])
+def test_finalised_from_the_catalogue_or_the_budget_the_keyboard_is_on_the_lines(
+    qtbot, ready_window, dialogs, where
+) -> None:
+    """Both leave or go grey once the offer is frozen: the focus went nowhere, and arrows and
+    Tab did nothing on the offer just finalised."""
+    window = ready_window
+    start = window.editor.catalogue.filter if where == "catalogue" else window.editor.totals.years
+    start.setFocus()
+    qtbot.waitUntil(start.hasFocus, timeout=2000)
+    dialogs.script("confirm", True)
+    window.documents.finalise()
+    qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=15_000)
+    assert window.editor.table.hasFocus()
