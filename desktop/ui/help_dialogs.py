@@ -80,6 +80,7 @@ class ShortcutsDialog(QDialog):
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Menu", "Action", "Touches"])
         self.table.setAccessibleName("Raccourcis clavier")
+        self.table.setTabKeyNavigation(False)  # Tab goes on to « Fermer »; arrows move in it
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -346,3 +346,17 @@ def test_finalised_from_the_catalogue_or_the_budget_the_keyboard_is_on_the_lines
     window.documents.finalise()
     qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=15_000)
     assert window.editor.table.hasFocus()
+
+
+def test_tab_goes_from_the_shortcuts_list_to_its_close_button(qtbot, window) -> None:
+    """Tab walked the list's cells, three per shortcut, before reaching « Fermer »."""
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.ui.help_dialogs import ShortcutsDialog
+
+    window.show_shortcuts()
+    dialog = window.findChild(ShortcutsDialog)
+    qtbot.waitExposed(dialog)
+    visited = tab_cycle(qtbot, dialog.table)
+    assert [type(w) for w in visited] == [QPushButton]
+    dialog.close()
