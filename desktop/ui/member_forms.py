@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -200,6 +201,11 @@ class MemberEditDialog(_MemberDialog):
         add = QPushButton("Ajouter")
         add.setObjectName("addInstalled")
         add.clicked.connect(self._add_installed)
+        # Enter on the product to add, its state or its date adds it, as « Ajouter » would: it
+        # saved and closed the form without the product chosen
+        self._adding = (self.product, self.state, self.since)
+        for widget in self._adding:
+            widget.installEventFilter(self)
         row = QHBoxLayout()
         row.addWidget(self.product, 1)
         row.addWidget(self.state)
@@ -222,6 +228,18 @@ class MemberEditDialog(_MemberDialog):
         for widget in (self.size_field, self.as_of, self.source):
             if widget is not None:
                 widget.setEnabled(not back)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched in self._adding
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self._add_installed()
+            return True
+        return super().eventFilter(watched, event)
 
     def _fill_installed(self) -> None:
         self.installed_list.clear()

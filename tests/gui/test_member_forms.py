@@ -185,6 +185,28 @@ def test_enter_in_a_field_saves_and_never_presses_a_button_of_the_form(qtbot, wi
         form.reject()
 
 
+@pytest.mark.parametrize("where", ["product", "state", "since"])
+def test_enter_on_the_product_to_add_adds_it_and_keeps_the_form_open(qtbot, window, backend, where):
+    """It saved and closed the form, without the product the keyboard had just chosen."""
+    from PySide6.QtCore import Qt
+
+    member = show(window, "nivelles")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    qtbot.waitExposed(dialog)
+    dialog.product.setCurrentIndex(dialog.product.findData("delib"))
+    field = getattr(dialog, where)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert dialog.isVisible() and [p.product for p in dialog.installed] == ["delib"]
+    assert backend.member(member.id).installed == member.installed  # saved with the form only
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # twice: said next to the list, not added again
+    assert "déjà" in dialog.errors.message("installed") and len(dialog.installed) == 1
+    dialog.ok_button.click()
+    assert [p.product for p in backend.member(member.id).installed] == ["delib"]
+
+
 @pytest.mark.parametrize(
     ("typed", "fragment"),
     [
