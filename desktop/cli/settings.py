@@ -7,6 +7,7 @@ given is valid.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any
@@ -85,6 +86,7 @@ def _show(args: Any, services: Any) -> int:
     from desktop.cli import emit_json
 
     settings = services.settings.load()
+    _warn_refused(services.settings.load_as_stored())
     if getattr(args, "json", False):
         emit_json(as_json(settings))
         return 0
@@ -95,6 +97,17 @@ def _show(args: Any, services: Any) -> int:
         text = " | ".join(value) if isinstance(value, list) else str(value)
         print(f"{label} ({key}) : {text or '[à compléter]'}")
     return 0
+
+
+def _warn_refused(stored: Settings) -> None:
+    """On stderr, each stored value a newer check refuses, shown as its default, and the
+    command that corrects it (the window names them next to their fields)."""
+    try:
+        stored.validated()
+    except InvalidInput as error:
+        for e in getattr(error, "errors", (error,)):
+            key = f" : comptoir settings set {e.field}=…" if e.field else ""
+            sys.stderr.write(f"Attention : valeur enregistrée refusée, défaut affiché. {e}{key}\n")
 
 
 def _set(args: Any, services: Any) -> int:

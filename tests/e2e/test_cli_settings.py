@@ -15,7 +15,9 @@ def test_set_then_show_round_trips_and_normalises(db_path, run_comptoir) -> None
         "address_lines=Rue Léon Morel 1|5032 Isnes", "validity_days=60", "indexation=2,5 %",
     )
     assert result.returncode == 0, result.stderr
-    data = json.loads(run_comptoir("settings", "show", "--json").stdout)
+    corrected = run_comptoir("settings", "show", "--json")
+    assert corrected.stderr == ""
+    data = json.loads(corrected.stdout)
     assert data["device_code"] == "LAP1"  # upper-cased as the screen does
     assert data["seller_name"] == "Anne Dupont"
     assert data["address_lines"] == ["Rue Léon Morel 1", "5032 Isnes"]
@@ -86,6 +88,11 @@ def test_a_stored_value_no_longer_accepted_is_named_not_replaced_by_its_default(
             "INSERT INTO setting VALUES ('address_lines', ?, 'x')",
             (json.dumps(address, ensure_ascii=False),),
         )
+    shown = run_comptoir("settings", "show")  # printed the default without a word
+    assert shown.returncode == 0, shown.stderr
+    assert "Rue Léon Morel 1" in shown.stdout
+    assert shown.stderr.startswith("Attention : valeur enregistrée refusée, défaut affiché. Ligne d'adresse")
+    assert shown.stderr.rstrip().endswith(": comptoir settings set address_lines=…")
     result = run_comptoir("settings", "set", "device_code=LAP2")
     assert result.returncode == 2, result.stderr
     assert "(U+F0B7)" in result.stderr and "address_lines=…" in result.stderr
@@ -97,5 +104,7 @@ def test_a_stored_value_no_longer_accepted_is_named_not_replaced_by_its_default(
         "settings", "set", "device_code=LAP2", "address_lines=Rue Saint-Fuscien 12|80000 Amiens"
     )
     assert result.returncode == 0, result.stderr
-    data = json.loads(run_comptoir("settings", "show", "--json").stdout)
+    corrected = run_comptoir("settings", "show", "--json")
+    assert corrected.stderr == ""
+    data = json.loads(corrected.stdout)
     assert (data["device_code"], data["address_lines"]) == ("LAP2", ["Rue Saint-Fuscien 12", "80000 Amiens"])
