@@ -6,8 +6,8 @@ it names (``error.field``), any other expected error at the top of the form.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -228,6 +228,16 @@ class FormDialog(QDialog):
                     self.form_area.ensureWidgetVisible(widget)
             return
         self.accept()
+
+
+def plain_enter(event: QEvent) -> bool:
+    """A key press of Entrée (main keyboard or keypad) with no modifier: what validates."""
+    return (
+        event.type() == QEvent.Type.KeyPress
+        and isinstance(event, QKeyEvent)
+        and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    )
 
 
 def hint(text: str) -> QLabel:

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,7 +43,7 @@ from desktop.core.members import (
 )
 from desktop.ui.backend import Backend
 from desktop.ui.dates import format_date, parse_date
-from desktop.ui.form import FormDialog, hint
+from desktop.ui.form import FormDialog, hint, plain_enter
 from desktop.ui.money import MoneyText
 
 
@@ -230,13 +229,7 @@ class MemberEditDialog(_MemberDialog):
                 widget.setEnabled(not back)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched in self._adding
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ):
+        if watched in self._adding and plain_enter(event):
             self._add_installed()
             return True
         return super().eventFilter(watched, event)

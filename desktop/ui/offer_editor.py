@@ -30,6 +30,7 @@ from desktop.core.inputs import override_reason
 from desktop.ui.backend import Backend
 from desktop.ui.catalogue_panel import CataloguePanel
 from desktop.ui.dialogs import Dialogs
+from desktop.ui.form import plain_enter
 from desktop.ui.message_bar import MessageBar
 from desktop.ui.models import NoticesModel, QuoteLinesModel
 from desktop.ui.money import MoneyText
@@ -352,13 +353,7 @@ class OfferEditor(QWidget):
         ):
             event.ignore()  # the field lets the window's Annuler / Rétablir have the key
             return True
-        if (
-            watched is self.table
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ):
+        if watched is self.table and plain_enter(event):
             self.edit_action.trigger()
             return True
         return super().eventFilter(watched, event)
