@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -102,12 +101,7 @@ class RuleViolation(ComptoirError):
 class ClockBehind(RuleViolation):
     """The computer's date is before the last offer this device finalised: numbering now would
     date the offer on the wrong day (a clock set back), unless that last offer was dated on a
-    clock set ahead. ``today`` and ``last`` are the two days."""
-
-    def __init__(self, message: str, *, today: date, last: date) -> None:
-        super().__init__(message)
-        self.today = today
-        self.last = last
+    clock set ahead, which the user confirms."""
 
 
 class StorageError(ComptoirError):

@@ -253,9 +253,7 @@ def check_clock(conn: sqlite3.Connection, device: str, today: date) -> None:
             f"offre finalisée sur cet appareil ({last:%d/%m/%Y}) : l'offre serait datée et "
             "numérotée de ce jour-là. Corrigez la date et l'heure de l'ordinateur, puis "
             "finalisez ; si elle est juste (la dernière offre a été datée à tort), finalisez en "
-            "confirmant la date. Le brouillon est gardé.",
-            today=today,
-            last=last,
+            "confirmant la date. Le brouillon est gardé."
         )
 
 
