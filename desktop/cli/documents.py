@@ -122,7 +122,8 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p = tsub.add_parser("import", help="vérifie puis enregistre un fichier comme nouveau modèle")
     p.add_argument("file", metavar="FICHIER", help="fichier texte du modèle (UTF-8), tel que l'export l'écrit")
     tsub.add_parser("fields", help="liste des champs {…} et des blocs [[…]] autorisés")
-    tsub.add_parser("history", help="versions enregistrées du modèle")
+    p = tsub.add_parser("history", help="versions enregistrées du modèle")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
     tsub.add_parser("reset", help="remet le texte par défaut en vigueur (nouvelle version)")
     template.set_defaults(handler=lambda args: run_template(args, services_factory(args)))
 
@@ -314,7 +315,17 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
         t = repo.save(code, body, who=_who(services))
         _print(f"Modèle « {code} » enregistré : version {t.version}.")
     elif action == "history":
-        for t in repo.history(code):
+        versions = repo.history(code)
+        if args.json:  # the one in force is the last saved: a script should not have to know it
+            from desktop.cli import emit_json
+
+            emit_json([
+                {"version": t.version, "saved_at": t.saved_at, "saved_by": t.saved_by or None,
+                 "default_text": t.is_default, "in_force": t is versions[-1]}
+                for t in versions
+            ])
+            return 0
+        for t in versions:
             origin = "texte par défaut" if t.is_default else "modifié"
             who = f", par {t.saved_by}" if t.saved_by else ""
             _print(f"version {t.version} — {_local(t.saved_at)} — {origin}{who}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,10 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     lines = ok(run_comptoir("template", "history")).splitlines()
     assert lines[1].endswith("— modifié, par Anne Dupont") and lines[2].endswith("— texte par défaut, par JD")
     assert re.match(r"version 3 — \d\d/\d\d/20\d\d \d\d:\d\d — ", lines[2])  # as the offers' history
+    versions = json.loads(ok(run_comptoir("template", "history", "--json")))
+    assert [(v["version"], v["default_text"], v["in_force"], v["saved_by"]) for v in versions] == [
+        (1, True, False, None), (2, False, False, "Anne Dupont"), (3, True, True, "JD")]
+    assert datetime.fromisoformat(versions[2]["saved_at"]).tzinfo is not None
 
 
 def test_a_template_saved_by_windows_notepad_is_read_as_written(store: Path, run_comptoir, tmp_path: Path) -> None:
