@@ -4,8 +4,9 @@ What a user types is matched against names (French and other official names), di
 ("CPAS de Nivelles", "ZP 5267 Nivelles/Genappe"), NIS codes, postcodes and police-zone
 numbers. A police zone also answers to the names and postcodes of its communes, a CPAS to its
 commune's NIS code. Every word typed must appear somewhere in the member's keys. Letters and
-digits typed together are read apart ("zp5303" is "zp 5303"), and "st", "ste" stand for
-"saint", "sainte" ("st ghislain" finds Saint-Ghislain).
+digits typed together are read apart ("zp5303" is "zp 5303"), "st", "ste" stand for
+"saint", "sainte" ("st ghislain" finds Saint-Ghislain) and an elided article may be typed
+without its apostrophe ("braine lalleud" finds Braine-l'Alleud).
 
 Ranking, best first:
   0. the member's own NIS code or zone number equal to the query
@@ -25,7 +26,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop.core.catalogue import fold
@@ -47,6 +48,8 @@ KIND_ORDER: Mapping[MemberKind, int] = {
 _SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _GLUED = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")  # « zp5303 »
+# an elided article typed without its apostrophe: « Braine lAlleud », « CPAS dAndenne »
+_APOSTROPHES = re.compile("['’‘ʼ`´]")
 # the short forms people write: « St-Ghislain », « Ste-Ode », « St. Vith » (Sankt Vith)
 _SHORT_WORDS = {"saint": "st", "sainte": "ste", "sankt": "st", "sint": "st"}
 # short forms a user types for some kinds
@@ -61,6 +64,22 @@ def normalize(text: str) -> str:
     """'Braine-l’Alleud' -> 'braine l alleud': folded, punctuation turned into spaces."""
     folded = text.lower() if text.isascii() else fold(text).translate(_SPECIAL)
     return _GLUED.sub(" ", _NOT_ALNUM.sub(" ", folded)).strip()
+
+
+def _elided(text: str) -> str | None:
+    """'Braine-l’Alleud' -> 'braine lalleud'; None when the text has no apostrophe."""
+    if not _APOSTROPHES.search(text):
+        return None
+    return normalize(_APOSTROPHES.sub("", text))
+
+
+def _spellings(texts: Sequence[str], written: Sequence[str]) -> list[str]:
+    """Every form of ``texts`` (normalized: ``written``) a user may type: as written, without
+    the apostrophes, then the short forms of « saint », in that order and each once."""
+    forms = [n for n in written if n]
+    if any(map(_APOSTROPHES.search, texts)):
+        forms += [e for e in map(_elided, texts) if e]
+    return list(dict.fromkeys([*forms, *(s for s in map(_short_forms, forms) if s)]))
 
 
 def _display_keys(member: Member) -> tuple[str, str | None]:
@@ -93,15 +112,15 @@ class _Entry:
 
 def _entry(member: Member, extra_codes: tuple[str, ...], extra_names: tuple[str, ...]) -> _Entry:
     display = normalize(member.display_name)
-    own = [n for n in (normalize(member.name), display, *map(normalize, member.other_names)) if n]
-    names = tuple(dict.fromkeys([*own, *(s for s in map(_short_forms, own) if s)]))
+    texts = (member.name, member.display_name, *member.other_names)
+    written = (normalize(member.name), display, *map(normalize, member.other_names))
+    names = tuple(_spellings(texts, written))
     codes = tuple(
         dict.fromkeys(
             c for c in (member.nis, member.zone_number, *member.postcodes, *extra_codes) if c
         )
     )
-    borrowed = [normalize(n) for n in extra_names]
-    borrowed += [s for s in map(_short_forms, borrowed) if s]
+    borrowed = _spellings(extra_names, [normalize(n) for n in extra_names])
     words = frozenset(w for n in (*names, *borrowed) for w in n.split())
     kind_words = (_kind_label(member.kind), _KIND_WORDS.get(member.kind, ""))
     hay = " " + " ".join((*names, *kind_words, *codes, *borrowed)) + " "
