@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from desktop.core.catalogue import fold
 from desktop.core.errors import InvalidInput, StorageError
 from desktop.store.faults import storage_errors
 
@@ -37,6 +38,9 @@ DB_FILE_NAME = "comptoir.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([A-Za-z0-9_]+)\.sql$")
+# the search key of ``desktop.core.catalogue.fold`` in SQL, on every connection: for the
+# searches that fold stored text and the migrations that fold it again
+FOLD_SQL = "comptoir_fold"
 
 Progress = Callable[[float, str], None]
 
@@ -214,6 +218,7 @@ def connect(path: Path) -> sqlite3.Connection:
             # (NORMAL in WAL mode may roll back the last commits on power loss). Autosave
             # is debounced, so the extra fsync per commit costs nothing the user can feel.
             conn.execute("PRAGMA synchronous = FULL")
+            conn.create_function(FOLD_SQL, 1, fold, deterministic=True)
         except BaseException:
             conn.close()
             raise
@@ -238,6 +243,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.create_function(FOLD_SQL, 1, fold, deterministic=True)
             pending = sorted({m.version for m in discover_migrations()} - _applied_versions(conn))
         except BaseException:
             conn.close()

@@ -71,6 +71,7 @@ from desktop.core.offers import (
 from desktop.core.quote import Quote, QuoteLine, QuoteRequest, TotalsCoverage, totals_coverage
 from desktop.core.settings import MAX_INITIALS
 from desktop.store import offer_codec as codec
+from desktop.store.database import FOLD_SQL
 from desktop.store.faults import storage_errors
 
 log = logging.getLogger(__name__)
@@ -173,13 +174,12 @@ def default_who() -> str:
 # after the settings changed, and not by those of whoever later changed its state. Only
 # initials outside plain ASCII (« ÉK ») need the folding function: LIKE already ignores the
 # case of the others.
-_FOLD_SQL = "comptoir_fold"
 _MADE_BY_SQL = (
     "SELECT 1 FROM audit_log AS a WHERE a.offer_id = offers.id "
     "AND (a.action IN ('creation', 'duplication', 'finalisation') "
     "OR (a.action = 'revision' AND a.to_state = 'brouillon')) "
     "AND (a.who LIKE ? ESCAPE '\\' "
-    f"OR (a.who GLOB '*[^ -~]*' AND {_FOLD_SQL}(a.who) LIKE ? ESCAPE '\\'))"
+    f"OR (a.who GLOB '*[^ -~]*' AND {FOLD_SQL}(a.who) LIKE ? ESCAPE '\\'))"
 )
 
 
@@ -545,8 +545,6 @@ class OfferRepository:
         if flt.limit:
             sql += f" LIMIT {int(flt.limit)}"
         with storage_errors("lister les offres"):
-            if any(_in_initials(w) for w in words):
-                self.conn.create_function(_FOLD_SQL, 1, fold, deterministic=True)
             rows = self.conn.execute(sql, args).fetchall()
         return self._with_coverage(rows, today)
 

@@ -112,6 +112,35 @@ def test_list_finds_offers_by_the_initials_they_were_made_with(
     assert found("jq genappe") == set()
 
 
+def test_offers_saved_with_an_invisible_character_in_their_search_are_found_after_the_upgrade(
+    tmp_path, clock: Clock, settings: FakeSettings  # type: ignore[no-untyped-def]
+) -> None:
+    """Versions that kept a pasted soft hyphen in the folded search text: « liege » did not
+    find the offer of « Li\u00adège » in the list, though the directory found the member."""
+    from lifecycle_factories import FakePricer, open_test_db
+
+    from desktop.store.database import open_database
+
+    path = tmp_path / "comptoir.sqlite3"
+    db = open_test_db(path)
+    repo = OfferRepository(db, settings=lambda: settings, pricer=FakePricer(), clock=clock)
+    pasted = _finalised(repo, m=member("Li\u00adège", "62063"))
+    plain = repo.save_draft(draft())
+    # as the older versions stored it, and the schema they left
+    db.conn.execute("UPDATE offers SET search = replace(search, 'liege', 'li' || char(173) || 'ege')")
+    db.conn.execute("DELETE FROM schema_version WHERE version = 24")
+    assert repo.list(OfferFilter(text="liege")) == []
+    db.close()
+
+    db = open_database(path, seed=False, backup_first=False)
+    try:
+        repo = OfferRepository(db, settings=lambda: settings, pricer=FakePricer(), clock=clock)
+        assert [s.id for s in repo.list(OfferFilter(text="liege"))] == [pasted.id]
+        assert [s.id for s in repo.list(OfferFilter(text="nivelles"))] == [plain.id]
+    finally:
+        db.close()
+
+
 def test_list_says_which_totals_have_nothing_priced(repo: OfferRepository) -> None:
     gpec = line("gpec", None, "11450", name="iA.GPEC", status=LineStatus.SUR_DEVIS, unpriced=("one_time",))
     only_gpec = repo.save_draft(draft((gpec,)))
