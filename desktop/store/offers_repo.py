@@ -183,6 +183,11 @@ _MADE_BY_SQL = (
 )
 
 
+# an apostrophe typed or not: the text searched is read without its apostrophes, as are the
+# words typed (« braine lalleud » and « l'alleud » both find Braine-l'Alleud)
+_SEARCH_SQL = "replace(search, '''', '') LIKE ? ESCAPE '\\'"
+
+
 def _in_initials(word: str) -> bool:
     """Whether a searched word can be (part of) the seller's initials: a word longer than the
     initials may be, or with other signs than letters, is not looked up in the history."""
@@ -518,14 +523,14 @@ class OfferRepository:
             else:
                 where.append("state = ?")
                 args.append(flt.state.value)
-        words = fold(flt.text).split()
+        words = fold(flt.text).replace("'", "").split()
         for word in words:
             like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             if _in_initials(word):
-                where.append(f"(search LIKE ? ESCAPE '\\' OR EXISTS ({_MADE_BY_SQL}))")
+                where.append(f"({_SEARCH_SQL} OR EXISTS ({_MADE_BY_SQL}))")
                 args += [like, like, like]
             else:
-                where.append("search LIKE ? ESCAPE '\\'")
+                where.append(_SEARCH_SQL)
                 args.append(like)
         if flt.member_id:
             where.append("member_id = ?")

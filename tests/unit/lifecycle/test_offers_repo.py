@@ -112,6 +112,14 @@ def test_list_finds_offers_by_the_initials_they_were_made_with(
     assert found("jq genappe") == set()
 
 
+def test_list_finds_a_name_with_an_apostrophe_typed_or_not(repo: OfferRepository) -> None:
+    """As the directory does: « braine lalleud » finds Braine-l’Alleud's offer."""
+    braine = repo.save_draft(draft(m=member("Braine-l’Alleud", "25014")))
+    repo.save_draft(draft())
+    for text in ("braine lalleud", "Braine-l'Alleud", "l’alleud", "braine l alleud", "BRAINE-LALL"):
+        assert [s.id for s in repo.list(OfferFilter(text=text))] == [braine.id], text
+
+
 def test_offers_saved_with_an_invisible_character_in_their_search_are_found_after_the_upgrade(
     tmp_path, clock: Clock, settings: FakeSettings  # type: ignore[no-untyped-def]
 ) -> None:
