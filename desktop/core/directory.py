@@ -16,6 +16,10 @@ Ranking, best first:
   4. every word of the query starts a word of the name (or of a police zone's communes)
   5. a code starting with the query
   6. the words appear anywhere
+  7. only when nothing matches: every word typed is one slip (a letter left out, added, wrong,
+     two swapped) away from a word of the member ("namr", "charleroy")
+  8. likewise, a word of the member starting one slip away from it ("nivele", five letters
+     typed or more)
 then communes before CPAS before police zones, rescue zones, provinces and user-created
 bodies, then alphabetically. The index is an immutable snapshot (``with_member`` returns a new
 one), so a search running on another thread never sees a half-updated index.
@@ -51,6 +55,8 @@ _GLUED = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")  # « zp5303 »
 # an elided article typed without its apostrophe: « Braine lAlleud », « CPAS dAndenne »
 _APOSTROPHES = re.compile("['’‘ʼ`´]")
 # the short forms people write: « St-Ghislain », « Ste-Ode », « St. Vith » (Sankt Vith)
+# a word typed is compared give or take a slip from this length on (shorter ones match too much)
+_CLOSE_FROM = 4
 _SHORT_WORDS = {"saint": "st", "sainte": "ste", "sankt": "st", "sint": "st"}
 # short forms a user types for some kinds
 _KIND_WORDS = {
@@ -235,8 +241,11 @@ class MemberIndex:
     def members(self) -> list[Member]:
         return list(self._members)
 
-    def search(self, query: str, kind: MemberKind | None = None, limit: int = 20) -> list[Member]:
-        """Members matching ``query``, best first (see the module docstring)."""
+    def search(
+        self, query: str, kind: MemberKind | None = None, limit: int = 20, *, close: bool = True
+    ) -> list[Member]:
+        """Members matching ``query``, best first (see the module docstring); when none does
+        and ``close``, those whose words are one typing slip away from a word typed."""
         q = normalize(query)
         if not q or limit <= 0:
             return []
@@ -245,7 +254,7 @@ class MemberIndex:
         entries = self._entries
         found: dict[int, int] = {}
 
-        def put(candidates: Iterable[int], tier: int) -> None:
+        def put(candidates: Iterable[int], tier: int, *, checked: bool = False) -> None:
             for i in candidates:
                 if i in found:
                     continue
@@ -253,7 +262,7 @@ class MemberIndex:
                 if kind is not None and e.member.kind is not kind:
                     continue
                 # one word: every candidate below contains it; several: check them all
-                if not single and not all(t in e.haystack for t in tokens):
+                if not (single or checked) and not all(t in e.haystack for t in tokens):
                     continue
                 found[i] = tier
 
@@ -275,9 +284,44 @@ class MemberIndex:
             put(candidates(), tier)
             if len(found) >= limit:
                 break  # a lower tier can no longer reach the first ``limit`` places
+        if not found and close:
+            for i, tier in self._close_to(tokens).items():
+                put((i,), tier, checked=True)
         rank = self._rank
         best = heapq.nsmallest(limit, ((tier, rank[i], i) for i, tier in found.items()))
         return [entries[i].member for _, _, i in best]
+
+    def _close_to(self, tokens: list[str]) -> dict[int, int]:
+        """The members with a word starting as each word typed, or one slip away from it (a
+        letter left out, added, wrong or two swapped: « namr », « charleroy »): tier 7 where
+        every word typed is a whole word give or take the slip, 8 where one starts so."""
+        whole_sets: list[set[int]] = []
+        start_sets: list[set[int]] = []
+        for t in tokens:
+            whole = set(_prefixed(self._words, t))
+            start = set(whole)
+            if len(t) >= _CLOSE_FROM and t.isalpha():
+                starting = len(t) > _CLOSE_FROM  # « amis » would start « ais… » (Aiseau)
+                seen: dict[str, tuple[bool, bool]] = {}
+                for word, i in _prefixed_pairs(self._words, t[0]):
+                    close = seen.get(word)
+                    if close is None:
+                        slip = _one_slip(word, t)
+                        close = seen[word] = (slip, slip or (starting and _starts_close(word, t)))
+                    if close[0]:
+                        whole.add(i)
+                    if close[1]:
+                        start.add(i)
+            if not start:
+                return {}
+            whole_sets.append(whole)
+            start_sets.append(start)
+        wholly = set.intersection(*whole_sets)
+        return {i: 7 if i in wholly else 8 for i in set.intersection(*start_sets)}
+
+    def spelled(self, query: str, kind: MemberKind | None = None) -> bool:
+        """Whether a member matches ``query`` as typed, not only one slip away from it."""
+        return bool(self.search(query, kind, limit=1, close=False))
 
     def resolve(self, query: str, kind: MemberKind | None = None) -> Member:
         """One member for ``query``: its id, NIS code, zone number, exact name or single hit.
@@ -310,7 +354,8 @@ class MemberIndex:
             return by_display[0]
         if len(exact) == 1:
             return exact[0]
-        hits = exact if len(exact) > 1 else self.search(text, kind, limit=11)
+        # a slip is not taken for a choice: « Genape » resolves to no member, not to Genappe
+        hits = exact if len(exact) > 1 else self.search(text, kind, limit=11, close=False)
         if len(hits) == 1:
             return hits[0]
         if not hits:
@@ -350,9 +395,34 @@ def _borrowed(
     return (), ()
 
 
-def _prefixed(pairs: list[tuple[str, int]], prefix: str) -> Iterator[int]:
+def _prefixed_pairs(pairs: list[tuple[str, int]], prefix: str) -> Iterator[tuple[str, int]]:
     for j in range(bisect_left(pairs, (prefix, -1)), len(pairs)):
-        key, i = pairs[j]
-        if not key.startswith(prefix):
+        pair = pairs[j]
+        if not pair[0].startswith(prefix):
             break
-        yield i
+        yield pair
+
+
+def _prefixed(pairs: list[tuple[str, int]], prefix: str) -> Iterator[int]:
+    return (i for _, i in _prefixed_pairs(pairs, prefix))
+
+
+def _starts_close(word: str, typed: str) -> bool:
+    """Whether ``word`` starts with ``typed`` give or take one slip."""
+    n = len(typed)
+    return any(_one_slip(word[:m], typed) for m in (n - 1, n, n + 1) if m <= len(word))
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with at most one letter left out, added, changed, or two
+    neighbouring letters swapped."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (a[i : i + 2] == b[i + 1 : i + 2] + b[i : i + 1] and a[i + 2 :] == b[i + 2 :])

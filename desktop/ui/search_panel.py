@@ -174,15 +174,15 @@ class SearchPanel(QWidget):
             on_result=self._on_hits,
         )
 
-    def _on_hits(self, found: tuple[str, list[Hit]]) -> None:
+    def _on_hits(self, found: tuple[str, list[Hit], bool]) -> None:
         self._show_hits(*found)
 
-    def _show_hits(self, query: str, hits: list[Hit]) -> None:
+    def _show_hits(self, query: str, hits: list[Hit], spelled: bool = True) -> None:
         self._searched = query
         self.model.set_hits(hits)
         if hits:
             self.view.setCurrentIndex(self.model.index(0, 0))
-        self.status.setText(self._status_text(query, hits))
+        self.status.setText(self._status_text(query, hits, spelled))
         self._show_results(True)
         # the keyboard stays in the field: the results are said, as the field says its text
         announce(self.status, self.status.text())
@@ -206,17 +206,18 @@ class SearchPanel(QWidget):
             return
         index, tariff = self._source()
         hits = search_hits(index, tariff, query)
+        spelled = not hits or index.spelled(query)
         row = self.view.currentIndex().row()
         current = self.model.hit(row).member.id if 0 <= row < self.model.rowCount() else None
         self.model.set_hits(hits)
         ids = [h.member.id for h in hits]
         if hits:
             self.view.setCurrentIndex(self.model.index(ids.index(current) if current in ids else 0, 0))
-        self.status.setText(self._status_text(query, hits))
+        self.status.setText(self._status_text(query, hits, spelled))
 
-    def _status_text(self, query: str, hits: list[Hit]) -> str:
-        text = _status_text(query, hits, self._enter)
-        return f"{text}\n{self._missing}" if self._missing and not hits else text
+    def _status_text(self, query: str, hits: list[Hit], spelled: bool) -> str:
+        text = _status_text(query, hits, self._enter, spelled)
+        return f"{text}\n{self._missing}" if self._missing and not (hits and spelled) else text
 
     def _show_results(self, visible: bool) -> None:
         self.view.setVisible(visible)
@@ -274,11 +275,16 @@ class SearchPanel(QWidget):
         return super().eventFilter(watched, event)
 
 
-def _status_text(query: str, hits: list[Hit], enter: str) -> str:
+def _status_text(query: str, hits: list[Hit], enter: str, spelled: bool = True) -> str:
     if not hits:
         return (
             f"Aucun membre ne correspond à « {shown(query)} ». Essayez le code postal, le code NIS "
             "ou le numéro de zone."
+        )
+    if not spelled:  # one slip away: said as such, so that « namr » is not taken for a name
+        return (
+            f"Aucun membre ne s'écrit « {shown(query)} » : voici les plus proches. ↑↓ puis "
+            f"Entrée pour {enter}"
         )
     if len(hits) >= SEARCH_LIMIT:  # more may match: the search stopped there
         found = f"Les {len(hits)} premiers membres : précisez la recherche."
@@ -287,6 +293,8 @@ def _status_text(query: str, hits: list[Hit], enter: str) -> str:
     return f"{found} ↑↓ puis Entrée pour {enter}"
 
 
-def _search(index: MemberIndex, tariff: Tariff, query: str) -> tuple[str, list[Hit]]:
-    """Worker side: the hits, with the query they answer."""
-    return query, search_hits(index, tariff, query)
+def _search(index: MemberIndex, tariff: Tariff, query: str) -> tuple[str, list[Hit], bool]:
+    """Worker side: the hits, with the query they answer and whether they match it as typed
+    (not only one slip away)."""
+    hits = search_hits(index, tariff, query)
+    return query, hits, not hits or index.spelled(query)

@@ -6,6 +6,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 
+from desktop.ui.member_panel import NOT_IN_DIRECTORY
+
 MARKUP_NAME = "ASBL <b>Les Amis</b> & Co"
 
 
@@ -238,3 +240,17 @@ def test_entree_then_echap_before_the_hits_opens_nothing_later(qtbot, window, ru
     with qtbot.waitSignal(search.results_shown, timeout=5000):
         qtbot.keyClicks(search.field, "namur")
     assert opened == [] and search.view.isVisible()
+
+
+def test_a_slip_lists_the_closest_members_and_says_nothing_is_spelled_so(qtbot, window, backend):
+    """« Namr » typed at the booth: Namur is listed first, and the list says it holds the
+    closest names, with what to do about a body that is not in the directory."""
+    panel = search(qtbot, window, "Namr")
+    assert list(listed(panel))[:2] == ["commune:92094", "cpas:92094"]
+    assert panel.status.text().startswith("Aucun membre ne s'écrit « Namr » : voici les plus proches.")
+    assert NOT_IN_DIRECTORY in panel.status.text()
+    panel.refresh()  # the same list after an edit: still said as close
+    assert panel.status.text().startswith("Aucun membre ne s'écrit « Namr »")
+    panel = search(qtbot, window, "Namur")
+    assert panel.status.text().startswith("4 membres")
+    assert NOT_IN_DIRECTORY not in panel.status.text()

@@ -36,3 +36,39 @@ def test_the_cpas_and_the_zone_without_the_apostrophe() -> None:
     assert ids("cpas braine lalleud") == [BRAINE_CPAS.id]
     assert ids("zp braine lalleud") == [BRAINE_ZP.id]
     assert ids("cpas dandenne") == [ANDENNE_CPAS.id]
+
+
+NAMUR = Member(id="commune:92094", kind=MemberKind.COMMUNE, name="Namur", nis="92094", postcodes=("5000",))
+NAMUR_CPAS = Member(id="cpas:92094", kind=MemberKind.CPAS, name="Namur", commune_id=NAMUR.id)
+CHARLEROI = Member(id="commune:52011", kind=MemberKind.COMMUNE, name="Charleroi", nis="52011")
+NIVELLES = Member(id="commune:25072", kind=MemberKind.COMMUNE, name="Nivelles", nis="25072")
+NAMECHE = Member(id="u:1", kind=MemberKind.AUTRE, name="Cercle de Namêche")
+TYPOS = MemberIndex([NAMUR, NAMUR_CPAS, CHARLEROI, NIVELLES, NAMECHE])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Namr", [NAMUR.id, NAMUR_CPAS.id]),  # a letter left out
+        ("Nmaur", [NAMUR.id, NAMUR_CPAS.id]),  # two swapped
+        ("Charleroy", [CHARLEROI.id]),  # one wrong
+        ("charlerois", [CHARLEROI.id]),  # one too many
+        ("Nivele", [NIVELLES.id]),  # while typing, a letter left out
+        ("cpas namr", [NAMUR_CPAS.id]),
+    ],
+)
+def test_a_slip_of_one_letter_still_finds_the_member(query: str, expected: list[str]) -> None:
+    assert [m.id for m in TYPOS.search(query)] == expected
+
+
+def test_the_names_as_typed_come_without_the_close_ones() -> None:
+    assert [m.id for m in TYPOS.search("namur")] == [NAMUR.id, NAMUR_CPAS.id]
+    assert [m.id for m in TYPOS.search("name")] == [NAMECHE.id]
+    assert TYPOS.search("xyzzy") == []
+
+
+def test_a_slip_is_not_resolved_to_a_member() -> None:
+    from desktop.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        TYPOS.resolve("Charleroy")
