@@ -70,7 +70,9 @@ def run_search(args: argparse.Namespace, services: Any) -> int:
             field="limit",
         )
     kind = MemberKind.parse(args.kind) if args.kind else None
-    found = services.members.search(args.query, kind=kind, limit=args.limit)
+    # a script gets the members matching what it asked, never a guess at what it meant: the
+    # names one slip away are for a person reading the list, and said to be so
+    found = services.members.search(args.query, kind=kind, limit=args.limit, close=not args.json)
     if args.json:
         from desktop.cli import emit_json
 
@@ -79,6 +81,8 @@ def run_search(args: argparse.Namespace, services: Any) -> int:
     if not found:
         print(f"Aucun membre ne correspond à « {shown(args.query)} ».")
         return 0
+    if not services.members.spelled(args.query, kind=kind):
+        print(f"Aucun membre ne s'écrit « {shown(args.query)} » ; les plus proches :")
     for m in found:
         print(_line(m))
     return 0

@@ -110,9 +110,12 @@ class MemberRepository:
         return self.index.get(member_id)
 
     def search(
-        self, query: str, kind: MemberKind | str | None = None, limit: int = 20
+        self, query: str, kind: MemberKind | str | None = None, limit: int = 20, *, close: bool = True
     ) -> list[Member]:
-        return self.index.search(query, _kind(kind), limit)
+        return self.index.search(query, _kind(kind), limit, close=close)
+
+    def spelled(self, query: str, kind: MemberKind | str | None = None) -> bool:
+        return self.index.spelled(query, _kind(kind))
 
     def resolve(self, query: str, kind: MemberKind | str | None = None) -> Member:
         return self.index.resolve(query, _kind(kind))

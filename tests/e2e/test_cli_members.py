@@ -42,6 +42,15 @@ def test_search_zone_number_kind_and_limit(db_path, run_comptoir) -> None:
     assert [m["kind"] for m in cpas] == ["cpas", "cpas"]
 
 
+def test_a_slip_lists_the_closest_members_for_a_reader_and_none_for_a_script(db_path, run_comptoir) -> None:
+    lines = run_comptoir("members", "search", "Charleroy").stdout.splitlines()
+    assert lines[0] == "Aucun membre ne s'écrit « Charleroy » ; les plus proches :"
+    assert lines[1].startswith("Charleroi | Commune")
+    assert json.loads(run_comptoir("members", "search", "Charleroy", "--json").stdout) == []
+    # spelled as written: no such line
+    assert run_comptoir("members", "search", "Charleroi").stdout.startswith("Charleroi | Commune")
+
+
 def test_search_nothing(db_path, run_comptoir) -> None:
     result = run_comptoir("members", "search", "xyzzy")
     assert result.returncode == 0
