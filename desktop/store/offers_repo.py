@@ -409,10 +409,13 @@ class OfferRepository:
         return entry
 
     # -- drafts -----------------------------------------------------------------------------
-    def save_draft(self, offer: Offer) -> Offer:
+    def save_draft(self, offer: Offer, *, seen: Offer | None = None) -> Offer:
         """Insert or update a draft (the editor calls this on every change). Returns it saved.
 
         Refused (``RuleViolation``) when the offer is finalised, here or in the database.
+        ``seen``: the stored draft as the editor last read or wrote it; refused too when
+        another program (``comptoir offers override``, ``offers delete``…) changed what it
+        asks for since, or deleted it: writing over would undo that change without a word.
         """
         if not offer.is_draft:
             raise RuleViolation(
@@ -425,9 +428,11 @@ class OfferRepository:
         )
         with self._tx("enregistrer le brouillon") as conn:
             cur = conn.execute(
-                "SELECT state FROM offers WHERE id = ?",
+                "SELECT state, updated FROM offers WHERE id = ?",
                 (saved.id,),
             ).fetchone()
+            if seen is not None:
+                self._check_unchanged(conn, seen, cur)
             if cur is None:
                 row = _draft_row(saved)
                 conn.execute(
@@ -443,6 +448,27 @@ class OfferRepository:
             else:
                 _update_draft(conn, saved)
         return saved
+
+    def _check_unchanged(self, conn: sqlite3.Connection, seen: Offer, cur: Sequence[Any] | None) -> None:
+        """Refuse to write over a stored draft changed or deleted elsewhere since ``seen``.
+        A draft only priced again meanwhile (a member or the catalogue edited) asks for the
+        same: the editor's save prices it anew, nothing is lost."""
+        if cur is not None and (cur[0] != OfferState.BROUILLON.value or cur[1] == _iso(seen.updated)):
+            return  # unchanged, or finalised: said by the caller as such
+        keep = (
+            "Rouvrez-le (Offres enregistrées) pour repartir de la version enregistrée, ou gardez "
+            "la vôtre avec Ctrl+S."
+        )
+        if cur is None:
+            raise RuleViolation(
+                "Ce brouillon a été supprimé par un autre programme (la ligne de commande, par "
+                "exemple) depuis son ouverture. Ctrl+S l'enregistre à nouveau avec vos modifications."
+            )
+        if _asked(self._load(conn, seen.id)) != _asked(seen):
+            raise RuleViolation(
+                "Ce brouillon a été modifié par un autre programme (la ligne de commande, par "
+                "exemple) depuis son ouverture : l'enregistrer effacerait ce changement. " + keep
+            )
 
     def delete_draft(self, ref: str, *, who: str | None = None) -> None:
         with self._tx("supprimer le brouillon") as conn:
@@ -1260,6 +1286,13 @@ def _search_text(o: Offer) -> str:
     else:
         bits += [line.product for line in o.request.lines]
     return fold(" ".join(b for b in bits if b))
+
+
+def _asked(o: Offer) -> tuple[Any, ...]:
+    """What the user asks of a draft (member, lines, budget, dérogations), not its figures nor
+    its tariff: the editor saves on the tariff in force, where a re-pricing moves it too."""
+    r = o.request
+    return (o.member.id if o.member else None, r.lines, r.years, r.indexation, dict(r.overrides))
 
 
 def _update_draft(conn: sqlite3.Connection, saved: Offer) -> None:

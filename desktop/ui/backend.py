@@ -380,8 +380,9 @@ class Backend:
             )
         return self._offers
 
-    def save_draft(self, offer: Any, draft: Draft, quote: Quote | None) -> Any:
-        """Store the draft (insert the first time); returns the stored ``Offer``."""
+    def save_draft(self, offer: Any, draft: Draft, quote: Quote | None, *, overwrite: bool = False) -> Any:
+        """Store the draft (insert the first time); returns the stored ``Offer``. Refused when
+        another program changed or deleted the stored ``offer`` since, unless ``overwrite``."""
         from desktop.core.categories import CategoryDecision
         from desktop.core.offers import Offer
 
@@ -392,7 +393,8 @@ class Backend:
             seller = getattr(self.settings(), "seller_name", "") or ""
             offer = Offer.new_draft(request, member, decision, quote, seller=seller)
         else:
-            offer = replace(offer, request=request, member=member, decision=decision, quote=quote)
+            seen, offer = offer, replace(offer, request=request, member=member, decision=decision, quote=quote)
+            return self.offers.save_draft(offer, seen=None if overwrite else seen)
         return self.offers.save_draft(offer)
 
     def list_offers(self, text: str = "", state: Any = None, limit: int | None = None) -> list[Any]:

@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
                 "sa première ligne."
             )
             return
-        if self.session.save_now(force=True):  # Ctrl+S always writes, and says so
+        if self.session.save_now(force=True, overwrite=True):  # Ctrl+S always writes, and says so
             self.bar.success("Brouillon enregistré.")
 
     def open_offer(self, offer_id: str) -> None:
@@ -594,8 +594,7 @@ class MainWindow(QMainWindow):
             self.bar.error("La restauration n'est pas disponible dans cette fenêtre.")
             return
         if not self.session.save_now() and not self._lose_unsaved(
-            "Si vous restaurez maintenant, elle sera perdue. Libérez de la place (ou rebranchez "
-            "la clé), puis restaurez à nouveau : Comptoir réessaiera.",
+            self._lost_unless("restaurez"),
             yes="Restaurer sans l'enregistrer",
             no="Ne pas restaurer",
         ):
@@ -789,11 +788,16 @@ class MainWindow(QMainWindow):
         """The last edit could not be written (a full disk, a removed key): closing now loses
         it. True when the user closes all the same."""
         return self._lose_unsaved(
-            "Si vous fermez maintenant, elle sera perdue. Libérez de la place (ou rebranchez la "
-            "clé), puis fermez à nouveau : Comptoir réessaiera.",
-            yes="Fermer sans enregistrer",
-            no="Ne pas fermer",
+            self._lost_unless("fermez"), yes="Fermer sans enregistrer", no="Ne pas fermer"
         )
+
+    def _lost_unless(self, doing: str) -> str:
+        """What is lost if the user ``doing`` (« fermez », « restaurez ») now, and how to keep
+        it: room on the disk, then again; a draft the store refuses needs what its message says."""
+        lost = f"Si vous {doing} maintenant, elle sera perdue."
+        if self.session.save_refused:
+            return lost
+        return f"{lost} Libérez de la place (ou rebranchez la clé), puis {doing} à nouveau : Comptoir réessaiera."
 
     def _leave_shown(self) -> bool:
         """Another offer may take the place of the one shown: it is saved, or its last edit

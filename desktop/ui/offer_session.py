@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop.core.categories import CategoryDecision
-from desktop.core.errors import ComptoirError, InvalidInput
+from desktop.core.errors import ComptoirError, InvalidInput, RuleViolation
 from desktop.core.inputs import override_reason
 from desktop.core.members import Member
 from desktop.core.quote import LineRequest, Quote
@@ -74,6 +74,9 @@ class OfferSession(QObject):
         # force no longer has: their names
         self.withdrawn: tuple[str, ...] = ()
         self.save_error: str = ""  # why the last save failed; empty once one succeeds
+        # the store refused the draft itself (finalised or changed elsewhere), no fault of the
+        # disk: trying again as it is would not help, ``save_error`` says what does
+        self.save_refused = False
         self.stepping = False  # True while an edit, its undo or its redo is shown
         self._dirty = False
         self._priced: tuple[Draft, Quote | None] | None = None  # the edit being applied
@@ -286,10 +289,11 @@ class OfferSession(QObject):
         stored draft would come back with the lines the screen no longer shows)."""
         return self.offer is not None or bool(self.draft.lines)
 
-    def save_now(self, *, force: bool = False) -> bool:
+    def save_now(self, *, force: bool = False, overwrite: bool = False) -> bool:
         """Write the draft now if it changed (or anyway with ``force``: Ctrl+S, a draft the
         store does not hold yet, one shown re-priced but stored as it was); True when the
-        store has the latest edit."""
+        store has the latest edit. ``overwrite`` (Ctrl+S): over a stored draft another program
+        changed or deleted meanwhile, which every other save refuses."""
         self._timer.stop()
         if force and not self.read_only:
             self._dirty = True
@@ -299,15 +303,17 @@ class OfferSession(QObject):
             self._dirty = False
             return True
         try:
-            offer = self.backend.save_draft(self.offer, self.draft, self.quote)
+            offer = self.backend.save_draft(self.offer, self.draft, self.quote, overwrite=overwrite)
         except ComptoirError as exc:
             log.warning("Brouillon non enregistré : %s", exc)
             self.save_error = str(exc)
+            self.save_refused = isinstance(exc, RuleViolation)
             self.save_failed.emit(str(exc))
             return False
         first = self.offer is None
         self.offer = offer
         self.save_error = ""
+        self.save_refused = False
         self._dirty = False
         if first:
             self._on_draft_id(offer.id)
@@ -319,6 +325,7 @@ class OfferSession(QObject):
         self._timer.stop()
         self._dirty = False
         self.save_error = ""
+        self.save_refused = False
 
     def forget_offer(self, offer_id: str) -> None:
         """The stored draft was deleted elsewhere (offers list): start a new one."""

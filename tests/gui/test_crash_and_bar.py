@@ -230,3 +230,70 @@ def test_a_draft_finalised_from_the_command_line_does_not_hold_the_window(window
     window.new_action.trigger()
     assert window.session.offer is None and window.session.draft.lines == ()
     assert [line.product for line in backend.offers.get(frozen.id).request.lines] == ["delib"]
+
+
+def _draft_of_nivelles(window, backend, *products: str):  # type: ignore[no-untyped-def]
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    for code in products:
+        window.editor.add_product(code)
+    assert window.session.save_now()
+    return window.session.offer
+
+
+def test_a_draft_changed_from_the_command_line_is_not_written_over(window, backend, db_path, dialogs):
+    """``comptoir offers override`` lifted a blocking point of the draft shown: the window's
+    next autosave wrote its own copy over it and the dérogation was gone without a word. The
+    save is refused and said; Ctrl+S keeps the window's version when the user wants it."""
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+
+    shown = _draft_of_nivelles(window, backend, "delib", "delib")
+    with open_database(db_path, seed=False) as script:
+        OfferRepository(script).set_overrides(shown.id, {"duplicate:delib": "deux organes"})
+        window.editor.add_product("gpec")
+        assert not window.session.save_now()
+        stored = OfferRepository(script).get(shown.id)
+        assert stored.request.overrides == {"duplicate:delib": "deux organes"}
+        assert [line.product for line in stored.request.lines] == ["delib", "delib"]
+        assert window.bar.text.startswith("Brouillon non enregistré : Ce brouillon a été modifié")
+        assert "Ctrl+S" in window.bar.text
+        dialogs.script("confirm", False)  # « Ne pas fermer »
+        window.close()
+        assert "Libérez de la place" not in dialogs.texts[-1]  # the disk is not the reason
+        window.save_action.trigger()  # Ctrl+S: the user keeps the window's version
+        stored = OfferRepository(script).get(shown.id)
+        assert [line.product for line in stored.request.lines] == ["delib", "delib", "gpec"]
+        assert stored.request.overrides == {}
+        window.editor.add_product("docs")  # the autosave goes on from the version written
+        assert window.session.save_now()
+
+
+def test_a_draft_only_priced_again_meanwhile_is_saved(window, backend, db_path):
+    """A draft another program only priced again (a member edited, say) asks for the same:
+    the window's edit is saved as before, not refused as a change made elsewhere."""
+    from desktop.store.database import open_database
+
+    shown = _draft_of_nivelles(window, backend, "delib")
+    with open_database(db_path, seed=False) as script:
+        script.conn.execute("UPDATE offers SET updated = ? WHERE id = ?", ("2026-01-02T03:04:05+00:00", shown.id))
+    window.editor.add_product("gpec")
+    assert window.session.save_now()
+    assert [line.product for line in backend.offers.get(shown.id).request.lines] == ["delib", "gpec"]
+
+
+def test_a_draft_deleted_from_the_command_line_does_not_come_back_unsaid(window, backend, db_path):
+    """``comptoir offers delete`` removed the draft shown: the next autosave stored it again
+    as a new draft, the deletion undone without a word. It is said; Ctrl+S stores it again."""
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+
+    shown = _draft_of_nivelles(window, backend, "delib")
+    with open_database(db_path, seed=False) as script:
+        OfferRepository(script).delete_draft(shown.id)
+        window.editor.add_product("gpec")
+        assert not window.session.save_now()
+        assert OfferRepository(script).find(shown.id) is None
+        assert "supprimé par un autre programme" in window.bar.text
+        window.save_action.trigger()
+        assert [line.product for line in OfferRepository(script).get(shown.id).request.lines] == ["delib", "gpec"]
