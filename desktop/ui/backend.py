@@ -358,6 +358,11 @@ class Backend:
         """Validates (``InvalidInput`` names the field) and stores; returns what was stored."""
         return self._settings.save(settings)
 
+    def update_settings(self, **changes: Any) -> Any:
+        """``changes`` over the settings as stored now (another program may have set others
+        meanwhile); validated as ``save_settings``; returns what was stored."""
+        return self._settings.update(**changes)
+
     def new_draft(self, member_id: str | None = None) -> Draft:
         """An empty draft with the budget defaults of the settings."""
         s = self.settings()

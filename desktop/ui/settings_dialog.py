@@ -148,7 +148,16 @@ class SettingsDialog(FormDialog):
         if problems.found:  # nothing is saved; the other fields are checked all the same
             problems.check(typed.validated)
             problems.raise_found()
-        stored = self.backend.save_settings(typed)
+        clean = typed.validated()
+        # what the user changed, over the settings as stored now: ``comptoir settings set`` may
+        # have changed others since the form opened, and writing the form's copy of them back
+        # would undo it without a word
+        changes = {
+            f.name: getattr(clean, f.name)
+            for f in dataclasses.fields(clean)
+            if getattr(clean, f.name) != getattr(self.settings, f.name)
+        }
+        stored = self.backend.update_settings(**changes)
         self._on_saved(stored)
 
 

@@ -229,6 +229,23 @@ def test_settings_are_validated_next_to_the_field_and_stored(qtbot, window, back
     assert "Réglages enregistrés" in window.bar.text
 
 
+def test_settings_saved_keep_what_a_script_set_while_the_form_was_open(qtbot, window, backend, db_path):
+    """``comptoir settings set`` gave the device code and the validity while the form was open:
+    saving the form wrote its own copy of every field back, and the script's were undone."""
+    from desktop.store.database import open_database
+    from desktop.store.settings_repo import SettingsRepository
+
+    window.open_settings()
+    dialog = window._settings_dialog
+    with open_database(db_path, seed=False) as script:
+        SettingsRepository(script).update(device_code="LAP7", validity_days=60)
+    dialog.fields["seller_name"].setText("Anne Dupont")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    stored = backend.settings()
+    assert (stored.device_code, stored.validity_days, stored.seller_name) == ("LAP7", 60, "Anne Dupont")
+
+
 def test_every_wrong_setting_is_said_at_once_and_the_first_one_on_screen_gets_the_focus(
     qtbot, window, backend
 ):
