@@ -806,9 +806,10 @@ class MainWindow(QMainWindow):
         otherwise hold the window until it is closed."""
         if self.session.save_now():
             return True
+        retry = "." if self.session.save_refused else " : Comptoir réessaiera à la prochaine modification (ou Ctrl+S)."
         if not self._lose_unsaved(
             "Si vous ouvrez une autre offre maintenant, elle sera perdue. Pour la garder, restez "
-            "sur ce brouillon : Comptoir réessaiera à la prochaine modification (ou Ctrl+S).",
+            f"sur ce brouillon{retry}",
             yes="Continuer sans enregistrer",
             no="Rester sur ce brouillon",
         ):

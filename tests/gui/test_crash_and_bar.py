@@ -261,6 +261,9 @@ def test_a_draft_changed_from_the_command_line_is_not_written_over(window, backe
         dialogs.script("confirm", False)  # « Ne pas fermer »
         window.close()
         assert "Libérez de la place" not in dialogs.texts[-1]  # the disk is not the reason
+        dialogs.script("confirm", False)  # « Rester sur ce brouillon »
+        window.new_action.trigger()  # Ctrl+N
+        assert "réessaiera" not in dialogs.texts[-1]  # the next autosave would be refused too
         window.save_action.trigger()  # Ctrl+S: the user keeps the window's version
         stored = OfferRepository(script).get(shown.id)
         assert [line.product for line in stored.request.lines] == ["delib", "delib", "gpec"]
