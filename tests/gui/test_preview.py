@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import threading
@@ -263,8 +264,11 @@ def test_printing_leaves_the_window_answering_and_says_which_page(loaded, qtbot,
     threads: set[int] = set()
     real = printing.PrintJob._paint_some
 
+    order: list[str] = []  # « page » painted, « tick » of the window's own timer
+
     def spy(job):
         threads.add(threading.get_ident())
+        order.append("page")
         return real(job)
 
     monkeypatch.setattr(printing.PrintJob, "_paint_some", spy)
@@ -272,9 +276,8 @@ def test_printing_leaves_the_window_answering_and_says_which_page(loaded, qtbot,
     w, _ = loaded(FakeDialogs(print_to=out, copies=2), lambda: offer_pdf(f.many_lines(40)))
     statuses: list[str] = []
     w.status.setText = lambda text, real_set=w.status.setText: (statuses.append(text), real_set(text))
-    ticks: list[int] = []
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(1))
+    timer.timeout.connect(lambda: order.append("tick"))
     timer.start(1)
     before = threading.active_count()
     with qtbot.waitSignal(w.printed, timeout=20_000) as sig:
@@ -285,7 +288,10 @@ def test_printing_leaves_the_window_answering_and_says_which_page(loaded, qtbot,
         assert threading.active_count() == before  # no Python thread for it
     timer.stop()
     assert threads == {gui}
-    assert len(ticks) > 6  # the window's own timer kept firing while the 6 sheets went out
+    # the window's own timer kept firing while the 6 sheets went out: between every two pages
+    # painted (counting ticks instead depended on how fast a loaded machine painted them)
+    pages = [i for i, what in enumerate(order) if what == "page"]
+    assert len(pages) >= 2 and all("tick" in order[a:b] for a, b in itertools.pairwise(pages))
     assert sig.args[0] == 6 and len(pi.reader(out.read_bytes()).pages) == 6  # two copies of 3
     assert "Impression : page 1 sur 6…" in statuses and "Impression : page 6 sur 6…" in statuses
     assert printing.PrintJob.running() == 0
