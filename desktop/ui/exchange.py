@@ -309,7 +309,7 @@ class Exchange:
             selection = offers_list.selected() if offers_list is not None else []
         today = self.w.backend.today()
         if self.form is not None:
-            self.form.close()
+            self.form.discard()
         self.form = ExportForm(selection, today.replace(day=1), today, self._export_chosen, self.w)
         self.form.destroyed.connect(lambda *_: setattr(self, "form", None))
         self.form.open()

@@ -9,12 +9,18 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
     QLabel,
     QLayout,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -22,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import ComptoirError, InvalidInput
+from desktop.ui.dialogs import Dialogs
 from desktop.ui.message_bar import announce
 from desktop.ui.room import room
 from desktop.ui.tones import Tone, set_tone
@@ -127,8 +134,53 @@ class FieldErrors:
         return self._general.text() if not self._general.isHidden() else ""
 
 
+def typed_values(root: QWidget) -> tuple[object, ...]:
+    """What was typed or picked in ``root``'s fields, to compare with what they opened with."""
+    values: list[object] = []
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QLineEdit) and not isinstance(widget.parentWidget(), QAbstractSpinBox | QComboBox):
+            values.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit):
+            values.append(widget.toPlainText())
+        elif isinstance(widget, QComboBox):
+            values.append((widget.currentIndex(), widget.currentText()))
+        elif isinstance(widget, QAbstractSpinBox):
+            values.append(widget.text())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            values.append(widget.isChecked())
+        elif isinstance(widget, QListWidget):
+            values.append(tuple(widget.item(i).text() for i in range(widget.count())))
+    return tuple(values)
+
+
+def dialogs_of(widget: QWidget | None) -> Dialogs:
+    """The questions of the window ``widget`` is in (the main window's, scripted in tests)."""
+    while widget is not None:
+        found = getattr(widget, "dialogs", None)
+        if isinstance(found, Dialogs):
+            return found
+        widget = widget.parentWidget()
+    return Dialogs()
+
+
+def keep_typing(parent: QWidget, dialogs: Dialogs) -> bool:
+    """Asked before a form or a question with something typed goes away (Échap, « Annuler »,
+    the window's close button): True when the user stays, the safe answer."""
+    return not dialogs.confirm(
+        parent,
+        "Abandonner les modifications ?",
+        f"Ce que vous avez saisi dans « {parent.windowTitle()} » n'est pas enregistré et sera "
+        "perdu.",
+        yes="Abandonner les modifications",
+        no="Continuer la saisie",
+    )
+
+
 class FormDialog(QDialog):
-    """A dialog with a form, French buttons and inline errors. Open it with ``open()``."""
+    """A dialog with a form, French buttons and inline errors. Open it with ``open()``.
+
+    Leaving it with something typed (Échap, « Annuler », the close button, after a refused
+    « Enregistrer » too) asks first; ``discard()`` closes it without asking."""
 
     def __init__(self, title: str, parent: QWidget | None = None, ok_text: str = "Enregistrer") -> None:
         super().__init__(parent)
@@ -165,6 +217,7 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.outer.addWidget(self.general_error)
         self.outer.addLayout(self.form)
+        self._opened_with: tuple[object, ...] | None = None
 
     def set_form_width(self, width: int) -> None:
         """The width the form opens with at least (less where the screen is narrower).
@@ -207,8 +260,23 @@ class FormDialog(QDialog):
                 self.move(self.x(), max(free.top(), self.y() - below))
 
     def showEvent(self, event: QShowEvent) -> None:
+        if self._opened_with is None:  # what the fields hold before the user types
+            self._opened_with = typed_values(self)
         super().showEvent(event)
         self.refit()
+
+    def changed(self) -> bool:
+        return self._opened_with is not None and typed_values(self) != self._opened_with
+
+    def reject(self) -> None:
+        if self.changed() and self.isVisible() and keep_typing(self, dialogs_of(self.parentWidget())):
+            return
+        super().reject()
+
+    def discard(self) -> None:
+        """Close without asking: what it was about is gone (another offer opened...)."""
+        self._opened_with = None
+        self.close()
 
     def submit(self) -> bool | None:  # pragma: no cover - overridden
         """Do the work; raise ``InvalidInput`` to show what is wrong, return False to stay open."""

@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
             self.bar.error(f"Réglages non ouverts : {exc}")
             return
         if self._settings_dialog is not None:
-            self._settings_dialog.close()
+            self._settings_dialog.discard()
         self._settings_dialog = dialog
         # the wrapper « destroyed » hands over is not this one: compare with the one kept here
         dialog.destroyed.connect(lambda *_: self._settings_dialog_gone(dialog))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -16,6 +17,9 @@ from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
 from desktop.ui.search_panel import SearchPanel
 from desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.ui.form import FormDialog
 
 # Said under « Aucun membre ne correspond » : the directory holds the communes, CPAS, zones
 # and provinces; any other body is created where the window's menu says.
@@ -42,7 +46,7 @@ class MemberPanel(QWidget):
         self.backend = backend
         self.money = money
         self.bar = bar
-        self.dialog: QWidget | None = None
+        self.dialog: FormDialog | None = None
         self.search = SearchPanel(
             runner, lambda: (self.backend.index, self.backend.tariff), missing=NOT_IN_DIRECTORY
         )
@@ -90,14 +94,14 @@ class MemberPanel(QWidget):
         self.search.refresh()
 
     # -- forms ---------------------------------------------------------------------------
-    def _open(self, dialog: QWidget) -> None:
+    def _open(self, dialog: FormDialog) -> None:
         if self.dialog is not None:
-            self.dialog.close()
+            self.dialog.discard()
         self.dialog = dialog
         # the previous form is deleted later, once this one is open: its end must not
         # forget this one
         dialog.destroyed.connect(lambda *_: self._forget(dialog))
-        dialog.open()  # type: ignore[attr-defined]
+        dialog.open()
 
     def _forget(self, dialog: QWidget) -> None:
         if self.dialog is dialog:

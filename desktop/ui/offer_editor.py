@@ -379,13 +379,13 @@ class OfferEditor(QWidget):
 
     def _close_params(self) -> None:
         if self.params_dialog is not None:
-            self.params_dialog.close()
+            self.params_dialog.discard()
 
     def _open_params(self, product, current, on_done) -> None:  # type: ignore[no-untyped-def]
         from desktop.ui.params_dialog import ParamsDialog
 
         if self.params_dialog is not None:
-            self.params_dialog.close()
+            self.params_dialog.discard()
         dialog = ParamsDialog(
             product, self.backend.parse_params, self.money, on_done, current=current, parent=self
         )

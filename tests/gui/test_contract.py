@@ -255,7 +255,7 @@ def test_the_initial_term_reads_one_an_or_several_ans(qtbot, window, accepted):
     assert form.years.text() == "1 an"  # not « 1 an(s) »
     form.years.setValue(3)
     assert form.years.text() == "3 ans"
-    form.reject()
+    form.discard()
 
 
 def test_an_order_form_printed_then_closed_at_once_is_told_in_the_window_s_bar(

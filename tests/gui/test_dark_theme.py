@@ -63,7 +63,7 @@ def test_the_forms_errors_and_hints_read_on_a_dark_theme(qtbot, dark, window, ba
     dialog.ok_button.click()
     assert dialog.errors.message("device_code")
     assert unreadable(dialog) == []
-    dialog.close()
+    dialog.discard()
 
 
 def test_a_toned_label_follows_the_switch_to_a_dark_theme(qtbot, qapp):

@@ -105,7 +105,7 @@ def test_a_form_taller_than_the_screen_scrolls_and_keeps_its_buttons_in_view(
     bar = dialog.form_area.verticalScrollBar()
     assert bar.isVisible() and bar.maximum() > 0  # the last fields are a scroll away
     assert layout_problems(dialog) == []
-    dialog.close()
+    dialog.discard()
 
 
 def test_the_first_field_to_fix_is_scrolled_into_view(qtbot, small_screen, system_font, window):
@@ -125,7 +125,7 @@ def test_the_first_field_to_fix_is_scrolled_into_view(qtbot, small_screen, syste
     viewport = dialog.form_area.viewport()
     shown = QRect(first.mapTo(viewport, QPoint(0, 0)), first.size())
     assert viewport.rect().contains(shown)
-    dialog.close()
+    dialog.discard()
 
 
 def test_a_short_form_opens_at_its_own_size_without_a_scroll_bar(qtbot, window, backend):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.core.errors import InvalidInput
 from desktop.core.members import MembershipStatus
@@ -56,7 +57,9 @@ def test_status_and_date_are_stored_and_shown_on_the_card(qtbot, window, backend
         ("01/01/0001", "de 2000 à 2099"),  # a slip of the keyboard, not a date
     ],
 )
-def test_a_malformed_date_is_refused_next_to_the_field(qtbot, window, backend, db_path, typed, expected):
+def test_a_malformed_date_is_refused_next_to_the_field(
+    qtbot, window, backend, db_path, dialogs, typed, expected
+):
     member = show(window, "nivelles")
     window.members.edit_membership()
     dialog = window.members.dialog
@@ -67,7 +70,12 @@ def test_a_malformed_date_is_refused_next_to_the_field(qtbot, window, backend, d
     assert expected in dialog.errors.message("membership_since")
     assert dialog.focusWidget() is dialog.since  # the cursor goes where the fix is
     assert stored(db_path, member.id).membership.status is MembershipStatus.ASSOCIE  # nothing written
-    dialog.reject()
+    assert dialog.since.text() == typed  # kept to correct
+    dialogs.script("confirm", True)
+    qtbot.keyClick(dialog.since, Qt.Key.Key_Escape)  # the user gives up: asked first
+    assert dialogs.asked == [("confirm", "Abandonner les modifications ?")]
+    assert not dialog.isVisible()
+    assert stored(db_path, member.id).membership == member.membership
 
 
 def test_a_future_date_is_refused_then_a_past_one_accepted(qtbot, window, backend, db_path):

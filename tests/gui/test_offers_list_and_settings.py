@@ -335,7 +335,7 @@ def test_a_fraction_typed_in_the_percent_field_is_not_taken_for_a_tiny_rate(qtbo
     assert dialog.isVisible()
     assert dialog.errors.message("indexation").endswith("Pour 2 % par an, écrivez 2.")
     assert backend.settings().indexation == Decimal("0.02")  # unchanged
-    dialog.reject()
+    dialog.discard()
 
 
 def test_a_value_saved_before_its_limit_is_shown_to_correct_not_replaced_by_its_default(

@@ -109,7 +109,7 @@ def test_a_message_for_a_group_of_fields_is_said_at_once(qtbot, window, spoken):
     dialog._add_installed()
     assert spoken == [("Ce produit figure déjà dans la liste.", True)]
     assert unnamed(dialog) == []
-    dialog.reject()
+    dialog.discard()
 
 
 def test_the_message_bar_is_said_and_its_close_button_named(qtbot, spoken):

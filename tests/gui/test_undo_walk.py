@@ -233,10 +233,18 @@ class Walk:
             field.selectAll()
             QTest.keyClicks(field, value)
         first = next(iter(dialog.fields.values()))
-        QTest.keyClick(first, self.rng.choice([Qt.Key.Key_Return, Qt.Key.Key_Return, Qt.Key.Key_Escape]))
+        key = self.rng.choice([Qt.Key.Key_Return, Qt.Key.Key_Return, Qt.Key.Key_Escape])
+        self.give_up_asked(dialog, key is Qt.Key.Key_Escape)
+        QTest.keyClick(first, key)
         if dialog.isVisible():  # refused next to the field: the user gives up
+            self.give_up_asked(dialog)
             QTest.keyClick(first, Qt.Key.Key_Escape)
         return f" with {values}"
+
+    def give_up_asked(self, dialog: Any, leaving: bool = True) -> None:
+        """A form left with something typed asks first: the user abandons it."""
+        if leaving and dialog.changed():
+            self.dialogs.script("confirm", True)
 
     def _pick_rows(self, k: int) -> list[int]:
         ed = self.w.editor
@@ -326,6 +334,7 @@ class Walk:
         dialog.reason.setText("Fusion de communes")
         dialog.ok_button.click()
         if dialog.isVisible():
+            self.give_up_asked(dialog)
             dialog.reject()
         self.repriced = True
         return f"category {dialog.category.itemText(index)!r} on the card"
