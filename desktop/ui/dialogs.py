@@ -44,10 +44,17 @@ TEXT_INPUT_WIDTH = 520
 
 
 def text_dialog(
-    parent: QWidget | None, title: str, label: str, *, text: str = "", ok: str = "Valider"
+    parent: QWidget | None,
+    title: str,
+    label: str,
+    *,
+    text: str = "",
+    ok: str = "Valider",
+    dialogs: Dialogs | None = None,
 ) -> QInputDialog:
     """The question ``ask_text`` shows: a wrapped label over a wide one-line input (Enter
-    validates, as in any small question)."""
+    validates, as in any small question). Left with a text in it (a reason typed, or given
+    back to correct), it asks through ``dialogs`` first."""
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QShowEvent
     from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit
@@ -59,12 +66,18 @@ def text_dialog(
             # key to wipe out (selected once shown and focused: undone just after)
             QTimer.singleShot(0, self._cursor_at_end)
 
+        def reject(self) -> None:
+            if self.textValue().strip() and self.isVisible() and asking.keep_typing(self):
+                return
+            super().reject()
+
         def _cursor_at_end(self) -> None:
             field = self.findChild(QLineEdit)
             if field is not None and field.text():
                 field.deselect()
                 field.end(False)
 
+    asking = dialogs or Dialogs()
     dialog = TextQuestion(parent)
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
@@ -129,10 +142,22 @@ class Dialogs:
         box.exec()
         return box.clickedButton() is yes_button
 
+    def keep_typing(self, parent: QWidget) -> bool:
+        """Asked before a form or a question with something typed goes away (Échap,
+        « Annuler », the window's close button): True when the user stays, the safe answer."""
+        return not self.confirm(
+            parent,
+            "Abandonner les modifications ?",
+            f"Ce que vous avez saisi dans « {parent.windowTitle()} » n'est pas enregistré et sera "
+            "perdu.",
+            yes="Abandonner les modifications",
+            no="Continuer la saisie",
+        )
+
     def ask_text(
         self, parent: QWidget | None, title: str, label: str, *, text: str = "", ok: str = "Valider"
     ) -> str | None:
-        dialog = text_dialog(parent, title, label, text=text, ok=ok)
+        dialog = text_dialog(parent, title, label, text=text, ok=ok, dialogs=self)
         if dialog.exec():
             return dialog.textValue()
         return None

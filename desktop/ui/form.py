@@ -163,19 +163,6 @@ def dialogs_of(widget: QWidget | None) -> Dialogs:
     return Dialogs()
 
 
-def keep_typing(parent: QWidget, dialogs: Dialogs) -> bool:
-    """Asked before a form or a question with something typed goes away (Échap, « Annuler »,
-    the window's close button): True when the user stays, the safe answer."""
-    return not dialogs.confirm(
-        parent,
-        "Abandonner les modifications ?",
-        f"Ce que vous avez saisi dans « {parent.windowTitle()} » n'est pas enregistré et sera "
-        "perdu.",
-        yes="Abandonner les modifications",
-        no="Continuer la saisie",
-    )
-
-
 class FormDialog(QDialog):
     """A dialog with a form, French buttons and inline errors. Open it with ``open()``.
 
@@ -269,7 +256,7 @@ class FormDialog(QDialog):
         return self._opened_with is not None and typed_values(self) != self._opened_with
 
     def reject(self) -> None:
-        if self.changed() and self.isVisible() and keep_typing(self, dialogs_of(self.parentWidget())):
+        if self.changed() and self.isVisible() and dialogs_of(self.parentWidget()).keep_typing(self):
             return
         super().reject()
 

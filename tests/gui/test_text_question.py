@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from desktop.ui.dialogs import Dialogs, text_dialog
@@ -52,3 +52,31 @@ def test_a_text_given_back_to_correct_is_not_all_selected(qtbot):
     edit = dialog.findChild(QLineEdit)
     qtbot.waitUntil(lambda: not edit.hasSelectedText(), timeout=2000)
     assert edit.cursorPosition() == len("SmartWeb déjà en place")
+
+
+def test_a_reason_typed_is_not_dropped_by_escape_without_asking(qtbot, dialogs):
+    """Échap on a refusal's reason half typed closed the question: the sentence was gone."""
+    question = text_dialog(None, "Offre refusée", "Motif du refus :", dialogs=dialogs)
+    qtbot.addWidget(question)
+    question.show()
+    qtbot.waitExposed(question)
+    edit = question.findChild(QLineEdit)
+    qtbot.keyClicks(edit, "budget 2027 pas vote")
+    dialogs.script("confirm", False)  # « Continuer la saisie »
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert question.isVisible() and edit.text() == "budget 2027 pas vote"
+    assert dialogs.asked == [("confirm", "Abandonner les modifications ?")]
+    assert "« Offre refusée »" in dialogs.texts[0]
+    dialogs.script("confirm", True)
+    assert question.close()
+    assert question.result() == QInputDialog.DialogCode.Rejected
+
+
+def test_an_empty_question_closes_at_once(qtbot, dialogs):
+    question = text_dialog(None, "Passer outre", RULE, dialogs=dialogs)
+    qtbot.addWidget(question)
+    question.show()
+    qtbot.waitExposed(question)
+    qtbot.keyClicks(question.findChild(QLineEdit), "   ")
+    qtbot.keyClick(question.findChild(QLineEdit), Qt.Key.Key_Escape)
+    assert not question.isVisible() and dialogs.asked == []
