@@ -340,6 +340,12 @@ def refuse_start(message: str) -> int:
     return 2
 
 
+def _hold_typed_forms(manager: Any) -> None:
+    from desktop.ui.form import hold_typed_forms  # the forms load when first opened
+
+    hold_typed_forms(manager)
+
+
 def run_gui(args: Any, db_path: Path) -> int:
     """Run the application until its window closes; the process exit code.
 
@@ -389,6 +395,7 @@ def _run(args: Any, db_path: Path, gc_paused: bool) -> int:
 
     startup.failed.connect(on_failed)
     startup.ready.connect(on_ready)
+    app.commitDataRequest.connect(_hold_typed_forms)
     startup.start()  # the database opens on a worker while the GUI thread gets ready
     install_french(app)
     _preload_screens()

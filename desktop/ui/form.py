@@ -7,10 +7,11 @@ it names (``error.field``), any other expected error at the top of the form.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QSessionManager, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -283,6 +284,23 @@ class FormDialog(QDialog):
                     self.form_area.ensureWidgetVisible(widget)
             return
         self.accept()
+
+
+def hold_typed_forms(manager: QSessionManager) -> None:
+    """The session ends (logging out, shutting down) with a form holding something typed:
+    the user is asked, and staying stops the logout where the system lets us ask; a form
+    abandoned then closes without asking again."""
+    for form in QApplication.topLevelWidgets():
+        if not (isinstance(form, FormDialog) and form.isVisible() and form.changed()):
+            continue
+        if not manager.allowsInteraction():
+            return
+        keep = dialogs_of(form.parentWidget()).keep_typing(form)
+        manager.release()
+        if keep:
+            manager.cancel()
+            return
+        form.discard()
 
 
 def plain_enter(event: QEvent) -> bool:

@@ -168,3 +168,45 @@ def test_a_form_whose_offer_is_gone_closes_without_asking(qtbot, window, dialogs
     form, _ = parameters(window)
     window.new_offer()
     assert not form.isVisible() and dialogs.asked == []
+
+
+class Logout:
+    """What the system's session manager offers a program when the user logs out."""
+
+    def __init__(self, interaction: bool = True) -> None:
+        self.interaction = interaction
+        self.cancelled = self.released = False
+
+    def allowsInteraction(self) -> bool:
+        return self.interaction
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def release(self) -> None:
+        self.released = True
+
+
+@pytest.mark.parametrize("stay", [True, False])
+def test_logging_out_with_a_form_typed_in_asks_and_staying_stops_the_logout(qtbot, window, dialogs, stay):
+    from desktop.ui.form import hold_typed_forms
+
+    form, field = settings(window)
+    logout = Logout()
+    dialogs.script("confirm", not stay)
+    hold_typed_forms(logout)
+    assert dialogs.asked == [QUESTION] and logout.released
+    assert logout.cancelled is stay
+    # abandoned, it is closed at once: the application quitting next does not ask again
+    assert form.isVisible() is stay and (not stay or field.text() == "Marie Dupont")
+
+
+def test_logging_out_with_an_untouched_form_or_no_question_allowed_asks_nothing(qtbot, window, dialogs):
+    from desktop.ui.form import hold_typed_forms
+
+    window.open_settings()
+    logout = Logout()
+    hold_typed_forms(logout)
+    settings(window)
+    hold_typed_forms(Logout(interaction=False))
+    assert dialogs.asked == [] and not logout.cancelled
