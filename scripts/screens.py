@@ -324,7 +324,9 @@ def main() -> int:
             field.setText("??")
     window._settings_dialog._try_submit()
     shots.grab(window._settings_dialog, "reglages-toutes-erreurs")
+    answers["button"] = ["Abandonner les modifications"]  # asked first: what was typed goes
     window._settings_dialog.close()
+    assert window._settings_dialog is None or not window._settings_dialog.isVisible()
     from desktop.ui.help_dialogs import AboutDialog, ShortcutsDialog, open_dialog
 
     for kind, name in ((ShortcutsDialog, "raccourcis"), (AboutDialog, "a-propos")):
