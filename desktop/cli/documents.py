@@ -189,7 +189,7 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     years = None if args.years is None else check_contract_term(args.years)
     repo = OfferRepository(services.db)
     offer = repo.get(args.offer)
-    check_contractable(offer)  # RuleViolation (exit 2) unless acceptée / convertie
+    check_contractable(offer, repo.today())  # RuleViolation (exit 2) unless acceptée / convertie
     history = repo.audit(offer.id)
     accepted = accepted_on(history)
     recorded = recorded_contract(history)  # printed again: the dates and term it was issued with

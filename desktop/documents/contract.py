@@ -106,8 +106,13 @@ def _term(terms: tuple[TermText, ...], codes: tuple[str, ...], title_word: str) 
     return ""
 
 
-def _way_to_accepted(state: OfferState) -> str:
+def _way_to_accepted(state: OfferState, valid_until: date | None) -> str:
     """What leads ``state`` to « Acceptée », said after the refusal ("" when nothing does)."""
+    if state is OfferState.EXPIREE and valid_until is not None:  # « Envoyée » is refused now
+        return (
+            f" Sa validité a pris fin le {valid_until:%d/%m/%Y} : passez-la à l'état « Acceptée » "
+            "avec un motif (par exemple la date de la décision du Collège), ou révisez-la."
+        )
     if state is OfferState.BROUILLON:
         return " Finalisez-la d'abord, puis passez-la à l'état « Envoyée » et « Acceptée »."
     if state is OfferState.FINALISEE:  # the member accepts what was sent to it
@@ -117,13 +122,15 @@ def _way_to_accepted(state: OfferState) -> str:
     return ""
 
 
-def check_contractable(offer: Offer) -> Quote:
-    """The offer's frozen quote, if a contract may be drawn up from it (accepted, converted)."""
+def check_contractable(offer: Offer, today: date | None = None) -> Quote:
+    """The offer's frozen quote, if a contract may be drawn up from it (accepted, converted).
+    ``today`` names the state as the user sees it (past its validity, « Expirée »)."""
     if offer.state not in CONTRACT_STATES:
         label = offer.number or offer.label
+        state = offer.state if today is None else offer.state_on(today)
         raise RuleViolation(
-            f"L'offre {label} est « {offer.state.label} » : le bon de commande ne s'établit que "
-            f"pour une offre acceptée (ou déjà convertie).{_way_to_accepted(offer.state)}"
+            f"L'offre {label} est « {state.label} » : le bon de commande ne s'établit que "
+            f"pour une offre acceptée (ou déjà convertie).{_way_to_accepted(state, offer.valid_until)}"
         )
     if offer.quote is None or not offer.number:
         raise RuleViolation(f"L'offre {offer.label} n'a pas de devis figé : finalisez-la d'abord.")

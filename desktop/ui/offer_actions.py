@@ -424,7 +424,7 @@ class OfferActions:
             self.w.bar.info("Un bon de commande est en préparation : attendez son aperçu.")
             return
         try:
-            check_contractable(offer)
+            check_contractable(offer, self.backend.today())
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return

@@ -185,6 +185,37 @@ def test_contract_only_for_an_accepted_offer(store: Path, run_comptoir, tmp_path
     refused(run_comptoir("contract", "--offer", "OFF-2026-LAP1-9999", "--pdf", out))
 
 
+def test_contract_of_an_offer_past_its_validity_says_how_to_accept_it_late(
+    store: Path, run_comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An offer never accepted in time read « Finalisée » and was told to go « Envoyée »
+    first, which is refused once its validity has ended: it is named « Expirée », and what
+    still leads to the order form is said."""
+    from datetime import time, timedelta
+
+    from desktop import cli
+    from desktop.store import offers_repo
+
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "delib", "--save", "--json"))
+    fin = ok(run_comptoir("offers", "finalize", json.loads(saved)["offer_id"]))
+    number = re.search(r"(OFF-\d{4}-LAP1-\d{4})", fin)
+    assert number, fin
+    shown = json.loads(ok(run_comptoir("offers", "show", number.group(1), "--json")))
+    ended = datetime.fromisoformat(shown["valid_until"]).date()
+    later = datetime.combine(ended + timedelta(days=1), time(9)).astimezone()
+    monkeypatch.setattr(offers_repo, "_now", lambda: later)  # the day after its validity
+    out = tmp_path / "contrat.pdf"
+    assert cli.run(["--db", str(store), "contract", "--offer", number.group(1), "--pdf", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"L'offre {number.group(1)} est « Expirée »" in err
+    assert (
+        f"Sa validité a pris fin le {ended:%d/%m/%Y} : passez-la à l'état « Acceptée » avec un motif"
+    ) in err
+    assert "Envoyée" not in err and not out.exists()
+    assert cli.run(["--db", str(store), "offers", "set-state", number.group(1), "envoyee"]) == 2
+    assert "révisez l'offre" in capsys.readouterr().err
+
+
 def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Path) -> None:
     exported = tmp_path / "contrat.txt"
     ok(run_comptoir("template", "export", exported))
