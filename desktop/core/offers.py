@@ -583,6 +583,7 @@ ACTION_LABELS = {
     "finalisation": "Finalisation",
     "etat": "Changement d'état",
     "revision": "Révision créée",
+    "revision-abandon": "Révision abandonnée",
     "remplacement": "Remplacée par une révision",
     "duplication": "Copie d'une autre offre",
     "suppression": "Brouillon supprimé",

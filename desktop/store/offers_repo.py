@@ -480,6 +480,13 @@ class OfferRepository:
                 )
             conn.execute("DELETE FROM offers WHERE id = ? AND state = 'brouillon'", (offer.id,))
             self._audit(conn, offer, "suppression", OfferState.BROUILLON, None, who=who)
+            try:  # the offer it revised said « version N en préparation »: no longer pending
+                pred = self._load(conn, offer.predecessor) if offer.predecessor else None
+            except NotFound:
+                pred = None
+            if pred is not None:
+                why = f"brouillon de la version {offer.version} supprimé"
+                self._audit(conn, pred, "revision-abandon", None, None, why, who=who)
 
     # -- reading ----------------------------------------------------------------------------
     def get(self, ref: str) -> Offer:

@@ -358,6 +358,20 @@ def test_revise_creates_v2_and_finalising_it_supersedes_v1(repo: OfferRepository
     assert repo.get(v2.number or "").state is S.REMPLACEE
 
 
+def test_a_revision_draft_deleted_is_said_in_the_history_of_the_offer_it_revised(
+    repo: OfferRepository,
+) -> None:
+    """The offer's history said « version 2 en préparation » for good once the draft of v2 was
+    deleted: head office read a revision pending that would never come."""
+    n1 = _finalised(repo).number or ""
+    repo.delete_draft(repo.revise(n1).id)
+    last = repo.audit(n1)[-1]
+    assert last.description == "Révision abandonnée — brouillon de la version 2 supprimé"
+    assert [e.action for e in repo.audit(n1)][-2:] == ["revision", "revision-abandon"]
+    assert repo.revise(n1).version == 2  # revised again: version 2 once more, said again
+    assert repo.audit(n1)[-1].why == "version 2 en préparation"
+
+
 def test_accepted_or_draft_offers_cannot_be_revised(repo: OfferRepository) -> None:
     d = repo.save_draft(draft())
     with pytest.raises(RuleViolation, match="Impossible de réviser"):
