@@ -938,6 +938,8 @@ class OfferRepository:
         with self._tx("changer l'état de l'offre") as conn:
             offer = self._load(conn, ref)
             today = self.today()
+            if offer.state is OfferState.REMPLACEE and not system:
+                self._refuse_replaced(conn, offer, state)
             current = check_transition(
                 offer.state, state, valid_until=offer.valid_until, today=today, reason=reason,
                 system=system,
@@ -949,6 +951,21 @@ class OfferRepository:
             )
             self._audit(conn, offer, "etat", current, state, reason, who=who)
         return replace(offer, state=state, updated=now)
+
+    def _refuse_replaced(self, conn: sqlite3.Connection, offer: Offer, state: OfferState) -> None:
+        """A replaced version moves no more: the user typed the number they remember, the one
+        whose state to change is its latest version, named."""
+        row = conn.execute(
+            "SELECT number FROM offers WHERE base_number = ? AND number IS NOT NULL "
+            "ORDER BY version DESC LIMIT 1",
+            (OfferNumber.parse(offer.number).base if offer.number else None,),
+        ).fetchone()
+        latest = row[0] if row and row[0] != offer.number else None
+        where = f" par {latest} : changez l'état de celle-ci" if latest else " par sa révision"
+        raise RuleViolation(
+            f"Passage de « {OfferState.REMPLACEE.label} » à « {state.label} » refusé. "
+            f"L'offre {offer.number} a été remplacée{where}."
+        )
 
     # -- revisions and copies ---------------------------------------------------------------
     def revise(self, ref: str, *, who: str | None = None) -> Offer:

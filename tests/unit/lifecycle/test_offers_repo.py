@@ -356,6 +356,11 @@ def test_revise_creates_v2_and_finalising_it_supersedes_v1(repo: OfferRepository
     assert v3.number == f"{n1}-v3"
     assert [s.number for s in repo.versions(n1)] == [n1, f"{n1}-v2", f"{n1}-v3"]
     assert repo.get(v2.number or "").state is S.REMPLACEE
+    # the number the user remembers is the first version's: the refusal names the one to move
+    for old in (n1, v2.number or ""):
+        with pytest.raises(RuleViolation, match=f"remplacée par {n1}-v3 : changez l'état de celle-ci"):
+            repo.set_state(old, S.ACCEPTEE)
+    assert repo.get(n1).state is S.REMPLACEE
 
 
 def test_a_revision_draft_deleted_is_said_in_the_history_of_the_offer_it_revised(
