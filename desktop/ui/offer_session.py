@@ -215,6 +215,11 @@ class OfferSession(QObject):
         while the offer shown cannot be saved."""
         if not self.save_now():
             return False
+        shown = self.offer
+        if offer.is_draft and shown is not None and shown.id == offer.id and shown.updated > offer.updated:
+            # the draft on screen, read by the caller before its last edit was just saved:
+            # opened as written, not as it was (the edit gone from the screen)
+            offer = shown
         req = offer.request
         lines: tuple[LineRequest, ...] = tuple(req.lines)
         gone: tuple[str, ...] = ()

@@ -300,3 +300,17 @@ def test_a_draft_deleted_from_the_command_line_does_not_come_back_unsaid(window,
         assert "supprimé par un autre programme" in window.bar.text
         window.save_action.trigger()
         assert [line.product for line in OfferRepository(script).get(shown.id).request.lines] == ["delib", "gpec"]
+
+
+def test_the_draft_shown_opened_again_from_the_list_keeps_its_last_edit(window, backend):
+    """Opening the draft on screen from the offers list read it before its last edit was
+    saved: the screen went back to the version before that edit (shown lost), and the next
+    edit was refused as « modifié par un autre programme »."""
+    shown = _draft_of_nivelles(window, backend, "delib")
+    window.editor.add_product("gpec")  # not saved yet: the autosave waits
+    assert window.session.dirty
+    window.open_offer(shown.id)
+    assert [line.product for line in window.session.draft.lines] == ["delib", "gpec"]
+    window.editor.add_product("docs")
+    assert window.session.save_now(), window.bar.text
+    assert [line.product for line in backend.offers.get(shown.id).request.lines] == ["delib", "gpec", "docs"]
