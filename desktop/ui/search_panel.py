@@ -190,7 +190,9 @@ class SearchPanel(QWidget):
         self.results_shown.emit(len(hits))
         if self._choose_when_ready and query == self.field.text().strip():
             self._choose_when_ready = False
-            if hits:
+            # names one slip away are shown to be read first: an Entrée typed before they came
+            # would open (or copy the offer for) a member the user never saw nor typed
+            if hits and spelled:
                 self._choose_row(self.view.currentIndex().row())
 
     def refresh(self) -> None:

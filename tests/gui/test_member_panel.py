@@ -254,3 +254,19 @@ def test_a_slip_lists_the_closest_members_and_says_nothing_is_spelled_so(qtbot, 
     panel = search(qtbot, window, "Namur")
     assert panel.status.text().startswith("4 membres")
     assert NOT_IN_DIRECTORY not in panel.status.text()
+
+
+def test_entree_typed_before_the_hits_of_a_slip_opens_no_member(qtbot, window, runner):
+    """« Namr » then Entrée at once, before its hits came: Namur, only one slip away, was
+    opened by itself, a member never seen nor typed; the closest are listed, said as such."""
+    search = window.members.search
+    opened: list[str] = []
+    search.member_chosen.connect(opened.append)
+    search.field.setFocus()
+    with qtbot.waitSignal(search.results_shown, timeout=5000):
+        qtbot.keyClicks(search.field, "Namr")
+        qtbot.keyClick(search.field, Qt.Key.Key_Return)  # the search starts: chosen once it answers
+    assert opened == [] and search.view.isVisible()
+    assert search.status.text().startswith("Aucun membre ne s'écrit « Namr »")
+    qtbot.keyClick(search.field, Qt.Key.Key_Return)  # seen, then chosen: the one highlighted
+    assert opened == ["commune:92094"]
