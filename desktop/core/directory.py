@@ -88,10 +88,10 @@ def _spellings(texts: Sequence[str], written: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([*forms, *(s for s in map(_short_forms, forms) if s)]))
 
 
-def _display_keys(member: Member) -> tuple[str, str | None]:
-    """A member's display name as searched: normalized, and in its short form if any."""
-    shown = normalize(member.display_name)
-    return shown, _short_forms(shown)
+def _display_keys(member: Member) -> list[str]:
+    """A member's display name as searched: normalized, without its apostrophes (« braine
+    lalleud ») and in its short form, if any."""
+    return _spellings((member.display_name,), (normalize(member.display_name),))
 
 
 def _short_forms(name: str) -> str | None:

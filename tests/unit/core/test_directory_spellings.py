@@ -38,6 +38,13 @@ def test_the_cpas_and_the_zone_without_the_apostrophe() -> None:
     assert ids("cpas dandenne") == [ANDENNE_CPAS.id]
 
 
+@pytest.mark.parametrize("query", ["Braine-l'Alleud", "Braine lAlleud", "braine lalleud"])
+def test_the_name_without_its_apostrophe_resolves_as_the_name_does(query: str) -> None:
+    """``quote --member "braine lalleud"``: the commune, as « Braine-l'Alleud » gives it, not
+    a choice between the commune and its CPAS, whose names are the same."""
+    assert INDEX.resolve(query).id == BRAINE.id
+
+
 NAMUR = Member(id="commune:92094", kind=MemberKind.COMMUNE, name="Namur", nis="92094", postcodes=("5000",))
 NAMUR_CPAS = Member(id="cpas:92094", kind=MemberKind.CPAS, name="Namur", commune_id=NAMUR.id)
 CHARLEROI = Member(id="commune:52011", kind=MemberKind.COMMUNE, name="Charleroi", nis="52011")
