@@ -89,6 +89,21 @@ def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
     assert window.session.quote == copy.quote
 
 
+def test_entree_typed_before_the_hits_of_a_slip_copies_for_no_member(qtbot, window, backend):
+    """« Liegr » then Entrée at once in « Copier pour un autre membre »: the offer was copied
+    for Liège, one slip away, before the list saying so was even shown."""
+    source = saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    window.show_offers()
+    offers = window.offers_list
+    offers.duplicate_other_action.trigger()
+    picker = offers.picker
+    with qtbot.waitSignal(picker.search.results_shown, timeout=5000):
+        qtbot.keyClicks(picker.search.field, "Liegr")
+        qtbot.keyClick(picker.search.field, Qt.Key.Key_Return)
+    assert picker.isVisible() and picker.search.status.text().startswith("Aucun membre ne s'écrit « Liegr »")
+    assert [o.id for o in backend.list_offers()] == [source.id]
+
+
 def test_the_copy_for_another_member_is_of_the_offer_chosen_though_the_list_changed_meanwhile(
     qtbot, window, backend
 ):
