@@ -426,7 +426,9 @@ class MainWindow(QMainWindow):
                 "sa première ligne."
             )
             return
-        if self.session.save_now(force=True, overwrite=True):  # Ctrl+S always writes, and says so
+        # Ctrl+S always writes, and says so; over a draft another program changed or deleted
+        # only once that was said (a refused save): a Ctrl+S out of habit would undo it unsaid
+        if self.session.save_now(force=True, overwrite=self.session.save_refused):
             self.bar.success("Brouillon enregistré.")
 
     def open_offer(self, offer_id: str) -> None:

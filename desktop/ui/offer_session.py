@@ -297,8 +297,9 @@ class OfferSession(QObject):
     def save_now(self, *, force: bool = False, overwrite: bool = False) -> bool:
         """Write the draft now if it changed (or anyway with ``force``: Ctrl+S, a draft the
         store does not hold yet, one shown re-priced but stored as it was); True when the
-        store has the latest edit. ``overwrite`` (Ctrl+S): over a stored draft another program
-        changed or deleted meanwhile, which every other save refuses."""
+        store has the latest edit. ``overwrite`` (Ctrl+S, once a refusal was said): over a
+        stored draft another program changed or deleted meanwhile, which every other save
+        refuses."""
         self._timer.stop()
         if force and not self.read_only:
             self._dirty = True

@@ -314,3 +314,21 @@ def test_the_draft_shown_opened_again_from_the_list_keeps_its_last_edit(window, 
     window.editor.add_product("docs")
     assert window.session.save_now(), window.bar.text
     assert [line.product for line in backend.offers.get(shown.id).request.lines] == ["delib", "gpec", "docs"]
+
+
+def test_ctrl_s_before_anything_was_said_does_not_write_over_a_change_made_elsewhere(window, backend, db_path):
+    """A Ctrl+S out of habit, the draft changed by ``comptoir offers override`` meanwhile: the
+    dérogation was undone without a word, only a refused autosave having been said before. The
+    first Ctrl+S says it as the autosave does; the next one keeps the window's version."""
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+
+    shown = _draft_of_nivelles(window, backend, "delib", "delib")
+    with open_database(db_path, seed=False) as script:
+        OfferRepository(script).set_overrides(shown.id, {"duplicate:delib": "deux organes"})
+        window.save_action.trigger()
+        assert OfferRepository(script).get(shown.id).request.overrides == {"duplicate:delib": "deux organes"}
+        assert window.bar.text.startswith("Brouillon non enregistré : Ce brouillon a été modifié")
+        window.save_action.trigger()  # told, the user keeps the window's version
+        assert OfferRepository(script).get(shown.id).request.overrides == {}
+        assert window.bar.text == "Brouillon enregistré."
