@@ -390,7 +390,7 @@ def zlib_error() -> type[Exception]:
 def _json(data: bytes, where: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         raise BundleError(
             f"{where} : JSON illisible ({codec.json_problem(e)}) ; le lot a été modifié ou abîmé. "
             "Rien n'a été importé ; demandez un nouvel export."

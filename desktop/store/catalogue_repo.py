@@ -39,6 +39,7 @@ from desktop.core.catalogue import (
 )
 from desktop.core.categories import CategoryRules, KindRule, Method, Scale, Threshold
 from desktop.core.errors import NotFound
+from desktop.core.inputs import shown
 from desktop.core.members import MemberKind
 from desktop.store.database import Database, now_iso
 from desktop.store.faults import UnreadableData, storage_errors
@@ -73,7 +74,7 @@ def _number(text: object, where: str) -> Decimal:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise UnreadableData(f"{where} : « {text} » n'est pas un nombre")
+        raise UnreadableData(f"{where} : « {shown(text)} » n'est pas un nombre")
     return value
 
 
@@ -84,15 +85,15 @@ def _to_dec(text: str | None, where: str) -> Decimal | None:
 def _json(text: Any, where: str) -> Any:
     try:
         return json.loads(text)
-    except (TypeError, ValueError):
-        raise UnreadableData(f"{where} : « {text} » n'est pas du JSON lisible") from None
+    except (TypeError, ValueError, RecursionError):
+        raise UnreadableData(f"{where} : « {shown(text)} » n'est pas du JSON lisible") from None
 
 
 def _texts(text: object, where: str) -> tuple[str, ...]:
     """A stored JSON list of texts."""
     value = _json(text, where)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UnreadableData(f"{where} : « {text} » n'est pas une liste de textes (JSON)")
+        raise UnreadableData(f"{where} : « {shown(text)} » n'est pas une liste de textes (JSON)")
     return tuple(value)
 
 
@@ -100,7 +101,7 @@ def _text_map(text: object, where: str) -> dict[str, str]:
     """A stored JSON object whose values are texts."""
     value = _json(text, where)
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise UnreadableData(f"{where} : « {text} » n'est pas un objet JSON de textes")
+        raise UnreadableData(f"{where} : « {shown(text)} » n'est pas un objet JSON de textes")
     return value
 
 
@@ -109,14 +110,14 @@ def _choice(kind: type[E], value: Any, where: str) -> E:
         return kind(value)
     except ValueError:
         known = ", ".join(k.value for k in kind)
-        raise UnreadableData(f"{where} : « {value} » inconnu (possible : {known})") from None
+        raise UnreadableData(f"{where} : « {shown(value)} » inconnu (possible : {known})") from None
 
 
 def _day(text: Any, where: str) -> date:
     try:
         return date.fromisoformat(text)
     except (TypeError, ValueError):
-        raise UnreadableData(f"{where} : date « {text} » illisible (AAAA-MM-JJ)") from None
+        raise UnreadableData(f"{where} : date « {shown(text)} » illisible (AAAA-MM-JJ)") from None
 
 
 # --------------------------------------------------------------------------- write

@@ -192,10 +192,12 @@ def _shown(value: Any) -> str:
     return f"« {text[:40]}{'…' if len(text) > 40 else ''} »"
 
 
-def json_problem(e: json.JSONDecodeError | UnicodeDecodeError) -> str:
+def json_problem(e: json.JSONDecodeError | UnicodeDecodeError | RecursionError) -> str:
     """Where a JSON text goes wrong, in French (« ligne 1, colonne 2 »)."""
     if isinstance(e, UnicodeDecodeError):
         return "ce n'est pas du texte UTF-8"
+    if isinstance(e, RecursionError):  # [[[[…: the parser gives up before the end
+        return "listes ou objets imbriqués trop profondément"
     return f"ligne {e.lineno}, colonne {e.colno}"
 
 
@@ -206,8 +208,8 @@ def canonical_json(data: Any) -> str:
 def loads(text: str) -> Any:
     try:
         return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CodecError(f"JSON illisible ({json_problem(e)})") from e
+    except (json.JSONDecodeError, RecursionError) as e:
+        raise CodecError(f"JSON illisible ({json_problem(e)})") from None
     except TypeError as e:
         raise CodecError("JSON illisible (ce n'est pas un texte)") from e
 

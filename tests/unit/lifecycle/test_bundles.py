@@ -244,6 +244,14 @@ def _rewrite(src: Path, dst: Path, change) -> None:  # type: ignore[no-untyped-d
         (lambda f: f.pop("offres/OFF-2026-LAP1-0002.pdf"), "manquant"),
         (lambda f: f.update({"intrus.txt": b"x"}), "ne cite pas"),
         (lambda f: f.update({"manifest.json": b"{pas du json"}), "JSON illisible"),
+        (lambda f: f.update({"manifest.json": b"[" * 100_000}), "imbriqués trop profondément"),
+        (
+            lambda f: (
+                f.update({"offres/OFF-2026-LAP1-0001.json": b"[" * 50_000 + b"]" * 50_000}),
+                resign_manifest(f),
+            ),
+            "OFF-2026-LAP1-0001.json : JSON illisible",
+        ),
         (lambda f: f.pop("manifest.json"), "pas de manifeste"),
         (
             lambda f: f.update(
