@@ -834,12 +834,20 @@ def _cell(v: Any) -> Any:
     return v
 
 
+SQLITE_INTEGERS = range(-(2**63), 2**63)
+
+
 def _uncell(v: Any) -> Any:
-    if isinstance(v, dict) and set(v) == {"$b"}:
-        return bytes.fromhex(v["$b"])
-    if isinstance(v, float):
+    """A cell as the bundle carries it (``_cell``), as SQLite stores it; ``ValueError`` for any
+    other value (a list, an object, a number past SQLite's 64 bits, bytes that are not hex)."""
+    if isinstance(v, dict) and set(v) == {"$b"} and isinstance(v["$b"], str):
+        try:
+            return bytes.fromhex(v["$b"])
+        except ValueError:
+            pass
+    elif v is None or isinstance(v, str | float) or (isinstance(v, int) and v in SQLITE_INTEGERS):
         return v
-    return v
+    raise ValueError(shown(json.dumps(v, ensure_ascii=False)))
 
 
 def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport:
@@ -949,7 +957,13 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         rows = doc["rows"]
         if any(not isinstance(r, list) or len(r) != len(cols) for r in rows):
             raise BundleError(f"« {name} » : ligne malformée dans la table {t}.")
-        payload[t] = (cols, rows)
+        try:
+            payload[t] = (cols, [[_uncell(v) for v in r] for r in rows])
+        except ValueError as e:
+            raise BundleError(
+                f"« {name} » : la table {t} contient une valeur illisible (« {e} »). Rien n'a été "
+                "importé ; demandez au siège un nouvel export."
+            ) from None
     if MEMBER_TABLE in payload and not payload[MEMBER_TABLE][1]:
         raise BundleError(f"« {name} » : l'annuaire des membres est vide ; import refusé.")
     numbers = _numbers_of(bundle, name)
@@ -968,7 +982,7 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
             cols, rows = payload[t]
             sql = f'INSERT INTO "{t}" ({", ".join(_q(c) for c in cols)}) VALUES ({", ".join("?" * len(cols))})'
             try:
-                conn.executemany(sql, ([_uncell(v) for v in r] for r in rows))
+                conn.executemany(sql, rows)
             except sqlite3.IntegrityError as e:
                 log.warning("catalogue bundle %s: table %s refused: %s", name, t, e)
                 raise BundleError(

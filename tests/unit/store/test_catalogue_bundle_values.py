@@ -112,6 +112,33 @@ def test_the_untouched_bundle_imports(db: Database, bundle: Path) -> None:
     assert load_tariff(db).tables["T1"].rows["Cat 3"].cells["annual"].amount == 5344
 
 
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ([1, 2], "« [1, 2] »"),
+        ({"montant": 1}, '« {"montant": 1} »'),
+        ({"$b": "zz"}, '« {"$b": "zz"} »'),
+        (2**80, "« 1208925819614629174706176 »"),
+    ],
+    ids=["list", "object", "bytes-not-hex", "past-64-bits"],
+)
+def test_a_cell_no_database_holds_refuses_the_bundle_by_table(
+    db: Database, tamper: Any, bundle: Path, tmp_path: Path, value: object, named: str
+) -> None:
+    """A list, an object or a number past 64 bits where a text or a number goes: refused in
+    French, not an unexpected error or « réessayez »."""
+    bad = tmp_path / "trafique.zip"
+    tamper(bundle, bad, "price_cell", T1_CAT3_ANNUAL, "amount", value)
+    before = snapshot(db)
+    with pytest.raises(BundleError) as info:
+        import_catalogue(db, bad)
+    assert str(info.value) == (
+        f"« trafique.zip » : la table price_cell contient une valeur illisible ({named}). Rien "
+        "n'a été importé ; demandez au siège un nouvel export."
+    )
+    assert snapshot(db) == before
+
+
 def test_a_setup_off_the_grids_rule_is_imported_and_reported(
     db: Database, tamper: Any, bundle: Path, tmp_path: Path
 ) -> None:
