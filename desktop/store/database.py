@@ -210,6 +210,7 @@ def connect(path: Path) -> sqlite3.Connection:
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _refuse_foreign(conn, path)  # before anything is written to it
             conn.execute("PRAGMA foreign_keys = ON")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
@@ -223,6 +224,22 @@ def connect(path: Path) -> sqlite3.Connection:
             conn.close()
             raise
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Another program's SQLite database (tables, none of them ``schema_version``) is left as it
+    is: migrating it would add Comptoir's tables to it and seed them."""
+    tables = {
+        name
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not name.startswith("sqlite_")
+    }
+    if tables and "schema_version" not in tables:
+        raise StorageError(
+            f"{path} est une base SQLite, mais pas une base Comptoir (elle n'a pas de version de "
+            "schéma) : Comptoir ne l'a pas modifiée. Indiquez le fichier de la base Comptoir "
+            "(--db ou COMPTOIR_DB), ou un nom de fichier nouveau pour en créer une."
+        )
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:

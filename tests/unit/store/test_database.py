@@ -204,6 +204,27 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
         open_database(path)
 
 
+def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    """``--db`` naming another program's SQLite file: it was given Comptoir's tables and the
+    whole catalogue, and switched to WAL."""
+    path = tmp_path / "autre.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (texte TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('à garder')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StorageError) as info:
+        open_database(path)
+    assert str(info.value) == (
+        f"{path} est une base SQLite, mais pas une base Comptoir (elle n'a pas de version de "
+        "schéma) : Comptoir ne l'a pas modifiée. Indiquez le fichier de la base Comptoir "
+        "(--db ou COMPTOIR_DB), ou un nom de fichier nouveau pour en créer une."
+    )
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["autre.sqlite3"]
+
+
 # --------------------------------------------------------------------------- seeding
 
 
