@@ -42,7 +42,6 @@ Catalogue bundle (head office -> laptops)
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import sqlite3
@@ -51,7 +50,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from desktop.core.errors import ComptoirError, InvalidInput, StorageError
 from desktop.core.inputs import shown
@@ -83,6 +82,10 @@ KIND_CATALOGUE = "catalogue"
 APP = "comptoir"
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # one file inside a bundle
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+# What Comptoir writes compresses ten times at most (JSON); a file inflating a hundred times
+# more than it weighs in the zip is a zip bomb, refused before it is read.
+MAX_RATIO = 100
+MAX_RATIO_FREE = 1024 * 1024  # below, any ratio: a small file costs nothing
 
 # Tables a catalogue bundle never carries: the device's own work and bookkeeping.
 LOCAL_TABLES = frozenset(
@@ -289,17 +292,25 @@ class Bundle:
 
 
 def read_bundle(path: Path, expected_kind: str) -> Bundle:
-    """Open and verify a bundle completely, in memory. ``BundleError`` (French) otherwise."""
+    """Open and verify a bundle completely. ``BundleError`` (French) otherwise."""
     path = Path(path).expanduser()
-    name = path.name
     if not path.exists():
         raise InvalidInput(f"Fichier introuvable : {path}. Vérifiez le chemin.", field="file")
     if path.is_dir():
         raise InvalidInput(f"{path} est un dossier : indiquez le fichier du lot.", field="file")
+    with storage_errors("lire le lot", path):
+        handle = path.open("rb")
+    with handle:
+        return _read_zip(handle, path, expected_kind)
+
+
+def _read_zip(handle: BinaryIO, path: Path, expected_kind: str) -> Bundle:
+    """``read_bundle`` on the open file: only what the manifest lists is read, each file once
+    checked against the sizes the zip declares (``_member``)."""
+    name = path.name
     try:
         with storage_errors("lire le lot", path):
-            raw = path.read_bytes()
-        z = zipfile.ZipFile(io.BytesIO(raw))
+            z = zipfile.ZipFile(handle)
     except zipfile.BadZipFile:
         raise BundleError(
             f"« {name} » n'est pas un lot Comptoir (ce n'est pas une archive zip, ou elle est "
@@ -370,8 +381,14 @@ def read_bundle(path: Path, expected_kind: str) -> Bundle:
 def _member(z: zipfile.ZipFile, member: str, name: str) -> bytes:
     try:
         info = z.getinfo(member)
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise BundleError(f"« {name} » : {member} est anormalement volumineux.")
+        if info.file_size > MAX_MEMBER_BYTES or (
+            info.file_size > MAX_RATIO_FREE and info.file_size > MAX_RATIO * info.compress_size
+        ):
+            raise BundleError(
+                f"« {name} » : {member} est anormalement volumineux ({info.compress_size} octets "
+                f"qui en donneraient {info.file_size}). Rien n'a été importé ; demandez un "
+                "nouvel export."
+            )
         return z.read(member)
     except (zipfile.BadZipFile, zlib_error(), EOFError, KeyError, OSError) as e:
         log.warning("bundle %s: %s unreadable: %s", name, member, e)

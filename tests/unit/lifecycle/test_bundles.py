@@ -330,6 +330,61 @@ def test_truncated_and_non_zip_files_are_refused(
         import_offers(hq, tmp_path / "absent.zip")
 
 
+def _peak_bytes(action) -> int:  # type: ignore[no-untyped-def]
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    """An offer padded with 60 MB of spaces weighs 60 kB in the zip, and still reads as the
+    offer: it was inflated in memory and imported, and a few such files took gigabytes."""
+    _two_offers(repo)
+    good = tmp_path / "lot.zip"
+    export_offers(repo, good)
+
+    def pad(files: dict[str, bytes]) -> None:
+        files["offres/OFF-2026-LAP1-0001.json"] += b" " * 60_000_000
+        resign_manifest(files)
+
+    bomb = tmp_path / "bombe.zip"
+    with zipfile.ZipFile(good) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    pad(files)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+    del files
+    assert bomb.stat().st_size < 1_000_000
+
+    def refused() -> None:
+        with pytest.raises(BundleError, match=r"0001\.json est anormalement volumineux"):
+            import_offers(hq, bomb)
+
+    assert _peak_bytes(refused) < 10_000_000
+    assert hq.conn.execute("SELECT count(*) FROM offers").fetchone() == (0,)
+
+
+def test_a_large_file_that_is_no_zip_is_not_read_whole(hq: OfferRepository, tmp_path: Path) -> None:
+    """A disk image or a video picked instead of the bundle was read whole into memory."""
+    big = tmp_path / "film.zip"
+    with big.open("wb") as f:
+        f.truncate(200_000_000)
+
+    def refused() -> None:
+        with pytest.raises(BundleError, match="n'est pas un lot Comptoir"):
+            import_offers(hq, big)
+
+    assert _peak_bytes(refused) < 10_000_000
+
+
 def test_a_catalogue_bundle_is_not_an_offers_bundle(
     db: Database, hq: OfferRepository, tmp_path: Path
 ) -> None:
