@@ -293,6 +293,10 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
             raise InvalidInput(f"Fichier introuvable : {src}.")
         if src.is_dir():
             raise InvalidInput(f"{src} est un dossier : indiquez le fichier du modèle.")
+        if not src.is_file():
+            raise InvalidInput(f"{src} n'est pas un fichier : indiquez le fichier du modèle.")
+        if src.stat().st_size > 4 * doctemplate.MAX_LENGTH:  # not even read: UTF-8, 4 bytes at most
+            raise doctemplate.too_long()
         try:
             with storage_errors("lire le modèle", src):
                 # « UTF-8 avec BOM »: what Notepad and PowerShell 5.1 (Set-Content -Encoding

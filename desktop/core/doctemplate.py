@@ -27,6 +27,11 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from desktop.core.errors import InvalidInput
+from desktop.core.format import group_int
+
+# Some thirty times the default wording: a contract of forty pages prints in a second, where a
+# text of a million characters, one paragraph, kept the printing busy for minutes.
+MAX_LENGTH = 100_000
 
 # Fields of the contract ("Bon de commande et dispositions particulières"), with what they
 # print. The order is the order of the list shown to the user.
@@ -230,11 +235,23 @@ def _inline(
     return runs, bold
 
 
+def too_long() -> InvalidInput:
+    """The refusal of a template longer than ``MAX_LENGTH``."""
+    return InvalidInput(
+        f"Modèle refusé : il dépasse {group_int(MAX_LENGTH)} caractères (le modèle par défaut "
+        f"en compte moins de {group_int(4000)}) ; un bon de commande aussi long ne s'imprimerait "
+        "plus. Raccourcissez le texte.",
+        field="template",
+    )
+
+
 def parse(source: str, code: str = "contrat") -> Template:
     """Check and parse a template; ``InvalidInput`` (French, with the line) when it is wrong."""
     _title, fields, blocks_allowed = _spec(code)
     if not source.strip():
         raise InvalidInput("Modèle refusé : il est vide.", field="template")
+    if len(source) > MAX_LENGTH:
+        raise too_long()
     blocks: list[Block] = []
     para: list[Run] = []
     para_line = 0

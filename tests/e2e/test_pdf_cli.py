@@ -227,6 +227,10 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     err = refused(run_comptoir("template", "import", broken), "{date_de_debut}", "Champs autorisés")
     assert "{date_debut}" in err
 
+    endless = tmp_path / "sans-fin.txt"
+    endless.write_text(body + "Ligne de texte.\n" * 100_000, encoding="utf-8")
+    refused(run_comptoir("template", "import", endless), "il dépasse 100\u202f000 caractères")
+
     edited = tmp_path / "modifie.txt"
     edited.write_text(body.replace("## Article 2 — Objet et cadre", "## Article 2 — Objet du bon"),
                       encoding="utf-8")
