@@ -1199,6 +1199,7 @@ def _local_members(
 def _validate_catalogue(db: Any) -> None:
     """Read every tariff and the directory back as the application will, and hold each
     tariff to the rules of the seed files."""
+    from desktop.core import doctemplate
     from desktop.core.catalogue import check_tariff
     from desktop.store.catalogue_repo import load_tariff
     from desktop.store.members_repo import MemberRepository
@@ -1209,6 +1210,12 @@ def _validate_catalogue(db: Any) -> None:
     for code in codes:
         check_tariff(load_tariff(db, code), whole=True)
     MemberRepository(db).all()
+    for code, body in db.conn.execute(  # each wording in force, as the contract will print it
+        "SELECT code, body FROM document_templates AS t"
+        " WHERE version = (SELECT max(version) FROM document_templates WHERE code = t.code)"
+    ):
+        if code in doctemplate.TEMPLATES:
+            doctemplate.parse_document(body, code)
 
 
 def _setup_breaks(db: Any) -> tuple[str, ...]:

@@ -139,6 +139,35 @@ def test_a_cell_no_database_holds_refuses_the_bundle_by_table(
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ("# Bon\n[[annexes]]\n", "bloc inconnu [[annexes]]"),
+        ("# Bon\n\n[[produits]]\n", "le bloc [[signatures]]"),
+        ("Texte.\n" * 20_000, "il dépasse 100\u202f000 caractères"),
+    ],
+    ids=["unknown-block", "no-signatures", "too-long"],
+)
+def test_a_contract_wording_that_cannot_print_refuses_the_bundle(
+    db: Database, tamper: Any, tmp_path: Path, body: str, named: str
+) -> None:
+    """Imported, it stopped every contract on the laptop until the next catalogue."""
+    from desktop.store.templates_repo import TemplateRepository
+
+    TemplateRepository(db).get("contrat")  # the default wording, in the catalogue as version 1
+    bundle = tmp_path / "catalogue.zip"
+    export_catalogue(db, bundle, device="SIEGE")
+    bad = tmp_path / "modele.zip"
+    tamper(bundle, bad, "document_templates", 0, "body", body)
+    before = snapshot(db)
+    with pytest.raises(BundleError) as info:
+        import_catalogue(db, bad)
+    message = str(info.value)
+    assert message.startswith("« modele.zip » : le catalogue importé n'est pas valide : Modèle refusé")
+    assert named in message and message.endswith("Rien n'a été modifié.")
+    assert snapshot(db) == before
+
+
 def test_a_setup_off_the_grids_rule_is_imported_and_reported(
     db: Database, tamper: Any, bundle: Path, tmp_path: Path
 ) -> None:
