@@ -65,7 +65,7 @@ from desktop.core.offers import (
 )
 from desktop.store import offer_codec as codec
 from desktop.store.faults import BundleError, storage_errors
-from desktop.store.files import atomic_file, check_target
+from desktop.store.files import atomic_file, check_target, is_sqlite_file
 from desktop.store.offers_repo import (
     NumbersGiven,
     OfferRepository,
@@ -312,6 +312,12 @@ def _read_zip(handle: BinaryIO, path: Path, expected_kind: str) -> Bundle:
         with storage_errors("lire le lot", path):
             z = zipfile.ZipFile(handle)
     except zipfile.BadZipFile:
+        if is_sqlite_file(path):
+            raise BundleError(
+                f"« {name} » n'est pas un lot Comptoir : c'est une base de données, une sauvegarde "
+                "sans doute. Une sauvegarde se remet par Fichier > Restaurer la base… (comptoir "
+                "restore) ; rien n'a été importé."
+            ) from None
         raise BundleError(
             f"« {name} » n'est pas un lot Comptoir (ce n'est pas une archive zip, ou elle est "
             "tronquée). Demandez un nouvel export."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -328,6 +329,10 @@ def test_truncated_and_non_zip_files_are_refused(
         import_offers(hq, text)
     with pytest.raises(InvalidInput, match="introuvable"):
         import_offers(hq, tmp_path / "absent.zip")
+    backup = tmp_path / "comptoir-20260310.sqlite3"
+    shutil.copyfile(hq.db.path, backup)
+    with pytest.raises(BundleError, match=r"une sauvegarde sans doute\. Une sauvegarde se remet par"):
+        import_offers(hq, backup)
 
 
 def _peak_bytes(action) -> int:  # type: ignore[no-untyped-def]
