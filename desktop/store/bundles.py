@@ -396,6 +396,13 @@ def _member(z: zipfile.ZipFile, member: str, name: str) -> bytes:
                 "nouvel export."
             )
         return z.read(member)
+    except (RuntimeError, NotImplementedError) as e:  # a password, or Deflate64 and the like
+        log.warning("bundle %s: %s unreadable: %s", name, member, e)
+        raise BundleError(
+            f"« {name} » a été recompressé après l'export (avec un mot de passe ou une méthode "
+            f"que Comptoir ne lit pas : {member}). Importez le fichier tel que Comptoir l'a "
+            "exporté, sans le recompresser ; rien n'a été importé."
+        ) from None
     except (zipfile.BadZipFile, zlib_error(), EOFError, KeyError, OSError) as e:
         log.warning("bundle %s: %s unreadable: %s", name, member, e)
         raise BundleError(

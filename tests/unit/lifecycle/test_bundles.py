@@ -335,6 +335,35 @@ def test_truncated_and_non_zip_files_are_refused(
         import_offers(hq, backup)
 
 
+@pytest.mark.parametrize(
+    ("offset", "value"),
+    [((6, 8), b"\x01\x00"), ((8, 10), b"\x09\x00")],
+    ids=["password", "deflate64"],
+)
+def test_a_bundle_zipped_again_with_a_password_or_deflate64_is_refused(
+    repo: OfferRepository,
+    hq: OfferRepository,
+    tmp_path: Path,
+    offset: tuple[int, int],
+    value: bytes,
+) -> None:
+    """7-Zip with a password, or Windows' compressed folder (Deflate64): « Erreur inattendue »."""
+    _two_offers(repo)
+    good = tmp_path / "lot.zip"
+    export_offers(repo, good)
+    raw = bytearray(good.read_bytes())
+    for signature, at in zip((b"PK\x03\x04", b"PK\x01\x02"), offset, strict=True):
+        start = raw.find(signature)
+        while start >= 0:  # the flags (password) or the method of every file, both headers
+            raw[start + at : start + at + 2] = value
+            start = raw.find(signature, start + 4)
+    again = tmp_path / "recompresse.zip"
+    again.write_bytes(bytes(raw))
+    with pytest.raises(BundleError, match="a été recompressé après l'export"):
+        import_offers(hq, again)
+    assert hq.conn.execute("SELECT count(*) FROM offers").fetchone() == (0,)
+
+
 def _peak_bytes(action) -> int:  # type: ignore[no-untyped-def]
     import tracemalloc
 
