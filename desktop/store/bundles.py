@@ -86,6 +86,8 @@ MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 # more than it weighs in the zip is a zip bomb, refused before it is read.
 MAX_RATIO = 100
 MAX_RATIO_FREE = 1024 * 1024  # below, any ratio: a small file costs nothing
+# What Comptoir writes nests ten levels at most (an offer's snapshot); deeper is hand-made.
+MAX_JSON_DEPTH = 64
 
 # Tables a catalogue bundle never carries: the device's own work and bookkeeping.
 LOCAL_TABLES = frozenset(
@@ -419,12 +421,25 @@ def zlib_error() -> type[Exception]:
 
 def _json(data: bytes, where: str) -> Any:
     try:
-        return json.loads(data.decode("utf-8"))
+        value = json.loads(data.decode("utf-8"))
+        _shallow(value)
+        return value
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         raise BundleError(
             f"{where} : JSON illisible ({codec.json_problem(e)}) ; le lot a été modifié ou abîmé. "
             "Rien n'a été importé ; demandez un nouvel export."
         ) from None
+
+
+def _shallow(value: Any) -> None:
+    """``RecursionError`` when lists and objects nest deeper than ``MAX_JSON_DEPTH``: the parser
+    reads some hundreds of levels, which the code freezing an offer again could not walk."""
+    level = [value]
+    for _ in range(MAX_JSON_DEPTH + 1):
+        level = [v for x in level if isinstance(x, list | dict) for v in (x.values() if isinstance(x, dict) else x)]
+        if not level:
+            return
+    raise RecursionError
 
 
 # --- offers bundle -------------------------------------------------------------------------

@@ -313,6 +313,32 @@ def test_a_tampered_offer_with_consistent_checksums_is_still_refused(
         import_offers(hq, bad)
 
 
+@pytest.mark.parametrize("depth", [600, 900])
+def test_an_offer_nesting_lists_hundreds_deep_is_refused_in_french(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path, depth: int
+) -> None:
+    """Read, but too deep to be frozen again: it stopped the import with « Erreur inattendue »."""
+    _two_offers(repo)
+    good = tmp_path / "lot.zip"
+    export_offers(repo, good)
+
+    def nest(files: dict[str, bytes]) -> None:
+        name = "offres/OFF-2026-LAP1-0001.json"
+        deep = b"[" * depth + b"]" * depth
+        files[name] = files[name].replace(b'"snapshot":{', b'"snapshot":{"ajout":' + deep + b",", 1)
+        resign_manifest(files)
+
+    bad = tmp_path / "imbrique.zip"
+    _rewrite(good, bad, nest)
+    with pytest.raises(BundleError) as info:
+        import_offers(hq, bad)
+    assert str(info.value).startswith(
+        "imbrique.zip:offres/OFF-2026-LAP1-0001.json : JSON illisible (listes ou objets imbriqués "
+        "trop profondément)"
+    )
+    assert hq.conn.execute("SELECT count(*) FROM offers").fetchone() == (0,)
+
+
 def test_truncated_and_non_zip_files_are_refused(
     hq: OfferRepository, tmp_path: Path, repo: OfferRepository
 ) -> None:
