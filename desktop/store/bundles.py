@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop.core.errors import ComptoirError, InvalidInput, StorageError
+from desktop.core.format import group_int
 from desktop.core.inputs import shown
 from desktop.core.offers import (
     MANUAL_TRANSITIONS,
@@ -369,11 +370,14 @@ def _read_zip(handle: BinaryIO, path: Path, expected_kind: str) -> Bundle:
                 f"« {name} » contient des fichiers que son manifeste ne cite pas : "
                 f"{', '.join(extra[:5])}. Il a été modifié : demandez un nouvel export."
             )
-        total = sum(i.file_size for i in z.infolist())
-        if total > MAX_TOTAL_BYTES:
-            raise BundleError(
-                f"« {name} » est anormalement volumineux ({total} octets décompressés)."
-            )
+        infos = z.infolist()
+        for info in infos:  # the file that inflates too much named, before the whole
+            _check_size(info, name)
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos)
+        if total > MAX_TOTAL_BYTES or _inflates(total, packed):
+            # files each under MAX_RATIO_FREE, a thousand of them, inflate as much as one
+            raise _too_big(f"« {name} »", packed, total)
         files: dict[str, bytes] = {}
         for member_name, item in expected.items():
             data = _member(z, member_name, name)
@@ -386,17 +390,26 @@ def _read_zip(handle: BinaryIO, path: Path, expected_kind: str) -> Bundle:
     return Bundle(path, manifest, files)
 
 
+def _inflates(size: int, packed: int) -> bool:
+    """Whether ``size`` bytes out of ``packed`` in the zip is a zip bomb (``MAX_RATIO``)."""
+    return size > MAX_RATIO_FREE and size > MAX_RATIO * packed
+
+
+def _check_size(info: zipfile.ZipInfo, name: str) -> None:
+    if info.file_size > MAX_MEMBER_BYTES or _inflates(info.file_size, info.compress_size):
+        raise _too_big(f"« {name} » : {info.filename}", info.compress_size, info.file_size)
+
+
+def _too_big(what: str, packed: int, size: int) -> BundleError:
+    return BundleError(
+        f"{what} est anormalement volumineux ({group_int(packed)} octets qui en donneraient "
+        f"{group_int(size)}). Rien n'a été importé ; demandez un nouvel export."
+    )
+
+
 def _member(z: zipfile.ZipFile, member: str, name: str) -> bytes:
     try:
-        info = z.getinfo(member)
-        if info.file_size > MAX_MEMBER_BYTES or (
-            info.file_size > MAX_RATIO_FREE and info.file_size > MAX_RATIO * info.compress_size
-        ):
-            raise BundleError(
-                f"« {name} » : {member} est anormalement volumineux ({info.compress_size} octets "
-                f"qui en donneraient {info.file_size}). Rien n'a été importé ; demandez un "
-                "nouvel export."
-            )
+        _check_size(z.getinfo(member), name)
         return z.read(member)
     except (RuntimeError, NotImplementedError) as e:  # a password, or Deflate64 and the like
         log.warning("bundle %s: %s unreadable: %s", name, member, e)

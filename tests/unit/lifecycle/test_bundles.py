@@ -36,6 +36,7 @@ from desktop.store.bundles import (
 )
 from desktop.store.database import Database
 from desktop.store.faults import BundleError
+from desktop.store.offer_codec import sha256_hex
 from desktop.store.offers_repo import OfferRepository
 
 S = OfferState
@@ -426,6 +427,38 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(
 
     def refused() -> None:
         with pytest.raises(BundleError, match=r"0001\.json est anormalement volumineux"):
+            import_offers(hq, bomb)
+
+    assert _peak_bytes(refused) < 10_000_000
+    assert hq.conn.execute("SELECT count(*) FROM offers").fetchone() == (0,)
+
+
+def test_a_zip_bomb_in_many_small_files_is_refused_before_it_is_inflated(
+    repo: OfferRepository, hq: OfferRepository, tmp_path: Path
+) -> None:
+    """Each under the size below which any ratio goes, listed in the manifest: a hundred files
+    of a megabyte of zeros (100 kB in the zip) were all inflated in memory, and imported."""
+    _two_offers(repo)
+    good = tmp_path / "lot.zip"
+    export_offers(repo, good)
+    zeros = bytes(1024 * 1024)
+    bomb = tmp_path / "bombe.zip"
+    with zipfile.ZipFile(good) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    manifest = json.loads(files.pop("manifest.json"))
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+        for i in range(100):
+            z.writestr(f"offres/vide-{i}.pdf", zeros)
+            manifest["files"].append(
+                {"path": f"offres/vide-{i}.pdf", "size": len(zeros), "sha256": sha256_hex(zeros)}
+            )
+        z.writestr("manifest.json", json.dumps(manifest))
+    assert bomb.stat().st_size < 1_000_000
+
+    def refused() -> None:
+        with pytest.raises(BundleError, match=r"« bombe\.zip » est anormalement volumineux"):
             import_offers(hq, bomb)
 
     assert _peak_bytes(refused) < 10_000_000
