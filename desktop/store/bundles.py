@@ -1255,8 +1255,15 @@ def _validate_catalogue(db: Any) -> None:
         "SELECT code, body FROM document_templates AS t"
         " WHERE version = (SELECT max(version) FROM document_templates WHERE code = t.code)"
     ):
-        if code in doctemplate.TEMPLATES:
+        if code not in doctemplate.TEMPLATES:
+            continue
+        try:
             doctemplate.parse_document(body, code)
+        except InvalidInput as e:  # head office's wording: its advice is for head office
+            raise InvalidInput(
+                f"le texte du bon de commande qu'il apporte ne s'imprimerait pas ({str(e).rstrip('.')}) ; "
+                "demandez au siège de le corriger puis un nouvel export"
+            ) from None
 
 
 def _setup_breaks(db: Any) -> tuple[str, ...]:

@@ -163,8 +163,14 @@ def test_a_contract_wording_that_cannot_print_refuses_the_bundle(
     with pytest.raises(BundleError) as info:
         import_catalogue(db, bad)
     message = str(info.value)
-    assert message.startswith("« modele.zip » : le catalogue importé n'est pas valide : Modèle refusé")
-    assert named in message and message.endswith("Rien n'a été modifié.")
+    assert message.startswith(
+        "« modele.zip » : le catalogue importé n'est pas valide : le texte du bon de commande "
+        "qu'il apporte ne s'imprimerait pas (Modèle refusé"
+    )
+    # the author's advice (« Raccourcissez le texte ») is head office's to follow, and said so
+    assert named in message and message.endswith(
+        "demandez au siège de le corriger puis un nouvel export. Rien n'a été modifié."
+    )
     assert snapshot(db) == before
 
 
