@@ -171,6 +171,9 @@ class Backend:
         self._own_members = members_injected is None
         self._own_offers = offers is None
         self._decisions: dict[str, CategoryDecision] = {}
+        # members of the offers opened that this directory does not have (created on the
+        # laptop that sent the offer): as the offer froze them
+        self._from_offers: dict[str, Member] = {}
         self._tariffs: dict[str, Tariff] = {}  # other tariff years, read on demand
         self._tariff_day: date | None = None  # the day the tariff in force was last looked up
 
@@ -195,7 +198,16 @@ class Backend:
         return self.tariff.categories.categories
 
     def member(self, member_id: str) -> Member | None:
-        return self.index.get(member_id)
+        return self.index.get(member_id) or self._from_offers.get(member_id)
+
+    def in_directory(self, member_id: str) -> bool:
+        return self.index.get(member_id) is not None
+
+    def know_offer_member(self, member: Member | None) -> None:
+        """An offer's member the directory does not have: its offer is shown, priced and saved
+        for it all the same."""
+        if member is not None and not self.in_directory(member.id):
+            self._from_offers[member.id] = member
 
     def decision(self, member: Member) -> CategoryDecision:
         cached = self._decisions.get(member.id)

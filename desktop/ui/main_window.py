@@ -440,7 +440,7 @@ class MainWindow(QMainWindow):
         self.bar.dismiss_passing()  # « Offre finalisée » of the previous one, say
         if not self._leave_shown() or not self.session.open_offer(offer):
             return
-        if offer.member is not None and self.backend.member(offer.member.id) is not None:
+        if offer.member is not None and self.backend.in_directory(offer.member.id):
             self.members.show_member(offer.member.id)
         self.tabs.setCurrentWidget(self.editor)
         self._focus_offer()

@@ -225,6 +225,7 @@ class OfferSession(QObject):
         gone: tuple[str, ...] = ()
         if offer.is_draft:  # a product head office withdrew: shown without it, and said
             lines, gone = self.in_force(lines, offer.quote)
+        self.backend.know_offer_member(offer.member)
         draft = Draft(
             member_id=offer.member.id if offer.member else None,
             lines=lines,

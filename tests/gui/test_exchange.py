@@ -444,3 +444,43 @@ def test_a_laptop_behind_head_office_s_numbers_is_told_and_continues_after_them(
     assert f"jusqu'au numéro OFF-{year}-LAP1-0042, absentes de cette base" in window.bar.text
     assert first.number == f"OFF-{year}-LAP1-0001"
     assert finalised(backend, "tournai", "delib").number == f"OFF-{year}-LAP1-0043"
+
+
+def test_an_offer_for_a_member_created_on_a_laptop_keeps_its_member_at_head_office(
+    qtbot, window, backend, dialogs, laptop, tmp_path
+):
+    """Head office's directory does not have the intercommunale a laptop created: its offer,
+    opened, showed « Nouvelle offre — choisissez un membre », and its copy had no price and
+    was saved without its member at the first edit."""
+    from desktop.core.members import MemberKind
+    from desktop.store.bundles import export_offers
+
+    created = laptop.create_member(
+        kind=MemberKind.INTERCOMMUNALE, name="IDEFIN", size=80, source="rapport annuel 2025"
+    )
+    draft = Draft(member_id=created.id, lines=(LineRequest("delib", {}),))
+    frozen = laptop.offers.finalise(laptop.save_draft(None, draft, laptop.quote(draft)).id, fake_pdf)
+    bundle = tmp_path / "portable.zip"
+    export_offers(laptop.offers, bundle)
+    dialogs.script("open_file", str(bundle))
+    window.import_offers_action.trigger()
+    wait_done(qtbot, window)
+    window.exchange.report.close()
+    assert backend.index.get(created.id) is None  # head office's directory has no such member
+
+    window.open_offer(frozen.number)
+    header = window.editor.header.text()
+    assert "IDEFIN" in header and "catégorie\xa04" in header and "choisissez un membre" not in header
+    assert window.windowTitle().startswith("IDEFIN")
+
+    window.show_offers()
+    window.offers_list.duplicate_selected(None, frozen.id)
+    copy = window.session.offer
+    assert copy.is_draft and copy.member.name == "IDEFIN"
+    assert window.session.quote is not None and window.session.quote.totals.annual == frozen.quote.totals.annual
+    window.editor.add_product("gpec")
+    assert window.session.save_now()
+    stored = backend.get_offer(copy.id)
+    assert stored.member is not None and stored.member.id == created.id
+    assert stored.decision.category == "Cat 4"
+    assert [line.product for line in stored.request.lines] == ["delib", "gpec"]
