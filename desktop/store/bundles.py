@@ -208,6 +208,8 @@ class CatalogueReport:
     # an export that versions before DISCOUNTABLE_SCHEMA refuse: their laptops update first
     needs_update: bool = False
     drafts_unpriced_ids: tuple[str, ...] = ()  # the offer ids of ``drafts_unpriced``
+    # members created here, kept, whose name a member of head office's directory has too
+    same_names: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         order = {t: i for i, t in enumerate(TABLE_LABELS)}  # the catalogue, then the directory
@@ -217,6 +219,8 @@ class CatalogueReport:
         ]
         if self.kept_local_members:
             out.append(f"Membres créés sur cet appareil et conservés : {self.kept_local_members}")
+        if self.same_names:
+            out.append(same_names_text(self.same_names))
         if self.drafts_on_missing_tariffs:
             out.append(
                 "Brouillons sur un tarif absent du catalogue importé (à recalculer) : "
@@ -241,6 +245,14 @@ class CatalogueReport:
         if self.numbers_ahead:
             out.append(numbers_ahead_text(self.numbers_ahead))
         return out
+
+
+def same_names_text(names: tuple[str, ...]) -> str:
+    return (
+        "Membres créés sur cet appareil sous un nom que l'annuaire du siège porte aussi (les "
+        f"deux sont gardés, avec leurs offres) : {', '.join(names)}. Vérifiez s'il s'agit du même "
+        "organisme : si oui, faites les nouvelles offres pour celui de l'annuaire du siège."
+    )
 
 
 def numbers_ahead_text(number: str) -> str:
@@ -1066,6 +1078,7 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
                 f"« {name} » : le catalogue importé n'est pas valide : {str(e).rstrip('.')}. "
                 "Rien n'a été modifié."
             ) from None
+        same_names = _same_names(db, saved)
         missing_tariffs = _drafts_on_missing_tariffs(conn)
         breaks = _setup_breaks(db)
         if breaks:  # every one, where the report lists the first ones
@@ -1098,6 +1111,7 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
         requote.changed_ids,
         ahead,
         drafts_unpriced_ids=requote.unpriced_ids,
+        same_names=same_names,
     )
 
 
@@ -1235,6 +1249,23 @@ def _local_members(
         if kept:
             out[t] = (tcols, kept)
     return out
+
+
+def _same_names(db: Any, saved: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> tuple[str, ...]:
+    """The names of the members kept from this device that another member now has too: the
+    search shows both, and ``--member NOM`` no longer tells them apart."""
+    if MEMBER_TABLE not in saved:
+        return ()
+    from desktop.store.members_repo import MemberRepository
+
+    cols, rows = saved[MEMBER_TABLE]
+    index = MemberRepository(db).index
+    out = []
+    for row in rows:
+        member = index.get(row[cols.index("id")])
+        if member is not None and any(o.id != member.id for o in index.named(member.name)):
+            out.append(member.display_name)
+    return tuple(out)
 
 
 def _validate_catalogue(db: Any) -> None:

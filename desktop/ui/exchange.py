@@ -465,6 +465,10 @@ class Exchange:
             from desktop.store.bundles import numbers_ahead_text
 
             text += " " + numbers_ahead_text(report.numbers_ahead)
+        if report.same_names:  # the search shows two members under one name
+            from desktop.store.bundles import same_names_text
+
+            text += " " + same_names_text(report.same_names)
         if report.drafts_on_missing_tariffs:
             text += (
                 " Des brouillons sont calculés sur un tarif absent du catalogue importé ("

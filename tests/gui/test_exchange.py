@@ -484,3 +484,27 @@ def test_an_offer_for_a_member_created_on_a_laptop_keeps_its_member_at_head_offi
     assert stored.member is not None and stored.member.id == created.id
     assert stored.decision.category == "Cat 4"
     assert [line.product for line in stored.request.lines] == ["delib", "gpec"]
+
+
+def test_a_member_created_here_that_head_office_s_catalogue_also_has_is_named_in_the_bar(
+    qtbot, window, backend, dialogs, other_db, tmp_path
+):
+    from desktop.core.members import MemberKind
+    from desktop.store.bundles import export_catalogue
+    from desktop.store.database import open_database
+    from desktop.store.members_repo import MemberRepository
+
+    backend.create_member(kind=MemberKind.INTERCOMMUNALE, name="IDEFIN", size=80, source="rapport 2025")
+    head_office = open_database(other_db("siege"))
+    try:
+        MemberRepository(head_office).create("intercommunale", "Idefin", size=120, source="siège")
+        export_catalogue(head_office, tmp_path / "catalogue.zip", device="SIEGE")
+    finally:
+        head_office.close()
+    dialogs.script("open_file", str(tmp_path / "catalogue.zip"))
+    dialogs.script("confirm", True)
+    window.import_catalogue_action.trigger()
+    wait_done(qtbot, window)
+    assert len(backend.index.named("idefin")) == 2  # both kept
+    assert "sous un nom que l'annuaire du siège porte aussi" in window.bar.text
+    assert ": IDEFIN." in window.bar.text

@@ -647,6 +647,31 @@ def test_catalogue_round_trip_replaces_the_directory_and_keeps_offers_and_own_me
     hq.close()
 
 
+def test_a_member_created_here_under_a_name_head_office_s_directory_has_is_said(
+    db: Database, tmp_path: Path
+) -> None:
+    """Head office added the body a laptop had created too: both are kept, with their offers,
+    and the report says which names the search now shows twice."""
+    hq = open_test_db(tmp_path / "siege.db")
+    _seed_catalogue(hq)
+    with hq.transaction():
+        hq.conn.execute(
+            "INSERT INTO member (id, kind, name, user_created, created, updated) "
+            "VALUES ('u:siege', 'autre', 'ASBL du Salon', 1, '2026-04-01', '2026-04-01')"
+        )
+    out = tmp_path / "catalogue.zip"
+    export_catalogue(hq, out, device="HQ")
+    hq.close()
+    _seed_catalogue(db, user_member=True)
+    result = import_catalogue(db, out, validate=_ok)
+    assert result.kept_local_members == 1
+    assert result.same_names == ("ASBL du salon",)
+    said = [line for line in result.lines() if "ASBL du salon" in line]
+    assert len(said) == 1 and "annuaire du siège" in said[0]
+    ids = {r[0] for r in db.conn.execute("SELECT id FROM member WHERE user_created = 1")}
+    assert ids == {"u:salon", "u:siege"}
+
+
 def test_catalogue_import_is_all_or_nothing(db: Database, tmp_path: Path) -> None:
     hq = open_test_db(tmp_path / "siege.db")
     _seed_catalogue(hq, annual="2200")
