@@ -253,18 +253,18 @@ class MemberRepository:
             self._write_user_fields(conn, member, None)
         return self._refresh(member.id)
 
-    def _refuse_a_name_taken(self, name: str) -> None:
+    def _refuse_a_name_taken(self, name: str, *, besides: str | None = None) -> None:
         """Two members under one name cannot be told apart: not in the search results, not by
-        « comptoir quote --member NOM »."""
+        « comptoir quote --member NOM ». ``besides``: the member being renamed."""
         if self._index is not None:
-            taken = next(iter(self._index.named(name)), None)
+            taken = next((m for m in self._index.named(name) if m.id != besides), None)
         else:  # a batch of creations (a test, an import) need not build the search index
             if self._names is None:
                 self._names = {}
                 for m in self._load_all():
                     self._remember_names(m)
             taken = self._names.get(normalize(name))
-        if taken is not None:
+        if taken is not None and taken.id != besides:
             raise InvalidInput(
                 f"Un membre s'appelle déjà « {taken.display_name} » ({taken.kind.label}) : "
                 "donnez un nom qui distingue le nouveau (par exemple son nom complet ou son sigle).",
@@ -292,6 +292,8 @@ class MemberRepository:
                         field="kind",
                     )
                 name = clean_name(member.name) if member.name != stored.name else stored.name
+                if normalize(name) != normalize(stored.name):  # a name typed wrong, corrected
+                    self._refuse_a_name_taken(name, besides=member.id)
                 ref = member.reference_size
                 if ref is not None and ref != stored.reference_size:
                     check_headcount(ref.value)

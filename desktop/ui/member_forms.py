@@ -114,6 +114,14 @@ class MemberEditDialog(_MemberDialog):
         super().__init__("Modifier", "memberEditDialog", member, backend, on_saved, parent)
         unit = member.kind.size_unit
 
+        # a body created on this laptop: its name, typed at its creation, can be corrected
+        # (the directory's names are reference data)
+        self.name: QLineEdit | None = None
+        if member.user_created:
+            self.name = QLineEdit(member.name)
+            self.name.setObjectName("name")
+            self.errors.add_row("Nom :", self.name, "name")
+
         self.address = QLineEdit(member.address)
         self.address.setObjectName("address")
         self.address.setPlaceholderText("Rue, numéro, code postal et localité")
@@ -263,6 +271,8 @@ class MemberEditDialog(_MemberDialog):
         if address != self.member.address.strip():
             address = clean_address(address)
         m = replace(self.member, address=address, installed=tuple(self.installed))
+        if self.name is not None and self.name.text() != self.member.name:
+            m = replace(m, name=self.name.text())
         if self.back_to_reference is not None and self.back_to_reference.isChecked():
             m = m.without_size_correction()
         elif self.size_field is not None and self.size_field.text().strip():

@@ -102,6 +102,41 @@ def test_create_an_intercommunale_by_agents(qtbot, window, backend):
     assert [m.id for m in backend.index.search("idea test")] == [created.id]
 
 
+def test_a_created_body_s_name_typed_wrong_is_corrected_in_modifier(qtbot, window, backend):
+    """A name mistyped at creation could not be corrected anywhere: « Modifier » had no name
+    field. It has one for a body created here (not for the directory's), and a name another
+    member has is refused next to it; the offer on screen and the search follow the new one."""
+    create_intercommunale(window, "80")
+    created = window.members.card.member
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    show(window, "nivelles")
+    window.members.edit_member()
+    assert window.members.dialog.name is None  # reference data: not renamed here
+    window.members.dialog.discard()
+    window.members.show_member(created.id)
+    window.members.edit_member()
+    dialog = window.members.dialog
+    assert dialog.name.text() == "IDEA Test"
+    dialog.name.setText("Nivelles")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and "déjà" in dialog.errors.message("name")
+    dialog.name.setText("  ")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and dialog.errors.message("name")
+    dialog.name.setText("IDETA Test")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert backend.member(created.id).name == "IDETA Test"
+    assert [m.id for m in backend.index.search("ideta test")] == [created.id]
+    assert not backend.index.search("idea test", close=False)
+    assert backend.offers.get(window.session.offer.id).member.name == "IDETA Test"
+    window.members.edit_member()
+    window.members.dialog.name.setText("ideta test")  # its own name, in other letters
+    window.members.dialog.ok_button.click()
+    assert backend.member(created.id).name == "ideta test"
+
+
 def test_create_another_body_needs_a_category_and_a_reason(qtbot, window, backend):
     window.members.create_member()
     dialog = window.members.dialog
