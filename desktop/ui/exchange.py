@@ -304,9 +304,11 @@ class Exchange:
     # -- export ----------------------------------------------------------------------------
     def export_offers(self, selection: Sequence[Any] | None = None) -> None:
         """The small form (selection or since a date), then the file, then the worker."""
-        if selection is None:
+        if selection is None:  # Fichier > Exporter des offres…
             offers_list = getattr(self.w, "_offers_list", None)
-            selection = offers_list.selected() if offers_list is not None else []
+            # the list's selection when the list is the tab shown: from the offer's tab, a row
+            # selected there earlier is not what the user means (« aucune n'est finalisée »)
+            selection = offers_list.selected() if offers_list is not None and offers_list.isVisible() else []
         today = self.w.backend.today()
         if self.form is not None:
             self.form.discard()

@@ -110,6 +110,23 @@ def test_export_the_offers_selected_in_the_list(qtbot, window, backend, dialogs,
     assert "2 offres exportées" in window.bar.text and "1 brouillon non exporté" in window.bar.text
 
 
+def test_export_from_the_offer_s_tab_ignores_a_row_selected_in_the_hidden_list(qtbot, window, backend, dialogs):
+    """Fichier > Exporter from the offer being edited said « aucune n'est finalisée » of a
+    draft selected earlier in the offers list, out of sight."""
+    prepare(backend)
+    finalised(backend, "nivelles", "delib")
+    draft = saved_draft(backend, "liège", "delib")
+    window.show_offers()
+    window.offers_list.select_offer(draft.id)
+    window.export_offers_action.trigger()  # the list shown: its selection, said as such
+    assert "aucune n'est finalisée" in window.exchange.form.use_selection.text()
+    window.exchange.form.discard()
+    window.tabs.setCurrentWidget(window.editor)
+    window.export_offers_action.trigger()
+    form = window.exchange.form
+    assert "aucune sélection" in form.use_selection.text() and form.use_since.isChecked()
+
+
 def test_export_since_a_date_typed_in_french(qtbot, window, backend, dialogs, tmp_path):
     prepare(backend)
     a = finalised(backend, "nivelles", "delib")
