@@ -118,10 +118,21 @@ def print_dialog(printer: Any, parent: QWidget | None) -> QPrintDialog:
     return dialog
 
 
+# a member's name of 90 characters made a suggested name of 130: in a folder already deep,
+# past the 260 characters of a path Windows programs still refuse
+MAX_FILE_STEM = 80
+
+
 def safe_file_name(name: str) -> str:
-    """'OFF-2026-LAP1-0001.pdf'; anything a file system dislikes becomes '-'."""
+    """'OFF-2026-LAP1-0001.pdf'; anything a file system dislikes becomes '-'; a long name is
+    cut, its end (a date, a number) kept."""
     cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name).strip(" .") or "document"
-    return cleaned if cleaned.lower().endswith(".pdf") else cleaned + ".pdf"
+    stem = cleaned[:-4] if cleaned.lower().endswith(".pdf") else cleaned
+    if len(stem) > MAX_FILE_STEM:
+        head, _, tail = stem.rpartition(" ")
+        tail = tail if head and len(tail) <= 20 else ""
+        stem = (stem[: MAX_FILE_STEM - len(tail) - 2].rstrip(" .-") + "… " + tail).rstrip()
+    return stem + ".pdf"
 
 
 def write_pdf(path: str | Path, data: bytes) -> Path:

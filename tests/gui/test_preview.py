@@ -479,6 +479,15 @@ def test_safe_file_names() -> None:
     assert pv.safe_file_name("OFF-2026-LAP1-0001") == "OFF-2026-LAP1-0001.pdf"
     assert pv.safe_file_name('a/b:c*?"<>|.pdf') == "a-b-c-.pdf"
     assert pv.safe_file_name("") == "document.pdf"
+    # a long member's name is cut before the date that tells the drafts apart
+    long = (
+        "projet-offre Intercommunale pour la Gestion et la Réalisation d'Études Techniques et "
+        "Économiques (IGRETEC) 2026-11-23"
+    )
+    cut = pv.safe_file_name(long)
+    assert cut.endswith("… 2026-11-23.pdf") and len(cut) <= pv.MAX_FILE_STEM + 4
+    assert cut.startswith("projet-offre Intercommunale pour la Gestion")
+    assert pv.safe_file_name("x" * 120) == "x" * 78 + "….pdf"
 
 
 def test_the_system_print_dialog_is_bounded_to_the_document(loaded, monkeypatch) -> None:
