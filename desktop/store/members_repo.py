@@ -294,6 +294,7 @@ class MemberRepository:
                 name = clean_name(member.name) if member.name != stored.name else stored.name
                 if normalize(name) != normalize(stored.name):  # a name typed wrong, corrected
                     self._refuse_a_name_taken(name, besides=member.id)
+                    self._names = None  # its old name is free again
                 ref = member.reference_size
                 if ref is not None and ref != stored.reference_size:
                     check_headcount(ref.value)

@@ -423,6 +423,16 @@ def test_a_new_member_cannot_take_a_name_already_in_use(repo: MemberRepository) 
         repo.create("autre", "regie communale autonome de nivelles")
 
 
+def test_a_renamed_member_s_old_name_is_free_again(repo: MemberRepository) -> None:
+    """After « IDEA » was corrected into « IDETA », a new « IDEA » was refused as « Un membre
+    s'appelle déjà « IDEA » »: no member had that name any more."""
+    created = repo.create("intercommunale", "IDEA", size=300, source="rapport 2025")
+    repo.save(replace(created, name="IDETA"))
+    assert repo.create("intercommunale", "IDEA", size=10, source="x").name == "IDEA"
+    with pytest.raises(InvalidInput, match="déjà « IDETA »"):
+        repo.create("autre", "ideta")
+
+
 def test_names_addresses_and_counts_are_bounded(repo: MemberRepository) -> None:
     """A 5000-character name was stored (its offer PDF then failed); twenty digits of agents
     reached SQLite as an OverflowError."""
