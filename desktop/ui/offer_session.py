@@ -89,6 +89,9 @@ class OfferSession(QObject):
     # -- state ---------------------------------------------------------------------------
     @property
     def member(self) -> Member | None:
+        if self.offer is not None and not self.offer.is_draft:  # as frozen: renamed since or not
+            frozen: Member | None = self.offer.member
+            return frozen
         return self.backend.member(self.draft.member_id) if self.draft.member_id else None
 
     @property

@@ -137,6 +137,27 @@ def test_a_created_body_s_name_typed_wrong_is_corrected_in_modifier(qtbot, windo
     assert backend.member(created.id).name == "ideta test"
 
 
+def test_a_finalised_offer_on_screen_keeps_its_frozen_name_when_its_member_is_renamed(
+    qtbot, window, backend
+):
+    """An offer finalised for « IDEA Test », open, read « OFF-… — IDETA Test » in its header and
+    the window title once the member was renamed: its PDF and the offers list say « IDEA Test »."""
+    create_intercommunale(window, "80")
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne"))
+    frozen = backend.offers.finalise(window.session.offer.id, lambda o: b"%PDF-1.4 essai")
+    window.open_offer(frozen.number)
+    window.members.edit_member()
+    window.members.dialog.name.setText("IDETA Test")
+    window.members.dialog.ok_button.click()
+    assert window.members.card.member.name == "IDETA Test"
+    assert "IDEA Test" in window.editor.header.text() and "IDETA" not in window.editor.header.text()
+    assert window.windowTitle().startswith("IDEA Test")
+    window.new_offer_for(frozen.member.id)
+    assert "IDETA Test" in window.editor.header.text()  # a new offer is for the member as it is
+
+
 def test_create_another_body_needs_a_category_and_a_reason(qtbot, window, backend):
     window.members.create_member()
     dialog = window.members.dialog
