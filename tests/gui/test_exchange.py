@@ -485,7 +485,9 @@ def test_an_offer_for_a_member_created_on_a_laptop_keeps_its_member_at_head_offi
     window.exchange.report.close()
     assert backend.index.get(created.id) is None  # head office's directory has no such member
 
+    window.members.show_member(backend.index.search("namur")[0].id)
     window.open_offer(frozen.number)
+    assert window.members.card.member is None  # not Namur's « Catégorie 7 » beside IDEFIN's offer
     header = window.editor.header.text()
     assert "IDEFIN" in header and "catégorie\xa04" in header and "choisissez un membre" not in header
     assert window.windowTitle().startswith("IDEFIN")
