@@ -440,8 +440,9 @@ class MainWindow(QMainWindow):
         self.bar.dismiss_passing()  # « Offre finalisée » of the previous one, say
         if not self._leave_shown() or not self.session.open_offer(offer):
             return
-        if offer.member is not None:  # one the directory lacks: no other member's card beside it
-            self.members.show_member(offer.member.id if self.backend.in_directory(offer.member.id) else None)
+        # none, or one the directory lacks: no other member's card beside it
+        listed = offer.member is not None and self.backend.in_directory(offer.member.id)
+        self.members.show_member(offer.member.id if listed else None)
         self.tabs.setCurrentWidget(self.editor)
         self._focus_offer()
 

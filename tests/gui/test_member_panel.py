@@ -270,3 +270,19 @@ def test_entree_typed_before_the_hits_of_a_slip_opens_no_member(qtbot, window, r
     assert search.status.text().startswith("Aucun membre ne s'écrit « Namr »")
     qtbot.keyClick(search.field, Qt.Key.Key_Return)  # seen, then chosen: the one highlighted
     assert opened == ["commune:92094"]
+
+
+def test_a_draft_for_no_member_opens_beside_no_other_member_s_card(qtbot, window, backend):
+    """A draft started before any member was chosen, opened from the offers list while
+    Nivelles was looked at, kept Nivelles's card and category beside « choisissez un membre »,
+    and « Modifier le membre » edited Nivelles."""
+    window.new_offer_for(None)
+    window.editor.add_product("delib")
+    assert window.session.save_now()
+    memberless = window.session.offer
+    window.new_offer_for(show(window, "liège").id)
+    window.open_offer(memberless.id)
+    assert window.session.offer.id == memberless.id
+    assert window.members.card.member is None and window.members.card.empty.isVisible()
+    window.members.edit_member()
+    assert window.members.dialog is None and "Choisissez d'abord un membre" in window.bar.text
