@@ -455,10 +455,6 @@ class OfferRepository:
         same: the editor's save prices it anew, nothing is lost."""
         if cur is not None and (cur[0] != OfferState.BROUILLON.value or cur[1] == _iso(seen.updated)):
             return  # unchanged, or finalised: said by the caller as such
-        keep = (
-            "Rouvrez-le (Offres enregistrées) pour repartir de la version enregistrée, ou gardez "
-            "la vôtre avec Ctrl+S."
-        )
         if cur is None:
             raise RuleViolation(
                 "Ce brouillon a été supprimé par un autre programme (la ligne de commande, par "
@@ -467,7 +463,9 @@ class OfferRepository:
         if _asked(self._load(conn, seen.id)) != _asked(seen):
             raise RuleViolation(
                 "Ce brouillon a été modifié par un autre programme (la ligne de commande, par "
-                "exemple) depuis son ouverture : l'enregistrer effacerait ce changement. " + keep
+                "exemple) depuis son ouverture : l'enregistrer effacerait ce changement. Rouvrez-le "
+                "(Offres enregistrées) pour repartir de la version enregistrée, ou gardez la vôtre "
+                "avec Ctrl+S."
             )
 
     def delete_draft(self, ref: str, *, who: str | None = None) -> None:

@@ -406,13 +406,13 @@ class Backend:
         member = self.member(draft.member_id) if draft.member_id else None
         decision = self.decision(member) if member is not None else CategoryDecision(None, None, ())
         request = draft.request(self.tariff.code, self.commune_has(member))
+        seen = None if overwrite else offer  # the stored draft as this window last had it
         if offer is None:
             seller = getattr(self.settings(), "seller_name", "") or ""
             offer = Offer.new_draft(request, member, decision, quote, seller=seller)
         else:
-            seen, offer = offer, replace(offer, request=request, member=member, decision=decision, quote=quote)
-            return self.offers.save_draft(offer, seen=None if overwrite else seen)
-        return self.offers.save_draft(offer)
+            offer = replace(offer, request=request, member=member, decision=decision, quote=quote)
+        return self.offers.save_draft(offer, seen=seen)
 
     def list_offers(self, text: str = "", state: Any = None, limit: int | None = None) -> list[Any]:
         from desktop.store.offers_repo import OfferFilter

@@ -207,8 +207,7 @@ class SearchPanel(QWidget):
             self._search()  # one in flight read the directory before the change: again
             return
         index, tariff = self._source()
-        hits = search_hits(index, tariff, query)
-        spelled = not hits or index.spelled(query)
+        _, hits, spelled = _search(index, tariff, query)
         row = self.view.currentIndex().row()
         current = self.model.hit(row).member.id if 0 <= row < self.model.rowCount() else None
         self.model.set_hits(hits)
