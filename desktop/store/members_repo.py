@@ -267,7 +267,8 @@ class MemberRepository:
         if taken is not None and taken.id != besides:
             raise InvalidInput(
                 f"Un membre s'appelle déjà « {taken.display_name} » ({taken.kind.label}) : "
-                "donnez un nom qui distingue le nouveau (par exemple son nom complet ou son sigle).",
+                f"donnez un nom qui distingue {'celui-ci' if besides else 'le nouveau'} (par exemple son "
+                "nom complet ou son sigle).",
                 field="name",
             )
 

@@ -121,6 +121,7 @@ def test_a_created_body_s_name_typed_wrong_is_corrected_in_modifier(qtbot, windo
     dialog.name.setText("Nivelles")
     dialog.ok_button.click()
     assert dialog.isVisible() and "déjà" in dialog.errors.message("name")
+    assert "qui distingue celui-ci" in dialog.errors.message("name")  # renamed, not a new one
     dialog.name.setText("  ")
     dialog.ok_button.click()
     assert dialog.isVisible() and dialog.errors.message("name")
