@@ -1211,6 +1211,25 @@ def rule_codes(tariff: Tariff) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def rule_products(tariff: Tariff, code: str) -> tuple[str, ...]:
+    """The products whose lines a notice about the offer as a whole concerns, from its rule's
+    ``code``: the option without its product, the product that requires another, both products
+    that exclude each other (also when the member has one of them), the product twice. None for
+    a rule about no product (the category) or unknown to ``tariff``."""
+    if code.startswith(DUPLICATE_PREFIX):
+        product = code[len(DUPLICATE_PREFIX):]
+        return (product,) if product in tariff.products else ()
+    for c in tariff.constraints:
+        rule = _constraint_code(c)
+        if code == rule and c.kind == "requires":
+            return (c.product,)
+        if code in (rule, f"{rule}:installe") and c.kind == "excludes":
+            return (c.product, c.other)
+    if code.startswith("requires:") and code[9:] in tariff.products:
+        return (code[9:],)
+    return ()
+
+
 def waived_rules(tariff: Tariff, quote: Quote) -> tuple[str, ...]:
     """The dérogations in force on ``quote``, worded for the member (the notices speak to the
     seller): which rule of the offer is set aside, and why. A dérogation whose rule no longer

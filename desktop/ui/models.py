@@ -23,7 +23,7 @@ from PySide6.QtGui import QBrush, QFont
 
 from desktop.core.catalogue import Family, Product, Tariff
 from desktop.core.members import InstalledProduct, MemberKind
-from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, TotalsCoverage
+from desktop.core.quote import LineStatus, Notice, Quote, QuoteLine, Severity, TotalsCoverage
 from desktop.ui.backend import Hit
 from desktop.ui.money import NOT_PRICED, MoneyText
 from desktop.ui.tones import Tone, colour, surface
@@ -236,6 +236,9 @@ class QuoteLinesModel(QAbstractTableModel):
         self._money = money
         self._tariff = tariff
         self._lines: list[QuoteLine] = []
+        # per line: its own notices, then those about the offer as a whole that concern it
+        # (an option without its product, two products that exclude each other, one twice)
+        self._notices: list[tuple[Notice, ...]] = []
 
     def set_tariff(self, tariff: Tariff) -> None:
         self.beginResetModel()
@@ -244,13 +247,22 @@ class QuoteLinesModel(QAbstractTableModel):
 
     def set_quote(self, quote: Quote | None) -> None:
         new = list(quote.lines) if quote is not None else []
+        notices = [line.notices for line in new]
+        if quote is not None and quote.notices:
+            from desktop.core.pricing import rule_products  # loaded with the quote's engine
+
+            for notice in quote.notices:
+                concerned = rule_products(self._tariff, notice.code)
+                for row, line in enumerate(new):
+                    if line.product in concerned:
+                        notices[row] += (notice,)
         if len(new) == len(self._lines):
-            self._lines = new
+            self._lines, self._notices = new, notices
             if new:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(self.HEADERS) - 1))
             return
         self.beginResetModel()
-        self._lines = new
+        self._lines, self._notices = new, notices
         self.endResetModel()
 
     def line(self, row: int) -> QuoteLine:
@@ -287,8 +299,9 @@ class QuoteLinesModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._lines):
             return None
         line, col = self._lines[index.row()], index.column()
+        notices = self._notices[index.row()]
         if role == DISPLAY:
-            return self._display(line, col)
+            return self._display(line, col, notices)
         if role == ALIGN and col in (self.ONE_TIME, self.ANNUAL, self.DAYS):
             return RIGHT
         if role == FOREGROUND:
@@ -296,13 +309,13 @@ class QuoteLinesModel(QAbstractTableModel):
                 return _tone(Tone.WARNING)
             if col == self.STATUS and line.status is not LineStatus.PRICED:
                 return _tone(Tone.WARNING)
-            if col == self.PRODUCT and any(n.severity is Severity.BLOCKING for n in line.notices):
+            if col == self.PRODUCT and any(n.severity is Severity.BLOCKING for n in notices):
                 return _tone(Tone.ERROR)
         if role == TOOLTIP:
             bits = [line.name]
             if line.discount:
                 bits.append(f"Remise appliquée : {self._money.money(line.discount)}")
-            bits.extend(n.message for n in line.notices)
+            bits.extend(n.message for n in notices)
             bits.extend(line.notes)
             return "\n".join(bits)
         return None
@@ -310,11 +323,11 @@ class QuoteLinesModel(QAbstractTableModel):
     def _amount(self, line: QuoteLine, col: int) -> Decimal | None:
         return line.one_time if col == self.ONE_TIME else line.annual
 
-    def _display(self, line: QuoteLine, col: int) -> str:
+    def _display(self, line: QuoteLine, col: int, notices: tuple[Notice, ...]) -> str:
         if col == self.PRODUCT:
             marks = ""
-            if line.notices:
-                marks = " ⚠" if any(n.severity is not Severity.INFO for n in line.notices) else " ℹ"
+            if notices:
+                marks = " ⚠" if any(n.severity is not Severity.INFO for n in notices) else " ℹ"
             return line.name + marks
         if col == self.PARAMS:
             return self.params_text(line)

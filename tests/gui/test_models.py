@@ -102,6 +102,38 @@ def test_quote_lines_model(qtmodeltester, backend, money, quote):
     assert model.data(model.index(aes, QuoteLinesModel.PARAMS)).startswith("9 écoles")
 
 
+def test_a_line_carries_the_offer_rules_that_concern_it(backend, money, quote):
+    """Atal Mobile without iA.Tech, iA.Citizen with SmartWeb, a product twice: the line
+    itself says so (mark, colour, tooltip), not only the panel under the table."""
+    model = QuoteLinesModel(money, backend.tariff)
+    model.set_quote(quote)
+    rows = {model.line(r).product: r for r in range(model.rowCount())}
+    mobile = model.index(rows["atal-mobile"], QuoteLinesModel.PRODUCT)
+    assert model.data(mobile).endswith(" ⚠")
+    assert model.data(mobile, Qt.ItemDataRole.ForegroundRole) is not None
+    assert "iA.Tech" in model.data(mobile, Qt.ItemDataRole.ToolTipRole)
+    delib = model.index(rows["delib"], QuoteLinesModel.PRODUCT)
+    assert "⚠" not in model.data(delib) and model.data(delib, Qt.ItemDataRole.ForegroundRole) is None
+
+    member = quote.member
+    both = backend.quote(
+        Draft(member_id=member.id, lines=(LineRequest("citizen", {}), LineRequest("smartweb", {})))
+    )
+    model.set_quote(both)
+    assert [model.data(model.index(r, 0)).endswith(" ⚠") for r in range(2)] == [True, True]
+    assert "SmartWeb" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    lifted = backend.quote(
+        Draft(
+            member_id=member.id,
+            lines=(LineRequest("delib", {}), LineRequest("delib", {})),
+            overrides={"duplicate:delib": "deux instances distinctes"},
+        )
+    )
+    model.set_quote(lifted)  # a rule lifted with its reason: information, no longer a warning
+    assert [model.data(model.index(r, 0)).endswith(" ℹ") for r in range(2)] == [True, True]
+    assert "deux instances distinctes" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+
+
 def test_years_notices_installed_models(qtmodeltester, backend, money, quote):
     years = YearsModel(money)
     years.set_quote(quote)

@@ -19,6 +19,7 @@ from desktop.core.pricing import (
     price_line,
     rule_codes,
     rule_kinds,
+    rule_products,
     waived_rules,
 )
 from desktop.core.quote import LineRequest, LineStatus, QuoteRequest, Severity
@@ -429,6 +430,28 @@ def test_a_product_twice_blocks_until_lifted_with_a_reason() -> None:
     assert [(n.code, n.severity) for n in days.notices if n.code.startswith("duplicate:")] == [
         ("duplicate:deliberations", Severity.BLOCKING)
     ]
+
+
+def test_each_rule_of_the_offer_names_the_products_whose_lines_it_concerns() -> None:
+    """The lines table marks these lines: an offer-level rule must say which ones."""
+    assert rule_products(T, "requires:atal-mobile") == ("atal-mobile",)  # not iA.Tech, missing
+    assert rule_products(T, "requires:stockage") == ("stockage",)  # "any product"
+    assert rule_products(T, "requires:deliberations") == ("deliberations",)  # an option's parent
+    assert rule_products(T, "excludes:citizen-smartweb") == ("citizen", "smartweb")
+    assert rule_products(T, "excludes:citizen-smartweb:installe") == ("citizen", "smartweb")
+    assert rule_products(T, "duplicate:delib") == ("delib",)
+    for code in ("category:undecided", "duplicate:nothing", "requires:nothing", "excludes:other"):
+        assert rule_products(T, code) == ()
+    # every notice of these quotes is placed on a line of the quote
+    for q in (
+        quote(T, "Cat 3", "citizen", "smartweb"),
+        quote(T, "Cat 3", "delib", "delib"),
+        quote(T, "Cat 3", "atal-mobile"),
+        quote(T, "Cat 3", ("deliberations", {"days": 1})),
+    ):
+        assert q.notices
+        for n in q.notices:
+            assert set(rule_products(T, n.code)) & {ln.product for ln in q.lines}, n.code
 
 
 # --------------------------------------------------------------------------- totals, terms
