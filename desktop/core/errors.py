@@ -104,5 +104,11 @@ class ClockBehind(RuleViolation):
     clock set ahead, which the user confirms."""
 
 
+class ChangedElsewhere(RuleViolation):
+    """The stored draft was changed or deleted by another program (the command line, say)
+    since the window read it: writing or finalising what the window holds would undo that
+    change, or freeze what the screen does not show, without a word."""
+
+
 class StorageError(ComptoirError):
     """The database cannot do what was asked (read-only, locked, full, corrupt...)."""

@@ -43,6 +43,7 @@ from typing import Any, Protocol
 from desktop.core.catalogue import fold
 from desktop.core.categories import CategoryDecision, derive_category
 from desktop.core.errors import (
+    ChangedElsewhere,
     ClockBehind,
     ComptoirError,
     InvalidInput,
@@ -427,10 +428,7 @@ class OfferRepository:
             offer, updated=now, created=offer.created or now, tariff=offer.request.tariff
         )
         with self._tx("enregistrer le brouillon") as conn:
-            cur = conn.execute(
-                "SELECT state, updated FROM offers WHERE id = ?",
-                (saved.id,),
-            ).fetchone()
+            cur = self._state_of(conn, saved.id)
             if seen is not None:
                 self._check_unchanged(conn, seen, cur)
             if cur is None:
@@ -449,23 +447,43 @@ class OfferRepository:
                 _update_draft(conn, saved)
         return saved
 
-    def _check_unchanged(self, conn: sqlite3.Connection, seen: Offer, cur: Sequence[Any] | None) -> None:
-        """Refuse to write over a stored draft changed or deleted elsewhere since ``seen``.
-        A draft only priced again meanwhile (a member or the catalogue edited) asks for the
-        same: the editor's save prices it anew, nothing is lost."""
+    def check_unchanged(self, seen: Offer, *, finalising: bool = False) -> None:
+        """Refused (``ChangedElsewhere``) when the stored draft ``seen`` was changed or deleted
+        by another program since: said before the window asks « Finaliser ? »."""
+        with self._tx("relire le brouillon") as conn:
+            self._check_unchanged(conn, seen, self._state_of(conn, seen.id), finalising=finalising)
+
+    @staticmethod
+    def _state_of(conn: sqlite3.Connection, offer_id: str) -> Sequence[Any] | None:
+        row: Sequence[Any] | None = conn.execute(
+            "SELECT state, updated FROM offers WHERE id = ?", (offer_id,)
+        ).fetchone()
+        return row
+
+    def _check_unchanged(
+        self, conn: sqlite3.Connection, seen: Offer, cur: Sequence[Any] | None, *, finalising: bool = False
+    ) -> None:
+        """Refuse to write over (or to finalise) a stored draft changed or deleted elsewhere
+        since ``seen``. A draft only priced again meanwhile (a member or the catalogue edited)
+        asks for the same: the editor's save prices it anew, nothing is lost."""
         if cur is not None and (cur[0] != OfferState.BROUILLON.value or cur[1] == _iso(seen.updated)):
             return  # unchanged, or finalised: said by the caller as such
+        then = ", puis finalisez" if finalising else ""
         if cur is None:
-            raise RuleViolation(
+            raise ChangedElsewhere(
                 "Ce brouillon a été supprimé par un autre programme (la ligne de commande, par "
-                "exemple) depuis son ouverture. Ctrl+S l'enregistre à nouveau avec vos modifications."
+                f"exemple) depuis son ouverture. Ctrl+S l'enregistre à nouveau avec vos modifications{then}."
             )
         if _asked(self._load(conn, seen.id)) != _asked(seen):
-            raise RuleViolation(
+            doing = (
+                "le finaliser figerait ce que votre écran ne montre pas"
+                if finalising
+                else "l'enregistrer effacerait ce changement"
+            )
+            raise ChangedElsewhere(
                 "Ce brouillon a été modifié par un autre programme (la ligne de commande, par "
-                "exemple) depuis son ouverture : l'enregistrer effacerait ce changement. Rouvrez-le "
-                "(Offres enregistrées) pour repartir de la version enregistrée, ou gardez la vôtre "
-                "avec Ctrl+S."
+                f"exemple) depuis son ouverture : {doing}. Rouvrez-le (Offres enregistrées) pour "
+                f"repartir de la version enregistrée, ou gardez la vôtre avec Ctrl+S{then}."
             )
 
     def delete_draft(self, ref: str, *, who: str | None = None) -> None:
@@ -718,13 +736,21 @@ class OfferRepository:
             return last_finalised_day(self.conn, device)
 
     def finalise(
-        self, ref: str, renderer: Renderer, *, who: str | None = None, date_confirmed: bool = False
+        self,
+        ref: str,
+        renderer: Renderer,
+        *,
+        who: str | None = None,
+        date_confirmed: bool = False,
+        seen: Offer | None = None,
     ) -> Offer:
         """Number, freeze and render the draft in one transaction; returns the frozen offer.
 
         ``renderer`` turns the frozen offer (with its number and dates) into PDF bytes; if it
         raises, nothing is written and no number is used. A date before this device's last
         finalised offer is refused (``ClockBehind``) unless the user ``date_confirmed`` it.
+        ``seen``: the draft as the window shows it; refused (``ChangedElsewhere``) when another
+        program changed or deleted it since, as the window's saves are.
         """
         settings = self.settings()
         device_text = str(getattr(settings, "device_code", "") or "")
@@ -739,6 +765,8 @@ class OfferRepository:
         )
         seller = str(getattr(settings, "seller_name", "") or "")
         with self._tx("finaliser l'offre") as conn:
+            if seen is not None:
+                self._check_unchanged(conn, seen, self._state_of(conn, seen.id), finalising=True)
             draft = self._load(conn, ref)
             quote = draft.check_finalisable()
             now = self.clock()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 
-from desktop.core.errors import ComptoirError
+from desktop.core.errors import ChangedElsewhere, ComptoirError
 from desktop.core.offers import MANUAL_TRANSITIONS, OfferState, check_revisable, check_transition
 from desktop.ui.message_bar import Level
 
@@ -32,10 +32,17 @@ def render_offer_pdf(tariff: Any, offer: Any, settings: Any, today: date) -> byt
 
 
 def finalise_offer(
-    db_path: Any, offer_id: str, tariff: Any, settings: Any, today: date, date_confirmed: bool = False
+    db_path: Any,
+    offer_id: str,
+    tariff: Any,
+    settings: Any,
+    today: date,
+    date_confirmed: bool = False,
+    seen: Any = None,
 ) -> Any:
     """Number, freeze and render on a worker, with a connection of its own (the PDF is made
-    inside the numbering transaction). Returns the frozen ``Offer``."""
+    inside the numbering transaction). Returns the frozen ``Offer``; refused when the draft
+    stored is no longer ``seen``, the one on screen."""
     from desktop.store.database import open_database
     from desktop.store.offers_repo import OfferRepository
 
@@ -46,6 +53,7 @@ def finalise_offer(
             offer_id,
             lambda o: render_offer_pdf(tariff, o, settings, today),
             date_confirmed=date_confirmed,
+            seen=seen,
         )
     finally:
         db.close()
@@ -290,6 +298,11 @@ class OfferActions:
             return
         if not self._predecessor_replaceable(offer):
             return
+        try:  # changed by another program since it was read: the screen would not show it
+            self.backend.offers.check_unchanged(offer, finalising=True)
+        except ChangedElsewhere as exc:
+            self._finalise_failed(exc)
+            return
         question = (
             "L'offre reçoit son numéro et son PDF est figé : elle ne pourra plus être modifiée "
             "(seulement révisée). Finaliser maintenant ?"
@@ -333,6 +346,7 @@ class OfferActions:
             settings,
             today,
             date_confirmed,
+            offer,
             on_result=self._finalised,
             on_error=self._finalise_failed,
             name="finalisation",
@@ -401,6 +415,8 @@ class OfferActions:
 
     def _finalise_failed(self, error: BaseException) -> None:
         self.session.set_finalising(None)
+        if isinstance(error, ChangedElsewhere):  # as a refused save: Ctrl+S keeps the window's
+            self.session.save_refused = True
         if isinstance(error, ComptoirError):
             message = f"Offre non finalisée : {error}"
             if "réglages" in str(error):

@@ -332,3 +332,39 @@ def test_ctrl_s_before_anything_was_said_does_not_write_over_a_change_made_elsew
         window.save_action.trigger()  # told, the user keeps the window's version
         assert OfferRepository(script).get(shown.id).request.overrides == {}
         assert window.bar.text == "Brouillon enregistré."
+
+
+def test_finalising_does_not_freeze_a_change_made_elsewhere_that_the_screen_does_not_show(
+    qtbot, ready_window, backend, db_path, dialogs
+):
+    """With no edit waiting, « Finaliser » froze the draft as stored: a line or a dérogation
+    another program (``comptoir offers override``) had just added went on the numbered PDF
+    though the screen did not show it. The change is said first, as for a save, and nothing is
+    numbered; Ctrl+S then keeps the window's version, which finalises as shown."""
+    from dataclasses import replace
+
+    from desktop.core.quote import LineRequest
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+
+    window = ready_window
+    assert window.session.save_now()
+    shown = window.session.offer
+    with open_database(db_path, seed=False) as script:
+        more = replace(shown.request, lines=(*shown.request.lines, LineRequest("docs", {})))
+        OfferRepository(script).save_draft(replace(shown, request=more), seen=shown)
+    assert not window.session.dirty
+    window.finalise_action.trigger()
+    assert dialogs.asked == []  # said before « Finaliser ? », not after it
+    assert window.bar.text.startswith("Offre non finalisée : Ce brouillon a été modifié")
+    assert "figerait ce que votre écran ne montre pas" in window.bar.text
+    assert window.bar.text.endswith("gardez la vôtre avec Ctrl+S, puis finalisez.")
+    stored = backend.offers.get(shown.id)
+    assert stored.is_draft and len(stored.request.lines) == 3  # the other program's version, kept
+    window.save_action.trigger()  # told, the user keeps the window's version
+    assert window.bar.text == "Brouillon enregistré."
+    dialogs.script("confirm", True)
+    window.finalise_action.trigger()
+    qtbot.waitUntil(lambda: "finalisée" in window.bar.text, timeout=20_000)
+    frozen = backend.offers.get(shown.id)
+    assert frozen.number and [ln.product for ln in frozen.request.lines] == ["delib", "gpec"]

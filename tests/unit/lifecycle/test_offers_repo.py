@@ -18,9 +18,15 @@ from lifecycle_factories import (
     member,
 )
 
-from desktop.core.errors import InvalidInput, NotFound, RuleViolation, StorageError
+from desktop.core.errors import (
+    ChangedElsewhere,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    StorageError,
+)
 from desktop.core.offers import ChangeKind, Offer, OfferState
-from desktop.core.quote import LineStatus, TotalsCoverage
+from desktop.core.quote import LineRequest, LineStatus, TotalsCoverage
 from desktop.store.database import Database
 from desktop.store.offers_repo import OfferFilter, OfferRepository
 
@@ -237,6 +243,29 @@ def test_a_failing_renderer_leaves_no_gap_and_no_half_offer(repo: OfferRepositor
     with pytest.raises(StorageError, match="PDF"):
         repo.finalise(d.id, lambda _o: b"")
     assert repo.finalise(d.id, fake_pdf).number == "OFF-2026-LAP1-0001"
+
+
+def test_finalise_refuses_a_draft_changed_elsewhere_since_the_window_read_it(
+    repo: OfferRepository,
+) -> None:
+    """The window finalises what it shows: a change another program made in between (a line,
+    a dérogation) or its deletion is refused in the numbering transaction, no number used."""
+    shown = repo.save_draft(draft())
+    more = replace(shown.request, lines=(*shown.request.lines, LineRequest("docs", {})))
+    repo.save_draft(replace(shown, request=more), seen=shown)
+    with pytest.raises(ChangedElsewhere, match="le finaliser figerait ce que votre écran ne montre pas"):
+        repo.finalise(shown.id, fake_pdf, seen=shown)
+    with pytest.raises(ChangedElsewhere):
+        repo.check_unchanged(shown, finalising=True)
+    assert repo.get(shown.id).number is None
+    assert [e.action for e in repo.audit(shown.id)] == ["creation"]
+    latest = repo.get(shown.id)
+    repo.check_unchanged(latest, finalising=True)  # the version stored: nothing to say
+    assert repo.finalise(shown.id, fake_pdf, seen=latest).number == "OFF-2026-LAP1-0001"
+    gone = repo.save_draft(draft())
+    repo.delete_draft(gone.id)
+    with pytest.raises(ChangedElsewhere, match=r"supprimé par un autre programme.*puis finalisez"):
+        repo.finalise(gone.id, fake_pdf, seen=gone)
 
 
 def test_finalise_refuses_without_device_code_or_with_blocking_notices(
