@@ -42,6 +42,7 @@ from typing import IO, Any, NoReturn
 
 from desktop import __version__
 from desktop.core.errors import Ambiguous, ComptoirError, InvalidInput
+from desktop.core.format import french_spaces
 from desktop.core.inputs import shown
 from desktop.logging_setup import configure_logging
 
@@ -137,10 +138,29 @@ _NUMBER_HINTS: dict[Any, str] = {
 }
 
 
+class _FrenchHelpFormatter(argparse.HelpFormatter):
+    """Help texts wrapped as French reads them: a line never ends on the hyphen of « en-tête »
+    or « Exportez-le », nor breaks after « or before » : ; ! ?."""
+
+    def _wrap(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        lines = textwrap.wrap(french_spaces(text), width, break_on_hyphens=False)
+        return [line.replace("\u00a0", " ") for line in lines]
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return self._wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._wrap(text, width - len(indent)))
+
+
 class FrenchArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose texts and errors are in French; errors exit with status 2."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _FrenchHelpFormatter)
         with _in_french():
             super().__init__(*args, **kwargs)
         # The deepest parser reached wins, so a handler-less command can report its own usage.

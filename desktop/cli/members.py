@@ -30,7 +30,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
 
     search = commands.add_parser(
         "search",
-        help="chercher par nom, code postal, code NIS ou numéro de zone",
+        help="cherche par nom, code postal, code NIS ou numéro de zone",
         description=(
             "Cherche dans l'annuaire, sans tenir compte des accents ni des majuscules : nom "
             "(« liege » trouve Liège), code postal (« 1400 »), code NIS (« 25072 ») ou numéro "

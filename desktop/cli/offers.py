@@ -130,11 +130,11 @@ def register(subparsers: Any, services_factory: Any) -> None:
         metavar="ÉTAT",
         help="brouillon, finalisee, envoyee, acceptee, refusee, expiree, convertie, remplacee",
     )
-    p.add_argument("--search", metavar="TEXTE", default="", help="numéro, membre, NIS, produit...")
+    p.add_argument("--search", metavar="TEXTE", default="", help="numéro, membre, NIS, produit…")
     p.add_argument(
         "--member",
         metavar="ID",
-        help="membre : identifiant (commune:25072...), code NIS, nom exact ou numéro de zone",
+        help="membre : identifiant (commune:25072…), code NIS, nom exact ou numéro de zone",
     )
     p.add_argument("--since", metavar="DATE", help=f"modifiées depuis ({DATE_HELP})")
     p.add_argument("--json", action="store_true", help="sortie JSON")
@@ -164,7 +164,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p.add_argument("--out", metavar="FICHIER", required=True, help="fichier PDF à écrire")
     bind(p, run_pdf)
 
-    p = sub.add_parser("revise", help="crée la révision suivante (-v2, -v3...) d'une offre")
+    p = sub.add_parser("revise", help="crée la révision suivante (-v2, -v3…) d'une offre")
     p.add_argument("ref", metavar="NUMÉRO", help=NUMBER_HELP)
     p.add_argument("--json", action="store_true", help=NEW_JSON_HELP)
     bind(p, run_revise)
@@ -252,7 +252,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
 
 
 CONFLICTS_EXIT = 3  # ``offers import``: imported, but some offers conflicted (not replaced)
-NEW_JSON_HELP = "sortie JSON : l'offre comme une ligne de offers list --json (id, number...)"
+NEW_JSON_HELP = "sortie JSON : l'offre comme une ligne de offers list --json (id, number…)"
 NUMBER_HELP = "numéro de l'offre finalisée (OFF-2026-LAP1-0001, OFF-2026-LAP1-0001-v2)"
 
 

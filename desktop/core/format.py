@@ -6,10 +6,22 @@ digits of a whole number the way fr_BE does, with a narrow no-break space.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 NNBSP = "\u202f"
 _HUGE = Decimal(10) ** 15
+
+# French spacing: the space after « and before » : ; ! ?, the one after « n° », and the one
+# between a figure and its « % » or « € » (« 50 % », « 906 € » in the catalogue's notes) never
+# break a line.
+_FRENCH_SPACE = re.compile(r"(?<=«) | (?=[»:;!?])|(?<=\b[nN]°) |(?<=\d) (?=[%€])")
+
+
+def french_spaces(text: str) -> str:
+    """``text`` (or markup: no tag holds such a space) with its French spaces unbreakable
+    (U+00A0)."""
+    return _FRENCH_SPACE.sub("\u00a0", text)
 
 
 def group_int(n: int) -> str:

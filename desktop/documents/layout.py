@@ -43,6 +43,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import paragraph as _rl_paragraph
 
+from desktop.core.format import french_spaces
 from desktop.documents import fonts
 from desktop.documents.printable import MAX_PRINTED, fit, fit_lines
 
@@ -112,20 +113,9 @@ def bounded(content: list[Flowable], width: float, height: float = MAX_BLOCK_HEI
     return KeepInFrame(width, height, content, mode="shrink")
 
 
-# French spacing: the space after « and before » : ; ! ?, the one after « n° », and the one
-# between a figure and its « % » or « € » (« 50 % », « 906 € » in the catalogue's notes) never
-# break a line (U+00A0, which reportlab keeps and draws with the space glyph).
-_FRENCH_SPACE = re.compile(r"(?<=«) | (?=[»:;!?])|(?<=\b[nN]°) |(?<=\d) (?=[%€])")
-
-
-def french_spaces(text: str) -> str:
-    """``text`` (or markup: no tag holds such a space) with its French spaces unbreakable."""
-    return _FRENCH_SPACE.sub("\u00a0", text)
-
-
 def esc(text: object) -> str:
     """Text made safe for Paragraph markup ('&', '<', '>' print as such), its French spaces
-    unbreakable."""
+    unbreakable (U+00A0, which reportlab keeps and draws with the space glyph)."""
     return french_spaces(_xml_escape(str(text))).replace("\n", "<br/>")
 
 

@@ -131,6 +131,32 @@ def test_help_of_every_command_is_in_french(run_comptoir) -> None:
         assert not re.search(r"\S:\n", result.stdout), command
 
 
+def _all_parsers(parser, path=()):  # type: ignore[no-untyped-def]
+    import argparse
+
+    yield " ".join(path), parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield from _all_parsers(child, (*path, name))
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "100", "132"])
+def test_help_wraps_and_punctuates_as_french_reads(monkeypatch, columns) -> None:
+    """A help line never ends on the hyphen of « en-tête » (« en- » / « tête »), never starts
+    with » : ; ! ? nor ends with «, and an ellipsis is « … », as in « comptoir quote … »."""
+    monkeypatch.setenv("COLUMNS", columns)
+    for name, parser in _all_parsers(cli.build_parser()):
+        text = parser.format_help()
+        usage_end = text.index("\n\n")
+        for line in text[usage_end:].splitlines():
+            stripped = line.strip()
+            assert not re.search(r"\w-$", stripped), (name, line)
+            assert not re.match(r"[»:;!?]", stripped), (name, line)
+            assert not stripped.endswith("«"), (name, line)
+            assert not re.search(r"\S\.\.\.", stripped), (name, line)  # not argparse's « X ... »
+
+
 def _leaf_parsers(parser, path=()):  # type: ignore[no-untyped-def]
     import argparse
 
