@@ -46,6 +46,8 @@ from desktop.core.members import Member
 from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest, TotalsCoverage
 
 DEFAULT_VALIDITY_DAYS = 90
+# an offer whose amounts were never computed (« devis » is only ever a separate quote: « Sur devis »)
+UNPRICED_OFFER = "Les montants de l'offre ne sont pas calculés : ouvrez-la et recalculez-la."
 
 
 class OfferState(StrEnum):
@@ -404,7 +406,7 @@ class Offer:
                 "avant de finaliser."
             )
         if self.quote is None:
-            raise RuleViolation("Le devis n'est pas calculé : ouvrez l'offre et recalculez-la.")
+            raise RuleViolation(UNPRICED_OFFER)
         if not self.request.lines:
             raise RuleViolation(
                 "L'offre ne contient aucun produit : ajoutez-en avant de finaliser."

@@ -133,7 +133,7 @@ def check_contractable(offer: Offer, today: date | None = None) -> Quote:
             f"pour une offre acceptée (ou déjà convertie).{_way_to_accepted(state, offer.valid_until)}"
         )
     if offer.quote is None or not offer.number:
-        raise RuleViolation(f"L'offre {offer.label} n'a pas de devis figé : finalisez-la d'abord.")
+        raise RuleViolation(f"L'offre {offer.label} n'a pas de montants figés : finalisez-la d'abord.")
     return offer.quote
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from desktop.core.catalogue import Family, Tariff
 from desktop.core.members import Member, MemberKind, of_place
+from desktop.core.offers import UNPRICED_OFFER
 from desktop.core.pricing import TO_CONFIRM_PREFIX, waived_rules
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
@@ -534,7 +535,7 @@ def document_for_offer(offer: Any, tariff: Tariff, settings: Any = None, *, toda
     if offer.quote is None:
         from desktop.core.errors import InvalidInput
 
-        raise InvalidInput("L'offre n'a pas de devis calculé : ouvrez-la et recalculez-la.")
+        raise InvalidInput(UNPRICED_OFFER)
     issued = offer.finalised_on or today
     return build_offer_document(
         offer.quote,
