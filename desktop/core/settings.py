@@ -48,7 +48,7 @@ LABELS = {
     "legal_form": "forme juridique",
     "address_lines": "adresse",
     "phone": "téléphone",
-    "email": "adresse e-mail",
+    "email": "courriel",
     "web": "site web",
     "enterprise_number": "numéro d'entreprise",
     "iban": "IBAN",

@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 
 from desktop.core.offers import OfferState
 from desktop.core.quote import LineRequest
+from desktop.core.settings import TEXT_LIMITS
 from desktop.ui.backend import Draft
+from desktop.ui.settings_dialog import LABELS as SETTINGS_LABELS
 
 
 def saved_draft(backend, text, *lines):
@@ -339,6 +341,17 @@ def test_settings_refuse_odd_digits_huge_numbers_and_long_text_next_to_the_field
     assert dialog.isVisible() and dialogs.crashes == []
     assert fragment in dialog.errors.message(field)
     assert backend.settings() == before
+
+
+@pytest.mark.parametrize("field", sorted(TEXT_LIMITS))
+def test_a_text_too_long_is_said_under_the_name_the_form_gives_its_field(qtbot, window, field) -> None:
+    """« Courriel » in the form, « Courriel : 120 caractères au plus » under it (it said
+    « Adresse e-mail : … », a field the form does not have)."""
+    window.open_settings()
+    dialog = window._settings_dialog
+    dialog.fields[field].setText("x" * 300 + "@imio.be")
+    dialog.ok_button.click()
+    assert dialog.errors.message(field).startswith(f"{SETTINGS_LABELS[field][0]} : ")
 
 
 def test_a_fraction_typed_in_the_percent_field_is_not_taken_for_a_tiny_rate(qtbot, window, backend):
