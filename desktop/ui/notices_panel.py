@@ -133,7 +133,7 @@ class NoticesPanel(QScrollArea):
             self.buttons[focused].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _cancel_button(self, code: str) -> QPushButton:
-        button = QPushButton("Annuler la dérogation")
+        button = QPushButton("Retirer la dérogation")
         button.clicked.connect(lambda _=False, c=code: self.override_cancelled.emit(c))
         self.buttons[f"annuler:{code}"] = button
         return button

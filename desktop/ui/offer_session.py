@@ -183,7 +183,7 @@ class OfferSession(QObject):
             text = "Passer outre un point bloquant"
         else:
             overrides.pop(code, None)
-            text = "Retirer une dérogation"
+            text = "Retirer la dérogation"
         self.apply(replace(self.draft, overrides=overrides), text)
 
     def refresh(self) -> None:

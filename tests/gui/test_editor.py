@@ -189,8 +189,12 @@ def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, wind
     assert not window.session.quote.blocking
     [waived] = [t for t in window.editor.notices.texts() if "Dérogation" in t]
     assert "Dérogation : SmartWeb déjà en place" in waived and code not in waived  # once, no code
-    window.editor.notices.buttons[f"annuler:{code}"].click()
+    remove = window.editor.notices.buttons[f"annuler:{code}"]
+    remove.click()
     assert window.session.quote.blocking
+    # one name for the step, on the button as in « Édition > Annuler : … »: « Annuler la
+    # dérogation » was undone by « Annuler : Retirer une dérogation »
+    assert window.session.undo_stack.undoText() == remove.text() == "Retirer la dérogation"
     dialogs.script("ask_text", "SmartWeb déjà en place")
     notices.buttons[code].click()  # waived again, then the rule stops applying
     window.editor.session.remove_lines([1])
@@ -200,7 +204,7 @@ def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, wind
 
 def test_a_long_reason_without_spaces_wraps_and_a_pasted_page_is_refused(qtbot, window, dialogs):
     """A 300-character reason typed as one word kept the notice one line wide: the panel was
-    cut off on the right, « Annuler la dérogation » out of view. It now wraps; a reason
+    cut off on the right, « Retirer la dérogation » out of view. It now wraps; a reason
     longer than that is refused with the count, and the draft stays as it was."""
     window.resize(1100, 740)
     open_member(window, "nivelles")
