@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.catalogue import Tariff, fold
+from desktop.core.format import french_spaces
 from desktop.ui.models import USER, CatalogueModel
 from desktop.ui.tones import Tone, set_font, set_tone
 
@@ -125,7 +126,7 @@ class CataloguePanel(QWidget):
         self.empty.setWordWrap(True)
         set_tone(self.empty, Tone.WARNING)
         self.empty.hide()
-        hint = QLabel("Double-clic ou Entrée : ajouter à l'offre · Échap : effacer le filtre")
+        hint = QLabel(french_spaces("Double-clic ou Entrée : ajouter à l'offre · Échap : effacer le filtre"))
         set_tone(hint, Tone.MUTED)
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from desktop.core.format import french_spaces
 from desktop.ui.tones import Tone, surface
 
 ACTION_WIDTH = 300  # pixels: the longest text of an action button before it is cut with « … »
@@ -47,6 +48,7 @@ class MessageBar(QFrame):
         # the window's first Tab stop: the buttons come right after it, not after every
         # other widget (they are created long after the window's own)
         self.tab_anchor: QWidget | None = None
+        self._text = ""
         self._label = QLabel()
         self._label.setTextFormat(Qt.TextFormat.PlainText)  # names and typed text, never markup
         self._label.setWordWrap(True)
@@ -72,7 +74,7 @@ class MessageBar(QFrame):
 
     @property
     def text(self) -> str:
-        return self._label.text()
+        return self._text
 
     def show_message(
         self,
@@ -89,7 +91,8 @@ class MessageBar(QFrame):
         self.level = level
         self.lasting = lasting
         self.retone()
-        self._label.setText(text)
+        self._text = text
+        self._label.setText(french_spaces(text))  # a wrapped line never starts with « : »
         for label, callback in actions:
             button = QPushButton()
             # A member's name is text, not a shortcut marker (« VHP & Plateau »), and however

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.format import french_spaces
 from desktop.core.quote import Severity
 from desktop.ui.models import NoticesModel
 from desktop.ui.tones import Tone, css
@@ -59,6 +60,7 @@ class NoticesPanel(QScrollArea):
         self._rows.setSpacing(3)
         self.setWidget(self._body)
         self.labels: list[QLabel] = []
+        self._texts: list[str] = []  # each row as written, before its French spaces are fixed
         self.buttons: dict[str, QPushButton] = {}
         self._buttons_of: dict[int, QPushButton | None] = {}
         model.modelReset.connect(self.rebuild)
@@ -77,6 +79,7 @@ class NoticesPanel(QScrollArea):
                 widget.setParent(None)
                 widget.deleteLater()
         self.labels = []
+        self._texts = []
         self.buttons = {}
         self._buttons_of = {}
         shown_overrides: set[str] = set()
@@ -148,7 +151,7 @@ class NoticesPanel(QScrollArea):
         line = QWidget()
         lay = QHBoxLayout(line)
         lay.setContentsMargins(0, 0, 0, 0)
-        label = QLabel(html)
+        label = QLabel(french_spaces(html))
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -157,6 +160,7 @@ class NoticesPanel(QScrollArea):
             lay.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         self._rows.addWidget(line)
         self.labels.append(label)
+        self._texts.append(html)
 
     def _fit(self) -> None:
         """As tall as its rows, up to MAX_HEIGHT (then it scrolls)."""
@@ -177,4 +181,4 @@ class NoticesPanel(QScrollArea):
         self._fit()
 
     def texts(self) -> list[str]:
-        return [label.text() for label in self.labels]
+        return list(self._texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 import pytest
@@ -200,6 +201,23 @@ def test_citizen_with_smartweb_blocks_until_overridden_with_a_reason(qtbot, wind
     window.editor.session.remove_lines([1])
     [moot] = [t for t in window.editor.notices.texts() if "Dérogation" in t]
     assert "<b>Dérogation sans objet</b>" in moot and f"annuler:{code}" in window.editor.notices.buttons
+
+
+def test_a_wrapped_line_never_starts_with_a_colon_nor_a_closing_guillemet(qtbot, window):
+    """Word-wrapped at 1366 x 768, the catalogue's hint read « … · Échap » then « : effacer le
+    filtre »: the spaces French puts before « : ; ! ? » and inside « » do not break."""
+    from PySide6.QtWidgets import QLabel
+
+    open_member(window, "nivelles")
+    window.editor.add_product("citizen")
+    window.editor.add_product("smartweb")
+    window.bar.warning("Brouillon « Nivelles » non enregistré : le disque est plein ; libérez de la place !")
+    shown = [window.bar._label.text(), *(label.text() for label in window.editor.notices.labels)]
+    shown += [label.text() for label in window.editor.catalogue.findChildren(QLabel) if "Échap" in label.text()]
+    assert len(shown) >= 3
+    for text in shown:
+        assert not re.search(r" [»:;!?]|« ", text), text
+    assert window.bar.text.startswith("Brouillon « Nivelles » non enregistré : ")  # as said
 
 
 def test_a_long_reason_without_spaces_wraps_and_a_pasted_page_is_refused(qtbot, window, dialogs):
