@@ -85,7 +85,7 @@ _FRENCH: dict[str, str] = {
     "one of the arguments %s is required": "l'un de ces arguments est obligatoire : %s",
     "unrecognized arguments: %s": "arguments non reconnus : %s",
     "not allowed with argument %s": "incompatible avec l'argument %s",
-    "ignored explicit argument %r": "valeur en trop : %r",
+    "ignored explicit argument %r": "valeur en trop : « %s »",
     "expected one argument": "une valeur est attendue",
     "expected at most one argument": "au plus une valeur est attendue",
     "expected at least one argument": "au moins une valeur est attendue",
@@ -93,12 +93,12 @@ _FRENCH: dict[str, str] = {
         "option ambiguë : %(option)s peut désigner %(matches)s"
     ),
     "unexpected option string: %s": "option inattendue : %s",
-    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "invalid %(type)s value: %(value)r": "valeur invalide : « %(value)s »",
     "invalid choice: %(value)r (choose from %(choices)s)": (
         "choix invalide : %(value)r (possibles : %(choices)s)"
     ),
     "unknown parser %(parser_name)r (choices: %(choices)s)": (
-        "commande inconnue : %(parser_name)r (possibles : %(choices)s)"
+        "commande inconnue : « %(parser_name)s » (possibles : %(choices)s)"
     ),
     "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
 }
@@ -159,6 +159,13 @@ class _FrenchHelpFormatter(argparse.HelpFormatter):
 class FrenchArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose texts and errors are in French; errors exit with status 2."""
 
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """A value outside the choices is named in French quotes, the choices without any:
+        « choix invalide : « data » (possibles : members, category, …) », not Python's 'data'."""
+        if action.choices is not None and value not in action.choices:
+            choices = ", ".join(map(str, action.choices))
+            raise argparse.ArgumentError(action, f"choix invalide : « {value} » (possibles : {choices})")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _FrenchHelpFormatter)
         with _in_french():
@@ -204,7 +211,7 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         except (argparse.ArgumentError, decimal.InvalidOperation):
             if hint is None:
                 raise
-            raise argparse.ArgumentError(action, f"{hint}, reçu {arg_string!r}") from None
+            raise argparse.ArgumentError(action, f"{hint}, reçu « {shown(arg_string)} »") from None
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

@@ -24,7 +24,7 @@ def _out(text: str) -> None:
 def register(subparsers: Any, services_factory: Any) -> None:
     cat = subparsers.add_parser(
         "catalogue",
-        help="échange du catalogue et de l'annuaire des membres (siège -> portables)",
+        help="échange du catalogue et de l'annuaire des membres (du siège vers les portables)",
         description="Exporte ou importe le catalogue et l'annuaire des membres en un lot.",
     )
     sub = cat.add_subparsers(dest="catalogue_command", metavar="ACTION")

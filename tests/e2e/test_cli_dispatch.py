@@ -34,8 +34,16 @@ def _assert_french_error(result: subprocess.CompletedProcess[str]) -> None:
 def test_unknown_command_exits_2_in_french(run_comptoir) -> None:
     result = run_comptoir("frobnicate")
     _assert_french_error(result)
-    assert "choix invalide : 'frobnicate'" in result.stderr
+    assert "choix invalide : « frobnicate » (possibles : members, " in result.stderr
     assert result.stdout == ""
+
+
+def test_a_value_refused_by_the_parser_is_quoted_in_french(run_comptoir) -> None:
+    """Python's own quotes (« 'data' », « 'members', 'category' ») read as code in French text."""
+    result = run_comptoir("--version=3")
+    _assert_french_error(result)
+    assert "valeur en trop : « 3 »" in result.stderr
+    assert "'" not in run_comptoir("data").stderr
 
 
 def test_unknown_option_exits_2_in_french(run_comptoir) -> None:
@@ -327,7 +335,7 @@ def test_handler_status_is_the_exit_status(fake_commands) -> None:
 def test_bad_number_is_explained_in_french(fake_commands, capsys) -> None:
     assert _run("essai", "montrer", "beaucoup") == 2
     err = capsys.readouterr().err
-    assert "argument nombre : un nombre entier est attendu, reçu 'beaucoup'" in err
+    assert "argument nombre : un nombre entier est attendu, reçu « beaucoup »" in err
     assert _run("essai", "montrer", "1", "--montant", "abc") == 2
     assert "argument --montant : un nombre est attendu" in capsys.readouterr().err
 
