@@ -242,8 +242,17 @@ def parse_params(product: Product, raw: Mapping[str, str]) -> dict[str, Decimal]
     required parameter.
     """
     values: dict[str, Decimal] = {}
+    named: dict[str, str] = {}
     for key, typed in raw.items():
         p = _find_param(product, key)
+        if p.key in named:
+            # « gb=20 » and « quantity=41 » name the same Go: the later one was priced silently
+            raise InvalidInput(
+                f"{product.name} : {_what(p)} est donné deux fois (« {named[p.key]} » et "
+                f"« {key.strip()} ») ; gardez une seule valeur.",
+                field=p.key,
+            )
+        named[p.key] = key.strip()
         text = visible(str(typed))  # « 9 » copied from a web page may hold a zero width space
         if not text.strip():
             raise InvalidInput(

@@ -141,6 +141,23 @@ def test_a_declared_maximum_wins_over_the_cap() -> None:
         parse_params(big, {"schools": "250001"})
 
 
+@pytest.mark.parametrize(
+    ("product", "raw"),
+    [
+        ("stockage", {"gb": "20", "quantity": "41"}),
+        ("stockage", {"quantity": "41", "GB": "20"}),
+        ("aes", {"SCHOOLS": "9", "schools": "3"}),
+    ],
+)
+def test_one_parameter_given_under_two_names_is_refused(product: str, raw: dict[str, str]) -> None:
+    """« stockage:gb=20 stockage:quantity=41 » priced 1 or 3 tiers, whichever came last."""
+    p = T.products[product]
+    with pytest.raises(InvalidInput, match="est donné deux fois") as info:
+        parse_params(p, raw)
+    assert info.value.field == p.parameters[0].key
+    assert "gardez une seule valeur" in str(info.value)
+
+
 def test_quantity_is_the_one_parameter_of_a_product_that_has_only_one() -> None:
     """The issue's generic key: « --param atal-cb-lecteur:quantity=2 » was refused."""
     readers = T.products["atal-cb-lecteur"]
