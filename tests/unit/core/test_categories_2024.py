@@ -132,6 +132,23 @@ def test_police_zone_takes_its_most_populous_commune() -> None:
     assert "Nivelles" in d.trace[0] and "28" in d.trace[0]
 
 
+def test_communes_tied_for_most_populous_are_all_named_in_the_trace() -> None:
+    """A correction can make two communes of a zone equal: the category is the same whichever
+    is taken, and the trace says they are equal rather than naming one as if it were larger."""
+    nivelles = commune("25072", "Nivelles", 28883)
+    genappe = commune("25031", "Genappe", 28883)
+    zone = Member(
+        id="zp:5267",
+        kind=K.ZONE_DE_POLICE,
+        name="Nivelles/Genappe",
+        zone_number="5267",
+        commune_ids=(genappe.id, nivelles.id),
+    )
+    d = derive_category(zone, RULES, {c.id: c for c in (nivelles, genappe)}.get)
+    assert d.category == "Cat 5"
+    assert "commune la plus peuplée Nivelles (à égalité avec Genappe), 28" in d.trace[0]
+
+
 def test_one_commune_police_zone_takes_that_commune() -> None:
     c = commune("62063", "Liège", 197355)
     zone = Member(
