@@ -7,6 +7,7 @@ lines, totals) and the list of saved offers, in two tabs.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -398,11 +399,21 @@ class MainWindow(QMainWindow):
         except ComptoirError as exc:
             self.bar.error(f"Nouvelle offre non ouverte : {exc}")
             return
+        previous = self.session.offer  # stored: it stays in the list, its undo history goes
         if not self._leave_shown() or not self.session.new(draft):
             return  # the offer shown stays, the bar saying why it could not be saved
         self.tabs.setCurrentWidget(self.editor)
         if self.bar.isHidden():  # a lasting message (a setting to correct...) stays
-            self.bar.info("Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits.")
+            text = "Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits."
+            if previous is None:
+                self.bar.info(text)
+            else:  # a Ctrl+N typed for another shortcut: the way back is one click
+                who = f" ({previous.member.display_name})" if previous.member else ""
+                self.bar.show_message(
+                    f"{text} L'offre précédente{who} reste dans Offres enregistrées.",
+                    actions=(("Y revenir", partial(self.open_offer, previous.id)),),
+                    timeout_ms=8000,
+                )
         self.editor.catalogue.focus_filter(fresh=True)
 
     def focus_catalogue(self) -> None:

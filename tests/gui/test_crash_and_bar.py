@@ -368,3 +368,20 @@ def test_finalising_does_not_freeze_a_change_made_elsewhere_that_the_screen_does
     qtbot.waitUntil(lambda: "finalisée" in window.bar.text, timeout=20_000)
     frozen = backend.offers.get(shown.id)
     assert frozen.number and [ln.product for ln in frozen.request.lines] == ["delib", "gpec"]
+
+
+def test_a_new_offer_says_where_the_previous_one_is_and_brings_it_back_in_one_click(window, backend):
+    """Ctrl+N typed for another shortcut: the offer built went from the screen, its undo history
+    with it, and nothing said it was kept. The bar says so and « Y revenir » reopens it."""
+    shown = _draft_of_nivelles(window, backend, "delib")
+    window.new_action.trigger()
+    assert window.session.offer is None
+    assert window.bar.text.endswith(". L'offre précédente (Nivelles) reste dans Offres enregistrées.")
+    [back] = window.bar.action_buttons()
+    assert back.text() == "Y revenir"
+    back.click()
+    assert window.session.offer.id == shown.id
+    assert [line.product for line in window.session.draft.lines] == ["delib"]
+    window.new_action.trigger()
+    window.new_action.trigger()  # from an empty new offer: nothing to come back to
+    assert "précédente" not in window.bar.text and not window.bar.action_buttons()
