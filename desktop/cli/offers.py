@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import ClockBehind, InvalidInput, RuleViolation
+from desktop.core.errors import ClockBehind, InvalidInput, RuleViolation, StorageError
 from desktop.core.inputs import check_reason, shown
 from desktop.core.inputs import parse_date as parse_typed_date
 from desktop.core.offers import Offer, OfferState, OfferSummary, money_fr
@@ -500,12 +500,26 @@ def run_finalize(args: argparse.Namespace, services: Any) -> int:
             f"Attention : en-tête incomplet, {', '.join(missing)} figurent « à compléter » sur le "
             "PDF figé (comptoir settings set …, puis comptoir offers revise).\n"
         )
-    path = _write_file(args.pdf, repo.pdf(frozen.id)) if args.pdf else None
+    path = _write_frozen_pdf(args.pdf, repo.pdf(frozen.id), frozen.number) if args.pdf else None
     if args.json:
         _emit_offer(repo, frozen.id, pdf=path)
     elif path is not None:
         _out(f"PDF : {path}")
     return 0
+
+
+def _write_frozen_pdf(path: str, data: bytes, number: str | None) -> Path:
+    """The PDF of an offer just numbered. Windows refuses to replace a file a PDF reader
+    shows: the offer stays finalised, so the way to its PDF is ``offers pdf``, not a second
+    ``finalize`` (refused as « déjà finalisée »)."""
+    try:
+        return _write_file(path, data)
+    except StorageError as exc:
+        raise StorageError(
+            f"L'offre {number} est finalisée, mais son PDF n'a pas été écrit. {exc} Pour "
+            f"recommencer, ne la finalisez pas à nouveau : comptoir offers pdf {number} "
+            f'--out "{path}" écrit son PDF.'
+        ) from exc
 
 
 def run_pdf(args: argparse.Namespace, services: Any) -> int:

@@ -448,6 +448,45 @@ def test_finalize_checks_its_pdf_path_first_and_a_draft_is_not_exported(
     assert not (tmp_path / "lot.zip").exists()
 
 
+def test_a_pdf_windows_will_not_replace_leaves_the_way_to_the_finalised_offers_pdf(
+    store: Path, run_comptoir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """« --pdf offre.pdf » while a PDF reader shows offre.pdf: Windows refuses to replace it
+    once the offer is numbered. « Fermez-le puis recommencez » alone led to a second finalize,
+    refused as « déjà finalisée, révisez-la »: the message says how to get the PDF."""
+    import os
+
+    from desktop import cli
+    from desktop.store import files
+
+    draft = _save_draft(run_comptoir)
+    shown = tmp_path / "dossier de Frédéric" / "offre.pdf"
+    shown.parent.mkdir()
+    shown.write_bytes(b"ancien")
+    real_replace = os.replace
+
+    def held(src: object, dst: object) -> None:
+        if Path(str(dst)) == shown:
+            error = OSError(13, "Le processus ne peut pas accéder au fichier", str(dst))
+            error.winerror = 32  # type: ignore[attr-defined]  # ERROR_SHARING_VIOLATION
+            raise error
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files, "REPLACE_PATIENCE", 0.1)
+    monkeypatch.setattr(os, "replace", held)
+    assert cli.run(["--db", str(store), "offers", "finalize", draft[:8], "--pdf", str(shown)]) == 2
+    err = capsys.readouterr().err
+    number = re.search(r"L'offre (OFF-\d{4}-LAP1-0001) est finalisée, mais son PDF n'a pas été écrit", err)
+    assert number, err
+    assert "ouvert dans un autre programme" in err
+    assert f'comptoir offers pdf {number.group(1)} --out "{shown}"' in err
+    assert shown.read_bytes() == b"ancien"
+    monkeypatch.setattr(os, "replace", real_replace)  # the reader closed: the command given works
+    assert cli.run(["--db", str(store), "offers", "pdf", number.group(1), "--out", str(shown)]) == 0
+    assert shown.read_bytes().startswith(b"%PDF")
+
+
 def test_set_state_lists_the_states_one_sets_and_a_note_needs_save(store: Path, run_comptoir) -> None:  # type: ignore[no-untyped-def]
     err = refused(run_comptoir("offers", "set-state", "OFF-2026-LAP1-0001", "foo"), "États à choisir : envoyee")
     assert "brouillon" not in err and "expiree" not in err  # not states one can choose
