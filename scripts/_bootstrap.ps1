@@ -7,7 +7,10 @@
 # Windows PowerShell 5.1 turns every line a native program writes on a redirected stderr
 # ("2>$null") into an error record, and "Stop" makes the first one end the script: the py
 # launcher asked for a version that is not installed says so on stderr. A function that probes
-# a program that may fail sets "Continue" for itself and reads $LASTEXITCODE instead.
+# a program that may fail sets "Continue" for itself and reads $LASTEXITCODE instead. Whoever
+# runs a script with its stderr redirected ("2> erreurs.txt", a log, PowerShell ISE) redirects
+# the programs it starts too: every program is started where "Continue" holds (Invoke-Native,
+# or after run.ps1 and test.ps1 have set it), its status read from $LASTEXITCODE.
 # Paths go through -LiteralPath: a folder named with [ ] is not a wildcard pattern.
 
 $ErrorActionPreference = "Stop"
@@ -24,6 +27,13 @@ function Test-Python([string[]]$Command) {
     }
     & $exe @rest -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>$null | Out-Null
     return ($LASTEXITCODE -eq 0)
+}
+
+function Invoke-Native([string[]]$Command) {
+    $ErrorActionPreference = "Continue"
+    $exe = $Command[0]
+    $rest = @($Command | Select-Object -Skip 1)
+    & $exe @rest
 }
 
 function Find-Python {
@@ -48,10 +58,8 @@ function Invoke-ComptoirBootstrap([string]$Mode = "app") {
         if (-not $python) {
             throw "Python 3.11 or newer is required: install it from python.org (with the py launcher)."
         }
-        $exe = $python[0]
-        $rest = @($python | Select-Object -Skip 1)
         Write-Host "comptoir: creating .venv"
-        & $exe @rest -m venv $Venv
+        Invoke-Native (@($python) + @("-m", "venv", $Venv))
         if ($LASTEXITCODE -ne 0) { throw "cannot create $Venv" }
     }
     $digest = (Get-FileHash -LiteralPath (Join-Path $Root "pyproject.toml") -Algorithm SHA256).Hash.ToLower()
@@ -64,7 +72,7 @@ function Invoke-ComptoirBootstrap([string]$Mode = "app") {
     Write-Host "comptoir: installing Python dependencies into .venv (first run, or pyproject.toml changed)"
     Push-Location -LiteralPath $Root
     try {
-        & $Py -m pip install --quiet --disable-pip-version-check -e $spec
+        Invoke-Native @($Py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", $spec)
         if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
     } finally { Pop-Location }
     Set-Content -LiteralPath $stamp -Value $digest -Encoding ascii

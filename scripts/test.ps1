@@ -5,6 +5,7 @@
 Invoke-ComptoirBootstrap -Mode test
 Set-Location -LiteralPath $Root
 $env:QT_QPA_PLATFORM = "offscreen"
+$ErrorActionPreference = "Continue"  # what the tools write on a redirected stderr (a CI log)
 
 & (Join-Path $Venv "Scripts\lint-imports.exe") --no-logo --no-cache
 $status = $LASTEXITCODE

@@ -49,6 +49,38 @@ def test_a_redirected_stderr_never_stops_the_script(script: Path) -> None:
         )
 
 
+# a program started with the call operator: « & $Py ... », « & (Join-Path ...) ... »
+NATIVE_CALL = re.compile(r"(?<![\w$])&\s*[$(]")
+STOP = re.compile(r'^\s*\$ErrorActionPreference\s*=\s*"Stop"', re.M)
+
+
+def _preference_at(lines: list[str], number: int) -> str:
+    """What « Stop » or « Continue » holds at line ``number``: the function's own setting,
+    else the last one of the script (or of the bootstrap it dot-sources)."""
+    before = "\n".join(lines[: number - 1])
+    starts = [m.start() for m in FUNCTION.finditer(before)]
+    if starts and before[starts[-1] :].count("{") > before[starts[-1] :].count("}"):
+        return "Continue" if RELAXED.search(before[starts[-1] :]) else "Stop"
+    settings = [(m.start(), "Continue") for m in RELAXED.finditer(before)]
+    settings += [(m.start(), "Stop") for m in STOP.finditer(before)]
+    return max(settings)[1] if settings else "Stop"  # the bootstrap sets « Stop » first
+
+
+@pytest.mark.parametrize("script", POWERSHELL, ids=lambda p: p.name)
+def test_a_program_started_writes_on_stderr_without_stopping_the_script(script: Path) -> None:
+    """« scripts\\run.ps1 offers finalize … 2> erreurs.txt », PowerShell ISE or a CI log
+    redirect the stderr of every program the script starts: under « Stop », Windows PowerShell
+    5.1 ended the script at the first French message or warning, with a PowerShell error and
+    status 1 in place of Comptoir's message and status. Its status is read from $LASTEXITCODE."""
+    lines = script.read_text(encoding="utf-8").splitlines()
+    stopping = [
+        f"{script.name}:{number}: {line.strip()}"
+        for number, line in enumerate(lines, start=1)
+        if NATIVE_CALL.search(_code(line)) and _preference_at(lines, number) != "Continue"
+    ]
+    assert stopping == []
+
+
 @pytest.mark.parametrize("script", POWERSHELL, ids=lambda p: p.name)
 def test_paths_are_taken_literally(script: Path) -> None:
     for number, line in enumerate(script.read_text(encoding="utf-8").splitlines(), start=1):
