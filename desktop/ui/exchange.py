@@ -330,8 +330,8 @@ class Exchange:
         if not path:
             return False
         out = Path(path)
-        if not out.suffix:
-            out = out.with_suffix(".zip")
+        if out.suffix.lower() != ".zip":  # « offres du 22.11.2026 »: its suffix is « .2026 »
+            out = out.with_name(out.name + ".zip")
         self.w.session.save_now()
         self._start(
             "Export des offres…",

@@ -154,6 +154,19 @@ def test_export_since_a_date_typed_in_french(qtbot, window, backend, dialogs, tm
     assert numbers_in(out.with_suffix(".zip")) == [a.number]
 
 
+def test_an_export_named_with_a_date_is_a_zip_the_import_lists(qtbot, window, backend, dialogs, tmp_path):
+    """« offres du 22.11.2026 » was written as typed, its « .2026 » taken for a suffix: a file
+    Windows opens with nothing, and that the import's « Lots Comptoir (*.zip) » does not list."""
+    prepare(backend)
+    a = finalised(backend, "nivelles", "delib")
+    window.export_offers_action.trigger()
+    dialogs.script("save_file", str(tmp_path / "offres du 22.11.2026"))
+    window.exchange.form.ok_button.click()
+    wait_done(qtbot, window)
+    assert [p.name for p in tmp_path.glob("offres*")] == ["offres du 22.11.2026.zip"]
+    assert numbers_in(tmp_path / "offres du 22.11.2026.zip") == [a.number]
+
+
 def test_export_failure_is_said_in_french(qtbot, window, backend, dialogs, tmp_path):
     prepare(backend)
     finalised(backend, "nivelles", "delib")
