@@ -116,12 +116,14 @@ DISK_FULL_MIN_FREE = 1 << 20  # below 1 Mio free, an I/O error is the disk being
 # Windows' own codes (``OSError.winerror``), which Python folds into fewer errno values: a file
 # another program holds open (ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION)
 # and a write-protected key (ERROR_WRITE_PROTECT) are « access denied », a path longer than
-# Windows takes (ERROR_FILENAME_EXCED_RANGE) is « not found ».
+# Windows takes (ERROR_FILENAME_EXCED_RANGE) is « not found », a name with a sign Windows
+# refuses (ERROR_INVALID_NAME: « offre: Namur.pdf », a path pasted with its quotes) is EINVAL.
 WIN_ACCESS_DENIED = 5
 WIN_IN_USE = frozenset({32, 33})
 WIN_BUSY = WIN_IN_USE | {WIN_ACCESS_DENIED}
 WIN_WRITE_PROTECT = 19
 WIN_NAME_TOO_LONG = 206
+WIN_INVALID_NAME = 123
 
 
 def _folder_of(path: Path | str | None) -> Path | None:
@@ -253,6 +255,12 @@ def map_error(exc: BaseException, doing: str, path: Path | str | None = None) ->
             )
         if exc.errno == errno.ENAMETOOLONG or winerror == WIN_NAME_TOO_LONG:
             return StorageError(f"{what} : le nom du fichier est trop long ; raccourcissez-le.")
+        if winerror == WIN_INVALID_NAME:
+            return StorageError(
+                f"{what} : Windows n'accepte pas ce nom. Un nom de fichier ou de dossier ne "
+                "contient aucun des signes * ? \" < > | ni de deux-points (hors de « C: »), et le "
+                "chemin ne s'écrit pas entre guillemets : corrigez-le ou choisissez-en un autre."
+            )
         if exc.errno == errno.ENOENT:
             return StorageError(f"{what} : fichier ou dossier introuvable.")
         if exc.errno == errno.EISDIR:

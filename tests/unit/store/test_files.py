@@ -143,3 +143,23 @@ def test_windows_codes_python_folds_into_other_errors_are_said_as_they_are() -> 
     assert isinstance(protected, DatabaseReadOnly) and "lecture seule" in str(protected)
     too_long = map_error(_windows_refusal(206, errno.ENOENT), "écrire le fichier PDF", "offre.pdf")
     assert "trop long" in str(too_long) and "introuvable" not in str(too_long)
+
+
+def test_a_name_windows_refuses_says_which_signs_to_take_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« --pdf "offre: Namur.pdf" », or a path with its quotes: Windows says ERROR_INVALID_NAME,
+    which Python makes EINVAL, and the message sent the user to check a USB key or a network
+    drive that were fine."""
+    import errno
+    import os
+
+    def refused(src: object, dst: object) -> None:
+        raise _windows_refusal(123, errno.EINVAL)
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(StorageError) as caught:
+        write_atomically(tmp_path / "offre: Namur.pdf", b"%PDF", what="le fichier PDF")
+    said = str(caught.value)
+    assert "Windows n'accepte pas ce nom" in said and '* ? " < > |' in said and "guillemets" in said
+    assert "Vérifiez le support" not in said and list(tmp_path.iterdir()) == []
