@@ -54,7 +54,9 @@ def resolve_db_path(arg: str | os.PathLike[str] | None = None) -> Path:
         )
     if arg:
         return _database_file(Path(arg).expanduser())
-    env = os.environ.get(ENV_VAR, "").strip()
+    # « set COMPTOIR_DB="C:\Users\Frédéric Dupont\comptoir.sqlite3" » (cmd) or a path pasted
+    # by « Copier en tant que chemin d'accès » keeps its quotes, which Windows refuses in a name
+    env = os.environ.get(ENV_VAR, "").strip().removeprefix('"').removesuffix('"').strip()
     if env:
         return _database_file(Path(env).expanduser())
     import platformdirs

@@ -71,6 +71,17 @@ def test_db_path_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert resolve_db_path("~/x.sqlite3") == Path.home() / "x.sqlite3"
 
 
+def test_a_database_path_set_with_its_quotes_is_the_file_inside_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """« set COMPTOIR_DB="C:\\Users\\Frédéric Dupont\\comptoir.sqlite3" » in cmd keeps the
+    quotes in the value, as does a path pasted from « Copier en tant que chemin d'accès »:
+    Windows refuses such a name, and the laptop opened no database at all."""
+    wanted = tmp_path / "Frédéric Dupont" / "comptoir.sqlite3"
+    monkeypatch.setenv("COMPTOIR_DB", f' "{wanted}" ')
+    assert resolve_db_path(None) == wanted
+
+
 def test_open_creates_folders_and_sets_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "comptoir.sqlite3"
     db = open_database(path)
