@@ -35,6 +35,17 @@ Name: "french"; MessagesFile: "compiler:Languages\French.isl"
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 
+[InstallDelete]
+; The seed files and the migrations are found by listing their folders: one that an earlier
+; version installed and this one no longer ships (a tariff renamed, a migration renumbered)
+; would still be read after an update. Their folders are installed again whole, as
+; packaging/linux/install.sh does (PyInstaller 6 puts them in _internal, earlier versions
+; beside the executables).
+Type: filesandordirs; Name: "{app}\_internal"
+Type: filesandordirs; Name: "{app}\db"
+Type: filesandordirs; Name: "{app}\resources"
+Type: filesandordirs; Name: "{app}\desktop"
+
 [Files]
 Source: "{#BuildDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 

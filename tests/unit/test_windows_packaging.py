@@ -40,6 +40,24 @@ def test_the_build_uses_that_icon() -> None:
 
 
 
+def test_an_update_installs_the_data_folders_again_whole() -> None:
+    """The seed files and migrations are found by listing their folders, and Inno Setup
+    only adds files over an earlier installation: a tariff file renamed or a migration
+    renumbered in a new version stayed beside its successor after the update (« Deux
+    migrations portent le numéro… », the old grid seeded again). Linux's install.sh empties
+    the folder first; the installer deletes the folders the build puts data in."""
+    import re
+
+    spec = (ROOT / "packaging" / "comptoir.spec").read_text(encoding="utf-8")
+    script = (ROOT / "packaging" / "windows" / "comptoir.iss").read_text(encoding="utf-8")
+    section = re.search(r"^\[InstallDelete\]\n(.*?)(?=^\[)", script, re.M | re.S)
+    assert section, "no [InstallDelete] section"
+    deleted = set(re.findall(r'^Type: filesandordirs; Name: "\{app\}\\([^"\\]+)"', section.group(1), re.M))
+    data = set(re.findall(r'tree\("([^"/\\]+)', spec)) | {"desktop"}  # tree(migrations): desktop/...
+    assert {"db", "resources"} <= data
+    assert data | {"_internal"} <= deleted
+
+
 def test_a_windows_checkout_holds_the_same_bytes_as_a_linux_one() -> None:
     """Git for Windows writes CR LF into text files unless told otherwise: the seed files'
     fingerprint changed, so a database moved between a Linux and a Windows laptop was seeded
