@@ -160,6 +160,9 @@ def _open_source(db_path: Path) -> sqlite3.Connection:
             raise
         # a database on a write-protected key: copying it elsewhere is exactly what to do
         return _open_read_only(db_path)
+    except BaseException:  # a damaged file: held open, Windows could not restore over it
+        conn.close()
+        raise
     return conn
 
 

@@ -240,6 +240,66 @@ def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(
         again.close()
 
 
+def test_a_damaged_database_is_restored_with_no_connection_left_on_it(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows neither deletes nor replaces a file SQLite holds open. The copy taken before a
+    restore opened the damaged file, failed, and left that connection open: on Windows the
+    restore (at start, or « comptoir restore ») then stopped, « le fichier est ouvert dans un
+    autre programme », and the damaged database stayed in place."""
+    import os
+
+    repo = _repo(db)
+    kept = repo.finalise(repo.save_draft(draft()).id, fake_pdf)
+    out = tmp_path / "copie.sqlite3"
+    backup(db, out)
+    db.close()
+    data = db.path.read_bytes()
+    db.path.write_bytes(data[: len(data) // 3])  # a power cut mid-write, a bad USB key…
+    opened: list[sqlite3.Connection] = []
+    real_connect, real_replace, real_unlink = sqlite3.connect, os.replace, os.unlink
+
+    def connect(database, *args, **kwargs):  # type: ignore[no-untyped-def]
+        conn = real_connect(database, *args, **kwargs)
+        if Path(str(database)) == db.path:
+            opened.append(conn)
+        return conn
+
+    def held(path: object) -> None:
+        if not Path(str(path)).name.startswith(db.path.name):
+            return
+        for conn in opened:
+            try:
+                conn.execute("SELECT 1")
+            except sqlite3.ProgrammingError:  # closed
+                continue
+            except sqlite3.DatabaseError:
+                pass
+            error = PermissionError(13, "Le processus ne peut pas accéder au fichier", str(path))
+            error.winerror = 32  # type: ignore[attr-defined]
+            raise error
+
+    def replace(src: object, dst: object) -> None:
+        held(dst)
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    def unlink(path: object, *args: object, **kwargs: object) -> None:
+        held(path)
+        real_unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "unlink", unlink)
+    report = restore(db.path, out, now=T0)
+    assert report.previous_copy is not None and report.previous_copy.name.endswith("-endommagee.sqlite3")
+    assert opened  # the damaged file was opened, and let go before it was replaced
+    again = open_test_db(db.path)
+    try:
+        assert _repo(again).pdf(kept.number or "") == fake_pdf(kept)
+    finally:
+        again.close()
+
+
 @pytest.mark.parametrize(
     "make,message",
     [
