@@ -330,7 +330,9 @@ class Exchange:
         if not path:
             return False
         out = Path(path)
-        if out.suffix.lower() != ".zip":  # « offres du 22.11.2026 »: its suffix is « .2026 »
+        # a new name gets its .zip (« offres du 22.11.2026 »: « .2026 » is no suffix); a file
+        # picked to be replaced keeps its name, to be refused if it is a database
+        if out.suffix.lower() != ".zip" and not out.exists():
             out = out.with_name(out.name + ".zip")
         self.w.session.save_now()
         self._start(
