@@ -135,10 +135,20 @@ def read_rows(
     return rows
 
 
+def _delimiter(lines: Iterable[str]) -> str:
+    """« ; » for a file Excel saved on a Belgian or French Windows (its list separator there:
+    the comma is the decimal sign), else « , »; read from the header line."""
+    for line in lines:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            return ";" if ";" in text and "," not in text else ","
+    return ","
+
+
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the line each starts on; blank and ``#`` lines skipped."""
     lines = text.splitlines(keepends=True)
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, delimiter=_delimiter(lines))
     last_end = 0
     for record in reader:
         start = last_end + 1

@@ -335,6 +335,22 @@ def test_comments_and_blank_lines_keep_line_numbers(seeds: SeedCopy) -> None:
     assert only(seeds.parse)[0] == seeds.loc(P, line)
 
 
+def test_a_grid_saved_by_excel_on_a_belgian_windows_reads_as_written(seeds: SeedCopy) -> None:
+    """Excel on a Belgian or French Windows saves « CSV UTF-8 » with semicolons (the comma is
+    the decimal sign there), CR LF and a byte-order mark: every line was « 2 valeurs pour 1
+    colonnes », 172 errors for one file saved again, none saying why."""
+    import csv
+    import io
+
+    before = seeds.parse()
+    for path in sorted(seeds.path(TARIFF).glob("*.csv")):
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+        path.write_bytes("\ufeff".encode() + out.getvalue().encode("utf-8"))
+    assert seeds.parse() == before
+
+
 # --------------------------------------------------------------------------- fixes by data only
 
 
