@@ -394,15 +394,28 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} n'est pas sérialisable en JSON")
 
 
-def to_json(obj: Any) -> str:
+def to_json(obj: Any, *, ascii_only: bool = False) -> str:
     """JSON as the commands print it: UTF-8 text, indent 2, Decimal as "8062.00"."""
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
+    return json.dumps(obj, ensure_ascii=ascii_only, indent=2, default=_json_default)
+
+
+def _read_in_a_code_page(out: IO[str]) -> bool:
+    """Windows PowerShell decodes what a program writes on a pipe in the console's code page
+    (cp850 on a Belgian laptop), not in UTF-8: « Liège » came out « Li├¿ge » from
+    ``comptoir members search liege --json | ConvertFrom-Json``. A console shows UTF-8."""
+    if sys.platform != "win32":
+        return False
+    try:
+        return not out.isatty()
+    except (AttributeError, ValueError, OSError):
+        return True
 
 
 def emit_json(obj: Any, stream: IO[str] | None = None) -> None:
-    """Print ``obj`` as JSON on stdout (or ``stream``)."""
+    """Print ``obj`` as JSON on stdout (or ``stream``); on a Windows pipe or file, every
+    character beyond ASCII as its JSON escape (``\\u00e8``), which each reader decodes."""
     out = stream if stream is not None else sys.stdout
-    out.write(to_json(obj) + "\n")
+    out.write(to_json(obj, ascii_only=_read_in_a_code_page(out)) + "\n")
 
 
 def print_error(message: str) -> None:

@@ -277,12 +277,36 @@ def _run(*argv: str) -> int:
     return cli.run(list(argv), services_factory=lambda args: FakeServices(args.db))
 
 
-def test_a_command_prints_json_with_decimal_strings_and_accents(fake_commands, capsys) -> None:
+def test_a_command_prints_json_with_decimal_strings_and_accents(fake_commands, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")  # read as UTF-8 wherever it goes
     assert _run("essai", "montrer", "4", "--montant", "2.25") == 0
     out = capsys.readouterr().out
     assert json.loads(out) == {"nombre": 4, "double": "4.50", "db": "défaut.db", "nom": "Liège"}
     assert "Liège" in out  # not \u00e8
     assert out.startswith('{\n  "nombre"')  # indent 2
+
+
+def test_json_piped_on_windows_reads_the_same_in_the_consoles_code_page(
+    fake_commands, capsys, monkeypatch
+) -> None:
+    """Windows PowerShell decodes a program's pipe in the console's code page (cp850): the
+    JSON of « ... --json | ConvertFrom-Json » gave « Li├¿ge » and « d├®faut.db ». Escaped,
+    every character beyond ASCII reads the same in any code page; a console keeps them."""
+    import io
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert _run("essai", "montrer", "4", "--montant", "2.25") == 0
+    out = capsys.readouterr().out
+    as_powershell_reads_it = out.encode("utf-8").decode("cp850")
+    assert json.loads(as_powershell_reads_it) == {"nombre": 4, "double": "4.50", "db": "défaut.db", "nom": "Liège"}
+
+    class Console(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    console = Console()
+    cli.emit_json({"nom": "Liège"}, console)
+    assert "Liège" in console.getvalue()
 
 
 @pytest.mark.parametrize(
