@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self._exchange: Any = None
         self._sized = False
         self.on_restore: Any = None  # set by the application: close, restore, reload
+        self._restore_asked = False  # a backup chosen, checked then confirmed: one at a time
         self.discard_on_close = False  # after a restore: nothing of this window is saved
 
         self.bar = MessageBar()
@@ -576,9 +577,13 @@ class MainWindow(QMainWindow):
         if self._documents is not None and self._documents.issuing is not None:
             self.bar.info("Un bon de commande est en préparation : restaurez la base une fois son aperçu affiché.")
             return
+        if self._restore_asked:  # its question comes: a second one would replace the base twice
+            self.bar.info("La sauvegarde choisie est en cours de vérification : attendez sa question.")
+            return
         path = self.dialogs.open_file(self, "Restaurer une sauvegarde", BACKUP_FILTER)
         if not path:
             return
+        self._restore_asked = True
         # a bad file is refused before anything; the check of a backup from an older version
         # migrates a copy of it (half a second), off the window's thread
         self.bar.info(f"Vérification de {Path(path).name}…", timeout_ms=0)
@@ -586,11 +591,21 @@ class MainWindow(QMainWindow):
             backup.check_backup,
             Path(path),
             on_result=lambda info: self._restore_checked(Path(path), info),
-            on_error=self._storage_failed,
+            on_error=self._backup_check_failed,
             name="vérification de la sauvegarde",
         )
 
+    def _backup_check_failed(self, error: BaseException) -> None:
+        self._restore_asked = False
+        self._storage_failed(error)
+
     def _restore_checked(self, path: Path, info: Any) -> None:
+        try:
+            self._ask_restore(path, info)
+        finally:
+            self._restore_asked = False
+
+    def _ask_restore(self, path: Path, info: Any) -> None:
         self.bar.dismiss()
         offers = info.offers  # None for a backup older than the offers
         if not self.dialogs.confirm(

@@ -256,3 +256,49 @@ def test_the_crash_handler_flushes_whichever_window_is_on_screen(qtbot, db_path,
     assert application.run_gui(Namespace(check_startup=True), db_path) == 0
     flushes = handlers[0].before_report
     assert [type(getattr(f, "__self__", None)).__name__ for f in flushes] == ["Startup"]
+
+
+def test_a_restore_asked_again_while_its_backup_is_checked_is_refused(
+    qtbot, started, dialogs, tmp_path, monkeypatch
+):
+    """« Restaurer la base… » chosen again while the first backup was checked: both checks
+    ended in a question, stacked, and the second « Restaurer » replaced a window already
+    gone (a traceback). The first restore is the one asked; the second is refused, said."""
+    import threading
+
+    from desktop.store import backup
+
+    window = started.window
+    kept = add_draft(started.backend, "nivelles")
+    copy = tmp_path / "copie.sqlite3"
+    backup.backup(started.backend.db, copy)
+    add_draft(started.backend, "tournai")
+    check, go = backup.check_backup, threading.Event()
+
+    def slow(file, **kwargs):  # type: ignore[no-untyped-def]
+        go.wait(5)  # a backup from an older version, migrated on a copy to be checked
+        return check(file, **kwargs)
+
+    monkeypatch.setattr(backup, "check_backup", slow)
+    dialogs.script("open_file", str(copy), str(copy))
+    dialogs.script("confirm", True, True)
+    window.restore_action.trigger()
+    window.restore_action.trigger()
+    assert "attendez sa question" in window.bar.text
+    go.set()
+    qtbot.waitUntil(lambda: started.window is not None and started.window is not window, timeout=10_000)
+    qtbot.waitUntil(lambda: "Base restaurée" in started.window.bar.text, timeout=5000)
+    assert dialogs.asked == [("open_file", "Restaurer une sauvegarde"), ("confirm", "Restaurer une sauvegarde")]
+    assert {o.id for o in started.backend.list_offers()} == {kept.id}
+
+
+def test_a_backup_that_fails_its_check_lets_another_be_chosen(qtbot, started, dialogs, tmp_path):
+    window = started.window
+    junk = tmp_path / "pas-une-base.sqlite3"
+    junk.write_bytes(b"rien")
+    dialogs.script("open_file", str(junk))
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: "Vérification" not in window.bar.text, timeout=5000)
+    dialogs.script("open_file", "")
+    window.restore_action.trigger()
+    assert dialogs.asked == [("open_file", "Restaurer une sauvegarde")] * 2
