@@ -13,6 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
+from shiboken6 import isValid
 
 from desktop.core.errors import ChangedElsewhere, ComptoirError
 from desktop.core.offers import MANUAL_TRANSITIONS, OfferState, check_revisable, check_transition
@@ -190,6 +191,9 @@ class OfferActions:
 
     def preview(self, then: str = "") -> None:
         """The offer's PDF in its preview; ``then`` « print » or « save » goes on from there."""
+        if self._preparing():  # one click too many: not a second window, nor a second question
+            self.w.bar.info("Un aperçu est déjà en préparation : patientez un instant.")
+            return
         offer = self._offer_for_document()
         if offer is None:
             return
@@ -199,6 +203,10 @@ class OfferActions:
             self.w.bar.error(str(exc))
             return
         self._open_preview(offer, make, then)
+
+    def _preparing(self) -> bool:
+        shown = self.preview_widget
+        return shown is not None and isValid(shown) and shown.preparing
 
     def _open_preview(self, offer: Any, make: Callable[[], bytes], then: str = "") -> None:
         from desktop.ui import preview

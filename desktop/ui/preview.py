@@ -221,6 +221,11 @@ class PdfPreview(QWidget):
     def ready(self) -> bool:
         return self._pdf is not None and self.document.status() == QPdfDocument.Status.Ready
 
+    @property
+    def preparing(self) -> bool:
+        """Its document is still being made, its window open."""
+        return self._task is not None and not getattr(self._task, "done", True) and self.window().isVisible()
+
     def load_async(self, make: Callable[[], bytes], runner: Any) -> Any:
         """Run ``make`` (the renderer) on the task helper, then show its bytes."""
         self._set_actions(False)

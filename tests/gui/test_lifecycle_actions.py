@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from desktop.core.offers import OfferState
 
 
@@ -378,3 +380,33 @@ def test_a_date_before_the_last_offer_is_said_before_finalising_and_confirmed(
         f"offre finalisée sur cet appareil (01/01/2099) : l'offre sera datée du {today:%d/%m/%Y}"
     )
     assert second.number == f"OFF-{today.year}-LAP1-0001"
+
+
+@pytest.mark.parametrize("action", ["pdf_action", "print_action", "preview_action"])
+def test_a_document_asked_twice_before_its_preview_is_ready_opens_once(
+    qtbot, ready_window, dialogs, tmp_path, action
+):
+    """A double click on « Enregistrer en PDF » opened two previews, each then asking where to
+    save (the second question stacked on the first, both files the same PDF); « Imprimer »
+    asked twice for the printer."""
+    from desktop.ui.preview import _OPEN_WINDOWS
+
+    w = ready_window
+    asked = []
+    dialogs.print_setup = lambda parent, printer: asked.append(printer) or False
+    dialogs.script("save_file", str(tmp_path / "offre.pdf"))
+    before = set(_OPEN_WINDOWS)
+    getattr(w, action).trigger()
+    getattr(w, action).trigger()
+    assert w.bar.text == "Un aperçu est déjà en préparation : patientez un instant."
+    preview = w.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=15_000)
+    qtbot.wait(100)
+    assert len(_OPEN_WINDOWS - before) == 1
+    assert len(asked) == (action == "print_action")
+    assert [kind for kind, _title in dialogs.asked] == (["save_file"] if action == "pdf_action" else [])
+    preview.window().close()
+    w.preview_action.trigger()  # once shown, a document is asked for again as ever
+    assert w.documents.preview_widget is not preview
+    qtbot.waitUntil(lambda: w.documents.preview_widget.ready, timeout=15_000)
+    w.documents.preview_widget.window().close()
