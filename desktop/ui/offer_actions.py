@@ -447,6 +447,10 @@ class OfferActions:
         if self.issuing is not None:  # two order forms for one acceptance: never
             self.w.bar.info("Un bon de commande est en préparation : attendez son aperçu.")
             return
+        asking = self.contract_form
+        if asking is not None and isValid(asking) and asking.isVisible():  # a click too many
+            asking.activateWindow()
+            return
         try:
             check_contractable(offer, self.backend.today())
         except ComptoirError as exc:

@@ -281,3 +281,21 @@ def test_an_order_form_printed_then_closed_at_once_is_told_in_the_window_s_bar(
     qtbot.waitUntil(lambda: "Impression terminée" in window.bar.text, timeout=20_000)
     assert window.bar.text == "Impression terminée : 2 pages envoyées à l'imprimante."
     assert printed.exists()
+
+
+def test_bon_de_commande_chosen_twice_asks_its_dates_once(qtbot, window, backend, dialogs, accepted):
+    """Triggered twice, « Bon de commande… » stacked a second form of dates on the first, each
+    able to make an order form for the one acceptance."""
+    from desktop.ui.contract_form import ContractForm
+
+    act(window, "contract")
+    first = window.documents.contract_form
+    act(window, "contract")
+    assert window.documents.contract_form is first
+    assert [f for f in window.findChildren(ContractForm) if f.isVisible()] == [first]
+    first.ok_button.click()
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    qtbot.waitUntil(lambda: backend.get_offer(accepted.id).state is OfferState.CONVERTIE, timeout=5000)
+    assert window.bar.text.startswith("Bon de commande établi")
+    preview.window().close()
