@@ -190,6 +190,7 @@ class CataloguePanel(QWidget):
                 self.filter.clear()
                 return True
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.choose_current()
+                if not event.isAutoRepeat():  # Entrée held down adds the product once
+                    self.choose_current()
                 return True
         return super().eventFilter(watched, event)

@@ -110,6 +110,30 @@ def test_a_double_click_in_the_catalogue_adds_the_product_once(qtbot, window):
     assert window.session.undo_stack.count() == 2  # the member, then one addition
 
 
+@pytest.mark.parametrize("start", ["filter", "view"])
+def test_enter_held_down_in_the_catalogue_adds_the_product_once(qtbot, window, start):
+    """Entrée held a little long (the keyboard repeats it) added iA.Délib once per repeat:
+    six lines of it for a key held half a second."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    open_member(window, "nivelles")
+    catalogue = window.editor.catalogue
+    catalogue.filter.setText("délib")
+    widget = getattr(catalogue, start)
+    widget.setFocus()
+    if start == "view":
+        catalogue.view.setCurrentIndex(catalogue._first_product())
+    for repeated in (False, True, True, True, True, True):  # where the keyboard is, as it goes
+        target = widget if not repeated else QApplication.focusWidget()
+        key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r", repeated)
+        QApplication.sendEvent(target, key)
+    assert products(window) == ["delib"]
+    qtbot.keyClick(catalogue.filter, Qt.Key.Key_Return)  # pressed again: added again, as asked
+    assert products(window) == ["delib", "delib"]
+
+
 def test_edit_a_line_parameters_by_double_click(qtbot, window):
     open_member(window, "nivelles")
     window.session.add_line("aes", {"schools": Decimal(3), "plans": Decimal(1)})
