@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import ComptoirError
+from desktop.core.inputs import shown
 from desktop.core.offers import OfferState
 from desktop.ui.backend import Backend
 from desktop.ui.dialogs import Dialogs
@@ -256,6 +257,8 @@ class OffersList(QWidget):
             row = 0
         if row >= 0:
             self._select_row(row)
+        else:  # no row to select, so no « selectionChanged »: the offer the list hid stays described
+            self.show_details()
         self._update_actions()
 
     def _fit_columns(self) -> None:
@@ -280,6 +283,9 @@ class OffersList(QWidget):
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
+            if key == Qt.Key.Key_Escape and self.filter.text():  # as in the member search
+                self.filter.clear()
+                return True
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if self._timer.isActive():  # the list of what was typed, not of the text before
                     self._timer.stop()
@@ -343,8 +349,7 @@ class OffersList(QWidget):
         summary = self._current()
         if summary is None:
             self.details.setHtml(
-                f"<p style='color:{css(Tone.MUTED, on_base=True)}'>"
-                "Choisissez une offre pour voir son historique.</p>"
+                f"<p style='color:{css(Tone.MUTED, on_base=True)}'>{escape(self._nothing_shown())}</p>"
             )
             return
         try:
@@ -352,6 +357,23 @@ class OffersList(QWidget):
         except ComptoirError as exc:
             html = f"<p style='color:{css(Tone.ERROR, on_base=True)}'>{escape(str(exc))}</p>"
         self.details.setHtml(html)
+
+    def _nothing_shown(self) -> str:
+        """What the details say with no offer chosen: how to choose one, why the list is empty
+        (no offer yet, or the search or the state hiding them) and how to show them."""
+        if self.model.rowCount():
+            return "Choisissez une offre pour voir son historique."
+        typed, state = self.filter.text().strip(), self.state.currentIndex()
+        if not typed and state <= 0:
+            return (
+                "Aucune offre enregistrée. Une offre s'y ajoute dès sa première ligne : cherchez "
+                "un membre (Ctrl+F), ouvrez-le, puis ajoutez des produits du catalogue."
+            )
+        hidden = f"Aucune offre ne correspond à « {shown(typed)} »" if typed else "Aucune offre"
+        if state > 0:
+            hidden += f" à l'état « {self.state.currentText()} »"
+        ways = ("effacez la recherche (Échap)" if typed else "", "choisissez « Tous les états »" if state > 0 else "")
+        return f"{hidden}. Pour les voir, {' ou '.join(w for w in ways if w)}."
 
     def retone(self) -> None:
         """The details written again in the palette's colours (a switch to the dark theme)."""

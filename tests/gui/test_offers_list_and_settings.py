@@ -586,3 +586,26 @@ def test_hundreds_of_offers_are_listed_without_reading_every_row_to_size_the_col
     for column in (0, 2, 3, 4, 5, 6, 7):  # the member's column takes the room left
         texts = [offers.model.index(row, column).data() for row in range(offers.model.rowCount())]
         assert head.sectionSize(column) >= max(metrics.horizontalAdvance(t) for t in texts), column
+
+
+def test_an_empty_list_says_why_and_what_to_do_rather_than_the_offer_it_no_longer_shows(qtbot, window, backend):
+    window.show_offers()
+    offers = window.offers_list
+    assert offers.model.rowCount() == 0
+    first = offers.details.toPlainText()
+    assert "Aucune offre enregistrée" in first and "Ctrl+F" in first and "Choisissez une offre" not in first
+    saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    offers.reload()
+    assert "Nivelles" in offers.details.toPlainText()
+    qtbot.keyClicks(offers.filter, "zzzz")
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 0, timeout=2000)
+    text = offers.details.toPlainText()
+    assert "Nivelles" not in text  # the offer the filter hides is no longer described
+    assert "Aucune offre ne correspond à « zzzz »" in text and "Échap" in text
+    qtbot.keyClick(offers.filter, Qt.Key.Key_Escape)  # as the list says
+    assert offers.filter.text() == ""
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1, timeout=2000)
+    offers.state.setCurrentIndex(offers.state.findData(OfferState.ACCEPTEE.value))
+    assert offers.model.rowCount() == 0
+    text = offers.details.toPlainText()
+    assert "Aucune offre à l'état « Acceptée »" in text and "Tous les états" in text
