@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
                     self.membership_action, None, self.create_member_action):
             member_menu.addSeparator() if act is None else member_menu.addAction(act)
         self.offer_menu = bar.addMenu("&Offre")
+        self.offer_menu.setToolTipsVisible(True)  # a greyed step says what comes first
         self.offer_menu.addAction(self.offers_action)
         self.offer_menu.aboutToShow.connect(self._fill_offer_menu)
         help_menu = bar.addMenu("&Aide")

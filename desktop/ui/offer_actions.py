@@ -104,6 +104,29 @@ _TIPS = {
 }
 
 
+DRAFT_FIRST = "Finalisez d'abord l'offre (Finaliser…) : son état se suit ensuite."
+
+
+def _state_blocked(offer: Any, state: OfferState, target: OfferState, today: date) -> str:
+    """Why the offer shown cannot be marked ``target`` now, and what comes first; empty when it
+    can."""
+    if offer is None or state is OfferState.BROUILLON:
+        return DRAFT_FIRST
+    if target in MANUAL_TRANSITIONS.get(state, frozenset()):
+        return ""
+    if state is OfferState.FINALISEE:
+        return "Marquez d'abord l'offre comme envoyée (remise au membre)."
+    if state is target:
+        return f"Cette offre est déjà « {state.label} »."
+    if not MANUAL_TRANSITIONS.get(state):
+        return f"Cette offre est déjà {state.label.lower()} : son état ne change plus ici."
+    try:
+        check_transition(offer.state, target, valid_until=offer.valid_until, today=today)
+    except ComptoirError as exc:
+        return str(exc)
+    return ""
+
+
 class OfferActions:
     def __init__(self, window: MainWindow) -> None:
         self.w = window
@@ -241,40 +264,50 @@ class OfferActions:
 
     # -- lifecycle -------------------------------------------------------------------------
     def lifecycle_actions(self) -> list[QAction]:
+        """The Offre menu's steps for the offer shown; a greyed one says on the pointer what
+        comes first (its tool tip), the menu showing tool tips where it cannot show status tips."""
         s = self.session
         offer = s.offer
         today = self.backend.today()
-        acts = []
-        finalise = self._action("finalise", "&Finaliser l'offre…", self.finalise)
-        finalise.setEnabled(
-            bool(offer is None or offer.is_draft) and bool(s.draft.lines) and not s.finalising
-        )
-        acts.append(finalise)
         state = offer.state_on(today) if offer is not None else OfferState.BROUILLON
-        allowed = MANUAL_TRANSITIONS.get(state, frozenset())
+        if s.finalising:
+            why = "Finalisation en cours : l'offre reçoit son numéro et son PDF."
+        elif state is not OfferState.BROUILLON:
+            why = "Cette offre est déjà finalisée : elle ne change plus."
+        else:
+            why = "" if s.draft.lines else "Ajoutez d'abord au moins un produit à l'offre."
+        acts = [self._step("finalise", "&Finaliser l'offre…", self.finalise, why)]
         for target, text in (
             (OfferState.ENVOYEE, "Marquer comme &envoyée"),
             (OfferState.ACCEPTEE, "Marquer comme &acceptée…"),
             (OfferState.REFUSEE, "Marquer comme &refusée…"),
         ):
-            a = self._action(target.value, text, partial(self.set_state, target))
-            a.setEnabled(offer is not None and target in allowed)
-            acts.append(a)
-        contract = self._action("contract", "&Bon de commande…", self.contract)
-        contract.setEnabled(
-            offer is not None and offer.state in (OfferState.ACCEPTEE, OfferState.CONVERTIE)
-        )
-        acts.append(contract)
-        revise = self._action("revise", "Ré&viser (nouvelle version)", self.revise)
+            why = _state_blocked(offer, state, target, today)
+            acts.append(self._step(target.value, text, partial(self.set_state, target), why))
+        if state is OfferState.BROUILLON:
+            why = f"{DRAFT_FIRST} Le bon de commande suit l'acceptation de l'offre envoyée."
+        elif offer is not None and offer.state in (OfferState.ACCEPTEE, OfferState.CONVERTIE):
+            why = ""
+        elif state in (OfferState.FINALISEE, OfferState.ENVOYEE, OfferState.EXPIREE):
+            why = "Le bon de commande suit l'acceptation : marquez d'abord l'offre comme acceptée."
+        else:
+            why = f"Le bon de commande suit l'acceptation : cette offre est {state.label.lower()}."
+        acts.append(self._step("contract", "&Bon de commande…", self.contract, why))
+        stored, until = (state, None) if offer is None else (offer.state, offer.valid_until)
         try:
-            if offer is None:
-                raise ComptoirError("")
-            check_revisable(offer.state, offer.valid_until, today)
-            revise.setEnabled(True)
-        except ComptoirError:
-            revise.setEnabled(False)
-        acts.append(revise)
+            check_revisable(stored, until, today)
+            why = ""
+        except ComptoirError as exc:
+            why = str(exc)
+        acts.append(self._step("revise", "Ré&viser (nouvelle version)", self.revise, why))
         return acts
+
+    def _step(self, key: str, text: str, slot: Callable[[], None], why: str) -> QAction:
+        """The menu's action, greyed with ``why`` as its tool tip when not empty."""
+        action = self._action(key, text, slot)
+        action.setEnabled(not why)
+        action.setToolTip(why or _TIPS[key])
+        return action
 
     def finalise(self) -> None:
         try:

@@ -410,3 +410,35 @@ def test_a_document_asked_twice_before_its_preview_is_ready_opens_once(
     assert w.documents.preview_widget is not preview
     qtbot.waitUntil(lambda: w.documents.preview_widget.ready, timeout=15_000)
     w.documents.preview_widget.window().close()
+
+
+def test_a_greyed_step_of_the_offre_menu_says_what_comes_first(qtbot, ready_window, dialogs):
+    """Greyed in the Offre menu, a step says on the pointer what enables it: a newcomer whose
+    draft cannot be « envoyée » learns it is finalised first, not left to guess."""
+    w = ready_window
+    assert w.offer_menu.toolTipsVisible()
+
+    def tips() -> dict[str, tuple[bool, str]]:
+        w._fill_offer_menu()
+        return {key: (a.isEnabled(), a.toolTip()) for key, a in w.documents._actions.items()}
+
+    draft = tips()
+    assert draft["finalise"] == (True, "Numéroter l'offre et figer son PDF : elle ne change plus")
+    for key in ("envoyee", "acceptee", "refusee", "contract"):
+        enabled, tip = draft[key]
+        assert not enabled and tip.startswith("Finalisez d'abord l'offre (Finaliser…)"), key
+    assert draft["revise"][1] == "Impossible de réviser une offre « Brouillon » : un brouillon se modifie directement."
+    finalise(qtbot, w, dialogs)
+    final = tips()
+    assert final["finalise"] == (False, "Cette offre est déjà finalisée : elle ne change plus.")
+    assert final["envoyee"] == (True, "L'offre a été remise ou envoyée au membre")
+    assert final["acceptee"][1] == "Marquez d'abord l'offre comme envoyée (remise au membre)."
+    assert final["contract"][1].startswith("Le bon de commande suit l'acceptation")
+    act(w, "envoyee")
+    dialogs.script("ask_text", "délibération du Collège du 12/03")
+    act(w, "acceptee")
+    accepted = tips()
+    assert accepted["contract"] == (True, "Le bon de commande d'une offre acceptée ; ensuite, redonné tel qu'établi")
+    assert accepted["refusee"][1] == "Cette offre est déjà acceptée : son état ne change plus ici."
+    w.new_offer()  # nothing in it yet
+    assert tips()["finalise"] == (False, "Ajoutez d'abord au moins un produit à l'offre.")
