@@ -270,12 +270,15 @@ class OfferEditor(QWidget):
 
         offer = self.session.offer
         state = effective_state(offer.state, offer.valid_until, self.backend.today())
+        revise = "pour la modifier, révisez-la (menu Offre)."
         next_step = {
+            OfferState.FINALISEE: f"Une fois remise au membre, marquez-la comme envoyée ; {revise}",
+            OfferState.ENVOYEE: f"Sa réponse venue, marquez-la comme acceptée ou refusée ; {revise}",
             OfferState.ACCEPTEE: "Établissez son bon de commande (menu Offre) ; pour proposer autre "
             "chose, faites une nouvelle offre (Ctrl+N).",
             OfferState.CONVERTIE: "Son bon de commande est établi (menu Offre).",
             OfferState.REMPLACEE: "Une version plus récente la remplace : c'est elle qu'on révise.",
-        }.get(state, "Pour la modifier, révisez-la (menu Offre).")
+        }.get(state, f"P{revise[1:]}")
         return f"Offre {offer.number} — {state.label.lower()} : elle ne change plus. {next_step}"
 
     def _header_text(self) -> str:

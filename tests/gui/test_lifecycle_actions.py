@@ -202,8 +202,14 @@ def test_send_refuse_needs_a_reason(qtbot, ready_window, dialogs, backend):
 def test_accept_then_contract_converts(qtbot, ready_window, dialogs, backend):
     w = ready_window
     offer = finalise(qtbot, w, dialogs)
-    assert w.editor.frozen.text().endswith("Pour la modifier, révisez-la (menu Offre).")
+    # the next step of the offer's life is said, as for an accepted one
+    assert w.editor.frozen.text().endswith(
+        "Une fois remise au membre, marquez-la comme envoyée ; pour la modifier, révisez-la (menu Offre)."
+    )
     act(w, "envoyee")
+    assert w.editor.frozen.text().endswith(
+        "Sa réponse venue, marquez-la comme acceptée ou refusée ; pour la modifier, révisez-la (menu Offre)."
+    )
     dialogs.script("ask_text", "délibération du Collège du 12/03")
     act(w, "acceptee")
     assert w.session.offer.state is OfferState.ACCEPTEE
@@ -294,6 +300,7 @@ def test_an_offer_past_its_validity_reads_expired_and_is_accepted_late_with_a_re
     w.open_offer(offer.id)
     assert w.editor.status.text() == "Expirée"
     assert w.editor.frozen.text().startswith(f"Offre {offer.number} — expirée")
+    assert w.editor.frozen.text().endswith("Pour la modifier, révisez-la (menu Offre).")
     w.show_offers()
     model = w.offers_list.model
     assert model.data(model.index(model.row_of(offer.id), 7)) == "Expirée"
