@@ -401,9 +401,12 @@ class MainWindow(QMainWindow):
         except ComptoirError as exc:
             self.bar.error(f"Nouvelle offre non ouverte : {exc}")
             return
-        previous = self.session.offer  # stored: it stays in the list, its undo history goes
-        if not self._leave_shown() or not self.session.new(draft):
+        if not self._leave_shown():
             return  # the offer shown stays, the bar saying why it could not be saved
+        # read once saved: a first line added a moment ago is stored by that save only
+        previous = self.session.offer  # it stays in the list, its undo history goes
+        if not self.session.new(draft):
+            return
         self.tabs.setCurrentWidget(self.editor)
         if self.bar.isHidden():  # a lasting message (a setting to correct...) stays
             text = "Nouvelle offre." if member_id is None else "Nouvelle offre : ajoutez des produits."

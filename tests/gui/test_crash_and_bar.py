@@ -385,3 +385,19 @@ def test_a_new_offer_says_where_the_previous_one_is_and_brings_it_back_in_one_cl
     window.new_action.trigger()
     window.new_action.trigger()  # from an empty new offer: nothing to come back to
     assert "précédente" not in window.bar.text and not window.bar.action_buttons()
+
+
+def test_a_new_offer_typed_before_the_first_autosave_still_brings_the_previous_one_back(window, backend):
+    """A product added and Ctrl+N within the half second before the first autosave: the offer
+    was stored as the window left it, but the bar said only « Nouvelle offre. », with no way
+    back to it."""
+    member = backend.index.search("nivelles")[0]
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    assert window.session.offer is None  # its first save still to come
+    window.new_action.trigger()
+    assert window.bar.text.endswith(". L'offre précédente (Nivelles) reste dans Offres enregistrées.")
+    [back] = window.bar.action_buttons()
+    back.click()
+    assert [line.product for line in window.session.draft.lines] == ["delib"]
+
