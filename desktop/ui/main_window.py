@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.errors import ComptoirError
+from desktop.core.errors import ComptoirError, NotFound
 from desktop.core.format import agree, group_int
 from desktop.ui.backend import Backend
 from desktop.ui.dialogs import BACKUP_FILTER, Dialogs
@@ -450,6 +450,13 @@ class MainWindow(QMainWindow):
     def open_offer(self, offer_id: str) -> None:
         try:
             offer = self.backend.get_offer(offer_id)
+        except NotFound:  # « Y revenir », a list not yet read again: its id says nothing
+            self.bar.error(
+                "Cette offre n'est plus enregistrée : elle a été supprimée depuis (dans la liste "
+                "des offres ou par la ligne de commande)."
+            )
+            self.refresh_offers()
+            return
         except ComptoirError as exc:
             self.bar.error(str(exc))
             return

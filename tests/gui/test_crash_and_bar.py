@@ -401,3 +401,19 @@ def test_a_new_offer_typed_before_the_first_autosave_still_brings_the_previous_o
     back.click()
     assert [line.product for line in window.session.draft.lines] == ["delib"]
 
+
+def test_y_revenir_to_an_offer_deleted_since_says_so_without_its_identifier(window, backend, db_path):
+    """The previous draft deleted meanwhile (the list, the command line): « Y revenir » said
+    « Aucune offre n'a l'identifiant 3f9c… », a code the user never sees anywhere else."""
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+
+    shown = _draft_of_nivelles(window, backend, "delib")
+    window.new_action.trigger()
+    with open_database(db_path, seed=False) as script:
+        OfferRepository(script).delete_draft(shown.id)
+    [back] = window.bar.action_buttons()
+    back.click()
+    assert shown.id not in window.bar.text
+    assert window.bar.text.startswith("Cette offre n'est plus enregistrée : elle a été supprimée")
+    assert window.session.offer is None and not window.session.draft.lines  # the new one stays
