@@ -220,9 +220,9 @@ def _derive(
         first = f"{head} : zone d'une seule commune, {largest.name}, {largest.size.text('habitants')}{arrow}"
     else:
         # communes of the same size (a correction can make them so) give the same category:
-        # the trace names them all rather than one picked by name
+        # the trace names them all (in the zone's order) rather than one picked by name
         tied = [c.name for c in sized if c is not largest and c.size and c.size.value == largest.size.value]
-        tie = f" (à égalité avec {', '.join(sorted(tied))})" if tied else ""
+        tie = f" (à égalité avec {', '.join(tied)})" if tied else ""
         first = (
             f"{head} : commune la plus peuplée {largest.name}{tie}, "
             f"{largest.size.text('habitants')}{arrow}"

@@ -342,6 +342,7 @@ class OfferActions:
         try:  # changed by another program since it was read: the screen would not show it
             self.backend.offers.check_unchanged(offer, finalising=True)
         except ChangedElsewhere as exc:
+            s.save_refused = True  # as a refused save: Ctrl+S keeps the window's version
             self._finalise_failed(exc)
             return
         question = (
@@ -455,8 +456,9 @@ class OfferActions:
         self.w.open_offer(offer_id)  # as from the list: not while the draft shown is unsaved
 
     def _finalise_failed(self, error: BaseException) -> None:
+        shown = self.session.finalising  # not when the user went to another offer meanwhile
         self.session.set_finalising(None)
-        if isinstance(error, ChangedElsewhere):  # as a refused save: Ctrl+S keeps the window's
+        if isinstance(error, ChangedElsewhere) and shown:  # as a refused save: Ctrl+S keeps it
             self.session.save_refused = True
         if isinstance(error, ComptoirError):
             message = f"Offre non finalisée : {error}"

@@ -417,3 +417,18 @@ def test_y_revenir_to_an_offer_deleted_since_says_so_without_its_identifier(wind
     assert shown.id not in window.bar.text
     assert window.bar.text.startswith("Cette offre n'est plus enregistrée : elle a été supprimée")
     assert window.session.offer is None and not window.session.draft.lines  # the new one stays
+
+
+def test_a_finalisation_refused_after_the_user_moved_on_leaves_the_offer_shown_alone(ready_window):
+    """The refusal of a draft changed elsewhere lets the next Ctrl+S write over that change:
+    for the offer being finalised, not another one the user opened while it was being checked."""
+    from desktop.core.errors import ChangedElsewhere
+
+    w = ready_window
+    assert w.session.save_now()
+    w.session.set_finalising("une-autre-offre")
+    w.documents._finalise_failed(ChangedElsewhere("Ce brouillon a été modifié par un autre programme."))
+    assert not w.session.save_refused
+    w.session.set_finalising(w.session.offer.id)
+    w.documents._finalise_failed(ChangedElsewhere("Ce brouillon a été modifié par un autre programme."))
+    assert w.session.save_refused
