@@ -516,9 +516,9 @@ def _write_frozen_pdf(path: str, data: bytes, number: str | None) -> Path:
         return _write_file(path, data)
     except StorageError as exc:
         raise StorageError(
-            f"L'offre {number} est finalisée, mais son PDF n'a pas été écrit. {exc} Pour "
-            f"recommencer, ne la finalisez pas à nouveau : comptoir offers pdf {number} "
-            f'--out "{path}" écrit son PDF.'
+            f"L'offre {number} est finalisée, mais son PDF n'a pas été écrit. {exc} Ne la "
+            f"finalisez pas à nouveau : son PDF s'écrit avec comptoir offers pdf {number} "
+            f'--out "{path}".'
         ) from exc
 
 
