@@ -27,6 +27,9 @@ from desktop.ui.backend import Backend, Draft
 log = logging.getLogger(__name__)
 
 AUTOSAVE_MS = 500  # well under the one second a crash may cost
+# steps Édition > Annuler goes back: members looked up on an empty offer at the booth add one
+# each, all day long, and the oldest go once this many are kept
+UNDO_LIMIT = 100
 
 NOT_PRICED = (
     "Cette modification n'a pas pu être chiffrée : elle n'est pas appliquée et l'offre reste "
@@ -65,6 +68,7 @@ class OfferSession(QObject):
         super().__init__(parent)
         self.backend = backend
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self.draft = Draft()
         self.quote: Quote | None = None
         self.offer: Any = None  # desktop.core.offers.Offer once stored

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.errors import InvalidInput
-from desktop.ui.offer_session import AUTOSAVE_MS
+from desktop.ui.offer_session import AUTOSAVE_MS, UNDO_LIMIT
 
 
 def open_member(window, text):
@@ -356,6 +356,14 @@ def test_looking_members_up_stores_no_empty_drafts(qtbot, window, backend):
     assert window.editor.status.text() == "Enregistrement automatique…"
     qtbot.waitUntil(lambda: window.session.offer is not None, timeout=AUTOSAVE_MS + 1000)
     assert len(backend.offers.list_offers()) == 1
+
+
+def test_a_day_of_members_looked_up_keeps_a_bounded_undo_history(qtbot, window):
+    looked_up = [open_member(window, ("nivelles", "genappe", "namur")[turn % 3]) for turn in range(UNDO_LIMIT + 50)]
+    assert window.session.undo_stack.count() == UNDO_LIMIT  # each look-up was a step: the oldest went
+    assert window.undo_action.text() == f"&Annuler : Membre : {looked_up[-1].display_name}"
+    window.undo_action.trigger()  # the last steps still go back, member by member
+    assert window.session.member == looked_up[-2]
 
 
 def test_ctrl_n_starts_an_empty_offer_for_the_member_shown(qtbot, window):
