@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +59,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PDF_FILTER = "Documents PDF (*.pdf)"
+# « Ouvrir dans le lecteur PDF » hands the reader a copy in a folder of its own; those left by
+# earlier days go at the next opening (the temporary folder is not emptied on its own on Windows)
+READER_COPY_PREFIX = "comptoir-apercu-"
+READER_COPY_KEPT_S = 12 * 3600
 
 
 def _offscreen() -> bool:
@@ -121,6 +127,19 @@ def print_dialog(printer: Any, parent: QWidget | None) -> QPrintDialog:
 # a member's name of 90 characters made a suggested name of 130: in a folder already deep,
 # past the 260 characters of a path Windows programs still refuse
 MAX_FILE_STEM = 80
+
+
+def reader_copy_folder() -> Path:
+    """A new folder for the copy a PDF reader opens; the copies of earlier days are removed
+    (one a reader still holds open stays: Windows refuses, and it goes another time)."""
+    too_old = time.time() - READER_COPY_KEPT_S
+    for old in Path(tempfile.gettempdir()).glob(f"{READER_COPY_PREFIX}*"):
+        try:
+            if old.is_dir() and old.stat().st_mtime < too_old:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(prefix=READER_COPY_PREFIX))
 
 
 def safe_file_name(name: str) -> str:
@@ -427,7 +446,7 @@ class PdfPreview(QWidget):
         """Write the bytes to a temporary file and open it with the system's PDF reader."""
         if self._pdf is None:
             return None
-        folder = self._temp_dir or Path(tempfile.mkdtemp(prefix="comptoir-apercu-"))
+        folder = self._temp_dir or reader_copy_folder()
         try:
             path = write_pdf(folder / self.suggested_name, self._pdf)
         except ComptoirError as exc:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -414,6 +416,26 @@ def test_open_in_the_pdf_reader_uses_a_temporary_copy(loaded, tmp_path) -> None:
     path = w.open_external()
     assert path == tmp_path / "OFF-2026-LAP1-0001.pdf"
     assert d.opened == [path] and path.read_bytes() == w.pdf
+
+
+def test_copies_opened_in_the_reader_on_earlier_days_are_removed(loaded, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    d = FakeDialogs()
+    w, _ = loaded(d)
+    yesterday = w.open_external()
+    day_before = time.time() - pv.READER_COPY_KEPT_S - 60
+    os.utime(yesterday.parent, (day_before, day_before))
+    other = tmp_path / "autre-programme"  # what other programs keep there stays
+    other.mkdir()
+    os.utime(other, (day_before, day_before))
+    earlier_today = w.open_external()
+    now = w.open_external()
+    assert not yesterday.exists() and earlier_today.exists() and now.exists()
+    assert now.parent != earlier_today.parent  # each opening its own copy, a reader may hold one
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(pv.READER_COPY_PREFIX)) == sorted(
+        [earlier_today.parent.name, now.parent.name]
+    )
+    assert other.exists()
 
 
 def test_the_pdf_reader_is_started_without_the_builds_libraries(monkeypatch, tmp_path) -> None:
