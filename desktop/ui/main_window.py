@@ -461,13 +461,28 @@ class MainWindow(QMainWindow):
             self.bar.error(str(exc))
             return
         self.bar.dismiss_passing()  # « Offre finalisée » of the previous one, say
-        if not self._leave_shown() or not self.session.open_offer(offer):
+        if not self._leave_shown():
+            return
+        if not self._shown_as_stored(offer) and not self.session.open_offer(offer):
             return
         # none, or one the directory lacks: no other member's card beside it
         listed = offer.member is not None and self.backend.in_directory(offer.member.id)
         self.members.show_member(offer.member.id if listed else None)
         self.tabs.setCurrentWidget(self.editor)
         self._focus_offer()
+
+    def _shown_as_stored(self, offer: Any) -> bool:
+        """``offer`` is the draft on screen, changed nowhere else since: it stays as it is, its
+        undo history and its selected lines with it (Ctrl+O then Entrée on it emptied both)."""
+        shown = self.session.offer
+        return (
+            offer.is_draft
+            and shown is not None
+            and shown.id == offer.id
+            and shown.is_draft
+            and shown.updated >= offer.updated
+            and not self.session.withdrawn
+        )
 
     def _focus_offer(self) -> None:
         """The keyboard goes to the offer's lines (else where products are chosen), never to

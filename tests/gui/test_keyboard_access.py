@@ -178,6 +178,25 @@ def test_the_offers_filter_takes_arrows_and_enter_and_the_offer_opens_on_its_lin
     assert window.editor.table.hasFocus()
 
 
+def test_the_offer_shown_opened_again_from_the_list_keeps_its_undo_and_its_selection(qtbot, window, backend) -> None:
+    """Ctrl+O to look at the list, Entrée on the offer being edited (the one selected there):
+    it was read again from the database, its undo history emptied and its lines unselected."""
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    for code in ("delib", "gpec", "smartweb"):
+        window.editor.add_product(code)
+    window.editor.table.setFocus()
+    window.editor.table.selectRow(1)
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    offers = window.offers_list
+    assert [o.id for o in offers.selected()] == [window.session.offer.id]
+    qtbot.keyClick(offers.filter, Qt.Key.Key_Return)
+    assert window.editor.table.hasFocus() and window.editor._selected_rows() == [1]
+    qtbot.keyClick(window.editor.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [x.product for x in window.session.draft.lines] == ["delib", "gpec"]
+
+
 def test_ctrl_shift_f_goes_back_to_the_catalogue_from_anywhere(qtbot, window, backend) -> None:
     """After a product with parameters the keyboard is on the lines; the next product is one
     shortcut away (Ctrl+F is the member search, Ctrl+Maj+F the catalogue), from a text field too."""
