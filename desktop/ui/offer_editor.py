@@ -10,7 +10,7 @@ import logging
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -252,7 +252,7 @@ class OfferEditor(QWidget):
         before, self._lines_shown = self._lines_shown, s.draft.lines
         back = [i for i, line in enumerate(s.draft.lines) if not any(line is x for x in before)]
         if back and s.stepping:
-            self._select_rows(back)
+            self._select_rows(back, show=True)
         elif selected:
             self._select_rows([r for r in selected if r < self.lines_model.rowCount()])
 
@@ -402,7 +402,7 @@ class OfferEditor(QWidget):
             self.session.remove_lines(rows)
             remaining = len(self.session.draft.lines)
             if remaining:
-                self._select_rows([min(rows[0], remaining - 1)])
+                self._select_rows([min(rows[0], remaining - 1)], show=True)
 
     def ask_override(self, code: str, message: str) -> None:
         reason = self.dialogs.ask_checked_text(
@@ -434,7 +434,9 @@ class OfferEditor(QWidget):
     def _selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
 
-    def _select_rows(self, rows: list[int]) -> None:
+    def _select_rows(self, rows: list[int], *, show: bool = False) -> None:
+        """``show``: scrolled to the first of them, a line added at the end of a long offer
+        (or brought back by Ctrl+Z) selected out of sight otherwise."""
         sel = self.table.selectionModel()
         sel.clearSelection()
         for r in rows:
@@ -444,3 +446,12 @@ class OfferEditor(QWidget):
                     QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
                 )
                 sel.setCurrentIndex(self.lines_model.index(r, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        if show and rows and 0 <= rows[0] < self.lines_model.rowCount():
+            # once laid out: the notices and totals under the table change its height after
+            shown = QPersistentModelIndex(self.lines_model.index(rows[0], 0))
+            QTimer.singleShot(0, self.table, lambda: self._scroll_to(shown))
+
+    def _scroll_to(self, index: QPersistentModelIndex) -> None:
+        if index.isValid():
+            self.table.doItemsLayout()  # the scroll range of the rows just added, not of those before
+            self.table.scrollTo(self.lines_model.index(index.row(), 0))

@@ -546,6 +546,32 @@ def test_a_line_brought_back_by_undo_is_the_one_selected(qtbot, window):
     assert editor._selected_rows() == [2]
 
 
+def test_a_line_added_or_brought_back_at_the_end_of_a_long_offer_is_in_sight(qtbot, window):
+    """More lines than the table shows: the line just added, or brought back by Ctrl+Z, was
+    selected below the last line in sight, and the user saw nothing happen."""
+    open_member(window, "nivelles")
+    editor, table = window.editor, window.editor.table
+    for code in ("delib", "docs", "urban", "intranet", "vision", "gpec", "atal-mobile", "connecteur-grc",
+                 "opendata", "townstreet", "smartweb", "bibliotheca", "ideabox", "teleservices"):
+        window.session.add_line(code, {})
+    last = editor.lines_model.rowCount()
+
+    def in_sight(row: int) -> bool:
+        qtbot.wait(20)  # the editor laid out again (the notices under the table change)
+        rect = table.visualRect(editor.lines_model.index(row, 0))
+        return rect.top() >= 0 and rect.bottom() <= table.viewport().height()
+
+    assert in_sight(last - 1)
+    table.scrollToTop()
+    assert not in_sight(last - 1)  # the offer is longer than the table
+    editor.add_product("docs-ocr")
+    assert editor._selected_rows() == [last] and in_sight(last)
+    editor.remove_selected()
+    table.scrollToTop()
+    window.session.undo_stack.undo()
+    assert editor._selected_rows() == [last] and in_sight(last)
+
+
 def test_ctrl_s_on_a_member_without_products_says_nothing_was_stored(window, backend):
     """A member looked up is not an offer begun: Ctrl+S said « Brouillon enregistré. » and the
     offers list had nothing."""
