@@ -397,7 +397,7 @@ class OffersList(QWidget):
         o = self._current()
         for a in (self.open_action, self.duplicate_action, self.duplicate_other_action):
             a.setEnabled(o is not None)
-        self.delete_action.setEnabled(o is not None and o.stored_state is OfferState.BROUILLON)
+        self.delete_action.setEnabled(bool(self._drafts_selected()))
         self.reprice_action.setEnabled(o is not None and self.model.outdated(o.id) is not None)
         self.export_action.setEnabled(any(s.number for s in self.selected()))
 
@@ -458,26 +458,46 @@ class OffersList(QWidget):
         self.picker.destroyed.connect(lambda *_: setattr(self, "picker", None))
         self.picker.open()
 
+    def _drafts_selected(self) -> list[Any]:
+        return [o for o in self.selected() if o.stored_state is OfferState.BROUILLON]
+
     def delete_selected(self) -> None:
-        o = self._current()
-        if o is None or o.stored_state is not OfferState.BROUILLON:
+        """Every selected draft, once confirmed (Suppr on several took the first alone); the
+        offers of the selection that are no longer drafts are kept, and the question says so."""
+        drafts = self._drafts_selected()
+        if not drafts:
             return
+        if len(drafts) == 1:
+            question = f"Supprimer le brouillon pour {drafts[0].member_name or 'aucun membre'} ?"
+        else:
+            question = f"Supprimer les {len(drafts)} brouillons sélectionnés ?"
+        kept = len(self.selected()) - len(drafts)
+        if kept == 1:
+            question += " L'autre offre sélectionnée n'est pas un brouillon : elle est gardée."
+        elif kept:
+            question += f" Les {kept} autres offres sélectionnées ne sont pas des brouillons : elles sont gardées."
         if not self.dialogs.confirm(
             self,
-            "Supprimer le brouillon",
-            f"Supprimer le brouillon pour {o.member_name or 'aucun membre'} ? Cette action est définitive.",
+            "Supprimer le brouillon" if len(drafts) == 1 else "Supprimer les brouillons",
+            f"{question} Cette action est définitive.",
             yes="Supprimer",
             no="Garder",
         ):
             return
+        gone: list[str] = []
         try:
-            self.backend.delete_draft(o.id)
+            for o in drafts:
+                self.backend.delete_draft(o.id)
+                gone.append(o.id)
         except ComptoirError as exc:
             self.bar.error(str(exc))
+        else:
+            self.bar.success("Brouillon supprimé." if len(gone) == 1 else f"{len(gone)} brouillons supprimés.")
+        if not gone:
             return
-        self.bar.success("Brouillon supprimé.")
         self.reload()
         self.changed.emit()
-        self.deleted.emit(o.id)
+        for offer_id in gone:
+            self.deleted.emit(offer_id)
 
     deleted = Signal(str)

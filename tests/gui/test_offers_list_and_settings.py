@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 from desktop.core.offers import OfferState
 from desktop.core.quote import LineRequest
@@ -225,6 +225,37 @@ def test_delete_a_draft_after_confirmation(qtbot, window, backend, dialogs):
     offers.delete_action.trigger()
     assert offers.model.rowCount() == 0
     assert backend.list_offers() == []
+
+
+def test_suppr_on_several_drafts_deletes_them_all_and_keeps_the_finalised_ones(qtbot, window, backend, dialogs):
+    """Suppr with three offers selected asked about the first and deleted it alone, as the lines
+    of an offer are all removed at once."""
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
+    kept = saved_draft(backend, "tournai", LineRequest("delib", {}))
+    backend.offers.finalise(
+        saved_draft(backend, "genappe", LineRequest("delib", {})).id, lambda o: b"%PDF-1.4 " + o.number.encode()
+    )
+    for name in ("nivelles", "namur"):
+        saved_draft(backend, name, LineRequest("gpec", {}))
+    window.show_offers()
+    offers = window.offers_list
+    chosen = [r for r in range(offers.model.rowCount()) if offers.model.offer(r).id != kept.id]
+    offers.table.setFocus()
+    offers.table.selectRow(chosen[0])
+    for row in chosen[1:]:
+        offers.table.selectionModel().select(
+            offers.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    dialogs.script("confirm", True)
+    qtbot.keyClick(offers.table, Qt.Key.Key_Delete)
+    assert dialogs.texts[-1] == (
+        "Supprimer les 2 brouillons sélectionnés ? L'autre offre sélectionnée n'est pas un "
+        "brouillon : elle est gardée. Cette action est définitive."
+    )
+    left = backend.list_offers()
+    assert sorted(o.member_name for o in left) == ["Genappe", "Tournai"]
+    assert window.bar.text == "2 brouillons supprimés."
 
 
 def test_settings_are_validated_next_to_the_field_and_stored(qtbot, window, backend):
