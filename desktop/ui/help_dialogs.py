@@ -37,7 +37,7 @@ FIELD_KEYS: tuple[tuple[str, str], ...] = (
     ("Ajouter le produit choisi dans le catalogue", "Entrée"),
     ("Modifier les paramètres de la ligne choisie", "Entrée"),
     ("Parcourir les offres enregistrées trouvées, puis ouvrir celle choisie", "↑ ↓ puis Entrée"),
-    ("Supprimer le brouillon choisi dans les offres enregistrées", "Suppr"),
+    ("Supprimer les brouillons choisis dans les offres enregistrées", "Suppr"),
     ("Effacer la recherche ou le filtre, fermer une fenêtre", "Échap"),
     ("Passer d'une zone à l'autre", "Tab / Maj+Tab"),
     ("Passer de l'offre en cours aux offres enregistrées, et retour", "Ctrl+Tab"),

@@ -28,7 +28,7 @@ def test_f1_lists_every_shortcut_of_the_window_in_french(qtbot, french, window) 
     offers_keys = "Parcourir les offres enregistrées trouvées, puis ouvrir celle choisie"
     assert ("Champs et listes", offers_keys, "↑ ↓ puis Entrée") in rows
     delete = window.offers_list.delete_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-    assert ("Champs et listes", "Supprimer le brouillon choisi dans les offres enregistrées", delete) in rows
+    assert ("Champs et listes", "Supprimer les brouillons choisis dans les offres enregistrées", delete) in rows
     assert delete == "Suppr"
     every_key = {keys for *_, keys in rows}
     assert not any(word in " ".join(every_key) for word in ("Shift", "Del", "Return"))
