@@ -10,7 +10,15 @@ import logging
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -453,5 +461,10 @@ class OfferEditor(QWidget):
 
     def _scroll_to(self, index: QPersistentModelIndex) -> None:
         if index.isValid():
+            # the notices and totals under the table take their new heights first (each one
+            # laid out may ask again), then the table its own: else the row scrolled to is
+            # pushed out of sight by the layout that follows
+            for _ in range(3):
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             self.table.doItemsLayout()  # the scroll range of the rows just added, not of those before
             self.table.scrollTo(self.lines_model.index(index.row(), 0))
