@@ -113,3 +113,13 @@ def test_each_total_is_partial_only_for_what_it_leaves_out() -> None:
 def test_a_line_stored_before_its_buckets_were_told_counts_as_missing_in_both() -> None:
     cov = totals_coverage([PRICED, ql("2718.00", "5344.00", LineStatus.SUR_DEVIS)])
     assert cov.one_time_partial and cov.annual_partial and cov.year1_partial
+
+
+def test_each_line_status_says_whether_its_price_is_whole_in_part_or_missing() -> None:
+    """The status column: a wholly priced line is « Tarifé », even with a zero set-up; only a
+    line with a priced part and a « sur devis » part reads « En partie sur devis »."""
+    assert PRICED.status_label == "Tarifé"
+    assert ANNUAL_ONLY.status_label == "Tarifé"
+    assert SETUP_SUR_DEVIS.status_label == "En partie sur devis"
+    assert NOT_OFFERED.status_label == "Sur devis"
+    assert ql(None, None, LineStatus.SUR_DEVIS).status_label == "Sur devis"
