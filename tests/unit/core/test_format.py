@@ -18,6 +18,14 @@ def test_grouping_and_cents_like_fr_be() -> None:
     assert euros(Decimal("906.5"), whole_without_cents=True) == "906,50\u00a0€"
 
 
+def test_zero_has_no_minus_sign() -> None:
+    """A free option's note or a remainder rounding to nothing reads « 0,00 € », never « -0,00 € »."""
+    assert group_int(0) == "0"
+    assert euros(Decimal("0")) == "0,00\u00a0€"
+    assert euros(Decimal("-0.004")) == "0,00\u00a0€"
+    assert euros(Decimal("0"), whole_without_cents=True) == "0\u00a0€"
+
+
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_group_int_round_trips(n: int) -> None:
     assert int(group_int(n).replace(NNBSP, "")) == n
