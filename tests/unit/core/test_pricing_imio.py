@@ -235,6 +235,16 @@ def test_storage_per_started_20_gb(gb: int, annual: int) -> None:
     assert ln.status is LineStatus.PRICED
 
 
+def test_a_storage_tier_of_zero_gb_is_a_catalogue_error_not_a_division_by_zero() -> None:
+    """A tariff owner typing 0 as the tier size is told which rule to fix."""
+    storage = T.products["stockage"]
+    tier = storage.components[0]
+    broken = replace(storage, components=(replace(tier, params={**tier.params, "block": "0"}),))
+    tariff = replace(T, products={**T.products, "stockage": broken})
+    with pytest.raises(CatalogueError, match="palier doit être positive"):
+        price_line(tariff, LineRequest("stockage", {"gb": D(45)}), PricingContext(MemberKind.COMMUNE, "Cat 3"))
+
+
 @pytest.mark.parametrize("days", [1, 2, 3])
 def test_deliberations_be_one_to_three_days(days: int) -> None:
     ln = line("Cat 3", "deliberations", days=days)
