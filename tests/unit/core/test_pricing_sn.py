@@ -142,6 +142,19 @@ def test_groupement_bands_with_gaps(n: int, status: MembershipStatus, expected: 
     assert price("groupement", size=n, status=status).annual == D(expected)
 
 
+def test_a_population_beyond_the_last_band_is_not_offered_never_a_crash() -> None:
+    """A band grid that stops at 2 000 inhabitants (without the socle's eligibility rule, as a
+    tariff owner may load it) prices 2 500 inhabitants « Sur devis »."""
+    from dataclasses import replace
+
+    socle = SN.products["socle"]
+    bands_only = replace(socle, components=socle.components[1:])
+    tariff = replace(SN, products={**SN.products, "socle": bands_only})
+    ln = price_line(tariff, LineRequest("socle"), PricingContext(MemberKind.COMMUNE, None, MEMBRE, 2500))
+    assert ln.status is LineStatus.NOT_OFFERED and ln.annual is None
+    assert "hors des tranches" in ln.notes[0]
+
+
 def test_socle_gap_at_1000_and_eligibility_below_2000() -> None:
     assert price("socle", size=1000).annual == D(350)
     assert price("socle", size=1500).annual == D(450)
