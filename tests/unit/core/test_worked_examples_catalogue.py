@@ -316,3 +316,12 @@ def test_seeded_category_boundaries(tariff: Any, kind: MemberKind, n: int, expec
 
 def test_seeded_province_category(tariff: Any) -> None:
     assert category_for_size(K.PROVINCE, tariff.categories).category == "Provinces"
+
+
+def test_barcode_readers_say_how_the_amount_is_made_from_two_readers_on(tariff: Any) -> None:
+    """« 3 lecteurs × 195 € » explains a per-reader line; one reader needs no such note."""
+    one, three = (run(tariff, K.COMMUNE, 4000, ("atal-cb-lecteur", {"readers": n})).lines[-1] for n in ("1", "3"))
+    assert (three.annual, three.one_time) == (D(3 * 195), D(3 * 819))
+    notes = " | ".join(three.notes).replace("\u202f", " ").replace("\xa0", " ")
+    assert "3 lecteurs × 195 €" in notes and "3 lecteurs × 819 €" in notes
+    assert not any("×" in n for n in one.notes)
