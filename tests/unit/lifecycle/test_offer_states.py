@@ -249,3 +249,40 @@ def test_an_offer_s_days_are_read_on_the_laptop_s_calendar(brussels_time) -> Non
     assert edited.label == "Brouillon du 01/01/2027"
     assert edited.finalised_on is None
     assert replace(edited, finalised=midnight_past).finalised_on == date(2027, 1, 1)
+
+
+def test_an_order_form_s_dates_are_checked_at_their_edges() -> None:
+    """Signed the day the offer is accepted and taking effect the day of the offer, or two
+    years on to the day: accepted. A day earlier, or a day later than two years: refused."""
+    from desktop.core.offers import check_contract_dates
+
+    offered, accepted = date(2026, 3, 2), date(2026, 4, 15)
+    assert check_contract_dates(accepted, offered, offered=offered, accepted=accepted) == (accepted, offered)
+    assert check_contract_dates(accepted, None, offered=offered, accepted=accepted) == (accepted, accepted)
+    assert check_contract_dates(accepted, date(2028, 4, 15), offered=offered, accepted=accepted)[1] == date(
+        2028, 4, 15
+    )
+    refused = [
+        (date(2026, 4, 14), None, "issued"),  # the day before the acceptance
+        (accepted, date(2026, 3, 1), "start"),  # the day before the offer
+        (accepted, date(2028, 4, 16), "start"),  # two years and a day after the order form
+    ]
+    for issued, start, field in refused:
+        with pytest.raises(InvalidInput) as info:
+            check_contract_dates(issued, start, offered=offered, accepted=accepted)
+        assert info.value.field == field
+    # an order form of 29 February: its two-year bound is 28 February, not an error
+    leap = date(2028, 2, 29)
+    assert check_contract_dates(leap, date(2030, 2, 28), offered=None, accepted=None) == (leap, date(2030, 2, 28))
+    with pytest.raises(InvalidInput):
+        check_contract_dates(leap, date(2030, 3, 1), offered=None, accepted=None)
+
+
+def test_an_offer_is_valid_for_its_days_after_it_is_finalised() -> None:
+    from desktop.core.offers import validity_end
+
+    assert validity_end(date(2026, 11, 22)) == date(2027, 2, 20)  # 90 days by default
+    assert validity_end(date(2026, 11, 22), 1) == date(2026, 11, 23)  # the shortest validity
+    with pytest.raises(InvalidInput) as info:
+        validity_end(date(2026, 11, 22), 0)
+    assert info.value.field == "validity_days"
