@@ -71,6 +71,16 @@ def test_number_round_trip(year: int, device: str, seq: int, version: int) -> No
     assert OfferNumber.parse(str(n)) == n
 
 
+def test_numbers_start_at_0001_and_revisions_at_v2() -> None:
+    """« OFF-2026-LAP1-0000 » is no number a laptop gives: refused, as is a year 0999."""
+    for text in ("OFF-2026-LAP1-0000", "OFF-0999-LAP1-0001", "OFF-2026-LAP1-0000-v2"):
+        with pytest.raises(InvalidInput, match="Numéro d'offre invalide"):
+            OfferNumber.parse(text)
+    for bad in ((2026, "LAP1", 0), (2026, "LAP1", 1, 0), (999, "LAP1", 1)):
+        with pytest.raises(InvalidInput):
+            OfferNumber(*bad)
+
+
 def test_device_code_with_a_dash_is_refused() -> None:
     with pytest.raises(InvalidInput, match="Code d'appareil invalide"):
         OfferNumber(2026, "LAP-1", 1)
