@@ -155,6 +155,22 @@ def test_a_population_beyond_the_last_band_is_not_offered_never_a_crash() -> Non
     assert "hors des tranches" in ln.notes[0]
 
 
+def test_a_tier_without_its_price_makes_the_line_sur_devis_never_a_crash() -> None:
+    """Domains from the 11th priced nowhere (a cell left empty): 12 domains are not offered; 10
+    are still priced."""
+    from dataclasses import replace
+
+    from desktop.core.catalogue import Band
+
+    first, _ = SN.bands["domains"].bands
+    gap = replace(SN.bands["domains"], bands=(first, Band(11, None, {})))
+    tariff = replace(SN, bands={**SN.bands, "domains": gap})
+    ctx = PricingContext(MemberKind.COMMUNE, None, MEMBRE, 5000)
+    assert price_line(tariff, LineRequest("domaines", {"quantity": D(10)}), ctx).annual == D(120)
+    ln = price_line(tariff, LineRequest("domaines", {"quantity": D(12)}), ctx)
+    assert ln.status is LineStatus.NOT_OFFERED and ln.annual is None
+
+
 def test_socle_gap_at_1000_and_eligibility_below_2000() -> None:
     assert price("socle", size=1000).annual == D(350)
     assert price("socle", size=1500).annual == D(450)
