@@ -116,6 +116,27 @@ def test_override_keeps_derived_and_chosen() -> None:
     assert any("Cat 5" in t and "Cat 4" in t for t in d.trace)
 
 
+def test_an_override_names_a_category_of_the_grid_and_shows_as_such() -> None:
+    """« cat 4 » typed by hand is Cat 4; « Cat 9 », which the grid does not have, is refused
+    with the list of categories rather than pricing with no category."""
+    c = commune("25072", "Nivelles", 28883)
+    assert not derive_category(c, RULES, lambda _i: None).overridden
+    d = derive_category(c.with_override("cat 4", "accord de la direction"), RULES, lambda _i: None)
+    assert d.overridden and d.category == "Cat 4"
+    with pytest.raises(InvalidInput, match=r"Catégorie inconnue : « Cat 9 ».*Cat 1, Cat 2"):
+        derive_category(c.with_override("Cat 9", "accord de la direction"), RULES, lambda _i: None)
+
+
+def test_a_missing_figure_asks_for_a_category_and_says_which_figure() -> None:
+    """A CPAS whose commune has no population, an intercommunale with no headcount: no
+    category is made up, and the trace says what is missing."""
+    no_population = Member(id="commune:99999", kind=K.COMMUNE, name="Testville", nis="99999")
+    cpas = derive_category(cpas_of(no_population), RULES, {no_population.id: no_population}.get)
+    assert cpas.category is None and "catégorie à choisir" in cpas.trace[0]
+    ic = derive_category(Member(id="ic:1", kind=K.INTERCOMMUNALE, name="Intercommunale X"), RULES, lambda _i: None)
+    assert ic.category is None and "nombre d'agents inconnu" in ic.trace[0]
+
+
 def test_police_zone_takes_its_most_populous_commune() -> None:
     nivelles = commune("25072", "Nivelles", 28883)
     genappe = commune("25031", "Genappe", 15000)
