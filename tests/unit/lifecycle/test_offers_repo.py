@@ -576,9 +576,11 @@ def test_last_draft_is_the_one_edited_last(repo: OfferRepository) -> None:
     assert b.id != a.id
 
 
-def test_a_restored_older_database_never_gives_a_number_again(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("before", [1, 0])
+def test_a_restored_older_database_never_gives_a_number_again(tmp_path, clock, before: int) -> None:  # type: ignore[no-untyped-def]
     """OFF-…-0002 was finalised (and sent, exported) after the backup; the restore brings back
-    a database without it. The next offer must not be numbered 0002 a second time."""
+    a database without it. The next offer must not be numbered 0002 a second time. The same
+    for a backup taken before the laptop's very first offer: 0001 is not given twice."""
     import shutil
 
     from lifecycle_factories import FakePricer, FakeSettings, open_test_db
@@ -586,13 +588,13 @@ def test_a_restored_older_database_never_gives_a_number_again(tmp_path, clock) -
     path = tmp_path / "comptoir.sqlite3"
     db = open_test_db(path)
     repo = OfferRepository(db, settings=FakeSettings, pricer=FakePricer(), clock=clock)
-    first = _finalised(repo)
+    kept = [_finalised(repo).number for _ in range(before)]
     backup = tmp_path / "copie.sqlite3"
     with sqlite3.connect(backup) as copy:
         db.conn.backup(copy)
     copy.close()
-    second = _finalised(repo)
-    assert (first.number or "").endswith("-0001") and (second.number or "").endswith("-0002")
+    lost = _finalised(repo)
+    assert (lost.number or "").endswith(f"-000{before + 1}")
     db.close()
     for side in ("-wal", "-shm"):
         (tmp_path / f"comptoir.sqlite3{side}").unlink(missing_ok=True)
@@ -601,8 +603,8 @@ def test_a_restored_older_database_never_gives_a_number_again(tmp_path, clock) -
     db = open_test_db(path)
     try:
         repo = OfferRepository(db, settings=FakeSettings, pricer=FakePricer(), clock=clock)
-        assert [o.number for o in repo.list_offers()] == [first.number]  # 0002 is gone
-        assert (_finalised(repo).number or "").endswith("-0003")
+        assert [o.number for o in repo.list_offers()] == kept  # the last one is gone
+        assert (_finalised(repo).number or "").endswith(f"-000{before + 2}")
     finally:
         db.close()
 
