@@ -64,11 +64,6 @@ class OfferState(StrEnum):
     def label(self) -> str:
         return _STATE_LABELS[self]
 
-    @property
-    def stored(self) -> bool:
-        """False for ``expiree``, which is derived from the validity date."""
-        return self is not OfferState.EXPIREE
-
     @classmethod
     def parse(cls, text: str) -> OfferState:
         """Accepts the code or the French label, with or without accents: 'Acceptée'."""
