@@ -85,6 +85,26 @@ def test_every_other_manual_transition_is_refused_in_french(
     assert any(w in msg for w in ("refusé", "ne se choisit pas", "en la finalisant", "Réviser", "bon de commande"))
 
 
+ONLY_BY_ITS_ACTION = {
+    S.EXPIREE: "ne se choisit pas",
+    S.FINALISEE: "en la finalisant",
+    S.CONVERTIE: "bon de commande est établi",
+    S.REMPLACEE: "utilisez « Réviser »",
+}
+
+
+@pytest.mark.parametrize("source", list(OfferState))
+@pytest.mark.parametrize("target", list(ONLY_BY_ITS_ACTION))
+def test_a_state_reached_by_an_action_names_that_action_from_any_state(
+    source: OfferState, target: OfferState
+) -> None:
+    """Choosing « Convertie » by hand says to make the order form, whatever the offer's state,
+    not only that the move is refused."""
+    stored, valid = _stored_and_validity(source)
+    with pytest.raises(RuleViolation, match=ONLY_BY_ITS_ACTION[target]):
+        check_transition(stored, target, valid_until=valid, today=TODAY, reason="motif")
+
+
 REFUSED_SYSTEM = sorted(
     (a, b)
     for a in OfferState
