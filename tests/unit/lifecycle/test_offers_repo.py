@@ -229,6 +229,19 @@ def test_the_sequence_is_per_device_and_year(
     assert _finalised(repo).number == "OFF-2027-LAP1-0001"
 
 
+def test_finalise_takes_the_validity_and_seller_of_the_settings(
+    repo: OfferRepository, settings: FakeSettings
+) -> None:
+    """A manager who set 30 days in the settings gets offers valid 30 days, not 90; a draft
+    saved without a seller is signed with the settings' name."""
+    settings.validity_days = 30
+    settings.seller_name = "Marc Lenoir"
+    unsigned = repo.save_draft(replace(draft(), seller=""))
+    f = repo.finalise(unsigned.id, fake_pdf)
+    assert f.valid_until == date(2026, 4, 1)  # 2 March + 30 days
+    assert f.seller == "Marc Lenoir"
+
+
 def test_a_failing_renderer_leaves_no_gap_and_no_half_offer(repo: OfferRepository) -> None:
     d = repo.save_draft(draft())
 
