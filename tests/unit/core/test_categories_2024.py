@@ -99,7 +99,11 @@ def test_province_has_its_own_category() -> None:
 
 def test_other_bodies_need_a_manual_category_with_a_reason() -> None:
     m = Member(id="u:1", kind=K.AUTRE, name="ASBL Exemple")
-    assert derive_category(m, RULES, lambda _i: None).category is None
+    undecided = derive_category(m, RULES, lambda _i: None)
+    assert undecided.category is None
+    assert undecided.trace == (
+        "Autre organisme ASBL Exemple : pas de règle automatique, catégorie à choisir avec un motif",
+    )
     with pytest.raises(InvalidInput):
         m.with_override("Cat 2", "  ")
     chosen = derive_category(
