@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.format import NNBSP, agree, euros, group_int
+from desktop.core.format import NNBSP, agree, decimal_text, euros, group_int
 
 
 def test_grouping_and_cents_like_fr_be() -> None:
@@ -29,6 +29,18 @@ def test_zero_has_no_minus_sign() -> None:
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_group_int_round_trips(n: int) -> None:
     assert int(group_int(n).replace(NNBSP, "")) == n
+
+
+def test_a_quantity_in_a_message_keeps_its_sign_and_its_decimals() -> None:
+    """« 0,5 jour », « 2,5 », « 12 500 »: a half day is not printed « -0,5 »."""
+    assert [decimal_text(Decimal(t)) for t in ("0.5", "2.5", "12500", "0", "-1.5", "0.50")] == [
+        "0,5",
+        "2,5",
+        f"12{NNBSP}500",
+        "0",
+        "-1,5",
+        "0,5",
+    ]
 
 
 def test_french_agrees_in_the_singular_below_two() -> None:
