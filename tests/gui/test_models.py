@@ -44,6 +44,15 @@ def quote(backend):
     return backend.quote(draft)
 
 
+def test_a_missing_amount_reads_sur_devis_or_a_dash_never_0(money):
+    """Screens pass None for what has no price, number or date: it reads « Sur devis » (or the
+    text asked for), never « 0,00 € »."""
+    assert money.money(None) == "Sur devis"
+    assert money.money(None, missing="—") == "—"
+    assert (money.number(None), money.date(None)) == ("—", "—")
+    assert money.money(Decimal("0")).startswith("0,00")
+
+
 def test_member_hits_model(qtmodeltester, backend):
     model = MemberHitsModel()
     model.set_hits(search_hits(backend.index, backend.tariff, "nam"))
