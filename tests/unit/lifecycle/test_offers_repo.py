@@ -326,6 +326,25 @@ def test_a_tampered_pdf_is_detected(repo: OfferRepository, db: Database) -> None
         repo.pdf(f.id)
 
 
+def test_the_order_form_is_kept_as_first_printed_and_checked_when_read(repo: OfferRepository, db: Database) -> None:
+    """The order form given again is the one first printed: a second print does not replace
+    it, what is not a PDF is refused, and a kept one that no longer matches its fingerprint is
+    reported, not handed out."""
+    n = _finalised(repo).number or ""
+    assert repo.order_form(n) is None  # nothing kept before the conversion
+    repo.set_state(n, S.ENVOYEE)
+    repo.set_state(n, S.ACCEPTEE)
+    with pytest.raises(StorageError, match="bon de commande n'a pas pu être produit"):
+        repo.keep_order_form(n, b"<html>")
+    repo.convert(n, "bon de commande du 02/06/2026", b"%PDF-1.4 signe", 3)
+    repo.keep_order_form(n, b"%PDF-1.4 reimprime", 4)
+    assert repo.order_form(n) == (b"%PDF-1.4 signe", 3)
+    db.conn.execute("DROP TRIGGER order_forms_no_update")
+    db.conn.execute("UPDATE order_forms SET pdf = ?", (b"%PDF-1.4 autre",))
+    with pytest.raises(StorageError, match="empreinte"):
+        repo.order_form(n)
+
+
 # --- states --------------------------------------------------------------------------------
 
 
