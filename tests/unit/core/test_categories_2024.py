@@ -132,13 +132,16 @@ def test_an_override_names_a_category_of_the_grid_and_shows_as_such() -> None:
 
 
 def test_a_missing_figure_asks_for_a_category_and_says_which_figure() -> None:
-    """A CPAS whose commune has no population, an intercommunale with no headcount: no
-    category is made up, and the trace says what is missing."""
+    """A CPAS or a police zone whose commune has no population, an intercommunale with no
+    headcount: no category is made up, and the trace says what is missing."""
     no_population = Member(id="commune:99999", kind=K.COMMUNE, name="Testville", nis="99999")
     cpas = derive_category(cpas_of(no_population), RULES, {no_population.id: no_population}.get)
     assert cpas.category is None and "catégorie à choisir" in cpas.trace[0]
     ic = derive_category(Member(id="ic:1", kind=K.INTERCOMMUNALE, name="Intercommunale X"), RULES, lambda _i: None)
     assert ic.category is None and "nombre d'agents inconnu" in ic.trace[0]
+    zone = Member(id="zp:9999", kind=K.ZONE_DE_POLICE, name="Testville", commune_ids=(no_population.id,))
+    police = derive_category(zone, RULES, {no_population.id: no_population}.get)
+    assert police.category is None and "communes de la zone inconnues" in police.trace[0]
 
 
 def test_police_zone_takes_its_most_populous_commune() -> None:
