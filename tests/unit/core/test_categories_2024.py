@@ -7,7 +7,7 @@ from core_fixtures import category_rules, commune, cpas_of
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.categories import category_for_size, derive_category
+from desktop.core.categories import Threshold, category_for_size, derive_category, threshold_breaks
 from desktop.core.errors import InvalidInput
 from desktop.core.members import Headcount, Member, MemberKind
 
@@ -142,6 +142,21 @@ def test_a_missing_figure_asks_for_a_category_and_says_which_figure() -> None:
     zone = Member(id="zp:9999", kind=K.ZONE_DE_POLICE, name="Testville", commune_ids=(no_population.id,))
     police = derive_category(zone, RULES, {no_population.id: no_population}.get)
     assert police.category is None and "communes de la zone inconnues" in police.trace[0]
+
+
+def test_a_grid_with_a_gap_an_overlap_or_a_row_after_an_open_one_is_reported() -> None:
+    """A tariff owner's thresholds: 5 001 inhabitants must fall in exactly one category."""
+    one, two = Threshold("Cat 1", 0, 5000), Threshold("Cat 2", 5001, 10000)
+    assert threshold_breaks([two, one]) == []
+    gap = Threshold("Cat 2", 5002, 10000)
+    overlap = Threshold("Cat 2", 5000, 10000)
+    after_open = Threshold("Cat 2", 5001, None)
+    [(row, why)] = threshold_breaks([one, gap])
+    assert row is gap and "laisse un trou après « Cat 1 »" in why and "attendu 5001" in why
+    [(row, why)] = threshold_breaks([one, overlap])
+    assert row is overlap and "chevauche « Cat 1 »" in why
+    [(row, why)] = threshold_breaks([Threshold("Cat 1", 0, None), after_open])
+    assert row is after_open and "n'a pas de borne haute" in why
 
 
 def test_police_zone_takes_its_most_populous_commune() -> None:
