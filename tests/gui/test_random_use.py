@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -107,10 +108,14 @@ def test_random_use_raises_nothing_and_keeps_the_store_sound(
     w.show()
     done: list[str] = []
     try:
-        for _ in range(STEPS):
+        # deep enough: past STEPS, it goes on (up to three times as far) until offers are stored
+        # and numbered, which a loaded machine's timing can keep a walk from reaching early
+        for i in range(3 * STEPS):
             done.append(_step(rng, w, runner))
             QApplication.processEvents()
             assert not errors and not problems.count, (errors, problems.first, done[-15:])
+            if i >= STEPS and i % 50 == 0 and _deep_enough(backend.db.path):
+                break
         runner.wait_idle(10_000)
         QApplication.processEvents()
         assert not errors and not problems.count, (errors, problems.first, done[-15:])
@@ -123,15 +128,20 @@ def test_random_use_raises_nothing_and_keeps_the_store_sound(
         w.close()
         runner.wait_idle(10_000)
 
+    assert _deep_enough(backend.db.path), done[-15:]
     conn = sqlite3.connect(backend.db.path)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     numbers = [n for (n,) in conn.execute("SELECT number FROM offers WHERE number IS NOT NULL")]
     firsts = sorted(int(n.split("-")[3]) for n in numbers if n.count("-") == 3)
     assert firsts == list(range(1, len(firsts) + 1))  # no gap, no duplicate
-    states = dict(conn.execute("SELECT state, count(*) FROM offers GROUP BY state").fetchall())
     conn.close()
-    # it went deep enough: offers stored and numbered (how many varies with the workers' timing)
-    assert sum(states.values()) >= 3 and numbers, states
+
+
+def _deep_enough(db_path: Path) -> bool:
+    """Offers stored and numbered (how many varies with the workers' timing)."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        stored, numbered = conn.execute("SELECT count(*), count(number) FROM offers").fetchone()
+    return bool(stored >= 3 and numbered)
 
 
 def _step(rng: random.Random, w, runner) -> str:  # type: ignore[no-untyped-def]
