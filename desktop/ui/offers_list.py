@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.errors import ComptoirError
+from desktop.core.errors import ComptoirError, NotFound, RuleViolation
 from desktop.core.inputs import shown
 from desktop.core.offers import OfferState
 from desktop.ui.backend import Backend
@@ -484,20 +484,39 @@ class OffersList(QWidget):
             no="Garder",
         ):
             return
-        gone: list[str] = []
-        try:
-            for o in drafts:
-                self.backend.delete_draft(o.id)
-                gone.append(o.id)
-        except ComptoirError as exc:
-            self.bar.error(str(exc))
-        else:
-            self.bar.success("Brouillon supprimé." if len(gone) == 1 else f"{len(gone)} brouillons supprimés.")
-        if not gone:
-            return
-        self.reload()
-        self.changed.emit()
+        gone, kept_since = self._delete(drafts)
+        if gone or kept_since:  # what the list shows of them is no longer so
+            self.reload()
+            self.changed.emit()
         for offer_id in gone:
             self.deleted.emit(offer_id)
+
+    def _delete(self, drafts: list[Any]) -> tuple[list[str], list[str]]:
+        """Delete ``drafts`` one by one, and say how it went: the ids deleted (one deleted
+        elsewhere meanwhile among them: gone, as asked) and why each of those finalised
+        elsewhere meanwhile stays; a failure of the database stops there, said with what was
+        deleted before it."""
+        gone: list[str] = []
+        kept_since: list[str] = []
+        failure = ""
+        for o in drafts:
+            try:
+                self.backend.delete_draft(o.id)
+            except NotFound:
+                pass
+            except RuleViolation as exc:  # finalised by another window or the command line
+                kept_since.append(str(exc))
+                continue
+            except ComptoirError as exc:
+                failure = str(exc)
+                break
+            gone.append(o.id)
+        done = "Brouillon supprimé." if len(gone) == 1 else f"{len(gone)} brouillons supprimés."
+        if not (kept_since or failure):
+            self.bar.success(done)
+        else:
+            said = " ".join((*kept_since, failure)).strip()
+            self.bar.error(f"{done} {said}" if gone else said)
+        return gone, kept_since
 
     deleted = Signal(str)

@@ -258,6 +258,48 @@ def test_suppr_on_several_drafts_deletes_them_all_and_keeps_the_finalised_ones(q
     assert window.bar.text == "2 brouillons supprimés."
 
 
+def select_all_offers(offers):
+    offers.table.setFocus()
+    offers.table.selectAll()
+
+
+def test_suppr_on_drafts_one_of_them_deleted_elsewhere_deletes_the_others(qtbot, window, backend, dialogs):
+    """A draft of the selection deleted meanwhile (another window, the command line) stopped the
+    deletion there, the drafts after it kept, with « Aucune offre n'a l'identifiant … » said."""
+    for name in ("nivelles", "namur", "genappe"):
+        saved_draft(backend, name, LineRequest("delib", {}))
+    window.show_offers()
+    offers = window.offers_list
+    select_all_offers(offers)
+    backend.offers.delete_draft(offers.model.offer(0).id)  # elsewhere, the list not read again
+    dialogs.script("confirm", True)
+    qtbot.keyClick(offers.table, Qt.Key.Key_Delete)
+    assert backend.list_offers() == []
+    assert offers.model.rowCount() == 0
+    assert "identifiant" not in window.bar.text
+    assert window.bar.text == "3 brouillons supprimés."  # the one gone meanwhile too, as asked
+
+
+def test_suppr_on_drafts_one_of_them_finalised_elsewhere_deletes_the_others_and_says_which_stays(
+    qtbot, window, backend, dialogs
+):
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
+    for name in ("nivelles", "namur", "genappe"):
+        saved_draft(backend, name, LineRequest("delib", {}))
+    window.show_offers()
+    offers = window.offers_list
+    select_all_offers(offers)
+    finalised = backend.offers.finalise(offers.model.offer(0).id, lambda o: b"%PDF-1.4 " + o.number.encode())
+    dialogs.script("confirm", True)
+    qtbot.keyClick(offers.table, Qt.Key.Key_Delete)
+    assert [o.id for o in backend.list_offers()] == [finalised.id]
+    assert offers.model.rowCount() == 1
+    assert window.bar.text == (
+        f"2 brouillons supprimés. L'offre {finalised.number} est finalisée : seuls les brouillons "
+        "peuvent être supprimés."
+    )
+
+
 def test_settings_are_validated_next_to_the_field_and_stored(qtbot, window, backend):
     window.open_settings()
     dialog = window._settings_dialog
@@ -640,3 +682,4 @@ def test_an_empty_list_says_why_and_what_to_do_rather_than_the_offer_it_no_longe
     assert offers.model.rowCount() == 0
     text = offers.details.toPlainText()
     assert "Aucune offre à l'état « Acceptée »" in text and "Tous les états" in text
+
