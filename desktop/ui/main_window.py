@@ -461,9 +461,9 @@ class MainWindow(QMainWindow):
             self.bar.error(str(exc))
             return
         self.bar.dismiss_passing()  # « Offre finalisée » of the previous one, say
-        if not self._leave_shown():
-            return
-        if not self._shown_as_stored(offer) and not self.session.open_offer(offer):
+        # kept on screen once its last edit is written: one let go is read again as stored
+        kept = self._shown_as_stored(offer) and self.session.save_now()
+        if not kept and not (self._leave_shown() and self.session.open_offer(offer)):
             return
         # none, or one the directory lacks: no other member's card beside it
         listed = offer.member is not None and self.backend.in_directory(offer.member.id)

@@ -240,3 +240,19 @@ def test_a_backup_once_the_unsaved_edit_was_let_go_is_said_whole(
     w.save_backup()
     qtbot.waitUntil(lambda: "Sauvegarde écrite" in w.bar.text, timeout=10_000)
     assert w.bar.text == f"Sauvegarde écrite : {tmp_path / 'vendredi.sqlite3'}"
+
+
+def test_the_offer_shown_opened_again_once_its_unsaved_edit_was_let_go_is_shown_as_stored(
+    qtbot, ready_window, backend, dialogs, monkeypatch
+):
+    """« Continuer sans enregistrer » on opening the offer shown again from the list: the edit
+    let go stayed on screen as if stored, and closing the window lost it without a word."""
+    w = ready_window
+    monkeypatch.setattr(backend, "save_draft", unreadable("enregistrer le brouillon"))
+    w.editor.add_product("urban")
+    assert not w.session.save_now()
+    dialogs.script("confirm", True)  # « Continuer sans enregistrer »
+    w.open_offer(w.session.offer.id)  # Ctrl+O, Entrée on the offer selected there: this one
+    assert dialogs.asked == [("confirm", "Brouillon non enregistré")]
+    assert [x.product for x in w.session.draft.lines] == ["delib", "gpec"]
+    assert [x.product for x in backend.get_offer(w.session.offer.id).request.lines] == ["delib", "gpec"]
