@@ -204,7 +204,7 @@ class OffersList(QWidget):
             b = QPushButton(action.text())
             b.setAutoDefault(True)  # Enter presses the focused button, as Space does
             b.clicked.connect(action.trigger)
-            action.changed.connect(lambda b=b, a=action: b.setEnabled(a.isEnabled()))
+            action.changed.connect(lambda b=b, a=action: (b.setEnabled(a.isEnabled()), b.setText(a.text())))
             buttons.addWidget(b)
         buttons.addStretch(1)
 
@@ -397,7 +397,9 @@ class OffersList(QWidget):
         o = self._current()
         for a in (self.open_action, self.duplicate_action, self.duplicate_other_action):
             a.setEnabled(o is not None)
-        self.delete_action.setEnabled(bool(self._drafts_selected()))
+        drafts = len(self._drafts_selected())
+        self.delete_action.setEnabled(bool(drafts))
+        self.delete_action.setText("Supprimer le brouillon" if drafts < 2 else f"Supprimer les {drafts} brouillons")
         self.reprice_action.setEnabled(o is not None and self.model.outdated(o.id) is not None)
         self.export_action.setEnabled(any(s.number for s in self.selected()))
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QPushButton
 
 from desktop.core.offers import OfferState
 from desktop.core.quote import LineRequest
@@ -247,6 +248,9 @@ def test_suppr_on_several_drafts_deletes_them_all_and_keeps_the_finalised_ones(q
             offers.model.index(row, 0),
             QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
         )
+    # the button and the menu say how many go, as the question does
+    assert offers.delete_action.text() == "Supprimer les 2 brouillons"
+    assert "Supprimer les 2 brouillons" in [b.text() for b in offers.findChildren(QPushButton)]
     dialogs.script("confirm", True)
     qtbot.keyClick(offers.table, Qt.Key.Key_Delete)
     assert dialogs.texts[-1] == (
