@@ -1208,6 +1208,7 @@ def _constraint_code(c: Constraint) -> str:
 
 
 DUPLICATE_PREFIX = "duplicate:"
+INSTALLED_PREFIX = "installe:"
 
 
 def rule_codes(tariff: Tariff) -> list[str]:
@@ -1223,11 +1224,12 @@ def rule_codes(tariff: Tariff) -> list[str]:
 def rule_products(tariff: Tariff, code: str) -> tuple[str, ...]:
     """The products whose lines a notice about the offer as a whole concerns, from its rule's
     ``code``: the option without its product, the product that requires another, both products
-    that exclude each other (also when the member has one of them), the product twice. None for
-    a rule about no product (the category) or unknown to ``tariff``."""
-    if code.startswith(DUPLICATE_PREFIX):
-        product = code[len(DUPLICATE_PREFIX):]
-        return (product,) if product in tariff.products else ()
+    that exclude each other (also when the member has one of them), the product twice or one
+    the member already has. None for a rule about no product (the category) or unknown to ``tariff``."""
+    for prefix in (DUPLICATE_PREFIX, INSTALLED_PREFIX):
+        if code.startswith(prefix):
+            product = code[len(prefix):]
+            return (product,) if product in tariff.products else ()
     for c in tariff.constraints:
         rule = _constraint_code(c)
         if code == rule and c.kind == "requires":
@@ -1297,6 +1299,17 @@ def _check_constraints(
         p = tariff.products.get(code)
         return p.name if p else code
 
+    for item in member.installed if member else ():
+        p = tariff.products.get(item.product)
+        if item.product in present and p is not None and p.kind == "product":
+            notices.append(
+                Notice(
+                    f"{INSTALLED_PREFIX}{item.product}",
+                    Severity.WARNING,
+                    f"Le membre a déjà {p.name} ({item.state.label.lower()}) : "
+                    "vérifiez que l'offre ne fait pas double emploi.",
+                )
+            )
     explicit_requires = {(c.product, c.other) for c in tariff.constraints if c.kind == "requires"}
     for code in dict.fromkeys(codes):
         p = tariff.products.get(code)

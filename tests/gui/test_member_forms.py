@@ -77,6 +77,27 @@ def test_address_and_installed_products(qtbot, window, backend):
     assert window.members.installed_model.rowCount() == 1
 
 
+def test_a_product_said_installed_while_its_offer_is_open_marks_its_line(qtbot, window, backend):
+    """« We already have iA.Délib »: entered on the card, the offer open for the member says
+    on the line and in the notices that it may be sold twice; taken off, the mark goes."""
+    from desktop.ui.models import QuoteLinesModel
+
+    member = show(window, "nivelles")
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    model = window.editor.lines_model
+    assert not model.data(model.index(0, QuoteLinesModel.PRODUCT)).endswith("⚠")
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.product.setCurrentIndex(dialog.product.findData("delib"))
+    dialog._add_installed()
+    dialog.ok_button.click()
+    assert model.data(model.index(0, QuoteLinesModel.PRODUCT)).endswith("⚠")
+    assert any("déjà iA.Délib (en production)" in t for t in window.editor.notices.texts())
+    window.bar.action_buttons()[0].click()  # « Annuler la modification »
+    assert not any("déjà iA.Délib" in t for t in window.editor.notices.texts())
+
+
 def test_create_an_intercommunale_by_agents(qtbot, window, backend):
     window.members.create_member()
     dialog = window.members.dialog

@@ -413,6 +413,18 @@ def test_citizen_when_member_already_has_smartweb_warns() -> None:
     assert warn and "SmartWeb" in warn[0].message
 
 
+def test_a_product_the_member_already_has_is_a_warning_on_its_line() -> None:
+    c = commune("25072", "Nivelles", 28883, installed=("delib",))
+    q = build_quote(T, QuoteRequest(T.code, (LineRequest("delib"),)), c, fixed("Cat 5"))
+    [warn] = q.notices
+    assert warn.severity is Severity.WARNING and q.blocking == ()
+    assert warn.message == (
+        "Le membre a déjà iA.Délib (en production) : vérifiez que l'offre ne fait pas double emploi."
+    )
+    assert rule_products(T, warn.code) == ("delib",)  # the mark goes on its line
+    assert q.totals.annual == quote(T, "Cat 5", "delib").totals.annual  # still priced
+
+
 def test_storage_alone_is_a_warning_not_blocking() -> None:
     q = quote(T, "Cat 3", ("stockage", {"gb": 10}))
     assert q.blocking == ()
