@@ -7,7 +7,13 @@ from core_fixtures import category_rules, commune, cpas_of
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.categories import Threshold, category_for_size, derive_category, threshold_breaks
+from desktop.core.categories import (
+    CategoryDecision,
+    Threshold,
+    category_for_size,
+    derive_category,
+    threshold_breaks,
+)
 from desktop.core.errors import InvalidInput
 from desktop.core.members import Headcount, Member, MemberKind
 
@@ -159,17 +165,21 @@ def test_a_grid_with_a_gap_an_overlap_or_a_row_after_an_open_one_is_reported() -
     assert row is after_open and "n'a pas de borne haute" in why
 
 
-def test_police_zone_takes_its_most_populous_commune() -> None:
-    nivelles = commune("25072", "Nivelles", 28883)
-    genappe = commune("25031", "Genappe", 15000)
+def _zone_nivelles_genappe(*communes: Member) -> CategoryDecision:
+    """ZP 5267 over ``communes`` (in that order), and its category decision."""
     zone = Member(
         id="zp:5267",
         kind=K.ZONE_DE_POLICE,
         name="Nivelles/Genappe",
         zone_number="5267",
-        commune_ids=(nivelles.id, genappe.id),
+        commune_ids=tuple(c.id for c in communes),
     )
-    d = derive_category(zone, RULES, {c.id: c for c in (nivelles, genappe)}.get)
+    return derive_category(zone, RULES, {c.id: c for c in communes}.get)
+
+
+def test_police_zone_takes_its_most_populous_commune() -> None:
+    nivelles = commune("25072", "Nivelles", 28883)
+    d = _zone_nivelles_genappe(nivelles, commune("25031", "Genappe", 15000))
     assert d.category == "Cat 5"
     assert d.deciding_member == nivelles.id
     assert "Nivelles" in d.trace[0] and "28" in d.trace[0]
@@ -178,16 +188,7 @@ def test_police_zone_takes_its_most_populous_commune() -> None:
 def test_communes_tied_for_most_populous_are_all_named_in_the_trace() -> None:
     """A correction can make two communes of a zone equal: the category is the same whichever
     is taken, and the trace says they are equal rather than naming one as if it were larger."""
-    nivelles = commune("25072", "Nivelles", 28883)
-    genappe = commune("25031", "Genappe", 28883)
-    zone = Member(
-        id="zp:5267",
-        kind=K.ZONE_DE_POLICE,
-        name="Nivelles/Genappe",
-        zone_number="5267",
-        commune_ids=(genappe.id, nivelles.id),
-    )
-    d = derive_category(zone, RULES, {c.id: c for c in (nivelles, genappe)}.get)
+    d = _zone_nivelles_genappe(commune("25031", "Genappe", 28883), commune("25072", "Nivelles", 28883))
     assert d.category == "Cat 5"
     assert "commune la plus peuplée Nivelles (à égalité avec Genappe), 28" in d.trace[0]
 
