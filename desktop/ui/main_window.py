@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.categories import category_title
 from desktop.core.errors import ComptoirError, NotFound
 from desktop.core.format import agree, group_int
 from desktop.ui.backend import Backend
@@ -311,10 +312,26 @@ class MainWindow(QMainWindow):
 
     def _member_changed(self, _member_id: str) -> None:
         """A member was edited: the open offer and the saved drafts (priced again by the
-        backend) show its new category."""
+        backend) show its new category; what moved in the open offer is said with the edit."""
+        before = self.session.quote
         self.session.refresh()
+        self.members.offer_effect = self._offer_effect(before, self.session.quote)
         self.refresh_offers()
         self._show_data_status()  # a creation changes the count
+
+    def _offer_effect(self, before: Any, after: Any) -> str:
+        """The category and annual amount of the offer on screen when a member's edit moved
+        them (its header and totals change without a word otherwise)."""
+        if before is None or after is None or self.session.read_only:
+            return ""
+        bits = []
+        category = after.decision.category
+        if category != before.decision.category:
+            bits.append(category_title(category).lower() if category else "catégorie à choisir")
+        if after.totals.annual != before.totals.annual:
+            money = self.money.money
+            bits.append(f"coût annuel {money(after.totals.annual)} (au lieu de {money(before.totals.annual)})")
+        return f"L'offre ouverte est recalculée : {', '.join(bits)}." if bits else ""
 
     def reload_catalogue(self) -> None:
         """The catalogue and directory were replaced (import): every screen reads them again."""

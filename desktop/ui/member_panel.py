@@ -47,6 +47,9 @@ class MemberPanel(QWidget):
         self.money = money
         self.bar = bar
         self.dialog: FormDialog | None = None
+        # what the edit just saved changed in the offer on screen (set by the window as it
+        # prices it again), said after « modifications enregistrées »
+        self.offer_effect = ""
         self.search = SearchPanel(
             runner, lambda: (self.backend.index, self.backend.tariff), missing=NOT_IN_DIRECTORY
         )
@@ -149,7 +152,7 @@ class MemberPanel(QWidget):
     def _saved(self, member: Member, before: Member | None = None) -> None:
         self.show_member(member.id)
         self.member_changed.emit(member.id)
-        text = f"{member.display_name} : modifications enregistrées."
+        text = f"{member.display_name} : modifications enregistrées.{self._offer_effect()}"
         if before is None:
             self.bar.success(text)
             return
@@ -169,7 +172,11 @@ class MemberPanel(QWidget):
             return
         self.show_member(restored.id)
         self.member_changed.emit(restored.id)
-        self.bar.success(f"{restored.display_name} : modification annulée.")
+        self.bar.success(f"{restored.display_name} : modification annulée.{self._offer_effect()}")
+
+    def _offer_effect(self) -> str:
+        said, self.offer_effect = self.offer_effect, ""
+        return f" {said}" if said else ""
 
     def _created(self, member: Member) -> None:
         self.show_member(member.id)

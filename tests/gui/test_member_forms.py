@@ -51,6 +51,35 @@ def test_population_correction_needs_a_source_then_changes_the_category(qtbot, w
     assert "corrigé" in card.trace.text().lower()
 
 
+def test_a_correction_says_what_it_changed_in_the_offer_on_screen(qtbot, window, backend):
+    """« Nivelles : modifications enregistrées. » and nothing else, while the open offer had just
+    moved to catégorie 6 and 4 426 € more a year: said now, and its undo too."""
+    member = show(window, "nivelles")
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    before = window.money.money(window.session.quote.totals.annual)
+    window.members.edit_member()
+    dialog = window.members.dialog
+    dialog.size_field.setText("41 000")
+    dialog.source.setText("Statbel 1/1/2026")
+    dialog.as_of.setDate(QDate(2026, 1, 1))
+    dialog.ok_button.click()
+    after = window.money.money(window.session.quote.totals.annual)
+    assert window.bar.text == (
+        "Nivelles : modifications enregistrées. L'offre ouverte est recalculée : catégorie 6, "
+        f"coût annuel {after} (au lieu de {before})."
+    )
+    window.bar.action_buttons()[0].click()  # « Annuler la modification »
+    assert window.bar.text == (
+        "Nivelles : modification annulée. L'offre ouverte est recalculée : catégorie 5, "
+        f"coût annuel {before} (au lieu de {after})."
+    )
+    window.members.edit_member()  # an edit that moves nothing in the offer says only itself
+    window.members.dialog.address.setText("Place Albert Ier 2, 1400 Nivelles")
+    window.members.dialog.ok_button.click()
+    assert window.bar.text == "Nivelles : modifications enregistrées."
+
+
 def test_a_police_zone_card_lists_its_communes_with_their_population(qtbot, window, backend):
     """Its category is its most populous commune's: the card shows them all, not only the
     one the trace names."""
