@@ -30,7 +30,7 @@ from desktop.ui.backend import Backend
 from desktop.ui.dialogs import BACKUP_FILTER, Dialogs
 from desktop.ui.member_panel import MemberPanel
 from desktop.ui.message_bar import Level, MessageBar
-from desktop.ui.money import MoneyText
+from desktop.ui.money import NOT_PRICED, MoneyText
 from desktop.ui.offer_session import OfferSession
 from desktop.ui.room import fit, room
 from desktop.ui.tasks import TaskRunner
@@ -328,10 +328,16 @@ class MainWindow(QMainWindow):
         category = after.decision.category
         if category != before.decision.category:
             bits.append(category_title(category).lower() if category else "catégorie à choisir")
-        if after.totals.annual != before.totals.annual:
-            money = self.money.money
-            bits.append(f"coût annuel {money(after.totals.annual)} (au lieu de {money(before.totals.annual)})")
+        annual, was = self._annual_text(after), self._annual_text(before)
+        if annual != was:
+            bits.append(f"coût annuel {annual} (au lieu de {was})")
         return f"L'offre ouverte est recalculée : {', '.join(bits)}." if bits else ""
+
+    def _annual_text(self, quote: Any) -> str:
+        """The offer's annual total as its totals show it: « sur devis » when nothing in it is
+        priced, never 0,00 €."""
+        priced = quote.totals.annual if quote.coverage.annual else None
+        return self.money.money(priced, missing=NOT_PRICED.lower())
 
     def reload_catalogue(self) -> None:
         """The catalogue and directory were replaced (import): every screen reads them again."""

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QLabel
 
-from desktop.core.members import Headcount
+from desktop.core.members import Headcount, MemberKind
 
 
 def show(window, text):
@@ -78,6 +78,30 @@ def test_a_correction_says_what_it_changed_in_the_offer_on_screen(qtbot, window,
     window.members.dialog.address.setText("Place Albert Ier 2, 1400 Nivelles")
     window.members.dialog.ok_button.click()
     assert window.bar.text == "Nivelles : modifications enregistrées."
+
+
+def test_an_offer_priced_on_a_chosen_category_says_its_cost_was_sur_devis_not_0(qtbot, window, backend):
+    """A body with no headcount has its offer « Sur devis »: the category chosen by hand prices
+    it, and the bar said « au lieu de 0,00 € »; its undo « coût annuel 0,00 € »."""
+    member = backend.create_member(kind=MemberKind.INTERCOMMUNALE, name="IDEA Vide")
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    window.members.choose_category()
+    dialog = window.members.dialog
+    dialog.category.setCurrentIndex(dialog.category.findData("Cat 3"))
+    dialog.reason.setText("petite structure")
+    dialog.ok_button.click()
+    priced = window.money.money(window.session.quote.totals.annual)
+    assert window.bar.text == (
+        "IDEA Vide : modifications enregistrées. L'offre ouverte est recalculée : catégorie 3, "
+        f"coût annuel {priced} (au lieu de sur devis)."
+    )
+    window.bar.action_buttons()[0].click()  # « Annuler la modification »
+    assert window.bar.text == (
+        "IDEA Vide : modification annulée. L'offre ouverte est recalculée : catégorie à choisir, "
+        f"coût annuel sur devis (au lieu de {priced})."
+    )
 
 
 def test_a_police_zone_card_lists_its_communes_with_their_population(qtbot, window, backend):
