@@ -51,6 +51,15 @@ def test_population_correction_needs_a_source_then_changes_the_category(qtbot, w
     assert "corrigé" in card.trace.text().lower()
 
 
+def said_then_undone(window, name: str, moved: str, moved_back: str) -> None:  # type: ignore[no-untyped-def]
+    """The bar after a member's edit says what moved in the offer on screen; its « Annuler la
+    modification » says the way back."""
+    recalculated = "L'offre ouverte est recalculée"
+    assert window.bar.text == f"{name} : modifications enregistrées. {recalculated} : {moved}."
+    window.bar.action_buttons()[0].click()  # « Annuler la modification »
+    assert window.bar.text == f"{name} : modification annulée. {recalculated} : {moved_back}."
+
+
 def test_a_correction_says_what_it_changed_in_the_offer_on_screen(qtbot, window, backend):
     """« Nivelles : modifications enregistrées. » and nothing else, while the open offer had just
     moved to catégorie 6 and 4 426 € more a year: said now, and its undo too."""
@@ -65,14 +74,11 @@ def test_a_correction_says_what_it_changed_in_the_offer_on_screen(qtbot, window,
     dialog.as_of.setDate(QDate(2026, 1, 1))
     dialog.ok_button.click()
     after = window.money.money(window.session.quote.totals.annual)
-    assert window.bar.text == (
-        "Nivelles : modifications enregistrées. L'offre ouverte est recalculée : catégorie 6, "
-        f"coût annuel {after} (au lieu de {before})."
-    )
-    window.bar.action_buttons()[0].click()  # « Annuler la modification »
-    assert window.bar.text == (
-        "Nivelles : modification annulée. L'offre ouverte est recalculée : catégorie 5, "
-        f"coût annuel {before} (au lieu de {after})."
+    said_then_undone(
+        window,
+        "Nivelles",
+        f"catégorie 6, coût annuel {after} (au lieu de {before})",
+        f"catégorie 5, coût annuel {before} (au lieu de {after})",
     )
     window.members.edit_member()  # an edit that moves nothing in the offer says only itself
     window.members.dialog.address.setText("Place Albert Ier 2, 1400 Nivelles")
@@ -93,14 +99,11 @@ def test_an_offer_priced_on_a_chosen_category_says_its_cost_was_sur_devis_not_0(
     dialog.reason.setText("petite structure")
     dialog.ok_button.click()
     priced = window.money.money(window.session.quote.totals.annual)
-    assert window.bar.text == (
-        "IDEA Vide : modifications enregistrées. L'offre ouverte est recalculée : catégorie 3, "
-        f"coût annuel {priced} (au lieu de sur devis)."
-    )
-    window.bar.action_buttons()[0].click()  # « Annuler la modification »
-    assert window.bar.text == (
-        "IDEA Vide : modification annulée. L'offre ouverte est recalculée : catégorie à choisir, "
-        f"coût annuel sur devis (au lieu de {priced})."
+    said_then_undone(
+        window,
+        "IDEA Vide",
+        f"catégorie 3, coût annuel {priced} (au lieu de sur devis)",
+        f"catégorie à choisir, coût annuel sur devis (au lieu de {priced})",
     )
 
 
