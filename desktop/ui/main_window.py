@@ -334,10 +334,9 @@ class MainWindow(QMainWindow):
         return f"L'offre ouverte est recalculée : {', '.join(bits)}." if bits else ""
 
     def _annual_text(self, quote: Any) -> str:
-        """The offer's annual total as its totals show it: « sur devis » when nothing in it is
-        priced, never 0,00 €."""
-        priced = quote.totals.annual if quote.coverage.annual else None
-        return self.money.money(priced, missing=NOT_PRICED.lower())
+        """The offer's annual total as its totals show it (« sur devis » in the sentence)."""
+        cov = quote.coverage
+        return self.money.total(quote.totals.annual, cov.annual, cov.annual_partial, NOT_PRICED.lower())
 
     def reload_catalogue(self) -> None:
         """The catalogue and directory were replaced (import): every screen reads them again."""

@@ -620,11 +620,9 @@ class OffersModel(QAbstractTableModel):
             if amount is None:
                 return "—"
             cov = o.coverage
-            if not (cov.one_time, cov.annual, cov.year1)[col - 4]:
-                return NOT_PRICED  # nothing priced in that total: never 0,00 €
-            text = self._money.money(amount)
+            priced = (cov.one_time, cov.annual, cov.year1)[col - 4]
             partial = (cov.one_time_partial, cov.annual_partial, cov.year1_partial)[col - 4]
-            return f"{text} *" if partial else text
+            return self._money.total(amount, priced, partial)
         if o.id in self._outdated:
             return f"{o.state.label} · ancien tarif"
         return o.state.label

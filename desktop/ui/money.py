@@ -47,6 +47,14 @@ class MoneyText:
             return missing
         return self._money_text(str(amount))  # by its text: -0 and 0 are equal Decimals
 
+    def total(self, amount: Decimal, priced: bool, partial: bool, missing: str = NOT_PRICED) -> str:
+        """A total of an offer as its ``TotalsCoverage`` reads it: ``missing`` when nothing in
+        it is priced (never 0,00 €), the amount with its asterisk when a part is sur devis."""
+        if not priced:
+            return missing
+        text = self.money(amount)
+        return f"{text} *" if partial else text
+
     def number(self, value: Decimal | int | None, missing: str = "—") -> str:
         """Days, counts: ``Decimal('2.5')`` -> ``'2,5'``; ``12500`` -> ``'12 500'``."""
         if value is None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.core.quote import DEFAULT_INDEXATION, DEFAULT_YEARS, INDEXATION_RANGE, MAX_YEARS, Quote
 from desktop.ui.form import years_suffix
 from desktop.ui.models import YearsModel
-from desktop.ui.money import NOT_PRICED, MoneyText
+from desktop.ui.money import MoneyText
 from desktop.ui.tones import Tone, set_font, set_tone
 
 NNBSP, NBSP = "\u202f", "\u00a0"  # as babel groups and ends French amounts
@@ -192,7 +192,7 @@ class TotalsPanel(QWidget):
             (self.annual, t.annual, cov.annual, cov.annual_partial),
             (self.year1, t.year1, cov.year1, cov.year1_partial),
         ):  # nothing priced in a total: « Sur devis », never 0,00 €; the asterisk where a part is
-            label.setText(self._money.money(amount) + (" *" if partial else "") if priced else NOT_PRICED)
+            label.setText(self._money.total(amount, priced, partial))
         if t.partial:
             self.partial.setText(_partial_text(quote))
         self.partial.setVisible(t.partial)
