@@ -1208,7 +1208,8 @@ def _constraint_code(c: Constraint) -> str:
 
 
 DUPLICATE_PREFIX = "duplicate:"
-INSTALLED_PREFIX = "installe:"
+INSTALLED_PREFIX = "installe:"  # a product of the offer the member already has
+INSTALLED_SUFFIX = ":installe"  # a product of the offer excluding one the member has
 
 
 def rule_codes(tariff: Tariff) -> list[str]:
@@ -1234,7 +1235,7 @@ def rule_products(tariff: Tariff, code: str) -> tuple[str, ...]:
         rule = _constraint_code(c)
         if code == rule and c.kind == "requires":
             return (c.product,)
-        if code in (rule, f"{rule}:installe") and c.kind == "excludes":
+        if code in (rule, f"{rule}{INSTALLED_SUFFIX}") and c.kind == "excludes":
             return (c.product, c.other)
     if code.startswith("requires:") and code[9:] in tariff.products:
         return (code[9:],)
@@ -1373,7 +1374,7 @@ def _check_constraints(
                 if a in present and b in installed:
                     notices.append(
                         Notice(
-                            f"{code}:installe",
+                            f"{code}{INSTALLED_SUFFIX}",
                             Severity.WARNING,
                             f"Le membre a déjà {name(b)} ; {name(a)} "
                             f"{'le contient' if a == c.product else 'est contenu dans ' + name(b)} : "
