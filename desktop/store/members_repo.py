@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from desktop.core.directory import MemberIndex, normalize
-from desktop.core.errors import InvalidInput, NotFound
+from desktop.core.errors import InvalidInput, NotFound, RuleViolation
 from desktop.core.members import (
     CategoryOverride,
     Headcount,
@@ -343,18 +343,38 @@ class MemberRepository:
     def set_override(self, member_id: str, category: str | None, reason: str = "") -> Member:
         return self.save(self.get(member_id).with_override(category, reason))
 
-    def delete(self, member_id: str) -> None:
-        """Remove a member created by a user (reference members cannot be removed)."""
+    def check_deletable(self, member_id: str) -> Member:
+        """The member ``delete`` would remove, or why it cannot: a member of the reference
+        directory (``InvalidInput``), one an offer is written for (``RuleViolation``)."""
         member = self.get(member_id)
+        with storage_errors("lire les offres du membre", self.db.path):
+            self._refuse_deleting(self.db.conn, member)
+        return member
+
+    def delete(self, member_id: str) -> None:
+        """Remove a member created by a user (reference members cannot be removed, nor a member
+        an offer is written for: the offer would lose who it is for)."""
+        member = self.get(member_id)
+        with self.db.transaction() as conn, storage_errors("supprimer le membre", self.db.path):
+            # checked in the transaction that deletes: an offer saved meanwhile keeps its member
+            self._refuse_deleting(conn, member)
+            conn.execute("DELETE FROM member WHERE id = ?", (member.id,))
+        self._index = self.index.without(member_id)
+        self._names = None
+
+    @staticmethod
+    def _refuse_deleting(conn: sqlite3.Connection, member: Member) -> None:
         if not member.user_created:
             raise InvalidInput(
                 f"{member.display_name} fait partie de l'annuaire de référence : "
                 "il ne peut pas être supprimé."
             )
-        with self.db.transaction() as conn, storage_errors("supprimer le membre", self.db.path):
-            conn.execute("DELETE FROM member WHERE id = ?", (member_id,))
-        self._index = self.index.without(member_id)
-        self._names = None
+        offers = conn.execute(
+            "SELECT state, number FROM offers WHERE member_id = ? ORDER BY number IS NULL, number",
+            (member.id,),
+        ).fetchall()
+        if offers:
+            raise RuleViolation(_kept_for(member, [(state, number) for state, number in offers]))
 
     def _write_user_fields(
         self, conn: sqlite3.Connection, member: Member, stored: Member | None
@@ -417,6 +437,28 @@ class MemberRepository:
             self._index = self._index.with_member(member)
         self._remember_names(member)
         return member
+
+
+def _kept_for(member: Member, offers: list[tuple[str, str | None]]) -> str:
+    """Why ``member`` stays in the directory: the offers written for it (state, number)."""
+    drafts = sum(1 for _state, number in offers if number is None)
+    numbered = [number for _state, number in offers if number is not None]
+    said = []
+    if drafts:
+        said.append("un brouillon" if drafts == 1 else f"{drafts} brouillons")
+    if numbered:
+        shown = ", ".join(numbered[:3]) + (", …" if len(numbered) > 3 else "")
+        said.append(f"l'offre {shown}" if len(numbered) == 1 else f"{len(numbered)} offres ({shown})")
+    if len(offers) == 1:
+        written = "est adressé" if drafts else "est adressée"
+    else:
+        written = "sont adressés" if drafts else "sont adressées"
+    text = f"{member.display_name} n'est pas supprimé : {' et '.join(said)} lui {written}."
+    if numbered:
+        return text + " Une offre numérotée garde son membre dans l'annuaire."
+    if drafts == 1:
+        return text + " Supprimez d'abord ce brouillon dans Offres enregistrées (Ctrl+O), s'il ne sert plus."
+    return text + " Supprimez d'abord ces brouillons dans Offres enregistrées (Ctrl+O), s'ils ne servent plus."
 
 
 def _whole(value: Any) -> int:

@@ -260,6 +260,18 @@ class Backend:
         self._remember(created)
         return created
 
+    def check_deletable(self, member_id: str) -> Member:
+        """The member ``delete_member`` would remove, or the error that says why not."""
+        member: Member = self._members.check_deletable(member_id)
+        return member
+
+    def delete_member(self, member_id: str) -> None:
+        """Remove a member a user created; refused for the reference directory and while an
+        offer is written for it (``RuleViolation``)."""
+        self._members.delete(member_id)
+        self.index = self.index.without(member_id)
+        self._decisions.clear()
+
     def _remember(self, member: Member) -> None:
         self.index = self.index.with_member(member)
         self._decisions.clear()  # a commune's size decides its CPAS and zones too

@@ -98,7 +98,8 @@ class MainWindow(QMainWindow):
 
         self.bar = MessageBar()
         self.session = OfferSession(backend, on_draft_id=self._remember_draft, parent=self)
-        self.members = MemberPanel(backend, runner, self.money, self.bar)
+        self.members = MemberPanel(backend, runner, self.money, self.bar, dialogs=dialogs)
+        self.members.save_open_offer = lambda: self.session.save_now()
         self.bar.tab_anchor = self.members.search.field  # Tab from the search: the bar's buttons
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -202,6 +203,8 @@ class MainWindow(QMainWindow):
                                    tip="Choisir une autre catégorie, avec un motif")
         self.membership_action = a("A&ffiliation du membre…", lambda: self.members.edit_membership(),
                                      tip="Membre associé ou non, depuis quand")
+        self.delete_member_action = a("S&upprimer le membre…", lambda: self.members.delete_member(),
+                                       tip="Retirer de l'annuaire un organisme créé à la main")
         self.preview_action = a("&Aperçu", lambda: self.documents.preview(), "Ctrl+Shift+P",
                                 tip="Voir l'offre telle qu'elle sera imprimée")
         self.print_action = a("&Imprimer…", lambda: self.documents.print_offer(), "Ctrl+P", tip="Imprimer l'offre")
@@ -230,7 +233,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.catalogue_action)
         member_menu = bar.addMenu("&Membre")
         for act in (self.find_action, None, self.edit_member_action, self.category_action,
-                    self.membership_action, None, self.create_member_action):
+                    self.membership_action, None, self.create_member_action, self.delete_member_action):
             member_menu.addSeparator() if act is None else member_menu.addAction(act)
         self.offer_menu = bar.addMenu("&Offre")
         self.offer_menu.setToolTipsVisible(True)  # a greyed step says what comes first
@@ -276,6 +279,7 @@ class MainWindow(QMainWindow):
         self.members.member_opened.connect(self._member_opened)
         self.members.member_changed.connect(self._member_changed)
         self.members.new_offer_requested.connect(self.new_offer_for)
+        self.members.member_deleted.connect(self._member_deleted)
         self.session.problem.connect(self.bar.error)
         self.session.saved.connect(self._saved)
         self.session.opened.connect(self._session_opened)
@@ -318,6 +322,16 @@ class MainWindow(QMainWindow):
         self.members.offer_effect = self._offer_effect(before, self.session.quote)
         self.refresh_offers()
         self._show_data_status()  # a creation changes the count
+
+    def _member_deleted(self, member_id: str) -> None:
+        """A member created by hand is gone: an offer begun for it holds no line (one with a
+        line is stored, and the store keeps its member), and starts again with no member."""
+        if self.session.draft.member_id == member_id and not self.session.read_only:
+            try:
+                self.session.new(self.backend.new_draft(None))
+            except ComptoirError as exc:
+                self.bar.error(f"Nouvelle offre non ouverte : {exc}")
+        self._show_data_status()  # one member fewer
 
     def _offer_effect(self, before: Any, after: Any) -> str:
         """The category and annual amount of the offer on screen when a member's edit moved

@@ -40,6 +40,7 @@ class MemberCard(QWidget):
     category_requested = Signal(str)
     membership_requested = Signal(str)
     new_offer_requested = Signal(str)
+    delete_requested = Signal(str)
 
     def __init__(
         self,
@@ -120,12 +121,19 @@ class MemberCard(QWidget):
         self.edit_button.clicked.connect(lambda: self._emit(self.edit_requested))
         self.category_button.clicked.connect(lambda: self._emit(self.category_requested))
         self.offer_button.clicked.connect(lambda: self._emit(self.new_offer_requested))
-        for button in (self.membership_button, self.edit_button, self.category_button, self.offer_button):
+        # a body created by mistake (or twice) can go; the reference directory cannot
+        self.delete_button = QPushButton("Supprimer…")
+        self.delete_button.setObjectName("deleteMemberButton")
+        self.delete_button.setToolTip("Retirer de l'annuaire cet organisme créé à la main")
+        self.delete_button.clicked.connect(lambda: self._emit(self.delete_requested))
+        for button in (self.membership_button, self.edit_button, self.category_button, self.offer_button,
+                       self.delete_button):
             button.setAutoDefault(True)  # Enter presses the focused button, as Space does
         buttons = FlowLayout()  # on two lines in a narrow panel, never cut at its edge
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.category_button)
         buttons.addWidget(self.offer_button)
+        buttons.addWidget(self.delete_button)
 
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -220,6 +228,7 @@ class MemberCard(QWidget):
         has_installed = bool(member.installed)
         self.installed.setVisible(has_installed)
         self.installed_empty.setVisible(not has_installed)
+        self.delete_button.setVisible(member.user_created)
         hint = self._discount_text(member)
         self.discount_hint.setText(hint)
         self.discount_hint.setVisible(bool(hint))

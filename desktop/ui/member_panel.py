@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from desktop.core.errors import ComptoirError
 from desktop.core.members import Member
 from desktop.ui.backend import Backend
+from desktop.ui.dialogs import Dialogs
 from desktop.ui.member_card import MemberCard
 from desktop.ui.message_bar import Level, MessageBar
 from desktop.ui.models import InstalledModel
@@ -33,6 +34,7 @@ class MemberPanel(QWidget):
     member_opened = Signal(str)  # chosen in the search
     member_changed = Signal(str)  # edited, category changed or created
     new_offer_requested = Signal(str)
+    member_deleted = Signal(str)  # a member created by hand, removed from the directory
 
     def __init__(
         self,
@@ -41,11 +43,16 @@ class MemberPanel(QWidget):
         money: MoneyText,
         bar: MessageBar,
         parent: QWidget | None = None,
+        dialogs: Dialogs | None = None,
     ) -> None:
         super().__init__(parent)
         self.backend = backend
         self.money = money
         self.bar = bar
+        self.dialogs = dialogs if dialogs is not None else Dialogs()
+        # set by the window: writes the offer on screen (True once written), so that a line
+        # added a moment ago for the member counts before it is deleted
+        self.save_open_offer: Callable[[], bool] = lambda: True
         self.dialog: FormDialog | None = None
         # what the edit just saved changed in the offer on screen (set by the window as it
         # prices it again), said after « modifications enregistrées »
@@ -62,6 +69,7 @@ class MemberPanel(QWidget):
         self.card.category_requested.connect(self.choose_category)
         self.card.membership_requested.connect(self.edit_membership)
         self.card.new_offer_requested.connect(self.new_offer_requested)
+        self.card.delete_requested.connect(self.delete_member)
         self.member_changed.connect(lambda _id: self.search.refresh())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -148,6 +156,38 @@ class MemberPanel(QWidget):
         from desktop.ui.member_forms import MemberCreateDialog
 
         self._open(MemberCreateDialog(self.backend, self._created, self))
+
+    def delete_member(self, member_id: str | None = None) -> None:
+        """Remove a body created by hand, once confirmed; the question is not asked when the
+        answer would be a refusal (reference directory, offers written for it)."""
+        member = self._target(member_id)
+        if member is None or not self.save_open_offer():
+            return
+        try:
+            self.backend.check_deletable(member.id)
+        except ComptoirError as exc:
+            self.bar.error(str(exc))
+            return
+        name = member.display_name
+        if not self.dialogs.confirm(
+            self,
+            "Supprimer le membre",
+            f"Supprimer {name} de l'annuaire ? Il ne sera plus proposé dans la recherche. "
+            "Cette action est définitive.",
+            yes="Supprimer",
+            no="Garder",
+        ):
+            return
+        try:
+            self.backend.delete_member(member.id)
+        except ComptoirError as exc:  # an offer written for it by another program meanwhile
+            self.bar.error(str(exc))
+            return
+        if self.member is not None and self.member.id == member.id:
+            self.show_member(None)
+        self.search.refresh()
+        self.member_deleted.emit(member.id)
+        self.bar.success(f"{name} est supprimé de l'annuaire.")
 
     def _saved(self, member: Member, before: Member | None = None) -> None:
         self.show_member(member.id)
