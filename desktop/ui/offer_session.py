@@ -258,6 +258,10 @@ class OfferSession(QObject):
         other opening has none, and says none."""
         self._timer.stop()
         self._dirty = False
+        # a refusal said for the offer shown before (a finalisation refused for a change made
+        # elsewhere leaves nothing unsaved) is not one said for this one
+        self.save_error = ""
+        self.save_refused = False
         self.withdrawn = withdrawn
         self.offer = offer
         self.undo_stack.clear()

@@ -432,3 +432,39 @@ def test_a_finalisation_refused_after_the_user_moved_on_leaves_the_offer_shown_a
     w.session.set_finalising(w.session.offer.id)
     w.documents._finalise_failed(ChangedElsewhere("Ce brouillon a été modifié par un autre programme."))
     assert w.session.save_refused
+
+
+def test_a_finalisation_refused_does_not_let_ctrl_s_write_over_the_next_offer_opened(
+    ready_window, backend, db_path
+):
+    """« Finaliser » refused for a change made elsewhere lets Ctrl+S keep the window's version
+    of that draft: the user who then opened another draft, changed elsewhere too, had its
+    first Ctrl+S write over that change without a word, as if it had been said for it."""
+    from dataclasses import replace
+
+    from desktop.core.quote import LineRequest
+    from desktop.store.database import open_database
+    from desktop.store.offers_repo import OfferRepository
+
+    w = ready_window
+    assert w.session.save_now()
+    first = w.session.offer
+    w.new_offer_for(first.member.id)
+    w.editor.add_product("docs")
+    assert w.session.save_now()
+    other = w.session.offer
+    w.open_offer(first.id)
+    with open_database(db_path, seed=False) as script:
+        more = replace(first.request, lines=(*first.request.lines, LineRequest("docs", {})))
+        OfferRepository(script).save_draft(replace(first, request=more), seen=first)
+        w.finalise_action.trigger()
+        assert w.bar.text.startswith("Offre non finalisée : Ce brouillon a été modifié")
+        w.open_offer(other.id)
+        assert w.session.offer.id == other.id and not w.session.dirty
+        gpec = replace(other.request, lines=(*other.request.lines, LineRequest("gpec", {})))
+        OfferRepository(script).save_draft(replace(other, request=gpec), seen=other)
+        w.save_action.trigger()  # nothing said yet about this one: refused, as any first Ctrl+S
+        assert [ln.product for ln in OfferRepository(script).get(other.id).request.lines] == ["docs", "gpec"]
+        assert w.bar.text.startswith("Brouillon non enregistré : Ce brouillon a été modifié")
+        w.save_action.trigger()  # now said: the window's version is kept
+        assert w.bar.text == "Brouillon enregistré."
