@@ -308,15 +308,21 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
     # nothing priced above zero: no budget at all (each total says « Sur devis » on its own)
     nothing_priced = not cov.year1
 
-    def money(value: Decimal, priced: bool) -> str:
-        return fmt.money(value) if priced else "Sur devis"
+    def money(value: Decimal, priced: bool, partial: bool) -> str:
+        return partly(fmt.money(value), partial) if priced else "Sur devis"
 
     rows = [
-        [para(esc(f"Total mise en place (coût unique) {tax}"), st.cell), money(t.one_time, cov.one_time)],
-        [para(esc(f"Total annuel (maintenance et hébergement) {tax}"), st.cell), money(t.annual, cov.annual)],
+        [
+            para(esc(f"Total mise en place (coût unique) {tax}"), st.cell),
+            money(t.one_time, cov.one_time, cov.one_time_partial),
+        ],
+        [
+            para(esc(f"Total annuel (maintenance et hébergement) {tax}"), st.cell),
+            money(t.annual, cov.annual, cov.annual_partial),
+        ],
         [
             para(esc(f"Budget de la première année (coût annuel + mise en place) {tax}"), st.cell_bold),
-            money(t.year1, cov.year1),
+            money(t.year1, cov.year1, cov.year1_partial),
         ],
     ]
     fonts_by_row = [
@@ -353,7 +359,8 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
         which = "« Sur devis »" if doc.has_sur_devis or doc.has_not_offered else "non chiffrés"
         flow.append(
             para(
-                "<b>Totaux partiels</b> : " + esc(f"les montants {which} n'y sont pas compris."),
+                f"<b>{PARTIAL_MARK} Totaux partiels</b> : "
+                + esc(f"les montants {which} n'y sont pas compris."),
                 st.small,
             )
         )
@@ -373,6 +380,16 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
     return KeepTogether(flow)
 
 
+# After a total or a year that leaves out a « sur devis » part, as the screen marks it; the
+# sentence under the table says what it means.
+PARTIAL_MARK = "*"
+
+
+def partly(amount: str, partial: bool) -> str:
+    """« 11 450,00 € * » for a total that leaves out a « sur devis » part."""
+    return f"{amount}\u00a0{PARTIAL_MARK}" if partial else amount
+
+
 def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
     st = styles()
     t = doc.totals
@@ -386,18 +403,20 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
     rows: list[list[Any]] = [[para("Année", st.head_cell), para(esc(f"Montant {tax}"), st.head_cell_right)]]
     priced_years: list[Decimal | None] = []
     unpriced_rows: list[int] = []
+    marked = False  # a year that leaves out a « sur devis » part, as the screen marks it
     for i, amount in enumerate(years, start=1):
         with_setup = i == 1 and cov.one_time and t.one_time
         label = f"Année {i}" + (" (avec mise en place)" if with_setup else "")
         if cov.year(i):
-            rows.append([label, fmt.money(amount)])
+            rows.append([label, partly(fmt.money(amount), cov.year_partial(i))])
             priced_years.append(amount)
+            marked = marked or cov.year_partial(i)
         else:  # the annual cost is wholly sur devis: later years have no amount
             rows.append([label, "Sur devis"])
             priced_years.append(None)
             unpriced_rows.append(i)
     known = sum((y for y in priced_years if y is not None), Decimal("0"))
-    rows.append([para("<b>Total</b>", st.cell), fmt.money(known)])
+    rows.append([para("<b>Total</b>", st.cell), partly(fmt.money(known), marked)])
     table = Table(
         rows,
         colWidths=BUDGET_COL_WIDTHS,
@@ -441,7 +460,9 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
             "Estimation : l'année 1 comprend la mise en place et le coût annuel. Les années "
             "suivantes, le coût annuel suit l'indice des prix à la consommation (IPC)."
         )
-    if doc.partial:
+    if marked:
+        caption += f" {PARTIAL_MARK} Les montants sur devis n'y sont pas compris."
+    elif doc.partial:
         caption += " Les montants sur devis n'y sont pas compris."
     return KeepTogether([head, side, Spacer(0, 1.5 * mm), para(esc(caption), st.note)])
 

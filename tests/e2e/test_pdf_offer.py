@@ -171,15 +171,29 @@ def test_line_priced_in_part_keeps_its_known_amount_in_the_totals_and_budget() -
     assert f"Sur devis 11{NNBSP}450,00 €" in text  # the line itself
     assert "Total mise en place (coût unique) HTVA Sur devis" in text
     assert f"Total annuel (maintenance et hébergement) HTVA 11{NNBSP}450,00 €" in text
-    assert f"Budget de la première année (coût annuel + mise en place) HTVA 11{NNBSP}450,00 €" in text
-    assert "Totaux partiels" in text
+    assert f"Budget de la première année (coût annuel + mise en place) HTVA 11{NNBSP}450,00 € *" in text
+    assert "* Totaux partiels" in text
     assert "Aucune ligne de cette offre n'est chiffrée" not in text
     assert "Budget non chiffré" not in text
     # the years budget: the known annual, indexed 2 %, marked as leaving out what is sur devis
-    assert f"Année 1 11{NNBSP}450,00 € Année 2 11{NNBSP}679,00 € Année 3 11{NNBSP}912,58 €" in text
-    assert f"Total 35{NNBSP}041,58 €" in text
-    assert "Les montants sur devis n'y sont pas compris." in text
+    assert f"Année 1 11{NNBSP}450,00 € * Année 2 11{NNBSP}679,00 € Année 3 11{NNBSP}912,58 € " in text
+    assert f"Total 35{NNBSP}041,58 € *" in text
+    assert "* Les montants sur devis n'y sont pas compris." in text
     assert not ZERO.search(text)
+
+
+def test_totals_and_years_leaving_out_a_sur_devis_part_are_marked_as_on_screen() -> None:
+    # iA.GPEC's set-up is sur devis: the screen marks the one-time total, year 1 and the budget's
+    # total « partiel »; the complete annual total and years 2 and later stay unmarked
+    text = pi.flat(render_offer(offer((f.delib_line(), f.gpec_line()))))
+    assert f"Total mise en place (coût unique) HTVA 2{NNBSP}718,00 € * " in text
+    assert f"Total annuel (maintenance et hébergement) HTVA 16{NNBSP}794,00 € " in text
+    assert f"Budget de la première année (coût annuel + mise en place) HTVA 19{NNBSP}512,00 € *" in text
+    assert f"Année 1 (avec mise en place) 19{NNBSP}512,00 € * Année 2 17{NNBSP}129,88 € Année 3" in text
+    assert "* Totaux partiels : les montants « Sur devis » n'y sont pas compris." in text
+    assert "* Les montants sur devis n'y sont pas compris." in text
+    # a complete offer has no mark at all
+    assert "*" not in pi.flat(render_offer(offer()))
 
 
 def test_line_with_both_amounts_yet_partly_sur_devis_says_so_on_the_line() -> None:
@@ -196,7 +210,7 @@ def test_set_up_priced_and_annual_sur_devis_budgets_year_one_only() -> None:
     assert f"Total mise en place (coût unique) HTVA 2{NNBSP}718,00 €" in text
     assert "Total annuel (maintenance et hébergement) HTVA Sur devis" in text
     assert f"Budget de la première année (coût annuel + mise en place) HTVA 2{NNBSP}718,00 €" in text
-    assert f"Année 1 (avec mise en place) 2{NNBSP}718,00 € Année 2 Sur devis Année 3 Sur devis" in text
+    assert f"Année 1 (avec mise en place) 2{NNBSP}718,00 € * Année 2 Sur devis Année 3 Sur devis" in text
     assert "par an avant indexation" not in text  # no annual amount to quote
     assert not ZERO.search(text)
 
