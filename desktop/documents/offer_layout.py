@@ -364,7 +364,9 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
                 st.small,
             )
         )
-    if cov.annual:
+    if _no_annual_cost(doc):  # days of service only: « seul le coût annuel, soit 0,00 € » misled
+        flow.append(para(esc(NO_ANNUAL_COST), st.small))
+    elif cov.annual:
         flow.append(
             para(
                 esc(
@@ -378,6 +380,18 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
     if doc.vat_statement:
         flow.append(para(f"<b>TVA</b> : {esc(doc.vat_statement)}", st.small))
     return KeepTogether(flow)
+
+
+NO_ANNUAL_COST = (
+    "Cette offre ne comporte pas de coût annuel : la mise en place est un coût unique, rien "
+    "n'est dû les années suivantes."
+)
+
+
+def _no_annual_cost(doc: OfferDocument) -> bool:
+    """The offer has no yearly fee at all (days of service only), not one left sur devis."""
+    cov = doc.coverage
+    return cov.annual and not cov.annual_partial and not doc.totals.annual
 
 
 # After a total or a year that leaves out a « sur devis » part, as the screen marks it; the
@@ -449,7 +463,12 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
         ),
         hAlign="LEFT",
     )
-    if n > 1:
+    if n > 1 and _no_annual_cost(doc):  # nothing to index
+        caption = (
+            "Estimation : l'année 1 comprend la mise en place ; sans coût annuel, rien n'est dû "
+            "les années suivantes."
+        )
+    elif n > 1:
         caption = (
             f"Estimation : l'année 1 comprend la mise en place ; à partir de l'année 2, le coût "
             f"annuel est indexé de {fmt.percent(t.indexation)} par an (hypothèse de calcul). "

@@ -27,6 +27,7 @@ from desktop.documents.offer import (
 
 NNBSP = "\u202f"
 NUMBER = "OFF-2026-LAP1-0001"
+D = Decimal
 ZERO = re.compile(r"(?<![\d\u202f])0,00 €")
 
 
@@ -213,6 +214,20 @@ def test_set_up_priced_and_annual_sur_devis_budgets_year_one_only() -> None:
     assert f"Année 1 (avec mise en place) 2{NNBSP}718,00 € * Année 2 Sur devis Année 3 Sur devis" in text
     assert "par an avant indexation" not in text  # no annual amount to quote
     assert not ZERO.search(text)
+
+
+def test_offer_of_one_time_services_only_says_nothing_is_due_later() -> None:
+    # days of service: set-up priced, no yearly fee at all (not a fee left sur devis)
+    days = replace(f.delib_line(), name="Prestations sur produits", annual=D("0.00"))
+    text = pi.flat(render_offer(offer((days,))))
+    assert "seul le coût annuel est dû" not in text  # « soit 0,00 € HTVA par an »
+    assert "le coût annuel est indexé" not in text
+    assert "Cette offre ne comporte pas de coût annuel" in text
+    assert "sans coût annuel, rien n'est dû les années suivantes" in text
+    # an offer with a yearly fee keeps saying what is due after year 1
+    text = pi.flat(render_offer(offer()))
+    assert f"seul le coût annuel est dû, soit 5{NNBSP}344,00 € HTVA par an" in text
+    assert "ne comporte pas de coût annuel" not in text
 
 
 def test_draft_has_projet_watermark_and_no_number() -> None:
