@@ -33,6 +33,7 @@ from desktop.documents.offer import (
     approval_text,
     default_signatories,
     only_locality,
+    printed_order,
     select_terms,
     vat_statement,
 )
@@ -172,7 +173,8 @@ def build_contract_document(
         term_years=term_years,
         member=MemberBlock.from_member(member),
         category=offer.decision.category if offer.decision else quote.decision.category,
-        lines=tuple(_contract_line(tariff, line) for line in quote.lines),
+        # as the offer the member accepted lists them, family by family
+        lines=tuple(_contract_line(tariff, line) for line in printed_order(quote.lines)),
         totals=quote.totals,
         coverage=quote.coverage,
         tax_label=tariff.tax_label or "HTVA",

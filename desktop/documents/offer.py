@@ -368,15 +368,24 @@ def _line(tariff: Tariff, line: QuoteLine, *, internal: bool = True) -> OfferLin
     )
 
 
+def _family_rank(family: str) -> tuple[int, str]:
+    return _FAMILY_ORDER.get(family, len(_FAMILY_ORDER)), family
+
+
+def printed_order(lines: Iterable[QuoteLine]) -> tuple[QuoteLine, ...]:
+    """The lines in the order the offer prints them: families in catalogue order, lines in
+    quote order within a family (the order form lists them the same way)."""
+    return tuple(sorted(lines, key=lambda line: _family_rank(line.family)))
+
+
 def group_lines(
     tariff: Tariff, lines: Iterable[QuoteLine], *, internal: bool = True
 ) -> tuple[LineGroup, ...]:
     """Lines grouped by family, families in catalogue order, lines in quote order."""
     groups: dict[str, list[OfferLine]] = {}
-    for line in lines:
+    for line in printed_order(lines):
         groups.setdefault(line.family, []).append(_line(tariff, line, internal=internal))
-    ordered = sorted(groups, key=lambda f: (_FAMILY_ORDER.get(f, len(_FAMILY_ORDER)), f))
-    return tuple(LineGroup(f, family_label(f), tuple(groups[f])) for f in ordered)
+    return tuple(LineGroup(f, family_label(f), tuple(grouped)) for f, grouped in groups.items())
 
 
 def select_terms(tariff: Tariff, quote: Quote) -> tuple[TermText, ...]:
@@ -571,5 +580,6 @@ __all__ = [
     "default_signatories",
     "document_for_offer",
     "only_locality",
+    "printed_order",
     "render_offer",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -285,10 +286,14 @@ def test_the_products_article_never_ends_a_page_without_its_table() -> None:
 def test_the_total_row_stays_with_the_last_products(n: int) -> None:
     """At 17 or 45 lines the order form's table ended a page on its last product and began the
     next with its header over « Total (partiel) » alone, a sum of nothing in sight."""
-    pages = pi.pages_text(render_contract(contract(f.accepted_offer(f.many_lines(n)))))
+    from desktop.documents.offer import printed_order
+
+    lines = f.many_lines(n)
+    last = printed_order(lines)[-1].name.split(" — ")[0]  # as the offer lists them
+    pages = pi.pages_text(render_contract(contract(f.accepted_offer(lines))))
     page = next(p for p in pages if "Total (partiel)" in p)
     above = page.split("Total (partiel)")[0].split("Coût annuel HTVA")[-1]
-    assert f"Produit {n} —" in above or f"module {n}" in above, above
+    assert re.search(rf"{re.escape(last)}\b", above), above
 
 
 def test_the_offer_date_is_the_day_it_was_finalised_on_the_laptop_s_clock(brussels_time) -> None:
@@ -307,3 +312,26 @@ def test_the_offer_date_is_the_day_it_was_finalised_on_the_laptop_s_clock(brusse
     )
     assert doc.offer_date == date(2027, 1, 1)
     assert "OFF-2027-LAP1-0001 du 01/01/2027, acceptée le 15/01/2027" in pi.flat(render_contract(doc))
+
+
+def test_the_order_form_lists_the_products_in_the_order_of_the_offer() -> None:
+    """Added as deliberations.be, then iA.SmartWeb, then iA.Délib: the offer printed iA.Délib
+    first (its family comes first), the option after the products, and the order form kept the
+    order they were added in, so that the two documents did not read alike."""
+    from dataclasses import replace
+
+    from desktop.documents.offer import build_offer_document, render_offer
+
+    option = replace(f.delib_line(), product="deliberations-be", name="deliberations.be", family="options")
+    web = replace(f.delib_line(), product="smartweb", name="iA.SmartWeb", family="relation_citoyenne")
+    offer = f.accepted_offer((option, web, f.delib_line()))
+    names = ("iA.Délib", "iA.SmartWeb", "deliberations.be")
+
+    def order(text: str) -> list[str]:
+        return sorted(names, key=text.index)
+
+    printed = pi.flat(render_offer(build_offer_document(offer.quote, f.tariff(), None,
+                                                        number=offer.number, issued=f.ISSUED)))
+    ordered = pi.flat(render_contract(contract(offer))).split("Produits commandés")[-1]
+    assert order(printed.split("Produits et services")[-1]) == list(names)
+    assert order(ordered) == list(names)
