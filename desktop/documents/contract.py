@@ -261,7 +261,11 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         missing.add("membre_adresse")
     values = {
         "emetteur_nom": fit(head.display_name),
-        "emetteur_adresse": fit(", ".join(fit_lines(head.address_lines)), 2 * MAX_PRINTED),
+        "emetteur_adresse": need(
+            "emetteur_adresse",
+            fit(", ".join(fit_lines(head.address_lines)), 2 * MAX_PRINTED),
+            "adresse de l'émetteur",
+        ),
         "emetteur_numero_entreprise": need(
             "emetteur_numero_entreprise", fit(head.enterprise_number), "numéro d'entreprise"
         ),

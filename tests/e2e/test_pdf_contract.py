@@ -335,3 +335,14 @@ def test_the_order_form_lists_the_products_in_the_order_of_the_offer() -> None:
     ordered = pi.flat(render_contract(contract(offer))).split("Produits commandés")[-1]
     assert order(printed.split("Produits et services")[-1]) == list(names)
     assert order(ordered) == list(names)
+
+
+def test_an_issuer_without_address_is_marked_to_complete() -> None:
+    """The settings let the letterhead's address be emptied: the parties then read « Entre
+    iMio, , numéro d'entreprise … », the issuer's address left out as if never needed."""
+    from desktop.documents.offer import Letterhead
+
+    text = pi.flat(render_contract(contract(letterhead=Letterhead(address_lines=()))))
+    assert "Entre iMio, [à compléter : adresse de l'émetteur], numéro d'entreprise" in text
+    assert ", ," not in text
+    assert "[à compléter : adresse de l'émetteur]" not in pi.flat(render_contract(contract()))
