@@ -53,6 +53,7 @@ def render(doc: ContractDocument, formatter: Formatter | None = None) -> bytes:
             subject=f"{doc.title} — {doc.member.name}",
             running_label=doc.running_label,
             left_label=" · ".join(x for x in (head.display_name, head.web) if x),
+            locale=doc.locale,
         )
 
 

@@ -404,8 +404,10 @@ def build_pdf(
     running_label: str,
     left_label: str,
     watermark: str | None = None,
+    locale: str = "fr_BE",
 ) -> bytes:
-    """Lay out ``story`` on A4 pages and return the PDF bytes (deterministic)."""
+    """Lay out ``story`` on A4 pages and return the PDF bytes (deterministic). ``locale`` is
+    the document's language, as readers and screen readers take it (« fr_FR » -> fr-FR)."""
     import io
 
     buffer = io.BytesIO()
@@ -423,7 +425,7 @@ def build_pdf(
         producer="Comptoir (reportlab)",
         invariant=1,
         initialFontName=fonts.REGULAR,
-        lang="fr-BE",
+        lang=locale.replace("_", "-"),
     )
     frame = Frame(
         MARGIN_LEFT, MARGIN_BOTTOM, CONTENT_WIDTH, BODY_HEIGHT,

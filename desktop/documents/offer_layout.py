@@ -74,6 +74,7 @@ def render(doc: OfferDocument, formatter: Formatter | None = None) -> bytes:
             subject=f"Offre {doc.issuer} — {doc.member.name}",
             running_label=doc.running_label,
             left_label=" · ".join(x for x in (head.display_name, head.web) if x),
+            locale=doc.locale,
             watermark="PROJET" if doc.draft else None,
         )
 

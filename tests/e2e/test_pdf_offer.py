@@ -295,6 +295,16 @@ def test_ttc_line_of_another_issuer_is_marked() -> None:
     assert "HT" in text and "HTVA" not in text
 
 
+def test_the_pdf_language_is_the_issuer_s() -> None:
+    """Every PDF said fr-BE, a French issuer's offer too: readers and screen readers take
+    the document's language from it."""
+    t = f.tariff(code="sn-2025", issuer="Somme Numérique", title="Somme Numérique 2025", locale="fr_FR",
+                 tax_label="HT", year=2025, terms=(), meta={})
+    doc = build_offer_document(f.quote(), t, None, number="OFF-2026-LAP1-0003", issued=f.ISSUED)
+    assert pi.reader(render_offer(doc)).trailer["/Root"]["/Lang"] == "fr-FR"
+    assert pi.reader(render_offer(offer())).trailer["/Root"]["/Lang"] == "fr-BE"
+
+
 def test_a_cost_the_product_does_not_have_prints_a_dash_not_zero() -> None:
     """Extra storage has no set-up: its one-time cell read « 0,00 € », next to « — » for its
     days. The totals still print their amounts."""
