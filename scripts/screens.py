@@ -10,8 +10,9 @@ Windows has 9).
 Every modal question the application asks is grabbed then answered, so the script never
 waits. Besides the pictures, ``report.txt`` lists what a look can miss (the checks of
 ``tests/layout_checks.py``): a window larger than the screen, a text cut off or drawn over
-another, a colour that does not stand out from its background, a text Qt shows in English,
-a control a screen reader would announce without a name (``tests/a11y_checks.py``).
+another, a figure cut at the end of a line (« 28 » above « 883 habitants »), a colour that
+does not stand out from its background, a text Qt shows in English, a control a screen
+reader would announce without a name (``tests/a11y_checks.py``).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class Shots:
 
     def check(self, top, name: str) -> None:  # type: ignore[no-untyped-def]
         from a11y_checks import unnamed
-        from layout_checks import layout_problems, unreadable
+        from layout_checks import layout_problems, split_figures, unreadable
 
         screen = top.screen().availableGeometry()
         frame = top.frameGeometry() if top.isWindow() else top.geometry()
@@ -79,7 +80,7 @@ class Shots:
             self.problems.append(
                 f"{name} : fenêtre {frame.width()}x{frame.height()} > écran {screen.width()}x{screen.height()}"
             )
-        self.problems.extend(f"{name} : {p}" for p in layout_problems(top) + unreadable(top))
+        self.problems.extend(f"{name} : {p}" for p in layout_problems(top) + unreadable(top) + split_figures(top))
         self.problems.extend(f"{name} : sans nom pour un lecteur d'écran : {p}" for p in unnamed(top))
 
 

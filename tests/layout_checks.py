@@ -6,9 +6,11 @@ Shared by the GUI tests and ``scripts/screens.py`` (which grabs every screen as 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
+from PySide6 import QtGui
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QTextEdit,
     QWidget,
 )
 
@@ -84,6 +87,57 @@ def layout_problems(top: QWidget) -> list[str]:
             for b in solid[i + 1:]:
                 if a.geometry().intersects(b.geometry()):
                     problems.append(f"{_name(a)} et {_name(b)} l'un sur l'autre")
+    return problems
+
+
+_FIGURE_END = re.compile(r"\d[\s\u00a0\u202f]*$")
+_FIGURE_START = re.compile(r"^\d{3}\b")
+
+
+def _lines(document: QTextDocument) -> list[str]:
+    """The lines ``document`` is laid out in, as the reader sees them."""
+    document.size()  # lays it out
+    lines = []
+    block = document.begin()
+    while block.isValid():
+        layout, text = block.layout(), block.text()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            lines.append(text[line.textStart():line.textStart() + line.textLength()])
+        block = block.next()
+    return lines
+
+
+def split_figures(top: QWidget) -> list[str]:
+    """The figures of ``top`` cut in two at the end of a line, « 28 » then « 883 habitants »
+    below it: a wrapped label or a text view whose rich text made their thousands separator
+    a space a line may break at."""
+    problems = []
+    texts: list[tuple[QWidget, QTextDocument]] = []
+    for label in top.findChildren(QLabel):
+        if not label.isVisibleTo(top) or not label.wordWrap() or not label.text():
+            continue
+        rich = label.textFormat() == Qt.TextFormat.RichText or (
+            label.textFormat() == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(label.text())
+        )
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(label.font())
+        if rich:
+            document.setHtml(label.text())
+        else:
+            document.setPlainText(label.text())
+        document.setTextWidth(label.contentsRect().width() - 2 * label.margin())
+        texts.append((label, document))
+    for view in top.findChildren(QTextEdit):
+        if view.isVisibleTo(top):
+            texts.append((view, view.document()))
+    for widget, document in texts:
+        lines = _lines(document)
+        for before, after in pairwise(lines):
+            if _FIGURE_END.search(before) and _FIGURE_START.search(after):
+                cut = f"« {before.strip()[-12:]} » | « {after[:12]} »"
+                problems.append(f"{type(widget).__name__} : un nombre coupé en fin de ligne, {cut}")
     return problems
 
 

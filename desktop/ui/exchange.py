@@ -35,6 +35,7 @@ from desktop.core.errors import ComptoirError, InvalidInput
 from desktop.ui.dates import format_date, parse_date
 from desktop.ui.form import FormDialog, hint
 from desktop.ui.tones import Tone, css
+from desktop.ui.wrap import keep_figures
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -130,7 +131,7 @@ class ReportDialog(QDialog):
         self.body = QTextBrowser()
         self.body.setObjectName("reportBody")
         self.body.setAccessibleName(title)
-        self.body.setHtml(html())
+        self.body.setHtml(keep_figures(html()))
         self.body.setOpenLinks(False)
         buttons = QDialogButtonBox()
         close = buttons.addButton("Fermer", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -146,7 +147,7 @@ class ReportDialog(QDialog):
         return self.body.toPlainText()
 
     def retone(self) -> None:
-        self.body.setHtml(self._html())
+        self.body.setHtml(keep_figures(self._html()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from desktop.ui.flow import FlowLayout
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
 from desktop.ui.tones import Tone, css, set_font, set_tone
+from desktop.ui.wrap import keep_figures
 
 
 def _section(title: str) -> QLabel:
@@ -182,7 +183,7 @@ class MemberCard(QWidget):
         """The hints of the size written again in the palette's colours (a switch to the dark
         theme)."""
         if self.member is not None and self._decision is not None:
-            self.size_label.setText(self._size_text(self.member, self._decision))
+            self.size_label.setText(keep_figures(self._size_text(self.member, self._decision)))
 
     def show_member(self, member: Member | None, decision: CategoryDecision | None) -> None:
         self.member = member
@@ -205,7 +206,7 @@ class MemberCard(QWidget):
         self.kind.setText(" · ".join(bits))
         self.address.setText(member.address or "Adresse non renseignée")
         set_tone(self.address, None if member.address else Tone.WARNING)
-        self.size_label.setText(self._size_text(member, decision))
+        self.size_label.setText(keep_figures(self._size_text(member, decision)))
         if decision.category:
             text = category_title(decision.category)
             if decision.overridden:
@@ -215,7 +216,7 @@ class MemberCard(QWidget):
         else:
             self.category.setText("Catégorie à choisir")
             set_tone(self.category, Tone.WARNING)
-        self.trace.setText("<br>".join(f"• {escape(t.replace(' -> ', ' → '))}" for t in decision.trace))
+        self.trace.setText(keep_figures("<br>".join(f"• {escape(t.replace(' -> ', ' → '))}" for t in decision.trace)))
         status = member.membership.status.label
         if member.membership.since:
             status += f" depuis le {self._money.date(member.membership.since)}"

@@ -22,7 +22,7 @@ from desktop.core.format import french_spaces
 from desktop.core.quote import Severity
 from desktop.ui.models import NoticesModel
 from desktop.ui.tones import Tone, css
-from desktop.ui.wrap import breakable
+from desktop.ui.wrap import breakable, keep_figures
 
 _STYLE = {
     Severity.BLOCKING: ("Bloquant", Tone.ERROR),
@@ -151,7 +151,7 @@ class NoticesPanel(QScrollArea):
         line = QWidget()
         lay = QHBoxLayout(line)
         lay.setContentsMargins(0, 0, 0, 0)
-        label = QLabel(french_spaces(html))
+        label = QLabel(keep_figures(french_spaces(html)))
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -38,6 +38,7 @@ from desktop.ui.money import MoneyText
 from desktop.ui.search_panel import SearchPanel
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.tones import Tone, css, set_tone
+from desktop.ui.wrap import keep_figures
 
 log = logging.getLogger(__name__)
 
@@ -356,7 +357,7 @@ class OffersList(QWidget):
             html = offer_details_html(self.backend, summary, self.money)
         except ComptoirError as exc:
             html = f"<p style='color:{css(Tone.ERROR, on_base=True)}'>{escape(str(exc))}</p>"
-        self.details.setHtml(html)
+        self.details.setHtml(keep_figures(html))
 
     def _nothing_shown(self) -> str:
         """What the details say with no offer chosen: how to choose one, why the list is empty

@@ -4,6 +4,10 @@ A word-wrapped ``QLabel`` breaks lines at spaces only: a long run without one (a
 reference, a reason typed as one word) keeps the label as wide as the run, pushing what
 stands beside it out of the window. ``breakable`` puts an invisible break opportunity
 (U+200B, zero width space) inside such runs; the text reads and prints the same.
+
+Rich text does the opposite to a figure: Qt's HTML reader takes the narrow no-break space
+between its thousands for a plain space, and a line may end after « 28 » with « 883
+habitants » on the next. ``keep_figures`` gives such markup a no-break space it keeps.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import re
 
 ZERO_WIDTH_SPACE = "\u200b"
+NARROW_NO_BREAK_SPACE = "\u202f"  # babel's and core's thousands separator: « 28 883 »
+NO_BREAK_SPACE = "\u00a0"
 LONG_RUN = 24  # characters without a space before a run needs break opportunities
 _RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 
@@ -24,3 +30,10 @@ def breakable(text: str, every: int = 12) -> str:
         return ZERO_WIDTH_SPACE.join(run[i : i + every] for i in range(0, len(run), every))
 
     return _RUN.sub(cut, text)
+
+
+def keep_figures(markup: str) -> str:
+    """``markup`` for a rich-text label or text view, its figures (« 28 883 », « 12 684,00 € »)
+    never cut at the end of a line: their narrow no-break spaces become U+00A0, which Qt's
+    rich text does not break at (no tag or attribute holds one)."""
+    return markup.replace(NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE)

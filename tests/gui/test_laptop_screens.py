@@ -6,7 +6,7 @@ or drawn over another."""
 from __future__ import annotations
 
 import pytest
-from layout_checks import blank_lines, layout_problems
+from layout_checks import blank_lines, layout_problems, split_figures
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
@@ -174,4 +174,21 @@ def test_catalogue_rows_are_as_tall_as_their_wrapped_names(qtbot, backend):
         QApplication.processEvents()
         view.setCurrentIndex(model.index(-1, -1))  # no highlighted row
         problems += [f"{width} : {p}" for p in blank_lines(view, rows)]
+    assert problems == []
+
+
+def test_a_figure_is_never_cut_at_the_end_of_a_line(qtbot, system_font, make_window, backend):
+    """Rich text reads the narrow no-break space of « 28 883 » as a plain space: under Linux's
+    11-point font the card of a police zone read « commune la plus peuplée Nivelles, 28 » then
+    « 883 habitants », and the rule « de 20 001 à 40 » then « 000 habitants »."""
+    system_font(11)
+    window = make_window(backend)
+    zone = next(m for m in backend.index.search("zone de police nivelles") if m.commune_ids)
+    window.members.show_member(zone.id)
+    card = window.members.card
+    problems = []
+    for width in range(280, 440, 4):
+        window.splitter.setSizes([width, window.width() - width])
+        QApplication.processEvents()
+        problems += [f"{width} : {p}" for p in split_figures(card)]
     assert problems == []
