@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
     QComboBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTextEdit,
@@ -64,8 +65,8 @@ def _cut_by(w: QWidget, top: QWidget) -> str:
 
 def layout_problems(top: QWidget) -> list[str]:
     """Texts a user cannot read whole in ``top`` as it is laid out now: a label or a button
-    narrower or shorter than its text, a widget cut off by the panel it sits in, two widgets
-    drawn over each other."""
+    narrower or shorter than its text, a column narrower than its header (« emb » for
+    « Membre »), a widget cut off by the panel it sits in, two widgets drawn over each other."""
     problems: list[str] = []
     shown = [w for w in top.findChildren(QWidget) if w.isVisibleTo(top) and w.width() > 0 and w.height() > 0]
     for w in shown:
@@ -76,6 +77,12 @@ def layout_problems(top: QWidget) -> list[str]:
                     problems.append(f"{_name(w)} : {w.height()} pixels de haut pour {need}")
             elif w.minimumSizeHint().width() > w.width() + 1:
                 problems.append(f"{_name(w)} : {w.width()} pixels de large pour {w.minimumSizeHint().width()}")
+        if isinstance(w, QHeaderView) and w.orientation() == Qt.Orientation.Horizontal and w.model():
+            for section in range(w.count()):
+                text = w.model().headerData(section, Qt.Orientation.Horizontal)
+                need = w.fontMetrics().horizontalAdvance(str(text or ""))
+                if text and not w.isSectionHidden(section) and w.sectionSize(section) < need:
+                    problems.append(f"colonne « {text} » : {w.sectionSize(section)} pixels de large pour {need}")
         if isinstance(w, _SOLID):
             cut = _cut_by(w, top)
             if cut:

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 LIST_LIMIT = 500
 MEMBER_COLUMN = 1  # stretched: the other columns are as wide as their texts
+MEMBER_CHARS = 30  # the member's column, where the others leave it less: its names up to this
 
 
 def offer_details_html(backend: Backend, summary: Any, money: MoneyText) -> str:
@@ -175,6 +176,8 @@ class OffersList(QWidget):
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fitted at each reload
         head.setSectionResizeMode(MEMBER_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self._member_least = 0  # the member's column, at the least (see _fit_member)
+        self.table.viewport().installEventFilter(self)  # its width: the member's column's
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -270,17 +273,36 @@ class OffersList(QWidget):
         metrics = self.table.fontMetrics()
         grid = 1 if self.table.showGrid() else 0
         for column in range(self.model.columnCount()):
-            if column == MEMBER_COLUMN:
-                continue
             width = head.sectionSizeHint(column)
             rows = {self.model.text(row, column): row for row in range(self.model.rowCount())}
             if rows:
                 widest = rows[max(rows, key=metrics.horizontalAdvance)]
                 cell = self.table.sizeHintForIndex(self.model.index(widest, column))
                 width = max(width, cell.width() + grid)
-            head.resizeSection(column, width)
+            if column == MEMBER_COLUMN:
+                cap = MEMBER_CHARS * metrics.averageCharWidth()
+                self._member_least = min(width, max(head.sectionSizeHint(column), cap))
+            else:
+                head.resizeSection(column, width)
+        self._fit_member()
+
+    def _fit_member(self) -> None:
+        """The member's column takes what the others leave, but never less than its names
+        need (up to ``MEMBER_CHARS`` characters): on a narrow screen with a large font the
+        others took it all, the header read « emb » and every member « … ». The list scrolls
+        sideways instead."""
+        head = self.table.horizontalHeader()
+        others = sum(head.sectionSize(c) for c in range(head.count()) if c != MEMBER_COLUMN)
+        stretch = self.table.viewport().width() - others >= self._member_least
+        mode = QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Fixed
+        if head.sectionResizeMode(MEMBER_COLUMN) != mode:
+            head.setSectionResizeMode(MEMBER_COLUMN, mode)
+        if not stretch:
+            head.resizeSection(MEMBER_COLUMN, self._member_least)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_member()
         if watched is self.filter and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()

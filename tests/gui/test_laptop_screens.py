@@ -192,3 +192,32 @@ def test_a_figure_is_never_cut_at_the_end_of_a_line(qtbot, system_font, make_win
         QApplication.processEvents()
         problems += [f"{width} : {p}" for p in split_figures(card)]
     assert problems == []
+
+
+
+def test_the_offers_list_never_squeezes_the_member_out(qtbot, system_font, make_window, backend):
+    """At 150 % with Linux's 11-point font, a draft on last year's tariff (« Brouillon ·
+    ancien tarif ») and amounts with their asterisk left the member's column 28 pixels wide:
+    its header read « emb » and every member « … »."""
+    from desktop.ui.offers_list import MEMBER_COLUMN
+
+    system_font(11)
+    window = make_window(backend)
+    zone = backend.index.search("5267")[0]
+    window.new_offer_for(zone.id)
+    window.editor.add_product("delib")
+    window.session.save_now(force=True)
+    window.show_offers()
+    offers = window.offers_list
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1)
+    head = offers.table.horizontalHeader()
+    others = sum(head.sectionSize(c) for c in range(head.count()) if c != MEMBER_COLUMN)
+    name = offers.model.index(0, MEMBER_COLUMN).data()
+    assert name == zone.display_name
+    offers.table.setFixedWidth(others + 20)  # the other columns take about the whole list
+    QApplication.processEvents()
+    assert head.sectionSize(MEMBER_COLUMN) > offers.table.fontMetrics().horizontalAdvance(name)
+    assert head.sectionSize(MEMBER_COLUMN) > head.fontMetrics().horizontalAdvance("Membre")
+    offers.table.setFixedWidth(others + 400)  # room again: the member takes what the others leave
+    QApplication.processEvents()
+    assert head.length() == offers.table.viewport().width()
