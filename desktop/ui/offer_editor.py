@@ -282,6 +282,9 @@ class OfferEditor(QWidget):
         next_step = {
             OfferState.FINALISEE: f"Une fois remise au membre, marquez-la comme envoyée ; {revise}",
             OfferState.ENVOYEE: f"Sa réponse venue, marquez-la comme acceptée ou refusée ; {revise}",
+            # a Collège decides late: its acceptance is still marked, with why it came late
+            OfferState.EXPIREE: "Une réponse tardive se marque encore : acceptée (avec sa raison) ou "
+            f"refusée ; {revise}",
             OfferState.ACCEPTEE: "Établissez son bon de commande (menu Offre) ; pour proposer autre "
             "chose, faites une nouvelle offre (Ctrl+N).",
             OfferState.CONVERTIE: "Son bon de commande est établi (menu Offre).",
