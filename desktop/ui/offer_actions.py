@@ -105,6 +105,8 @@ _TIPS = {
 
 
 DRAFT_FIRST = "Finalisez d'abord l'offre (Finaliser…) : son état se suit ensuite."
+# the same on an offer with no line yet, whose « Finaliser » is greyed too
+LINES_FIRST = "Ajoutez d'abord des produits, puis finalisez l'offre : son état se suit ensuite."
 
 
 def _state_blocked(offer: Any, state: OfferState, target: OfferState, today: date) -> str:
@@ -283,9 +285,12 @@ class OfferActions:
             (OfferState.REFUSEE, "Marquer comme &refusée…"),
         ):
             why = _state_blocked(offer, state, target, today)
+            if why == DRAFT_FIRST and not s.draft.lines:
+                why = LINES_FIRST
             acts.append(self._step(target.value, text, partial(self.set_state, target), why))
         if state is OfferState.BROUILLON:
-            why = f"{DRAFT_FIRST} Le bon de commande suit l'acceptation de l'offre envoyée."
+            first = DRAFT_FIRST if s.draft.lines else LINES_FIRST
+            why = f"{first} Le bon de commande suit l'acceptation de l'offre envoyée."
         elif offer is not None and offer.state in (OfferState.ACCEPTEE, OfferState.CONVERTIE):
             why = ""
         elif state in (OfferState.FINALISEE, OfferState.ENVOYEE, OfferState.EXPIREE):

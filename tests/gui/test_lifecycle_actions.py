@@ -300,7 +300,11 @@ def test_an_offer_past_its_validity_reads_expired_and_is_accepted_late_with_a_re
     w.open_offer(offer.id)
     assert w.editor.status.text() == "Expirée"
     assert w.editor.frozen.text().startswith(f"Offre {offer.number} — expirée")
-    assert w.editor.frozen.text().endswith("Pour la modifier, révisez-la (menu Offre).")
+    # a late answer is common (a Collège meets monthly): the banner says it is still marked
+    assert w.editor.frozen.text().endswith(
+        "Une réponse tardive se marque encore : acceptée (avec sa raison) ou refusée ; pour la "
+        "modifier, révisez-la (menu Offre)."
+    )
     w.show_offers()
     model = w.offers_list.model
     assert model.data(model.index(model.row_of(offer.id), 7)) == "Expirée"
@@ -449,3 +453,14 @@ def test_a_greyed_step_of_the_offre_menu_says_what_comes_first(qtbot, ready_wind
     assert accepted["refusee"][1] == "Cette offre est déjà acceptée : son état ne change plus ici."
     w.new_offer()  # nothing in it yet
     assert tips()["finalise"] == (False, "Ajoutez d'abord au moins un produit à l'offre.")
+
+
+def test_on_an_offer_with_no_line_the_greyed_steps_send_to_adding_products(qtbot, window):
+    """« Marquer comme envoyée » said « Finalisez d'abord » beside a « Finaliser » greyed too:
+    on an offer with no line yet, the step before is adding products."""
+    window._fill_offer_menu()
+    actions = window.documents._actions
+    assert actions["finalise"].toolTip() == "Ajoutez d'abord au moins un produit à l'offre."
+    for key in ("envoyee", "acceptee", "refusee", "contract"):
+        assert not actions[key].isEnabled(), key
+        assert actions[key].toolTip().startswith("Ajoutez d'abord des produits, puis finalisez"), key
