@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
                 self.session.new(self.backend.new_draft(None))
             except ComptoirError as exc:
                 self.bar.error(f"Nouvelle offre non ouverte : {exc}")
+        self.session.forget_member(member_id)  # Ctrl+Z would give the offer back to it
         self._show_data_status()  # one member fewer
 
     def _offer_effect(self, before: Any, after: Any) -> str:

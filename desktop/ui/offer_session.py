@@ -50,6 +50,10 @@ class DraftCommand(QUndoCommand):
     def undo(self) -> None:
         self._session._step(self._before)
 
+    def names(self, member_id: str) -> bool:
+        """The step makes the offer ``member_id``'s, or undoes that."""
+        return member_id in (self._before.member_id, self._after.member_id)
+
 
 class OfferSession(QObject):
     changed = Signal()  # draft and quote updated
@@ -206,6 +210,14 @@ class OfferSession(QObject):
                 self.undo_stack.clear()
                 draft = replace(draft, lines=lines)
         self._set(draft, touch=False)
+
+    def forget_member(self, member_id: str) -> None:
+        """``member_id`` left the directory: an undo (or redo) of a step that named it would
+        make the offer its again, and the offer would be saved for no one. The history goes,
+        as its steps are undone in order."""
+        steps = (self.undo_stack.command(i) for i in range(self.undo_stack.count()))
+        if any(isinstance(step, DraftCommand) and step.names(member_id) for step in steps):
+            self.undo_stack.clear()
 
     # -- opening -------------------------------------------------------------------------
     def new(self, draft: Draft | None = None) -> bool:

@@ -120,3 +120,25 @@ def test_an_offer_written_for_it_between_the_question_and_the_answer_keeps_it(
 def test_the_store_refuses_a_reference_member(backend) -> None:
     with pytest.raises(InvalidInput, match="annuaire de référence"):
         backend.delete_member("commune:25072")
+
+
+def test_undo_after_the_deletion_never_gives_the_offer_back_to_the_deleted_member(
+    qtbot, window, backend, dialogs
+) -> None:
+    """An offer begun for a body created by mistake, then passed to the right member: the body
+    could be deleted (nothing is written for it any more), and Ctrl+Z made the offer its again,
+    saved for no one, « choisissez un membre » over its lines."""
+    member = created(window)
+    window.members.member_opened.emit(member.id)
+    window.editor.add_product("delib")
+    nivelles = backend.index.search("Nivelles")[0]
+    window.session.set_member(nivelles.id)  # « Passer cette offre à Nivelles »
+    assert window.session.save_now(force=True)
+    window.members.show_member(member.id)
+    dialogs.script("confirm", True)
+    window.members.delete_member()
+    assert backend.member(member.id) is None
+    window.undo_action.trigger()
+    assert window.session.draft.member_id == nivelles.id
+    assert window.session.save_now(force=True)
+    assert backend.offers.get(window.session.offer.id).member.id == nivelles.id
