@@ -464,7 +464,7 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
         ),
         hAlign="LEFT",
     )
-    if n > 1 and _no_annual_cost(doc):  # nothing to index
+    if _no_annual_cost(doc):  # nothing to index, nor to pay after year 1, however many years
         caption = (
             "Estimation : l'année 1 comprend la mise en place ; sans coût annuel, rien n'est dû "
             "les années suivantes."

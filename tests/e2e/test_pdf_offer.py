@@ -230,6 +230,18 @@ def test_offer_of_one_time_services_only_says_nothing_is_due_later() -> None:
     assert "ne comporte pas de coût annuel" not in text
 
 
+def test_offer_of_one_time_services_over_one_year_does_not_say_a_yearly_fee_follows() -> None:
+    """Budgeted over one year, days of service printed « Cette offre ne comporte pas de coût
+    annuel » above a budget whose caption read « l'année 1 comprend la mise en place et le coût
+    annuel. Les années suivantes, le coût annuel suit l'indice des prix »."""
+    days = replace(f.delib_line(), name="Prestations sur produits", annual=D("0.00"))
+    one_year = replace(f.quote((days,)), totals=f.totals((days,), years=1))
+    doc = build_offer_document(one_year, f.tariff(), None, number=NUMBER, issued=f.ISSUED)
+    budget = " ".join(pi.flat(render_offer(doc)).split("Budget estimé sur 1 an")[1].split())
+    assert "sans coût annuel, rien n'est dû les années suivantes" in budget
+    assert "le coût annuel suit" not in budget and "comprend la mise en place et le coût annuel" not in budget
+
+
 def test_draft_has_projet_watermark_and_no_number() -> None:
     pdf = render_offer(offer(number=None))
     pages = pi.pages_text(pdf)
