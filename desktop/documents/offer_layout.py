@@ -312,6 +312,8 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
     def money(value: Decimal, priced: bool, partial: bool) -> str:
         return partly(fmt.money(value), partial) if priced else "Sur devis"
 
+    year1_holds = "coût annuel" if _no_set_up(doc) else "coût annuel + mise en place"
+
     rows = [
         [
             para(esc(f"Total mise en place (coût unique) {tax}"), st.cell),
@@ -322,7 +324,7 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
             money(t.annual, cov.annual, cov.annual_partial),
         ],
         [
-            para(esc(f"Budget de la première année (coût annuel + mise en place) {tax}"), st.cell_bold),
+            para(esc(f"Budget de la première année ({year1_holds}) {tax}"), st.cell_bold),
             money(t.year1, cov.year1, cov.year1_partial),
         ],
     ]
@@ -368,16 +370,12 @@ def _totals(doc: OfferDocument, fmt: Formatter) -> Flowable:
     if _no_annual_cost(doc):  # days of service only: « seul le coût annuel, soit 0,00 € » misled
         flow.append(para(esc(NO_ANNUAL_COST), st.small))
     elif cov.annual:
-        flow.append(
-            para(
-                esc(
-                    "La première année comprend le coût annuel et la mise en place ; les années "
-                    f"suivantes, seul le coût annuel est dû, soit {fmt.money(t.annual)} {tax} "
-                    "par an avant indexation."
-                ),
-                st.small,
-            )
-        )
+        due = f"seul le coût annuel est dû, soit {fmt.money(t.annual)} {tax} par an avant indexation."
+        if _no_set_up(doc):  # yearly fees only: no set-up for year 1 to include
+            said = f"Cette offre ne comporte pas de mise en place : chaque année, {due}"
+        else:
+            said = f"La première année comprend le coût annuel et la mise en place ; les années suivantes, {due}"
+        flow.append(para(esc(said), st.small))
     if doc.vat_statement:
         flow.append(para(f"<b>TVA</b> : {esc(doc.vat_statement)}", st.small))
     return KeepTogether(flow)
@@ -393,6 +391,12 @@ def _no_annual_cost(doc: OfferDocument) -> bool:
     """The offer has no yearly fee at all (days of service only), not one left sur devis."""
     cov = doc.coverage
     return cov.annual and not cov.annual_partial and not doc.totals.annual
+
+
+def _no_set_up(doc: OfferDocument) -> bool:
+    """The offer has no set-up at all (yearly fees only: storage...), not one left sur devis."""
+    cov = doc.coverage
+    return cov.one_time and not cov.one_time_partial and not doc.totals.one_time
 
 
 # After a total or a year that leaves out a « sur devis » part, as the screen marks it; the
@@ -470,14 +474,19 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
             "les années suivantes."
         )
     elif n > 1:
+        year1 = (
+            "sans mise en place, l'année 1 est le coût annuel" if _no_set_up(doc)
+            else "l'année 1 comprend la mise en place"
+        )
         caption = (
-            f"Estimation : l'année 1 comprend la mise en place ; à partir de l'année 2, le coût "
+            f"Estimation : {year1} ; à partir de l'année 2, le coût "
             f"annuel est indexé de {fmt.percent(t.indexation)} par an (hypothèse de calcul). "
             "L'indexation réelle suit l'indice des prix à la consommation (IPC)."
         )
     else:  # one year: no « année 2 » to speak of
+        year1 = "le coût annuel, sans mise en place" if _no_set_up(doc) else "la mise en place et le coût annuel"
         caption = (
-            "Estimation : l'année 1 comprend la mise en place et le coût annuel. Les années "
+            f"Estimation : l'année 1 comprend {year1}. Les années "
             "suivantes, le coût annuel suit l'indice des prix à la consommation (IPC)."
         )
     if marked:

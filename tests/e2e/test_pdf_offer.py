@@ -242,6 +242,26 @@ def test_offer_of_one_time_services_over_one_year_does_not_say_a_yearly_fee_foll
     assert "le coût annuel suit" not in budget and "comprend la mise en place et le coût annuel" not in budget
 
 
+def test_an_offer_without_set_up_does_not_speak_of_one() -> None:
+    """Extra storage alone: « La première année comprend le coût annuel et la mise en place »
+    and a budget « l'année 1 comprend la mise en place », for an offer that has none."""
+    storage = replace(f.delib_line(), name="Espace de stockage supplémentaire", one_time=D("0.00"),
+                      setup_days=None)  # fmt: skip
+    words = " ".join(pi.flat(render_offer(offer((storage,)))).split())
+    assert "comprend le coût annuel et la mise en place" not in words
+    assert "l'année 1 comprend la mise en place" not in words
+    assert "(coût annuel + mise en place)" not in words
+    # (the narrow no-break space of « 5 344 » reads back as a space once the words are joined)
+    assert ("Cette offre ne comporte pas de mise en place : chaque année, seul le coût annuel est "
+            "dû, soit 5 344,00 € HTVA par an avant indexation.") in words
+    assert "Budget de la première année (coût annuel) HTVA 5 344,00 €" in words
+    assert "Estimation : sans mise en place, l'année 1 est le coût annuel ; à partir de l'année 2" in words
+    # an offer with a set-up keeps saying what year 1 holds
+    words = " ".join(pi.flat(render_offer(offer())).split())
+    assert "La première année comprend le coût annuel et la mise en place" in words
+    assert "ne comporte pas de mise en place" not in words
+
+
 def test_draft_has_projet_watermark_and_no_number() -> None:
     pdf = render_offer(offer(number=None))
     pages = pi.pages_text(pdf)
