@@ -717,6 +717,12 @@ def _default_sur_devis(ev: Evaluation, comp: Component, cond: str) -> str:
     return f"{label} : sur devis ({describe_condition(ev.product, cond)})"
 
 
+def days_times(days: Decimal) -> str:
+    """The start of a day-rate line's detail, « 1,5 jour × » (« 1,5 jour », as French says
+    it): the documents read the days there rather than saying them again."""
+    return f"{_num(days)} {agree(days, 'jours')} ×"
+
+
 @rule("days_x_rate")
 def _days_x_rate(ev: Evaluation, comp: Component) -> Part:
     table = ev.opt(comp, "table")
@@ -725,7 +731,7 @@ def _days_x_rate(ev: Evaluation, comp: Component) -> Part:
     else:
         days = ev.value(comp, ev.need(comp, "days", "quantity"))
     rate = ev.value(comp, ev.need(comp, "rate"))
-    detail = f"{_num(days)} {agree(days, 'jours')} × {eur(rate)}"  # « 1,5 jour », as French says it
+    detail = f"{days_times(days)} {eur(rate)}"
     return _priced(
         ev,
         comp,

@@ -31,6 +31,7 @@ from desktop.documents.offer import (
     TermText,
     _line,
     approval_text,
+    days_parameter,
     default_signatories,
     only_locality,
     printed_order,
@@ -200,19 +201,8 @@ def _contract_line(tariff: Tariff, line: QuoteLine) -> OfferLine:
     day-rate service are its parameter (« Nombre de jours : 12,5 »), not set-up days to
     repeat after it."""
     printed = _line(tariff, line)
-    days = None if _days_are_a_parameter(tariff, line) else printed.setup_days
+    days = None if days_parameter(tariff, line) is not None else printed.setup_days
     return replace(printed, params=tuple(p for p in printed.params if p.value != 0), setup_days=days)
-
-
-def _days_are_a_parameter(tariff: Tariff, line: QuoteLine) -> bool:
-    """The line is priced as days typed by the user × a rate (services, deliberations.be)."""
-    product = tariff.products.get(line.product)
-    for comp in product.components if product is not None else ():
-        if comp.kind == "days_x_rate" and "table" not in comp.params:
-            key = comp.params.get("days") or comp.params.get("quantity")
-            if key in line.params:
-                return True
-    return False
 
 
 def member_address(lines: tuple[str, ...]) -> tuple[str, bool]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from desktop.core.catalogue import Family, Tariff
 from desktop.core.members import Member, MemberKind, of_place
 from desktop.core.offers import UNPRICED_OFFER
-from desktop.core.pricing import TO_CONFIRM_PREFIX, waived_rules
+from desktop.core.pricing import TO_CONFIRM_PREFIX, days_times, waived_rules
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 
@@ -225,6 +225,7 @@ class OfferLine:
     discount: Decimal | None = None
     tax_mode: str = ""
     discounts: tuple[str, ...] = ()  # what each discount is and why (also among ``notes``)
+    days_in_notes: bool = False  # a day-rate service: « 3 jours × 991 € » says its days
 
     @property
     def priced(self) -> bool:
@@ -368,6 +369,37 @@ def _line(tariff: Tariff, line: QuoteLine, *, internal: bool = True) -> OfferLin
     )
 
 
+def _offer_line(tariff: Tariff, line: QuoteLine, *, internal: bool) -> OfferLine:
+    """A line as the offer prints it: the days of a day-rate service said once, where its
+    detail gives them with their rate (« 3 jours × 991 € »), not again as its parameter
+    (« Nombre de jours : 3 ») nor as set-up days in their column."""
+    printed = _line(tariff, line, internal=internal)
+    key = days_parameter(tariff, line)
+    if key is None or not any(n.startswith(days_times(line.params[key])) for n in printed.notes):
+        return printed
+    product = tariff.products.get(line.product)
+    p = product.parameter(key) if product is not None else None
+    label = p.label if p is not None and p.label else key
+    return replace(
+        printed,
+        params=tuple(x for x in printed.params if x.label != label),
+        setup_days=None,
+        days_in_notes=True,
+    )
+
+
+def days_parameter(tariff: Tariff, line: QuoteLine) -> str | None:
+    """The parameter holding the days of a line priced as days typed by the user × a rate
+    (services, deliberations.be); None for any other line."""
+    product = tariff.products.get(line.product)
+    for comp in product.components if product is not None else ():
+        if comp.kind == "days_x_rate" and "table" not in comp.params:
+            key = comp.params.get("days") or comp.params.get("quantity")
+            if key in line.params:
+                return key
+    return None
+
+
 def _family_rank(family: str) -> tuple[int, str]:
     return _FAMILY_ORDER.get(family, len(_FAMILY_ORDER)), family
 
@@ -384,7 +416,7 @@ def group_lines(
     """Lines grouped by family, families in catalogue order, lines in quote order."""
     groups: dict[str, list[OfferLine]] = {}
     for line in printed_order(lines):
-        groups.setdefault(line.family, []).append(_line(tariff, line, internal=internal))
+        groups.setdefault(line.family, []).append(_offer_line(tariff, line, internal=internal))
     return tuple(LineGroup(f, family_label(f), tuple(grouped)) for f, grouped in groups.items())
 
 
@@ -577,6 +609,7 @@ __all__ = [
     "Signatory",
     "TermText",
     "build_offer_document",
+    "days_parameter",
     "default_signatories",
     "document_for_offer",
     "only_locality",

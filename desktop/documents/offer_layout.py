@@ -281,7 +281,7 @@ def _lines_table(doc: OfferDocument, fmt: Formatter) -> Flowable:
         for line in group.lines:
             r = len(data)
             days = fmt.number(line.setup_days) if line.setup_days is not None else (
-                "—" if line.priced else ""
+                "—" if line.priced and not line.days_in_notes else ""
             )
             one, one_it = _amount(fmt, line.one_time, line, doc)
             ann, ann_it = _amount(fmt, line.annual, line, doc)

@@ -440,3 +440,21 @@ def test_head_office_gives_the_order_form_the_laptop_printed(store: Path, run_co
     again = tmp_path / "bon-siege.pdf"
     assert "redonné tel qu'établi" in ok(run_comptoir("--db", hq, "contract", "--offer", n, "--pdf", again))
     assert again.read_bytes() == printed.read_bytes()
+
+
+def test_the_days_of_a_day_rate_service_are_said_once_on_the_offer(
+    store: Path, run_comptoir, tmp_path: Path
+) -> None:
+    """Three days of « AT - Conseil / Stratégie » read « Nombre de jours : 3 », then « 3 jours ×
+    991 € », then 3 in the set-up days column: the offer now says them once, with their rate."""
+    out = tmp_path / "jours.pdf"
+    ok(run_comptoir("offer", "--member", "Nivelles", "--product", "at-conseil-strategie",
+                    "deliberations-be", "delib", "--param", "at-conseil-strategie:days=3",
+                    "deliberations-be:days=2", "--pdf", out, "--date", "2026-11-22"))
+    text = pi.flat(out.read_bytes())
+    assert f"AT - Conseil / Stratégie 3 jours × 991 € 2{NNBSP}973,00 € —" in text
+    assert "deliberations.be Hébergement inclus" in text  # not « Jours de prestation … : 2 »
+    assert f"2 jours × 906 € 1{NNBSP}812,00 € —" in text
+    assert "Nombre de jours :" not in text and "Jours de prestation" not in text
+    # a product's set-up days keep their column
+    assert f"6 5{NNBSP}436,00 € 8{NNBSP}927,00 €" in text
