@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 
 from desktop.core.errors import InvalidInput
@@ -364,5 +364,20 @@ def fill(
             if gap and not value:
                 value = f"[à compléter : {r.field}]"
             spans.append(Span(value, r.bold, gap, r.field))
-        out.append(Filled(b.kind, tuple(spans), b.name))
+        out.append(Filled(b.kind, _without_empty_brackets(spans), b.name))
     return tuple(out)
+
+
+def _without_empty_brackets(spans: list[Span]) -> tuple[Span, ...]:
+    """« Nivelles ({membre_type}), » with nothing to say for the field reads « Nivelles, »,
+    not « Nivelles (), »: the brackets around an empty value go with it."""
+    for i in range(1, len(spans) - 1):
+        before, empty, after = spans[i - 1], spans[i], spans[i + 1]
+        if (
+            empty.field is not None and not empty.text
+            and before.field is None and before.text.endswith("(")
+            and after.field is None and after.text.startswith(")")
+        ):  # fmt: skip
+            spans[i - 1] = replace(before, text=before.text[:-1].rstrip(" "))
+            spans[i + 1] = replace(after, text=after.text[1:])
+    return tuple(spans)

@@ -264,7 +264,7 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
         "emetteur_email": fit(head.email),
         "emetteur_site": fit(head.web),
         "membre_nom": fit(m.name) if m.known else need("membre_nom", "", "membre"),
-        "membre_type": _in_sentence(m.kind),
+        "membre_type": _in_sentence(m.kind_said),
         "membre_adresse": address,
         "membre_identifiants": fit(" · ".join(m.identifiers)),
         "categorie": need("categorie", doc.category or "", "catégorie"),
@@ -299,7 +299,7 @@ def render_contract(doc: ContractDocument, formatter: Any = None) -> bytes:
 
 
 def _in_sentence(label: str) -> str:
-    """A kind's label inside a sentence: « Namur (commune) », « Nivelles (CPAS) »."""
+    """A kind's label inside a sentence: « Namur (commune) », « IDEA (intercommunale) »."""
     if len(label) > 1 and label[1].isupper():  # an acronym keeps its capitals
         return label
     return label[:1].lower() + label[1:]

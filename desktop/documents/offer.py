@@ -164,6 +164,15 @@ class MemberBlock:
         return self.known and only_locality(self.address_lines)
 
     @property
+    def kind_said(self) -> str:
+        """The kind, where the name does not already say it: « Namur » is a commune, « CPAS
+        de Nivelles » and « Province de Namur » need no « (CPAS) », « (province) »."""
+        name, kind = self.name.casefold(), self.kind.casefold()
+        if self.known and kind and (name == kind or name.startswith(kind + " ")):
+            return ""
+        return self.kind
+
+    @property
     def who(self) -> str:
         """The body that agrees, as « Pour accord — pour … » and the signatures name it."""
         if not self.known:

@@ -131,8 +131,8 @@ def _parties(doc: OfferDocument, fmt: Formatter) -> Flowable:
         left.append(para(f"<b>{esc(fit(m.name))}</b>", st.body))
     else:
         left.append(para(missing_markup(m.name), st.body))
-    if m.kind:
-        left.append(text(fit(m.kind), st.small))
+    if m.kind_said:
+        left.append(text(fit(m.kind_said), st.small))
     if m.street_missing:  # as the order form marks it
         what = "rue et numéro" if m.address_lines else "adresse du membre"
         left.append(para(missing_markup(MISSING.format(what=what)), st.small))

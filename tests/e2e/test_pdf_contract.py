@@ -151,7 +151,7 @@ def test_the_member_signs_with_its_article() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "written"),
-    [("CPAS", "(CPAS)"), ("ZONE_DE_POLICE", "(zone de police)"), ("RCA", "(régie communale autonome)")],
+    [("COMMUNE", "(commune)"), ("ZONE_DE_POLICE", "(zone de police)"), ("RCA", "(régie communale autonome)")],
 )
 def test_the_member_s_kind_reads_as_part_of_the_sentence(kind: str, written: str) -> None:
     from dataclasses import replace
@@ -162,6 +162,29 @@ def test_the_member_s_kind_reads_as_part_of_the_sentence(kind: str, written: str
     text = pi.flat(render_contract(contract(f.accepted_offer(member=member))))
     assert f"La Bruyère {written}, Rue de la Croix-Monet 2, 5080 Rhisnes, ci-après « le membre »" in text
 
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "written"),
+    [("CPAS", "CPAS de Nivelles", "CPAS de Nivelles,"), ("PROVINCE", "Province de Namur", "Province de Namur,"),
+     ("ZONE_DE_SECOURS", "Zone de secours NAGE", "Zone de secours NAGE,")],
+)  # fmt: skip
+def test_the_member_s_kind_is_not_said_again_after_a_name_that_says_it(kind: str, name: str, written: str) -> None:
+    """« CPAS de Nivelles (CPAS) », « Province de Namur (province) »: on the order form and
+    under the offer's recipient, the kind repeated the name."""
+    from dataclasses import replace
+
+    from desktop.core.members import MemberKind
+    from desktop.documents.offer import build_offer_document, render_offer
+
+    member = replace(f.commune(), kind=MemberKind[kind], name=name)
+    text = pi.flat(render_contract(contract(f.accepted_offer(member=member))))
+    assert f"et {written} Rue de la Croix-Monet 2, 5080 Rhisnes, ci-après « le membre »" in text
+    assert "()" not in text
+    offer = f.accepted_offer(member=member)
+    printed = pi.flat(render_offer(build_offer_document(offer.quote, f.tariff(), None, number=offer.number,
+                                                        issued=f.ISSUED)))  # fmt: skip
+    assert f"Destinataire {name} Rue de la Croix-Monet 2" in printed
 
 def _service_tariff():
     """The grid's day-rate services: the days are a parameter, priced days × rate."""

@@ -135,6 +135,19 @@ def test_missing_values_are_marked() -> None:
     assert filled[0].text == "IBAN [à compléter : emetteur_iban] ; site ."
 
 
+
+def test_an_empty_field_in_brackets_leaves_no_empty_brackets() -> None:
+    """« **{membre_nom}** ({membre_type}) » for a name that says its kind printed « CPAS de
+    Nivelles () » once the kind was left out: the brackets go with the empty value."""
+    t = dt.parse("et **{membre_nom}** ({membre_type}), {membre_adresse}.\n")
+    values = {"membre_nom": "CPAS de Nivelles", "membre_type": "", "membre_adresse": "1400 Nivelles"}
+    assert dt.fill(t, values)[0].text == "et CPAS de Nivelles, 1400 Nivelles."
+    values["membre_type"] = "commune"
+    assert dt.fill(t, {**values, "membre_nom": "Namur"})[0].text == "et Namur (commune), 1400 Nivelles."
+    # a value to complete keeps its brackets: its marker stands where it goes
+    filled = dt.fill(t, {**values, "membre_type": ""}, missing={"membre_type"})
+    assert filled[0].text == "et CPAS de Nivelles ([à compléter : membre_type]), 1400 Nivelles."
+
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
