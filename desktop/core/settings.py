@@ -59,6 +59,8 @@ LABELS = {
 
 # fields a document needs and that have no default: shown as missing until filled in
 DOCUMENT_FIELDS = ("legal_form", "enterprise_number", "iban")
+# a missing phone means no contact at all: any one of the three would do
+_MISSING_LABELS = {"phone": "moyen de contact (téléphone, courriel ou site web)"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +88,18 @@ class Settings:
         return self.letterhead_name
 
     def missing(self) -> tuple[str, ...]:
-        """Letterhead fields still empty (legal form, enterprise number, IBAN), by key."""
-        return tuple(f for f in DOCUMENT_FIELDS if not getattr(self, f))
+        """Letterhead fields the documents print « à compléter », by key: legal form,
+        enterprise number, IBAN; an emptied address; « phone » when phone, email and web are
+        all empty (no way left to reach the issuer)."""
+        found = [f for f in DOCUMENT_FIELDS if not getattr(self, f)]
+        if not self.address_lines:
+            found.append("address_lines")
+        if not (self.phone or self.email or self.web):
+            found.append("phone")
+        return tuple(found)
 
     def missing_labels(self) -> tuple[str, ...]:
-        return tuple(LABELS[f] for f in self.missing())
+        return tuple(_MISSING_LABELS.get(f, LABELS[f]) for f in self.missing())
 
     @property
     def ready_to_number(self) -> bool:

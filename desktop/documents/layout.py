@@ -45,6 +45,7 @@ from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop.core.format import french_spaces
 from desktop.documents import fonts
+from desktop.documents.offer import MISSING_ADDRESS, MISSING_CONTACT
 from desktop.documents.printable import MAX_PRINTED, fit, fit_lines
 
 # One render at a time: reportlab keeps process-wide state (font subsets per document,
@@ -249,9 +250,13 @@ def letterhead(head: Any) -> list[Flowable]:
     left: list[Flowable] = [text(fit(head.display_name), st.letter_name)]
     if head.address_lines:
         left.append(text(fit(" · ".join(fit_lines(head.address_lines)), 2 * MAX_PRINTED), st.letter_line))
+    else:  # emptied in the settings: shown to complete, as the order form's parties do
+        left.append(para(missing_markup(MISSING_ADDRESS), st.letter_line))
     contacts = [fit(x) for x in (f"Tél. {head.phone}" if head.phone else "", head.email, head.web) if x]
     if contacts:
         left.append(text(" · ".join(contacts), st.letter_line))
+    else:  # the member would have no way to reach the issuer
+        left.append(para(missing_markup(MISSING_CONTACT), st.letter_line))
     right: list[Flowable] = []
     for label, attr in (
         ("Forme juridique", "legal_form"),

@@ -26,6 +26,8 @@ DEFAULT_VALIDITY_DAYS = 90
 
 # Visible marker for a letterhead setting nobody filled in: never invent a value.
 MISSING = "[à compléter : {what}]"
+MISSING_ADDRESS = MISSING.format(what="adresse de l'émetteur")
+MISSING_CONTACT = MISSING.format(what="téléphone, courriel ou site web")
 
 # Seed 000, remark 5 (000:L668-L671): printed next to the totals of an iMio offer when the
 # tariff data does not carry its own wording.

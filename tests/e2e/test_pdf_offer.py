@@ -308,6 +308,26 @@ def test_missing_letterhead_settings_show_visible_markers() -> None:
     assert "contact@imio.be" in text and "www.imio.be" in text
 
 
+def test_a_letterhead_without_address_or_any_contact_is_marked_to_complete() -> None:
+    """Address, phone, email and web emptied in the settings: the offer printed « iMio » alone
+    at its top, the member left with no way to reach anyone and nothing showing it."""
+    from datetime import date
+
+    from desktop.documents.contract import build_contract_document, render_contract
+
+    bare = Letterhead(address_lines=(), phone="", email="", web="")
+    text = pi.flat(render_offer(offer(letterhead=bare)))
+    assert "[à compléter : adresse de l'émetteur]" in text
+    assert "[à compléter : téléphone, courriel ou site web]" in text
+    # the order form's letterhead says so too
+    order = build_contract_document(f.accepted_offer(), f.tariff(), bare, issued=date(2026, 12, 1),
+                                    accepted_on=date(2026, 11, 30))  # fmt: skip
+    assert "[à compléter : téléphone, courriel ou site web]" in pi.flat(render_contract(order))
+    # one way to reach the issuer is enough
+    text = pi.flat(render_offer(offer(letterhead=replace(bare, email="contact@imio.be"))))
+    assert "contact@imio.be" in text and "téléphone, courriel ou site web" not in text
+
+
 def test_offer_for_a_kind_without_member_marks_the_recipient_missing() -> None:
     q = replace(f.quote(), member=None)
     doc = build_offer_document(q, f.tariff(), None, number=None, issued=f.ISSUED, member_kind=MemberKind.CPAS)

@@ -32,6 +32,17 @@ def test_defaults_are_imio_and_show_what_is_missing() -> None:
     assert s.validated() == s
 
 
+def test_an_empty_address_or_no_contact_at_all_is_missing_as_the_documents_mark_it() -> None:
+    """The finalisation warns of what stays « à compléter » on the frozen PDF: an emptied
+    address, or phone, email and web all emptied, went unsaid."""
+    s = Settings(legal_form="SCRL", enterprise_number="0403.170.701", iban="BE71 0961 2345 6769")
+    assert s.missing() == ()
+    bare = replace(s, address_lines=(), phone="", email="", web="")
+    assert bare.missing() == ("address_lines", "phone")
+    assert bare.missing_labels() == ("adresse", "moyen de contact (téléphone, courriel ou site web)")
+    assert replace(bare, web="www.imio.be").missing() == ("address_lines",)
+
+
 def test_normalisation() -> None:
     s = Settings(
         device_code=" lap1 ",
