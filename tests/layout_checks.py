@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from PySide6 import QtGui
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QPalette, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QTableView,
     QTextEdit,
     QWidget,
 )
@@ -94,6 +95,35 @@ def layout_problems(top: QWidget) -> list[str]:
             for b in solid[i + 1:]:
                 if a.geometry().intersects(b.geometry()):
                     problems.append(f"{_name(a)} et {_name(b)} l'un sur l'autre")
+    return problems
+
+
+def run_together(view: QAbstractItemView) -> list[str]:
+    """The right-aligned texts of ``view`` (its header's too) that start against the column
+    before them, with less than a digit's room: « AnnuelJours » for two headers, « Sur
+    devis11 450,00 € » for two amounts."""
+    header = view.horizontalHeader() if isinstance(view, QTableView) else getattr(view, "header", lambda: None)()
+    model = view.model()
+    if header is None or model is None:
+        return []
+    bold = QFont(header.font())
+    bold.setBold(True)  # the titles of the selected columns
+    head, cells = QFontMetrics(bold), view.fontMetrics()
+    shown = [header.logicalIndex(v) for v in range(header.count())]
+    shown = [c for c in shown if not header.isSectionHidden(c)]
+    horizontal = Qt.Orientation.Horizontal
+    align = Qt.ItemDataRole.TextAlignmentRole
+    problems = []
+    for column in shown[1:]:
+        texts = [(head, model.headerData(column, horizontal), model.headerData(column, horizontal, align))]
+        texts += [(cells, model.index(r, column).data(), model.index(r, column).data(align))
+                  for r in range(model.rowCount())]
+        for metrics, text, alignment in texts:
+            if not text or alignment is None or not int(alignment) & Qt.AlignmentFlag.AlignRight.value:
+                continue
+            room = header.sectionSize(column) - metrics.horizontalAdvance(str(text))
+            if room < metrics.horizontalAdvance("0"):
+                problems.append(f"« {text} » : {room} pixels après la colonne d'avant")
     return problems
 
 

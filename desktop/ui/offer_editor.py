@@ -37,6 +37,7 @@ from desktop.core.errors import ComptoirError
 from desktop.core.inputs import override_reason
 from desktop.ui.backend import Backend
 from desktop.ui.catalogue_panel import CataloguePanel
+from desktop.ui.columns import FigureDelegate, FigureHeader
 from desktop.ui.dialogs import Dialogs
 from desktop.ui.form import plain_enter
 from desktop.ui.message_bar import MessageBar
@@ -91,6 +92,9 @@ class OfferEditor(QWidget):
         self.table.setObjectName("offerLines")
         self.table.setAccessibleName("Lignes de l'offre")
         self.table.setModel(self.lines_model)
+        # the amounts and the days, set to the right, keep a gap from the column before them
+        self.table.setHorizontalHeader(FigureHeader(self.table))
+        self.table.setItemDelegate(FigureDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

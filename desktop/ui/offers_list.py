@@ -31,6 +31,7 @@ from desktop.core.errors import ComptoirError, NotFound, RuleViolation
 from desktop.core.inputs import shown
 from desktop.core.offers import OfferState
 from desktop.ui.backend import Backend
+from desktop.ui.columns import FigureDelegate, FigureHeader
 from desktop.ui.dialogs import Dialogs
 from desktop.ui.message_bar import MessageBar, announce
 from desktop.ui.models import OffersModel
@@ -167,6 +168,9 @@ class OffersList(QWidget):
         self.table.setObjectName("offersTable")
         self.table.setAccessibleName("Offres enregistrées")
         self.table.setModel(self.model)
+        # the amounts, set to the right, keep a gap from the column before them
+        self.table.setHorizontalHeader(FigureHeader(self.table))
+        self.table.setItemDelegate(FigureDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -6,7 +6,7 @@ or drawn over another."""
 from __future__ import annotations
 
 import pytest
-from layout_checks import blank_lines, layout_problems, split_figures
+from layout_checks import blank_lines, layout_problems, run_together, split_figures
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
@@ -74,6 +74,26 @@ def test_the_fullest_offer_fits_the_screen_whole(
     table = window.editor.table  # the lines stay a list, not a slit
     assert table.viewport().height() >= rows * table.verticalHeader().defaultSectionSize()
     assert window.editor.catalogue.width() <= 320
+
+
+@pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 9)])
+def test_figures_of_neighbouring_columns_read_apart(
+    qtbot, monkeypatch, system_font, make_window, backend, busy_offer, screen, points
+):
+    """Each column of the lines was exactly as wide as its widest text: set to the right,
+    the headers read « AnnuelJours » and iA.GPEC's amounts « Sur devis11 450,00 € », the
+    offers list its amounts « 38 530,00 €62 992,00 € * »."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: screen)
+    system_font(points)
+    window = make_window(backend)
+    busy_offer(window)
+    laid_out(qtbot, window, room(window))
+    assert run_together(window.editor.table) == []
+    window.session.save_now(force=True)
+    window.show_offers()  # the offers list's amounts side by side: « 38 530,00 €62 992,00 € * »
+    offers = window.offers_list
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1)
+    assert run_together(offers.table) == []
 
 
 def _settings_refused_everywhere(qtbot, system_font, window):  # type: ignore[no-untyped-def]
