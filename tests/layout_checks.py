@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QTableView,
     QTextEdit,
+    QTreeView,
     QWidget,
 )
 
@@ -124,6 +126,28 @@ def run_together(view: QAbstractItemView) -> list[str]:
             room = header.sectionSize(column) - metrics.horizontalAdvance(str(text))
             if room < metrics.horizontalAdvance("0"):
                 problems.append(f"« {text} » : {room} pixels après la colonne d'avant")
+    return problems
+
+
+def cut_cells(view: QAbstractItemView, column: int) -> list[str]:
+    """The texts of ``column`` that ``view`` shows cut, « Package iA.Cit… »: wider than their
+    cell on one line, or more lines than the cell is tall when the view wraps them."""
+    model = view.model()
+    metrics = view.fontMetrics()
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    wraps = view.wordWrap() if isinstance(view, QTableView | QTreeView) else False
+    problems = []
+    for row in range(model.rowCount()):
+        index = model.index(row, column)
+        text, cell = str(index.data() or ""), view.visualRect(index)
+        width = cell.width() - 2 * margin
+        if wraps:
+            need = metrics.boundingRect(QRect(0, 0, width, 1 << 20), Qt.TextFlag.TextWordWrap, text)
+            cut = need.width() > width or need.height() > cell.height()
+        else:
+            cut = metrics.horizontalAdvance(text) > width
+        if text and cut:
+            problems.append(f"« {text} » : {cell.width()} x {cell.height()} pixels")
     return problems
 
 

@@ -327,7 +327,8 @@ class QuoteLinesModel(QAbstractTableModel):
         if col == self.PRODUCT:
             marks = ""
             if notices:
-                marks = " ⚠" if any(n.severity is not Severity.INFO for n in notices) else " ℹ"
+                # the mark stays with the name's last word when a long name takes two lines
+                marks = "\u00a0⚠" if any(n.severity is not Severity.INFO for n in notices) else "\u00a0ℹ"
             return line.name + marks
         if col == self.PARAMS:
             return self.params_text(line)

@@ -99,10 +99,15 @@ class OfferEditor(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        # a product's name too long for its column (« Package iA.Citizen » at 150 % with a
+        # large font) takes two lines instead of being cut; the figures' columns fit theirs
+        self.table.setWordWrap(True)
+        rows = self.table.verticalHeader()
+        rows.hide()
         # one line of text per row, not the style's taller default: more lines on a laptop
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        rows.setMinimumSectionSize(self.table.fontMetrics().height() + 10)
+        rows.setDefaultSectionSize(rows.minimumSectionSize())
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(lambda idx: self.edit_line(idx.row()))
@@ -110,8 +115,17 @@ class OfferEditor(QWidget):
         head.setSectionResizeMode(QuoteLinesModel.PRODUCT, QHeaderView.ResizeMode.Stretch)
         # The parameters are short (« 9 écoles, 1 plan »): shown whole, the name takes the rest
         for col in (QuoteLinesModel.PARAMS, QuoteLinesModel.ONE_TIME, QuoteLinesModel.ANNUAL,
-                    QuoteLinesModel.DAYS, QuoteLinesModel.STATUS):
+                    QuoteLinesModel.DAYS):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # the status as wide as « Sur devis »: « En partie sur devis » takes two lines, and
+        # the product's name the room it would have held on every row
+        metrics = self.table.fontMetrics()
+        status = max(metrics.horizontalAdvance(w) for w in ("Tarifé", "Sur devis", "En partie"))
+        head.setSectionResizeMode(QuoteLinesModel.STATUS, QHeaderView.ResizeMode.Fixed)
+        head.resizeSection(
+            QuoteLinesModel.STATUS,
+            max(head.sectionSizeHint(QuoteLinesModel.STATUS), status + 2 * metrics.averageCharWidth()),
+        )
 
         self.remove_action = QAction("Re&tirer de l'offre", self)
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))

@@ -6,7 +6,7 @@ or drawn over another."""
 from __future__ import annotations
 
 import pytest
-from layout_checks import blank_lines, layout_problems, run_together, split_figures
+from layout_checks import blank_lines, cut_cells, layout_problems, run_together, split_figures
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
@@ -74,6 +74,31 @@ def test_the_fullest_offer_fits_the_screen_whole(
     table = window.editor.table  # the lines stay a list, not a slit
     assert table.viewport().height() >= rows * table.verticalHeader().defaultSectionSize()
     assert window.editor.catalogue.width() <= 320
+
+
+@pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 11), (SMALL, 9), (LAPTOP, 9)])
+def test_the_lines_show_every_product_name_whole(
+    qtbot, monkeypatch, system_font, make_window, backend, busy_offer, screen, points
+):
+    """At 150 % with Linux's 11-point font the product's column read « Package iA.Cit… »,
+    the name whole only in its tooltip, and « iA.SmartWeb » lost its « ⚠ »: a long name now
+    takes two lines, and « En partie sur devis » too instead of widening its column for all."""
+    from desktop.ui.models import QuoteLinesModel
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: screen)
+    system_font(points)
+    window = make_window(backend)
+    busy_offer(window)
+    laid_out(qtbot, window, room(window))
+    table = window.editor.table
+    assert cut_cells(table, QuoteLinesModel.PRODUCT) == []
+    assert cut_cells(table, QuoteLinesModel.STATUS) == []
+    rows = range(table.model().rowCount())
+    assert blank_lines(table, [table.model().index(r, QuoteLinesModel.PRODUCT) for r in rows]) == []
+    window.splitter.setSizes([200, window.width() - 200])  # the lines wider: a line each again
+    QApplication.processEvents()
+    assert cut_cells(table, QuoteLinesModel.PRODUCT) == []
+    assert blank_lines(table, [table.model().index(r, QuoteLinesModel.PRODUCT) for r in rows]) == []
 
 
 @pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 9)])

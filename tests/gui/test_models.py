@@ -118,7 +118,7 @@ def test_a_line_carries_the_offer_rules_that_concern_it(backend, money, quote):
     model.set_quote(quote)
     rows = {model.line(r).product: r for r in range(model.rowCount())}
     mobile = model.index(rows["atal-mobile"], QuoteLinesModel.PRODUCT)
-    assert model.data(mobile).endswith(" ⚠")
+    assert model.data(mobile).endswith("\u00a0⚠")
     assert model.data(mobile, Qt.ItemDataRole.ForegroundRole) is not None
     assert "iA.Tech" in model.data(mobile, Qt.ItemDataRole.ToolTipRole)
     delib = model.index(rows["delib"], QuoteLinesModel.PRODUCT)
@@ -129,7 +129,7 @@ def test_a_line_carries_the_offer_rules_that_concern_it(backend, money, quote):
         Draft(member_id=member.id, lines=(LineRequest("citizen", {}), LineRequest("smartweb", {})))
     )
     model.set_quote(both)
-    assert [model.data(model.index(r, 0)).endswith(" ⚠") for r in range(2)] == [True, True]
+    assert [model.data(model.index(r, 0)).endswith("\u00a0⚠") for r in range(2)] == [True, True]
     assert "SmartWeb" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
     lifted = backend.quote(
         Draft(
@@ -139,7 +139,7 @@ def test_a_line_carries_the_offer_rules_that_concern_it(backend, money, quote):
         )
     )
     model.set_quote(lifted)  # a rule lifted with its reason: information, no longer a warning
-    assert [model.data(model.index(r, 0)).endswith(" ℹ") for r in range(2)] == [True, True]
+    assert [model.data(model.index(r, 0)).endswith("\u00a0ℹ") for r in range(2)] == [True, True]
     assert "deux instances distinctes" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
 
 
