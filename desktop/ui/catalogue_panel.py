@@ -68,8 +68,7 @@ class WrapDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         size = super().sizeHint(option, index)  # one line, with the style's padding
-        depth = 1 if index.parent().isValid() else 0
-        cell = self._view.viewport().width() - self._view.indentation() * (depth + 1)
+        cell = self.cell_width(index)
         if cell <= 40:
             return size
         # The style wraps the text at the cell's width as it paints it (its margins, its
@@ -79,6 +78,11 @@ class WrapDelegate(QStyledItemDelegate):
         sized.rect = QRect(0, 0, cell, max(1, option.rect.height()))
         wrapped = super().sizeHint(sized, index)
         return QSize(size.width(), max(size.height(), wrapped.height() + 4))
+
+    def cell_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
+        """The width the text of ``index`` wraps at (0: it keeps one line)."""
+        depth = 1 if index.parent().isValid() else 0
+        return self._view.viewport().width() - self._view.indentation() * (depth + 1)
 
 
 class _WrappingTree(QTreeView):

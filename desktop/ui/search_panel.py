@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from desktop.core.directory import MemberIndex
 from desktop.core.inputs import shown
 from desktop.core.members import MemberKind
 from desktop.ui.backend import SEARCH_LIMIT, Hit, search_hits
+from desktop.ui.catalogue_panel import WrapDelegate
 from desktop.ui.message_bar import announce
 from desktop.ui.models import MemberHitsModel
 from desktop.ui.tasks import TaskRunner
@@ -78,12 +79,15 @@ class SearchPanel(QWidget):
         self.field.returnPressed.connect(self.choose_current)
 
         self.model = MemberHitsModel(self)
-        self.view = QTreeView()
+        self.view = _ResultsTree()
         self.view.setObjectName("memberResults")
         self.view.setAccessibleName("Membres trouvés")
         self.view.setModel(self.model)
         self.view.setRootIsDecorated(False)
-        self.view.setUniformRowHeights(True)
+        # a name longer than its column (« ZP 5267 Nivelles/Genappe » with Linux's larger font,
+        # where the type and the category take more room) takes two lines rather than « … »
+        self.view.setItemDelegate(_NameDelegate(self.view))
+        self.view.setWordWrap(True)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -93,7 +97,7 @@ class SearchPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # Fixed widths (measured once): resizing to contents on every keystroke costs a frame.
         metrics = self.view.fontMetrics()
-        pad = 3 * metrics.averageCharWidth()
+        pad = 3 * metrics.averageCharWidth() // 2  # the name takes what they leave
         kind_width = max(metrics.horizontalAdvance(k.short_label) for k in MemberKind)
         cat_width = max(metrics.horizontalAdvance(w) for w in ("Catégorie", "Provinces", "à choisir"))
         for column, width in ((1, kind_width + pad), (2, cat_width + pad)):
@@ -274,6 +278,25 @@ class SearchPanel(QWidget):
                 self.clear()
                 return True
         return super().eventFilter(watched, event)
+
+
+class _ResultsTree(QTreeView):
+    """The results, their rows as tall as their names wrapped at the name's column."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header().sectionResized.connect(self._name_resized)
+
+    def _name_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == 0:
+            self.scheduleDelayedItemsLayout()  # heights follow the new width
+
+
+class _NameDelegate(WrapDelegate):
+    """The member's name wraps at its column's width; the type and the category keep a line."""
+
+    def cell_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
+        return self._view.header().sectionSize(0) if index.column() == 0 else 0
 
 
 def _status_text(query: str, hits: list[Hit], enter: str, spelled: bool = True) -> str:

@@ -76,6 +76,36 @@ def test_the_fullest_offer_fits_the_screen_whole(
     assert window.editor.catalogue.width() <= 320
 
 
+@pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 11), (LAPTOP, 9)])
+def test_the_members_found_show_their_names_whole(
+    qtbot, monkeypatch, system_font, make_window, backend, busy_offer, screen, points
+):
+    """With Linux's 11-point font the type and the category grew with the font while the
+    panel kept its width: the names found read « ZP 5267 Ni… », « ZP 5272 Ar… ». A long name
+    now takes two lines, and the offer beside keeps its room."""
+    from desktop.ui.models import QuoteLinesModel
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: screen)
+    system_font(points)
+    window = make_window(backend)
+    busy_offer(window)
+    laid_out(qtbot, window, room(window))
+    search = window.members.search
+    search.field.setText("zp")  # the police zones, « ZP 5267 Nivelles/Genappe » and 49 more
+    search._search()
+    qtbot.waitUntil(lambda: search.showing_results)
+    QApplication.processEvents()
+    view, model = search.view, search.model
+    assert model.rowCount() > 20
+    assert cut_cells(view, 0) == []
+    assert blank_lines(view, [model.index(r, 0) for r in range(model.rowCount())]) == []
+    assert cut_cells(window.editor.table, QuoteLinesModel.PRODUCT) == []
+    window.splitter.setSizes([400, window.width() - 400])  # a wider panel: names on one line again
+    QApplication.processEvents()
+    assert cut_cells(view, 0) == []
+    assert blank_lines(view, [model.index(r, 0) for r in range(model.rowCount())]) == []
+
+
 @pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 11), (SMALL, 9), (LAPTOP, 9)])
 def test_the_lines_show_every_product_name_whole(
     qtbot, monkeypatch, system_font, make_window, backend, busy_offer, screen, points
