@@ -9,13 +9,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyleOptionViewItem,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -84,10 +95,6 @@ class SearchPanel(QWidget):
         self.view.setAccessibleName("Membres trouvés")
         self.view.setModel(self.model)
         self.view.setRootIsDecorated(False)
-        # a name longer than its column (« ZP 5267 Nivelles/Genappe » with Linux's larger font,
-        # where the type and the category take more room) takes two lines rather than « … »
-        self.view.setItemDelegate(_NameDelegate(self.view))
-        self.view.setWordWrap(True)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -281,19 +288,71 @@ class SearchPanel(QWidget):
 
 
 class _ResultsTree(QTreeView):
-    """The results, their rows as tall as their names wrapped at the name's column."""
+    """The results. A name longer than its column (« ZP 5267 Nivelles/Genappe » with Linux's
+    larger font, where the type and the category take more room) takes two lines rather than
+    « … », its row as tall as it wraps.
+
+    Sizing rows costs at every keystroke: while every name fits on one line the rows are of
+    one height, laid out from the first alone (see also ``_NameDelegate``)."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.names = _NameDelegate(self)
+        self.setItemDelegate(self.names)
+        self.setUniformRowHeights(True)
         self.header().sectionResized.connect(self._name_resized)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:  # after the view's own slot: before the rows are laid out
+            model.modelReset.connect(self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        model = self.model()
+        wrap = not all(self.names.fits(model.index(row, 0)) for row in range(model.rowCount()))
+        if wrap == self.uniformRowHeights():
+            self.setWordWrap(wrap)
+            self.setUniformRowHeights(not wrap)
 
     def _name_resized(self, column: int, _old: int, _new: int) -> None:
         if column == 0:
+            self._fit_rows()
             self.scheduleDelayedItemsLayout()  # heights follow the new width
 
 
 class _NameDelegate(WrapDelegate):
-    """The member's name wraps at its column's width; the type and the category keep a line."""
+    """The member's name wraps at its column's width; the type and the category keep a line.
+
+    A row of one line is sized without laying its text out, and a name that wraps is laid out
+    once for a width and a font: typing a name letter by letter lists the same members again,
+    and two text layouts for each of the 50 rows' cells made the results paint slower."""
+
+    def __init__(self, view: QTreeView) -> None:
+        super().__init__(view)
+        self._line: dict[str, QSize] = {}  # a row of one line, by font
+        self._wrapped: dict[tuple[str, int, str], QSize] = {}  # (name, width, font) -> size
+
+    def fits(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """The name of ``index`` shows whole on one line (with the style's text margins, and a
+        little more: a name this close to the edge is measured as the style wraps it)."""
+        metrics = self._view.fontMetrics()
+        room = self.cell_width(index) - 4 * (metrics.averageCharWidth() + 1)
+        return metrics.horizontalAdvance(str(index.data() or "")) <= room
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        font = option.font.key()
+        line = self._line.get(font)
+        if line is None:
+            line = self._line[font] = super(WrapDelegate, self).sizeHint(option, index)
+        if index.column() != 0 or self.fits(index):
+            return line
+        key = (str(index.data() or ""), self.cell_width(index), font)
+        size = self._wrapped.get(key)
+        if size is None:
+            if len(self._wrapped) > 2000:
+                self._wrapped.clear()
+            size = self._wrapped[key] = super().sizeHint(option, index)
+        return size
 
     def cell_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
         return self._view.header().sectionSize(0) if index.column() == 0 else 0
