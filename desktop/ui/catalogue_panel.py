@@ -7,8 +7,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRect,
-    QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -18,8 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QLineEdit,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -29,6 +25,7 @@ from desktop.core.catalogue import Tariff, fold
 from desktop.core.format import french_spaces
 from desktop.ui.models import USER, CatalogueModel
 from desktop.ui.tones import Tone, set_font, set_tone
+from desktop.ui.wrap_delegate import WrapDelegate
 
 
 class FoldFilterProxy(QSortFilterProxyModel):
@@ -57,32 +54,6 @@ class FoldFilterProxy(QSortFilterProxyModel):
         family = fold(str(parent.data() or ""))
         hay = fold(str(index.data(USER + 2) or "")) + " " + family
         return all(w in hay for w in self._words)
-
-
-class WrapDelegate(QStyledItemDelegate):
-    """Rows as tall as their wrapped text at the view's current width (long product names)."""
-
-    def __init__(self, view: QTreeView) -> None:
-        super().__init__(view)
-        self._view = view
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        size = super().sizeHint(option, index)  # one line, with the style's padding
-        cell = self.cell_width(index)
-        if cell <= 40:
-            return size
-        # The style wraps the text at the cell's width as it paints it (its margins, its
-        # fractional font metrics at 125 %): a guess of ours made rows a line too tall where
-        # the name just fitted, a blank line under it.
-        sized = QStyleOptionViewItem(option)
-        sized.rect = QRect(0, 0, cell, max(1, option.rect.height()))
-        wrapped = super().sizeHint(sized, index)
-        return QSize(size.width(), max(size.height(), wrapped.height() + 4))
-
-    def cell_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
-        """The width the text of ``index`` wraps at (0: it keeps one line)."""
-        depth = 1 if index.parent().isValid() else 0
-        return self._view.viewport().width() - self._view.indentation() * (depth + 1)
 
 
 class _WrappingTree(QTreeView):

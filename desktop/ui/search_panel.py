@@ -39,10 +39,10 @@ from desktop.core.directory import MemberIndex
 from desktop.core.inputs import shown
 from desktop.core.members import MemberKind
 from desktop.ui.backend import SEARCH_LIMIT, Hit, search_hits
-from desktop.ui.catalogue_panel import WrapDelegate
 from desktop.ui.message_bar import announce
 from desktop.ui.models import MemberHitsModel
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.wrap_delegate import WrapDelegate
 
 DEBOUNCE_MS = 80
 SearchSource = Callable[[], tuple[MemberIndex, Tariff]]
