@@ -66,6 +66,16 @@ def _cut_by(w: QWidget, top: QWidget) -> str:
     return ""
 
 
+def _in_file_dialog(w: QWidget) -> bool:
+    from PySide6.QtWidgets import QFileDialog
+
+    while w is not None:
+        if isinstance(w, QFileDialog):
+            return True
+        w = w.parentWidget()
+    return False
+
+
 def layout_problems(top: QWidget) -> list[str]:
     """Texts a user cannot read whole in ``top`` as it is laid out now: a label or a button
     narrower or shorter than its text, a column narrower than its header (« emb » for
@@ -80,7 +90,9 @@ def layout_problems(top: QWidget) -> list[str]:
                     problems.append(f"{_name(w)} : {w.height()} pixels de haut pour {need}")
             elif w.minimumSizeHint().width() > w.width() + 1:
                 problems.append(f"{_name(w)} : {w.width()} pixels de large pour {w.minimumSizeHint().width()}")
-        if isinstance(w, QHeaderView) and w.orientation() == Qt.Orientation.Horizontal and w.model():
+        # Qt's own file dialog (Linux without a desktop's dialog) sizes its columns itself
+        horizontal = isinstance(w, QHeaderView) and w.orientation() == Qt.Orientation.Horizontal
+        if horizontal and w.model() and not _in_file_dialog(w):
             for section in range(w.count()):
                 text = w.model().headerData(section, Qt.Orientation.Horizontal)
                 need = w.fontMetrics().horizontalAdvance(str(text or ""))
