@@ -1060,6 +1060,10 @@ def import_catalogue(db: Any, path: Path, *, validate: Any = None) -> CatalogueR
                     "manquante ou hors des règles). Rien n'a été importé ; demandez au siège un "
                     "nouvel export."
                 ) from None
+        if "user_created" in _columns(conn, MEMBER_TABLE):
+            # a body head office created is part of its directory now: kept or removed with
+            # it at each import, its name its own; only this device's own stay in its hands
+            conn.execute(f'UPDATE "{MEMBER_TABLE}" SET user_created = 0 WHERE user_created = 1')
         for t, (cols, rows) in saved.items():
             names = ", ".join(_q(c) for c in cols)
             marks = ", ".join("?" * len(cols))

@@ -668,8 +668,39 @@ def test_a_member_created_here_under_a_name_head_office_s_directory_has_is_said(
     assert result.same_names == ("ASBL du salon",)
     said = [line for line in result.lines() if "ASBL du salon" in line]
     assert len(said) == 1 and "annuaire du siège" in said[0]
-    ids = {r[0] for r in db.conn.execute("SELECT id FROM member WHERE user_created = 1")}
-    assert ids == {"u:salon", "u:siege"}
+    ids = {r[0]: r[1] for r in db.conn.execute("SELECT id, user_created FROM member WHERE id LIKE 'u:%'")}
+    assert ids == {"u:salon": 1, "u:siege": 0}  # head office's body is part of its directory
+
+
+def test_a_body_head_office_created_is_its_directory_s_on_the_laptop(db: Database, tmp_path: Path) -> None:
+    """A body head office created reached laptops as created by hand there: « Supprimer… »
+    said « définitive » while the next import brought it back, and once head office removed
+    it, laptops kept it for good as one of their own. It is now head office's, like the
+    communes: kept or removed with its directory, not deleted on a laptop."""
+    from desktop.store.members_repo import MemberRepository
+
+    hq = open_test_db(tmp_path / "siege.db")
+    _seed_catalogue(hq)
+    with hq.transaction():
+        hq.conn.execute(
+            "INSERT INTO member (id, kind, name, user_created, created, updated) "
+            "VALUES ('u:siege', 'autre', 'ASBL du Salon', 1, '2026-04-01', '2026-04-01')"
+        )
+    first = tmp_path / "catalogue-1.zip"
+    export_catalogue(hq, first, device="HQ")
+    _seed_catalogue(db)
+    import_catalogue(db, first, validate=_ok)
+    members = MemberRepository(db)
+    assert not members.get("u:siege").user_created
+    with pytest.raises(InvalidInput, match="annuaire de référence"):
+        members.delete("u:siege")
+    with hq.transaction():  # head office removes it from its directory
+        hq.conn.execute("DELETE FROM member WHERE id = 'u:siege'")
+    second = tmp_path / "catalogue-2.zip"
+    export_catalogue(hq, second, device="HQ")
+    hq.close()
+    import_catalogue(db, second, validate=_ok)
+    assert MemberRepository(db).lookup("u:siege") is None
 
 
 def test_catalogue_import_is_all_or_nothing(db: Database, tmp_path: Path) -> None:
