@@ -184,7 +184,9 @@ class MemberPanel(QWidget):
             self.bar.error(str(exc))
             return
         if self.member is not None and self.member.id == member.id:
+            listed = self.search.showing_results  # the results stay in the card's place
             self.show_member(None)
+            self.card.setVisible(not listed)
         self.search.refresh()
         self.member_deleted.emit(member.id)
         self.bar.success(f"{name} est supprimé de l'annuaire.")

@@ -142,3 +142,20 @@ def test_undo_after_the_deletion_never_gives_the_offer_back_to_the_deleted_membe
     assert window.session.draft.member_id == nivelles.id
     assert window.session.save_now(force=True)
     assert backend.offers.get(window.session.offer.id).member.id == nivelles.id
+
+
+def test_deleted_from_the_menu_while_results_are_listed_the_results_keep_their_place(
+    qtbot, window, dialogs
+) -> None:
+    """The results of a search take the card's place: deleting the member shown from the
+    Membre menu meanwhile showed the empty card beside them."""
+    member = created(window)
+    search = window.members.search
+    search.field.setText("nivelles")
+    search._search()
+    qtbot.waitUntil(lambda: search.showing_results)
+    assert not window.members.card.isVisible()
+    dialogs.script("confirm", True)
+    window.delete_member_action.trigger()
+    assert window.backend.member(member.id) is None
+    assert search.showing_results and not window.members.card.isVisible()
