@@ -351,7 +351,10 @@ class _NameDelegate(WrapDelegate):
         if size is None:
             if len(self._wrapped) > 2000:
                 self._wrapped.clear()
-            size = self._wrapped[key] = super().sizeHint(option, index)
+            size = super().sizeHint(option, index)
+            if size.height() < line.height() + option.fontMetrics.lineSpacing():
+                size = line  # a name just short of the edge: one line after all, as tall as the others
+            self._wrapped[key] = size
         return size
 
     def cell_width(self, index: QModelIndex | QPersistentModelIndex) -> int:

@@ -114,6 +114,36 @@ def test_the_members_found_show_their_names_whole(
     assert view.uniformRowHeights()
 
 
+def test_the_members_found_on_one_line_have_rows_of_one_height(
+    qtbot, monkeypatch, system_font, make_window, backend
+):
+    """With some names wrapped, a name just short of its column's width (« ZP 5290
+    Stavelot/Malmedy ») took a row a few pixels taller than the other names of one line,
+    though it was drawn on one line too: the list read unevenly, at any width of the panel."""
+    from PySide6.QtWidgets import QStyle
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: SMALL)
+    system_font(11)
+    window = make_window(backend)
+    laid_out(qtbot, window, room(window))
+    search = window.members.search
+    search.field.setText("zp")
+    search._search()
+    qtbot.waitUntil(lambda: search.showing_results)
+    view, model = search.view, search.model
+    metrics = view.fontMetrics()
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    for panel in (260, 330, 400, 460):
+        window.splitter.setSizes([panel, window.width() - panel])
+        QApplication.processEvents()
+        cells = [view.visualRect(model.index(r, 0)) for r in range(model.rowCount())]
+        one_line = {
+            model.index(r, 0).data(): cell.height()
+            for r, cell in enumerate(cells)
+            if metrics.horizontalAdvance(model.index(r, 0).data()) <= cell.width() - 2 * margin
+        }
+        assert len(set(one_line.values())) <= 1, (panel, one_line)
+
 @pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 11), (SMALL, 9), (LAPTOP, 9)])
 def test_the_lines_show_every_product_name_whole(
     qtbot, monkeypatch, system_font, make_window, backend, busy_offer, screen, points
