@@ -307,16 +307,16 @@ class _ResultsTree(QTreeView):
         if model is not None:  # after the view's own slot: before the rows are laid out
             model.modelReset.connect(self._fit_rows)
 
-    def _fit_rows(self) -> None:
+    def _fit_rows(self, width: int | None = None) -> None:
         model = self.model()
-        wrap = not all(self.names.fits(model.index(row, 0)) for row in range(model.rowCount()))
+        wrap = not all(self.names.fits(model.index(row, 0), width) for row in range(model.rowCount()))
         if wrap == self.uniformRowHeights():
             self.setWordWrap(wrap)
             self.setUniformRowHeights(not wrap)
 
-    def _name_resized(self, column: int, _old: int, _new: int) -> None:
-        if column == 0:
-            self._fit_rows()
+    def _name_resized(self, column: int, _old: int, new: int) -> None:
+        if column == 0:  # the header still gives the old width while it says the new one
+            self._fit_rows(new)
             self.scheduleDelayedItemsLayout()  # heights follow the new width
 
 
@@ -332,11 +332,12 @@ class _NameDelegate(WrapDelegate):
         self._line: dict[str, QSize] = {}  # a row of one line, by font
         self._wrapped: dict[tuple[str, int, str], QSize] = {}  # (name, width, font) -> size
 
-    def fits(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+    def fits(self, index: QModelIndex | QPersistentModelIndex, width: int | None = None) -> bool:
         """The name of ``index`` shows whole on one line (with the style's text margins, and a
-        little more: a name this close to the edge is measured as the style wraps it)."""
+        little more: a name this close to the edge is measured as the style wraps it), in its
+        column or in one ``width`` wide."""
         metrics = self._view.fontMetrics()
-        room = self.cell_width(index) - 4 * (metrics.averageCharWidth() + 1)
+        room = (self.cell_width(index) if width is None else width) - 4 * (metrics.averageCharWidth() + 1)
         return metrics.horizontalAdvance(str(index.data() or "")) <= room
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:

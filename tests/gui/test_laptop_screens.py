@@ -144,6 +144,30 @@ def test_the_members_found_on_one_line_have_rows_of_one_height(
         }
         assert len(set(one_line.values())) <= 1, (panel, one_line)
 
+def test_the_members_found_wrap_again_when_the_panel_narrows(qtbot, monkeypatch, system_font, make_window, backend):
+    """The panel widened until every name fitted on a line, then narrowed again: the names
+    read « ZP 5267 Nivelles/Gen… », every row as tall as the first, wrapped one. The rows were
+    fitted to the width the column had before it changed."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: LAPTOP)
+    system_font(9)
+    window = make_window(backend)
+    laid_out(qtbot, window, room(window))
+    search = window.members.search
+    search.field.setText("zp")
+    search._search()
+    qtbot.waitUntil(lambda: search.showing_results)
+    view, model = search.view, search.model
+    window.splitter.setSizes([700, window.width() - 700])
+    QApplication.processEvents()
+    assert all(view.names.fits(model.index(r, 0)) for r in range(model.rowCount()))
+    assert view.uniformRowHeights() and not view.wordWrap()  # a line each: one height
+    for panel in (300, 700, 250):
+        window.splitter.setSizes([panel, window.width() - panel])
+        QApplication.processEvents()
+        assert cut_cells(view, 0) == [], panel
+        assert blank_lines(view, [model.index(r, 0) for r in range(model.rowCount())]) == [], panel
+    assert not view.uniformRowHeights() and view.wordWrap()
+
 @pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 11), (SMALL, 9), (LAPTOP, 9)])
 def test_the_lines_show_every_product_name_whole(
     qtbot, monkeypatch, system_font, make_window, backend, busy_offer, screen, points
