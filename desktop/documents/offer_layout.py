@@ -475,7 +475,7 @@ def _budget(doc: OfferDocument, fmt: Formatter) -> Flowable:
         )
     elif n > 1:
         year1 = (
-            "sans mise en place, l'année 1 est le coût annuel" if _no_set_up(doc)
+            "sans mise en place, l'année 1 ne comprend que le coût annuel" if _no_set_up(doc)
             else "l'année 1 comprend la mise en place"
         )
         caption = (

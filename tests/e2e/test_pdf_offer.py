@@ -255,7 +255,7 @@ def test_an_offer_without_set_up_does_not_speak_of_one() -> None:
     assert ("Cette offre ne comporte pas de mise en place : chaque année, seul le coût annuel est "
             "dû, soit 5 344,00 € HTVA par an avant indexation.") in words
     assert "Budget de la première année (coût annuel) HTVA 5 344,00 €" in words
-    assert "Estimation : sans mise en place, l'année 1 est le coût annuel ; à partir de l'année 2" in words
+    assert "Estimation : sans mise en place, l'année 1 ne comprend que le coût annuel ; à partir de l'année 2" in words
     # an offer with a set-up keeps saying what year 1 holds
     words = " ".join(pi.flat(render_offer(offer())).split())
     assert "La première année comprend le coût annuel et la mise en place" in words
