@@ -110,6 +110,17 @@ def test_the_members_found_show_their_names_whole(
     assert view.uniformRowHeights()
 
 
+def police_zones_found(qtbot, window):  # type: ignore[no-untyped-def]
+    """The window laid out on its screen, « zp » typed in the member search: the police zones,
+    « ZP 5267 Nivelles/Genappe » and 49 more, listed; the results' view and model."""
+    laid_out(qtbot, window, room(window))
+    search = window.members.search
+    search.field.setText("zp")
+    search._search()
+    qtbot.waitUntil(lambda: search.showing_results)
+    return search.view, search.model
+
+
 def test_the_members_found_on_one_line_have_rows_of_one_height(
     qtbot, monkeypatch, system_font, make_window, backend
 ):
@@ -121,12 +132,7 @@ def test_the_members_found_on_one_line_have_rows_of_one_height(
     monkeypatch.setattr(QScreen, "availableGeometry", lambda self: SMALL)
     system_font(11)
     window = make_window(backend)
-    laid_out(qtbot, window, room(window))
-    search = window.members.search
-    search.field.setText("zp")
-    search._search()
-    qtbot.waitUntil(lambda: search.showing_results)
-    view, model = search.view, search.model
+    view, model = police_zones_found(qtbot, window)
     metrics = view.fontMetrics()
     margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
     for panel in (260, 330, 400, 460):
@@ -140,6 +146,7 @@ def test_the_members_found_on_one_line_have_rows_of_one_height(
         }
         assert len(set(one_line.values())) <= 1, (panel, one_line)
 
+
 def test_the_members_found_wrap_again_when_the_panel_narrows(qtbot, monkeypatch, system_font, make_window, backend):
     """The panel widened until every name fitted on a line, then narrowed again: the names
     read « ZP 5267 Nivelles/Gen… », every row as tall as the first, wrapped one. The rows were
@@ -147,12 +154,7 @@ def test_the_members_found_wrap_again_when_the_panel_narrows(qtbot, monkeypatch,
     monkeypatch.setattr(QScreen, "availableGeometry", lambda self: LAPTOP)
     system_font(9)
     window = make_window(backend)
-    laid_out(qtbot, window, room(window))
-    search = window.members.search
-    search.field.setText("zp")
-    search._search()
-    qtbot.waitUntil(lambda: search.showing_results)
-    view, model = search.view, search.model
+    view, model = police_zones_found(qtbot, window)
     window.splitter.setSizes([700, window.width() - 700])
     QApplication.processEvents()
     assert all(view.names.fits(model.index(r, 0)) for r in range(model.rowCount()))

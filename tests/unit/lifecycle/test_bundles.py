@@ -647,11 +647,9 @@ def test_catalogue_round_trip_replaces_the_directory_and_keeps_offers_and_own_me
     hq.close()
 
 
-def test_a_member_created_here_under_a_name_head_office_s_directory_has_is_said(
-    db: Database, tmp_path: Path
-) -> None:
-    """Head office added the body a laptop had created too: both are kept, with their offers,
-    and the report says which names the search now shows twice."""
+def _head_office_with_a_body(tmp_path: Path) -> Database:
+    """Head office's database: the tiny catalogue, and « ASBL du Salon » (u:siege), a body it
+    created."""
     hq = open_test_db(tmp_path / "siege.db")
     _seed_catalogue(hq)
     with hq.transaction():
@@ -659,6 +657,15 @@ def test_a_member_created_here_under_a_name_head_office_s_directory_has_is_said(
             "INSERT INTO member (id, kind, name, user_created, created, updated) "
             "VALUES ('u:siege', 'autre', 'ASBL du Salon', 1, '2026-04-01', '2026-04-01')"
         )
+    return hq
+
+
+def test_a_member_created_here_under_a_name_head_office_s_directory_has_is_said(
+    db: Database, tmp_path: Path
+) -> None:
+    """Head office added the body a laptop had created too: both are kept, with their offers,
+    and the report says which names the search now shows twice."""
+    hq = _head_office_with_a_body(tmp_path)
     out = tmp_path / "catalogue.zip"
     export_catalogue(hq, out, device="HQ")
     hq.close()
@@ -679,13 +686,7 @@ def test_a_body_head_office_created_is_its_directory_s_on_the_laptop(db: Databas
     communes: kept or removed with its directory, not deleted on a laptop."""
     from desktop.store.members_repo import MemberRepository
 
-    hq = open_test_db(tmp_path / "siege.db")
-    _seed_catalogue(hq)
-    with hq.transaction():
-        hq.conn.execute(
-            "INSERT INTO member (id, kind, name, user_created, created, updated) "
-            "VALUES ('u:siege', 'autre', 'ASBL du Salon', 1, '2026-04-01', '2026-04-01')"
-        )
+    hq = _head_office_with_a_body(tmp_path)
     first = tmp_path / "catalogue-1.zip"
     export_catalogue(hq, first, device="HQ")
     _seed_catalogue(db)
