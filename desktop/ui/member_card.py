@@ -277,6 +277,19 @@ class MemberCard(QWidget):
             communes = self._communes_text(member)
             if communes:
                 text += f"<br>{communes}"
+            corrected = self._corrected_communes(member)
+            if corrected and member.size_correction is None:
+                # the zone's figure is the directory's sum: a commune corrected since is not in it
+                names = escape(", ".join(corrected))
+                said = (
+                    f"la population corrigée de {names} n'y est pas comptée"
+                    if len(corrected) == 1
+                    else f"les populations corrigées de {names} n'y sont pas comptées"
+                )
+                text += (
+                    f"<br><span style='color:{css(Tone.MUTED)}'>Chiffre de référence de la zone : "
+                    f"{said}.</span>"
+                )
         if borrowed and member.size_correction is not None:
             text += _ignored(self._money, member.size_correction, unit, figure_shown=True)
         return text
@@ -294,6 +307,12 @@ class MemberCard(QWidget):
                     + escape(_origin(self._money, commune.size))
                 )
         return self._communes_text(member)
+
+    def _corrected_communes(self, member: Member) -> list[str]:
+        """The names of the zone's communes whose population was corrected."""
+        assert self._lookup is not None
+        communes = (self._lookup(i) for i in member.commune_ids)
+        return [c.name for c in communes if c is not None and c.size_correction is not None]
 
     def _communes_text(self, member: Member) -> str:
         """'Communes (habitants) : Nivelles 28 883, Genappe 15 560', the most populous first."""

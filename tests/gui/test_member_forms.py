@@ -116,6 +116,21 @@ def test_a_police_zone_card_lists_its_communes_with_their_population(qtbot, wind
     assert text.startswith("44\u00a0443 habitants")  # the zone's own figure first
     assert "Communes (habitants) : Nivelles 28\u00a0883, Genappe" in text
     assert zone.commune_ids
+    assert "Chiffre de référence" not in text
+
+
+def test_a_police_zone_card_says_its_figure_leaves_out_a_commune_s_correction(qtbot, window, backend):
+    """Nivelles corrected to 30 000: the zone's card still read « 44 443 habitants » above
+    « Nivelles 30 000, Genappe 15 560 », two figures that no longer add up, unexplained."""
+    nivelles = window.backend.index.search("nivelles")[0]
+    window.backend.save_member(
+        nivelles.with_size_correction(30_000, date(2025, 1, 1), "registre communal", today=date(2026, 1, 1))
+    )
+    show(window, "5267")
+    text = window.members.card.size_label.text()
+    assert text.startswith("44\u00a0443 habitants")
+    assert "Nivelles 30\u00a0000" in text
+    assert "Chiffre de référence de la zone : la population corrigée de Nivelles n'y est pas comptée." in text
 
 
 def test_address_and_installed_products(qtbot, window, backend):
