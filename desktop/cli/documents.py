@@ -121,7 +121,7 @@ def register(subparsers: Any, services_factory: Any) -> None:
     p.add_argument("--version", type=int, default=None, help="une version précise (défaut : en vigueur)")
     p = tsub.add_parser("import", help="vérifie puis enregistre un fichier comme nouveau modèle")
     p.add_argument("file", metavar="FICHIER", help="fichier texte du modèle (UTF-8), tel que l'export l'écrit")
-    tsub.add_parser("fields", help="liste des champs {…} et des blocs [[…]] autorisés")
+    tsub.add_parser("fields", help="liste des champs {…}, des blocs [[…]] et des conditions [[si …]] autorisés")
     p = tsub.add_parser("history", help="versions enregistrées du modèle")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     tsub.add_parser("reset", help="remet le texte par défaut en vigueur (nouvelle version)")
@@ -275,6 +275,9 @@ def run_template(args: argparse.Namespace, services: Any) -> int:
         _print("Blocs :")
         for name, what in doctemplate.allowed_blocks(code).items():
             _print(f"  [[{name}]]  {what}")
+        _print(f"Conditions ({doctemplate.CONDITION_SYNTAX}, chacun seul sur sa ligne) :")
+        for name, what in doctemplate.allowed_conditions(code).items():
+            _print(f"  [[{doctemplate.IF} {name}]]  {what}")
         return 0
     from desktop.store.templates_repo import TemplateRepository
 

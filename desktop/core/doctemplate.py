@@ -13,10 +13,19 @@ A template is plain text in a small, line-based markup:
     {{ and }}    a literal "{" or "}"
     [[produits]] on its own line: a block drawn by Comptoir (``CONTRACT_BLOCKS``)
 
+    [[si cout_annuel]]   on their own lines: what lies between prints only when the offer
+    …                    meets the condition (``CONTRACT_CONDITIONS``: cout_annuel,
+    [[sinon]]            mise_en_place, sur_devis); what follows the optional [[sinon]] prints
+    …                    when it does not. Each [[si …]] ends at its [[fin]]; a [[si …]] may
+    [[fin]]              stand inside another (the inner one closes first). A line of these
+                         ends the paragraph before it. The blocks [[produits]] and
+                         [[signatures]] print on every document: they stay out of conditions.
+
 ``parse`` checks a template completely and refuses it with a French message naming the
-problem (unknown field, unbalanced brace, unknown block, unclosed bold) and the line, and
-listing what is allowed. The store calls it before saving; the renderer uses its result.
-Pure Python: no I/O here.
+problem (unknown field, unbalanced brace, unknown block or condition, a [[sinon]] or a [[fin]]
+without its [[si …]], a [[si …]] never closed, unclosed bold) and the line, and listing what
+is allowed. The store calls it before saving; the renderer uses its result, ``fill`` keeping
+the parts whose conditions hold. Pure Python: no I/O here.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass, replace
 from difflib import get_close_matches
 
+from desktop.core.catalogue import fold
 from desktop.core.errors import InvalidInput
 from desktop.core.format import group_int
 
@@ -72,10 +82,26 @@ CONTRACT_BLOCKS: Mapping[str, str] = {
     "signatures": "cadres de signature de l'émetteur et du membre",
 }
 
-# Templates known to the application: code -> (title, fields, blocks).
-TEMPLATES: Mapping[str, tuple[str, Mapping[str, str], Mapping[str, str]]] = {
-    "contrat": ("Bon de commande et dispositions particulières", CONTRACT_FIELDS, CONTRACT_BLOCKS),
+# Conditions of ``[[si …]]``, with when they hold. A cost « sur devis » is a cost: the order
+# has a set-up even when its amount is left to a specific quote (iA.GPEC).
+CONTRACT_CONDITIONS: Mapping[str, str] = {
+    "cout_annuel": "la commande comporte un coût annuel (chiffré ou sur devis)",
+    "mise_en_place": "la commande comporte une mise en place, coût unique (chiffrée ou sur devis)",
+    "sur_devis": "une partie de la commande est sur devis, hors des montants",
 }
+
+# Templates known to the application: code -> (title, fields, blocks, conditions).
+TEMPLATES: Mapping[str, tuple[str, Mapping[str, str], Mapping[str, str], Mapping[str, str]]] = {
+    "contrat": (
+        "Bon de commande et dispositions particulières",
+        CONTRACT_FIELDS,
+        CONTRACT_BLOCKS,
+        CONTRACT_CONDITIONS,
+    ),
+}
+
+IF, ELSE, END = "si", "sinon", "fin"  # the words of a condition's lines
+CONDITION_SYNTAX = f"[[{IF} condition]] … [[{ELSE}]] … [[{END}]]"
 
 _FIELD = re.compile(r"[a-z_][a-z0-9_]*")
 _BLOCK_LINE = re.compile(r"^\[\[\s*([^\]]*?)\s*\]\]$")
@@ -98,6 +124,9 @@ class Block:
     runs: tuple[Run, ...] = ()
     name: str = ""  # the block name of an insert
     line: int = 0  # first line in the source (1-based)
+    # printed only when each condition has the value given: (("cout_annuel", False),) is the
+    # [[sinon]] of a [[si cout_annuel]]; () prints always
+    when: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +164,10 @@ class Template:
     def inserts(self) -> tuple[str, ...]:
         return tuple(b.name for b in self.blocks if b.kind == "insert")
 
+    @property
+    def conditions(self) -> frozenset[str]:
+        return frozenset(name for b in self.blocks for name, _ in b.when)
+
 
 def allowed_fields(code: str) -> Mapping[str, str]:
     return _spec(code)[1]
@@ -144,7 +177,11 @@ def allowed_blocks(code: str) -> Mapping[str, str]:
     return _spec(code)[2]
 
 
-def _spec(code: str) -> tuple[str, Mapping[str, str], Mapping[str, str]]:
+def allowed_conditions(code: str) -> Mapping[str, str]:
+    return _spec(code)[3]
+
+
+def _spec(code: str) -> tuple[str, Mapping[str, str], Mapping[str, str], Mapping[str, str]]:
     try:
         return TEMPLATES[code]
     except KeyError:
@@ -247,7 +284,7 @@ def too_long() -> InvalidInput:
 
 def parse(source: str, code: str = "contrat") -> Template:
     """Check and parse a template; ``InvalidInput`` (French, with the line) when it is wrong."""
-    _title, fields, blocks_allowed = _spec(code)
+    _title, fields, blocks_allowed, conditions = _spec(code)
     if not source.strip():
         raise InvalidInput("Modèle refusé : il est vide.", field="template")
     if len(source) > MAX_LENGTH:
@@ -257,11 +294,15 @@ def parse(source: str, code: str = "contrat") -> Template:
     para_line = 0
     bold_open_at = 0
     bold = False
+    opened: list[_Open] = []  # the [[si …]] not yet closed, the innermost last
+
+    def when() -> tuple[tuple[str, bool], ...]:
+        return tuple((o.name, o.else_line == 0) for o in opened)
 
     def end_paragraph() -> None:
         nonlocal para
         if para:
-            blocks.append(Block("paragraph", tuple(para), line=para_line))
+            blocks.append(Block("paragraph", tuple(para), line=para_line, when=when()))
             para = []
 
     for lineno, raw in enumerate(source.splitlines(), start=1):
@@ -276,13 +317,27 @@ def parse(source: str, code: str = "contrat") -> Template:
             continue
         m = _BLOCK_LINE.match(stripped)
         if m:
+            if bold:
+                break
             end_paragraph()
             name = m.group(1)
+            words = name.split()
+            if words and words[0] in (IF, ELSE, END):
+                _condition_line(words, lineno, opened, conditions)
+                continue
             if name not in blocks_allowed:
                 allowed = ", ".join(f"[[{b}]]" for b in blocks_allowed)
                 raise InvalidInput(
                     f"Modèle refusé, ligne {lineno} : bloc inconnu [[{name}]]. "
-                    f"Blocs autorisés : {allowed}.",
+                    f"Blocs autorisés : {allowed} ; et pour un texte conditionnel : "
+                    f"{CONDITION_SYNTAX}.",
+                    field="template",
+                )
+            if opened:
+                raise InvalidInput(
+                    f"Modèle refusé, ligne {lineno} : le bloc [[{name}]] figure sur tout "
+                    f"document, il ne peut pas dépendre d'une condition ; placez-le hors du "
+                    f"[[si {opened[-1].name}]] de la ligne {opened[-1].line} (après son [[fin]]).",
                     field="template",
                 )
             blocks.append(Block("insert", (), name, lineno))
@@ -312,7 +367,7 @@ def parse(source: str, code: str = "contrat") -> Template:
             if bold:
                 break
             end_paragraph()
-            blocks.append(Block(kind, tuple(runs), line=lineno))
+            blocks.append(Block(kind, tuple(runs), line=lineno, when=when()))
     if bold:
         raise InvalidInput(
             f"Modèle refusé, ligne {bold_open_at} : « ** » (gras) ouvert et jamais fermé dans "
@@ -320,16 +375,80 @@ def parse(source: str, code: str = "contrat") -> Template:
             field="template",
         )
     end_paragraph()
+    if opened:
+        o = opened[-1]
+        raise InvalidInput(
+            f"Modèle refusé, ligne {o.line} : [[si {o.name}]] ouvert et jamais fermé ; ajoutez "
+            "[[fin]], seul sur sa ligne, après le texte qui en dépend.",
+            field="template",
+        )
     if not blocks:
         raise InvalidInput("Modèle refusé : il ne contient que des commentaires.", field="template")
     return Template(code, tuple(blocks), source)
+
+
+@dataclass(slots=True)
+class _Open:
+    """A [[si …]] being read: its condition, its line, the line of its [[sinon]] (0: none)."""
+
+    name: str
+    line: int
+    else_line: int = 0
+
+
+def _list_conditions(conditions: Mapping[str, str]) -> str:
+    return "; ".join(f"[[{IF} {name}]] ({what})" for name, what in conditions.items())
+
+
+def _condition_line(words: list[str], lineno: int, opened: list[_Open], conditions: Mapping[str, str]) -> None:
+    """Read a line [[si …]], [[sinon]] or [[fin]] into ``opened``; refuse it, saying why."""
+    word, rest = words[0], " ".join(words[1:])
+    if word == IF:
+        if rest not in conditions:
+            typed = f"[[{IF} {rest}]]" if rest else f"[[{IF}]] sans condition"
+            meant = fold(rest).replace(" ", "_")
+            near = [meant] if meant in conditions else get_close_matches(meant, conditions, n=1, cutoff=0.75)
+            guess = f"Vouliez-vous écrire [[{IF} {near[0]}]] ? " if near else ""
+            raise InvalidInput(
+                f"Modèle refusé, ligne {lineno} : condition inconnue {typed}. {guess}"
+                f"Conditions autorisées : {_list_conditions(conditions)}.",
+                field="template",
+            )
+        opened.append(_Open(rest, lineno))
+        return
+    if rest:
+        raise InvalidInput(
+            f"Modèle refusé, ligne {lineno} : [[{word}]] s'écrit seul, sans rien d'autre entre "
+            f"les crochets (« [[{' '.join(words)}]] »). Pour une autre condition, ouvrez un "
+            f"nouveau [[{IF} …]] après le [[{END}]].",
+            field="template",
+        )
+    if not opened:
+        raise InvalidInput(
+            f"Modèle refusé, ligne {lineno} : [[{word}]] sans [[{IF} …]] ouvert avant lui. "
+            f"Un texte conditionnel s'écrit {CONDITION_SYNTAX}, chacun seul sur sa "
+            "ligne.",
+            field="template",
+        )
+    current = opened[-1]
+    if word == END:
+        opened.pop()
+    elif current.else_line:
+        raise InvalidInput(
+            f"Modèle refusé, ligne {lineno} : second [[{ELSE}]] pour le [[{IF} {current.name}]] "
+            f"de la ligne {current.line} (le premier est ligne {current.else_line}) ; fermez-le "
+            f"d'abord par [[{END}]].",
+            field="template",
+        )
+    else:
+        current.else_line = lineno
 
 
 def parse_document(source: str, code: str = "contrat") -> Template:
     """``parse``, and the whole document's checks: each of its blocks once (a contract without
     its products or its signatures is no contract). What the store accepts."""
     template = parse(source, code)
-    blocks_allowed = _spec(code)[2]
+    blocks_allowed = allowed_blocks(code)
     used = [b.name for b in template.blocks if b.kind == "insert"]
     for name, what in blocks_allowed.items():
         if used.count(name) != 1:
@@ -343,15 +462,22 @@ def parse_document(source: str, code: str = "contrat") -> Template:
 
 
 def fill(
-    template: Template, values: Mapping[str, str], missing: Set[str] = frozenset()
+    template: Template,
+    values: Mapping[str, str],
+    missing: Set[str] = frozenset(),
+    conditions: Mapping[str, bool] | None = None,
 ) -> tuple[Filled, ...]:
-    """The template with every field replaced by its value.
+    """The template with every field replaced by its value, and only the parts whose
+    conditions hold.
 
-    ``values`` must give every field the template uses; a field listed in ``missing`` is
-    marked so the document can print it as a visible gap. An empty value prints nothing.
+    ``values`` must give every field the template uses, ``conditions`` every condition; a
+    field listed in ``missing`` is marked so the document can print it as a visible gap. An
+    empty value prints nothing.
     """
     out: list[Filled] = []
     for b in template.blocks:
+        if not _holds(b.when, conditions or {}):
+            continue
         spans: list[Span] = []
         for r in b.runs:
             if r.field is None:
@@ -366,6 +492,15 @@ def fill(
             spans.append(Span(value, r.bold, gap, r.field))
         out.append(Filled(b.kind, _without_empty_brackets(spans), b.name))
     return tuple(out)
+
+
+def _holds(when: tuple[tuple[str, bool], ...], conditions: Mapping[str, bool]) -> bool:
+    for name, wanted in when:
+        if name not in conditions:
+            raise KeyError(f"valeur manquante pour la condition [[si {name}]]")
+        if bool(conditions[name]) != wanted:
+            return False
+    return True
 
 
 def _without_empty_brackets(spans: list[Span]) -> tuple[Span, ...]:

@@ -172,6 +172,16 @@ class TotalsCoverage:
     def year_partial(self, k: int) -> bool:
         return self.year1_partial if k == 1 else self.annual_partial
 
+    def no_annual_cost(self, totals: Totals) -> bool:
+        """Nothing is due each year (days of service only): an annual total of zero with no
+        part of it sur devis."""
+        return self.annual and not self.annual_partial and not totals.annual
+
+    def no_set_up(self, totals: Totals) -> bool:
+        """Nothing is due once (yearly fees only: storage...): a one-time total of zero with
+        no part of it sur devis."""
+        return self.one_time and not self.one_time_partial and not totals.one_time
+
 
 def _stands_for_an_amount(amounts: Sequence[Decimal | None]) -> bool:
     missing = any(a is None for a in amounts)

@@ -291,6 +291,16 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
     return values, missing
 
 
+def contract_conditions(doc: ContractDocument) -> dict[str, bool]:
+    """Which conditions of the template (``doctemplate.CONTRACT_CONDITIONS``) the order meets:
+    as the offer says them, an annual cost or a set-up left sur devis is one all the same."""
+    return {
+        "cout_annuel": not doc.coverage.no_annual_cost(doc.totals),
+        "mise_en_place": not doc.coverage.no_set_up(doc.totals),
+        "sur_devis": doc.totals.partial or any(not line.priced for line in doc.lines),
+    }
+
+
 def render_contract(doc: ContractDocument, formatter: Any = None) -> bytes:
     """The contract as PDF bytes. Deterministic: the same document gives the same bytes."""
     from desktop.documents.contract_layout import render

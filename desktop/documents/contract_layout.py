@@ -2,7 +2,9 @@
 
 The wording comes from the template: headings, paragraphs and items are set in the house
 styles; ``[[produits]]`` draws the ordered products, ``[[signatures]]`` the signature boxes of
-iMio and of the member (kept on one page with the paragraph that leads to them).
+iMio and of the member (kept on one page with the paragraph that leads to them). What the
+template writes under ``[[si …]]`` prints when the order meets the condition
+(``contract_conditions``: an order of service days has no annual cost to speak of).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from desktop.core import doctemplate
 from desktop.documents import fonts
-from desktop.documents.contract import ContractDocument, contract_values
+from desktop.documents.contract import ContractDocument, contract_conditions, contract_values
 from desktop.documents.formatting import Formatter
 from desktop.documents.layout import (
     BRAND,
@@ -87,7 +89,7 @@ def _markup(spans: tuple[doctemplate.Span, ...]) -> str:
 def _story(doc: ContractDocument, fmt: Formatter) -> list[Flowable]:
     st = styles()
     values, missing = contract_values(doc, fmt)
-    filled = doctemplate.fill(doc.template, values, missing)
+    filled = doctemplate.fill(doc.template, values, missing, contract_conditions(doc))
     story: list[Flowable] = list(letterhead(doc.letterhead))
     # The last paragraph and the headings above it are held back: the signature block keeps
     # them on its page (reportlab's keepWithNext does not reach into a KeepTogether).

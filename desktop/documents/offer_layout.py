@@ -389,14 +389,12 @@ NO_ANNUAL_COST = (
 
 def _no_annual_cost(doc: OfferDocument) -> bool:
     """The offer has no yearly fee at all (days of service only), not one left sur devis."""
-    cov = doc.coverage
-    return cov.annual and not cov.annual_partial and not doc.totals.annual
+    return doc.coverage.no_annual_cost(doc.totals)
 
 
 def _no_set_up(doc: OfferDocument) -> bool:
     """The offer has no set-up at all (yearly fees only: storage...), not one left sur devis."""
-    cov = doc.coverage
-    return cov.one_time and not cov.one_time_partial and not doc.totals.one_time
+    return doc.coverage.no_set_up(doc.totals)
 
 
 # After a total or a year that leaves out a « sur devis » part, as the screen marks it; the

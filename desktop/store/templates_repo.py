@@ -4,8 +4,9 @@
 default file shipped in ``resources/templates`` into the table as version 1, so the wording
 then lives with the data (backed up, exported, edited). ``save(code, body)`` checks the text
 with ``desktop.core.doctemplate.parse_document`` first: an unknown ``{field}``, an unbalanced brace,
-an unknown, missing or repeated ``[[block]]`` is refused with a French message naming it and listing what is
-allowed; nothing is written then.
+an unknown, missing or repeated ``[[block]]``, a ``[[si …]]`` with an unknown condition or without
+its ``[[fin]]`` is refused with a French message naming it and listing what is allowed; nothing is
+written then.
 """
 
 from __future__ import annotations

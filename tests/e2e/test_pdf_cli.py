@@ -237,7 +237,10 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     assert "version 2" in ok(run_comptoir("template", "import", edited))
     history = ok(run_comptoir("template", "history"))
     assert "version 1" in history and "version 2" in history
-    assert "{lieu}" in ok(run_comptoir("template", "fields"))
+    fields = ok(run_comptoir("template", "fields"))
+    assert "{lieu}" in fields
+    assert "[[si cout_annuel]]  la commande comporte un coût annuel (chiffré ou sur devis)" in fields
+    assert "Conditions ([[si condition]] … [[sinon]] … [[fin]], chacun seul sur sa ligne) :" in fields
     # who changed the wording is named (the seller's initials, as in the offers' history); the
     # default text put back is said to be it, not a change
     ok(run_comptoir("settings", "set", "seller_initials=JD"))

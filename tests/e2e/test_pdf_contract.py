@@ -369,3 +369,45 @@ def test_an_issuer_without_address_is_marked_to_complete() -> None:
     assert "Entre iMio, [à compléter : adresse de l'émetteur], numéro d'entreprise" in text
     assert ", ," not in text
     assert "[à compléter : adresse de l'émetteur]" not in pi.flat(render_contract(contract()))
+
+
+def _services_only():
+    """Three days of service: a one-time cost, nothing due each year."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    line = _line("days", "Prestations sur produits", None, days="3")
+    return f.accepted_offer((replace(line, one_time=Decimal("2718.00"), annual=Decimal("0")),))
+
+
+def _no_set_up():
+    """Extra storage: a yearly fee, no set-up."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    line = _line("storage", "Stockage supplémentaire", None, gb="40")
+    return f.accepted_offer((replace(line, one_time=Decimal("0"), annual=Decimal("260.00")),))
+
+
+def test_a_template_s_conditions_follow_the_order() -> None:
+    """What the back office writes under [[si …]] prints for the orders that meet it only."""
+    body = default_template_text().replace(
+        "{mention_tva}\n",
+        "{mention_tva}\n\n"
+        "[[si cout_annuel]]\nAvec coût annuel.\n[[sinon]]\nSans coût annuel.\n[[fin]]\n"
+        "[[si mise_en_place]]\nAvec mise en place.\n[[sinon]]\nSans mise en place.\n[[fin]]\n"
+        "[[si sur_devis]]\nEn partie sur devis.\n[[fin]]\n",
+    )
+
+    def said(offer) -> list[str]:
+        text = pi.flat(render_contract(contract(offer, template_text=body)))
+        return [s for s in ("Avec coût annuel.", "Sans coût annuel.", "Avec mise en place.",
+                            "Sans mise en place.", "En partie sur devis.") if s in text]  # fmt: skip
+
+    assert said(f.accepted_offer()) == ["Avec coût annuel.", "Avec mise en place."]
+    assert said(_services_only()) == ["Sans coût annuel.", "Avec mise en place."]
+    assert said(_no_set_up()) == ["Avec coût annuel.", "Sans mise en place."]
+    # an amount sur devis is a cost all the same: iA.GPEC's set-up, everything of iA.GPEC
+    gpec = ["Avec coût annuel.", "Avec mise en place.", "En partie sur devis."]
+    assert said(f.accepted_offer((f.gpec_line(),))) == gpec
+    assert said(f.accepted_offer((f.sur_devis_line(),))) == gpec

@@ -163,3 +163,97 @@ def test_plain_text_without_markup_round_trips(text: str) -> None:
 def test_every_allowed_field_is_accepted(name: str) -> None:
     t = dt.parse(f"Valeur : {{{name}}}.\n")
     assert t.fields == {name}
+
+
+def test_a_condition_prints_its_part_or_the_part_after_sinon() -> None:
+    """An order of services only printed « coût annuel 0,00 € » and « reconduit tacitement »:
+    the wording had no way to say something else when the order has no annual cost."""
+    src = (
+        "Montants :\n"
+        "[[si cout_annuel]]\n"
+        "coût annuel {total_annuel},\n"
+        "reconduit.\n"
+        "[[sinon]]\n"
+        "## Sans coût annuel\n"
+        "rien n'est dû ensuite.\n"
+        "[[fin]]\n"
+        "Fin.\n"
+    )
+    t = dt.parse(src)
+    assert t.conditions == {"cout_annuel"}
+    values = {"total_annuel": "5 344,00 €"}
+    with_annual = [b.text for b in dt.fill(t, values, conditions={"cout_annuel": True})]
+    assert with_annual == ["Montants :", "coût annuel 5 344,00 €, reconduit.", "Fin."]
+    without = [b.text for b in dt.fill(t, values, conditions={"cout_annuel": False})]
+    assert without == ["Montants :", "Sans coût annuel", "rien n'est dû ensuite.", "Fin."]
+    with pytest.raises(KeyError, match="cout_annuel"):
+        dt.fill(t, values)  # a renderer that forgets a condition fails, it does not guess
+
+
+def test_conditions_nest_the_inner_one_closing_first() -> None:
+    src = (
+        "[[si cout_annuel]]\n"
+        "[[si mise_en_place]]\n"
+        "Les deux.\n"
+        "[[sinon]]\n"
+        "Annuel seul.\n"
+        "[[fin]]\n"
+        "Annuel.\n"
+        "[[sinon]]\n"
+        "[[si mise_en_place]]\n"
+        "Mise en place seule.\n"
+        "[[fin]]\n"
+        "[[fin]]\n"
+        "[[si sur_devis]]\n"
+        "[[fin]]\n"
+    )
+    t = dt.parse(src)
+
+    def printed(annual: bool, setup: bool) -> list[str]:
+        when = {"cout_annuel": annual, "mise_en_place": setup, "sur_devis": False}
+        return [b.text for b in dt.fill(t, {}, conditions=when)]
+
+    assert printed(True, True) == ["Les deux.", "Annuel."]
+    assert printed(True, False) == ["Annuel seul.", "Annuel."]
+    assert printed(False, True) == ["Mise en place seule."]
+    assert printed(False, False) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Texte\n[[si coût_annuel]]\nx\n[[fin]]\n",
+         "ligne 2 : condition inconnue [[si coût_annuel]]. Vouliez-vous écrire [[si cout_annuel]] ? "
+         "Conditions autorisées : [[si cout_annuel]] (la commande comporte un coût annuel"),
+        ("[[si Mise en place]]\nx\n[[fin]]\n", "Vouliez-vous écrire [[si mise_en_place]] ?"),
+        ("[[si remise]]\nx\n[[fin]]\n", "condition inconnue [[si remise]]. Conditions autorisées : "),
+        ("[[si]]\nx\n[[fin]]\n", "ligne 1 : condition inconnue [[si]] sans condition."),
+        ("Texte\n\n[[sinon]]\n", "ligne 3 : [[sinon]] sans [[si …]] ouvert avant lui"),
+        ("[[si cout_annuel]]\nx\n[[fin]]\n[[fin]]\n", "ligne 4 : [[fin]] sans [[si …]] ouvert"),
+        ("[[si cout_annuel]]\nx\n[[sinon]]\ny\n[[sinon]]\n",
+         "ligne 5 : second [[sinon]] pour le [[si cout_annuel]] de la ligne 1 (le premier est ligne 3)"),
+        ("Texte\n[[si sur_devis]]\n[[si cout_annuel]]\nx\n[[fin]]\n",
+         "ligne 2 : [[si sur_devis]] ouvert et jamais fermé ; ajoutez [[fin]]"),
+        ("[[si cout_annuel]]\nx\n[[fin cout_annuel]]\n", "ligne 3 : [[fin]] s'écrit seul"),
+        ("[[si cout_annuel]]\n[[produits]]\n[[fin]]\n",
+         "ligne 2 : le bloc [[produits]] figure sur tout document, il ne peut pas dépendre d'une "
+         "condition ; placez-le hors du [[si cout_annuel]] de la ligne 1"),
+        ("Un **gras\n[[si cout_annuel]]\nsuite**\n[[fin]]\n", "ligne 1 : « ** » (gras) ouvert et jamais fermé"),
+        ("Coût annuel [[si cout_annuel]] x [[fin]]\n", "ligne 1 : un bloc [[…]] s'écrit seul sur sa ligne"),
+        ("[[annexes]]\n", "Blocs autorisés : [[produits]], [[signatures]] ; et pour un texte "
+         "conditionnel : [[si condition]] … [[sinon]] … [[fin]]."),
+    ],
+)
+def test_conditions_badly_written_are_refused_with_the_line_and_what_is_allowed(
+    source: str, expected: str
+) -> None:
+    with pytest.raises(InvalidInput) as err:
+        dt.parse(source)
+    assert expected in str(err.value)
+
+
+@given(st.sampled_from(sorted(dt.CONTRACT_CONDITIONS)))
+def test_every_allowed_condition_is_accepted(name: str) -> None:
+    t = dt.parse(f"[[si {name}]]\nTexte.\n[[fin]]\n")
+    assert t.conditions == {name}
+    assert [b.text for b in dt.fill(t, {}, conditions={name: True})] == ["Texte."]
