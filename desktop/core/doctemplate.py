@@ -39,7 +39,7 @@ from desktop.core.catalogue import fold
 from desktop.core.errors import InvalidInput
 from desktop.core.format import group_int
 
-# Some thirty times the default wording: a contract of forty pages prints in a second, where a
+# Some twenty times the default wording: a contract of forty pages prints in a second, where a
 # text of a million characters, one paragraph, kept the printing busy for minutes.
 MAX_LENGTH = 100_000
 
@@ -276,7 +276,7 @@ def too_long() -> InvalidInput:
     """The refusal of a template longer than ``MAX_LENGTH``."""
     return InvalidInput(
         f"Modèle refusé : il dépasse {group_int(MAX_LENGTH)} caractères (le modèle par défaut "
-        f"en compte moins de {group_int(4000)}) ; un bon de commande aussi long ne s'imprimerait "
+        f"en compte moins de {group_int(6000)}) ; un bon de commande aussi long ne s'imprimerait "
         "plus. Raccourcissez le texte.",
         field="template",
     )

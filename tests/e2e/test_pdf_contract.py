@@ -411,3 +411,48 @@ def test_a_template_s_conditions_follow_the_order() -> None:
     gpec = ["Avec coût annuel.", "Avec mise en place.", "En partie sur devis."]
     assert said(f.accepted_offer((f.gpec_line(),))) == gpec
     assert said(f.accepted_offer((f.sur_devis_line(),))) == gpec
+
+
+def test_the_usual_order_says_its_amounts_renewal_and_yearly_fee() -> None:
+    text = pi.flat(render_contract(contract()))
+    assert (
+        f"Montants HTVA : mise en place (coût unique) 2{NNBSP}718,00 € ; coût annuel 5{NNBSP}344,00 € ; "
+        f"budget de la première année 8{NNBSP}062,00 €."
+    ) in text
+    assert "Article 4 — Prise d'effet, durée et reconduction" in text
+    assert "À son terme, il est reconduit tacitement d'année en année" in text
+    assert (
+        "Le coût annuel de maintenance et d'hébergement est dû chaque année ; il est à payer dès la "
+        "signature du présent bon de commande. La mise en place est un coût unique."
+    ) in text
+    assert "ne comporte pas" not in text and "sur devis" not in text
+
+
+def test_an_order_of_services_only_has_no_annual_cost_renewal_or_yearly_fee() -> None:
+    """Three days of service: the order form read « coût annuel 0,00 € », « reconduit
+    tacitement d'année en année » and « Le coût annuel … est dû chaque année »."""
+    text = pi.flat(render_contract(contract(_services_only())))
+    assert (
+        f"Montant HTVA : mise en place (coût unique) 2{NNBSP}718,00 € ; la commande ne comporte pas "
+        "de coût annuel."
+    ) in text
+    assert "Article 4 — Prise d'effet et durée Le présent bon de commande prend effet le 01/01/2027." in text
+    assert "il prend fin lorsqu'elles sont exécutées et n'est pas reconduit" in text
+    assert "aucun coût annuel n'est dû, ni cette année ni les suivantes" in text
+    for wrong in ("coût annuel 0,00", "reconduit tacitement", "dû chaque année", "durée initiale",
+                  "budget de la première année"):  # fmt: skip
+        assert wrong not in text
+
+
+def test_an_order_without_set_up_prints_no_set_up_at_zero() -> None:
+    """Extra storage alone: « mise en place (coût unique) 0,00 € »."""
+    text = pi.flat(render_contract(contract(_no_set_up())))
+    assert "Montant HTVA : coût annuel 260,00 € ; la commande ne comporte pas de mise en place." in text
+    assert "(coût unique) 0,00" not in text and "La mise en place est un coût unique" not in text
+    assert "reconduit tacitement d'année en année" in text  # the yearly fee goes on
+    assert "Le coût annuel de maintenance et d'hébergement est dû chaque année" in text
+
+
+def test_an_order_with_a_part_sur_devis_says_what_it_means() -> None:
+    text = pi.flat(render_contract(contract(f.accepted_offer((f.gpec_line(),)))))
+    assert "Les postes « sur devis » ne sont pas chiffrés : iMio les établit sur devis spécifique." in text

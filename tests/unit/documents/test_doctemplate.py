@@ -112,12 +112,13 @@ def test_a_document_needs_each_of_its_blocks_once(source: str, expected: str) ->
 def test_a_template_too_long_to_print_is_refused() -> None:
     """A million characters in one paragraph kept the contract's printing busy for minutes."""
     text = default_template_text()
+    assert len(text) < 6000  # as the refusal says it
     assert dt.parse_document(text + "Texte.\n" * ((dt.MAX_LENGTH - len(text)) // 7))
     with pytest.raises(InvalidInput) as info:
         dt.parse(text + "Texte.\n" * 100_000)
     assert str(info.value) == (
         "Modèle refusé : il dépasse 100\u202f000 caractères (le modèle par défaut en compte moins "
-        "de 4\u202f000) ; un bon de commande aussi long ne s'imprimerait plus. Raccourcissez le "
+        "de 6\u202f000) ; un bon de commande aussi long ne s'imprimerait plus. Raccourcissez le "
         "texte."
     )
 
