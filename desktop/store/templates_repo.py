@@ -2,7 +2,10 @@
 
 ``get(code)`` returns the template in force (newest version). The first read copies the
 default file shipped in ``resources/templates`` into the table as version 1, so the wording
-then lives with the data (backed up, exported, edited). ``save(code, body)`` checks the text
+then lives with the data (backed up, exported, edited). A wording in force that is the default
+text of an earlier version of Comptoir (``EARLIER_DEFAULTS``), never changed since, gives way
+to this version's default on the next read, as a new version (the history keeps it); one
+saved by someone stays, whatever its text. ``save(code, body)`` checks the text
 with ``desktop.core.doctemplate.parse_document`` first: an unknown ``{field}``, an unbalanced brace,
 an unknown, missing or repeated ``[[block]]``, a ``[[si …]]`` with an unknown condition or without
 its ``[[fin]]`` is refused with a French message naming it and listing what is allowed; nothing is
@@ -11,7 +14,9 @@ written then.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +29,18 @@ from desktop.store.faults import storage_errors
 log = logging.getLogger(__name__)
 
 DEFAULT_FILES = {"contrat": "contract_fr.txt"}
+
+# The default texts of earlier versions of Comptoir (SHA-256 of the text, lines ending in
+# "\n"), as databases copied them in. Adding the one shipped until now here, when the default
+# file changes, lets the databases that never changed it take the new one.
+EARLIER_DEFAULTS: Mapping[str, frozenset[str]] = {
+    "contrat": frozenset(
+        {
+            # until the order form spoke of an order without annual cost or set-up
+            "bc53ab576235a459b8b767e0b21eabf797d734079a76a7c3f5c8a1b0bda699da",
+        }
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,12 @@ class StoredTemplate:
     @property
     def is_default(self) -> bool:
         return self.origin == "defaut"
+
+    @property
+    def is_earlier_default(self) -> bool:
+        """The default text of an earlier version, as it was copied in or put back."""
+        digest = hashlib.sha256(self.body.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+        return self.is_default and digest in EARLIER_DEFAULTS.get(self.code, frozenset())
 
     def parsed(self) -> doctemplate.Template:
         return doctemplate.parse(self.body, self.code)
@@ -89,6 +112,8 @@ class TemplateRepository:
         doctemplate.allowed_fields(code)
         with storage_errors("lire le modèle de document", getattr(self.db, "path", None)):
             found = self._row(code, version)
+            if found is not None and version is None and found.is_earlier_default:
+                return self._renew_default(code)
             if found is not None:
                 return found
             if version is not None:
@@ -104,6 +129,27 @@ class TemplateRepository:
             found = self._row(code)
         assert found is not None
         return found
+
+    def _renew_default(self, code: str) -> StoredTemplate:
+        """This version's default in force after an earlier one nobody changed (a new version:
+        the order forms made with the earlier text still name theirs)."""
+        body = default_body(code)
+        doctemplate.parse_document(body, code)
+        with self.db.transaction() as conn:
+            current = self._row(code)
+            # not renewed meanwhile; and a default file listed as an earlier one by mistake
+            # would add a version at every read
+            if current is not None and current.is_earlier_default and current.body != body:
+                conn.execute(
+                    "INSERT INTO document_templates (code, version, body, origin, saved_at, saved_by) "
+                    "VALUES (?, ?, ?, 'defaut', ?, '')",
+                    (code, current.version + 1, body, _now()),
+                )
+                log.info("modèle %s : texte par défaut de cette version mis en vigueur (version %d)",
+                         code, current.version + 1)  # fmt: skip
+        renewed = self._row(code)
+        assert renewed is not None
+        return renewed
 
     def save(self, code: str, body: str, *, who: str = "", origin: str = "modifie") -> StoredTemplate:
         """Check ``body`` and store it as the new version in force, saved by ``who`` (as the

@@ -257,3 +257,32 @@ def test_a_price_left_out_refuses_the_bundle_rather_than_quoting_it_sur_devis(
     assert message.endswith("Rien n'a été modifié.")
     assert len(message) < 500  # a pasted page is cut, not printed back
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_head_office_s_earlier_default_wording_gives_way_on_the_laptop_its_own_stays(
+    db: Database, tmp_path: Path, edited: bool
+) -> None:
+    """A catalogue from head office still on an earlier version carries the default wording of
+    that version: untouched, the laptop prints its own default; edited, head office's text."""
+    from desktop.documents.contract import default_template_text
+    from desktop.store.templates_repo import TemplateRepository
+
+    earlier = (Path(__file__).parents[1] / "documents" / "earlier_contract_fr.txt").read_text(encoding="utf-8")
+    theirs = earlier.replace("Article 2 — Objet et cadre", "Article 2 — Objet")
+    with db.transaction() as conn:
+        conn.execute("DELETE FROM document_templates")
+        conn.executemany(
+            "INSERT INTO document_templates (code, version, body, origin, saved_at, saved_by) "
+            "VALUES ('contrat', ?, ?, ?, '2026-11-22T10:00:00+01:00', '')",
+            [(1, earlier, "defaut"), *([(2, theirs, "modifie")] if edited else [])],
+        )
+    bundle = tmp_path / "catalogue.zip"
+    export_catalogue(db, bundle, device="SIEGE")
+    TemplateRepository(db).reset()  # the laptop's own wording, replaced by head office's
+    import_catalogue(db, bundle)
+    t = TemplateRepository(db).get()
+    if edited:
+        assert (t.version, t.body) == (2, theirs)
+    else:
+        assert (t.version, t.body, t.origin) == (2, default_template_text(), "defaut")
