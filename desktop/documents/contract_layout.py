@@ -190,12 +190,18 @@ def _products(doc: ContractDocument, fmt: Formatter) -> Flowable:
     t = doc.totals
     cov = doc.coverage
     r = len(data)
+
+    def total(value: Decimal, priced: bool, none: bool) -> str:
+        if not priced:
+            return "Sur devis"
+        return "—" if none else fmt.money(value)  # as its lines say it: no such cost, not 0,00 €
+
     data.append(
         [
             para(f"<b>{esc(total_label)}</b>", st.cell),
             "",
-            fmt.money(t.one_time) if cov.one_time else "Sur devis",
-            fmt.money(t.annual) if cov.annual else "Sur devis",
+            total(t.one_time, cov.one_time, cov.no_set_up(t)),
+            total(t.annual, cov.annual, cov.no_annual_cost(t)),
         ]
     )
     cmds += [

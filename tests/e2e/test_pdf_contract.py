@@ -456,3 +456,12 @@ def test_an_order_without_set_up_prints_no_set_up_at_zero() -> None:
 def test_an_order_with_a_part_sur_devis_says_what_it_means() -> None:
     text = pi.flat(render_contract(contract(f.accepted_offer((f.gpec_line(),)))))
     assert "Les postes « sur devis » ne sont pas chiffrés : iMio les établit sur devis spécifique." in text
+
+
+def test_the_products_total_says_no_such_cost_as_its_lines_do() -> None:
+    """The lines of three days of service read « — » as annual cost, their total « 0,00 € »;
+    extra storage's total read « 0,00 € » of set-up."""
+    assert f"Total 2{NNBSP}718,00 € — Montant HTVA" in pi.flat(render_contract(contract(_services_only())))
+    assert "Total — 260,00 € Montant HTVA" in pi.flat(render_contract(contract(_no_set_up())))
+    assert " 0,00 €" not in pi.flat(render_contract(contract(_no_set_up())))
+    assert f"Total 2{NNBSP}718,00 € 5{NNBSP}344,00 €" in pi.flat(render_contract(contract()))
