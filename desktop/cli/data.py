@@ -72,10 +72,14 @@ def run_catalogue_export(args: argparse.Namespace, services: Any) -> int:
     total = sum(report.tables.values())
     _out(f"Catalogue et annuaire exportés dans {report.path} ({total} lignes).")
     if report.needs_update:
+        what = (
+            "Le texte du bon de commande de ce catalogue a des conditions ([[si …]])"
+            if report.conditional_wording
+            else "Ce catalogue laisse des montants hors remise (le support d'iA.AES)"
+        )
         _out(
-            "Ce catalogue laisse des montants hors remise (le support d'iA.AES) : les portables "
-            "d'une version antérieure de Comptoir le refusent ; mettez-les à jour avant de "
-            "l'importer."
+            f"{what} : les portables d'une version antérieure de Comptoir le refusent ; "
+            "mettez-les à jour avant de l'importer."
         )
     return 0
 

@@ -103,7 +103,10 @@ CATALOGUE_SCHEMA = 20
 # quoting other prices than head office. 21: an amount the discounts leave whole (a component's
 # ``discountable=non``: iA.AES's support days, which versions before it halved for a CPAS).
 DISCOUNTABLE_SCHEMA = 21
-READABLE_CATALOGUES = (CATALOGUE_SCHEMA, DISCOUNTABLE_SCHEMA)
+# 22: an order form's wording with conditional text ([[si …]]), which versions before it refused
+# as broken, telling the laptop to ask head office to correct it.
+CONDITIONS_SCHEMA = 22
+READABLE_CATALOGUES = (CATALOGUE_SCHEMA, DISCOUNTABLE_SCHEMA, CONDITIONS_SCHEMA)
 MEMBER_TABLE = "member"
 ORDER_FORMS_DIR = "bons"  # in an offers bundle: bons/<numéro>.pdf, the order form of a converted offer
 NUMBERS_FILE = "numeros.json"  # in a catalogue bundle: highest number per device and year
@@ -210,6 +213,9 @@ class CatalogueReport:
     drafts_unpriced_ids: tuple[str, ...] = ()  # the offer ids of ``drafts_unpriced``
     # members created here, kept, whose name a member of head office's directory has too
     same_names: tuple[str, ...] = ()
+    # an export whose order form has conditional text, that versions before CONDITIONS_SCHEMA
+    # refuse (one of the reasons of ``needs_update``)
+    conditional_wording: bool = False
 
     def lines(self) -> list[str]:
         order = {t: i for i, t in enumerate(TABLE_LABELS)}  # the catalogue, then the directory
@@ -969,15 +975,39 @@ def export_catalogue(db: Any, out: Path, *, device: str = "") -> CatalogueReport
         "rows": counts,
     }
     _write_zip(out, manifest, files)
-    return CatalogueReport(Path(out), counts, needs_update=semantics > CATALOGUE_SCHEMA)
+    return CatalogueReport(
+        Path(out),
+        counts,
+        needs_update=semantics > CATALOGUE_SCHEMA,
+        conditional_wording=semantics >= CONDITIONS_SCHEMA,
+    )
 
 
 def _catalogue_schema(conn: sqlite3.Connection) -> int:
-    """The ``catalogue_schema`` a version must read for the catalogue to price as it does here."""
+    """The ``catalogue_schema`` a version must read for the catalogue to price and print as it
+    does here."""
+    if _conditional_wording(conn):
+        return CONDITIONS_SCHEMA
     for (params,) in conn.execute("SELECT params FROM component WHERE params LIKE '%discountable%'"):
         if str(json.loads(params).get("discountable", "")).strip().lower() == "non":
             return DISCOUNTABLE_SCHEMA
     return CATALOGUE_SCHEMA
+
+
+def _conditional_wording(conn: sqlite3.Connection) -> bool:
+    """Whether a document's wording in force has conditional text ([[si …]])."""
+    from desktop.core import doctemplate
+
+    for code, body in conn.execute(
+        "SELECT code, body FROM document_templates AS t"
+        " WHERE version = (SELECT max(version) FROM document_templates WHERE code = t.code)"
+    ):
+        try:
+            if code in doctemplate.TEMPLATES and doctemplate.parse(body, code).conditions:
+                return True
+        except InvalidInput:  # refused where it is imported, whatever the version
+            continue
+    return False
 
 
 def _q(name: str) -> str:

@@ -70,3 +70,17 @@ def test_head_office_is_told_that_laptops_on_an_earlier_version_must_update_firs
     assert result.returncode == 0, result.stderr
     assert "les portables d'une version antérieure de Comptoir le refusent" in result.stdout
     assert "mettez-les à jour avant de l'importer" in result.stdout
+
+
+def test_head_office_is_told_that_a_conditional_order_form_needs_updated_laptops(
+    db_path, run_comptoir, tmp_path: Path
+) -> None:
+    """Laptops on an earlier version refused the order form's [[si …]] as a broken wording and
+    told to ask head office to correct it: head office learns why they must update."""
+    assert run_comptoir("template", "history").returncode == 0  # the default wording in force
+    result = run_comptoir("catalogue", "export", "--out", tmp_path / "catalogue.zip")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Le texte du bon de commande de ce catalogue a des conditions ([[si …]]) : les portables "
+        "d'une version antérieure de Comptoir le refusent ; mettez-les à jour avant de l'importer."
+    ) in result.stdout

@@ -27,8 +27,8 @@ from desktop.core.errors import InvalidInput, StorageError
 from desktop.core.offers import OfferState
 from desktop.store.bundles import (
     CATALOGUE_SCHEMA,
-    DISCOUNTABLE_SCHEMA,
     LOCAL_TABLES,
+    READABLE_CATALOGUES,
     export_catalogue,
     export_offers,
     import_catalogue,
@@ -773,7 +773,7 @@ def _catalogue_as_made_by(db: Database, tmp_path: Path, **manifest_changes: obje
 @pytest.mark.parametrize(
     "manifest",
     [
-        {"schema_version": 9999, "catalogue_schema": DISCOUNTABLE_SCHEMA + 1},
+        {"schema_version": 9999, "catalogue_schema": max(READABLE_CATALOGUES) + 1},
         {"schema_version": 9999, "catalogue_schema": None},
     ],
 )

@@ -15,6 +15,7 @@ import pytest
 
 from desktop.store.bundles import (
     CATALOGUE_SCHEMA,
+    CONDITIONS_SCHEMA,
     DISCOUNTABLE_SCHEMA,
     export_catalogue,
     import_catalogue,
@@ -80,3 +81,28 @@ def test_a_catalogue_every_version_prices_alike_stays_readable_by_older_versions
         )
     manifest = exported(db, tmp_path / "catalogue.zip")
     assert manifest["catalogue_schema"] == CATALOGUE_SCHEMA == OLDER_VERSIONS_READ
+
+
+def test_an_order_form_with_conditions_is_refused_by_older_versions_as_theirs_to_update(
+    db: Database, tmp_path: Path
+) -> None:
+    """Versions before conditional text read [[si …]] as an unknown block and refused the
+    catalogue telling the laptop to ask head office to correct a wording nothing was wrong with."""
+    from desktop.store.templates_repo import TemplateRepository
+
+    repo = TemplateRepository(db)
+    assert repo.get().parsed().conditions  # the default wording in force
+    out = tmp_path / "catalogue.zip"
+    manifest = exported(db, out)
+    assert manifest["catalogue_schema"] == CONDITIONS_SCHEMA > DISCOUNTABLE_SCHEMA
+    assert export_catalogue(db, out).conditional_wording
+    laptop = open_database(tmp_path / "portable.db")
+    try:
+        import_catalogue(laptop, out)  # this version reads it
+        assert TemplateRepository(laptop).get().body == repo.get().body
+    finally:
+        laptop.close()
+    # a wording without conditions in force: the catalogue stays readable where it was
+    repo.save("contrat", "# Bon de commande\n\n[[produits]]\n\n[[signatures]]\n")
+    assert exported(db, out)["catalogue_schema"] == DISCOUNTABLE_SCHEMA
+    assert not export_catalogue(db, out).conditional_wording
