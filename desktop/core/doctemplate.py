@@ -168,6 +168,13 @@ class Template:
     def conditions(self) -> frozenset[str]:
         return frozenset(name for b in self.blocks for name, _ in b.when)
 
+    def fields_for(self, conditions: Mapping[str, bool]) -> frozenset[str]:
+        """The fields printed for a document meeting ``conditions`` (every condition the
+        template uses given): those of its other parts are asked for nothing."""
+        return frozenset(
+            r.field for b in self.blocks if _holds(b.when, conditions) for r in b.runs if r.field
+        )
+
 
 def allowed_fields(code: str) -> Mapping[str, str]:
     return _spec(code)[1]

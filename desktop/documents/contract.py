@@ -10,6 +10,7 @@ accepted (or already converted) and gathers the values; ``render_contract`` make
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from desktop.core.catalogue import Tariff
 from desktop.core.errors import RuleViolation
 from desktop.core.offers import Offer, OfferState, check_contract_term
 from desktop.core.pricing import waived_rules
-from desktop.core.quote import Quote, QuoteLine, Totals, TotalsCoverage
+from desktop.core.quote import LineStatus, Quote, QuoteLine, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
 from desktop.documents.offer import (
     MISSING,
@@ -294,10 +295,20 @@ def contract_values(doc: ContractDocument, fmt: Formatter) -> tuple[dict[str, st
 def contract_conditions(doc: ContractDocument) -> dict[str, bool]:
     """Which conditions of the template (``doctemplate.CONTRACT_CONDITIONS``) the order meets:
     as the offer says them, an annual cost or a set-up left sur devis is one all the same."""
+    return _conditions(doc.totals, doc.coverage, (line.status for line in doc.lines))
+
+
+def order_conditions(quote: Quote) -> dict[str, bool]:
+    """``contract_conditions`` of the order form an accepted offer's ``quote`` gives, before
+    the form is made (what its dialog must ask depends on them)."""
+    return _conditions(quote.totals, quote.coverage, (line.status for line in quote.lines))
+
+
+def _conditions(totals: Totals, coverage: TotalsCoverage, statuses: Iterable[LineStatus]) -> dict[str, bool]:
     return {
-        "cout_annuel": not doc.coverage.no_annual_cost(doc.totals),
-        "mise_en_place": not doc.coverage.no_set_up(doc.totals),
-        "sur_devis": doc.totals.partial or any(not line.priced for line in doc.lines),
+        "cout_annuel": not coverage.no_annual_cost(totals),
+        "mise_en_place": not coverage.no_set_up(totals),
+        "sur_devis": totals.partial or any(status is not LineStatus.PRICED for status in statuses),
     }
 
 

@@ -1,7 +1,8 @@
 """« Bon de commande… »: the three facts of an order form that are not in the offer.
 
 The date of the document, the date the order takes effect and its initial term (1 to 10
-years, then renewed each year). A converted offer keeps them in its history (the
+years, then renewed each year). An order with no annual cost (days of service) is not renewed:
+its form asks no term when the wording it follows prints none. A converted offer keeps them in its history (the
 conversion's reason, ``desktop.core.offers.contract_note``), so printing its order form
 again proposes the same ones instead of today's date.
 """
@@ -38,9 +39,13 @@ class ContractForm(FormDialog):
         again: bool = False,
         offered: date | None = None,
         accepted: date | None = None,
+        renewed: bool = True,
+        term: bool = True,
     ) -> None:
         """``again``: the order form was established: its recorded dates, shown, not changed.
-        ``offered``/``accepted``: the offer's dates, which the order form cannot precede."""
+        ``offered``/``accepted``: the offer's dates, which the order form cannot precede.
+        ``renewed``: the order has an annual cost, renewed each year; ``term``: its wording
+        prints the initial term (without it, the term is not asked)."""
         super().__init__(f"Bon de commande — offre {number}", parent, ok_text="Établir")
         self.setObjectName("contractForm")
         self._on_chosen = on_chosen
@@ -54,6 +59,9 @@ class ContractForm(FormDialog):
                 else "Le bon de commande convertit l'offre acceptée : il reprend ses produits "
                 "et ses montants. Au terme de sa durée initiale, il est reconduit tacitement "
                 "d'année en année."
+                if renewed
+                else "Le bon de commande convertit l'offre acceptée : il reprend ses produits "
+                "et ses montants. Sans coût annuel, il n'est pas reconduit d'année en année."
             ),
         )
         self.issued = QLineEdit(format_date(proposed.issued))
@@ -72,7 +80,10 @@ class ContractForm(FormDialog):
         self.years.setValue(proposed.years)
         years_suffix(self.years)
         self.years.setMinimumWidth(120)
-        self.errors.add_row("Durée initiale :", self.years, "term_years")
+        if term:
+            self.errors.add_row("Durée initiale :", self.years, "term_years")
+        else:  # kept with the conversion all the same, as proposed
+            self.years.hide()
         for field in (self.issued, self.start):
             field.setReadOnly(again)
         self.years.setEnabled(not again)

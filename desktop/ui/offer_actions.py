@@ -478,7 +478,8 @@ class OfferActions:
         """The "Bon de commande" of an accepted offer: its dates and term asked first (those
         recorded at its conversion when it is printed again); producing it converts the offer."""
         from desktop.core.offers import accepted_on, recorded_contract
-        from desktop.documents.contract import check_contractable
+        from desktop.documents.contract import check_contractable, order_conditions
+        from desktop.store.templates_repo import TemplateRepository
         from desktop.ui.contract_form import ContractChoice, ContractForm
 
         offer = self.session.offer
@@ -492,13 +493,18 @@ class OfferActions:
             asking.activateWindow()
             return
         try:
-            check_contractable(offer, self.backend.today())
+            quote = check_contractable(offer, self.backend.today())
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
         try:  # established already: given again as it was printed, whatever changed since
             kept = self.backend.offers.order_form(offer.id) if offer.state is OfferState.CONVERTIE else None
             history = self.backend.offers.audit(offer.id) if kept is None else ()
+            conditions = order_conditions(quote)
+            # the term is asked when the wording prints it for this order (not for days of service)
+            term = kept is None and "duree_initiale" in TemplateRepository(self.backend.db).get(
+                "contrat"
+            ).parsed().fields_for(conditions)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
@@ -514,6 +520,7 @@ class OfferActions:
         form = ContractForm(
             offer.number or "", proposed, lambda choice: self._make_contract(offer, choice), self.w,
             again=recorded is not None, offered=offered, accepted=accepted,
+            renewed=conditions["cout_annuel"], term=term,
         )
         self.contract_form = form
         form.open()

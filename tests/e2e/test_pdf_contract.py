@@ -465,3 +465,15 @@ def test_the_products_total_says_no_such_cost_as_its_lines_do() -> None:
     assert "Total — 260,00 € Montant HTVA" in pi.flat(render_contract(contract(_no_set_up())))
     assert " 0,00 €" not in pi.flat(render_contract(contract(_no_set_up())))
     assert f"Total 2{NNBSP}718,00 € 5{NNBSP}344,00 €" in pi.flat(render_contract(contract()))
+
+
+def test_the_conditions_known_before_the_order_form_are_those_it_prints_by() -> None:
+    """The dialog asks what the wording prints for this order: it reads the conditions from
+    the offer's quote, before the document exists."""
+    from desktop.documents.contract import contract_conditions, order_conditions
+
+    for offer in (f.accepted_offer(), _services_only(), _no_set_up(), f.accepted_offer((f.gpec_line(),))):
+        assert order_conditions(offer.quote) == contract_conditions(contract(offer))
+    assert order_conditions(_services_only().quote)["cout_annuel"] is False
+    assert order_conditions(_no_set_up().quote)["mise_en_place"] is False
+    assert order_conditions(f.accepted_offer((f.gpec_line(),)).quote)["sur_devis"] is True

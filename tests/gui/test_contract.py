@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QPageLayout
+from PySide6.QtWidgets import QLabel
 
 from desktop.core.errors import CatalogueError
 from desktop.core.offers import OfferState
@@ -299,3 +300,40 @@ def test_bon_de_commande_chosen_twice_asks_its_dates_once(qtbot, window, backend
     qtbot.waitUntil(lambda: backend.get_offer(accepted.id).state is OfferState.CONVERTIE, timeout=5000)
     assert window.bar.text.startswith("Bon de commande établi")
     preview.window().close()
+
+
+def test_an_order_of_service_days_asks_no_initial_term(qtbot, window, backend, dialogs):
+    """Days of service have no annual cost: their order form is not renewed and prints no
+    term, yet its form asked « Durée initiale » and said it was renewed each year."""
+    backend.save_settings(backend.settings().with_changes(device_code="LAP1", seller_name="Anne Dupont"))
+    member = backend.index.search("nivelles")[0]
+    window.members.show_member(member.id)
+    window.members.member_opened.emit(member.id)
+    window.session.add_line("prestations-produits", {"days": "3"})
+    dialogs.script("confirm", True)
+    act(window, "finalise")
+    qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=15_000)
+    act(window, "envoyee")
+    dialogs.script("ask_text", "délibération du Collège du 12/03")
+    act(window, "acceptee")
+    act(window, "contract")
+    form = window.documents.contract_form
+    shown = " ".join(label.text() for label in form.findChildren(QLabel) if label.isVisibleTo(form))
+    assert "Durée initiale" not in shown and not form.years.isVisibleTo(form)
+    assert "reconduit" not in shown.replace("n'est pas reconduit", "")
+    assert "Sans coût annuel, il n'est pas reconduit d'année en année." in shown
+    form.ok_button.click()
+    preview = window.documents.preview_widget
+    qtbot.waitUntil(lambda: preview.ready, timeout=20_000)
+    text = " ".join(contract_text(preview).split())
+    assert "n'est pas reconduit" in text and "durée initiale" not in text
+    preview.window().close()
+
+
+def test_an_order_with_an_annual_cost_asks_its_initial_term(qtbot, window, accepted):
+    act(window, "contract")
+    form = window.documents.contract_form
+    shown = " ".join(label.text() for label in form.findChildren(QLabel) if label.isVisibleTo(form))
+    assert "Durée initiale" in shown and form.years.isVisibleTo(form)
+    assert "reconduit tacitement d'année en année" in shown
+    form.discard()

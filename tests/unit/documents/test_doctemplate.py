@@ -258,3 +258,17 @@ def test_every_allowed_condition_is_accepted(name: str) -> None:
     t = dt.parse(f"[[si {name}]]\nTexte.\n[[fin]]\n")
     assert t.conditions == {name}
     assert [b.text for b in dt.fill(t, {}, conditions={name: True})] == ["Texte."]
+
+
+def test_the_fields_printed_follow_the_conditions() -> None:
+    """What an order form's dialog asks: the default wording prints the initial term only
+    for an order renewed each year; a wording without conditions always prints it."""
+    default = dt.parse(default_template_text())
+    when = {"cout_annuel": True, "mise_en_place": True, "sur_devis": False}
+    assert "duree_initiale" in default.fields_for(when)
+    assert "duree_initiale" not in default.fields_for({**when, "cout_annuel": False})
+    assert "total_unique" in default.fields_for({**when, "cout_annuel": False})
+    plain = dt.parse("Durée : {duree_initiale}.\n")
+    assert plain.fields_for({}) == {"duree_initiale"}
+    with pytest.raises(KeyError, match="cout_annuel"):
+        dt.parse("[[si cout_annuel]]\n{duree_initiale}\n[[fin]]\n").fields_for({})
