@@ -9,7 +9,7 @@ import re
 from itertools import pairwise
 
 from PySide6 import QtGui
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStyle,
+    QStyleOptionViewItem,
     QTableView,
     QTextEdit,
     QTreeView,
@@ -141,6 +142,15 @@ def run_together(view: QAbstractItemView) -> list[str]:
     return problems
 
 
+def drawn_text(view: QAbstractItemView, index: QModelIndex) -> str:
+    """The text of ``index`` as ``view``'s delegate draws it (a long word broken by a zero
+    width space, where the model holds it whole)."""
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    view.itemDelegateForIndex(index).initStyleOption(option, index)
+    return option.text
+
+
 def cut_cells(view: QAbstractItemView, column: int) -> list[str]:
     """The texts of ``column`` that ``view`` shows cut, « Package iA.Cit… »: wider than their
     cell on one line, or more lines than the cell is tall when the view wraps them."""
@@ -151,7 +161,7 @@ def cut_cells(view: QAbstractItemView, column: int) -> list[str]:
     problems = []
     for row in range(model.rowCount()):
         index = model.index(row, column)
-        text, cell = str(index.data() or ""), view.visualRect(index)
+        text, cell = drawn_text(view, index), view.visualRect(index)
         width = cell.width() - 2 * margin
         if wraps:
             need = metrics.boundingRect(QRect(0, 0, width, 1 << 20), Qt.TextFlag.TextWordWrap, text)
@@ -159,7 +169,7 @@ def cut_cells(view: QAbstractItemView, column: int) -> list[str]:
         else:
             cut = metrics.horizontalAdvance(text) > width
         if text and cut:
-            problems.append(f"« {text} » : {cell.width()} x {cell.height()} pixels")
+            problems.append(f"« {index.data()} » : {cell.width()} x {cell.height()} pixels")
     return problems
 
 

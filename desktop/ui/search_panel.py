@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFontMetricsF, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -42,7 +42,7 @@ from desktop.ui.backend import SEARCH_LIMIT, Hit, search_hits
 from desktop.ui.message_bar import announce
 from desktop.ui.models import MemberHitsModel
 from desktop.ui.tasks import TaskRunner
-from desktop.ui.wrap_delegate import WrapDelegate
+from desktop.ui.wrap_delegate import WrapDelegate, break_long_words
 
 DEBOUNCE_MS = 80
 SearchSource = Callable[[], tuple[MemberIndex, Tariff]]
@@ -321,16 +321,35 @@ class _ResultsTree(QTreeView):
 
 
 class _NameDelegate(WrapDelegate):
-    """The member's name wraps at its column's width; the type and the category keep a line.
+    """The member's name wraps at its column's width, a word wider than the column broken
+    where its line ends (« DG (Hilfeleistungs » then « zone DG, … »); the type and the category
+    keep a line.
 
     A row of one line is sized without laying its text out, and a name that wraps is laid out
-    once for a width and a font: typing a name letter by letter lists the same members again,
-    and two text layouts for each of the 50 rows' cells made the results paint slower."""
+    (and its long words broken) once for a width and a font: typing a name letter by letter
+    lists the same members again, and two text layouts for each of the 50 rows' cells made the
+    results paint slower."""
 
     def __init__(self, view: QTreeView) -> None:
         super().__init__(view)
         self._line: dict[str, QSize] = {}  # a row of one line, by font
         self._wrapped: dict[tuple[str, int, str], QSize] = {}  # (name, width, font) -> size
+        self._broken: dict[tuple[str, int, str], str] = {}  # (name, width, font) -> text drawn
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        """The name as drawn and sized when names wrap: a word wider than its column, which
+        the style wraps at spaces only, otherwise cut to « (Hilfeleistungs… », breaks."""
+        super().initStyleOption(option, index)
+        if index.column() != 0 or not option.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
+            return
+        key = (option.text, self.cell_width(index), option.font.key())
+        text = self._broken.get(key)
+        if text is None:
+            if len(self._broken) > 2000:
+                self._broken.clear()
+            room = self.text_width(key[1]) - 1  # a pixel for the rounding of the text's layout
+            text = self._broken[key] = break_long_words(option.text, QFontMetricsF(option.font), room)
+        option.text = text
 
     def fits(self, index: QModelIndex | QPersistentModelIndex, width: int | None = None) -> bool:
         """The name of ``index`` shows whole on one line (with the style's text margins, and a

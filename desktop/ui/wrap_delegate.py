@@ -3,8 +3,37 @@ catalogue's long product names, the long names of the members found)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTreeView
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, QTextBoundaryFinder
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
+
+from desktop.ui.wrap import ZERO_WIDTH_SPACE
+
+
+def break_long_words(text: str, metrics: QFontMetricsF, room: float) -> str:
+    """``text`` with a zero width space inside each word wider than ``room`` (« (Hilfeleistungszone »
+    in a narrow column), where a line that wide must end: the style wraps text where a line
+    may end and cut such a word to « (Hilfeleistungs… ». The other words, and the places a
+    line may end already (after « Nivelles/ », « Warche- »), are left as they are."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
+    pieces: list[str] = []
+    start = 0
+    while (end := finder.toNextBoundary()) > 0:
+        word = text[start:end]
+        start = end
+        if metrics.horizontalAdvance(word.rstrip()) <= room:
+            pieces.append(word)
+            continue
+        line = ""
+        for char in word:
+            if line.strip() and metrics.horizontalAdvance((line + char).rstrip()) > room:
+                pieces.append(line + ZERO_WIDTH_SPACE)
+                line = ""
+            line += char
+        pieces.append(line)
+    return "".join(pieces)
 
 
 class WrapDelegate(QStyledItemDelegate):
@@ -26,6 +55,11 @@ class WrapDelegate(QStyledItemDelegate):
         sized.rect = QRect(0, 0, cell, max(1, option.rect.height()))
         wrapped = super().sizeHint(sized, index)
         return QSize(size.width(), max(size.height(), wrapped.height() + 4))
+
+    def text_width(self, cell: int) -> int:
+        """What the style leaves to the text of a cell ``cell`` pixels wide, less its margins."""
+        margin = self._view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._view) + 1
+        return cell - 2 * margin
 
     def cell_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
         """The width the text of ``index`` wraps at (0: it keeps one line)."""

@@ -110,6 +110,45 @@ def test_the_members_found_show_their_names_whole(
     assert view.uniformRowHeights()
 
 
+@pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 11)])
+def test_a_word_longer_than_the_names_column_breaks(
+    qtbot, monkeypatch, system_font, make_window, backend, screen, points
+):
+    """With Linux's 11-point font the rescue zone of the German-speaking Community read « DG
+    (Hilfeleistungs… » in the members found: the style wraps a name at its spaces only, and a
+    word wider than the column was cut. It now breaks where its line ends."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: screen)
+    system_font(points)
+    window = make_window(backend)
+    laid_out(qtbot, window, room(window))
+    search = window.members.search
+    search.field.setText("zone de secours")
+    search._search()
+    qtbot.waitUntil(lambda: search.showing_results)
+    QApplication.processEvents()
+    view, model = search.view, search.model
+    names = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert "DG (Hilfeleistungszone DG, Liège zone 6)" in names
+    assert not view.names.fits(model.index(names.index("DG (Hilfeleistungszone DG, Liège zone 6)"), 0))
+    assert cut_cells(view, 0) == []
+    assert blank_lines(view, [model.index(r, 0) for r in range(model.rowCount())]) == []
+
+
+def test_a_long_word_breaks_where_its_line_ends_and_a_name_nowhere_else(qapp):
+    """Only a word wider than the column breaks, at the last letter its line holds; a name
+    the style wraps already (after « Nivelles/ ») is drawn as it was."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from desktop.ui.wrap_delegate import break_long_words
+
+    metrics = QFontMetricsF(qapp.font())
+    name = "ZP 5267 Nivelles/Genappe"
+    assert break_long_words(name, metrics, metrics.horizontalAdvance("Nivelles/Gena")) == name
+    room = metrics.horizontalAdvance("(Hilfeleistungs")
+    broken = break_long_words("DG (Hilfeleistungszone DG, Liège zone 6)", metrics, room)
+    assert broken == "DG (Hilfeleistungs\u200bzone DG, Liège zone 6)"
+
+
 def police_zones_found(qtbot, window):  # type: ignore[no-untyped-def]
     """The window laid out on its screen, « zp » typed in the member search: the police zones,
     « ZP 5267 Nivelles/Genappe » and 49 more, listed; the results' view and model."""
