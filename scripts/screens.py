@@ -10,10 +10,11 @@ Windows has 9).
 Every modal question the application asks is grabbed then answered, so the script never
 waits. Besides the pictures, ``report.txt`` lists what a look can miss (the checks of
 ``tests/layout_checks.py``): a window larger than the screen, a text cut off or drawn over
-another, a figure cut at the end of a line (« 28 » above « 883 habitants »), two columns of
-figures that read as one (« AnnuelJours »), a colour that does not stand out from its
-background, a text Qt shows in English, a control a screen reader would announce without a
-name (``tests/a11y_checks.py``).
+another, a name cut in a list that wraps its names whole (« DG (Hilfeleistungs… »), a
+figure cut at the end of a line (« 28 » above « 883 habitants »), two columns of figures
+that read as one (« AnnuelJours »), a colour that does not stand out from its background, a
+text Qt shows in English, a control a screen reader would announce without a name
+(``tests/a11y_checks.py``).
 """
 
 from __future__ import annotations
@@ -73,7 +74,13 @@ class Shots:
 
     def check(self, top, name: str) -> None:  # type: ignore[no-untyped-def]
         from a11y_checks import unnamed
-        from layout_checks import layout_problems, run_together, split_figures, unreadable
+        from layout_checks import (
+            cut_texts,
+            layout_problems,
+            run_together,
+            split_figures,
+            unreadable,
+        )
         from PySide6.QtWidgets import QTableView
 
         screen = top.screen().availableGeometry()
@@ -82,7 +89,9 @@ class Shots:
             self.problems.append(
                 f"{name} : fenêtre {frame.width()}x{frame.height()} > écran {screen.width()}x{screen.height()}"
             )
-        self.problems.extend(f"{name} : {p}" for p in layout_problems(top) + unreadable(top) + split_figures(top))
+        self.problems.extend(
+            f"{name} : {p}" for p in layout_problems(top) + cut_texts(top) + unreadable(top) + split_figures(top)
+        )
         for table in top.findChildren(QTableView):  # figures against the column before them
             if table.isVisibleTo(top):
                 self.problems.extend(f"{name} : {table.objectName()} : {p}" for p in run_together(table))

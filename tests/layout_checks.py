@@ -173,6 +173,32 @@ def cut_cells(view: QAbstractItemView, column: int) -> list[str]:
     return problems
 
 
+def _wraps_whole(view: QAbstractItemView) -> bool:
+    """``view`` wraps its texts into rows as tall as they need: none of them is meant to be
+    cut (a view of one line a row cuts its long texts with « … » on purpose)."""
+    if isinstance(view, QTreeView):
+        return view.wordWrap() and not view.uniformRowHeights()
+    if isinstance(view, QTableView):
+        rows = view.verticalHeader()
+        fitted = rows.count() > 0 and rows.sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents
+        return view.wordWrap() and fitted
+    return False
+
+
+def cut_texts(top: QWidget) -> list[str]:
+    """The cells of ``top``'s views that wrap their texts whole (``cut_cells``) drawn cut all
+    the same: « DG (Hilfeleistungs… », a word wider than its column."""
+    problems = []
+    for view in top.findChildren(QAbstractItemView):
+        if not view.isVisibleTo(top) or view.model() is None or not _wraps_whole(view) or _in_file_dialog(view):
+            continue
+        header = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+        for column in range(header.count()):
+            if not header.isSectionHidden(column) and header.sectionSize(column) > 0:
+                problems += [f"{view.objectName() or type(view).__name__} : {p}" for p in cut_cells(view, column)]
+    return problems
+
+
 _FIGURE_END = re.compile(r"\d[\s\u00a0\u202f]*$")
 _FIGURE_START = re.compile(r"^\d{3}\b")
 

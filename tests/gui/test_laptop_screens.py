@@ -6,7 +6,14 @@ or drawn over another."""
 from __future__ import annotations
 
 import pytest
-from layout_checks import blank_lines, cut_cells, layout_problems, run_together, split_figures
+from layout_checks import (
+    blank_lines,
+    cut_cells,
+    cut_texts,
+    layout_problems,
+    run_together,
+    split_figures,
+)
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
@@ -147,6 +154,40 @@ def test_a_long_word_breaks_where_its_line_ends_and_a_name_nowhere_else(qapp):
     room = metrics.horizontalAdvance("(Hilfeleistungs")
     broken = break_long_words("DG (Hilfeleistungszone DG, Liège zone 6)", metrics, room)
     assert broken == "DG (Hilfeleistungs\u200bzone DG, Liège zone 6)"
+
+
+def test_the_screens_report_lists_a_name_cut_in_a_list_that_wraps_its_names(
+    qtbot, monkeypatch, system_font, make_window, backend
+):
+    """The screens' report read empty while the members found showed « DG
+    (Hilfeleistungs… »: it looked at labels and buttons, never at the cells of a list. A list
+    of one line a row, as the offers list, still cuts a long member with « … » on purpose."""
+    from desktop.ui import search_panel
+    from desktop.ui.offers_list import MEMBER_COLUMN
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: LAPTOP)
+    system_font(11)
+    window = make_window(backend)
+    laid_out(qtbot, window, room(window))
+    zone = backend.index.search("hilfeleistungszone")[0]
+    window.new_offer_for(zone.id)
+    window.editor.add_product("delib")
+    window.session.save_now(force=True)
+    window.show_offers()
+    offers = window.offers_list
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1)
+    QApplication.processEvents()
+    assert cut_cells(offers.table, MEMBER_COLUMN)  # « Zone de secours DG (Hilfelei… »
+    assert cut_texts(window) == []
+    monkeypatch.setattr(search_panel, "break_long_words", lambda text, metrics, room: text)  # as it was
+    search = window.members.search
+    search.field.setText("zone de secours")
+    search._search()
+    qtbot.waitUntil(lambda: search.showing_results)
+    QApplication.processEvents()
+    assert [p.split(" : ")[:2] for p in cut_texts(window)] == [
+        ["memberResults", "« DG (Hilfeleistungszone DG, Liège zone 6) »"]
+    ]
 
 
 def police_zones_found(qtbot, window):  # type: ignore[no-untyped-def]
