@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -117,15 +118,16 @@ class OfferEditor(QWidget):
         for col in (QuoteLinesModel.PARAMS, QuoteLinesModel.ONE_TIME, QuoteLinesModel.ANNUAL,
                     QuoteLinesModel.DAYS):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        # the status as wide as « Sur devis »: « En partie sur devis » takes two lines, and
-        # the product's name the room it would have held on every row
+        # the status as wide as « Sur devis » where the lines are narrow: « En partie sur
+        # devis » takes two lines, and the product's name the room it would have held on every
+        # row; where they have the room, it takes one (see _fit_status)
         metrics = self.table.fontMetrics()
         status = max(metrics.horizontalAdvance(w) for w in ("Tarifé", "Sur devis", "En partie"))
         head.setSectionResizeMode(QuoteLinesModel.STATUS, QHeaderView.ResizeMode.Fixed)
-        head.resizeSection(
-            QuoteLinesModel.STATUS,
-            max(head.sectionSizeHint(QuoteLinesModel.STATUS), status + 2 * metrics.averageCharWidth()),
-        )
+        self._status_least = max(head.sectionSizeHint(QuoteLinesModel.STATUS), status + 2 * metrics.averageCharWidth())
+        head.resizeSection(QuoteLinesModel.STATUS, self._status_least)
+        head.sectionResized.connect(self._other_column_resized)
+        self.table.viewport().installEventFilter(self)  # its width: the status's room
 
         self.remove_action = QAction("Re&tirer de l'offre", self)
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -231,6 +233,7 @@ class OfferEditor(QWidget):
         self.notices_model.set_quote(quote)  # the panel rebuilds on the model's reset
         self.totals.show_quote(quote, s.draft.years, s.draft.indexation)
         self.header.setText(self._header_text())
+        self._fit_status()
         has_lines = bool(s.draft.lines)
         if not has_lines and self.table.hasFocus() and self.catalogue.isVisible():
             # the last line gone (Suppr, Ctrl+Z): the keyboard goes where the next product is
@@ -376,7 +379,40 @@ class OfferEditor(QWidget):
         self._select_rows([len(self.session.draft.lines) - 1])
         self.catalogue.focus_filter()
 
+    def _fit_status(self) -> None:
+        """The status on one line (« En partie sur devis ») when the lines leave it the room
+        with every product's name on one line; else as wide as « Sur devis », the partial
+        status on two lines: on a wide screen its row was twice as tall as the others for
+        nothing, on a narrow one the names come first."""
+        model, head = self.lines_model, self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        grid = 1 if self.table.showGrid() else 0  # a cell is its column less the grid's line
+        margin = self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+
+        def widest(column: int) -> int:
+            texts = {str(model.index(row, column).data() or "") for row in range(model.rowCount())}
+            return max((metrics.horizontalAdvance(t) for t in texts), default=0)
+
+        width = self._status_least
+        status = widest(QuoteLinesModel.STATUS) + 2 * metrics.averageCharWidth()
+        if status > width:
+            others = sum(
+                head.sectionSize(c) for c in range(head.count())
+                if c not in (QuoteLinesModel.PRODUCT, QuoteLinesModel.STATUS) and not head.isSectionHidden(c)
+            )
+            if self.table.viewport().width() - others - status >= widest(QuoteLinesModel.PRODUCT) + 2 * margin + grid:
+                width = status
+        if head.sectionSize(QuoteLinesModel.STATUS) != width:
+            head.resizeSection(QuoteLinesModel.STATUS, width)
+
+    def _other_column_resized(self, column: int, _old: int, _new: int) -> None:
+        """A column fitted to its contents took more or less room (an amount, parameters)."""
+        if column not in (QuoteLinesModel.PRODUCT, QuoteLinesModel.STATUS):
+            self._fit_status()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_status()
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and watched in self._offer_undo_keys

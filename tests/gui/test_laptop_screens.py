@@ -24,6 +24,7 @@ pytestmark = pytest.mark.gui
 
 SMALL = QRect(0, 0, 1280, 720)  # 1920 x 1080 at 150 %
 LAPTOP = QRect(0, 0, 1366, 728)  # 1366 x 768, less the task bar
+WIDE = QRect(0, 0, 1920, 1040)  # 1920 x 1080 at 100 %, less the task bar
 
 
 @pytest.fixture
@@ -269,6 +270,43 @@ def test_the_lines_show_every_product_name_whole(
     QApplication.processEvents()
     assert cut_cells(table, QuoteLinesModel.PRODUCT) == []
     assert blank_lines(table, [table.model().index(r, QuoteLinesModel.PRODUCT) for r in rows]) == []
+
+
+@pytest.mark.parametrize("points", [11, 9])
+def test_a_partial_status_takes_one_line_where_the_lines_have_the_room(
+    qtbot, monkeypatch, system_font, make_window, backend, busy_offer, points
+):
+    """On a 1920 x 1080 screen, the product's names far from their column's edge, « En partie
+    sur devis » took two lines all the same and iA.GPEC's row was twice as tall as the others.
+    It takes two lines only where the names would otherwise wrap, and the names stay whole."""
+    from PySide6.QtWidgets import QStyle
+
+    from desktop.ui.models import QuoteLinesModel
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: WIDE)
+    system_font(points)
+    window = make_window(backend)
+    busy_offer(window)
+    laid_out(qtbot, window, room(window))
+    table, model = window.editor.table, window.editor.lines_model
+    partial = next(r for r in range(model.rowCount()) if model.line(r).product == "gpec")
+    assert model.index(partial, QuoteLinesModel.STATUS).data() == "En partie sur devis"
+    heights = {table.rowHeight(r) for r in range(model.rowCount())}
+    assert heights == {table.rowHeight(0)}, heights
+    assert cut_cells(table, QuoteLinesModel.STATUS) == []
+    line, wide = table.rowHeight(0), window.editor.splitter.sizes()
+    names = [model.index(r, QuoteLinesModel.PRODUCT).data() for r in range(model.rowCount())]
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    need = max(table.fontMetrics().horizontalAdvance(n) for n in names) + 2 * margin
+    slack = table.horizontalHeader().sectionSize(QuoteLinesModel.PRODUCT) - need
+    window.editor.splitter.setSizes([wide[0] - slack - 4, wide[1] + slack + 4])  # 4 pixels short
+    QApplication.processEvents()
+    assert table.rowHeight(partial) > line  # two lines again, the names whole
+    assert cut_cells(table, QuoteLinesModel.PRODUCT) == []
+    assert cut_cells(table, QuoteLinesModel.STATUS) == []
+    window.editor.splitter.setSizes(wide)  # and the room again: one line
+    QApplication.processEvents()
+    assert table.rowHeight(partial) == line
 
 
 @pytest.mark.parametrize(("screen", "points"), [(SMALL, 11), (LAPTOP, 9)])
