@@ -245,6 +245,16 @@ class InstalledProduct:
 
 
 @dataclass(frozen=True, slots=True)
+class FormerCommune:
+    """A commune merged into another: its NIS code and name until the merger, and the day the
+    merger took effect (Bertogne, 82005, merged into Bastogne on 1 January 2025)."""
+
+    nis: str
+    name: str
+    merged_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class CategoryOverride:
     """A category chosen by hand in place of the derived one, with the reason given."""
 
@@ -279,6 +289,13 @@ class Member:
     category_override: CategoryOverride | None = None
     user_created: bool = False
     other_names: tuple[str, ...] = ()  # other official names (Dutch, German), for search
+    # a commune formed by a merger: the communes it was formed from, whose names and NIS codes
+    # old files still carry (for search and the card). History, not what the member is: two
+    # members that differ only there are equal (a draft is not re-priced for it), and an offer
+    # frozen before it existed keeps its stored form (see ``desktop.core.quote.ADDED_LATER``)
+    former_communes: tuple[FormerCommune, ...] = field(
+        default=(), compare=False, metadata={"added_later": True}
+    )
 
     @property
     def size(self) -> Headcount | None:

@@ -90,9 +90,20 @@ MAX_RATIO_FREE = 1024 * 1024  # below, any ratio: a small file costs nothing
 # What Comptoir writes nests ten levels at most (an offer's snapshot); deeper is hand-made.
 MAX_JSON_DEPTH = 64
 
-# Tables a catalogue bundle never carries: the device's own work and bookkeeping.
+# Tables a catalogue bundle never carries: the device's own work and bookkeeping, and the
+# former communes of a merger, which every version seeds from its own files (0025: a bundle
+# carrying them would be refused by a version before them, and refuse one of theirs).
 LOCAL_TABLES = frozenset(
-    {"offers", "audit_log", "order_forms", "setting", "settings", "schema_version", "seed_state"}
+    {
+        "offers",
+        "audit_log",
+        "order_forms",
+        "setting",
+        "settings",
+        "schema_version",
+        "seed_state",
+        "former_commune",
+    }
 )
 # The last migration that changed what a catalogue bundle carries (0001 catalogue, 0002 members,
 # 0020 templates). Later ones touch only LOCAL_TABLES or indexes: a catalogue from one side of

@@ -19,6 +19,7 @@ from desktop.core.directory import MemberIndex, normalize
 from desktop.core.errors import InvalidInput, NotFound, RuleViolation
 from desktop.core.members import (
     CategoryOverride,
+    FormerCommune,
     Headcount,
     InstalledProduct,
     InstallState,
@@ -152,10 +153,11 @@ class MemberRepository:
                         f"membre {member_id}, produit installé {product} : {e}"
                     ) from None
                 installed.setdefault(member_id, []).append(item)
+            former = _former_communes(conn)
         members = []
         for r in rows:
             try:
-                members.append(_member(r, postcodes, zones, installed))
+                members.append(_member(r, postcodes, zones, installed, former))
             except ValueError as e:
                 raise UnreadableData(f"membre {r[0]} ({r[2]}) : {e}") from None
         return members
@@ -185,7 +187,8 @@ class MemberRepository:
                 )
             ]
         }
-        return _member(row, postcodes, zones, installed)
+        nis = row[4]
+        return _member(row, postcodes, zones, installed, _former_communes(conn, nis) if nis else {})
 
     # ------------------------------------------------------------------ writing
     def create(
@@ -484,6 +487,7 @@ def _reference_changes(stored: Member, member: Member) -> list[str]:
         "commune_id": "commune",
         "commune_ids": "communes de la zone",
         "other_names": "autres noms",
+        "former_communes": "anciennes communes",
         "user_created": "origine",
     }
     return [
@@ -500,6 +504,26 @@ def _grouped(
     return out
 
 
+def _former_communes(
+    conn: sqlite3.Connection, nis: str | None = None
+) -> dict[str, tuple[FormerCommune, ...]]:
+    """The former communes of the merged communes (of the commune ``nis`` alone), by NIS code."""
+    sql = "SELECT nis, former_nis, former_name, merged_on FROM former_commune"
+    rows = conn.execute(
+        sql + (" WHERE nis = ?" if nis else "") + " ORDER BY nis, position", (nis,) if nis else ()
+    )
+    out: dict[str, list[FormerCommune]] = {}
+    for code, former_nis, name, merged_on in rows:
+        try:
+            day = _date(merged_on, "date de fusion")
+        except ValueError as e:
+            raise UnreadableData(f"commune {code}, ancienne commune {former_nis} : {e}") from None
+        if day is None:
+            raise UnreadableData(f"commune {code}, ancienne commune {former_nis} : date de fusion vide")
+        out.setdefault(code, []).append(FormerCommune(former_nis, name, day))
+    return {code: tuple(found) for code, found in out.items()}
+
+
 # what most rows hold, decoded once (the directory is read at every start)
 _MEMBERSHIP = Membership(MembershipStatus.ASSOCIE, None)
 
@@ -509,6 +533,7 @@ def _member(
     postcodes: dict[str, list[str]],
     zones: dict[str, list[str]],
     installed: dict[str, list[InstalledProduct]],
+    former: dict[str, tuple[FormerCommune, ...]],
 ) -> Member:
     (
         mid,
@@ -562,4 +587,5 @@ def _member(
         category_override=CategoryOverride(o_cat, o_reason) if o_cat is not None else None,
         user_created=bool(user_created),
         other_names=_names(other_names),
+        former_communes=former.get(nis, ()) if nis and kind == MemberKind.COMMUNE else (),
     )

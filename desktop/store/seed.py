@@ -23,13 +23,13 @@ import re
 import sqlite3
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.core.catalogue import fold
-from desktop.core.members import Headcount, Member, MemberKind
+from desktop.core.members import FormerCommune, Headcount, Member, MemberKind
 from desktop.store.database import now_iso
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ COMMUNES_FILE = "wallonie_communes_2025.csv"
 POLICE_FILE = "wallonie_zones_de_police_2025.csv"
 RESCUE_FILE = "wallonie_zones_de_secours.csv"
 PROVINCES_FILE = "wallonie_provinces.csv"
+MERGERS_FILE = "wallonie_fusions_2025.csv"
 
 # directory order: communes, then their CPAS, zones, provinces (search ties break on it too)
 _BASE_POSITION = {
@@ -239,6 +240,12 @@ def parse_directory(folder: Path, root: Path) -> list[Member]:
         problems=v,
         allow_extra=True,
     )
+    merger_rows = read_rows(
+        folder / MERGERS_FILE,
+        root,
+        ["nis_2025", "former_nis", "former_name_fr", "merged_on", "source"],
+        problems=v,
+    )
     v.raise_if_any()
 
     def population(row: Row, column: str = "population_2020_01_01") -> int | None:
@@ -339,6 +346,11 @@ def parse_directory(folder: Path, root: Path) -> list[Member]:
             )
         )
 
+    formers = _former_communes(v, merger_rows, commune_rows)
+    communes = [
+        replace(c, former_communes=formers[c.nis]) if c.nis in formers else c for c in communes
+    ]
+
     zones: list[Member] = []
     for nr, row in police.items():
         members = by_police.get(nr, [])
@@ -398,6 +410,57 @@ def parse_directory(folder: Path, root: Path) -> list[Member]:
         )
     v.raise_if_any()
     return [*communes, *cpas, *zones, *rescues, *province_members]
+
+
+def _former_communes(
+    v: Violations, rows: list[Row], communes: dict[str, Row]
+) -> dict[str, tuple[FormerCommune, ...]]:
+    """The former communes of each merged commune (by its NIS code), checked against the codes
+    the communes file gives it before the merger (``nis_2019_2024``, « 82003+82005 »): each one
+    named once, none left out, none still a commune."""
+    from desktop.store.seed_files import parse_date
+
+    out: dict[str, list[FormerCommune]] = {}
+    seen: dict[str, Row] = {}
+    for row in rows:
+        nis, former = row["nis_2025"], row["former_nis"]
+        commune = communes.get(nis)
+        if commune is None:
+            v.add(row.loc, f"commune {nis} inconnue (voir {COMMUNES_FILE})")
+            continue
+        before = commune["nis_2019_2024"].split("+")
+        if not re.fullmatch(r"\d{5}", former):
+            v.add(row.loc, f"ancien code NIS invalide « {former} » (5 chiffres)")
+            continue
+        if former in seen:
+            v.add(row.loc, f"ancien code NIS {former} en double (déjà ligne {seen[former].line})")
+            continue
+        seen[former] = row
+        if former not in before:
+            v.add(
+                row.loc,
+                f"{former} n'est pas un code de {commune['name_fr']} avant la fusion "
+                f"({commune['nis_2019_2024']} d'après {COMMUNES_FILE}:{commune.line})",
+            )
+        if former in communes and former != nis:
+            v.add(row.loc, f"{former} est encore le code NIS de {communes[former]['name_fr']}")
+        day = parse_date(row["merged_on"])
+        if day is None:
+            v.add(row.loc, f"date de fusion invalide « {row['merged_on']} » (AAAA-MM-JJ)")
+        if not row["former_name_fr"]:
+            v.add(row.loc, "nom de l'ancienne commune manquant")
+        if day is not None and row["former_name_fr"]:
+            out.setdefault(nis, []).append(FormerCommune(former, row["former_name_fr"], day))
+    for commune in communes.values():
+        codes = commune["nis_2019_2024"].split("+")
+        missing = [c for c in codes if len(codes) > 1 and c not in seen]
+        if missing:
+            v.add(
+                commune.loc,
+                f"{commune['name_fr']} est née de la fusion de {commune['nis_2019_2024']} : "
+                f"{', '.join(missing)} absent(s) de {MERGERS_FILE}",
+            )
+    return {nis: tuple(found) for nis, found in out.items()}
 
 
 def _check_group(
@@ -466,6 +529,16 @@ def seed_directory(conn: sqlite3.Connection, members: list[Member]) -> None:
                 stamp,
             ),
         )
+    conn.execute("DELETE FROM former_commune")
+    conn.executemany(
+        "INSERT INTO former_commune (nis, position, former_nis, former_name, merged_on)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (m.nis, i, f.nis, f.name, f.merged_on.isoformat())
+            for m in members
+            for i, f in enumerate(m.former_communes)
+        ],
+    )
     # links once every member exists
     for m in members:
         if m.commune_id:

@@ -142,3 +142,16 @@ def test_categories_on_the_real_directory(seeded_db_path: Path) -> None:
         assert all(d.category for d in decided)
     finally:
         db.close()
+
+
+def test_the_merged_commune_carries_its_former_communes(members: dict[str, Member]) -> None:
+    """Bastogne (82039) was formed on 1 January 2025 from Bastogne (82003) and Bertogne
+    (82005): the only Walloon merger of 2025, the only commune with former communes."""
+    bastogne = members["commune:82039"]
+    assert [(f.nis, f.name, f.merged_on) for f in bastogne.former_communes] == [
+        ("82003", "Bastogne", date(2025, 1, 1)),
+        ("82005", "Bertogne", date(2025, 1, 1)),
+    ]
+    merged = {r["nis_2025"] for r in rows("wallonie_communes_2025.csv") if "+" in r["nis_2019_2024"]}
+    assert merged == {"82039"}
+    assert [m.id for m in members.values() if m.former_communes] == ["commune:82039"]

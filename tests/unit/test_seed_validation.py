@@ -448,6 +448,41 @@ def test_directory_duplicate_nis(seeds: SeedCopy) -> None:
     assert any(w == seeds.loc(communes, line) and "en double" in why for w, why in found)
 
 
+MERGERS = "belgium/wallonie_fusions_2025.csv"
+
+
+def test_directory_a_former_code_the_merged_commune_never_had(seeds: SeedCopy) -> None:
+    line = seeds.edit(MERGERS, "82039,82005,Bertogne", "82039,82006,Bertogne")
+    found = violations(seeds.directory)
+    communes = "belgium/wallonie_communes_2025.csv"
+    assert (
+        seeds.loc(MERGERS, line),
+        "82006 n'est pas un code de Bastogne avant la fusion (82003+82005 d'après "
+        f"wallonie_communes_2025.csv:{seeds.line_of(communes, '82039,')})",
+    ) in found
+    # and Bertogne's code, left out, is said where the commune lists it
+    assert (
+        seeds.loc(communes, seeds.line_of(communes, "82039,")),
+        "Bastogne est née de la fusion de 82003+82005 : 82005 absent(s) de wallonie_fusions_2025.csv",
+    ) in found
+
+
+def test_directory_a_former_commune_without_its_name_or_date(seeds: SeedCopy) -> None:
+    line = seeds.edit(MERGERS, "82039,82005,Bertogne,2025-01-01", "82039,82005,,2025-13-01")
+    found = violations(seeds.directory)
+    assert (seeds.loc(MERGERS, line), "nom de l'ancienne commune manquant") in found
+    assert (seeds.loc(MERGERS, line), "date de fusion invalide « 2025-13-01 » (AAAA-MM-JJ)") in found
+
+
+def test_directory_a_former_commune_of_an_unknown_commune(seeds: SeedCopy) -> None:
+    line = seeds.edit(MERGERS, "82039,82005,Bertogne", "82099,82005,Bertogne")
+    found = violations(seeds.directory)
+    assert (
+        seeds.loc(MERGERS, line),
+        "commune 82099 inconnue (voir wallonie_communes_2025.csv)",
+    ) in found
+
+
 # --------------------------------------------------------------------------- params syntax
 
 

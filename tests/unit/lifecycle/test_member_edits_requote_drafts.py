@@ -187,3 +187,28 @@ def test_what_was_declared_by_hand_for_the_commune_stays(backend: Backend) -> No
         _update_draft(conn, declared)
     backend.save_member(_with_installed(backend.index.get(tubize.id), "docs"))
     assert backend.offers.get(stored.id).request.commune_has == {"docs", "aes"}
+
+
+def test_a_draft_for_a_merged_commune_is_not_priced_again_for_its_former_communes(db_path: Path) -> None:
+    """The upgrade that brings Bastogne's former communes changes none of its figures: its
+    draft keeps its history, and the start says no draft was recalculated."""
+    from desktop.store.database import open_database
+    from tests.upgrades import before_former_communes
+
+    backend = Backend.open(db_path)
+    try:
+        draft = saved(backend, "bastogne")
+    finally:
+        backend.close()
+    before_former_communes(db_path)
+    database = open_database(db_path)
+    try:
+        assert database.requoted is not None and not database.requoted.changed
+    finally:
+        database.close()
+    backend = Backend.open(db_path)
+    try:
+        assert [e.action for e in backend.offers.audit(draft.id)] == ["creation"]
+        assert backend.index.get("commune:82039").former_communes
+    finally:
+        backend.close()

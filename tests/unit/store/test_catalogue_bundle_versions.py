@@ -106,3 +106,23 @@ def test_an_order_form_with_conditions_is_refused_by_older_versions_as_theirs_to
     repo.save("contrat", "# Bon de commande\n\n[[produits]]\n\n[[signatures]]\n")
     assert exported(db, out)["catalogue_schema"] == DISCOUNTABLE_SCHEMA
     assert not export_catalogue(db, out).conditional_wording
+
+
+def test_the_former_communes_stay_out_of_a_catalogue_and_on_the_laptop_that_imports_one(
+    db: Database, tmp_path: Path
+) -> None:
+    """Every version seeds the former communes of a merger from its own files: a catalogue
+    carrying them would be refused by the versions before them (« tables inconnues »), and a
+    catalogue from one of those versions, which replaces the members, does not remove them."""
+    from desktop.store.members_repo import MemberRepository
+
+    out = tmp_path / "catalogue.zip"
+    manifest = exported(db, out)
+    assert "former_commune" not in manifest["tables"]  # type: ignore[operator]
+    laptop = open_database(tmp_path / "portable.db")
+    try:
+        import_catalogue(laptop, out)
+        bastogne = MemberRepository(laptop).get("commune:82039")
+        assert [f.name for f in bastogne.former_communes] == ["Bastogne", "Bertogne"]
+    finally:
+        laptop.close()

@@ -512,3 +512,15 @@ def test_a_commune_name_lists_its_police_zone_after_the_commune_and_its_cpas(
     assert "ZP 5268 Ouest Brabant wallon" in names(directory.search("1480"))
     # a rescue zone borrows no name: it would answer to most searches of its province
     assert all(m.kind is not MemberKind.ZONE_DE_SECOURS for m in directory.search("tubize"))
+
+
+def test_a_database_in_use_gets_the_former_communes_at_its_next_opening(db_path: Path) -> None:
+    from tests.upgrades import before_former_communes
+
+    before_former_communes(db_path)
+    database = open_database(db_path)
+    try:
+        bastogne = MemberRepository(database).get("commune:82039")
+        assert [(f.nis, f.name) for f in bastogne.former_communes] == [("82003", "Bastogne"), ("82005", "Bertogne")]
+    finally:
+        database.close()
