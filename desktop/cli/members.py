@@ -1,7 +1,9 @@
 """``comptoir members search|show``: find members of the directory from a shell.
 
 ``search`` is accent-, case- and punctuation-insensitive on names, postcodes, NIS codes and
-police-zone numbers ("liege" finds Liège, "5267" the zone, "1400" Nivelles), best first.
+police-zone numbers ("liege" finds Liège, "5267" the zone, "1400" Nivelles), best first; a
+commune formed by a merger is found under its former communes' names and NIS codes too, and
+said so ("Bastogne — anciennement Bertogne").
 ``show`` resolves one member (NIS code, zone number, exact name or a single hit) and prints
 what the directory knows about it.
 """
@@ -73,10 +75,14 @@ def run_search(args: argparse.Namespace, services: Any) -> int:
     # a script gets the members matching what it asked, never a guess at what it meant: the
     # names one slip away are for a person reading the list, and said to be so
     found = services.members.search(args.query, kind=kind, limit=args.limit, close=not args.json)
+    # « anciennement Bertogne »: why a member whose name was not typed is listed
+    index = services.members.index
     if args.json:
         from desktop.cli import emit_json
 
-        emit_json([member_json(m) for m in found])
+        emit_json(
+            [{**member_json(m), "former_match": index.former_note(m, args.query) or None} for m in found]
+        )
         return 0
     if not found:
         print(f"Aucun membre ne correspond à « {shown(args.query)} ».")
@@ -84,7 +90,7 @@ def run_search(args: argparse.Namespace, services: Any) -> int:
     if not services.members.spelled(args.query, kind=kind):
         print(f"Aucun membre ne s'écrit « {shown(args.query)} » ; les plus proches :")
     for m in found:
-        print(_line(m))
+        print(_line(m, index.former_note(m, args.query)))
     return 0
 
 
@@ -122,6 +128,10 @@ def member_json(m: Member) -> dict[str, Any]:
         "name": m.name,
         "display_name": m.display_name,
         "other_names": list(m.other_names),
+        "former_communes": [
+            {"nis": f.nis, "name": f.name, "merged_on": f.merged_on.isoformat()}
+            for f in m.former_communes
+        ],
         "nis": m.nis,
         "zone_number": m.zone_number,
         "postcodes": list(m.postcodes),
@@ -159,8 +169,8 @@ def _size_text(m: Member) -> str:
     return h.text(m.kind.size_unit)
 
 
-def _line(m: Member) -> str:
-    bits = [m.display_name, m.kind.label]
+def _line(m: Member, former: str = "") -> str:
+    bits = [f"{m.display_name} — {former}" if former else m.display_name, m.kind.label]
     if m.nis:
         bits.append(f"NIS {m.nis}")
     if m.postcodes:

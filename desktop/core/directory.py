@@ -3,10 +3,13 @@
 What a user types is matched against names (French and other official names), display names
 ("CPAS de Nivelles", "ZP 5267 Nivelles/Genappe"), NIS codes, postcodes and police-zone
 numbers. A police zone also answers to the names and postcodes of its communes, a CPAS to its
-commune's NIS code. Every word typed must appear somewhere in the member's keys. Letters and
-digits typed together are read apart ("zp5303" is "zp 5303"), "st", "ste" stand for
-"saint", "sainte" ("st ghislain" finds Saint-Ghislain) and an elided article may be typed
-without its apostrophe ("braine lalleud" finds Braine-l'Alleud).
+commune's NIS code. A commune formed by a merger answers to the names and NIS codes of the
+communes it was formed from (« Bertogne », « 82005 » find Bastogne), and so do its CPAS (names
+and codes) and its police zone (names); ``former_note`` says so for each member found. Every
+word typed must appear somewhere in the member's keys. Letters and digits typed together are
+read apart ("zp5303" is "zp 5303"), "st", "ste" stand for "saint", "sainte" ("st ghislain"
+finds Saint-Ghislain) and an elided article may be typed without its apostrophe ("braine
+lalleud" finds Braine-l'Alleud).
 
 Ranking, best first:
   0. the member's own NIS code or zone number equal to the query
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 from desktop.core.catalogue import fold
 from desktop.core.errors import Ambiguous, InvalidInput, NotFound
 from desktop.core.inputs import shown as shown_text
-from desktop.core.members import Member, MemberKind
+from desktop.core.members import FormerCommune, Member, MemberKind
 
 KIND_ORDER: Mapping[MemberKind, int] = {
     MemberKind.COMMUNE: 0,
@@ -109,14 +112,24 @@ class _Entry:
     member: Member
     extra_codes: tuple[str, ...]  # codes borrowed from related members (zone postcodes...)
     extra_names: tuple[str, ...]  # names borrowed likewise (a police zone's communes)
+    # the former communes the member answers to, each with the name of the commune they merged
+    # into: a commune's own, its CPAS's and its police zone's communes' (borrowed)
+    former: tuple[tuple[str, FormerCommune], ...]
     names: tuple[str, ...]  # normalized name, display name, other names (and short forms)
+    former_names: tuple[str, ...]  # the own former communes' names, normalized (and short forms)
     words: frozenset[str]
-    codes: tuple[str, ...]  # exact codes the member answers to
-    haystack: str
+    codes: tuple[str, ...]  # exact codes the member answers to (former NIS codes last)
+    haystack: str  # what the member is called today, then its former communes (from ``today``)
+    today: int
     key: tuple[int, str]  # (kind order, display name) for ties
 
 
-def _entry(member: Member, extra_codes: tuple[str, ...], extra_names: tuple[str, ...]) -> _Entry:
+def _entry(
+    member: Member,
+    extra_codes: tuple[str, ...],
+    extra_names: tuple[str, ...],
+    former: tuple[tuple[str, FormerCommune], ...] = (),
+) -> _Entry:
     display = normalize(member.display_name)
     texts = (member.name, member.display_name, *member.other_names)
     written = (normalize(member.name), display, *map(normalize, member.other_names))
@@ -130,14 +143,30 @@ def _entry(member: Member, extra_codes: tuple[str, ...], extra_names: tuple[str,
     words = frozenset(w for n in (*names, *borrowed) for w in n.split())
     kind_words = (_kind_label(member.kind), _KIND_WORDS.get(member.kind, ""))
     hay = " " + " ".join((*names, *kind_words, *codes, *borrowed)) + " "
+    today = len(hay)
+    former_names: tuple[str, ...] = ()
+    if former:
+        # a commune's names are its own, a CPAS's or a zone's are borrowed (words, not names);
+        # a CPAS answers to its commune's codes, a zone to none
+        named = [f.name for _, f in former]
+        keys = _spellings(named, [normalize(n) for n in named])
+        own = member.kind is MemberKind.COMMUNE
+        former_names = tuple(keys) if own else ()
+        former_codes = [f.nis for _, f in former] if own or member.kind is MemberKind.CPAS else []
+        codes = tuple(dict.fromkeys((*codes, *former_codes)))
+        words |= {w for n in keys for w in n.split()}
+        hay += " ".join((*keys, *former_codes)) + " "
     return _Entry(
         member,
         extra_codes,
         extra_names,
+        former,
         names,
+        former_names,
         words,
         codes,
         hay,
+        today,
         (KIND_ORDER.get(member.kind, 9), display),
     )
 
@@ -164,16 +193,18 @@ class MemberIndex:
         entries: list[_Entry] = []
         for m in members:
             extra, extra_names = _borrowed(m, by_id)
+            former = _former(m, by_id)
             old = previous.get(m.id)
             if (
                 old is not None
                 and old.member is m
                 and old.extra_codes == extra
                 and old.extra_names == extra_names
+                and old.former == former
             ):
                 entries.append(old)  # unchanged: no need to normalize again
             else:
-                entries.append(_entry(m, extra, extra_names))
+                entries.append(_entry(m, extra, extra_names, former))
         self._members = members
         self._entries = entries
         self._by_id = by_id
@@ -183,19 +214,28 @@ class MemberIndex:
         codes: dict[str, list[int]] = {}
         names: list[tuple[str, int]] = []
         words: list[tuple[str, int]] = []
+        formerly: dict[str, list[int]] = {}
         for i, e in enumerate(entries):
             for n in e.names:
                 exact.setdefault(n, []).append(i)
                 names.append((n, i))
+            for n in e.former_names:  # searched as names, but no member is called so today
+                formerly.setdefault(n, []).append(i)
+                names.append((n, i))
             words.extend((w, i) for w in e.words)
             for c in e.codes:
                 codes.setdefault(c, []).append(i)
-            for own_code in (e.member.nis, e.member.zone_number):
+            for own_code in (
+                e.member.nis,
+                e.member.zone_number,
+                *(f.nis for f in e.member.former_communes),
+            ):
                 if own_code:
                     own.setdefault(own_code, []).append(i)
         names.sort()
         words.sort()
         self._exact = exact
+        self._formerly = formerly
         self._codes = codes
         self._own = own
         self._names = names
@@ -274,7 +314,7 @@ class MemberIndex:
         stages: list[tuple[int, Callable[[], Iterable[int]]]] = [
             (0, lambda: self._own.get(q, ()) if single else ()),
             (1, lambda: self._codes.get(q, ()) if single else ()),
-            (2, lambda: self._exact.get(q, ())),
+            (2, lambda: (*self._exact.get(q, ()), *self._formerly.get(q, ()))),
             (3, lambda: _prefixed(self._names, q)),
             (4, word_starts),
             (5, lambda: _prefixed(self._code_list, q) if single and q.isdigit() else ()),
@@ -319,12 +359,36 @@ class MemberIndex:
         wholly = set.intersection(*whole_sets)
         return {i: 7 if i in wholly else 8 for i in set.intersection(*start_sets)}
 
+    def former_note(self, member: Member, query: str) -> str:
+        """Why ``member`` answers ``query`` when only a former commune does, for the user to
+        read beside its name: « anciennement Bertogne », « ancien code NIS 82005 (Bertogne) »,
+        a police zone « Bastogne, anciennement Bertogne »; "" when the member as it is called
+        today answers (« Bastogne », « 6600 », « bastgne »)."""
+        e = self._entry_by_id.get(member.id)
+        if e is None or not e.former:
+            return ""
+        today = e.haystack[: e.today]
+        today_words = today.split()
+        apart = [t for t in normalize(query).split() if not _reads(t, today, today_words)]
+        for commune, f in e.former if apart else ():
+            head = f"{commune}, " if commune != member.name else ""
+            if any(t.isdigit() for t in apart):
+                if e.member.kind is not MemberKind.ZONE_DE_POLICE and any(f.nis.startswith(t) for t in apart):
+                    return f"{head}ancien code NIS {f.nis} ({f.name})"
+                continue
+            forms = _spellings((f.name,), (normalize(f.name),))
+            text = " ".join(forms)
+            if all(_reads(t, text, text.split()) for t in apart):
+                return f"{head}anciennement {f.name}"
+        return ""
+
     def spelled(self, query: str, kind: MemberKind | None = None) -> bool:
         """Whether a member matches ``query`` as typed, not only one slip away from it."""
         return bool(self.search(query, kind, limit=1, close=False))
 
     def resolve(self, query: str, kind: MemberKind | None = None) -> Member:
-        """One member for ``query``: its id, NIS code, zone number, exact name or single hit.
+        """One member for ``query``: its id, NIS code, zone number, exact name or single hit
+        (a former commune's code or name: the commune it merged into).
 
         Raises ``NotFound`` when nothing matches and ``Ambiguous`` (with the candidates) when
         several members do.
@@ -348,12 +412,20 @@ class MemberIndex:
                 hits = only([m for m in self._members if getattr(m, attr) == q])
                 if len(hits) == 1:
                     return hits[0]
+            # a former commune's NIS code (« 82005 »): the commune it merged into
+            hits = only([self._entries[i].member for i in self._own.get(q, ())])
+            if len(hits) == 1:
+                return hits[0]
         exact = only([self._entries[i].member for i in self._exact.get(q, ())])
         by_display = [m for m in exact if q in _display_keys(m)]
         if len(by_display) == 1:
             return by_display[0]
         if len(exact) == 1:
             return exact[0]
+        # a former commune's name (« Bertogne »), no member's today: the commune it merged into
+        formerly = only([self._entries[i].member for i in self._formerly.get(q, ())])
+        if not exact and len(formerly) == 1:
+            return formerly[0]
         # a slip is not taken for a choice: « Genape » resolves to no member, not to Genappe
         hits = exact if len(exact) > 1 else self.search(text, kind, limit=11, close=False)
         if len(hits) == 1:
@@ -393,6 +465,32 @@ def _borrowed(
         if commune is not None and commune.nis:
             return (commune.nis,), ()
     return (), ()
+
+
+def _former(member: Member, by_id: Mapping[str, Member]) -> tuple[tuple[str, FormerCommune], ...]:
+    """The former communes ``member`` answers to, each with the name of the commune they
+    merged into: a commune's own, its CPAS's commune's, a police zone's communes' (not a rescue
+    zone's: it borrows nothing)."""
+    if member.kind is MemberKind.COMMUNE:
+        communes: Iterable[Member | None] = (member,)
+    elif member.kind is MemberKind.CPAS and member.commune_id:
+        communes = (by_id.get(member.commune_id),)
+    elif member.kind is MemberKind.ZONE_DE_POLICE:
+        communes = (by_id.get(cid) for cid in member.commune_ids)
+    else:
+        return ()
+    return tuple((c.name, f) for c in communes if c is not None for f in c.former_communes)
+
+
+def _reads(typed: str, text: str, words: Sequence[str]) -> bool:
+    """Whether the word ``typed`` is in ``text`` (normalized), or one slip away from the start
+    of one of its ``words``, as the search finds it (a word of letters: a code is typed
+    exactly)."""
+    return typed in text or (
+        len(typed) >= _CLOSE_FROM
+        and typed.isalpha()
+        and any(_one_slip(w, typed) or _starts_close(w, typed) for w in words)
+    )
 
 
 def _prefixed_pairs(pairs: list[tuple[str, int]], prefix: str) -> Iterator[tuple[str, int]]:

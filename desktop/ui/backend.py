@@ -32,10 +32,12 @@ Progress = Callable[[float, str], None]
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One search result: the member and its category (for the results list)."""
+    """One search result: the member, its category (for the results list) and, when only a
+    former commune's name or code answers the search, which (« anciennement Bertogne »)."""
 
     member: Member
     decision: CategoryDecision
+    former: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -475,7 +477,10 @@ def search_hits(
     index: MemberIndex, tariff: Tariff, query: str, limit: int = SEARCH_LIMIT
 ) -> list[Hit]:
     """Search and decide categories: pure, runs on a worker thread over a snapshot."""
-    return [Hit(m, decide(m, tariff, index)) for m in index.search(query, limit=limit)]
+    return [
+        Hit(m, decide(m, tariff, index), index.former_note(m, query))
+        for m in index.search(query, limit=limit)
+    ]
 
 
 def with_lines(draft: Draft, lines: Sequence[LineRequest]) -> Draft:

@@ -100,13 +100,17 @@ class MemberHitsModel(QAbstractTableModel):
             if col == 0:
                 # « Hainaut-Centre », not « Zone de secours Hai… » twice in a narrow column:
                 # the Type column already says « Zone sec. »
-                return m.name if m.kind is MemberKind.ZONE_DE_SECOURS else m.display_name
+                name = m.name if m.kind is MemberKind.ZONE_DE_SECOURS else m.display_name
+                # « Bastogne — anciennement Bertogne »: why a name not typed is listed
+                return f"{name} — {hit.former}" if hit.former else name
             if col == 1:
                 return m.kind.short_label  # the full label is in the tooltip
             if col == 2:
                 return hit.decision.category or "à choisir"
         elif role == TOOLTIP:
             bits = [m.display_name, m.kind.label]
+            if hit.former:
+                bits.append(hit.former[:1].upper() + hit.former[1:])
             if m.postcodes:
                 bits.append("Code postal : " + ", ".join(m.postcodes))
             if m.nis:

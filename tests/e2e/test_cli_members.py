@@ -91,6 +91,24 @@ def test_show(db_path, run_comptoir) -> None:
     assert "Communes (2)" in text and "Genappe, Nivelles" in text
 
 
+def test_a_former_commune_finds_the_commune_it_merged_into_and_says_so(db_path, run_comptoir) -> None:
+    lines = run_comptoir("members", "search", "Bertogne").stdout.splitlines()
+    assert lines[0].startswith("Bastogne — anciennement Bertogne | Commune | NIS 82039 |")
+    assert lines[1].startswith("CPAS de Bastogne — anciennement Bertogne | CPAS |")
+    assert lines[2].startswith("ZP 5301 Centre Ardenne — Bastogne, anciennement Bertogne | Zone de police |")
+    found = json.loads(run_comptoir("members", "search", "82005", "--json").stdout)
+    assert [(m["id"], m["former_match"]) for m in found] == [
+        ("commune:82039", "ancien code NIS 82005 (Bertogne)"),
+        ("cpas:82039", "ancien code NIS 82005 (Bertogne)"),
+    ]
+    assert found[0]["former_communes"] == [
+        {"nis": "82003", "name": "Bastogne", "merged_on": "2025-01-01"},
+        {"nis": "82005", "name": "Bertogne", "merged_on": "2025-01-01"},
+    ]
+    today = json.loads(run_comptoir("members", "search", "Bastogne", "--json").stdout)
+    assert [m["former_match"] for m in today] == [None, None, None]
+
+
 def test_ambiguous_show_lists_candidates(db_path, run_comptoir) -> None:
     result = run_comptoir("members", "show", "brabant")
     assert "  - Province du Brabant wallon (province:brabant-wallon)" in result.stderr

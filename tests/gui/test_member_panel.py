@@ -286,3 +286,25 @@ def test_a_draft_for_no_member_opens_beside_no_other_member_s_card(qtbot, window
     assert window.members.card.member is None and window.members.card.empty.isVisible()
     window.members.edit_member()
     assert window.members.dialog is None and "Choisissez d'abord un membre" in window.bar.text
+
+
+def test_a_former_commune_s_name_lists_the_commune_it_merged_into_and_says_why(qtbot, window):
+    """« Bertogne » typed at the booth: Bastogne, which Bertogne merged into on 1 January 2025,
+    its CPAS and its police zone are listed, each saying why, as is the tooltip and what a
+    screen reader says of the row."""
+    panel = search(qtbot, window, "Bertogne")
+    model = panel.model
+    rows = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert rows == [
+        "Bastogne — anciennement Bertogne",
+        "CPAS de Bastogne — anciennement Bertogne",
+        "ZP 5301 Centre Ardenne — Bastogne, anciennement Bertogne",
+    ]
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Anciennement Bertogne" in tip
+    assert panel._hit_text(0).startswith("Bastogne — anciennement Bertogne, Commune, catégorie 4")
+    panel = search(qtbot, window, "82005")
+    assert model.data(model.index(0, 0)) == "Bastogne — ancien code NIS 82005 (Bertogne)"
+    panel = search(qtbot, window, "Bastogne")
+    assert model.data(model.index(0, 0)) == "Bastogne"
+

@@ -514,6 +514,17 @@ def test_a_commune_name_lists_its_police_zone_after_the_commune_and_its_cpas(
     assert all(m.kind is not MemberKind.ZONE_DE_SECOURS for m in directory.search("tubize"))
 
 
+def test_a_merged_commune_keeps_its_former_names_once_edited(db, repo: MemberRepository) -> None:
+    """Bastogne's population corrected: the member read again keeps its former communes, and
+    the search still finds it under « Bertogne » and « 82005 »."""
+    assert names(repo.search("Bertogne"))[:2] == ["Bastogne", "CPAS de Bastogne"]
+    corrected = repo.correct_size("commune:82039", 20500, date(2024, 1, 1), "Statbel 1/1/2024")
+    assert [f.name for f in corrected.former_communes] == ["Bastogne", "Bertogne"]
+    assert names(repo.search("Bertogne"))[:2] == ["Bastogne", "CPAS de Bastogne"]
+    assert names(repo.search("82005")) == ["Bastogne", "CPAS de Bastogne"]
+    assert [f.nis for f in MemberRepository(db).get("commune:82039").former_communes] == ["82003", "82005"]
+
+
 def test_a_database_in_use_gets_the_former_communes_at_its_next_opening(db_path: Path) -> None:
     from tests.upgrades import before_former_communes
 
