@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop.core.errors import InvalidInput
 from desktop.core.inputs import shown
-from desktop.core.members import Headcount, Member, MemberKind
+from desktop.core.members import Headcount, Member, MemberKind, merger_text
 
 KINDS = ", ".join(k.value for k in MemberKind)
 MAX_LIMIT = 1000
@@ -188,6 +188,9 @@ def _details(m: Member, repo: Any) -> list[tuple[str, str]]:
         rows.append(("Autres noms", ", ".join(m.other_names)))
     if m.nis:
         rows.append(("Code NIS", m.nis))
+    if m.former_communes:
+        day = m.former_communes[0].merged_on.strftime("%d/%m/%Y")
+        rows.append(("Fusion", merger_text(m, day)))
     if m.zone_number:
         rows.append(("Numéro de zone", m.zone_number))
     if m.postcodes:

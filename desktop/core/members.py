@@ -254,6 +254,18 @@ class FormerCommune:
     merged_on: date
 
 
+def merger_text(commune: Member, day: str) -> str:
+    """« La commune de Bastogne est née le 01/01/2025 de la fusion des communes de Bastogne
+    (NIS 82003) et de Bertogne (NIS 82005). » for a commune formed by a merger (``day``: the
+    date of the merger as the caller formats it); "" for any other member."""
+    former = commune.former_communes
+    if not former:
+        return ""
+    parts = [f"{of_place(f.name)} (NIS {f.nis})" for f in former]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+    return f"La commune {of_place(commune.name)} est née le {day} de la fusion des communes {listed}."
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryOverride:
     """A category chosen by hand in place of the derived one, with the reason given."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.categories import CategoryDecision, category_title
 from desktop.core.format import agree
-from desktop.core.members import Headcount, Member, MemberKind, MembershipStatus
+from desktop.core.members import Headcount, Member, MemberKind, MembershipStatus, merger_text
 from desktop.ui.flow import FlowLayout
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
@@ -75,6 +75,10 @@ class MemberCard(QWidget):
         self.kind = QLabel()
         self.kind.setObjectName("memberKind")
         self.kind.setWordWrap(True)
+        # a commune formed by a merger: the communes and codes old files still name
+        self.merger = QLabel()
+        self.merger.setObjectName("memberMerger")
+        self.merger.setWordWrap(True)
         self.address = QLabel()
         self.address.setWordWrap(True)
         self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -91,7 +95,7 @@ class MemberCard(QWidget):
         self.membership = QLabel()
         self.membership.setObjectName("memberMembership")
         self.membership.setWordWrap(True)
-        for label in (self.title, self.kind, self.address, self.category, self.membership):
+        for label in (self.title, self.kind, self.merger, self.address, self.category, self.membership):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.membership_button = QPushButton("Changer…")
         self.membership_button.setObjectName("membershipButton")
@@ -141,6 +145,7 @@ class MemberCard(QWidget):
         lay.setContentsMargins(0, 0, 4, 0)
         lay.addWidget(self.title)
         lay.addWidget(self.kind)
+        lay.addWidget(self.merger)
         lay.addWidget(self.address)
         lay.addWidget(_section("Taille"))
         lay.addWidget(self.size_label)
@@ -204,6 +209,9 @@ class MemberCard(QWidget):
         if member.province:
             bits.append(f"province de {member.province}" if member.province[0].islower() else member.province)
         self.kind.setText(" · ".join(bits))
+        merger = self._merger_text(member)
+        self.merger.setText(merger)
+        self.merger.setVisible(bool(merger))
         self.address.setText(member.address or "Adresse non renseignée")
         set_tone(self.address, None if member.address else Tone.WARNING)
         self.size_label.setText(keep_figures(self._size_text(member, decision)))
@@ -233,6 +241,16 @@ class MemberCard(QWidget):
         hint = self._discount_text(member)
         self.discount_hint.setText(hint)
         self.discount_hint.setVisible(bool(hint))
+
+    def _merger_text(self, member: Member) -> str:
+        """A commune formed by a merger says so, with the former communes' names and NIS codes;
+        a CPAS, of its commune (both found under a former name)."""
+        commune: Member | None = member
+        if member.kind is MemberKind.CPAS and member.commune_id and self._lookup is not None:
+            commune = self._lookup(member.commune_id)
+        if commune is None or not commune.former_communes:
+            return ""
+        return merger_text(commune, self._money.date(commune.former_communes[0].merged_on))
 
     def _discount_text(self, member: Member) -> str:
         if member.kind is not MemberKind.CPAS or not member.commune_id or self._lookup is None:

@@ -109,6 +109,17 @@ def test_a_former_commune_finds_the_commune_it_merged_into_and_says_so(db_path, 
     assert [m["former_match"] for m in today] == [None, None, None]
 
 
+def test_show_a_merged_commune_under_its_former_code(db_path, run_comptoir) -> None:
+    result = run_comptoir("members", "show", "82005")
+    assert result.returncode == 0, result.stderr
+    assert "Code NIS               82039" in result.stdout
+    assert (
+        "Fusion                 La commune de Bastogne est née le 01/01/2025 de la fusion des "
+        "communes de Bastogne (NIS 82003) et de Bertogne (NIS 82005)."
+    ) in result.stdout
+    assert json.loads(run_comptoir("members", "show", "Bertogne", "--json").stdout)["id"] == "commune:82039"
+
+
 def test_ambiguous_show_lists_candidates(db_path, run_comptoir) -> None:
     result = run_comptoir("members", "show", "brabant")
     assert "  - Province du Brabant wallon (province:brabant-wallon)" in result.stderr

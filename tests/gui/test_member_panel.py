@@ -308,3 +308,17 @@ def test_a_former_commune_s_name_lists_the_commune_it_merged_into_and_says_why(q
     panel = search(qtbot, window, "Bastogne")
     assert model.data(model.index(0, 0)) == "Bastogne"
 
+
+def test_the_card_of_a_merged_commune_names_the_communes_it_was_formed_from(qtbot, window):
+    merger = (
+        "La commune de Bastogne est née le 01/01/2025 de la fusion des communes de Bastogne "
+        "(NIS 82003) et de Bertogne (NIS 82005)."
+    )
+    card = window.members.card
+    window.members.show_member("commune:82039")
+    assert card.merger.isVisibleTo(card) and card.merger.text() == merger
+    assert card.kind.text().startswith("Commune · NIS 82039 · ")
+    window.members.show_member("cpas:82039")  # found under « Bertogne » too: said on its card
+    assert card.merger.isVisibleTo(card) and card.merger.text() == merger
+    window.members.show_member("commune:82009")
+    assert not card.merger.isVisibleTo(card)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from desktop.core.directory import MemberIndex
-from desktop.core.members import FormerCommune, Member, MemberKind
+from desktop.core.members import FormerCommune, Member, MemberKind, merger_text
 
 MERGED = date(2025, 1, 1)
 BASTOGNE = Member(
@@ -94,3 +94,10 @@ def test_an_edit_of_the_commune_keeps_its_former_names_in_the_index() -> None:
     edited = MemberIndex(INDEX).with_member(BASTOGNE.with_override("Cat 5", "accord du comité"))
     assert [m.id for m in edited.search("bertogne")] == ["commune:82039", "cpas:82039", "zp:5301"]
 
+
+def test_the_merger_in_french() -> None:
+    assert merger_text(BASTOGNE, "01/01/2025") == (
+        "La commune de Bastogne est née le 01/01/2025 de la fusion des communes de Bastogne "
+        "(NIS 82003) et de Bertogne (NIS 82005)."
+    )
+    assert merger_text(FAUVILLERS, "01/01/2025") == ""
