@@ -155,6 +155,9 @@ class Template:
     code: str
     blocks: tuple[Block, ...]
     source: str
+    # the conditions its [[si …]] name, one whose text is left empty too (a comment between it
+    # and its [[fin]]): a version before conditions refuses the wording all the same
+    conditions: frozenset[str] = frozenset()
 
     @property
     def fields(self) -> frozenset[str]:
@@ -163,10 +166,6 @@ class Template:
     @property
     def inserts(self) -> tuple[str, ...]:
         return tuple(b.name for b in self.blocks if b.kind == "insert")
-
-    @property
-    def conditions(self) -> frozenset[str]:
-        return frozenset(name for b in self.blocks for name, _ in b.when)
 
     def fields_for(self, conditions: Mapping[str, bool]) -> frozenset[str]:
         """The fields printed for a document meeting ``conditions`` (every condition the
@@ -302,6 +301,7 @@ def parse(source: str, code: str = "contrat") -> Template:
     bold_open_at = 0
     bold = False
     opened: list[_Open] = []  # the [[si …]] not yet closed, the innermost last
+    named: set[str] = set()  # the conditions of every [[si …]]
 
     def when() -> tuple[tuple[str, bool], ...]:
         return tuple((o.name, o.else_line == 0) for o in opened)
@@ -331,6 +331,7 @@ def parse(source: str, code: str = "contrat") -> Template:
             words = name.split()
             if words and words[0] in (IF, ELSE, END):
                 _condition_line(words, lineno, opened, conditions)
+                named.update(o.name for o in opened)
                 continue
             if name not in blocks_allowed:
                 allowed = ", ".join(f"[[{b}]]" for b in blocks_allowed)
@@ -391,7 +392,7 @@ def parse(source: str, code: str = "contrat") -> Template:
         )
     if not blocks:
         raise InvalidInput("Modèle refusé : il ne contient que des commentaires.", field="template")
-    return Template(code, tuple(blocks), source)
+    return Template(code, tuple(blocks), source, frozenset(named))
 
 
 @dataclass(slots=True)

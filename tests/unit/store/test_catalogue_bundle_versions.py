@@ -108,6 +108,24 @@ def test_an_order_form_with_conditions_is_refused_by_older_versions_as_theirs_to
     assert not export_catalogue(db, out).conditional_wording
 
 
+def test_a_condition_left_without_text_still_asks_older_versions_to_update(
+    db: Database, tmp_path: Path
+) -> None:
+    """A [[si …]] whose text is yet to write (a comment between it and its [[fin]]) prints
+    nothing, yet versions before conditional text refuse the wording all the same, telling
+    the laptop to ask head office to correct it."""
+    from desktop.store.templates_repo import TemplateRepository
+
+    TemplateRepository(db).save(
+        "contrat",
+        "# Bon de commande\n\n[[produits]]\n\n"
+        "[[si sur_devis]]\n% les postes sur devis : texte à rédiger\n[[fin]]\n\n[[signatures]]\n",
+    )
+    out = tmp_path / "catalogue.zip"
+    assert exported(db, out)["catalogue_schema"] == CONDITIONS_SCHEMA
+    assert export_catalogue(db, out).conditional_wording
+
+
 def test_the_former_communes_stay_out_of_a_catalogue_and_on_the_laptop_that_imports_one(
     db: Database, tmp_path: Path
 ) -> None:
