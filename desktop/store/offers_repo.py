@@ -106,7 +106,8 @@ class Pricer(Protocol):
 @dataclass(frozen=True, slots=True)
 class OfferFilter:
     state: OfferState | None = None  # effective state (``expiree`` is derived)
-    # words to find in number, member, seller (name or initials), products (accents ignored)
+    # words to find in number, member (a merged commune: its former communes too), seller
+    # (name or initials), products (accents ignored)
     text: str = ""
     member_id: str | None = None
     members: tuple[str, ...] | None = None  # the offers of any of these members (None: any)
@@ -187,6 +188,17 @@ _MADE_BY_SQL = (
 # an apostrophe typed or not: the text searched is read without its apostrophes, as are the
 # words typed (« braine lalleud » and « l'alleud » both find Braine-l'Alleud)
 _SEARCH_SQL = "replace(search, '''', '') LIKE ? ESCAPE '\\'"
+
+# The offers of a merged commune and of its CPAS answer to its former communes' names and NIS
+# codes as to its own (« Bastogne », « CPAS de Bastogne », cpas:82039), as the directory's
+# search does (« Bertogne » finds Bastogne). Read in the directory: the offers saved before
+# it knew them too.
+_FORMERLY_SQL = (
+    "member_id IN (SELECT m.id FROM former_commune AS f JOIN member AS c ON c.nis = f.nis "
+    "JOIN member AS m ON m.id = c.id OR m.commune_id = c.id "
+    f"WHERE replace({FOLD_SQL}(f.former_name), '''', '') LIKE ? ESCAPE '\\' "
+    "OR f.former_nis LIKE ? ESCAPE '\\')"
+)
 
 
 def _in_initials(word: str) -> bool:
@@ -576,11 +588,11 @@ class OfferRepository:
         for word in words:
             like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             if _in_initials(word):
-                where.append(f"({_SEARCH_SQL} OR EXISTS ({_MADE_BY_SQL}))")
-                args += [like, like, like]
+                where.append(f"({_SEARCH_SQL} OR {_FORMERLY_SQL} OR EXISTS ({_MADE_BY_SQL}))")
+                args += [like, like, like, like, like]
             else:
-                where.append(_SEARCH_SQL)
-                args.append(like)
+                where.append(f"({_SEARCH_SQL} OR {_FORMERLY_SQL})")
+                args += [like, like, like]
         if flt.member_id:
             where.append("member_id = ?")
             args.append(flt.member_id)

@@ -25,6 +25,7 @@ from desktop.core.errors import (
     RuleViolation,
     StorageError,
 )
+from desktop.core.members import Member, MemberKind
 from desktop.core.offers import ChangeKind, Offer, OfferState
 from desktop.core.quote import LineRequest, LineStatus, TotalsCoverage
 from desktop.store.database import Database
@@ -124,6 +125,45 @@ def test_list_finds_a_name_with_an_apostrophe_typed_or_not(repo: OfferRepository
     repo.save_draft(draft())
     for text in ("braine lalleud", "Braine-l'Alleud", "l’alleud", "braine l alleud", "BRAINE-LALL"):
         assert [s.id for s in repo.list(OfferFilter(text=text))] == [braine.id], text
+
+
+def _bastogne(db: Database) -> None:
+    """Bastogne and its CPAS in the directory, Bastogne formed from Bastogne and Bertogne."""
+    with db.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO member (id, kind, name, nis, commune_id, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, '2026-01-01', '2026-01-01')",
+            [
+                ("commune:82039", "commune", "Bastogne", "82039", None),
+                ("cpas:82039", "cpas", "Bastogne", None, "commune:82039"),
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO former_commune (nis, position, former_nis, former_name, merged_on) "
+            "VALUES ('82039', ?, ?, ?, '2025-01-01')",
+            [(0, "82003", "Bastogne"), (1, "82005", "Bertogne")],
+        )
+
+
+def test_list_finds_a_merged_commune_s_offers_under_its_former_communes(
+    repo: OfferRepository, db: Database
+) -> None:
+    """As the member search does: « Bertogne » found Bastogne in the directory, but none of
+    its offers in the list. A former commune's name or NIS code finds the offers of the
+    commune and of its CPAS, as the commune's own do."""
+    _bastogne(db)
+    commune = repo.save_draft(draft(m=member("Bastogne", "82039")))
+    cpas = Member(id="cpas:82039", kind=MemberKind.CPAS, name="Bastogne", commune_id="commune:82039")
+    social = repo.save_draft(draft(m=cpas))
+    repo.save_draft(draft())  # Nivelles
+
+    def found(text: str) -> set[str]:
+        return {s.id for s in repo.list(OfferFilter(text=text))}
+
+    assert found("Bertogne") == found("bertogn") == found("bastogne") == {commune.id, social.id}
+    assert found("cpas bertogne") == {social.id}
+    assert found("82005") == found("82039") == {commune.id, social.id}
+    assert found("bertogne nivelles") == set()
 
 
 def test_offers_saved_with_an_invisible_character_in_their_search_are_found_after_the_upgrade(
@@ -561,6 +601,7 @@ def test_the_offers_list_reads_one_index_not_the_rows_holding_the_pdfs(repo: Off
         OfferFilter(limit=500),
         OfferFilter(text="nivelles", limit=500),
         OfferFilter(text="ad"),  # initials, also looked up in the history
+        OfferFilter(text="bertogne"),  # a former commune, looked up in the directory
         OfferFilter(state=S.EXPIREE),
         OfferFilter(state=S.BROUILLON, limit=1),
         OfferFilter(since=date(2026, 1, 1)),
@@ -569,7 +610,7 @@ def test_the_offers_list_reads_one_index_not_the_rows_holding_the_pdfs(repo: Off
     assert len(repo.outdated_drafts()) == 1
     repo.conn.set_trace_callback(None)
     listed = [sql for sql in statements if sql.startswith("SELECT") and "FROM offers" in sql]
-    assert len(listed) == 8
+    assert len(listed) == 9
     for sql in listed:
         plan = [row[3] for row in repo.conn.execute("EXPLAIN QUERY PLAN " + sql)]
         assert any("offers USING COVERING INDEX" in step for step in plan), (sql, plan)
