@@ -201,6 +201,8 @@ def cut_texts(top: QWidget) -> list[str]:
 
 _FIGURE_END = re.compile(r"\d[\s\u00a0\u202f]*$")
 _FIGURE_START = re.compile(r"^\d{3}\b")
+_CODE_END = re.compile(r"\bNIS[\s\u00a0]*$")  # « NIS » then « 82005 » on the next line
+_CODE_START = re.compile(r"^\d")
 
 
 def _lines(document: QTextDocument) -> list[str]:
@@ -220,9 +222,26 @@ def _lines(document: QTextDocument) -> list[str]:
 def split_figures(top: QWidget) -> list[str]:
     """The figures of ``top`` cut in two at the end of a line, « 28 » then « 883 habitants »
     below it: a wrapped label or a text view whose rich text made their thousands separator
-    a space a line may break at."""
+    a space a line may break at; and a NIS code away from its « NIS », in those or in the
+    cells of a list that wraps its texts (« ancien code NIS » then « 82005 (Bertogne) »)."""
     problems = []
     texts: list[tuple[QWidget, QTextDocument]] = []
+    for view in top.findChildren(QAbstractItemView):
+        if not view.isVisibleTo(top) or view.model() is None or not _wraps_whole(view):
+            continue
+        margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        model = view.model()
+        for column in range(model.columnCount()):
+            for row in range(model.rowCount()):
+                index = model.index(row, column)
+                width = view.visualRect(index).width() - 2 * margin
+                if width > 0:
+                    document = QTextDocument()
+                    document.setDocumentMargin(0)
+                    document.setDefaultFont(view.font())
+                    document.setPlainText(drawn_text(view, index))
+                    document.setTextWidth(width)
+                    texts.append((view, document))
     for label in top.findChildren(QLabel):
         if not label.isVisibleTo(top) or not label.wordWrap() or not label.text():
             continue
@@ -244,9 +263,11 @@ def split_figures(top: QWidget) -> list[str]:
     for widget, document in texts:
         lines = _lines(document)
         for before, after in pairwise(lines):
+            cut = f"« {before.strip()[-12:]} » | « {after[:12]} »"
             if _FIGURE_END.search(before) and _FIGURE_START.search(after):
-                cut = f"« {before.strip()[-12:]} » | « {after[:12]} »"
                 problems.append(f"{type(widget).__name__} : un nombre coupé en fin de ligne, {cut}")
+            elif _CODE_END.search(before) and _CODE_START.search(after):
+                problems.append(f"{type(widget).__name__} : un code NIS séparé de « NIS », {cut}")
     return problems
 
 

@@ -25,7 +25,7 @@ from desktop.ui.flow import FlowLayout
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
 from desktop.ui.tones import Tone, css, set_font, set_tone
-from desktop.ui.wrap import keep_figures
+from desktop.ui.wrap import keep_codes, keep_figures
 
 
 def _section(title: str) -> QLabel:
@@ -208,9 +208,9 @@ class MemberCard(QWidget):
             bits.append(shown)
         if member.province:
             bits.append(f"province de {member.province}" if member.province[0].islower() else member.province)
-        self.kind.setText(" · ".join(bits))
+        self.kind.setText(keep_codes(" · ".join(bits)))
         merger = self._merger_text(member)
-        self.merger.setText(merger)
+        self.merger.setText(keep_codes(merger))
         self.merger.setVisible(bool(merger))
         self.address.setText(member.address or "Adresse non renseignée")
         set_tone(self.address, None if member.address else Tone.WARNING)

@@ -27,6 +27,7 @@ from desktop.core.quote import LineStatus, Notice, Quote, QuoteLine, Severity, T
 from desktop.ui.backend import Hit
 from desktop.ui.money import NOT_PRICED, MoneyText
 from desktop.ui.tones import Tone, colour, surface
+from desktop.ui.wrap import keep_codes
 
 if TYPE_CHECKING:  # read only when an offer list is shown
     from desktop.core.offers import OfferSummary
@@ -102,7 +103,7 @@ class MemberHitsModel(QAbstractTableModel):
                 # the Type column already says « Zone sec. »
                 name = m.name if m.kind is MemberKind.ZONE_DE_SECOURS else m.display_name
                 # « Bastogne — anciennement Bertogne »: why a name not typed is listed
-                return f"{name} — {hit.former}" if hit.former else name
+                return keep_codes(f"{name} — {hit.former}") if hit.former else name
             if col == 1:
                 return m.kind.short_label  # the full label is in the tooltip
             if col == 2:

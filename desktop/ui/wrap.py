@@ -8,6 +8,7 @@ stands beside it out of the window. ``breakable`` puts an invisible break opport
 Rich text does the opposite to a figure: Qt's HTML reader takes the narrow no-break space
 between its thousands for a plain space, and a line may end after « 28 » with « 883
 habitants » on the next. ``keep_figures`` gives such markup a no-break space it keeps.
+``keep_codes`` keeps a NIS code beside its « NIS » (« NIS 82005 »), in plain text as in rich.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ NARROW_NO_BREAK_SPACE = "\u202f"  # babel's and core's thousands separator: « 2
 NO_BREAK_SPACE = "\u00a0"
 LONG_RUN = 24  # characters without a space before a run needs break opportunities
 _RUN = re.compile(rf"\S{{{LONG_RUN},}}")
+_NIS = re.compile(r"\bNIS (?=\d)")
 
 
 def breakable(text: str, every: int = 12) -> str:
@@ -37,3 +39,10 @@ def keep_figures(markup: str) -> str:
     never cut at the end of a line: their narrow no-break spaces become U+00A0, which Qt's
     rich text does not break at (no tag or attribute holds one)."""
     return markup.replace(NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE)
+
+
+def keep_codes(text: str) -> str:
+    """``text`` (plain or markup) with each NIS code on the line of its « NIS »: « ancien code
+    NIS » then « 82005 (Bertogne) » read as two things. The space between them becomes U+00A0,
+    which Qt breaks a line at in neither."""
+    return _NIS.sub("NIS" + NO_BREAK_SPACE, text)

@@ -447,6 +447,29 @@ def test_a_figure_is_never_cut_at_the_end_of_a_line(qtbot, system_font, make_win
     assert problems == []
 
 
+def test_a_nis_code_stays_beside_its_nis(qtbot, system_font, make_window, backend):
+    """Under Linux's 11-point font the members found for « 82005 » read « Bastogne — ancien
+    code NIS » then « 82005 (Bertogne) », and the card's lines could end on « NIS » as well,
+    its code on the next one. The code keeps its « NIS » at any width of the panel."""
+    system_font(11)
+    window = make_window(backend)
+    search, members = window.members.search, window.members
+    search.field.setText("82005")
+    search._search()
+    qtbot.waitUntil(lambda: search.showing_results)
+    problems = []
+    for width in range(240, 440, 4):
+        window.splitter.setSizes([width, window.width() - width])
+        QApplication.processEvents()
+        problems += [f"{width} : {p}" for p in split_figures(search)]
+    for member in ("commune:82039", "cpas:82039"):
+        members.show_member(member)
+        for width in range(240, 440, 4):
+            window.splitter.setSizes([width, window.width() - width])
+            QApplication.processEvents()
+            problems += [f"{member}, {width} : {p}" for p in split_figures(members.card)]
+    assert problems == []
+
 
 def test_the_offers_list_never_squeezes_the_member_out(qtbot, system_font, make_window, backend):
     """At 150 % with Linux's 11-point font, a draft on last year's tariff (« Brouillon ·

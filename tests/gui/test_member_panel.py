@@ -304,7 +304,8 @@ def test_a_former_commune_s_name_lists_the_commune_it_merged_into_and_says_why(q
     assert "Anciennement Bertogne" in tip
     assert panel._hit_text(0).startswith("Bastogne — anciennement Bertogne, Commune, catégorie 4")
     panel = search(qtbot, window, "82005")
-    assert model.data(model.index(0, 0)) == "Bastogne — ancien code NIS 82005 (Bertogne)"
+    # the code on the line of its « NIS » (a no-break space)
+    assert model.data(model.index(0, 0)) == "Bastogne — ancien code NIS\u00a082005 (Bertogne)"
     panel = search(qtbot, window, "Bastogne")
     assert model.data(model.index(0, 0)) == "Bastogne"
 
@@ -312,12 +313,12 @@ def test_a_former_commune_s_name_lists_the_commune_it_merged_into_and_says_why(q
 def test_the_card_of_a_merged_commune_names_the_communes_it_was_formed_from(qtbot, window):
     merger = (
         "La commune de Bastogne est née le 01/01/2025 de la fusion des communes de Bastogne "
-        "(NIS 82003) et de Bertogne (NIS 82005)."
-    )
+        "(NIS\u00a082003) et de Bertogne (NIS\u00a082005)."
+    )  # each code on the line of its « NIS » (a no-break space)
     card = window.members.card
     window.members.show_member("commune:82039")
     assert card.merger.isVisibleTo(card) and card.merger.text() == merger
-    assert card.kind.text().startswith("Commune · NIS 82039 · ")
+    assert card.kind.text().startswith("Commune · NIS\u00a082039 · ")
     window.members.show_member("cpas:82039")  # found under « Bertogne » too: said on its card
     assert card.merger.isVisibleTo(card) and card.merger.text() == merger
     window.members.show_member("commune:82009")
