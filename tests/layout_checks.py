@@ -203,6 +203,7 @@ _FIGURE_END = re.compile(r"\d[\s\u00a0\u202f]*$")
 _FIGURE_START = re.compile(r"^\d{3}\b")
 _CODE_END = re.compile(r"\bNIS[\s\u00a0]*$")  # « NIS » then « 82005 » on the next line
 _CODE_START = re.compile(r"^\d")
+_SIGN_START = re.compile(r"^[:;!?»]")  # « source » then « : Statbel »: a French space broken
 
 
 def _lines(document: QTextDocument) -> list[str]:
@@ -222,8 +223,9 @@ def _lines(document: QTextDocument) -> list[str]:
 def split_figures(top: QWidget) -> list[str]:
     """The figures of ``top`` cut in two at the end of a line, « 28 » then « 883 habitants »
     below it: a wrapped label or a text view whose rich text made their thousands separator
-    a space a line may break at; and a NIS code away from its « NIS », in those or in the
-    cells of a list that wraps its texts (« ancien code NIS » then « 82005 (Bertogne) »)."""
+    a space a line may break at; a NIS code away from its « NIS », in those or in the
+    cells of a list that wraps its texts (« ancien code NIS » then « 82005 (Bertogne) »); and
+    a line that starts with « : », « ; », « ? », « ! » or « » », the space before it broken."""
     problems = []
     texts: list[tuple[QWidget, QTextDocument]] = []
     for view in top.findChildren(QAbstractItemView):
@@ -268,6 +270,8 @@ def split_figures(top: QWidget) -> list[str]:
                 problems.append(f"{type(widget).__name__} : un nombre coupé en fin de ligne, {cut}")
             elif _CODE_END.search(before) and _CODE_START.search(after):
                 problems.append(f"{type(widget).__name__} : un code NIS séparé de « NIS », {cut}")
+            elif _SIGN_START.search(after):
+                problems.append(f"{type(widget).__name__} : une ligne commence par un signe, {cut}")
     return problems
 
 

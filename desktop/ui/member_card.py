@@ -19,13 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.categories import CategoryDecision, category_title
-from desktop.core.format import agree
+from desktop.core.format import agree, french_spaces
 from desktop.core.members import Headcount, Member, MemberKind, MembershipStatus, merger_text
 from desktop.ui.flow import FlowLayout
 from desktop.ui.models import InstalledModel
 from desktop.ui.money import MoneyText
 from desktop.ui.tones import Tone, css, set_font, set_tone
 from desktop.ui.wrap import keep_codes, keep_figures
+
+
+def _held(markup: str) -> str:
+    """The card's rich text with its figures whole and its French spaces unbroken: « source »
+    at the end of a line and « : Statbel » on the next read as two things."""
+    return keep_figures(french_spaces(markup))
 
 
 def _section(title: str) -> QLabel:
@@ -188,7 +194,7 @@ class MemberCard(QWidget):
         """The hints of the size written again in the palette's colours (a switch to the dark
         theme)."""
         if self.member is not None and self._decision is not None:
-            self.size_label.setText(keep_figures(self._size_text(self.member, self._decision)))
+            self.size_label.setText(_held(self._size_text(self.member, self._decision)))
 
     def show_member(self, member: Member | None, decision: CategoryDecision | None) -> None:
         self.member = member
@@ -214,7 +220,7 @@ class MemberCard(QWidget):
         self.merger.setVisible(bool(merger))
         self.address.setText(member.address or "Adresse non renseignée")
         set_tone(self.address, None if member.address else Tone.WARNING)
-        self.size_label.setText(keep_figures(self._size_text(member, decision)))
+        self.size_label.setText(_held(self._size_text(member, decision)))
         if decision.category:
             text = category_title(decision.category)
             if decision.overridden:
@@ -224,7 +230,7 @@ class MemberCard(QWidget):
         else:
             self.category.setText("Catégorie à choisir")
             set_tone(self.category, Tone.WARNING)
-        self.trace.setText(keep_figures("<br>".join(f"• {escape(t.replace(' -> ', ' → '))}" for t in decision.trace)))
+        self.trace.setText(_held("<br>".join(f"• {escape(t.replace(' -> ', ' → '))}" for t in decision.trace)))
         status = member.membership.status.label
         if member.membership.since:
             status += f" depuis le {self._money.date(member.membership.since)}"

@@ -447,6 +447,22 @@ def test_a_figure_is_never_cut_at_the_end_of_a_line(qtbot, system_font, make_win
     assert problems == []
 
 
+def test_a_colon_never_starts_a_line_of_the_card(qtbot, system_font, make_window, backend):
+    """Under Linux's 11-point font, on a 1280 x 720 screen, Bastogne's card read « 19 932
+    habitants (au 01/01/2020, source » then « : Statbel) », and its rule « Commune Bastogne »
+    could end a line with « : 19 932 habitants » on the next: the space before a colon broke."""
+    system_font(11)
+    window = make_window(backend)
+    problems = []
+    for member in ("commune:82039", "cpas:82039", "zp:5301"):
+        window.members.show_member(member)
+        for width in range(240, 440, 4):
+            window.splitter.setSizes([width, window.width() - width])
+            QApplication.processEvents()
+            problems += [f"{member}, {width} : {p}" for p in split_figures(window.members.card) if "signe" in p]
+    assert problems == []
+
+
 def test_a_nis_code_stays_beside_its_nis(qtbot, system_font, make_window, backend):
     """Under Linux's 11-point font the members found for « 82005 » read « Bastogne — ancien
     code NIS » then « 82005 (Bertogne) », and the card's lines could end on « NIS » as well,

@@ -114,7 +114,7 @@ def test_a_police_zone_card_lists_its_communes_with_their_population(qtbot, wind
     text = window.members.card.size_label.text()
     # rich text: the figures' no-break spaces are U+00A0, which it never breaks at
     assert text.startswith("44\u00a0443 habitants")  # the zone's own figure first
-    assert "Communes (habitants) : Nivelles 28\u00a0883, Genappe" in text
+    assert "Communes (habitants)\u00a0: Nivelles 28\u00a0883, Genappe" in text  # the colon kept on its line
     assert zone.commune_ids
     assert "Chiffre de référence" not in text
 
@@ -130,7 +130,7 @@ def test_a_police_zone_card_says_its_figure_leaves_out_a_commune_s_correction(qt
     text = window.members.card.size_label.text()
     assert text.startswith("44\u00a0443 habitants")
     assert "Nivelles 30\u00a0000" in text
-    assert "Chiffre de référence de la zone : la population corrigée de Nivelles n'y est pas comptée." in text
+    assert "Chiffre de référence de la zone\u00a0: la population corrigée de Nivelles n'y est pas comptée." in text
 
 
 def test_address_and_installed_products(qtbot, window, backend):
@@ -506,7 +506,7 @@ def test_a_correction_left_on_a_cpas_is_said_to_count_for_nothing_and_can_be_rem
     backend.save_member(replace(cpas, size_correction=Headcount(9000, date(2025, 1, 1), "test")))
     window.members.show_member(cpas.id)
     text = window.members.card.size_label.text()
-    assert text.startswith("Population de la commune (Namur) : 111")
+    assert text.startswith("Population de la commune (Namur)\u00a0: 111")
     assert "ne compte pas pour la catégorie" in text
     window.members.edit_member()
     dialog = window.members.dialog
