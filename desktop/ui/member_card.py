@@ -245,7 +245,7 @@ class MemberCard(QWidget):
         self.installed_empty.setVisible(not has_installed)
         self.delete_button.setVisible(member.user_created)
         hint = self._discount_text(member)
-        self.discount_hint.setText(hint)
+        self.discount_hint.setText(french_spaces(hint))  # « Remise CPAS » and its « : » on one line
         self.discount_hint.setVisible(bool(hint))
 
     def _merger_text(self, member: Member) -> str:

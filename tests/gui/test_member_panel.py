@@ -199,15 +199,16 @@ def test_a_cpas_card_says_its_discount_follows_the_products_of_its_commune(qtbot
 
     card = window.members.card
     show(window, "cpas gembloux")
+    # « Remise CPAS » and its colon kept on one line (a line began with « : » at 11 points)
     assert card.discount_hint.isVisibleTo(card) and card.discount_hint.text() == (
-        "Remise CPAS : aucun produit en production n'est enregistré pour Gembloux. S'il en a, "
+        "Remise CPAS\u00a0: aucun produit en production n'est enregistré pour Gembloux. S'il en a, "
         "indiquez-les sur la fiche de la commune."
     )
     commune = show(window, "gembloux")
     assert not card.discount_hint.isVisibleTo(card)  # a commune: no word of it
     backend.save_member(replace(commune, installed=(InstalledProduct("delib", InstallState.PRODUCTION, None),)))
     show(window, "cpas gembloux")
-    assert card.discount_hint.text() == "Remise CPAS : selon les produits en production à Gembloux — iA.Délib."
+    assert card.discount_hint.text() == "Remise CPAS\u00a0: selon les produits en production à Gembloux — iA.Délib."
 
 
 def test_a_search_cleared_while_it_runs_lists_nothing_under_the_empty_field(qtbot, window, runner):
