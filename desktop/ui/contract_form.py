@@ -53,8 +53,13 @@ class ContractForm(FormDialog):
         self.outer.insertWidget(
             1,
             hint(
-                "Le bon de commande tel qu'il a été établi : ses dates et sa durée sont "
-                "enregistrées avec la conversion de l'offre."
+                (
+                    "Le bon de commande tel qu'il a été établi : ses dates et sa durée sont "
+                    "enregistrées avec la conversion de l'offre."
+                    if term
+                    else "Le bon de commande tel qu'il a été établi : ses dates sont enregistrées "
+                    "avec la conversion de l'offre."
+                )
                 if again
                 else "Le bon de commande convertit l'offre acceptée : il reprend ses produits "
                 "et ses montants. Au terme de sa durée initiale, il est reconduit tacitement "

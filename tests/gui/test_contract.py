@@ -337,3 +337,20 @@ def test_an_order_with_an_annual_cost_asks_its_initial_term(qtbot, window, accep
     assert "Durée initiale" in shown and form.years.isVisibleTo(form)
     assert "reconduit tacitement d'année en année" in shown
     form.discard()
+
+
+def test_an_order_form_of_service_days_given_again_speaks_of_no_term(qtbot):
+    """Shown again as established, the form of an order without a term said « ses dates et sa
+    durée sont enregistrées »: it has no duration to speak of."""
+    from datetime import date
+
+    from desktop.ui.contract_form import ContractChoice, ContractForm
+
+    day = date(2026, 11, 23)
+    for term, said in ((False, "ses dates sont enregistrées"), (True, "ses dates et sa durée sont enregistrées")):
+        form = ContractForm("OFF-2026-LAP1-0001", ContractChoice(day, day, 1), lambda _c: None,
+                            again=True, renewed=term, term=term)  # fmt: skip
+        qtbot.addWidget(form)
+        shown = " ".join(label.text() for label in form.findChildren(QLabel))
+        assert said in shown
+        assert ("Durée initiale" in shown) is term
