@@ -112,7 +112,8 @@ def register(subparsers: Any, services_factory: Any) -> None:
         description=(
             "Le texte du bon de commande est un modèle enregistré dans la base. Exportez-le, "
             "modifiez-le dans un éditeur de texte, puis importez-le : il est vérifié (champs "
-            "{…} connus, accolades fermées) avant d'être enregistré comme nouvelle version."
+            "{…} connus, accolades fermées, conditions [[si …]] connues et fermées par "
+            "[[fin]]) avant d'être enregistré comme nouvelle version."
         ),
     )
     tsub = template.add_subparsers(dest="template_action", metavar="ACTION", required=True)

@@ -239,6 +239,10 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     assert "version 1" in history and "version 2" in history
     fields = ok(run_comptoir("template", "fields"))
     assert "{lieu}" in fields
+    # the help says what an import checks, conditions included
+    assert "conditions [[si …]] connues et fermées par [[fin]]" in " ".join(
+        ok(run_comptoir("template", "--help")).split()
+    )
     assert "[[si cout_annuel]]  la commande comporte un coût annuel (chiffré ou sur devis)" in fields
     assert "Conditions ([[si condition]] … [[sinon]] … [[fin]], chacun seul sur sa ligne) :" in fields
     # who changed the wording is named (the seller's initials, as in the offers' history); the
