@@ -81,6 +81,10 @@ class MemberHitsModel(QAbstractTableModel):
     def hit(self, row: int) -> Hit:
         return self._hits[row]
 
+    def names(self) -> list[str]:
+        """The names the first column shows, row by row (as ``data`` gives them)."""
+        return [_shown_name(hit) for hit in self._hits]
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._hits)
 
@@ -99,11 +103,7 @@ class MemberHitsModel(QAbstractTableModel):
         m, col = hit.member, index.column()
         if role == DISPLAY:
             if col == 0:
-                # « Hainaut-Centre », not « Zone de secours Hai… » twice in a narrow column:
-                # the Type column already says « Zone sec. »
-                name = m.name if m.kind is MemberKind.ZONE_DE_SECOURS else m.display_name
-                # « Bastogne — anciennement Bertogne »: why a name not typed is listed
-                return keep_codes(f"{name} — {hit.former}") if hit.former else name
+                return _shown_name(hit)
             if col == 1:
                 return m.kind.short_label  # the full label is in the tooltip
             if col == 2:
@@ -123,6 +123,15 @@ class MemberHitsModel(QAbstractTableModel):
         elif role == self.MemberIdRole:
             return m.id
         return None
+
+
+def _shown_name(hit: Hit) -> str:
+    m = hit.member
+    # « Hainaut-Centre », not « Zone de secours Hai… » twice in a narrow column: the Type
+    # column already says « Zone sec. »
+    name = m.name if m.kind is MemberKind.ZONE_DE_SECOURS else m.display_name
+    # « Bastogne — anciennement Bertogne »: why a name not typed is listed
+    return keep_codes(f"{name} — {hit.former}") if hit.former else name
 
 
 # --------------------------------------------------------------------------- catalogue

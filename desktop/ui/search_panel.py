@@ -7,7 +7,7 @@ keystroke cancels the delivery of an older search, so results never go backwards
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -298,6 +298,9 @@ class _ResultsTree(QTreeView):
     def __init__(self) -> None:
         super().__init__()
         self.names = _NameDelegate(self)
+        # while a name has a word wider than its column: the same, breaking that word (a Python
+        # call at each name drawn, which every other search does without)
+        self._breaking = _BreakingNameDelegate(self)
         self.setItemDelegate(self.names)
         self.setUniformRowHeights(True)
         self.header().sectionResized.connect(self._name_resized)
@@ -309,7 +312,15 @@ class _ResultsTree(QTreeView):
 
     def _fit_rows(self, width: int | None = None) -> None:
         model = self.model()
-        wrap = not all(self.names.fits(model.index(row, 0), width) for row in range(model.rowCount()))
+        shown = model.names() if isinstance(model, MemberHitsModel) else [
+            str(model.index(row, 0).data() or "") for row in range(model.rowCount())
+        ]
+        width = self.header().sectionSize(0) if width is None else width
+        measured = self.names.measure(shown, width, self.font().key())
+        wrap = not all(fits for fits, _ in measured)
+        breaking = any(wider for _, wider in measured)
+        if breaking != (self.itemDelegateForColumn(0) is self._breaking):
+            self.setItemDelegateForColumn(0, self._breaking if breaking else self.names)
         if wrap == self.uniformRowHeights():
             self.setWordWrap(wrap)
             self.setUniformRowHeights(not wrap)
@@ -321,52 +332,62 @@ class _ResultsTree(QTreeView):
 
 
 class _NameDelegate(WrapDelegate):
-    """The member's name wraps at its column's width, a word wider than the column broken
-    where its line ends (« DG (Hilfeleistungs » then « zone DG, … »); the type and the category
-    keep a line.
+    """The member's name wraps at its column's width (a word wider than the column broken
+    where its line ends by ``_BreakingNameDelegate``, « DG (Hilfeleistungs » then « zone DG,
+    … »); the type and the category keep a line.
 
     A row of one line is sized without laying its text out, and a name that wraps is laid out
-    (and its long words broken) once for a width and a font: typing a name letter by letter
-    lists the same members again, and two text layouts for each of the 50 rows' cells made the
-    results paint slower."""
+    once for a width and a font, as whether a name fits is measured once: typing a name letter
+    by letter lists the same members again, and two text layouts for each of the 50 rows' cells
+    made the results paint slower."""
 
     def __init__(self, view: QTreeView) -> None:
         super().__init__(view)
         self._line: dict[str, QSize] = {}  # a row of one line, by font
         self._wrapped: dict[tuple[str, int, str], QSize] = {}  # (name, width, font) -> size
-        self._broken: dict[tuple[str, int, str], str] = {}  # (name, width, font) -> text drawn
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        """The name as drawn and sized when names wrap: a word wider than its column, which
-        the style wraps at spaces only, otherwise cut to « (Hilfeleistungs… », breaks."""
-        super().initStyleOption(option, index)
-        if index.column() != 0 or not option.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
-            return
-        key = (option.text, self.cell_width(index), option.font.key())
-        text = self._broken.get(key)
-        if text is None:
-            if len(self._broken) > 2000:
-                self._broken.clear()
-            room = self.text_width(key[1]) - 1  # a pixel for the rounding of the text's layout
-            text = self._broken[key] = break_long_words(option.text, QFontMetricsF(option.font), room)
-        option.text = text
+        self._measured: dict[str, dict[tuple[str, int], tuple[bool, bool]]] = {}  # see ``measure``
 
     def fits(self, index: QModelIndex | QPersistentModelIndex, width: int | None = None) -> bool:
-        """The name of ``index`` shows whole on one line (with the style's text margins, and a
-        little more: a name this close to the edge is measured as the style wraps it), in its
-        column or in one ``width`` wide."""
-        metrics = self._view.fontMetrics()
-        room = (self.cell_width(index) if width is None else width) - 4 * (metrics.averageCharWidth() + 1)
-        return metrics.horizontalAdvance(str(index.data() or "")) <= room
+        """The name of ``index`` shows whole on one line, in its column or in one ``width``
+        wide (see ``measure``)."""
+        width = self.cell_width(index) if width is None else width
+        return self.measure([str(index.data() or "")], width, self._view.font().key())[0][0]
+
+    def measure(self, names: Sequence[str], width: int, font: str) -> list[tuple[bool, bool]]:
+        """For each name, in a column ``width`` wide, in the view's font (``font``, its key):
+        (it shows whole on one line, with the style's text margins and a little more: a name
+        this close to the edge is measured as the style wraps it; a word of it is wider than
+        the column: the style would cut it, it must be broken, ``_BreakingNameDelegate``).
+        Measured once for a name, a width and a font, as the results are listed again at each
+        letter typed."""
+        known = self._measured.get(font)
+        if known is None or len(known) > 4000:
+            known = self._measured[font] = {}
+        out = []
+        metrics = None
+        for name in names:
+            found = known.get((name, width))
+            if found is None:
+                if metrics is None:
+                    metrics = self._view.fontMetrics()
+                    line_room = width - 4 * (metrics.averageCharWidth() + 1)
+                    word_room = self.text_width(width) - 1
+                fits = metrics.horizontalAdvance(name) <= line_room
+                wider = not fits and any(metrics.horizontalAdvance(word) > word_room for word in name.split())
+                found = known[name, width] = (fits, wider)
+            out.append(found)
+        return out
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         font = option.font.key()
         line = self._line.get(font)
         if line is None:
             line = self._line[font] = super(WrapDelegate, self).sizeHint(option, index)
-        if index.column() != 0 or self.fits(index):
+        if index.column() != 0:
             return line
         key = (str(index.data() or ""), self.cell_width(index), font)
+        if self.measure([key[0]], key[1], font)[0][0]:
+            return line
         size = self._wrapped.get(key)
         if size is None:
             if len(self._wrapped) > 2000:
@@ -379,6 +400,30 @@ class _NameDelegate(WrapDelegate):
 
     def cell_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
         return self._view.header().sectionSize(0) if index.column() == 0 else 0
+
+
+class _BreakingNameDelegate(_NameDelegate):
+    """``_NameDelegate`` while the names wrap: a word wider than the column breaks where its
+    line ends, the text drawn worked out once for a name, a width and a font."""
+
+    def __init__(self, view: QTreeView) -> None:
+        super().__init__(view)
+        self._broken: dict[tuple[str, int, str], str] = {}  # (name, width, font) -> text drawn
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        """The name as drawn and sized when names wrap: a word wider than its column, which
+        the style wraps at spaces only, otherwise cut to « (Hilfeleistungs… », breaks."""
+        super().initStyleOption(option, index)
+        # the names' column alone, and only while one of them has a word to break
+        # (``_ResultsTree._fit_rows``): no test of the column nor of the flags at each cell
+        key = (option.text, self._view.header().sectionSize(0), option.font.key())
+        text = self._broken.get(key)
+        if text is None:
+            if len(self._broken) > 2000:
+                self._broken.clear()
+            room = self.text_width(key[1]) - 1  # a pixel for the rounding of the text's layout
+            text = self._broken[key] = break_long_words(option.text, QFontMetricsF(option.font), room)
+        option.text = text
 
 
 def _status_text(query: str, hits: list[Hit], enter: str, spelled: bool = True) -> str:

@@ -140,6 +140,13 @@ def test_a_word_longer_than_the_names_column_breaks(
     assert not view.names.fits(model.index(names.index("DG (Hilfeleistungszone DG, Liège zone 6)"), 0))
     assert cut_cells(view, 0) == []
     assert blank_lines(view, [model.index(r, 0) for r in range(model.rowCount())]) == []
+    # the names drawn through Python only while one has a word to break: at every other
+    # search the view's own drawing, which each letter typed repaints, does without it
+    assert view.itemDelegateForColumn(0) is not view.names
+    search.field.setText("nivelles")
+    search._search()
+    qtbot.waitUntil(lambda: search.model.rowCount() and "Nivelles" in search.model.index(0, 0).data())
+    assert view.itemDelegateForColumn(0) is view.names
 
 
 def test_a_long_word_breaks_where_its_line_ends_and_a_name_nowhere_else(qapp):
