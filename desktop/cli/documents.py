@@ -179,6 +179,7 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     from desktop.documents.contract import (
         build_contract_document,
         check_contractable,
+        order_conditions,
         render_contract,
     )
     from desktop.store.offers_repo import OfferRepository
@@ -190,7 +191,7 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     years = None if args.years is None else check_contract_term(args.years)
     repo = OfferRepository(services.db)
     offer = repo.get(args.offer)
-    check_contractable(offer, repo.today())  # RuleViolation (exit 2) unless acceptée / convertie
+    quote = check_contractable(offer, repo.today())  # RuleViolation (exit 2) unless acceptée / convertie
     history = repo.audit(offer.id)
     accepted = accepted_on(history)
     recorded = recorded_contract(history)  # printed again: the dates and term it was issued with
@@ -218,9 +219,16 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     issued, start = check_contract_dates(
         issued or date.today(), start, offered=offered, accepted=None if recorded else accepted
     )
-    years = years or 1
     tariff = services.tariff(offer.tariff)
     template = TemplateRepository(services.db).get("contrat")
+    if years is not None and recorded is None and "duree_initiale" not in template.parsed().fields_for(
+        order_conditions(quote)
+    ):  # days of service: the wording prints no term (stderr: --json stays one document)
+        sys.stderr.write(
+            f"Attention : l'offre {offer.number} n'a pas de coût annuel ; son bon de commande "
+            "n'a ni durée initiale ni reconduction : --years est sans effet sur le document.\n"
+        )
+    years = years or 1
     doc = build_contract_document(
         offer,
         tariff,

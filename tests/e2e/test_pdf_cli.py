@@ -465,3 +465,21 @@ def test_the_days_of_a_day_rate_service_are_said_once_on_the_offer(
     assert "Nombre de jours :" not in text and "Jours de prestation" not in text
     # a product's set-up days keep their column
     assert f"6 5{NNBSP}436,00 € 8{NNBSP}927,00 €" in text
+
+
+def test_contract_of_service_days_says_its_term_has_no_effect(store: Path, run_comptoir, tmp_path: Path) -> None:
+    """Days of service have no annual cost: the order form prints no term, and a --years given
+    out of habit (a script passing it for every order) is said to change nothing, on stderr so
+    that --json stays one document."""
+    saved = ok(run_comptoir("quote", "--member", "Nivelles", "--product", "prestations-produits",
+                            "--param", "prestations-produits:days=3", "--save", "--json"))
+    n = json.loads(ok(run_comptoir("offers", "finalize", json.loads(saved)["offer_id"], "--json")))["number"]
+    ok(run_comptoir("offers", "set-state", n, "envoyee"))
+    ok(run_comptoir("offers", "set-state", n, "acceptee", "--reason", "Collège du 12/03"))
+    out = tmp_path / "bon.pdf"
+    done = run_comptoir("contract", "--offer", n, "--pdf", out, "--years", "3", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["state"] == "convertie"
+    assert "--years est sans effet" in " ".join(done.stderr.split())
+    text = pi.flat(out.read_bytes())
+    assert "n'est pas reconduit" in text and "durée initiale" not in text
