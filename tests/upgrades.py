@@ -47,3 +47,29 @@ def before_former_communes(db_path: Path) -> None:
             "UPDATE seed_state SET checksum = ? WHERE name = ?", (checksum(files, root), DIRECTORY_PART)
         )
     conn.close()
+
+
+def head_office_catalogue(db_path: Path, out: Path) -> None:
+    """A catalogue exported by head office, whose directory is built from its own files of
+    ``db/belgium`` (Genappe's population of a later count, 14 990, police zone 5267 renamed
+    « Nivelles-Genappe ») and holds a body it created (« IDEA »)."""
+    from desktop.store.bundles import export_catalogue
+    from desktop.store.database import open_database
+    from desktop.store.members_repo import MemberRepository
+
+    copy = out.with_name(out.stem + "-siege.db")
+    source = sqlite3.connect(db_path)
+    target = sqlite3.connect(copy)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    head_office = open_database(copy, backup_first=False)
+    try:
+        with head_office.transaction() as conn:
+            conn.execute("UPDATE member SET ref_size = 14990 WHERE id = 'commune:25031'")
+            conn.execute("UPDATE member SET ref_size = 43873, name = 'Nivelles-Genappe' WHERE id = 'zp:5267'")
+        MemberRepository(head_office).create("intercommunale", "IDEA", size=320, source="bilan social")
+        export_catalogue(head_office, out, device="SIEGE")
+    finally:
+        head_office.close()

@@ -9,7 +9,10 @@ whole run commits or rolls back together.
 - A tariff loaded from seed files is replaced when its files change; a tariff imported or edited
   in the application (``origin`` other than ``seed``) is never overwritten by the seed files.
 - The directory is merged: reference fields (names, codes, population, links) follow the files;
-  what users recorded (corrections, membership, installed base, overrides) is kept.
+  what users recorded (corrections, membership, installed base, overrides) is kept. A
+  directory imported from head office's catalogue is head office's, built from its own files:
+  new seed files then bring only what a catalogue does not carry (the former communes), and
+  head office's next catalogue the rest.
 
 Every file is validated before anything is written; a violation raises ``SeedError`` (a
 ``CatalogueError``) naming its ``file:line``.
@@ -140,7 +143,10 @@ class SeedPlan:
             else:
                 report(fraction, "Chargement de l'annuaire des membres…")
                 members = parse_directory(part.folder, self.root)
-                seed_directory(conn, members)
+                if part.name in recorded and from_head_office(conn):  # not at the first start
+                    seed_former_communes(conn, members)
+                else:
+                    seed_directory(conn, members)
             conn.execute(
                 "INSERT INTO seed_state (name, checksum, seeded_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (name) DO UPDATE SET checksum = excluded.checksum,"
@@ -494,8 +500,18 @@ def _check_group(
             v.add(row.loc, f"liste des communes différente de {COMMUNES_FILE} : {', '.join(diff)}")
 
 
+def from_head_office(conn: sqlite3.Connection) -> bool:
+    """Whether the directory is the one a catalogue from head office brought (its import
+    notes when head office exported it)."""
+    from desktop.store.bundles import IMPORTED_EXPORT_KEY
+
+    row = conn.execute("SELECT 1 FROM setting WHERE key = ?", (IMPORTED_EXPORT_KEY,)).fetchone()
+    return row is not None
+
+
 def seed_directory(conn: sqlite3.Connection, members: list[Member]) -> None:
     """Insert or refresh the reference members; users' own data on them is kept."""
+    seed_former_communes(conn, members)
     stamp = now_iso()
     counters: dict[MemberKind, int] = {}
     for m in members:
@@ -529,16 +545,6 @@ def seed_directory(conn: sqlite3.Connection, members: list[Member]) -> None:
                 stamp,
             ),
         )
-    conn.execute("DELETE FROM former_commune")
-    conn.executemany(
-        "INSERT INTO former_commune (nis, position, former_nis, former_name, merged_on)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [
-            (m.nis, i, f.nis, f.name, f.merged_on.isoformat())
-            for m in members
-            for i, f in enumerate(m.former_communes)
-        ],
-    )
     # links once every member exists
     for m in members:
         if m.commune_id:
@@ -554,3 +560,18 @@ def seed_directory(conn: sqlite3.Connection, members: list[Member]) -> None:
                 "INSERT INTO zone_commune (zone_id, commune_id, position) VALUES (?, ?, ?)",
                 [(m.id, c, i) for i, c in enumerate(m.commune_ids)],
             )
+
+
+def seed_former_communes(conn: sqlite3.Connection, members: list[Member]) -> None:
+    """The former communes of ``members`` in place of those stored: the part of the directory
+    no catalogue carries, loaded from the files whoever's directory it is."""
+    conn.execute("DELETE FROM former_commune")
+    conn.executemany(
+        "INSERT INTO former_commune (nis, position, former_nis, former_name, merged_on)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (m.nis, i, f.nis, f.name, f.merged_on.isoformat())
+            for m in members
+            for i, f in enumerate(m.former_communes)
+        ],
+    )

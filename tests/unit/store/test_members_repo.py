@@ -535,3 +535,39 @@ def test_a_database_in_use_gets_the_former_communes_at_its_next_opening(db_path:
         assert [(f.nis, f.name) for f in bastogne.former_communes] == [("82003", "Bastogne"), ("82005", "Bertogne")]
     finally:
         database.close()
+
+
+def test_a_new_versions_directory_files_leave_head_offices_directory_as_imported(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A laptop runs on the directory of head office's last catalogue: the first opening by a
+    version whose files of db/belgium changed (the former communes) put Genappe back at the
+    15 560 inhabitants its own files count and the police zone 5267 under its former name,
+    until head office's next catalogue. Head office's figures and names are kept; the files
+    bring what a catalogue does not carry (the former communes), once."""
+    from desktop.store.bundles import import_catalogue
+    from tests.upgrades import before_former_communes, head_office_catalogue
+
+    bundle = tmp_path / "catalogue.zip"
+    head_office_catalogue(db_path, bundle)
+    laptop = open_database(db_path)
+    try:
+        import_catalogue(laptop, bundle)
+    finally:
+        laptop.close()
+    before_former_communes(db_path)
+    for _opening in range(2):
+        database = open_database(db_path)
+        try:
+            repo = MemberRepository(database)
+            genappe = repo.get("commune:25031")
+            assert genappe.reference_size is not None and genappe.reference_size.value == 14990
+            zone = repo.get("zp:5267")
+            assert zone.name == "Nivelles-Genappe"
+            assert zone.reference_size is not None and zone.reference_size.value == 43873
+            assert zone.commune_ids == ("commune:25031", "commune:25072")
+            assert repo.resolve("IDEA").kind is MemberKind.INTERCOMMUNALE
+            bastogne = repo.get("commune:82039")
+            assert [(f.nis, f.name) for f in bastogne.former_communes] == [("82003", "Bastogne"), ("82005", "Bertogne")]
+        finally:
+            database.close()
