@@ -14,7 +14,11 @@ from desktop.core.offers import OfferState
 @pytest.fixture
 def accepted(qtbot, ready_window, dialogs):
     """An offer finalised, sent and accepted through the Offre menu."""
-    window = ready_window
+    return accept(qtbot, ready_window, dialogs)
+
+
+def accept(qtbot, window, dialogs):
+    """The offer open in ``window`` finalised, sent and accepted through the Offre menu."""
     dialogs.script("confirm", True)
     act(window, "finalise")
     qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=15_000)
@@ -310,12 +314,7 @@ def test_an_order_of_service_days_asks_no_initial_term(qtbot, window, backend, d
     window.members.show_member(member.id)
     window.members.member_opened.emit(member.id)
     window.session.add_line("prestations-produits", {"days": "3"})
-    dialogs.script("confirm", True)
-    act(window, "finalise")
-    qtbot.waitUntil(lambda: window.session.read_only and not window.session.finalising, timeout=15_000)
-    act(window, "envoyee")
-    dialogs.script("ask_text", "délibération du Collège du 12/03")
-    act(window, "acceptee")
+    accept(qtbot, window, dialogs)
     act(window, "contract")
     form = window.documents.contract_form
     shown = " ".join(label.text() for label in form.findChildren(QLabel) if label.isVisibleTo(form))

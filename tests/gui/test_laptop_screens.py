@@ -47,6 +47,18 @@ def system_font(qapp):
     qapp.setFont(before)
 
 
+def listed_offer(qtbot, window, backend, member: str):
+    """An offer of iA.Délib for the first member ``member`` finds, saved, in the offers list
+    shown: the list."""
+    window.new_offer_for(backend.index.search(member)[0].id)
+    window.editor.add_product("delib")
+    window.session.save_now(force=True)
+    window.show_offers()
+    offers = window.offers_list
+    qtbot.waitUntil(lambda: offers.model.rowCount() == 1)
+    return offers
+
+
 def laid_out(qtbot, window, size):
     window.showNormal()
     window.resize(size)
@@ -177,13 +189,7 @@ def test_the_screens_report_lists_a_name_cut_in_a_list_that_wraps_its_names(
     system_font(11)
     window = make_window(backend)
     laid_out(qtbot, window, room(window))
-    zone = backend.index.search("hilfeleistungszone")[0]
-    window.new_offer_for(zone.id)
-    window.editor.add_product("delib")
-    window.session.save_now(force=True)
-    window.show_offers()
-    offers = window.offers_list
-    qtbot.waitUntil(lambda: offers.model.rowCount() == 1)
+    offers = listed_offer(qtbot, window, backend, "hilfeleistungszone")
     QApplication.processEvents()
     assert cut_cells(offers.table, MEMBER_COLUMN)  # « Zone de secours DG (Hilfelei… »
     assert cut_texts(window) == []
@@ -502,17 +508,11 @@ def test_the_offers_list_never_squeezes_the_member_out(qtbot, system_font, make_
 
     system_font(11)
     window = make_window(backend)
-    zone = backend.index.search("5267")[0]
-    window.new_offer_for(zone.id)
-    window.editor.add_product("delib")
-    window.session.save_now(force=True)
-    window.show_offers()
-    offers = window.offers_list
-    qtbot.waitUntil(lambda: offers.model.rowCount() == 1)
+    offers = listed_offer(qtbot, window, backend, "5267")
     head = offers.table.horizontalHeader()
     others = sum(head.sectionSize(c) for c in range(head.count()) if c != MEMBER_COLUMN)
     name = offers.model.index(0, MEMBER_COLUMN).data()
-    assert name == zone.display_name
+    assert name == backend.index.search("5267")[0].display_name
     offers.table.setFixedWidth(others + 20)  # the other columns take about the whole list
     QApplication.processEvents()
     assert head.sectionSize(MEMBER_COLUMN) > offers.table.fontMetrics().horizontalAdvance(name)
