@@ -179,7 +179,7 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     from desktop.documents.contract import (
         build_contract_document,
         check_contractable,
-        order_conditions,
+        prints_term,
         render_contract,
     )
     from desktop.store.offers_repo import OfferRepository
@@ -221,9 +221,8 @@ def run_contract(args: argparse.Namespace, services: Any) -> int:
     )
     tariff = services.tariff(offer.tariff)
     template = TemplateRepository(services.db).get("contrat")
-    if years is not None and recorded is None and "duree_initiale" not in template.parsed().fields_for(
-        order_conditions(quote)
-    ):  # days of service: the wording prints no term (stderr: --json stays one document)
+    if years is not None and recorded is None and not prints_term(template.parsed(), quote):
+        # days of service: the wording prints no term (stderr: --json stays one document)
         sys.stderr.write(
             f"Attention : l'offre {offer.number} n'a pas de coût annuel ; son bon de commande "
             "n'a ni durée initiale ni reconduction : --years est sans effet sur le document.\n"

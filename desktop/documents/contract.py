@@ -304,6 +304,13 @@ def order_conditions(quote: Quote) -> dict[str, bool]:
     return _conditions(quote.totals, quote.coverage, (line.status for line in quote.lines))
 
 
+def prints_term(template: doctemplate.Template, quote: Quote) -> bool:
+    """Whether the order form of ``quote`` under ``template`` prints its initial term: the
+    default wording does not for days of service, which are not renewed (a term asked or given
+    for it would change nothing)."""
+    return "duree_initiale" in template.fields_for(order_conditions(quote))
+
+
 def _conditions(totals: Totals, coverage: TotalsCoverage, statuses: Iterable[LineStatus]) -> dict[str, bool]:
     return {
         "cout_annuel": not coverage.no_annual_cost(totals),

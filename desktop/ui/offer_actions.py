@@ -478,7 +478,7 @@ class OfferActions:
         """The "Bon de commande" of an accepted offer: its dates and term asked first (those
         recorded at its conversion when it is printed again); producing it converts the offer."""
         from desktop.core.offers import accepted_on, recorded_contract
-        from desktop.documents.contract import check_contractable, order_conditions
+        from desktop.documents.contract import check_contractable, order_conditions, prints_term
         from desktop.store.templates_repo import TemplateRepository
         from desktop.ui.contract_form import ContractChoice, ContractForm
 
@@ -500,11 +500,8 @@ class OfferActions:
         try:  # established already: given again as it was printed, whatever changed since
             kept = self.backend.offers.order_form(offer.id) if offer.state is OfferState.CONVERTIE else None
             history = self.backend.offers.audit(offer.id) if kept is None else ()
-            conditions = order_conditions(quote)
             # the term is asked when the wording prints it for this order (not for days of service)
-            term = kept is None and "duree_initiale" in TemplateRepository(self.backend.db).get(
-                "contrat"
-            ).parsed().fields_for(conditions)
+            term = kept is None and prints_term(TemplateRepository(self.backend.db).get("contrat").parsed(), quote)
         except ComptoirError as exc:
             self.w.bar.error(str(exc))
             return
@@ -520,7 +517,7 @@ class OfferActions:
         form = ContractForm(
             offer.number or "", proposed, lambda choice: self._make_contract(offer, choice), self.w,
             again=recorded is not None, offered=offered, accepted=accepted,
-            renewed=conditions["cout_annuel"], term=term,
+            renewed=order_conditions(quote)["cout_annuel"], term=term,
         )
         self.contract_form = form
         form.open()

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QSplitter,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -48,6 +47,7 @@ from desktop.ui.notices_panel import NoticesPanel
 from desktop.ui.offer_session import OfferSession
 from desktop.ui.tones import Tone, set_font, set_tone, surface
 from desktop.ui.totals_panel import TotalsPanel
+from desktop.ui.wrap_delegate import text_margin
 
 log = logging.getLogger(__name__)
 
@@ -387,7 +387,7 @@ class OfferEditor(QWidget):
         model, head = self.lines_model, self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
         grid = 1 if self.table.showGrid() else 0  # a cell is its column less the grid's line
-        margin = self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+        margin = text_margin(self.table)
 
         def widest(column: int) -> int:
             texts = {str(model.index(row, column).data() or "") for row in range(model.rowCount())}

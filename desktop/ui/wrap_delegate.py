@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, QTextBoundaryFinder
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+)
 
 from desktop.ui.wrap import ZERO_WIDTH_SPACE
 
@@ -36,6 +42,11 @@ def break_long_words(text: str, metrics: QFontMetricsF, room: float) -> str:
     return "".join(pieces)
 
 
+def text_margin(view: QAbstractItemView) -> int:
+    """The room the style keeps on each side of a cell's text in ``view``."""
+    return view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+
+
 class WrapDelegate(QStyledItemDelegate):
     """Rows as tall as their wrapped text at the view's current width (long product names)."""
 
@@ -58,8 +69,7 @@ class WrapDelegate(QStyledItemDelegate):
 
     def text_width(self, cell: int) -> int:
         """What the style leaves to the text of a cell ``cell`` pixels wide, less its margins."""
-        margin = self._view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._view) + 1
-        return cell - 2 * margin
+        return cell - 2 * text_margin(self._view)
 
     def cell_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
         """The width the text of ``index`` wraps at (0: it keeps one line)."""
