@@ -646,6 +646,8 @@ class LineDiff:
     amounts: tuple[AmountChange, ...] = ()
     params: tuple[tuple[str, Decimal | None, Decimal | None], ...] = ()
     status: tuple[LineStatus, LineStatus] | None = None
+    # parameter key -> its name in the catalogue (« schools » -> « Nombre d’écoles »)
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def description(self) -> str:
@@ -657,7 +659,7 @@ class LineDiff:
             return f"Retiré : {self.name} ({_line_amounts(self.old)})"
         bits: list[str] = []
         for key, old, new in self.params:
-            bits.append(f"{key} {_or_dash(old)} → {_or_dash(new)}")
+            bits.append(f"{self.labels.get(key, key)} : {_or_dash(old)} → {_or_dash(new)}")
         if self.status:
             bits.append(f"{self.status[0].label} → {self.status[1].label}")
         for a in self.amounts:
@@ -725,7 +727,9 @@ def _keyed(lines: Sequence[QuoteLine]) -> dict[tuple[str, int], QuoteLine]:
     return out
 
 
-def _line_diff(old: QuoteLine, new: QuoteLine) -> LineDiff | None:
+def _line_diff(
+    old: QuoteLine, new: QuoteLine, labels: Mapping[tuple[str, str], str]
+) -> LineDiff | None:
     amounts = tuple(
         AmountChange(f, label, getattr(old, f), getattr(new, f))
         for f, label in _LINE_AMOUNTS
@@ -740,12 +744,17 @@ def _line_diff(old: QuoteLine, new: QuoteLine) -> LineDiff | None:
     status = (old.status, new.status) if old.status is not new.status else None
     if not (amounts or params or status):
         return None
-    return LineDiff(ChangeKind.CHANGED, new.product, new.name, old, new, amounts, params, status)
+    named = {k: labels[(new.product, k)] for k, _, _ in params if (new.product, k) in labels}
+    return LineDiff(
+        ChangeKind.CHANGED, new.product, new.name, old, new, amounts, params, status, named
+    )
 
 
 def diff_quotes(
-    old: Quote | None, new: Quote | None
+    old: Quote | None, new: Quote | None, labels: Mapping[tuple[str, str], str] | None = None
 ) -> tuple[tuple[LineDiff, ...], tuple[AmountChange, ...], tuple[bool, bool] | None]:
+    """The lines and totals that differ; ``labels`` names the parameters, by (product code,
+    parameter key), as the catalogue does (the key itself where it does not)."""
     old_lines = _keyed(old.lines if old else ())
     new_lines = _keyed(new.lines if new else ())
     diffs: list[LineDiff] = []
@@ -756,7 +765,7 @@ def diff_quotes(
         if key not in old_lines:
             diffs.append(LineDiff(ChangeKind.ADDED, line.product, line.name, None, line))
         else:
-            d = _line_diff(old_lines[key], line)
+            d = _line_diff(old_lines[key], line, labels or {})
             if d is not None:
                 diffs.append(d)
     totals: list[AmountChange] = []
@@ -783,8 +792,11 @@ def diff_quotes(
     return tuple(diffs), tuple(totals), partial
 
 
-def diff_offers(old: Offer, new: Offer) -> OfferDiff:
-    lines, totals, partial = diff_quotes(old.quote, new.quote)
+def diff_offers(
+    old: Offer, new: Offer, labels: Mapping[tuple[str, str], str] | None = None
+) -> OfferDiff:
+    """What changed from ``old`` to ``new``; ``labels`` as ``diff_quotes`` reads them."""
+    lines, totals, partial = diff_quotes(old.quote, new.quote, labels)
     old_cat = old.decision.category
     new_cat = new.decision.category
     old_member = old.member_name

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -390,6 +390,19 @@ def load_tariff(db: Database, code: str | None = None, *, today: date | None = N
         code = active_tariff_code(db, today)
     with storage_errors("lire le catalogue", db.path):
         return _load(db.conn, code)
+
+
+def parameter_labels(db: Database, codes: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(product code, parameter key) -> the parameter's name in the tariffs ``codes`` (a later
+    tariff's name wins): what a user reads for a key such as « schools »."""
+    labels: dict[tuple[str, str], str] = {}
+    with storage_errors("lire le catalogue", db.path):
+        for code in dict.fromkeys(codes):
+            for product, key, label in _rows(
+                db.conn, "SELECT product, key, label FROM parameter WHERE tariff = ?", code
+            ):
+                labels[(product, key)] = label
+    return labels
 
 
 def _rows(conn: sqlite3.Connection, sql: str, code: str) -> list[Any]:

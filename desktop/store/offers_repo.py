@@ -739,7 +739,15 @@ class OfferRepository:
         return self._with_coverage(rows, today)
 
     def diff(self, old_ref: str, new_ref: str) -> OfferDiff:
-        return diff_offers(self.get(old_ref), self.get(new_ref))
+        old, new = self.get(old_ref), self.get(new_ref)
+        return diff_offers(old, new, self._parameter_labels(old, new))
+
+    def _parameter_labels(self, *offers: Offer) -> dict[tuple[str, str], str]:
+        """The names of the parameters of the tariffs ``offers`` are priced on, as a diff of
+        them says them (« Nombre d’écoles », not « schools »)."""
+        from desktop.store.catalogue_repo import parameter_labels
+
+        return parameter_labels(self.db, [o.request.tariff for o in offers])
 
     # -- finalising -------------------------------------------------------------------------
     def last_finalised_day(self, device: str) -> date | None:
@@ -1238,7 +1246,13 @@ class OfferRepository:
                 continue
             assert before.updated is not None
             previews.append(
-                RepricePreview(before.id, before.updated, before, after, diff_offers(before, after))
+                RepricePreview(
+                    before.id,
+                    before.updated,
+                    before,
+                    after,
+                    diff_offers(before, after, self._parameter_labels(before, after)),
+                )
             )
         return previews
 

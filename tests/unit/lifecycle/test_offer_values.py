@@ -125,7 +125,7 @@ def test_diff_between_two_versions_lists_lines_amounts_category_and_totals() -> 
         line("tech", "9000", "3000", "8", name="iA.Tech"),
     )
     new = draft(new_lines, category="Cat 6")
-    diff = diff_offers(old, new)
+    diff = diff_offers(old, new, {("aes", "schools"): "Nombre d’écoles"})
     kinds = {(d.kind, d.product) for d in diff.lines}
     assert kinds == {(ChangeKind.CHANGED, "aes"), (ChangeKind.ADDED, "tech")}
     aes = next(d for d in diff.lines if d.product == "aes")
@@ -144,7 +144,8 @@ def test_diff_between_two_versions_lists_lines_amounts_category_and_totals() -> 
     assert "Ajouté : iA.Tech (unique 9\u202f000,00\u00a0€, annuel 3\u202f000,00\u00a0€)" in text
     assert any(
         t.startswith(
-            "Modifié : iA.AES — schools 9 → 12 ; Unique : 5\u202f436,00\u00a0€ → 6\u202f342,00\u00a0€ (+906,00\u00a0€)"
+            "Modifié : iA.AES — Nombre d’écoles : 9 → 12 ; "
+            "Unique : 5\u202f436,00\u00a0€ → 6\u202f342,00\u00a0€ (+906,00\u00a0€)"
         )
         for t in text
     )
