@@ -40,7 +40,7 @@ from enum import StrEnum
 
 from desktop.core.categories import CategoryDecision
 from desktop.core.errors import InvalidInput, RuleViolation
-from desktop.core.format import euros
+from desktop.core.format import decimal_text, euros
 from desktop.core.inputs import check_reason, shown
 from desktop.core.members import Member
 from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest, TotalsCoverage
@@ -625,7 +625,7 @@ class AmountChange:
         return self.new - self.old
 
     def describe(self, money: bool = True) -> str:
-        fmt = money_fr if money else _num_fr
+        fmt = money_fr if money else decimal_text
         old = self.old if self.old_priced else None
         new = self.new if self.new_priced else None
         text = f"{self.label} : {_or_devis(old, fmt)} → {_or_devis(new, fmt)}"
@@ -821,17 +821,12 @@ def money_fr(amount: Decimal) -> str:
     return euros(amount)
 
 
-def _num_fr(n: Decimal) -> str:
-    text = format(n.normalize(), "f") if n == n.to_integral_value() else str(n)
-    return text.replace(".", ",")
-
-
 def _or_devis(v: Decimal | None, fmt: Callable[[Decimal], str]) -> str:
     return "sur devis" if v is None else fmt(v)
 
 
 def _or_dash(v: Decimal | None) -> str:
-    return "—" if v is None else _num_fr(v)
+    return "—" if v is None else decimal_text(v)
 
 
 def _line_amounts(line: QuoteLine) -> str:

@@ -202,6 +202,16 @@ def test_identical_offers_have_an_empty_diff() -> None:
     assert diff.descriptions() == ["Aucune différence."]
 
 
+def test_diff_writes_quantities_and_days_as_the_rest_of_comptoir_does() -> None:
+    """Go and days read « 10000 → 12500 » and « 2,50 » in a diff, where the offer, the screens
+    and the messages group the thousands and drop the trailing zero."""
+    a = draft((line("stockage", None, "65000", "2.50", name="Stockage", params={"gb": "10000"}),))
+    b = draft((line("stockage", None, "81250", "4", name="Stockage", params={"gb": "12500"}),))
+    (text,) = [t for t in diff_offers(a, b).descriptions() if t.startswith("Modifié")]
+    assert "gb : 10\u202f000 → 12\u202f500 ;" in text
+    assert "Jours de mise en place : 2,5 → 4 (+1,5)" in text
+
+
 def test_diff_reports_a_member_change() -> None:
     a = draft()
     b = draft(m=member("Genappe", "25031", 15_000), category="Cat 4")
