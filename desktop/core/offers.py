@@ -486,7 +486,11 @@ def check_contract_dates(
         raise InvalidInput(
             f"La prise d'effet ne peut pas précéder l'offre ({_date_fr(offered)}).", field="start"
         )
-    if start > issued.replace(year=issued.year + 2, day=min(issued.day, 28)):
+    try:
+        two_years_on = issued.replace(year=issued.year + 2)
+    except ValueError:  # 29 February: the 28th two years on
+        two_years_on = issued.replace(year=issued.year + 2, day=28)
+    if start > two_years_on:
         raise InvalidInput(
             "La prise d'effet est à plus de deux ans du bon de commande : vérifiez l'année.",
             field="start",

@@ -296,6 +296,11 @@ def test_an_order_form_s_dates_are_checked_at_their_edges() -> None:
     assert check_contract_dates(leap, date(2030, 2, 28), offered=None, accepted=None) == (leap, date(2030, 2, 28))
     with pytest.raises(InvalidInput):
         check_contract_dates(leap, date(2030, 3, 1), offered=None, accepted=None)
+    # an order form of the 29th, 30th or 31st: two years on to the day too, not the 28th
+    may = date(2026, 5, 31)
+    assert check_contract_dates(may, date(2028, 5, 31), offered=None, accepted=None) == (may, date(2028, 5, 31))
+    with pytest.raises(InvalidInput):
+        check_contract_dates(may, date(2028, 6, 1), offered=None, accepted=None)
 
 
 def test_an_offer_is_valid_for_its_days_after_it_is_finalised() -> None:
