@@ -82,7 +82,7 @@ def now_iso() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One numbered SQL file of ``db/migrations``."""
+    """One numbered SQL file of ``desktop/store/migrations``."""
 
     version: int
     name: str
