@@ -328,15 +328,6 @@ def category_for_size(
             )
         if n < 0:
             raise InvalidInput("Le nombre d'habitants ou d'agents ne peut pas être négatif.")
-    label = "agents" if rule.method is Method.AGENTS else "habitants"
-    synthetic = Member(
-        id="tmp",
-        kind=MemberKind.COMMUNE
-        if rule.method in (Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE)
-        else kind,
-        name="",
-        reference_size=Headcount(n, None, "valeur saisie") if n is not None else None,
-    )
     if rule.method in (Method.COMMUNE_POPULATION, Method.LARGEST_COMMUNE):
         assert n is not None
         cat, why = _classify(rules, rule.scale, n)
@@ -350,11 +341,15 @@ def category_for_size(
             cat,
             cat,
             (
-                f"{kind.label} : {basis}, {group_int(n)} {agree(n, label)} (valeur saisie){arrow}",
+                f"{kind.label} : {basis}, {group_int(n)} {agree(n, 'habitants')} (valeur saisie){arrow}",
                 f"Règle : {why}",
             ),
         )
-    synthetic = Member(id="tmp", kind=kind, name="", reference_size=synthetic.reference_size)
+    synthetic = Member(
+        id="tmp",
+        kind=kind,
+        name="",  # ``_head`` then names the kind alone
+        reference_size=Headcount(n, None, "valeur saisie") if n is not None else None,
+    )
     derived, trace, _ = _derive(synthetic, rules, lambda _id: None)
-    trace = [t.replace(f"{kind.label}  :", f"{kind.label} :") for t in trace]
     return CategoryDecision(derived, derived, tuple(trace))
