@@ -212,7 +212,7 @@ def _derive(
             [f"{head} : communes de la zone inconnues, catégorie à choisir avec un motif"],
             None,
         )
-    largest = max(sized, key=lambda c: (c.size.value if c.size else 0, c.name))
+    largest = _largest(sized)
     assert largest.size is not None
     cat, why = _classify(rules, rule.scale, largest.size.value)
     arrow = f" → catégorie {_short(cat)}" if cat else ""
@@ -228,6 +228,12 @@ def _derive(
             f"{largest.size.text('habitants')}{arrow}"
         )
     return cat, [first, f"Règle : {why}"], largest.id
+
+
+def _largest(communes: Sequence[Member]) -> Member:
+    """The most populous of ``communes`` (those with a size), the one whose category a police
+    zone takes; of two as populous, the later by name, so the choice never depends on order."""
+    return max(communes, key=lambda c: (c.size.value if c.size else 0, c.name))
 
 
 def size_read_elsewhere(member: Member, rules: CategoryRules, lookup: MemberLookup) -> str | None:
@@ -250,8 +256,7 @@ def size_read_elsewhere(member: Member, rules: CategoryRules, lookup: MemberLook
         sized = [c for c in communes if c.size is not None]
         now = ""
         if sized:
-            largest = max(sized, key=lambda c: (c.size.value if c.size else 0, c.name))
-            now = f", aujourd'hui {largest.name}"
+            now = f", aujourd'hui {_largest(sized).name}"
         return (
             f"La catégorie suit celle de la commune la plus peuplée de la zone{now} : "
             "corrigez la population des communes de la zone."
