@@ -332,11 +332,6 @@ class Member:
             return f"Province {'du ' + self.name if self.name.startswith('Brabant') else of_place(self.name)}"
         return self.name
 
-    def has_in_production(self, product: str) -> bool:
-        return any(
-            p.product == product and p.state is InstallState.PRODUCTION for p in self.installed
-        )
-
     def in_production(self) -> frozenset[str]:
         """The products this member has in production (a commune's: its CPAS's discount)."""
         return frozenset(p.product for p in self.installed if p.state is InstallState.PRODUCTION)

@@ -121,12 +121,6 @@ class MemberRepository:
     def resolve(self, query: str, kind: MemberKind | str | None = None) -> Member:
         return self.index.resolve(query, _kind(kind))
 
-    def cpas_of(self, commune_id: str) -> Member | None:
-        return next(
-            (m for m in self.index if m.kind is MemberKind.CPAS and m.commune_id == commune_id),
-            None,
-        )
-
     def _load_all(self) -> list[Member]:
         conn = self.db.conn
         with storage_errors("lire l'annuaire des membres", self.db.path):
@@ -332,19 +326,6 @@ class MemberRepository:
                     )
             self._write_user_fields(conn, member, stored)
         return self._refresh(member.id)
-
-    def correct_size(self, member_id: str, value: int, as_of: date, source: str) -> Member:
-        """Record a newer population / agent count; the reference value is kept."""
-        member = self.get(member_id).with_size_correction(
-            _whole(value), as_of, source, today=date.today()
-        )
-        return self.save(member)
-
-    def clear_correction(self, member_id: str) -> Member:
-        return self.save(self.get(member_id).without_size_correction())
-
-    def set_override(self, member_id: str, category: str | None, reason: str = "") -> Member:
-        return self.save(self.get(member_id).with_override(category, reason))
 
     def check_deletable(self, member_id: str) -> Member:
         """The member ``delete`` would remove, or why it cannot: a member of the reference

@@ -313,7 +313,9 @@ def test_changed_seed_files_refresh_the_catalogue_and_keep_user_data(tmp_path: P
     db = open_database(path, seed_dir=seeds)
     from datetime import date
 
-    MemberRepository(db).correct_size("commune:25072", 29000, date(2024, 1, 1), "Statbel 2024")
+    repo = MemberRepository(db)
+    nivelles = repo.get("commune:25072")
+    repo.save(nivelles.with_size_correction(29000, date(2024, 1, 1), "Statbel 2024", today=date(2024, 6, 1)))
     db.close()
     prices = seeds / "tariffs" / "imio-2024" / "price_tables.csv"
     prices.write_text(
