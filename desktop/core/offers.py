@@ -44,8 +44,8 @@ from desktop.core.format import decimal_text, euros
 from desktop.core.inputs import check_reason, shown
 from desktop.core.members import Member
 from desktop.core.quote import LineStatus, Quote, QuoteLine, QuoteRequest, TotalsCoverage
+from desktop.core.settings import DEFAULT_VALIDITY_DAYS
 
-DEFAULT_VALIDITY_DAYS = 90
 # an offer whose amounts were never computed (« devis » is only ever a separate quote: « Sur devis »)
 UNPRICED_OFFER = "Les montants de l'offre ne sont pas calculés : ouvrez-la et recalculez-la."
 

@@ -11,18 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from desktop.core.catalogue import Family, Tariff
 from desktop.core.members import Member, MemberKind, of_place
-from desktop.core.offers import UNPRICED_OFFER
+from desktop.core.offers import DEFAULT_VALIDITY_DAYS, UNPRICED_OFFER, validity_end
 from desktop.core.pricing import TO_CONFIRM_PREFIX, days_times, waived_rules
 from desktop.core.quote import LineStatus, Quote, QuoteLine, Severity, Totals, TotalsCoverage
 from desktop.documents.formatting import Formatter
-
-DEFAULT_VALIDITY_DAYS = 90
 
 # Visible marker for a letterhead setting nobody filled in: never invent a value.
 MISSING = "[à compléter : {what}]"
@@ -524,7 +522,6 @@ def build_offer_document(
     number: str | None,
     issued: date,
     valid_until: date | None = None,
-    validity_days: int | None = None,
     seller: str = "",
     member_kind: MemberKind | None = None,
     signatories: tuple[Signatory, ...] | None = None,
@@ -533,15 +530,13 @@ def build_offer_document(
     """Everything the printed offer shows, from a quote and its tariff.
 
     ``letterhead`` is a ``Letterhead``, a ``Settings`` (its letterhead fields) or None for the
-    built-in iMio letterhead. ``valid_until`` wins over ``validity_days`` (default: the
-    settings' validity, else 90 days). ``number`` None makes a draft.
+    built-in iMio letterhead. ``valid_until`` defaults to the end of the settings' validity
+    (else 90 days) from ``issued``, as finalising dates it. ``number`` None makes a draft.
     """
     head = Letterhead.from_settings(letterhead)
     if valid_until is None:
-        days = validity_days
-        if days is None:
-            days = int(getattr(letterhead, "validity_days", 0) or DEFAULT_VALIDITY_DAYS)
-        valid_until = issued + timedelta(days=days)
+        days = int(getattr(letterhead, "validity_days", 0) or DEFAULT_VALIDITY_DAYS)
+        valid_until = validity_end(issued, days)
     if valid_until < issued:
         from desktop.core.errors import InvalidInput
 
