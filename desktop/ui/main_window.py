@@ -637,8 +637,9 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         from desktop.store import backup
 
-        if self._documents is not None and self._documents.issuing is not None:
-            self.bar.info("Un bon de commande est en préparation : restaurez la base une fois son aperçu affiché.")
+        waits = self._restore_waits()
+        if waits:
+            self.bar.info(waits)
             return
         if self._restore_asked:  # its question comes: a second one would replace the base twice
             self.bar.info("La sauvegarde choisie est en cours de vérification : attendez sa question.")
@@ -658,6 +659,17 @@ class MainWindow(QMainWindow):
             name="vérification de la sauvegarde",
         )
 
+    def _restore_waits(self) -> str:
+        """What work of this window must end before a restore, said; "" when none runs. The
+        restore waits five seconds at most for the work running: an import or an export still
+        going would write to the database being replaced, then report to a window gone."""
+        if self._documents is not None and self._documents.issuing is not None:
+            return "Un bon de commande est en préparation : restaurez la base une fois son aperçu affiché."
+        running = self._exchange.running if self._exchange is not None else ""
+        if running:
+            return f"{running.removesuffix('…')} en cours : restaurez la base une fois qu'il est terminé."
+        return ""
+
     def _backup_check_failed(self, error: BaseException) -> None:
         self._restore_asked = False
         self._storage_failed(error)
@@ -669,6 +681,10 @@ class MainWindow(QMainWindow):
             self._restore_asked = False
 
     def _ask_restore(self, path: Path, info: Any) -> None:
+        waits = self._restore_waits()  # started while the backup was checked
+        if waits:
+            self.bar.info(waits)
+            return
         self.bar.dismiss()
         offers = info.offers  # None for a backup older than the offers
         if not self.dialogs.confirm(

@@ -302,3 +302,68 @@ def test_a_backup_that_fails_its_check_lets_another_be_chosen(qtbot, started, di
     dialogs.script("open_file", "")
     window.restore_action.trigger()
     assert dialogs.asked == [("open_file", "Restaurer une sauvegarde")] * 2
+
+
+def _slow_import(monkeypatch):  # type: ignore[no-untyped-def]
+    """Imports of offers that last until the returned event is set (a big bundle on a key)."""
+    import threading
+
+    from desktop.ui import exchange
+
+    job, go = exchange.import_offers_job, threading.Event()
+
+    def slow(db_path, path):  # type: ignore[no-untyped-def]
+        go.wait(10)
+        return job(db_path, path)
+
+    monkeypatch.setattr(exchange, "import_offers_job", slow)
+    return go
+
+
+def test_a_restore_waits_for_an_import_still_running(qtbot, started, dialogs, tmp_path, monkeypatch):
+    """A restore chosen while a bundle was imported went on after five seconds of waiting,
+    under the import writing to the database it replaced; the import's end then reached the
+    replaced window (a traceback). The restore is refused while the import runs, and said."""
+    window = started.window
+    bundle = tmp_path / "lot.zip"
+    bundle.write_bytes(b"pas un lot")
+    go = _slow_import(monkeypatch)
+    dialogs.script("open_file", str(bundle))
+    window.import_offers_action.trigger()
+    window.restore_action.trigger()
+    assert "Import des offres en cours : restaurez la base une fois qu'il est terminé." in window.bar.text
+    assert dialogs.asked == [("open_file", "Importer des offres")]  # no backup asked for
+    go.set()
+    qtbot.waitUntil(lambda: "Lot non importé" in window.bar.text, timeout=10_000)
+    assert started.window is window
+
+
+def test_an_import_started_while_the_backup_is_checked_holds_the_restore(
+    qtbot, started, dialogs, tmp_path, monkeypatch
+):
+    import threading
+
+    from desktop.store import backup
+
+    window = started.window
+    copy = tmp_path / "copie.sqlite3"
+    backup.backup(started.backend.db, copy)
+    check, checked = backup.check_backup, threading.Event()
+
+    def slow_check(file, **kwargs):  # type: ignore[no-untyped-def]
+        checked.wait(10)
+        return check(file, **kwargs)
+
+    monkeypatch.setattr(backup, "check_backup", slow_check)
+    bundle = tmp_path / "lot.zip"
+    bundle.write_bytes(b"pas un lot")
+    go = _slow_import(monkeypatch)
+    dialogs.script("open_file", str(copy), str(bundle))
+    window.restore_action.trigger()
+    window.import_offers_action.trigger()  # while the backup is checked
+    checked.set()
+    qtbot.waitUntil(lambda: "restaurez la base une fois" in window.bar.text, timeout=10_000)
+    assert ("confirm", "Restaurer une sauvegarde") not in dialogs.asked
+    go.set()
+    qtbot.waitUntil(lambda: "Lot non importé" in window.bar.text, timeout=10_000)
+    assert started.window is window
