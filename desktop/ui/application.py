@@ -134,6 +134,7 @@ class Startup(QObject):
         self._splash_timer.timeout.connect(self._show_splash)
         self._last_progress: tuple[float | None, str] = (0.0, "Ouverture de la base de données…")
         self._restoring = Path()
+        self._start_failure = ""  # why the database could not be opened, while a backup is restored
 
     def start(self) -> None:
         """Take the instance lock and start loading the data (call with the loop not running:
@@ -289,14 +290,17 @@ class Startup(QObject):
         else:
             log.error("Ouverture impossible", exc_info=(type(error), error, error.__traceback__))
             message = f"Erreur inattendue : {error}"
-        if isinstance(error, DatabaseCorrupt) and not self.check and self._restored_instead(message):
+        if isinstance(error, DatabaseCorrupt) and not self.check:
+            self._offer_restore(message)
             return
         self.failed.emit(message)
 
-    def _restored_instead(self, message: str) -> bool:
+    def _offer_restore(self, message: str, question: str = "") -> None:
         """The database cannot be read: offer to restore a backup (the window, where
-        Fichier > Restaurer la base… lives, cannot open). True once one is restored and loading."""
-        from desktop.core.errors import ComptoirError
+        Fichier > Restaurer la base… lives, cannot open); ``message`` is what the start fails
+        with when the user quits, ``question`` what to ask (by default, from ``message``). The
+        backup chosen is restored on a worker, the small window saying so when it lasts, as
+        a restore from the window is."""
         from desktop.store import backup
         from desktop.store.faults import RESTORE_ADVICE
         from desktop.ui.dialogs import backup_filter
@@ -304,7 +308,7 @@ class Startup(QObject):
         folder = backup.backup_dir(self.db_path)
         # what is wrong, without the advice to use a menu of the window that cannot open
         what = message.removesuffix(RESTORE_ADVICE)
-        question = (
+        question = question or (
             f"{what}\n\nRestaurer une sauvegarde maintenant ? Comptoir copie la base à chaque "
             f"démarrage dans {folder}."
         )
@@ -315,19 +319,38 @@ class Startup(QObject):
             )
             if not path:
                 continue
-            try:
-                report = backup.restore(self.db_path, Path(path))
-            except ComptoirError as exc:  # a file the user picked: said, and asked again
-                log.warning("Restauration refusée : %s", exc)
-                question = f"Restauration impossible : {exc}\n\nChoisir une autre sauvegarde ?"
-                continue
-            note = f"Base restaurée depuis {Path(path).name}."
-            if report.previous_copy is not None:
-                note += f" L'ancienne base est gardée : {report.previous_copy}"
-            log.info("Base endommagée restaurée depuis %s", path)
-            self._reload(note)
-            return True
-        return False
+            self._restoring, self._start_failure = Path(path), message
+            self._last_progress = (None, "Restauration de la base…")
+            self._splash_timer.start(SPLASH_DELAY_MS)
+            self.runner.run(
+                backup.restore,
+                self.db_path,
+                Path(path),
+                on_result=self._restored_at_start,
+                on_error=self._restore_at_start_failed,
+                name="restauration",
+            )
+            return
+        self.failed.emit(message)
+
+    def _restored_at_start(self, report: Any) -> None:
+        note = f"Base restaurée depuis {self._restoring.name}."
+        if report.previous_copy is not None:
+            note += f" L'ancienne base est gardée : {report.previous_copy}"
+        log.info("Base endommagée restaurée depuis %s", self._restoring)
+        self._reload(note)
+
+    def _restore_at_start_failed(self, error: BaseException) -> None:
+        """A backup the user picked was refused: said, and asked again (the start still fails
+        with what stopped it if the user quits); anything else fails the start, as a load does."""
+        from desktop.core.errors import ComptoirError
+
+        self._close_splash()  # the question is not left under a window that stays on top
+        if not isinstance(error, ComptoirError):
+            self._load_failed(error)
+            return
+        log.warning("Restauration refusée : %s", error)
+        self._offer_restore(self._start_failure, f"Restauration impossible : {error}\n\nChoisir une autre sauvegarde ?")
 
 
 def refuse_start(message: str) -> int:

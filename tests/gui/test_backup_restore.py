@@ -208,6 +208,51 @@ def test_a_damaged_database_at_start_is_restored_from_its_automatic_copy(
         startup.lock.release()
 
 
+def test_a_damaged_database_at_start_is_restored_off_the_gui_thread_and_said(
+    qtbot, db_path, runner, dialogs, ui_state_path, monkeypatch
+):
+    """The backup chosen at start, for a database that cannot be read, was restored on the
+    GUI thread with nothing on screen: with a year of offers the start seemed to have died for
+    seconds, as the restore from the window did. It runs on a worker, the small window saying
+    what is happening when it lasts."""
+    import threading
+
+    from desktop.store import backup
+
+    startup = Startup(db_path, runner, dialogs, settings_path=ui_state_path)
+    copy = backup.backup_at_start(db_path)
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 3])
+    threads = []
+    restore, go = backup.restore, threading.Event()
+
+    def slow(db_path, file, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        go.wait(5)  # a year of offers to copy and check
+        return restore(db_path, file, **kwargs)
+
+    monkeypatch.setattr(backup, "restore", slow)
+    dialogs.script("confirm", True)
+    dialogs.script("open_file", str(copy))
+    startup.start()
+    try:
+        qtbot.waitUntil(lambda: startup.splash is not None and startup.splash.isVisible(), timeout=5000)
+        assert startup.splash.label.text() == "Restauration de la base…"
+        go.set()
+        qtbot.waitUntil(lambda: startup.window is not None, timeout=10_000)
+        assert threads and threads[0] is not threading.main_thread()
+        assert startup.splash is None
+        qtbot.waitUntil(lambda: "Base restaurée depuis" in startup.window.bar.text, timeout=5000)
+    finally:
+        go.set()
+        if startup.window is not None:
+            startup.window.close()
+        runner.wait_idle(5000)
+        if startup.backend is not None:
+            startup.backend.close()
+        startup.lock.release()
+
+
 def test_a_damaged_database_without_a_restore_fails_with_its_message(
     qtbot, db_path, runner, dialogs, ui_state_path
 ):
