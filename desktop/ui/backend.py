@@ -11,7 +11,7 @@ directory) with its own connection, so the window never freezes while the data l
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -342,9 +342,6 @@ class Backend:
 
         return parse_params(product, raw)
 
-    def default_params(self, product: Product) -> dict[str, Decimal]:
-        return {p.key: p.default for p in product.parameters if p.default is not None}
-
     def quote(self, draft: Draft) -> Quote | None:
         """The engine's quote of the draft, or None while no member is chosen."""
         member = self.member(draft.member_id) if draft.member_id else None
@@ -436,9 +433,6 @@ class Backend:
     def get_offer(self, ref: str) -> Any:
         return self.offers.get(ref)
 
-    def last_draft(self) -> Any:
-        return self.offers.last_draft()
-
     def duplicate_offer(self, ref: str, member: Member | None = None) -> Any:
         return self.offers.duplicate(ref, member)
 
@@ -481,7 +475,3 @@ def search_hits(
         Hit(m, decide(m, tariff, index), index.former_note(m, query))
         for m in index.search(query, limit=limit)
     ]
-
-
-def with_lines(draft: Draft, lines: Sequence[LineRequest]) -> Draft:
-    return replace(draft, lines=tuple(lines))

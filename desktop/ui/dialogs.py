@@ -8,7 +8,7 @@ dialogs block, and only in the real application.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,22 +180,6 @@ class Dialogs:
                 return check(answer)
             except InvalidInput as error:
                 typed, problem = answer, str(error)
-
-    def choose(
-        self, parent: QWidget | None, title: str, label: str, items: Sequence[str]
-    ) -> str | None:
-        from PySide6.QtWidgets import QInputDialog
-
-        dialog = QInputDialog(parent)
-        dialog.setWindowTitle(title)
-        dialog.setLabelText(label)
-        dialog.setComboBoxItems(list(items))
-        dialog.setComboBoxEditable(False)
-        dialog.setOkButtonText("Valider")
-        dialog.setCancelButtonText("Annuler")
-        if dialog.exec():
-            return dialog.textValue()
-        return None
 
     def save_file(
         self, parent: QWidget | None, title: str, suggested: str, filters: str

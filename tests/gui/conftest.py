@@ -48,9 +48,6 @@ class ScriptedDialogs(Dialogs):
         self.prefilled.append(text)
         return self._next("ask_text", title)  # type: ignore[return-value]
 
-    def choose(self, parent, title, label, items):  # type: ignore[override]
-        return self._next("choose", title)  # type: ignore[return-value]
-
     def save_file(self, parent, title, suggested, filters):  # type: ignore[override]
         return self._next("save_file", title)  # type: ignore[return-value]
 

@@ -3,12 +3,13 @@ reference directory cannot, nor a member an offer is written for."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from desktop.core.errors import InvalidInput, RuleViolation
 from desktop.core.members import MemberKind
 from desktop.core.quote import LineRequest
-from desktop.ui.backend import with_lines
 
 
 def created(window, name: str = "IDEA Doublon", **fields):
@@ -107,7 +108,7 @@ def test_an_offer_written_for_it_between_the_question_and_the_answer_keeps_it(
     member = created(window)
 
     def meanwhile(*_args, **_kwargs) -> bool:
-        draft = with_lines(backend.new_draft(member.id), [LineRequest("delib", {})])
+        draft = replace(backend.new_draft(member.id), lines=(LineRequest("delib", {}),))
         backend.save_draft(None, draft, backend.quote(draft))
         return True
 

@@ -43,10 +43,6 @@ def answer_at_random(dialogs, rng: random.Random, folder: Path) -> None:  # type
         dialogs.asked.append((kind, title))
         return {"confirm": rng.random() < 0.6, "ask_text": rng.choice(["", "motif", "x"])}.get(kind)
 
-    def choose(parent, title, label, items):  # type: ignore[no-untyped-def]
-        items = list(items)
-        return rng.choice(items) if items and rng.random() < 0.8 else None
-
     def open_file(parent, title, filters):  # type: ignore[no-untyped-def]
         files = sorted(folder.glob("*"))
         return str(rng.choice(files)) if files and rng.random() < 0.7 else None
@@ -73,7 +69,6 @@ def answer_at_random(dialogs, rng: random.Random, folder: Path) -> None:  # type
         return rng.random() < 0.8
 
     dialogs._next = next_answer
-    dialogs.choose = choose
     dialogs.print_setup = print_setup
     dialogs.save_file = lambda parent, title, suggested, filters: str(
         folder / f"{rng.randrange(3)}-{Path(suggested).name or 'fichier'}"
