@@ -94,7 +94,7 @@ class MemberPicker(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("memberPicker")
-        self.setWindowTitle("Copier l'offre pour un autre membre")
+        self.setWindowTitle("Dupliquer l'offre pour un autre membre")  # as its action says
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.search = SearchPanel(runner, lambda: (backend.index, backend.tariff), enter="choisir")
@@ -107,7 +107,7 @@ class MemberPicker(QDialog):
         cancel.setDefault(False)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Le membre pour qui copier l'offre (les prix suivent sa catégorie) :"))
+        layout.addWidget(QLabel("Le membre pour qui dupliquer l'offre (les prix suivent sa catégorie) :"))
         layout.addWidget(self.search, 1)
         layout.addWidget(buttons)
         self.resize(560, 420)

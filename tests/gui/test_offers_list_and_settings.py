@@ -79,6 +79,8 @@ def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
     offers = window.offers_list
     offers.duplicate_other_action.trigger()
     picker = offers.picker
+    # named as the action that opens it (« Dupliquer pour un autre membre… »), not « Copier »
+    assert picker.windowTitle() == "Dupliquer l'offre pour un autre membre"
     qtbot.keyClicks(picker.search.field, "liege")
     qtbot.waitUntil(lambda: picker.search.model.rowCount() > 0, timeout=2000)
     assert picker.search.status.text().endswith("↑↓ puis Entrée pour choisir")  # nothing is opened here
@@ -93,7 +95,7 @@ def test_duplicate_for_another_member_is_repriced(qtbot, window, backend):
 
 
 def test_entree_typed_before_the_hits_of_a_slip_copies_for_no_member(qtbot, window, backend):
-    """« Liegr » then Entrée at once in « Copier pour un autre membre »: the offer was copied
+    """« Liegr » then Entrée at once in « Dupliquer pour un autre membre… »: the offer was copied
     for Liège, one slip away, before the list saying so was even shown."""
     source = saved_draft(backend, "nivelles", LineRequest("delib", {}))
     window.show_offers()
