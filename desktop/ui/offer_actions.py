@@ -475,8 +475,10 @@ class OfferActions:
         raise error
 
     def contract(self) -> None:
-        """The "Bon de commande" of an accepted offer: its dates and term asked first (those
-        recorded at its conversion when it is printed again); producing it converts the offer."""
+        """The "Bon de commande" of an accepted offer: its dates (and its term, when its wording
+        prints one) asked first; producing it converts the offer. Once established, it is given
+        again as it was printed; one converted before order forms were kept is made again with
+        the dates recorded at its conversion, shown and not changed."""
         from desktop.core.offers import accepted_on, recorded_contract
         from desktop.documents.contract import check_contractable, order_conditions, prints_term
         from desktop.store.templates_repo import TemplateRepository
