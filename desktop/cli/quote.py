@@ -150,9 +150,11 @@ def add_quote_arguments(q: argparse.ArgumentParser) -> None:
     q.add_argument(
         "--override",
         metavar="CODE=MOTIF",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
-        help="dérogation à une règle bloquante (code affiché par l'avertissement), avec son motif",
+        help="dérogation à une règle bloquante (code affiché par l'avertissement), avec son motif "
+        "(répétable, ou plusieurs à la suite)",
     )
 
 

@@ -395,3 +395,19 @@ def test_the_help_says_years_and_indexation_default_to_the_settings(db_path, run
     usage = " ".join(ok(run_comptoir("quote", "--help")).split())
     assert "(défaut : réglage years de comptoir settings, 3 sauf changement)" in usage
     assert "(défaut : réglage indexation de comptoir settings, 2 % sauf changement)" in usage
+
+
+def test_several_overrides_may_follow_one_flag(db_path, run_comptoir) -> None:
+    """« --override CODE=MOTIF ... », as the README writes it, took one dérogation per flag:
+    a second after the first was refused as an argument not understood."""
+    base = (
+        "quote", "--member", "Nivelles", "--product", "citizen", "smartweb", "teleservices", "--json",
+    )  # fmt: skip
+    lifted = (
+        "excludes:citizen-smartweb=migration du site",
+        "excludes:citizen-teleservices=migration des démarches",
+    )
+    one_by_one = ok_json(run_comptoir(*base, "--override", lifted[0], "--override", lifted[1]))
+    together = ok_json(run_comptoir(*base, "--override", *lifted))
+    assert together == one_by_one
+    assert not [n for n in together["notices"] if n["severity"] == "blocking"]
