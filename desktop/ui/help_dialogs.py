@@ -1,8 +1,9 @@
 """The « Aide » menu: every keyboard shortcut of the window, and « À propos de Comptoir ».
 
 The shortcuts are read from the window's own actions (menus, tool bar, offer editor), so the
-list never drifts from what the keys do; a few keys that belong to a field rather than an
-action (arrows and Enter in the search results, Échap) are added by hand. « À propos » says
+list never drifts from what the keys do, and the preview window's from the keys it is built
+with; a few keys that belong to a field rather than an action (arrows and Enter in the search
+results, Échap) are added by hand. « À propos » says
 what support asks first: the version, the database and the log file, this device.
 """
 
@@ -70,13 +71,26 @@ def shortcut_rows(window: Any) -> list[tuple[str, str, str]]:
     return rows
 
 
+def preview_rows() -> list[tuple[str, str, str]]:
+    """(« Aperçu », action, keys) for the preview window's actions, which no menu holds: in it,
+    Ctrl+P and Ctrl+Maj+S act on the document shown (an order form too)."""
+    from desktop.ui.preview import PREVIEW_KEYS
+
+    native = QKeySequence.SequenceFormat.NativeText
+    return [("Aperçu", text, QKeySequence(keys).toString(native)) for text, keys in PREVIEW_KEYS]
+
+
 class ShortcutsDialog(QDialog):
     """A table of the window's shortcuts, non-modal (it can stay open beside the work)."""
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.setWindowTitle("Raccourcis clavier — Comptoir")
-        rows = [*shortcut_rows(window), *(("Champs et listes", what, keys) for what, keys in FIELD_KEYS)]
+        rows = [
+            *shortcut_rows(window),
+            *preview_rows(),
+            *(("Champs et listes", what, keys) for what, keys in FIELD_KEYS),
+        ]
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Menu", "Action", "Touches"])
         self.table.setAccessibleName("Raccourcis clavier")

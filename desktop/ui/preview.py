@@ -164,6 +164,15 @@ def write_pdf(path: str | Path, data: bytes) -> Path:
     return write_atomically(out, data, what="le fichier PDF")
 
 
+# The preview's actions and their keys: its window has no menu, so « Aide > Raccourcis
+# clavier » reads them here (in the order of ``PdfPreview.actions_with_keys``).
+PREVIEW_KEYS: tuple[tuple[str, str], ...] = (
+    ("Imprimer…", "Ctrl+P"),
+    ("Enregistrer en PDF…", "Ctrl+Shift+S"),
+    ("Ouvrir dans le lecteur PDF", "Ctrl+Shift+O"),
+)
+
+
 class PdfPreview(QWidget):
     """Shows PDF bytes; prints them, saves them, opens them in the system's PDF reader."""
 
@@ -209,12 +218,9 @@ class PdfPreview(QWidget):
         self.status.setObjectName("previewStatus")
 
         self.toolbar = QToolBar("Aperçu", self)
-        self.print_action = QAction("Imprimer…", self)
-        self.print_action.setShortcut("Ctrl+P")
-        self.save_action = QAction("Enregistrer en PDF…", self)
-        self.save_action.setShortcut("Ctrl+Shift+S")
-        self.open_action = QAction("Ouvrir dans le lecteur PDF", self)
-        self.open_action.setShortcut("Ctrl+Shift+O")
+        self.print_action, self.save_action, self.open_action = (
+            QAction(text, self, shortcut=QKeySequence(keys)) for text, keys in PREVIEW_KEYS
+        )
         self.print_action.triggered.connect(self.print_pdf)
         self.save_action.triggered.connect(self.save_as)
         self.open_action.triggered.connect(self.open_external)

@@ -85,3 +85,18 @@ def test_every_menu_item_says_what_it_does_in_the_status_bar(qtbot, window) -> N
         if not action.isSeparator() and not action.statusTip()
     ]
     assert silent == []
+
+
+def test_f1_lists_the_keys_of_the_preview_window_too(qtbot, french, window, runner) -> None:
+    """The preview has no menu: its « Ouvrir dans le lecteur PDF » (Ctrl+Maj+O) was in no list,
+    though F1 is said to list every key."""
+    from desktop.ui.preview import PdfPreview
+
+    preview = PdfPreview(None)
+    qtbot.addWidget(preview)
+    window.show_shortcuts()
+    rows = window.findChild(ShortcutsDialog).rows()
+    native = QKeySequence.SequenceFormat.NativeText
+    for action in (preview.print_action, preview.save_action, preview.open_action):
+        assert ("Aperçu", action.text(), action.shortcut().toString(native)) in rows
+    assert ("Aperçu", "Ouvrir dans le lecteur PDF", "Ctrl+Maj+O") in rows
