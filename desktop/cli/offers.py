@@ -618,7 +618,12 @@ def run_set_state(args: argparse.Namespace, services: Any) -> int:
             f"État inconnu : « {shown(args.state)} ». États à choisir : envoyee, acceptee, refusee "
             "(finalisée : offers finalize ; convertie : comptoir contract ; révisée : offers revise)."
         ) from None
-    offer = offer_repository(services).set_state(args.ref, state, args.reason)
+    try:
+        offer = offer_repository(services).set_state(args.ref, state, args.reason)
+    except InvalidInput as e:  # the reason asked for: the option that gives it
+        if e.field != "reason" or (args.reason or "").strip():
+            raise
+        raise InvalidInput(f"{e} Le motif se donne avec --reason « motif ».", field=e.field) from None
     _out(f"Offre {offer.number} : {state.label}")
     return 0
 

@@ -76,7 +76,8 @@ def test_quote_save_then_the_whole_lifecycle(store: Path, run_comptoir, tmp_path
 
     refused(run_comptoir("offers", "set-state", n, "acceptee"), "refusé")
     ok(run_comptoir("offers", "set-state", n, "envoyee"))
-    refused(run_comptoir("offers", "set-state", n, "refusee"), "motif du refus")
+    # the window's sentence, and the option that gives the reason here
+    refused(run_comptoir("offers", "set-state", n, "refusee"), "motif du refus", "--reason « motif »")
     refused(run_comptoir("offers", "set-state", n, "signée"), "États à choisir")
 
     rev = re.search(r"brouillon ([0-9a-f]{32})", ok(run_comptoir("offers", "revise", n)))
