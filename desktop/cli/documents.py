@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import InvalidInput
+from desktop.core.offers import MAX_CONTRACT_YEARS
 
 DATE_HELP = "AAAA-MM-JJ ou JJ/MM/AAAA"
 
@@ -98,7 +99,11 @@ def register(subparsers: Any, services_factory: Any) -> None:
         "--start", metavar="DATE", default=None, help=f"date de prise d'effet ({DATE_HELP}), défaut : date du document"
     )
     contract.add_argument(
-        "--years", metavar="N", type=int, default=None, help="durée initiale en années (défaut : 1)"
+        "--years",
+        metavar="N",
+        type=int,
+        default=None,
+        help=f"durée initiale en années, 1 à {MAX_CONTRACT_YEARS} (défaut : 1)",
     )
     contract.add_argument(
         "--date", metavar="DATE", default=None, help=f"date du document ({DATE_HELP}), défaut : aujourd'hui"

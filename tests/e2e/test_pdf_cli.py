@@ -483,3 +483,10 @@ def test_contract_of_service_days_says_its_term_has_no_effect(store: Path, run_c
     assert "--years est sans effet" in " ".join(done.stderr.split())
     text = pi.flat(out.read_bytes())
     assert "n'est pas reconduit" in text and "durée initiale" not in text
+
+
+def test_the_contract_help_says_the_term_it_takes(db_path, run_comptoir) -> None:
+    """« --years N durée initiale en années (défaut : 1) » left the bound to a refusal, while the
+    budget's --years says « 1 à 6 »."""
+    usage = " ".join(ok(run_comptoir("contract", "--help")).split())
+    assert "--years N durée initiale en années, 1 à 10 (défaut : 1)" in usage
