@@ -32,6 +32,15 @@ from PySide6.QtWidgets import (
 from desktop.core.format import group_int
 from desktop.ui.room import fit, room
 
+# The preview window's actions and their keys: that window has no menu to read them from, so
+# it is built from this list, which the shortcuts dialog lists too (kept here, where reading it
+# loads no PDF viewer).
+PREVIEW_KEYS: tuple[tuple[str, str], ...] = (
+    ("Imprimer…", "Ctrl+P"),
+    ("Enregistrer en PDF…", "Ctrl+Shift+S"),
+    ("Ouvrir dans le lecteur PDF", "Ctrl+Shift+O"),
+)
+
 # Keys of a field, not of an action: said here, as the search panel and lists handle them.
 FIELD_KEYS: tuple[tuple[str, str], ...] = (
     ("Parcourir les membres trouvés, puis ouvrir celui choisi", "↑ ↓ puis Entrée"),
@@ -74,8 +83,6 @@ def shortcut_rows(window: Any) -> list[tuple[str, str, str]]:
 def preview_rows() -> list[tuple[str, str, str]]:
     """(« Aperçu », action, keys) for the preview window's actions, which no menu holds: in it,
     Ctrl+P and Ctrl+Maj+S act on the document shown (an order form too)."""
-    from desktop.ui.preview import PREVIEW_KEYS
-
     native = QKeySequence.SequenceFormat.NativeText
     return [("Aperçu", text, QKeySequence(keys).toString(native)) for text, keys in PREVIEW_KEYS]
 

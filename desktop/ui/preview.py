@@ -50,6 +50,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QToolBar, QVBoxLayout, QWidget
 
 from desktop.core.errors import ComptoirError
+from desktop.ui.help_dialogs import PREVIEW_KEYS
 from desktop.ui.room import fit
 from desktop.ui.tones import Tone, set_tone
 
@@ -162,15 +163,6 @@ def write_pdf(path: str | Path, data: bytes) -> Path:
     if out.suffix.lower() != ".pdf":
         out = out.with_name(out.name + ".pdf")
     return write_atomically(out, data, what="le fichier PDF")
-
-
-# The preview's actions and their keys: its window has no menu, so « Aide > Raccourcis
-# clavier » reads them here (in the order of ``PdfPreview.actions_with_keys``).
-PREVIEW_KEYS: tuple[tuple[str, str], ...] = (
-    ("Imprimer…", "Ctrl+P"),
-    ("Enregistrer en PDF…", "Ctrl+Shift+S"),
-    ("Ouvrir dans le lecteur PDF", "Ctrl+Shift+O"),
-)
 
 
 class PdfPreview(QWidget):
