@@ -5,7 +5,7 @@ police-zone numbers ("liege" finds Liège, "5267" the zone, "1400" Nivelles), be
 commune formed by a merger is found under its former communes' names and NIS codes too, and
 said so ("Bastogne — anciennement Bertogne").
 ``show`` resolves one member (NIS code, zone number, exact name or a single hit) and prints
-what the directory knows about it.
+what the directory knows about it, with its tariff category and the reasoning behind it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from desktop.core.categories import CategoryDecision, derive_category
 from desktop.core.errors import InvalidInput
 from desktop.core.inputs import shown
 from desktop.core.members import Headcount, Member, MemberKind, merger_text
@@ -98,12 +99,17 @@ def run_show(args: argparse.Namespace, services: Any) -> int:
     kind = MemberKind.parse(args.kind) if args.kind else None
     repo = services.members
     member = repo.resolve(args.query, kind=kind)
+    # the category as the card and « comptoir category --member » give it, from the same rules
+    decision = derive_category(member, services.tariff().categories, repo.lookup)
     if args.json:
         from desktop.cli import emit_json
 
-        emit_json(member_json(member))
+        # « category » and « trace » as « comptoir category --member --json » names them
+        emit_json(
+            {**member_json(member), "category": decision.category, "trace": list(decision.trace)}
+        )
         return 0
-    for label, value in _details(member, repo):
+    for label, value in [*_details(member, repo), *_category_rows(decision)]:
         print(f"{label:<22} {value}")
     return 0
 
@@ -214,4 +220,17 @@ def _details(m: Member, repo: Any) -> list[tuple[str, str]]:
     if m.category_override:
         o = m.category_override
         rows.append(("Catégorie choisie", f"{o.category} (motif : {o.reason})"))
+    return rows
+
+
+def _category_rows(decision: CategoryDecision) -> list[tuple[str, str]]:
+    """The tariff category and the reasoning behind it, as the member card shows them."""
+    if decision.category is None:
+        category = "à choisir, avec un motif"
+    elif decision.overridden:
+        category = f"{decision.category} (choisie à la main)"
+    else:
+        category = decision.category
+    rows = [("Catégorie de prix", category)]
+    rows.extend(("Raisonnement" if i == 0 else "", line) for i, line in enumerate(decision.trace))
     return rows

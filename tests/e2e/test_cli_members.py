@@ -123,3 +123,35 @@ def test_show_a_merged_commune_under_its_former_code(db_path, run_comptoir) -> N
 def test_ambiguous_show_lists_candidates(db_path, run_comptoir) -> None:
     result = run_comptoir("members", "show", "brabant")
     assert "  - Province du Brabant wallon (province:brabant-wallon)" in result.stderr
+
+
+def test_show_gives_the_category_and_its_reasoning_as_category_does(db_path, run_comptoir) -> None:
+    """The card of « members show » carries the tariff category and its trace, as the window's
+    card does, derived as « comptoir category --member » derives them."""
+    card = json.loads(run_comptoir("members", "show", "5267", "--json").stdout)
+    category = json.loads(run_comptoir("category", "--member", "5267", "--json").stdout)
+    assert card["category"] == category["category"] == "Cat 5"
+    assert card["trace"] == category["trace"] and "Nivelles" in card["trace"][0]
+    assert card["commune_ids"] == ["commune:25031", "commune:25072"]  # the member's keys stay
+    text = run_comptoir("members", "show", "5267").stdout
+    assert "Catégorie de prix      Cat 5\n" in text
+    assert f"Raisonnement           {category['trace'][0]}\n" in text
+    assert f"                       {category['trace'][1]}\n" in text
+
+
+def test_show_says_a_category_is_to_be_chosen(db_path, run_comptoir) -> None:
+    from desktop.store.database import open_database
+    from desktop.store.members_repo import MemberRepository
+
+    db = open_database(db_path)
+    try:
+        MemberRepository(db).create("autre", "ASBL Les Amis du Théâtre")
+    finally:
+        db.close()
+    card = json.loads(run_comptoir("members", "show", "Les Amis du Théâtre", "--json").stdout)
+    assert card["category"] is None
+    assert card["trace"] == [
+        "Autre organisme ASBL Les Amis du Théâtre : pas de règle automatique, catégorie à choisir avec un motif"
+    ]
+    text = run_comptoir("members", "show", "Les Amis du Théâtre").stdout
+    assert "Catégorie de prix      à choisir, avec un motif\n" in text
