@@ -306,7 +306,8 @@ def run_quote_save(args: argparse.Namespace, services: Any) -> int:
     )
     if args.json:
         data = quote_json(quote)
-        data["offer_id"] = draft.id
+        # « id », as finalize, revise and copy name the offer a next command takes
+        data["offer_id"] = data["id"] = draft.id
         _emit(data)
     else:
         _out(quote_text(quote, member))

@@ -275,7 +275,9 @@ def test_a_script_chains_the_lifecycle_on_what_each_json_gives(
         data: dict = json.loads(ok(run_comptoir(*args, "--json")))  # type: ignore[type-arg]
         return data
 
-    draft = run_json("quote", "--member", "Nivelles", "--product", "delib", "--save")["offer_id"]
+    saved = run_json("quote", "--member", "Nivelles", "--product", "delib", "--save")
+    draft = saved["id"]  # the saved draft's id under the name finalize, revise and copy give it
+    assert saved["offer_id"] == draft
     pdf = tmp_path / "offre.pdf"
     frozen = run_json("offers", "finalize", draft, "--pdf", pdf)
     assert (frozen["id"], frozen["state"], frozen["pdf"]) == (draft, "finalisee", str(pdf))
