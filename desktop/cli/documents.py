@@ -23,6 +23,14 @@ from desktop.core.errors import InvalidInput
 from desktop.core.offers import MAX_CONTRACT_YEARS
 
 DATE_HELP = "AAAA-MM-JJ ou JJ/MM/AAAA"
+# what each « comptoir template » action does: listed by « template --help », said by its own
+TEMPLATE_ACTIONS = {
+    "export": "écrit le modèle en vigueur dans un fichier texte",
+    "import": "vérifie puis enregistre un fichier comme nouveau modèle",
+    "fields": "liste des champs {…}, des blocs [[…]] et des conditions [[si …]] autorisés",
+    "history": "versions enregistrées du modèle",
+    "reset": "remet le texte par défaut en vigueur (nouvelle version)",
+}
 
 
 def _date(text: str | None, option: str) -> date | None:
@@ -122,15 +130,24 @@ def register(subparsers: Any, services_factory: Any) -> None:
         ),
     )
     tsub = template.add_subparsers(dest="template_action", metavar="ACTION", required=True)
-    p = tsub.add_parser("export", help="écrit le modèle en vigueur dans un fichier texte")
+
+    def action(name: str) -> argparse.ArgumentParser:
+        # its own --help says what it does in the words « comptoir template --help » lists it with
+        what = TEMPLATE_ACTIONS[name]
+        parser: argparse.ArgumentParser = tsub.add_parser(
+            name, help=what, description=f"{what[0].upper()}{what[1:]}."
+        )
+        return parser
+
+    p = action("export")
     p.add_argument("file", metavar="FICHIER", help="fichier texte à écrire")
     p.add_argument("--version", type=int, default=None, help="une version précise (défaut : en vigueur)")
-    p = tsub.add_parser("import", help="vérifie puis enregistre un fichier comme nouveau modèle")
+    p = action("import")
     p.add_argument("file", metavar="FICHIER", help="fichier texte du modèle (UTF-8), tel que l'export l'écrit")
-    tsub.add_parser("fields", help="liste des champs {…}, des blocs [[…]] et des conditions [[si …]] autorisés")
-    p = tsub.add_parser("history", help="versions enregistrées du modèle")
+    action("fields")
+    p = action("history")
     p.add_argument("--json", action="store_true", help="sortie JSON")
-    tsub.add_parser("reset", help="remet le texte par défaut en vigueur (nouvelle version)")
+    action("reset")
     template.set_defaults(handler=lambda args: run_template(args, services_factory(args)))
 
 

@@ -258,6 +258,18 @@ def test_template_round_trip_is_checked(store: Path, run_comptoir, tmp_path: Pat
     assert datetime.fromisoformat(versions[2]["saved_at"]).tzinfo is not None
 
 
+@pytest.mark.parametrize("action", ["export", "import", "fields", "history", "reset"])
+def test_each_template_action_describes_itself_in_its_own_help(run_comptoir, action: str) -> None:
+    """« comptoir template export --help » showed the usage and options only: what the action
+    does was said by « comptoir template --help » alone."""
+    listed = " ".join(ok(run_comptoir("template", "--help")).split())
+    own = " ".join(ok(run_comptoir("template", action, "--help")).split())
+    what = re.search(rf" {action} (.+?)(?= (?:export|import|fields|history|reset) |$)", listed)
+    assert what is not None, listed
+    sentence = what.group(1)[0].upper() + what.group(1)[1:] + "."
+    assert own.split(" options : ")[0].split(" arguments : ")[0].endswith(f" {sentence}"), own
+
+
 def test_a_template_saved_by_windows_notepad_is_read_as_written(store: Path, run_comptoir, tmp_path: Path) -> None:
     """Notepad (« UTF-8 avec BOM ») and PowerShell 5.1 (Set-Content -Encoding UTF8) begin the
     file with a byte-order mark and end lines with CR LF: the mark glued to the first line, a
