@@ -138,23 +138,10 @@ class MemberRepository:
                 "SELECT member_id, product, state, since FROM installed_product"
                 " ORDER BY member_id, product"
             ):
-                try:
-                    item = InstalledProduct(
-                        product, InstallState(state), _date(since, "date d'installation")
-                    )
-                except ValueError as e:
-                    raise UnreadableData(
-                        f"membre {member_id}, produit installé {product} : {e}"
-                    ) from None
+                item = _installed(member_id, product, state, since)
                 installed.setdefault(member_id, []).append(item)
             former = _former_communes(conn)
-        members = []
-        for r in rows:
-            try:
-                members.append(_member(r, postcodes, zones, installed, former))
-            except ValueError as e:
-                raise UnreadableData(f"membre {r[0]} ({r[2]}) : {e}") from None
-        return members
+        return [_read_member(r, postcodes, zones, installed, former) for r in rows]
 
     def _load_one(self, member_id: str) -> Member:
         conn = self.db.conn
@@ -173,7 +160,7 @@ class MemberRepository:
         )
         installed = {
             member_id: [
-                InstalledProduct(p, InstallState(s), _date(since))
+                _installed(member_id, p, s, since)
                 for p, s, since in conn.execute(
                     "SELECT product, state, since FROM installed_product WHERE member_id = ?"
                     " ORDER BY product",
@@ -182,7 +169,8 @@ class MemberRepository:
             ]
         }
         nis = row[4]
-        return _member(row, postcodes, zones, installed, _former_communes(conn, nis) if nis else {})
+        former = _former_communes(conn, nis) if nis else {}
+        return _read_member(row, postcodes, zones, installed, former)
 
     # ------------------------------------------------------------------ writing
     def create(
@@ -507,6 +495,28 @@ def _former_communes(
 
 # what most rows hold, decoded once (the directory is read at every start)
 _MEMBERSHIP = Membership(MembershipStatus.ASSOCIE, None)
+
+
+def _installed(member_id: str, product: str, state: str, since: str | None) -> InstalledProduct:
+    """One stored line of a member's installed base; ``UnreadableData`` naming it otherwise."""
+    try:
+        return InstalledProduct(product, InstallState(state), _date(since, "date d'installation"))
+    except ValueError as e:
+        raise UnreadableData(f"membre {member_id}, produit installé {product} : {e}") from None
+
+
+def _read_member(
+    row: Any,
+    postcodes: dict[str, list[str]],
+    zones: dict[str, list[str]],
+    installed: dict[str, list[InstalledProduct]],
+    former: dict[str, tuple[FormerCommune, ...]],
+) -> Member:
+    """``_member``, a stored value it cannot read told as ``UnreadableData`` naming the member."""
+    try:
+        return _member(row, postcodes, zones, installed, former)
+    except ValueError as e:
+        raise UnreadableData(f"membre {row[0]} ({row[2]}) : {e}") from None
 
 
 def _member(

@@ -407,6 +407,38 @@ def test_unreadable_other_names_in_the_database_are_named_not_a_crash(db) -> Non
     )
 
 
+@pytest.mark.parametrize(
+    ("corruption", "said"),
+    [
+        (
+            "UPDATE member SET other_names = '[oops' WHERE id = 'commune:25005'",
+            "membre commune:25005 (Beauvechain) : autres noms « [oops » : une liste JSON de "
+            "textes est attendue",
+        ),
+        (
+            "INSERT INTO installed_product (member_id, product, state, since)"
+            " VALUES ('commune:25005', 'delib', 'production', 'hier')",
+            "membre commune:25005, produit installé delib : date d'installation « hier » "
+            "illisible (AAAA-MM-JJ)",
+        ),
+    ],
+    ids=["other_names", "installed_since"],
+)
+def test_an_unreadable_value_of_the_member_saved_is_named_not_a_crash(
+    db, repo: MemberRepository, corruption: str, said: str
+) -> None:
+    """Saving a member reads it back alone: a value stored wrong since the directory was read
+    is told as for the whole directory, not raised as a bare ValueError."""
+    member = repo.get("commune:25005")
+    conn = sqlite3.connect(db.path)
+    with conn:
+        conn.execute(corruption)
+    conn.close()
+    with pytest.raises(UnreadableData) as info:
+        repo.save(replace(member, address="Place communale 1, 1320 Beauvechain"))
+    assert str(info.value) == said
+
+
 def test_a_new_member_cannot_take_a_name_already_in_use(repo: MemberRepository) -> None:
     """Two « Nivelles » could not be told apart, in the search results or by « --member »."""
     for taken, kind in (("Nivelles", "Commune"), ("  NIVELLES ", "Commune"), ("idea", "Intercommunale")):
