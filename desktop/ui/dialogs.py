@@ -38,6 +38,22 @@ def file_kind(filters: str) -> str:
     return found.group(1).lower() if found else ""
 
 
+def held_until_destroyed(owner: object, attr: str, dialog: QWidget) -> None:
+    """Keep ``dialog`` as ``owner.attr`` until it is destroyed.
+
+    A dialog closed to open a newer one of its kind is deleted later, once the newer one is
+    held: its end must not forget the newer one, which could then never be closed or raised
+    again. The wrapper « destroyed » hands over is not this one, so the one held is compared.
+    """
+    setattr(owner, attr, dialog)
+
+    def gone(*_: object) -> None:
+        if getattr(owner, attr, None) is dialog:  # not the one opened since, whose turn it is
+            setattr(owner, attr, None)
+
+    dialog.destroyed.connect(gone)
+
+
 # Width of a text question: what it asks is a reason (a refusal, a dérogation, a decision's
 # reference), a sentence or two. Qt's default input was about 230 pixels: a dozen words.
 TEXT_INPUT_WIDTH = 520

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import ComptoirError, InvalidInput
 from desktop.ui.dates import format_date, parse_date
+from desktop.ui.dialogs import held_until_destroyed
 from desktop.ui.form import FormDialog, hint
 from desktop.ui.tones import Tone, css
 from desktop.ui.wrap import keep_figures
@@ -298,9 +299,9 @@ class Exchange:
     def _show_report(self, title: str, html: Callable[[], str]) -> None:
         if self.report is not None:
             self.report.close()
-        self.report = ReportDialog(title, html, self.w)
-        self.report.destroyed.connect(lambda *_: setattr(self, "report", None))
-        self.report.open()
+        report = ReportDialog(title, html, self.w)
+        held_until_destroyed(self, "report", report)
+        report.open()
 
     # -- export ----------------------------------------------------------------------------
     def export_offers(self, selection: Sequence[Any] | None = None) -> None:
@@ -313,9 +314,9 @@ class Exchange:
         today = self.w.backend.today()
         if self.form is not None:
             self.form.discard()
-        self.form = ExportForm(selection, today.replace(day=1), today, self._export_chosen, self.w)
-        self.form.destroyed.connect(lambda *_: setattr(self, "form", None))
-        self.form.open()
+        form = ExportForm(selection, today.replace(day=1), today, self._export_chosen, self.w)
+        held_until_destroyed(self, "form", form)
+        form.open()
 
     def _device(self) -> str:
         try:

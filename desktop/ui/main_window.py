@@ -27,7 +27,7 @@ from desktop.core.categories import category_title
 from desktop.core.errors import ComptoirError, NotFound
 from desktop.core.format import agree, group_int
 from desktop.ui.backend import Backend
-from desktop.ui.dialogs import BACKUP_FILTER, Dialogs
+from desktop.ui.dialogs import BACKUP_FILTER, Dialogs, held_until_destroyed
 from desktop.ui.member_panel import MemberPanel
 from desktop.ui.message_bar import Level, MessageBar
 from desktop.ui.money import NOT_PRICED, MoneyText
@@ -580,16 +580,10 @@ class MainWindow(QMainWindow):
             return
         if self._settings_dialog is not None:
             self._settings_dialog.discard()
-        self._settings_dialog = dialog
-        # the wrapper « destroyed » hands over is not this one: compare with the one kept here
-        dialog.destroyed.connect(lambda *_: self._settings_dialog_gone(dialog))
+        held_until_destroyed(self, "_settings_dialog", dialog)
         dialog.open()
         if field is not None:
             dialog.focus_field(field)
-
-    def _settings_dialog_gone(self, gone: Any) -> None:
-        if gone is self._settings_dialog:  # not the one opened since, whose turn it is now
-            self._settings_dialog = None
 
     # -- backup and restore (the offer store's functions, on a worker) ------------------------
     def save_backup(self) -> None:

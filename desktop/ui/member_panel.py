@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from desktop.core.errors import ComptoirError
 from desktop.core.members import Member
 from desktop.ui.backend import Backend
-from desktop.ui.dialogs import Dialogs
+from desktop.ui.dialogs import Dialogs, held_until_destroyed
 from desktop.ui.member_card import MemberCard
 from desktop.ui.message_bar import Level, MessageBar
 from desktop.ui.models import InstalledModel
@@ -108,15 +108,8 @@ class MemberPanel(QWidget):
     def _open(self, dialog: FormDialog) -> None:
         if self.dialog is not None:
             self.dialog.discard()
-        self.dialog = dialog
-        # the previous form is deleted later, once this one is open: its end must not
-        # forget this one
-        dialog.destroyed.connect(lambda *_: self._forget(dialog))
+        held_until_destroyed(self, "dialog", dialog)
         dialog.open()
-
-    def _forget(self, dialog: QWidget) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
 
     def _target(self, member_id: str | None) -> Member | None:
         member = self.backend.member(member_id) if member_id else self.member

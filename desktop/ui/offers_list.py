@@ -32,7 +32,7 @@ from desktop.core.inputs import shown
 from desktop.core.offers import OfferState
 from desktop.ui.backend import Backend
 from desktop.ui.columns import FigureDelegate, FigureHeader
-from desktop.ui.dialogs import Dialogs
+from desktop.ui.dialogs import Dialogs, held_until_destroyed
 from desktop.ui.message_bar import MessageBar, announce
 from desktop.ui.models import OffersModel
 from desktop.ui.money import MoneyText
@@ -481,11 +481,11 @@ class OffersList(QWidget):
             self.picker.close()
         # the offer copied is the one selected now: the list may reload while the picker is
         # open (at midnight an offer that expires leaves the state shown) and select another
-        self.picker = MemberPicker(
+        picker = MemberPicker(
             self.backend, self.runner, lambda mid: self.duplicate_selected(mid, o.id), self
         )
-        self.picker.destroyed.connect(lambda *_: setattr(self, "picker", None))
-        self.picker.open()
+        held_until_destroyed(self, "picker", picker)
+        picker.open()
 
     def _drafts_selected(self) -> list[Any]:
         return [o for o in self.selected() if o.stored_state is OfferState.BROUILLON]

@@ -630,6 +630,44 @@ def test_settings_opened_again_stay_the_open_settings(qtbot, window):
     window._settings_dialog.close()
 
 
+def _export_form(window):
+    window.export_offers_action.trigger()
+    return window.exchange, "form"
+
+
+def _import_report(window):
+    window.exchange._show_report("Import des offres", lambda: "<p>Offres importées : 0</p>")
+    return window.exchange, "report"
+
+
+def _member_picker(window):
+    window.offers_list.duplicate_other_action.trigger()
+    return window.offers_list, "picker"
+
+
+@pytest.mark.parametrize("open_one", [_export_form, _import_report, _member_picker])
+def test_a_dialog_opened_again_stays_the_one_on_screen(qtbot, window, backend, open_one):
+    """The export form, the import report and the member picker replaced by a second one of
+    their kind cleared the window's place for it once the first was destroyed: a third opening
+    then left the second on screen beside it, as the settings form did."""
+    saved_draft(backend, "nivelles", LineRequest("delib", {}))
+    window.show_offers()
+    owner, attr = open_one(window)
+    first = getattr(owner, attr)
+    open_one(window)
+    second = getattr(owner, attr)
+    assert second is not first and second.isVisible()
+    qtbot.waitUntil(lambda: not shiboken_valid(first), timeout=2000)
+    assert getattr(owner, attr) is second
+    open_one(window)
+    third = getattr(owner, attr)
+    qtbot.waitUntil(lambda: not shiboken_valid(second), timeout=2000)  # closed for the third
+    assert getattr(owner, attr) is third
+    third.close()
+    qtbot.waitUntil(lambda: not shiboken_valid(third), timeout=2000)
+    assert getattr(owner, attr) is None
+
+
 def shiboken_valid(obj) -> bool:  # type: ignore[no-untyped-def]
     import shiboken6
 
