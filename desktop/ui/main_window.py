@@ -655,8 +655,11 @@ class MainWindow(QMainWindow):
 
     def _restore_waits(self) -> str:
         """What work of this window must end before a restore, said; "" when none runs. The
-        restore waits five seconds at most for the work running: an import or an export still
-        going would write to the database being replaced, then report to a window gone."""
+        restore waits five seconds at most for the work running: an import, an export or a
+        finalisation still going would write to the database being replaced, then report to a
+        window gone."""
+        if self.session.finalisation_running:
+            return "Finalisation de l'offre en cours : restaurez la base une fois l'offre finalisée."
         if self._documents is not None and self._documents.issuing is not None:
             return "Un bon de commande est en préparation : restaurez la base une fois son aperçu affiché."
         running = self._exchange.running if self._exchange is not None else ""

@@ -114,6 +114,12 @@ class OfferSession(QObject):
         return self.offer is not None and self.offer.id == self._finalising_id
 
     @property
+    def finalisation_running(self) -> bool:
+        """An offer is being finalised on the worker, shown or not (the user may have gone to
+        another offer meanwhile): its number and PDF are being written to the database."""
+        return self._finalising_id is not None
+
+    @property
     def read_only(self) -> bool:
         return self.finalising or (self.offer is not None and not self.offer.is_draft)
 

@@ -412,3 +412,38 @@ def test_an_import_started_while_the_backup_is_checked_holds_the_restore(
     go.set()
     qtbot.waitUntil(lambda: "Lot non importé" in window.bar.text, timeout=10_000)
     assert started.window is window
+
+
+def test_a_restore_waits_for_a_finalisation_still_running(qtbot, ready_window, dialogs, monkeypatch):
+    """A restore chosen while an offer was numbered and its PDF made went on after five seconds
+    of waiting, under the finalisation writing to the database it replaced; the finalisation's
+    end then reached the replaced window. The restore is refused while the offer is finalised,
+    also once the user went to another offer, and said."""
+    import threading
+
+    from desktop.ui import offer_actions
+
+    window = ready_window
+    finalise, go = offer_actions.finalise_offer, threading.Event()
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        go.wait(10)
+        return finalise(*args, **kwargs)
+
+    monkeypatch.setattr(offer_actions, "finalise_offer", slow)
+    dialogs.script("confirm", True)
+    window.finalise_action.trigger()
+    finalised = window.session.offer.id
+    window.restore_action.trigger()
+    said = "Finalisation de l'offre en cours : restaurez la base une fois l'offre finalisée."
+    assert window.bar.text == said
+    window.new_action.trigger()  # another offer on screen: the finalisation goes on
+    assert window.session.offer is None or window.session.offer.id != finalised
+    window.restore_action.trigger()
+    assert window.bar.text == said
+    assert ("open_file", "Restaurer une sauvegarde") not in dialogs.asked
+    go.set()
+    qtbot.waitUntil(lambda: "finalisée, valable jusqu'au" in window.bar.text, timeout=20_000)
+    dialogs.script("open_file", "")  # now the backup is asked for (and not chosen)
+    window.restore_action.trigger()
+    assert dialogs.asked[-1] == ("open_file", "Restaurer une sauvegarde")
