@@ -505,16 +505,11 @@ def _installed(member_id: str, product: str, state: str, since: str | None) -> I
         raise UnreadableData(f"membre {member_id}, produit installé {product} : {e}") from None
 
 
-def _read_member(
-    row: Any,
-    postcodes: dict[str, list[str]],
-    zones: dict[str, list[str]],
-    installed: dict[str, list[InstalledProduct]],
-    former: dict[str, tuple[FormerCommune, ...]],
-) -> Member:
-    """``_member``, a stored value it cannot read told as ``UnreadableData`` naming the member."""
+def _read_member(row: Any, *tables: Any) -> Member:
+    """``_member(row, *tables)``, a stored value it cannot read told as ``UnreadableData``
+    naming the member."""
     try:
-        return _member(row, postcodes, zones, installed, former)
+        return _member(row, *tables)
     except ValueError as e:
         raise UnreadableData(f"membre {row[0]} ({row[2]}) : {e}") from None
 

@@ -78,15 +78,7 @@ def test_a_restore_runs_off_the_window_s_thread_and_says_so(qtbot, started, dial
     copy = tmp_path / "copie.sqlite3"
     backup.backup(started.backend.db, copy)
     add_draft(started.backend, "tournai")
-    threads = []
-    restore, go = backup.restore, threading.Event()
-
-    def slow(db_path, file, **kwargs):  # type: ignore[no-untyped-def]
-        threads.append(threading.current_thread())
-        go.wait(5)  # a year of offers to copy and check
-        return restore(db_path, file, **kwargs)
-
-    monkeypatch.setattr(backup, "restore", slow)
+    threads, go = _held_restore(monkeypatch)
     dialogs.script("open_file", str(copy))
     dialogs.script("confirm", True)
     window.restore_action.trigger()
@@ -223,15 +215,7 @@ def test_a_damaged_database_at_start_is_restored_off_the_gui_thread_and_said(
     copy = backup.backup_at_start(db_path)
     data = db_path.read_bytes()
     db_path.write_bytes(data[: len(data) // 3])
-    threads = []
-    restore, go = backup.restore, threading.Event()
-
-    def slow(db_path, file, **kwargs):  # type: ignore[no-untyped-def]
-        threads.append(threading.current_thread())
-        go.wait(5)  # a year of offers to copy and check
-        return restore(db_path, file, **kwargs)
-
-    monkeypatch.setattr(backup, "restore", slow)
+    threads, go = _held_restore(monkeypatch)
     dialogs.script("confirm", True)
     dialogs.script("open_file", str(copy))
     startup.start()
@@ -447,3 +431,22 @@ def test_a_restore_waits_for_a_finalisation_still_running(qtbot, ready_window, d
     dialogs.script("open_file", "")  # now the backup is asked for (and not chosen)
     window.restore_action.trigger()
     assert dialogs.asked[-1] == ("open_file", "Restaurer une sauvegarde")
+
+
+def _held_restore(monkeypatch):  # type: ignore[no-untyped-def]
+    """``backup.restore`` held until the event returned is set, as a year of offers to copy and
+    check holds it; with the list of the threads it ran on."""
+    import threading
+
+    from desktop.store import backup
+
+    threads: list[threading.Thread] = []
+    restore, go = backup.restore, threading.Event()
+
+    def slow(db_path, file, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        go.wait(5)
+        return restore(db_path, file, **kwargs)
+
+    monkeypatch.setattr(backup, "restore", slow)
+    return threads, go
